@@ -1,0 +1,72 @@
+import path from 'node:path';
+import express, { Express } from 'express';
+import type { Store } from 'express-session';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import type { Services } from './services';
+import type { Logger } from './infra/logger';
+import { createPassport } from './http/authentication';
+import { csrfErrorHandler, csrfProtection } from './http/csrf';
+import { errorHandler, notFound } from './http/errors';
+import { noStore, securityHeaders } from './http/security-headers';
+import { sessionMiddleware, sessionTimeouts } from './http/session';
+import { staticAssets } from './http/static-assets';
+import { exposeUser, viewLocals } from './http/view-locals';
+import { createTranslator } from './i18n';
+import { createDateTimeFormatter } from './i18n/format';
+import { accountRoutes } from './features/account/routes';
+import { infoPageRoutes } from './features/info-pages/routes';
+import { createSignInController } from './features/sign-in/controller';
+import { signInRoutes } from './features/sign-in/routes';
+import { createWorkspaceController } from './features/workspace/controller';
+import { workspaceRoutes } from './features/workspace/routes';
+
+export interface AppDeps {
+  config: Config;
+  services: Services;
+  sessionStore: Store;
+  logger: Logger;
+}
+
+export function createApp({ config, services, sessionStore, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', path.join(config.rootDir, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('view cache', config.env !== 'development');
+
+  const t = createTranslator();
+  const formatter = createDateTimeFormatter('nl-NL', config.timeZone);
+  const passport = createPassport(services);
+  const assets = staticAssets(config.rootDir);
+
+  app.use(pinoHttp({
+    logger,
+    quietReqLogger: true,
+    serializers: {
+      req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+  }));
+  app.use(securityHeaders(config.isProduction));
+  app.use(assets.middleware);
+  app.use(noStore);
+  app.use(viewLocals({ t, formatter, assets: assets.urls }));
+  app.use(sessionMiddleware(config, sessionStore));
+  app.use(sessionTimeouts(config, services.clock));
+  app.use(passport.session());
+  app.use(exposeUser);
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50 }));
+  app.use(csrfProtection(config.isProduction));
+
+  app.use(signInRoutes(createSignInController({ passport, clock: services.clock, audit: services.audit, isProduction: config.isProduction })));
+  app.use(workspaceRoutes(createWorkspaceController(services)));
+  app.use(accountRoutes());
+  app.use(infoPageRoutes());
+
+  app.use(notFound);
+  app.use(csrfErrorHandler);
+  app.use(errorHandler);
+  return app;
+}

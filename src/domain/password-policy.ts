@@ -1,0 +1,44 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+
+export type PasswordProblem = 'required' | 'too_short' | 'too_long' | 'common' | 'personal' | 'guessable';
+
+// Words every Dutch password list starts with; the common list is mostly English.
+const LOCAL_COMMON_WORDS = ['wachtwoord', 'welkom', 'geheim', 'karify', 'healthspace', 'hallo', 'zomer', 'winter'];
+
+const commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+const zxcvbn = new ZxcvbnFactory({
+  dictionary: { ...dictionary, localCommon: LOCAL_COMMON_WORDS },
+  graphs: adjacencyGraphs,
+});
+
+/**
+ * NIST SP 800-63B style: length limits and a block list, no composition rules.
+ * Returns the first problem found, or null when the password is acceptable.
+ */
+export function checkPassword(password: string, personal: { email?: string; name?: string } = {}): PasswordProblem | null {
+  if (password.length === 0) return 'required';
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) return 'too_short';
+  if (length > PASSWORD_MAX_LENGTH) return 'too_long';
+  if (commonPasswords.has(password.toLowerCase())) return 'common';
+
+  const userInputs = personalWords(personal);
+  const lowered = password.toLowerCase();
+  if (userInputs.some((word) => word.length >= 4 && lowered.includes(word))) return 'personal';
+
+  // zxcvbn's matching is quadratic; its estimate for the first 100 characters is plenty.
+  const result = zxcvbn.check(password.slice(0, 100), userInputs);
+  if (result.score < 2) return 'guessable';
+  return null;
+}
+
+function personalWords({ email, name }: { email?: string; name?: string }): string[] {
+  const words: string[] = [];
+  if (email) words.push(...email.toLowerCase().split(/[@.+_-]/));
+  if (name) words.push(...name.toLowerCase().split(/\s+/));
+  return words.filter((word) => word.length >= 3);
+}

@@ -1,0 +1,102 @@
+import type { Database } from '../infra/database';
+import type { Clock } from './clock';
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  passwordHash: string;
+  disabled: boolean;
+  sessionGeneration: number;
+  createdAt: number;
+}
+
+interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  password_hash: string;
+  disabled: boolean | number;
+  session_generation: number;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor() {
+    super('A user with this e-mail address already exists');
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+// Deliberately simple: one @, something on both sides, a dot in the domain, no spaces.
+export function isPlausibleEmail(email: string): boolean {
+  return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    passwordHash: row.password_hash,
+    disabled: Boolean(row.disabled),
+    sessionGeneration: row.session_generation,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export type UserStore = ReturnType<typeof createUserStore>;
+
+export function createUserStore(db: Database, clock: Clock) {
+  const users = () => db<UserRow>('users');
+
+  return {
+    async findById(id: number): Promise<User | undefined> {
+      const row = await users().where({ id }).first();
+      return row && toUser(row);
+    },
+
+    async findByEmail(email: string): Promise<User | undefined> {
+      const row = await users().where({ email: normalizeEmail(email) }).first();
+      return row && toUser(row);
+    },
+
+    async create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
+      const now = clock.now();
+      try {
+        const [row] = await users()
+          .insert({
+            email: normalizeEmail(input.email),
+            name: input.name.trim(),
+            password_hash: input.passwordHash,
+            disabled: false,
+            session_generation: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('*');
+        return toUser(row as UserRow);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateEmailError();
+        throw err;
+      }
+    },
+
+    async list(): Promise<User[]> {
+      return (await users().orderBy('id')).map(toUser);
+    },
+
+    async setDisabled(id: number, disabled: boolean): Promise<void> {
+      await users().where({ id }).update({ disabled, updated_at: clock.now() } as Partial<UserRow>);
+    },
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === '23505' || (e.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? ''));
+}

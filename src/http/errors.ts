@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).render('errors/message', { page: 'notFound' });
+};
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'SQLITE_BUSY', '57P01', '57P03']);
+
+/** A dependency (database, Redis) that did not answer: the patient should try again later. */
+export function isUnavailableError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e.name === 'KnexTimeoutError' || e.name === 'ClientClosedError' || e.name === 'SocketClosedUnexpectedlyError') return true;
+  return /The client is closed|Connection terminated|connect ECONNREFUSED|Socket closed/.test(e.message ?? '');
+}
+
+/** body-parser's errors carry their own status (413 too large, 400 malformed, 415 charset). */
+function clientErrorPage(status: number): string {
+  return status === 413 ? 'tooLarge' : 'badRequest';
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const status = (err as { status?: number; expose?: boolean }).status;
+  if (status && status >= 400 && status < 500) {
+    req.log?.warn({ status, type: (err as { type?: string }).type }, 'rejected request');
+    if (res.headersSent) return;
+    res.status(status).render('errors/message', { page: clientErrorPage(status) });
+    return;
+  }
+  const unavailable = isUnavailableError(err);
+  req.log?.error({ err }, unavailable ? 'dependency unavailable' : 'unhandled error');
+  if (res.headersSent) return;
+  res.status(unavailable ? 503 : 500);
+  if (unavailable) res.set('Retry-After', '30');
+  res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: req.originalUrl });
+};

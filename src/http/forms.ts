@@ -1,0 +1,40 @@
+import type { Response } from 'express';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+// C0/C1 control characters other than tab, line feed and carriage return.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+export function hasControlCharacters(value: string): boolean {
+  return CONTROL_CHARACTERS.test(value);
+}
+
+/**
+ * Takes the named fields from a parsed form body. Anything that is not a single string (a
+ * missing field, a repeated field, `field[]=…`, a body that was not a form) becomes '' so the
+ * usual "fill this in" message appears instead of an error.
+ */
+export function readFields<T extends string>(body: unknown, names: readonly T[]): Record<T, string> {
+  const source = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const fields = {} as Record<T, string>;
+  for (const name of names) {
+    const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
+    fields[name] = typeof value === 'string' ? value : '';
+  }
+  return fields;
+}
+
+/** The error contract: 400, the form again with what was typed (minus secrets) and the messages. */
+export function renderFormErrors(
+  res: Response,
+  view: string,
+  errors: FieldError[],
+  values: Record<string, string>,
+  locals: Record<string, unknown> = {},
+  status = 400,
+): void {
+  res.status(status).render(view, { ...locals, errors, values });
+}

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig, loadDotEnvFile } from './config';
+import { bootstrap } from './bootstrap';
+import { DEMO_PATIENT } from './domain/demo-patient';
+
+async function main(): Promise<void> {
+  loadDotEnvFile();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const runtime = await bootstrap(config);
+  const { logger } = runtime;
+  const server = runtime.app.listen(config.port, () => {
+    logger.info({ port: config.port, env: config.env }, `Karify listening on http://localhost:${config.port}`);
+    if (config.seedDemoPatient) {
+      logger.info(`Sign in at http://localhost:${config.port}/inloggen as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
+    }
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    server.close(() => {
+      runtime
+        .close()
+        .then(() => process.exit(0))
+        .catch((err) => {
+          logger.error({ err }, 'error while closing');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Karify could not start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { csrfTokenOf, signIn, submitForm } from '../support/forms';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+
+describe('sign-in (J1)', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime({ SIGNIN_FREE_FAILURES_PER_ACCOUNT: '3', SIGNIN_LOCK_BASE_SECONDS: '1' });
+  });
+  afterEach(() => rt.close());
+
+  it('shows the Inloggen page with its fields and button', async () => {
+    const res = await rt.agent().get('/inloggen');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.include('<title>Inloggen – Karify</title>');
+    expect(res.text).to.match(/<label for="email">E-mailadres<\/label>/);
+    expect(res.text).to.match(/<label for="password">Wachtwoord<\/label>/);
+    expect(res.text).to.include('>Log in</button>');
+  });
+
+  it('signs in with the right password and lands on the Werkblad', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    const res = await signIn(agent, patient.email, patient.password);
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/werkblad');
+    const workspace = await agent.get('/werkblad');
+    expect(workspace.status).to.equal(200);
+    expect(workspace.text).to.include('Klik op een opdracht of pakket om deze te openen.');
+    const events = await rt.services.audit.listForUser(patient.id);
+    expect(events.map((e) => e.type)).to.include('sign_in');
+  });
+
+  it('accepts the e-mail address in any case and with spaces around it', async () => {
+    const patient = await rt.createPatient({ email: 'Anna.de.Vries@Example.nl' });
+    const res = await signIn(rt.agent(), '  ANNA.DE.VRIES@example.NL ', patient.password);
+    expect(res.headers.location).to.equal('/werkblad');
+  });
+
+  it('gives the same answer for an unknown e-mail address and a wrong password', async () => {
+    const patient = await rt.createPatient();
+    const unknown = await signIn(rt.agent(), 'nobody@example.nl', 'whatever-password');
+    const wrong = await signIn(rt.agent(), patient.email, 'whatever-password');
+    expect(unknown.status).to.equal(400);
+    expect(wrong.status).to.equal(400);
+    const strip = (html: string, email: string) => html.replace(/value="[^"]*"/g, '').replace(email, '');
+    expect(strip(unknown.text, 'nobody@example.nl')).to.equal(strip(wrong.text, patient.email));
+    expect(wrong.text).to.include('Het e-mailadres of wachtwoord klopt niet');
+  });
+
+  it('refuses a disabled account with the same message', async () => {
+    const patient = await rt.createPatient();
+    await rt.services.users.setDisabled(patient.id, true);
+    const res = await signIn(rt.agent(), patient.email, patient.password);
+    expect(res.status).to.equal(400);
+    expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet');
+  });
+
+  it('spends an argon2 verification on unknown accounts too (no timing shortcut)', async () => {
+    let dummyCalls = 0;
+    const original = rt.services.hasher.verifyDummy;
+    rt.services.hasher.verifyDummy = async (password) => {
+      dummyCalls += 1;
+      return original(password);
+    };
+    await signIn(rt.agent(), 'nobody@example.nl', 'whatever-password');
+    expect(dummyCalls).to.equal(1);
+  });
+
+  it('follows the error contract: 400, summary linking to the field, message at the field, value kept, "Fout: " title', async () => {
+    const res = await submitForm(rt.agent(), '/inloggen', { email: 'cas@example', password: '' });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.include('<title>Fout: Inloggen – Karify</title>');
+    expect(res.text).to.match(/class="error-summary"[\s\S]*href="#email">Vul een e-mailadres in zoals naam@voorbeeld.nl/);
+    expect(res.text).to.match(/href="#password">Vul je wachtwoord in/);
+    expect(res.text).to.match(/id="email-error"[^>]*><span class="visually-hidden">Fout:<\/span> Vul een e-mailadres in zoals naam@voorbeeld.nl/);
+    expect(res.text).to.match(/id="email" name="email" type="email" value="cas@example"/);
+    expect(res.text).to.match(/aria-describedby="email-error" aria-invalid="true"/);
+  });
+
+  it('never puts the typed password back into the page', async () => {
+    const res = await submitForm(rt.agent(), '/inloggen', { email: 'x', password: 'geheim-wachtwoord-123' });
+    expect(res.status).to.equal(400);
+    expect(res.text).not.to.include('geheim-wachtwoord-123');
+  });
+
+  it('regenerates the session id at sign-in and the old id stops working', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    const sidOf = (res: { headers: Record<string, unknown> }) => /karify\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
+    const first = await signIn(agent, patient.email, patient.password);
+    const firstSid = sidOf(first);
+    expect(firstSid).to.be.a('string');
+    const workspace = await agent.get('/werkblad');
+    const again = await agent.post('/inloggen').type('form')
+      .send({ _csrf: csrfTokenOf(workspace.text), email: patient.email, password: patient.password });
+    expect(again.status).to.equal(303);
+    const secondSid = sidOf(again);
+    expect(secondSid).to.be.a('string').and.not.equal(firstSid);
+    const stale = await rt.agent().get('/werkblad').set('Cookie', `karify.sid=${firstSid}`);
+    expect(stale.headers.location).to.equal('/inloggen');
+  });
+
+  it('throttles an account after repeated failures, for unknown accounts too, and lifts the lock later', async function () {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    for (let i = 0; i < 3; i += 1) {
+      expect((await signIn(agent, patient.email, 'wrong-password-x')).status).to.equal(400);
+    }
+    const locked = await signIn(agent, patient.email, patient.password);
+    expect(locked.status).to.equal(429);
+    expect(locked.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+
+    for (let i = 0; i < 3; i += 1) await signIn(agent, 'ghost@example.nl', 'wrong-password-x');
+    const ghost = await signIn(agent, 'ghost@example.nl', 'wrong-password-x');
+    expect(ghost.status).to.equal(429);
+    const normalize = (html: string) => html.replace(/\d\d:\d\d/, '').replace(/value="[^"]*"/g, '');
+    expect(normalize(ghost.text)).to.equal(normalize(locked.text));
+
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the first lock lasts SIGNIN_LOCK_BASE_SECONDS
+    const afterLock = await signIn(agent, patient.email, patient.password);
+    expect(afterLock.status).to.equal(303);
+  });
+
+  it('doubles the lock with each further failure', async () => {
+    const throttleKey = 'someone@example.nl';
+    const agent = rt.agent();
+    for (let i = 0; i < 3; i += 1) await signIn(agent, throttleKey, 'wrong-password-x');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await signIn(agent, throttleKey, 'wrong-password-x'); // 4th failure: 2 s lock
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await signIn(agent, throttleKey, 'wrong-password-x')).status).to.equal(429);
+  });
+
+  it('throttles per IP address across accounts', async () => {
+    const ipRuntime = await startTestRuntime({ SIGNIN_FREE_FAILURES_PER_IP: '4', SIGNIN_LOCK_BASE_SECONDS: '60' });
+    try {
+      const patient = await ipRuntime.createPatient();
+      const agent = ipRuntime.agent();
+      for (let i = 0; i < 4; i += 1) await signIn(agent, `other${i}@example.nl`, 'wrong-password-x');
+      expect((await signIn(agent, patient.email, patient.password)).status).to.equal(429);
+    } finally {
+      await ipRuntime.close();
+    }
+  });
+
+  it('signs out with a POST that destroys the session', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    await signIn(agent, patient.email, patient.password);
+    const page = await agent.get('/werkblad');
+    const out = await agent.post('/uitloggen').type('form').send({ _csrf: csrfTokenOf(page.text) });
+    expect(out.status).to.equal(303);
+    expect(out.headers.location).to.equal('/inloggen?sessie=uitgelogd');
+    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+    const remaining = await rt.db('sessions').count({ n: '*' }).first();
+    expect(Number(remaining?.n)).to.equal(0);
+    expect((await agent.get('/inloggen?sessie=uitgelogd')).text).to.include('Je bent uitgelogd.');
+  });
+
+  it('has no GET route that signs out', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    await signIn(agent, patient.email, patient.password);
+    expect((await agent.get('/uitloggen')).status).to.equal(404);
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+  });
+});

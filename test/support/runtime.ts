@@ -1,0 +1,38 @@
+import supertest from 'supertest';
+import { bootstrap, BootstrapOptions, Runtime } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import type { User } from '../../src/domain/users';
+import { TestClock } from './clock';
+
+export type TestEnv = Record<string, string | undefined>;
+
+export interface TestRuntime extends Runtime {
+  clock: TestClock;
+  agent(): supertest.Agent;
+  createPatient(input?: Partial<{ email: string; name: string; password: string }>): Promise<User & { password: string }>;
+}
+
+export const DEFAULT_TEST_PASSWORD = 'paarse-olifant-wandelt';
+
+/** A complete app on an in-memory SQLite database (or what `env` says), with a test clock. */
+export async function startTestRuntime(env: TestEnv = {}, options: BootstrapOptions = {}): Promise<TestRuntime> {
+  const config = loadConfig({ NODE_ENV: 'test', SQLITE_FILE: ':memory:', ...env });
+  const clock = (options.clock as TestClock | undefined) ?? new TestClock();
+  const runtime = await bootstrap(config, { ...options, clock });
+  let counter = 0;
+  return {
+    ...runtime,
+    clock,
+    agent: () => supertest.agent(runtime.app),
+    async createPatient(input = {}) {
+      counter += 1;
+      const password = input.password ?? DEFAULT_TEST_PASSWORD;
+      const user = await runtime.services.users.create({
+        email: input.email ?? `patient${counter}@example.nl`,
+        name: input.name ?? `Patiënt ${counter}`,
+        passwordHash: await runtime.services.hasher.hash(password),
+      });
+      return { ...user, password };
+    },
+  };
+}
