@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvReader, ConfigError } from './env-reader';
@@ -22,12 +23,29 @@ export interface Config {
   bodyLimitBytes: number;
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
+  sms: SmsConfig;
+  twoFactor: { maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
+  /** Key for the keyed hash (HMAC-SHA-256) of SMS codes. */
+  codeHashKey: Buffer;
   signInThrottle: {
     freeFailuresPerAccount: number;
     freeFailuresPerIp: number;
     lockBaseSeconds: number;
     lockMaxSeconds: number;
   };
+}
+
+export interface SmsConfig {
+  provider: 'vonage' | 'outbox';
+  vonage: { apiKey: string; apiSecret: string; from: string; restHost: string; timeoutMs: number };
+  allowedCountries: string[]; // ISO 3166-1 alpha-2
+  codeTtlMinutes: number;
+  maxCodeAttempts: number;
+  resendCooldownSeconds: number;
+  maxPerAccountPerHour: number;
+  maxPerNumberPerDay: number;
+  maxPerIpPerHour: number;
+  globalDailyCap: number;
 }
 
 export const ROOT_DIR = path.resolve(__dirname, '..', '..');
@@ -46,6 +64,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && (sessionSecret.length < 32 || sessionSecret === DEVELOPMENT_SESSION_SECRET)) {
     read.fail('SESSION_SECRET', 'must be set in production to a random value of at least 32 characters');
   }
+
+  const smsProvider = read.oneOf('SMS_PROVIDER', ['vonage', 'outbox'] as const, isProduction ? 'vonage' : 'outbox');
+  const vonage = {
+    apiKey: read.string('VONAGE_API_KEY', ''),
+    apiSecret: read.string('VONAGE_API_SECRET', ''),
+    from: read.string('VONAGE_FROM', 'Karify'),
+    restHost: read.optionalUrl('VONAGE_REST_HOST', ['https:', 'http:']) ?? 'https://rest.nexmo.com',
+    timeoutMs: read.integer('VONAGE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+  };
+  if (smsProvider === 'vonage') {
+    if (!vonage.apiKey) read.fail('VONAGE_API_KEY', 'must be set when SMS_PROVIDER is vonage');
+    if (!vonage.apiSecret) read.fail('VONAGE_API_SECRET', 'must be set when SMS_PROVIDER is vonage');
+  }
+  if (isProduction && smsProvider === 'outbox' && !read.boolean('ALLOW_SMS_OUTBOX_IN_PRODUCTION', false)) {
+    read.fail('SMS_PROVIDER', 'is outbox, which sends no SMS; set SMS_PROVIDER=vonage (or ALLOW_SMS_OUTBOX_IN_PRODUCTION=true for a demo)');
+  }
+  const allowedCountries = read.list('SMS_ALLOWED_COUNTRIES', ['NL', 'BE']).map((c) => c.toUpperCase());
+  if (allowedCountries.length === 0 || allowedCountries.some((c) => !/^[A-Z]{2}$/.test(c))) {
+    read.fail('SMS_ALLOWED_COUNTRIES', 'must be a comma-separated list of two-letter country codes such as NL,BE');
+  }
+  const codeHashKeyText = read.string('CODE_HASH_KEY', '');
+  if (codeHashKeyText && codeHashKeyText.length < 32) read.fail('CODE_HASH_KEY', 'must be at least 32 characters');
 
   const config: Config = {
     env: appEnv,
@@ -69,6 +109,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteTimeoutHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 7 * 24 }),
       touchIntervalSeconds: 60,
     },
+    sms: {
+      provider: smsProvider,
+      vonage,
+      allowedCountries,
+      codeTtlMinutes: read.integer('SMS_CODE_TTL_MINUTES', 10, { min: 1, max: 60 }),
+      maxCodeAttempts: read.integer('SMS_CODE_MAX_ATTEMPTS', 5, { min: 1, max: 20 }),
+      resendCooldownSeconds: read.integer('SMS_RESEND_COOLDOWN_SECONDS', 30, { min: 1, max: 3600 }),
+      maxPerAccountPerHour: read.integer('SMS_MAX_PER_ACCOUNT_PER_HOUR', 5, { min: 1, max: 1000 }),
+      maxPerNumberPerDay: read.integer('SMS_MAX_PER_NUMBER_PER_DAY', 10, { min: 1, max: 1000 }),
+      maxPerIpPerHour: read.integer('SMS_MAX_PER_IP_PER_HOUR', 20, { min: 1, max: 100000 }),
+      globalDailyCap: read.integer('SMS_GLOBAL_DAILY_CAP', 2000, { min: 1, max: 10_000_000 }),
+    },
+    twoFactor: {
+      maxConsecutiveFailures: read.integer('SECOND_STEP_MAX_FAILURES', 10, { min: 1, max: 1000 }),
+      lockMinutes: read.integer('SECOND_STEP_LOCK_MINUTES', 15, { min: 1, max: 24 * 60 }),
+      halfSessionMinutes: read.integer('HALF_SESSION_MINUTES', 10, { min: 1, max: 60 }),
+      freshConfirmationMinutes: read.integer('FRESH_CONFIRMATION_MINUTES', 10, { min: 1, max: 60 }),
+    },
+    codeHashKey: codeHashKeyText
+      ? Buffer.from(codeHashKeyText)
+      : crypto.createHmac('sha256', sessionSecret).update('karify-code-hash-key').digest(),
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),
       freeFailuresPerIp: read.integer('SIGNIN_FREE_FAILURES_PER_IP', 20, { min: 1, max: 100000 }),
