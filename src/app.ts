@@ -20,6 +20,11 @@ import { createSignInController } from './features/sign-in/controller';
 import { signInRoutes } from './features/sign-in/routes';
 import { createWorkspaceController } from './features/workspace/controller';
 import { workspaceRoutes } from './features/workspace/routes';
+import { devOutboxRoutes } from './features/dev-outbox/routes';
+import { helpQuestionRoutes } from './features/help-question/routes';
+import { createSetupController } from './features/two-factor-setup/controller';
+import { setupRoutes } from './features/two-factor-setup/routes';
+import { twoFactorStatusRoutes } from './features/two-factor-status/routes';
 
 export interface AppDeps {
   config: Config;
@@ -62,8 +67,16 @@ export function createApp({ config, services, sessionStore, logger }: AppDeps): 
 
   app.use(signInRoutes(createSignInController({ passport, clock: services.clock, audit: services.audit, isProduction: config.isProduction })));
   app.use(workspaceRoutes(createWorkspaceController(services)));
+  app.use(twoFactorStatusRoutes(services));
+  app.use(setupRoutes(createSetupController({
+    ...services,
+    allowedCountries: config.sms.allowedCountries,
+    codeTtlMinutes: config.sms.codeTtlMinutes,
+  })));
   app.use(accountRoutes());
   app.use(infoPageRoutes());
+  app.use(helpQuestionRoutes(services));
+  if (services.outbox && !config.isProduction) app.use(devOutboxRoutes(services.outbox));
 
   app.use(notFound);
   app.use(csrfErrorHandler);

@@ -39,7 +39,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     await migrateToLatest(db);
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const limiters = createLimiterFactory({ db, redis });
-    const services = await createServices({ config, db, clock, limiters, hasher: options.hasher });
+    const services = await createServices({ config, db, clock, limiters, logger, hasher: options.hasher });
 
     if (config.seedDemoPatient && (await seedDemoPatient(services))) {
       logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);

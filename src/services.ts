@@ -1,12 +1,23 @@
 import type { Config } from './config';
 import type { Clock } from './domain/clock';
 import { createAuditLog } from './domain/audit';
+import { createHelpQuestionStore } from './domain/help-questions';
 import { createModuleStore } from './domain/modules';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
+import { cryptoRandom, RandomSource } from './domain/random';
+import { createRecoveryCodes } from './domain/recovery-codes';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
+import { createSmsCodeService } from './domain/sms-codes';
+import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
+import type { SmsSender } from './domain/sms/sms-sender';
+import { createVonageSender } from './domain/sms/vonage-sender';
+import { createTwoFactorStore } from './domain/two-factor';
 import { createUserStore } from './domain/users';
+import { createVerificationCodes } from './domain/verification-codes';
+import { createTranslator } from './i18n';
 import type { Database } from './infra/database';
+import type { Logger } from './infra/logger';
 import type { LimiterFactory } from './infra/rate-limits';
 
 export interface ServiceDeps {
@@ -14,14 +25,45 @@ export interface ServiceDeps {
   db: Database;
   clock: Clock;
   limiters: LimiterFactory;
+  logger: Logger;
+  random?: RandomSource;
   hasher?: PasswordHasher;
 }
 
+function createSmsSender(config: Config, db: Database, clock: Clock, logger: Logger): { sender: SmsSender; outbox?: OutboxSender } {
+  if (config.sms.provider === 'outbox') {
+    const outbox = createOutboxSender(db, clock);
+    return { sender: outbox, outbox };
+  }
+  return { sender: createVonageSender(config.sms.vonage, logger) };
+}
+
 /** The domain services, wired once; the web app and the admin command share them. */
-export async function createServices({ config, db, clock, limiters, hasher = createPasswordHasher() }: ServiceDeps) {
+export async function createServices(deps: ServiceDeps) {
+  const { config, db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
+  const t = createTranslator();
   const users = createUserStore(db, clock);
   const audit = createAuditLog(db, clock);
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
+  const verificationCodes = createVerificationCodes({
+    db,
+    clock,
+    random,
+    hashKey: config.codeHashKey,
+    ttlMs: config.sms.codeTtlMinutes * 60_000,
+    maxAttempts: config.sms.maxCodeAttempts,
+  });
+  const recoveryCodes = createRecoveryCodes({ db, clock, random });
+  const { sender, outbox } = createSmsSender(config, db, clock, logger);
+  const smsCodes = await createSmsCodeService({
+    codes: verificationCodes,
+    sender,
+    limiters,
+    clock,
+    settings: config.sms,
+    composeText: (code) => t('twoFactor.sms.text', { code }),
+  });
+
   return {
     clock,
     users,
@@ -29,6 +71,12 @@ export async function createServices({ config, db, clock, limiters, hasher = cre
     hasher,
     modules: createModuleStore(db),
     signIn: createSignInService({ users, hasher, throttle, audit }),
+    verificationCodes,
+    recoveryCodes,
+    smsCodes,
+    outbox,
+    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes }),
+    helpQuestions: createHelpQuestionStore(db, clock),
   };
 }
 

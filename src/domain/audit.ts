@@ -7,7 +7,9 @@ export type SecurityEventType =
   | 'sign_out'
   | 'account_created'
   | 'account_disabled'
-  | 'account_enabled';
+  | 'account_enabled'
+  | 'two_factor_enabled'
+  | 'two_factor_code_wrong';
 
 export interface SecurityEvent {
   id: number;

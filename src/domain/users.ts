@@ -8,6 +8,8 @@ export interface User {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
+  twoFactorMethod: 'sms' | 'totp' | null;
+  twoFactorPhone: string | null;
   createdAt: number;
 }
 
@@ -18,6 +20,8 @@ interface UserRow {
   password_hash: string;
   disabled: boolean | number;
   session_generation: number;
+  two_factor_method: 'sms' | 'totp' | null;
+  two_factor_phone: string | null;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -45,6 +49,8 @@ function toUser(row: UserRow): User {
     passwordHash: row.password_hash,
     disabled: Boolean(row.disabled),
     sessionGeneration: row.session_generation,
+    twoFactorMethod: row.two_factor_method ?? null,
+    twoFactorPhone: row.two_factor_phone ?? null,
     createdAt: Number(row.created_at),
   };
 }

@@ -12,6 +12,6 @@ export function staticAssets(rootDir: string): { middleware: RequestHandler; url
   };
   return {
     middleware: express.static(publicDir, { maxAge: '365d', immutable: true, index: false, redirect: false }),
-    urls: { css: versioned('css/app.css'), printCss: versioned('css/print.css'), icon: versioned('favicon.svg') },
+    urls: { css: versioned('css/app.css'), icon: versioned('favicon.svg') },
   };
 }

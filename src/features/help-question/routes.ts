@@ -1,0 +1,30 @@
+import { Router, type Request, type Response } from 'express';
+import type { HelpQuestionStore } from '../../domain/help-questions';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { QUESTION_FIELDS, validateQuestion } from './validation';
+
+const PATH = '/hulp/vragenformulier';
+const VIEW = 'help-question/index';
+
+export function helpQuestionRoutes(deps: { helpQuestions: HelpQuestionStore }): Router {
+  const router = Router();
+
+  router.get(PATH, (req: Request, res: Response) => {
+    const user = req.user;
+    res.render(VIEW, { sent: req.query.verstuurd === '1', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
+  });
+
+  router.post(PATH, async (req: Request, res: Response) => {
+    const fields = readFields(req.body, QUESTION_FIELDS);
+    const errors = validateQuestion(fields, res.locals.t);
+    if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
+    await deps.helpQuestions.add({
+      userId: req.user?.id ?? null,
+      name: fields.name.trim(),
+      email: fields.email.trim(),
+      question: fields.question.trim(),
+    });
+    res.redirect(303, `${PATH}?verstuurd=1`);
+  });
+  return router;
+}

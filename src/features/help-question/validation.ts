@@ -1,0 +1,26 @@
+import type { Translate } from '../../i18n';
+import { FieldError, hasControlCharacters } from '../../http/forms';
+import { isPlausibleEmail } from '../../domain/users';
+
+export const QUESTION_FIELDS = ['name', 'email', 'question'] as const;
+export const QUESTION_MAX_LENGTH = 2000;
+
+export function validateQuestion(fields: Record<(typeof QUESTION_FIELDS)[number], string>, t: Translate): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = fields.name.trim();
+  const email = fields.email.trim();
+  const question = fields.question.trim();
+  const key = (k: string) => t(`question.errors.${k}`);
+
+  if (name === '') errors.push({ field: 'name', message: key('nameRequired') });
+  else if ([...name].length > 100) errors.push({ field: 'name', message: key('nameTooLong') });
+  else if (hasControlCharacters(name)) errors.push({ field: 'name', message: key('invalidCharacters') });
+
+  if (email === '') errors.push({ field: 'email', message: key('emailRequired') });
+  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: key('emailInvalid') });
+
+  if (question === '') errors.push({ field: 'question', message: key('questionRequired') });
+  else if ([...question].length > QUESTION_MAX_LENGTH) errors.push({ field: 'question', message: key('questionTooLong') });
+  else if (hasControlCharacters(question)) errors.push({ field: 'question', message: key('invalidCharacters') });
+  return errors;
+}

@@ -1,0 +1,30 @@
+import { Router, type RequestHandler } from 'express';
+import { requireSignedIn } from '../../http/authentication';
+import { createSetupController } from './controller';
+import { allowTransition, currentState, SETUP_BASE, showStep, STEP_PATHS } from './wizard';
+
+/** Someone with two-step already on only sees the last page of the wizard they just finished. */
+const onlyWhileOff: RequestHandler = (req, res, next) => {
+  if (req.user!.twoFactorMethod && currentState(req).step !== 'done') return res.redirect(303, '/account/twee-stappen');
+  next();
+};
+
+export function setupRoutes(controller: ReturnType<typeof createSetupController>): Router {
+  const router = Router();
+  router.use(SETUP_BASE, requireSignedIn, onlyWhileOff);
+  router.get(SETUP_BASE, (req, res) => res.redirect(303, STEP_PATHS[currentState(req).step]));
+
+  router.get(STEP_PATHS.method, showStep('method'), controller.showMethod);
+  router.post(STEP_PATHS.method, allowTransition('chooseMethod'), controller.chooseMethod);
+  router.get(STEP_PATHS.phone, showStep('phone'), controller.showPhone);
+  router.post(STEP_PATHS.phone, allowTransition('sendCode'), controller.submitPhone);
+  router.get(STEP_PATHS.verify, showStep('verify'), controller.showVerify);
+  router.post(STEP_PATHS.verify, allowTransition('verifyCode'), controller.submitVerify);
+  router.post(`${STEP_PATHS.verify}/nieuwe-code`, allowTransition('resendCode'), controller.resendCode);
+  router.get(STEP_PATHS.recovery, showStep('recovery'), controller.showRecovery);
+  router.get(`${STEP_PATHS.recovery}/afdrukken`, showStep('recovery'), controller.printRecovery);
+  router.get(`${STEP_PATHS.recovery}/download`, showStep('recovery'), controller.downloadRecovery);
+  router.post(STEP_PATHS.recovery, allowTransition('confirmRecoveryCodes'), controller.confirmRecovery);
+  router.get(STEP_PATHS.done, showStep('done'), controller.showDone);
+  return router;
+}

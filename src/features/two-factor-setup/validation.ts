@@ -1,0 +1,41 @@
+import type { Translate } from '../../i18n';
+import type { FieldError } from '../../http/forms';
+import { parseMobileNumber } from '../../domain/phone-numbers';
+
+export function validateMethod(method: string, t: Translate): FieldError[] {
+  if (method === 'sms') return [];
+  const key = method === 'app' ? 'twoFactor.method.errors.appNotYet' : 'twoFactor.method.errors.required';
+  return [{ field: 'method', message: t(key) }];
+}
+
+export type PhoneValidation = { errors: FieldError[]; e164?: string };
+
+export function validatePhone(
+  fields: { country: string; phone: string },
+  allowedCountries: string[],
+  countryName: (code: string) => string,
+  t: Translate,
+): PhoneValidation {
+  const result = parseMobileNumber(fields.phone, fields.country, allowedCountries);
+  if (result.ok) return { errors: [], e164: result.e164 };
+  if (result.error === 'unknown_country') {
+    return { errors: [{ field: 'country', message: t('twoFactor.phone.errors.country') }] };
+  }
+  const message = t(`twoFactor.phone.errors.${result.error}`, {
+    country: countryName(fields.country),
+    allowed: new Intl.ListFormat('nl', { type: 'disjunction' }).format(allowedCountries.map(countryName)),
+  });
+  return { errors: [{ field: 'phone', message }] };
+}
+
+/** A 6-digit code as typed: spaces, dashes and dots are allowed between the digits. */
+export function normalizeSmsCode(input: string): string {
+  return input.replace(/[\s.-]/g, '');
+}
+
+export function validateSmsCode(input: string, t: Translate): FieldError[] {
+  const code = normalizeSmsCode(input);
+  if (code === '') return [{ field: 'code', message: t('twoFactor.verify.errors.required') }];
+  if (!/^\d{6}$/.test(code)) return [{ field: 'code', message: t('twoFactor.verify.errors.format') }];
+  return [];
+}

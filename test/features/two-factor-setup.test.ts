@@ -1,0 +1,429 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { csrfTokenOf, submitForm } from '../support/forms';
+import { startTestRuntime } from '../support/runtime';
+import {
+  chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld,
+} from '../support/two-factor';
+
+describe('two-step status page and SMS setup wizard (J3, J4)', () => {
+  let world: SmsWorld;
+  afterEach(() => world?.close());
+
+  describe('the whole wizard, as the manual shows it', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld();
+    });
+
+    it('turns two-step on with a real Vonage call, step by step', async () => {
+      const { rt, vonage } = world;
+      const { patient, agent } = await signedInPatient(rt);
+
+      const account = await agent.get('/account');
+      expect(account.text).to.include('href="/account/twee-stappen"');
+      const status = await agent.get('/account/twee-stappen');
+      expect(status.text).to.include('Authenticatie in twee stappen is <strong>uitgeschakeld</strong> voor jouw Karify account.');
+      expect(status.text).to.include('Authenticatie in twee stappen instellen');
+      expect(status.text).to.include('Lees meer over authenticatie in twee stappen');
+      expect((await agent.get('/hulp/twee-stappen')).text).to.include('iets wat je hebt');
+
+      expect((await agent.get(SETUP)).headers.location).to.equal(`${SETUP}/methode`);
+      const method = await agent.get(`${SETUP}/methode`);
+      expect(method.text).to.include('Via een authenticatie-app').and.include('Via een SMS');
+      expect(method.text).to.match(/aria-current="step"><span class="progress-mark" aria-hidden="true">1<\/span> Methode/);
+
+      expect((await chooseSms(agent)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+      const phonePage = await agent.get(`${SETUP}/telefoonnummer`);
+      expect(phonePage.text).to.include('2. Vul je telefoonnummer in');
+      expect(phonePage.text).to.include('We sturen een verificatiecode naar je mobiele telefoon via SMS wanneer je inlogt.');
+      expect(phonePage.text).to.match(/<option value="NL" selected>Nederland \(\+31\)<\/option>/);
+      expect(phonePage.text).to.include('Bevestig telefoonnummer');
+      expect(phonePage.text).to.match(/<span class="progress-mark" aria-hidden="true">✓<\/span> Methode <span class="visually-hidden">\(klaar\)/);
+
+      expect((await enterPhone(agent, '06 1234 5678')).headers.location).to.equal(`${SETUP}/verificatie`);
+      expect(vonage.messages).to.have.length(1);
+      expect(vonage.messages[0]!.to).to.equal('31612345678');
+      expect(vonage.messages[0]!.text).to.match(/^\d{6} is je Karify verificatiecode/);
+
+      const verify = await agent.get(`${SETUP}/verificatie`);
+      expect(verify.text).to.include('3. Vul verificatiecode in');
+      expect(verify.text).to.include('+31 6 ••••••78');
+      expect(verify.text).to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd.');
+      expect(verify.text).to.match(/autocomplete="one-time-code" inputmode="numeric"/);
+      expect(verify.text).to.include('Verifiëren').and.include('Stuur nieuwe code').and.include('Telefoonnummer wijzigen');
+      expect(verify.text).to.include('Is het niet gelukt?').and.include('030 – 737 0323').and.include('/hulp/vragenformulier');
+
+      const code = lastCode(vonage);
+      const spaced = `${code.slice(0, 3)} ${code.slice(3)}`;
+      expect((await enterCode(agent, spaced)).headers.location).to.equal(`${SETUP}/herstelcodes`);
+
+      const recovery = await agent.get(`${SETUP}/herstelcodes`);
+      expect(recovery.text).to.include('4. Nog één belangrijke stap: jouw herstelcodes');
+      const shown = [...recovery.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+      expect(shown).to.have.length(10);
+      expect(new Set(shown).size).to.equal(10);
+      expect(recovery.text).to.include('Let op: Je hebt geen toegang meer tot je account wanneer je toegang tot je apparaat én deze herstelcodes verliest.');
+      expect(recovery.text).to.include('Print herstelcodes').and.include('Kopieer herstelcodes').and.include('Download herstelcodes');
+      expect(recovery.text).to.match(/<textarea id="copy-codes" class="copy-block" readonly/);
+      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal(null);
+
+      const download = await agent.get(`${SETUP}/herstelcodes/download`);
+      expect(download.headers['content-disposition']).to.match(/^attachment; filename="?karify-herstelcodes\.txt"?$/);
+      expect(download.headers['content-type']).to.match(/^text\/plain/);
+      for (const c of shown) expect(download.text).to.include(c);
+      const print = await agent.get(`${SETUP}/herstelcodes/afdrukken`);
+      for (const c of shown) expect(print.text).to.include(c);
+
+      expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);
+      const done = await agent.get(`${SETUP}/klaar`);
+      expect(done.text).to.include('Authenticatie in twee stappen is ingeschakeld voor jouw account');
+      expect(done.text).to.include('Het is gelukt, je account is nu extra beveiligd!');
+      expect(done.text).to.match(/href="\/account\/twee-stappen">Sluiten/);
+      expect(done.text).not.to.include(shown[0]!);
+
+      const on = await agent.get('/account/twee-stappen');
+      expect(on.text).to.include('<strong>ingeschakeld</strong>');
+      expect(on.text).to.include('Verificatiecode via SMS').and.include('+31 6 ••••••78').and.include('10 van de 10');
+
+      const row = await rt.db('users').where({ id: patient.id }).first();
+      expect(row.two_factor_method).to.equal('sms');
+      expect(row.two_factor_phone).to.equal('+31612345678');
+      const stored = await rt.db('recovery_codes').where({ user_id: patient.id });
+      expect(stored).to.have.length(10);
+      for (const c of shown) {
+        const digits = c.replace(' ', '');
+        expect(JSON.stringify(stored)).not.to.include(digits);
+      }
+      const events = await rt.services.audit.listForUser(patient.id);
+      expect(events.map((e) => e.type)).to.include('two_factor_enabled');
+
+      // The codes were shown once: the wizard cannot be replayed.
+      expect((await agent.get(`${SETUP}/herstelcodes`)).headers.location).to.equal('/account/twee-stappen');
+      expect((await agent.get(`${SETUP}/herstelcodes/download`)).headers.location).to.equal('/account/twee-stappen');
+    });
+
+    it('leaves two-step off when the wizard is abandoned before the last step', async () => {
+      const { rt, vonage } = world;
+      const { patient, agent } = await signedInPatient(rt);
+      await setupUntilRecoveryCodes(agent, vonage);
+      const row = await rt.db('users').where({ id: patient.id }).first();
+      expect(row.two_factor_method).to.equal(null);
+      expect(await rt.db('recovery_codes').where({ user_id: patient.id })).to.have.length(0);
+      expect((await agent.get('/account/twee-stappen')).text).to.include('<strong>uitgeschakeld</strong>');
+    });
+
+    it('redirects steps reached out of order to the current step', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      for (const step of ['telefoonnummer', 'verificatie', 'herstelcodes', 'herstelcodes/download', 'klaar']) {
+        expect((await agent.get(`${SETUP}/${step}`)).headers.location, step).to.equal(`${SETUP}/methode`);
+      }
+      expect((await submitForm(agent, `${SETUP}/methode`, { code: '123456' }, `${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/methode`);
+      expect((await submitForm(agent, `${SETUP}/methode`, {}, `${SETUP}/herstelcodes`)).headers.location).to.equal(`${SETUP}/methode`);
+      await chooseSms(agent);
+      expect((await agent.get(`${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+      await setupUntilRecoveryCodesFromPhone();
+      for (const step of ['methode', 'telefoonnummer', 'verificatie', 'klaar']) {
+        expect((await agent.get(`${SETUP}/${step}`)).headers.location, step).to.equal(`${SETUP}/herstelcodes`);
+      }
+
+      async function setupUntilRecoveryCodesFromPhone() {
+        await enterPhone(agent, '0612345678');
+        await enterCode(agent, lastCode(vonage));
+      }
+    });
+
+    it('lets the patient go back to change the number before verifying', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '06 12345678');
+      const back = await agent.get(`${SETUP}/telefoonnummer`);
+      expect(back.status).to.equal(200);
+      expect(back.text).to.match(/name="phone" type="tel" value="06 12345678"/);
+      expect((await agent.get(`${SETUP}/methode`)).status).to.equal(200);
+      expect(vonage.messages).to.have.length(1); // GETs send nothing
+    });
+
+    it('never sends an SMS on a GET or a refresh', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      for (let i = 0; i < 3; i += 1) expect((await agent.get(`${SETUP}/verificatie`)).status).to.equal(200);
+      expect(vonage.messages).to.have.length(1);
+    });
+
+    it('refuses a wrong code and keeps the patient on the step', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const wrong = lastCode(vonage) === '000000' ? '111111' : '000000';
+      const res = await enterCode(agent, wrong);
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('<title>Fout: 3. Vul verificatiecode in');
+      expect(res.text).to.include('Deze code klopt niet');
+      expect(res.text).to.match(/name="code" type="text" value="000000"|value="111111"/);
+      const format = await enterCode(agent, '12ab');
+      expect(format.text).to.include('De verificatiecode bestaat uit 6 cijfers');
+      expect((await enterCode(agent, '')).text).to.include('Vul de verificatiecode in');
+    });
+
+    it('refuses an expired code (10 minutes)', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      rt.clock.advanceMinutes(10);
+      rt.clock.advance(1000);
+      const res = await enterCode(agent, lastCode(vonage));
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('Deze code is verlopen');
+    });
+
+    it('kills a code after 5 wrong tries', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const right = lastCode(vonage);
+      const wrong = right === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i += 1) await enterCode(agent, wrong);
+      const res = await enterCode(agent, right);
+      expect(res.status).to.equal(400);
+      expect(res.text).to.match(/Er is geen geldige code meer|te vaak een verkeerde code/);
+    });
+
+    it('shows when a new code may be asked, and sends no second SMS within 30 seconds', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const verify = await agent.get(`${SETUP}/verificatie`);
+      expect(verify.text).to.match(/Je kunt om \d\d:\d\d een nieuwe code aanvragen./);
+      const again = await submitForm(agent, `${SETUP}/verificatie`, {}, `${SETUP}/verificatie/nieuwe-code`);
+      expect(again.status).to.equal(429);
+      expect(again.text).to.match(/Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+      expect(vonage.messages).to.have.length(1);
+    });
+
+    it('offers a radio choice and says why when none or the app is chosen', async () => {
+      const { agent } = await signedInPatient(world.rt);
+      const none = await submitForm(agent, `${SETUP}/methode`, {});
+      expect(none.status).to.equal(400);
+      expect(none.text).to.include('Kies hoe je de verificatiecode wilt ontvangen');
+      expect(none.text).to.include('href="#method"');
+    });
+  });
+
+  describe('phone numbers', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld();
+    });
+
+    const cases: [string, string, string | null][] = [
+      ['NL', '+31 6 12345678', '31612345678'],
+      ['NL', '0031 6 1234 5678', '31612345678'],
+      ['BE', '0470 12 34 56', '32470123456'],
+      ['NL', '030 737 0323', 'Dit is geen mobiel nummer'],
+      ['NL', '+49 151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België'],
+      ['NL', 'hallo', 'Vul een geldig mobiel nummer in'],
+      ['NL', '', 'Vul je mobiele telefoonnummer in'],
+      ['XX', '0612345678', 'Kies een land uit de lijst'],
+    ];
+    for (const [country, input, expected] of cases) {
+      it(`${country} "${input}" → ${expected}`, async () => {
+        const { agent } = await signedInPatient(world.rt);
+        await chooseSms(agent);
+        const res = await enterPhone(agent, input, country);
+        if (/^\d+$/.test(expected!)) {
+          expect(res.status).to.equal(303);
+          expect(world.vonage.messages.at(-1)!.to).to.equal(expected);
+        } else {
+          expect(res.status).to.equal(400);
+          expect(res.text).to.include(expected!);
+          expect(world.vonage.messages).to.have.length(0);
+        }
+      });
+    }
+  });
+
+  describe('Vonage failures', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld();
+    });
+
+    const statuses: [string, RegExp][] = [
+      ['1', /Probeer het over een minuut opnieuw/],
+      ['2', /storing bij ons/],
+      ['3', /storing bij ons/],
+      ['4', /storing bij ons/],
+      ['5', /Probeer het over een minuut opnieuw/],
+      ['6', /storing bij ons/],
+      ['7', /geen SMS sturen naar dit nummer/],
+      ['9', /storing bij ons/],
+      ['15', /storing bij ons/],
+      ['29', /geen SMS sturen naar dit nummer/],
+      ['33', /geen SMS sturen naar dit nummer/],
+    ];
+    for (const [status, message] of statuses) {
+      it(`status ${status}: a clear message, the number kept, nothing counted as sent`, async () => {
+        const { rt, vonage } = world;
+        const { agent } = await signedInPatient(rt);
+        await chooseSms(agent);
+        vonage.failNext(status);
+        const res = await enterPhone(agent, '06 12345678');
+        expect(res.status).to.be.oneOf([400, 503]);
+        expect(res.text).to.match(message);
+        expect(res.text).to.match(/name="phone" type="tel" value="06 12345678"/);
+        expect((await agent.get(`${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+        // Not counted: a new attempt goes out at once, without waiting for the cooldown.
+        expect((await enterPhone(agent, '06 12345678')).headers.location).to.equal(`${SETUP}/verificatie`);
+      });
+    }
+
+    it('a timeout gives a clear message and can be retried at once', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      vonage.delayNext(2000);
+      const res = await enterPhone(agent, '06 12345678');
+      expect(res.status).to.equal(503);
+      expect(res.text).to.include('Het versturen van de SMS is niet gelukt');
+      expect((await enterPhone(agent, '06 12345678')).headers.location).to.equal(`${SETUP}/verificatie`);
+    });
+
+    it('a refused connection gives a clear message', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await vonage.stop();
+      const res = await enterPhone(agent, '06 12345678');
+      expect(res.status).to.equal(503);
+      expect(res.text).to.include('Het versturen van de SMS is niet gelukt');
+    });
+  });
+
+  describe('resending and caps', () => {
+    it('a new code replaces the old one', async () => {
+      world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const first = lastCode(vonage);
+      await new Promise((r) => setTimeout(r, 1100));
+      const resend = await submitForm(agent, `${SETUP}/verificatie`, {}, `${SETUP}/verificatie/nieuwe-code`);
+      expect(resend.headers.location).to.equal(`${SETUP}/verificatie?nieuw=1`);
+      expect((await agent.get(resend.headers.location!)).text).to.include('We hebben een nieuwe code gestuurd.');
+      const second = lastCode(vonage);
+      expect(vonage.messages).to.have.length(2);
+      if (first !== second) expect((await enterCode(agent, first)).status).to.equal(400);
+      expect((await enterCode(agent, second)).headers.location).to.equal(`${SETUP}/herstelcodes`);
+    });
+
+    it('sends at most SMS_MAX_PER_ACCOUNT_PER_HOUR messages per account', async () => {
+      world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1', SMS_MAX_PER_ACCOUNT_PER_HOUR: '2' });
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      await new Promise((r) => setTimeout(r, 1100));
+      await enterPhone(agent, '0612345679');
+      await new Promise((r) => setTimeout(r, 1100));
+      const third = await enterPhone(agent, '0612345670');
+      expect(third.status).to.equal(429);
+      expect(third.text).to.include('Je hebt te vaak een code aangevraagd');
+      expect(world.vonage.messages).to.have.length(2);
+    });
+
+    it('sends at most SMS_MAX_PER_NUMBER_PER_DAY messages to one number, across accounts', async () => {
+      world = await startSmsWorld({ SMS_MAX_PER_NUMBER_PER_DAY: '1' });
+      const a = await signedInPatient(world.rt);
+      const b = await signedInPatient(world.rt);
+      await chooseSms(a.agent);
+      await chooseSms(b.agent);
+      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(303);
+      const res = await enterPhone(b.agent, '0612345678');
+      expect(res.status).to.equal(429);
+      expect(world.vonage.messages).to.have.length(1);
+    });
+
+    it('applies the per-IP and the global daily cap', async () => {
+      world = await startSmsWorld({ SMS_MAX_PER_IP_PER_HOUR: '1' });
+      const a = await signedInPatient(world.rt);
+      const b = await signedInPatient(world.rt);
+      await chooseSms(a.agent);
+      await chooseSms(b.agent);
+      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(b.agent, '0612345679')).status).to.equal(429);
+      await world.close();
+
+      world = await startSmsWorld({ SMS_GLOBAL_DAILY_CAP: '1' });
+      const c = await signedInPatient(world.rt);
+      const d = await signedInPatient(world.rt);
+      await chooseSms(c.agent);
+      await chooseSms(d.agent);
+      expect((await enterPhone(c.agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(d.agent, '0612345679')).status).to.equal(429);
+      expect(world.vonage.messages).to.have.length(1);
+    });
+  });
+
+  describe('a server restart mid-wizard', () => {
+    it('continues where the patient was', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-restart-'));
+      const env = { SQLITE_FILE: path.join(dir, 'db.sqlite3') };
+      world = await startSmsWorld(env);
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const code = lastCode(world.vonage);
+      const cookie = (await agent.get(`${SETUP}/verificatie`)).request.cookies;
+      await world.close();
+
+      world = await startSmsWorld(env);
+      const restarted = world.rt.agent();
+      const page = await restarted.get(`${SETUP}/verificatie`).set('Cookie', cookie);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('+31 6 ••••••78');
+      const res = await restarted.post(`${SETUP}/verificatie`).set('Cookie', cookie).type('form')
+        .send({ _csrf: csrfTokenOf(page.text), code });
+      expect(res.headers.location).to.equal(`${SETUP}/herstelcodes`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  });
+});
+
+describe('help: Vragenformulier and the development SMS outbox', () => {
+  it('stores a question for the clinic, with errors next to the fields', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const agent = rt.agent();
+      const empty = await submitForm(agent, '/hulp/vragenformulier', { name: '', email: 'x', question: '' });
+      expect(empty.status).to.equal(400);
+      expect(empty.text).to.include('Vul je naam in').and.include('Vul een e-mailadres in zoals').and.include('Vul je vraag in');
+      const ok = await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
+      expect(ok.headers.location).to.equal('/hulp/vragenformulier?verstuurd=1');
+      const stored = await rt.services.helpQuestions.list();
+      expect(stored[0]).to.include({ name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('shows SMS messages on the outbox page in development', async () => {
+    const rt = await startTestRuntime({ SMS_PROVIDER: 'outbox' });
+    try {
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      expect((await enterPhone(agent, '0612345678')).status).to.equal(303);
+      const outbox = await agent.get('/ontwikkeling/sms');
+      expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
+    } finally {
+      await rt.close();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { startFakeVonage } from './fake-vonage';
+import { signIn, submitForm } from './forms';
+import { startTestRuntime, TestEnv, TestRuntime } from './runtime';
+
+export type FakeVonage = Awaited<ReturnType<typeof startFakeVonage>>;
+
+export const SETUP = '/account/twee-stappen/instellen';
+
+export interface SmsWorld {
+  rt: TestRuntime;
+  vonage: FakeVonage;
+  close(): Promise<void>;
+}
+
+/** An app that sends SMS through the real Vonage SDK to a local fake Vonage server. */
+export async function startSmsWorld(env: TestEnv = {}): Promise<SmsWorld> {
+  const vonage = await startFakeVonage();
+  const rt = await startTestRuntime({
+    SMS_PROVIDER: 'vonage',
+    VONAGE_API_KEY: 'test-key',
+    VONAGE_API_SECRET: 'test-secret',
+    VONAGE_REST_HOST: vonage.url,
+    VONAGE_TIMEOUT_MS: '400',
+    ...env,
+  });
+  return {
+    rt,
+    vonage,
+    async close() {
+      await rt.close();
+      await vonage.stop();
+    },
+  };
+}
+
+export async function signedInPatient(rt: TestRuntime) {
+  const patient = await rt.createPatient();
+  const agent = rt.agent();
+  const res = await signIn(agent, patient.email, patient.password);
+  expect(res.headers.location).to.equal('/werkblad');
+  return { patient, agent };
+}
+
+/** The 6-digit code in the newest SMS the fake Vonage server received. */
+export function lastCode(vonage: FakeVonage): string {
+  const message = vonage.messages.at(-1);
+  const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];
+  if (!code) throw new Error('no SMS with a code was received');
+  return code;
+}
+
+export function chooseSms(agent: supertest.Agent) {
+  return submitForm(agent, `${SETUP}/methode`, { method: 'sms' });
+}
+
+export function enterPhone(agent: supertest.Agent, phone: string, country = 'NL') {
+  return submitForm(agent, `${SETUP}/telefoonnummer`, { country, phone });
+}
+
+export function enterCode(agent: supertest.Agent, code: string) {
+  return submitForm(agent, `${SETUP}/verificatie`, { code });
+}
+
+/** Walks the wizard up to the recovery codes page; returns the recovery codes shown. */
+export async function setupUntilRecoveryCodes(agent: supertest.Agent, vonage: FakeVonage, phone = '06 12345678'): Promise<string[]> {
+  expect((await chooseSms(agent)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+  expect((await enterPhone(agent, phone)).headers.location).to.equal(`${SETUP}/verificatie`);
+  expect((await enterCode(agent, lastCode(vonage))).headers.location).to.equal(`${SETUP}/herstelcodes`);
+  const page = await agent.get(`${SETUP}/herstelcodes`);
+  return [...page.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+}
+
+/** The whole wizard: two-step SMS is on afterwards. Returns the recovery codes. */
+export async function enableSmsTwoFactor(agent: supertest.Agent, vonage: FakeVonage, phone?: string): Promise<string[]> {
+  const codes = await setupUntilRecoveryCodes(agent, vonage, phone);
+  const confirm = await submitForm(agent, `${SETUP}/herstelcodes`, {});
+  expect(confirm.headers.location).to.equal(`${SETUP}/klaar`);
+  return codes;
+}
