@@ -62,6 +62,7 @@ export async function createServices(deps: ServiceDeps) {
     clock,
     settings: config.sms,
     composeText: (code) => t('twoFactor.sms.text', { code }),
+    logger,
   });
 
   return {

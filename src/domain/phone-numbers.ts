@@ -1,0 +1,87 @@
+import {
+  getCountries,
+  getCountryCallingCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
+
+export interface Country {
+  code: string; // ISO 3166-1 alpha-2
+  name: string; // Dutch
+  callingCode: string; // without '+'
+}
+
+export type PhoneError = 'required' | 'invalid' | 'not_mobile' | 'country_not_allowed' | 'unknown_country';
+
+export type ParsedPhone = { ok: true; e164: string; country: string } | { ok: false; error: PhoneError };
+
+const FIRST_COUNTRIES = ['NL', 'BE'];
+let countries: Country[] | undefined;
+
+/** Every country libphonenumber knows, with Dutch names: Nederland, België, then the rest by name. */
+export function listCountries(): Country[] {
+  if (!countries) {
+    const names = new Intl.DisplayNames(['nl'], { type: 'region' });
+    const all = getCountries().map((code) => ({
+      code,
+      name: names.of(code) ?? code,
+      callingCode: getCountryCallingCode(code),
+    }));
+    const first = FIRST_COUNTRIES.map((code) => all.find((c) => c.code === code)).filter((c) => c !== undefined);
+    const rest = all
+      .filter((c) => !FIRST_COUNTRIES.includes(c.code))
+      .sort((a, b) => a.name.localeCompare(b.name, 'nl'));
+    countries = [...first, ...rest];
+  }
+  return countries;
+}
+
+const MAX_INPUT_LENGTH = 40;
+// Digits with the separators people type; a plus only in front.
+const PLAUSIBLE_INPUT = /^\+?[\d\s().\-/]+$/;
+
+/**
+ * Parses what a patient typed as a mobile number of `countryCode`, or of the country the number
+ * itself names when it starts with + or 00. Returns the number in E.164.
+ */
+export function parseMobileNumber(input: string, countryCode: string, allowedCountries: string[]): ParsedPhone {
+  const text = input.replace(/\s+/g, ' ').trim();
+  if (text === '') return { ok: false, error: 'required' };
+  if (text.length > MAX_INPUT_LENGTH || !PLAUSIBLE_INPUT.test(text)) return { ok: false, error: 'invalid' };
+
+  const international = text.startsWith('+') || text.startsWith('00');
+  const country = countryCode.trim().toUpperCase();
+  if (!international && !isSupportedCountry(country)) return { ok: false, error: 'unknown_country' };
+
+  const normalized = text.startsWith('00') ? `+${text.slice(2)}` : text;
+  const parsed = international
+    ? parsePhoneNumberFromString(normalized)
+    : parsePhoneNumberFromString(normalized, { defaultCountry: country as CountryCode });
+  if (!parsed || !parsed.isValid()) return { ok: false, error: 'invalid' };
+
+  const allowed = allowedCountries.map((c) => c.toUpperCase());
+  if (!parsed.country || !allowed.includes(parsed.country)) return { ok: false, error: 'country_not_allowed' };
+
+  const type = parsed.getType();
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return { ok: false, error: 'not_mobile' };
+
+  return { ok: true, e164: parsed.number, country: parsed.country };
+}
+
+const BULLET = '•';
+
+/** '+31612345678' → '+31 6 ••••••12': calling code, first national digit, last two digits. */
+export function maskPhoneNumber(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (parsed) {
+    const national = parsed.nationalNumber;
+    if (national.length >= 4) {
+      const hidden = BULLET.repeat(national.length - 3);
+      return `+${parsed.countryCallingCode} ${national[0]} ${hidden}${national.slice(-2)}`;
+    }
+  }
+  // Not a number we can split: show only the last two digits.
+  const digits = e164.replace(/\D/g, '');
+  return digits.length >= 4 ? `+${BULLET.repeat(digits.length - 2)}${digits.slice(-2)}` : BULLET.repeat(4);
+}

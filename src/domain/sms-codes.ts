@@ -1,0 +1,122 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { SmsConfig } from '../config';
+import type { Logger } from '../infra/logger';
+import type { LimiterFactory } from '../infra/rate-limits';
+import type { Clock } from './clock';
+import { maskPhoneNumber } from './phone-numbers';
+import type { SmsFailureReason, SmsSender } from './sms/sms-sender';
+import type { CodePurpose, VerificationCodes } from './verification-codes';
+
+export type SmsLimitScope = 'account' | 'number' | 'ip' | 'global';
+
+export type SmsSendOutcome =
+  | { status: 'sent'; nextAllowedAt: number }
+  | { status: 'cooldown'; nextAllowedAt: number }
+  | { status: 'limited'; scope: SmsLimitScope }
+  | { status: 'failed'; reason: SmsFailureReason };
+
+export interface SmsSendRequest {
+  userId: number;
+  purpose: CodePurpose;
+  phone: string; // E.164
+  ip: string;
+}
+
+export interface SmsCodeServiceDeps {
+  codes: VerificationCodes;
+  sender: SmsSender;
+  limiters: LimiterFactory;
+  clock: Clock;
+  settings: SmsConfig;
+  /** The SMS text around the code, e.g. in Dutch; the code must appear in it. */
+  composeText: (code: string) => string;
+  logger?: Logger;
+}
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+interface Counter {
+  limiter: RateLimiterAbstract;
+  key: string;
+  scope: SmsLimitScope | 'cooldown';
+}
+
+export type SmsCodeService = Awaited<ReturnType<typeof createSmsCodeService>>;
+
+/**
+ * Sends verification codes by SMS under the limits of SPEC §4: a cooldown per user and purpose,
+ * and caps per account, number, IP and overall. Points are reserved before sending and given back
+ * when the provider fails, so a failed SMS is not counted and may be retried at once.
+ *
+ * A new code becomes valid only once the provider has accepted the SMS. When sending fails,
+ * the previous code (if any) stays valid: the patient may still have received it.
+ */
+export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
+  const { codes, sender, limiters, clock, settings, composeText, logger } = deps;
+  const cooldown = await limiters({ keyPrefix: 'sms_cooldown', points: 1, duration: settings.resendCooldownSeconds });
+  const account = await limiters({ keyPrefix: 'sms_account', points: settings.maxPerAccountPerHour, duration: HOUR });
+  const number = await limiters({ keyPrefix: 'sms_number', points: settings.maxPerNumberPerDay, duration: DAY });
+  const ip = await limiters({ keyPrefix: 'sms_ip', points: settings.maxPerIpPerHour, duration: HOUR });
+  const global = await limiters({ keyPrefix: 'sms_global', points: settings.globalDailyCap, duration: DAY });
+
+  const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
+
+  /** Gives back reserved points; the cooldown, with its single point, is simply cleared. */
+  async function release(counters: Counter[]): Promise<void> {
+    await Promise.all(
+      counters.map((c) => (c.scope === 'cooldown' ? c.limiter.delete(c.key) : c.limiter.reward(c.key, 1))),
+    );
+  }
+
+  return {
+    async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
+      const { userId, purpose, phone } = request;
+      const counters: Counter[] = [
+        { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
+        { limiter: account, key: String(userId), scope: 'account' },
+        { limiter: number, key: phone, scope: 'number' },
+        { limiter: ip, key: request.ip || 'unknown', scope: 'ip' },
+        { limiter: global, key: 'all', scope: 'global' },
+      ];
+
+      // Reserve one point in each counter, in order; the first refusal gives all taken points back.
+      const taken: Counter[] = [];
+      for (const counter of counters) {
+        try {
+          taken.push(counter);
+          await counter.limiter.consume(counter.key, 1);
+        } catch (err) {
+          if (!(err instanceof RateLimiterRes)) {
+            await release(taken.slice(0, -1)).catch(() => undefined);
+            throw err; // the store itself failed
+          }
+          // A refused consume still counted; give it back too, except for the cooldown, whose
+          // running window belongs to the SMS that was sent.
+          await release(counter.scope === 'cooldown' ? [] : taken);
+          logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
+          return counter.scope === 'cooldown'
+            ? { status: 'cooldown', nextAllowedAt: clock.now() + err.msBeforeNext }
+            : { status: 'limited', scope: counter.scope };
+        }
+      }
+
+      const code = codes.generate();
+      const result = await sender.send({ to: phone, text: composeText(code) });
+      if (!result.ok) {
+        await release(taken);
+        logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone), reason: result.reason }, 'verification SMS failed');
+        return { status: 'failed', reason: result.reason };
+      }
+      await codes.save(userId, purpose, code, phone);
+      logger?.info({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'verification SMS sent');
+      return { status: 'sent', nextAllowedAt: clock.now() + settings.resendCooldownSeconds * 1000 };
+    },
+
+    /** When a new code may be asked for (epoch ms), or null when that is possible now. */
+    async nextAllowedAt(userId: number, purpose: CodePurpose): Promise<number | null> {
+      const res = await cooldown.get(cooldownKey(userId, purpose));
+      return res && res.consumedPoints >= 1 && res.msBeforeNext > 0 ? clock.now() + res.msBeforeNext : null;
+    },
+  };
+}

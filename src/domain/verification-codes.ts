@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import type { Database } from '../infra/database';
+import type { Clock } from './clock';
+import { randomDigits, type RandomSource } from './random';
+
+export type CodePurpose = 'setup' | 'sign_in' | 'confirm';
+export type VerifyResult = 'ok' | 'wrong' | 'expired' | 'exhausted' | 'missing';
+
+export interface VerificationCodeSettings {
+  db: Database;
+  clock: Clock;
+  random: RandomSource;
+  hashKey: Buffer;
+  ttlMs: number;
+  maxAttempts: number;
+}
+
+export const CODE_LENGTH = 6;
+
+interface CodeRow {
+  id: number;
+  user_id: number;
+  purpose: string;
+  code_hash: string;
+  phone: string | null;
+  attempts: number;
+  expires_at: number | string;
+}
+
+/** Strips what people type between digits: spaces, dashes, dots. */
+export function normalizeCodeInput(input: string): string {
+  return input.replace(/[\s.\-]/g, '');
+}
+
+export type VerificationCodes = ReturnType<typeof createVerificationCodes>;
+
+/**
+ * One live 6-digit code per user and purpose, stored only as HMAC-SHA-256(key, user:purpose:code).
+ * A new code replaces the old one; a code is consumed by its first correct use.
+ */
+export function createVerificationCodes(settings: VerificationCodeSettings) {
+  const { db, clock, random, hashKey, ttlMs, maxAttempts } = settings;
+  const table = () => db<CodeRow>('verification_codes');
+
+  const hashOf = (userId: number, purpose: CodePurpose, code: string) =>
+    crypto.createHmac('sha256', hashKey).update(`${userId}:${purpose}:${code}`).digest('hex');
+
+  const sameHash = (a: string, b: string) => {
+    const x = Buffer.from(a, 'hex');
+    const y = Buffer.from(b, 'hex');
+    return x.length === y.length && crypto.timingSafeEqual(x, y);
+  };
+
+  const find = (userId: number, purpose: CodePurpose) =>
+    table().where({ user_id: userId, purpose }).first() as Promise<CodeRow | undefined>;
+
+  const remove = (row: CodeRow) => table().where({ id: row.id, code_hash: row.code_hash }).delete();
+
+  const codes = {
+    /** A fresh code, not yet stored: callers that must send it first store it with `save`. */
+    generate(): string {
+      return randomDigits(random, CODE_LENGTH);
+    },
+
+    /** Stores `code` as the live code for (user, purpose), replacing any earlier one, with a fresh expiry and attempt count. */
+    async save(userId: number, purpose: CodePurpose, code: string, phone: string | null): Promise<void> {
+      const now = clock.now();
+      const row = {
+        user_id: userId,
+        purpose,
+        code_hash: hashOf(userId, purpose, code),
+        phone,
+        attempts: 0,
+        expires_at: now + ttlMs,
+        created_at: now,
+      };
+      // One statement, atomic on SQLite and PostgreSQL alike (unique on user_id + purpose).
+      await db('verification_codes').insert(row).onConflict(['user_id', 'purpose']).merge();
+    },
+
+    async issue(userId: number, purpose: CodePurpose, phone: string | null): Promise<string> {
+      const code = codes.generate();
+      await codes.save(userId, purpose, code, phone);
+      return code;
+    },
+
+    async verify(userId: number, purpose: CodePurpose, input: string): Promise<VerifyResult> {
+      const row = await find(userId, purpose);
+      if (!row) return 'missing';
+      if (clock.now() >= Number(row.expires_at)) return 'expired';
+      if (row.attempts >= maxAttempts) {
+        await remove(row);
+        return 'exhausted';
+      }
+
+      if (sameHash(row.code_hash, hashOf(userId, purpose, normalizeCodeInput(input)))) {
+        // Only the request whose delete removed the row gets 'ok'; a concurrent one, or a code
+        // replaced in the meantime, finds nothing left.
+        const deleted = await remove(row);
+        return deleted === 1 ? 'ok' : 'missing';
+      }
+
+      const updated = (await table()
+        .where({ id: row.id, code_hash: row.code_hash })
+        .increment('attempts', 1)
+        .returning('attempts')) as Array<{ attempts: number }>;
+      const attempts = updated[0]?.attempts;
+      if (attempts === undefined) return 'missing'; // consumed or replaced meanwhile
+      if (attempts >= maxAttempts) {
+        await remove(row);
+        return 'exhausted';
+      }
+      return 'wrong';
+    },
+
+    async discard(userId: number, purpose: CodePurpose): Promise<void> {
+      await table().where({ user_id: userId, purpose }).delete();
+    },
+
+    /** The number the live (unexpired) code was sent to, if any. */
+    async sentTo(userId: number, purpose: CodePurpose): Promise<string | null> {
+      const row = await find(userId, purpose);
+      return row && clock.now() < Number(row.expires_at) ? row.phone : null;
+    },
+  };
+  return codes;
+}

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { listCountries, maskPhoneNumber, parseMobileNumber } from '../../src/domain/phone-numbers';
+
+const NL_BE = ['NL', 'BE'];
+
+describe('phone numbers', () => {
+  describe('parseMobileNumber', () => {
+    for (const input of ['06 1234 5678', '0612345678', '+31 6 12345678', '0031612345678', '(06)-12.34.56.78']) {
+      it(`reads the Dutch mobile number "${input}" as +31612345678`, () => {
+        expect(parseMobileNumber(input, 'NL', NL_BE)).to.deep.equal({ ok: true, e164: '+31612345678', country: 'NL' });
+      });
+    }
+
+    it('reads a Belgian mobile number in national form', () => {
+      expect(parseMobileNumber('0470 12 34 56', 'BE', NL_BE)).to.deep.equal({ ok: true, e164: '+32470123456', country: 'BE' });
+    });
+
+    it("takes the number's own country when it starts with + or 00", () => {
+      expect(parseMobileNumber('+32 470 12 34 56', 'NL', NL_BE)).to.deep.equal({ ok: true, e164: '+32470123456', country: 'BE' });
+      expect(parseMobileNumber('0032470123456', 'NL', NL_BE)).to.deep.include({ ok: true, country: 'BE' });
+    });
+
+    it('refuses a Dutch fixed line as not mobile', () => {
+      expect(parseMobileNumber('030 737 0323', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'not_mobile' });
+    });
+
+    it('refuses a valid German mobile number when only NL and BE are allowed', () => {
+      expect(parseMobileNumber('+49 1512 3456789', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'country_not_allowed' });
+      expect(parseMobileNumber('01512 3456789', 'DE', NL_BE)).to.deep.equal({ ok: false, error: 'country_not_allowed' });
+      expect(parseMobileNumber('01512 3456789', 'DE', ['DE'])).to.deep.equal({ ok: true, e164: '+4915123456789', country: 'DE' });
+    });
+
+    it('calls garbage and wrong lengths invalid', () => {
+      for (const input of ['hallo', '06-1234-567a', '061234', '06123456789', '+', '06 1234 5678 ext 5']) {
+        expect(parseMobileNumber(input, 'NL', NL_BE), input).to.deep.equal({ ok: false, error: 'invalid' });
+      }
+    });
+
+    it('asks for a number when nothing was typed', () => {
+      expect(parseMobileNumber('', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'required' });
+      expect(parseMobileNumber('   ', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'required' });
+    });
+
+    it('refuses a country code it does not know for a national number', () => {
+      expect(parseMobileNumber('0612345678', 'XX', NL_BE)).to.deep.equal({ ok: false, error: 'unknown_country' });
+    });
+  });
+
+  describe('maskPhoneNumber', () => {
+    it('shows the calling code, the first national digit and the last two digits only', () => {
+      expect(maskPhoneNumber('+31612345612')).to.equal('+31 6 ••••••12');
+      expect(maskPhoneNumber('+32470123456')).to.equal('+32 4 ••••••56');
+      expect(maskPhoneNumber('+4915123456789')).to.equal('+49 1 ••••••••89');
+    });
+
+    it('never shows the middle digits', () => {
+      const masked = maskPhoneNumber('+31698765432');
+      expect(masked.replace(/\D/g, '')).to.equal('31632');
+    });
+  });
+
+  describe('listCountries', () => {
+    it('starts with Nederland and België, then the rest by Dutch name', () => {
+      const countries = listCountries();
+      expect(countries[0]).to.deep.equal({ code: 'NL', name: 'Nederland', callingCode: '31' });
+      expect(countries[1]).to.deep.equal({ code: 'BE', name: 'België', callingCode: '32' });
+      const rest = countries.slice(2).map((c) => c.name);
+      expect(rest).to.deep.equal([...rest].sort((a, b) => a.localeCompare(b, 'nl')));
+      expect(countries.find((c) => c.code === 'DE')?.name).to.equal('Duitsland');
+      expect(countries.length).to.be.greaterThan(200);
+      expect(new Set(countries.map((c) => c.code)).size).to.equal(countries.length);
+    });
+  });
+});

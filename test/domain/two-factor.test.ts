@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { cryptoRandom } from '../../src/domain/random';
+import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
+import { createTwoFactorStore, UnknownUserError } from '../../src/domain/two-factor';
+import { createVerificationCodes } from '../../src/domain/verification-codes';
+import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import { TestClock } from '../support/clock';
+
+describe('two-factor store', () => {
+  let db: Database;
+  let clock: TestClock;
+  let recovery: RecoveryCodes;
+  let userId: number;
+  beforeEach(async () => {
+    db = createDatabase({ sqliteFile: ':memory:' });
+    await migrateToLatest(db);
+    clock = new TestClock();
+    // A fast stand-in for argon2: the store's behaviour, not the hash, is under test here.
+    recovery = createRecoveryCodes({
+      db, clock, random: cryptoRandom,
+      hashCode: async (code) => `h:${[...code].reverse().join('')}`,
+      verifyCode: async (hash, code) => hash === `h:${[...code].reverse().join('')}`,
+    });
+    const [row] = await db('users')
+      .insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0, second_step_failures: 4 })
+      .returning('id');
+    userId = (row as { id: number }).id;
+  });
+  afterEach(() => db.destroy());
+
+  it('reports two-step off for a new user', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    expect(await store.status(userId)).to.deep.equal({ enabled: false });
+  });
+
+  it('turns SMS on with its recovery codes, and reports how many codes are left', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    const codes = recovery.generate();
+    await store.enableSms(userId, '+31612345678', codes);
+    await recovery.consume(userId, codes[0]!);
+    expect(await store.status(userId)).to.deep.equal({
+      enabled: true, method: 'sms', phone: '+31612345678', enabledAt: clock.now(), recoveryCodesLeft: 9,
+    });
+    const user = await db('users').where({ id: userId }).first();
+    expect(user.second_step_failures).to.equal(0);
+  });
+
+  it('changes nothing when storing the recovery codes fails (one transaction)', async () => {
+    const failing: RecoveryCodes = {
+      ...recovery,
+      async replaceForUser(trx, id, hashes) {
+        await recovery.replaceForUser(trx, id, hashes);
+        throw new Error('disk full');
+      },
+    };
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: failing });
+    let error: unknown;
+    await store.enableSms(userId, '+31612345678', recovery.generate()).catch((e) => (error = e));
+    expect((error as Error).message).to.equal('disk full');
+    expect(await store.status(userId)).to.deep.equal({ enabled: false });
+    expect(await recovery.countRemaining(userId)).to.equal(0);
+    expect((await db('users').where({ id: userId }).first()).second_step_failures).to.equal(4);
+  });
+
+  it('refuses to enable two-step for a user that does not exist, storing no codes', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    let error: unknown;
+    await store.enableSms(userId + 99, '+31612345678', recovery.generate()).catch((e) => (error = e));
+    expect(error).to.be.instanceOf(UnknownUserError);
+    expect(await db('recovery_codes').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+  });
+
+  it('turns two-step off and removes recovery and verification codes', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    const verification = createVerificationCodes({ db, clock, random: cryptoRandom, hashKey: Buffer.alloc(32), ttlMs: 600_000, maxAttempts: 5 });
+    await store.enableSms(userId, '+31612345678', recovery.generate());
+    const code = await verification.issue(userId, 'confirm', '+31612345678');
+    await store.disable(userId);
+    expect(await store.status(userId)).to.deep.equal({ enabled: false });
+    expect(await recovery.countRemaining(userId)).to.equal(0);
+    expect(await verification.verify(userId, 'confirm', code)).to.equal('missing');
+    const user = await db('users').where({ id: userId }).first();
+    expect([user.two_factor_phone, user.two_factor_enabled_at]).to.deep.equal([null, null]);
+  });
+});

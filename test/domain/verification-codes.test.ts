@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { cryptoRandom } from '../../src/domain/random';
+import { createVerificationCodes, type VerificationCodes } from '../../src/domain/verification-codes';
+import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import { TestClock } from '../support/clock';
+
+async function createUser(db: Database, email: string): Promise<number> {
+  const [row] = await db('users')
+    .insert({ email, name: 'Test', password_hash: 'x', created_at: 0, updated_at: 0 })
+    .returning('id');
+  return (row as { id: number }).id;
+}
+
+describe('verification codes', () => {
+  let db: Database;
+  let clock: TestClock;
+  let codes: VerificationCodes;
+  let userId: number;
+  beforeEach(async () => {
+    db = createDatabase({ sqliteFile: ':memory:' });
+    await migrateToLatest(db);
+    clock = new TestClock();
+    codes = createVerificationCodes({
+      db, clock, random: cryptoRandom, hashKey: Buffer.from('k'.repeat(32)), ttlMs: 10 * 60_000, maxAttempts: 5,
+    });
+    userId = await createUser(db, 'anna@example.nl');
+  });
+  afterEach(() => db.destroy());
+
+  const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  it('issues a 6-digit code that verifies once', async () => {
+    const code = await codes.issue(userId, 'setup', '+31612345678');
+    expect(code).to.match(/^\d{6}$/);
+    expect(await codes.verify(userId, 'setup', code)).to.equal('ok');
+    expect(await codes.verify(userId, 'setup', code)).to.equal('missing');
+  });
+
+  it('accepts the code typed with spaces, dashes or dots', async () => {
+    const code = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'setup', ` ${code.slice(0, 3)} -${code.slice(3)}.`)).to.equal('ok');
+  });
+
+  it('binds the code to its purpose and user', async () => {
+    const other = await createUser(db, 'bram@example.nl');
+    const code = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'sign_in', code)).to.equal('missing');
+    expect(await codes.verify(other, 'setup', code)).to.equal('missing');
+    expect(await codes.verify(userId, 'setup', code)).to.equal('ok');
+  });
+
+  it('says wrong for a wrong code and keeps the right one valid', async () => {
+    const code = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'setup', wrongFor(code))).to.equal('wrong');
+    expect(await codes.verify(userId, 'setup', code)).to.equal('ok');
+  });
+
+  it('refuses a code after 10 minutes', async () => {
+    const code = await codes.issue(userId, 'setup', '+31612345678');
+    const other = await codes.issue(userId, 'sign_in', null);
+    clock.advance(10 * 60_000 - 1);
+    expect(await codes.verify(userId, 'sign_in', other)).to.equal('ok');
+    clock.advance(1);
+    expect(await codes.verify(userId, 'setup', code)).to.equal('expired');
+    expect(await codes.sentTo(userId, 'setup')).to.equal(null);
+  });
+
+  it('refuses the old code once a new one was issued', async () => {
+    const old = await codes.issue(userId, 'sign_in', null);
+    let fresh = await codes.issue(userId, 'sign_in', null);
+    while (fresh === old) fresh = await codes.issue(userId, 'sign_in', null);
+    expect(await codes.verify(userId, 'sign_in', old)).to.equal('wrong');
+    expect(await codes.verify(userId, 'sign_in', fresh)).to.equal('ok');
+  });
+
+  it('kills the code at the fifth wrong try', async () => {
+    const code = await codes.issue(userId, 'setup', null);
+    for (let i = 0; i < 4; i += 1) expect(await codes.verify(userId, 'setup', wrongFor(code))).to.equal('wrong');
+    expect(await codes.verify(userId, 'setup', wrongFor(code))).to.equal('exhausted');
+    expect(await codes.verify(userId, 'setup', code)).to.equal('missing');
+  });
+
+  it('lets exactly one of two concurrent verifications of the same code succeed', async () => {
+    const code = await codes.issue(userId, 'setup', null);
+    const results = await Promise.all([1, 2, 3].map(() => codes.verify(userId, 'setup', code)));
+    expect(results.filter((r) => r === 'ok')).to.have.length(1);
+  });
+
+  it('stores a keyed hash, never the code', async () => {
+    const code = await codes.issue(userId, 'setup', '+31612345678');
+    const row = await db('verification_codes').where({ user_id: userId }).first();
+    expect(row.code_hash).to.match(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.to.include(code);
+  });
+
+  it('remembers where the live code went, and discards it on request', async () => {
+    await codes.issue(userId, 'setup', '+31612345678');
+    expect(await codes.sentTo(userId, 'setup')).to.equal('+31612345678');
+    await codes.discard(userId, 'setup');
+    expect(await codes.sentTo(userId, 'setup')).to.equal(null);
+  });
+
+  it('a code generated but not saved is not valid', async () => {
+    const code = codes.generate();
+    expect(await codes.verify(userId, 'setup', code)).to.equal('missing');
+    await codes.save(userId, 'setup', code, null);
+    expect(await codes.verify(userId, 'setup', code)).to.equal('ok');
+  });
+});
