@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
+import { CommandFailure, parseOptions, UsageError } from './args';
+import { COMMANDS, findCommand } from './commands';
+import { AdminContext, openAdminContext } from './context';
+
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function usage(): string {
+  const lines = COMMANDS.map((command) => {
+    const synopsis = [command.name, ...command.options.map((option) => `--${option} ${option.toUpperCase()}`)].join(' ');
+    return `  ${synopsis.padEnd(40)}${command.summary}`;
+  });
+  return [
+    'Karify clinic administration',
+    '',
+    'Usage: npm run admin -- <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    `  ${'help'.padEnd(40)}Show this text.`,
+    '',
+    'Passwords are never given on the command line: type them when asked,',
+    'or pipe them in as the first line of standard input.',
+  ].join('\n');
+}
+
+async function run(args: string[]): Promise<void> {
+  const [name, ...rest] = args;
+  if (name === undefined || ['help', '--help', '-h'].includes(name)) {
+    console.log(usage());
+    return;
+  }
+  const command = findCommand(name);
+  const options = parseOptions(rest, command.options);
+  const config = loadConfig(process.env);
+  let context: AdminContext | undefined;
+  const services = async () => (context ??= await openAdminContext(config)).services;
+  try {
+    await command.run(options, { services, timeZone: config.timeZone });
+  } finally {
+    await context?.close();
+  }
+}
+
+async function main(): Promise<void> {
+  loadDotEnvFile();
+  try {
+    await run(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\nRun "npm run admin -- help" to see the commands and their options.`);
+      process.exitCode = EXIT_USAGE;
+    } else if (err instanceof CommandFailure || err instanceof ConfigError) {
+      console.error(err.message);
+      process.exitCode = EXIT_FAILURE;
+    } else {
+      console.error(`Unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exitCode = EXIT_FAILURE;
+    }
+  }
+}
+
+void main();

@@ -1,0 +1,34 @@
+import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordProblem } from '../domain/password-policy';
+import { isPlausibleEmail, normalizeEmail } from '../domain/users';
+import { CommandFailure } from './args';
+
+export const NAME_MAX_LENGTH = 100;
+
+const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
+  required: 'it is empty.',
+  too_short: `it is shorter than ${PASSWORD_MIN_LENGTH} characters.`,
+  too_long: `it is longer than ${PASSWORD_MAX_LENGTH} characters.`,
+  common: 'it is on the list of commonly used passwords.',
+  personal: "it contains part of the patient's name or e-mail address.",
+  guessable: 'it is too easy to guess. A few unrelated words together make a strong password.',
+};
+
+export function validEmail(input: string): string {
+  const email = normalizeEmail(input);
+  if (!isPlausibleEmail(email)) throw new CommandFailure(`"${input}" does not look like an e-mail address.`);
+  return email;
+}
+
+export function validName(input: string): string {
+  const name = input.trim();
+  const length = [...name].length;
+  if (length === 0) throw new CommandFailure('The name is empty.');
+  if (length > NAME_MAX_LENGTH) throw new CommandFailure(`The name is longer than ${NAME_MAX_LENGTH} characters.`);
+  if (/\p{Cc}/u.test(name)) throw new CommandFailure('The name contains control characters (such as tabs or line breaks).');
+  return name;
+}
+
+export function assertAcceptablePassword(password: string, personal: { email: string; name: string }): void {
+  const problem = checkPassword(password, personal);
+  if (problem) throw new CommandFailure(`Password refused: ${PASSWORD_PROBLEMS[problem]}`);
+}

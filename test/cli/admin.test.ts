@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createAuditLog } from '../../src/domain/audit';
+import { systemClock } from '../../src/domain/clock';
+import { createPasswordHasher } from '../../src/domain/passwords';
+import { createUserStore } from '../../src/domain/users';
+import { createDatabase } from '../../src/infra/database';
+import { signIn } from '../support/forms';
+import { startTestRuntime } from '../support/runtime';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PASSWORD = 'paarse-olifant-wandelt';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('admin command line (J8)', function () {
+  this.timeout(60_000); // each test starts the real command one or more times (about a second each)
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-admin-'));
+    file = path.join(dir, 'admin.sqlite3');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the real command in a child process, as `npm run admin` would, with `stdin` piped in. */
+  function admin(args: string[], stdin = ''): Promise<CliResult> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
+      cwd: ROOT,
+      // Empty DATABASE_URL/REDIS_URL win over a developer's .env: the test always uses its own SQLite file.
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SQLITE_FILE: file, DATABASE_URL: '', REDIS_URL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdin.end(stdin);
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  const createUser = (email: string, password = PASSWORD, name = 'Cas Test') =>
+    admin(['create-user', '--email', email, '--name', name], `${password}\n`);
+
+  async function succeeds(pending: Promise<CliResult>): Promise<CliResult> {
+    const result = await pending;
+    expect(result.code, result.stderr).to.equal(0);
+    return result;
+  }
+
+  /** Opens the SQLite file the command wrote to. */
+  async function inDatabase<T>(use: (stores: { users: ReturnType<typeof createUserStore>; audit: ReturnType<typeof createAuditLog> }) => Promise<T>): Promise<T> {
+    const db = createDatabase({ sqliteFile: file });
+    try {
+      return await use({ users: createUserStore(db, systemClock), audit: createAuditLog(db, systemClock) });
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  async function listedRow(email: string): Promise<string | undefined> {
+    const result = await succeeds(admin(['list-users']));
+    return result.stdout.split('\n').find((line) => line.includes(email));
+  }
+
+  it('creates a patient with the password from standard input, and records it', async () => {
+    const result = await succeeds(createUser('Cas@Example.nl'));
+    expect(result.stdout).to.include('cas@example.nl');
+
+    await inDatabase(async ({ users, audit }) => {
+      const user = await users.findByEmail('cas@example.nl');
+      expect(user?.name).to.equal('Cas Test');
+      expect(await createPasswordHasher().verify(user!.passwordHash, PASSWORD)).to.equal(true);
+      const events = await audit.listForUser(user!.id);
+      expect(events.map((e) => [e.type, e.details])).to.deep.equal([['account_created', { by: 'admin-cli' }]]);
+    });
+  });
+
+  it('lists patients in a table with e-mail, name, status and created date', async () => {
+    await succeeds(createUser('cas@example.nl'));
+    const result = await succeeds(admin(['list-users']));
+    const [header, , row] = result.stdout.split('\n');
+    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Created$/);
+    expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('refuses an e-mail address that is already in use, whatever its case', async () => {
+    await succeeds(createUser('cas@example.nl'));
+    const result = await createUser('CAS@Example.NL', 'een-heel-ander-wachtwoord', 'Someone Else');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('A patient with the e-mail address cas@example.nl already exists.');
+    await inDatabase(async ({ users }) => expect(await users.list()).to.have.length(1));
+  });
+
+  it('refuses a commonly used password and says why', async () => {
+    const result = await createUser('cas@example.nl', 'password1');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('Password refused: it is on the list of commonly used passwords.');
+    await inDatabase(async ({ users }) => expect(await users.findByEmail('cas@example.nl')).to.equal(undefined));
+  });
+
+  it('refuses a password shorter than 8 characters', async () => {
+    const result = await createUser('cas@example.nl', 'kort-7');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('Password refused: it is shorter than 8 characters.');
+  });
+
+  it('refuses an implausible e-mail address and a name with control characters', async () => {
+    const [email, name] = await Promise.all([createUser('not-an-email'), createUser('cas@example.nl', PASSWORD, 'Cas\u0007')]);
+    expect(email.code).to.equal(1);
+    expect(email.stderr).to.include('does not look like an e-mail address');
+    expect(name.code).to.equal(1);
+    expect(name.stderr).to.include('control characters');
+  });
+
+  it('never takes a password on the command line', async () => {
+    const results = await Promise.all(
+      [['--password', PASSWORD], [`--password=${PASSWORD}`]].map((args) =>
+        admin(['create-user', '--email', 'cas@example.nl', '--name', 'Cas', ...args], `${PASSWORD}\n`),
+      ),
+    );
+    for (const result of results) {
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.include('Passwords are never accepted on the command line.');
+    }
+    expect(fs.existsSync(file), 'the database was never opened').to.equal(false);
+  });
+
+  it('exits with 2 on an unknown command or a missing option, and prints usage on help', async () => {
+    const [unknown, missing, help] = await Promise.all([
+      admin(['delete-everything']),
+      admin(['create-user', '--email', 'cas@example.nl'], `${PASSWORD}\n`),
+      admin(['help']),
+    ]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('Unknown command "delete-everything".');
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('Missing option --name.');
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.include('Usage: npm run admin -- <command> [options]');
+    expect(help.stdout).to.include('disable-user --email EMAIL');
+  });
+
+  it('disables and enables a patient, recording both', async () => {
+    await succeeds(createUser('cas@example.nl'));
+    await succeeds(admin(['disable-user', '--email', 'CAS@example.nl']));
+    expect(await listedRow('cas@example.nl')).to.match(/\bdisabled\b/);
+
+    await succeeds(admin(['enable-user', '--email', 'cas@example.nl']));
+    expect(await listedRow('cas@example.nl')).to.match(/\benabled\b/);
+
+    await inDatabase(async ({ users, audit }) => {
+      const user = await users.findByEmail('cas@example.nl');
+      const events = await audit.listForUser(user!.id);
+      expect(events.map((e) => [e.type, e.details])).to.deep.equal([
+        ['account_enabled', { by: 'admin-cli' }],
+        ['account_disabled', { by: 'admin-cli' }],
+        ['account_created', { by: 'admin-cli' }],
+      ]);
+    });
+  });
+
+  it('fails with 1 when no patient has the e-mail address', async () => {
+    const result = await admin(['disable-user', '--email', 'nobody@example.nl']);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('No patient has the e-mail address nobody@example.nl.');
+  });
+
+  it('stops a disabled patient from signing in', async () => {
+    await succeeds(createUser('cas@example.nl'));
+    const rt = await startTestRuntime({ SQLITE_FILE: file });
+    try {
+      expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(303);
+      await succeeds(admin(['disable-user', '--email', 'cas@example.nl']));
+      const res = await signIn(rt.agent(), 'cas@example.nl', PASSWORD);
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet');
+    } finally {
+      await rt.close();
+    }
+  });
+});
