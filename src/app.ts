@@ -12,6 +12,9 @@ import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware, sessionTimeouts } from './http/session';
 import { staticAssets } from './http/static-assets';
 import { exposeUser, viewLocals } from './http/view-locals';
+import { pendingSignInGate, requireTwoFactorPolicy } from './http/pending-sign-in';
+import { createSecondStepController } from './features/sign-in-second-step/controller';
+import { secondStepRoutes } from './features/sign-in-second-step/routes';
 import { createTranslator } from './i18n';
 import { createDateTimeFormatter } from './i18n/format';
 import { accountRoutes } from './features/account/routes';
@@ -62,10 +65,20 @@ export function createApp({ config, services, sessionStore, logger }: AppDeps): 
   app.use(sessionTimeouts(config, services.clock));
   app.use(passport.session());
   app.use(exposeUser);
+  app.use(pendingSignInGate(config, services.clock));
+  app.use(requireTwoFactorPolicy(config.twoFactor.required));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50 }));
   app.use(csrfProtection(config.isProduction));
 
-  app.use(signInRoutes(createSignInController({ passport, clock: services.clock, audit: services.audit, isProduction: config.isProduction })));
+  const secondStep = createSecondStepController({ ...services, codeTtlMinutes: config.sms.codeTtlMinutes });
+  app.use(signInRoutes(createSignInController({
+    passport,
+    clock: services.clock,
+    audit: services.audit,
+    isProduction: config.isProduction,
+    beginSecondStep: secondStep.begin,
+  })));
+  app.use(secondStepRoutes(secondStep));
   app.use(workspaceRoutes(createWorkspaceController(services)));
   app.use(twoFactorStatusRoutes(services));
   app.use(setupRoutes(createSetupController({

@@ -2,10 +2,13 @@ import type { Config } from './config';
 import type { Clock } from './domain/clock';
 import { createAuditLog } from './domain/audit';
 import { createHelpQuestionStore } from './domain/help-questions';
+import { createMessageStore } from './domain/messages';
 import { createModuleStore } from './domain/modules';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
 import { createRecoveryCodes } from './domain/recovery-codes';
+import { createSecondStep } from './domain/second-step';
+import { createSecurityNotifier } from './domain/security-notifier';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
@@ -54,6 +57,7 @@ export async function createServices(deps: ServiceDeps) {
     maxAttempts: config.sms.maxCodeAttempts,
   });
   const recoveryCodes = createRecoveryCodes({ db, clock, random });
+  const messages = createMessageStore(db, clock);
   const { sender, outbox } = createSmsSender(config, db, clock, logger);
   const smsCodes = await createSmsCodeService({
     codes: verificationCodes,
@@ -77,6 +81,9 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     twoFactor: createTwoFactorStore({ db, clock, recoveryCodes }),
+    secondStep: createSecondStep({ db, clock, verificationCodes, recoveryCodes, settings: config.twoFactor }),
+    messages,
+    notifier: createSecurityNotifier({ audit, messages }),
     helpQuestions: createHelpQuestionStore(db, clock),
   };
 }

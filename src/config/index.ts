@@ -24,7 +24,7 @@ export interface Config {
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
   sms: SmsConfig;
-  twoFactor: { maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
+  twoFactor: { required: boolean; maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
   /** Key for the keyed hash (HMAC-SHA-256) of SMS codes. */
   codeHashKey: Buffer;
   signInThrottle: {
@@ -122,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       globalDailyCap: read.integer('SMS_GLOBAL_DAILY_CAP', 2000, { min: 1, max: 10_000_000 }),
     },
     twoFactor: {
+      required: read.boolean('REQUIRE_TWO_FACTOR', false),
       maxConsecutiveFailures: read.integer('SECOND_STEP_MAX_FAILURES', 10, { min: 1, max: 1000 }),
       lockMinutes: read.integer('SECOND_STEP_LOCK_MINUTES', 15, { min: 1, max: 24 * 60 }),
       halfSessionMinutes: read.integer('HALF_SESSION_MINUTES', 10, { min: 1, max: 60 }),

@@ -9,7 +9,15 @@ export type SecurityEventType =
   | 'account_disabled'
   | 'account_enabled'
   | 'two_factor_enabled'
-  | 'two_factor_code_wrong';
+  | 'two_factor_code_wrong'
+  | 'two_factor_disabled'
+  | 'two_factor_reset_by_clinic'
+  | 'second_step_failed'
+  | 'second_step_locked'
+  | 'recovery_code_used'
+  | 'recovery_codes_renewed'
+  | 'phone_changed'
+  | 'password_changed';
 
 export interface SecurityEvent {
   id: number;

@@ -79,3 +79,26 @@ export async function enableSmsTwoFactor(agent: supertest.Agent, vonage: FakeVon
   expect(confirm.headers.location).to.equal(`${SETUP}/klaar`);
   return codes;
 }
+
+/** A patient with two-step SMS already on (set through the domain, not the wizard). */
+export async function patientWithSms(rt: TestRuntime, phone = '+31612345678') {
+  const patient = await rt.createPatient();
+  const recoveryCodes = rt.services.recoveryCodes.generate();
+  await rt.services.twoFactor.enableSms(patient.id, phone, recoveryCodes);
+  return { ...patient, recoveryCodes };
+}
+
+/** Password step for a patient with two-step on: the agent ends in a half session. */
+export async function passwordStep(agent: supertest.Agent, email: string, password: string) {
+  const res = await signIn(agent, email, password);
+  expect(res.headers.location).to.equal('/inloggen/code');
+  return res;
+}
+
+export function enterSignInCode(agent: supertest.Agent, code: string) {
+  return submitForm(agent, '/inloggen/code', { code });
+}
+
+export function enterRecoveryCode(agent: supertest.Agent, recoveryCode: string) {
+  return submitForm(agent, '/inloggen/herstelcode', { recoveryCode });
+}

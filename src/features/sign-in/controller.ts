@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { AuditLog } from '../../domain/audit';
+import type { User } from '../../domain/users';
 import { AppPassport, authenticatePassword, establishSession, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { sessionCookieName } from '../../http/session';
@@ -8,7 +9,16 @@ import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
 const VIEW = 'sign-in/index';
 
-export function createSignInController(deps: { passport: AppPassport; clock: Clock; audit: AuditLog; isProduction: boolean }) {
+export interface SignInControllerDeps {
+  passport: AppPassport;
+  clock: Clock;
+  audit: AuditLog;
+  isProduction: boolean;
+  /** Starts the second step for a patient with two-step on; returns where to go next. */
+  beginSecondStep(req: Request, user: User): Promise<string>;
+}
+
+export function createSignInController(deps: SignInControllerDeps) {
   const { passport, clock, audit } = deps;
 
   const notices: Record<string, string> = { verlopen: 'signIn.sessionExpired', uitgelogd: 'signIn.signedOut' };
@@ -39,6 +49,7 @@ export function createSignInController(deps: { passport: AppPassport; clock: Clo
       if (result.status === 'invalid') {
         return renderFormErrors(res, VIEW, [{ field: 'email', message: t('signIn.errors.invalidCredentials') }], values, locals);
       }
+      if (result.user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, result.user));
       await establishSession(req, result.user, clock);
       await audit.record(result.user.id, 'sign_in', requestOrigin(req), { method: 'password' });
       req.log.info({ userId: result.user.id }, 'signed in');

@@ -8,7 +8,9 @@ import type { VerificationCodes } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { smsProblem } from '../../http/sms-outcome';
-import { validateMethod, validatePhone, validateSmsCode, normalizeSmsCode } from './validation';
+import { validateSmsCode } from '../../http/code-fields';
+import { normalizeCodeInput } from '../../domain/verification-codes';
+import { validateMethod, validatePhone } from './validation';
 import { applyTransition, progressFor, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
@@ -108,7 +110,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const errors = validateSmsCode(code, t);
       if (errors.length > 0) return renderErrors(req, res, 'verify', errors, values);
 
-      const result = await deps.verificationCodes.verify(req.user!.id, 'setup', normalizeSmsCode(code));
+      const result = await deps.verificationCodes.verify(req.user!.id, 'setup', normalizeCodeInput(code));
       if (result !== 'ok') {
         await deps.audit.record(req.user!.id, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result });
         return renderErrors(req, res, 'verify', [{ field: 'code', message: t(`twoFactor.verify.errors.${result}`) }], values);

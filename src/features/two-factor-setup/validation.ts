@@ -27,15 +27,3 @@ export function validatePhone(
   });
   return { errors: [{ field: 'phone', message }] };
 }
-
-/** A 6-digit code as typed: spaces, dashes and dots are allowed between the digits. */
-export function normalizeSmsCode(input: string): string {
-  return input.replace(/[\s.-]/g, '');
-}
-
-export function validateSmsCode(input: string, t: Translate): FieldError[] {
-  const code = normalizeSmsCode(input);
-  if (code === '') return [{ field: 'code', message: t('twoFactor.verify.errors.required') }];
-  if (!/^\d{6}$/.test(code)) return [{ field: 'code', message: t('twoFactor.verify.errors.format') }];
-  return [];
-}

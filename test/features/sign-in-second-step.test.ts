@@ -1,0 +1,219 @@
+import { expect } from 'chai';
+import { csrfTokenOf, signIn, submitForm } from '../support/forms';
+import { listRoutes } from '../support/routes';
+import {
+  enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld,
+} from '../support/two-factor';
+
+const sidOf = (res: { headers: Record<string, unknown> }) => /karify\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
+
+describe('two-step sign-in (J5)', () => {
+  let world: SmsWorld;
+  afterEach(() => world?.close());
+
+  describe('with an SMS code', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+    });
+
+    it('asks for the SMS code after the password, sends it once, and regenerates the session twice', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      const password = await passwordStep(agent, patient.email, patient.password);
+      const halfSid = sidOf(password);
+      expect(halfSid).to.be.a('string');
+      expect(vonage.messages).to.have.length(1);
+      expect(vonage.messages[0]!.to).to.equal('31612345678');
+
+      const page = await agent.get('/inloggen/code');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('+31 6 ••••••78');
+      expect(page.text).to.include('<label for="code">Verificatiecode</label>');
+      expect(page.text).to.include('Verifiëren').and.include('Stuur nieuwe code').and.include('Gebruik een herstelcode');
+      expect(page.text).to.match(/Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+      await agent.get('/inloggen/code');
+      expect(vonage.messages).to.have.length(1); // refresh sends nothing
+
+      const done = await enterSignInCode(agent, lastCode(vonage));
+      expect(done.headers.location).to.equal('/werkblad');
+      const fullSid = sidOf(done);
+      expect(fullSid).to.be.a('string').and.not.equal(halfSid);
+      expect((await agent.get('/werkblad')).status).to.equal(200);
+      const events = await rt.services.audit.listForUser(patient.id);
+      expect(events[0]).to.include({ type: 'sign_in' });
+      expect(events[0]!.details).to.deep.equal({ method: 'sms' });
+    });
+
+    it('keeps a half session away from every other page', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
+      const open = /^\/inloggen\/(code|herstelcode|annuleren)|^\/hulp\//;
+      const routes = listRoutes(rt.app).filter(([, path]) => !open.test(path));
+      expect(routes.length).to.be.greaterThan(20);
+      for (const [method, path] of routes) {
+        const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: token });
+        expect(res.status, `${method} ${path}`).to.equal(303);
+        expect(res.headers.location, `${method} ${path}`).to.equal('/inloggen/code');
+      }
+    });
+
+    it('ends a half session after 10 minutes', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      rt.clock.advanceMinutes(10);
+      rt.clock.advance(1000);
+      const res = await agent.get('/inloggen/code');
+      expect(res.headers.location).to.equal('/inloggen?sessie=verlopen');
+      expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+    });
+
+    it('refuses a wrong code and sends a new code on request', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const first = lastCode(vonage);
+      const wrong = await enterSignInCode(agent, first === '000000' ? '111111' : '000000');
+      expect(wrong.status).to.equal(400);
+      expect(wrong.text).to.include('Deze code klopt niet');
+      await new Promise((r) => setTimeout(r, 1100));
+      const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+      expect(resend.headers.location).to.equal('/inloggen/code?nieuw=1');
+      expect((await agent.get('/inloggen/code?nieuw=1')).text).to.include('We hebben een nieuwe code gestuurd.');
+      expect(vonage.messages).to.have.length(2);
+      expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
+    });
+
+    it('explains a Vonage failure on the code page, and the patient can ask again', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      vonage.failNext('5');
+      await passwordStep(agent, patient.email, patient.password);
+      const page = await agent.get('/inloggen/code');
+      expect(page.status).to.equal(503);
+      expect(page.text).to.include('Het versturen van de SMS is niet gelukt');
+      const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+      expect(resend.headers.location).to.equal('/inloggen/code?nieuw=1');
+      expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
+    });
+
+    it('locks the second step for 15 minutes after 10 failures, and a success resets the count', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const right = lastCode(vonage);
+      const wrong = right === '000000' ? '111111' : '000000';
+      // A new code per 4 failures keeps the code alive (5 wrong tries kill a code).
+      for (let i = 1; i <= 9; i += 1) {
+        expect((await enterSignInCode(agent, wrong)).status).to.equal(400);
+        if (i % 4 === 0) {
+          await new Promise((r) => setTimeout(r, 1100));
+          await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+        }
+      }
+      const tenth = await enterSignInCode(agent, wrong);
+      expect(tenth.status).to.equal(429);
+      expect(tenth.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen/);
+      const current = lastCode(vonage);
+      const whileLocked = await enterSignInCode(agent, current);
+      expect(whileLocked.status).to.equal(429);
+      expect((await enterRecoveryCode(agent, patient.recoveryCodes[0]!)).status).to.equal(429);
+      const types = (await rt.services.audit.listForUser(patient.id)).map((e) => e.type);
+      expect(types).to.include('second_step_locked');
+      expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('second_step_locked');
+
+      rt.clock.advanceMinutes(15);
+      rt.clock.advance(1000);
+      // The half session expired meanwhile (10 minutes): start again, past the SMS cooldown.
+      await new Promise((r) => setTimeout(r, 1100));
+      const fresh = rt.agent();
+      await passwordStep(fresh, patient.email, patient.password);
+      const final = await enterSignInCode(fresh, lastCode(vonage));
+      expect(final.headers.location).to.equal('/werkblad');
+      const row = await rt.db('users').where({ id: patient.id }).first();
+      expect(Number(row.second_step_failures)).to.equal(0);
+    });
+  });
+
+  describe('with a recovery code', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld();
+    });
+
+    it('works once, in the grouped or plain form, and tells how many are left', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const page = await agent.get('/inloggen/herstelcode');
+      expect(page.text).to.include('<label for="recoveryCode">Herstelcode</label>');
+      const code = patient.recoveryCodes[0]!;
+      const grouped = `${code.slice(0, 5)} ${code.slice(5)}`;
+      const used = await enterRecoveryCode(agent, grouped);
+      expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
+      const info = await agent.get('/inloggen/herstelcode-gebruikt');
+      expect(info.text).to.include('Je hebt nog 9 herstelcodes over.');
+      expect(info.text).not.to.include('Je hebt bijna geen herstelcodes meer');
+      expect((await rt.services.messages.listForUser(patient.id))[0]).to.include({ kind: 'recovery_code_used' });
+      expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('recovery_code_used');
+
+      const again = rt.agent();
+      await passwordStep(again, patient.email, patient.password);
+      const reuse = await enterRecoveryCode(again, code);
+      expect(reuse.status).to.equal(400);
+      expect(reuse.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
+      expect((await enterRecoveryCode(again, '12345')).text).to.include('Een herstelcode bestaat uit 10 cijfers');
+    });
+
+    it('urges new codes when 3 or fewer remain', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      for (const code of patient.recoveryCodes.slice(0, 6)) expect(await rt.services.recoveryCodes.consume(patient.id, code)).to.equal(true);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await enterRecoveryCode(agent, patient.recoveryCodes[6]!);
+      const info = await agent.get('/inloggen/herstelcode-gebruikt');
+      expect(info.text).to.include('Je hebt nog 3 herstelcodes over.');
+      expect(info.text).to.include('Je hebt bijna geen herstelcodes meer');
+    });
+
+    it('lets exactly one of two simultaneous sign-ins with the same code through', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const a = rt.agent();
+      const b = rt.agent();
+      await passwordStep(a, patient.email, patient.password);
+      await passwordStep(b, patient.email, patient.password);
+      const [tokenA, tokenB] = await Promise.all([a.get('/inloggen/herstelcode'), b.get('/inloggen/herstelcode')]).then((r) => r.map((p) => csrfTokenOf(p.text)));
+      const code = patient.recoveryCodes[0]!;
+      const results = await Promise.all([
+        a.post('/inloggen/herstelcode').type('form').send({ _csrf: tokenA, recoveryCode: code }),
+        b.post('/inloggen/herstelcode').type('form').send({ _csrf: tokenB, recoveryCode: code }),
+      ]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal([303, 400]);
+      expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(9);
+    });
+  });
+
+  describe('clinic policy REQUIRE_TWO_FACTOR', () => {
+    it('sends a patient without two-step into the wizard before any other page', async () => {
+      world = await startSmsWorld({ REQUIRE_TWO_FACTOR: 'true' });
+      const { rt } = world;
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await signIn(agent, patient.email, patient.password);
+      for (const path of ['/werkblad', '/account', '/berichten', '/account/twee-stappen']) {
+        expect((await agent.get(path)).headers.location, path).to.equal('/account/twee-stappen/instellen');
+      }
+      expect((await agent.get('/account/twee-stappen/instellen/methode')).status).to.equal(200);
+    });
+  });
+});
