@@ -18,7 +18,9 @@ import { secondStepRoutes } from './features/sign-in-second-step/routes';
 import { createTranslator } from './i18n';
 import { createDateTimeFormatter } from './i18n/format';
 import { accountRoutes } from './features/account/routes';
+import { inboxRoutes } from './features/inbox/routes';
 import { infoPageRoutes } from './features/info-pages/routes';
+import { securityActivityRoutes } from './features/security-activity/routes';
 import { createSignInController } from './features/sign-in/controller';
 import { signInRoutes } from './features/sign-in/routes';
 import { createWorkspaceController } from './features/workspace/controller';
@@ -86,6 +88,8 @@ export function createApp({ config, services, sessionStore, logger }: AppDeps): 
     allowedCountries: config.sms.allowedCountries,
     codeTtlMinutes: config.sms.codeTtlMinutes,
   })));
+  app.use(securityActivityRoutes(services));
+  app.use(inboxRoutes(services));
   app.use(accountRoutes());
   app.use(infoPageRoutes());
   app.use(helpQuestionRoutes(services));

@@ -41,8 +41,9 @@ export function createMessageStore(db: Database, clock: Clock) {
       }));
     },
 
-    async markAllRead(userId: number): Promise<void> {
-      await db('messages').where({ user_id: userId }).whereNull('read_at').update({ read_at: clock.now() });
+    /** Marks the messages up to `lastSeenId` as read: one that arrived meanwhile stays new. */
+    async markReadUpTo(userId: number, lastSeenId: number): Promise<void> {
+      await db('messages').where({ user_id: userId }).where('id', '<=', lastSeenId).whereNull('read_at').update({ read_at: clock.now() });
     },
 
     async countUnread(userId: number): Promise<number> {

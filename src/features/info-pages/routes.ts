@@ -4,7 +4,6 @@ import { requireSignedIn } from '../../http/authentication';
 // Pages of the shell that hold no forms yet. Public ones can be read before signing in.
 const SIGNED_IN_PAGES: Record<string, string> = {
   bibliotheek: 'library',
-  berichten: 'messages',
   videogesprekken: 'videoCalls',
   contacten: 'contacts',
   'over-deze-healthspace': 'aboutHealthspace',

@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import type { AuditLog, SecurityEvent, SecurityEventType } from '../../domain/audit';
+import { describeUserAgent } from '../../domain/user-agent';
+import type { Translate } from '../../i18n';
+
+/** Where the plain Dutch description of each event type lives; the compiler checks none is missing. */
+export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
+  sign_in: 'activity.events.sign_in',
+  sign_in_failed: 'activity.events.sign_in_failed',
+  sign_out: 'activity.events.sign_out',
+  account_created: 'activity.events.account_created',
+  account_disabled: 'activity.events.account_disabled',
+  account_enabled: 'activity.events.account_enabled',
+  two_factor_enabled: 'activity.events.two_factor_enabled',
+  two_factor_code_wrong: 'activity.events.two_factor_code_wrong',
+  two_factor_disabled: 'activity.events.two_factor_disabled',
+  two_factor_reset_by_clinic: 'activity.events.two_factor_reset_by_clinic',
+  second_step_failed: 'activity.events.second_step_failed',
+  second_step_locked: 'activity.events.second_step_locked',
+  recovery_code_used: 'activity.events.recovery_code_used',
+  recovery_codes_renewed: 'activity.events.recovery_codes_renewed',
+  phone_changed: 'activity.events.phone_changed',
+  password_changed: 'activity.events.password_changed',
+};
+
+// Details that make a description more precise, e.g. { reason: 'disabled' } on sign_in_failed.
+const VARIANT_FIELDS = ['reason', 'purpose', 'by'] as const;
+const WORD = /^[a-z][a-z0-9_-]{0,40}$/;
+
+function word(value: unknown): string | null {
+  return typeof value === 'string' && WORD.test(value) ? value : null;
+}
+
+/**
+ * The plain Dutch description of one event: the most precise text the locale has for it —
+ * a variant for its reason/purpose/actor, then one naming its method ("Ingelogd met SMS-code"),
+ * then the event type's own description.
+ */
+export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string {
+  const details = event.details ?? {};
+  const keys: string[] = [];
+  for (const field of VARIANT_FIELDS) {
+    const variant = word(details[field]);
+    if (variant) keys.push(`activity.eventVariants.${event.type}.${variant}`);
+  }
+  const methodId = word(details.method);
+  const method = methodId ? t(`activity.methods.${methodId}`, { defaultValue: '' }) : '';
+  if (method) keys.push(`activity.eventsWithMethod.${event.type}`);
+  keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'activity.unknownEvent');
+  return t(keys, { method });
+}
+
+/** "Chrome op Windows", "Safari op iPhone", "onbekende browser". */
+export function describeDevice(t: Translate, userAgent: string | null): string {
+  const { browser, os } = describeUserAgent(userAgent);
+  if (browser && os) return t('activity.device.browserOnOs', { browser, os });
+  if (browser) return t('activity.device.browserOnly', { browser });
+  if (os) return t('activity.device.osOnly', { os });
+  return t('activity.device.unknown');
+}
+
+export function createSecurityActivityController(deps: { audit: AuditLog }) {
+  return {
+    async show(req: Request, res: Response) {
+      const { t, formatDate, formatTime } = res.locals;
+      const events = await deps.audit.listForUser(req.user!.id);
+      const rows = events.map((event) => ({
+        id: event.id,
+        datetime: new Date(event.createdAt).toISOString(),
+        when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
+        description: describeEvent(t, event),
+        device: describeDevice(t, event.userAgent),
+        ip: event.ip, // shortened when it was stored
+      }));
+      res.render('security-activity/index', { rows });
+    },
+  };
+}

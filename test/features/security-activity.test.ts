@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { SecurityEventType } from '../../src/domain/audit';
+import { describeDevice, describeEvent, EVENT_DESCRIPTION_KEYS } from '../../src/features/security-activity/controller';
+import { createTranslator } from '../../src/i18n';
+import { signedInPatient } from '../support/two-factor';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+
+const PAGE = '/account/beveiliging';
+const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
+
+/** The members of a string-literal union type, read from the TypeScript source that declares it. */
+function unionMembers(file: string, typeName: string): string[] {
+  const source = fs.readFileSync(path.join(__dirname, '../..', file), 'utf8');
+  const declaration = new RegExp(`export type ${typeName} =([^;]+);`).exec(source);
+  if (!declaration?.[1]) throw new Error(`${typeName} not found in ${file}`);
+  return [...declaration[1].matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+}
+
+/** The rows of the activity table, as the text of their cells. */
+function tableRows(html: string): string[][] {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()));
+}
+
+describe('security activity: descriptions', () => {
+  const t = createTranslator();
+  const allTypes = unionMembers('src/domain/audit.ts', 'SecurityEventType') as SecurityEventType[];
+
+  it('knows every SecurityEventType declared in src/domain/audit.ts, and no other', () => {
+    expect(allTypes).to.include.members(['sign_in', 'second_step_locked', 'recovery_code_used']);
+    expect(Object.keys(EVENT_DESCRIPTION_KEYS)).to.have.members(allTypes);
+  });
+
+  it('has a plain Dutch description for every event type', () => {
+    const descriptions = allTypes.map((type) => describeEvent(t, { type, details: null }));
+    for (const [i, text] of descriptions.entries()) {
+      expect(text, allTypes[i]).to.be.a('string').and.not.match(/activity\.|\{\{|returned an object/);
+      expect(text, allTypes[i]).to.match(/^[A-Z]/);
+    }
+    expect(new Set(descriptions).size, 'every type has its own description').to.equal(allTypes.length);
+    expect(describeEvent(t, { type: 'sign_in', details: null })).to.equal('Ingelogd');
+    expect(describeEvent(t, { type: 'sign_in_failed', details: null })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
+    expect(describeEvent(t, { type: 'second_step_failed', details: null })).to.equal('Verkeerde code bij inloggen');
+    expect(describeEvent(t, { type: 'second_step_locked', details: null })).to.equal('Inloggen in twee stappen tijdelijk geblokkeerd');
+    expect(describeEvent(t, { type: 'recovery_code_used', details: null })).to.equal('Ingelogd met een herstelcode');
+  });
+
+  it('names the method when the event has one, and ignores a method it does not know', () => {
+    expect(describeEvent(t, { type: 'sign_in', details: { method: 'sms' } })).to.equal('Ingelogd met SMS-code');
+    expect(describeEvent(t, { type: 'sign_in', details: { method: 'password' } })).to.equal('Ingelogd met wachtwoord');
+    expect(describeEvent(t, { type: 'sign_in', details: { method: 'recovery_code' } })).to.equal('Ingelogd met herstelcode');
+    expect(describeEvent(t, { type: 'two_factor_enabled', details: { method: 'sms' } }))
+      .to.equal('Authenticatie in twee stappen ingeschakeld (met SMS-code)');
+    expect(describeEvent(t, { type: 'sign_in', details: { method: 'carrier-pigeon' } })).to.equal('Ingelogd');
+    expect(describeEvent(t, { type: 'sign_in', details: { method: '<b>x</b>' } })).to.equal('Ingelogd');
+    // An event without a method text of its own keeps its description.
+    expect(describeEvent(t, { type: 'password_changed', details: { method: 'sms' } })).to.equal('Wachtwoord gewijzigd');
+  });
+
+  it('uses a more precise description for known reasons and purposes', () => {
+    expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'password' } })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
+    expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'disabled' } })).to.equal('Inloggen geweigerd (account uitgeschakeld)');
+    expect(describeEvent(t, { type: 'second_step_failed', details: { reason: 'wrong_recovery_code' } })).to.equal('Verkeerde herstelcode bij inloggen');
+    expect(describeEvent(t, { type: 'two_factor_code_wrong', details: { purpose: 'setup', result: 'wrong' } }))
+      .to.match(/^Verkeerde verificatiecode bij het instellen/);
+    expect(describeEvent(t, { type: 'account_created', details: { by: 'admin-cli' } })).to.equal('Account aangemaakt door je zorgaanbieder');
+  });
+
+  it('describes the browser in plain Dutch', () => {
+    expect(describeDevice(t, CHROME_WINDOWS)).to.equal('Chrome op Windows');
+    expect(describeDevice(t, SAFARI_IPHONE)).to.equal('Safari op iPhone');
+    expect(describeDevice(t, FIREFOX_LINUX)).to.equal('Firefox op Linux');
+    expect(describeDevice(t, 'w3m/0.5.3')).to.equal('w3m');
+    expect(describeDevice(t, 'curl/8.5.0')).to.equal('onbekende browser');
+    expect(describeDevice(t, null)).to.equal('onbekende browser');
+  });
+});
+
+describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  it('is only for signed-in patients', async () => {
+    const res = await rt.agent().get(PAGE);
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/inloggen');
+  });
+
+  it('shows the page inside the account layout with an accessible table', async () => {
+    const { agent } = await signedInPatient(rt);
+    const res = await agent.get(PAGE);
+    expect(res.status).to.equal(200);
+    expect(res.text).to.include('<title>Beveiligingsactiviteit – Karify</title>');
+    expect(res.text).to.include('<h1>Beveiligingsactiviteit</h1>');
+    expect(res.text).to.include('class="account-menu"');
+    expect(res.text).to.match(/<table class="table">\s*<caption[^>]*>[^<]+<\/caption>/);
+    for (const column of ['Datum en tijd', 'Wat er gebeurde', 'Browser', 'IP-adres']) {
+      expect(res.text).to.include(`<th scope="col">${column}</th>`);
+    }
+    expect(res.text).not.to.match(/<script|style=/);
+  });
+
+  it("lists the patient's own events newest first, with date, description, browser and shortened IP", async () => {
+    const { patient, agent } = await signedInPatient(rt); // records a sign_in
+    const other = await rt.createPatient();
+    rt.clock.advanceMinutes(5);
+    await rt.services.audit.record(patient.id, 'sign_in_failed', { ip: '203.0.113.57', userAgent: FIREFOX_LINUX }, { reason: 'password' });
+    rt.clock.advanceMinutes(5);
+    await rt.services.audit.record(patient.id, 'phone_changed', { ip: '2001:db8:1:2::5', userAgent: SAFARI_IPHONE });
+    rt.clock.advanceMinutes(5);
+    await rt.services.audit.record(patient.id, 'sign_in', { ip: '198.51.100.23', userAgent: CHROME_WINDOWS }, { method: 'sms' });
+    await rt.services.audit.record(other.id, 'password_changed', { ip: '192.0.2.99', userAgent: CHROME_WINDOWS });
+
+    const res = await agent.get(PAGE);
+    expect(res.status).to.equal(200);
+    const rows = tableRows(res.text);
+    expect(rows).to.have.length(4);
+    // The test clock starts at 25 November 2026 13:00 UTC, 14:00 in Amsterdam.
+    expect(rows[0]).to.deep.equal(['25 november 2026 om 14:15', 'Ingelogd met SMS-code', 'Chrome op Windows', '198.51.100.0']);
+    expect(rows[1]).to.deep.equal(['25 november 2026 om 14:10', 'Telefoonnummer voor inloggen gewijzigd', 'Safari op iPhone', '2001:db8:1::']);
+    expect(rows[2]).to.deep.equal(['25 november 2026 om 14:05', 'Inloggen mislukt (verkeerd wachtwoord)', 'Firefox op Linux', '203.0.113.0']);
+    expect(rows[3]![0]).to.equal('25 november 2026 om 14:00');
+    expect(rows[3]![1]).to.match(/^Ingelogd/);
+    expect(res.text).to.include('<time datetime="2026-11-25T13:15:00.000Z">');
+
+    // Never the full address, and nothing of the other patient.
+    expect(res.text).not.to.include('203.0.113.57');
+    expect(res.text).not.to.include('198.51.100.23');
+    expect(res.text).not.to.include('Wachtwoord gewijzigd');
+    expect(res.text).not.to.include('192.0.2');
+  });
+
+  it('shows a dash for an unknown IP address and "onbekende browser" for an unknown browser', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    await rt.db('security_events').where({ user_id: patient.id }).delete();
+    await rt.services.audit.record(patient.id, 'two_factor_reset_by_clinic', {}, { by: 'admin-cli' });
+    const res = await agent.get(PAGE);
+    const rows = tableRows(res.text);
+    expect(rows).to.have.length(1);
+    expect(rows[0]![1]).to.equal('Authenticatie in twee stappen uitgezet door je zorgaanbieder');
+    expect(rows[0]![2]).to.equal('onbekende browser');
+    expect(rows[0]![3]).to.match(/^—/);
+    expect(res.text).to.include('<span aria-hidden="true">—</span><span class="visually-hidden">onbekend</span>');
+  });
+
+  it('never puts the raw User-Agent header in the page', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    await rt.services.audit.record(patient.id, 'sign_in', { ip: '192.0.2.1', userAgent: '<script>alert(1)</script> Firefox/1.0' });
+    const res = await agent.get(PAGE);
+    expect(res.text).not.to.include('<script>alert(1)');
+    expect(res.text).not.to.include('alert(1)');
+    expect(tableRows(res.text)[0]![2]).to.equal('Firefox');
+  });
+
+  it('describes every event type in Dutch on the page', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    const types = unionMembers('src/domain/audit.ts', 'SecurityEventType') as SecurityEventType[];
+    for (const type of types) await rt.services.audit.record(patient.id, type, { ip: '192.0.2.1' });
+    const res = await agent.get(PAGE);
+    const descriptions = tableRows(res.text).map((row) => row[1]!);
+    expect(descriptions).to.have.length(types.length + 1);
+    for (const text of descriptions) expect(text).to.not.match(/activity\.|_|\{\{/);
+  });
+
+  it('shows events recorded through the security notifier', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    await rt.services.notifier.notify(patient.id, 'recovery_codes_renewed', { ip: '192.0.2.1', userAgent: CHROME_WINDOWS });
+    const rows = tableRows((await agent.get(PAGE)).text);
+    expect(rows[0]).to.deep.equal(['25 november 2026 om 14:00', 'Nieuwe herstelcodes gemaakt', 'Chrome op Windows', '192.0.2.0']);
+  });
+
+  it('says so when there is no activity yet', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    await rt.db('security_events').where({ user_id: patient.id }).delete();
+    const res = await agent.get(PAGE);
+    expect(res.text).to.include('Er is nog geen beveiligingsactiviteit op je account.');
+    expect(res.text).not.to.include('<table');
+  });
+});
