@@ -18,7 +18,12 @@ import { secondStepRoutes } from './features/sign-in-second-step/routes';
 import { createTranslator } from './i18n';
 import { createDateTimeFormatter } from './i18n/format';
 import { accountRoutes } from './features/account/routes';
+import { createConfirmationController } from './features/fresh-confirmation/controller';
+import { confirmationRoutes } from './features/fresh-confirmation/routes';
 import { inboxRoutes } from './features/inbox/routes';
+import { passwordChangeRoutes } from './features/password-change/routes';
+import { createManageController } from './features/two-factor-manage/controller';
+import { manageRoutes } from './features/two-factor-manage/routes';
 import { infoPageRoutes } from './features/info-pages/routes';
 import { securityActivityRoutes } from './features/security-activity/routes';
 import { createSignInController } from './features/sign-in/controller';
@@ -88,6 +93,14 @@ export function createApp({ config, services, sessionStore, logger }: AppDeps): 
     allowedCountries: config.sms.allowedCountries,
     codeTtlMinutes: config.sms.codeTtlMinutes,
   })));
+  const freshMinutes = config.twoFactor.freshConfirmationMinutes;
+  app.use(confirmationRoutes(createConfirmationController(services)));
+  app.use(manageRoutes(createManageController({
+    ...services,
+    allowedCountries: config.sms.allowedCountries,
+    twoFactorRequired: config.twoFactor.required,
+  }), services.clock, freshMinutes));
+  app.use(passwordChangeRoutes({ ...services, freshMinutes }));
   app.use(securityActivityRoutes(services));
   app.use(inboxRoutes(services));
   app.use(accountRoutes());

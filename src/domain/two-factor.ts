@@ -59,6 +59,17 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       });
     },
 
+    /** The new number replaces the old one only now, after it was verified. */
+    async changePhone(userId: number, phone: string): Promise<void> {
+      await db('users').where({ id: userId }).update({ two_factor_phone: phone, updated_at: clock.now() });
+    },
+
+    /** New recovery codes; the old ones stop working in the same transaction. */
+    async replaceRecoveryCodes(userId: number, codes: string[]): Promise<void> {
+      const hashes = await recoveryCodes.hashAll(codes);
+      await db.transaction((trx) => recoveryCodes.replaceForUser(trx, userId, hashes));
+    },
+
     /** Turns the second step off: no method, no number, no recovery or verification codes left. */
     async disable(userId: number): Promise<void> {
       const now = clock.now();

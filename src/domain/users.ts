@@ -96,6 +96,15 @@ export function createUserStore(db: Database, clock: Clock) {
       return (await users().orderBy('id')).map(toUser);
     },
 
+    /** Ends every session of the user: sessions carry the generation they were created with. */
+    async bumpSessionGeneration(id: number): Promise<void> {
+      await users().where({ id }).increment('session_generation', 1).update({ updated_at: clock.now() } as Partial<UserRow>);
+    },
+
+    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+      await users().where({ id }).update({ password_hash: passwordHash, updated_at: clock.now() } as Partial<UserRow>);
+    },
+
     async setDisabled(id: number, disabled: boolean): Promise<void> {
       await users().where({ id }).update({ disabled, updated_at: clock.now() } as Partial<UserRow>);
     },

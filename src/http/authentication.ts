@@ -83,3 +83,15 @@ export const requireSignedIn: RequestHandler = (req: Request, res: Response, nex
   if (req.user) return next();
   res.redirect(303, '/inloggen');
 };
+
+/**
+ * After a security change: every other session of the patient ends (their generation no longer
+ * matches) and this one continues under a new id with the new generation.
+ */
+export async function endOtherSessions(req: Request, users: UserStore): Promise<void> {
+  await users.bumpSessionGeneration(req.user!.id);
+  const user = await users.findById(req.user!.id);
+  await new Promise<void>((resolve, reject) => {
+    req.login(user!, { session: true, keepSessionInfo: true }, (err) => (err ? reject(err) : req.session.save((e) => (e ? reject(e) : resolve()))));
+  });
+}

@@ -7,7 +7,6 @@ const SIMPLE_ACCOUNT_PAGES: Record<string, string> = {
   notificaties: 'notifications',
   applicaties: 'applications',
   afwezigheidsmeldingen: 'absence',
-  wachtwoord: 'password',
 };
 
 export function accountRoutes(): Router {

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AuditLog } from '../../domain/audit';
 import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
-import type { RecoveryCodes } from '../../domain/recovery-codes';
+import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SmsCodeService } from '../../domain/sms-codes';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import type { VerificationCodes } from '../../domain/verification-codes';
@@ -11,6 +11,7 @@ import { smsProblem } from '../../http/sms-outcome';
 import { validateSmsCode } from '../../http/code-fields';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import { validateMethod, validatePhone } from './validation';
+import { renderPrintableCodes, sendCodesFile } from './recovery-codes-output';
 import { applyTransition, progressFor, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
@@ -47,9 +48,7 @@ export function createSetupController(deps: SetupControllerDeps) {
         resent: false,
       };
     },
-    recovery: async (req) => ({
-      recoveryCodes: req.session.twoFactorSetup!.recoveryCodes!.map(deps.recoveryCodes.formatForDisplay),
-    }),
+    recovery: async (req) => ({ recoveryCodes: req.session.twoFactorSetup!.recoveryCodes!.map(formatRecoveryCode) }),
   };
 
   async function render(req: Request, res: Response, step: SetupStep, extra: Record<string, unknown> = {}) {
@@ -121,18 +120,11 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
 
-    printRecovery: async (req: Request, res: Response) => {
-      res.render('two-factor-setup/recovery-print', { ...common('recovery'), ...(await stepLocals.recovery!(req)) });
-    },
+    printRecovery: (req: Request, res: Response) =>
+      renderPrintableCodes(res, req.session.twoFactorSetup!.recoveryCodes!, STEP_PATHS.recovery),
 
-    downloadRecovery(req: Request, res: Response) {
-      const t = res.locals.t;
-      const codes = req.session.twoFactorSetup!.recoveryCodes!.map(deps.recoveryCodes.formatForDisplay);
-      const text = [t('twoFactor.recovery.fileHeader', { email: req.user!.email }), '', ...codes, '', t('twoFactor.recovery.fileOnce'), t('twoFactor.recovery.warning'), ''];
-      res.type('text/plain; charset=utf-8');
-      res.attachment('karify-herstelcodes.txt');
-      res.send(text.join('\r\n'));
-    },
+    downloadRecovery: (req: Request, res: Response) =>
+      sendCodesFile(res, req.session.twoFactorSetup!.recoveryCodes!, req.user!.email),
 
     async confirmRecovery(req: Request, res: Response) {
       const setup = res.locals.setup;

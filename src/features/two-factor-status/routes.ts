@@ -3,6 +3,8 @@ import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { requireSignedIn } from '../../http/authentication';
 
+const CHANGE_NOTICES = ['telefoonnummer', 'herstelcodes', 'uit'];
+
 export function twoFactorStatusRoutes(deps: { twoFactor: TwoFactorStore }): Router {
   const router = Router();
 
@@ -11,7 +13,8 @@ export function twoFactorStatusRoutes(deps: { twoFactor: TwoFactorStore }): Rout
     if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
     const status = await deps.twoFactor.status(req.user!.id);
     const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
-    res.render('two-factor-status/index', { status, maskedPhone });
+    const changed = CHANGE_NOTICES.includes(String(req.query.gewijzigd)) ? res.locals.t(`manage.changed.${req.query.gewijzigd}`) : null;
+    res.render('two-factor-status/index', { status, maskedPhone, changed });
   });
 
   // Public, so it can be read before signing in as well.

@@ -1,0 +1,98 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
+import { maskPhoneNumber } from '../../domain/phone-numbers';
+import { normalizeRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { SecondStep, SecondStepResult } from '../../domain/second-step';
+import type { SecurityNotifier } from '../../domain/security-notifier';
+import type { SignInService } from '../../domain/sign-in';
+import type { SmsCodeService } from '../../domain/sms-codes';
+import { normalizeCodeInput } from '../../domain/verification-codes';
+import { requestOrigin } from '../../http/authentication';
+import { FieldError, readFields, renderFormErrors } from '../../http/forms';
+import { CONFIRM_PATH, safeReturnPath } from '../../http/fresh-confirmation';
+import { smsProblem } from '../../http/sms-outcome';
+
+const VIEW = 'fresh-confirmation/index';
+
+export interface ConfirmationDeps {
+  signIn: SignInService;
+  secondStep: SecondStep;
+  smsCodes: SmsCodeService;
+  recoveryCodes: RecoveryCodes;
+  notifier: SecurityNotifier;
+  clock: Clock;
+}
+
+export function createConfirmationController(deps: ConfirmationDeps) {
+  const { signIn, secondStep, smsCodes, notifier, clock } = deps;
+
+  const locals = (req: Request) => {
+    const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
+    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false };
+  };
+
+  /** The second-step part: an SMS code (6 digits) or a recovery code (10 digits). */
+  async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
+    const t = res.locals.t;
+    const userId = req.user!.id;
+    const sms = normalizeCodeInput(input);
+    const recovery = normalizeRecoveryCode(input);
+    if (sms === '') return { field: 'code', message: t('confirm.errors.codeRequired') };
+    let result: SecondStepResult;
+    if (/^\d{6}$/.test(sms)) result = await secondStep.verifySmsCode(userId, 'confirm', sms);
+    else if (recovery) result = await secondStep.verifyRecoveryCode(userId, recovery);
+    else return { field: 'code', message: t('confirm.errors.codeFormat') };
+
+    if (result.status === 'ok') {
+      if (recovery) await notifier.notify(userId, 'recovery_code_used', requestOrigin(req), { remaining: await deps.recoveryCodes.countRemaining(userId) });
+      return null;
+    }
+    if (result.status === 'locked') return { field: 'code', message: t('secondStep.errors.locked', { time: res.locals.formatTime(result.until) }) };
+    await notifier.notify(userId, 'second_step_failed', requestOrigin(req), { reason: result.reason, purpose: 'confirm' });
+    if (result.lockedUntil) {
+      await notifier.notify(userId, 'second_step_locked', requestOrigin(req), { until: result.lockedUntil });
+      return { field: 'code', message: t('secondStep.errors.locked', { time: res.locals.formatTime(result.lockedUntil) }) };
+    }
+    return { field: 'code', message: t(`secondStep.errors.${result.reason}`) };
+  }
+
+  return {
+    show(req: Request, res: Response) {
+      res.render(VIEW, { ...locals(req), codeSent: req.query.verstuurd === '1' });
+    },
+
+    async sendCode(req: Request, res: Response) {
+      const user = req.user!;
+      const l = locals(req);
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}`);
+      const outcome = await smsCodes.send({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
+      const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
+      if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
+      res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}&verstuurd=1`);
+    },
+
+    async submit(req: Request, res: Response) {
+      const t = res.locals.t;
+      const user = req.user!;
+      const l = locals(req);
+      const { password, code } = readFields(req.body, ['password', 'code'] as const);
+      const errors: FieldError[] = [];
+      if (password === '') errors.push({ field: 'password', message: t('confirm.errors.passwordRequired') });
+      else {
+        const result = await signIn.checkPassword(user.email, password, requestOrigin(req));
+        if (result.status === 'throttled') {
+          const time = res.locals.formatTime(Math.ceil((clock.now() + result.retryAfterMs) / 60_000) * 60_000);
+          errors.push({ field: 'password', message: t('confirm.errors.throttled', { time }) });
+        } else if (result.status === 'invalid') errors.push({ field: 'password', message: t('confirm.errors.passwordWrong') });
+      }
+      // The second step is checked only after a right password, so a guessed code costs a password too.
+      if (errors.length === 0 && user.twoFactorMethod) {
+        const codeError = await checkCode(req, res, code);
+        if (codeError) errors.push(codeError);
+      }
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: code.trim() }, l);
+      req.session.freshConfirmedAt = clock.now();
+      res.redirect(303, l.returnTo);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Translate } from '../../i18n';
+import type { FieldError } from '../../http/forms';
+import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-policy';
+
+export const PASSWORD_CHANGE_FIELDS = ['newPassword', 'repeatPassword'] as const;
+
+/** Same rules as the admin command (SPEC §4): length and the block list, no composition rules. */
+export function validateNewPassword(
+  fields: Record<(typeof PASSWORD_CHANGE_FIELDS)[number], string>,
+  personal: { email: string; name: string },
+  t: Translate,
+): FieldError[] {
+  const problem = checkPassword(fields.newPassword, personal);
+  if (problem) {
+    return [{ field: 'newPassword', message: t(`password.${problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) }];
+  }
+  if (fields.repeatPassword === '') return [{ field: 'repeatPassword', message: t('passwordChange.errors.repeatRequired') }];
+  if (fields.repeatPassword !== fields.newPassword) return [{ field: 'repeatPassword', message: t('passwordChange.errors.mismatch') }];
+  return [];
+}

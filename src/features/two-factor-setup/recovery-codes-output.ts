@@ -1,0 +1,24 @@
+import type { Response } from 'express';
+import { formatRecoveryCode } from '../../domain/recovery-codes';
+
+/** The printable page of recovery codes; `codesPath` is where "back" leads. */
+export function renderPrintableCodes(res: Response, codes: string[], codesPath: string): void {
+  res.render('two-factor-setup/recovery-print', { recoveryCodes: codes.map(formatRecoveryCode), codesPath });
+}
+
+/** The recovery codes as a .txt attachment, with the warning from the manual. */
+export function sendCodesFile(res: Response, codes: string[], email: string): void {
+  const t = res.locals.t;
+  const lines = [
+    t('twoFactor.recovery.fileHeader', { email }),
+    '',
+    ...codes.map(formatRecoveryCode),
+    '',
+    t('twoFactor.recovery.fileOnce'),
+    t('twoFactor.recovery.warning'),
+    '',
+  ];
+  res.type('text/plain; charset=utf-8');
+  res.attachment('karify-herstelcodes.txt');
+  res.send(lines.join('\r\n'));
+}
