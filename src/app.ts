@@ -4,7 +4,10 @@ import type { Store } from 'express-session';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { Services } from './services';
+import type { Database } from './infra/database';
 import type { Logger } from './infra/logger';
+import type { RedisClient } from './infra/redis';
+import { healthRoutes } from './features/health/routes';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
@@ -41,9 +44,11 @@ export interface AppDeps {
   services: Services;
   sessionStore: Store;
   logger: Logger;
+  db: Database;
+  redis?: RedisClient;
 }
 
-export function createApp({ config, services, sessionStore, logger }: AppDeps): Express {
+export function createApp({ config, services, sessionStore, logger, db, redis }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -65,6 +70,8 @@ export function createApp({ config, services, sessionStore, logger }: AppDeps): 
     },
   }));
   app.use(securityHeaders(config.isProduction));
+  // Before sessions: health checks must not create sessions or depend on the session store.
+  app.use(healthRoutes({ db, redis }));
   app.use(assets.middleware);
   app.use(noStore);
   app.use(viewLocals({ t, formatter, assets: assets.urls }));

@@ -46,7 +46,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     }
 
     const sessionStore = createSessionStore({ db, redis });
-    const app = createApp({ config, services, sessionStore, logger });
+    const app = createApp({ config, services, sessionStore, logger, db, redis });
     const close = async () => {
       if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
       await db.destroy();

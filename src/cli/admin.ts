@@ -7,10 +7,15 @@ const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 
 function usage(): string {
-  const lines = COMMANDS.map((command) => {
-    const synopsis = [command.name, ...command.options.map((option) => `--${option} ${option.toUpperCase()}`)].join(' ');
-    return `  ${synopsis.padEnd(40)}${command.summary}`;
-  });
+  const synopses = COMMANDS.map((command) =>
+    [
+      command.name,
+      ...command.options.map((option) => `--${option} ${option.toUpperCase()}`),
+      ...(command.optional ?? []).map((option) => `[--${option} ${option.toUpperCase()}]`),
+    ].join(' '),
+  );
+  const width = Math.max(...synopses.map((synopsis) => synopsis.length)) + 2;
+  const lines = COMMANDS.map((command, i) => `  ${(synopses[i] ?? '').padEnd(width)}${command.summary}`);
   return [
     'Karify clinic administration',
     '',
@@ -18,7 +23,7 @@ function usage(): string {
     '',
     'Commands:',
     ...lines,
-    `  ${'help'.padEnd(40)}Show this text.`,
+    `  ${'help'.padEnd(width)}Show this text.`,
     '',
     'Passwords are never given on the command line: type them when asked,',
     'or pipe them in as the first line of standard input.',
@@ -32,12 +37,12 @@ async function run(args: string[]): Promise<void> {
     return;
   }
   const command = findCommand(name);
-  const options = parseOptions(rest, command.options);
+  const options = parseOptions(rest, command.options, command.optional);
   const config = loadConfig(process.env);
   let context: AdminContext | undefined;
   const services = async () => (context ??= await openAdminContext(config)).services;
   try {
-    await command.run(options, { services, timeZone: config.timeZone });
+    await command.run(options, { services, timeZone: config.timeZone, twoFactorRequired: config.twoFactor.required });
   } finally {
     await context?.close();
   }

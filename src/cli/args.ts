@@ -7,11 +7,11 @@ export class CommandFailure extends Error {}
 export type Options = Record<string, string>;
 
 /**
- * Reads `--name value` and `--name=value` pairs. Every allowed option is required; anything
- * else is a usage error. A password option is refused outright: it would end up in the shell
- * history and the process list.
+ * Reads `--name value` and `--name=value` pairs. Every `required` option must be given, the
+ * `optional` ones may be; anything else is a usage error. A password option is refused outright:
+ * it would end up in the shell history and the process list.
  */
-export function parseOptions(args: readonly string[], allowed: readonly string[]): Options {
+export function parseOptions(args: readonly string[], required: readonly string[], optional: readonly string[] = []): Options {
   const options: Options = {};
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] ?? '';
@@ -21,14 +21,14 @@ export function parseOptions(args: readonly string[], allowed: readonly string[]
     if (name === 'password') {
       throw new UsageError('Passwords are never accepted on the command line. Leave out --password; the command reads the password from standard input.');
     }
-    if (!allowed.includes(name)) throw new UsageError(`Unknown option --${name}.`);
+    if (!required.includes(name) && !optional.includes(name)) throw new UsageError(`Unknown option --${name}.`);
     if (name in options) throw new UsageError(`Option --${name} is given twice.`);
     const value = match[2] ?? args[i + 1];
     if (match[2] === undefined) i += 1;
     if (value === undefined || value.startsWith('--')) throw new UsageError(`Option --${name} needs a value.`);
     options[name] = value;
   }
-  const missing = allowed.filter((name) => !(name in options));
+  const missing = required.filter((name) => !(name in options));
   if (missing.length > 0) throw new UsageError(`Missing option ${missing.map((name) => `--${name}`).join(', ')}.`);
   return options;
 }

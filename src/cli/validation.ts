@@ -3,6 +3,8 @@ import { isPlausibleEmail, normalizeEmail } from '../domain/users';
 import { CommandFailure } from './args';
 
 export const NAME_MAX_LENGTH = 100;
+export const REASON_MAX_LENGTH = 500;
+export const LIMIT_MAX = 10_000;
 
 const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
   required: 'it is empty.',
@@ -26,6 +28,23 @@ export function validName(input: string): string {
   if (length > NAME_MAX_LENGTH) throw new CommandFailure(`The name is longer than ${NAME_MAX_LENGTH} characters.`);
   if (/\p{Cc}/u.test(name)) throw new CommandFailure('The name contains control characters (such as tabs or line breaks).');
   return name;
+}
+
+/** Why the clinic changed a patient's account: recorded in their activity log. */
+export function validReason(input: string): string {
+  const reason = input.trim();
+  const length = [...reason].length;
+  if (length === 0) throw new CommandFailure('The reason is empty. Say why, for example which identity check was done at the desk.');
+  if (length > REASON_MAX_LENGTH) throw new CommandFailure(`The reason is longer than ${REASON_MAX_LENGTH} characters.`);
+  if (/\p{Cc}/u.test(reason)) throw new CommandFailure('The reason contains control characters (such as tabs or line breaks).');
+  return reason;
+}
+
+/** A whole number of rows to show, 1 to LIMIT_MAX. */
+export function validLimit(input: string): number {
+  const limit = /^\d{1,6}$/.test(input.trim()) ? Number(input.trim()) : NaN;
+  if (!(limit >= 1 && limit <= LIMIT_MAX)) throw new CommandFailure(`--limit must be a whole number from 1 to ${LIMIT_MAX}, not "${input}".`);
+  return limit;
 }
 
 export function assertAcceptablePassword(password: string, personal: { email: string; name: string }): void {

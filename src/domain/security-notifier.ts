@@ -13,6 +13,13 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   second_step_locked: 'second_step_locked',
 };
 
+// What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.
+const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method'];
+
+function messageParams(details: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(details).filter(([key]) => MESSAGE_PARAMS.includes(key)));
+}
+
 export type SecurityNotifier = ReturnType<typeof createSecurityNotifier>;
 
 /** Records a security event in the activity log and, for changes, announces it in Berichten. */
@@ -26,7 +33,7 @@ export function createSecurityNotifier(deps: { audit: AuditLog; messages: Messag
     ): Promise<void> {
       await deps.audit.record(userId, type, origin, details);
       const kind = ANNOUNCED[type];
-      if (kind) await deps.messages.post(userId, kind, details);
+      if (kind) await deps.messages.post(userId, kind, messageParams(details));
     },
   };
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,15 +9,9 @@ import { createUserStore } from '../../src/domain/users';
 import { createDatabase } from '../../src/infra/database';
 import { signIn } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
+import { runAdmin, succeeds } from './admin-cli';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const PASSWORD = 'paarse-olifant-wandelt';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('admin command line (J8)', function () {
   this.timeout(60_000); // each test starts the real command one or more times (about a second each)
@@ -31,32 +24,10 @@ describe('admin command line (J8)', function () {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the real command in a child process, as `npm run admin` would, with `stdin` piped in. */
-  function admin(args: string[], stdin = ''): Promise<CliResult> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: ROOT,
-      // Empty DATABASE_URL/REDIS_URL win over a developer's .env: the test always uses its own SQLite file.
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SQLITE_FILE: file, DATABASE_URL: '', REDIS_URL: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdin.end(stdin);
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const admin = (args: string[], stdin = '') => runAdmin(file, args, stdin);
 
   const createUser = (email: string, password = PASSWORD, name = 'Cas Test') =>
     admin(['create-user', '--email', email, '--name', name], `${password}\n`);
-
-  async function succeeds(pending: Promise<CliResult>): Promise<CliResult> {
-    const result = await pending;
-    expect(result.code, result.stderr).to.equal(0);
-    return result;
-  }
 
   /** Opens the SQLite file the command wrote to. */
   async function inDatabase<T>(use: (stores: { users: ReturnType<typeof createUserStore>; audit: ReturnType<typeof createAuditLog> }) => Promise<T>): Promise<T> {
@@ -86,12 +57,12 @@ describe('admin command line (J8)', function () {
     });
   });
 
-  it('lists patients in a table with e-mail, name, status and created date', async () => {
+  it('lists patients in a table with e-mail, name, status, two-step and created date', async () => {
     await succeeds(createUser('cas@example.nl'));
     const result = await succeeds(admin(['list-users']));
     const [header, , row] = result.stdout.split('\n');
-    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Created$/);
-    expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+\d{4}-\d{2}-\d{2}$/);
+    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Two-step\s+Codes left\s+Created$/);
+    expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+off\s+-\s+\d{4}-\d{2}-\d{2}$/);
   });
 
   it('refuses an e-mail address that is already in use, whatever its case', async () => {

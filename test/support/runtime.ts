@@ -3,6 +3,7 @@ import { bootstrap, BootstrapOptions, Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import type { User } from '../../src/domain/users';
 import { TestClock } from './clock';
+import { testDatabaseEnv } from './test-database';
 
 export type TestEnv = Record<string, string | undefined>;
 
@@ -14,9 +15,13 @@ export interface TestRuntime extends Runtime {
 
 export const DEFAULT_TEST_PASSWORD = 'paarse-olifant-wandelt';
 
-/** A complete app on an in-memory SQLite database (or what `env` says), with a test clock. */
+/** A complete app on the database under test (or what `env` says), with a test clock. */
 export async function startTestRuntime(env: TestEnv = {}, options: BootstrapOptions = {}): Promise<TestRuntime> {
-  const config = loadConfig({ NODE_ENV: 'test', SQLITE_FILE: ':memory:', ...env });
+  // A test that names SQLITE_FILE or DATABASE_URL itself gets exactly that; otherwise the
+  // database under test (SQLite, or PostgreSQL with TEST_DATABASE=postgres), shared by TEST_DB_KEY.
+  const { TEST_DB_KEY, ...rest } = env;
+  const database = rest.SQLITE_FILE || rest.DATABASE_URL ? {} : await testDatabaseEnv(TEST_DB_KEY);
+  const config = loadConfig({ NODE_ENV: 'test', ...database, ...rest });
   const clock = (options.clock as TestClock | undefined) ?? new TestClock();
   const runtime = await bootstrap(config, { ...options, clock });
   let counter = 0;

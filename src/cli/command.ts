@@ -1,0 +1,24 @@
+import type { Services } from '../services';
+
+export interface CommandEnv {
+  /** Opens the database on first use; validation before it needs no database. */
+  services(): Promise<Services>;
+  timeZone: string;
+  /** REQUIRE_TWO_FACTOR: patients without two-step must set it up before they reach anything. */
+  twoFactorRequired: boolean;
+}
+
+export interface Command<Required extends string = string, Optional extends string = string> {
+  name: string;
+  summary: string;
+  options: readonly Required[];
+  optional?: readonly Optional[];
+  run(options: Record<Required, string> & Partial<Record<Optional, string>>, env: CommandEnv): Promise<void>;
+}
+
+/** Details recorded with every change the admin command makes. */
+export const BY_ADMIN_CLI = { by: 'admin-cli' } as const;
+
+export const command = <const Required extends string, const Optional extends string = never>(
+  definition: Command<Required, Optional>,
+): Command<Required, Optional> => definition;

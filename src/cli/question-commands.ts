@@ -1,0 +1,44 @@
+import type { HelpQuestion } from '../domain/help-questions';
+import { command } from './command';
+import { dateTimeFormatter } from './dates';
+import { printable } from './table';
+import { validLimit } from './validation';
+
+const DEFAULT_LIMIT = 100;
+const WIDTH = 76;
+const INDENT = '    ';
+
+/** Wraps at word boundaries, keeping the asker's own line breaks; a word longer than a line stays whole. */
+export function wrap(text: string, width = WIDTH): string[] {
+  return text.split(/\r\n|\r|\n/).flatMap((paragraph) => {
+    const lines: string[] = [];
+    let line = '';
+    for (const word of paragraph.split(/[ \t]+/).filter(Boolean)) {
+      if (line && [...line].length + 1 + [...word].length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    return [...lines, line];
+  });
+}
+
+function formatQuestion(question: HelpQuestion & { id: number; createdAt: number }, when: (ms: number) => string): string {
+  const who = `${printable(question.name)} <${printable(question.email)}>`;
+  const account = question.userId === null ? 'no patient account' : `patient ${question.userId}`;
+  const body = wrap(question.question).map((line) => (line ? INDENT + printable(line) : ''));
+  return [`#${question.id}  ${when(question.createdAt)}  ${who}  (${account})`, ...body].join('\n');
+}
+
+export const listQuestions = command({
+  name: 'list-questions',
+  summary: `Show the questions sent with the Vragenformulier, newest first (default ${DEFAULT_LIMIT}).`,
+  options: [],
+  optional: ['limit'],
+  async run(options, env) {
+    const limit = options.limit === undefined ? DEFAULT_LIMIT : validLimit(options.limit);
+    const questions = await (await env.services()).helpQuestions.list(limit);
+    const when = dateTimeFormatter(env.timeZone);
+    console.log(questions.length === 0 ? 'No questions have been sent yet.' : questions.map((q) => formatQuestion(q, when)).join('\n\n'));
+  },
+});

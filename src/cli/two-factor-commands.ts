@@ -1,0 +1,34 @@
+import { CommandFailure } from './args';
+import { BY_ADMIN_CLI, command } from './command';
+import { describeTwoFactor } from './user-columns';
+import { validEmail, validReason } from './validation';
+
+export const resetTwoFactor = command({
+  name: 'reset-two-factor',
+  summary: 'Turn off two-step for a patient who lost phone and codes (after an ID check).',
+  options: ['email', 'reason'],
+  async run(options, env) {
+    const email = validEmail(options.email);
+    const reason = validReason(options.reason);
+    const { users, twoFactor, notifier } = await env.services();
+    const user = await users.findByEmail(email);
+    if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
+    const status = await twoFactor.status(user.id);
+    if (!status.enabled) throw new CommandFailure(`${email} does not have two-step sign-in turned on; nothing changed.`);
+
+    await twoFactor.disable(user.id); // also removes their recovery codes and pending SMS codes
+    await users.bumpSessionGeneration(user.id); // signs them out everywhere
+    await notifier.notify(user.id, 'two_factor_reset_by_clinic', {}, { reason, ...BY_ADMIN_CLI });
+
+    const codes = status.recoveryCodesLeft === 1 ? '1 recovery code' : `${status.recoveryCodesLeft} recovery codes`;
+    console.log(
+      [
+        `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status)}; ${codes} left, now removed).`,
+        'They are signed out everywhere. The reset and your reason are in their activity log, and they have a message in Berichten.',
+        env.twoFactorRequired
+          ? 'At their next sign-in, after their password, they set up two-step again before they can continue.'
+          : 'At their next sign-in they use only their password; ask them to set up two-step again straight away (Mijn account).',
+      ].join('\n'),
+    );
+  },
+});
