@@ -10,8 +10,8 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 export function isUnavailableError(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
-  if (e.name === 'KnexTimeoutError' || e.name === 'ClientClosedError' || e.name === 'SocketClosedUnexpectedlyError') return true;
-  return /The client is closed|Connection terminated|connect ECONNREFUSED|Socket closed/.test(e.message ?? '');
+  if (e.name === 'KnexTimeoutError' || e.name === 'ClientClosedError' || e.name === 'ClientOfflineError' || e.name === 'SocketClosedUnexpectedlyError') return true;
+  return /Unable to acquire a connection|The client is (closed|offline)|Connection terminated|connect ECONNREFUSED|Socket closed/.test(e.message ?? '');
 }
 
 /** body-parser's errors carry their own status (413 too large, 400 malformed, 415 charset). */

@@ -22,7 +22,6 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    unset: 'destroy',
     proxy: config.trustProxy !== false,
     cookie: {
       httpOnly: true,

@@ -12,6 +12,20 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
   override async touch(_sid: string, _session: unknown, callback?: () => void): Promise<void> {
     callback?.();
   }
+
+  // The base class hands an error to the callback AND rejects its promise, which express-session
+  // ignores: an unhandled rejection would stop the process. The callback already has the error.
+  override async get(...args: Parameters<ConnectSessionKnexStore['get']>) {
+    return super.get(...args).catch(() => null);
+  }
+
+  override async set(...args: Parameters<ConnectSessionKnexStore['set']>) {
+    return super.set(...args).catch(() => undefined);
+  }
+
+  override async destroy(...args: Parameters<ConnectSessionKnexStore['destroy']>) {
+    return super.destroy(...args).catch(() => 0);
+  }
 }
 
 export function createSessionStore(deps: { db: Database; redis?: RedisClient }): Store {

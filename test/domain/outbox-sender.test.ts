@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { createOutboxSender } from '../../src/domain/sms/outbox-sender';
 import { smsFailureCategory, type SmsFailureReason } from '../../src/domain/sms/sms-sender';
-import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import type { Database } from '../../src/infra/database';
+import { openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 describe('SMS outbox sender', () => {
   let db: Database;
   beforeEach(async () => {
-    db = createDatabase({ sqliteFile: ':memory:' });
-    await migrateToLatest(db);
+    db = await openTestDatabase();
   });
   afterEach(() => db.destroy());
 

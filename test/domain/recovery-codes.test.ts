@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { cryptoRandom, type RandomSource } from '../../src/domain/random';
 import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
-import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import type { Database } from '../../src/infra/database';
+import { openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 const fakeHash = (salt: string, code: string) => crypto.createHash('sha256').update(salt + code).digest('hex');
@@ -13,8 +14,7 @@ describe('recovery codes', () => {
   let recovery: RecoveryCodes;
   let userId: number;
   beforeEach(async () => {
-    db = createDatabase({ sqliteFile: ':memory:' });
-    await migrateToLatest(db);
+    db = await openTestDatabase();
     clock = new TestClock();
     // A fast salted stand-in for argon2 keeps these tests quick; the last tests use the real default.
     recovery = createRecoveryCodes({

@@ -4,7 +4,8 @@ import { cryptoRandom } from '../../src/domain/random';
 import { createSmsCodeService, type SmsCodeService } from '../../src/domain/sms-codes';
 import type { SmsMessage, SmsResult, SmsSender } from '../../src/domain/sms/sms-sender';
 import { createVerificationCodes, type VerificationCodes } from '../../src/domain/verification-codes';
-import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import type { Database } from '../../src/infra/database';
+import { openTestDatabase } from '../support/test-database';
 import { createLimiterFactory } from '../../src/infra/rate-limits';
 import { TestClock } from '../support/clock';
 
@@ -55,8 +56,7 @@ describe('SMS code service', () => {
   }
 
   beforeEach(async () => {
-    db = createDatabase({ sqliteFile: ':memory:' });
-    await migrateToLatest(db);
+    db = await openTestDatabase();
     clock = new TestClock();
     sender = new FakeSender();
     codes = createVerificationCodes({ db, clock, random: cryptoRandom, hashKey: Buffer.alloc(32, 1), ttlMs: 600_000, maxAttempts: 5 });

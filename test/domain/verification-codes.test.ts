@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { cryptoRandom } from '../../src/domain/random';
 import { createVerificationCodes, type VerificationCodes } from '../../src/domain/verification-codes';
-import { createDatabase, migrateToLatest, type Database } from '../../src/infra/database';
+import type { Database } from '../../src/infra/database';
+import { openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 async function createUser(db: Database, email: string): Promise<number> {
@@ -17,8 +18,7 @@ describe('verification codes', () => {
   let codes: VerificationCodes;
   let userId: number;
   beforeEach(async () => {
-    db = createDatabase({ sqliteFile: ':memory:' });
-    await migrateToLatest(db);
+    db = await openTestDatabase();
     clock = new TestClock();
     codes = createVerificationCodes({
       db, clock, random: cryptoRandom, hashKey: Buffer.from('k'.repeat(32)), ttlMs: 10 * 60_000, maxAttempts: 5,

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { csrfTokenOf, submitForm } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
@@ -374,8 +371,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
 
   describe('a server restart mid-wizard', () => {
     it('continues where the patient was', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-restart-'));
-      const env = { SQLITE_FILE: path.join(dir, 'db.sqlite3') };
+      const env = { TEST_DB_KEY: `wizard_restart_${Date.now()}` };
       world = await startSmsWorld(env);
       const { agent } = await signedInPatient(world.rt);
       await chooseSms(agent);
@@ -392,7 +388,6 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       const res = await restarted.post(`${SETUP}/verificatie`).set('Cookie', cookie).type('form')
         .send({ _csrf: csrfTokenOf(page.text), code });
       expect(res.headers.location).to.equal(`${SETUP}/herstelcodes`);
-      fs.rmSync(dir, { recursive: true, force: true });
     });
   });
 });

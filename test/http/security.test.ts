@@ -1,0 +1,349 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { csrfTokenOf, signIn, submitForm } from '../support/forms';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+
+function setCookies(res: supertest.Response): string[] {
+  return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+}
+
+function cookieNamed(res: supertest.Response, name: string): string | undefined {
+  return setCookies(res).find((c) => c.startsWith(`${name}=`));
+}
+
+/** "name=value" of a Set-Cookie line, for a Cookie header. */
+function pair(setCookie: string): string {
+  return setCookie.split(';')[0]!;
+}
+
+function attributes(setCookie: string): string[] {
+  return setCookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
+}
+
+/** Whatever would leak the inside of the server: stack frames, file paths, error class names. */
+function expectNoLeaks(html: string, extra: string[] = []): void {
+  expect(html).not.to.match(/\n\s+at \S/, 'stack trace');
+  expect(html).not.to.match(/\/(?:work|home|usr|tmp|src)\/|node_modules|\.ts:\d+|\.js:\d+/, 'file path');
+  expect(html).not.to.match(/\b(?:TypeError|ReferenceError|KnexTimeoutError|ForbiddenError|EBADCSRFTOKEN|PayloadTooLargeError|SQLITE_\w+)\b/);
+  for (const text of extra) expect(html).not.to.include(text);
+}
+
+/** Inline script and inline style are what a strict CSP forbids; the pages must not need them. */
+function expectNoInlineScriptOrStyle(html: string, where: string): void {
+  expect(html, `${where}: <script> without src`).not.to.match(/<script\b(?![^>]*\ssrc=)/i);
+  expect(html, `${where}: <style> element`).not.to.match(/<style\b/i);
+  for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
+    expect(tag, `${where}: style attribute`).not.to.match(/\sstyle\s*=/i);
+    expect(tag, `${where}: event handler attribute`).not.to.match(/\son[a-z]+\s*=/i);
+    expect(tag, `${where}: javascript: URL`).not.to.match(/=\s*["']?\s*javascript:/i);
+  }
+}
+
+function expectDutchPage(res: supertest.Response, status: number, title: string): void {
+  expect(res.status).to.equal(status);
+  expect(res.headers['content-type']).to.match(/^text\/html/);
+  expect(res.text).to.match(/^<!DOCTYPE html>/i);
+  expect(res.text).to.include('<html lang="nl"');
+  expect(res.text).to.include(`<title>${title} – Karify</title>`);
+  expect(res.text).to.match(new RegExp(`<h1>${title}</h1>`));
+}
+
+describe('security (SPEC §4)', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  async function signedInAgent(): Promise<supertest.Agent> {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    const res = await signIn(agent, patient.email, patient.password);
+    expect(res.status).to.equal(303);
+    return agent;
+  }
+
+  describe('headers', () => {
+    function expectSecurityHeaders(res: supertest.Response, where: string): void {
+      const csp = String(res.headers['content-security-policy'] ?? '');
+      const directives = new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
+        const [name, ...values] = d.split(/\s+/);
+        return [name!, values] as const;
+      }));
+      expect(directives.get('default-src'), `${where}: default-src`).to.deep.equal(["'none'"]);
+      expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).to.deep.equal(["'none'"]);
+      expect(csp, where).not.to.include("'unsafe-inline'");
+      expect(csp, where).not.to.include("'unsafe-eval'");
+      expect(directives.has('script-src'), `${where}: no script source at all`).to.equal(false);
+      expect(res.headers['x-frame-options'], where).to.equal('DENY');
+      expect(res.headers['x-content-type-options'], where).to.equal('nosniff');
+      expect(res.headers['referrer-policy'], where).to.be.oneOf(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
+      expect(res.headers['x-powered-by'], where).to.equal(undefined);
+    }
+
+    it('sends helmet headers with a strict CSP on public, signed-in and error pages', async () => {
+      const anonymous = rt.agent();
+      expectSecurityHeaders(await anonymous.get('/inloggen'), '/inloggen');
+      expectSecurityHeaders(await anonymous.get('/bestaat-niet'), '404 page');
+      const agent = await signedInAgent();
+      expectSecurityHeaders(await agent.get('/werkblad'), '/werkblad');
+      expectSecurityHeaders(await agent.get('/account'), '/account');
+    });
+
+    it('forbids caching of the sign-in page and of signed-in pages', async () => {
+      const anonymous = await rt.agent().get('/inloggen');
+      expect(anonymous.headers['cache-control']).to.equal('no-store');
+      const agent = await signedInAgent();
+      for (const url of ['/werkblad', '/account']) {
+        const res = await agent.get(url);
+        expect(res.status, url).to.equal(200);
+        expect(res.headers['cache-control'], url).to.equal('no-store');
+      }
+      const failed = await submitForm(rt.agent(), '/inloggen', { email: 'x', password: '' });
+      expect(failed.headers['cache-control'], 'error state too').to.equal('no-store');
+    });
+
+    it('lets browsers keep the stylesheet for a long time (its URL changes with its content)', async () => {
+      const page = await rt.agent().get('/inloggen');
+      const href = /<link rel="stylesheet" href="([^"]+)"/.exec(page.text)?.[1];
+      expect(href).to.match(/^\/css\/app\.css\?v=[0-9a-f]+$/);
+      for (const url of [href!, '/css/app.css']) {
+        const css = await rt.agent().get(url);
+        expect(css.status, url).to.equal(200);
+        expect(css.headers['content-type'], url).to.match(/^text\/css/);
+        const cacheControl = String(css.headers['cache-control']);
+        expect(cacheControl, url).not.to.include('no-store');
+        const maxAge = Number(/max-age=(\d+)/.exec(cacheControl)?.[1]);
+        expect(maxAge, url).to.be.at.least(365 * 24 * 3600);
+      }
+    });
+  });
+
+  describe('cookies', () => {
+    it('marks the session and CSRF cookies HttpOnly and SameSite=Lax', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      const page = await agent.get('/inloggen');
+      const csrf = cookieNamed(page, 'karify.csrf');
+      expect(csrf, 'CSRF cookie').to.be.a('string');
+      expect(attributes(csrf!)).to.include.members(['httponly', 'samesite=lax', 'path=/']);
+
+      const res = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password });
+      expect(res.status).to.equal(303);
+      const sid = cookieNamed(res, 'karify.sid');
+      expect(sid, 'session cookie').to.be.a('string');
+      expect(attributes(sid!)).to.include.members(['httponly', 'samesite=lax', 'path=/']);
+      expect(attributes(sid!).some((a) => a.startsWith('domain='))).to.equal(false);
+    });
+
+    it('uses __Host- cookies with Secure in production behind a TLS proxy', async () => {
+      const prod = await startTestRuntime({
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        SESSION_SECRET: 'p'.repeat(40),
+        SMS_PROVIDER: 'vonage',
+        VONAGE_API_KEY: 'dummy-key',
+        VONAGE_API_SECRET: 'dummy-secret',
+        TRUST_PROXY: 'true',
+      });
+      try {
+        const patient = await prod.createPatient();
+        const client = supertest(prod.app); // cookies are carried by hand: an agent never sends Secure cookies over http
+        const page = await client.get('/inloggen').set('X-Forwarded-Proto', 'https');
+        expect(page.status).to.equal(200);
+        expect(String(page.headers['strict-transport-security'])).to.match(/max-age=\d{7,}/);
+        const csrf = cookieNamed(page, '__Host-karify.csrf');
+        expect(csrf, `Set-Cookie: ${setCookies(page).join(' | ')}`).to.be.a('string');
+        expect(attributes(csrf!)).to.include.members(['secure', 'httponly', 'samesite=lax', 'path=/']);
+        expect(setCookies(page).some((c) => c.startsWith('karify.'))).to.equal(false);
+
+        const res = await client.post('/inloggen').set('X-Forwarded-Proto', 'https').set('Cookie', pair(csrf!)).type('form')
+          .send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password });
+        expect(res.status).to.equal(303);
+        const sid = cookieNamed(res, '__Host-karify.sid');
+        expect(sid, `Set-Cookie: ${setCookies(res).join(' | ')}`).to.be.a('string');
+        const attrs = attributes(sid!);
+        expect(attrs).to.include.members(['secure', 'httponly', 'samesite=lax', 'path=/']);
+        expect(attrs.some((a) => a.startsWith('domain=')), '__Host- cookies have no Domain').to.equal(false);
+
+        const workspace = await client.get('/werkblad').set('X-Forwarded-Proto', 'https').set('Cookie', `${pair(sid!)}; ${pair(csrf!)}`);
+        expect(workspace.status).to.equal(200);
+      } finally {
+        await prod.close();
+      }
+    });
+  });
+
+  describe('CSRF', () => {
+    it('refuses a sign-in form without a CSRF token with the friendly "session expired" page', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await agent.get('/inloggen');
+      const res = await agent.post('/inloggen').type('form').send({ email: patient.email, password: patient.password });
+      expectDutchPage(res, 403, 'Je sessie is verlopen');
+      expectNoLeaks(res.text);
+      expect(cookieNamed(res, 'karify.sid'), 'not signed in').to.equal(undefined);
+    });
+
+    it('refuses a wrong CSRF token the same way', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      const page = await agent.get('/inloggen');
+      const token = csrfTokenOf(page.text);
+      const wrong = `${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`;
+      const res = await agent.post('/inloggen').type('form').send({ _csrf: wrong, email: patient.email, password: patient.password });
+      expectDutchPage(res, 403, 'Je sessie is verlopen');
+      expectNoLeaks(res.text);
+      expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+    });
+
+    it('refuses a token from another visitor (it is bound to the visitor\'s own secret)', async () => {
+      const patient = await rt.createPatient();
+      const other = await rt.agent().get('/inloggen');
+      const agent = rt.agent();
+      await agent.get('/inloggen');
+      const res = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(other.text), email: patient.email, password: patient.password });
+      expect(res.status).to.equal(403);
+    });
+
+    it('refuses sign-out without a token', async () => {
+      const agent = await signedInAgent();
+      const res = await agent.post('/uitloggen').type('form').send({});
+      expectDutchPage(res, 403, 'Je sessie is verlopen');
+      expect((await agent.get('/werkblad')).status, 'still signed in').to.equal(200);
+    });
+  });
+
+  describe('error pages', () => {
+    it('shows a Dutch 404 page that leaks nothing', async () => {
+      const res = await rt.agent().get('/bestaat-niet/../../etc/passwd?x=<b>');
+      expectDutchPage(res, 404, 'Pagina niet gevonden');
+      expectNoLeaks(res.text, ['<b>']);
+      const signedIn = await signedInAgent();
+      expectDutchPage(await signedIn.get('/werkblad/opdracht/99999'), 404, 'Pagina niet gevonden');
+    });
+
+    it('shows a Dutch 500 page that leaks nothing when something breaks', async () => {
+      const agent = await signedInAgent();
+      rt.services.modules.listForUser = async () => {
+        throw new Error('kaboom in /work/main/src/domain/modules.ts: select * from "modules"');
+      };
+      const res = await agent.get('/werkblad');
+      expectDutchPage(res, 500, 'Er ging iets mis');
+      expectNoLeaks(res.text, ['kaboom', 'select *']);
+      expect(res.headers['cache-control']).to.equal('no-store');
+    });
+
+    it('shows the 503 "Tijdelijk niet beschikbaar" page when the database is gone, and keeps running', async () => {
+      const agent = await signedInAgent();
+      // Outside mocha an unhandled promise rejection ends the Node process: the server would be gone.
+      const unhandled: string[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(String((reason as Error)?.message ?? reason));
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        await rt.db.destroy();
+        const res = await agent.get('/werkblad');
+        expectDutchPage(res, 503, 'Tijdelijk niet beschikbaar');
+        expect(res.headers['retry-after']).to.match(/^\d+$/);
+        expectNoLeaks(res.text, ['Unable to acquire', 'connection']);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(unhandled, 'unhandled promise rejections (each would crash a real server)').to.deep.equal([]);
+        expect((await rt.agent().get('/inloggen')).status, 'pages without the database still work').to.equal(200);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('keeps the patient signed in after a session store hiccup (503 once, then back to normal)', async () => {
+      const agent = await signedInAgent();
+      const store = rt.sessionStore;
+      const originalGet = store.get.bind(store);
+      store.get = (_sid, callback) => {
+        store.get = originalGet; // fails once, like a dropped connection
+        callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      };
+      const res = await agent.get('/werkblad');
+      expectDutchPage(res, 503, 'Tijdelijk niet beschikbaar');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const again = await agent.get('/werkblad');
+      expect(again.status, 'the session was not thrown away because one read failed').to.equal(200);
+    });
+
+    it('refuses a body larger than BODY_LIMIT_BYTES with a Dutch 413 page', async () => {
+      const small = await startTestRuntime({ BODY_LIMIT_BYTES: '2048' });
+      try {
+        const agent = small.agent();
+        const page = await agent.get('/inloggen');
+        const big = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example.nl', password: 'x'.repeat(3000) });
+        expectDutchPage(big, 413, 'Formulier te groot');
+        expectNoLeaks(big.text);
+        // Just under the limit is an ordinary form post.
+        const fits = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example', password: 'x'.repeat(1500) });
+        expect(fits.status).to.equal(400);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('answers malformed form input with 400 or 403, never 500', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      const page = await agent.get('/inloggen');
+      const token = csrfTokenOf(page.text);
+      const cases: Array<[string, () => supertest.Test]> = [
+        ['email[]=x', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&email[]=x&password=y`)],
+        ['email repeated', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&email=a%40example.nl&email=b%40example.nl&password=y`)],
+        ['password[]', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(patient.email)}&password[]=${patient.password}`)],
+        ['_csrf repeated', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&_csrf=${encodeURIComponent(token)}&email=a%40example.nl&password=y`)],
+        ['JSON body', () => agent.post('/inloggen').set('Content-Type', 'application/json').send(JSON.stringify({ _csrf: token, email: patient.email, password: patient.password }))],
+        ['JSON with array', () => agent.post('/inloggen').set('Content-Type', 'application/json').send(JSON.stringify({ _csrf: token, email: ['x'] }))],
+        ['broken percent-encoding', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&email=%E0%A4%A&password=%`)],
+        ['no body', () => agent.post('/inloggen')],
+        ['control characters', () => agent.post('/inloggen').type('form').send(`_csrf=${encodeURIComponent(token)}&email=a%00%07%40example.nl&password=y`)],
+      ];
+      for (const [name, request] of cases) {
+        const res = await request();
+        expect(res.status, name).to.be.oneOf([400, 403]);
+        expect(res.text, name).to.include('<html lang="nl"');
+        expectNoLeaks(res.text);
+        expect(cookieNamed(res, 'karify.sid'), `${name}: not signed in`).to.equal(undefined);
+      }
+    });
+  });
+
+  describe('pages', () => {
+    /** Follows same-site links from the start pages (GET only) and returns every HTML page found. */
+    async function crawl(agent: supertest.Agent, start: string[], limit = 80): Promise<Map<string, supertest.Response>> {
+      const pages = new Map<string, supertest.Response>();
+      const queue = [...start];
+      while (queue.length > 0 && pages.size < limit) {
+        const url = queue.shift()!;
+        if (pages.has(url)) continue;
+        const res = await agent.get(url);
+        pages.set(url, res);
+        if (!/^text\/html/.test(String(res.headers['content-type']))) continue;
+        for (const [, href] of res.text.matchAll(/<a\b[^>]*\shref="([^"#]+)/g)) {
+          const target = href!.replace(/&amp;/g, '&');
+          if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/css/') || target === '/uitloggen') continue;
+          if (!pages.has(target) && !queue.includes(target)) queue.push(target);
+        }
+      }
+      return pages;
+    }
+
+    it('never contain inline script, inline style or event handlers, signed in or not', async () => {
+      const anonymous = await crawl(rt.agent(), ['/inloggen', '/bestaat-niet']);
+      const agent = await signedInAgent();
+      const signedIn = await crawl(agent, ['/werkblad', '/account']);
+      const all = [...anonymous, ...signedIn];
+      expect(signedIn.size, 'the crawl reached the signed-in pages').to.be.at.least(5);
+      for (const [url, res] of all) {
+        expect(res.status, `${url} answers`).to.be.below(500);
+        if (/^text\/html/.test(String(res.headers['content-type']))) expectNoInlineScriptOrStyle(res.text, url);
+      }
+      // Error states too.
+      expectNoInlineScriptOrStyle((await submitForm(rt.agent(), '/inloggen', { email: 'x', password: '' })).text, 'sign-in with errors');
+      expectNoInlineScriptOrStyle((await rt.agent().post('/inloggen').type('form').send({})).text, '403 page');
+    });
+  });
+});

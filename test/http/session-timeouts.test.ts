@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { signIn } from '../support/forms';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+
+const EXPIRED = '/inloggen?sessie=verlopen';
+
+describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
+  let rt: TestRuntime;
+  let agent: supertest.Agent;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+    const patient = await rt.createPatient();
+    agent = rt.agent();
+    const res = await signIn(agent, patient.email, patient.password);
+    expect(res.headers.location).to.equal('/werkblad');
+  });
+  afterEach(() => rt.close());
+
+  async function expectSignedIn(when: string): Promise<void> {
+    const res = await agent.get('/werkblad');
+    expect(res.status, `${when}: ${res.headers.location ?? ''}`).to.equal(200);
+    expect(res.text).to.include('Klik op een opdracht of pakket om deze te openen.');
+  }
+
+  async function expectEnded(res: supertest.Response): Promise<void> {
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal(EXPIRED);
+    const cleared = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('karify.sid='));
+    expect(cleared, 'the session cookie is cleared').to.match(/^karify\.sid=;.*Expires=Thu, 01 Jan 1970/);
+    const page = await agent.get(res.headers.location!);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Je sessie is verlopen. Log opnieuw in.');
+    expect(page.text).to.include('<title>Inloggen – Karify</title>');
+    const rows = await rt.db('sessions').count({ n: '*' }).first();
+    expect(Number(rows?.n), 'the session is gone from the store').to.equal(0);
+    const after = await agent.get('/werkblad');
+    expect(after.headers.location, 'still signed out afterwards').to.equal('/inloggen');
+  }
+
+  it('keeps an idle session for 29 minutes', async () => {
+    rt.clock.advanceMinutes(29);
+    await expectSignedIn('after 29 idle minutes');
+  });
+
+  it('ends a session after 30 idle minutes and says so on the sign-in page', async () => {
+    rt.clock.advanceMinutes(31);
+    await expectEnded(await agent.get('/werkblad'));
+  });
+
+  it('ends an idle session on any page, including a form post', async () => {
+    rt.clock.advanceMinutes(45);
+    await expectEnded(await agent.post('/uitloggen').type('form').send({}));
+  });
+
+  it('does not show the "session expired" notice without a reason', async () => {
+    const fresh = await rt.agent().get('/inloggen');
+    expect(fresh.text).not.to.include('Je sessie is verlopen');
+  });
+
+  it('is kept alive by activity: a request every 20 minutes for 2 hours stays signed in', async () => {
+    for (let minutes = 20; minutes <= 120; minutes += 20) {
+      rt.clock.advanceMinutes(20);
+      await expectSignedIn(`after ${minutes} minutes`);
+    }
+    rt.clock.advanceMinutes(25); // 25 idle minutes since the last request, 145 since signing in
+    await expectSignedIn('25 minutes after the last request');
+  });
+
+  it('ends the session 12 hours after signing in, even with activity', async () => {
+    let minutes = 0;
+    while (minutes + 20 <= 12 * 60) {
+      rt.clock.advanceMinutes(20);
+      minutes += 20;
+      await expectSignedIn(`after ${minutes} minutes of activity`);
+    }
+    expect(minutes).to.equal(12 * 60);
+    rt.clock.advanceMinutes(1);
+    await expectEnded(await agent.get('/werkblad'));
+  });
+
+  it('honours SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS', async () => {
+    const custom = await startTestRuntime({ SESSION_IDLE_MINUTES: '5', SESSION_ABSOLUTE_HOURS: '1' });
+    try {
+      const patient = await custom.createPatient();
+      const a = custom.agent();
+      await signIn(a, patient.email, patient.password);
+      custom.clock.advanceMinutes(4);
+      expect((await a.get('/werkblad')).status).to.equal(200);
+      custom.clock.advanceMinutes(6);
+      expect((await a.get('/werkblad')).headers.location).to.equal(EXPIRED);
+
+      const b = custom.agent();
+      await signIn(b, patient.email, patient.password);
+      for (let i = 0; i < 15; i += 1) {
+        custom.clock.advanceMinutes(4);
+        expect((await b.get('/werkblad')).status, `after ${(i + 1) * 4} minutes`).to.equal(200);
+      }
+      custom.clock.advanceMinutes(4); // 64 minutes since signing in
+      expect((await b.get('/werkblad')).headers.location).to.equal(EXPIRED);
+    } finally {
+      await custom.close();
+    }
+  });
+});

@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, DEVELOPMENT_SESSION_SECRET, loadConfig } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** The problems about one variable (each problem starts with the variable's name). */
+function problemsAbout(err: ConfigError, name: string): string[] {
+  return err.problems.filter((p) => p.startsWith(`${name} `));
+}
+
+const PRODUCTION: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'a'.repeat(20) + 'b'.repeat(20),
+  SMS_PROVIDER: 'vonage',
+  VONAGE_API_KEY: 'key123',
+  VONAGE_API_SECRET: 'secret123',
+};
+
+describe('configuration (loadConfig)', () => {
+  it('has working defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.env).to.equal('development');
+    expect(config.isProduction).to.equal(false);
+    expect(config.port).to.equal(3000);
+    expect(config.database.url).to.equal(undefined);
+    expect(config.database.sqliteFile).to.equal(path.join(ROOT, 'data', 'karify.sqlite3'));
+    expect(config.redisUrl).to.equal(undefined);
+    expect(config.sessionSecret).to.equal(DEVELOPMENT_SESSION_SECRET);
+    expect(config.trustProxy).to.equal(false);
+    expect(config.timeZone).to.equal('Europe/Amsterdam');
+    expect(config.bodyLimitBytes).to.equal(16 * 1024);
+    expect(config.seedDemoPatient).to.equal(true);
+    expect(config.session).to.include({ idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 });
+    expect(config.sms.provider).to.equal('outbox');
+    expect(config.sms.vonage.restHost).to.equal('https://rest.nexmo.com');
+    expect(config.sms.allowedCountries).to.deep.equal(['NL', 'BE']);
+    expect(config.sms).to.include({
+      codeTtlMinutes: 10,
+      maxCodeAttempts: 5,
+      resendCooldownSeconds: 30,
+      maxPerAccountPerHour: 5,
+      maxPerNumberPerDay: 10,
+    });
+    expect(config.twoFactor).to.include({ maxConsecutiveFailures: 10, lockMinutes: 15, halfSessionMinutes: 10 });
+    expect(config.codeHashKey.length).to.be.at.least(32);
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    const config = loadConfig({ PORT: '', REDIS_URL: '  ', DATABASE_URL: '' });
+    expect(config.port).to.equal(3000);
+    expect(config.redisUrl).to.equal(undefined);
+    expect(config.database.url).to.equal(undefined);
+  });
+
+  it('reads the documented variables', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://karify:pw@db.internal:5432/karify',
+      REDIS_URL: 'redis://127.0.0.1:6380',
+      TIME_ZONE: 'Europe/Brussels',
+      SMS_ALLOWED_COUNTRIES: 'nl, be ,de',
+      TRUST_PROXY: '1',
+      VONAGE_REST_HOST: 'http://127.0.0.1:9999',
+    });
+    expect(config.env).to.equal('test');
+    expect(config.port).to.equal(8080);
+    expect(config.database.url).to.equal('postgres://karify:pw@db.internal:5432/karify');
+    expect(config.redisUrl).to.equal('redis://127.0.0.1:6380');
+    expect(config.timeZone).to.equal('Europe/Brussels');
+    expect(config.sms.allowedCountries).to.deep.equal(['NL', 'BE', 'DE']);
+    expect(config.trustProxy).to.equal(1);
+    expect(config.sms.vonage.restHost).to.equal('http://127.0.0.1:9999');
+    expect(config.seedDemoPatient).to.equal(false);
+  });
+
+  for (const port of ['abc', '70000', '-1', '30.5', '3000abc']) {
+    it(`refuses PORT=${port} and names PORT`, () => {
+      const err = configError({ PORT: port });
+      expect(problemsAbout(err, 'PORT')).to.have.length(1);
+      expect(err.message).to.include('PORT').and.include(port);
+    });
+  }
+
+  describe('in production', () => {
+    it('accepts a complete production configuration', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.isProduction).to.equal(true);
+      expect(config.seedDemoPatient).to.equal(false);
+      expect(config.sms.provider).to.equal('vonage');
+    });
+
+    it('refuses to start without SESSION_SECRET', () => {
+      const err = configError({ ...PRODUCTION, SESSION_SECRET: undefined });
+      expect(problemsAbout(err, 'SESSION_SECRET')).to.have.length(1);
+      expect(err.problems).to.have.length(1);
+    });
+
+    it('refuses a SESSION_SECRET shorter than 32 characters, and accepts 32', () => {
+      const err = configError({ ...PRODUCTION, SESSION_SECRET: 'x'.repeat(31) });
+      expect(problemsAbout(err, 'SESSION_SECRET')).to.have.length(1);
+      expect(loadConfig({ ...PRODUCTION, SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).to.equal('x'.repeat(32));
+    });
+
+    it('refuses the development session secret', () => {
+      expect(DEVELOPMENT_SESSION_SECRET.length).to.be.at.least(32); // so only the "is the dev secret" rule can refuse it
+      const err = configError({ ...PRODUCTION, SESSION_SECRET: DEVELOPMENT_SESSION_SECRET });
+      expect(problemsAbout(err, 'SESSION_SECRET')).to.have.length(1);
+    });
+
+    it('never puts the session secret into the error message', () => {
+      const err = configError({ ...PRODUCTION, SESSION_SECRET: 'short-secret-value', PORT: 'x' });
+      expect(err.message).not.to.include('short-secret-value');
+    });
+
+    it('refuses SMS_PROVIDER=outbox unless ALLOW_SMS_OUTBOX_IN_PRODUCTION=true', () => {
+      const env = { ...PRODUCTION, SMS_PROVIDER: 'outbox', VONAGE_API_KEY: undefined, VONAGE_API_SECRET: undefined };
+      const err = configError(env);
+      expect(problemsAbout(err, 'SMS_PROVIDER')).to.have.length(1);
+      expect(err.problems).to.have.length(1);
+      expect(configError({ ...env, ALLOW_SMS_OUTBOX_IN_PRODUCTION: 'false' }).problems).to.have.length(1);
+      expect(loadConfig({ ...env, ALLOW_SMS_OUTBOX_IN_PRODUCTION: 'true' }).sms.provider).to.equal('outbox');
+    });
+
+    it('uses Vonage by default, so it needs the Vonage keys', () => {
+      const err = configError({ ...PRODUCTION, SMS_PROVIDER: undefined, VONAGE_API_KEY: undefined, VONAGE_API_SECRET: undefined });
+      expect(problemsAbout(err, 'VONAGE_API_KEY')).to.have.length(1);
+      expect(problemsAbout(err, 'VONAGE_API_SECRET')).to.have.length(1);
+    });
+  });
+
+  it('refuses SMS_PROVIDER=vonage without the API key and secret', () => {
+    const err = configError({ SMS_PROVIDER: 'vonage' });
+    expect(problemsAbout(err, 'VONAGE_API_KEY')).to.have.length(1);
+    expect(problemsAbout(err, 'VONAGE_API_SECRET')).to.have.length(1);
+    expect(problemsAbout(configError({ SMS_PROVIDER: 'vonage', VONAGE_API_KEY: 'k' }), 'VONAGE_API_SECRET')).to.have.length(1);
+    expect(loadConfig({ SMS_PROVIDER: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }).sms.provider).to.equal('vonage');
+  });
+
+  it('refuses an unknown SMS_PROVIDER', () => {
+    expect(problemsAbout(configError({ SMS_PROVIDER: 'twilio' }), 'SMS_PROVIDER')).to.have.length(1);
+  });
+
+  const badValues: Array<[string, string]> = [
+    ['DATABASE_URL', 'mysql://user@localhost/karify'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_URL', '127.0.0.1:6379'],
+    ['TIME_ZONE', 'Mars/Olympus_Mons'],
+    ['SMS_ALLOWED_COUNTRIES', 'NLD,BE'],
+    ['SMS_ALLOWED_COUNTRIES', 'N1'],
+    ['SMS_ALLOWED_COUNTRIES', ' , '],
+    ['NODE_ENV', 'staging'],
+    ['VONAGE_REST_HOST', 'ftp://rest.nexmo.com'],
+    ['BODY_LIMIT_BYTES', '10'],
+    ['SEED_DEMO_PATIENT', 'maybe'],
+  ];
+  for (const [name, value] of badValues) {
+    it(`refuses ${name}=${JSON.stringify(value)} and names ${name}`, () => {
+      const err = configError({ [name]: value });
+      expect(problemsAbout(err, name), err.message).to.have.length(1);
+      expect(err.message).to.include(name);
+    });
+  }
+
+  it('reports several problems together', () => {
+    const err = configError({ PORT: 'abc', TIME_ZONE: 'Nowhere/City', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x', SMS_ALLOWED_COUNTRIES: 'NLD' });
+    expect(err.problems).to.have.length(5);
+    for (const name of ['PORT', 'TIME_ZONE', 'REDIS_URL', 'DATABASE_URL', 'SMS_ALLOWED_COUNTRIES']) {
+      expect(problemsAbout(err, name), name).to.have.length(1);
+      expect(err.message).to.include(name);
+    }
+  });
+
+  it('makes the server exit with status 1 and a message naming PORT when PORT is wrong', async function () {
+    this.timeout(30_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', PORT: 'abc', SQLITE_FILE: ':memory:' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    clearTimeout(timer);
+    expect(signal, `the server kept running; stdout: ${stdout} stderr: ${stderr}`).to.equal(null);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/PORT must be a whole number/);
+    expect(stderr).to.include('"abc"');
+    expect(stderr, 'a configuration problem is a message, not a crash').not.to.match(/\n\s+at /);
+  });
+});

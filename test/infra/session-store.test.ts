@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { signIn } from '../support/forms';
+import { startPostgresServer, TestPostgresServer } from '../support/postgres-server';
+import { startRedisServer, TestRedisServer } from '../support/redis-server';
+import { startTestRuntime, TestEnv, TestRuntime } from '../support/runtime';
+
+/** The session cookie a response set, as a Cookie header another client (or instance) can send. */
+function sessionCookieOf(res: supertest.Response): string {
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const sid = setCookie.map((c) => /^karify\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
+  if (!sid) throw new Error(`response set no session cookie: ${JSON.stringify(setCookie)}`);
+  return `karify.sid=${sid}`;
+}
+
+/**
+ * Signs a new patient in on `first`, closes it, and opens `/werkblad` with the same cookie on a
+ * second runtime built from the same configuration: the session must have lived in the store.
+ */
+async function signInThenRestart(env: TestEnv, check?: (rt: TestRuntime) => Promise<void>): Promise<supertest.Response> {
+  const first = await startTestRuntime(env);
+  let cookie: string;
+  try {
+    const patient = await first.createPatient({ email: `restart-${Date.now()}-${Math.random().toString(36).slice(2)}@example.nl` });
+    const res = await signIn(first.agent(), patient.email, patient.password);
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/werkblad');
+    cookie = sessionCookieOf(res);
+    expect((await first.agent().get('/werkblad').set('Cookie', cookie)).status).to.equal(200);
+    await check?.(first);
+  } finally {
+    await first.close();
+  }
+  const second = await startTestRuntime(env, { clock: first.clock });
+  try {
+    return await second.agent().get('/werkblad').set('Cookie', cookie);
+  } finally {
+    await second.close();
+  }
+}
+
+/** A few wrong passwords lock the account on one runtime; a second runtime on the same store sees the lock. */
+async function lockSurvivesRestart(env: TestEnv, inspect?: (rt: TestRuntime) => Promise<void>): Promise<void> {
+  const limits = { ...env, SIGNIN_FREE_FAILURES_PER_ACCOUNT: '2', SIGNIN_LOCK_BASE_SECONDS: '600' };
+  const first = await startTestRuntime(limits);
+  const email = `locked-${Date.now()}@example.nl`;
+  let password: string;
+  try {
+    const patient = await first.createPatient({ email });
+    password = patient.password;
+    const agent = first.agent();
+    for (let i = 0; i < 2; i += 1) expect((await signIn(agent, email, 'wrong-password-x')).status).to.equal(400);
+    expect((await signIn(agent, email, password)).status).to.equal(429);
+    await inspect?.(first);
+  } finally {
+    await first.close();
+  }
+  const second = await startTestRuntime(limits);
+  try {
+    const res = await signIn(second.agent(), email, password);
+    expect(res.status, 'the lock lives in the shared store, not in the first instance').to.equal(429);
+    expect(res.text).to.match(/Te veel mislukte pogingen/);
+  } finally {
+    await second.close();
+  }
+}
+
+describe('session store', () => {
+  describe('SQLite file (the default)', () => {
+    let dir: string;
+    let env: TestEnv;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-sqlite-'));
+      env = { SQLITE_FILE: path.join(dir, 'karify.sqlite3') };
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('keeps a signed-in session across a restart', async () => {
+      const res = await signInThenRestart(env, async (rt) => {
+        const row = await rt.db('sessions').count({ n: '*' }).first();
+        expect(Number(row?.n)).to.equal(1);
+      });
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('Klik op een opdracht of pakket om deze te openen.');
+    });
+
+    it('does not accept a session id the store never issued', async () => {
+      const rt = await startTestRuntime(env);
+      try {
+        const res = await rt.agent().get('/werkblad').set('Cookie', 'karify.sid=s%3Anot-a-session.invalid');
+        expect(res.status).to.equal(303);
+        expect(res.headers.location).to.equal('/inloggen');
+      } finally {
+        await rt.close();
+      }
+    });
+
+    it('keeps sign-in locks across a restart', async () => {
+      await lockSurvivesRestart(env);
+    });
+  });
+
+  describe('Redis (REDIS_URL)', function () {
+    this.timeout(30_000);
+    let redis: TestRedisServer;
+    let dir: string;
+    let env: TestEnv;
+    before(async () => {
+      redis = await startRedisServer();
+    });
+    after(async () => {
+      await redis?.stop();
+    });
+    // Sessions and limits in Redis; the patients themselves in a SQLite file both instances share.
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-sqlite-'));
+      env = { REDIS_URL: redis.url, SQLITE_FILE: path.join(dir, 'karify.sqlite3') };
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('stores sessions in Redis under karify:sess: and keeps them across a restart', async () => {
+      const res = await signInThenRestart(env, async (rt) => {
+        const keys = await rt.redis!.keys('karify:sess:*');
+        expect(keys).to.have.length.greaterThan(0);
+        const stored = JSON.parse((await rt.redis!.get(keys[0]!)) ?? '{}') as { passport?: unknown; signedInAt?: number };
+        expect(stored.passport).to.be.an('object');
+        expect(stored.signedInAt).to.be.a('number');
+        const ttl = await rt.redis!.ttl(keys[0]!);
+        expect(ttl, 'the key expires with the absolute timeout').to.be.within(11 * 3600, 12 * 3600);
+        const sqlRows = await rt.db('sessions').count({ n: '*' }).first();
+        expect(Number(sqlRows?.n), 'nothing in the SQL session table').to.equal(0);
+      });
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('Klik op een opdracht of pakket om deze te openen.');
+    });
+
+    it('keeps sign-in rate limits in Redis, shared between instances', async () => {
+      await lockSurvivesRestart(env, async (rt) => {
+        const keys = await rt.redis!.keys('*signin_*');
+        expect(keys.some((k) => k.includes('signin_fail_account')), `limiter keys in Redis: ${keys.join(', ')}`).to.equal(true);
+        expect(keys.some((k) => k.includes('signin_lock_account'))).to.equal(true);
+      });
+    });
+  });
+
+  describe('PostgreSQL (DATABASE_URL)', function () {
+    this.timeout(60_000);
+    let pg: TestPostgresServer;
+    before(async () => {
+      pg = await startPostgresServer();
+    });
+    after(async () => {
+      await pg?.stop();
+    });
+
+    it('runs the migrations and keeps a signed-in session in PostgreSQL across a restart', async () => {
+      const res = await signInThenRestart({ DATABASE_URL: pg.url }, async (rt) => {
+        expect(rt.db.client.config.client).to.equal('pg');
+        const migrations = (await rt.db('knex_migrations').select('name')).map((r: { name: string }) => r.name);
+        const files = fs.readdirSync(path.join(__dirname, '..', '..', 'migrations')).filter((f) => /\.ts$/.test(f));
+        expect(migrations).to.have.members(files);
+        const rows = await rt.db('sessions').count({ n: '*' }).first();
+        expect(Number(rows?.n)).to.equal(1);
+      });
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('Klik op een opdracht of pakket om deze te openen.');
+    });
+
+    it('keeps sign-in locks in PostgreSQL across a restart', async () => {
+      await lockSurvivesRestart({ DATABASE_URL: pg.url });
+    });
+  });
+});
