@@ -64,6 +64,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(pinoHttp({
     logger,
     quietReqLogger: true,
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     serializers: {
       req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
       res: (res) => ({ statusCode: res.statusCode }),

@@ -33,7 +33,7 @@ export interface BootstrapOptions {
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const db = createDatabase(config.database);
+  const db = createDatabase(config.database, logger);
   let redis: RedisClient | undefined;
   try {
     await migrateToLatest(db);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
 import type { Config } from '../config';
+import type { Logger } from './logger';
 
 export type Database = Knex;
 
@@ -41,11 +42,18 @@ interface SqliteConnection {
   exec(sql: string, callback: (err: Error | null) => void): void;
 }
 
-export function createDatabase(database: Config['database']): Database {
+/** Knex's own warnings (lost connections and the like) go to the structured log, not the console. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const write = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
+    logger[level]({ knex: message instanceof Error ? message.message : String(message) }, 'database');
+  return { warn: write('warn'), error: write('error'), debug: write('debug'), deprecate: write('warn') };
+}
+
+export function createDatabase(database: Config['database'], logger?: Logger): Database {
   if (!database.url && database.sqliteFile !== ':memory:') {
     fs.mkdirSync(path.dirname(database.sqliteFile), { recursive: true });
   }
-  return knex(knexConfig(database));
+  return knex({ ...knexConfig(database), ...(logger ? { log: knexLog(logger) } : {}) });
 }
 
 export async function migrateToLatest(db: Database): Promise<void> {

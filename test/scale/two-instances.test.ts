@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { startFakeVonage } from '../support/fake-vonage';
+import { HttpClient, listen } from '../support/http-client';
+import { startPostgresServer, TestPostgresServer } from '../support/postgres-server';
+import { startRedisServer, TestRedisServer } from '../support/redis-server';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { lastCode, patientWithSms } from '../support/two-factor';
+
+type Instance = { rt: TestRuntime; url: string; close(): Promise<void> };
+
+describe('two app instances on one Redis and one PostgreSQL (scale-out)', function () {
+  this.timeout(60_000);
+  let redis: TestRedisServer;
+  let pg: TestPostgresServer;
+  let vonage: Awaited<ReturnType<typeof startFakeVonage>>;
+  let a: Instance;
+  let b: Instance;
+
+  before(async () => {
+    [redis, pg, vonage] = await Promise.all([startRedisServer(), startPostgresServer('karify_scale'), startFakeVonage()]);
+    const env = {
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      SMS_PROVIDER: 'vonage',
+      VONAGE_API_KEY: 'test-key',
+      VONAGE_API_SECRET: 'test-secret',
+      VONAGE_REST_HOST: vonage.url,
+      SESSION_SECRET: 'a-shared-secret-that-both-instances-use-123',
+    };
+    const start = async (): Promise<Instance> => {
+      const rt = await startTestRuntime(env);
+      const server = await listen(rt.app);
+      return { rt, url: server.url, close: async () => { await server.close(); await rt.close(); } };
+    };
+    a = await start();
+    b = await start();
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await Promise.all([redis?.stop(), pg?.stop(), vonage?.stop()]);
+  });
+
+  it('signs in with the password on A, the SMS code on B, and reaches the Werkblad on A', async () => {
+    const patient = await patientWithSms(a.rt, '+31611111111');
+    const browser = new HttpClient();
+    const password = await browser.submit(`${a.url}/inloggen`, { email: patient.email, password: patient.password });
+    expect(password.location).to.equal('/inloggen/code');
+    const code = await browser.submit(`${b.url}/inloggen/code`, { code: lastCode(vonage) });
+    expect(code.location).to.equal('/werkblad');
+    const workspace = await browser.get(`${a.url}/werkblad`);
+    expect(workspace.status).to.equal(200);
+    expect(workspace.text).to.include('Werkblad');
+  });
+
+  it('refuses on B a recovery code used on A', async () => {
+    const patient = await patientWithSms(a.rt, '+31622222222');
+    const first = new HttpClient();
+    await first.submit(`${a.url}/inloggen`, { email: patient.email, password: patient.password });
+    const used = await first.submit(`${a.url}/inloggen/herstelcode`, { recoveryCode: patient.recoveryCodes[0]! });
+    expect(used.location).to.equal('/inloggen/herstelcode-gebruikt');
+
+    const second = new HttpClient();
+    await second.submit(`${b.url}/inloggen`, { email: patient.email, password: patient.password });
+    const again = await second.submit(`${b.url}/inloggen/herstelcode`, { recoveryCode: patient.recoveryCodes[0]! });
+    expect(again.status).to.equal(400);
+    expect(again.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
+  });
+
+  it('counts limits across both: the SMS cooldown and the sign-in lock', async () => {
+    const patient = await patientWithSms(a.rt, '+31633333333');
+    const browser = new HttpClient();
+    await browser.submit(`${a.url}/inloggen`, { email: patient.email, password: patient.password });
+    const sent = vonage.messages.length;
+    const resend = await browser.submit(`${b.url}/inloggen/code`, {}, `${b.url}/inloggen/code/nieuwe-code`);
+    expect(resend.location).to.equal('/inloggen/code?nieuw=1');
+    const page = await browser.get(`${b.url}/inloggen/code?nieuw=1`);
+    expect(page.text).to.match(/Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+    expect(vonage.messages.length).to.equal(sent); // the cooldown started on A holds on B
+
+    const attacker = new HttpClient();
+    for (let i = 0; i < 5; i += 1) {
+      const target = i % 2 === 0 ? a.url : b.url;
+      await attacker.submit(`${target}/inloggen`, { email: 'victim@example.nl', password: 'wrong-password-123' });
+    }
+    const locked = await attacker.submit(`${b.url}/inloggen`, { email: 'victim@example.nl', password: 'wrong-password-123' });
+    expect(locked.status).to.equal(429);
+  });
+});
