@@ -8,6 +8,7 @@ import type { Database } from './infra/database';
 import type { Logger } from './infra/logger';
 import type { RedisClient } from './infra/redis';
 import { healthRoutes } from './features/health/routes';
+import { languageRoutes } from './features/language/routes';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
@@ -18,8 +19,7 @@ import { exposeUser, viewLocals } from './http/view-locals';
 import { pendingSignInGate, requireTwoFactorPolicy } from './http/pending-sign-in';
 import { createSecondStepController } from './features/sign-in-second-step/controller';
 import { secondStepRoutes } from './features/sign-in-second-step/routes';
-import { createTranslator } from './i18n';
-import { createDateTimeFormatter } from './i18n/format';
+import { createTranslators } from './i18n';
 import { accountRoutes } from './features/account/routes';
 import { createConfirmationController } from './features/fresh-confirmation/controller';
 import { confirmationRoutes } from './features/fresh-confirmation/routes';
@@ -56,8 +56,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.set('view engine', 'ejs');
   app.set('view cache', config.env !== 'development');
 
-  const t = createTranslator();
-  const formatter = createDateTimeFormatter('nl-NL', config.timeZone);
+  const translators = createTranslators();
   const passport = createPassport(services);
   const assets = staticAssets(config.rootDir);
 
@@ -75,7 +74,8 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(healthRoutes({ db, redis }));
   app.use(assets.middleware);
   app.use(noStore);
-  app.use(viewLocals({ t, formatter, assets: assets.urls }));
+  app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
+  app.use(languageRoutes(config.isProduction));
   app.use(sessionMiddleware(config, sessionStore));
   app.use(sessionTimeouts(config, services.clock));
   app.use(passport.session());

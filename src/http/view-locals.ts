@@ -1,28 +1,45 @@
 import type { RequestHandler } from 'express';
-import type { Translate } from '../i18n';
-import type { DateTimeFormatter } from '../i18n/format';
+import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
+import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
+import { chooseLanguage } from './language';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       t: Translate;
+      lang: Language;
       formatTime(epochMs: number): string;
       formatDate(epochMs: number): string;
+      formatMinutes(count: number): string;
     }
   }
 }
 
 /** What every template may use: translations, formatting, the user, and defaults for forms. */
-export function viewLocals(deps: { t: Translate; formatter: DateTimeFormatter; assets: Record<string, string> }): RequestHandler {
+export function viewLocals(deps: {
+  translators: Partial<Record<Language, Translate>>;
+  timeZone: string;
+  assets: Record<string, string>;
+}): RequestHandler {
+  const available = LANGUAGES.filter((language) => deps.translators[language]);
+  const formatters = Object.fromEntries(
+    available.map((language) => [language, createDateTimeFormatter(INTL_LOCALES[language], deps.timeZone)]),
+  ) as Record<Language, DateTimeFormatter>;
+
   return (req, res, next) => {
     const path = req.path;
+    const lang = chooseLanguage(req, available);
+    const formatter = formatters[lang];
     Object.assign(res.locals, {
-      t: deps.t,
-      lang: 'nl',
+      t: deps.translators[lang],
+      lang,
+      otherLanguages: available.filter((language) => language !== lang),
+      currentPath: req.originalUrl.split('?')[0],
       assets: deps.assets,
-      formatDate: deps.formatter.date,
-      formatTime: deps.formatter.time,
+      formatDate: formatter.date,
+      formatTime: formatter.time,
+      formatMinutes: formatter.minutes,
       user: null,
       errors: [],
       values: {},

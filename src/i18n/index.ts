@@ -3,7 +3,17 @@ import path from 'node:path';
 import i18next, { TFunction } from 'i18next';
 
 export type Translate = TFunction;
-export const DEFAULT_LANGUAGE = 'nl';
+
+export const LANGUAGES = ['nl', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'nl';
+
+/** The locale used for numbers, dates and durations in each language. */
+export const INTL_LOCALES: Record<Language, string> = { nl: 'nl-NL', en: 'en-GB' };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
 
 const LOCALES_DIR = path.join(__dirname, 'locales');
 
@@ -24,15 +34,23 @@ export function loadLocale(language: string): Record<string, unknown> {
   return strings;
 }
 
-export function createTranslator(): Translate {
+/** A translate function per language; a language folder that does not exist is left out. */
+export function createTranslators(): Partial<Record<Language, Translate>> & Record<typeof DEFAULT_LANGUAGE, Translate> {
+  const available = LANGUAGES.filter((language) => fs.existsSync(path.join(LOCALES_DIR, language)));
   const instance = i18next.createInstance();
   void instance.init({
     lng: DEFAULT_LANGUAGE,
     fallbackLng: DEFAULT_LANGUAGE,
-    resources: { nl: { translation: loadLocale('nl') } },
+    supportedLngs: available,
+    resources: Object.fromEntries(available.map((language) => [language, { translation: loadLocale(language) }])),
     initAsync: false,
     interpolation: { escapeValue: false }, // templates escape their output
     returnNull: false,
   });
-  return instance.getFixedT(DEFAULT_LANGUAGE);
+  return Object.fromEntries(available.map((language) => [language, instance.getFixedT(language)])) as ReturnType<typeof createTranslators>;
+}
+
+export function createTranslator(language: Language = DEFAULT_LANGUAGE): Translate {
+  const translators = createTranslators();
+  return translators[language] ?? translators[DEFAULT_LANGUAGE];
 }
