@@ -12,6 +12,7 @@ import { languageRoutes } from './features/language/routes';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
+import { verifyFormEncoding } from './http/forms';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware, sessionTimeouts } from './http/session';
 import { staticAssets } from './http/static-assets';
@@ -82,7 +83,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(exposeUser);
   app.use(pendingSignInGate(config, services.clock));
   app.use(requireTwoFactorPolicy(config.twoFactor.required));
-  app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50 }));
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50, verify: verifyFormEncoding }));
   app.use(csrfProtection(config.isProduction));
 
   const secondStep = createSecondStepController({ ...services, codeTtlMinutes: config.sms.codeTtlMinutes });

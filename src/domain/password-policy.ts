@@ -4,7 +4,10 @@ import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 
-export type PasswordProblem = 'required' | 'too_short' | 'too_long' | 'common' | 'personal' | 'guessable';
+export type PasswordProblem = 'required' | 'too_short' | 'too_long' | 'invalid_characters' | 'common' | 'personal' | 'guessable';
+
+// Control and bidirectional-override characters: nobody could type such a password again.
+const UNTYPEABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFD]/;
 
 // Words every Dutch password list starts with; the common list is mostly English.
 const LOCAL_COMMON_WORDS = ['wachtwoord', 'welkom', 'geheim', 'karify', 'healthspace', 'hallo', 'zomer', 'winter'];
@@ -24,6 +27,7 @@ export function checkPassword(password: string, personal: { email?: string; name
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return 'too_short';
   if (length > PASSWORD_MAX_LENGTH) return 'too_long';
+  if (UNTYPEABLE.test(password)) return 'invalid_characters';
   if (commonPasswords.has(password.toLowerCase())) return 'common';
 
   const userInputs = personalWords(personal);

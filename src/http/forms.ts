@@ -5,8 +5,24 @@ export interface FieldError {
   message: string;
 }
 
-// C0/C1 control characters other than tab, line feed and carriage return.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// C0/C1 control characters other than tab, line feed and carriage return, and the bidirectional
+// embedding, override and isolate controls, which reorder what is shown.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * body-parser `verify` for form bodies: the bytes and every %-escape must be UTF-8. Otherwise the
+ * parser would keep U+FFFD or the undecoded escapes as if the patient had typed them.
+ */
+export function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+  try {
+    const text = utf8.decode(body);
+    for (const pair of text.split('&')) decodeURIComponent(pair.replace(/\+/g, ' '));
+  } catch {
+    throw Object.assign(new Error('form body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
+  }
+}
 
 export function hasControlCharacters(value: string): boolean {
   return CONTROL_CHARACTERS.test(value);
