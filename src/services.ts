@@ -8,6 +8,7 @@ import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
 import { createRecoveryCodes } from './domain/recovery-codes';
 import { createSecondStep } from './domain/second-step';
+import { createSecretBox } from './domain/secret-box';
 import { createSecurityNotifier } from './domain/security-notifier';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
@@ -58,6 +59,8 @@ export async function createServices(deps: ServiceDeps) {
   });
   const recoveryCodes = createRecoveryCodes({ db, clock, random });
   const messages = createMessageStore(db, clock);
+  const twoFactor = createTwoFactorStore({ db, clock, recoveryCodes });
+  const secretBox = createSecretBox(config.totpEncryptionKey, random);
   const { sender, outbox } = createSmsSender(config, db, clock, logger);
   const smsCodes = await createSmsCodeService({
     codes: verificationCodes,
@@ -71,6 +74,7 @@ export async function createServices(deps: ServiceDeps) {
 
   return {
     clock,
+    random,
     users,
     audit,
     hasher,
@@ -80,8 +84,9 @@ export async function createServices(deps: ServiceDeps) {
     recoveryCodes,
     smsCodes,
     outbox,
-    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes }),
-    secondStep: createSecondStep({ db, clock, verificationCodes, recoveryCodes, settings: config.twoFactor }),
+    twoFactor,
+    secretBox,
+    secondStep: createSecondStep({ db, clock, verificationCodes, recoveryCodes, twoFactor, secretBox, settings: config.twoFactor }),
     messages,
     notifier: createSecurityNotifier({ audit, messages }),
     helpQuestions: createHelpQuestionStore(db, clock),

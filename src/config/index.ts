@@ -27,6 +27,8 @@ export interface Config {
   twoFactor: { required: boolean; maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
   /** Key for the keyed hash (HMAC-SHA-256) of SMS codes. */
   codeHashKey: Buffer;
+  /** 32-byte AES-256-GCM key for TOTP secrets at rest (from TOTP_ENCRYPTION_KEY). */
+  totpEncryptionKey: Buffer;
   signInThrottle: {
     freeFailuresPerAccount: number;
     freeFailuresPerIp: number;
@@ -86,6 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const codeHashKeyText = read.string('CODE_HASH_KEY', '');
   if (codeHashKeyText && codeHashKeyText.length < 32) read.fail('CODE_HASH_KEY', 'must be at least 32 characters');
+  const totpKeyText = read.string('TOTP_ENCRYPTION_KEY', '');
+  if (isProduction && !totpKeyText) {
+    read.fail('TOTP_ENCRYPTION_KEY', 'must be set in production to a random value of at least 32 characters (e.g. openssl rand -hex 32)');
+  } else if (totpKeyText && totpKeyText.length < 32) {
+    read.fail('TOTP_ENCRYPTION_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+  }
 
   const config: Config = {
     env: appEnv,
@@ -131,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeHashKey: codeHashKeyText
       ? Buffer.from(codeHashKeyText)
       : crypto.createHmac('sha256', sessionSecret).update('karify-code-hash-key').digest(),
+    totpEncryptionKey: totpKeyText
+      ? Buffer.from(crypto.hkdfSync('sha256', totpKeyText, 'karify', 'totp-secret-encryption', 32))
+      : crypto.createHmac('sha256', sessionSecret).update('karify-totp-encryption-key').digest(),
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),
       freeFailuresPerIp: read.integer('SIGNIN_FREE_FAILURES_PER_IP', 20, { min: 1, max: 100000 }),

@@ -17,6 +17,8 @@ export type SecurityEventType =
   | 'recovery_code_used'
   | 'recovery_codes_renewed'
   | 'phone_changed'
+  | 'method_switched'
+  | 'totp_replay_refused'
   | 'password_changed';
 
 export interface SecurityEvent {

@@ -1,14 +1,18 @@
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
-import type { CodePurpose, VerificationCodes, VerifyResult } from './verification-codes';
+import type { SecretBox } from './secret-box';
+import { verifyTotp } from './totp';
+import type { TwoFactorMethod, TwoFactorStore } from './two-factor';
+import { normalizeCodeInput, type CodePurpose, type VerificationCodes, type VerifyResult } from './verification-codes';
 
 export interface SecondStepSettings {
   maxConsecutiveFailures: number;
   lockMinutes: number;
 }
 
-export type SecondStepFailure = Exclude<VerifyResult, 'ok'> | 'wrong_recovery_code';
+/** 'replayed': a right app code whose time step was used before (SPEC §4: a code is accepted once). */
+export type SecondStepFailure = Exclude<VerifyResult, 'ok'> | 'wrong_recovery_code' | 'replayed';
 
 export type SecondStepResult =
   | { status: 'ok' }
@@ -18,7 +22,7 @@ export type SecondStepResult =
 export type SecondStep = ReturnType<typeof createSecondStep>;
 
 /**
- * Checks a second-step proof (SMS code or recovery code) under the account-wide lockout of
+ * Checks a second-step proof (SMS code, app code or recovery code) under the account-wide lockout of
  * SPEC §4: consecutive failures are counted on the user row, whatever kind of proof failed;
  * asking for a new code does not reset them, a success does.
  */
@@ -27,9 +31,20 @@ export function createSecondStep(deps: {
   clock: Clock;
   verificationCodes: VerificationCodes;
   recoveryCodes: RecoveryCodes;
+  twoFactor: TwoFactorStore;
+  secretBox: SecretBox;
   settings: SecondStepSettings;
 }) {
-  const { db, clock, verificationCodes, recoveryCodes, settings } = deps;
+  const { db, clock, verificationCodes, recoveryCodes, twoFactor, secretBox, settings } = deps;
+
+  /** The app code against the stored secret; a secret that cannot be decrypted throws (SecretBoxError). */
+  async function checkTotp(userId: number, input: string): Promise<'ok' | SecondStepFailure> {
+    const sealed = await twoFactor.encryptedTotpSecret(userId);
+    if (!sealed) return 'missing';
+    const step = verifyTotp(secretBox.open(sealed), normalizeCodeInput(input), clock.now());
+    if (step === null) return 'wrong';
+    return (await twoFactor.claimTotpStep(userId, step)) ? 'ok' : 'replayed';
+  }
 
   async function lockedUntil(userId: number): Promise<number | null> {
     const row = await db('users').where({ id: userId }).first('second_step_locked_until');
@@ -65,11 +80,19 @@ export function createSecondStep(deps: {
     return { status: 'failed', reason: outcome, lockedUntil: await recordFailure(userId) };
   }
 
+  const verifySmsCode = (userId: number, purpose: CodePurpose, code: string): Promise<SecondStepResult> =>
+    check(userId, () => verificationCodes.verify(userId, purpose, code));
+
+  const verifyTotpCode = (userId: number, code: string): Promise<SecondStepResult> => check(userId, () => checkTotp(userId, code));
+
   return {
     lockedUntil,
+    verifySmsCode,
+    verifyTotpCode,
 
-    verifySmsCode(userId: number, purpose: CodePurpose, code: string): Promise<SecondStepResult> {
-      return check(userId, () => verificationCodes.verify(userId, purpose, code));
+    /** A 6-digit code of the user's method: from the app, or the SMS code sent for `purpose`. */
+    verifyCode(userId: number, method: TwoFactorMethod, purpose: CodePurpose, code: string): Promise<SecondStepResult> {
+      return method === 'totp' ? verifyTotpCode(userId, code) : verifySmsCode(userId, purpose, code);
     },
 
     verifyRecoveryCode(userId: number, input: string): Promise<SecondStepResult> {

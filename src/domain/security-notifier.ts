@@ -11,6 +11,8 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   recovery_code_used: 'recovery_code_used',
   password_changed: 'password_changed',
   second_step_locked: 'second_step_locked',
+  method_switched: 'method_switched',
+  totp_replay_refused: 'totp_replay_refused',
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.

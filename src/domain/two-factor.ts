@@ -20,11 +20,43 @@ export class UnknownUserError extends Error {
   }
 }
 
+/** A method switch for a user whose two-step is off (turned off meanwhile): nothing changed. */
+export class TwoFactorOffError extends Error {
+  constructor() {
+    super('Two-step is off for this user');
+  }
+}
+
+// The columns of each method; switching sets one method's and clears the other's.
+const NO_SMS = { two_factor_phone: null };
+const NO_TOTP = { totp_secret_encrypted: null, totp_last_step: null };
+
 export type TwoFactorStore = ReturnType<typeof createTwoFactorStore>;
 
 /** The user's second-step settings, and the changes that must land together with their recovery codes. */
 export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
   const { db, clock, recoveryCodes } = deps;
+
+  async function enable(userId: number, method: Record<string, unknown>, codes: string[]): Promise<void> {
+    const hashes = await recoveryCodes.hashAll(codes); // slow: before the transaction, not inside it
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const updated = await trx('users').where({ id: userId }).update({
+        ...method,
+        two_factor_enabled_at: now,
+        second_step_failures: 0,
+        second_step_locked_until: null,
+        updated_at: now,
+      });
+      if (updated !== 1) throw new UnknownUserError();
+      await recoveryCodes.replaceForUser(trx, userId, hashes);
+    });
+  }
+
+  async function switchMethod(userId: number, method: Record<string, unknown>): Promise<void> {
+    const updated = await db('users').where({ id: userId }).whereNotNull('two_factor_method').update({ ...method, updated_at: clock.now() });
+    if (updated !== 1) throw new TwoFactorOffError();
+  }
 
   return {
     async status(userId: number): Promise<TwoFactorStatus> {
@@ -42,21 +74,45 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     },
 
     /** Turns on SMS as second step with these (plain) recovery codes, all in one transaction. */
-    async enableSms(userId: number, phone: string, codes: string[]): Promise<void> {
-      const hashes = await recoveryCodes.hashAll(codes); // slow: before the transaction, not inside it
-      const now = clock.now();
-      await db.transaction(async (trx) => {
-        const updated = await trx('users').where({ id: userId }).update({
-          two_factor_method: 'sms',
-          two_factor_phone: phone,
-          two_factor_enabled_at: now,
-          second_step_failures: 0,
-          second_step_locked_until: null,
-          updated_at: now,
-        });
-        if (updated !== 1) throw new UnknownUserError();
-        await recoveryCodes.replaceForUser(trx, userId, hashes);
-      });
+    enableSms(userId: number, phone: string, codes: string[]): Promise<void> {
+      return enable(userId, { two_factor_method: 'sms', two_factor_phone: phone, ...NO_TOTP }, codes);
+    },
+
+    /**
+     * Turns on the authenticator app with its encrypted secret and these (plain) recovery codes,
+     * in one transaction. `verifiedStep` is the time step of the code that proved the pairing,
+     * so that code cannot be used again to sign in.
+     */
+    enableTotp(userId: number, encryptedSecret: string, codes: string[], verifiedStep: number | null = null): Promise<void> {
+      return enable(userId, { two_factor_method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
+    },
+
+    /** From SMS (or a re-paired app) to this app, once a code from it was verified. Recovery codes stay. */
+    switchToTotp(userId: number, encryptedSecret: string, verifiedStep: number | null = null): Promise<void> {
+      return switchMethod(userId, { two_factor_method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS });
+    },
+
+    /** From the app to SMS on this number, once a code sent to it was verified. Recovery codes stay. */
+    switchToSms(userId: number, phone: string): Promise<void> {
+      return switchMethod(userId, { two_factor_method: 'sms', two_factor_phone: phone, ...NO_TOTP });
+    },
+
+    /** The user's TOTP secret as stored (sealed), or null when the app is not their method. */
+    async encryptedTotpSecret(userId: number): Promise<string | null> {
+      const row = await db('users').where({ id: userId, two_factor_method: 'totp' }).first('totp_secret_encrypted');
+      return row?.totp_secret_encrypted ?? null;
+    },
+
+    /**
+     * Marks a time step as used. Only a step later than the last accepted one is taken, in one
+     * statement: of two requests with the same code exactly one gets true.
+     */
+    async claimTotpStep(userId: number, step: number): Promise<boolean> {
+      const updated = await db('users')
+        .where({ id: userId })
+        .andWhere((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+        .update({ totp_last_step: step });
+      return updated === 1;
     },
 
     /** The new number replaces the old one only now, after it was verified. */
@@ -76,7 +132,8 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       await db.transaction(async (trx) => {
         await trx('users').where({ id: userId }).update({
           two_factor_method: null,
-          two_factor_phone: null,
+          ...NO_SMS,
+          ...NO_TOTP,
           two_factor_enabled_at: null,
           second_step_failures: 0,
           second_step_locked_until: null,

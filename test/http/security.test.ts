@@ -141,6 +141,7 @@ describe('security (SPEC §4)', () => {
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
         SESSION_SECRET: 'p'.repeat(40),
+        TOTP_ENCRYPTION_KEY: 't'.repeat(40),
         SMS_PROVIDER: 'vonage',
         VONAGE_API_KEY: 'dummy-key',
         VONAGE_API_SECRET: 'dummy-secret',

@@ -27,6 +27,7 @@ const PRODUCTION: NodeJS.ProcessEnv = {
   SMS_PROVIDER: 'vonage',
   VONAGE_API_KEY: 'key123',
   VONAGE_API_SECRET: 'secret123',
+  TOTP_ENCRYPTION_KEY: 'k'.repeat(20) + 'm'.repeat(20),
 };
 
 describe('configuration (loadConfig)', () => {
@@ -56,6 +57,7 @@ describe('configuration (loadConfig)', () => {
     });
     expect(config.twoFactor).to.include({ maxConsecutiveFailures: 10, lockMinutes: 15, halfSessionMinutes: 10 });
     expect(config.codeHashKey.length).to.be.at.least(32);
+    expect(config.totpEncryptionKey.length).to.equal(32); // derived from the development session secret
   });
 
   it('treats empty and blank variables as unset', () => {
@@ -133,6 +135,19 @@ describe('configuration (loadConfig)', () => {
       expect(err.problems).to.have.length(1);
       expect(configError({ ...env, ALLOW_SMS_OUTBOX_IN_PRODUCTION: 'false' }).problems).to.have.length(1);
       expect(loadConfig({ ...env, ALLOW_SMS_OUTBOX_IN_PRODUCTION: 'true' }).sms.provider).to.equal('outbox');
+    });
+
+    it('refuses to start without TOTP_ENCRYPTION_KEY, or with one shorter than 32 characters', () => {
+      const missing = configError({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: undefined });
+      expect(problemsAbout(missing, 'TOTP_ENCRYPTION_KEY')).to.have.length(1);
+      expect(missing.problems).to.have.length(1);
+      expect(problemsAbout(configError({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: '   ' }), 'TOTP_ENCRYPTION_KEY')).to.have.length(1);
+      const short = configError({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: 'x'.repeat(31) });
+      expect(problemsAbout(short, 'TOTP_ENCRYPTION_KEY')).to.have.length(1);
+      expect(short.message).not.to.include('x'.repeat(31));
+      const key = loadConfig({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: 'x'.repeat(32) }).totpEncryptionKey;
+      expect(key.length).to.equal(32);
+      expect(key.equals(loadConfig({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: 'y'.repeat(32) }).totpEncryptionKey)).to.equal(false);
     });
 
     it('uses Vonage by default, so it needs the Vonage keys', () => {

@@ -20,6 +20,8 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   recovery_code_used: 'activity.events.recovery_code_used',
   recovery_codes_renewed: 'activity.events.recovery_codes_renewed',
   phone_changed: 'activity.events.phone_changed',
+  method_switched: 'activity.events.method_switched',
+  totp_replay_refused: 'activity.events.totp_replay_refused',
   password_changed: 'activity.events.password_changed',
 };
 
