@@ -10,6 +10,7 @@ import { normalizeCodeInput } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { CONFIRM_PATH, safeReturnPath } from '../../http/fresh-confirmation';
+import { secondStepFailureMessage } from '../../http/second-step-failure';
 import { smsProblem } from '../../http/sms-outcome';
 
 const VIEW = 'fresh-confirmation/index';
@@ -31,29 +32,23 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false };
   };
 
-  /** The second-step part: an SMS code (6 digits) or a recovery code (10 digits). */
+  /** The second-step part: a code (6 digits, by SMS or from the app) or a recovery code (10 digits). */
   async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
     const t = res.locals.t;
-    const userId = req.user!.id;
-    const sms = normalizeCodeInput(input);
+    const { id: userId, twoFactorMethod } = req.user!;
+    const code = normalizeCodeInput(input);
     const recovery = normalizeRecoveryCode(input);
-    if (sms === '') return { field: 'code', message: t('confirm.errors.codeRequired') };
+    if (code === '') return { field: 'code', message: t('confirm.errors.codeRequired') };
     let result: SecondStepResult;
-    if (/^\d{6}$/.test(sms)) result = await secondStep.verifySmsCode(userId, 'confirm', sms);
+    if (/^\d{6}$/.test(code)) result = await secondStep.verifyCode(userId, twoFactorMethod!, 'confirm', code);
     else if (recovery) result = await secondStep.verifyRecoveryCode(userId, recovery);
-    else return { field: 'code', message: t('confirm.errors.codeFormat') };
+    else return { field: 'code', message: t(twoFactorMethod === 'totp' ? 'confirm.errors.codeFormatApp' : 'confirm.errors.codeFormat') };
 
     if (result.status === 'ok') {
       if (recovery) await notifier.notify(userId, 'recovery_code_used', requestOrigin(req), { remaining: await deps.recoveryCodes.countRemaining(userId) });
       return null;
     }
-    if (result.status === 'locked') return { field: 'code', message: t('secondStep.errors.locked', { time: res.locals.formatTime(result.until) }) };
-    await notifier.notify(userId, 'second_step_failed', requestOrigin(req), { reason: result.reason, purpose: 'confirm' });
-    if (result.lockedUntil) {
-      await notifier.notify(userId, 'second_step_locked', requestOrigin(req), { until: result.lockedUntil });
-      return { field: 'code', message: t('secondStep.errors.locked', { time: res.locals.formatTime(result.lockedUntil) }) };
-    }
-    return { field: 'code', message: t(`secondStep.errors.${result.reason}`) };
+    return { field: 'code', message: await secondStepFailureMessage(req, res, notifier, userId, result, { purpose: 'confirm' }) };
   }
 
   return {

@@ -2,13 +2,14 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import { normalizeRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
-import type { SecondStep, SecondStepResult } from '../../domain/second-step';
+import type { SecondStep } from '../../domain/second-step';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { SmsCodeService, SmsSendOutcome } from '../../domain/sms-codes';
 import type { User, UserStore } from '../../domain/users';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import { establishSession, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { secondStepFailureMessage } from '../../http/second-step-failure';
 import { SECOND_STEP_PATH, startPendingSignIn } from '../../http/pending-sign-in';
 import { smsProblem } from '../../http/sms-outcome';
 import { validateRecoveryCode, validateSmsCode } from '../../http/code-fields';
@@ -45,9 +46,12 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
+    // The app variant: no number, nothing sent, no "Stuur nieuwe code".
+    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondStep.lockedUntil(user.id), smsProblem: null };
     const outcome = req.session.pendingSignIn?.smsOutcome;
     if (outcome) delete req.session.pendingSignIn!.smsOutcome; // shown once
     return {
+      method: 'sms',
       maskedPhone: maskPhoneNumber(user.twoFactorPhone!),
       nextAllowedAt: await smsCodes.nextAllowedAt(user.id, 'sign_in'),
       lockedUntil: await secondStep.lockedUntil(user.id),
@@ -57,20 +61,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     };
   }
 
-  /** Turns a failed or locked check into the form's error message. */
-  async function failureMessage(req: Request, res: Response, user: User, result: Exclude<SecondStepResult, { status: 'ok' }>) {
-    const t = res.locals.t;
-    const origin = requestOrigin(req);
-    if (result.status === 'locked') return t('secondStep.errors.locked', { time: res.locals.formatTime(result.until) });
-    await notifier.notify(user.id, 'second_step_failed', origin, { reason: result.reason });
-    if (result.lockedUntil) {
-      await notifier.notify(user.id, 'second_step_locked', origin, { until: result.lockedUntil });
-      return t('secondStep.errors.locked', { time: res.locals.formatTime(result.lockedUntil) });
-    }
-    return t(`secondStep.errors.${result.reason}`);
-  }
-
-  async function finishSignIn(req: Request, user: User, method: 'sms' | 'recovery_code') {
+  async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code') {
     await establishSession(req, user, clock);
     await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
@@ -100,12 +91,13 @@ export function createSecondStepController(deps: SecondStepDeps) {
       const values = { code: code.trim() };
       const errors = validateSmsCode(code, res.locals.t);
       if (errors.length === 0) {
-        const result = await secondStep.verifySmsCode(user.id, 'sign_in', normalizeCodeInput(code));
+        const method = user.twoFactorMethod!;
+        const result = await secondStep.verifyCode(user.id, method, 'sign_in', normalizeCodeInput(code));
         if (result.status === 'ok') {
-          await finishSignIn(req, user, 'sms');
+          await finishSignIn(req, user, method);
           return res.redirect(303, '/werkblad');
         }
-        errors.push({ field: 'code', message: await failureMessage(req, res, user, result) });
+        errors.push({ field: 'code', message: await secondStepFailureMessage(req, res, notifier, user.id, result) });
       }
       const locals = await codePageLocals(req, res, user);
       renderFormErrors(res, 'sign-in-second-step/code', errors, values, locals, locals.lockedUntil ? 429 : 400);
@@ -114,6 +106,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     async resendCode(req: Request, res: Response) {
       const user = await pendingUser(req);
       if (!user) return res.redirect(303, '/inloggen');
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, SECOND_STEP_PATH);
       await sendSignInCode(req, user);
       res.redirect(303, `${SECOND_STEP_PATH}?nieuw=1`);
     },
@@ -138,7 +131,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
           await finishSignIn(req, user, 'recovery_code');
           return res.redirect(303, RECOVERY_USED_PATH);
         }
-        errors.push({ field: 'recoveryCode', message: await failureMessage(req, res, user, result) });
+        errors.push({ field: 'recoveryCode', message: await secondStepFailureMessage(req, res, notifier, user.id, result) });
       }
       const lockedUntil = await secondStep.lockedUntil(user.id);
       renderFormErrors(res, 'sign-in-second-step/recovery', errors, values, { lockedUntil }, lockedUntil ? 429 : 400);

@@ -1,8 +1,12 @@
 import type { Request, Response } from 'express';
 import type { AuditLog } from '../../domain/audit';
+import type { Clock } from '../../domain/clock';
 import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
+import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { SecretBox } from '../../domain/secret-box';
 import type { SmsCodeService } from '../../domain/sms-codes';
+import { generateTotpSecret, verifyTotp } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import type { VerificationCodes } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
@@ -12,7 +16,8 @@ import { validateSmsCode } from '../../http/code-fields';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import { validateMethod, validatePhone } from './validation';
 import { renderPrintableCodes, sendCodesFile } from './recovery-codes-output';
-import { applyTransition, progressFor, SetupStep, STEP_PATHS } from './wizard';
+import { totpPairing } from './totp-pairing';
+import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
   twoFactor: TwoFactorStore;
@@ -20,6 +25,9 @@ export interface SetupControllerDeps {
   verificationCodes: VerificationCodes;
   recoveryCodes: RecoveryCodes;
   audit: AuditLog;
+  clock: Clock;
+  random: RandomSource;
+  secretBox: SecretBox;
   allowedCountries: string[];
   codeTtlMinutes: number;
 }
@@ -27,20 +35,34 @@ export interface SetupControllerDeps {
 const VIEWS: Record<SetupStep, string> = {
   method: 'two-factor-setup/method',
   phone: 'two-factor-setup/phone',
+  pair: 'two-factor-setup/pair',
   verify: 'two-factor-setup/verify',
   recovery: 'two-factor-setup/recovery',
   done: 'two-factor-setup/done',
 };
 
+const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app: 'twoFactor.appCaption' };
+
+/** The wizard's method name ('app') as the rest of the product knows it ('totp'). */
+const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
+
 const countryNames = new Map(listCountries().map((c) => [c.code, c.name]));
 
 export function createSetupController(deps: SetupControllerDeps) {
-  const common = (step: SetupStep) => ({ progress: progressFor(step), stepPaths: STEP_PATHS });
+  const common = (req: Request, res: Response, step: SetupStep) => {
+    const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
+    const caption = step === 'method' || !method ? 'twoFactor.setupCaption' : CAPTIONS[method];
+    return { progress: progressFor(step, method), stepPaths: STEP_PATHS, method, caption: res.locals.t(caption) };
+  };
 
-  const stepLocals: Partial<Record<SetupStep, (req: Request) => Promise<Record<string, unknown>>>> = {
+  const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
     phone: async () => ({ countries: listCountries() }),
+    pair: async (req, res) => ({
+      pairing: await totpPairing(req.session.twoFactorSetup!.totpSecret!, req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
+    }),
     verify: async (req) => {
       const setup = req.session.twoFactorSetup!;
+      if (setup.method === 'app') return {};
       return {
         maskedPhone: maskPhoneNumber(setup.phone!),
         nextAllowedAt: await deps.smsCodes.nextAllowedAt(req.user!.id, 'setup'),
@@ -51,14 +73,16 @@ export function createSetupController(deps: SetupControllerDeps) {
     recovery: async (req) => ({ recoveryCodes: req.session.twoFactorSetup!.recoveryCodes!.map(formatRecoveryCode) }),
   };
 
+  async function locals(req: Request, res: Response, step: SetupStep) {
+    return { ...common(req, res, step), ...(await stepLocals[step]?.(req, res)) };
+  }
+
   async function render(req: Request, res: Response, step: SetupStep, extra: Record<string, unknown> = {}) {
-    const locals = { ...common(step), ...(await stepLocals[step]?.(req)), ...extra };
-    res.render(VIEWS[step], locals);
+    res.render(VIEWS[step], { ...(await locals(req, res, step)), ...extra });
   }
 
   async function renderErrors(req: Request, res: Response, step: SetupStep, errors: FieldError[], values: Record<string, string>, status = 400) {
-    const locals = { ...common(step), ...(await stepLocals[step]?.(req)) };
-    renderFormErrors(res, VIEWS[step], errors, values, locals, status);
+    renderFormErrors(res, VIEWS[step], errors, values, await locals(req, res, step), status);
   }
 
   /** Sends a setup code to `phone`; on failure re-renders `step` with the reason and returns false. */
@@ -71,14 +95,26 @@ export function createSetupController(deps: SetupControllerDeps) {
     return false;
   }
 
+  /** The code of the verify step, by SMS or from the app: the changes to carry on, or an error. */
+  async function checkCode(req: Request, setup: SetupState, code: string): Promise<{ totpStep?: number } | { error: string }> {
+    if (setup.method === 'app') {
+      const step = verifyTotp(setup.totpSecret!, code, deps.clock.now());
+      return step === null ? { error: 'wrong' } : { totpStep: step };
+    }
+    const result = await deps.verificationCodes.verify(req.user!.id, 'setup', code);
+    return result === 'ok' ? {} : { error: result };
+  }
+
   return {
     showMethod: (req: Request, res: Response) => render(req, res, 'method', { values: { method: res.locals.setup.method ?? '' } }),
 
     async chooseMethod(req: Request, res: Response) {
-      const { method } = readFields(req.body, ['method'] as const);
-      const errors = validateMethod(method, res.locals.t);
-      if (errors.length > 0) return renderErrors(req, res, 'method', errors, { method });
-      res.redirect(303, applyTransition(req, 'chooseMethod', { method: 'sms' }));
+      const fields = readFields(req.body, ['method'] as const);
+      const { errors, method } = validateMethod(fields.method, res.locals.t);
+      if (errors.length > 0 || !method) return renderErrors(req, res, 'method', errors, { method: fields.method });
+      // A secret made earlier stays: the patient may have scanned it already before going back.
+      const totpSecret = method === 'app' ? (res.locals.setup.totpSecret ?? generateTotpSecret(deps.random)) : res.locals.setup.totpSecret;
+      res.redirect(303, applyTransition(req, 'chooseMethod', { method, totpSecret }));
     },
 
     showPhone: (req: Request, res: Response) =>
@@ -93,6 +129,10 @@ export function createSetupController(deps: SetupControllerDeps) {
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
     },
 
+    showPair: (req: Request, res: Response) => render(req, res, 'pair'),
+
+    confirmPairing: (req: Request, res: Response) => res.redirect(303, applyTransition(req, 'confirmPairing')),
+
     showVerify: (req: Request, res: Response) => render(req, res, 'verify', { resent: req.query.nieuw === '1' }),
 
     async resendCode(req: Request, res: Response) {
@@ -104,18 +144,21 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     async submitVerify(req: Request, res: Response) {
       const t = res.locals.t;
+      const setup: SetupState = res.locals.setup;
       const { code } = readFields(req.body, ['code'] as const);
       const values = { code: code.trim() };
       const errors = validateSmsCode(code, t);
       if (errors.length > 0) return renderErrors(req, res, 'verify', errors, values);
 
-      const result = await deps.verificationCodes.verify(req.user!.id, 'setup', normalizeCodeInput(code));
-      if (result !== 'ok') {
-        await deps.audit.record(req.user!.id, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result });
-        return renderErrors(req, res, 'verify', [{ field: 'code', message: t(`twoFactor.verify.errors.${result}`) }], values);
+      const checked = await checkCode(req, setup, normalizeCodeInput(code));
+      if ('error' in checked) {
+        const method = storedMethod(setup.method!);
+        await deps.audit.record(req.user!.id, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result: checked.error, method });
+        const message = t(setup.method === 'app' ? 'twoFactor.verifyApp.errors.wrong' : `twoFactor.verify.errors.${checked.error}`);
+        return renderErrors(req, res, 'verify', [{ field: 'code', message }], values);
       }
       const recoveryCodes = deps.recoveryCodes.generate();
-      res.redirect(303, applyTransition(req, 'verifyCode', { recoveryCodes }));
+      res.redirect(303, applyTransition(req, 'verifyCode', { ...checked, recoveryCodes }));
     },
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
@@ -127,11 +170,17 @@ export function createSetupController(deps: SetupControllerDeps) {
       sendCodesFile(res, req.session.twoFactorSetup!.recoveryCodes!, req.user!.email),
 
     async confirmRecovery(req: Request, res: Response) {
-      const setup = res.locals.setup;
-      await deps.twoFactor.enableSms(req.user!.id, setup.phone!, setup.recoveryCodes!);
-      await deps.audit.record(req.user!.id, 'two_factor_enabled', requestOrigin(req), { method: 'sms' });
-      req.log.info({ userId: req.user!.id }, 'two-step enabled');
-      res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', { recoveryCodes: undefined }));
+      const setup: SetupState = res.locals.setup;
+      const userId = req.user!.id;
+      if (setup.method === 'app') {
+        await deps.twoFactor.enableTotp(userId, deps.secretBox.seal(setup.totpSecret!), setup.recoveryCodes!, setup.totpStep ?? null);
+      } else {
+        await deps.twoFactor.enableSms(userId, setup.phone!, setup.recoveryCodes!);
+      }
+      const method = storedMethod(setup.method!);
+      await deps.audit.record(userId, 'two_factor_enabled', requestOrigin(req), { method });
+      req.log.info({ userId, method }, 'two-step enabled');
+      res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', { recoveryCodes: undefined, totpSecret: undefined, totpStep: undefined }));
     },
 
     showDone: (req: Request, res: Response) => render(req, res, 'done'),

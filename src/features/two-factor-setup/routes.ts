@@ -18,6 +18,8 @@ export function setupRoutes(controller: ReturnType<typeof createSetupController>
   router.post(STEP_PATHS.method, allowTransition('chooseMethod'), controller.chooseMethod);
   router.get(STEP_PATHS.phone, showStep('phone'), controller.showPhone);
   router.post(STEP_PATHS.phone, allowTransition('sendCode'), controller.submitPhone);
+  router.get(STEP_PATHS.pair, showStep('pair'), controller.showPair);
+  router.post(STEP_PATHS.pair, allowTransition('confirmPairing'), controller.confirmPairing);
   router.get(STEP_PATHS.verify, showStep('verify'), controller.showVerify);
   router.post(STEP_PATHS.verify, allowTransition('verifyCode'), controller.submitVerify);
   router.post(`${STEP_PATHS.verify}/nieuwe-code`, allowTransition('resendCode'), controller.resendCode);

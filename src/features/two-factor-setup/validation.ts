@@ -1,11 +1,11 @@
 import type { Translate } from '../../i18n';
 import type { FieldError } from '../../http/forms';
 import { parseMobileNumber } from '../../domain/phone-numbers';
+import type { SetupMethod } from './wizard';
 
-export function validateMethod(method: string, t: Translate): FieldError[] {
-  if (method === 'sms') return [];
-  const key = method === 'app' ? 'twoFactor.method.errors.appNotYet' : 'twoFactor.method.errors.required';
-  return [{ field: 'method', message: t(key) }];
+export function validateMethod(method: string, t: Translate): { errors: FieldError[]; method?: SetupMethod } {
+  if (method === 'sms' || method === 'app') return { errors: [], method };
+  return { errors: [{ field: 'method', message: t('twoFactor.method.errors.required') }] };
 }
 
 export type PhoneValidation = { errors: FieldError[]; e164?: string };

@@ -1,14 +1,19 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** The steps of "Authenticatie in twee stappen instellen", in the order the progress bar shows. */
-export type SetupStep = 'method' | 'phone' | 'verify' | 'recovery' | 'done';
+/** The two branches of the wizard: a code by SMS, or from an authenticator app (TOTP). */
+export type SetupMethod = 'sms' | 'app';
+
+/** The steps of "Authenticatie in twee stappen instellen"; 'phone' is SMS only, 'pair' (Koppelen) app only. */
+export type SetupStep = 'method' | 'phone' | 'pair' | 'verify' | 'recovery' | 'done';
 
 export interface SetupState {
   step: SetupStep;
-  method?: 'sms' | 'app';
+  method?: SetupMethod;
   country?: string;
   phoneInput?: string;
   phone?: string; // E.164, set once an SMS was sent to it
+  totpSecret?: string; // base32, only here until the app is verified and two-step turned on
+  totpStep?: number; // the time step of the app code that verified the pairing
   recoveryCodes?: string[]; // plaintext only here, until the patient confirms they saved them
 }
 
@@ -23,34 +28,49 @@ export const SETUP_BASE = '/account/twee-stappen/instellen';
 export const STEP_PATHS: Record<SetupStep, string> = {
   method: `${SETUP_BASE}/methode`,
   phone: `${SETUP_BASE}/telefoonnummer`,
+  pair: `${SETUP_BASE}/koppelen`,
   verify: `${SETUP_BASE}/verificatie`,
   recovery: `${SETUP_BASE}/herstelcodes`,
   done: `${SETUP_BASE}/klaar`,
 };
 
-/** The four steps of the progress bar; "done" shows all four as completed. */
-export const PROGRESS_STEPS: readonly SetupStep[] = ['method', 'phone', 'verify', 'recovery'];
+/** The four steps of each branch's progress bar, in order; "done" shows all four as completed. */
+export const PROGRESS_STEPS: Record<SetupMethod, readonly SetupStep[]> = {
+  sms: ['method', 'phone', 'verify', 'recovery'],
+  app: ['method', 'pair', 'verify', 'recovery'],
+};
 
 /**
- * Which pages may be shown from where the patient is. Going back is allowed until the code is
- * verified (to choose again or change the number); after that only forward.
+ * Which pages may be shown from where the patient is (and only those of the chosen branch).
+ * Going back is allowed until the code is verified (to choose again, change the number or
+ * scan the QR code again); after that only forward.
  */
 const VIEWABLE_FROM: Record<SetupStep, readonly SetupStep[]> = {
-  method: ['method', 'phone', 'verify'],
+  method: ['method', 'phone', 'pair', 'verify'],
   phone: ['phone', 'verify'],
+  pair: ['pair', 'verify'],
   verify: ['verify'],
   recovery: ['recovery'],
   done: ['done'],
 };
 
-/** Every state change of the wizard: where it may start and where it leads. */
+interface Transition {
+  from: readonly SetupStep[];
+  /** Where it leads; per method where the branches part. */
+  to: SetupStep | Record<SetupMethod, SetupStep>;
+  /** The branches it belongs to; all when absent. */
+  only?: SetupMethod;
+}
+
+/** Every state change of the wizard: where it may start, where it leads, and in which branch. */
 export const TRANSITIONS = {
-  chooseMethod: { from: ['method', 'phone', 'verify'], to: 'phone' },
-  sendCode: { from: ['phone', 'verify'], to: 'verify' },
-  resendCode: { from: ['verify'], to: 'verify' },
+  chooseMethod: { from: ['method', 'phone', 'pair', 'verify'], to: { sms: 'phone', app: 'pair' } },
+  sendCode: { from: ['phone', 'verify'], to: 'verify', only: 'sms' },
+  resendCode: { from: ['verify'], to: 'verify', only: 'sms' },
+  confirmPairing: { from: ['pair', 'verify'], to: 'verify', only: 'app' },
   verifyCode: { from: ['verify'], to: 'recovery' },
   confirmRecoveryCodes: { from: ['recovery'], to: 'done' },
-} as const satisfies Record<string, { from: readonly SetupStep[]; to: SetupStep }>;
+} as const satisfies Record<string, Transition>;
 
 export type SetupTransition = keyof typeof TRANSITIONS;
 
@@ -58,18 +78,26 @@ export function currentState(req: Request): SetupState {
   return req.session.twoFactorSetup ?? { step: 'method' };
 }
 
+/** The pages of the chosen branch; before a choice only the first. */
+function branchOf(state: SetupState): readonly SetupStep[] {
+  return state.method ? [...PROGRESS_STEPS[state.method], 'done'] : ['method'];
+}
+
 export function canShow(state: SetupState, step: SetupStep): boolean {
-  return VIEWABLE_FROM[step].includes(state.step);
+  return VIEWABLE_FROM[step].includes(state.step) && branchOf(state).includes(step);
 }
 
 export function canApply(state: SetupState, transition: SetupTransition): boolean {
-  return (TRANSITIONS[transition].from as readonly SetupStep[]).includes(state.step);
+  const t: Transition = TRANSITIONS[transition];
+  return t.from.includes(state.step) && (!t.only || t.only === state.method);
 }
 
 /** Applies a transition and merges what it carries; the caller saves the session by redirecting. */
 export function applyTransition(req: Request, transition: SetupTransition, changes: Partial<SetupState> = {}): string {
-  const next: SetupStep = TRANSITIONS[transition].to;
-  req.session.twoFactorSetup = { ...currentState(req), ...changes, step: next };
+  const state = { ...currentState(req), ...changes };
+  const to: Transition['to'] = TRANSITIONS[transition].to;
+  const next = typeof to === 'string' ? to : to[state.method!];
+  req.session.twoFactorSetup = { ...state, step: next };
   return STEP_PATHS[next];
 }
 
@@ -99,9 +127,11 @@ export interface ProgressItem {
   status: 'done' | 'current' | 'todo';
 }
 
-export function progressFor(step: SetupStep): ProgressItem[] {
-  const index = step === 'done' ? PROGRESS_STEPS.length : PROGRESS_STEPS.indexOf(step);
-  return PROGRESS_STEPS.map((s, i) => ({
+/** The progress bar of a branch (SMS before a method is chosen). */
+export function progressFor(step: SetupStep, method: SetupMethod = 'sms'): ProgressItem[] {
+  const steps = PROGRESS_STEPS[method];
+  const index = step === 'done' ? steps.length : steps.indexOf(step);
+  return steps.map((s, i) => ({
     step: s,
     number: i + 1,
     status: i < index ? 'done' : i === index ? 'current' : 'todo',
