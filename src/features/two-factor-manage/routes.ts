@@ -1,24 +1,46 @@
 import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../domain/clock';
+import type { TwoFactorMethod } from '../../domain/two-factor';
 import { requireSignedIn } from '../../http/authentication';
 import { requireFreshConfirmation } from '../../http/fresh-confirmation';
-import { createManageController, MANAGE_PATHS } from './controller';
+import { createManageController, MANAGE_BASE, MANAGE_PATHS } from './controller';
+import type { PhoneFlowHandlers } from './phone-flow';
 
 const onlyWhileOn: RequestHandler = (req, res, next) => {
-  if (!req.user!.twoFactorMethod) return res.redirect(303, '/account/twee-stappen');
+  if (!req.user!.twoFactorMethod) return res.redirect(303, MANAGE_BASE);
+  next();
+};
+
+/** Pages for the users of one method only: changing the number is for SMS, switching to the app too. */
+const onlyWith = (method: TwoFactorMethod): RequestHandler => (req, res, next) => {
+  if (req.user!.twoFactorMethod !== method) return res.redirect(303, MANAGE_BASE);
   next();
 };
 
 export function manageRoutes(controller: ReturnType<typeof createManageController>, clock: Clock, freshMinutes: number): Router {
   const router = Router();
   const guard = [requireSignedIn, onlyWhileOn];
-  const fresh = (returnTo?: string) => [...guard, requireFreshConfirmation(clock, freshMinutes, returnTo)];
+  /** Needs a fresh confirmation (and, if given, the user's current method to be `method`). */
+  const fresh = (returnTo?: string, method?: TwoFactorMethod) =>
+    [...guard, ...(method ? [onlyWith(method)] : []), requireFreshConfirmation(clock, freshMinutes, returnTo)];
 
-  router.get(MANAGE_PATHS.phone, fresh(), controller.showPhone);
-  router.post(MANAGE_PATHS.phone, fresh(MANAGE_PATHS.phone), controller.submitPhone);
-  router.get(MANAGE_PATHS.phoneVerify, fresh(MANAGE_PATHS.phone), controller.showPhoneVerify);
-  router.post(MANAGE_PATHS.phoneVerify, fresh(MANAGE_PATHS.phone), controller.submitPhoneVerify);
-  router.post(`${MANAGE_PATHS.phoneVerify}/nieuwe-code`, fresh(MANAGE_PATHS.phone), controller.resendPhoneCode);
+  /** The five routes of a "new number, then its code" flow, for users of `method`. */
+  const phoneFlowRoutes = (flow: PhoneFlowHandlers, method: TwoFactorMethod) => {
+    const { form, verify } = flow.paths;
+    router.get(form, fresh(undefined, method), flow.showForm);
+    router.post(form, fresh(form, method), flow.submitForm);
+    router.get(verify, fresh(form, method), flow.showVerify);
+    router.post(verify, fresh(form, method), flow.submitVerify);
+    router.post(`${verify}/nieuwe-code`, fresh(form, method), flow.resend);
+  };
+  phoneFlowRoutes(controller.phoneChange, 'sms');
+  phoneFlowRoutes(controller.smsSwitch, 'totp');
+
+  const app = controller.appSwitch;
+  router.get(MANAGE_PATHS.switchApp, fresh(undefined, 'sms'), app.showStart);
+  router.post(MANAGE_PATHS.switchApp, fresh(MANAGE_PATHS.switchApp, 'sms'), app.start);
+  router.get(MANAGE_PATHS.switchAppPair, fresh(MANAGE_PATHS.switchApp, 'sms'), app.showPair);
+  router.post(MANAGE_PATHS.switchAppPair, fresh(MANAGE_PATHS.switchApp, 'sms'), app.submitPair);
 
   router.get(MANAGE_PATHS.newCodes, fresh(), controller.showNewCodes);
   router.post(MANAGE_PATHS.newCodes, fresh(MANAGE_PATHS.newCodes), controller.makeNewCodes);

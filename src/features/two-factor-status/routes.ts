@@ -3,7 +3,7 @@ import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { requireSignedIn } from '../../http/authentication';
 
-const CHANGE_NOTICES = ['telefoonnummer', 'herstelcodes', 'uit'];
+const CHANGE_NOTICES = ['telefoonnummer', 'methode', 'herstelcodes', 'uit'];
 
 export function twoFactorStatusRoutes(deps: { twoFactor: TwoFactorStore }): Router {
   const router = Router();
