@@ -77,6 +77,9 @@ export function createSecondStep(deps: {
       await recordSuccess(userId);
       return { status: 'ok' };
     }
+    // No live code means nothing could be guessed (e.g. the loser of a double click on
+    // "Verifiëren"): that does not count towards the lock.
+    if (outcome === 'missing') return { status: 'failed', reason: outcome, lockedUntil: null };
     return { status: 'failed', reason: outcome, lockedUntil: await recordFailure(userId) };
   }
 

@@ -20,6 +20,7 @@ export async function secondStepFailureMessage(
   const { t, formatTime } = res.locals;
   const origin = requestOrigin(req);
   if (result.status === 'locked') return t('secondStep.errors.locked', { time: formatTime(result.until) });
+  if (result.reason === 'missing') return t('secondStep.errors.missing');
   const type = result.reason === 'replayed' ? 'totp_replay_refused' : 'second_step_failed';
   await notifier.notify(userId, type, origin, { reason: result.reason, ...details });
   if (result.lockedUntil) {
