@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { startSmsWorld, type SmsWorld } from '../../support/two-factor';
+import type { TestEnv } from '../../support/runtime';
+
+/** Debian's chromium: the suite never downloads a browser of its own. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install the Debian package "chromium" ` +
+        '(apt-get install chromium, or run npm run test:all as root: test/support/install-test-deps.sh installs it).',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A context as a patient without JavaScript has it: scripts off, Dutch, a desktop window. */
+export function patientContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL,
+    javaScriptEnabled: false,
+    locale: 'nl-NL',
+    viewport: { width: 1280, height: 900 },
+  });
+}
+
+export interface BrowserWorld extends SmsWorld {
+  baseURL: string;
+}
+
+/**
+ * The app in-process on a free port, sending SMS through the real Vonage SDK to the fake Vonage.
+ * Limits are set so the journeys (all from 127.0.0.1) do not trip over each other; the limits
+ * themselves are tested in test/features.
+ */
+export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld> {
+  const world = await startSmsWorld({
+    SMS_RESEND_COOLDOWN_SECONDS: '1',
+    SMS_MAX_PER_ACCOUNT_PER_HOUR: '100',
+    SMS_MAX_PER_NUMBER_PER_DAY: '100',
+    SMS_MAX_PER_IP_PER_HOUR: '1000',
+    SIGNIN_FREE_FAILURES_PER_IP: '1000',
+    SIGNIN_FREE_FAILURES_PER_ACCOUNT: '3',
+    SIGNIN_LOCK_BASE_SECONDS: '600',
+    SECOND_STEP_MAX_FAILURES: '3',
+    ...env,
+  });
+  const server: Server = world.rt.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...world,
+    baseURL: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await world.close();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/*
+ * Scripts run inside the page with page.evaluate. They are plain JavaScript strings on purpose:
+ * tsx compiles functions with helpers (__name) that do not exist in the page, and the project's
+ * TypeScript setup has no DOM types. Page-level evaluation works with JavaScript disabled too.
+ */
+
+/** A short description of the focused element (or of `el`). */
+const DESCRIBE = `(el) => {
+  if (!el || el === document.body) return 'body';
+  const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+  return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + (text ? ' "' + text + '"' : '');
+}`;
+
+export interface ActiveElement {
+  description: string;
+  tag: string;
+  href: string | null;
+  inErrorSummary: boolean;
+  isSkipLink: boolean;
+  focusVisible: boolean;
+  outline: string;
+  boxShadow: string;
+}
+
+/** What has focus now, and whether its focus is visible (an outline or a box shadow). */
+export const ACTIVE_ELEMENT = `(() => {
+  const describe = ${DESCRIBE};
+  const el = document.activeElement;
+  const style = el ? getComputedStyle(el) : null;
+  const outlineOn = !!style && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadowOn = !!style && style.boxShadow !== 'none';
+  return {
+    description: describe(el),
+    tag: el ? el.tagName.toLowerCase() : '',
+    href: el ? el.getAttribute('href') : null,
+    inErrorSummary: !!(el && el.closest('.error-summary')),
+    isSkipLink: !!(el && el.classList.contains('skip-link')),
+    focusVisible: outlineOn || shadowOn,
+    outline: style ? style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor : '',
+    boxShadow: style ? style.boxShadow : '',
+  };
+})()`;
+
+export interface FocusStyle {
+  description: string;
+  visible: boolean;
+  outline: string;
+  boxShadow: string;
+}
+
+/**
+ * Focuses each element a keyboard user can reach, in turn, and reads its computed :focus style:
+ * focus is visible when it has an outline or a box shadow.
+ */
+export const FOCUS_STYLES = `(() => {
+  const describe = ${DESCRIBE};
+  const tabbable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).display !== 'none');
+  return tabbable.map((el) => {
+    el.focus();
+    const style = getComputedStyle(el);
+    const outlineOn = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    const result = {
+      description: describe(el),
+      visible: document.activeElement === el && (outlineOn || style.boxShadow !== 'none'),
+      outline: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor,
+      boxShadow: style.boxShadow,
+    };
+    el.blur();
+    return result;
+  });
+})()`;
+
+export interface SummaryLink {
+  href: string;
+  target: string | null;
+}
+
+/** Where each error summary link points: the tag of the element with that id, or null. */
+export const ERROR_SUMMARY_LINKS = `(() => [...document.querySelectorAll('.error-summary a')].map((a) => {
+  const href = a.getAttribute('href') || '';
+  const target = href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
+  return { href, target: target ? target.tagName.toLowerCase() : null };
+}))()`;
+
+export interface Overflow {
+  scrollWidth: number;
+  clientWidth: number;
+  hiddenOverflow: string;
+  /** Elements whose content sticks out of their own box, sideways. */
+  spilling: string[];
+}
+
+/** Whether the page scrolls sideways, and which boxes are too narrow for their content. */
+export const OVERFLOW = `(() => {
+  const describe = ${DESCRIBE};
+  const root = document.scrollingElement;
+  const hiddenOverflow = [document.documentElement, document.body]
+    .map((el) => getComputedStyle(el).overflowX).filter((v) => v === 'hidden' || v === 'clip').join(' ');
+  const spilling = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.visually-hidden, .skip-link, head, script, style')) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.display === 'inline' || style.display === 'contents') continue;
+    if (el.clientWidth === 0) continue;
+    if (el.scrollWidth > el.clientWidth + 1) spilling.push(describe(el) + ' ' + el.scrollWidth + '>' + el.clientWidth);
+  }
+  return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, hiddenOverflow, spilling };
+})()`;
+
+/** Computed font sizes (px) of the first few text elements, to see that text scales. */
+export const FONT_SIZES = `(() => [...document.querySelectorAll('main h1, main p, main label, main button, main a, main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main li')]
+  .slice(0, 12).map((el) => parseFloat(getComputedStyle(el).fontSize)))()`;
+
+export interface SmallTarget {
+  description: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Links, buttons and fields smaller than 24×24 CSS px (WCAG 2.5.8), leaving out the exception for
+ * inline links: a link in a sentence, i.e. a link whose block also holds other text.
+ */
+export const SMALL_TARGETS = `(() => {
+  const describe = ${DESCRIBE};
+  const blockOf = (el) => {
+    let node = el.parentElement;
+    while (node && getComputedStyle(node).display === 'inline') node = node.parentElement;
+    return node;
+  };
+  const small = [];
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    if (el.closest('.visually-hidden') || el.classList.contains('skip-link')) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.width >= 23.95 && box.height >= 23.95) continue;
+    if (el.tagName === 'A' && style.display === 'inline') {
+      const block = blockOf(el);
+      const rest = block ? block.textContent.replace(el.textContent, '').trim() : '';
+      if (rest.length > 0) continue;
+    }
+    small.push({ description: describe(el), width: Math.round(box.width * 10) / 10, height: Math.round(box.height * 10) / 10 });
+  }
+  return small;
+})()`;
+
+export interface PrintState {
+  codesVisible: string[];
+  hiddenParts: string[];
+  visibleForms: number;
+}
+
+/** In print media: which recovery codes show, and whether the navigation is gone. */
+export const PRINT_STATE = `(() => {
+  const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+  const codesVisible = [...document.querySelectorAll('.recovery-codes code')].filter(shown).map((c) => c.textContent.trim());
+  const hiddenParts = ['.site-header', '.side-nav', '.site-footer', '.skip-link', '.progress', '.help']
+    .filter((sel) => document.querySelector(sel) && ![...document.querySelectorAll(sel)].some(shown));
+  const visibleForms = [...document.querySelectorAll('form')].filter(shown).length;
+  return { codesVisible, hiddenParts, visibleForms };
+})()`;
+
+/** Text at 200%: the root font size doubled, as a browser's text-only zoom does. */
+export const ENLARGE_TEXT = `(() => {
+  const style = document.createElement('style');
+  style.textContent = 'html{font-size:200%!important}';
+  document.head.appendChild(style);
+  return getComputedStyle(document.documentElement).fontSize;
+})()`;
+
+/** How many links, buttons and fields inside main come before the error summary. */
+export const FOCUSABLE_BEFORE_SUMMARY = `(() => {
+  const summary = document.querySelector('.error-summary');
+  const main = document.querySelector('main');
+  if (!summary || !main) return 0;
+  return [...main.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+    .filter((el) => summary.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).length;
+})()`;
