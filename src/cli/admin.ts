@@ -38,7 +38,7 @@ async function run(args: string[]): Promise<void> {
   }
   const command = findCommand(name);
   const options = parseOptions(rest, command.options, command.optional);
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   let context: AdminContext | undefined;
   const services = async () => (context ??= await openAdminContext(config)).services;
   try {

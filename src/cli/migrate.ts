@@ -4,7 +4,7 @@ import { createDatabase } from '../infra/database';
 /** Brings the database up to the latest schema (`npm run migrate`). The app also does this on start. */
 async function main(): Promise<void> {
   loadDotEnvFile();
-  const db = createDatabase(loadConfig(process.env).database);
+  const db = createDatabase(loadConfig().database);
   try {
     const [, applied] = (await db.migrate.latest()) as [number, string[]];
     console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
