@@ -4,6 +4,7 @@ import type { FakeVonage } from '../test/support/fake-vonage';
 import { Backend, BackendName, startApp } from './backends';
 import { codeBook, visitor } from './http-client';
 import type { BenchOptions } from './options';
+import { LoadResult, withCpu } from './load';
 import { memoryOf } from './processes';
 import { childProfiler } from './profiler';
 import type { Row } from './report';
@@ -41,7 +42,7 @@ export async function runBackend(run: BackendRun): Promise<void> {
   await seedDatabase(backend.database, patients, run.hash);
   const profileDir = options.profileDir && path.join(options.profileDir, backend.name);
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-  const { app, base } = await startApp({ appDir: options.appDir, entry: options.entry, loader: options.loader, backend, vonageUrl: run.fake.url, logDir: run.tempDir, profileDir });
+  const { app, base } = await startApp({ appDir: options.appDir, entry: options.entry, loader: options.loader, nodeArgs: options.appNodeArgs, backend, vonageUrl: run.fake.url, logDir: run.tempDir, profileDir });
   const peakMb = () => {
     const memory = memoryOf(app.pid);
     return memory ? memory.peak / 1024 ** 2 : undefined;
@@ -49,11 +50,11 @@ export async function runBackend(run: BackendRun): Promise<void> {
 
   const profiler = profileDir ? childProfiler(app.pid, profileDir, backend.name) : undefined;
   let current = '';
-  const measured = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (!profiler) return work();
+  const measured = async (work: () => Promise<LoadResult>): Promise<LoadResult> => {
+    if (!profiler) return withCpu(app.pid, work);
     profiler.start();
     try {
-      return await work();
+      return await withCpu(app.pid, work);
     } finally {
       say(`profile: ${await profiler.stop(current)}`);
     }

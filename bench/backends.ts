@@ -77,12 +77,21 @@ export function appEnvironment(backend: Backend, port: number, vonageUrl: string
 }
 
 /** The app as `npm start` runs it, as a child process, ready to serve. */
-export async function startApp(options: { appDir: string; entry: string; loader: Loader; backend: Backend; vonageUrl: string; logDir: string; profileDir?: string }) {
+export async function startApp(options: {
+  appDir: string;
+  entry: string;
+  loader: Loader;
+  nodeArgs: string[];
+  backend: Backend;
+  vonageUrl: string;
+  logDir: string;
+  profileDir?: string;
+}) {
   const port = await freeLoopbackPort();
   const { backend } = options;
   const env = appEnvironment(backend, port, options.vonageUrl);
   if (options.profileDir) env.BENCH_PROFILE_DIR = options.profileDir;
-  const nodeArgs = options.profileDir ? ['--require', PROFILE_HOOK] : [];
+  const nodeArgs = [...options.nodeArgs, ...(options.profileDir ? ['--require', PROFILE_HOOK] : [])];
   const app: NodeChild = startNodeChild(path.join(options.appDir, options.entry), {
     cwd: options.appDir,
     loader: options.loader,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freeLoopbackPort } from '../test/support/redis-server';
-import { budget, LoadResult, percentile, runLoad } from './load';
+import { budget, LoadResult, percentile, runLoad, withCpu } from './load';
 import { REPO_DIR } from './options';
 import { startNodeChild, waitUntilReady } from './processes';
 
@@ -19,7 +19,7 @@ export async function bareExpress(options: { smoke: boolean; connections: number
     await waitUntilReady(child, `${base}/`);
     const steps = [{ method: 'GET' as const, path: '/', expect: 200 }];
     await runLoad(base, { connections: options.connections, ...budget(options, 'warmup'), steps });
-    return await runLoad(base, { connections: options.connections, ...budget(options, 'measure'), steps });
+    return await withCpu(child.pid, () => runLoad(base, { connections: options.connections, ...budget(options, 'measure'), steps }));
   } finally {
     await child.stop();
   }
@@ -34,6 +34,7 @@ export async function argon2Ceiling(options: { hash: string; password: string; c
     String(options.connections), String(options.warmupSeconds), String(options.durationSeconds)];
   const env = { PATH: process.env.PATH, ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}) };
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: REPO_DIR, env, maxBuffer: 64 * 1024 * 1024 });
-  const { count, seconds, latenciesMs } = JSON.parse(stdout.trim().split('\n').pop()!) as { count: number; seconds: number; latenciesMs: number[] };
-  return { count, seconds, rps: count / seconds, p50: percentile(latenciesMs, 50), p99: percentile(latenciesMs, 99), unexpected: {} };
+  const { count, seconds, cpuMs, latenciesMs } = JSON.parse(stdout.trim().split('\n').pop()!) as { count: number; seconds: number; cpuMs: number; latenciesMs: number[] };
+  const latency = { p50: percentile(latenciesMs, 50), p99: percentile(latenciesMs, 99) };
+  return { count, seconds, rps: count / seconds, ...latency, unexpected: {}, cpuMsPerRequest: count > 0 ? cpuMs / count : undefined };
 }

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { PROXY_HEADERS } from './http-client';
+import { cpuMsOf } from './processes';
 
 /** One request of a load, with the status every answer must have. */
 export interface Step extends autocannon.Request {
@@ -20,6 +21,17 @@ export interface LoadResult {
   p99: number;
   /** Answers whose status was not the step's `expect`, by status ("0" = connection error). */
   unexpected: Record<string, number>;
+  /** CPU time the server process spent per request (user + system, all its threads), ms. */
+  cpuMsPerRequest?: number;
+}
+
+/** Runs `work` and adds the CPU time process `pid` spent per counted request. */
+export async function withCpu(pid: number | undefined, work: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = pid === undefined ? undefined : cpuMsOf(pid);
+  const result = await work();
+  const after = pid === undefined ? undefined : cpuMsOf(pid);
+  if (before === undefined || after === undefined || result.count === 0) return result;
+  return { ...result, cpuMsPerRequest: (after - before) / result.count };
 }
 
 export interface Budget {

@@ -28,6 +28,8 @@ export interface BenchOptions {
   loader: 'tsx-import' | 'tsx-require' | 'node';
   /** The app's entry file, relative to appDir. */
   entry: string;
+  /** Extra Node options for the app child, e.g. --max-semi-space-size=4 (experiments). */
+  appNodeArgs: string[];
   /** Where latest.json and latest.md go; smoke runs write to a temporary directory. */
   outDir?: string;
   /** Write a V8 CPU profile of the app child per backend into this directory. */
@@ -40,8 +42,8 @@ export interface BenchOptions {
   timeLimitSeconds: number;
 }
 
-const USAGE = `Usage: npm run bench -- [--smoke] [--duration S] [--warmup S] [--connections N]
-  [--only sqlite|redis-postgres] [--app-dir DIR] [--loader tsx-import|tsx-require|node] [--entry FILE]
+const USAGE = `Usage: npm run bench -- [--smoke] [--duration S] [--warmup S] [--connections N] [--half-sessions N]
+  [--only sqlite|redis-postgres] [--app-dir DIR] [--loader tsx-import|tsx-require|node] [--entry FILE] [--app-node-args "ARGS"]
   [--rows ${ROW_IDS.join(',')}] [--out DIR] [--profile DIR] [--strict]`;
 
 function numberArg(name: string, value: string | undefined): number {
@@ -59,12 +61,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupSeconds: smoke ? 0.3 : 3,
     connections: smoke ? 8 : 32,
     sessions: smoke ? 8 : 64,
-    halfSessions: smoke ? 40 : 3000,
+    halfSessions: smoke ? 40 : 2000,
     smsPatients: smoke ? 100 : 4000,
     backends: ['sqlite', 'redis-postgres'],
     appDir: REPO_DIR,
     loader: 'tsx-import',
     entry: 'src/server.ts',
+    appNodeArgs: [],
     strict: false,
     timeLimitSeconds: smoke ? 150 : 1200,
   };
@@ -75,8 +78,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (arg === '--duration') options.durationSeconds = numberArg(arg, next());
     else if (arg === '--warmup') options.warmupSeconds = numberArg(arg, next());
     else if (arg === '--connections') options.connections = Math.round(numberArg(arg, next()));
+    else if (arg === '--half-sessions') options.halfSessions = Math.round(numberArg(arg, next()));
     else if (arg === '--app-dir') options.appDir = path.resolve(next() ?? '.');
     else if (arg === '--entry') options.entry = next() ?? options.entry;
+    else if (arg === '--app-node-args') options.appNodeArgs = (next() ?? '').split(' ').filter(Boolean);
     else if (arg === '--loader') {
       const loader = next();
       if (loader !== 'tsx-import' && loader !== 'tsx-require' && loader !== 'node') throw new Error(`--loader takes tsx-import, tsx-require or node\n${USAGE}`);

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { withParentDeathSignal } from '../test/support/redis-server';
@@ -86,6 +86,23 @@ export async function waitUntilReady(child: NodeChild, url: string, timeoutMs = 
     await sleep(100);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s:\n${child.tail()}`);
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms. Unlike requests per
+ * second, CPU time per request hardly depends on what else the machine is doing.
+ */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resident memory of a process in bytes: now (VmRSS) and the peak so far (VmHWM). Linux only. */

@@ -4,6 +4,7 @@ import fs from 'node:fs';
  * Summarises a V8 CPU profile (node --cpu-prof, or npm run bench -- --profile DIR):
  * self time by package and by function, and inclusive time by function.
  * Usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [top N] [filter regexp for the inclusive list]
+ *        npx tsx bench/profile-summary.ts FILE.cpuprofile --callers NAME   (who spends the self time of NAME)
  */
 interface ProfileNode {
   id: number;
@@ -17,13 +18,14 @@ interface Profile {
 }
 
 const [file, topText = '25', filterText] = process.argv.slice(2);
+const callersOf = topText === '--callers' ? filterText : undefined;
 if (!file) {
   process.stderr.write('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [top N] [filter]\n');
   process.exit(2);
 }
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
-const top = Number(topText);
-const filter = filterText ? new RegExp(filterText) : undefined;
+const top = callersOf ? 10 : Number(topText);
+const filter = filterText && !callersOf ? new RegExp(filterText) : undefined;
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -86,6 +88,16 @@ const print = (title: string, map: Map<string, number>, pick: (k: string) => boo
   });
 };
 process.stdout.write(`${file}: ${(total / 1000).toFixed(1)} s sampled\n`);
+if (callersOf) {
+  const byStack = new Map<string, number>();
+  for (const n of profile.nodes.filter((node) => node.callFrame.functionName === callersOf)) {
+    const chain: string[] = [];
+    for (let p = parent.get(n.id), i = 0; p !== undefined && i < 4; p = parent.get(p), i += 1) chain.push(key(byId.get(p)!));
+    add(byStack, chain.join(' < '), self.get(n.id) ?? 0);
+  }
+  print(`self time of ${callersOf}, by caller chain`, byStack);
+  process.exit(0);
+}
 print('self time by package', selfByPackage);
 print('self time by function', selfByFunction);
 print(`inclusive time by function${filter ? ` (matching ${filter})` : ''}`, inclusiveByFunction, (k) => (filter ? filter.test(k) : true));

@@ -47,17 +47,17 @@ export function machine(): Report['machine'] {
 const fixed = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(digits));
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '' : n < 10 ? n.toFixed(1) : n.toFixed(0));
 
-const HEADINGS = ['row', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'peak RSS MB', 'note'];
+const HEADINGS = ['row', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'CPU ms/req', 'peak RSS MB', 'note'];
 
 function cells(row: Row): string[] {
   const label = row.backend ? `${row.backend}: ${row.name}` : row.name;
-  if (row.skipped) return [label, '', '', '', '', '', `skipped: ${row.skipped}`];
-  if (!row.result) return [label, '', '', '', '', fixed(row.peakRssMb), `ERROR: ${row.error ?? 'not measured'}`];
+  if (row.skipped) return [label, '', '', '', '', '', '', `skipped: ${row.skipped}`];
+  if (!row.result) return [label, '', '', '', '', '', fixed(row.peakRssMb), `ERROR: ${row.error ?? 'not measured'}`];
   const r = row.result;
   const ratio = row.ratio ? `${row.ratio.value.toFixed(2)} × ${row.ratio.to}` : '';
   const note = [r.unit ? `per ${r.unit}` : '', `${r.count} in ${r.seconds.toFixed(1)} s`, row.error ? `ERROR: ${row.error}` : '']
     .filter(Boolean).join(', ');
-  return [label, fixed(r.rps), ms(r.p50), ms(r.p99), ratio, fixed(row.peakRssMb), note];
+  return [label, fixed(r.rps), ms(r.p50), ms(r.p99), ratio, fixed(r.cpuMsPerRequest, 2), fixed(row.peakRssMb), note];
 }
 
 function weightCells(w: PageWeight & { backend: string }): string[] {

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { startFakeVonage } from '../test/support/fake-vonage';
+import { temporaryDir } from '../test/support/redis-server';
+import { prepareBackend, startApp } from './backends';
+import { visitor } from './http-client';
+import { runLoad, Step } from './load';
+import { parseOptions } from './options';
+import { cpuMsOf } from './processes';
+import { AppUnderTest, signedInSessions } from './scenarios';
+import { createPasswordHasher } from '../src/domain/passwords';
+import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
+
+/**
+ * Paired A/B of the app's CPU time per request between two checkouts (e.g. this repository and a
+ * copy with a proposed change in src/), for a busy machine where requests/s swing too much to
+ * compare. Both apps run as production children on SQLite; blocks of load alternate A, B, B, A, …
+ * and each block's CPU time of the app process (/proc, all threads) is divided by its requests.
+ * Usage: npx tsx bench/ab-cpu.ts DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
+ */
+async function main(): Promise<void> {
+  const [dirA, dirB, target = 'werkblad', blocksText = '20', perBlockText = '1000'] = process.argv.slice(2);
+  if (!dirA || !dirB) throw new Error('usage: npx tsx bench/ab-cpu.ts DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]');
+  const options = { ...parseOptions(['--connections', '8']), sessions: 16 };
+  const fake = await startFakeVonage();
+  const hash = await createPasswordHasher().hash(BENCH_PASSWORD);
+  const apps: Array<{ pid: number; base: string; steps: Step[]; stop(): Promise<void> }> = [];
+  try {
+    for (const dir of [dirA, dirB]) {
+      const temp = temporaryDir('karify-ab-');
+      const backend = await prepareBackend('sqlite', temp.path);
+      if ('skipped' in backend) throw new Error(backend.skipped);
+      const patients = benchPatients({ web: 16, halfSession: 0, sms: 0 });
+      await seedDatabase(backend.database, patients, hash);
+      const { app, base } = await startApp({ appDir: path.resolve(dir), entry: options.entry, loader: options.loader, nodeArgs: [], backend, vonageUrl: fake.url, logDir: temp.path });
+      const aut: AppUnderTest = { base, options, patients, visitor: await visitor(base), codeOf: () => '', measured: (work) => work() };
+      const cookies = target === 'werkblad' ? await signedInSessions(aut, 16) : [];
+      let next = 0;
+      const steps: Step[] = target === 'werkblad'
+        ? [{ method: 'GET', path: '/werkblad', expect: 200, setupRequest: (r) => ({ ...r, headers: { ...r.headers, cookie: cookies[next++ % cookies.length] } }) }]
+        : [{ method: 'GET', path: '/inloggen', expect: 200 }];
+      apps.push({ pid: app.pid, base, steps, stop: () => app.stop() });
+    }
+    const per = Number(perBlockText);
+    const block = async (i: number) => {
+      const app = apps[i]!;
+      const before = cpuMsOf(app.pid)!;
+      const result = await runLoad(app.base, { connections: options.connections, amount: per, steps: app.steps });
+      if (Object.keys(result.unexpected).length > 0) throw new Error(`unexpected answers ${JSON.stringify(result.unexpected)}`);
+      return ((cpuMsOf(app.pid)! - before) * 1000) / result.count;
+    };
+    for (let i = 0; i < 3; i += 1) await Promise.all([block(0), block(1)]); // warm-up
+    const cpu: [number[], number[]] = [[], []];
+    const ratios: number[] = [];
+    for (let i = 0; i < Number(blocksText); i += 1) {
+      const order = i % 2 === 0 ? [0, 1] : [1, 0];
+      const pair: number[] = [];
+      for (const which of order) pair[which] = await block(which);
+      cpu[0].push(pair[0]!);
+      cpu[1].push(pair[1]!);
+      ratios.push(pair[1]! / pair[0]!);
+    }
+    const q = (xs: number[], p: number) => [...xs].sort((m, n) => m - n)[Math.round(p * (xs.length - 1))]!;
+    const fmt = (xs: number[], digits = 0) => `${q(xs, 0.5).toFixed(digits)} (IQR ${q(xs, 0.25).toFixed(digits)}–${q(xs, 0.75).toFixed(digits)})`;
+    process.stdout.write(`${target}: app CPU µs per request A ${fmt(cpu[0])}, B ${fmt(cpu[1])}; B/A ${fmt(ratios, 3)}\n`);
+  } finally {
+    for (const app of apps) await app.stop();
+    await fake.stop();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
