@@ -72,7 +72,8 @@ function textTable(headings: string[], rows: string[][]): string {
 
 function markdownTable(headings: string[], rows: string[][]): string {
   const escape = (c: string) => c.replace(/\|/g, '\\|');
-  return [`| ${headings.join(' | ')} |`, `|${headings.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+  const align = (i: number) => (i === 0 || (i === headings.length - 1 && headings[i] === 'note') ? ' --- ' : ' ---: ');
+  return [`| ${headings.join(' | ')} |`, `|${headings.map((_, i) => align(i)).join('|')}|`,
     ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
 }
 
