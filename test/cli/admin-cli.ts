@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import knex from 'knex';
+import type { Database } from '../../src/infra/database';
+import { openTestDatabase, TEST_DATABASE, testDatabaseEnv } from '../support/test-database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -10,19 +14,60 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real admin command in a child process, as `npm run admin` would, on this SQLite file. */
-export function runAdmin(sqliteFile: string, args: string[], stdin = ''): Promise<CliResult> {
+/**
+ * One empty database of the kind under test (SQLite; PostgreSQL with TEST_DATABASE=postgres),
+ * shared by the admin command, a test runtime and the test's own checks.
+ */
+export interface AdminTestDatabase {
+  /** SQLITE_FILE or DATABASE_URL of this database. */
+  env: Record<string, string>;
+  /** For startTestRuntime: an app on this same database. */
+  runtimeEnv: { TEST_DB_KEY: string };
+  /** Runs the real admin command on this database. */
+  admin(args: string[], stdin?: string): Promise<CliResult>;
+  /** A migrated connection for checks; destroy it after use. */
+  open(): Promise<Database>;
+  /** Whether anything (the command, an app) has created the schema yet. */
+  hasSchema(): Promise<boolean>;
+}
+
+let counter = 0;
+
+export async function adminTestDatabase(): Promise<AdminTestDatabase> {
+  counter += 1;
+  const key = `admin_cli_${counter}`;
+  const env = await testDatabaseEnv(key);
+  return {
+    env,
+    runtimeEnv: { TEST_DB_KEY: key },
+    admin: (args, stdin = '') => runAdmin(env, args, stdin),
+    open: () => openTestDatabase(key),
+    async hasSchema() {
+      // Opening a SQLite file creates it, so its absence is checked without opening it.
+      if (TEST_DATABASE === 'sqlite') return fs.existsSync(env.SQLITE_FILE!);
+      const db = knex({ client: 'pg', connection: env.DATABASE_URL!, pool: { min: 0, max: 1 } });
+      try {
+        return await db.schema.hasTable('knex_migrations');
+      } finally {
+        await db.destroy();
+      }
+    },
+  };
+}
+
+/** Runs the real admin command in a child process, as `npm run admin` would, on the given database. */
+export function runAdmin(database: Record<string, string>, args: string[], stdin = ''): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
     cwd: ROOT,
-    // Empty DATABASE_URL/REDIS_URL win over a developer's .env: the test always uses its own SQLite file.
+    // Empty DATABASE_URL/REDIS_URL win over a developer's .env: the test always uses its own database.
     env: {
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
-      SQLITE_FILE: sqliteFile,
       DATABASE_URL: '',
       REDIS_URL: '',
       TIME_ZONE: 'Europe/Amsterdam',
+      ...database,
     },
   });
   let stdout = '';

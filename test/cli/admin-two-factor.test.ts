@@ -1,29 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { runAdmin, succeeds } from './admin-cli';
+import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const REASON = 'Lost phone; passport checked at the desk by Anna';
 
 describe('admin command line: two-step reset and overview (J8)', function () {
   this.timeout(60_000); // each test starts the real command (about a second each)
-  let dir: string;
-  let file: string;
+  let database: AdminTestDatabase;
   let rt: TestRuntime;
 
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-admin-2fa-'));
-    file = path.join(dir, 'admin.sqlite3');
-    rt = await startTestRuntime({ SQLITE_FILE: file }); // the same SQLite file the command uses
+    database = await adminTestDatabase();
+    rt = await startTestRuntime(database.runtimeEnv); // the same database the command uses
   });
-  afterEach(async () => {
-    await rt.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rt.close());
 
-  const admin = (args: string[]) => runAdmin(file, args);
+  const admin = (args: string[]) => database.admin(args);
 
   async function patientWithSms(email: string) {
     const patient = await rt.createPatient({ email });

@@ -1,37 +1,30 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { createAuditLog } from '../../src/domain/audit';
 import { systemClock } from '../../src/domain/clock';
 import { createPasswordHasher } from '../../src/domain/passwords';
 import { createUserStore } from '../../src/domain/users';
-import { createDatabase } from '../../src/infra/database';
 import { signIn } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
-import { runAdmin, succeeds } from './admin-cli';
+import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const PASSWORD = 'paarse-olifant-wandelt';
 
 describe('admin command line (J8)', function () {
   this.timeout(60_000); // each test starts the real command one or more times (about a second each)
-  let dir: string;
-  let file: string;
+  let database: AdminTestDatabase;
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-admin-'));
-    file = path.join(dir, 'admin.sqlite3');
+  beforeEach(async () => {
+    database = await adminTestDatabase();
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const admin = (args: string[], stdin = '') => runAdmin(file, args, stdin);
+  const admin = (args: string[], stdin = '') => database.admin(args, stdin);
 
   const createUser = (email: string, password = PASSWORD, name = 'Cas Test') =>
     admin(['create-user', '--email', email, '--name', name], `${password}\n`);
 
-  /** Opens the SQLite file the command wrote to. */
+  /** Opens the database the command wrote to. */
   async function inDatabase<T>(use: (stores: { users: ReturnType<typeof createUserStore>; audit: ReturnType<typeof createAuditLog> }) => Promise<T>): Promise<T> {
-    const db = createDatabase({ sqliteFile: file });
+    const db = await database.open();
     try {
       return await use({ users: createUserStore(db, systemClock), audit: createAuditLog(db, systemClock) });
     } finally {
@@ -104,7 +97,7 @@ describe('admin command line (J8)', function () {
       expect(result.code).to.equal(2);
       expect(result.stderr).to.include('Passwords are never accepted on the command line.');
     }
-    expect(fs.existsSync(file), 'the database was never opened').to.equal(false);
+    expect(await database.hasSchema(), 'the database was never opened').to.equal(false);
   });
 
   it('exits with 2 on an unknown command or a missing option, and prints usage on help', async () => {
@@ -149,7 +142,7 @@ describe('admin command line (J8)', function () {
 
   it('stops a disabled patient from signing in', async () => {
     await succeeds(createUser('cas@example.nl'));
-    const rt = await startTestRuntime({ SQLITE_FILE: file });
+    const rt = await startTestRuntime(database.runtimeEnv);
     try {
       expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(303);
       await succeeds(admin(['disable-user', '--email', 'cas@example.nl']));
