@@ -1,7 +1,6 @@
 import path from 'node:path';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { Services } from './services';
 import type { Database } from './infra/database';
@@ -13,6 +12,7 @@ import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
 import { verifyFormEncoding } from './http/forms';
+import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware, sessionTimeouts } from './http/session';
 import { staticAssets } from './http/static-assets';
@@ -61,15 +61,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   const passport = createPassport(services);
   const assets = staticAssets(config.rootDir);
 
-  app.use(pinoHttp({
-    logger,
-    quietReqLogger: true,
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    serializers: {
-      req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
-      res: (res) => ({ statusCode: res.statusCode }),
-    },
-  }));
+  app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
   // Before sessions: health checks must not create sessions or depend on the session store.
   app.use(healthRoutes({ db, redis }));

@@ -47,7 +47,30 @@ export function createTranslators(): Partial<Record<Language, Translate>> & Reco
     interpolation: { escapeValue: false }, // templates escape their output
     returnNull: false,
   });
-  return Object.fromEntries(available.map((language) => [language, instance.getFixedT(language)])) as ReturnType<typeof createTranslators>;
+  return Object.fromEntries(
+    available.map((language) => [language, remembering(instance.getFixedT(language))]),
+  ) as ReturnType<typeof createTranslators>;
+}
+
+// Enough for every plain key the templates use; keys built from input cannot grow it further.
+const REMEMBERED_KEYS_LIMIT = 2000;
+
+/**
+ * Strings without options never change, so each is looked up once: a page makes dozens of such
+ * calls, and i18next allocates on every one.
+ */
+function remembering(translate: Translate): Translate {
+  const known = new Map<string, string>();
+  const remembered = (key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (translate as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    let text = known.get(key);
+    if (text === undefined) {
+      text = translate(key) as string;
+      if (known.size < REMEMBERED_KEYS_LIMIT) known.set(key, text);
+    }
+    return text;
+  };
+  return Object.assign(remembered, translate) as unknown as Translate;
 }
 
 export function createTranslator(language: Language = DEFAULT_LANGUAGE): Translate {
