@@ -57,7 +57,7 @@ export async function createServices(deps: ServiceDeps) {
     ttlMs: config.sms.codeTtlMinutes * 60_000,
     maxAttempts: config.sms.maxCodeAttempts,
   });
-  const recoveryCodes = createRecoveryCodes({ db, clock, random });
+  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
   const messages = createMessageStore(db, clock);
   const twoFactor = createTwoFactorStore({ db, clock, recoveryCodes });
   const secretBox = createSecretBox(config.totpEncryptionKey, random);

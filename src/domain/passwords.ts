@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 export interface PasswordHasherOptions {
@@ -16,21 +17,55 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<false>;
 }
 
-export function createPasswordHasher(options: PasswordHasherOptions = DEFAULT_ARGON2_OPTIONS): PasswordHasher {
-  const argonOptions = { algorithm: Algorithm.Argon2id, ...options };
+export interface Argon2 {
+  hash: typeof hash;
+  verify: typeof verify;
+}
+
+export interface PasswordHasherDeps {
+  options?: PasswordHasherOptions;
+  /**
+   * Hashes running at once. Each holds `memoryCost` KiB and a thread-pool thread: more than the
+   * CPUs only adds memory, and leaves no thread for the database driver, which shares that pool.
+   */
+  maxConcurrent?: number;
+  argon2?: Argon2;
+}
+
+/** Runs at most `limit` tasks at once; the rest wait in arrival order. */
+export function createGate(limit: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next(); // the slot passes straight to the next task
+      else running -= 1;
+    }
+  };
+}
+
+export function createPasswordHasher(deps: PasswordHasherDeps = {}): PasswordHasher {
+  const argon2 = deps.argon2 ?? { hash, verify };
+  const argonOptions = { algorithm: Algorithm.Argon2id, ...(deps.options ?? DEFAULT_ARGON2_OPTIONS) };
+  const gate = createGate(deps.maxConcurrent ?? os.availableParallelism());
   let dummyHash: Promise<string> | undefined;
 
   const hasher: PasswordHasher = {
-    hash: (password) => hash(password, argonOptions),
+    hash: (password) => gate(() => argon2.hash(password, argonOptions)),
     async verify(passwordHash, password) {
       try {
-        return await verify(passwordHash, password, argonOptions);
+        return await gate(() => argon2.verify(passwordHash, password, argonOptions));
       } catch {
         return false; // malformed stored hash: treat as a mismatch, never as a crash
       }
     },
     async verifyDummy(password) {
-      dummyHash ??= hash('dummy-password-for-unknown-accounts', argonOptions);
+      dummyHash ??= hasher.hash('dummy-password-for-unknown-accounts');
       await hasher.verify(await dummyHash, password);
       return false;
     },

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
-import { createPasswordHasher } from './passwords';
+import { createPasswordHasher, type PasswordHasher } from './passwords';
 import { randomDigits, type RandomSource } from './random';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -11,7 +11,9 @@ export interface RecoveryCodeDeps {
   db: Database;
   clock: Clock;
   random: RandomSource;
-  /** Slow, salted hash of one code; argon2id (m=19456, t=2, p=1) by default. */
+  /** Shares the password hasher's limit on hashes at once; a hasher of its own when not given. */
+  hasher?: PasswordHasher;
+  /** Slow, salted hash of one code; the hasher's argon2id by default. */
   hashCode?: (code: string) => Promise<string>;
   verifyCode?: (hash: string, code: string) => Promise<boolean>;
 }
@@ -32,7 +34,7 @@ export type RecoveryCodes = ReturnType<typeof createRecoveryCodes>;
 /** One-time recovery codes, each stored under its own salted argon2id hash. */
 export function createRecoveryCodes(deps: RecoveryCodeDeps) {
   const { db, clock, random } = deps;
-  const hasher = deps.hashCode && deps.verifyCode ? undefined : createPasswordHasher();
+  const hasher = deps.hashCode && deps.verifyCode ? undefined : (deps.hasher ?? createPasswordHasher());
   const hashCode = deps.hashCode ?? ((code: string) => hasher!.hash(code));
   const verifyCode = deps.verifyCode ?? ((hash: string, code: string) => hasher!.verify(hash, code));
 
