@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvReader, ConfigError } from './env-reader';
+import { ROOT_DIR } from '../root-dir';
 
 export { ConfigError };
 
@@ -50,7 +51,7 @@ export interface SmsConfig {
   globalDailyCap: number;
 }
 
-export const ROOT_DIR = path.resolve(__dirname, '..', '..');
+export { ROOT_DIR };
 
 /** Reads `.env` (when present) into the environment without overriding variables already set. */
 export function loadDotEnvFile(file = path.join(ROOT_DIR, '.env')): void {

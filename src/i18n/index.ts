@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { TFunction } from 'i18next';
+import { ROOT_DIR } from '../root-dir';
 
 export type Translate = TFunction;
 
@@ -15,7 +16,8 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-const LOCALES_DIR = path.join(__dirname, 'locales');
+// Read from src/ also by the compiled build, which has no copy of the JSON files.
+const LOCALES_DIR = path.join(ROOT_DIR, 'src', 'i18n', 'locales');
 
 /**
  * Each language is a folder of JSON files, one per feature area; their top-level keys together

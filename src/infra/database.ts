@@ -2,18 +2,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
 import type { Config } from '../config';
+import { ROOT_DIR } from '../root-dir';
 import type { Logger } from './logger';
 
 export type Database = Knex;
 
-export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'migrations');
+/** Migrations by their source names (0001_foundation.ts), as knex_migrations records them. */
+const MIGRATION_NAMES_DIR = path.join(ROOT_DIR, 'migrations');
+/** Where the loadable files are: migrations/ under tsx, dist/migrations/ (.js) in the compiled build. */
+const MIGRATION_FILES_DIR = path.join(__dirname, '..', '..', 'migrations');
+const COMPILED = path.extname(__filename) === '.js';
+
+/**
+ * Lists the TypeScript sources but loads the compiled file when running compiled, so a database
+ * migrated by `npm start` (tsx) is up to date for the production build and the other way round.
+ */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => fs.readdirSync(MIGRATION_NAMES_DIR).filter((file) => file.endsWith('.ts')).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const file = path.join(MIGRATION_FILES_DIR, COMPILED ? name.replace(/\.ts$/, '.js') : name);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as Knex.Migration;
+  },
+};
 
 export function databaseClient(db: Database): 'sqlite' | 'postgres' {
   return db.client.config.client === 'pg' ? 'postgres' : 'sqlite';
 }
 
 export function knexConfig(database: Config['database']): Knex.Config {
-  const migrations = { directory: MIGRATIONS_DIR, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  const migrations = { migrationSource, tableName: 'knex_migrations' };
   if (database.url) {
     return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
   }
