@@ -14,7 +14,6 @@ import {
   PRINT_STATE, SMALL_TARGETS,
   type ActiveElement, type FocusStyle, type Overflow, type PrintState, type SmallTarget, type SummaryLink,
 } from './support/in-page';
-import { KNOWN_ISSUES, type CheckName, type KnownIssue } from './known-issues';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
@@ -30,6 +29,7 @@ interface Context {
   journal: Journal;
 }
 
+type CheckName = 'axe' | 'html-validate' | 'weight' | 'keyboard' | 'focus' | 'reflow' | 'zoom' | 'target-size';
 type Problems = Record<CheckName, string[]>;
 
 const where = (page: VisitedPage) => `${page.name} (${new URL(page.url).pathname})`;
@@ -181,19 +181,12 @@ export function definePageChecks(get: () => Context): void {
     const problems: Problems = {
       axe: [], 'html-validate': [], weight: [], keyboard: [], focus: [], reflow: [], zoom: [], 'target-size': [],
     };
-    const knownIssuesSeen = new Set<KnownIssue>();
-    const checksRun = new Set<CheckName>();
     let pages: VisitedPage[] = [];
 
-    /** Fails with every problem listed, except those a known issue (in a file not ours) accounts for. */
+    /** Fails with every problem of `check` listed. */
     function expectNone(check: CheckName, what: string) {
-      checksRun.add(check);
-      const unexplained = [...new Set(problems[check])].filter((problem) => {
-        const known = KNOWN_ISSUES.find((k) => k.check === check && k.problem.test(problem));
-        if (known) knownIssuesSeen.add(known);
-        return !known;
-      });
-      expect(unexplained, `${what}:\n  ${unexplained.join('\n  ')}\n`).to.deep.equal([]);
+      const found = [...new Set(problems[check])];
+      expect(found, `${what}:\n  ${found.join('\n  ')}\n`).to.deep.equal([]);
     }
 
     before(async function () {
@@ -231,16 +224,6 @@ export function definePageChecks(get: () => Context): void {
         timed(`${DESKTOP} px`, pass({ javaScriptEnabled: false, width: DESKTOP }, desktopPass)),
         timed(`${NARROW} px`, pass({ javaScriptEnabled: false, width: NARROW }, narrowPass)),
       ]);
-    });
-
-    after(() => {
-      const open = KNOWN_ISSUES.filter((k) => knownIssuesSeen.has(k));
-      const stale = KNOWN_ISSUES.filter((k) => checksRun.has(k.check) && !knownIssuesSeen.has(k));
-      if (open.length > 0) {
-        console.log(`\n      Known issues in files owned elsewhere, still open (${open.length}):`);
-        for (const k of open) console.log(`        [${k.check}] ${k.file}: ${k.fix}`);
-      }
-      for (const k of stale) console.log(`      No longer seen, remove from test/browser/known-issues.ts: [${k.check}] ${k.file}: ${k.fix}`);
     });
 
     it('axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation', () => {

@@ -154,6 +154,8 @@ describe('managing two-step and the password (J6)', () => {
     expect(common.status).to.equal(400);
     expect(common.text).to.include('Dit wachtwoord wordt veel gebruikt');
     expect(common.text).not.to.include('password123');
+    // The error summary is the first thing in main, before the account menu.
+    expect(common.text.indexOf('class="error-summary"')).to.be.within(common.text.indexOf('<main'), common.text.indexOf('class="with-menu"'));
     const short = await submitForm(agent, path, { newPassword: 'kort', repeatPassword: 'kort' });
     expect(short.text).to.include('minstens 8 tekens');
     const mismatch = await submitForm(agent, path, { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-8' });

@@ -50,7 +50,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       expect(verify.text).to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd.');
       expect(verify.text).to.match(/autocomplete="one-time-code" inputmode="numeric"/);
       expect(verify.text).to.include('Verifiëren').and.include('Stuur nieuwe code').and.include('Telefoonnummer wijzigen');
-      expect(verify.text).to.include('Is het niet gelukt?').and.include('030 – 737 0323').and.include('/hulp/vragenformulier');
+      expect(verify.text).to.include('Is het niet gelukt?').and.include('<a href="tel:+31307370323">030&nbsp;–&nbsp;737&nbsp;0323</a>').and.include('/hulp/vragenformulier');
 
       const code = lastCode(vonage);
       const spaced = `${code.slice(0, 3)} ${code.slice(3)}`;
@@ -139,7 +139,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       await enterPhone(agent, '06 12345678');
       const back = await agent.get(`${SETUP}/telefoonnummer`);
       expect(back.status).to.equal(200);
-      expect(back.text).to.match(/name="phone" type="tel" value="06 12345678"/);
+      expect(back.text).to.match(/name="phone" type="text" value="06 12345678" autocomplete="tel-national" inputmode="tel"/);
       expect((await agent.get(`${SETUP}/methode`)).status).to.equal(200);
       expect(vonage.messages).to.have.length(1); // GETs send nothing
     });
@@ -161,7 +161,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       const wrong = lastCode(vonage) === '000000' ? '111111' : '000000';
       const res = await enterCode(agent, wrong);
       expect(res.status).to.equal(400);
-      expect(res.text).to.include('<title>Fout: 3. Vul verificatiecode in');
+      expect(res.text).to.include('<title>Fout: Verificatie – Verificatiecode via SMS instellen – Karify</title>');
       expect(res.text).to.include('Deze code klopt niet');
       expect(res.text).to.match(/name="code" type="text" value="000000"|value="111111"/);
       const format = await enterCode(agent, '12ab');
@@ -275,7 +275,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
         const res = await enterPhone(agent, '06 12345678');
         expect(res.status).to.be.oneOf([400, 503]);
         expect(res.text).to.match(message);
-        expect(res.text).to.match(/name="phone" type="tel" value="06 12345678"/);
+        expect(res.text).to.match(/name="phone" type="text" value="06 12345678" autocomplete="tel-national" inputmode="tel"/);
         expect((await agent.get(`${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
         // Not counted: a new attempt goes out at once, without waiting for the cooldown.
         expect((await enterPhone(agent, '06 12345678')).headers.location).to.equal(`${SETUP}/verificatie`);
