@@ -120,10 +120,20 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       await db('users').where({ id: userId }).update({ two_factor_phone: phone, updated_at: clock.now() });
     },
 
-    /** New recovery codes; the old ones stop working in the same transaction. */
+    /**
+     * New recovery codes; the old ones stop working in the same transaction. Throws
+     * TwoFactorOffError (nothing changed) when two-step was turned off meanwhile.
+     */
     async replaceRecoveryCodes(userId: number, codes: string[]): Promise<void> {
       const hashes = await recoveryCodes.hashAll(codes);
-      await db.transaction((trx) => recoveryCodes.replaceForUser(trx, userId, hashes));
+      await db.transaction(async (trx) => {
+        // The user's row first: on PostgreSQL that locks it, so two renewals at once (a double
+        // click) run one after the other and the second deletes the first's codes. Without it
+        // both deletes miss the other's uncommitted inserts and the patient ends up with 20 codes.
+        const updated = await trx('users').where({ id: userId }).whereNotNull('two_factor_method').update({ updated_at: clock.now() });
+        if (updated !== 1) throw new TwoFactorOffError();
+        await recoveryCodes.replaceForUser(trx, userId, hashes);
+      });
     },
 
     /** Turns the second step off: no method, no number, no recovery or verification codes left. */

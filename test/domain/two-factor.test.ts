@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { cryptoRandom } from '../../src/domain/random';
 import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
-import { createTwoFactorStore, UnknownUserError } from '../../src/domain/two-factor';
+import { createTwoFactorStore, TwoFactorOffError, UnknownUserError } from '../../src/domain/two-factor';
 import { createVerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
 import { openTestDatabase } from '../support/test-database';
@@ -81,5 +81,23 @@ describe('two-factor store', () => {
     expect(await verification.verify(userId, 'confirm', code)).to.equal('missing');
     const user = await db('users').where({ id: userId }).first();
     expect([user.two_factor_phone, user.two_factor_enabled_at]).to.deep.equal([null, null]);
+  });
+
+  it('renews recovery codes only while two-step is on, and two renewals at once leave one set of 10', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    let error: unknown;
+    await store.replaceRecoveryCodes(userId, recovery.generate()).catch((e) => (error = e));
+    expect(error, 'two-step is off').to.be.instanceOf(TwoFactorOffError);
+    expect(await recovery.countRemaining(userId)).to.equal(0);
+
+    await store.enableSms(userId, '+31612345678', recovery.generate());
+    for (let round = 0; round < 5; round += 1) {
+      const sets = [recovery.generate(), recovery.generate()];
+      await Promise.all(sets.map((codes) => store.replaceRecoveryCodes(userId, codes)));
+      expect(await recovery.countRemaining(userId), `round ${round}`).to.equal(10);
+      // Exactly one of the two sets works: the one that was stored last.
+      const working = await Promise.all(sets.map((codes) => recovery.consume(userId, codes[0]!)));
+      expect(working.filter(Boolean), `round ${round}`).to.have.length(1);
+    }
   });
 });
