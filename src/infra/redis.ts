@@ -1,9 +1,10 @@
-import { createClient } from 'redis';
 import type { Logger } from './logger';
 
-export type RedisClient = ReturnType<typeof createRedisClient>;
+export type RedisClient = Awaited<ReturnType<typeof createRedisClient>>;
 
-function createRedisClient(url: string) {
+/** The client library is loaded only here: a server without Redis does not carry it in memory. */
+async function createRedisClient(url: string) {
+  const { createClient } = await import('redis');
   return createClient({
     url,
     disableOfflineQueue: true,
@@ -19,7 +20,7 @@ function createRedisClient(url: string) {
  * while it is down fail at once (no offline queue) so requests get a clear 503 instead of hanging.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
-  const client = createRedisClient(url);
+  const client = await createRedisClient(url);
   let reportedDown = false;
   client.on('error', (err: Error) => {
     if (!reportedDown) logger.error({ err: { message: err.message } }, 'redis connection error');
