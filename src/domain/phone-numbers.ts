@@ -8,7 +8,7 @@ import {
 
 export interface Country {
   code: string; // ISO 3166-1 alpha-2
-  name: string; // Dutch
+  name: string; // in the language asked for
   callingCode: string; // without '+'
 }
 
@@ -17,12 +17,14 @@ export type PhoneError = 'required' | 'invalid' | 'not_mobile' | 'country_not_al
 export type ParsedPhone = { ok: true; e164: string; country: string } | { ok: false; error: PhoneError };
 
 const FIRST_COUNTRIES = ['NL', 'BE'];
-let countries: Country[] | undefined;
+/** Country names in Dutch unless a locale is given. */
+export const DEFAULT_COUNTRY_LOCALE = 'nl-NL';
+const countriesByLocale = new Map<string, { list: Country[]; names: Map<string, string> }>();
 
-/** Every country libphonenumber knows, with Dutch names: Nederland, België, then the rest by name. */
-export function listCountries(): Country[] {
+function countriesIn(locale: string) {
+  let countries = countriesByLocale.get(locale);
   if (!countries) {
-    const names = new Intl.DisplayNames(['nl'], { type: 'region' });
+    const names = new Intl.DisplayNames([locale], { type: 'region' });
     const all = getCountries().map((code) => ({
       code,
       name: names.of(code) ?? code,
@@ -31,10 +33,25 @@ export function listCountries(): Country[] {
     const first = FIRST_COUNTRIES.map((code) => all.find((c) => c.code === code)).filter((c) => c !== undefined);
     const rest = all
       .filter((c) => !FIRST_COUNTRIES.includes(c.code))
-      .sort((a, b) => a.name.localeCompare(b.name, 'nl'));
-    countries = [...first, ...rest];
+      .sort((a, b) => a.name.localeCompare(b.name, locale));
+    const list = [...first, ...rest];
+    countries = { list, names: new Map(list.map((c) => [c.code, c.name])) };
+    countriesByLocale.set(locale, countries);
   }
   return countries;
+}
+
+/**
+ * Every country libphonenumber knows, named in `locale` (a BCP 47 tag such as 'nl-NL' or
+ * 'en-GB'): the Netherlands and Belgium first, then the rest by name in that language.
+ */
+export function listCountries(locale: string = DEFAULT_COUNTRY_LOCALE): Country[] {
+  return countriesIn(locale).list;
+}
+
+/** The name of the country with ISO code `code` in `locale`; the code itself if unknown. */
+export function countryName(code: string, locale: string = DEFAULT_COUNTRY_LOCALE): string {
+  return countriesIn(locale).names.get(code.trim().toUpperCase()) ?? code;
 }
 
 const MAX_INPUT_LENGTH = 40;

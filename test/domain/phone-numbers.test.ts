@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { listCountries, maskPhoneNumber, parseMobileNumber } from '../../src/domain/phone-numbers';
+import { countryName, listCountries, maskPhoneNumber, parseMobileNumber } from '../../src/domain/phone-numbers';
 
 const NL_BE = ['NL', 'BE'];
 
@@ -69,6 +69,22 @@ describe('phone numbers', () => {
       expect(countries.find((c) => c.code === 'DE')?.name).to.equal('Duitsland');
       expect(countries.length).to.be.greaterThan(200);
       expect(new Set(countries.map((c) => c.code)).size).to.equal(countries.length);
+    });
+
+    it('names the countries in the language asked for, with the same order rule', () => {
+      const countries = listCountries('en-GB');
+      expect(countries.slice(0, 2).map((c) => c.name)).to.deep.equal(['Netherlands', 'Belgium']);
+      expect(countries.find((c) => c.code === 'DE')?.name).to.equal('Germany');
+      const rest = countries.slice(2).map((c) => c.name);
+      expect(rest).to.deep.equal([...rest].sort((a, b) => a.localeCompare(b, 'en-GB')));
+      expect(countries.map((c) => c.code).sort()).to.deep.equal(listCountries().map((c) => c.code).sort());
+      expect(listCountries()[0]!.name, 'the Dutch list is not changed by the English one').to.equal('Nederland');
+    });
+
+    it('gives one country name by code, in a language', () => {
+      expect(countryName('BE')).to.equal('België');
+      expect(countryName('BE', 'en-GB')).to.equal('Belgium');
+      expect(countryName('XX', 'en-GB')).to.equal('XX');
     });
   });
 });

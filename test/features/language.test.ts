@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { csrfTokenOf, signIn } from '../support/forms';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { chooseSms, enterPhone, SETUP } from '../support/two-factor';
 
 /** The href of the footer's language link on a page. */
 function languageLinkOf(html: string): { href: string; lang: string; text: string } {
@@ -157,5 +158,31 @@ describe('language choice (issue 6)', () => {
     expect(res.text).to.match(/id="email-error"[^>]*><span class="visually-hidden">Error:<\/span> Enter an email address like name@example.com/);
     expect(res.text).to.match(/id="email" name="email" type="email" value="cas@example"/);
     expect(res.text).not.to.include('Fout');
+  });
+
+  it('names the countries of the phone-number form in the page language, in the list and in the messages', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    await signIn(agent, patient.email, patient.password);
+    await agent.get('/taal/en?terug=/werkblad');
+    await chooseSms(agent);
+    const english = await agent.get(`${SETUP}/telefoonnummer`);
+    expect(english.text).to.include('<html lang="en">');
+    const options = [...english.text.matchAll(/<option value="([A-Z]{2})"( selected)?>([^<]+)<\/option>/g)];
+    expect(options.slice(0, 2).map((m) => m[3])).to.deep.equal(['Netherlands (+31)', 'Belgium (+32)']);
+    expect(options[0]![2]).to.equal(' selected');
+    expect(options.find((m) => m[1] === 'DE')?.[3]).to.equal('Germany (+49)');
+    const rest = options.slice(2).map((m) => m[3]!);
+    expect(rest).to.deep.equal([...rest].sort((a, b) => a.localeCompare(b, 'en-GB')));
+    expect(english.text).not.to.match(/>(Nederland|Duitsland) \(/);
+
+    const refused = await enterPhone(agent, '+49 151 23456789');
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include('Use a mobile number from one of these countries: Netherlands or Belgium');
+
+    await agent.get('/taal/nl?terug=/werkblad');
+    const dutch = await agent.get(`${SETUP}/telefoonnummer`);
+    expect(dutch.text).to.include('>Nederland (+31)</option>').and.include('>Duitsland (+49)</option>');
+    expect((await enterPhone(agent, '+49 151 23456789')).text).to.include('Gebruik een mobiel nummer uit Nederland of België');
   });
 });

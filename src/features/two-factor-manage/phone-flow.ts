@@ -6,6 +6,7 @@ import { normalizeCodeInput } from '../../domain/verification-codes';
 import { validateSmsCode } from '../../http/code-fields';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { smsProblem } from '../../http/sms-outcome';
+import { INTL_LOCALES } from '../../i18n';
 import { validatePhone } from '../two-factor-setup/validation';
 import { doneRedirect } from './announce';
 
@@ -34,7 +35,8 @@ export interface PhoneFlowDeps {
   allowedCountries: string[];
 }
 
-const countryNames = new Map(listCountries().map((c) => [c.code, c.name]));
+/** Country names follow the page's language. */
+const countryLocale = (res: Response) => INTL_LOCALES[res.locals.lang];
 
 export type PhoneFlowHandlers = ReturnType<typeof createPhoneFlow>;
 
@@ -60,17 +62,17 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     showForm(req: Request, res: Response) {
       const p = pending(req);
-      res.render('two-factor-manage/phone', { flow, countries: listCountries(), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
+      res.render('two-factor-manage/phone', { flow, countries: listCountries(countryLocale(res)), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
     },
 
     async submitForm(req: Request, res: Response) {
       const fields = readFields(req.body, ['country', 'phone'] as const);
       const values = { country: fields.country, phone: fields.phone.trim() };
-      const { errors, e164 } = validatePhone(values, deps.allowedCountries, (c) => countryNames.get(c) ?? c, res.locals.t);
+      const { errors, e164 } = validatePhone(values, deps.allowedCountries, countryLocale(res), res.locals.t);
       const problem = errors.length === 0 && e164 ? await sendToNewNumber(req, res, e164) : null;
       if (errors.length > 0 || !e164 || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
-        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, countries: listCountries() }, problem?.status ?? 400);
+        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, countries: listCountries(countryLocale(res)) }, problem?.status ?? 400);
       }
       req.session.pendingPhone = { purpose: flow.purpose, phone: e164, country: values.country, phoneInput: values.phone };
       res.redirect(303, flow.paths.verify);

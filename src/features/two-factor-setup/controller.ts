@@ -10,6 +10,7 @@ import { generateTotpSecret, verifyTotp } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import type { VerificationCodes } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
+import { INTL_LOCALES } from '../../i18n';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { smsProblem } from '../../http/sms-outcome';
 import { validateSmsCode } from '../../http/code-fields';
@@ -46,8 +47,6 @@ const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app
 /** The wizard's method name ('app') as the rest of the product knows it ('totp'). */
 const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
 
-const countryNames = new Map(listCountries().map((c) => [c.code, c.name]));
-
 export function createSetupController(deps: SetupControllerDeps) {
   const common = (req: Request, res: Response, step: SetupStep) => {
     const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
@@ -56,7 +55,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   };
 
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
-    phone: async () => ({ countries: listCountries() }),
+    phone: async (_req, res) => ({ countries: listCountries(INTL_LOCALES[res.locals.lang]) }),
     pair: async (req, res) => ({
       pairing: await totpPairing(req.session.twoFactorSetup!.totpSecret!, req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
     }),
@@ -123,7 +122,7 @@ export function createSetupController(deps: SetupControllerDeps) {
     async submitPhone(req: Request, res: Response) {
       const fields = readFields(req.body, ['country', 'phone'] as const);
       const values = { country: fields.country, phone: fields.phone.trim() };
-      const { errors, e164 } = validatePhone(values, deps.allowedCountries, (c) => countryNames.get(c) ?? c, res.locals.t);
+      const { errors, e164 } = validatePhone(values, deps.allowedCountries, INTL_LOCALES[res.locals.lang], res.locals.t);
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
       if (!(await sendCode(req, res, e164, 'phone', values, 'phone'))) return;
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));

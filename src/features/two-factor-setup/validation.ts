@@ -1,6 +1,6 @@
 import type { Translate } from '../../i18n';
 import type { FieldError } from '../../http/forms';
-import { parseMobileNumber } from '../../domain/phone-numbers';
+import { countryName, parseMobileNumber } from '../../domain/phone-numbers';
 import type { SetupMethod } from './wizard';
 
 export function validateMethod(method: string, t: Translate): { errors: FieldError[]; method?: SetupMethod } {
@@ -13,7 +13,8 @@ export type PhoneValidation = { errors: FieldError[]; e164?: string };
 export function validatePhone(
   fields: { country: string; phone: string },
   allowedCountries: string[],
-  countryName: (code: string) => string,
+  /** The page's language as a BCP 47 tag, for the country names in the messages. */
+  locale: string,
   t: Translate,
 ): PhoneValidation {
   const result = parseMobileNumber(fields.phone, fields.country, allowedCountries);
@@ -22,8 +23,8 @@ export function validatePhone(
     return { errors: [{ field: 'country', message: t('twoFactor.phone.errors.country') }] };
   }
   const message = t(`twoFactor.phone.errors.${result.error}`, {
-    country: countryName(fields.country),
-    allowed: new Intl.ListFormat('nl', { type: 'disjunction' }).format(allowedCountries.map(countryName)),
+    country: countryName(fields.country, locale),
+    allowed: new Intl.ListFormat(locale, { type: 'disjunction' }).format(allowedCountries.map((c) => countryName(c, locale))),
   });
   return { errors: [{ field: 'phone', message }] };
 }
