@@ -5,7 +5,7 @@ import { prepareBackend, startApp } from './backends';
 import { visitor } from './http-client';
 import { runLoad, Step } from './load';
 import { parseOptions } from './options';
-import { cpuMsOf } from './processes';
+import { buildApp, cpuMsOf } from './processes';
 import { AppUnderTest, signedInSessions } from './scenarios';
 import { createPasswordHasher } from '../src/domain/passwords';
 import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const apps: Array<{ pid: number; base: string; steps: Step[]; stop(): Promise<void> }> = [];
   try {
     for (const dir of [dirA, dirB]) {
+      if (options.loader === 'node') buildApp(path.resolve(dir));
       const temp = temporaryDir('karify-ab-');
       const backend = await prepareBackend('sqlite', temp.path);
       if ('skipped' in backend) throw new Error(backend.skipped);

@@ -22,11 +22,12 @@ export interface BenchOptions {
   /** The app to measure (a checkout with src/, views/, public/); this repository by default. */
   appDir: string;
   /**
-   * How the app child runs: `tsx-import` is what `npm start` (the tsx CLI) does; `tsx-require`
-   * registers tsx for require() only (no ESM loader thread); `node` runs a compiled entry file.
+   * How the app child runs: `node` runs the production build (`npm run build`, made by the bench
+   * first); `tsx-import` is what `npm start` (the tsx CLI) does; `tsx-require` registers tsx for
+   * require() only (no ESM loader thread).
    */
   loader: 'tsx-import' | 'tsx-require' | 'node';
-  /** The app's entry file, relative to appDir. */
+  /** The app's entry file, relative to appDir; by default the one of the loader. */
   entry: string;
   /** Extra Node options for the app child, e.g. --max-semi-space-size=4 (experiments). */
   appNodeArgs: string[];
@@ -65,8 +66,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     smsPatients: smoke ? 100 : 4000,
     backends: ['sqlite', 'redis-postgres'],
     appDir: REPO_DIR,
-    loader: 'tsx-import',
-    entry: 'src/server.ts',
+    loader: 'node',
+    entry: '',
     appNodeArgs: [],
     strict: false,
     timeLimitSeconds: smoke ? 150 : 1200,
@@ -101,5 +102,6 @@ export function parseOptions(argv: string[]): BenchOptions {
       options.backends = [backend];
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
+  options.entry ||= options.loader === 'node' ? 'dist/src/server.js' : 'src/server.ts';
   return options;
 }

@@ -115,3 +115,13 @@ export function memoryOf(pid: number): { rss: number; peak: number } | undefined
     return undefined;
   }
 }
+
+/** `npm run build` in the app's folder, so the bench measures what production runs. */
+export function buildApp(appDir: string): void {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(appDir, 'tsconfig.build.json')], { cwd: appDir, stdio: 'inherit' });
+}
+
+/** How the app child is started, for the report. */
+export function appCommand(options: { loader: Loader; entry: string }): string {
+  return ['node', ...LOADER_ARGS[options.loader], options.entry].join(' ');
+}

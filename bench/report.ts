@@ -101,7 +101,7 @@ export function markdownReport(report: Report): string {
     `# Benchmark results (${report.mode})`,
     '',
     `${report.generatedAt} — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}.`,
-    `Loopback, autocannon, ${report.settings.connections} connections, ${report.settings.durationSeconds} s per row after ${report.settings.warmupSeconds} s warm-up; the app runs with NODE_ENV=production as a child process.`,
+    `Loopback, autocannon, ${report.settings.connections} connections, ${report.settings.durationSeconds} s per row after ${report.settings.warmupSeconds} s warm-up; the app runs with NODE_ENV=production as a child process (${report.settings.app}).`,
     '',
     markdownTable(HEADINGS, report.rows.map(cells)),
     '',

@@ -10,6 +10,7 @@ import { machine, printReport, Report, Row, writeReport } from './report';
 import { BENCH_PASSWORD } from './seed';
 import { evaluateTargets, REFERENCE_ROW, ROW } from './targets';
 import { runBackend } from './backend-rows';
+import { appCommand, buildApp } from './processes';
 import type { PageWeight } from './weights';
 
 
@@ -24,6 +25,10 @@ async function main(): Promise<number> {
   }, options.timeLimitSeconds * 1000);
   watchdog.unref();
 
+  if (options.loader === 'node') {
+    progress(`bench: building the app (npm run build) in ${path.relative(process.cwd(), options.appDir) || '.'}`);
+    buildApp(options.appDir);
+  }
   const temp = temporaryDir('karify-bench-');
   if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
   const rows: Row[] = [];
@@ -65,7 +70,7 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     mode: options.smoke ? 'smoke' : 'full',
     machine: machine(),
-    settings: { connections, durationSeconds, warmupSeconds, sessions: options.sessions, halfSessions: options.halfSessions, appDir: path.relative(REPO_DIR, options.appDir) || '.' },
+    settings: { connections, durationSeconds, warmupSeconds, sessions: options.sessions, halfSessions: options.halfSessions, app: appCommand(options), appDir: path.relative(REPO_DIR, options.appDir) || '.' },
     rows,
     pageWeights: weights,
     targets: evaluateTargets(rows, weights, ran),
