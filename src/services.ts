@@ -1,23 +1,18 @@
 import type { Config } from './config';
 import type { Clock } from './domain/clock';
-import { createAuditLog } from './domain/audit';
+import { createAccountStores, transactionRunner } from './domain/account-stores';
 import { createHelpQuestionStore } from './domain/help-questions';
-import { createMessageStore } from './domain/messages';
 import { createModuleStore } from './domain/modules';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
-import { createRecoveryCodes } from './domain/recovery-codes';
 import { createSecondStep } from './domain/second-step';
 import { createSecretBox } from './domain/secret-box';
-import { createSecurityNotifier } from './domain/security-notifier';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
-import { createTwoFactorStore } from './domain/two-factor';
-import { createUserStore } from './domain/users';
 import { createVerificationCodes } from './domain/verification-codes';
 import { createTranslator } from './i18n';
 import type { Database } from './infra/database';
@@ -46,8 +41,10 @@ function createSmsSender(config: Config, db: Database, clock: Clock, logger: Log
 export async function createServices(deps: ServiceDeps) {
   const { config, db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
   const t = createTranslator();
-  const users = createUserStore(db, clock);
-  const audit = createAuditLog(db, clock);
+  const storeDeps = { clock, random, hasher };
+  const storesOn = (on: Database) => createAccountStores(on, storeDeps);
+  const accountStores = storesOn(db);
+  const { users, audit, recoveryCodes, twoFactor } = accountStores;
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   const verificationCodes = createVerificationCodes({
     db,
@@ -57,9 +54,6 @@ export async function createServices(deps: ServiceDeps) {
     ttlMs: config.sms.codeTtlMinutes * 60_000,
     maxAttempts: config.sms.maxCodeAttempts,
   });
-  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
-  const messages = createMessageStore(db, clock);
-  const twoFactor = createTwoFactorStore({ db, clock, recoveryCodes });
   const secretBox = createSecretBox(config.totpEncryptionKey, random);
   const { sender, outbox } = createSmsSender(config, db, clock, logger);
   const smsCodes = await createSmsCodeService({
@@ -75,20 +69,17 @@ export async function createServices(deps: ServiceDeps) {
   return {
     clock,
     random,
-    users,
-    audit,
+    ...accountStores,
+    /** Several account changes that must land together: see InTransaction. */
+    inTransaction: transactionRunner(db, storesOn),
     hasher,
     modules: createModuleStore(db),
     signIn: createSignInService({ users, hasher, throttle, audit }),
     verificationCodes,
-    recoveryCodes,
     smsCodes,
     outbox,
-    twoFactor,
     secretBox,
     secondStep: createSecondStep({ db, clock, verificationCodes, recoveryCodes, twoFactor, secretBox, settings: config.twoFactor }),
-    messages,
-    notifier: createSecurityNotifier({ audit, messages }),
     helpQuestions: createHelpQuestionStore(db, clock),
   };
 }

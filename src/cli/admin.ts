@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
 import { CommandFailure, parseOptions, UsageError } from './args';
 import { COMMANDS, findCommand } from './commands';
 import { AdminContext, openAdminContext } from './context';
+import { readNewPassword } from './read-password';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
@@ -42,7 +43,13 @@ async function run(args: string[]): Promise<void> {
   let context: AdminContext | undefined;
   const services = async () => (context ??= await openAdminContext(config)).services;
   try {
-    await command.run(options, { services, timeZone: config.timeZone, twoFactorRequired: config.twoFactor.required });
+    await command.run(options, {
+      services,
+      timeZone: config.timeZone,
+      twoFactorRequired: config.twoFactor.required,
+      print: (text) => console.log(text),
+      readNewPassword,
+    });
   } finally {
     await context?.close();
   }

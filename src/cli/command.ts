@@ -1,11 +1,16 @@
 import type { Services } from '../services';
 
+/** What a command works with: given by admin.ts, or by a test that runs the command in-process. */
 export interface CommandEnv {
   /** Opens the database on first use; validation before it needs no database. */
   services(): Promise<Services>;
   timeZone: string;
   /** REQUIRE_TWO_FACTOR: patients without two-step must set it up before they reach anything. */
   twoFactorRequired: boolean;
+  /** Writes a line (or lines) of the command's output. */
+  print(text: string): void;
+  /** A new password for a patient: typed twice on a terminal, or the first line piped in. */
+  readNewPassword(): Promise<string>;
 }
 
 export interface Command<Required extends string = string, Optional extends string = string> {

@@ -39,6 +39,6 @@ export const listQuestions = command({
     const limit = options.limit === undefined ? DEFAULT_LIMIT : validLimit(options.limit);
     const questions = await (await env.services()).helpQuestions.list(limit);
     const when = dateTimeFormatter(env.timeZone);
-    console.log(questions.length === 0 ? 'No questions have been sent yet.' : questions.map((q) => formatQuestion(q, when)).join('\n\n'));
+    env.print(questions.length === 0 ? 'No questions have been sent yet.' : questions.map((q) => formatQuestion(q, when)).join('\n\n'));
   },
 });

@@ -10,18 +10,25 @@ export const resetTwoFactor = command({
   async run(options, env) {
     const email = validEmail(options.email);
     const reason = validReason(options.reason);
-    const { users, twoFactor, notifier } = await env.services();
+    const { users, inTransaction } = await env.services();
     const user = await users.findByEmail(email);
     if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
-    const status = await twoFactor.status(user.id);
-    if (!status.enabled) throw new CommandFailure(`${email} does not have two-step sign-in turned on; nothing changed.`);
+    const nothingToReset = () => new CommandFailure(`${email} does not have two-step sign-in turned on; nothing changed.`);
 
-    await twoFactor.disable(user.id); // also removes their recovery codes and pending SMS codes
-    await users.bumpSessionGeneration(user.id); // signs them out everywhere
-    await notifier.notify(user.id, 'two_factor_reset_by_clinic', {}, { reason, ...BY_ADMIN_CLI });
+    // All of it or, when any write fails, none of it: a patient never ends up with two-step off
+    // but still signed in elsewhere, or reset without a record of who did it and why.
+    const status = await inTransaction(async ({ twoFactor, users, notifier }) => {
+      const status = await twoFactor.status(user.id);
+      if (!status.enabled) throw nothingToReset();
+      // False when a reset at the same moment got there first.
+      if (!(await twoFactor.disable(user.id))) throw nothingToReset(); // also removes their recovery and SMS codes
+      await users.bumpSessionGeneration(user.id); // signs them out everywhere
+      await notifier.notify(user.id, 'two_factor_reset_by_clinic', {}, { reason, ...BY_ADMIN_CLI });
+      return status;
+    });
 
     const codes = status.recoveryCodesLeft === 1 ? '1 recovery code' : `${status.recoveryCodesLeft} recovery codes`;
-    console.log(
+    env.print(
       [
         `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status)}; ${codes} left, now removed).`,
         'They are signed out everywhere. The reset and your reason are in their activity log, and they have a message in Berichten.',

@@ -1,7 +1,6 @@
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
-import { readNewPassword } from './read-password';
 import { formatTable } from './table';
 import { userColumns } from './user-columns';
 import { assertAcceptablePassword, validEmail, validName } from './validation';
@@ -10,16 +9,19 @@ const duplicate = (email: string) => new CommandFailure(`A patient with the e-ma
 
 async function setDisabled(emailInput: string, disabled: boolean, env: CommandEnv): Promise<void> {
   const email = validEmail(emailInput);
-  const { users, audit } = await env.services();
+  const { users, inTransaction } = await env.services();
   const user = await users.findByEmail(email);
   if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
   if (user.disabled === disabled) {
-    console.log(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
+    env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
     return;
   }
-  await users.setDisabled(user.id, disabled);
-  await audit.record(user.id, disabled ? 'account_disabled' : 'account_enabled', {}, BY_ADMIN_CLI);
-  console.log(disabled ? `Disabled ${email}: they are signed out and can no longer sign in.` : `Enabled ${email}: they can sign in again.`);
+  // The change and its record land together.
+  await inTransaction(async ({ users, audit }) => {
+    await users.setDisabled(user.id, disabled);
+    await audit.record(user.id, disabled ? 'account_disabled' : 'account_enabled', {}, BY_ADMIN_CLI);
+  });
+  env.print(disabled ? `Disabled ${email}: they are signed out and can no longer sign in.` : `Enabled ${email}: they can sign in again.`);
 }
 
 export const createUser = command({
@@ -29,16 +31,20 @@ export const createUser = command({
   async run(options, env) {
     const email = validEmail(options.email);
     const name = validName(options.name);
-    const { users, audit, hasher } = await env.services();
+    const { users, hasher, inTransaction } = await env.services();
     if (await users.findByEmail(email)) throw duplicate(email);
-    const password = await readNewPassword();
+    const password = await env.readNewPassword();
     assertAcceptablePassword(password, { email, name });
-    const passwordHash = await hasher.hash(password);
-    const user = await users.create({ email, name, passwordHash }).catch((err: unknown) => {
-      throw err instanceof DuplicateEmailError ? duplicate(email) : err;
+    const passwordHash = await hasher.hash(password); // slow: before the transaction
+    // The patient and the record of who created them land together.
+    const user = await inTransaction(async ({ users, audit }) => {
+      const created = await users.create({ email, name, passwordHash }).catch((err: unknown) => {
+        throw err instanceof DuplicateEmailError ? duplicate(email) : err;
+      });
+      await audit.record(created.id, 'account_created', {}, BY_ADMIN_CLI);
+      return created;
     });
-    await audit.record(user.id, 'account_created', {}, BY_ADMIN_CLI);
-    console.log(`Created patient ${user.id}: ${user.email} (${user.name}).`);
+    env.print(`Created patient ${user.id}: ${user.email} (${user.name}).`);
   },
 });
 
@@ -52,7 +58,7 @@ export const listUsers = command({
     // One status query per patient: fine for a clinic's list, and it reuses the domain's rules.
     const listed = [];
     for (const user of all) listed.push({ ...user, twoFactor: await twoFactor.status(user.id) });
-    console.log(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone), listed));
+    env.print(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone), listed));
   },
 });
 

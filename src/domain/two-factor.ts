@@ -136,11 +136,14 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       });
     },
 
-    /** Turns the second step off: no method, no number, no recovery or verification codes left. */
-    async disable(userId: number): Promise<void> {
+    /**
+     * Turns the second step off: no method, no number, no recovery or verification codes left.
+     * True when it was on; of two calls at once exactly one gets true (the row lock orders them).
+     */
+    async disable(userId: number): Promise<boolean> {
       const now = clock.now();
-      await db.transaction(async (trx) => {
-        await trx('users').where({ id: userId }).update({
+      return db.transaction(async (trx) => {
+        const updated = await trx('users').where({ id: userId }).whereNotNull('two_factor_method').update({
           two_factor_method: null,
           ...NO_SMS,
           ...NO_TOTP,
@@ -151,6 +154,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
         });
         await trx('recovery_codes').where({ user_id: userId }).delete();
         await trx('verification_codes').where({ user_id: userId }).delete();
+        return updated === 1;
       });
     },
   };

@@ -83,6 +83,16 @@ describe('two-factor store', () => {
     expect([user.two_factor_phone, user.two_factor_enabled_at]).to.deep.equal([null, null]);
   });
 
+  it('tells whether two-step was on when turning it off: of two calls at once, one', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    expect(await store.disable(userId), 'off already').to.equal(false);
+    for (let round = 0; round < 5; round += 1) {
+      await store.enableSms(userId, '+31612345678', recovery.generate());
+      const results = await Promise.all([store.disable(userId), store.disable(userId)]);
+      expect(results.filter(Boolean), `round ${round}`).to.have.length(1);
+    }
+  });
+
   it('renews recovery codes only while two-step is on, and two renewals at once leave one set of 10', async () => {
     const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
     let error: unknown;

@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import { CommandFailure } from '../../src/cli/args';
+import type { CommandEnv } from '../../src/cli/command';
+import { resetTwoFactor } from '../../src/cli/two-factor-commands';
+import { createUser, disableUser } from '../../src/cli/user-commands';
+import type { AccountStores } from '../../src/domain/account-stores';
+import { createSecurityNotifier } from '../../src/domain/security-notifier';
+import type { Services } from '../../src/services';
+import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { TEST_DATABASE } from '../support/test-database';
+
+/**
+ * The admin commands run in this process, on the database under test (SQLite; PostgreSQL with
+ * TEST_DATABASE=postgres), with their dependencies given by the test: a write that fails part-way
+ * must leave the account exactly as it was (issue 7).
+ */
+
+class InjectedFailure extends Error {
+  constructor() {
+    super('injected failure');
+  }
+}
+
+const fail = async (): Promise<never> => {
+  throw new InjectedFailure();
+};
+
+/** The services, with every transaction's stores passed through `swap` (to put a failing one in). */
+function withStoresSwapped(services: Services, swap: (stores: AccountStores) => AccountStores): Services {
+  return { ...services, inTransaction: (work) => services.inTransaction((stores) => work(swap(stores))) };
+}
+
+const REASON = 'Lost phone; passport checked at the desk by Anna';
+const PHONE = '+31612345678';
+const PASSWORD = 'paarse-olifant-wandelt';
+
+describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, function () {
+  this.timeout(30_000);
+  let rt: TestRuntime;
+  let output: string[];
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+    output = [];
+  });
+  afterEach(() => rt.close());
+
+  const env = (services: Services = rt.services): CommandEnv => ({
+    services: async () => services,
+    timeZone: 'Europe/Amsterdam',
+    twoFactorRequired: false,
+    print: (text) => output.push(text),
+    readNewPassword: async () => PASSWORD,
+  });
+
+  const failure = async (pending: Promise<unknown>): Promise<unknown> => {
+    try {
+      await pending;
+    } catch (err) {
+      return err;
+    }
+    throw new Error('expected the command to fail');
+  };
+
+  describe('reset-two-factor', () => {
+    async function patientWithSms() {
+      const patient = await rt.createPatient({ email: 'cas@example.nl' });
+      await rt.services.twoFactor.enableSms(patient.id, PHONE, rt.services.recoveryCodes.generate());
+      await rt.services.verificationCodes.issue(patient.id, 'sign_in', PHONE); // a code on its way
+      return (await rt.services.users.findById(patient.id))!;
+    }
+
+    /** Everything the reset changes, to compare before and after. */
+    async function accountState(userId: number) {
+      const { services } = rt;
+      return {
+        twoFactor: await services.twoFactor.status(userId),
+        recoveryCodes: await services.recoveryCodes.countRemaining(userId),
+        pendingSmsCode: await services.verificationCodes.sentTo(userId, 'sign_in'),
+        sessionGeneration: (await services.users.findById(userId))!.sessionGeneration,
+        events: (await services.audit.listForUser(userId)).map((event) => event.type),
+        messages: (await services.messages.listForUser(userId)).map((message) => message.kind),
+      };
+    }
+
+    const reset = (services?: Services) => resetTwoFactor.run({ email: 'cas@example.nl', reason: REASON }, env(services));
+
+    const failingWrites: Array<[string, (stores: AccountStores) => AccountStores]> = [
+      ['signing them out everywhere', (s) => ({ ...s, users: { ...s.users, bumpSessionGeneration: fail } })],
+      ['the activity log record', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: { ...s.audit, record: fail }, messages: s.messages }) })],
+      ['the message in Berichten (the last write)', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: s.audit, messages: { ...s.messages, post: fail } }) })],
+    ];
+
+    for (const [write, swap] of failingWrites) {
+      it(`changes nothing when ${write} fails`, async () => {
+        const patient = await patientWithSms();
+        const before = await accountState(patient.id);
+        expect(before.twoFactor.enabled).to.equal(true);
+
+        expect(await failure(reset(withStoresSwapped(rt.services, swap)))).to.be.instanceOf(InjectedFailure);
+
+        expect(await accountState(patient.id)).to.deep.equal(before);
+        expect(output, 'no success message').to.deep.equal([]);
+      });
+    }
+
+    it('does all of it when nothing fails', async () => {
+      const patient = await patientWithSms();
+      const before = await accountState(patient.id);
+      await reset();
+      expect(await accountState(patient.id)).to.deep.equal({
+        twoFactor: { enabled: false },
+        recoveryCodes: 0,
+        pendingSmsCode: null,
+        sessionGeneration: before.sessionGeneration + 1,
+        events: ['two_factor_reset_by_clinic', ...before.events],
+        messages: ['two_factor_reset_by_clinic', ...before.messages],
+      });
+      expect(output.join('\n')).to.include('Turned off two-step sign-in for cas@example.nl');
+    });
+
+    it('resets once when two desk employees reset the same patient at the same moment', async () => {
+      const patient = await patientWithSms();
+      const before = await accountState(patient.id);
+      const results = await Promise.allSettled([reset(), reset()]);
+
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      expect(failed, JSON.stringify(results)).to.have.length(1);
+      expect(failed[0]).to.be.instanceOf(CommandFailure);
+      expect((failed[0] as Error).message).to.equal('cas@example.nl does not have two-step sign-in turned on; nothing changed.');
+      const after = await accountState(patient.id);
+      expect(after.sessionGeneration).to.equal(before.sessionGeneration + 1);
+      expect(after.events.filter((type) => type === 'two_factor_reset_by_clinic')).to.have.length(1);
+      expect(after.messages.filter((kind) => kind === 'two_factor_reset_by_clinic')).to.have.length(1);
+    });
+  });
+
+  describe('create-user and disable-user', () => {
+    const failingAudit = (s: AccountStores): AccountStores => ({ ...s, audit: { ...s.audit, record: fail } });
+
+    it('creates no patient when recording the creation fails', async () => {
+      const services = withStoresSwapped(rt.services, failingAudit);
+      expect(await failure(createUser.run({ email: 'bea@example.nl', name: 'Bea Test' }, env(services)))).to.be.instanceOf(InjectedFailure);
+      expect(await rt.services.users.findByEmail('bea@example.nl')).to.equal(undefined);
+
+      await createUser.run({ email: 'bea@example.nl', name: 'Bea Test' }, env());
+      const user = await rt.services.users.findByEmail('bea@example.nl');
+      expect((await rt.services.audit.listForUser(user!.id)).map((e) => e.type)).to.deep.equal(['account_created']);
+    });
+
+    it('leaves the patient enabled when recording the change fails', async () => {
+      const patient = await rt.createPatient({ email: 'cas@example.nl' });
+      const services = withStoresSwapped(rt.services, failingAudit);
+      expect(await failure(disableUser.run({ email: 'cas@example.nl' }, env(services)))).to.be.instanceOf(InjectedFailure);
+      expect((await rt.services.users.findById(patient.id))!.disabled).to.equal(false);
+      expect(await rt.services.audit.listForUser(patient.id)).to.deep.equal([]);
+    });
+  });
+});
