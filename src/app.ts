@@ -16,6 +16,7 @@ import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware, sessionTimeouts } from './http/session';
 import { staticAssets } from './http/static-assets';
+import { viewEngine } from './http/view-engine';
 import { exposeUser, viewLocals } from './http/view-locals';
 import { pendingSignInGate, requireTwoFactorPolicy } from './http/pending-sign-in';
 import { createSecondStepController } from './features/sign-in-second-step/controller';
@@ -53,9 +54,12 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.set('views', path.join(config.rootDir, 'views'));
+  const viewsDir = path.join(config.rootDir, 'views');
+  const cacheViews = config.env !== 'development';
+  app.engine('ejs', viewEngine(viewsDir, cacheViews));
+  app.set('views', viewsDir);
   app.set('view engine', 'ejs');
-  app.set('view cache', config.env !== 'development');
+  app.set('view cache', cacheViews);
 
   const translators = createTranslators();
   const passport = createPassport(services);
