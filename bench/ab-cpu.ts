@@ -15,12 +15,16 @@ import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
  * copy with a proposed change in src/), for a busy machine where requests/s swing too much to
  * compare. Both apps run as production children on SQLite; blocks of load alternate A, B, B, A, …
  * and each block's CPU time of the app process (/proc, all threads) is divided by its requests.
- * Usage: npx tsx bench/ab-cpu.ts DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
+ * Usage: npx tsx bench/ab-cpu.ts [--loader node|tsx-require|tsx-import] DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
+ * (the production build, made in both folders, by default; an older checkout without one needs --loader tsx-require)
  */
 async function main(): Promise<void> {
-  const [dirA, dirB, target = 'werkblad', blocksText = '20', perBlockText = '1000'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const loaderAt = args.indexOf('--loader');
+  const loaderArgs = loaderAt === -1 ? [] : args.splice(loaderAt, 2);
+  const [dirA, dirB, target = 'werkblad', blocksText = '20', perBlockText = '1000'] = args;
   if (!dirA || !dirB) throw new Error('usage: npx tsx bench/ab-cpu.ts DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]');
-  const options = { ...parseOptions(['--connections', '8']), sessions: 16 };
+  const options = { ...parseOptions(['--connections', '8', ...loaderArgs]), sessions: 16 };
   const fake = await startFakeVonage();
   const hash = await createPasswordHasher().hash(BENCH_PASSWORD);
   const apps: Array<{ pid: number; base: string; steps: Step[]; stop(): Promise<void> }> = [];
