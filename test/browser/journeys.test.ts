@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { DEMO_PATIENT } from '../../src/domain/demo-patient';
+import type { TestRuntime } from '../support/runtime';
+import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 import { lastCode, patientWithSms } from '../support/two-factor';
 import { launchChromium, startBrowserWorld, type BrowserWorld } from './support/browser';
-import { Journal, Patient } from './support/journal';
+import { Journal, Patient, type RecordOptions } from './support/journal';
 import { definePageChecks } from './page-checks';
 
 /*
@@ -18,18 +20,24 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pastCooldown = () => pause(1100);
 
 describe('browser: the patient journeys in Chromium with JavaScript off', function () {
-  this.timeout(180_000); // each journey takes 5–30 s on an idle machine; the limit is for a busy one
+  // Each journey takes 5–30 s on an idle machine; the limit is for a busy 2-core CI machine.
+  this.timeout(300_000);
   this.slow(30_000);
 
   type SmsPatient = Awaited<ReturnType<typeof patientWithSms>>;
+  type PlainPatient = Awaited<ReturnType<TestRuntime['createPatient']>>;
   const journal = new Journal();
-  const shared: { browser?: Browser; world?: BrowserWorld } = {};
+  /** `outbox`: a second app that keeps SMS in its development outbox instead of sending them. */
+  const shared: { browser?: Browser; world?: BrowserWorld; outbox?: BrowserWorld } = {};
   const open: Patient[] = [];
   // Made before the browser starts: the test's own database writes never run alongside a request.
-  const patients = {} as { sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient };
+  const patients = {} as {
+    sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
+    switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient;
+  };
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     shared.world = await startBrowserWorld({ SEED_DEMO_PATIENT: 'true' });
     const { rt } = shared.world;
     patients.sms = await patientWithSms(rt, '+31687654302');
@@ -38,31 +46,51 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     patients.manage = await patientWithSms(rt, '+31687654304');
     patients.lockedOut = await patientWithSms(rt, '+31687654305');
     patients.secondStepLocked = await patientWithSms(rt, '+31687654306');
+    patients.switcher = await patientWithSms(rt, '+31687654307');
+    patients.app = await rt.createPatient();
+    patients.english = await rt.createPatient();
+    shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
+    patients.outbox = await patientWithSms(shared.outbox.rt, '+31687654308');
     shared.browser = await launchChromium();
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(60_000);
     for (const p of open) await p.close().catch(() => undefined);
     await shared.browser?.close();
     await shared.world?.close();
+    await shared.outbox?.close();
   });
 
   const world = () => shared.world!;
-  async function newPatient(): Promise<Patient> {
-    const p = await Patient.start(shared.browser!, world().baseURL, journal);
+  async function newPatient(baseURL = world().baseURL): Promise<Patient> {
+    const p = await Patient.start(shared.browser!, baseURL, journal);
     open.push(p);
     return p;
   }
   const wrongCode = (right: string) => (right === '000000' ? '111111' : '000000');
+  const footer = (p: Patient, name = 'Over Karify') => p.page.getByRole('navigation', { name });
+  const pageLanguage = (p: Patient) => p.page.locator('html').getAttribute('lang');
+  /** The key the Koppelen page shows for typing into the app, without its spaces. */
+  const appKey = async (p: Patient) => (await p.page.locator('.totp-key').innerText()).replace(/\s/g, '');
 
   /** Password step for a patient with two-step on; ends on the code page. */
-  async function passwordStep(p: Patient, email: string, password: string, name = 'Inloggen (stap 2): code') {
+  async function passwordStep(p: Patient, email: string, password: string, name = 'Inloggen (stap 2): code', options: RecordOptions = {}) {
     await p.visit('/inloggen', 'Inloggen');
     await p.fill('E-mailadres', email);
     await p.fill('Wachtwoord', password);
-    const page = await p.press('Log in', name, name === 'Inloggen (stap 2): code' ? { screenshot: '11-inloggen-sms-code' } : {});
+    const page = await p.press('Log in', name, name === 'Inloggen (stap 2): code' ? { screenshot: '11-inloggen-sms-code' } : options);
     expect(p.path()).to.equal('/inloggen/code');
     return page;
+  }
+
+  /** Signs in a patient without two-step: e-mail address and password only. */
+  async function signInWithPassword(p: Patient, email: string, password: string, what: string): Promise<void> {
+    await p.visit('/inloggen', `Inloggen (${what})`);
+    await p.fill('E-mailadres', email);
+    await p.fill('Wachtwoord', password);
+    await p.press('Log in', `Werkblad (${what})`);
+    expect(p.path()).to.equal('/werkblad');
   }
 
   /** Signs a patient with two-step SMS on in fully, with the SMS code. */
@@ -481,6 +509,239 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(missing.status).to.equal(404);
       await p.follow('Naar het begin', 'Inloggen (na 404)');
       expect(p.path()).to.equal('/inloggen');
+    });
+    it('J4/J5 (app): sets up the authenticator app in the wizard, then signs in with its code after a reused and a wrong one', async () => {
+      const { rt } = world();
+      const patient = patients.app;
+      const p = await newPatient();
+      await signInWithPassword(p, patient.email, patient.password, 'app');
+      await p.follow('Mijn account', 'Mijn account (app)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: uit (app)');
+      await p.follow('Authenticatie in twee stappen instellen', 'Wizard 1: methode (app)');
+      await p.choose('Via een authenticatie-app');
+      await p.press('Verder', 'Wizard 2 (app): koppelen, om te koppelen', { screenshot: '15-koppelen' });
+      expect(await p.heading()).to.equal('2. Koppel je authenticatie-app');
+      expect(await p.page.title()).to.equal('Koppelen – Authenticatie-app instellen – Karify');
+      expect(await p.page.getByRole('img', { name: 'QR-code om je Karify account aan je authenticatie-app toe te voegen' }).count()).to.equal(1);
+      const secret = await appKey(p);
+      expect(secret).to.match(/^[A-Z2-7]{32}$/);
+
+      await p.press('Verder', 'Wizard 3 (app): verificatie');
+      expect(await p.heading()).to.equal('3. Vul verificatiecode in');
+      expect(await p.page.locator('[aria-current="step"]').innerText()).to.match(/Verificatie/);
+      expect(await p.button('Stuur nieuwe code').count(), 'nothing to send for an app').to.equal(0);
+      await p.press('Verifiëren', 'Wizard 3 (app): code leeg');
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
+      await p.press('Verifiëren', 'Wizard 3 (app): code verkeerd');
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien']);
+      const pairingCode = appCode(secret, rt.clock.now());
+      await p.fill('Verificatiecode', pairingCode);
+      await p.press('Verifiëren', 'Wizard 4 (app): herstelcodes');
+      expect(await p.heading()).to.equal('4. Nog één belangrijke stap: jouw herstelcodes');
+      expect(await p.page.locator('.recovery-codes code').count()).to.equal(10);
+      await p.press('Ik heb de codes bewaard', 'Wizard klaar (app)');
+      expect(await p.text()).to.include('Houd je telefoon met de authenticatie-app bij de hand');
+      await p.follow('Sluiten', 'Authenticatie in twee stappen: aan (app)');
+      expect(await p.text()).to.include('ingeschakeld').and.include('Authenticatie-app').and.include('Overstappen op SMS');
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (app)');
+
+      // The next sign-in asks for the code the app shows: nothing is sent, no number is shown.
+      await passwordStep(p, patient.email, patient.password, 'Inloggen (stap 2): app-code', { screenshot: '16-inloggen-app-code' });
+      expect(await p.heading()).to.equal('Vul je verificatiecode in');
+      expect(await p.text()).to.include('Open je authenticatie-app en vul de code van 6 cijfers in');
+      expect(await p.page.locator('.masked-phone').count()).to.equal(0);
+      expect(await p.button('Stuur nieuwe code').count()).to.equal(0);
+      await p.fill('Verificatiecode', pairingCode);
+      await p.press('Verifiëren', 'Inloggen (stap 2): app-code al gebruikt');
+      expect(await p.errors()).to.deep.equal(['Deze code is al gebruikt. Wacht tot je app een nieuwe code laat zien en vul die in']);
+      rt.clock.advance(STEP_MS); // the app shows its next code
+      await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
+      await p.press('Verifiëren', 'Inloggen (stap 2): app-code verkeerd');
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
+      await p.press('Verifiëren', 'Werkblad (na app-code)');
+      expect(p.path()).to.equal('/werkblad');
+    });
+
+    it('J6: switches from SMS to the app and back to SMS, each after a fresh confirmation', async () => {
+      const { rt, vonage } = world();
+      const patient = patients.switcher;
+      const p = await newPatient();
+      await pastCooldown();
+      await signInWithSms(p, patient.email, patient.password);
+      await p.follow('Mijn account', 'Mijn account (overstappen)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: aan (overstappen)');
+
+      // SMS → app: confirmed with an SMS code; SMS keeps working until the app is verified.
+      await p.follow('Overstappen op een authenticatie-app', 'Bevestigen (overstappen op de app)');
+      await confirmWithSms(p, patient.password, 'Overstappen op een authenticatie-app');
+      expect(await p.heading()).to.equal('Overstappen op een authenticatie-app');
+      expect(await p.text()).to.include('Je krijgt je codes via SMS tot je de app hebt gekoppeld');
+      await p.press('Begin met koppelen', 'Overstappen: koppel je authenticatie-app');
+      expect(await p.heading()).to.equal('Koppel je authenticatie-app');
+      const secret = await appKey(p);
+      await p.press('Overstappen', 'Overstappen op de app: code leeg');
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
+      await p.press('Overstappen', 'Overstappen op de app: code verkeerd');
+      expect((await p.errors()).join(' ')).to.match(/^Deze code klopt niet/);
+      await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
+      await p.press('Overstappen', 'Authenticatie in twee stappen: overgestapt op de app');
+      expect(p.path()).to.equal(`${BASE}?gewijzigd=methode`);
+      expect(await p.text()).to.include('Je gebruikt nu een andere methode').and.include('Authenticatie-app').and.not.include('••••');
+
+      // App → SMS: confirmed with the app's code (no SMS to ask for); the app works until the new number is verified.
+      rt.clock.advanceMinutes(11); // a new action needs its own confirmation; the app shows a new code by then
+      await p.follow('Overstappen op SMS', 'Bevestigen (overstappen op SMS)');
+      expect(await p.text()).to.include('Vul ook de code uit je authenticatie-app in.');
+      expect(await p.button(/^Stuur code naar/).count(), 'no SMS to ask for').to.equal(0);
+      await p.fill('Wachtwoord', patient.password);
+      await p.fill('Verificatiecode', '12');
+      await p.press('Bevestigen', 'Bevestigen (app): code ongeldig');
+      expect(await p.errors()).to.deep.equal(['Vul de 6 cijfers uit je authenticatie-app in, of een herstelcode van 10 cijfers']);
+      await p.fill('Wachtwoord', patient.password);
+      await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
+      await p.press('Bevestigen', 'Overstappen op SMS (na bevestigen)');
+      expect(await p.heading()).to.equal('Overstappen op SMS');
+      expect(await p.field('Land').locator('option:checked').innerText()).to.equal('Nederland (+31)');
+      await p.press('Stuur code', 'Overstappen op SMS: leeg');
+      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in']);
+      await pastCooldown();
+      await p.fill('Telefoonnummer', '06 87654309');
+      await p.press('Stuur code', 'Overstappen op SMS: code');
+      expect(await p.heading()).to.equal('Vul de code uit de SMS in');
+      expect(vonage.messages.at(-1)!.to).to.equal('31687654309');
+      expect(await p.text()).to.include('+31 6 ••••••09');
+      await p.fill('Verificatiecode', wrongCode(lastCode(vonage)));
+      await p.press('Overstappen', 'Overstappen op SMS: code verkeerd');
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      await p.fill('Verificatiecode', lastCode(vonage));
+      await p.press('Overstappen', 'Authenticatie in twee stappen: overgestapt op SMS');
+      expect(p.path()).to.equal(`${BASE}?gewijzigd=methode`);
+      expect(await p.text()).to.include('Je gebruikt nu een andere methode').and.include('Verificatiecode via SMS').and.include('+31 6 ••••••09');
+    });
+
+    it('in English: switches language in the footer, signs in, sets up SMS and signs in with the code', async () => {
+      const { vonage } = world();
+      const patient = patients.english;
+      const p = await newPatient();
+      await p.visit('/inloggen', 'Inloggen (voor English)');
+      expect(await pageLanguage(p)).to.equal('nl');
+      await p.follow('English', 'Sign in (English)', { within: footer(p), screenshot: '17-sign-in-en' });
+      expect(p.path()).to.equal('/inloggen');
+      expect(await pageLanguage(p)).to.equal('en');
+      expect(await p.page.title()).to.equal('Sign in – Karify');
+      expect(await p.heading()).to.equal('Sign in');
+      await p.press('Sign in', 'Sign in: empty fields (English)');
+      expect(await p.page.title()).to.equal('Error: Sign in – Karify');
+      expect(await p.errors()).to.deep.equal(['Enter your email address', 'Enter your password']);
+      await p.fill('Email address', patient.email);
+      await p.fill('Password', patient.password);
+      await p.press('Sign in', 'Workspace (English)');
+      expect(p.path()).to.equal('/werkblad');
+      expect(await pageLanguage(p)).to.equal('en');
+      expect(await p.heading()).to.equal('Workspace');
+      expect(await p.text()).to.include('Click on a task or package to open it.');
+
+      // The wizard, with the country list and its messages in English
+      await p.follow('My account', 'My account (English)');
+      await p.follow('Two-step authentication', 'Two-step authentication: off (English)');
+      expect(await p.text()).to.include('Two-step authentication is off for your Karify account.');
+      await p.follow('Set up two-step authentication', 'Wizard 1: method (English)');
+      expect(await p.heading()).to.equal('1. Choose how you want to get the code');
+      expect(await p.page.title()).to.equal('Method – Set up two-step authentication – Karify');
+      await p.press('Continue', 'Wizard 1: method, nothing chosen (English)');
+      expect(await p.page.title()).to.equal('Error: Method – Set up two-step authentication – Karify');
+      expect(await p.errors()).to.deep.equal(['Choose how you want to get the verification code']);
+      await p.choose('By SMS');
+      await p.press('Continue', 'Wizard 2: phone number (English)');
+      expect(await p.heading()).to.equal('2. Enter your phone number');
+      const country = p.field('Country');
+      expect(await country.locator('option:checked').innerText()).to.equal('Netherlands (+31)');
+      expect(await country.locator('option').nth(1).innerText()).to.equal('Belgium (+32)');
+      await country.selectOption({ label: 'Germany (+49)' });
+      await p.fill('Phone number', '0151 23456789');
+      await p.press('Confirm phone number', 'Wizard 2: country not allowed (English)');
+      expect(await p.errors()).to.deep.equal(['We cannot send an SMS to phone numbers in this country. Use a mobile number from one of these countries: Netherlands or Belgium']);
+      expect(await p.field('Country').locator('option:checked').innerText()).to.equal('Germany (+49)');
+      await p.field('Country').selectOption({ label: 'Netherlands (+31)' });
+      await p.fill('Phone number', '06 23456789');
+      await p.press('Confirm phone number', 'Wizard 3: verification (English)');
+      expect(await p.heading()).to.equal('3. Enter verification code');
+      expect(await p.text()).to.include('+31 6 ••••••89').and.include('We have sent a 6-digit verification code to the phone number above.');
+      await p.fill('Verification code', wrongCode(lastCode(vonage)));
+      await p.press('Verify', 'Wizard 3: wrong code (English)');
+      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again']);
+      await p.fill('Verification code', lastCode(vonage));
+      await p.press('Verify', 'Wizard 4: recovery codes (English)');
+      expect(await p.heading()).to.equal('4. One more important step: your recovery codes');
+      await p.press('I have saved the codes', 'Wizard done (English)');
+      expect(await p.heading()).to.equal('Two-step authentication is on for your account');
+      await p.follow('Close', 'Two-step authentication: on (English)');
+      expect(await p.text()).to.include('Two-step authentication is on for your Karify account.').and.include('Verification code by SMS');
+
+      // The second step in English
+      await p.press('Sign out', 'Sign in: signed out (English)');
+      expect(await p.text()).to.include('You have signed out.');
+      await pastCooldown();
+      await p.fill('Email address', patient.email);
+      await p.fill('Password', patient.password);
+      await p.press('Sign in', 'Second step: code (English)');
+      expect(p.path()).to.equal('/inloggen/code');
+      expect(await p.heading()).to.equal('Enter your verification code');
+      expect(await p.text()).to.include('+31 6 ••••••89');
+      await p.press('Verify', 'Second step: code empty (English)');
+      expect(await p.errors()).to.deep.equal(['Enter the verification code']);
+      await p.fill('Verification code', wrongCode(lastCode(vonage)));
+      await p.press('Verify', 'Second step: wrong code (English)');
+      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again']);
+      await p.fill('Verification code', lastCode(vonage));
+      await p.press('Verify', 'Workspace after the code (English)');
+      expect(p.path()).to.equal('/werkblad');
+      expect(await pageLanguage(p)).to.equal('en');
+
+      // And back to Dutch, from the footer of any page
+      await p.follow('Nederlands', 'Werkblad (terug in het Nederlands)', { within: footer(p, 'About Karify') });
+      expect(p.path()).to.equal('/werkblad');
+      expect(await pageLanguage(p)).to.equal('nl');
+      expect(await p.heading()).to.equal('Werkblad');
+    });
+
+    it('shows the SMS in the development outbox; its code completes the sign-in', async () => {
+      const outbox = shared.outbox!;
+      const patient = patients.outbox;
+      // The outbox stands in for the phone, so it is read in a browser of its own: a half
+      // signed-in session reaches nothing but the code page.
+      const phone = await newPatient(outbox.baseURL);
+      await phone.visit('/ontwikkeling/sms', 'SMS-outbox: leeg');
+      expect(await phone.heading()).to.equal('SMS-outbox (ontwikkeling)');
+      expect(await phone.text()).to.include('In ontwikkeling worden SMS-berichten hier getoond in plaats van verstuurd.').and.include('Nog geen berichten.');
+
+      const p = await newPatient(outbox.baseURL);
+      await p.visit('/inloggen', 'Inloggen (outbox)');
+      await p.fill('E-mailadres', patient.email);
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Log in', 'Inloggen (stap 2): code (outbox)');
+      expect(p.path()).to.equal('/inloggen/code');
+
+      await phone.visit('/ontwikkeling/sms', 'SMS-outbox: één bericht', { screenshot: '18-sms-outbox' });
+      const headers = (await phone.page.locator('thead th').allInnerTexts()).map((t) => t.trim());
+      expect(headers).to.deep.equal(['Tijd', 'Aan', 'Bericht']);
+      const rows = phone.page.locator('tbody tr');
+      expect(await rows.count()).to.equal(1);
+      const [time, to, text] = (await rows.first().locator('td').allInnerTexts()).map((t) => t.trim());
+      expect(time).to.match(/^\d\d:\d\d$/);
+      expect(to).to.include('687654308');
+      const code = /^(\d{6}) is je Karify verificatiecode\./.exec(text ?? '')?.[1];
+      expect(code, text).to.be.a('string');
+
+      await p.fill('Verificatiecode', code!);
+      await p.press('Verifiëren', 'Werkblad (outbox)');
+      expect(p.path()).to.equal('/werkblad');
+      await p.visit('/ontwikkeling/sms', 'SMS-outbox (ingelogd)');
+      expect(await p.heading()).to.equal('SMS-outbox (ontwikkeling)');
+      expect(await p.page.locator('tbody tr').count(), 'signing in sent nothing more').to.equal(1);
     });
   });
 

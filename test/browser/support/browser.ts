@@ -10,6 +10,8 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
+  // CI containers often have a small /dev/shm; Chromium's renderers then crash under load.
+  '--disable-dev-shm-usage',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -26,14 +28,22 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * How long one browser action (a click, a page load) may take. Generous on purpose: on a busy
+ * 2-core CI machine a page that takes 50 ms alone can take seconds; a real hang still fails.
+ */
+export const ACTION_TIMEOUT_MS = 60_000;
+
 /** A context as a patient without JavaScript has it: scripts off, Dutch, a desktop window. */
-export function patientContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({
+export async function patientContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
     baseURL,
     javaScriptEnabled: false,
     locale: 'nl-NL',
     viewport: { width: 1280, height: 900 },
   });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  return context;
 }
 
 export interface BrowserWorld extends SmsWorld {

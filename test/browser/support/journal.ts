@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
-import { patientContext } from './browser';
+import { ACTION_TIMEOUT_MS, patientContext } from './browser';
 
 /** One page as the patient saw it: the HTML exactly as the server sent it. */
 export interface VisitedPage {
@@ -61,7 +61,7 @@ export class Patient {
 
   /** Does something that loads a new page, and records the page it ends on. */
   private async navigate(name: string, action: () => Promise<unknown>, options: RecordOptions = {}): Promise<VisitedPage> {
-    const response = this.page.waitForResponse(isDocumentResponse(this.page), { timeout: 15_000 });
+    const response = this.page.waitForResponse(isDocumentResponse(this.page), { timeout: ACTION_TIMEOUT_MS });
     await action();
     const res = await response;
     await this.page.waitForLoadState('load');

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { ACTION_TIMEOUT_MS } from './browser';
 import type { VisitedPage } from './journal';
 
 export interface ReplayOptions {
@@ -35,6 +36,7 @@ export class Replayer {
       viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
       locale: 'nl-NL',
     });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     const page = await context.newPage();
     const replayer = new Replayer(context, page);
     await context.route('**/*', (route) => replayer.handle(route));
