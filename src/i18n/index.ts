@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import i18next, { TFunction } from 'i18next';
 import { ROOT_DIR } from '../root-dir';
+import { type Catalogue, createTranslateFunctions, type Translate } from './translator';
 
-export type Translate = TFunction;
+export type { Translate, TranslateOptions } from './translator';
 
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -39,40 +39,10 @@ export function loadLocale(language: string): Record<string, unknown> {
 /** A translate function per language; a language folder that does not exist is left out. */
 export function createTranslators(): Partial<Record<Language, Translate>> & Record<typeof DEFAULT_LANGUAGE, Translate> {
   const available = LANGUAGES.filter((language) => fs.existsSync(path.join(LOCALES_DIR, language)));
-  const instance = i18next.createInstance();
-  void instance.init({
-    lng: DEFAULT_LANGUAGE,
-    fallbackLng: DEFAULT_LANGUAGE,
-    supportedLngs: available,
-    resources: Object.fromEntries(available.map((language) => [language, { translation: loadLocale(language) }])),
-    initAsync: false,
-    interpolation: { escapeValue: false }, // templates escape their output
-    returnNull: false,
-  });
-  return Object.fromEntries(
-    available.map((language) => [language, remembering(instance.getFixedT(language))]),
-  ) as ReturnType<typeof createTranslators>;
-}
-
-// Enough for every plain key the templates use; keys built from input cannot grow it further.
-const REMEMBERED_KEYS_LIMIT = 2000;
-
-/**
- * Strings without options never change, so each is looked up once: a page makes dozens of such
- * calls, and i18next allocates on every one.
- */
-function remembering(translate: Translate): Translate {
-  const known = new Map<string, string>();
-  const remembered = (key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (translate as unknown as (...args: unknown[]) => unknown)(key, ...rest);
-    let text = known.get(key);
-    if (text === undefined) {
-      text = translate(key) as string;
-      if (known.size < REMEMBERED_KEYS_LIMIT) known.set(key, text);
-    }
-    return text;
-  };
-  return Object.assign(remembered, translate) as unknown as Translate;
+  const catalogues = Object.fromEntries(
+    available.map((language) => [language, { locale: INTL_LOCALES[language], strings: loadLocale(language) }]),
+  ) as Record<Language, Catalogue>;
+  return createTranslateFunctions(catalogues, DEFAULT_LANGUAGE);
 }
 
 export function createTranslator(language: Language = DEFAULT_LANGUAGE): Translate {
