@@ -67,7 +67,7 @@ interface CompiledCatalogue {
  * A translate function per language. A key missing from a language is taken from `fallback`;
  * missing everywhere, the result is `defaultValue`, or else the key itself (easy to spot).
  */
-export function createTranslateFunctions<L extends string>(catalogues: Record<L, Catalogue>, fallback: L): Record<L, Translate> {
+export function createTranslateFunctions<L extends string>(catalogues: Record<L, Catalogue>, fallback: NoInfer<L>): Record<L, Translate> {
   const compiled = new Map<string, CompiledCatalogue>();
   for (const [language, catalogue] of Object.entries(catalogues) as Array<[L, Catalogue]>) {
     const strings = new Map<string, Compiled>();
