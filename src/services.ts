@@ -22,6 +22,8 @@ import type { LimiterFactory } from './infra/rate-limits';
 export interface ServiceDeps {
   config: Config;
   db: Database;
+  /** Connections for reads outside transactions; the database itself when there is no separate pool. */
+  reads?: Database;
   clock: Clock;
   limiters: LimiterFactory;
   logger: Logger;
@@ -39,11 +41,11 @@ function createSmsSender(config: Config, db: Database, clock: Clock, logger: Log
 
 /** The domain services, wired once; the web app and the admin command share them. */
 export async function createServices(deps: ServiceDeps) {
-  const { config, db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
+  const { config, db, reads = db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
   const t = createTranslator();
   const storeDeps = { clock, random, hasher };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
-  const accountStores = storesOn(db);
+  const accountStores = createAccountStores(db, storeDeps, reads);
   const { users, audit, recoveryCodes, twoFactor } = accountStores;
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   const verificationCodes = createVerificationCodes({
@@ -73,7 +75,7 @@ export async function createServices(deps: ServiceDeps) {
     /** Several account changes that must land together: see InTransaction. */
     inTransaction: transactionRunner(db, storesOn),
     hasher,
-    modules: createModuleStore(db),
+    modules: createModuleStore(db, reads),
     signIn: createSignInService({ users, hasher, throttle, audit }),
     verificationCodes,
     smsCodes,

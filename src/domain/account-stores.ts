@@ -18,15 +18,16 @@ export interface AccountStoreDeps {
 
 /**
  * The stores that change a patient's account and record those changes, on `db`: the database
- * itself, or one transaction of it (see `transactionRunner`).
+ * itself, or one transaction of it (see `transactionRunner`). `reads` takes the hot lookups that
+ * need no transaction; inside a transaction it is the transaction itself.
  */
-export function createAccountStores(db: Database, deps: AccountStoreDeps) {
+export function createAccountStores(db: Database, deps: AccountStoreDeps, reads: Database = db) {
   const { clock, random, hasher } = deps;
   const audit = createAuditLog(db, clock);
   const messages = createMessageStore(db, clock);
   const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
   return {
-    users: createUserStore(db, clock),
+    users: createUserStore(db, clock, reads),
     audit,
     messages,
     recoveryCodes,

@@ -10,10 +10,10 @@ export interface WorkspaceModule {
 
 export type ModuleStore = ReturnType<typeof createModuleStore>;
 
-export function createModuleStore(db: Database) {
+export function createModuleStore(db: Database, reads: Database = db) {
   return {
     async listForUser(userId: number): Promise<WorkspaceModule[]> {
-      const rows = await db('modules')
+      const rows = await reads('modules')
         .select('id', 'position', 'title', 'kind', 'submitted_at')
         .where({ user_id: userId })
         .orderBy('position');

@@ -57,12 +57,13 @@ function toUser(row: UserRow): User {
 
 export type UserStore = ReturnType<typeof createUserStore>;
 
-export function createUserStore(db: Database, clock: Clock) {
+/** `reads`: where the lookup of the signed-in patient on every request goes (see createReadDatabase). */
+export function createUserStore(db: Database, clock: Clock, reads: Database = db) {
   const users = () => db<UserRow>('users');
 
   return {
     async findById(id: number): Promise<User | undefined> {
-      const row = await users().where({ id }).first();
+      const row = await reads<UserRow>('users').where({ id }).first();
       return row && toUser(row);
     },
 

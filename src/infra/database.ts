@@ -75,6 +75,34 @@ export function createDatabase(database: Config['database'], logger?: Logger): D
   return knex({ ...knexConfig(database), ...(logger ? { log: knexLog(logger) } : {}) });
 }
 
+/** Read connections next to the single writing one: as many as libuv has threads by default. */
+const SQLITE_READ_CONNECTIONS = 4;
+
+/**
+ * Connections for the reads every signed-in request makes outside a transaction (the session,
+ * the patient, the Werkblad). On an SQLite file they are a pool of their own that cannot write:
+ * in WAL mode they read alongside the one writing connection, instead of queueing behind its
+ * every statement, and they see each write as soon as it is committed. PostgreSQL's pool
+ * already reads in parallel, and an in-memory SQLite database is one connection: both are
+ * returned as they are.
+ */
+export function createReadDatabase(database: Config['database'], writer: Database, logger?: Logger): Database {
+  if (database.url || database.sqliteFile === ':memory:') return writer;
+  return knex({
+    client: 'sqlite3',
+    connection: { filename: database.sqliteFile },
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: SQLITE_READ_CONNECTIONS,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        conn.exec('PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;', (err) => done(err, conn));
+      },
+    },
+    ...(logger ? { log: knexLog(logger) } : {}),
+  });
+}
+
 export async function migrateToLatest(db: Database): Promise<void> {
   await db.migrate.latest();
 }

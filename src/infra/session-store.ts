@@ -4,19 +4,30 @@ import type { Store } from 'express-session';
 import type { Database } from './database';
 import type { RedisClient } from './redis';
 
+type KnexStoreOptions = ConstructorParameters<typeof ConnectSessionKnexStore>[0];
+
 /**
  * Sessions expire at a fixed time (the absolute timeout); the idle timeout is enforced from a
  * timestamp inside the session. So the store never needs a write just to extend a session.
+ * Sessions are read through `reader`: a store on the read connections (see createReadDatabase).
  */
 class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
+  /** Undefined when reads go to the database itself. */
+  private readonly reader?: ConnectSessionKnexStore;
+
+  constructor(options: KnexStoreOptions, reads: Database) {
+    super(options);
+    if (reads !== options.knex) this.reader = new ConnectSessionKnexStore({ ...options, knex: reads, cleanupInterval: 0 });
+  }
+
   override async touch(_sid: string, _session: unknown, callback?: () => void): Promise<void> {
     callback?.();
   }
 
   // The base class hands an error to the callback AND rejects its promise, which express-session
   // ignores: an unhandled rejection would stop the process. The callback already has the error.
-  override async get(...args: Parameters<ConnectSessionKnexStore['get']>) {
-    return super.get(...args).catch(() => null);
+  override async get(...args: Parameters<ConnectSessionKnexStore['get']>): ReturnType<ConnectSessionKnexStore['get']> {
+    return (this.reader ? this.reader.get(...args) : super.get(...args)).catch(() => null);
   }
 
   override async set(...args: Parameters<ConnectSessionKnexStore['set']>) {
@@ -28,9 +39,10 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
   }
 }
 
-export function createSessionStore(deps: { db: Database; redis?: RedisClient }): Store {
+export function createSessionStore(deps: { db: Database; reads?: Database; redis?: RedisClient }): Store {
   if (deps.redis) {
     return new RedisStore({ client: deps.redis, prefix: 'karify:sess:', disableTouch: true });
   }
-  return new KnexStoreWithoutTouch({ knex: deps.db, tableName: 'sessions', createTable: false, cleanupInterval: 10 * 60_000 });
+  const options = { knex: deps.db, tableName: 'sessions', createTable: false, cleanupInterval: 10 * 60_000 };
+  return new KnexStoreWithoutTouch(options, deps.reads ?? deps.db);
 }
