@@ -34,7 +34,7 @@ export const createUser = command({
     const { users, hasher, inTransaction } = await env.services();
     if (await users.findByEmail(email)) throw duplicate(email);
     const password = await env.readNewPassword();
-    assertAcceptablePassword(password, { email, name });
+    await assertAcceptablePassword(password, { email, name });
     const passwordHash = await hasher.hash(password); // slow: before the transaction
     // The patient and the record of who created them land together.
     const user = await inTransaction(async ({ users, audit }) => {

@@ -48,7 +48,7 @@ export function validLimit(input: string): number {
   return limit;
 }
 
-export function assertAcceptablePassword(password: string, personal: { email: string; name: string }): void {
-  const problem = checkPassword(password, personal);
+export async function assertAcceptablePassword(password: string, personal: { email: string; name: string }): Promise<void> {
+  const problem = await checkPassword(password, personal);
   if (problem) throw new CommandFailure(`Password refused: ${PASSWORD_PROBLEMS[problem]}`);
 }

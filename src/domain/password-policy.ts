@@ -1,6 +1,3 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -12,22 +9,33 @@ const UNTYPEABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFD]
 // Words every Dutch password list starts with; the common list is mostly English.
 const LOCAL_COMMON_WORDS = ['wachtwoord', 'welkom', 'geheim', 'karify', 'healthspace', 'hallo', 'zomer', 'winter'];
 
-const commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...dictionary, localCommon: LOCAL_COMMON_WORDS },
-  graphs: adjacencyGraphs,
-});
+/**
+ * The block list and the guessability estimate, loaded on the first new password: they take
+ * about 20 MB, and most servers go a long time without anyone choosing a password.
+ */
+let guessability: Promise<{ commonPasswords: Set<string>; zxcvbn: import('@zxcvbn-ts/core').ZxcvbnFactory }> | undefined;
+
+function loadGuessability() {
+  return (guessability ??= (async () => {
+    const [{ ZxcvbnFactory }, { adjacencyGraphs, dictionary }] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]);
+    return {
+      commonPasswords: new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
+      zxcvbn: new ZxcvbnFactory({ dictionary: { ...dictionary, localCommon: LOCAL_COMMON_WORDS }, graphs: adjacencyGraphs }),
+    };
+  })());
+}
 
 /**
  * NIST SP 800-63B style: length limits and a block list, no composition rules.
- * Returns the first problem found, or null when the password is acceptable.
+ * Resolves to the first problem found, or null when the password is acceptable.
  */
-export function checkPassword(password: string, personal: { email?: string; name?: string } = {}): PasswordProblem | null {
+export async function checkPassword(password: string, personal: { email?: string; name?: string } = {}): Promise<PasswordProblem | null> {
   if (password.length === 0) return 'required';
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return 'too_short';
   if (length > PASSWORD_MAX_LENGTH) return 'too_long';
   if (UNTYPEABLE.test(password)) return 'invalid_characters';
+  const { commonPasswords, zxcvbn } = await loadGuessability();
   if (commonPasswords.has(password.toLowerCase())) return 'common';
 
   const userInputs = personalWords(personal);

@@ -26,7 +26,7 @@ export function passwordChangeRoutes(deps: {
   router.post(PATH, fresh, async (req: Request, res: Response) => {
     const user = req.user!;
     const fields = readFields(req.body, PASSWORD_CHANGE_FIELDS);
-    const errors = validateNewPassword(fields, user, res.locals.t);
+    const errors = await validateNewPassword(fields, user, res.locals.t);
     if (errors.length === 0 && (await deps.hasher.verify(user.passwordHash, fields.newPassword))) {
       errors.push({ field: 'newPassword', message: res.locals.t('passwordChange.errors.same') });
     }

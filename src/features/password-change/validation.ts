@@ -5,12 +5,12 @@ import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../d
 export const PASSWORD_CHANGE_FIELDS = ['newPassword', 'repeatPassword'] as const;
 
 /** Same rules as the admin command (SPEC §4): length and the block list, no composition rules. */
-export function validateNewPassword(
+export async function validateNewPassword(
   fields: Record<(typeof PASSWORD_CHANGE_FIELDS)[number], string>,
   personal: { email: string; name: string },
   t: Translate,
-): FieldError[] {
-  const problem = checkPassword(fields.newPassword, personal);
+): Promise<FieldError[]> {
+  const problem = await checkPassword(fields.newPassword, personal);
   if (problem) {
     return [{ field: 'newPassword', message: t(`password.${problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) }];
   }
