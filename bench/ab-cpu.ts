@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       if ('skipped' in backend) throw new Error(backend.skipped);
       const patients = benchPatients({ web: 16, halfSession: 0, sms: 0 });
       await seedDatabase(backend.database, patients, hash);
-      const { app, base } = await startApp({ appDir: path.resolve(dir), entry: options.entry, loader: options.loader, nodeArgs: [], backend, vonageUrl: fake.url, logDir: temp.path });
+      const { app, base } = await startApp({ appDir: path.resolve(dir), entry: options.entry, loader: options.loader, nodeArgs: options.appNodeArgs, backend, vonageUrl: fake.url, logDir: temp.path });
       const aut: AppUnderTest = { base, options, patients, visitor: await visitor(base), codeOf: () => '', measured: (work) => work() };
       const cookies = target === 'werkblad' ? await signedInSessions(aut, 16) : [];
       let next = 0;

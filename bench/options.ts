@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { productionNodeOptions } from './processes';
 
 export const REPO_DIR = path.resolve(__dirname, '..');
 
@@ -29,7 +30,10 @@ export interface BenchOptions {
   loader: 'tsx-import' | 'tsx-require' | 'node';
   /** The app's entry file, relative to appDir; by default the one of the loader. */
   entry: string;
-  /** Extra Node options for the app child, e.g. --max-semi-space-size=4 (experiments). */
+  /**
+   * Node options for the app child: by default those of `npm run start:production` (loader
+   * node); --app-node-args replaces them, for experiments.
+   */
   appNodeArgs: string[];
   /** Where latest.json and latest.md go; smoke runs write to a temporary directory. */
   outDir?: string;
@@ -55,7 +59,8 @@ function numberArg(name: string, value: string | undefined): number {
 
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
-  const options: BenchOptions = {
+  let appNodeArgs: string[] | undefined;
+  const options: Omit<BenchOptions, 'appNodeArgs'> = {
     smoke,
     // Smoke: the same code path with little load, to prove the bench works (CI), not to measure.
     durationSeconds: smoke ? 1 : 10,
@@ -68,7 +73,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     appDir: REPO_DIR,
     loader: 'node',
     entry: '',
-    appNodeArgs: [],
     strict: false,
     timeLimitSeconds: smoke ? 150 : 1200,
   };
@@ -82,7 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (arg === '--half-sessions') options.halfSessions = Math.round(numberArg(arg, next()));
     else if (arg === '--app-dir') options.appDir = path.resolve(next() ?? '.');
     else if (arg === '--entry') options.entry = next() ?? options.entry;
-    else if (arg === '--app-node-args') options.appNodeArgs = (next() ?? '').split(' ').filter(Boolean);
+    else if (arg === '--app-node-args') appNodeArgs = (next() ?? '').split(' ').filter(Boolean);
     else if (arg === '--loader') {
       const loader = next();
       if (loader !== 'tsx-import' && loader !== 'tsx-require' && loader !== 'node') throw new Error(`--loader takes tsx-import, tsx-require or node\n${USAGE}`);
@@ -103,5 +107,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   options.entry ||= options.loader === 'node' ? 'dist/src/server.js' : 'src/server.ts';
-  return options;
+  appNodeArgs ??= options.loader === 'node' ? productionNodeOptions(options.appDir) : [];
+  return { ...options, appNodeArgs };
 }

@@ -116,12 +116,22 @@ export function memoryOf(pid: number): { rss: number; peak: number } | undefined
   }
 }
 
+/**
+ * The Node options production runs the app with: those of `npm run start:production` in the
+ * app's package.json (`node <options> dist/src/server.js`), so the bench measures that command.
+ */
+export function productionNodeOptions(appDir: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.['start:production'] ?? '').split(/\s+/).filter(Boolean);
+  return words[0] === 'node' ? words.slice(1).filter((word) => word.startsWith('--')) : [];
+}
+
 /** `npm run build` in the app's folder, so the bench measures what production runs. */
 export function buildApp(appDir: string): void {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(appDir, 'tsconfig.build.json')], { cwd: appDir, stdio: 'inherit' });
 }
 
 /** How the app child is started, for the report. */
-export function appCommand(options: { loader: Loader; entry: string }): string {
-  return ['node', ...LOADER_ARGS[options.loader], options.entry].join(' ');
+export function appCommand(options: { loader: Loader; entry: string; appNodeArgs: string[] }): string {
+  return ['node', ...options.appNodeArgs, ...LOADER_ARGS[options.loader], options.entry].join(' ');
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { productionNodeOptions } from '../bench/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -20,5 +21,14 @@ describe('README', () => {
     const command = 'npm install && npm run test:all';
     expect(ci).to.include(command);
     expect(readme).to.include(command);
+  });
+
+  it('deploys with the command npm run start:production runs, which the bench measures', () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const unit = fs.readFileSync(path.join(ROOT, 'deploy/karify.service'), 'utf8');
+    const execStart = /^ExecStart=\/usr\/bin\/(.+)$/m.exec(unit)?.[1];
+    expect(execStart).to.equal(scripts['start:production']);
+    expect(productionNodeOptions(ROOT)).to.deep.equal(scripts['start:production']!.split(' ').slice(1, -1));
+    expect(readme).to.include(scripts['start:production']);
   });
 });
