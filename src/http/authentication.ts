@@ -66,7 +66,11 @@ export function authenticatePassword(passport: AppPassport, req: Request, res: R
   });
 }
 
-/** New session id (passport regenerates it), then the timestamps the timeouts are measured from. */
+/**
+ * New session id (passport regenerates it and saves it), then the timestamps the timeouts are
+ * measured from. express-session saves those before the response ends: a session under a new id
+ * always is, so saving here too would only write the row a third time.
+ */
 export function establishSession(req: Request, user: User, clock: Clock): Promise<void> {
   return new Promise((resolve, reject) => {
     req.login(user, (err) => {
@@ -74,7 +78,7 @@ export function establishSession(req: Request, user: User, clock: Clock): Promis
       const now = clock.now();
       req.session.signedInAt = now;
       req.session.lastSeenAt = now;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+      resolve();
     });
   });
 }
@@ -92,6 +96,6 @@ export async function endOtherSessions(req: Request, users: UserStore): Promise<
   await users.bumpSessionGeneration(req.user!.id);
   const user = await users.findById(req.user!.id);
   await new Promise<void>((resolve, reject) => {
-    req.login(user!, { session: true, keepSessionInfo: true }, (err) => (err ? reject(err) : req.session.save((e) => (e ? reject(e) : resolve()))));
+    req.login(user!, { session: true, keepSessionInfo: true }, (err) => (err ? reject(err) : resolve())); // passport saves it
   });
 }

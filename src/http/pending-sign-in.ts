@@ -17,13 +17,16 @@ export const SECOND_STEP_PATH = '/inloggen/code';
 /** Pages a half-signed-in patient may reach: the second step itself and the public help. */
 const OPEN_TO_HALF_SESSION = [/^\/inloggen\/(code|herstelcode|annuleren)(\/|$)/, /^\/hulp\//];
 
-/** New session id, holding nothing but who typed the right password and when. */
+/**
+ * New session id, holding nothing but who typed the right password and when. express-session
+ * stores it before the response ends (a session under a new id always is).
+ */
 export function startPendingSignIn(req: Request, user: User, clock: Clock): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.pendingSignIn = { userId: user.id, startedAt: clock.now() };
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+      resolve();
     });
   });
 }
