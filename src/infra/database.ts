@@ -37,42 +37,46 @@ export function knexConfig(database: Config['database']): Knex.Config {
     return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
   }
   const inMemory = database.sqliteFile === ':memory:';
-  return {
-    client: 'sqlite3',
-    connection: { filename: database.sqliteFile },
-    useNullAsDefault: true,
-    // One connection keeps `:memory:` a single database; a file database in WAL mode allows
-    // one writer at a time anyway, and a single connection avoids SQLITE_BUSY between our own.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
-        const pragmas = inMemory
-          ? 'PRAGMA foreign_keys = ON;'
-          : 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;';
-        conn.exec(pragmas, (err) => done(err, conn));
-      },
-    },
-    migrations,
-  };
+  const pragmas = inMemory
+    ? 'PRAGMA foreign_keys = ON;'
+    : 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;';
+  // One connection keeps `:memory:` a single database; a file database in WAL mode allows
+  // one writer at a time anyway, and a single connection avoids SQLITE_BUSY between our own.
+  return { ...sqliteConfig(database.sqliteFile, { min: 1, max: 1 }, pragmas), migrations };
 }
 
 interface SqliteConnection {
   exec(sql: string, callback: (err: Error | null) => void): void;
 }
 
+/** An SQLite file (or `:memory:`) with a pool of `pool` connections, each set up with `pragmas`. */
+function sqliteConfig(filename: string, pool: { min: number; max: number }, pragmas: string): Knex.Config {
+  return {
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      ...pool,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        conn.exec(pragmas, (err) => done(err, conn));
+      },
+    },
+  };
+}
+
 /** Knex's own warnings (lost connections and the like) go to the structured log, not the console. */
-function knexLog(logger: Logger): Knex.Config['log'] {
+function withLog(config: Knex.Config, logger?: Logger): Knex.Config {
+  if (!logger) return config;
   const write = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
     logger[level]({ knex: message instanceof Error ? message.message : String(message) }, 'database');
-  return { warn: write('warn'), error: write('error'), debug: write('debug'), deprecate: write('warn') };
+  return { ...config, log: { warn: write('warn'), error: write('error'), debug: write('debug'), deprecate: write('warn') } };
 }
 
 export function createDatabase(database: Config['database'], logger?: Logger): Database {
   if (!database.url && database.sqliteFile !== ':memory:') {
     fs.mkdirSync(path.dirname(database.sqliteFile), { recursive: true });
   }
-  return knex({ ...knexConfig(database), ...(logger ? { log: knexLog(logger) } : {}) });
+  return knex(withLog(knexConfig(database), logger));
 }
 
 /** Read connections next to the single writing one: as many as libuv has threads by default. */
@@ -88,19 +92,8 @@ const SQLITE_READ_CONNECTIONS = 4;
  */
 export function createReadDatabase(database: Config['database'], writer: Database, logger?: Logger): Database {
   if (database.url || database.sqliteFile === ':memory:') return writer;
-  return knex({
-    client: 'sqlite3',
-    connection: { filename: database.sqliteFile },
-    useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: SQLITE_READ_CONNECTIONS,
-      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
-        conn.exec('PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;', (err) => done(err, conn));
-      },
-    },
-    ...(logger ? { log: knexLog(logger) } : {}),
-  });
+  const pool = { min: 0, max: SQLITE_READ_CONNECTIONS };
+  return knex(withLog(sqliteConfig(database.sqliteFile, pool, 'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;'), logger));
 }
 
 export async function migrateToLatest(db: Database): Promise<void> {
