@@ -90,17 +90,12 @@ export function createTranslateFunctions<L extends string>(catalogues: Record<L,
       find(catalogue, key, count) ?? find(fallbackCatalogue, key, count);
     const translate: Translate = (keys, options) => {
       const catalogue = options?.lng !== undefined ? (compiled.get(options.lng) ?? own) : own;
-      const count = options?.count;
-      const variables = options ?? NO_VARIABLES;
-      if (typeof keys === 'string') {
-        const found = lookUp(catalogue, keys, count);
-        return found === undefined ? (options?.defaultValue ?? keys) : interpolate(found, variables);
+      const list = typeof keys === 'string' ? [keys] : keys;
+      for (const key of list) {
+        const found = lookUp(catalogue, key, options?.count);
+        if (found !== undefined) return interpolate(found, options ?? NO_VARIABLES);
       }
-      for (const key of keys) {
-        const found = lookUp(catalogue, key, count);
-        if (found !== undefined) return interpolate(found, variables);
-      }
-      return options?.defaultValue ?? keys[keys.length - 1] ?? '';
+      return options?.defaultValue ?? list[list.length - 1] ?? '';
     };
     return translate;
   };
