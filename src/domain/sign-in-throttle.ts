@@ -1,4 +1,4 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimiterFactory } from '../infra/rate-limits';
 
 export interface SignInThrottleSettings {
@@ -8,58 +8,95 @@ export interface SignInThrottleSettings {
   lockMaxSeconds: number;
 }
 
-export type ThrottleState = { locked: false } | { locked: true; retryAfterMs: number };
+/** A password check may go ahead; `settle` says how it went, and must be called once. */
+export interface ThrottlePass {
+  allowed: true;
+  settle(outcome: 'success' | 'failure'): Promise<void>;
+}
+
+export type ThrottleReservation = ThrottlePass | { allowed: false; retryAfterMs: number };
 
 const ACCOUNT_WINDOW_SECONDS = 24 * 3600;
 const IP_WINDOW_SECONDS = 3600;
 
-interface Counter {
-  failures: RateLimiterAbstract;
-  locks: RateLimiterAbstract;
-  free: number;
-}
+/** What one counter handed out: whether it took the lock (`gate`) too. */
+type Taken = { ok: true; gate: boolean } | { ok: false; retryAfterMs: number };
 
 /**
- * Counts consecutive failed sign-ins per account key (the typed e-mail address, whether or not
- * an account exists) and per IP. Past the free failures, each failure locks that key for a
- * duration that doubles up to the maximum.
+ * Failed passwords per account key (the typed e-mail address, whether or not an account exists)
+ * and per IP. The first `free - 1` checks of a run go ahead; from then on each check must also
+ * take the key's lock, which it holds for a time that doubles with every further check, up to
+ * the maximum. A correct password ends the account's run and gives its places back.
+ *
+ * Every check takes its places (an atomic increment in Redis or SQL, and the lock, one holder at
+ * a time) before the password is verified, so a burst of parallel requests gets exactly as many
+ * verifications as the same requests one after the other.
  */
 export async function createSignInThrottle(limiters: LimiterFactory, settings: SignInThrottleSettings) {
-  const counter = async (name: string, free: number, windowSeconds: number): Promise<Counter> => ({
-    failures: await limiters({ keyPrefix: `signin_fail_${name}`, points: 1_000_000, duration: windowSeconds }),
-    locks: await limiters({ keyPrefix: `signin_lock_${name}`, points: 1, duration: 1 }),
-    free,
-  });
+  const counter = async (name: string, free: number, windowSeconds: number) => {
+    const failures = await limiters({ keyPrefix: `signin_fail_${name}`, points: Number.MAX_SAFE_INTEGER, duration: windowSeconds });
+    // One limiter per lock length, all on the same keys: whoever finds the key free holds it.
+    const gates = new Map<number, Promise<RateLimiterAbstract>>();
+    const gate = (seconds: number) => {
+      let limiter = gates.get(seconds);
+      if (!limiter) gates.set(seconds, (limiter = limiters({ keyPrefix: `signin_lock_${name}`, points: 1, duration: seconds })));
+      return limiter;
+    };
+    const lockSeconds = (run: number) => Math.min(settings.lockBaseSeconds * 2 ** Math.min(run - free, 20), settings.lockMaxSeconds);
+
+    return {
+      async take(key: string): Promise<Taken> {
+        const run = (await failures.penalty(key, 1)).consumedPoints; // never refused: counts only
+        if (run < free) return { ok: true, gate: false };
+        try {
+          await (await gate(lockSeconds(run))).consume(key, 1);
+          return { ok: true, gate: true };
+        } catch (err) {
+          await failures.reward(key, 1); // refused: it verified nothing, so it is no failure
+          if (err instanceof RateLimiterRes) return { ok: false, retryAfterMs: err.msBeforeNext };
+          throw err;
+        }
+      },
+      /** Gives back what `take` handed out: the check did not happen, or was no failure. */
+      async giveBack(key: string, taken: Taken): Promise<void> {
+        if (!taken.ok) return;
+        await failures.reward(key, 1);
+        if (taken.gate) await (await gate(settings.lockBaseSeconds)).delete(key);
+      },
+      /** Ends the run: the key starts again with its free checks. */
+      async reset(key: string): Promise<void> {
+        await Promise.all([failures.delete(key), gate(settings.lockBaseSeconds).then((g) => g.delete(key))]);
+      },
+    };
+  };
   const account = await counter('account', settings.freeFailuresPerAccount, ACCOUNT_WINDOW_SECONDS);
   const ip = await counter('ip', settings.freeFailuresPerIp, IP_WINDOW_SECONDS);
 
-  const lockDuration = (failures: number, free: number) =>
-    Math.min(settings.lockBaseSeconds * 2 ** Math.min(failures - free, 20), settings.lockMaxSeconds);
-
-  async function remainingLockMs(c: Counter, key: string): Promise<number> {
-    const res = await c.locks.get(key);
-    return res && res.consumedPoints > 1 ? res.msBeforeNext : 0;
-  }
-
-  async function fail(c: Counter, key: string): Promise<void> {
-    const res = await c.failures.penalty(key, 1);
-    if (res.consumedPoints >= c.free) await c.locks.block(key, lockDuration(res.consumedPoints, c.free));
-  }
-
   return {
-    async check(accountKey: string, ipKey: string): Promise<ThrottleState> {
-      const [a, i] = await Promise.all([remainingLockMs(account, accountKey), remainingLockMs(ip, ipKey)]);
-      const retryAfterMs = Math.max(a, i);
-      return retryAfterMs > 0 ? { locked: true, retryAfterMs } : { locked: false };
-    },
-
-    async recordFailure(accountKey: string, ipKey: string): Promise<void> {
-      await Promise.all([fail(account, accountKey), fail(ip, ipKey)]);
-    },
-
-    /** A correct password ends the account's run of failures; the IP's count decays by itself. */
-    async recordSuccess(accountKey: string): Promise<void> {
-      await Promise.all([account.failures.delete(accountKey), account.locks.delete(accountKey)]);
+    async reserve(accountKey: string, ipKey: string): Promise<ThrottleReservation> {
+      const byAccount = await account.take(accountKey);
+      if (!byAccount.ok) return { allowed: false, retryAfterMs: byAccount.retryAfterMs };
+      let byIp: Taken;
+      try {
+        byIp = await ip.take(ipKey);
+      } catch (err) {
+        await account.giveBack(accountKey, byAccount).catch(() => undefined);
+        throw err;
+      }
+      if (!byIp.ok) {
+        await account.giveBack(accountKey, byAccount);
+        return { allowed: false, retryAfterMs: byIp.retryAfterMs };
+      }
+      let settled = false;
+      return {
+        allowed: true,
+        async settle(outcome) {
+          if (settled) return;
+          settled = true;
+          if (outcome === 'failure') return; // the places stay taken: that is the count
+          await Promise.all([account.reset(accountKey), ip.giveBack(ipKey, byIp)]);
+        },
+      };
     },
   };
 }

@@ -22,23 +22,26 @@ export function createSignInService(deps: {
     /**
      * Checks e-mail and password. An unknown e-mail, a disabled account and a wrong password give
      * the same answer after the same work (one argon2 verification), so nothing tells them apart.
+     * The throttle's places are taken before the verification (see createSignInThrottle).
      */
     async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
       const accountKey = normalizeEmail(email);
-      const ipKey = origin.ip ?? 'unknown';
-      const state = await throttle.check(accountKey, ipKey);
-      if (state.locked) return { status: 'throttled', retryAfterMs: state.retryAfterMs };
+      const pass = await throttle.reserve(accountKey, origin.ip ?? 'unknown');
+      if (!pass.allowed) return { status: 'throttled', retryAfterMs: pass.retryAfterMs };
 
-      const user = await users.findByEmail(accountKey);
-      const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
-
-      if (!user || !passwordOk || user.disabled) {
-        await throttle.recordFailure(accountKey, ipKey);
+      let outcome: 'success' | 'failure' = 'failure'; // a check that broke off keeps its place
+      try {
+        const user = await users.findByEmail(accountKey);
+        const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
+        if (user && passwordOk && !user.disabled) {
+          outcome = 'success';
+          return { status: 'ok', user };
+        }
         if (user) await audit.record(user.id, 'sign_in_failed', origin, { reason: user.disabled ? 'disabled' : 'password' });
         return { status: 'invalid' };
+      } finally {
+        await pass.settle(outcome);
       }
-      await throttle.recordSuccess(accountKey);
-      return { status: 'ok', user };
     },
   };
 }

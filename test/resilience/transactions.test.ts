@@ -4,6 +4,7 @@ import { systemClock } from '../../src/domain/clock';
 import { cryptoRandom } from '../../src/domain/random';
 import { createRecoveryCodes } from '../../src/domain/recovery-codes';
 import { createSignInThrottle } from '../../src/domain/sign-in-throttle';
+import { createSecondStepLockout } from '../../src/domain/second-step-lockout';
 import { createTwoFactorStore, TwoFactorOffError } from '../../src/domain/two-factor';
 import { createUserStore } from '../../src/domain/users';
 import type { Database } from '../../src/infra/database';
@@ -84,7 +85,8 @@ describe(`transactions next to rate limiters and sessions on ${TEST_DATABASE} (i
     const users = createUserStore(db, clock);
     // Cheap stand-ins for argon2: this test is about the database, not about hashing.
     const recoveryCodes = createRecoveryCodes({ db, clock, random: cryptoRandom, hashCode: async (c) => `h:${c}`, verifyCode: async (h, c) => h === `h:${c}` });
-    const twoFactor = createTwoFactorStore({ db, clock, recoveryCodes });
+    const lockout = createSecondStepLockout({ db, clock, settings: { maxConsecutiveFailures: 10, lockMinutes: 15 } });
+    const twoFactor = createTwoFactorStore({ db, clock, recoveryCodes, lockout });
     const throttle = await createSignInThrottle(createLimiterFactory({ db }), {
       freeFailuresPerAccount: 1_000,
       freeFailuresPerIp: 1_000,
@@ -98,7 +100,7 @@ describe(`transactions next to rate limiters and sessions on ${TEST_DATABASE} (i
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {
       const patient = patients[i % patients.length]!;
-      work.push(throttle.recordFailure('someone@example.nl', '203.0.113.7'));
+      work.push(throttle.reserve('someone@example.nl', '203.0.113.7').then((pass) => (pass.allowed ? pass.settle('failure') : undefined)));
       work.push(
         i % 2 === 0
           ? twoFactor.enableSms(patient.id, '+31612345678', recoveryCodes.generate())
