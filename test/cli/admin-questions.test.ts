@@ -17,10 +17,10 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
 
   it('lists stored questions newest first, with date, time, name, e-mail, patient and the question', async () => {
     const patient = await rt.createPatient({ email: 'cas@example.nl', name: 'Cas Test' });
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?' });
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?' }, '203.0.113.1');
     rt.clock.advanceMinutes(5);
     const question = 'I lost my phone.\nHow do I sign in now? \u001b[31mred';
-    await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question });
+    await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question }, '203.0.113.1');
 
     const all = await succeeds(admin(['list-questions']));
     const [newest, oldest] = all.stdout.trimEnd().split('\n\n');

@@ -18,12 +18,14 @@ export function helpQuestionRoutes(deps: { helpQuestions: HelpQuestionStore }): 
     const fields = readFields(req.body, QUESTION_FIELDS);
     const errors = validateQuestion(fields, res.locals.t);
     if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
-    await deps.helpQuestions.add({
-      userId: req.user?.id ?? null,
-      name: fields.name.trim(),
-      email: fields.email.trim(),
-      question: fields.question.trim(),
-    });
+    const result = await deps.helpQuestions.add(
+      { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim() },
+      req.ip ?? 'unknown',
+    );
+    if (result.status === 'limited') {
+      const message = res.locals.t(result.scope === 'ip' ? 'question.errors.tooManyFromYou' : 'question.errors.tooManyToday');
+      return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
+    }
     res.redirect(303, `${PATH}?verstuurd=1`);
   });
   return router;
