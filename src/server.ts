@@ -2,6 +2,8 @@ import { ConfigError, loadConfig, loadDotEnvFile } from './config';
 import { bootstrap } from './bootstrap';
 import { DEMO_PATIENT } from './domain/demo-patient';
 
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
 async function main(): Promise<void> {
   loadDotEnvFile();
   let config;
@@ -17,8 +19,8 @@ async function main(): Promise<void> {
 
   const runtime = await bootstrap(config);
   const { logger } = runtime;
-  const server = runtime.app.listen(config.port, () => {
-    logger.info({ port: config.port, env: config.env }, `Karify listening on http://localhost:${config.port}`);
+  const server = runtime.app.listen(config.port, config.host, () => {
+    logger.info({ host: config.host, port: config.port, env: config.env }, `Karify listening on http://${urlHost(config.host)}:${config.port}`);
     if (config.seedDemoPatient) {
       logger.info(`Sign in at http://localhost:${config.port}/inloggen as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
     }

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -84,6 +86,14 @@ export class EnvReader {
       this.fail(name, `must be an IANA time zone such as Europe/Amsterdam (got "${value}")`);
       return fallback;
     }
+  }
+
+  /** An IP address (v4 or v6) or a host name to listen on, such as 127.0.0.1, 0.0.0.0 or ::. */
+  host(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (isIP(value) !== 0 || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(value)) return value;
+    this.fail(name, `must be an IP address or a host name such as 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+    return fallback;
   }
 
   /** Express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
+import { freeLoopbackPort } from '../support/redis-server';
 import { ConfigError, DEVELOPMENT_SESSION_SECRET, loadConfig } from '../../src/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,6 +37,8 @@ describe('configuration (loadConfig)', () => {
     expect(config.env).to.equal('development');
     expect(config.isProduction).to.equal(false);
     expect(config.port).to.equal(3000);
+    expect(config.host, 'loopback: only nginx on the same server reaches the app').to.equal('127.0.0.1');
+    expect(config.helpQuestions).to.deep.equal({ maxPerIpPerHour: 5, maxPerDay: 200 });
     expect(config.database.url).to.equal(undefined);
     expect(config.database.sqliteFile).to.equal(path.join(ROOT, 'data', 'karify.sqlite3'));
     expect(config.redisUrl).to.equal(undefined);
@@ -77,7 +80,9 @@ describe('configuration (loadConfig)', () => {
       SMS_ALLOWED_COUNTRIES: 'nl, be ,de',
       TRUST_PROXY: '1',
       VONAGE_REST_HOST: 'http://127.0.0.1:9999',
+      HOST: '::',
     });
+    expect(config.host).to.equal('::');
     expect(config.env).to.equal('test');
     expect(config.port).to.equal(8080);
     expect(config.database.url).to.equal('postgres://karify:pw@db.internal:5432/karify');
@@ -182,6 +187,9 @@ describe('configuration (loadConfig)', () => {
     ['VONAGE_REST_HOST', 'ftp://rest.nexmo.com'],
     ['BODY_LIMIT_BYTES', '10'],
     ['SEED_DEMO_PATIENT', 'maybe'],
+    ['HOST', 'http://0.0.0.0'],
+    ['HOST', '10.0.0.1:3000'],
+    ['HELP_QUESTIONS_PER_IP_PER_HOUR', '0'],
   ];
   for (const [name, value] of badValues) {
     it(`refuses ${name}=${JSON.stringify(value)} and names ${name}`, () => {
@@ -197,6 +205,25 @@ describe('configuration (loadConfig)', () => {
     for (const name of ['PORT', 'TIME_ZONE', 'REDIS_URL', 'DATABASE_URL', 'SMS_ALLOWED_COUNTRIES']) {
       expect(problemsAbout(err, name), name).to.have.length(1);
       expect(err.message).to.include(name);
+    }
+  });
+
+  it('makes the server listen on HOST only', async function () {
+    this.timeout(30_000);
+    const port = await freeLoopbackPort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', HOST: '127.0.0.2', PORT: String(port), SQLITE_FILE: ':memory:' },
+      stdio: 'ignore',
+    });
+    try {
+      const answers = async (host: string) => fetch(`http://${host}:${port}/healthz`).then((r) => r.ok, () => false);
+      const deadline = Date.now() + 20_000;
+      while (!(await answers('127.0.0.2')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await answers('127.0.0.2'), 'on HOST').to.equal(true);
+      expect(await answers('127.0.0.1'), 'on another address').to.equal(false);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
