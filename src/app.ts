@@ -93,12 +93,12 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(secondStepRoutes(secondStep));
   app.use(workspaceRoutes(createWorkspaceController(services)));
   app.use(twoFactorStatusRoutes(services));
+  const freshMinutes = config.twoFactor.freshConfirmationMinutes;
   app.use(setupRoutes(createSetupController({
     ...services,
     allowedCountries: config.sms.allowedCountries,
     codeTtlMinutes: config.sms.codeTtlMinutes,
-  })));
-  const freshMinutes = config.twoFactor.freshConfirmationMinutes;
+  }), { clock: services.clock, freshMinutes }));
   app.use(confirmationRoutes(createConfirmationController(services)));
   app.use(manageRoutes(createManageController({
     ...services,

@@ -5,7 +5,7 @@ import { createHelpQuestionStore } from './domain/help-questions';
 import { createModuleStore } from './domain/modules';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
-import { createSecondStep } from './domain/second-step';
+import { createSecondFactor } from './domain/second-factor';
 import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
@@ -43,10 +43,10 @@ function createSmsSender(config: Config, db: Database, clock: Clock, logger: Log
 export async function createServices(deps: ServiceDeps) {
   const { config, db, reads = db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
   const t = createTranslator();
-  const storeDeps = { clock, random, hasher };
+  const storeDeps = { clock, random, hasher, lockout: config.twoFactor };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
   const accountStores = createAccountStores(db, storeDeps, reads);
-  const { users, audit, recoveryCodes, twoFactor } = accountStores;
+  const { users, audit, recoveryCodes, twoFactor, lockout, notifier } = accountStores;
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   const verificationCodes = createVerificationCodes({
     db,
@@ -81,8 +81,8 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     secretBox,
-    secondStep: createSecondStep({ db, clock, verificationCodes, recoveryCodes, twoFactor, secretBox, settings: config.twoFactor }),
-    helpQuestions: createHelpQuestionStore(db, clock),
+    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier }),
+    helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
   };
 }
 

@@ -14,6 +14,8 @@ export interface Config {
   env: AppEnvironment;
   isProduction: boolean;
   port: number;
+  /** The address the server listens on: loopback by default, behind nginx or a load balancer. */
+  host: string;
   rootDir: string;
   database: { url?: string; sqliteFile: string };
   redisUrl?: string;
@@ -30,6 +32,7 @@ export interface Config {
   codeHashKey: Buffer;
   /** 32-byte AES-256-GCM key for TOTP secrets at rest (from TOTP_ENCRYPTION_KEY). */
   totpEncryptionKey: Buffer;
+  helpQuestions: { maxPerIpPerHour: number; maxPerDay: number };
   signInThrottle: {
     freeFailuresPerAccount: number;
     freeFailuresPerIp: number;
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: appEnv,
     isProduction,
     port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
+    host: read.host('HOST', '127.0.0.1'),
     rootDir: ROOT_DIR,
     database: {
       url: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -143,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     totpEncryptionKey: totpKeyText
       ? Buffer.from(crypto.hkdfSync('sha256', totpKeyText, 'karify', 'totp-secret-encryption', 32))
       : crypto.createHmac('sha256', sessionSecret).update('karify-totp-encryption-key').digest(),
+    helpQuestions: {
+      maxPerIpPerHour: read.integer('HELP_QUESTIONS_PER_IP_PER_HOUR', 5, { min: 1, max: 10000 }),
+      maxPerDay: read.integer('HELP_QUESTIONS_PER_DAY', 200, { min: 1, max: 1_000_000 }),
+    },
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),
       freeFailuresPerIp: read.integer('SIGNIN_FREE_FAILURES_PER_IP', 20, { min: 1, max: 100000 }),

@@ -5,6 +5,7 @@ import { createMessageStore } from './messages';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
 import { createRecoveryCodes } from './recovery-codes';
+import { createSecondStepLockout, type LockoutSettings } from './second-step-lockout';
 import { createSecurityNotifier } from './security-notifier';
 import { createTwoFactorStore } from './two-factor';
 import { createUserStore } from './users';
@@ -14,6 +15,7 @@ export interface AccountStoreDeps {
   random: RandomSource;
   /** The password hasher: recovery codes share its limit on hashes at once, in every set of stores. */
   hasher: PasswordHasher;
+  lockout: LockoutSettings;
 }
 
 /**
@@ -26,12 +28,14 @@ export function createAccountStores(db: Database, deps: AccountStoreDeps, reads:
   const audit = createAuditLog(db, clock);
   const messages = createMessageStore(db, clock);
   const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
+  const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout });
   return {
     users: createUserStore(db, clock, reads),
     audit,
     messages,
     recoveryCodes,
-    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes }),
+    lockout,
+    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout }),
     notifier: createSecurityNotifier({ audit, messages }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
+import type { SecondStepLockout } from './second-step-lockout';
 
 export type TwoFactorMethod = 'sms' | 'totp';
 
@@ -12,6 +13,8 @@ export interface TwoFactorStoreDeps {
   db: Database;
   clock: Clock;
   recoveryCodes: RecoveryCodes;
+  /** Turning two-step on or off starts the second step's failure count afresh. */
+  lockout: SecondStepLockout;
 }
 
 export class UnknownUserError extends Error {
@@ -35,7 +38,7 @@ export type TwoFactorStore = ReturnType<typeof createTwoFactorStore>;
 
 /** The user's second-step settings, and the changes that must land together with their recovery codes. */
 export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
-  const { db, clock, recoveryCodes } = deps;
+  const { db, clock, recoveryCodes, lockout } = deps;
 
   async function enable(userId: number, method: Record<string, unknown>, codes: string[]): Promise<void> {
     const hashes = await recoveryCodes.hashAll(codes); // slow: before the transaction, not inside it
@@ -44,12 +47,11 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       const updated = await trx('users').where({ id: userId }).update({
         ...method,
         two_factor_enabled_at: now,
-        second_step_failures: 0,
-        second_step_locked_until: null,
         updated_at: now,
       });
       if (updated !== 1) throw new UnknownUserError();
       await recoveryCodes.replaceForUser(trx, userId, hashes);
+      await lockout.clear(userId, trx);
     });
   }
 
@@ -148,12 +150,11 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
           ...NO_SMS,
           ...NO_TOTP,
           two_factor_enabled_at: null,
-          second_step_failures: 0,
-          second_step_locked_until: null,
           updated_at: now,
         });
         await trx('recovery_codes').where({ user_id: userId }).delete();
         await trx('verification_codes').where({ user_id: userId }).delete();
+        await lockout.clear(userId, trx);
         return updated === 1;
       });
     },

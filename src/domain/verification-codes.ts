@@ -3,7 +3,8 @@ import type { Database } from '../infra/database';
 import type { Clock } from './clock';
 import { randomDigits, type RandomSource } from './random';
 
-export type CodePurpose = 'setup' | 'sign_in' | 'confirm';
+/** What a code was sent for: signing in, confirming, or proving a new number (wizard, change, switch). */
+export type CodePurpose = 'sign_in' | 'confirm' | 'setup' | 'phone_change' | 'switch_sms';
 export type VerifyResult = 'ok' | 'wrong' | 'expired' | 'exhausted' | 'missing';
 
 export interface VerificationCodeSettings {
@@ -13,7 +14,11 @@ export interface VerificationCodeSettings {
   hashKey: Buffer;
   ttlMs: number;
   maxAttempts: number;
+  /** The keyed hash codes are stored and compared under; HMAC-SHA-256 with `hashKey` by default. */
+  keyedHash?: (text: string) => string;
 }
+
+export const hmacSha256 = (key: Buffer) => (text: string) => crypto.createHmac('sha256', key).update(text).digest('hex');
 
 export const CODE_LENGTH = 6;
 
@@ -39,11 +44,11 @@ export type VerificationCodes = ReturnType<typeof createVerificationCodes>;
  * A new code replaces the old one; a code is consumed by its first correct use.
  */
 export function createVerificationCodes(settings: VerificationCodeSettings) {
-  const { db, clock, random, hashKey, ttlMs, maxAttempts } = settings;
+  const { db, clock, random, ttlMs, maxAttempts } = settings;
+  const keyedHash = settings.keyedHash ?? hmacSha256(settings.hashKey);
   const table = () => db<CodeRow>('verification_codes');
 
-  const hashOf = (userId: number, purpose: CodePurpose, code: string) =>
-    crypto.createHmac('sha256', hashKey).update(`${userId}:${purpose}:${code}`).digest('hex');
+  const hashOf = (userId: number, purpose: CodePurpose, code: string) => keyedHash(`${userId}:${purpose}:${code}`);
 
   const sameHash = (a: string, b: string) => {
     const x = Buffer.from(a, 'hex');
@@ -54,7 +59,7 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
   const find = (userId: number, purpose: CodePurpose) =>
     table().where({ user_id: userId, purpose }).first() as Promise<CodeRow | undefined>;
 
-  const remove = (row: CodeRow) => table().where({ id: row.id, code_hash: row.code_hash }).delete();
+  const remove = (row: Pick<CodeRow, 'id' | 'code_hash'>) => table().where({ id: row.id, code_hash: row.code_hash }).delete();
 
   const codes = {
     /** A fresh code, not yet stored: callers that must send it first store it with `save`. */
@@ -84,30 +89,37 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
       return code;
     },
 
-    async verify(userId: number, purpose: CodePurpose, input: string): Promise<VerifyResult> {
-      const row = await find(userId, purpose);
-      if (!row) return 'missing';
-      if (clock.now() >= Number(row.expires_at)) return 'expired';
-      if (row.attempts >= maxAttempts) {
+    /**
+     * Checks `input` against the live code for (user, purpose) that was sent to `destination`.
+     * One try is taken from the code before it is compared (one statement, so requests in
+     * flight together get no more tries than the code allows); the try that uses the last one
+     * up kills the code. A code sent to another number is, for this check, no code at all.
+     */
+    async verify(userId: number, purpose: CodePurpose, input: string, destination: string | null): Promise<VerifyResult> {
+      const now = clock.now();
+      const scope = { user_id: userId, purpose, phone: destination };
+      const [reserved] = (await table()
+        .where(scope)
+        .where('expires_at', '>', now)
+        .where('attempts', '<', maxAttempts)
+        .increment('attempts', 1)
+        .returning(['id', 'code_hash', 'attempts'])) as Array<Pick<CodeRow, 'id' | 'code_hash' | 'attempts'>>;
+      if (!reserved) {
+        const row = await table().where(scope).first();
+        if (!row) return 'missing';
+        if (now >= Number(row.expires_at)) return 'expired';
         await remove(row);
         return 'exhausted';
       }
 
-      if (sameHash(row.code_hash, hashOf(userId, purpose, normalizeCodeInput(input)))) {
+      if (sameHash(reserved.code_hash, hashOf(userId, purpose, normalizeCodeInput(input)))) {
         // Only the request whose delete removed the row gets 'ok'; a concurrent one, or a code
         // replaced in the meantime, finds nothing left.
-        const deleted = await remove(row);
+        const deleted = await remove(reserved);
         return deleted === 1 ? 'ok' : 'missing';
       }
-
-      const updated = (await table()
-        .where({ id: row.id, code_hash: row.code_hash })
-        .increment('attempts', 1)
-        .returning('attempts')) as Array<{ attempts: number }>;
-      const attempts = updated[0]?.attempts;
-      if (attempts === undefined) return 'missing'; // consumed or replaced meanwhile
-      if (attempts >= maxAttempts) {
-        await remove(row);
+      if (reserved.attempts >= maxAttempts) {
+        await remove(reserved);
         return 'exhausted';
       }
       return 'wrong';

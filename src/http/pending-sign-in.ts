@@ -52,7 +52,7 @@ export function pendingSignInGate(config: Config, clock: Clock): RequestHandler 
 
 /** Clinic policy (REQUIRE_TWO_FACTOR): a patient without two-step sets it up before anything else. */
 export function requireTwoFactorPolicy(required: boolean): RequestHandler {
-  const allowed = [/^\/account\/twee-stappen\/instellen(\/|$)/, /^\/hulp\//, /^\/uitloggen$/, /^\/ontwikkeling\//];
+  const allowed = [/^\/account\/twee-stappen\/instellen(\/|$)/, /^\/account\/bevestigen(\/|$)/, /^\/hulp\//, /^\/uitloggen$/, /^\/ontwikkeling\//];
   return (req, res, next) => {
     if (!required || !req.user || req.user.twoFactorMethod) return next();
     if (allowed.some((pattern) => pattern.test(req.path))) return next();

@@ -77,7 +77,7 @@ describe('SMS code service', () => {
     expect(sender.sent[0]!.to).to.equal(PHONE);
     expect(await sms.nextAllowedAt(user, 'setup')).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
     expect(await codes.sentTo(user, 'setup')).to.equal(PHONE);
-    expect(await codes.verify(user, 'setup', sender.codeOf(0))).to.equal('ok');
+    expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
   });
 
   it('refuses a second SMS within the 30 s cooldown', async () => {
@@ -138,6 +138,6 @@ describe('SMS code service', () => {
     sender.failures.push({ ok: false, reason: 'number_barred' });
     const outcome = await sms.send({ userId: users[0]!, purpose: 'sign_in', phone: PHONE, ip: '203.0.113.5' });
     expect(outcome).to.deep.equal({ status: 'failed', reason: 'number_barred' });
-    expect(await codes.verify(users[0]!, 'sign_in', previous)).to.equal('ok');
+    expect(await codes.verify(users[0]!, 'sign_in', previous, PHONE)).to.equal('ok');
   });
 });

@@ -2,24 +2,21 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { cryptoRandom } from '../../src/domain/random';
 import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
-import { createSecondStep, type SecondStep } from '../../src/domain/second-step';
-import { createSecretBox, SecretBoxError, type SecretBox } from '../../src/domain/secret-box';
+import { createSecondStepLockout } from '../../src/domain/second-step-lockout';
+import { createSecretBox, type SecretBox } from '../../src/domain/secret-box';
 import { createTwoFactorStore, TwoFactorOffError, type TwoFactorStore } from '../../src/domain/two-factor';
-import { createVerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
 import { TestClock } from '../support/clock';
 import { openTestDatabase } from '../support/test-database';
-import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 
 const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
 
-describe('two-factor store and second step with the authenticator app', () => {
+describe('two-factor store with the authenticator app', () => {
   let db: Database;
   let clock: TestClock;
   let recovery: RecoveryCodes;
   let store: TwoFactorStore;
   let box: SecretBox;
-  let secondStep: SecondStep;
   let userId: number;
 
   beforeEach(async () => {
@@ -30,13 +27,9 @@ describe('two-factor store and second step with the authenticator app', () => {
       hashCode: async (code) => `h:${code}`,
       verifyCode: async (hash, code) => hash === `h:${code}`,
     });
-    store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    const lockout = createSecondStepLockout({ db, clock, settings: { maxConsecutiveFailures: 3, lockMinutes: 15 } });
+    store = createTwoFactorStore({ db, clock, recoveryCodes: recovery, lockout });
     box = createSecretBox(crypto.randomBytes(32));
-    const verificationCodes = createVerificationCodes({ db, clock, random: cryptoRandom, hashKey: Buffer.alloc(32), ttlMs: 600_000, maxAttempts: 5 });
-    secondStep = createSecondStep({
-      db, clock, verificationCodes, recoveryCodes: recovery, twoFactor: store, secretBox: box,
-      settings: { maxConsecutiveFailures: 3, lockMinutes: 15 },
-    });
     const [row] = await db('users').insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id');
     userId = (row as { id: number }).id;
   });
@@ -91,40 +84,5 @@ describe('two-factor store and second step with the authenticator app', () => {
     const row = await user();
     expect([row.two_factor_method, row.totp_secret_encrypted, row.totp_last_step]).to.deep.equal([null, null, null]);
     expect(await store.encryptedTotpSecret(userId)).to.equal(null);
-  });
-
-  it('verifies an app code once: the same code again is refused as a replay and counted as a failure', async () => {
-    await store.enableTotp(userId, box.seal(SECRET), []);
-    const code = appCode(SECRET, clock.now());
-    expect(await secondStep.verifyTotpCode(userId, code)).to.deep.equal({ status: 'ok' });
-    expect(await secondStep.verifyTotpCode(userId, code)).to.deep.equal({ status: 'failed', reason: 'replayed', lockedUntil: null });
-    expect((await user()).second_step_failures).to.equal(1);
-    clock.advance(STEP_MS);
-    expect(await secondStep.verifyTotpCode(userId, appCode(SECRET, clock.now()))).to.deep.equal({ status: 'ok' });
-  });
-
-  it('refuses a code from before the one used last, even inside the window', async () => {
-    await store.enableTotp(userId, box.seal(SECRET), []);
-    const earlier = appCode(SECRET, clock.now() - STEP_MS);
-    expect((await secondStep.verifyTotpCode(userId, appCode(SECRET, clock.now()))).status).to.equal('ok');
-    expect(await secondStep.verifyTotpCode(userId, earlier)).to.deep.include({ status: 'failed', reason: 'replayed' });
-  });
-
-  it('locks the second step after too many wrong app codes', async () => {
-    await store.enableTotp(userId, box.seal(SECRET), []);
-    const wrong = wrongAppCode(SECRET, clock.now());
-    await secondStep.verifyTotpCode(userId, wrong);
-    await secondStep.verifyTotpCode(userId, wrong);
-    const third = await secondStep.verifyTotpCode(userId, wrong);
-    expect(third).to.deep.equal({ status: 'failed', reason: 'wrong', lockedUntil: clock.now() + 15 * 60_000 });
-    expect(await secondStep.verifyTotpCode(userId, appCode(SECRET, clock.now()))).to.deep.equal({ status: 'locked', until: clock.now() + 15 * 60_000 });
-  });
-
-  it('throws when the stored secret cannot be decrypted (wrong key)', async () => {
-    await store.enableTotp(userId, createSecretBox(crypto.randomBytes(32)).seal(SECRET), []);
-    let error: unknown;
-    await secondStep.verifyTotpCode(userId, appCode(SECRET, clock.now())).catch((e) => (error = e));
-    expect(error).to.be.instanceOf(SecretBoxError);
-    expect((await user()).totp_last_step).to.equal(null);
   });
 });

@@ -1,13 +1,17 @@
 import { expect } from 'chai';
 import { cryptoRandom } from '../../src/domain/random';
 import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
-import { createTwoFactorStore, TwoFactorOffError, UnknownUserError } from '../../src/domain/two-factor';
+import { createSecondStepLockout } from '../../src/domain/second-step-lockout';
+import { createTwoFactorStore as createStore, TwoFactorOffError, UnknownUserError, type TwoFactorStoreDeps } from '../../src/domain/two-factor';
 import { createVerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
 import { openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 describe('two-factor store', () => {
+  const createTwoFactorStore = (deps: Omit<TwoFactorStoreDeps, 'lockout'>) =>
+    createStore({ ...deps, lockout: createSecondStepLockout({ db, clock, settings: { maxConsecutiveFailures: 10, lockMinutes: 15 } }) });
+  const failures = async () => (await db('second_step_lockouts').where({ user_id: userId }).first())?.failures ?? 0;
   let db: Database;
   let clock: TestClock;
   let recovery: RecoveryCodes;
@@ -22,9 +26,10 @@ describe('two-factor store', () => {
       verifyCode: async (hash, code) => hash === `h:${[...code].reverse().join('')}`,
     });
     const [row] = await db('users')
-      .insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0, second_step_failures: 4 })
+      .insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 })
       .returning('id');
     userId = (row as { id: number }).id;
+    await db('second_step_lockouts').insert({ user_id: userId, failures: 4 });
   });
   afterEach(() => db.destroy());
 
@@ -41,8 +46,7 @@ describe('two-factor store', () => {
     expect(await store.status(userId)).to.deep.equal({
       enabled: true, method: 'sms', phone: '+31612345678', enabledAt: clock.now(), recoveryCodesLeft: 9,
     });
-    const user = await db('users').where({ id: userId }).first();
-    expect(user.second_step_failures).to.equal(0);
+    expect(await failures(), 'the failure count starts afresh').to.equal(0);
   });
 
   it('changes nothing when storing the recovery codes fails (one transaction)', async () => {
@@ -59,7 +63,7 @@ describe('two-factor store', () => {
     expect((error as Error).message).to.equal('disk full');
     expect(await store.status(userId)).to.deep.equal({ enabled: false });
     expect(await recovery.countRemaining(userId)).to.equal(0);
-    expect((await db('users').where({ id: userId }).first()).second_step_failures).to.equal(4);
+    expect(await failures()).to.equal(4);
   });
 
   it('refuses to enable two-step for a user that does not exist, storing no codes', async () => {
@@ -78,7 +82,7 @@ describe('two-factor store', () => {
     await store.disable(userId);
     expect(await store.status(userId)).to.deep.equal({ enabled: false });
     expect(await recovery.countRemaining(userId)).to.equal(0);
-    expect(await verification.verify(userId, 'confirm', code)).to.equal('missing');
+    expect(await verification.verify(userId, 'confirm', code, '+31612345678')).to.equal('missing');
     const user = await db('users').where({ id: userId }).first();
     expect([user.two_factor_phone, user.two_factor_enabled_at]).to.deep.equal([null, null]);
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { csrfTokenOf, signIn } from '../support/forms';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { chooseSms, enterPhone, SETUP } from '../support/two-factor';
+import { chooseSms, confirmPassword, enterPhone, SETUP } from '../support/two-factor';
 
 /** The href of the footer's language link on a page. */
 function languageLinkOf(html: string): { href: string; lang: string; text: string } {
@@ -164,6 +164,7 @@ describe('language choice (issue 6)', () => {
     const patient = await rt.createPatient();
     const agent = rt.agent();
     await signIn(agent, patient.email, patient.password);
+    await confirmPassword(agent, patient.password);
     await agent.get('/taal/en?terug=/werkblad');
     await chooseSms(agent);
     const english = await agent.get(`${SETUP}/telefoonnummer`);

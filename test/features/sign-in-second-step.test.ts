@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { listRoutes } from '../support/routes';
 import {
-  enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld,
-} from '../support/two-factor';
+  enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmPassword } from '../support/two-factor';
 
 const sidOf = (res: { headers: Record<string, unknown> }) => /karify\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
 
@@ -139,8 +138,8 @@ describe('two-step sign-in (J5)', () => {
       await passwordStep(fresh, patient.email, patient.password);
       const final = await enterSignInCode(fresh, lastCode(vonage));
       expect(final.headers.location).to.equal('/werkblad');
-      const row = await rt.db('users').where({ id: patient.id }).first();
-      expect(Number(row.second_step_failures)).to.equal(0);
+      const row = await rt.db('second_step_lockouts').where({ user_id: patient.id }).first();
+      expect([Number(row.failures), row.locked_until]).to.deep.equal([0, null]);
     });
   });
 
@@ -214,6 +213,9 @@ describe('two-step sign-in (J5)', () => {
       for (const path of ['/werkblad', '/account', '/berichten', '/account/twee-stappen']) {
         expect((await agent.get(path)).headers.location, path).to.equal('/account/twee-stappen/instellen');
       }
+      // Turning two-step on starts with the password, as every change to it does.
+      expect((await agent.get('/account/twee-stappen/instellen/methode')).headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+      await confirmPassword(agent, patient.password, '/account/twee-stappen/instellen');
       expect((await agent.get('/account/twee-stappen/instellen/methode')).status).to.equal(200);
     });
   });

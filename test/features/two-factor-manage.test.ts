@@ -107,6 +107,62 @@ describe('managing two-step and the password (J6)', () => {
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('phone_changed');
   });
 
+  it('confirms a new number only with the code sent to that number (two phone changes at once)', async () => {
+    const first = await fullySignedIn();
+    const second = await fullySignedIn();
+    const path = `${BASE}/telefoonnummer-wijzigen`;
+    expect((await confirm(first, path)).headers.location).to.equal(path);
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`; // a recovery code: the SMS cap is 5 an hour
+    await submitForm(second, page, { terug: path, password: patient.password, code: patient.recoveryCodes[0]! }, '/account/bevestigen');
+    await wait();
+    expect((await submitForm(first, path, { country: 'NL', phone: '06 11000001' })).headers.location).to.equal(`${path}/verificatie`);
+    await wait();
+    expect((await submitForm(second, path, { country: 'NL', phone: '06 11000002' })).headers.location).to.equal(`${path}/verificatie`);
+    const codeForSecond = lastCode(world.vonage);
+    expect(world.vonage.messages.at(-1)!.to).to.equal('31611000002');
+
+    const wrongNumber = await submitForm(first, `${path}/verificatie`, { code: codeForSecond });
+    expect(wrongNumber.status).to.equal(400);
+    expect(wrongNumber.text).to.include('Er is geen geldige code');
+    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone, 'a number that never got a code').to.equal('+31612345678');
+    const right = await submitForm(second, `${path}/verificatie`, { code: codeForSecond });
+    expect(right.headers.location).to.equal(`${BASE}?gewijzigd=telefoonnummer`);
+    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone).to.equal('+31611000002');
+  });
+
+  it('records a wrong code in the phone change, and counts it towards the lock of the second step', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/telefoonnummer-wijzigen`;
+    await confirm(agent, path);
+    await wait();
+    await submitForm(agent, path, { country: 'NL', phone: '06 11000003' });
+    const right = lastCode(world.vonage);
+    const wrong = right === '000000' ? '111111' : '000000';
+    expect((await submitForm(agent, `${path}/verificatie`, { code: wrong })).text).to.include('Deze code klopt niet');
+    const failed = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'second_step_failed');
+    expect(failed.map((e) => e.details)).to.deep.equal([{ reason: 'wrong', purpose: 'phone_change', method: 'sms' }]);
+    expect((await world.rt.db('second_step_lockouts').where({ user_id: patient.id }).first()).failures).to.equal(1);
+  });
+
+  it('keeps new recovery codes only sealed in the session, and shows them again only while the confirmation is fresh', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/herstelcodes/nieuw`;
+    await confirm(agent, path);
+    await submitForm(agent, path, {});
+    const page = await agent.get(`${BASE}/herstelcodes`);
+    const shown = [...page.text.matchAll(/<li><code>(\d{5}) (\d{5})<\/code><\/li>/g)].map((m) => m[1]! + m[2]!);
+    expect(shown).to.have.length(10);
+    const sessions = JSON.stringify(await world.rt.db('sessions').select('sess'));
+    for (const code of shown) expect(sessions, 'a recovery code in the session store').not.to.include(code);
+    expect(sessions).to.include('sealedNewRecoveryCodes');
+
+    world.rt.clock.advanceMinutes(11);
+    for (const suffix of ['', '/afdrukken', '/download']) {
+      const res = await agent.get(`${BASE}/herstelcodes${suffix}`);
+      expect(res.headers.location, suffix).to.equal(`/account/bevestigen?terug=${encodeURIComponent(`${BASE}/herstelcodes`)}`);
+    }
+  });
+
   it('makes new recovery codes: the old ones stop at once, the new ones are shown once', async () => {
     const other = await fullySignedIn();
     const agent = await fullySignedIn();

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { csrfTokenOf, submitForm } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
 import {
-  chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld,
-} from '../support/two-factor';
+  chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../support/two-factor';
 
 describe('two-step status page and SMS setup wizard (J3, J4)', () => {
   let world: SmsWorld;
@@ -169,13 +168,59 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       expect((await enterCode(agent, '')).text).to.include('Vul de verificatiecode in');
     });
 
-    it('refuses an expired code (10 minutes)', async () => {
+    it('starts with a fresh confirmation of the password: a session left open cannot enrol a phone of its own', async () => {
+      const { rt, vonage } = world;
+      const { patient, agent } = await signedInPatient(rt, { fresh: false });
+      const toConfirm = `/account/bevestigen?terug=${encodeURIComponent(SETUP)}`;
+      for (const path of [SETUP, `${SETUP}/methode`, `${SETUP}/telefoonnummer`]) {
+        expect((await agent.get(path)).headers.location, path).to.match(/^\/account\/bevestigen\?terug=/);
+      }
+      const page = await agent.get('/account/twee-stappen');
+      const post = await agent.post(`${SETUP}/methode`).type('form').send({ _csrf: csrfTokenOf(page.text), method: 'sms' });
+      expect(post.headers.location).to.equal(toConfirm);
+      const wrong = await submitForm(agent, toConfirm, { terug: SETUP, password: 'not-the-password' }, '/account/bevestigen');
+      expect(wrong.status).to.equal(400);
+      await confirmPassword(agent, patient.password);
+      expect((await chooseSms(agent)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+      const form = await agent.get(`${SETUP}/telefoonnummer`);
+      rt.clock.advanceMinutes(11); // the confirmation is 10 minutes old: asked again, and nothing is sent
+      const late = await agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: csrfTokenOf(form.text), country: 'NL', phone: '0612345678' });
+      expect(late.headers.location).to.equal(toConfirm);
+      expect(vonage.messages).to.have.length(0);
+    });
+
+    it('keeps the recovery codes only sealed in the session until they are saved', async () => {
       const { rt, vonage } = world;
       const { agent } = await signedInPatient(rt);
+      const shown = (await setupUntilRecoveryCodes(agent, vonage)).map((code) => code.replace(' ', ''));
+      expect(shown).to.have.length(10);
+      const sessions = JSON.stringify(await rt.db('sessions').select('sess'));
+      for (const code of shown) expect(sessions).not.to.include(code);
+      expect(sessions).to.include('sealedRecoveryCodes');
+    });
+
+    it('records a wrong code as a failed second step of the wizard', async () => {
+      const { rt, vonage } = world;
+      const { patient, agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const wrong = lastCode(vonage) === '000000' ? '111111' : '000000';
+      expect((await enterCode(agent, wrong)).status).to.equal(400);
+      const failed = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'second_step_failed');
+      expect(failed.map((e) => e.details)).to.deep.equal([{ reason: 'wrong', purpose: 'setup', method: 'sms' }]);
+      expect((await agent.get('/account/beveiliging')).text).to.include('Verkeerde verificatiecode bij het instellen van authenticatie in twee stappen');
+    });
+
+    it('refuses an expired code (10 minutes)', async () => {
+      const { rt, vonage } = world;
+      const { agent, patient } = await signedInPatient(rt);
       await chooseSms(agent);
       await enterPhone(agent, '0612345678');
       rt.clock.advanceMinutes(10);
       rt.clock.advance(1000);
+      // The fresh confirmation has run out too: the wizard asks the password again and goes on where it was.
+      expect((await agent.get(`${SETUP}/verificatie`)).headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+      await confirmPassword(agent, patient.password);
       const res = await enterCode(agent, lastCode(vonage));
       expect(res.status).to.equal(400);
       expect(res.text).to.include('Deze code is verlopen');
@@ -191,7 +236,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       for (let i = 0; i < 5; i += 1) await enterCode(agent, wrong);
       const res = await enterCode(agent, right);
       expect(res.status).to.equal(400);
-      expect(res.text).to.match(/Er is geen geldige code meer|te vaak een verkeerde code/);
+      expect(res.text).to.match(/Er is geen geldige code|te vaak een verkeerde code/);
     });
 
     it('shows when a new code may be asked, and sends no second SMS within 30 seconds', async () => {

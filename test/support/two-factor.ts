@@ -35,12 +35,26 @@ export async function startSmsWorld(env: TestEnv = {}): Promise<SmsWorld> {
   };
 }
 
-export async function signedInPatient(rt: TestRuntime) {
+/**
+ * A patient without two-step, signed in, who has just confirmed their password again (as
+ * turning two-step on asks first). `{ fresh: false }` leaves that out.
+ */
+export async function signedInPatient(rt: TestRuntime, options: { fresh?: boolean } = {}) {
   const patient = await rt.createPatient();
   const agent = rt.agent();
   const res = await signIn(agent, patient.email, patient.password);
   expect(res.headers.location).to.equal('/werkblad');
+  if (options.fresh !== false) await confirmPassword(agent, patient.password);
   return { patient, agent };
+}
+
+/** The fresh confirmation of a patient without two-step: the password only. */
+export async function confirmPassword(agent: supertest.Agent, password: string, returnTo = SETUP) {
+  const page = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
+  const res = await submitForm(agent, page, { terug: returnTo, password }, '/account/bevestigen');
+  expect(res.status, res.text.slice(0, 200)).to.equal(303);
+  expect(res.headers.location).to.equal(returnTo);
+  return res;
 }
 
 /** The 6-digit code in the newest SMS the fake Vonage server received. */

@@ -1,31 +1,25 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import { normalizeRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
-import type { SecondStep, SecondStepResult } from '../../domain/second-step';
-import type { SecurityNotifier } from '../../domain/security-notifier';
+import { normalizeRecoveryCode } from '../../domain/recovery-codes';
+import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
-import type { SmsCodeService } from '../../domain/sms-codes';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { CONFIRM_PATH, safeReturnPath } from '../../http/fresh-confirmation';
-import { secondStepFailureMessage } from '../../http/second-step-failure';
-import { smsProblem } from '../../http/sms-outcome';
+import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
 
 const VIEW = 'fresh-confirmation/index';
 
 export interface ConfirmationDeps {
   signIn: SignInService;
-  secondStep: SecondStep;
-  smsCodes: SmsCodeService;
-  recoveryCodes: RecoveryCodes;
-  notifier: SecurityNotifier;
+  secondFactor: SecondFactor;
   clock: Clock;
 }
 
 export function createConfirmationController(deps: ConfirmationDeps) {
-  const { signIn, secondStep, smsCodes, notifier, clock } = deps;
+  const { signIn, secondFactor, clock } = deps;
 
   const locals = (req: Request) => {
     const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
@@ -35,20 +29,16 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   /** The second-step part: a code (6 digits, by SMS or from the app) or a recovery code (10 digits). */
   async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
     const t = res.locals.t;
-    const { id: userId, twoFactorMethod } = req.user!;
+    const { id: userId, twoFactorMethod, twoFactorPhone } = req.user!;
     const code = normalizeCodeInput(input);
-    const recovery = normalizeRecoveryCode(input);
     if (code === '') return { field: 'code', message: t('confirm.errors.codeRequired') };
-    let result: SecondStepResult;
-    if (/^\d{6}$/.test(code)) result = await secondStep.verifyCode(userId, twoFactorMethod!, 'confirm', code);
-    else if (recovery) result = await secondStep.verifyRecoveryCode(userId, recovery);
+    let proof: Proof;
+    if (/^\d{6}$/.test(code)) proof = twoFactorMethod === 'totp' ? { kind: 'app', code } : { kind: 'sms', code, phone: twoFactorPhone! };
+    else if (normalizeRecoveryCode(input)) proof = { kind: 'recovery', code: input };
     else return { field: 'code', message: t(twoFactorMethod === 'totp' ? 'confirm.errors.codeFormatApp' : 'confirm.errors.codeFormat') };
 
-    if (result.status === 'ok') {
-      if (recovery) await notifier.notify(userId, 'recovery_code_used', requestOrigin(req), { remaining: await deps.recoveryCodes.countRemaining(userId) });
-      return null;
-    }
-    return { field: 'code', message: await secondStepFailureMessage(req, res, notifier, userId, result, { purpose: 'confirm' }) };
+    const result = await secondFactor.check(userId, 'confirm', proof, requestOrigin(req));
+    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, t, res.locals.formatTime) };
   }
 
   return {
@@ -60,7 +50,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const user = req.user!;
       const l = locals(req);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}`);
-      const outcome = await smsCodes.send({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
+      const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
       const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
       if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
       res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}&verstuurd=1`);

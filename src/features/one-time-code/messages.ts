@@ -1,11 +1,38 @@
-import type { Translate } from '../i18n';
-import type { SmsSendOutcome } from '../domain/sms-codes';
-import { smsFailureCategory } from '../domain/sms/sms-sender';
+import type { SecondFactorFailure, SecondFactorResult } from '../../domain/second-factor';
+import type { SmsSendOutcome } from '../../domain/sms-codes';
+import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
+import type { Translate } from '../../i18n';
+
+/** What every page with a code field says when a code was not accepted. */
+const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
+  wrong: 'secondStep.errors.wrong',
+  expired: 'secondStep.errors.expired',
+  exhausted: 'secondStep.errors.exhausted',
+  missing: 'secondStep.errors.missing',
+  replayed: 'secondStep.errors.replayed',
+  wrong_app_code: 'twoFactor.verifyApp.errors.wrong',
+  wrong_recovery_code: 'secondStep.errors.wrong_recovery_code',
+};
+
+export function secondFactorMessage(
+  result: Exclude<SecondFactorResult, { status: 'ok' }>,
+  t: Translate,
+  formatTime: (epochMs: number) => string,
+): string {
+  if (result.status === 'locked') return t('secondStep.errors.locked', { time: formatTime(result.until) });
+  return t(FAILURE_KEYS[result.reason]);
+}
 
 export interface SmsProblem {
   status: number;
   message: string;
 }
+
+const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
+  retry_later: 'twoFactor.sms.errors.retry_later',
+  check_number: 'twoFactor.sms.errors.check_number',
+  service_problem: 'twoFactor.sms.errors.service_problem',
+};
 
 /**
  * What the patient is told when an SMS could not be sent, the same on every page that sends
@@ -21,7 +48,7 @@ export function smsProblem(outcome: SmsSendOutcome, t: Translate, formatTime: (m
       return { status: 429, message: t('twoFactor.sms.errors.limited') };
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
-      return { status: category === 'check_number' ? 400 : 503, message: t(`twoFactor.sms.errors.${category}`) };
+      return { status: category === 'check_number' ? 400 : 503, message: t(SMS_FAILURE_KEYS[category]) };
     }
   }
 }

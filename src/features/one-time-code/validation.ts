@@ -1,10 +1,10 @@
-import type { Translate } from '../i18n';
-import type { FieldError } from './forms';
-import { normalizeRecoveryCode } from '../domain/recovery-codes';
-import { normalizeCodeInput } from '../domain/verification-codes';
+import type { Translate } from '../../i18n';
+import type { FieldError } from '../../http/forms';
+import { normalizeRecoveryCode } from '../../domain/recovery-codes';
+import { normalizeCodeInput } from '../../domain/verification-codes';
 
 /** A 6-digit code as typed: spaces, dashes and dots between the digits are fine. */
-export function validateSmsCode(input: string, t: Translate, field = 'code'): FieldError[] {
+export function validateSixDigitCode(input: string, t: Translate, field = 'code'): FieldError[] {
   const code = normalizeCodeInput(input);
   if (code === '') return [{ field, message: t('twoFactor.verify.errors.required') }];
   if (!/^\d{6}$/.test(code)) return [{ field, message: t('twoFactor.verify.errors.format') }];

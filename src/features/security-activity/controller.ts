@@ -26,7 +26,7 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
 };
 
 // Details that make a description more precise, e.g. { reason: 'disabled' } on sign_in_failed.
-const VARIANT_FIELDS = ['reason', 'purpose', 'by'] as const;
+const VARIANT_FIELDS = ['purpose', 'reason', 'by'] as const;
 const WORD = /^[a-z][a-z0-9_-]{0,40}$/;
 
 function word(value: unknown): string | null {

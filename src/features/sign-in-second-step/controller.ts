@@ -1,18 +1,16 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import { normalizeRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
-import type { SecondStep } from '../../domain/second-step';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
+import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
-import type { SmsCodeService, SmsSendOutcome } from '../../domain/sms-codes';
+import type { SmsSendOutcome } from '../../domain/sms-codes';
 import type { User, UserStore } from '../../domain/users';
-import { normalizeCodeInput } from '../../domain/verification-codes';
 import { establishSession, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { secondStepFailureMessage } from '../../http/second-step-failure';
 import { SECOND_STEP_PATH, startPendingSignIn } from '../../http/pending-sign-in';
-import { smsProblem } from '../../http/sms-outcome';
-import { validateRecoveryCode, validateSmsCode } from '../../http/code-fields';
+import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
+import { validateRecoveryCode, validateSixDigitCode } from '../one-time-code/validation';
 
 export const RECOVERY_PATH = '/inloggen/herstelcode';
 export const RECOVERY_USED_PATH = '/inloggen/herstelcode-gebruikt';
@@ -20,8 +18,7 @@ export const FEW_RECOVERY_CODES = 3;
 
 export interface SecondStepDeps {
   users: UserStore;
-  smsCodes: SmsCodeService;
-  secondStep: SecondStep;
+  secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
   notifier: SecurityNotifier;
   clock: Clock;
@@ -29,7 +26,7 @@ export interface SecondStepDeps {
 }
 
 export function createSecondStepController(deps: SecondStepDeps) {
-  const { users, smsCodes, secondStep, notifier, clock } = deps;
+  const { users, secondFactor, notifier, clock } = deps;
 
   async function pendingUser(req: Request): Promise<User | undefined> {
     const pending = req.session.pendingSignIn;
@@ -39,7 +36,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
   /** Sends the sign-in SMS and keeps the outcome in the half session for the next page to show. */
   async function sendSignInCode(req: Request, user: User): Promise<SmsSendOutcome> {
-    const outcome = await smsCodes.send({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
+    const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
     req.session.pendingSignIn!.smsOutcome = outcome;
     return outcome;
@@ -47,14 +44,14 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
   async function codePageLocals(req: Request, res: Response, user: User) {
     // The app variant: no number, nothing sent, no "Stuur nieuwe code".
-    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondStep.lockedUntil(user.id), smsProblem: null };
+    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondFactor.lockedUntil(user.id), smsProblem: null };
     const outcome = req.session.pendingSignIn?.smsOutcome;
     if (outcome) delete req.session.pendingSignIn!.smsOutcome; // shown once
     return {
       method: 'sms',
       maskedPhone: maskPhoneNumber(user.twoFactorPhone!),
-      nextAllowedAt: await smsCodes.nextAllowedAt(user.id, 'sign_in'),
-      lockedUntil: await secondStep.lockedUntil(user.id),
+      nextAllowedAt: await secondFactor.nextSmsAllowedAt(user.id, 'sign_in'),
+      lockedUntil: await secondFactor.lockedUntil(user.id),
       codeTtlMinutes: deps.codeTtlMinutes,
       resent: outcome?.status === 'sent' && req.query.nieuw === '1',
       smsProblem: outcome ? smsProblem(outcome, res.locals.t, res.locals.formatTime) : null,
@@ -89,15 +86,16 @@ export function createSecondStepController(deps: SecondStepDeps) {
       if (!user) return res.redirect(303, '/inloggen');
       const { code } = readFields(req.body, ['code'] as const);
       const values = { code: code.trim() };
-      const errors = validateSmsCode(code, res.locals.t);
+      const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length === 0) {
         const method = user.twoFactorMethod!;
-        const result = await secondStep.verifyCode(user.id, method, 'sign_in', normalizeCodeInput(code));
+        const proof: Proof = method === 'totp' ? { kind: 'app', code } : { kind: 'sms', code, phone: user.twoFactorPhone! };
+        const result = await secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, method);
           return res.redirect(303, '/werkblad');
         }
-        errors.push({ field: 'code', message: await secondStepFailureMessage(req, res, notifier, user.id, result) });
+        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
       }
       const locals = await codePageLocals(req, res, user);
       renderFormErrors(res, 'sign-in-second-step/code', errors, values, locals, locals.lockedUntil ? 429 : 400);
@@ -114,7 +112,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     async showRecovery(req: Request, res: Response) {
       const user = await pendingUser(req);
       if (!user) return res.redirect(303, '/inloggen');
-      res.render('sign-in-second-step/recovery', { lockedUntil: await secondStep.lockedUntil(user.id) });
+      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id) });
     },
 
     async submitRecovery(req: Request, res: Response) {
@@ -124,16 +122,14 @@ export function createSecondStepController(deps: SecondStepDeps) {
       const values = { recoveryCode: recoveryCode.trim() };
       const errors = validateRecoveryCode(recoveryCode, res.locals.t);
       if (errors.length === 0) {
-        const result = await secondStep.verifyRecoveryCode(user.id, normalizeRecoveryCode(recoveryCode)!);
+        const result = await secondFactor.check(user.id, 'sign_in', { kind: 'recovery', code: recoveryCode }, requestOrigin(req));
         if (result.status === 'ok') {
-          const remaining = await deps.recoveryCodes.countRemaining(user.id);
-          await notifier.notify(user.id, 'recovery_code_used', requestOrigin(req), { remaining });
           await finishSignIn(req, user, 'recovery_code');
           return res.redirect(303, RECOVERY_USED_PATH);
         }
-        errors.push({ field: 'recoveryCode', message: await secondStepFailureMessage(req, res, notifier, user.id, result) });
+        errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
       }
-      const lockedUntil = await secondStep.lockedUntil(user.id);
+      const lockedUntil = await secondFactor.lockedUntil(user.id);
       renderFormErrors(res, 'sign-in-second-step/recovery', errors, values, { lockedUntil }, lockedUntil ? 429 : 400);
     },
 

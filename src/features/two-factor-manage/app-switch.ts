@@ -1,29 +1,27 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../domain/clock';
 import type { RandomSource } from '../../domain/random';
+import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import { generateTotpSecret, verifyTotp } from '../../domain/totp';
+import { generateTotpSecret } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
-import { normalizeCodeInput } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
-import { validateSmsCode } from '../../http/code-fields';
 import { readFields, renderFormErrors } from '../../http/forms';
-import type { SecurityNotifier } from '../../domain/security-notifier';
+import { secondFactorMessage } from '../one-time-code/messages';
+import { validateSixDigitCode } from '../one-time-code/validation';
 import { totpPairing } from '../two-factor-setup/totp-pairing';
 import { type Announce, doneRedirect } from './announce';
 import { MANAGE_PATHS } from './paths';
 
 declare module 'express-session' {
   interface SessionData {
-    /** The new app's secret (base32) until a code from it is verified; SMS stays in use until then. */
-    totpSwitch: { secret: string };
+    /** The new app's secret, sealed, until a code from it is verified; SMS stays in use until then. */
+    totpSwitch: { sealedSecret: string };
   }
 }
 
 export interface AppSwitchDeps {
   twoFactor: TwoFactorStore;
-  notifier: SecurityNotifier;
-  clock: Clock;
+  secondFactor: SecondFactor;
   random: RandomSource;
   secretBox: SecretBox;
 }
@@ -32,8 +30,10 @@ const PAIR_VIEW = 'two-factor-manage/switch-app-pair';
 
 /** From SMS to an authenticator app: pair it, prove it with a code, and only then switch. */
 export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
+  const secretOf = (req: Request) => deps.secretBox.open(req.session.totpSwitch!.sealedSecret);
+
   async function pairLocals(req: Request, res: Response) {
-    return { pairing: await totpPairing(req.session.totpSwitch!.secret, req.user!.email, res.locals.t('twoFactor.pair.qrLabel')) };
+    return { pairing: await totpPairing(secretOf(req), req.user!.email, res.locals.t('twoFactor.pair.qrLabel')) };
   }
 
   return {
@@ -41,7 +41,7 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
 
     /** Makes the secret (kept when there is one: the app may hold it already). */
     start(req: Request, res: Response) {
-      req.session.totpSwitch ??= { secret: generateTotpSecret(deps.random) };
+      req.session.totpSwitch ??= { sealedSecret: deps.secretBox.seal(generateTotpSecret(deps.random)) };
       res.redirect(303, MANAGE_PATHS.switchAppPair);
     },
 
@@ -55,16 +55,15 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
       if (!pending) return res.redirect(303, MANAGE_PATHS.switchApp);
       const userId = req.user!.id;
       const { code } = readFields(req.body, ['code'] as const);
-      const errors = validateSmsCode(code, res.locals.t);
-      const step = errors.length === 0 ? verifyTotp(pending.secret, normalizeCodeInput(code), deps.clock.now()) : null;
-      if (step === null) {
-        if (errors.length === 0) {
-          await deps.notifier.notify(userId, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result: 'wrong', method: 'totp' });
-          errors.push({ field: 'code', message: res.locals.t('twoFactor.verifyApp.errors.wrong') });
-        }
+      const errors = validateSixDigitCode(code, res.locals.t);
+      const result = errors.length === 0
+        ? await deps.secondFactor.check(userId, 'switch_app', { kind: 'app', code, secret: secretOf(req) }, requestOrigin(req))
+        : undefined;
+      if (result?.status !== 'ok') {
+        if (result) errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
         return renderFormErrors(res, PAIR_VIEW, errors, { code: code.trim() }, await pairLocals(req, res));
       }
-      await deps.twoFactor.switchToTotp(userId, deps.secretBox.seal(pending.secret), step);
+      await deps.twoFactor.switchToTotp(userId, pending.sealedSecret, result.totpStep ?? null);
       delete req.session.totpSwitch;
       await announce(req, 'method_switched', { method: 'totp' });
       req.log.info({ userId }, 'two-step switched to the authenticator app');

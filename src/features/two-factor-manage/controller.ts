@@ -1,15 +1,13 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
-import type { SecondStep } from '../../domain/second-step';
+import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { SecurityNotifier } from '../../domain/security-notifier';
-import type { SmsCodeService } from '../../domain/sms-codes';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import type { UserStore } from '../../domain/users';
-import { renderPrintableCodes, sendCodesFile } from '../two-factor-setup/recovery-codes-output';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../two-factor-setup/recovery-codes-output';
 import { createAnnounce, doneRedirect } from './announce';
 import { createAppSwitch } from './app-switch';
 import { MANAGE_BASE, MANAGE_PATHS } from './paths';
@@ -19,19 +17,17 @@ export { MANAGE_BASE, MANAGE_PATHS };
 
 declare module 'express-session' {
   interface SessionData {
-    /** New recovery codes, kept only until the patient says they saved them. */
-    newRecoveryCodes: string[];
+    /** New recovery codes, sealed, kept only until the patient says they saved them. */
+    sealedNewRecoveryCodes: string;
   }
 }
 
 export interface ManageDeps {
   users: UserStore;
   twoFactor: TwoFactorStore;
-  smsCodes: SmsCodeService;
-  secondStep: SecondStep;
+  secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
   notifier: SecurityNotifier;
-  clock: Clock;
   random: RandomSource;
   secretBox: SecretBox;
   allowedCountries: string[];
@@ -41,10 +37,14 @@ export interface ManageDeps {
 export function createManageController(deps: ManageDeps) {
   const { twoFactor } = deps;
   const announce = createAnnounce(deps);
+  const newCodes = (req: Request) => {
+    const sealed = req.session.sealedNewRecoveryCodes;
+    return sealed ? openCodes(deps.secretBox, sealed) : undefined;
+  };
 
   /** A new number for SMS users; the old one stays in use until the new one is verified. */
   const phoneChange = createPhoneFlow(deps, {
-    purpose: 'change',
+    purpose: 'phone_change',
     paths: { form: MANAGE_PATHS.phone, verify: MANAGE_PATHS.phoneVerify },
     texts: { title: 'manage.phoneTitle', intro: 'manage.phoneIntro', submit: 'manage.phoneSubmit', verifyTitle: 'manage.phoneVerifyTitle', verifySubmit: 'manage.phoneVerifySubmit' },
     async finish(req, phone) {
@@ -56,7 +56,7 @@ export function createManageController(deps: ManageDeps) {
 
   /** From the app to SMS; the app stays in use until the number is verified. Recovery codes stay. */
   const smsSwitch = createPhoneFlow(deps, {
-    purpose: 'switch',
+    purpose: 'switch_sms',
     paths: { form: MANAGE_PATHS.switchSms, verify: MANAGE_PATHS.switchSmsVerify },
     texts: { title: 'manage.switchSms.title', intro: 'manage.switchSms.intro', submit: 'manage.switchSms.submit', verifyTitle: 'manage.switchSms.verifyTitle', verifySubmit: 'manage.switchSms.verifySubmit' },
     async finish(req, phone) {
@@ -77,29 +77,31 @@ export function createManageController(deps: ManageDeps) {
     async makeNewCodes(req: Request, res: Response) {
       const codes = deps.recoveryCodes.generate();
       await twoFactor.replaceRecoveryCodes(req.user!.id, codes);
-      req.session.newRecoveryCodes = codes;
+      req.session.sealedNewRecoveryCodes = sealCodes(deps.secretBox, codes);
       await announce(req, 'recovery_codes_renewed');
       res.redirect(303, MANAGE_PATHS.codes);
     },
 
     showCodes(req: Request, res: Response) {
-      const codes = req.session.newRecoveryCodes;
+      const codes = newCodes(req);
       if (!codes) return res.redirect(303, MANAGE_BASE);
       res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay), codesPath: MANAGE_PATHS.codes });
     },
 
     printCodes(req: Request, res: Response) {
-      if (!req.session.newRecoveryCodes) return res.redirect(303, MANAGE_BASE);
-      renderPrintableCodes(res, req.session.newRecoveryCodes, MANAGE_PATHS.codes);
+      const codes = newCodes(req);
+      if (!codes) return res.redirect(303, MANAGE_BASE);
+      renderPrintableCodes(res, codes, MANAGE_PATHS.codes);
     },
 
     downloadCodes(req: Request, res: Response) {
-      if (!req.session.newRecoveryCodes) return res.redirect(303, MANAGE_BASE);
-      sendCodesFile(res, req.session.newRecoveryCodes, req.user!.email);
+      const codes = newCodes(req);
+      if (!codes) return res.redirect(303, MANAGE_BASE);
+      sendCodesFile(res, codes, req.user!.email);
     },
 
     codesSaved(req: Request, res: Response) {
-      delete req.session.newRecoveryCodes;
+      delete req.session.sealedNewRecoveryCodes;
       doneRedirect(res, 'herstelcodes');
     },
 

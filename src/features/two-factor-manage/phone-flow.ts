@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
-import type { SecondStep } from '../../domain/second-step';
-import type { SmsCodeService } from '../../domain/sms-codes';
-import { normalizeCodeInput } from '../../domain/verification-codes';
-import { validateSmsCode } from '../../http/code-fields';
+import type { SecondFactor } from '../../domain/second-factor';
+import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { smsProblem } from '../../http/sms-outcome';
+import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
+import { validateSixDigitCode } from '../one-time-code/validation';
 import { INTL_LOCALES } from '../../i18n';
 import { validatePhone } from '../two-factor-setup/validation';
 import { doneRedirect } from './announce';
 
-export type PhoneFlowPurpose = 'change' | 'switch';
+/** Also the purpose its SMS codes are sent and checked for. */
+export type PhoneFlowPurpose = 'phone_change' | 'switch_sms';
 
 declare module 'express-session' {
   interface SessionData {
@@ -30,8 +30,7 @@ export interface PhoneFlow {
 }
 
 export interface PhoneFlowDeps {
-  smsCodes: SmsCodeService;
-  secondStep: SecondStep;
+  secondFactor: SecondFactor;
   allowedCountries: string[];
 }
 
@@ -41,19 +40,19 @@ const countryLocale = (res: Response) => INTL_LOCALES[res.locals.lang];
 export type PhoneFlowHandlers = ReturnType<typeof createPhoneFlow>;
 
 export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
-  const { smsCodes } = deps;
+  const { secondFactor } = deps;
   const pending = (req: Request) => (req.session.pendingPhone?.purpose === flow.purpose ? req.session.pendingPhone : undefined);
 
   async function verifyLocals(req: Request) {
     return {
       flow,
       maskedPhone: maskPhoneNumber(pending(req)!.phone),
-      nextAllowedAt: await smsCodes.nextAllowedAt(req.user!.id, 'setup'),
+      nextAllowedAt: await secondFactor.nextSmsAllowedAt(req.user!.id, flow.purpose),
     };
   }
 
   async function sendToNewNumber(req: Request, res: Response, phone: string) {
-    const outcome = await smsCodes.send({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
+    const outcome = await secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
     return smsProblem(outcome, res.locals.t, res.locals.formatTime);
   }
 
@@ -96,16 +95,14 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
       if (!p) return res.redirect(303, flow.paths.form);
       const { t, formatTime } = res.locals;
       const { code } = readFields(req.body, ['code'] as const);
-      const errors = validateSmsCode(code, t);
+      const errors = validateSixDigitCode(code, t);
       if (errors.length === 0) {
-        const result = await deps.secondStep.verifySmsCode(req.user!.id, 'setup', normalizeCodeInput(code));
+        const result = await secondFactor.check(req.user!.id, flow.purpose, { kind: 'sms', code, phone: p.phone }, requestOrigin(req));
         if (result.status === 'ok') {
           delete req.session.pendingPhone;
           return doneRedirect(res, await flow.finish(req, p.phone));
         }
-        const lockedUntil = result.status === 'locked' ? result.until : result.lockedUntil;
-        const reason = result.status === 'failed' ? result.reason : 'locked';
-        errors.push({ field: 'code', message: lockedUntil ? t('secondStep.errors.locked', { time: formatTime(lockedUntil) }) : t(`secondStep.errors.${reason}`) });
+        errors.push({ field: 'code', message: secondFactorMessage(result, t, formatTime) });
       }
       renderFormErrors(res, 'two-factor-manage/verify', errors, { code: code.trim() }, await verifyLocals(req));
     },

@@ -44,10 +44,10 @@ export function manageRoutes(controller: ReturnType<typeof createManageControlle
 
   router.get(MANAGE_PATHS.newCodes, fresh(), controller.showNewCodes);
   router.post(MANAGE_PATHS.newCodes, fresh(MANAGE_PATHS.newCodes), controller.makeNewCodes);
-  // The new codes themselves were made under a fresh confirmation; showing them needs only the session.
-  router.get(MANAGE_PATHS.codes, guard, controller.showCodes);
-  router.get(`${MANAGE_PATHS.codes}/afdrukken`, guard, controller.printCodes);
-  router.get(`${MANAGE_PATHS.codes}/download`, guard, controller.downloadCodes);
+  // The new codes can be shown again only while the confirmation that made them is fresh.
+  router.get(MANAGE_PATHS.codes, fresh(MANAGE_PATHS.codes), controller.showCodes);
+  router.get(`${MANAGE_PATHS.codes}/afdrukken`, fresh(MANAGE_PATHS.codes), controller.printCodes);
+  router.get(`${MANAGE_PATHS.codes}/download`, fresh(MANAGE_PATHS.codes), controller.downloadCodes);
   router.post(MANAGE_PATHS.codes, guard, controller.codesSaved);
 
   router.get(MANAGE_PATHS.turnOff, fresh(), controller.showTurnOff);

@@ -1,32 +1,27 @@
 import type { Request, Response } from 'express';
-import type { AuditLog } from '../../domain/audit';
-import type { Clock } from '../../domain/clock';
 import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import type { SmsCodeService } from '../../domain/sms-codes';
-import { generateTotpSecret, verifyTotp } from '../../domain/totp';
+import type { SecurityNotifier } from '../../domain/security-notifier';
+import { generateTotpSecret } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
-import type { VerificationCodes } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
 import { INTL_LOCALES } from '../../i18n';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
-import { smsProblem } from '../../http/sms-outcome';
-import { validateSmsCode } from '../../http/code-fields';
-import { normalizeCodeInput } from '../../domain/verification-codes';
+import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
+import { validateSixDigitCode } from '../one-time-code/validation';
 import { validateMethod, validatePhone } from './validation';
-import { renderPrintableCodes, sendCodesFile } from './recovery-codes-output';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from './recovery-codes-output';
 import { totpPairing } from './totp-pairing';
 import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
   twoFactor: TwoFactorStore;
-  smsCodes: SmsCodeService;
-  verificationCodes: VerificationCodes;
+  secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
-  audit: AuditLog;
-  clock: Clock;
+  notifier: SecurityNotifier;
   random: RandomSource;
   secretBox: SecretBox;
   allowedCountries: string[];
@@ -48,6 +43,10 @@ const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app
 const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
 
 export function createSetupController(deps: SetupControllerDeps) {
+  const { secretBox } = deps;
+  const totpSecretOf = (setup: SetupState) => secretBox.open(setup.sealedTotpSecret!);
+  const codesOf = (req: Request) => openCodes(secretBox, req.session.twoFactorSetup!.sealedRecoveryCodes!);
+
   const common = (req: Request, res: Response, step: SetupStep) => {
     const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
     const caption = step === 'method' || !method ? 'twoFactor.setupCaption' : CAPTIONS[method];
@@ -57,19 +56,19 @@ export function createSetupController(deps: SetupControllerDeps) {
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
     phone: async (_req, res) => ({ countries: listCountries(INTL_LOCALES[res.locals.lang]) }),
     pair: async (req, res) => ({
-      pairing: await totpPairing(req.session.twoFactorSetup!.totpSecret!, req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
+      pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
     }),
     verify: async (req) => {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
       return {
         maskedPhone: maskPhoneNumber(setup.phone!),
-        nextAllowedAt: await deps.smsCodes.nextAllowedAt(req.user!.id, 'setup'),
+        nextAllowedAt: await deps.secondFactor.nextSmsAllowedAt(req.user!.id, 'setup'),
         codeTtlMinutes: deps.codeTtlMinutes,
         resent: false,
       };
     },
-    recovery: async (req) => ({ recoveryCodes: req.session.twoFactorSetup!.recoveryCodes!.map(formatRecoveryCode) }),
+    recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };
 
   async function locals(req: Request, res: Response, step: SetupStep) {
@@ -86,22 +85,12 @@ export function createSetupController(deps: SetupControllerDeps) {
 
   /** Sends a setup code to `phone`; on failure re-renders `step` with the reason and returns false. */
   async function sendCode(req: Request, res: Response, phone: string, step: SetupStep, values: Record<string, string>, field: string) {
-    const outcome = await deps.smsCodes.send({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
+    const outcome = await deps.secondFactor.sendSmsCode({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
     const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
     if (!problem) return true;
     req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     await renderErrors(req, res, step, [{ field, message: problem.message }], values, problem.status);
     return false;
-  }
-
-  /** The code of the verify step, by SMS or from the app: the changes to carry on, or an error. */
-  async function checkCode(req: Request, setup: SetupState, code: string): Promise<{ totpStep?: number } | { error: string }> {
-    if (setup.method === 'app') {
-      const step = verifyTotp(setup.totpSecret!, code, deps.clock.now());
-      return step === null ? { error: 'wrong' } : { totpStep: step };
-    }
-    const result = await deps.verificationCodes.verify(req.user!.id, 'setup', code);
-    return result === 'ok' ? {} : { error: result };
   }
 
   return {
@@ -112,8 +101,9 @@ export function createSetupController(deps: SetupControllerDeps) {
       const { errors, method } = validateMethod(fields.method, res.locals.t);
       if (errors.length > 0 || !method) return renderErrors(req, res, 'method', errors, { method: fields.method });
       // A secret made earlier stays: the patient may have scanned it already before going back.
-      const totpSecret = method === 'app' ? (res.locals.setup.totpSecret ?? generateTotpSecret(deps.random)) : res.locals.setup.totpSecret;
-      res.redirect(303, applyTransition(req, 'chooseMethod', { method, totpSecret }));
+      const earlier: string | undefined = res.locals.setup.sealedTotpSecret;
+      const sealedTotpSecret = method === 'app' && !earlier ? secretBox.seal(generateTotpSecret(deps.random)) : earlier;
+      res.redirect(303, applyTransition(req, 'chooseMethod', { method, sealedTotpSecret }));
     },
 
     showPhone: (req: Request, res: Response) =>
@@ -142,44 +132,42 @@ export function createSetupController(deps: SetupControllerDeps) {
     },
 
     async submitVerify(req: Request, res: Response) {
-      const t = res.locals.t;
       const setup: SetupState = res.locals.setup;
       const { code } = readFields(req.body, ['code'] as const);
       const values = { code: code.trim() };
-      const errors = validateSmsCode(code, t);
+      const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length > 0) return renderErrors(req, res, 'verify', errors, values);
 
-      const checked = await checkCode(req, setup, normalizeCodeInput(code));
-      if ('error' in checked) {
-        const method = storedMethod(setup.method!);
-        await deps.audit.record(req.user!.id, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result: checked.error, method });
-        const message = t(setup.method === 'app' ? 'twoFactor.verifyApp.errors.wrong' : `twoFactor.verify.errors.${checked.error}`);
-        return renderErrors(req, res, 'verify', [{ field: 'code', message }], values);
+      const proof: Proof = setup.method === 'app' ? { kind: 'app', code, secret: totpSecretOf(setup) } : { kind: 'sms', code, phone: setup.phone! };
+      const result = await deps.secondFactor.check(req.user!.id, 'setup', proof, requestOrigin(req));
+      if (result.status !== 'ok') {
+        const message = secondFactorMessage(result, res.locals.t, res.locals.formatTime);
+        return renderErrors(req, res, 'verify', [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
-      const recoveryCodes = deps.recoveryCodes.generate();
-      res.redirect(303, applyTransition(req, 'verifyCode', { ...checked, recoveryCodes }));
+      const sealedRecoveryCodes = sealCodes(secretBox, deps.recoveryCodes.generate());
+      res.redirect(303, applyTransition(req, 'verifyCode', { totpStep: result.totpStep, sealedRecoveryCodes }));
     },
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
 
-    printRecovery: (req: Request, res: Response) =>
-      renderPrintableCodes(res, req.session.twoFactorSetup!.recoveryCodes!, STEP_PATHS.recovery),
+    printRecovery: (req: Request, res: Response) => renderPrintableCodes(res, codesOf(req), STEP_PATHS.recovery),
 
-    downloadRecovery: (req: Request, res: Response) =>
-      sendCodesFile(res, req.session.twoFactorSetup!.recoveryCodes!, req.user!.email),
+    downloadRecovery: (req: Request, res: Response) => sendCodesFile(res, codesOf(req), req.user!.email),
 
     async confirmRecovery(req: Request, res: Response) {
       const setup: SetupState = res.locals.setup;
       const userId = req.user!.id;
+      const codes = codesOf(req);
       if (setup.method === 'app') {
-        await deps.twoFactor.enableTotp(userId, deps.secretBox.seal(setup.totpSecret!), setup.recoveryCodes!, setup.totpStep ?? null);
+        await deps.twoFactor.enableTotp(userId, setup.sealedTotpSecret!, codes, setup.totpStep ?? null);
       } else {
-        await deps.twoFactor.enableSms(userId, setup.phone!, setup.recoveryCodes!);
+        await deps.twoFactor.enableSms(userId, setup.phone!, codes);
       }
       const method = storedMethod(setup.method!);
-      await deps.audit.record(userId, 'two_factor_enabled', requestOrigin(req), { method });
+      await deps.notifier.notify(userId, 'two_factor_enabled', requestOrigin(req), { method });
       req.log.info({ userId, method }, 'two-step enabled');
-      res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', { recoveryCodes: undefined, totpSecret: undefined, totpStep: undefined }));
+      const forget = { sealedRecoveryCodes: undefined, sealedTotpSecret: undefined, totpStep: undefined };
+      res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', forget));
     },
 
     showDone: (req: Request, res: Response) => render(req, res, 'done'),

@@ -1,5 +1,13 @@
 import type { Response } from 'express';
 import { formatRecoveryCode } from '../../domain/recovery-codes';
+import type { SecretBox } from '../../domain/secret-box';
+
+/**
+ * Recovery codes waiting to be saved live in the session only sealed (AES-256-GCM with the secret
+ * box's key), so a session store that leaks does not leak them.
+ */
+export const sealCodes = (box: SecretBox, codes: string[]): string => box.seal(codes.join(','));
+export const openCodes = (box: SecretBox, sealed: string): string[] => box.open(sealed).split(',');
 
 /** The printable page of recovery codes; `codesPath` is where "back" leads. */
 export function renderPrintableCodes(res: Response, codes: string[], codesPath: string): void {

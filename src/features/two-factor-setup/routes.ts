@@ -1,5 +1,7 @@
 import { Router, type RequestHandler } from 'express';
+import type { Clock } from '../../domain/clock';
 import { requireSignedIn } from '../../http/authentication';
+import { requireFreshConfirmation } from '../../http/fresh-confirmation';
 import { createSetupController } from './controller';
 import { allowTransition, currentState, SETUP_BASE, showStep, STEP_PATHS } from './wizard';
 
@@ -9,9 +11,15 @@ const onlyWhileOff: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function setupRoutes(controller: ReturnType<typeof createSetupController>): Router {
+/**
+ * Turning two-step on starts with a fresh confirmation of the password, as every later change
+ * does: a session that was left open or stolen cannot enrol a phone or an app of its own. The
+ * last page, shown once two-step is on, needs none.
+ */
+export function setupRoutes(controller: ReturnType<typeof createSetupController>, deps: { clock: Clock; freshMinutes: number }): Router {
   const router = Router();
-  router.use(SETUP_BASE, requireSignedIn, onlyWhileOff);
+  const fresh = requireFreshConfirmation(deps.clock, deps.freshMinutes, SETUP_BASE);
+  router.use(SETUP_BASE, requireSignedIn, onlyWhileOff, (req, res, next) => (req.path === '/klaar' ? next() : fresh(req, res, next)));
   router.get(SETUP_BASE, (req, res) => res.redirect(303, STEP_PATHS[currentState(req).step]));
 
   router.get(STEP_PATHS.method, showStep('method'), controller.showMethod);

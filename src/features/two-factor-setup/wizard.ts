@@ -12,9 +12,11 @@ export interface SetupState {
   country?: string;
   phoneInput?: string;
   phone?: string; // E.164, set once an SMS was sent to it
-  totpSecret?: string; // base32, only here until the app is verified and two-step turned on
+  /** The new app's secret, sealed with the secret box; only here until two-step is on. */
+  sealedTotpSecret?: string;
   totpStep?: number; // the time step of the app code that verified the pairing
-  recoveryCodes?: string[]; // plaintext only here, until the patient confirms they saved them
+  /** The recovery codes, sealed; only here until the patient says they saved them. */
+  sealedRecoveryCodes?: string;
 }
 
 declare module 'express-session' {
