@@ -1,0 +1,214 @@
+import { expect } from 'chai';
+import { countingHasher } from '../support/counting-hasher';
+import { startFakeVonage, type FakeVonage } from '../support/fake-vonage';
+import { HttpClient, listen } from '../support/http-client';
+import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { startTestRuntime, type TestRuntime } from '../support/runtime';
+import { TEST_DATABASE } from '../support/test-database';
+import { appCode, patientWithApp, wrongAppCode } from '../support/totp';
+import { patientWithSms } from '../support/two-factor';
+import { codeFor } from './support';
+
+/**
+ * Issue 12: every limit holds against a burst of parallel requests, as an attacker sends them,
+ * with the right answer hidden late in the burst. The work each limit guards is counted where it
+ * happens (argon2id verifications through the injected hasher; code checks in the activity log).
+ * The limits of sign-in and the Vragenformulier live in the rate-limit store: the SQL database
+ * under test, and Redis. The second-step limits live in the database.
+ */
+type Result = { status: number; location: string | null; text: string };
+const statusCounts = (results: Result[]) =>
+  results.reduce<Record<number, number>>((counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }), {});
+
+interface World {
+  rt: TestRuntime;
+  url: string;
+  count: { verify: number };
+  vonage: FakeVonage;
+  close(): Promise<void>;
+}
+
+async function startWorld(env: Record<string, string> = {}): Promise<World> {
+  const vonage = await startFakeVonage();
+  const { hasher, count } = countingHasher();
+  const rt = await startTestRuntime(
+    {
+      SMS_PROVIDER: 'vonage', VONAGE_API_KEY: 'test-key', VONAGE_API_SECRET: 'test-secret', VONAGE_REST_HOST: vonage.url,
+      TRUST_PROXY: 'true', // so a test can speak from many addresses (X-Forwarded-For)
+      ...env,
+    },
+    { hasher },
+  );
+  const server = await listen(rt.app);
+  return { rt, url: server.url, count, vonage, close: async () => { await server.close(); await rt.close(); await vonage.stop(); } };
+}
+
+const browser = (ip = '198.51.100.1') => new HttpClient({ 'x-forwarded-for': ip });
+
+async function passwordBurst(world: World, attempts: Array<{ email: string; password: string; ip?: string }>): Promise<Result[]> {
+  // Each attacker has its form (and CSRF token) first; then everything goes at once.
+  const prepared = await Promise.all(
+    attempts.map(async (attempt) => {
+      const client = browser(attempt.ip);
+      const page = await client.get(`${world.url}/inloggen`);
+      return { client, attempt, token: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+    }),
+  );
+  world.count.verify = 0;
+  return Promise.all(
+    prepared.map(({ client, attempt, token }) => client.post(`${world.url}/inloggen`, { _csrf: token, email: attempt.email, password: attempt.password })),
+  );
+}
+
+const RATE_LIMIT_STORES = [TEST_DATABASE, 'redis'] as const;
+
+for (const store of RATE_LIMIT_STORES) {
+  describe(`limits under a parallel burst: sign-in and the Vragenformulier on ${store} (issue 12)`, function () {
+    this.timeout(90_000);
+    let redis: TestRedisServer | undefined;
+    let world: World;
+    before(async () => {
+      if (store === 'redis') redis = await startRedisServer();
+    });
+    after(() => redis?.stop());
+    beforeEach(async () => {
+      world = await startWorld(redis ? { REDIS_URL: redis.url } : {});
+    });
+    afterEach(async () => {
+      await world.rt.redis?.flushAll(); // each test starts with no counts, as on a fresh database
+      await world.close();
+    });
+
+    it('verifies at most 5 of 40 parallel passwords for one account: the right one at #40 is refused', async () => {
+      const patient = await world.rt.createPatient();
+      const attempts = Array.from({ length: 40 }, (_, i) => ({ email: patient.email, password: i === 39 ? patient.password : `wrong-password-${i}` }));
+      const results = await passwordBurst(world, attempts);
+      expect(world.count.verify, 'passwords verified').to.be.at.most(5);
+      expect(results[39]!.status, 'the right password at #40').to.equal(429);
+      expect(results.filter((r) => r.location === '/werkblad')).to.have.length(0);
+      expect(statusCounts(results)[429]).to.be.at.least(35);
+      expect(results.find((r) => r.status === 429)!.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw/);
+    });
+
+    it('verifies at most 5 of 200 parallel wrong passwords for one account, from 200 addresses', async () => {
+      const patient = await world.rt.createPatient();
+      const attempts = Array.from({ length: 200 }, (_, i) => ({ email: patient.email, password: `wrong-${i}`, ip: `203.0.${i >> 8}.${i & 255}` }));
+      const results = await passwordBurst(world, attempts);
+      expect(world.count.verify, 'passwords verified').to.be.at.most(5);
+      expect(statusCounts(results)[429], JSON.stringify(statusCounts(results))).to.be.at.least(195);
+    });
+
+    it('verifies at most 20 of 60 parallel passwords from one address, each for another account', async () => {
+      const attempts = Array.from({ length: 60 }, (_, i) => ({ email: `someone${i}@example.nl`, password: 'wrong-password', ip: '198.51.100.77' }));
+      const results = await passwordBurst(world, attempts);
+      expect(world.count.verify, 'passwords verified').to.be.at.most(20);
+      expect(statusCounts(results)[429]).to.be.at.least(40);
+    });
+
+    it('ends the run with the right password (sequentially), so the patient is not punished for typos', async () => {
+      const patient = await world.rt.createPatient();
+      await passwordBurst(world, [1, 2, 3, 4].map((i) => ({ email: patient.email, password: `typo-${i}` })));
+      const [right] = await passwordBurst(world, [{ email: patient.email, password: patient.password }]);
+      expect(right!.location).to.equal('/werkblad');
+      const again = await passwordBurst(world, [1, 2, 3, 4].map((i) => ({ email: patient.email, password: `typo-${i}` })));
+      expect(again.map((r) => r.status), 'four free tries again').to.deep.equal([400, 400, 400, 400]);
+    });
+
+    it('stores at most 5 of 50 parallel questions from one address, and says so in Dutch without losing the text', async () => {
+      const client = browser('198.51.100.99');
+      const page = await client.get(`${world.url}/hulp/vragenformulier`);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => client.post(`${world.url}/hulp/vragenformulier`, { _csrf: token, name: 'Bot', email: 'bot@example.nl', question: `Vraag ${i}` })),
+      );
+      expect(await world.rt.services.helpQuestions.list(1000), 'questions stored').to.have.length(5);
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused).to.have.length(45);
+      expect(refused[0]!.text).to.include('class="error-summary"').and.include('Je hebt het afgelopen uur al een paar vragen gestuurd');
+      expect(refused[0]!.text).to.match(/<textarea[^>]*>Vraag \d+<\/textarea>/);
+      const other = browser('198.51.100.100');
+      const second = await other.submit(`${world.url}/hulp/vragenformulier`, { name: 'Anna', email: 'anna@example.nl', question: 'Mag ik iets vragen?' });
+      expect(second.location, 'another address may still ask').to.equal('/hulp/vragenformulier?verstuurd=1');
+    });
+
+    it('has a daily cap on questions for everyone together', async () => {
+      await world.rt.redis?.flushAll();
+      await world.close();
+      world = await startWorld({ ...(redis ? { REDIS_URL: redis.url } : {}), HELP_QUESTIONS_PER_DAY: '3' });
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => browser(`192.0.2.${i}`).submit(`${world.url}/hulp/vragenformulier`, { name: 'A', email: 'a@example.nl', question: `Vraag ${i}` })),
+      );
+      expect(await world.rt.services.helpQuestions.list(1000)).to.have.length(3);
+      expect(results.filter((r) => r.status === 429)[0]!.text).to.include('Er zijn vandaag al heel veel vragen gestuurd');
+    });
+  });
+}
+
+describe(`limits under a parallel burst: the second step on ${TEST_DATABASE} (issue 12)`, function () {
+  this.timeout(90_000);
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+  });
+  afterEach(() => world.close());
+
+  /** A half session (password accepted) with the code form's token. */
+  async function halfSession(email: string, password: string, form = '/inloggen/code') {
+    const client = browser();
+    const signIn = await client.submit(`${world.url}/inloggen`, { email, password });
+    expect(signIn.location).to.equal('/inloggen/code');
+    const page = await client.get(`${world.url}${form}`);
+    return { client, token: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+  }
+
+  const failures = async (userId: number) =>
+    (await world.rt.services.audit.listForUser(userId, 1000)).filter((e) => e.type === 'second_step_failed').length;
+
+  it('checks at most 10 of 60 parallel app codes in one half session: the right code at #56 does not sign in', async () => {
+    const patient = await patientWithApp(world.rt);
+    const { client, token } = await halfSession(patient.email, patient.password);
+    const now = world.rt.clock.now();
+    const codes = Array.from({ length: 60 }, (_, i) => (i === 55 ? appCode(patient.secret, now) : wrongAppCode(patient.secret, now)));
+    const results = await Promise.all(codes.map((code) => client.post(`${world.url}/inloggen/code`, { _csrf: token, code })));
+    expect(results.filter((r) => r.location === '/werkblad'), 'signed in').to.have.length(0);
+    expect(results[55]!.status, 'the right code at #56').to.equal(429);
+    expect(await failures(patient.id), 'codes checked').to.be.at.most(10);
+    expect((await client.get(`${world.url}/werkblad`)).location).to.equal('/inloggen/code');
+  });
+
+  it('checks at most 10 of 30 parallel recovery codes: a valid one after 29 wrong ones is refused, and argon2 runs at most 10 × 10 times', async () => {
+    const patient = await patientWithSms(world.rt, '+31611000201');
+    const { client, token } = await halfSession(patient.email, patient.password, '/inloggen/herstelcode');
+    world.count.verify = 0;
+    const codes = Array.from({ length: 30 }, (_, i) => (i === 29 ? patient.recoveryCodes[0]! : String(3_000_000_000 + i)));
+    const results = await Promise.all(codes.map((recoveryCode) => client.post(`${world.url}/inloggen/herstelcode`, { _csrf: token, recoveryCode })));
+    expect(results.filter((r) => r.location === '/inloggen/herstelcode-gebruikt')).to.have.length(0);
+    expect(results[29]!.status).to.equal(429);
+    expect(world.count.verify, 'argon2id verifications').to.be.at.most(10 * 10);
+    expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
+  });
+
+  it('checks at most 5 of 20 parallel guesses of an SMS code: the right code at #9 does not sign in', async () => {
+    const phone = '+31611000202';
+    const patient = await patientWithSms(world.rt, phone);
+    const { client, token } = await halfSession(patient.email, patient.password);
+    const right = codeFor(world.vonage, phone);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.post(`${world.url}/inloggen/code`, { _csrf: token, code: i === 8 ? right : wrong })),
+    );
+    expect(results.filter((r) => r.location === '/werkblad'), 'signed in').to.have.length(0);
+    expect(await failures(patient.id), 'codes checked').to.be.at.most(10);
+    expect(await world.rt.db('verification_codes').where({ user_id: patient.id }).first(), 'the code is dead').to.equal(undefined);
+  });
+
+  it('lets one request in many parallel ones through with the right app code when it is among the first 10', async () => {
+    const patient = await patientWithApp(world.rt);
+    const { client, token } = await halfSession(patient.email, patient.password);
+    const now = world.rt.clock.now();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => client.post(`${world.url}/inloggen/code`, { _csrf: token, code: i === 3 ? appCode(patient.secret, now) : wrongAppCode(patient.secret, now) })),
+    );
+    expect(results[3]!.location).to.equal('/werkblad');
+  });
+});
