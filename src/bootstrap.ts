@@ -12,17 +12,21 @@ import { connectRedis, RedisClient } from './infra/redis';
 import { createSessionStore } from './infra/session-store';
 import { createServices, Services } from './services';
 
-export interface Runtime {
-  app: Express;
+/** What the server and the admin command both run on: the database (migrated), Redis, the services. */
+export interface ServiceRuntime {
   config: Config;
   services: Services;
   db: Database;
   /** Read connections outside transactions (see createReadDatabase); `db` itself when not separate. */
   reads: Database;
   redis?: RedisClient;
-  sessionStore: Store;
   logger: Logger;
   close(): Promise<void>;
+}
+
+export interface Runtime extends ServiceRuntime {
+  app: Express;
+  sessionStore: Store;
 }
 
 export interface BootstrapOptions {
@@ -31,37 +35,46 @@ export interface BootstrapOptions {
   hasher?: PasswordHasher;
 }
 
-/** Builds everything the app needs from the configuration. Tests call it with their own options. */
-export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
+/**
+ * The one start-up sequence: connect, migrate, build the services. On failure whatever was
+ * opened is closed again. The admin command stops here; the server goes on with `bootstrap`.
+ */
+export async function openServices(config: Config, options: BootstrapOptions = {}): Promise<ServiceRuntime> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
   const db = createDatabase(config.database, logger);
   const reads = createReadDatabase(config.database, db, logger);
-  const closeDatabases = async () => {
+  let redis: RedisClient | undefined;
+  const close = async () => {
+    if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
     if (reads !== db) await reads.destroy();
     await db.destroy();
   };
-  let redis: RedisClient | undefined;
   try {
     await migrateToLatest(db);
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const limiters = createLimiterFactory({ db, redis });
+    const clock = options.clock ?? systemClock;
     const services = await createServices({ config, db, reads, clock, limiters, logger, hasher: options.hasher });
+    return { config, services, db, reads, redis, logger, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
 
+/** Everything the server needs: the services, the demo patient in development, sessions, the app. */
+export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
+  const runtime = await openServices(config, options);
+  const { services, db, reads, redis, logger } = runtime;
+  try {
     if (config.seedDemoPatient && (await seedDemoPatient(services))) {
       logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);
     }
-
     const sessionStore = createSessionStore({ db, reads, redis });
     const app = createApp({ config, services, sessionStore, logger, db, redis });
-    const close = async () => {
-      if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
-      await closeDatabases();
-    };
-    return { app, config, services, db, reads, redis, sessionStore, logger, close };
+    return { ...runtime, app, sessionStore };
   } catch (err) {
-    if (redis?.isOpen) redis.destroy();
-    await closeDatabases();
+    await runtime.close().catch(() => undefined);
     throw err;
   }
 }

@@ -1,7 +1,8 @@
+import { openServices, type ServiceRuntime } from '../bootstrap';
 import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
+import { createLogger } from '../infra/logger';
 import { CommandFailure, parseOptions, UsageError } from './args';
 import { COMMANDS, findCommand } from './commands';
-import { AdminContext, openAdminContext } from './context';
 import { readNewPassword } from './read-password';
 
 const EXIT_FAILURE = 1;
@@ -40,8 +41,9 @@ async function run(args: string[]): Promise<void> {
   const command = findCommand(name);
   const options = parseOptions(rest, command.options, command.optional);
   const config = loadConfig();
-  let context: AdminContext | undefined;
-  const services = async () => (context ??= await openAdminContext(config)).services;
+  let runtime: ServiceRuntime | undefined;
+  // The same start-up as the server's, with its log on stderr so stdout is the command's output.
+  const services = async () => (runtime ??= await openServices(config, { logger: createLogger(config.logLevel, process.stderr) })).services;
   try {
     await command.run(options, {
       services,
@@ -51,7 +53,7 @@ async function run(args: string[]): Promise<void> {
       readNewPassword,
     });
   } finally {
-    await context?.close();
+    await runtime?.close();
   }
 }
 
