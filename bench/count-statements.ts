@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   const web = await rt.createPatient({ email: 'web@example.nl' });
   const sms = await rt.createPatient({ email: 'sms@example.nl' });
-  await rt.db('users').where({ id: sms.id }).update({ two_factor_method: 'sms', two_factor_phone: '+31612345678', two_factor_enabled_at: Date.now() });
+  await rt.db('two_factor_settings').insert({ user_id: sms.id, method: 'sms', phone: '+31612345678', enabled_at: Date.now(), updated_at: Date.now() });
   await rt.services.modules.replaceForUser(web.id, [{ position: 1, title: 'Module', kind: 'module', submittedAt: null }]);
 
   const measure = async (label: string, work: () => Promise<unknown>) => {

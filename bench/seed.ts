@@ -53,12 +53,14 @@ export async function seedDatabase(database: { url?: string; sqliteFile: string 
       session_generation: 0,
       created_at: now,
       updated_at: now,
-      two_factor_method: p.phone ? 'sms' : null,
-      two_factor_phone: p.phone ?? null,
-      two_factor_enabled_at: p.phone ? now : null,
     });
     const all = [...patients.web, ...patients.halfSession, ...patients.sms];
     await db.batchInsert('users', all.map(row), 200);
+    const withPhone = all.filter((p) => p.phone);
+    const phoneIds = (await db('users').whereIn('email', withPhone.map((p) => p.email)).select('id', 'email')) as Array<{ id: number; email: string }>;
+    const phoneOf = new Map(withPhone.map((p) => [p.email, p.phone!]));
+    const settings = phoneIds.map(({ id, email }) => ({ user_id: id, method: 'sms', phone: phoneOf.get(email), enabled_at: now, updated_at: now }));
+    await db.batchInsert('two_factor_settings', settings, 200);
     const webIds = (await db('users').whereIn('email', patients.web.map((p) => p.email)).select('id')) as Array<{ id: number }>;
     const modules = webIds.flatMap(({ id }) =>
       MODULES.map((title, i) => ({

@@ -31,53 +31,61 @@ export class TwoFactorOffError extends Error {
 }
 
 // The columns of each method; switching sets one method's and clears the other's.
-const NO_SMS = { two_factor_phone: null };
+const NO_SMS = { phone: null };
 const NO_TOTP = { totp_secret_encrypted: null, totp_last_step: null };
+const TABLE = 'two_factor_settings';
+
+const isForeignKeyViolation = (err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  return e.code === '23503' || (e.code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/.test(e.message ?? ''));
+};
 
 export type TwoFactorStore = ReturnType<typeof createTwoFactorStore>;
 
-/** The user's second-step settings, and the changes that must land together with their recovery codes. */
+/**
+ * The patient's second-step method (the only writer of `two_factor_settings`: a row while two-step
+ * is on), and the changes that must land together with their recovery codes.
+ */
 export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
   const { db, clock, recoveryCodes, lockout } = deps;
+  const settings = (on: Database = db) => on(TABLE);
 
   async function enable(userId: number, method: Record<string, unknown>, codes: string[]): Promise<void> {
     const hashes = await recoveryCodes.hashAll(codes); // slow: before the transaction, not inside it
     const now = clock.now();
     await db.transaction(async (trx) => {
-      const updated = await trx('users').where({ id: userId }).update({
-        ...method,
-        two_factor_enabled_at: now,
-        updated_at: now,
-      });
-      if (updated !== 1) throw new UnknownUserError();
+      try {
+        await settings(trx).insert({ user_id: userId, ...method, enabled_at: now, updated_at: now }).onConflict('user_id').merge();
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw new UnknownUserError();
+        throw err;
+      }
       await recoveryCodes.replaceForUser(trx, userId, hashes);
       await lockout.clear(userId, trx);
     });
   }
 
   async function switchMethod(userId: number, method: Record<string, unknown>): Promise<void> {
-    const updated = await db('users').where({ id: userId }).whereNotNull('two_factor_method').update({ ...method, updated_at: clock.now() });
+    const updated = await settings().where({ user_id: userId }).update({ ...method, updated_at: clock.now() });
     if (updated !== 1) throw new TwoFactorOffError();
   }
 
   return {
     async status(userId: number): Promise<TwoFactorStatus> {
-      const row = await db('users')
-        .where({ id: userId })
-        .first('two_factor_method', 'two_factor_phone', 'two_factor_enabled_at');
-      if (!row?.two_factor_method) return { enabled: false };
+      const row = await settings().where({ user_id: userId }).first('method', 'phone', 'enabled_at');
+      if (!row) return { enabled: false };
       return {
         enabled: true,
-        method: row.two_factor_method as TwoFactorMethod,
-        phone: row.two_factor_phone ?? null,
-        enabledAt: Number(row.two_factor_enabled_at),
+        method: row.method as TwoFactorMethod,
+        phone: row.phone ?? null,
+        enabledAt: Number(row.enabled_at),
         recoveryCodesLeft: await recoveryCodes.countRemaining(userId),
       };
     },
 
     /** Turns on SMS as second step with these (plain) recovery codes, all in one transaction. */
     enableSms(userId: number, phone: string, codes: string[]): Promise<void> {
-      return enable(userId, { two_factor_method: 'sms', two_factor_phone: phone, ...NO_TOTP }, codes);
+      return enable(userId, { method: 'sms', phone, ...NO_TOTP }, codes);
     },
 
     /**
@@ -86,22 +94,22 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      * so that code cannot be used again to sign in.
      */
     enableTotp(userId: number, encryptedSecret: string, codes: string[], verifiedStep: number | null = null): Promise<void> {
-      return enable(userId, { two_factor_method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
+      return enable(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
     },
 
     /** From SMS (or a re-paired app) to this app, once a code from it was verified. Recovery codes stay. */
     switchToTotp(userId: number, encryptedSecret: string, verifiedStep: number | null = null): Promise<void> {
-      return switchMethod(userId, { two_factor_method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS });
+      return switchMethod(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS });
     },
 
     /** From the app to SMS on this number, once a code sent to it was verified. Recovery codes stay. */
     switchToSms(userId: number, phone: string): Promise<void> {
-      return switchMethod(userId, { two_factor_method: 'sms', two_factor_phone: phone, ...NO_TOTP });
+      return switchMethod(userId, { method: 'sms', phone, ...NO_TOTP });
     },
 
     /** The user's TOTP secret as stored (sealed), or null when the app is not their method. */
     async encryptedTotpSecret(userId: number): Promise<string | null> {
-      const row = await db('users').where({ id: userId, two_factor_method: 'totp' }).first('totp_secret_encrypted');
+      const row = await settings().where({ user_id: userId, method: 'totp' }).first('totp_secret_encrypted');
       return row?.totp_secret_encrypted ?? null;
     },
 
@@ -110,8 +118,8 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      * statement: of two requests with the same code exactly one gets true.
      */
     async claimTotpStep(userId: number, step: number): Promise<boolean> {
-      const updated = await db('users')
-        .where({ id: userId })
+      const updated = await settings()
+        .where({ user_id: userId })
         .andWhere((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
         .update({ totp_last_step: step });
       return updated === 1;
@@ -119,7 +127,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
 
     /** The new number replaces the old one only now, after it was verified. */
     async changePhone(userId: number, phone: string): Promise<void> {
-      await db('users').where({ id: userId }).update({ two_factor_phone: phone, updated_at: clock.now() });
+      await settings().where({ user_id: userId, method: 'sms' }).update({ phone, updated_at: clock.now() });
     },
 
     /**
@@ -129,10 +137,10 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     async replaceRecoveryCodes(userId: number, codes: string[]): Promise<void> {
       const hashes = await recoveryCodes.hashAll(codes);
       await db.transaction(async (trx) => {
-        // The user's row first: on PostgreSQL that locks it, so two renewals at once (a double
+        // The settings row first: on PostgreSQL that locks it, so two renewals at once (a double
         // click) run one after the other and the second deletes the first's codes. Without it
         // both deletes miss the other's uncommitted inserts and the patient ends up with 20 codes.
-        const updated = await trx('users').where({ id: userId }).whereNotNull('two_factor_method').update({ updated_at: clock.now() });
+        const updated = await settings(trx).where({ user_id: userId }).update({ updated_at: clock.now() });
         if (updated !== 1) throw new TwoFactorOffError();
         await recoveryCodes.replaceForUser(trx, userId, hashes);
       });
@@ -143,19 +151,12 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      * True when it was on; of two calls at once exactly one gets true (the row lock orders them).
      */
     async disable(userId: number): Promise<boolean> {
-      const now = clock.now();
       return db.transaction(async (trx) => {
-        const updated = await trx('users').where({ id: userId }).whereNotNull('two_factor_method').update({
-          two_factor_method: null,
-          ...NO_SMS,
-          ...NO_TOTP,
-          two_factor_enabled_at: null,
-          updated_at: now,
-        });
+        const deleted = await settings(trx).where({ user_id: userId }).delete();
         await trx('recovery_codes').where({ user_id: userId }).delete();
         await trx('verification_codes').where({ user_id: userId }).delete();
         await lockout.clear(userId, trx);
-        return updated === 1;
+        return deleted === 1;
       });
     },
   };

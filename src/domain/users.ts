@@ -20,11 +20,12 @@ interface UserRow {
   password_hash: string;
   disabled: boolean | number;
   session_generation: number;
-  two_factor_method: 'sms' | 'totp' | null;
-  two_factor_phone: string | null;
   created_at: number | string;
   updated_at: number | string;
 }
+
+/** A user with their second-step method, as every read returns them. */
+type UserWithMethod = UserRow & { two_factor_method: 'sms' | 'totp' | null; two_factor_phone: string | null };
 
 export class DuplicateEmailError extends Error {
   constructor() {
@@ -41,7 +42,7 @@ export function isPlausibleEmail(email: string): boolean {
   return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
 }
 
-function toUser(row: UserRow): User {
+function toUser(row: UserWithMethod): User {
   return {
     id: row.id,
     email: row.email,
@@ -57,18 +58,26 @@ function toUser(row: UserRow): User {
 
 export type UserStore = ReturnType<typeof createUserStore>;
 
-/** `reads`: where the lookup of the signed-in patient on every request goes (see createReadDatabase). */
+/**
+ * Who the patient is: the only writer of `users`. Reads bring the patient's second-step method
+ * along (owned by two-factor.ts). `reads`: where the lookup of the signed-in patient on every
+ * request goes (see createReadDatabase).
+ */
 export function createUserStore(db: Database, clock: Clock, reads: Database = db) {
   const users = () => db<UserRow>('users');
+  const withMethod = (on: Database) =>
+    on('users')
+      .leftJoin('two_factor_settings', 'two_factor_settings.user_id', 'users.id')
+      .select<UserWithMethod[]>('users.*', 'two_factor_settings.method as two_factor_method', 'two_factor_settings.phone as two_factor_phone');
 
   return {
     async findById(id: number): Promise<User | undefined> {
-      const row = await reads<UserRow>('users').where({ id }).first();
+      const [row] = await withMethod(reads).where('users.id', id);
       return row && toUser(row);
     },
 
     async findByEmail(email: string): Promise<User | undefined> {
-      const row = await users().where({ email: normalizeEmail(email) }).first();
+      const [row] = await withMethod(db).where('users.email', normalizeEmail(email));
       return row && toUser(row);
     },
 
@@ -86,7 +95,7 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
             updated_at: now,
           })
           .returning('*');
-        return toUser(row as UserRow);
+        return toUser({ ...(row as UserRow), two_factor_method: null, two_factor_phone: null });
       } catch (err) {
         if (isUniqueViolation(err)) throw new DuplicateEmailError();
         throw err;
@@ -94,7 +103,7 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
     },
 
     async list(): Promise<User[]> {
-      return (await users().orderBy('id')).map(toUser);
+      return (await withMethod(db).orderBy('users.id')).map(toUser);
     },
 
     /** Ends every session of the user: sessions carry the generation they were created with. */

@@ -12,6 +12,7 @@ import { memoryLimiterFactory } from '../../src/infra/rate-limits';
 import { TestClock } from '../support/clock';
 import { openTestDatabase } from '../support/test-database';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
+import { twoFactorRow } from '../support/two-factor-row';
 
 const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
 const PHONE = '+31612345678';
@@ -127,7 +128,7 @@ describe('second factor: one module for every code check', () => {
       await stores.twoFactor.enableTotp(userId, createSecretBox(crypto.randomBytes(32)).seal(SECRET), []);
       const error = await check('sign_in', { kind: 'app', code: appCode(SECRET, clock.now()) }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(SecretBoxError);
-      expect((await db('users').where({ id: userId }).first()).totp_last_step).to.equal(null);
+      expect((await twoFactorRow(db, userId)).totp_last_step).to.equal(null);
     });
 
     it(`checks at most ${LIMIT} of 60 parallel codes, so the right one late in the burst is refused`, async () => {

@@ -8,6 +8,7 @@ import { createTwoFactorStore, TwoFactorOffError, type TwoFactorStore } from '..
 import type { Database } from '../../src/infra/database';
 import { TestClock } from '../support/clock';
 import { openTestDatabase } from '../support/test-database';
+import { twoFactorRow } from '../support/two-factor-row';
 
 const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
 
@@ -35,7 +36,7 @@ describe('two-factor store with the authenticator app', () => {
   });
   afterEach(() => db.destroy());
 
-  const user = () => db('users').where({ id: userId }).first();
+  const user = () => twoFactorRow(db, userId);
 
   it('turns the app on with the encrypted secret, its recovery codes and the verified step', async () => {
     const codes = recovery.generate();

@@ -7,6 +7,7 @@ import { createVerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
 import { openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
+import { twoFactorRow } from '../support/two-factor-row';
 
 describe('two-factor store', () => {
   const createTwoFactorStore = (deps: Omit<TwoFactorStoreDeps, 'lockout'>) =>
@@ -83,7 +84,7 @@ describe('two-factor store', () => {
     expect(await store.status(userId)).to.deep.equal({ enabled: false });
     expect(await recovery.countRemaining(userId)).to.equal(0);
     expect(await verification.verify(userId, 'confirm', code, '+31612345678')).to.equal('missing');
-    const user = await db('users').where({ id: userId }).first();
+    const user = await twoFactorRow(db, userId);
     expect([user.two_factor_phone, user.two_factor_enabled_at]).to.deep.equal([null, null]);
   });
 

@@ -10,6 +10,7 @@ import {
 import {
   enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld,
 } from '../support/two-factor';
+import { twoFactorRow } from '../support/two-factor-row';
 
 const BASE = '/account/twee-stappen';
 const QR_LABEL = 'QR-code om je Karify account aan je authenticatie-app toe te voegen';
@@ -67,7 +68,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       const wrong = await submitForm(agent, `${SETUP}/verificatie`, { code: wrongAppCode(secret, rt.clock.now()) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.include('Deze code klopt niet');
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal(null);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
 
       const code = appCode(secret, rt.clock.now());
       const verified = await submitForm(agent, `${SETUP}/verificatie`, { code: `${code.slice(0, 3)} ${code.slice(3)}` });
@@ -75,7 +76,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       const recovery = await agent.get(`${SETUP}/herstelcodes`);
       const shown = [...recovery.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
       expect(shown).to.have.length(10);
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method, 'on only after the codes were saved').to.equal(null);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method, 'on only after the codes were saved').to.equal(null);
       expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);
       const done = await agent.get(`${SETUP}/klaar`);
       expect(done.text).to.include('Het is gelukt, je account is nu extra beveiligd!').and.include('authenticatie-app');
@@ -87,7 +88,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       expect(status.text).to.include('10 van de 10').and.include('Overstappen op SMS');
       expect(status.text).not.to.include('Telefoonnummer wijzigen');
 
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect(row.two_factor_method).to.equal('totp');
       expect(row.two_factor_phone).to.equal(null);
       expect(Number(row.totp_last_step)).to.equal(Math.floor(rt.clock.now() / STEP_MS));
@@ -98,7 +99,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
     it('stores the secret only encrypted, and never in the session once it is on', async () => {
       const { patient, agent } = await signedInPatient(rt);
       const { secret } = await enableAppTwoFactor(agent, rt);
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect(row.totp_secret_encrypted).to.match(/^v1\./);
       for (const form of [secret, secret.toLowerCase(), Buffer.from(secret).toString('base64')]) {
         expect(JSON.stringify(row)).not.to.include(form);
@@ -341,7 +342,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       expect(res.status).to.equal(500);
       expect(res.text).to.include('Er ging iets mis');
       expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen/code');
-      expect((await rt.db('users').where({ id: patient.id }).first()).totp_last_step).to.equal(null);
+      expect((await twoFactorRow(rt.db, patient.id)).totp_last_step).to.equal(null);
     });
   });
 
@@ -396,13 +397,13 @@ describe('two-step with an authenticator app (TOTP)', () => {
       const secret = keyFromPage(pair.text);
 
       // Not verified yet: SMS is still the method, for this and every new sign-in.
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal('sms');
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('sms');
       await signedInWithSms(patient);
 
       const wrong = await submitForm(agent, `${start}/koppelen`, { code: wrongAppCode(secret, rt.clock.now()) });
       expect(wrong.status).to.equal(400);
       expect(wrong.text).to.include('Deze code klopt niet');
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal('sms');
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('sms');
 
       const recoveryBefore = await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id');
       const code = appCode(secret, rt.clock.now());
@@ -412,7 +413,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       expect(status.text).to.include('Je gebruikt nu een andere methode').and.match(/<dd>Authenticatie-app<\/dd>/);
       expect(status.text).to.include('10 van de 10');
 
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect([row.two_factor_method, row.two_factor_phone]).to.deep.equal(['totp', null]);
       expect(await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id')).to.deep.equal(recoveryBefore);
       expect((await other.get('/werkblad')).headers.location, 'other sessions end').to.equal('/inloggen');
@@ -450,7 +451,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       expect((await agent.get(`${start}/verificatie`)).text).to.include('+31 6 ••••••21');
 
       // Not verified yet: the app is still the method.
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal('totp');
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('totp');
       await signedInWithApp(patient);
 
       const recoveryBefore = await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id');
@@ -459,7 +460,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       const status = await agent.get(done.headers.location!);
       expect(status.text).to.match(/<dd>Verificatiecode via SMS<\/dd>/).and.include('+31 6 ••••••21');
 
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect([row.two_factor_method, row.two_factor_phone, row.totp_secret_encrypted, row.totp_last_step])
         .to.deep.equal(['sms', '+31687654321', null, null]);
       expect(await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id')).to.deep.equal(recoveryBefore);
@@ -495,7 +496,7 @@ describe('two-step with an authenticator app (TOTP)', () => {
       const token = csrfTokenOf((await appAgent.get(BASE)).text);
       const post = await appAgent.post(`${BASE}/telefoonnummer-wijzigen`).type('form').send({ _csrf: token, country: 'NL', phone: '0687654321' });
       expect(post.headers.location).to.equal(BASE);
-      expect((await rt.db('users').where({ id: appPatient.id }).first()).two_factor_phone).to.equal(null);
+      expect((await twoFactorRow(rt.db, appPatient.id)).two_factor_phone).to.equal(null);
     });
   });
 });

@@ -4,6 +4,7 @@ import { signIn, submitForm } from '../support/forms';
 import {
   enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld,
 } from '../support/two-factor';
+import { twoFactorRow } from '../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
 const BASE = '/account/twee-stappen';
@@ -54,7 +55,7 @@ describe('managing two-step and the password (J6)', () => {
       const post = await submitForm(agent, BASE, { newPassword: 'x', country: 'NL', phone: '0687654321' }, path);
       expect(post.headers.location, `POST ${path}`).to.match(/^\/account\/bevestigen\?terug=/);
     }
-    const row = await world.rt.db('users').where({ id: patient.id }).first();
+    const row = await twoFactorRow(world.rt.db, patient.id);
     expect(row.two_factor_method).to.equal('sms');
     expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
   });
@@ -93,14 +94,14 @@ describe('managing two-step and the password (J6)', () => {
     const submit = await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
     expect(submit.headers.location).to.equal(`${path}/verificatie`);
     expect(world.vonage.messages.at(-1)!.to).to.equal('31687654321');
-    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone).to.equal('+31612345678');
+    expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31612345678');
     const verifyPage = await agent.get(`${path}/verificatie`);
     expect(verifyPage.text).to.include('+31 6 ••••••21');
 
     const done = await submitForm(agent, `${path}/verificatie`, { code: lastCode(world.vonage) });
     expect(done.headers.location).to.equal(`${BASE}?gewijzigd=telefoonnummer`);
     expect((await agent.get(done.headers.location!)).text).to.include('Je telefoonnummer is gewijzigd.');
-    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone).to.equal('+31687654321');
+    expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31687654321');
     await expectSignedOut(other);
     expect((await agent.get('/werkblad')).status).to.equal(200);
     expect((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('phone_changed');
@@ -124,10 +125,10 @@ describe('managing two-step and the password (J6)', () => {
     const wrongNumber = await submitForm(first, `${path}/verificatie`, { code: codeForSecond });
     expect(wrongNumber.status).to.equal(400);
     expect(wrongNumber.text).to.include('Er is geen geldige code');
-    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone, 'a number that never got a code').to.equal('+31612345678');
+    expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone, 'a number that never got a code').to.equal('+31612345678');
     const right = await submitForm(second, `${path}/verificatie`, { code: codeForSecond });
     expect(right.headers.location).to.equal(`${BASE}?gewijzigd=telefoonnummer`);
-    expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_phone).to.equal('+31611000002');
+    expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31611000002');
   });
 
   it('records a wrong code in the phone change, and counts it towards the lock of the second step', async () => {
@@ -239,7 +240,7 @@ describe('managing two-step under REQUIRE_TWO_FACTOR', () => {
       await submitForm(agent, page, { terug: path, password: patient.password, code: patient.recoveryCodes[0]! }, '/account/bevestigen');
       expect((await agent.get(path)).text).to.include('Je zorgaanbieder vraagt om authenticatie in twee stappen');
       expect((await submitForm(agent, path, {})).status).to.equal(403);
-      expect((await world.rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal('sms');
+      expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_method).to.equal('sms');
     } finally {
       await world.close();
     }

@@ -3,6 +3,7 @@ import { csrfTokenOf, submitForm } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
 import {
   chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../support/two-factor';
+import { twoFactorRow } from '../support/two-factor-row';
 
 describe('two-step status page and SMS setup wizard (J3, J4)', () => {
   let world: SmsWorld;
@@ -63,7 +64,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       expect(recovery.text).to.include('Let op: Je hebt geen toegang meer tot je account wanneer je toegang tot je apparaat én deze herstelcodes verliest.');
       expect(recovery.text).to.include('Print herstelcodes').and.include('Kopieer herstelcodes').and.include('Download herstelcodes');
       expect(recovery.text).to.match(/<textarea id="copy-codes" class="copy-block" readonly/);
-      expect((await rt.db('users').where({ id: patient.id }).first()).two_factor_method).to.equal(null);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
 
       const download = await agent.get(`${SETUP}/herstelcodes/download`);
       expect(download.headers['content-disposition']).to.match(/^attachment; filename="?karify-herstelcodes\.txt"?$/);
@@ -83,7 +84,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       expect(on.text).to.include('<strong>ingeschakeld</strong>');
       expect(on.text).to.include('Verificatiecode via SMS').and.include('+31 6 ••••••78').and.include('10 van de 10');
 
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect(row.two_factor_method).to.equal('sms');
       expect(row.two_factor_phone).to.equal('+31612345678');
       const stored = await rt.db('recovery_codes').where({ user_id: patient.id });
@@ -104,7 +105,7 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
       const { rt, vonage } = world;
       const { patient, agent } = await signedInPatient(rt);
       await setupUntilRecoveryCodes(agent, vonage);
-      const row = await rt.db('users').where({ id: patient.id }).first();
+      const row = await twoFactorRow(rt.db, patient.id);
       expect(row.two_factor_method).to.equal(null);
       expect(await rt.db('recovery_codes').where({ user_id: patient.id })).to.have.length(0);
       expect((await agent.get('/account/twee-stappen')).text).to.include('<strong>uitgeschakeld</strong>');

@@ -3,6 +3,7 @@ import { createDatabase, type Database } from '../../src/infra/database';
 import { testDatabaseEnv } from '../support/test-database';
 
 const LOCKOUTS = '20261203000001_second_step_lockouts.ts';
+const SETTINGS = '20261203000002_two_factor_settings.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -46,5 +47,29 @@ describe('migrations', () => {
     const columns = Object.keys(await db('users').columnInfo());
     expect(columns).not.to.include('second_step_failures');
     expect(await db('users').pluck('email')).to.have.members(['a@example.nl', 'b@example.nl']);
+  });
+
+  it('moves the second-step method to its own table, and users keeps only who the patient is', async () => {
+    await migrateUpTo(SETTINGS);
+    const base = { name: 'P', password_hash: 'x', created_at: 5, updated_at: 6 };
+    const ids = await db('users')
+      .insert([
+        { ...base, email: 'sms@example.nl', two_factor_method: 'sms', two_factor_phone: '+31612345678', two_factor_enabled_at: 100 },
+        { ...base, email: 'app@example.nl', two_factor_method: 'totp', two_factor_enabled_at: 200, totp_secret_encrypted: 'v1.a.b.c', totp_last_step: 42 },
+        { ...base, email: 'off@example.nl' },
+      ])
+      .returning('id')
+      .then((rows) => rows.map((row) => (row as { id: number }).id));
+    await db('modules').insert({ user_id: ids[0], position: 1, title: 'Piekeren', kind: 'package' });
+
+    await db.migrate.latest();
+
+    const rows = (await db('two_factor_settings').orderBy('user_id')).map((r) => ({ ...r, enabled_at: Number(r.enabled_at), updated_at: Number(r.updated_at), totp_last_step: r.totp_last_step === null ? null : Number(r.totp_last_step) }));
+    expect(rows).to.deep.equal([
+      { user_id: ids[0], method: 'sms', phone: '+31612345678', totp_secret_encrypted: null, totp_last_step: null, enabled_at: 100, updated_at: 6 },
+      { user_id: ids[1], method: 'totp', phone: null, totp_secret_encrypted: 'v1.a.b.c', totp_last_step: 42, enabled_at: 200, updated_at: 6 },
+    ]);
+    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'name', 'password_hash', 'session_generation', 'updated_at']);
+    expect(await db('modules').where({ user_id: ids[0] })).to.have.length(1);
   });
 });
