@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from './config';
@@ -71,6 +72,8 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(healthRoutes({ db, redis }));
   app.use(assets.middleware);
   app.use(noStore);
+  // The language cookie, read by the view locals (csrf.ts mounts its own for now).
+  app.use(cookieParser());
   app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
   app.use(languageRoutes(config.isProduction));
   app.use(sessionMiddleware(config, sessionStore));
