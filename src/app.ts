@@ -62,7 +62,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.set('view engine', 'ejs');
   app.set('view cache', cacheViews);
 
-  const translators = createTranslators();
+  const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
   const passport = createPassport(services);
   const assets = staticAssets(config.rootDir);
 

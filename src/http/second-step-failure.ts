@@ -1,9 +1,20 @@
 import type { Request, Response } from 'express';
-import type { SecondStepResult } from '../domain/second-step';
+import type { SecondStepFailure, SecondStepResult } from '../domain/second-step';
 import type { SecurityNotifier } from '../domain/security-notifier';
 import { requestOrigin } from './authentication';
 
 type Failure = Exclude<SecondStepResult, { status: 'ok' }>;
+
+/** The message for each way a second step fails, as a full locale key (the compiler checks none is missing). */
+export const SECOND_STEP_ERROR_KEYS: Record<SecondStepFailure | 'locked', string> = {
+  wrong: 'secondStep.errors.wrong',
+  expired: 'secondStep.errors.expired',
+  exhausted: 'secondStep.errors.exhausted',
+  missing: 'secondStep.errors.missing',
+  wrong_recovery_code: 'secondStep.errors.wrong_recovery_code',
+  replayed: 'secondStep.errors.replayed',
+  locked: 'secondStep.errors.locked',
+};
 
 /**
  * Records a failed second step (a reused app code as `totp_replay_refused`, which Berichten
@@ -27,5 +38,5 @@ export async function secondStepFailureMessage(
     await notifier.notify(userId, 'second_step_locked', origin, { until: result.lockedUntil });
     return t('secondStep.errors.locked', { time: formatTime(result.lockedUntil) });
   }
-  return t(`secondStep.errors.${result.reason}`);
+  return t(SECOND_STEP_ERROR_KEYS[result.reason]);
 }

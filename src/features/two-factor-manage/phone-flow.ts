@@ -5,6 +5,7 @@ import type { SmsCodeService } from '../../domain/sms-codes';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import { validateSmsCode } from '../../http/code-fields';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { SECOND_STEP_ERROR_KEYS } from '../../http/second-step-failure';
 import { smsProblem } from '../../http/sms-outcome';
 import { INTL_LOCALES } from '../../i18n';
 import { validatePhone } from '../two-factor-setup/validation';
@@ -105,7 +106,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
         }
         const lockedUntil = result.status === 'locked' ? result.until : result.lockedUntil;
         const reason = result.status === 'failed' ? result.reason : 'locked';
-        errors.push({ field: 'code', message: lockedUntil ? t('secondStep.errors.locked', { time: formatTime(lockedUntil) }) : t(`secondStep.errors.${reason}`) });
+        errors.push({ field: 'code', message: lockedUntil ? t('secondStep.errors.locked', { time: formatTime(lockedUntil) }) : t(SECOND_STEP_ERROR_KEYS[reason]) });
       }
       renderFormErrors(res, 'two-factor-manage/verify', errors, { code: code.trim() }, await verifyLocals(req));
     },

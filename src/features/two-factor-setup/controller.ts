@@ -8,7 +8,7 @@ import type { SecretBox } from '../../domain/secret-box';
 import type { SmsCodeService } from '../../domain/sms-codes';
 import { generateTotpSecret, verifyTotp } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
-import type { VerificationCodes } from '../../domain/verification-codes';
+import type { VerificationCodes, VerifyResult } from '../../domain/verification-codes';
 import { requestOrigin } from '../../http/authentication';
 import { INTL_LOCALES } from '../../i18n';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -43,6 +43,14 @@ const VIEWS: Record<SetupStep, string> = {
 };
 
 const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app: 'twoFactor.appCaption' };
+
+type CodeError = Exclude<VerifyResult, 'ok'>;
+const CODE_ERROR_KEYS: Record<CodeError, string> = {
+  wrong: 'twoFactor.verify.errors.wrong',
+  expired: 'twoFactor.verify.errors.expired',
+  exhausted: 'twoFactor.verify.errors.exhausted',
+  missing: 'twoFactor.verify.errors.missing',
+};
 
 /** The wizard's method name ('app') as the rest of the product knows it ('totp'). */
 const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
@@ -95,7 +103,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   }
 
   /** The code of the verify step, by SMS or from the app: the changes to carry on, or an error. */
-  async function checkCode(req: Request, setup: SetupState, code: string): Promise<{ totpStep?: number } | { error: string }> {
+  async function checkCode(req: Request, setup: SetupState, code: string): Promise<{ totpStep?: number } | { error: CodeError }> {
     if (setup.method === 'app') {
       const step = verifyTotp(setup.totpSecret!, code, deps.clock.now());
       return step === null ? { error: 'wrong' } : { totpStep: step };
@@ -153,7 +161,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       if ('error' in checked) {
         const method = storedMethod(setup.method!);
         await deps.audit.record(req.user!.id, 'two_factor_code_wrong', requestOrigin(req), { purpose: 'setup', result: checked.error, method });
-        const message = t(setup.method === 'app' ? 'twoFactor.verifyApp.errors.wrong' : `twoFactor.verify.errors.${checked.error}`);
+        const message = t(setup.method === 'app' ? 'twoFactor.verifyApp.errors.wrong' : CODE_ERROR_KEYS[checked.error]);
         return renderErrors(req, res, 'verify', [{ field: 'code', message }], values);
       }
       const recoveryCodes = deps.recoveryCodes.generate();
