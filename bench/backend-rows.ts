@@ -6,11 +6,12 @@ import { codeBook, visitor } from './http-client';
 import type { BenchOptions } from './options';
 import { LoadResult, withCpu } from './load';
 import { memoryOf } from './processes';
+import { ceilingPage, ceilingSignedInPage, startStackCeiling } from './stack-ceiling';
 import { childProfiler } from './profiler';
 import type { Row } from './report';
 import { AppUnderTest, fullSignIn, halfSessions, Measurement, passwordStepLoad, signedInSessions, signInPage, smsCodeStep, werkblad } from './scenarios';
 import { benchPatients, seedDatabase } from './seed';
-import { ROW } from './targets';
+import { RATIO_TO, ROW } from './targets';
 import { PageWeight, pageWeights } from './weights';
 
 export interface BackendRun {
@@ -22,6 +23,8 @@ export interface BackendRun {
   weights: Array<PageWeight & { backend: BackendName }>;
   baselineRps: number;
   ceilingRps: number;
+  /** CPU time of one raw argon2id verification, ms. */
+  ceilingCpuMs?: number;
   tempDir: string;
   progress(text: string): void;
 }
@@ -60,28 +63,38 @@ export async function runBackend(run: BackendRun): Promise<void> {
     }
   };
 
-  const row = async (id: string, name: string, ratioTo: 'bare Express' | 'argon2id ceiling', work: () => Promise<Measurement>) => {
-    if (options.rows && !options.rows.has(id)) return;
+  type RatioTo = 'bare Express' | 'argon2id ceiling' | 'argon2id CPU' | 'stack ceiling';
+  const row = async (id: string, name: string, ratioTo: RatioTo, work: () => Promise<Measurement>, at?: number): Promise<Row | undefined> => {
+    if (options.rows && !options.rows.has(id)) return undefined;
     say(name);
     current = id;
     const entry: Row = { name, backend: backend.name };
     try {
       entry.result = await work();
-      const reference = ratioTo === 'bare Express' ? run.baselineRps : run.ceilingRps;
-      entry.ratio = { to: ratioTo, value: entry.result.rps / reference };
+      if (ratioTo === 'bare Express') entry.ratio = { to: RATIO_TO.bareExpress, value: entry.result.rps / run.baselineRps };
+      if (ratioTo === 'argon2id ceiling') entry.ratio = { to: RATIO_TO.argon2Rate, value: entry.result.rps / run.ceilingRps };
+      if (ratioTo === 'argon2id CPU' && entry.result.cpuMsPerRequest !== undefined && run.ceilingCpuMs) {
+        entry.ratio = { to: RATIO_TO.argon2Cpu, value: entry.result.cpuMsPerRequest / run.ceilingCpuMs };
+      }
       if (Object.keys(entry.result.unexpected).length > 0) entry.error = `unexpected answers: ${describe(entry.result.unexpected)}`;
       else if (entry.result.count === 0) entry.error = 'nothing completed in the time given';
     } catch (err) {
       entry.error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     }
-    entry.peakRssMb = peakMb();
-    rows.push(entry);
+    if (ratioTo !== 'stack ceiling') entry.peakRssMb = peakMb();
+    if (at === undefined) rows.push(entry);
+    else rows.splice(at, 0, entry);
+    return entry;
   };
 
+  const first = rows.length;
+  let signInPageRow: Row | undefined;
+  let werkbladRow: Row | undefined;
+  let pageBytes = { signIn: 1500, werkblad: 4000 };
   try {
     const aut: AppUnderTest = { base, options, patients, visitor: await visitor(base), codeOf: codeBook(run.fake), measured };
-    await row('sign-in-page', ROW.signInPage, 'bare Express', () => signInPage(aut));
-    await row('werkblad', ROW.werkblad, 'bare Express', async () => {
+    signInPageRow = await row('sign-in-page', ROW.signInPage, 'stack ceiling', () => signInPage(aut));
+    werkbladRow = await row('werkblad', ROW.werkblad, 'stack ceiling', async () => {
       say(`signing in ${options.sessions} sessions`);
       return werkblad(aut, await signedInSessions(aut, options.sessions));
     });
@@ -90,11 +103,40 @@ export async function runBackend(run: BackendRun): Promise<void> {
       say(`preparing ${options.halfSessions} half sessions (password step + SMS)`);
       return smsCodeStep(aut, await halfSessions(aut, options.halfSessions));
     });
-    await row('full-sign-in', ROW.fullSignIn, 'argon2id ceiling', () => fullSignIn(aut));
+    await row('full-sign-in', ROW.fullSignIn, 'argon2id CPU', () => fullSignIn(aut));
     say('page weights');
     const weighed = await pageWeights(aut, { web: patients.web.at(-1)!.email, halfSession: patients.halfSession.at(-1)!.email });
     run.weights.push(...weighed.map((w) => ({ ...w, backend: backend.name })));
+    const bytesOf = (page: string) => weighed.find((w) => w.page === page)?.htmlBytes;
+    pageBytes = { signIn: bytesOf('sign-in page') ?? pageBytes.signIn, werkblad: bytesOf('Werkblad') ?? pageBytes.werkblad };
   } finally {
     await app.stop();
   }
+
+  // The stack ceiling runs after the app (never beside it), on the same database and session store.
+  if (options.rows && !options.rows.has('stack-ceiling')) return;
+  say('stack ceiling');
+  const ceiling = await startStackCeiling({ backend, nodeArgs: options.appNodeArgs, vonageUrl: run.fake.url, logDir: run.tempDir, pageBytes: pageBytes.signIn, signedInBytes: pageBytes.werkblad });
+  let anonymous: Row | undefined;
+  let signedIn: Row | undefined;
+  try {
+    anonymous = await row('stack-ceiling', ROW.stackCeilingPage, 'stack ceiling', () => ceilingPage(ceiling, options), first);
+    signedIn = await row('stack-ceiling', ROW.stackCeilingSignedIn, 'stack ceiling', () =>
+      ceilingSignedInPage(ceiling, options, patients.web.slice(0, options.sessions).map((p) => p.email)), first + 1);
+  } finally {
+    await ceiling.stop();
+  }
+  if (anonymous) anonymous.note = `${pageBytes.signIn}-byte page`;
+  if (signedIn) signedIn.note = `${pageBytes.werkblad}-byte page`;
+  compareWithCeiling(signInPageRow, anonymous);
+  compareWithCeiling(werkbladRow, signedIn);
+}
+
+/** The page's ratio to its stack ceiling: ceiling CPU ÷ page CPU per request (and requests/s in the note). */
+function compareWithCeiling(page: Row | undefined, ceiling: Row | undefined): void {
+  const pageCpu = page?.result?.cpuMsPerRequest;
+  const ceilingCpu = ceiling?.result?.cpuMsPerRequest;
+  if (!page?.result || !ceiling?.result || pageCpu === undefined || ceilingCpu === undefined) return;
+  page.ratio = { to: RATIO_TO.stackCeiling, value: ceilingCpu / pageCpu };
+  page.note = `req/s ${(page.result.rps / ceiling.result.rps).toFixed(2)} × ceiling`;
 }

@@ -4,7 +4,7 @@ import { productionNodeOptions } from './processes';
 export const REPO_DIR = path.resolve(__dirname, '..');
 
 /** The rows measured on each backend, by the ids --rows takes. */
-export const ROW_IDS = ['sign-in-page', 'werkblad', 'password-step', 'sms-step', 'full-sign-in'];
+export const ROW_IDS = ['sign-in-page', 'werkblad', 'password-step', 'sms-step', 'full-sign-in', 'stack-ceiling'];
 
 export interface BenchOptions {
   smoke: boolean;

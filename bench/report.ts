@@ -10,6 +10,8 @@ export interface Row {
   backend?: BackendName;
   result?: Measurement;
   ratio?: { to: string; value: number };
+  /** More about the row, for the note column. */
+  note?: string;
   /** Peak resident memory (VmHWM) of the app process after this row, MB. */
   peakRssMb?: number;
   skipped?: string;
@@ -55,7 +57,7 @@ function cells(row: Row): string[] {
   if (!row.result) return [label, '', '', '', '', '', fixed(row.peakRssMb), `ERROR: ${row.error ?? 'not measured'}`];
   const r = row.result;
   const ratio = row.ratio ? `${row.ratio.value.toFixed(2)} × ${row.ratio.to}` : '';
-  const note = [r.unit ? `per ${r.unit}` : '', `${r.count} in ${r.seconds.toFixed(1)} s`, row.error ? `ERROR: ${row.error}` : '']
+  const note = [r.unit ? `per ${r.unit}` : '', `${r.count} in ${r.seconds.toFixed(1)} s`, row.note ?? '', row.error ? `ERROR: ${row.error}` : '']
     .filter(Boolean).join(', ');
   return [label, fixed(r.rps), ms(r.p50), ms(r.p99), ratio, fixed(r.cpuMsPerRequest, 2), fixed(row.peakRssMb), note];
 }
@@ -102,6 +104,7 @@ export function markdownReport(report: Report): string {
     '',
     `${report.generatedAt} — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}.`,
     `Loopback, autocannon, ${report.settings.connections} connections, ${report.settings.durationSeconds} s per row after ${report.settings.warmupSeconds} s warm-up; the app runs with NODE_ENV=production as a child process (${report.settings.app}).`,
+    'Ratios: the sign-in page and the Werkblad against the stack ceiling of the same backend (the app\'s middleware stack doing almost nothing, bench/stack-server.ts) by CPU time per request, ceiling ÷ page; the full sign-in\'s CPU time in raw argon2id verifications; the other rows by requests per second.',
     '',
     markdownTable(HEADINGS, report.rows.map(cells)),
     '',

@@ -56,7 +56,7 @@ async function main(): Promise<number> {
       }
       progress(`bench: ${backend.label}`);
       try {
-        await runBackend({ backend, options, fake, hash, rows, weights, baselineRps: baseline.rps, ceilingRps: ceiling.rps, tempDir: temp.path, progress });
+        await runBackend({ backend, options, fake, hash, rows, weights, baselineRps: baseline.rps, ceilingRps: ceiling.rps, ceilingCpuMs: ceiling.cpuMsPerRequest, tempDir: temp.path, progress });
       } finally {
         await backend.stop();
       }

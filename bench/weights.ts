@@ -6,6 +6,8 @@ import { BENCH_PASSWORD } from './seed';
 export interface PageWeight {
   page: string;
   status: number;
+  /** The HTML as sent (the stack ceiling pads its pages to this size). */
+  htmlBytes: number;
   htmlGzip: number;
   cssGzip: number;
   /** HTML + CSS, each gzip-compressed (level 6, as a web server would): the 14 KB budget. */
@@ -19,7 +21,7 @@ async function weigh(app: AppUnderTest, page: string, reply: { status: number; t
   const css = href ? await send(app.base, href, new CookieJar()) : undefined;
   const cssGzip = css?.status === 200 ? gzipSize(css.text) : 0;
   const htmlGzip = gzipSize(reply.text);
-  return { page, status: reply.status, htmlGzip, cssGzip, totalGzip: htmlGzip + cssGzip };
+  return { page, status: reply.status, htmlBytes: Buffer.byteLength(reply.text), htmlGzip, cssGzip, totalGzip: htmlGzip + cssGzip };
 }
 
 /**

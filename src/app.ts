@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from './config';
@@ -16,7 +17,6 @@ import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware, sessionTimeouts } from './http/session';
 import { staticAssets } from './http/static-assets';
-import { viewEngine } from './http/view-engine';
 import { exposeUser, viewLocals } from './http/view-locals';
 import { pendingSignInGate, requireTwoFactorPolicy } from './http/pending-sign-in';
 import { createSecondStepController } from './features/sign-in-second-step/controller';
@@ -54,14 +54,13 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const viewsDir = path.join(config.rootDir, 'views');
-  const cacheViews = config.env !== 'development';
-  app.engine('ejs', viewEngine(viewsDir, cacheViews));
-  app.set('views', viewsDir);
+  // EJS as Express runs it (ejs.renderFile). Templates include their parts by a name under the
+  // views folder, `include('partials/text-field', { … })`: EJS looks names up in this list.
+  app.set('views', [path.join(config.rootDir, 'views')]);
   app.set('view engine', 'ejs');
-  app.set('view cache', cacheViews);
+  app.set('view cache', config.env !== 'development');
 
-  const translators = createTranslators();
+  const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
   const passport = createPassport(services);
   const assets = staticAssets(config.rootDir);
 
@@ -71,6 +70,8 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(healthRoutes({ db, redis }));
   app.use(assets.middleware);
   app.use(noStore);
+  // The language cookie, read by the view locals (csrf.ts mounts its own for now).
+  app.use(cookieParser());
   app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
   app.use(languageRoutes(config.isProduction));
   app.use(sessionMiddleware(config, sessionStore));

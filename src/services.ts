@@ -42,7 +42,7 @@ function createSmsSender(config: Config, db: Database, clock: Clock, logger: Log
 /** The domain services, wired once; the web app and the admin command share them. */
 export async function createServices(deps: ServiceDeps) {
   const { config, db, reads = db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
-  const t = createTranslator();
+  const t = createTranslator(undefined, { onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
   const storeDeps = { clock, random, hasher, lockout: config.twoFactor };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
   const accountStores = createAccountStores(db, storeDeps, reads);

@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
 
@@ -7,28 +9,40 @@ export class CommandFailure extends Error {}
 export type Options = Record<string, string>;
 
 /**
- * Reads `--name value` and `--name=value` pairs. Every `required` option must be given, the
- * `optional` ones may be; anything else is a usage error. A password option is refused outright:
- * it would end up in the shell history and the process list.
+ * Reads `--name value` and `--name=value` pairs with Node's `util.parseArgs`. Every `required`
+ * option must be given, the `optional` ones may be, each at most once; anything else is a usage
+ * error. A password option is refused outright: it would end up in the shell history and the
+ * process list.
+ *
+ * parseArgs runs non-strict and hands over its tokens, so that each mistake gets a message of
+ * our own (and `--password` is refused before its value is looked at); strict mode would stop at
+ * the first problem with Node's wording.
  */
 export function parseOptions(args: readonly string[], required: readonly string[], optional: readonly string[] = []): Options {
+  const known = new Set([...required, ...optional]);
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: Object.fromEntries([...known].map((name) => [name, { type: 'string' as const }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const options: Options = {};
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] ?? '';
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!match?.[1]) throw new UsageError(`Unexpected argument "${arg}".`);
-    const name = match[1];
-    if (name === 'password') {
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new UsageError(`Unexpected argument "${token.value}".`);
+    if (token.kind === 'option-terminator') throw new UsageError('Unexpected argument "--".');
+    if (token.name === 'password') {
       throw new UsageError('Passwords are never accepted on the command line. Leave out --password; the command reads the password from standard input.');
     }
-    if (!required.includes(name) && !optional.includes(name)) throw new UsageError(`Unknown option --${name}.`);
-    if (name in options) throw new UsageError(`Option --${name} is given twice.`);
-    const value = match[2] ?? args[i + 1];
-    if (match[2] === undefined) i += 1;
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`Option --${name} needs a value.`);
-    options[name] = value;
+    if (!known.has(token.name)) throw new UsageError(`Unknown option ${token.rawName}.`);
+    if (Object.hasOwn(options, token.name)) throw new UsageError(`Option --${token.name} is given twice.`);
+    // Without `=`, a next argument that looks like an option is taken as a forgotten value.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
+      throw new UsageError(`Option --${token.name} needs a value.`);
+    }
+    options[token.name] = token.value;
   }
-  const missing = required.filter((name) => !(name in options));
+  const missing = required.filter((name) => !Object.hasOwn(options, name));
   if (missing.length > 0) throw new UsageError(`Missing option ${missing.map((name) => `--${name}`).join(', ')}.`);
   return options;
 }

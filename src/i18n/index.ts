@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import i18next from 'i18next';
 import { ROOT_DIR } from '../root-dir';
-import { type Catalogue, createTranslateFunctions, type Translate } from './translator';
-
-export type { Translate, TranslateOptions } from './translator';
 
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -16,12 +14,36 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+export interface TranslateOptions {
+  count?: number;
+  defaultValue?: string;
+  /** A string of another language, e.g. the language's own name in the footer. */
+  lng?: string;
+  [variable: string]: unknown;
+}
+
+/**
+ * What templates and controllers call as `t(key, options)`: i18next's t for one language. Keys are
+ * written out in full where they are used (test/i18n/keys.test.ts checks each one exists in every
+ * language); a list of keys takes the first that exists.
+ */
+export type Translate = (key: string | readonly string[], options?: TranslateOptions) => string;
+
+/**
+ * A key that exists in no language (nor in the fallback) or names a group of strings, or a
+ * {{variable}} that was not given. Never the text itself: it may hold personal data.
+ */
+export type MissingTranslation = ({ key: string } | { variable: string }) & { language?: string };
+
+/** Told about every missing key or variable: the app logs it. */
+export type MissingTranslationHook = (missing: MissingTranslation) => void;
+
 // Read from src/ also by the compiled build, which has no copy of the JSON files.
 const LOCALES_DIR = path.join(ROOT_DIR, 'src', 'i18n', 'locales');
 
 /**
  * Each language is a folder of JSON files, one per feature area; their top-level keys together
- * form the language's strings. A key defined in two files is an error.
+ * form the language's strings (one i18next namespace). A key defined in two files is an error.
  */
 export function loadLocale(language: string): Record<string, unknown> {
   const dir = path.join(LOCALES_DIR, language);
@@ -36,16 +58,57 @@ export function loadLocale(language: string): Record<string, unknown> {
   return strings;
 }
 
-/** A translate function per language; a language folder that does not exist is left out. */
-export function createTranslators(): Partial<Record<Language, Translate>> & Record<typeof DEFAULT_LANGUAGE, Translate> {
+const warnMissing: MissingTranslationHook = (missing) => {
+  process.emitWarning(`Missing translation: ${JSON.stringify(missing)}`, { code: 'KARIFY_MISSING_TRANSLATION' });
+};
+
+/**
+ * A translate function per language, from one i18next instance initialised synchronously with
+ * every locale file. A language folder that does not exist is left out. A key missing in a
+ * language is taken from Dutch; missing there too, `onMissing` hears of it (by default a process
+ * warning) and the result is `defaultValue`, or else the key itself. A variable that was not given
+ * is reported too and left empty.
+ */
+export function createTranslators(
+  options: { onMissing?: MissingTranslationHook } = {},
+): Partial<Record<Language, Translate>> & Record<typeof DEFAULT_LANGUAGE, Translate> {
   const available = LANGUAGES.filter((language) => fs.existsSync(path.join(LOCALES_DIR, language)));
-  const catalogues = Object.fromEntries(
-    available.map((language) => [language, { locale: INTL_LOCALES[language], strings: loadLocale(language) }]),
-  ) as Record<Language, Catalogue>;
-  return createTranslateFunctions(catalogues, DEFAULT_LANGUAGE);
+  const onMissing = options.onMissing ?? warnMissing;
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    supportedLngs: available,
+    resources: Object.fromEntries(available.map((language) => [language, { translation: loadLocale(language) }])),
+    initAsync: false, // resources are given: ready when init returns
+    nsSeparator: false, // one namespace; a ":" in a string is just a colon
+    interpolation: { escapeValue: false }, // templates escape their output
+    returnNull: false,
+    saveMissing: true,
+    saveMissingTo: 'current',
+    missingKeyHandler: (languages, _namespace, key) => onMissing({ language: languages.join(','), key }),
+    // For a variable or a group key, i18next says the language only when the call named one.
+    missingInterpolationHandler: (_text: string, match: RegExpMatchArray, given?: { lng?: string }) => {
+      onMissing({ variable: match[1]?.trim() ?? '', ...(given?.lng ? { language: given.lng } : {}) });
+      return '';
+    },
+    // A key of a group ("signIn") is as wrong as a missing one: reported, and shown as the key.
+    returnedObjectHandler: (key: string, _value: unknown, given?: { lng?: string }) => {
+      onMissing({ key, ...(given?.lng ? { language: given.lng } : {}) });
+      return key;
+    },
+  });
+  // One clone per language (sharing the strings) whose own t is called: getFixedT's wrapper copies
+  // all of i18next's options on every call, which made a page's translations three times as slow.
+  return Object.fromEntries(
+    available.map((language) => {
+      const forLanguage = language === DEFAULT_LANGUAGE ? instance : instance.cloneInstance({ lng: language });
+      return [language, forLanguage.t.bind(forLanguage) as unknown as Translate];
+    }),
+  ) as ReturnType<typeof createTranslators>;
 }
 
-export function createTranslator(language: Language = DEFAULT_LANGUAGE): Translate {
-  const translators = createTranslators();
+export function createTranslator(language: Language = DEFAULT_LANGUAGE, options: { onMissing?: MissingTranslationHook } = {}): Translate {
+  const translators = createTranslators(options);
   return translators[language] ?? translators[DEFAULT_LANGUAGE];
 }

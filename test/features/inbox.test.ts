@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { InboxMessage, MessageKind } from '../../src/domain/messages';
-import { describeMessage, MESSAGE_BODIES } from '../../src/features/inbox/controller';
+import { describeMessage, MESSAGE_TEXTS } from '../../src/features/inbox/controller';
 import { createTranslator } from '../../src/i18n';
 import { createDateTimeFormatter } from '../../src/i18n/format';
 import { signedInPatient } from '../support/two-factor';
@@ -39,7 +39,7 @@ describe('inbox: message texts', () => {
 
   it('knows every MessageKind declared in src/domain/messages.ts, and no other', () => {
     expect(allKinds).to.include.members(['phone_changed', 'recovery_code_used', 'totp_replay_refused']);
-    expect(Object.keys(MESSAGE_BODIES)).to.have.members(allKinds);
+    expect(Object.keys(MESSAGE_TEXTS)).to.have.members(allKinds);
   });
 
   it('has a Dutch subject, body and "was jij dit niet?" advice for every kind, with and without params', () => {

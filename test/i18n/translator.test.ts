@@ -1,61 +1,63 @@
 import { expect } from 'chai';
-import { createTranslateFunctions } from '../../src/i18n/translator';
+import { createTranslators, type MissingTranslation } from '../../src/i18n';
 
-describe('translator', () => {
-  const t = createTranslateFunctions(
-    {
-      nl: {
-        locale: 'nl-NL',
-        strings: {
-          page: { title: 'Inloggen', greeting: 'Hallo {{name}}, het is {{ time }}.' },
-          unread_one: 'Je hebt 1 nieuw bericht.',
-          unread_other: 'Je hebt {{count}} nieuwe berichten.',
-          onlyDutch: 'Alleen in het Nederlands',
-          language: { name: 'Nederlands' },
-        },
-      },
-      en: {
-        locale: 'en-GB',
-        strings: {
-          page: { title: 'Sign in', greeting: 'Hello {{name}}, it is {{time}}.' },
-          unread_one: 'You have 1 new message.',
-          unread_other: 'You have {{count}} new messages.',
-          language: { name: 'English' },
-        },
-      },
-    },
-    'nl',
-  );
-
-  it('finds nested keys in each language', () => {
-    expect(t.nl('page.title')).to.equal('Inloggen');
-    expect(t.en('page.title')).to.equal('Sign in');
+// The i18next set-up of src/i18n with the real locale files: what the templates and controllers rely on.
+describe('translate functions (i18next)', () => {
+  const missing: MissingTranslation[] = [];
+  const t = createTranslators({ onMissing: (m) => missing.push(m) });
+  const en = t.en!;
+  beforeEach(() => {
+    missing.length = 0;
   });
 
-  it('fills in variables, with or without spaces inside the braces, and leaves a missing one empty', () => {
-    expect(t.nl('page.greeting', { name: 'Cas', time: '13:15' })).to.equal('Hallo Cas, het is 13:15.');
-    expect(t.en('page.greeting', { name: 'Cas' })).to.equal('Hello Cas, it is .');
+  it('has Dutch and English, and finds nested keys in each', () => {
+    expect(Object.keys(t)).to.have.members(['nl', 'en']);
+    expect(t.nl('signIn.title')).to.equal('Inloggen');
+    expect(en('signIn.title')).to.equal('Sign in');
+    expect(missing).to.deep.equal([]);
   });
 
-  it('chooses the plural form by count, as the language counts', () => {
-    expect(t.nl('unread', { count: 1 })).to.equal('Je hebt 1 nieuw bericht.');
-    expect(t.nl('unread', { count: 0 })).to.equal('Je hebt 0 nieuwe berichten.');
-    expect(t.en('unread', { count: 3 })).to.equal('You have 3 new messages.');
+  it('fills in variables without escaping them (the templates escape their output)', () => {
+    expect(t.nl('dates.at', { date: '9 februari 2021', time: '13:15' })).to.equal('9 februari 2021 om 13:15');
+    expect(t.nl('dates.at', { date: '<b>&"</b>', time: "'" })).to.equal('<b>&"</b> om \'');
+    expect(missing).to.deep.equal([]);
   });
 
-  it('falls back to Dutch for a key missing in English, then to the default value, then to the key', () => {
-    expect(t.en('onlyDutch')).to.equal('Alleen in het Nederlands');
-    expect(t.en('nowhere', { defaultValue: '' })).to.equal('');
-    expect(t.en('nowhere')).to.equal('nowhere');
+  it('chooses the plural form by count, as each language counts', () => {
+    expect(t.nl('inbox.unread', { count: 1 })).to.equal('Je hebt 1 nieuw bericht.');
+    expect(t.nl('inbox.unread', { count: 0 })).to.equal('Je hebt 0 nieuwe berichten.');
+    expect(en('inbox.unread', { count: 1 })).to.equal('You have 1 new message.');
+    expect(en('inbox.unread', { count: 3 })).to.equal('You have 3 new messages.');
   });
 
   it('takes the first key of a list that exists', () => {
-    expect(t.nl(['nowhere', 'page.title'])).to.equal('Inloggen');
-    expect(t.nl(['nowhere', 'also.nowhere'])).to.equal('also.nowhere');
+    expect(t.nl(['activity.eventVariants.sign_in_failed.nothing', 'activity.events.sign_in_failed'])).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
+    expect(missing, 'a list with a key that exists is no missing key').to.deep.equal([]);
   });
 
   it('gives a string of another language with lng', () => {
     expect(t.nl('language.name', { lng: 'en' })).to.equal('English');
-    expect(t.en('language.name', { lng: 'nl' })).to.equal('Nederlands');
+    expect(en('language.name', { lng: 'nl' })).to.equal('Nederlands');
+  });
+
+  it('reports a missing key and gives the default value, or else the key', () => {
+    expect(t.nl('nowhere.to.be.found', { defaultValue: 'standaard' })).to.equal('standaard');
+    expect(en('nowhere.either')).to.equal('nowhere.either');
+    expect(t.nl(['nowhere.first', 'nowhere.last'])).to.equal('nowhere.last');
+    expect(missing).to.deep.equal([
+      { language: 'nl', key: 'nowhere.to.be.found' },
+      { language: 'en', key: 'nowhere.either' },
+      { language: 'nl', key: 'nowhere.last' },
+    ]);
+  });
+
+  it('reports a variable that was not given and leaves it empty, without the text (it may hold personal data)', () => {
+    expect(t.nl('dates.at', { date: '9 februari 2021' })).to.equal('9 februari 2021 om ');
+    expect(missing).to.deep.equal([{ variable: 'time' }]);
+  });
+
+  it('reports a key that names a group of strings instead of one, and shows the key', () => {
+    expect(t.nl('signIn')).to.equal('signIn');
+    expect(missing).to.deep.equal([{ key: 'signIn' }]);
   });
 });

@@ -10,17 +10,16 @@ export function validateQuestion(fields: Record<(typeof QUESTION_FIELDS)[number]
   const name = fields.name.trim();
   const email = fields.email.trim();
   const question = fields.question.trim();
-  const key = (k: string) => t(`question.errors.${k}`);
 
-  if (name === '') errors.push({ field: 'name', message: key('nameRequired') });
-  else if ([...name].length > 100) errors.push({ field: 'name', message: key('nameTooLong') });
-  else if (hasControlCharacters(name)) errors.push({ field: 'name', message: key('invalidCharacters') });
+  if (name === '') errors.push({ field: 'name', message: t('question.errors.nameRequired') });
+  else if ([...name].length > 100) errors.push({ field: 'name', message: t('question.errors.nameTooLong') });
+  else if (hasControlCharacters(name)) errors.push({ field: 'name', message: t('question.errors.invalidCharacters') });
 
-  if (email === '') errors.push({ field: 'email', message: key('emailRequired') });
-  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: key('emailInvalid') });
+  if (email === '') errors.push({ field: 'email', message: t('question.errors.emailRequired') });
+  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('question.errors.emailInvalid') });
 
-  if (question === '') errors.push({ field: 'question', message: key('questionRequired') });
-  else if ([...question].length > QUESTION_MAX_LENGTH) errors.push({ field: 'question', message: key('questionTooLong') });
-  else if (hasControlCharacters(question)) errors.push({ field: 'question', message: key('invalidCharacters') });
+  if (question === '') errors.push({ field: 'question', message: t('question.errors.questionRequired') });
+  else if ([...question].length > QUESTION_MAX_LENGTH) errors.push({ field: 'question', message: t('question.errors.questionTooLong') });
+  else if (hasControlCharacters(question)) errors.push({ field: 'question', message: t('question.errors.invalidCharacters') });
   return errors;
 }

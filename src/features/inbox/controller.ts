@@ -8,7 +8,7 @@ export const FEW_RECOVERY_CODES_LEFT = 3;
 type Params = InboxMessage['params'];
 
 interface BodyChoice {
-  /** Which text of inbox.kinds.<kind> to use: body, or a variant that needs more values. */
+  /** The locale key of the body: the kind's plain body, or a variant that needs more values. */
   key: string;
   values?: Record<string, string | number>;
 }
@@ -18,44 +18,105 @@ interface Formatting {
   formatTime(epochMs: number): string;
 }
 
-const PLAIN: BodyChoice = { key: 'body' };
-const plain = (): BodyChoice => PLAIN;
+/** The locale keys of one kind of message; `body` picks the body text from the message's params. */
+interface MessageTexts {
+  subject: string;
+  body(params: Params, f: Formatting): BodyChoice;
+  action: string;
+}
+
+const plain = (key: string) => {
+  const choice: BodyChoice = { key };
+  return (): BodyChoice => choice;
+};
 
 function wholeNumber(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
 }
 
+/** The method a method_switched message names, as the inbox calls it. */
+const METHOD_KEYS: Record<string, string> = {
+  sms: 'inbox.methods.sms',
+  totp: 'inbox.methods.totp',
+  app: 'inbox.methods.app',
+};
+
 /**
- * How each kind of message picks its text from its params. Every MessageKind must be here (the
- * compiler checks); each has inbox.kinds.<kind>.subject, .body and .action in the locale.
+ * The texts of each kind of message, and how its body is picked from its params. Every
+ * MessageKind must be here (the compiler checks); the keys are written out in full so that
+ * test/i18n/keys.test.ts can check each one exists.
  */
-export const MESSAGE_BODIES: Record<MessageKind, (params: Params, f: Formatting) => BodyChoice> = {
-  two_factor_enabled: plain,
-  two_factor_disabled: plain,
-  two_factor_reset_by_clinic: plain,
-  phone_changed: (params) =>
-    typeof params.phone === 'string' && params.phone.trim() !== ''
-      ? { key: 'bodyWithPhone', values: { phone: params.phone } }
-      : PLAIN,
-  recovery_codes_renewed: plain,
-  recovery_code_used: (params) => {
-    const remaining = wholeNumber(params.remaining);
-    if (remaining === null) return PLAIN;
-    if (remaining === 0) return { key: 'bodyNone' };
-    return { key: remaining <= FEW_RECOVERY_CODES_LEFT ? 'bodyFew' : 'bodyRemaining', values: { remaining } };
+export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
+  two_factor_enabled: {
+    subject: 'inbox.kinds.two_factor_enabled.subject',
+    body: plain('inbox.kinds.two_factor_enabled.body'),
+    action: 'inbox.kinds.two_factor_enabled.action',
   },
-  password_changed: plain,
-  second_step_locked: (params, { formatTime }) => {
-    const until = wholeNumber(params.until);
-    return until === null ? PLAIN : { key: 'bodyUntil', values: { until: formatTime(until) } };
+  two_factor_disabled: {
+    subject: 'inbox.kinds.two_factor_disabled.subject',
+    body: plain('inbox.kinds.two_factor_disabled.body'),
+    action: 'inbox.kinds.two_factor_disabled.action',
   },
-  method_switched: (params, { t }) => {
-    const id = typeof params.method === 'string' && /^[a-z_]{1,20}$/.test(params.method) ? params.method : null;
-    const method = id ? t(`inbox.methods.${id}`, { defaultValue: '' }) : '';
-    return method ? { key: 'bodyWithMethod', values: { method } } : PLAIN;
+  two_factor_reset_by_clinic: {
+    subject: 'inbox.kinds.two_factor_reset_by_clinic.subject',
+    body: plain('inbox.kinds.two_factor_reset_by_clinic.body'),
+    action: 'inbox.kinds.two_factor_reset_by_clinic.action',
   },
-  totp_replay_refused: plain,
+  phone_changed: {
+    subject: 'inbox.kinds.phone_changed.subject',
+    body: (params) =>
+      typeof params.phone === 'string' && params.phone.trim() !== ''
+        ? { key: 'inbox.kinds.phone_changed.bodyWithPhone', values: { phone: params.phone } }
+        : { key: 'inbox.kinds.phone_changed.body' },
+    action: 'inbox.kinds.phone_changed.action',
+  },
+  recovery_codes_renewed: {
+    subject: 'inbox.kinds.recovery_codes_renewed.subject',
+    body: plain('inbox.kinds.recovery_codes_renewed.body'),
+    action: 'inbox.kinds.recovery_codes_renewed.action',
+  },
+  recovery_code_used: {
+    subject: 'inbox.kinds.recovery_code_used.subject',
+    body: (params) => {
+      const remaining = wholeNumber(params.remaining);
+      if (remaining === null) return { key: 'inbox.kinds.recovery_code_used.body' };
+      if (remaining === 0) return { key: 'inbox.kinds.recovery_code_used.bodyNone' };
+      const key = remaining <= FEW_RECOVERY_CODES_LEFT ? 'inbox.kinds.recovery_code_used.bodyFew' : 'inbox.kinds.recovery_code_used.bodyRemaining';
+      return { key, values: { remaining } };
+    },
+    action: 'inbox.kinds.recovery_code_used.action',
+  },
+  password_changed: {
+    subject: 'inbox.kinds.password_changed.subject',
+    body: plain('inbox.kinds.password_changed.body'),
+    action: 'inbox.kinds.password_changed.action',
+  },
+  second_step_locked: {
+    subject: 'inbox.kinds.second_step_locked.subject',
+    body: (params, { formatTime }) => {
+      const until = wholeNumber(params.until);
+      return until === null
+        ? { key: 'inbox.kinds.second_step_locked.body' }
+        : { key: 'inbox.kinds.second_step_locked.bodyUntil', values: { until: formatTime(until) } };
+    },
+    action: 'inbox.kinds.second_step_locked.action',
+  },
+  method_switched: {
+    subject: 'inbox.kinds.method_switched.subject',
+    body: (params, { t }) => {
+      const method = typeof params.method === 'string' && Object.hasOwn(METHOD_KEYS, params.method) ? METHOD_KEYS[params.method] : undefined;
+      return method
+        ? { key: 'inbox.kinds.method_switched.bodyWithMethod', values: { method: t(method) } }
+        : { key: 'inbox.kinds.method_switched.body' };
+    },
+    action: 'inbox.kinds.method_switched.action',
+  },
+  totp_replay_refused: {
+    subject: 'inbox.kinds.totp_replay_refused.subject',
+    body: plain('inbox.kinds.totp_replay_refused.body'),
+    action: 'inbox.kinds.totp_replay_refused.action',
+  },
 };
 
 export interface MessageView {
@@ -74,20 +135,18 @@ export function describeMessage(
   f: Formatting & { formatDate(epochMs: number): string },
 ): MessageView {
   const { t } = f;
-  const base = `inbox.kinds.${message.kind}`;
   const date = f.formatDate(message.createdAt);
   const time = f.formatTime(message.createdAt);
-  const choose = MESSAGE_BODIES[message.kind] as ((params: Params, f: Formatting) => BodyChoice) | undefined;
-  const known = Boolean(choose);
-  const choice = choose ? choose(message.params, f) : PLAIN;
+  const texts = MESSAGE_TEXTS[message.kind] as MessageTexts | undefined;
+  const choice = texts?.body(message.params, f);
   return {
     id: message.id,
     unread: message.readAt === null,
     datetime: new Date(message.createdAt).toISOString(),
     when: t('dates.at', { date, time }),
-    subject: known ? t(`${base}.subject`) : t('inbox.unknown.subject'),
-    body: known ? t(`${base}.${choice.key}`, { ...choice.values, date, time }) : t('inbox.unknown.body', { date, time }),
-    action: known ? t(`${base}.action`) : t('inbox.unknown.action'),
+    subject: t(texts?.subject ?? 'inbox.unknown.subject'),
+    body: t(choice?.key ?? 'inbox.unknown.body', { ...choice?.values, date, time }),
+    action: t(texts?.action ?? 'inbox.unknown.action'),
   };
 }
 

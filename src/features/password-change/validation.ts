@@ -1,8 +1,18 @@
 import type { Translate } from '../../i18n';
 import type { FieldError } from '../../http/forms';
-import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-policy';
+import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../domain/password-policy';
 
 export const PASSWORD_CHANGE_FIELDS = ['newPassword', 'repeatPassword'] as const;
+
+const PROBLEM_KEYS: Record<PasswordProblem, string> = {
+  required: 'password.required',
+  too_short: 'password.too_short',
+  too_long: 'password.too_long',
+  invalid_characters: 'password.invalid_characters',
+  common: 'password.common',
+  personal: 'password.personal',
+  guessable: 'password.guessable',
+};
 
 /** Same rules as the admin command (SPEC §4): length and the block list, no composition rules. */
 export async function validateNewPassword(
@@ -12,7 +22,7 @@ export async function validateNewPassword(
 ): Promise<FieldError[]> {
   const problem = await checkPassword(fields.newPassword, personal);
   if (problem) {
-    return [{ field: 'newPassword', message: t(`password.${problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) }];
+    return [{ field: 'newPassword', message: t(PROBLEM_KEYS[problem], { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) }];
   }
   if (fields.repeatPassword === '') return [{ field: 'repeatPassword', message: t('passwordChange.errors.repeatRequired') }];
   if (fields.repeatPassword !== fields.newPassword) return [{ field: 'repeatPassword', message: t('passwordChange.errors.mismatch') }];

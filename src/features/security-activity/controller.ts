@@ -25,12 +25,49 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   password_changed: 'activity.events.password_changed',
 };
 
-// Details that make a description more precise, e.g. { reason: 'disabled' } on sign_in_failed.
+/**
+ * Descriptions more precise than the event type's own, by the value of one of the event's details
+ * (reason, purpose or by; e.g. { reason: 'disabled' } on sign_in_failed).
+ */
+const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
+  sign_in_failed: { disabled: 'activity.eventVariants.sign_in_failed.disabled' },
+  two_factor_code_wrong: { setup: 'activity.eventVariants.two_factor_code_wrong.setup' },
+  account_created: { 'admin-cli': 'activity.eventVariants.account_created.admin-cli' },
+  account_disabled: { 'admin-cli': 'activity.eventVariants.account_disabled.admin-cli' },
+  account_enabled: { 'admin-cli': 'activity.eventVariants.account_enabled.admin-cli' },
+  second_step_failed: {
+    wrong_recovery_code: 'activity.eventVariants.second_step_failed.wrong_recovery_code',
+    expired: 'activity.eventVariants.second_step_failed.expired',
+    setup: 'activity.eventVariants.second_step_failed.setup',
+    confirm: 'activity.eventVariants.second_step_failed.confirm',
+    phone_change: 'activity.eventVariants.second_step_failed.phone_change',
+    switch_sms: 'activity.eventVariants.second_step_failed.switch_sms',
+    switch_app: 'activity.eventVariants.second_step_failed.switch_app',
+  },
+};
+// The purpose first: a wrong code while changing the number is that, whatever kind of wrong.
 const VARIANT_FIELDS = ['purpose', 'reason', 'by'] as const;
-const WORD = /^[a-z][a-z0-9_-]{0,40}$/;
 
-function word(value: unknown): string | null {
-  return typeof value === 'string' && WORD.test(value) ? value : null;
+/** Descriptions that name the method ("Ingelogd met {{method}}"), for the event types that have one. */
+const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {
+  sign_in: 'activity.eventsWithMethod.sign_in',
+  two_factor_enabled: 'activity.eventsWithMethod.two_factor_enabled',
+  second_step_failed: 'activity.eventsWithMethod.second_step_failed',
+  method_switched: 'activity.eventsWithMethod.method_switched',
+};
+
+/** The method an event names in its details, as the activity page calls it. */
+const METHOD_KEYS: Record<string, string> = {
+  password: 'activity.methods.password',
+  sms: 'activity.methods.sms',
+  totp: 'activity.methods.totp',
+  app: 'activity.methods.app',
+  recovery_code: 'activity.methods.recovery_code',
+};
+
+/** The entry of `map` for a detail's value, if it is a string the map knows (not an inherited name). */
+function entryFor(map: Record<string, string> | undefined, value: unknown): string | undefined {
+  return map && typeof value === 'string' && Object.hasOwn(map, value) ? map[value] : undefined;
 }
 
 /**
@@ -42,14 +79,14 @@ export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 
   const details = event.details ?? {};
   const keys: string[] = [];
   for (const field of VARIANT_FIELDS) {
-    const variant = word(details[field]);
-    if (variant) keys.push(`activity.eventVariants.${event.type}.${variant}`);
+    const variant = entryFor(EVENT_VARIANT_KEYS[event.type], details[field]);
+    if (variant) keys.push(variant);
   }
-  const methodId = word(details.method);
-  const method = methodId ? t(`activity.methods.${methodId}`, { defaultValue: '' }) : '';
-  if (method) keys.push(`activity.eventsWithMethod.${event.type}`);
+  const methodKey = entryFor(METHOD_KEYS, details.method);
+  const withMethod = EVENT_WITH_METHOD_KEYS[event.type];
+  if (methodKey && withMethod) keys.push(withMethod);
   keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'activity.unknownEvent');
-  return t(keys, { method });
+  return t(keys, { method: methodKey ? t(methodKey) : '' });
 }
 
 /** "Chrome op Windows", "Safari op iPhone", "onbekende browser". */

@@ -3,7 +3,13 @@ import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { requireSignedIn } from '../../http/authentication';
 
-const CHANGE_NOTICES = ['telefoonnummer', 'methode', 'herstelcodes', 'uit'];
+/** The notice for each ?gewijzigd= value the manage pages redirect with. */
+const CHANGE_NOTICES = new Map([
+  ['telefoonnummer', 'manage.changed.telefoonnummer'],
+  ['methode', 'manage.changed.methode'],
+  ['herstelcodes', 'manage.changed.herstelcodes'],
+  ['uit', 'manage.changed.uit'],
+]);
 
 export function twoFactorStatusRoutes(deps: { twoFactor: TwoFactorStore }): Router {
   const router = Router();
@@ -13,7 +19,8 @@ export function twoFactorStatusRoutes(deps: { twoFactor: TwoFactorStore }): Rout
     if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
     const status = await deps.twoFactor.status(req.user!.id);
     const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
-    const changed = CHANGE_NOTICES.includes(String(req.query.gewijzigd)) ? res.locals.t(`manage.changed.${req.query.gewijzigd}`) : null;
+    const notice = CHANGE_NOTICES.get(String(req.query.gewijzigd));
+    const changed = notice ? res.locals.t(notice) : null;
     res.render('two-factor-status/index', { status, maskedPhone, changed });
   });
 

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { freeLoopbackPort } from '../test/support/redis-server';
+import { appEnvironment, type Backend } from './backends';
+import { CookieJar, mapLimit, send } from './http-client';
+import { budget, type LoadResult, runLoad, type Step, withCpu } from './load';
+import { type BenchOptions, REPO_DIR } from './options';
+import { startNodeChild, waitUntilReady } from './processes';
+
+/** The stack ceiling (bench/stack-server.ts) of one backend, running as a child process. */
+export interface StackCeiling {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack ceiling on the backend's database and session store, with the app's
+ * environment and Node options, its two pages padded to the sizes of the app's pages.
+ */
+export async function startStackCeiling(options: {
+  backend: Backend;
+  nodeArgs: string[];
+  vonageUrl: string;
+  logDir: string;
+  pageBytes: number;
+  signedInBytes: number;
+}): Promise<StackCeiling> {
+  const port = await freeLoopbackPort();
+  const env = {
+    ...appEnvironment(options.backend, port, options.vonageUrl),
+    CEILING_PAGE_BYTES: String(options.pageBytes),
+    CEILING_SIGNED_IN_BYTES: String(options.signedInBytes),
+  };
+  const child = startNodeChild(path.join(REPO_DIR, 'bench', 'stack-server.ts'), {
+    cwd: REPO_DIR,
+    env,
+    nodeArgs: options.nodeArgs,
+    logFile: path.join(options.logDir, `stack-ceiling-${options.backend.name}.log`),
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(child, `${base}/page`);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { base, pid: child.pid, stop: () => child.stop() };
+}
+
+async function measure(ceiling: StackCeiling, options: BenchOptions, steps: Step[]): Promise<LoadResult> {
+  const { connections } = options;
+  await runLoad(ceiling.base, { connections, ...budget(options, 'warmup'), steps });
+  return withCpu(ceiling.pid, () => runLoad(ceiling.base, { connections, ...budget(options, 'measure'), steps }));
+}
+
+/** The anonymous page: what the sign-in page is compared with. */
+export function ceilingPage(ceiling: StackCeiling, options: BenchOptions): Promise<LoadResult> {
+  return measure(ceiling, options, [{ method: 'GET', path: '/page', expect: 200 }]);
+}
+
+/**
+ * The page for signed-in sessions (the same patients as the Werkblad row), spread over the
+ * connections: what the Werkblad is compared with.
+ */
+export async function ceilingSignedInPage(ceiling: StackCeiling, options: BenchOptions, emails: string[]): Promise<LoadResult> {
+  const cookies = await mapLimit(emails, 8, async (email) => {
+    const jar = new CookieJar();
+    const reply = await send(ceiling.base, `/enter?email=${encodeURIComponent(email)}`, jar);
+    if (reply.status !== 204) throw new Error(`stack ceiling: signing in ${email} answered ${reply.status}`);
+    return jar.header();
+  });
+  let next = 0;
+  return measure(ceiling, options, [{
+    method: 'GET',
+    path: '/signed-in',
+    expect: 200,
+    setupRequest(request) {
+      request.headers = { ...request.headers, cookie: cookies[next++ % cookies.length] };
+      return request;
+    },
+  }]);
+}
