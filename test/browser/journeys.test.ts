@@ -211,7 +211,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Terug', 'Authenticatie in twee stappen: uit (terug)');
 
       // 4–5: instellen → Via een SMS
-      await p.follow('Authenticatie in twee stappen instellen', 'Wizard 1: methode', { screenshot: '05-methode' });
+      // Turning two-step on starts with the password again (issue 12)
+      await p.follow('Authenticatie in twee stappen instellen', 'Bevestig dat jij het bent (wizard)');
+      expect(await p.heading()).to.equal('Bevestig dat jij het bent');
+      await p.press('Bevestigen', 'Bevestig dat jij het bent, leeg (wizard)');
+      expect(await p.errors()).to.deep.equal(['Vul je wachtwoord in']);
+      await p.fill('Wachtwoord', DEMO_PATIENT.password);
+      await p.press('Bevestigen', 'Wizard 1: methode', { screenshot: '05-methode' });
       expect(await p.heading()).to.equal('1. Kies hoe je de code wilt ontvangen');
       expect(await p.page.locator('[aria-current="step"]').innerText()).to.match(/Methode/);
       await p.press('Verder', 'Wizard 1: methode, niets gekozen');
@@ -517,7 +523,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await signInWithPassword(p, patient.email, patient.password, 'app');
       await p.follow('Mijn account', 'Mijn account (app)');
       await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: uit (app)');
-      await p.follow('Authenticatie in twee stappen instellen', 'Wizard 1: methode (app)');
+      await p.follow('Authenticatie in twee stappen instellen', 'Bevestig dat jij het bent (app)');
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Bevestigen', 'Wizard 1: methode (app)');
       await p.choose('Via een authenticatie-app');
       await p.press('Verder', 'Wizard 2 (app): koppelen, om te koppelen', { screenshot: '15-koppelen' });
       expect(await p.heading()).to.equal('2. Koppel je authenticatie-app');
@@ -558,7 +566,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       rt.clock.advance(STEP_MS); // the app shows its next code
       await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
       await p.press('Verifiëren', 'Inloggen (stap 2): app-code verkeerd');
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien']);
       await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
       await p.press('Verifiëren', 'Werkblad (na app-code)');
       expect(p.path()).to.equal('/werkblad');
@@ -648,7 +656,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('My account', 'My account (English)');
       await p.follow('Two-step authentication', 'Two-step authentication: off (English)');
       expect(await p.text()).to.include('Two-step authentication is off for your Karify account.');
-      await p.follow('Set up two-step authentication', 'Wizard 1: method (English)');
+      await p.follow('Set up two-step authentication', 'Confirm that it is you (English)');
+      await p.fill('Password', patient.password);
+      await p.press('Confirm', 'Wizard 1: method (English)');
       expect(await p.heading()).to.equal('1. Choose how you want to get the code');
       expect(await p.page.title()).to.equal('Method – Set up two-step authentication – Karify');
       await p.press('Continue', 'Wizard 1: method, nothing chosen (English)');
