@@ -9,7 +9,7 @@ import { memoryOf } from './processes';
 import { ceilingPage, ceilingSignedInPage, startStackCeiling } from './stack-ceiling';
 import { childProfiler } from './profiler';
 import type { Row } from './report';
-import { AppUnderTest, fullSignIn, halfSessions, Measurement, passwordStepLoad, signedInSessions, signInPage, smsCodeStep, werkblad } from './scenarios';
+import { AppUnderTest, fullSignIn, halfSessions, Measurement, passwordStepLoad, signedInSessions, signInPage, smsCodeStep, visitors, werkblad } from './scenarios';
 import { benchPatients, seedDatabase } from './seed';
 import { RATIO_TO, ROW } from './targets';
 import { PageWeight, pageWeights } from './weights';
@@ -98,7 +98,10 @@ export async function runBackend(run: BackendRun): Promise<void> {
       say(`signing in ${options.sessions} sessions`);
       return werkblad(aut, await signedInSessions(aut, options.sessions));
     });
-    await row('password-step', ROW.passwordStep, 'argon2id ceiling', () => passwordStepLoad(aut));
+    await row('password-step', ROW.passwordStep, 'argon2id ceiling', async () => {
+      say(`preparing ${options.halfSessions} visitors with the sign-in page open`);
+      return passwordStepLoad(aut, await visitors(aut, options.halfSessions));
+    });
     await row('sms-step', ROW.smsStep, 'bare Express', async () => {
       say(`preparing ${options.halfSessions} half sessions (password step + SMS)`);
       return smsCodeStep(aut, await halfSessions(aut, options.halfSessions));

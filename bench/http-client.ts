@@ -61,18 +61,28 @@ export function csrfTokenOf(html: string): string {
   return match[1];
 }
 
-/** A visitor: the CSRF cookie and a token for it, from the sign-in page. */
-export async function visitor(base: string): Promise<{ jar: CookieJar; csrf: string }> {
-  const jar = new CookieJar();
-  const page = await send(base, '/inloggen', jar);
-  if (page.status !== 200) throw new Error(`GET /inloggen answered ${page.status}`);
+export interface Visitor {
+  jar: CookieJar;
+  csrf: string;
+}
+
+/** A page with a form and the CSRF token of its session (a new one when the jar has none). */
+export async function formPage(base: string, path: string, jar = new CookieJar()): Promise<Visitor> {
+  const page = await send(base, path, jar);
+  if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
   return { jar, csrf: csrfTokenOf(page.text) };
 }
 
-/** The password step; returns the jar with the new session cookie and where the app sends us. */
-export async function passwordStep(base: string, from: { jar: CookieJar; csrf: string }, email: string, password: string) {
-  const jar = new CookieJar(from.jar);
-  const reply = await send(base, '/inloggen', jar, { _csrf: from.csrf, email, password });
+/** A new visitor: the session the sign-in page makes for its form, and the form's token. */
+export const visitor = (base: string): Promise<Visitor> => formPage(base, '/inloggen');
+
+/**
+ * The password step as a new visitor makes it (the token belongs to the visitor's session, which
+ * the sign-in replaces); returns the jar with the new session cookie and where the app sends us.
+ */
+export async function passwordStep(base: string, email: string, password: string, from?: Visitor) {
+  const { jar, csrf } = from ?? (await visitor(base));
+  const reply = await send(base, '/inloggen', jar, { _csrf: csrf, email, password });
   if (reply.status !== 303) throw new Error(`POST /inloggen for ${email} answered ${reply.status}, expected 303`);
   return { jar, location: reply.location };
 }

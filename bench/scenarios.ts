@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { CookieJar, mapLimit, passwordStep } from './http-client';
+import { csrfTokenOf, formPage, mapLimit, passwordStep, visitor, type Visitor } from './http-client';
 import { budget, headerValues, LoadResult, runLoad, Step } from './load';
 import type { BenchOptions } from './options';
 import { BENCH_PASSWORD, BenchPatients } from './seed';
@@ -9,8 +9,8 @@ export interface AppUnderTest {
   base: string;
   options: BenchOptions;
   patients: BenchPatients;
-  /** The CSRF cookie and a token for it (the secret lives in its own cookie, not in the session). */
-  visitor: { jar: CookieJar; csrf: string };
+  /** A visitor who has the sign-in page open: its session (made for the form) and the form's token. */
+  visitor: Visitor;
   /** The latest SMS code the fake Vonage server received for a number. */
   codeOf(phone: string): string;
   /** Runs the measured phase of a row: adds the app's CPU time per request (and profiles it). */
@@ -52,15 +52,19 @@ const merge = (result: LoadResult, wrong: Record<string, number>): LoadResult =>
   unexpected: { ...result.unexpected, ...wrong },
 });
 
+/**
+ * The sign-in page, again, for a visitor who has it open: the session that holds the form's token
+ * exists already. (A first visit also stores that session: one insert more.)
+ */
 export function signInPage(app: AppUnderTest): Promise<Measurement> {
-  return measure(app, [{ method: 'GET', path: '/inloggen', expect: 200 }]);
+  return measure(app, [{ method: 'GET', path: '/inloggen', expect: 200, headers: { cookie: app.visitor.jar.header() } }]);
 }
 
 /** Signs in `count` web patients the way a browser does; returns their cookie headers. */
 export async function signedInSessions(app: AppUnderTest, count: number): Promise<string[]> {
   const patients = app.patients.web.slice(0, count);
   return mapLimit(patients, 8, async (patient) => {
-    const { jar, location } = await passwordStep(app.base, app.visitor, patient.email, BENCH_PASSWORD);
+    const { jar, location } = await passwordStep(app.base, patient.email, BENCH_PASSWORD);
     if (location !== '/werkblad') throw new Error(`sign-in of ${patient.email} led to ${location}`);
     return jar.header();
   });
@@ -79,40 +83,59 @@ export async function werkblad(app: AppUnderTest, cookies: string[]): Promise<Me
   }]);
 }
 
-/** POST /inloggen with the right password, for the web patients in turn: argon2id, a new session, an audit row. */
-export async function passwordStepLoad(app: AppUnderTest): Promise<Measurement> {
+/** Visitors with the sign-in page open, each to be used for one sign-in (which replaces its session). */
+export function visitors(app: AppUnderTest, count: number): Promise<Visitor[]> {
+  return mapLimit(Array.from({ length: count }), 16, () => visitor(app.base));
+}
+
+/**
+ * POST /inloggen with the right password, for the web patients in turn: argon2id, a new session,
+ * an audit row. Each request is a prepared visitor's, used once.
+ */
+export async function passwordStepLoad(app: AppUnderTest, prepared: Visitor[]): Promise<Measurement> {
   const wrong: Record<string, number> = {};
   const patients = app.patients.web;
   let next = 0;
-  const step: Step = {
+  const step = expectLocation({
     method: 'POST',
     path: '/inloggen',
-    headers: { ...FORM, cookie: app.visitor.jar.header() },
+    headers: FORM,
     expect: 303,
     setupRequest(request) {
+      const visitor = prepared[next];
       const patient = patients[next++ % patients.length]!;
-      request.body = form({ _csrf: app.visitor.csrf, email: patient.email, password: BENCH_PASSWORD });
+      if (!visitor) throw new Error('the prepared visitors ran out');
+      request.headers = { ...request.headers, cookie: visitor.jar.header() };
+      request.body = form({ _csrf: visitor.csrf, email: patient.email, password: BENCH_PASSWORD });
       return request;
     },
-  };
-  return merge(await measure(app, [expectLocation(step, '/werkblad', wrong)]), wrong);
+  }, '/werkblad', wrong);
+  return merge(await measureOnce(app, prepared.length, step), wrong);
+}
+
+/** Warm-up then measurement over `count` requests that each use a prepared session once. */
+async function measureOnce(app: AppUnderTest, count: number, step: Step): Promise<LoadResult> {
+  const { connections } = app.options;
+  const warmup = Math.max(connections, Math.floor(count * 0.1));
+  await runLoad(app.base, { connections, amount: warmup, steps: [step] });
+  return app.measured(() => runLoad(app.base, { connections, amount: count - warmup, steps: [step] }));
 }
 
 /** Half sessions (password accepted, SMS sent) and their codes, each to be used once. */
-export async function halfSessions(app: AppUnderTest, count: number): Promise<Array<{ cookie: string; code: string }>> {
+export async function halfSessions(app: AppUnderTest, count: number): Promise<Array<{ cookie: string; csrf: string; code: string }>> {
   const patients = app.patients.halfSession.slice(0, count);
   if (patients.length < count) throw new Error(`only ${patients.length} half-session patients for ${count} half sessions`);
   return mapLimit(patients, 16, async (patient) => {
-    const { jar, location } = await passwordStep(app.base, app.visitor, patient.email, BENCH_PASSWORD);
+    const { jar, location } = await passwordStep(app.base, patient.email, BENCH_PASSWORD);
     if (location !== '/inloggen/code') throw new Error(`password step of ${patient.email} led to ${location}`);
-    return { cookie: jar.header(), code: app.codeOf(patient.phone!) };
+    const { csrf } = await formPage(app.base, '/inloggen/code', jar); // the half session's own token
+    return { cookie: jar.header(), csrf, code: app.codeOf(patient.phone!) };
   });
 }
 
 /** POST /inloggen/code with the right code: each request uses a prepared half session once. */
-export async function smsCodeStep(app: AppUnderTest, prepared: Array<{ cookie: string; code: string }>): Promise<Measurement> {
+export async function smsCodeStep(app: AppUnderTest, prepared: Array<{ cookie: string; csrf: string; code: string }>): Promise<Measurement> {
   const wrong: Record<string, number> = {};
-  const { connections } = app.options;
   let next = 0;
   const step = expectLocation({
     method: 'POST',
@@ -123,20 +146,19 @@ export async function smsCodeStep(app: AppUnderTest, prepared: Array<{ cookie: s
       const half = prepared[next++];
       if (!half) throw new Error('the prepared half sessions ran out');
       request.headers = { ...request.headers, cookie: half.cookie };
-      request.body = form({ _csrf: app.visitor.csrf, code: half.code });
+      request.body = form({ _csrf: half.csrf, code: half.code });
       return request;
     },
   }, '/werkblad', wrong);
-  const warmup = Math.max(connections, Math.floor(prepared.length * 0.1));
-  await runLoad(app.base, { connections, amount: warmup, steps: [step] });
-  const result = await app.measured(() => runLoad(app.base, { connections, amount: prepared.length - warmup, steps: [step] }));
-  return merge(result, wrong);
+  return merge(await measureOnce(app, prepared.length, step), wrong);
 }
 
 interface JourneyContext {
   patient?: number;
   started?: number;
   sid?: string;
+  /** The token of the form on the page the journey is on (it belongs to the session). */
+  csrf?: string;
 }
 
 const sessionCookieFrom = (headers: Request['headers']) =>
@@ -149,48 +171,51 @@ const sessionCookieFrom = (headers: Request['headers']) =>
 export async function fullSignIn(app: AppUnderTest): Promise<Measurement> {
   const wrong: Record<string, number> = {};
   const patients = app.patients.sms;
-  const csrfCookie = app.visitor.jar.header();
   const durations: number[] = [];
   let measuring = false;
   let next = 0;
   const ctx = (context: object) => context as JourneyContext;
-  const withSid = (context: object) => `${csrfCookie}; ${ctx(context).sid ?? ''}`;
-  const keepSid: Step['onResponse'] = (_status, _body, context, headers) => {
+  const withSid = (context: object) => ctx(context).sid ?? '';
+  /** Keeps the session the response set, and the token of the form on the page it returned. */
+  const keep: Step['onResponse'] = (_status, body, context, headers) => {
     const sid = sessionCookieFrom(headers);
     if (sid) ctx(context).sid = sid;
+    if (body.includes('name="_csrf"')) ctx(context).csrf = csrfTokenOf(body);
   };
 
+  // A new visitor each time (no cookie): the sign-in page makes the session its form's token lives in.
   const steps: Step[] = [
     {
-      method: 'GET', path: '/inloggen', expect: 200,
+      method: 'GET', path: '/inloggen', expect: 200, onResponse: keep,
       setupRequest(request, context) {
-        Object.assign(ctx(context), { patient: next++ % patients.length, started: performance.now(), sid: undefined });
-        request.headers = { ...request.headers, cookie: csrfCookie };
+        Object.assign(ctx(context), { patient: next++ % patients.length, started: performance.now(), sid: undefined, csrf: undefined });
+        const { cookie: _none, ...headers } = request.headers ?? {};
+        request.headers = headers;
         return request;
       },
     },
     expectLocation({
-      method: 'POST', path: '/inloggen', headers: FORM, expect: 303, onResponse: keepSid,
+      method: 'POST', path: '/inloggen', headers: FORM, expect: 303, onResponse: keep,
       setupRequest(request, context) {
         const patient = patients[ctx(context).patient!]!;
-        request.headers = { ...request.headers, cookie: csrfCookie };
-        request.body = form({ _csrf: app.visitor.csrf, email: patient.email, password: BENCH_PASSWORD });
+        request.headers = { ...request.headers, cookie: withSid(context) };
+        request.body = form({ _csrf: ctx(context).csrf ?? '', email: patient.email, password: BENCH_PASSWORD });
         return request;
       },
     }, '/inloggen/code', wrong),
     {
-      method: 'GET', path: '/inloggen/code', expect: 200,
+      method: 'GET', path: '/inloggen/code', expect: 200, onResponse: keep,
       setupRequest(request, context) {
         request.headers = { ...request.headers, cookie: withSid(context) };
         return request;
       },
     },
     expectLocation({
-      method: 'POST', path: '/inloggen/code', headers: FORM, expect: 303, onResponse: keepSid,
+      method: 'POST', path: '/inloggen/code', headers: FORM, expect: 303, onResponse: keep,
       setupRequest(request, context) {
         const patient = patients[ctx(context).patient!]!;
         request.headers = { ...request.headers, cookie: withSid(context) };
-        request.body = form({ _csrf: app.visitor.csrf, code: app.codeOf(patient.phone!) });
+        request.body = form({ _csrf: ctx(context).csrf ?? '', code: app.codeOf(patient.phone!) });
         return request;
       },
     }, '/werkblad', wrong),

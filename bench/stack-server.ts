@@ -67,9 +67,9 @@ async function main(): Promise<void> {
   app.use(sessionMiddleware(config, createSessionStore({ db, reads, redis })));
   app.use(passport.session());
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50 }));
-  app.use(csrfProtection(config.isProduction));
+  app.use(csrfProtection());
 
-  const empty = { title: 'Inloggen', user: null, csrfToken: 'x'.repeat(36), lines: [] as string[] };
+  const empty = { title: 'Inloggen', user: null, csrfToken: () => 'x'.repeat(64), lines: [] as string[] };
   const base = await new Promise<number>((resolve, reject) =>
     app.render('page', empty, (err, html) => (err ? reject(err) : resolve(Buffer.byteLength(html)))));
   const anonymousLines = padding(Number(process.env.CEILING_PAGE_BYTES ?? 1500), base);

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { CookieJar, passwordStep, send } from './http-client';
+import { CookieJar, passwordStep, send, visitor } from './http-client';
 import type { AppUnderTest } from './scenarios';
 import { BENCH_PASSWORD } from './seed';
 
@@ -31,12 +31,12 @@ async function weigh(app: AppUnderTest, page: string, reply: { status: number; t
 export async function pageWeights(app: AppUnderTest, patients: { web: string; halfSession: string }): Promise<PageWeight[]> {
   const weights: PageWeight[] = [];
   weights.push(await weigh(app, 'sign-in page', await send(app.base, '/inloggen', new CookieJar())));
-  const failed = new CookieJar(app.visitor.jar);
-  const wrong = await send(app.base, '/inloggen', failed, { _csrf: app.visitor.csrf, email: patients.web, password: 'niet-het-wachtwoord' });
+  const { jar: failed, csrf } = await visitor(app.base);
+  const wrong = await send(app.base, '/inloggen', failed, { _csrf: csrf, email: patients.web, password: 'niet-het-wachtwoord' });
   weights.push(await weigh(app, 'sign-in page, wrong password', wrong));
-  const half = await passwordStep(app.base, app.visitor, patients.halfSession, BENCH_PASSWORD);
+  const half = await passwordStep(app.base, patients.halfSession, BENCH_PASSWORD);
   weights.push(await weigh(app, 'SMS code page', await send(app.base, '/inloggen/code', half.jar)));
-  const signedIn = await passwordStep(app.base, app.visitor, patients.web, BENCH_PASSWORD);
+  const signedIn = await passwordStep(app.base, patients.web, BENCH_PASSWORD);
   weights.push(await weigh(app, 'Werkblad', await send(app.base, '/werkblad', signedIn.jar)));
   return weights;
 }

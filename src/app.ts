@@ -70,7 +70,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(healthRoutes({ db, redis }));
   app.use(assets.middleware);
   app.use(noStore);
-  // The language cookie, read by the view locals (csrf.ts mounts its own for now).
+  // The language cookie, read by the view locals.
   app.use(cookieParser());
   app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
   app.use(languageRoutes(config.isProduction));
@@ -81,7 +81,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(pendingSignInGate(config, services.clock));
   app.use(requireTwoFactorPolicy(config.twoFactor.required));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50, verify: verifyFormEncoding }));
-  app.use(csrfProtection(config.isProduction));
+  app.use(csrfProtection());
 
   const secondStep = createSecondStepController({ ...services, codeTtlMinutes: config.sms.codeTtlMinutes });
   app.use(signInRoutes(createSignInController({

@@ -1,25 +1,35 @@
-import cookieParser from 'cookie-parser';
-import csurf from 'csurf';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { csrfSync } from 'csrf-sync';
 
-// csurf is archived upstream; it stays behind this one module so it can be swapped in one place.
-// Its secret lives in its own cookie (not in the session), so a form rendered before the
-// session id is regenerated (at sign-in) still carries a valid token, and anonymous visitors
-// cost no session write.
-export function csrfProtection(isProduction: boolean): RequestHandler[] {
+/**
+ * CSRF protection with the synchroniser token pattern (csrf-sync): the token lives in the session,
+ * so every change of authentication level (sign-in, the second step, sign-out), which starts a
+ * new session, renews it, and a token taken before that no longer works.
+ *
+ * A token is made only when a page with a form is rendered (`csrfToken()` in the templates): a
+ * page without a form creates no session. A session made only for a form lives an hour.
+ */
+const ANONYMOUS_FORM_SESSION_MS = 60 * 60_000;
+
+const { csrfSynchronisedProtection, generateToken } = csrfSync({
+  size: 32, // bytes: 256 bits
+  // A form's hidden field; the header for the few requests made by script (passkeys).
+  getTokenFromRequest: (req) => {
+    const token: unknown = req.body?._csrf ?? req.get('x-csrf-token');
+    return typeof token === 'string' ? token : undefined;
+  },
+});
+
+function tokenFor(req: Request): string {
+  if (!req.session.csrfToken && !req.user && !req.session.pendingSignIn) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
+  return generateToken(req);
+}
+
+export function csrfProtection(): RequestHandler[] {
   return [
-    cookieParser(),
-    csurf({
-      cookie: {
-        key: isProduction ? '__Host-karify.csrf' : 'karify.csrf',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: isProduction,
-        path: '/',
-      },
-    }),
+    csrfSynchronisedProtection,
     (req, res, next) => {
-      res.locals.csrfToken = req.csrfToken();
+      res.locals.csrfToken = () => tokenFor(req);
       next();
     },
   ];

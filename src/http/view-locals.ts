@@ -43,7 +43,7 @@ export function viewLocals(deps: {
       user: null,
       errors: [],
       values: {},
-      csrfToken: '',
+      csrfToken: () => '',
       navCurrent: (href: string) => (path === href || path.startsWith(`${href}/`) ? ' aria-current="page"' : ''),
     });
     next();

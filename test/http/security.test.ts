@@ -120,18 +120,22 @@ describe('security (SPEC §4)', () => {
   });
 
   describe('cookies', () => {
-    it('marks the session and CSRF cookies HttpOnly and SameSite=Lax', async () => {
+    it('marks the session cookie HttpOnly and SameSite=Lax; the sign-in form gets a session of an hour for its CSRF token', async () => {
       const patient = await rt.createPatient();
       const agent = rt.agent();
       const page = await agent.get('/inloggen');
-      const csrf = cookieNamed(page, 'karify.csrf');
-      expect(csrf, 'CSRF cookie').to.be.a('string');
-      expect(attributes(csrf!)).to.include.members(['httponly', 'samesite=lax', 'path=/']);
+      const anonymous = cookieNamed(page, 'karify.sid');
+      expect(anonymous, 'session cookie for the form').to.be.a('string');
+      expect(attributes(anonymous!)).to.include.members(['httponly', 'samesite=lax', 'path=/']);
+      const expires = Date.parse(attributes(anonymous!).find((a) => a.startsWith('expires='))!.slice('expires='.length));
+      expect(expires - Date.now()).to.be.within(59 * 60_000, 60 * 60_000 + 1000);
+      expect(setCookies(await rt.agent().get('/over-karify')), 'a page without a form makes no session').to.deep.equal([]);
 
       const res = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password });
       expect(res.status).to.equal(303);
       const sid = cookieNamed(res, 'karify.sid');
       expect(sid, 'session cookie').to.be.a('string');
+      expect(sid).not.to.equal(anonymous);
       expect(attributes(sid!)).to.include.members(['httponly', 'samesite=lax', 'path=/']);
       expect(attributes(sid!).some((a) => a.startsWith('domain='))).to.equal(false);
     });
@@ -153,12 +157,12 @@ describe('security (SPEC §4)', () => {
         const page = await client.get('/inloggen').set('X-Forwarded-Proto', 'https');
         expect(page.status).to.equal(200);
         expect(String(page.headers['strict-transport-security'])).to.match(/max-age=\d{7,}/);
-        const csrf = cookieNamed(page, '__Host-karify.csrf');
-        expect(csrf, `Set-Cookie: ${setCookies(page).join(' | ')}`).to.be.a('string');
-        expect(attributes(csrf!)).to.include.members(['secure', 'httponly', 'samesite=lax', 'path=/']);
+        const anonymous = cookieNamed(page, '__Host-karify.sid');
+        expect(anonymous, `Set-Cookie: ${setCookies(page).join(' | ')}`).to.be.a('string');
+        expect(attributes(anonymous!)).to.include.members(['secure', 'httponly', 'samesite=lax', 'path=/']);
         expect(setCookies(page).some((c) => c.startsWith('karify.'))).to.equal(false);
 
-        const res = await client.post('/inloggen').set('X-Forwarded-Proto', 'https').set('Cookie', pair(csrf!)).type('form')
+        const res = await client.post('/inloggen').set('X-Forwarded-Proto', 'https').set('Cookie', pair(anonymous!)).type('form')
           .send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password });
         expect(res.status).to.equal(303);
         const sid = cookieNamed(res, '__Host-karify.sid');
@@ -167,7 +171,7 @@ describe('security (SPEC §4)', () => {
         expect(attrs).to.include.members(['secure', 'httponly', 'samesite=lax', 'path=/']);
         expect(attrs.some((a) => a.startsWith('domain=')), '__Host- cookies have no Domain').to.equal(false);
 
-        const workspace = await client.get('/werkblad').set('X-Forwarded-Proto', 'https').set('Cookie', `${pair(sid!)}; ${pair(csrf!)}`);
+        const workspace = await client.get('/werkblad').set('X-Forwarded-Proto', 'https').set('Cookie', pair(sid!));
         expect(workspace.status).to.equal(200);
       } finally {
         await prod.close();
@@ -205,6 +209,37 @@ describe('security (SPEC §4)', () => {
       await agent.get('/inloggen');
       const res = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(other.text), email: patient.email, password: patient.password });
       expect(res.status).to.equal(403);
+    });
+
+    it('renews the token when signing in: a token taken before no longer works after', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      const before = csrfTokenOf((await agent.get('/inloggen')).text);
+      const signedIn = await agent.post('/inloggen').type('form').send({ _csrf: before, email: patient.email, password: patient.password });
+      expect(signedIn.headers.location).to.equal('/werkblad');
+      const out = await agent.post('/uitloggen').type('form').send({ _csrf: before });
+      expectDutchPage(out, 403, 'Je sessie is verlopen');
+      const after = csrfTokenOf((await agent.get('/werkblad')).text);
+      expect(after).not.to.equal(before);
+      expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location).to.equal('/inloggen?sessie=uitgelogd');
+    });
+
+    it('renews the token at the second step, and at sign-out', async () => {
+      const patient = await rt.createPatient();
+      const codes = rt.services.recoveryCodes.generate();
+      await rt.services.twoFactor.enableSms(patient.id, '+31612345678', codes);
+      const agent = rt.agent();
+      expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
+      const half = csrfTokenOf((await agent.get('/inloggen/herstelcode')).text);
+      const full = await agent.post('/inloggen/herstelcode').type('form').send({ _csrf: half, recoveryCode: codes[0] });
+      expect(full.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
+      expectDutchPage(await agent.post('/uitloggen').type('form').send({ _csrf: half }), 403, 'Je sessie is verlopen');
+
+      const signedIn = csrfTokenOf((await agent.get('/werkblad')).text);
+      expect(signedIn).not.to.equal(half);
+      expect((await agent.post('/uitloggen').type('form').send({ _csrf: signedIn })).status).to.equal(303);
+      const signInAgain = await agent.post('/inloggen').type('form').send({ _csrf: signedIn, email: patient.email, password: patient.password });
+      expectDutchPage(signInAgain, 403, 'Je sessie is verlopen');
     });
 
     it('refuses sign-out without a token', async () => {

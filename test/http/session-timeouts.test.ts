@@ -28,12 +28,12 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     expect(res.headers.location).to.equal(EXPIRED);
     const cleared = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('karify.sid='));
     expect(cleared, 'the session cookie is cleared').to.match(/^karify\.sid=;.*Expires=Thu, 01 Jan 1970/);
+    const rows = await rt.db('sessions').count({ n: '*' }).first();
+    expect(Number(rows?.n), 'the session is gone from the store').to.equal(0);
     const page = await agent.get(res.headers.location!);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Je sessie is verlopen. Log opnieuw in.');
     expect(page.text).to.include('<title>Inloggen – Karify</title>');
-    const rows = await rt.db('sessions').count({ n: '*' }).first();
-    expect(Number(rows?.n), 'the session is gone from the store').to.equal(0);
     const after = await agent.get('/werkblad');
     expect(after.headers.location, 'still signed out afterwards').to.equal('/inloggen');
   }
