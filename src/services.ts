@@ -76,7 +76,7 @@ export async function createServices(deps: ServiceDeps) {
     inTransaction: transactionRunner(db, storesOn),
     hasher,
     modules: createModuleStore(db, reads),
-    signIn: createSignInService({ users, hasher, throttle, audit }),
+    signIn: createSignInService({ users, hasher, throttle, audit, clock }),
     verificationCodes,
     smsCodes,
     outbox,

@@ -1,4 +1,5 @@
 import type { AuditLog, RequestOrigin } from './audit';
+import type { Clock } from './clock';
 import type { PasswordHasher } from './passwords';
 import type { SignInThrottle } from './sign-in-throttle';
 import { normalizeEmail, User, UserStore } from './users';
@@ -6,7 +7,8 @@ import { normalizeEmail, User, UserStore } from './users';
 export type SignInResult =
   | { status: 'ok'; user: User }
   | { status: 'invalid' }
-  | { status: 'throttled'; retryAfterMs: number };
+  /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
+  | { status: 'throttled'; retryAt: number };
 
 export type SignInService = ReturnType<typeof createSignInService>;
 
@@ -15,8 +17,9 @@ export function createSignInService(deps: {
   hasher: PasswordHasher;
   throttle: SignInThrottle;
   audit: AuditLog;
+  clock: Clock;
 }) {
-  const { users, hasher, throttle, audit } = deps;
+  const { users, hasher, throttle, audit, clock } = deps;
 
   return {
     /**
@@ -27,7 +30,7 @@ export function createSignInService(deps: {
     async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
       const accountKey = normalizeEmail(email);
       const pass = await throttle.reserve(accountKey, origin.ip ?? 'unknown');
-      if (!pass.allowed) return { status: 'throttled', retryAfterMs: pass.retryAfterMs };
+      if (!pass.allowed) return { status: 'throttled', retryAt: Math.ceil((clock.now() + pass.retryAfterMs) / 60_000) * 60_000 };
 
       let outcome: 'success' | 'failure' = 'failure'; // a check that broke off keeps its place
       try {

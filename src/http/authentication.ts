@@ -1,7 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Clock } from '../domain/clock';
 import type { SignInResult, SignInService } from '../domain/sign-in';
 import type { User as DomainUser, UserStore } from '../domain/users';
 
@@ -63,39 +62,5 @@ export function authenticatePassword(passport: AppPassport, req: Request, res: R
       resolve(user ? { status: 'ok', user } : (info?.result ?? { status: 'invalid' }));
     });
     handler(req, res, reject);
-  });
-}
-
-/**
- * New session id (passport regenerates it and saves it), then the timestamps the timeouts are
- * measured from. express-session saves those before the response ends: a session under a new id
- * always is, so saving here too would only write the row a third time.
- */
-export function establishSession(req: Request, user: User, clock: Clock): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.login(user, (err) => {
-      if (err) return reject(err);
-      const now = clock.now();
-      req.session.signedInAt = now;
-      req.session.lastSeenAt = now;
-      resolve();
-    });
-  });
-}
-
-export const requireSignedIn: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  if (req.user) return next();
-  res.redirect(303, '/inloggen');
-};
-
-/**
- * After a security change: every other session of the patient ends (their generation no longer
- * matches) and this one continues under a new id with the new generation.
- */
-export async function endOtherSessions(req: Request, users: UserStore): Promise<void> {
-  await users.bumpSessionGeneration(req.user!.id);
-  const user = await users.findById(req.user!.id);
-  await new Promise<void>((resolve, reject) => {
-    req.login(user!, { session: true, keepSessionInfo: true }, (err) => (err ? reject(err) : resolve())); // passport saves it
   });
 }

@@ -21,7 +21,7 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
 });
 
 function tokenFor(req: Request): string {
-  if (!req.session.csrfToken && !req.user && !req.session.pendingSignIn) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
+  if (!req.session.csrfToken && !req.user && !req.session.auth) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
   return generateToken(req);
 }
 

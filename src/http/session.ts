@@ -1,12 +1,29 @@
 import type { RequestHandler } from 'express';
 import session, { Store } from 'express-session';
 import type { Config } from '../config';
-import type { Clock } from '../domain/clock';
+import type { SmsSendOutcome } from '../domain/sms-codes';
+import type { SetupState } from '../features/two-factor-setup/wizard';
+import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
+import type { AuthState } from './auth-level';
 
+/**
+ * Everything a session may hold, in one place. Who is signed in, and how far, is `auth` (read and
+ * changed only through auth-level.ts); passport keeps the signed-in patient's id and session
+ * generation in `passport`; csrf-sync keeps its token in `csrfToken`. The rest is journey state.
+ */
 declare module 'express-session' {
   interface SessionData {
-    signedInAt: number;
-    lastSeenAt: number;
+    auth: AuthState;
+    /** The outcome of the sign-in SMS, for the code page to show once (sign-in-second-step). */
+    signInSms: SmsSendOutcome;
+    /** Where the patient is in the setup wizard (two-factor-setup). */
+    twoFactorSetup: SetupState;
+    /** A new number waiting for its code; the current method stays in use until then (two-factor-manage). */
+    pendingPhone: PendingPhone;
+    /** The new app's secret, sealed, until a code from it is verified (two-factor-manage). */
+    totpSwitch: { sealedSecret: string };
+    /** New recovery codes, sealed, kept only until the patient says they saved them (two-factor-manage). */
+    sealedNewRecoveryCodes: string;
   }
 }
 
@@ -32,33 +49,4 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
       maxAge: config.session.absoluteTimeoutHours * 3600_000,
     },
   });
-}
-
-export const SESSION_EXPIRED_PATH = '/inloggen?sessie=verlopen';
-
-/**
- * Ends a signed-in session after the idle or absolute timeout. The last-seen time is refreshed
- * at most once a minute, so an active patient causes one session write a minute, not one a request.
- */
-export function sessionTimeouts(config: Config, clock: Clock): RequestHandler {
-  const idleMs = config.session.idleTimeoutMinutes * 60_000;
-  const absoluteMs = config.session.absoluteTimeoutHours * 3600_000;
-  const touchMs = config.session.touchIntervalSeconds * 1000;
-
-  return (req, res, next) => {
-    const s = req.session;
-    if (!s?.signedInAt) return next();
-    const now = clock.now();
-    const lastSeenAt = s.lastSeenAt ?? s.signedInAt;
-    if (now - lastSeenAt > idleMs || now - s.signedInAt > absoluteMs) {
-      s.destroy((err) => {
-        if (err) return next(err);
-        res.clearCookie(sessionCookieName(config.isProduction), { path: '/' });
-        res.redirect(303, SESSION_EXPIRED_PATH);
-      });
-      return;
-    }
-    if (now - lastSeenAt >= touchMs) s.lastSeenAt = now;
-    next();
-  };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import QRCode from 'qrcode';
 import type supertest from 'supertest';
-import { QR_OPTIONS, totpPairing } from '../../src/features/two-factor-setup/totp-pairing';
+import { QR_OPTIONS, totpPairing } from '../../src/components/totp-pairing/pairing';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 import {

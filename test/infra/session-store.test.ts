@@ -124,11 +124,13 @@ describe('session store', () => {
     it('stores sessions in Redis under karify:sess: and keeps them across a restart', async () => {
       const res = await signInThenRestart(env, async (rt) => {
         const keys = await rt.redis!.keys('karify:sess:*');
-        expect(keys).to.have.length.greaterThan(0);
-        const stored = JSON.parse((await rt.redis!.get(keys[0]!)) ?? '{}') as { passport?: unknown; signedInAt?: number };
-        expect(stored.passport).to.be.an('object');
-        expect(stored.signedInAt).to.be.a('number');
-        const ttl = await rt.redis!.ttl(keys[0]!);
+        type Stored = { passport?: unknown; auth?: { level: string; since: number } };
+        const sessions = await Promise.all(keys.map(async (key) => ({ key, stored: JSON.parse((await rt.redis!.get(key)) ?? '{}') as Stored })));
+        const signedIn = sessions.find((s) => s.stored.passport);
+        expect(signedIn, 'the signed-in session').to.not.equal(undefined);
+        expect(signedIn!.stored.auth?.level).to.equal('full');
+        expect(signedIn!.stored.auth?.since).to.be.a('number');
+        const ttl = await rt.redis!.ttl(signedIn!.key);
         expect(ttl, 'the key expires with the absolute timeout').to.be.within(11 * 3600, 12 * 3600);
         const sqlRows = await rt.db('sessions').count({ n: '*' }).first();
         expect(Number(sqlRows?.n), 'nothing in the SQL session table').to.equal(0);

@@ -1,21 +1,18 @@
 import { Router } from 'express';
-import { requireSignedIn } from '../../http/authentication';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { AccountController } from './controller';
 
-// Account pages that only show information; the ones with forms live in their own features.
-const SIMPLE_ACCOUNT_PAGES: Record<string, { title: string; body: string }> = {
-  telefoonnummer: { title: 'pages.phone.title', body: 'pages.phone.body' },
-  notificaties: { title: 'pages.notifications.title', body: 'pages.notifications.body' },
-  applicaties: { title: 'pages.applications.title', body: 'pages.applications.body' },
-  afwezigheidsmeldingen: { title: 'pages.absence.title', body: 'pages.absence.body' },
-};
+const { account } = paths;
 
-export function accountRoutes(): Router {
+export function accountRoutes(controller: AccountController, auth: AuthLevels): Router {
   const router = Router();
-  router.use('/account', requireSignedIn);
-  router.get('/account', (_req, res) => res.render('account/index'));
-  router.get('/account/profiel', (_req, res) => res.render('account/profile'));
-  for (const [slug, texts] of Object.entries(SIMPLE_ACCOUNT_PAGES)) {
-    router.get(`/account/${slug}`, (_req, res) => res.render('account/page', { texts }));
-  }
+  router.get(account.index, auth.signedIn, controller.showIndex);
+  router.get(account.profile, auth.signedIn, controller.showProfile);
+  // The pages of the menu that only inform; the ones with forms are journeys of their own.
+  router.get(account.phone, auth.signedIn, controller.showPage({ title: 'pages.phone.title', body: 'pages.phone.body' }));
+  router.get(account.notifications, auth.signedIn, controller.showPage({ title: 'pages.notifications.title', body: 'pages.notifications.body' }));
+  router.get(account.applications, auth.signedIn, controller.showPage({ title: 'pages.applications.title', body: 'pages.applications.body' }));
+  router.get(account.absence, auth.signedIn, controller.showPage({ title: 'pages.absence.title', body: 'pages.absence.body' }));
   return router;
 }

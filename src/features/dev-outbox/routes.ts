@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import type { OutboxSender } from '../../domain/sms/outbox-sender';
+import { paths } from '../../paths';
+import type { DevOutboxController } from './controller';
 
-/** Development only: the SMS messages the outbox kept instead of sending. Never mounted in production. */
-export function devOutboxRoutes(outbox: OutboxSender): Router {
+/** Never mounted in production (see src/features/index.ts). Open to half sessions: that is where the code is needed. */
+export function devOutboxRoutes(controller: DevOutboxController): Router {
   const router = Router();
-  router.get('/ontwikkeling/sms', async (_req, res) => {
-    res.render('dev-outbox/index', { messages: await outbox.list(50) });
-  });
+  router.get(paths.devSmsOutbox, controller.show);
   return router;
 }

@@ -1,44 +1,46 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import { normalizeRecoveryCode } from '../../domain/recovery-codes';
-import type { Proof, SecondFactor } from '../../domain/second-factor';
+import type { SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
-import { normalizeCodeInput } from '../../domain/verification-codes';
+import { type AuthLevels, safeReturnPath } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
-import { CONFIRM_PATH, safeReturnPath } from '../../http/fresh-confirmation';
-import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
+import { paths } from '../../paths';
+import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
 
 const VIEW = 'fresh-confirmation/index';
 
 export interface ConfirmationDeps {
   signIn: SignInService;
   secondFactor: SecondFactor;
-  clock: Clock;
+  auth: AuthLevels;
 }
 
+export type ConfirmationController = ReturnType<typeof createConfirmationController>;
+
+/** "Bevestig dat jij het bent": the password again and, with two-step on, a second-step code. */
 export function createConfirmationController(deps: ConfirmationDeps) {
-  const { signIn, secondFactor, clock } = deps;
+  const { signIn, secondFactor, auth } = deps;
 
   const locals = (req: Request) => {
     const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
     return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false };
   };
+  const pageFor = (returnTo: string) => `${paths.account.confirm}?terug=${encodeURIComponent(returnTo)}`;
 
-  /** The second-step part: a code (6 digits, by SMS or from the app) or a recovery code (10 digits). */
-  async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
+  async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
-    const { id: userId, twoFactorMethod, twoFactorPhone } = req.user!;
-    const code = normalizeCodeInput(input);
-    if (code === '') return { field: 'code', message: t('confirm.errors.codeRequired') };
-    let proof: Proof;
-    if (/^\d{6}$/.test(code)) proof = twoFactorMethod === 'totp' ? { kind: 'app', code } : { kind: 'sms', code, phone: twoFactorPhone! };
-    else if (normalizeRecoveryCode(input)) proof = { kind: 'recovery', code: input };
-    else return { field: 'code', message: t(twoFactorMethod === 'totp' ? 'confirm.errors.codeFormatApp' : 'confirm.errors.codeFormat') };
+    const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req));
+    if (result.status === 'throttled') return { field: 'password', message: t('confirm.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
+    return result.status === 'invalid' ? { field: 'password', message: t('confirm.errors.passwordWrong') } : null;
+  }
 
-    const result = await secondFactor.check(userId, 'confirm', proof, requestOrigin(req));
-    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, t, res.locals.formatTime) };
+  async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
+    const checked = codeProof(input, req.user!, res.locals.t);
+    if ('error' in checked) return checked.error;
+    const result = await secondFactor.check(req.user!.id, 'confirm', checked.proof, requestOrigin(req));
+    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) };
   }
 
   return {
@@ -49,34 +51,28 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async sendCode(req: Request, res: Response) {
       const user = req.user!;
       const l = locals(req);
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}`);
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(l.returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
       const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
       if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
-      res.redirect(303, `${CONFIRM_PATH}?terug=${encodeURIComponent(l.returnTo)}&verstuurd=1`);
+      res.redirect(303, `${pageFor(l.returnTo)}&verstuurd=1`);
     },
 
     async submit(req: Request, res: Response) {
-      const t = res.locals.t;
-      const user = req.user!;
       const l = locals(req);
-      const { password, code } = readFields(req.body, ['password', 'code'] as const);
-      const errors: FieldError[] = [];
-      if (password === '') errors.push({ field: 'password', message: t('confirm.errors.passwordRequired') });
-      else {
-        const result = await signIn.checkPassword(user.email, password, requestOrigin(req));
-        if (result.status === 'throttled') {
-          const time = res.locals.formatTime(Math.ceil((clock.now() + result.retryAfterMs) / 60_000) * 60_000);
-          errors.push({ field: 'password', message: t('confirm.errors.throttled', { time }) });
-        } else if (result.status === 'invalid') errors.push({ field: 'password', message: t('confirm.errors.passwordWrong') });
+      const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
+      const errors = validatePassword(password, res.locals.t);
+      if (errors.length === 0) {
+        const passwordError = await checkPassword(req, res, password);
+        if (passwordError) errors.push(passwordError);
       }
       // The second step is checked only after a right password, so a guessed code costs a password too.
-      if (errors.length === 0 && user.twoFactorMethod) {
+      if (errors.length === 0 && req.user!.twoFactorMethod) {
         const codeError = await checkCode(req, res, code);
         if (codeError) errors.push(codeError);
       }
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: code.trim() }, l);
-      req.session.freshConfirmedAt = clock.now();
+      auth.toFresh(req);
       res.redirect(303, l.returnTo);
     },
   };

@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { requireSignedIn } from '../../http/authentication';
-import { CONFIRM_PATH } from '../../http/fresh-confirmation';
-import { createConfirmationController } from './controller';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { ConfirmationController } from './controller';
 
-export function confirmationRoutes(controller: ReturnType<typeof createConfirmationController>): Router {
+export function confirmationRoutes(controller: ConfirmationController, auth: AuthLevels): Router {
   const router = Router();
-  router.get(CONFIRM_PATH, requireSignedIn, controller.show);
-  router.post(CONFIRM_PATH, requireSignedIn, controller.submit);
-  router.post(`${CONFIRM_PATH}/code`, requireSignedIn, controller.sendCode);
+  router.get(paths.account.confirm, auth.signedIn, controller.show);
+  router.post(paths.account.confirm, auth.signedIn, controller.submit);
+  router.post(paths.account.confirmCode, auth.signedIn, controller.sendCode);
   return router;
 }

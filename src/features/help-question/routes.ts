@@ -1,32 +1,10 @@
-import { Router, type Request, type Response } from 'express';
-import type { HelpQuestionStore } from '../../domain/help-questions';
-import { readFields, renderFormErrors } from '../../http/forms';
-import { QUESTION_FIELDS, validateQuestion } from './validation';
+import { Router } from 'express';
+import { paths } from '../../paths';
+import type { HelpQuestionController } from './controller';
 
-const PATH = '/hulp/vragenformulier';
-const VIEW = 'help-question/index';
-
-export function helpQuestionRoutes(deps: { helpQuestions: HelpQuestionStore }): Router {
+export function helpQuestionRoutes(controller: HelpQuestionController): Router {
   const router = Router();
-
-  router.get(PATH, (req: Request, res: Response) => {
-    const user = req.user;
-    res.render(VIEW, { sent: req.query.verstuurd === '1', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
-  });
-
-  router.post(PATH, async (req: Request, res: Response) => {
-    const fields = readFields(req.body, QUESTION_FIELDS);
-    const errors = validateQuestion(fields, res.locals.t);
-    if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
-    const result = await deps.helpQuestions.add(
-      { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim() },
-      req.ip ?? 'unknown',
-    );
-    if (result.status === 'limited') {
-      const message = res.locals.t(result.scope === 'ip' ? 'question.errors.tooManyFromYou' : 'question.errors.tooManyToday');
-      return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
-    }
-    res.redirect(303, `${PATH}?verstuurd=1`);
-  });
+  router.get(paths.help.question, controller.show);
+  router.post(paths.help.question, controller.submit);
   return router;
 }

@@ -150,6 +150,8 @@ export function describeMessage(
   };
 }
 
+export type InboxController = ReturnType<typeof createInboxController>;
+
 export function createInboxController(deps: { messages: MessageStore }) {
   return {
     /** Lists the messages, then marks them read: they count as read once the page is rendered. */

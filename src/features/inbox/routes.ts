@@ -1,14 +1,11 @@
 import { Router } from 'express';
-import type { MessageStore } from '../../domain/messages';
-import { requireSignedIn } from '../../http/authentication';
-import { createInboxController } from './controller';
-
-export const INBOX_PATH = '/berichten';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { InboxController } from './controller';
 
 /** "Berichten": the messages Karify sent the patient, newest first. */
-export function inboxRoutes(deps: { messages: MessageStore }): Router {
+export function inboxRoutes(controller: InboxController, auth: AuthLevels): Router {
   const router = Router();
-  const controller = createInboxController(deps);
-  router.get(INBOX_PATH, requireSignedIn, controller.show);
+  router.get(paths.inbox, auth.signedIn, controller.show);
   return router;
 }

@@ -1,36 +1,31 @@
 import { Router } from 'express';
-import { requireSignedIn } from '../../http/authentication';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { InfoPagesController, PageTexts } from './controller';
 
-/** The locale keys of a page's title and text. */
-interface PageTexts {
-  title: string;
-  body: string;
-}
+const { info } = paths;
 
-// Pages of the shell that hold no forms yet. Public ones can be read before signing in.
-const SIGNED_IN_PAGES: Record<string, PageTexts> = {
-  bibliotheek: { title: 'pages.library.title', body: 'pages.library.body' },
-  videogesprekken: { title: 'pages.videoCalls.title', body: 'pages.videoCalls.body' },
-  contacten: { title: 'pages.contacts.title', body: 'pages.contacts.body' },
-  'over-deze-healthspace': { title: 'pages.aboutHealthspace.title', body: 'pages.aboutHealthspace.body' },
-  'mijn-healthspaces': { title: 'pages.myHealthspaces.title', body: 'pages.myHealthspaces.body' },
-  'mijn-dossier': { title: 'pages.myRecord.title', body: 'pages.myRecord.body' },
-};
+// The pages of the side navigation and user menu, for signed-in patients.
+const SIGNED_IN_PAGES: Array<[string, PageTexts]> = [
+  [info.library, { title: 'pages.library.title', body: 'pages.library.body' }],
+  [info.videoCalls, { title: 'pages.videoCalls.title', body: 'pages.videoCalls.body' }],
+  [info.contacts, { title: 'pages.contacts.title', body: 'pages.contacts.body' }],
+  [info.aboutHealthspace, { title: 'pages.aboutHealthspace.title', body: 'pages.aboutHealthspace.body' }],
+  [info.myHealthspaces, { title: 'pages.myHealthspaces.title', body: 'pages.myHealthspaces.body' }],
+  [info.myRecord, { title: 'pages.myRecord.title', body: 'pages.myRecord.body' }],
+];
 
-const PUBLIC_PAGES: Record<string, PageTexts> = {
-  helpdesk: { title: 'pages.helpdesk.title', body: 'pages.helpdesk.body' },
-  'over-karify': { title: 'pages.aboutKarify.title', body: 'pages.aboutKarify.body' },
-  'privacy-en-veiligheid': { title: 'pages.privacy.title', body: 'pages.privacy.body' },
-  'algemene-voorwaarden': { title: 'pages.terms.title', body: 'pages.terms.body' },
-};
+// The footer's pages, which can be read before signing in.
+const PUBLIC_PAGES: Array<[string, PageTexts]> = [
+  [info.helpdesk, { title: 'pages.helpdesk.title', body: 'pages.helpdesk.body' }],
+  [info.aboutKarify, { title: 'pages.aboutKarify.title', body: 'pages.aboutKarify.body' }],
+  [info.privacy, { title: 'pages.privacy.title', body: 'pages.privacy.body' }],
+  [info.terms, { title: 'pages.terms.title', body: 'pages.terms.body' }],
+];
 
-export function infoPageRoutes(): Router {
+export function infoPageRoutes(controller: InfoPagesController, auth: AuthLevels): Router {
   const router = Router();
-  for (const [slug, texts] of Object.entries(SIGNED_IN_PAGES)) {
-    router.get(`/${slug}`, requireSignedIn, (_req, res) => res.render('info-pages/page', { texts }));
-  }
-  for (const [slug, texts] of Object.entries(PUBLIC_PAGES)) {
-    router.get(`/${slug}`, (_req, res) => res.render('info-pages/page', { texts }));
-  }
+  for (const [path, texts] of SIGNED_IN_PAGES) router.get(path, auth.signedIn, controller.show(texts));
+  for (const [path, texts] of PUBLIC_PAGES) router.get(path, controller.show(texts));
   return router;
 }

@@ -1,29 +1,10 @@
 import { Router } from 'express';
-import { isLanguage } from '../../i18n';
-import { LANGUAGE_COOKIE } from '../../http/language';
+import { paths } from '../../paths';
+import type { LanguageController } from './controller';
 
-/**
- * Only a path on this site may be returned to: it starts with one "/" (not "//" or "/\\", which a
- * browser reads as another host) and holds only characters a path may hold as they are, or
- * percent-encoded ones ("/werkblad/opdracht/1", "/pagina%20weg"). No backslash, whitespace or
- * control character: browsers drop tabs and newlines from a URL, which could turn "/\t/x" into "//x".
- */
-const LOCAL_PATH = /^\/(?![/\\])(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
-const MAX_PATH_LENGTH = 2000;
-
-export function localPath(value: unknown): string {
-  return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) ? value : '/';
-}
-
-/** GET /taal/en?terug=/inloggen — a plain link, so the language can be chosen without JavaScript. */
-export function languageRoutes(isProduction: boolean): Router {
+/** GET /taal/en?terug=/inloggen */
+export function languageRoutes(controller: LanguageController): Router {
   const router = Router();
-  router.get('/taal/:language', (req, res) => {
-    const language = req.params.language;
-    if (isLanguage(language)) {
-      res.cookie(LANGUAGE_COOKIE, language, { maxAge: 365 * 24 * 3600_000, sameSite: 'lax', httpOnly: true, secure: isProduction, path: '/' });
-    }
-    res.redirect(303, localPath(req.query.terug));
-  });
+  router.get(paths.language(':language'), controller.choose);
   return router;
 }

@@ -98,6 +98,8 @@ export function describeDevice(t: Translate, userAgent: string | null): string {
   return t('activity.device.unknown');
 }
 
+export type SecurityActivityController = ReturnType<typeof createSecurityActivityController>;
+
 export function createSecurityActivityController(deps: { audit: AuditLog }) {
   return {
     async show(req: Request, res: Response) {

@@ -1,14 +1,11 @@
 import { Router } from 'express';
-import type { AuditLog } from '../../domain/audit';
-import { requireSignedIn } from '../../http/authentication';
-import { createSecurityActivityController } from './controller';
-
-export const SECURITY_ACTIVITY_PATH = '/account/beveiliging';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { SecurityActivityController } from './controller';
 
 /** "Beveiligingsactiviteit": the patient's own security events, newest first. */
-export function securityActivityRoutes(deps: { audit: AuditLog }): Router {
+export function securityActivityRoutes(controller: SecurityActivityController, auth: AuthLevels): Router {
   const router = Router();
-  const controller = createSecurityActivityController(deps);
-  router.get(SECURITY_ACTIVITY_PATH, requireSignedIn, controller.show);
+  router.get(paths.account.activity, auth.signedIn, controller.show);
   return router;
 }

@@ -1,19 +1,18 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { SmsSendOutcome } from '../../domain/sms-codes';
 import type { User, UserStore } from '../../domain/users';
-import { establishSession, requestOrigin } from '../../http/authentication';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { SECOND_STEP_PATH, startPendingSignIn } from '../../http/pending-sign-in';
-import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
-import { validateRecoveryCode, validateSixDigitCode } from '../one-time-code/validation';
+import { paths } from '../../paths';
+import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 
-export const RECOVERY_PATH = '/inloggen/herstelcode';
-export const RECOVERY_USED_PATH = '/inloggen/herstelcode-gebruikt';
+/** From this many recovery codes left, the patient is urged to make new ones. */
 export const FEW_RECOVERY_CODES = 3;
 
 export interface SecondStepDeps {
@@ -21,16 +20,18 @@ export interface SecondStepDeps {
   secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
   notifier: SecurityNotifier;
-  clock: Clock;
+  auth: AuthLevels;
   codeTtlMinutes: number;
 }
 
+export type SecondStepController = ReturnType<typeof createSecondStepController>;
+
 export function createSecondStepController(deps: SecondStepDeps) {
-  const { users, secondFactor, notifier, clock } = deps;
+  const { users, secondFactor, notifier, auth } = deps;
 
   async function pendingUser(req: Request): Promise<User | undefined> {
-    const pending = req.session.pendingSignIn;
-    const user = pending && (await users.findById(pending.userId));
+    const userId = auth.pendingUserId(req);
+    const user = userId === undefined ? undefined : await users.findById(userId);
     return user && !user.disabled && user.twoFactorMethod ? user : undefined;
   }
 
@@ -38,15 +39,15 @@ export function createSecondStepController(deps: SecondStepDeps) {
   async function sendSignInCode(req: Request, user: User): Promise<SmsSendOutcome> {
     const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
-    req.session.pendingSignIn!.smsOutcome = outcome;
+    req.session.signInSms = outcome;
     return outcome;
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
     // The app variant: no number, nothing sent, no "Stuur nieuwe code".
     if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondFactor.lockedUntil(user.id), smsProblem: null };
-    const outcome = req.session.pendingSignIn?.smsOutcome;
-    if (outcome) delete req.session.pendingSignIn!.smsOutcome; // shown once
+    const outcome = req.session.signInSms;
+    if (outcome) delete req.session.signInSms; // shown once
     return {
       method: 'sms',
       maskedPhone: maskPhoneNumber(user.twoFactorPhone!),
@@ -59,33 +60,35 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code') {
-    await establishSession(req, user, clock);
+    await auth.toFull(req, user);
     await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
   }
 
+  /** Runs `handler` for the half-signed-in patient; without one, back to the sign-in page. */
+  const withPendingUser = (handler: (req: Request, res: Response, user: User) => Promise<void>) => async (req: Request, res: Response) => {
+    const user = await pendingUser(req);
+    if (!user) return res.redirect(303, paths.signIn);
+    await handler(req, res, user);
+  };
+
   return {
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
     async begin(req: Request, user: User): Promise<string> {
-      await startPendingSignIn(req, user, clock);
+      await auth.toHalf(req, user);
       if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user);
-      return SECOND_STEP_PATH;
+      return paths.secondStep.code;
     },
 
-    async showCode(req: Request, res: Response) {
-      const user = await pendingUser(req);
-      if (!user) return res.redirect(303, '/inloggen');
+    showCode: withPendingUser(async (req, res, user) => {
       const locals = await codePageLocals(req, res, user);
       if (!locals.smsProblem) return res.render('sign-in-second-step/code', locals);
       // The SMS did not go out: say why, at the code field, with the provider's status.
       renderFormErrors(res, 'sign-in-second-step/code', [{ field: 'code', message: locals.smsProblem.message }], {}, locals, locals.smsProblem.status);
-    },
+    }),
 
-    async submitCode(req: Request, res: Response) {
-      const user = await pendingUser(req);
-      if (!user) return res.redirect(303, '/inloggen');
+    submitCode: withPendingUser(async (req, res, user) => {
       const { code } = readFields(req.body, ['code'] as const);
-      const values = { code: code.trim() };
       const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length === 0) {
         const method = user.twoFactorMethod!;
@@ -93,53 +96,47 @@ export function createSecondStepController(deps: SecondStepDeps) {
         const result = await secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, method);
-          return res.redirect(303, '/werkblad');
+          return res.redirect(303, paths.workspace);
         }
         errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
       }
       const locals = await codePageLocals(req, res, user);
-      renderFormErrors(res, 'sign-in-second-step/code', errors, values, locals, locals.lockedUntil ? 429 : 400);
-    },
+      renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, locals, locals.lockedUntil ? 429 : 400);
+    }),
 
-    async resendCode(req: Request, res: Response) {
-      const user = await pendingUser(req);
-      if (!user) return res.redirect(303, '/inloggen');
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, SECOND_STEP_PATH);
+    resendCode: withPendingUser(async (req, res, user) => {
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
       await sendSignInCode(req, user);
-      res.redirect(303, `${SECOND_STEP_PATH}?nieuw=1`);
-    },
+      res.redirect(303, `${paths.secondStep.code}?nieuw=1`);
+    }),
 
-    async showRecovery(req: Request, res: Response) {
-      const user = await pendingUser(req);
-      if (!user) return res.redirect(303, '/inloggen');
+    showRecovery: withPendingUser(async (_req, res, user) => {
       res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id) });
-    },
+    }),
 
-    async submitRecovery(req: Request, res: Response) {
-      const user = await pendingUser(req);
-      if (!user) return res.redirect(303, '/inloggen');
+    submitRecovery: withPendingUser(async (req, res, user) => {
       const { recoveryCode } = readFields(req.body, ['recoveryCode'] as const);
-      const values = { recoveryCode: recoveryCode.trim() };
       const errors = validateRecoveryCode(recoveryCode, res.locals.t);
       if (errors.length === 0) {
         const result = await secondFactor.check(user.id, 'sign_in', { kind: 'recovery', code: recoveryCode }, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, 'recovery_code');
-          return res.redirect(303, RECOVERY_USED_PATH);
+          return res.redirect(303, paths.secondStep.recoveryUsed);
         }
         errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
       }
       const lockedUntil = await secondFactor.lockedUntil(user.id);
-      renderFormErrors(res, 'sign-in-second-step/recovery', errors, values, { lockedUntil }, lockedUntil ? 429 : 400);
-    },
+      renderFormErrors(res, 'sign-in-second-step/recovery', errors, { recoveryCode: recoveryCode.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+    }),
 
     async showRecoveryUsed(req: Request, res: Response) {
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
       res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES });
     },
 
-    cancel(req: Request, res: Response) {
-      req.session.destroy(() => res.redirect(303, '/inloggen'));
+    async cancel(req: Request, res: Response) {
+      await auth.toAnonymous(req, res);
+      res.redirect(303, paths.signIn);
     },
   };
 }

@@ -1,16 +1,17 @@
 import { Router } from 'express';
-import { requireSignedIn } from '../../http/authentication';
-import { SECOND_STEP_PATH } from '../../http/pending-sign-in';
-import { createSecondStepController, RECOVERY_PATH, RECOVERY_USED_PATH } from './controller';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { SecondStepController } from './controller';
 
-export function secondStepRoutes(controller: ReturnType<typeof createSecondStepController>): Router {
+export function secondStepRoutes(controller: SecondStepController, auth: AuthLevels): Router {
   const router = Router();
-  router.get(SECOND_STEP_PATH, controller.showCode);
-  router.post(SECOND_STEP_PATH, controller.submitCode);
-  router.post(`${SECOND_STEP_PATH}/nieuwe-code`, controller.resendCode);
-  router.get(RECOVERY_PATH, controller.showRecovery);
-  router.post(RECOVERY_PATH, controller.submitRecovery);
-  router.post('/inloggen/annuleren', controller.cancel);
-  router.get(RECOVERY_USED_PATH, requireSignedIn, controller.showRecoveryUsed);
+  const { code, resend, recovery, recoveryUsed, cancel } = paths.secondStep;
+  router.get(code, auth.half, controller.showCode);
+  router.post(code, auth.half, controller.submitCode);
+  router.post(resend, auth.half, controller.resendCode);
+  router.get(recovery, auth.half, controller.showRecovery);
+  router.post(recovery, auth.half, controller.submitRecovery);
+  router.post(cancel, auth.half, controller.cancel);
+  router.get(recoveryUsed, auth.signedIn, controller.showRecoveryUsed);
   return router;
 }

@@ -1,33 +1,35 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../domain/clock';
 import type { AuditLog } from '../../domain/audit';
 import type { User } from '../../domain/users';
-import { AppPassport, authenticatePassword, establishSession, requestOrigin } from '../../http/authentication';
+import type { AuthLevels } from '../../http/auth-level';
+import { AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { sessionCookieName } from '../../http/session';
+import { paths } from '../../paths';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
 const VIEW = 'sign-in/index';
 
-export interface SignInControllerDeps {
+/** The notices the sign-in page may open with (`?sessie=…`), as full locale keys. */
+const NOTICES: Record<string, string> = { verlopen: 'signIn.sessionExpired', uitgelogd: 'signIn.signedOut' };
+
+export interface SignInDeps {
   passport: AppPassport;
-  clock: Clock;
+  auth: AuthLevels;
   audit: AuditLog;
-  isProduction: boolean;
   /** Starts the second step for a patient with two-step on; returns where to go next. */
   beginSecondStep(req: Request, user: User): Promise<string>;
 }
 
-export function createSignInController(deps: SignInControllerDeps) {
-  const { passport, clock, audit } = deps;
+export type SignInController = ReturnType<typeof createSignInController>;
 
-  const notices: Record<string, string> = { verlopen: 'signIn.sessionExpired', uitgelogd: 'signIn.signedOut' };
+export function createSignInController(deps: SignInDeps) {
+  const { passport, auth, audit } = deps;
 
   return {
     show(req: Request, res: Response) {
-      if (req.user) return res.redirect(303, '/werkblad');
-      const noticeKey = notices[String(req.query.sessie ?? '')];
-      res.render(VIEW, { values: {}, notice: noticeKey ? res.locals.t(noticeKey) : null });
+      if (auth.isSignedIn(req)) return res.redirect(303, paths.workspace);
+      const notice = Object.hasOwn(NOTICES, String(req.query.sessie)) ? res.locals.t(NOTICES[String(req.query.sessie)]!) : null;
+      res.render(VIEW, { values: {}, notice });
     },
 
     async submit(req: Request, res: Response) {
@@ -41,27 +43,23 @@ export function createSignInController(deps: SignInControllerDeps) {
       req.body.email = values.email;
       const result = await authenticatePassword(passport, req, res);
       if (result.status === 'throttled') {
-        const retryAt = Math.ceil((clock.now() + result.retryAfterMs) / 60_000) * 60_000;
-        const time = res.locals.formatTime(retryAt);
-        const message = t('signIn.errors.throttled', { time });
+        const message = t('signIn.errors.throttled', { time: res.locals.formatTime(result.retryAt) });
         return renderFormErrors(res, VIEW, [{ field: 'email', message }], values, locals, 429);
       }
       if (result.status === 'invalid') {
         return renderFormErrors(res, VIEW, [{ field: 'email', message: t('signIn.errors.invalidCredentials') }], values, locals);
       }
       if (result.user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, result.user));
-      await establishSession(req, result.user, clock);
+      await auth.toFull(req, result.user);
       await audit.record(result.user.id, 'sign_in', requestOrigin(req), { method: 'password' });
       req.log.info({ userId: result.user.id }, 'signed in');
-      res.redirect(303, '/werkblad');
+      res.redirect(303, paths.workspace);
     },
 
     async signOut(req: Request, res: Response) {
-      const user = req.user;
-      if (user) await audit.record(user.id, 'sign_out', requestOrigin(req));
-      await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-      res.clearCookie(sessionCookieName(deps.isProduction), { path: '/' });
-      res.redirect(303, '/inloggen?sessie=uitgelogd');
+      if (req.user) await audit.record(req.user.id, 'sign_out', requestOrigin(req));
+      await auth.toAnonymous(req, res);
+      res.redirect(303, `${paths.signIn}?sessie=uitgelogd`);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { createSignInController } from './controller';
+import { paths } from '../../paths';
+import type { SignInController } from './controller';
 
-export function signInRoutes(controller: ReturnType<typeof createSignInController>): Router {
+export function signInRoutes(controller: SignInController): Router {
   const router = Router();
-  router.get('/inloggen', controller.show);
-  router.post('/inloggen', controller.submit);
-  router.post('/uitloggen', controller.signOut);
+  router.get(paths.signIn, controller.show);
+  router.post(paths.signIn, controller.submit);
+  router.post(paths.signOut, controller.signOut);
   return router;
 }

@@ -6,18 +6,12 @@ import { generateTotpSecret } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage } from '../one-time-code/messages';
-import { validateSixDigitCode } from '../one-time-code/validation';
-import { totpPairing } from '../two-factor-setup/totp-pairing';
+import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { validateSixDigitCode } from '../../components/one-time-code/validation';
+import { paths } from '../../paths';
+import { totpPairing } from '../../components/totp-pairing/pairing';
 import { type Announce, doneRedirect } from './announce';
-import { MANAGE_PATHS } from './paths';
 
-declare module 'express-session' {
-  interface SessionData {
-    /** The new app's secret, sealed, until a code from it is verified; SMS stays in use until then. */
-    totpSwitch: { sealedSecret: string };
-  }
-}
 
 export interface AppSwitchDeps {
   twoFactor: TwoFactorStore;
@@ -42,17 +36,17 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
     /** Makes the secret (kept when there is one: the app may hold it already). */
     start(req: Request, res: Response) {
       req.session.totpSwitch ??= { sealedSecret: deps.secretBox.seal(generateTotpSecret(deps.random)) };
-      res.redirect(303, MANAGE_PATHS.switchAppPair);
+      res.redirect(303, paths.twoStep.switchAppPair);
     },
 
     async showPair(req: Request, res: Response) {
-      if (!req.session.totpSwitch) return res.redirect(303, MANAGE_PATHS.switchApp);
+      if (!req.session.totpSwitch) return res.redirect(303, paths.twoStep.switchApp);
       res.render(PAIR_VIEW, await pairLocals(req, res));
     },
 
     async submitPair(req: Request, res: Response) {
       const pending = req.session.totpSwitch;
-      if (!pending) return res.redirect(303, MANAGE_PATHS.switchApp);
+      if (!pending) return res.redirect(303, paths.twoStep.switchApp);
       const userId = req.user!.id;
       const { code } = readFields(req.body, ['code'] as const);
       const errors = validateSixDigitCode(code, res.locals.t);

@@ -7,20 +7,14 @@ import type { SecretBox } from '../../domain/secret-box';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import type { UserStore } from '../../domain/users';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../two-factor-setup/recovery-codes-output';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { createAnnounce, doneRedirect } from './announce';
 import { createAppSwitch } from './app-switch';
-import { MANAGE_BASE, MANAGE_PATHS } from './paths';
 import { createPhoneFlow } from './phone-flow';
 
-export { MANAGE_BASE, MANAGE_PATHS };
-
-declare module 'express-session' {
-  interface SessionData {
-    /** New recovery codes, sealed, kept only until the patient says they saved them. */
-    sealedNewRecoveryCodes: string;
-  }
-}
+const { twoStep } = paths;
 
 export interface ManageDeps {
   users: UserStore;
@@ -30,9 +24,12 @@ export interface ManageDeps {
   notifier: SecurityNotifier;
   random: RandomSource;
   secretBox: SecretBox;
+  auth: AuthLevels;
   allowedCountries: string[];
   twoFactorRequired: boolean;
 }
+
+export type ManageController = ReturnType<typeof createManageController>;
 
 export function createManageController(deps: ManageDeps) {
   const { twoFactor } = deps;
@@ -45,7 +42,7 @@ export function createManageController(deps: ManageDeps) {
   /** A new number for SMS users; the old one stays in use until the new one is verified. */
   const phoneChange = createPhoneFlow(deps, {
     purpose: 'phone_change',
-    paths: { form: MANAGE_PATHS.phone, verify: MANAGE_PATHS.phoneVerify },
+    paths: { form: twoStep.phone, verify: twoStep.phoneVerify, resend: twoStep.phoneResend },
     texts: { title: 'manage.phoneTitle', intro: 'manage.phoneIntro', submit: 'manage.phoneSubmit', verifyTitle: 'manage.phoneVerifyTitle', verifySubmit: 'manage.phoneVerifySubmit' },
     async finish(req, phone) {
       await twoFactor.changePhone(req.user!.id, phone);
@@ -57,7 +54,7 @@ export function createManageController(deps: ManageDeps) {
   /** From the app to SMS; the app stays in use until the number is verified. Recovery codes stay. */
   const smsSwitch = createPhoneFlow(deps, {
     purpose: 'switch_sms',
-    paths: { form: MANAGE_PATHS.switchSms, verify: MANAGE_PATHS.switchSmsVerify },
+    paths: { form: twoStep.switchSms, verify: twoStep.switchSmsVerify, resend: twoStep.switchSmsResend },
     texts: { title: 'manage.switchSms.title', intro: 'manage.switchSms.intro', submit: 'manage.switchSms.submit', verifyTitle: 'manage.switchSms.verifyTitle', verifySubmit: 'manage.switchSms.verifySubmit' },
     async finish(req, phone) {
       await twoFactor.switchToSms(req.user!.id, phone);
@@ -79,24 +76,24 @@ export function createManageController(deps: ManageDeps) {
       await twoFactor.replaceRecoveryCodes(req.user!.id, codes);
       req.session.sealedNewRecoveryCodes = sealCodes(deps.secretBox, codes);
       await announce(req, 'recovery_codes_renewed');
-      res.redirect(303, MANAGE_PATHS.codes);
+      res.redirect(303, twoStep.codes);
     },
 
     showCodes(req: Request, res: Response) {
       const codes = newCodes(req);
-      if (!codes) return res.redirect(303, MANAGE_BASE);
-      res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay), codesPath: MANAGE_PATHS.codes });
+      if (!codes) return res.redirect(303, twoStep.status);
+      res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay), codesPath: twoStep.codes });
     },
 
     printCodes(req: Request, res: Response) {
       const codes = newCodes(req);
-      if (!codes) return res.redirect(303, MANAGE_BASE);
-      renderPrintableCodes(res, codes, MANAGE_PATHS.codes);
+      if (!codes) return res.redirect(303, twoStep.status);
+      renderPrintableCodes(res, codes, twoStep.codes);
     },
 
     downloadCodes(req: Request, res: Response) {
       const codes = newCodes(req);
-      if (!codes) return res.redirect(303, MANAGE_BASE);
+      if (!codes) return res.redirect(303, twoStep.status);
       sendCodesFile(res, codes, req.user!.email);
     },
 

@@ -1,28 +1,28 @@
 import type { Request, Response } from 'express';
-import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
+import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
-import { validateSixDigitCode } from '../one-time-code/validation';
-import { INTL_LOCALES } from '../../i18n';
-import { validatePhone } from '../two-factor-setup/validation';
+import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { validateSixDigitCode } from '../../components/one-time-code/validation';
+import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { doneRedirect } from './announce';
 
 /** Also the purpose its SMS codes are sent and checked for. */
 export type PhoneFlowPurpose = 'phone_change' | 'switch_sms';
 
-declare module 'express-session' {
-  interface SessionData {
-    /** A new number waiting for its code; the current method stays in use until then. */
-    pendingPhone: { purpose: PhoneFlowPurpose; phone: string; country: string; phoneInput: string };
-  }
+/** A new number waiting for its code, and what the patient typed (to show again). */
+export interface PendingPhone {
+  purpose: PhoneFlowPurpose;
+  phone: string;
+  country: string;
+  phoneInput: string;
 }
 
 /** One use of "new number, then its SMS code": changing the number, or switching from the app to SMS. */
 export interface PhoneFlow {
   purpose: PhoneFlowPurpose;
-  paths: { form: string; verify: string };
+  paths: { form: string; verify: string; resend: string };
   /** Locale keys of the two pages. */
   texts: { title: string; intro: string; submit: string; verifyTitle: string; verifySubmit: string };
   /** Makes the verified number the patient's and announces it; returns the status page notice. */
@@ -33,9 +33,6 @@ export interface PhoneFlowDeps {
   secondFactor: SecondFactor;
   allowedCountries: string[];
 }
-
-/** Country names follow the page's language. */
-const countryLocale = (res: Response) => INTL_LOCALES[res.locals.lang];
 
 export type PhoneFlowHandlers = ReturnType<typeof createPhoneFlow>;
 
@@ -61,17 +58,15 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     showForm(req: Request, res: Response) {
       const p = pending(req);
-      res.render('two-factor-manage/phone', { flow, countries: listCountries(countryLocale(res)), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
+      res.render('two-factor-manage/phone', { flow, ...phoneFormLocals(res), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
     },
 
     async submitForm(req: Request, res: Response) {
-      const fields = readFields(req.body, ['country', 'phone'] as const);
-      const values = { country: fields.country, phone: fields.phone.trim() };
-      const { errors, e164 } = validatePhone(values, deps.allowedCountries, countryLocale(res), res.locals.t);
+      const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       const problem = errors.length === 0 && e164 ? await sendToNewNumber(req, res, e164) : null;
       if (errors.length > 0 || !e164 || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
-        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, countries: listCountries(countryLocale(res)) }, problem?.status ?? 400);
+        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res) }, problem?.status ?? 400);
       }
       req.session.pendingPhone = { purpose: flow.purpose, phone: e164, country: values.country, phoneInput: values.phone };
       res.redirect(303, flow.paths.verify);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { listCountries, maskPhoneNumber } from '../../domain/phone-numbers';
+import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
@@ -8,13 +8,13 @@ import type { SecurityNotifier } from '../../domain/security-notifier';
 import { generateTotpSecret } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
-import { INTL_LOCALES } from '../../i18n';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsProblem } from '../one-time-code/messages';
-import { validateSixDigitCode } from '../one-time-code/validation';
-import { validateMethod, validatePhone } from './validation';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from './recovery-codes-output';
-import { totpPairing } from './totp-pairing';
+import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { validateSixDigitCode } from '../../components/one-time-code/validation';
+import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
+import { validateMethod } from './validation';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { totpPairing } from '../../components/totp-pairing/pairing';
 import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
@@ -42,6 +42,8 @@ const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app
 /** The wizard's method name ('app') as the rest of the product knows it ('totp'). */
 const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
 
+export type SetupController = ReturnType<typeof createSetupController>;
+
 export function createSetupController(deps: SetupControllerDeps) {
   const { secretBox } = deps;
   const totpSecretOf = (setup: SetupState) => secretBox.open(setup.sealedTotpSecret!);
@@ -54,7 +56,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   };
 
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
-    phone: async (_req, res) => ({ countries: listCountries(INTL_LOCALES[res.locals.lang]) }),
+    phone: async (_req, res) => phoneFormLocals(res),
     pair: async (req, res) => ({
       pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
     }),
@@ -110,9 +112,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       render(req, res, 'phone', { values: { country: res.locals.setup.country ?? 'NL', phone: res.locals.setup.phoneInput ?? '' } }),
 
     async submitPhone(req: Request, res: Response) {
-      const fields = readFields(req.body, ['country', 'phone'] as const);
-      const values = { country: fields.country, phone: fields.phone.trim() };
-      const { errors, e164 } = validatePhone(values, deps.allowedCountries, INTL_LOCALES[res.locals.lang], res.locals.t);
+      const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
       if (!(await sendCode(req, res, e164, 'phone', values, 'phone'))) return;
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));

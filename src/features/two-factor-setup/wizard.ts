@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { paths } from '../../paths';
 
 /** The two branches of the wizard: a code by SMS, or from an authenticator app (TOTP). */
 export type SetupMethod = 'sms' | 'app';
@@ -19,21 +20,13 @@ export interface SetupState {
   sealedRecoveryCodes?: string;
 }
 
-declare module 'express-session' {
-  interface SessionData {
-    twoFactorSetup: SetupState;
-  }
-}
-
-export const SETUP_BASE = '/account/twee-stappen/instellen';
-
 export const STEP_PATHS: Record<SetupStep, string> = {
-  method: `${SETUP_BASE}/methode`,
-  phone: `${SETUP_BASE}/telefoonnummer`,
-  pair: `${SETUP_BASE}/koppelen`,
-  verify: `${SETUP_BASE}/verificatie`,
-  recovery: `${SETUP_BASE}/herstelcodes`,
-  done: `${SETUP_BASE}/klaar`,
+  method: paths.twoStep.setup.method,
+  phone: paths.twoStep.setup.phone,
+  pair: paths.twoStep.setup.pair,
+  verify: paths.twoStep.setup.verify,
+  recovery: paths.twoStep.setup.recovery,
+  done: paths.twoStep.setup.done,
 };
 
 /** The four steps of each branch's progress bar, in order; "done" shows all four as completed. */

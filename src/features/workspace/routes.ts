@@ -1,11 +1,12 @@
 import { Router } from 'express';
-import { requireSignedIn } from '../../http/authentication';
-import { createWorkspaceController } from './controller';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { WorkspaceController } from './controller';
 
-export function workspaceRoutes(controller: ReturnType<typeof createWorkspaceController>): Router {
+export function workspaceRoutes(controller: WorkspaceController, auth: AuthLevels): Router {
   const router = Router();
-  router.get('/', (req, res) => res.redirect(303, req.user ? '/werkblad' : '/inloggen'));
-  router.get('/werkblad', requireSignedIn, controller.show);
-  router.get('/werkblad/opdracht/:id', requireSignedIn, controller.showModule);
+  router.get(paths.home, controller.home);
+  router.get(paths.workspace, auth.signedIn, controller.show);
+  router.get(paths.workspaceModule(':id'), auth.signedIn, controller.showModule);
   return router;
 }

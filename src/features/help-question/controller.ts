@@ -1,0 +1,34 @@
+import type { Request, Response } from 'express';
+import type { HelpQuestionStore } from '../../domain/help-questions';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+import { QUESTION_FIELDS, validateQuestion } from './validation';
+
+const VIEW = 'help-question/index';
+
+/** The Vragenformulier: anyone may ask the clinic's helpdesk a question (limited per address and day). */
+export function createHelpQuestionController(deps: { helpQuestions: HelpQuestionStore }) {
+  return {
+    show(req: Request, res: Response) {
+      const user = req.user;
+      res.render(VIEW, { sent: req.query.verstuurd === '1', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
+    },
+
+    async submit(req: Request, res: Response) {
+      const fields = readFields(req.body, QUESTION_FIELDS);
+      const errors = validateQuestion(fields, res.locals.t);
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
+      const result = await deps.helpQuestions.add(
+        { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim() },
+        req.ip ?? 'unknown',
+      );
+      if (result.status === 'limited') {
+        const message = res.locals.t(result.scope === 'ip' ? 'question.errors.tooManyFromYou' : 'question.errors.tooManyToday');
+        return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
+      }
+      res.redirect(303, `${paths.help.question}?verstuurd=1`);
+    },
+  };
+}
+
+export type HelpQuestionController = ReturnType<typeof createHelpQuestionController>;

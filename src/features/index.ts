@@ -1,0 +1,78 @@
+import type { Router } from 'express';
+import type { Config } from '../config';
+import type { AuthLevels } from '../http/auth-level';
+import type { AppPassport } from '../http/authentication';
+import type { Database } from '../infra/database';
+import type { RedisClient } from '../infra/redis';
+import type { Services } from '../services';
+import { createAccountController } from './account/controller';
+import { accountRoutes } from './account/routes';
+import { createDevOutboxController } from './dev-outbox/controller';
+import { devOutboxRoutes } from './dev-outbox/routes';
+import { createConfirmationController } from './fresh-confirmation/controller';
+import { confirmationRoutes } from './fresh-confirmation/routes';
+import { createHealthController } from './health/controller';
+import { healthRoutes } from './health/routes';
+import { createHelpQuestionController } from './help-question/controller';
+import { helpQuestionRoutes } from './help-question/routes';
+import { createInboxController } from './inbox/controller';
+import { inboxRoutes } from './inbox/routes';
+import { createInfoPagesController } from './info-pages/controller';
+import { infoPageRoutes } from './info-pages/routes';
+import { createLanguageController } from './language/controller';
+import { languageRoutes } from './language/routes';
+import { createPasswordChangeController } from './password-change/controller';
+import { passwordChangeRoutes } from './password-change/routes';
+import { createSecurityActivityController } from './security-activity/controller';
+import { securityActivityRoutes } from './security-activity/routes';
+import { createSignInController } from './sign-in/controller';
+import { signInRoutes } from './sign-in/routes';
+import { createSecondStepController } from './sign-in-second-step/controller';
+import { secondStepRoutes } from './sign-in-second-step/routes';
+import { createManageController } from './two-factor-manage/controller';
+import { manageRoutes } from './two-factor-manage/routes';
+import { createSetupController } from './two-factor-setup/controller';
+import { setupRoutes } from './two-factor-setup/routes';
+import { createTwoFactorStatusController } from './two-factor-status/controller';
+import { twoFactorStatusRoutes } from './two-factor-status/routes';
+import { createWorkspaceController } from './workspace/controller';
+import { workspaceRoutes } from './workspace/routes';
+
+export interface FeatureDeps {
+  config: Config;
+  services: Services;
+  db: Database;
+  redis?: RedisClient;
+  passport: AppPassport;
+  auth: AuthLevels;
+}
+
+/** The journeys that come before sessions: they must work without the session store. */
+export function sessionlessRoutes({ config, db, redis }: FeatureDeps): Router[] {
+  return [
+    healthRoutes(createHealthController({ db, redis })),
+    languageRoutes(createLanguageController({ isProduction: config.isProduction })),
+  ];
+}
+
+/** Every other journey, each a folder of its own: controller (with its dependencies), routes, validation. */
+export function journeyRoutes({ config, services, passport, auth }: FeatureDeps): Router[] {
+  const { sms, twoFactor } = config;
+  const secondStep = createSecondStepController({ ...services, auth, codeTtlMinutes: sms.codeTtlMinutes });
+  return [
+    signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin })),
+    secondStepRoutes(secondStep, auth),
+    workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
+    twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
+    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries, codeTtlMinutes: sms.codeTtlMinutes }), auth),
+    confirmationRoutes(createConfirmationController({ ...services, auth }), auth),
+    manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth),
+    passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth),
+    securityActivityRoutes(createSecurityActivityController(services), auth),
+    inboxRoutes(createInboxController(services), auth),
+    accountRoutes(createAccountController(), auth),
+    infoPageRoutes(createInfoPagesController(), auth),
+    helpQuestionRoutes(createHelpQuestionController(services)),
+    ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
+  ];
+}

@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { SecurityNotifier } from '../../domain/security-notifier';
+import type { UserStore } from '../../domain/users';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+import { PASSWORD_CHANGE_FIELDS, validateNewPassword } from './validation';
+
+const VIEW = 'password-change/index';
+
+export interface PasswordChangeDeps {
+  users: UserStore;
+  hasher: PasswordHasher;
+  notifier: SecurityNotifier;
+  auth: AuthLevels;
+}
+
+export type PasswordChangeController = ReturnType<typeof createPasswordChangeController>;
+
+/** "Wachtwoord wijzigen", after a fresh confirmation: the same rules as the admin command. */
+export function createPasswordChangeController(deps: PasswordChangeDeps) {
+  return {
+    show: (req: Request, res: Response) => res.render(VIEW, { done: req.query.gewijzigd === '1' }),
+
+    async submit(req: Request, res: Response) {
+      const user = req.user!;
+      const fields = readFields(req.body, PASSWORD_CHANGE_FIELDS);
+      const errors = await validateNewPassword(fields, user, res.locals.t);
+      if (errors.length === 0 && (await deps.hasher.verify(user.passwordHash, fields.newPassword))) {
+        errors.push({ field: 'newPassword', message: res.locals.t('passwordChange.errors.same') });
+      }
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false });
+      await deps.users.setPasswordHash(user.id, await deps.hasher.hash(fields.newPassword));
+      await deps.notifier.notify(user.id, 'password_changed', requestOrigin(req));
+      await deps.auth.endOtherSessions(req, deps.users);
+      res.redirect(303, `${paths.account.password}?gewijzigd=1`);
+    },
+  };
+}

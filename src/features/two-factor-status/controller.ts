@@ -1,0 +1,29 @@
+import type { Request, Response } from 'express';
+import { maskPhoneNumber } from '../../domain/phone-numbers';
+import type { TwoFactorStore } from '../../domain/two-factor';
+
+/** The notice for each ?gewijzigd= value the manage pages redirect with. */
+const CHANGE_NOTICES = new Map([
+  ['telefoonnummer', 'manage.changed.telefoonnummer'],
+  ['methode', 'manage.changed.methode'],
+  ['herstelcodes', 'manage.changed.herstelcodes'],
+  ['uit', 'manage.changed.uit'],
+]);
+
+/** "Authenticatie in twee stappen": on or off, with what, and what can be changed; and the explanation. */
+export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStore }) {
+  return {
+    async show(req: Request, res: Response) {
+      // A finished wizard is forgotten once the patient is back here ("Sluiten").
+      if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
+      const status = await deps.twoFactor.status(req.user!.id);
+      const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
+      const notice = CHANGE_NOTICES.get(String(req.query.gewijzigd));
+      res.render('two-factor-status/index', { status, maskedPhone, changed: notice ? res.locals.t(notice) : null });
+    },
+
+    showAbout: (_req: Request, res: Response) => res.render('two-factor-status/about'),
+  };
+}
+
+export type TwoFactorStatusController = ReturnType<typeof createTwoFactorStatusController>;
