@@ -64,7 +64,7 @@ export async function createServices(deps: ServiceDeps) {
     limiters,
     clock,
     settings: config.sms,
-    composeText: (code) => t('twoFactor.sms.text', { code }),
+    composeText: (code) => t('oneTimeCode.sms.text', { code }),
     logger,
   });
 

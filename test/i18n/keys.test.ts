@@ -35,7 +35,7 @@ const KEY_LIKE = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_-]+)+$/;
  * - the first argument of every `t(...)` / `x.t(...)` call: a string, a list of strings, a choice
  *   between strings (`a ? 'x.y' : 'x.z'`, `map[k] ?? 'x.y'`), or a variable holding a key; never
  *   a template literal or a concatenation;
- * - every string anywhere that starts with a top-level locale key and a dot ("manage.changed.uit"):
+ * - every string anywhere that starts with a top-level locale key and a dot ("twoFactorManage.changed.uit"):
  *   a key kept in a map or a constant for later;
  * - every string or template literal that is only the start of a key ("pages.", `question.errors.${k}`).
  */
@@ -129,7 +129,7 @@ describe('translation keys used in code and templates', () => {
     expect(scans.length).to.be.greaterThan(100);
     const keys = new Set(used.map((use) => use.key));
     expect(keys.size).to.be.greaterThan(300);
-    for (const key of ['signIn.title', 'twoFactor.verify.resend', 'errors.notFound.title', 'secondStep.errors.expired']) expect(keys, key).to.include(key);
+    for (const key of ['signIn.title', 'oneTimeCode.resend', 'errors.notFound.title', 'oneTimeCode.errors.expired']) expect(keys, key).to.include(key);
   });
 
   it('are written out in full: no key is built at run time', () => {
@@ -149,15 +149,15 @@ describe('translation keys used in code and templates', () => {
     it('takes keys from t() calls, lists, choices and maps of full keys', () => {
       const result = scan(`
         t('signIn.title');
-        res.locals.t(failed ? 'secondStep.errors.wrong' : 'secondStep.errors.expired', { count: 1 });
+        res.locals.t(failed ? 'oneTimeCode.errors.wrong' : 'oneTimeCode.errors.expired', { count: 1 });
         t(['signIn.a', 'signIn.b']);
-        const REASONS: Record<Reason, string> = { wrong: 'secondStep.errors.wrong' };
-        t(REASONS[reason] ?? 'secondStep.errors.missing');
+        const REASONS: Record<Reason, string> = { wrong: 'oneTimeCode.errors.wrong' };
+        t(REASONS[reason] ?? 'oneTimeCode.errors.missing');
         t(keyFromSomewhere);
         load('app.css');`);
       expect(result.problems).to.deep.equal([]);
       expect(new Set(result.keys.map((use) => use.key))).to.deep.equal(new Set([
-        'signIn.title', 'secondStep.errors.wrong', 'secondStep.errors.expired', 'signIn.a', 'signIn.b', 'secondStep.errors.missing',
+        'signIn.title', 'oneTimeCode.errors.wrong', 'oneTimeCode.errors.expired', 'signIn.a', 'signIn.b', 'oneTimeCode.errors.missing',
       ]));
     });
 

@@ -5,13 +5,13 @@ import type { Translate } from '../../i18n';
 
 /** What every page with a code field says when a code was not accepted. */
 const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
-  wrong: 'secondStep.errors.wrong',
-  expired: 'secondStep.errors.expired',
-  exhausted: 'secondStep.errors.exhausted',
-  missing: 'secondStep.errors.missing',
-  replayed: 'secondStep.errors.replayed',
-  wrong_app_code: 'twoFactor.verifyApp.errors.wrong',
-  wrong_recovery_code: 'secondStep.errors.wrong_recovery_code',
+  wrong: 'oneTimeCode.errors.wrong',
+  expired: 'oneTimeCode.errors.expired',
+  exhausted: 'oneTimeCode.errors.exhausted',
+  missing: 'oneTimeCode.errors.missing',
+  replayed: 'oneTimeCode.errors.replayed',
+  wrong_app_code: 'oneTimeCode.errors.wrongAppCode',
+  wrong_recovery_code: 'oneTimeCode.errors.wrong_recovery_code',
 };
 
 export function secondFactorMessage(
@@ -19,7 +19,7 @@ export function secondFactorMessage(
   t: Translate,
   formatTime: (epochMs: number) => string,
 ): string {
-  if (result.status === 'locked') return t('secondStep.errors.locked', { time: formatTime(result.until) });
+  if (result.status === 'locked') return t('oneTimeCode.errors.locked', { time: formatTime(result.until) });
   return t(FAILURE_KEYS[result.reason]);
 }
 
@@ -29,9 +29,9 @@ export interface SmsProblem {
 }
 
 const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
-  retry_later: 'twoFactor.sms.errors.retry_later',
-  check_number: 'twoFactor.sms.errors.check_number',
-  service_problem: 'twoFactor.sms.errors.service_problem',
+  retry_later: 'oneTimeCode.sms.errors.retry_later',
+  check_number: 'oneTimeCode.sms.errors.check_number',
+  service_problem: 'oneTimeCode.sms.errors.service_problem',
 };
 
 /**
@@ -43,9 +43,9 @@ export function smsProblem(outcome: SmsSendOutcome, t: Translate, formatTime: (m
     case 'sent':
       return null;
     case 'cooldown':
-      return { status: 429, message: t('twoFactor.sms.errors.cooldown', { time: formatTime(outcome.nextAllowedAt) }) };
+      return { status: 429, message: t('oneTimeCode.sms.errors.cooldown', { time: formatTime(outcome.nextAllowedAt) }) };
     case 'limited':
-      return { status: 429, message: t('twoFactor.sms.errors.limited') };
+      return { status: 429, message: t('oneTimeCode.sms.errors.limited') };
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
       return { status: category === 'check_number' ? 400 : 503, message: t(SMS_FAILURE_KEYS[category]) };

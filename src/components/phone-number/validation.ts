@@ -7,10 +7,10 @@ import { INTL_LOCALES, type Translate } from '../../i18n';
 export const PHONE_FIELDS = ['country', 'phone'] as const;
 
 const PHONE_ERROR_KEYS: Record<Exclude<PhoneError, 'unknown_country'>, string> = {
-  required: 'twoFactor.phone.errors.required',
-  invalid: 'twoFactor.phone.errors.invalid',
-  not_mobile: 'twoFactor.phone.errors.not_mobile',
-  country_not_allowed: 'twoFactor.phone.errors.country_not_allowed',
+  required: 'phoneNumber.errors.required',
+  invalid: 'phoneNumber.errors.invalid',
+  not_mobile: 'phoneNumber.errors.not_mobile',
+  country_not_allowed: 'phoneNumber.errors.country_not_allowed',
 };
 
 export type PhoneValidation = { errors: FieldError[]; e164?: string };
@@ -25,7 +25,7 @@ export function validatePhone(
   const result = parseMobileNumber(fields.phone, fields.country, allowedCountries);
   if (result.ok) return { errors: [], e164: result.e164 };
   if (result.error === 'unknown_country') {
-    return { errors: [{ field: 'country', message: t('twoFactor.phone.errors.country') }] };
+    return { errors: [{ field: 'country', message: t('phoneNumber.errors.country') }] };
   }
   const message = t(PHONE_ERROR_KEYS[result.error], {
     country: countryName(fields.country, locale),

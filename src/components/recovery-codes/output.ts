@@ -18,12 +18,12 @@ export function renderPrintableCodes(res: Response, codes: string[], codesPath: 
 export function sendCodesFile(res: Response, codes: string[], email: string): void {
   const t = res.locals.t;
   const lines = [
-    t('twoFactor.recovery.fileHeader', { email }),
+    t('recoveryCodes.fileHeader', { email }),
     '',
     ...codes.map(formatRecoveryCode),
     '',
-    t('twoFactor.recovery.fileOnce'),
-    t('twoFactor.recovery.warning'),
+    t('recoveryCodes.fileOnce'),
+    t('recoveryCodes.warning'),
     '',
   ];
   res.type('text/plain; charset=utf-8');

@@ -32,8 +32,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
     const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req));
-    if (result.status === 'throttled') return { field: 'password', message: t('confirm.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
-    return result.status === 'invalid' ? { field: 'password', message: t('confirm.errors.passwordWrong') } : null;
+    if (result.status === 'throttled') return { field: 'password', message: t('freshConfirmation.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
+    return result.status === 'invalid' ? { field: 'password', message: t('freshConfirmation.errors.passwordWrong') } : null;
   }
 
   async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {

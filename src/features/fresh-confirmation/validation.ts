@@ -8,7 +8,7 @@ import type { Translate } from '../../i18n';
 export const CONFIRMATION_FIELDS = ['password', 'code'] as const;
 
 export function validatePassword(password: string, t: Translate): FieldError[] {
-  return password === '' ? [{ field: 'password', message: t('confirm.errors.passwordRequired') }] : [];
+  return password === '' ? [{ field: 'password', message: t('freshConfirmation.errors.passwordRequired') }] : [];
 }
 
 /**
@@ -18,8 +18,8 @@ export function validatePassword(password: string, t: Translate): FieldError[] {
 export function codeProof(input: string, user: User, t: Translate): { proof: Proof } | { error: FieldError } {
   const code = normalizeCodeInput(input);
   const app = user.twoFactorMethod === 'totp';
-  if (code === '') return { error: { field: 'code', message: t('confirm.errors.codeRequired') } };
+  if (code === '') return { error: { field: 'code', message: t('freshConfirmation.errors.codeRequired') } };
   if (/^\d{6}$/.test(code)) return { proof: app ? { kind: 'app', code } : { kind: 'sms', code, phone: user.twoFactorPhone! } };
   if (normalizeRecoveryCode(input)) return { proof: { kind: 'recovery', code: input } };
-  return { error: { field: 'code', message: t(app ? 'confirm.errors.codeFormatApp' : 'confirm.errors.codeFormat') } };
+  return { error: { field: 'code', message: t(app ? 'freshConfirmation.errors.codeFormatApp' : 'freshConfirmation.errors.codeFormat') } };
 }

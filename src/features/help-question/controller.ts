@@ -23,7 +23,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
         req.ip ?? 'unknown',
       );
       if (result.status === 'limited') {
-        const message = res.locals.t(result.scope === 'ip' ? 'question.errors.tooManyFromYou' : 'question.errors.tooManyToday');
+        const message = res.locals.t(result.scope === 'ip' ? 'helpQuestion.errors.tooManyFromYou' : 'helpQuestion.errors.tooManyToday');
         return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
       }
       res.redirect(303, `${paths.help.question}?verstuurd=1`);

@@ -11,15 +11,15 @@ export function validateQuestion(fields: Record<(typeof QUESTION_FIELDS)[number]
   const email = fields.email.trim();
   const question = fields.question.trim();
 
-  if (name === '') errors.push({ field: 'name', message: t('question.errors.nameRequired') });
-  else if ([...name].length > 100) errors.push({ field: 'name', message: t('question.errors.nameTooLong') });
-  else if (hasControlCharacters(name)) errors.push({ field: 'name', message: t('question.errors.invalidCharacters') });
+  if (name === '') errors.push({ field: 'name', message: t('helpQuestion.errors.nameRequired') });
+  else if ([...name].length > 100) errors.push({ field: 'name', message: t('helpQuestion.errors.nameTooLong') });
+  else if (hasControlCharacters(name)) errors.push({ field: 'name', message: t('helpQuestion.errors.invalidCharacters') });
 
-  if (email === '') errors.push({ field: 'email', message: t('question.errors.emailRequired') });
-  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('question.errors.emailInvalid') });
+  if (email === '') errors.push({ field: 'email', message: t('helpQuestion.errors.emailRequired') });
+  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('helpQuestion.errors.emailInvalid') });
 
-  if (question === '') errors.push({ field: 'question', message: t('question.errors.questionRequired') });
-  else if ([...question].length > QUESTION_MAX_LENGTH) errors.push({ field: 'question', message: t('question.errors.questionTooLong') });
-  else if (hasControlCharacters(question)) errors.push({ field: 'question', message: t('question.errors.invalidCharacters') });
+  if (question === '') errors.push({ field: 'question', message: t('helpQuestion.errors.questionRequired') });
+  else if ([...question].length > QUESTION_MAX_LENGTH) errors.push({ field: 'question', message: t('helpQuestion.errors.questionTooLong') });
+  else if (hasControlCharacters(question)) errors.push({ field: 'question', message: t('helpQuestion.errors.invalidCharacters') });
   return errors;
 }

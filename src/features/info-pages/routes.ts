@@ -7,20 +7,20 @@ const { info } = paths;
 
 // The pages of the side navigation and user menu, for signed-in patients.
 const SIGNED_IN_PAGES: Array<[string, PageTexts]> = [
-  [info.library, { title: 'pages.library.title', body: 'pages.library.body' }],
-  [info.videoCalls, { title: 'pages.videoCalls.title', body: 'pages.videoCalls.body' }],
-  [info.contacts, { title: 'pages.contacts.title', body: 'pages.contacts.body' }],
-  [info.aboutHealthspace, { title: 'pages.aboutHealthspace.title', body: 'pages.aboutHealthspace.body' }],
-  [info.myHealthspaces, { title: 'pages.myHealthspaces.title', body: 'pages.myHealthspaces.body' }],
-  [info.myRecord, { title: 'pages.myRecord.title', body: 'pages.myRecord.body' }],
+  [info.library, { title: 'infoPages.library.title', body: 'infoPages.library.body' }],
+  [info.videoCalls, { title: 'infoPages.videoCalls.title', body: 'infoPages.videoCalls.body' }],
+  [info.contacts, { title: 'infoPages.contacts.title', body: 'infoPages.contacts.body' }],
+  [info.aboutHealthspace, { title: 'infoPages.aboutHealthspace.title', body: 'infoPages.aboutHealthspace.body' }],
+  [info.myHealthspaces, { title: 'infoPages.myHealthspaces.title', body: 'infoPages.myHealthspaces.body' }],
+  [info.myRecord, { title: 'infoPages.myRecord.title', body: 'infoPages.myRecord.body' }],
 ];
 
 // The footer's pages, which can be read before signing in.
 const PUBLIC_PAGES: Array<[string, PageTexts]> = [
-  [info.helpdesk, { title: 'pages.helpdesk.title', body: 'pages.helpdesk.body' }],
-  [info.aboutKarify, { title: 'pages.aboutKarify.title', body: 'pages.aboutKarify.body' }],
-  [info.privacy, { title: 'pages.privacy.title', body: 'pages.privacy.body' }],
-  [info.terms, { title: 'pages.terms.title', body: 'pages.terms.body' }],
+  [info.helpdesk, { title: 'infoPages.helpdesk.title', body: 'infoPages.helpdesk.body' }],
+  [info.aboutKarify, { title: 'infoPages.aboutKarify.title', body: 'infoPages.aboutKarify.body' }],
+  [info.privacy, { title: 'infoPages.privacy.title', body: 'infoPages.privacy.body' }],
+  [info.terms, { title: 'infoPages.terms.title', body: 'infoPages.terms.body' }],
 ];
 
 export function infoPageRoutes(controller: InfoPagesController, auth: AuthLevels): Router {

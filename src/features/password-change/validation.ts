@@ -5,13 +5,13 @@ import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordP
 export const PASSWORD_CHANGE_FIELDS = ['newPassword', 'repeatPassword'] as const;
 
 const PROBLEM_KEYS: Record<PasswordProblem, string> = {
-  required: 'password.required',
-  too_short: 'password.too_short',
-  too_long: 'password.too_long',
-  invalid_characters: 'password.invalid_characters',
-  common: 'password.common',
-  personal: 'password.personal',
-  guessable: 'password.guessable',
+  required: 'passwordChange.policy.required',
+  too_short: 'passwordChange.policy.too_short',
+  too_long: 'passwordChange.policy.too_long',
+  invalid_characters: 'passwordChange.policy.invalid_characters',
+  common: 'passwordChange.policy.common',
+  personal: 'passwordChange.policy.personal',
+  guessable: 'passwordChange.policy.guessable',
 };
 
 /** Same rules as the admin command (SPEC §4): length and the block list, no composition rules. */

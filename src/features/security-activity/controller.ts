@@ -5,24 +5,24 @@ import type { Translate } from '../../i18n';
 
 /** Where the plain Dutch description of each event type lives; the compiler checks none is missing. */
 export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
-  sign_in: 'activity.events.sign_in',
-  sign_in_failed: 'activity.events.sign_in_failed',
-  sign_out: 'activity.events.sign_out',
-  account_created: 'activity.events.account_created',
-  account_disabled: 'activity.events.account_disabled',
-  account_enabled: 'activity.events.account_enabled',
-  two_factor_enabled: 'activity.events.two_factor_enabled',
-  two_factor_code_wrong: 'activity.events.two_factor_code_wrong',
-  two_factor_disabled: 'activity.events.two_factor_disabled',
-  two_factor_reset_by_clinic: 'activity.events.two_factor_reset_by_clinic',
-  second_step_failed: 'activity.events.second_step_failed',
-  second_step_locked: 'activity.events.second_step_locked',
-  recovery_code_used: 'activity.events.recovery_code_used',
-  recovery_codes_renewed: 'activity.events.recovery_codes_renewed',
-  phone_changed: 'activity.events.phone_changed',
-  method_switched: 'activity.events.method_switched',
-  totp_replay_refused: 'activity.events.totp_replay_refused',
-  password_changed: 'activity.events.password_changed',
+  sign_in: 'securityActivity.events.sign_in',
+  sign_in_failed: 'securityActivity.events.sign_in_failed',
+  sign_out: 'securityActivity.events.sign_out',
+  account_created: 'securityActivity.events.account_created',
+  account_disabled: 'securityActivity.events.account_disabled',
+  account_enabled: 'securityActivity.events.account_enabled',
+  two_factor_enabled: 'securityActivity.events.two_factor_enabled',
+  two_factor_code_wrong: 'securityActivity.events.two_factor_code_wrong',
+  two_factor_disabled: 'securityActivity.events.two_factor_disabled',
+  two_factor_reset_by_clinic: 'securityActivity.events.two_factor_reset_by_clinic',
+  second_step_failed: 'securityActivity.events.second_step_failed',
+  second_step_locked: 'securityActivity.events.second_step_locked',
+  recovery_code_used: 'securityActivity.events.recovery_code_used',
+  recovery_codes_renewed: 'securityActivity.events.recovery_codes_renewed',
+  phone_changed: 'securityActivity.events.phone_changed',
+  method_switched: 'securityActivity.events.method_switched',
+  totp_replay_refused: 'securityActivity.events.totp_replay_refused',
+  password_changed: 'securityActivity.events.password_changed',
 };
 
 /**
@@ -30,19 +30,19 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
  * (reason, purpose or by; e.g. { reason: 'disabled' } on sign_in_failed).
  */
 const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
-  sign_in_failed: { disabled: 'activity.eventVariants.sign_in_failed.disabled' },
-  two_factor_code_wrong: { setup: 'activity.eventVariants.two_factor_code_wrong.setup' },
-  account_created: { 'admin-cli': 'activity.eventVariants.account_created.admin-cli' },
-  account_disabled: { 'admin-cli': 'activity.eventVariants.account_disabled.admin-cli' },
-  account_enabled: { 'admin-cli': 'activity.eventVariants.account_enabled.admin-cli' },
+  sign_in_failed: { disabled: 'securityActivity.eventVariants.sign_in_failed.disabled' },
+  two_factor_code_wrong: { setup: 'securityActivity.eventVariants.two_factor_code_wrong.setup' },
+  account_created: { 'admin-cli': 'securityActivity.eventVariants.account_created.admin-cli' },
+  account_disabled: { 'admin-cli': 'securityActivity.eventVariants.account_disabled.admin-cli' },
+  account_enabled: { 'admin-cli': 'securityActivity.eventVariants.account_enabled.admin-cli' },
   second_step_failed: {
-    wrong_recovery_code: 'activity.eventVariants.second_step_failed.wrong_recovery_code',
-    expired: 'activity.eventVariants.second_step_failed.expired',
-    setup: 'activity.eventVariants.second_step_failed.setup',
-    confirm: 'activity.eventVariants.second_step_failed.confirm',
-    phone_change: 'activity.eventVariants.second_step_failed.phone_change',
-    switch_sms: 'activity.eventVariants.second_step_failed.switch_sms',
-    switch_app: 'activity.eventVariants.second_step_failed.switch_app',
+    wrong_recovery_code: 'securityActivity.eventVariants.second_step_failed.wrong_recovery_code',
+    expired: 'securityActivity.eventVariants.second_step_failed.expired',
+    setup: 'securityActivity.eventVariants.second_step_failed.setup',
+    confirm: 'securityActivity.eventVariants.second_step_failed.confirm',
+    phone_change: 'securityActivity.eventVariants.second_step_failed.phone_change',
+    switch_sms: 'securityActivity.eventVariants.second_step_failed.switch_sms',
+    switch_app: 'securityActivity.eventVariants.second_step_failed.switch_app',
   },
 };
 // The purpose first: a wrong code while changing the number is that, whatever kind of wrong.
@@ -50,19 +50,19 @@ const VARIANT_FIELDS = ['purpose', 'reason', 'by'] as const;
 
 /** Descriptions that name the method ("Ingelogd met {{method}}"), for the event types that have one. */
 const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {
-  sign_in: 'activity.eventsWithMethod.sign_in',
-  two_factor_enabled: 'activity.eventsWithMethod.two_factor_enabled',
-  second_step_failed: 'activity.eventsWithMethod.second_step_failed',
-  method_switched: 'activity.eventsWithMethod.method_switched',
+  sign_in: 'securityActivity.eventsWithMethod.sign_in',
+  two_factor_enabled: 'securityActivity.eventsWithMethod.two_factor_enabled',
+  second_step_failed: 'securityActivity.eventsWithMethod.second_step_failed',
+  method_switched: 'securityActivity.eventsWithMethod.method_switched',
 };
 
 /** The method an event names in its details, as the activity page calls it. */
 const METHOD_KEYS: Record<string, string> = {
-  password: 'activity.methods.password',
-  sms: 'activity.methods.sms',
-  totp: 'activity.methods.totp',
-  app: 'activity.methods.app',
-  recovery_code: 'activity.methods.recovery_code',
+  password: 'securityActivity.methods.password',
+  sms: 'securityActivity.methods.sms',
+  totp: 'securityActivity.methods.totp',
+  app: 'securityActivity.methods.app',
+  recovery_code: 'securityActivity.methods.recovery_code',
 };
 
 /** The entry of `map` for a detail's value, if it is a string the map knows (not an inherited name). */
@@ -85,17 +85,17 @@ export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 
   const methodKey = entryFor(METHOD_KEYS, details.method);
   const withMethod = EVENT_WITH_METHOD_KEYS[event.type];
   if (methodKey && withMethod) keys.push(withMethod);
-  keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'activity.unknownEvent');
+  keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'securityActivity.unknownEvent');
   return t(keys, { method: methodKey ? t(methodKey) : '' });
 }
 
 /** "Chrome op Windows", "Safari op iPhone", "onbekende browser". */
 export function describeDevice(t: Translate, userAgent: string | null): string {
   const { browser, os } = describeUserAgent(userAgent);
-  if (browser && os) return t('activity.device.browserOnOs', { browser, os });
-  if (browser) return t('activity.device.browserOnly', { browser });
-  if (os) return t('activity.device.osOnly', { os });
-  return t('activity.device.unknown');
+  if (browser && os) return t('securityActivity.device.browserOnOs', { browser, os });
+  if (browser) return t('securityActivity.device.browserOnly', { browser });
+  if (os) return t('securityActivity.device.osOnly', { os });
+  return t('securityActivity.device.unknown');
 }
 
 export type SecurityActivityController = ReturnType<typeof createSecurityActivityController>;

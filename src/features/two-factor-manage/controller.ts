@@ -43,7 +43,7 @@ export function createManageController(deps: ManageDeps) {
   const phoneChange = createPhoneFlow(deps, {
     purpose: 'phone_change',
     paths: { form: twoStep.phone, verify: twoStep.phoneVerify, resend: twoStep.phoneResend },
-    texts: { title: 'manage.phoneTitle', intro: 'manage.phoneIntro', submit: 'manage.phoneSubmit', verifyTitle: 'manage.phoneVerifyTitle', verifySubmit: 'manage.phoneVerifySubmit' },
+    texts: { title: 'twoFactorManage.phoneTitle', intro: 'twoFactorManage.phoneIntro', submit: 'twoFactorManage.phoneSubmit', verifyTitle: 'twoFactorManage.phoneVerifyTitle', verifySubmit: 'twoFactorManage.phoneVerifySubmit' },
     async finish(req, phone) {
       await twoFactor.changePhone(req.user!.id, phone);
       await announce(req, 'phone_changed', { phone: maskPhoneNumber(phone) });
@@ -55,7 +55,7 @@ export function createManageController(deps: ManageDeps) {
   const smsSwitch = createPhoneFlow(deps, {
     purpose: 'switch_sms',
     paths: { form: twoStep.switchSms, verify: twoStep.switchSmsVerify, resend: twoStep.switchSmsResend },
-    texts: { title: 'manage.switchSms.title', intro: 'manage.switchSms.intro', submit: 'manage.switchSms.submit', verifyTitle: 'manage.switchSms.verifyTitle', verifySubmit: 'manage.switchSms.verifySubmit' },
+    texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
     async finish(req, phone) {
       await twoFactor.switchToSms(req.user!.id, phone);
       await announce(req, 'method_switched', { method: 'sms' });

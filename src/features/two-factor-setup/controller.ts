@@ -37,7 +37,7 @@ const VIEWS: Record<SetupStep, string> = {
   done: 'two-factor-setup/done',
 };
 
-const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactor.smsCaption', app: 'twoFactor.appCaption' };
+const CAPTIONS: Record<SetupMethod, string> = { sms: 'twoFactorSetup.smsCaption', app: 'twoFactorSetup.appCaption' };
 
 /** The wizard's method name ('app') as the rest of the product knows it ('totp'). */
 const storedMethod = (method: SetupMethod) => (method === 'app' ? 'totp' : 'sms');
@@ -51,14 +51,14 @@ export function createSetupController(deps: SetupControllerDeps) {
 
   const common = (req: Request, res: Response, step: SetupStep) => {
     const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
-    const caption = step === 'method' || !method ? 'twoFactor.setupCaption' : CAPTIONS[method];
+    const caption = step === 'method' || !method ? 'twoFactorSetup.setupCaption' : CAPTIONS[method];
     return { progress: progressFor(step, method), stepPaths: STEP_PATHS, method, caption: res.locals.t(caption) };
   };
 
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
     phone: async (_req, res) => phoneFormLocals(res),
     pair: async (req, res) => ({
-      pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('twoFactor.pair.qrLabel')),
+      pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('totpPairing.qrLabel')),
     }),
     verify: async (req) => {
       const setup = req.session.twoFactorSetup!;

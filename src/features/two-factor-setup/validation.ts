@@ -4,5 +4,5 @@ import type { SetupMethod } from './wizard';
 
 export function validateMethod(method: string, t: Translate): { errors: FieldError[]; method?: SetupMethod } {
   if (method === 'sms' || method === 'app') return { errors: [], method };
-  return { errors: [{ field: 'method', message: t('twoFactor.method.errors.required') }] };
+  return { errors: [{ field: 'method', message: t('twoFactorSetup.method.errors.required') }] };
 }

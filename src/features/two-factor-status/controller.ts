@@ -4,10 +4,10 @@ import type { TwoFactorStore } from '../../domain/two-factor';
 
 /** The notice for each ?gewijzigd= value the manage pages redirect with. */
 const CHANGE_NOTICES = new Map([
-  ['telefoonnummer', 'manage.changed.telefoonnummer'],
-  ['methode', 'manage.changed.methode'],
-  ['herstelcodes', 'manage.changed.herstelcodes'],
-  ['uit', 'manage.changed.uit'],
+  ['telefoonnummer', 'twoFactorManage.changed.telefoonnummer'],
+  ['methode', 'twoFactorManage.changed.methode'],
+  ['herstelcodes', 'twoFactorManage.changed.herstelcodes'],
+  ['uit', 'twoFactorManage.changed.uit'],
 ]);
 
 /** "Authenticatie in twee stappen": on or off, with what, and what can be changed; and the explanation. */
