@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
+import { paths } from '../paths';
 import { chooseLanguage } from './language';
 
 declare global {
@@ -37,6 +38,7 @@ export function viewLocals(deps: {
       otherLanguages: available.filter((language) => language !== lang),
       currentPath: req.originalUrl.split('?')[0],
       assets: deps.assets,
+      paths,
       formatDate: formatter.date,
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,

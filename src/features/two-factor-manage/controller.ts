@@ -82,7 +82,7 @@ export function createManageController(deps: ManageDeps) {
     showCodes(req: Request, res: Response) {
       const codes = newCodes(req);
       if (!codes) return res.redirect(303, twoStep.status);
-      res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay), codesPath: twoStep.codes });
+      res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay) });
     },
 
     printCodes(req: Request, res: Response) {

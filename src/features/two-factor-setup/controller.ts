@@ -52,7 +52,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   const common = (req: Request, res: Response, step: SetupStep) => {
     const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
     const caption = step === 'method' || !method ? 'twoFactorSetup.setupCaption' : CAPTIONS[method];
-    return { progress: progressFor(step, method), stepPaths: STEP_PATHS, method, caption: res.locals.t(caption) };
+    return { progress: progressFor(step, method), method, caption: res.locals.t(caption) };
   };
 
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
