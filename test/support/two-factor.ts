@@ -116,3 +116,29 @@ export function enterSignInCode(agent: supertest.Agent, code: string) {
 export function enterRecoveryCode(agent: supertest.Agent, recoveryCode: string) {
   return submitForm(agent, '/inloggen/herstelcode', { recoveryCode });
 }
+
+/** Past the SMS cooldown of the previous send, in worlds started with SMS_RESEND_COOLDOWN_SECONDS=1. */
+export const pastSmsCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+/** A patient with SMS two-step, signed in with both steps in a new browser. */
+export async function signedInWithSms(world: SmsWorld, patient: { email: string; password: string }): Promise<supertest.Agent> {
+  await pastSmsCooldown(); // past the SMS cooldown of the previous sign-in
+  const agent = world.rt.agent();
+  await passwordStep(agent, patient.email, patient.password);
+  expect((await enterSignInCode(agent, lastCode(world.vonage))).headers.location).to.equal('/werkblad');
+  return agent;
+}
+
+/** The password plus a fresh SMS code on the confirmation page; returns where it leads. */
+export async function confirmWithSms(world: SmsWorld, agent: supertest.Agent, returnTo: string, password: string) {
+  const page = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
+  await pastSmsCooldown();
+  const send = await submitForm(agent, page, { terug: returnTo }, '/account/bevestigen/code');
+  expect(send.status).to.equal(303);
+  return submitForm(agent, page, { terug: returnTo, password, code: lastCode(world.vonage) }, '/account/bevestigen');
+}
+
+/** The browser's session has ended: signed-in pages send it to the sign-in page. */
+export async function expectSignedOut(agent: supertest.Agent): Promise<void> {
+  expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { csrfTokenOf, signIn, submitForm } from '../support/forms';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
 describe('sign-in (J1)', () => {
   let rt: TestRuntime;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { csrfTokenOf, signIn } from '../support/forms';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { chooseSms, confirmPassword, enterPhone, SETUP } from '../support/two-factor';
+import { csrfTokenOf, signIn } from '../../support/forms';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { chooseSms, confirmPassword, enterPhone, SETUP } from '../../support/two-factor';
 
 /** The href of the footer's language link on a page. */
 function languageLinkOf(html: string): { href: string; lang: string; text: string } {

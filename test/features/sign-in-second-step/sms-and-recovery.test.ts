@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { csrfTokenOf, signIn, submitForm } from '../support/forms';
-import { listRoutes } from '../support/routes';
-import {
-  enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmPassword } from '../support/two-factor';
+import { csrfTokenOf, submitForm } from '../../support/forms';
+import { listRoutes } from '../../support/routes';
+import { enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
 
 const sidOf = (res: { headers: Record<string, unknown> }) => /karify\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
 
-describe('two-step sign-in (J5)', () => {
+describe('sign-in, second step: SMS code and recovery code (J5)', () => {
   let world: SmsWorld;
   afterEach(() => world?.close());
 
@@ -200,23 +199,6 @@ describe('two-step sign-in (J5)', () => {
       ]);
       expect(results.map((r) => r.status).sort()).to.deep.equal([303, 400]);
       expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(9);
-    });
-  });
-
-  describe('clinic policy REQUIRE_TWO_FACTOR', () => {
-    it('sends a patient without two-step into the wizard before any other page', async () => {
-      world = await startSmsWorld({ REQUIRE_TWO_FACTOR: 'true' });
-      const { rt } = world;
-      const patient = await rt.createPatient();
-      const agent = rt.agent();
-      await signIn(agent, patient.email, patient.password);
-      for (const path of ['/werkblad', '/account', '/berichten', '/account/twee-stappen']) {
-        expect((await agent.get(path)).headers.location, path).to.equal('/account/twee-stappen/instellen');
-      }
-      // Turning two-step on starts with the password, as every change to it does.
-      expect((await agent.get('/account/twee-stappen/instellen/methode')).headers.location).to.match(/^\/account\/bevestigen\?terug=/);
-      await confirmPassword(agent, patient.password, '/account/twee-stappen/instellen');
-      expect((await agent.get('/account/twee-stappen/instellen/methode')).status).to.equal(200);
     });
   });
 });

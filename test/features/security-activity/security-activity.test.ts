@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { SecurityEventType } from '../../src/domain/audit';
-import { describeDevice, describeEvent, EVENT_DESCRIPTION_KEYS } from '../../src/features/security-activity/controller';
-import { createTranslator } from '../../src/i18n';
-import { signedInPatient } from '../support/two-factor';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
+import type { SecurityEventType } from '../../../src/domain/audit';
+import { describeDevice, describeEvent, EVENT_DESCRIPTION_KEYS } from '../../../src/features/security-activity/controller';
+import { createTranslator } from '../../../src/i18n';
+import { signedInPatient } from '../../support/two-factor';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
 const PAGE = '/account/beveiliging';
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -14,7 +14,7 @@ const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 
 
 /** The members of a string-literal union type, read from the TypeScript source that declares it. */
 function unionMembers(file: string, typeName: string): string[] {
-  const source = fs.readFileSync(path.join(__dirname, '../..', file), 'utf8');
+  const source = fs.readFileSync(path.join(__dirname, '../../..', file), 'utf8');
   const declaration = new RegExp(`export type ${typeName} =([^;]+);`).exec(source);
   if (!declaration?.[1]) throw new Error(`${typeName} not found in ${file}`);
   return [...declaration[1].matchAll(/'([^']+)'/g)].map((m) => m[1]!);

@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { signIn, submitForm } from '../support/forms';
-import {
-  enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld,
-} from '../support/two-factor';
-import { twoFactorRow } from '../support/two-factor-row';
+import { signIn, submitForm } from '../../support/forms';
+import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, pastSmsCooldown, signedInWithSms } from '../../support/two-factor';
+import { twoFactorRow } from '../../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
 const BASE = '/account/twee-stappen';
 
-describe('managing two-step and the password (J6)', () => {
+describe('managing two-step (J6)', () => {
   let world: SmsWorld;
   let patient: Patient;
   beforeEach(async () => {
@@ -18,28 +16,8 @@ describe('managing two-step and the password (J6)', () => {
   });
   afterEach(() => world.close());
 
-  const wait = () => new Promise((r) => setTimeout(r, 1100));
-
-  async function fullySignedIn(): Promise<supertest.Agent> {
-    await wait(); // past the SMS cooldown of the previous sign-in
-    const agent = world.rt.agent();
-    await passwordStep(agent, patient.email, patient.password);
-    expect((await enterSignInCode(agent, lastCode(world.vonage))).headers.location).to.equal('/werkblad');
-    return agent;
-  }
-
-  /** Password plus a fresh SMS code on the confirmation page; returns where it leads. */
-  async function confirm(agent: supertest.Agent, returnTo: string, password = patient.password) {
-    const page = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
-    await wait();
-    const send = await submitForm(agent, page, { terug: returnTo }, '/account/bevestigen/code');
-    expect(send.status).to.equal(303);
-    return submitForm(agent, page, { terug: returnTo, password, code: lastCode(world.vonage) }, '/account/bevestigen');
-  }
-
-  async function expectSignedOut(agent: supertest.Agent) {
-    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
-  }
+  const fullySignedIn = () => signedInWithSms(world, patient);
+  const confirm = (agent: supertest.Agent, returnTo: string, password = patient.password) => confirmWithSms(world, agent, returnTo, password);
 
   it('offers the management actions on the status page', async () => {
     const agent = await fullySignedIn();
@@ -47,50 +25,12 @@ describe('managing two-step and the password (J6)', () => {
     expect(page.text).to.include('Telefoonnummer wijzigen').and.include('Nieuwe herstelcodes maken').and.include('Authenticatie in twee stappen uitzetten');
   });
 
-  it('asks for a fresh confirmation before every action, and changes nothing without it', async () => {
-    const agent = await fullySignedIn();
-    for (const path of [`${BASE}/telefoonnummer-wijzigen`, `${BASE}/herstelcodes/nieuw`, `${BASE}/uitzetten`, '/account/wachtwoord']) {
-      const res = await agent.get(path);
-      expect(res.headers.location, path).to.equal(`/account/bevestigen?terug=${encodeURIComponent(path)}`);
-      const post = await submitForm(agent, BASE, { newPassword: 'x', country: 'NL', phone: '0687654321' }, path);
-      expect(post.headers.location, `POST ${path}`).to.match(/^\/account\/bevestigen\?terug=/);
-    }
-    const row = await twoFactorRow(world.rt.db, patient.id);
-    expect(row.two_factor_method).to.equal('sms');
-    expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
-  });
-
-  it('refuses a wrong password or a wrong code on the confirmation page', async () => {
-    const agent = await fullySignedIn();
-    const wrongPassword = await confirm(agent, `${BASE}/uitzetten`, 'not-my-password-1');
-    expect(wrongPassword.status).to.equal(400);
-    expect(wrongPassword.text).to.include('Dit wachtwoord klopt niet');
-    const page = `/account/bevestigen?terug=${encodeURIComponent(`${BASE}/uitzetten`)}`;
-    const wrongCode = await submitForm(agent, page, { password: patient.password, code: '000001' }, '/account/bevestigen');
-    expect(wrongCode.status).to.equal(400);
-    expect(wrongCode.text).to.match(/Deze code klopt niet|Er is geen geldige code/);
-    expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(303);
-  });
-
-  it('accepts a recovery code instead of the SMS code, and the confirmation lasts 10 minutes', async () => {
-    const agent = await fullySignedIn();
-    const path = `${BASE}/uitzetten`;
-    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
-    const res = await submitForm(agent, page, { terug: path, password: patient.password, code: patient.recoveryCodes[3]! }, '/account/bevestigen');
-    expect(res.headers.location).to.equal(path);
-    expect((await agent.get(path)).status).to.equal(200);
-    world.rt.clock.advanceMinutes(9); // activity keeps the session; the confirmation ages
-    expect((await agent.get(path)).status).to.equal(200);
-    world.rt.clock.advanceMinutes(2);
-    expect((await agent.get(path)).headers.location).to.match(/^\/account\/bevestigen/);
-  });
-
   it('changes the phone number only after the new number is verified, and ends other sessions', async () => {
     const other = await fullySignedIn();
     const agent = await fullySignedIn();
     const path = `${BASE}/telefoonnummer-wijzigen`;
     expect((await confirm(agent, path)).headers.location).to.equal(path);
-    await wait();
+    await pastSmsCooldown();
     const submit = await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
     expect(submit.headers.location).to.equal(`${path}/verificatie`);
     expect(world.vonage.messages.at(-1)!.to).to.equal('31687654321');
@@ -115,9 +55,9 @@ describe('managing two-step and the password (J6)', () => {
     expect((await confirm(first, path)).headers.location).to.equal(path);
     const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`; // a recovery code: the SMS cap is 5 an hour
     await submitForm(second, page, { terug: path, password: patient.password, code: patient.recoveryCodes[0]! }, '/account/bevestigen');
-    await wait();
+    await pastSmsCooldown();
     expect((await submitForm(first, path, { country: 'NL', phone: '06 11000001' })).headers.location).to.equal(`${path}/verificatie`);
-    await wait();
+    await pastSmsCooldown();
     expect((await submitForm(second, path, { country: 'NL', phone: '06 11000002' })).headers.location).to.equal(`${path}/verificatie`);
     const codeForSecond = lastCode(world.vonage);
     expect(world.vonage.messages.at(-1)!.to).to.equal('31611000002');
@@ -135,7 +75,7 @@ describe('managing two-step and the password (J6)', () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/telefoonnummer-wijzigen`;
     await confirm(agent, path);
-    await wait();
+    await pastSmsCooldown();
     await submitForm(agent, path, { country: 'NL', phone: '06 11000003' });
     const right = lastCode(world.vonage);
     const wrong = right === '000000' ? '111111' : '000000';
@@ -200,30 +140,6 @@ describe('managing two-step and the password (J6)', () => {
     expect((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('two_factor_disabled');
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('two_factor_disabled');
     expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location).to.equal('/werkblad');
-  });
-
-  it('changes the password with the same rules as the admin command, and ends other sessions', async () => {
-    const other = await fullySignedIn();
-    const agent = await fullySignedIn();
-    const path = '/account/wachtwoord';
-    expect((await confirm(agent, path)).headers.location).to.equal(path);
-    const common = await submitForm(agent, path, { newPassword: 'password123', repeatPassword: 'password123' });
-    expect(common.status).to.equal(400);
-    expect(common.text).to.include('Dit wachtwoord wordt veel gebruikt');
-    expect(common.text).not.to.include('password123');
-    // The error summary is the first thing in main, before the account menu.
-    expect(common.text.indexOf('class="error-summary"')).to.be.within(common.text.indexOf('<main'), common.text.indexOf('class="with-menu"'));
-    const short = await submitForm(agent, path, { newPassword: 'kort', repeatPassword: 'kort' });
-    expect(short.text).to.include('minstens 8 tekens');
-    const mismatch = await submitForm(agent, path, { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-8' });
-    expect(mismatch.text).to.include('De twee wachtwoorden zijn niet hetzelfde');
-    const ok = await submitForm(agent, path, { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' });
-    expect(ok.headers.location).to.equal(`${path}?gewijzigd=1`);
-    await expectSignedOut(other);
-    expect((await agent.get('/werkblad')).status).to.equal(200);
-    expect((await signIn(world.rt.agent(), patient.email, patient.password)).status).to.equal(400);
-    expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
-    expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('password_changed');
   });
 });
 

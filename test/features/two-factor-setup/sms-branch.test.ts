@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { csrfTokenOf, submitForm } from '../support/forms';
-import { startTestRuntime } from '../support/runtime';
-import {
-  chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../support/two-factor';
-import { twoFactorRow } from '../support/two-factor-row';
+import { csrfTokenOf, submitForm } from '../../support/forms';
+import { chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
+import { twoFactorRow } from '../../support/two-factor-row';
 
-describe('two-step status page and SMS setup wizard (J3, J4)', () => {
+describe('two-step setup: the SMS branch (J3, J4)', () => {
   let world: SmsWorld;
   afterEach(() => world?.close());
 
@@ -435,36 +433,5 @@ describe('two-step status page and SMS setup wizard (J3, J4)', () => {
         .send({ _csrf: csrfTokenOf(page.text), code });
       expect(res.headers.location).to.equal(`${SETUP}/herstelcodes`);
     });
-  });
-});
-
-describe('help: Vragenformulier and the development SMS outbox', () => {
-  it('stores a question for the clinic, with errors next to the fields', async () => {
-    const rt = await startTestRuntime();
-    try {
-      const agent = rt.agent();
-      const empty = await submitForm(agent, '/hulp/vragenformulier', { name: '', email: 'x', question: '' });
-      expect(empty.status).to.equal(400);
-      expect(empty.text).to.include('Vul je naam in').and.include('Vul een e-mailadres in zoals').and.include('Vul je vraag in');
-      const ok = await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
-      expect(ok.headers.location).to.equal('/hulp/vragenformulier?verstuurd=1');
-      const stored = await rt.services.helpQuestions.list();
-      expect(stored[0]).to.include({ name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
-    } finally {
-      await rt.close();
-    }
-  });
-
-  it('shows SMS messages on the outbox page in development', async () => {
-    const rt = await startTestRuntime({ SMS_PROVIDER: 'outbox' });
-    try {
-      const { agent } = await signedInPatient(rt);
-      await chooseSms(agent);
-      expect((await enterPhone(agent, '0612345678')).status).to.equal(303);
-      const outbox = await agent.get('/ontwikkeling/sms');
-      expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
-    } finally {
-      await rt.close();
-    }
   });
 });

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { submitForm } from '../../support/forms';
+import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
+import { twoFactorRow } from '../../support/two-factor-row';
+
+type Patient = Awaited<ReturnType<typeof patientWithSms>>;
+const BASE = '/account/twee-stappen';
+
+describe('fresh confirmation before changes (J6)', () => {
+  let world: SmsWorld;
+  let patient: Patient;
+  beforeEach(async () => {
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+    patient = await patientWithSms(world.rt);
+  });
+  afterEach(() => world.close());
+
+  const fullySignedIn = () => signedInWithSms(world, patient);
+  const confirm = (agent: supertest.Agent, returnTo: string, password = patient.password) => confirmWithSms(world, agent, returnTo, password);
+
+  it('asks for a fresh confirmation before every action, and changes nothing without it', async () => {
+    const agent = await fullySignedIn();
+    for (const path of [`${BASE}/telefoonnummer-wijzigen`, `${BASE}/herstelcodes/nieuw`, `${BASE}/uitzetten`, '/account/wachtwoord']) {
+      const res = await agent.get(path);
+      expect(res.headers.location, path).to.equal(`/account/bevestigen?terug=${encodeURIComponent(path)}`);
+      const post = await submitForm(agent, BASE, { newPassword: 'x', country: 'NL', phone: '0687654321' }, path);
+      expect(post.headers.location, `POST ${path}`).to.match(/^\/account\/bevestigen\?terug=/);
+    }
+    const row = await twoFactorRow(world.rt.db, patient.id);
+    expect(row.two_factor_method).to.equal('sms');
+    expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
+  });
+
+  it('refuses a wrong password or a wrong code on the confirmation page', async () => {
+    const agent = await fullySignedIn();
+    const wrongPassword = await confirm(agent, `${BASE}/uitzetten`, 'not-my-password-1');
+    expect(wrongPassword.status).to.equal(400);
+    expect(wrongPassword.text).to.include('Dit wachtwoord klopt niet');
+    const page = `/account/bevestigen?terug=${encodeURIComponent(`${BASE}/uitzetten`)}`;
+    const wrongCode = await submitForm(agent, page, { password: patient.password, code: '000001' }, '/account/bevestigen');
+    expect(wrongCode.status).to.equal(400);
+    expect(wrongCode.text).to.match(/Deze code klopt niet|Er is geen geldige code/);
+    expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(303);
+  });
+
+  it('accepts a recovery code instead of the SMS code, and the confirmation lasts 10 minutes', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const res = await submitForm(agent, page, { terug: path, password: patient.password, code: patient.recoveryCodes[3]! }, '/account/bevestigen');
+    expect(res.headers.location).to.equal(path);
+    expect((await agent.get(path)).status).to.equal(200);
+    world.rt.clock.advanceMinutes(9); // activity keeps the session; the confirmation ages
+    expect((await agent.get(path)).status).to.equal(200);
+    world.rt.clock.advanceMinutes(2);
+    expect((await agent.get(path)).headers.location).to.match(/^\/account\/bevestigen/);
+  });
+});

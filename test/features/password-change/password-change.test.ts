@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { signIn, submitForm } from '../../support/forms';
+import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, signedInWithSms } from '../../support/two-factor';
+
+type Patient = Awaited<ReturnType<typeof patientWithSms>>;
+const BASE = '/account/twee-stappen';
+
+describe('changing the password (J6)', () => {
+  let world: SmsWorld;
+  let patient: Patient;
+  beforeEach(async () => {
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+    patient = await patientWithSms(world.rt);
+  });
+  afterEach(() => world.close());
+
+  const fullySignedIn = () => signedInWithSms(world, patient);
+  const confirm = (agent: supertest.Agent, returnTo: string, password = patient.password) => confirmWithSms(world, agent, returnTo, password);
+
+  it('changes the password with the same rules as the admin command, and ends other sessions', async () => {
+    const other = await fullySignedIn();
+    const agent = await fullySignedIn();
+    const path = '/account/wachtwoord';
+    expect((await confirm(agent, path)).headers.location).to.equal(path);
+    const common = await submitForm(agent, path, { newPassword: 'password123', repeatPassword: 'password123' });
+    expect(common.status).to.equal(400);
+    expect(common.text).to.include('Dit wachtwoord wordt veel gebruikt');
+    expect(common.text).not.to.include('password123');
+    // The error summary is the first thing in main, before the account menu.
+    expect(common.text.indexOf('class="error-summary"')).to.be.within(common.text.indexOf('<main'), common.text.indexOf('class="with-menu"'));
+    const short = await submitForm(agent, path, { newPassword: 'kort', repeatPassword: 'kort' });
+    expect(short.text).to.include('minstens 8 tekens');
+    const mismatch = await submitForm(agent, path, { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-8' });
+    expect(mismatch.text).to.include('De twee wachtwoorden zijn niet hetzelfde');
+    const ok = await submitForm(agent, path, { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' });
+    expect(ok.headers.location).to.equal(`${path}?gewijzigd=1`);
+    await expectSignedOut(other);
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+    expect((await signIn(world.rt.agent(), patient.email, patient.password)).status).to.equal(400);
+    expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
+    expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('password_changed');
+  });
+});

@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import QRCode from 'qrcode';
+import { QR_OPTIONS, totpPairing } from '../../../src/components/totp-pairing/pairing';
+import { csrfTokenOf, submitForm } from '../../support/forms';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { appCode, chooseApp, enableAppTwoFactor, keyFromPage, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
+import { enterSignInCode, passwordStep, SETUP, signedInPatient } from '../../support/two-factor';
+import { twoFactorRow } from '../../support/two-factor-row';
+
+const BASE = '/account/twee-stappen';
+const QR_LABEL = 'QR-code om je Karify account aan je authenticatie-app toe te voegen';
+
+/** The path data of the dark modules of a QR SVG: equal paths, equal QR code. */
+const qrModules = (svg: string) => /<path stroke="#000000" d="([^"]+)"/.exec(svg)?.[1];
+
+const eventTypes = async (rt: TestRuntime, userId: number) => (await rt.services.audit.listForUser(userId)).map((e) => e.type);
+const messageKinds = async (rt: TestRuntime, userId: number) => (await rt.services.messages.listForUser(userId)).map((m) => m.kind);
+
+describe('two-step setup: the authenticator app (J4)', () => {
+  let rt: TestRuntime;
+  afterEach(() => rt?.close());
+
+  describe('the wizard branch "Via een authenticatie-app"', () => {
+    beforeEach(async () => {
+      rt = await startTestRuntime();
+    });
+
+    it('turns the app on: Methode — Koppelen — Verificatie — Herstelcodes — Klaar', async () => {
+      const { patient, agent } = await signedInPatient(rt);
+      const method = await agent.get(`${SETUP}/methode`);
+      expect(method.text).to.match(/<label for="method-app">Via een authenticatie-app<\/label>\s*<p class="hint" id="method-app-hint">Aanbevolen\./);
+      expect(method.text).not.to.include('binnenkort');
+
+      expect((await chooseApp(agent)).headers.location).to.equal(`${SETUP}/koppelen`);
+      const pair = await agent.get(`${SETUP}/koppelen`);
+      expect(pair.status).to.equal(200);
+      expect(pair.text).to.include('2. Koppel je authenticatie-app').and.include('Authenticatie-app instellen');
+      const labels = [...pair.text.matchAll(/<span class="progress-mark" aria-hidden="true">[^<]*<\/span> (\w+)/g)].map((m) => m[1]);
+      expect(labels).to.deep.equal(['Methode', 'Koppelen', 'Verificatie', 'Herstelcodes']);
+      expect(pair.text).to.match(/aria-current="step"><span class="progress-mark" aria-hidden="true">2<\/span> Koppelen/);
+      expect(pair.text).to.include('Microsoft Authenticator').and.include('Google Authenticator').and.include('FreeOTP');
+      expect(pair.text).to.include(patient.email);
+      expect(pair.text).to.match(/<code class="totp-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}<\/code>/);
+      const secret = keyFromPage(pair.text);
+
+      // The QR code: inline SVG with an accessible name, holding the otpauth:// URI of this key and account.
+      const svg = /<svg [^>]*>[\s\S]*?<\/svg>/.exec(pair.text)?.[0];
+      expect(svg, 'inline SVG').to.be.a('string');
+      expect(svg).to.match(new RegExp(`^<svg class="qr-code" role="img" aria-label="${QR_LABEL}"`));
+      expect(svg).to.include(`<title>${QR_LABEL}</title>`);
+      expect(pair.text).not.to.match(/<img|<script/);
+      const uri = `otpauth://totp/Karify:${encodeURIComponent(patient.email)}?issuer=Karify&secret=${secret}&algorithm=SHA1&digits=6&period=30`;
+      expect(qrModules(svg!)).to.be.a('string').and.equal(qrModules(await QRCode.toString(uri, QR_OPTIONS)));
+
+      expect(keyFromPage((await agent.get(`${SETUP}/koppelen`)).text), 'a refresh shows the same key').to.equal(secret);
+      expect((await submitForm(agent, `${SETUP}/koppelen`, {})).headers.location).to.equal(`${SETUP}/verificatie`);
+      const verify = await agent.get(`${SETUP}/verificatie`);
+      expect(verify.text).to.include('3. Vul verificatiecode in').and.include('Open je authenticatie-app');
+      expect(verify.text).to.include('<label for="code">Verificatiecode</label>').and.include('Terug naar de QR-code');
+      expect(verify.text).not.to.include('Stuur nieuwe code');
+      expect(verify.text).not.to.include('masked-phone');
+
+      const wrong = await submitForm(agent, `${SETUP}/verificatie`, { code: wrongAppCode(secret, rt.clock.now()) });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.text).to.include('Deze code klopt niet');
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
+
+      const code = appCode(secret, rt.clock.now());
+      const verified = await submitForm(agent, `${SETUP}/verificatie`, { code: `${code.slice(0, 3)} ${code.slice(3)}` });
+      expect(verified.headers.location).to.equal(`${SETUP}/herstelcodes`);
+      const recovery = await agent.get(`${SETUP}/herstelcodes`);
+      const shown = [...recovery.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+      expect(shown).to.have.length(10);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method, 'on only after the codes were saved').to.equal(null);
+      expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);
+      const done = await agent.get(`${SETUP}/klaar`);
+      expect(done.text).to.include('Het is gelukt, je account is nu extra beveiligd!').and.include('authenticatie-app');
+
+      const status = await agent.get(BASE);
+      expect(status.text).to.include('<strong>ingeschakeld</strong>');
+      expect(status.text).to.match(/<dt>Methode<\/dt><dd>Authenticatie-app<\/dd>/);
+      expect(status.text).not.to.include('<dt>Telefoonnummer</dt>');
+      expect(status.text).to.include('10 van de 10').and.include('Overstappen op SMS');
+      expect(status.text).not.to.include('Telefoonnummer wijzigen');
+
+      const row = await twoFactorRow(rt.db, patient.id);
+      expect(row.two_factor_method).to.equal('totp');
+      expect(row.two_factor_phone).to.equal(null);
+      expect(Number(row.totp_last_step)).to.equal(Math.floor(rt.clock.now() / STEP_MS));
+      expect((await rt.services.audit.listForUser(patient.id))[0]).to.deep.include({ type: 'two_factor_enabled', details: { method: 'totp' } });
+      expect((await agent.get('/account/beveiliging')).text).to.include('Authenticatie in twee stappen ingeschakeld (met authenticatie-app)');
+    });
+
+    it('stores the secret only encrypted, and never in the session once it is on', async () => {
+      const { patient, agent } = await signedInPatient(rt);
+      const { secret } = await enableAppTwoFactor(agent, rt);
+      const row = await twoFactorRow(rt.db, patient.id);
+      expect(row.totp_secret_encrypted).to.match(/^v1\./);
+      for (const form of [secret, secret.toLowerCase(), Buffer.from(secret).toString('base64')]) {
+        expect(JSON.stringify(row)).not.to.include(form);
+      }
+      expect(rt.services.secretBox.open(row.totp_secret_encrypted)).to.equal(secret);
+      const sessions = await rt.db('sessions').select('sess');
+      expect(sessions).not.to.be.empty;
+      expect(JSON.stringify(sessions)).not.to.include(secret);
+    });
+
+    it('keeps the app branch in order: out-of-order pages redirect, Back keeps the key, GET changes nothing', async () => {
+      const { agent } = await signedInPatient(rt);
+      expect((await agent.get(`${SETUP}/koppelen`)).headers.location).to.equal(`${SETUP}/methode`);
+      expect((await submitForm(agent, `${SETUP}/methode`, {}, `${SETUP}/koppelen`)).headers.location).to.equal(`${SETUP}/methode`);
+      await chooseApp(agent);
+      const secret = keyFromPage((await agent.get(`${SETUP}/koppelen`)).text);
+      for (const step of ['telefoonnummer', 'verificatie', 'herstelcodes', 'klaar']) {
+        expect((await agent.get(`${SETUP}/${step}`)).headers.location, step).to.equal(`${SETUP}/koppelen`);
+      }
+      expect((await submitForm(agent, `${SETUP}/koppelen`, { code: '123456' }, `${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/koppelen`);
+      expect((await submitForm(agent, `${SETUP}/koppelen`, { country: 'NL', phone: '0612345678' }, `${SETUP}/telefoonnummer`)).headers.location)
+        .to.equal(`${SETUP}/koppelen`);
+
+      // Back to Methode and the app again: the key the patient may have scanned stays.
+      expect((await agent.get(`${SETUP}/methode`)).text).to.match(/value="app" aria-describedby="method-app-hint" checked/);
+      await chooseApp(agent);
+      expect(keyFromPage((await agent.get(`${SETUP}/koppelen`)).text)).to.equal(secret);
+
+      await submitForm(agent, `${SETUP}/koppelen`, {});
+      expect((await agent.get(`${SETUP}/koppelen`)).status, 'back from Verificatie to the QR code').to.equal(200);
+      expect((await submitForm(agent, `${SETUP}/verificatie`, {}, `${SETUP}/verificatie/nieuwe-code`)).headers.location).to.equal(`${SETUP}/verificatie`);
+      await submitForm(agent, `${SETUP}/koppelen`, {});
+      await submitForm(agent, `${SETUP}/verificatie`, { code: appCode(secret, rt.clock.now()) });
+      for (const step of ['methode', 'koppelen', 'verificatie', 'klaar']) {
+        expect((await agent.get(`${SETUP}/${step}`)).headers.location, step).to.equal(`${SETUP}/herstelcodes`);
+      }
+      const outbox = await rt.db('sms_outbox').count({ n: '*' }).first();
+      expect(Number(outbox?.n)).to.equal(0);
+    });
+
+    it('can switch branches before verifying: the progress bar follows the method', async () => {
+      const { agent } = await signedInPatient(rt);
+      await chooseApp(agent);
+      expect((await submitForm(agent, `${SETUP}/methode`, { method: 'sms' })).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+      const phone = await agent.get(`${SETUP}/telefoonnummer`);
+      const labels = [...phone.text.matchAll(/<span class="progress-mark" aria-hidden="true">[^<]*<\/span> (\w+)/g)].map((m) => m[1]);
+      expect(labels).to.deep.equal(['Methode', 'Telefoonnummer', 'Verificatie', 'Herstelcodes']);
+      expect((await agent.get(`${SETUP}/koppelen`)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
+    });
+
+  });
+
+  describe('the QR code', () => {
+    it('holds the otpauth:// URI: issuer Karify, the e-mail, SHA1, 6 digits, 30 seconds', async () => {
+      const secret = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
+      const { uri, svg, key } = await totpPairing(secret, 'cas@example.nl', 'QR "code" <voor> & app');
+      const parsed = new URL(uri);
+      expect(parsed.protocol).to.equal('otpauth:');
+      expect(parsed.host).to.equal('totp');
+      expect(decodeURIComponent(parsed.pathname)).to.equal('/Karify:cas@example.nl');
+      expect(Object.fromEntries(parsed.searchParams)).to.deep.equal({ issuer: 'Karify', secret, algorithm: 'SHA1', digits: '6', period: '30' });
+      expect(qrModules(svg)).to.equal(qrModules(await QRCode.toString(uri, QR_OPTIONS)));
+      expect(svg).to.match(/^<svg class="qr-code" role="img" aria-label="QR &quot;code&quot; &lt;voor&gt; &amp; app" xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg).to.include('<title>QR &quot;code&quot; &lt;voor&gt; &amp; app</title>');
+      expect(svg.length).to.be.below(6000);
+      expect(key).to.equal('AAAQ EAYE AUDA OCAJ BIFQ YDIO B4IB CEQT');
+    });
+  });
+
+  describe('across a restart of the server (same database)', () => {
+    it('continues after a server restart with the same key', async () => {
+      const env = { TEST_DB_KEY: `totp-restart-${process.pid}` };
+      rt = await startTestRuntime(env);
+      const { agent } = await signedInPatient(rt);
+      await chooseApp(agent);
+      const page = await agent.get(`${SETUP}/koppelen`);
+      const secret = keyFromPage(page.text);
+      const cookie = page.request.cookies;
+      await rt.close();
+
+      rt = await startTestRuntime(env);
+      const restarted = rt.agent();
+      const again = await restarted.get(`${SETUP}/koppelen`).set('Cookie', cookie);
+      expect(again.status).to.equal(200);
+      expect(keyFromPage(again.text)).to.equal(secret);
+      const next = await restarted.post(`${SETUP}/koppelen`).set('Cookie', cookie).type('form').send({ _csrf: csrfTokenOf(again.text) });
+      expect(next.headers.location).to.equal(`${SETUP}/verificatie`);
+    });
+
+    it('fails loudly when the secret was encrypted with another key, and signs nobody in', async () => {
+      const env = { TEST_DB_KEY: `totp-key-${process.pid}`, TOTP_ENCRYPTION_KEY: 'first-key-'.padEnd(40, 'x') };
+      rt = await startTestRuntime(env);
+      const patient = await patientWithApp(rt);
+      await rt.close();
+
+      rt = await startTestRuntime({ ...env, TOTP_ENCRYPTION_KEY: 'other-key-'.padEnd(40, 'y') });
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const res = await enterSignInCode(agent, appCode(patient.secret, rt.clock.now()));
+      expect(res.status).to.equal(500);
+      expect(res.text).to.include('Er ging iets mis');
+      expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen/code');
+      expect((await twoFactorRow(rt.db, patient.id)).totp_last_step).to.equal(null);
+    });
+  });
+});
