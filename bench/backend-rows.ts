@@ -81,7 +81,7 @@ export async function runBackend(run: BackendRun): Promise<void> {
     } catch (err) {
       entry.error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     }
-    if (ratioTo !== 'stack ceiling') entry.peakRssMb = peakMb();
+    if (id !== 'stack-ceiling') entry.peakRssMb = peakMb(); // the app's peak, not the ceiling's
     if (at === undefined) rows.push(entry);
     else rows.splice(at, 0, entry);
     return entry;
