@@ -124,19 +124,19 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       page = await p.press('Log in', 'Inloggen: lege velden', { screenshot: '02-inloggen-fout' });
       expect(page.status).to.equal(400);
       expect(await p.page.title()).to.equal('Fout: Inloggen – Karify');
-      expect(await p.errors()).to.deep.equal(['Vul je e-mailadres in', 'Vul je wachtwoord in']);
-      expect(await p.fieldError('E-mailadres')).to.equal('Vul je e-mailadres in');
+      expect(await p.errors()).to.deep.equal(['Vul je e-mailadres in.', 'Vul je wachtwoord in.']);
+      expect(await p.fieldError('E-mailadres')).to.equal('Vul je e-mailadres in.');
 
       await p.fill('E-mailadres', 'cas@example');
       await p.fill('Wachtwoord', 'iets');
       await p.press('Log in', 'Inloggen: ongeldig e-mailadres');
-      expect(await p.errors()).to.deep.equal(['Vul een e-mailadres in zoals naam@voorbeeld.nl']);
+      expect(await p.errors()).to.deep.equal(['Vul een e-mailadres in zoals naam@voorbeeld.nl.']);
 
       await p.fill('E-mailadres', DEMO_PATIENT.email);
       await p.fill('Wachtwoord', 'niet-mijn-wachtwoord');
       page = await p.press('Log in', 'Inloggen: verkeerd wachtwoord');
       expect(page.status).to.equal(400);
-      expect(await p.errors()).to.deep.equal(['Het e-mailadres of wachtwoord klopt niet']);
+      expect(await p.errors()).to.deep.equal(['Het e-mailadres of wachtwoord klopt niet.']);
       expect(await p.field('E-mailadres').inputValue()).to.equal(DEMO_PATIENT.email);
       expect(await p.field('Wachtwoord').inputValue()).to.equal('');
 
@@ -215,13 +215,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Authenticatie in twee stappen instellen', 'Bevestig dat jij het bent (wizard)');
       expect(await p.heading()).to.equal('Bevestig dat jij het bent');
       await p.press('Bevestigen', 'Bevestig dat jij het bent, leeg (wizard)');
-      expect(await p.errors()).to.deep.equal(['Vul je wachtwoord in']);
+      expect(await p.errors()).to.deep.equal(['Vul je wachtwoord in.']);
       await p.fill('Wachtwoord', DEMO_PATIENT.password);
       await p.press('Bevestigen', 'Wizard 1: methode', { screenshot: '05-methode' });
       expect(await p.heading()).to.equal('1. Kies hoe je de code wilt ontvangen');
       expect(await p.page.locator('[aria-current="step"]').innerText()).to.match(/Methode/);
       await p.press('Verder', 'Wizard 1: methode, niets gekozen');
-      expect(await p.errors()).to.deep.equal(['Kies hoe je de verificatiecode wilt ontvangen']);
+      expect(await p.errors()).to.deep.equal(['Kies hoe je de verificatiecode wilt ontvangen.']);
       // The app branch first (the recommended one), then back to choose SMS as in the manual.
       await p.choose('Via een authenticatie-app');
       await p.press('Verder', 'Wizard 2 (app): koppelen');
@@ -235,13 +235,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       // 6: the phone number, with Land defaulting to Nederland
       expect(await p.field('Land').locator('option:checked').innerText()).to.match(/^Nederland/);
       await p.press('Bevestig telefoonnummer', 'Wizard 2: telefoonnummer leeg');
-      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in']);
+      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in.']);
       await p.fill('Telefoonnummer', '12345');
       await p.press('Bevestig telefoonnummer', 'Wizard 2: telefoonnummer ongeldig');
-      expect(await p.errors()).to.deep.equal(['Vul een geldig mobiel nummer in, zoals 06 12345678']);
+      expect(await p.errors()).to.deep.equal(['Vul een geldig mobiel nummer in, zoals 06 12345678.']);
       await p.fill('Telefoonnummer', '020 123 4567');
       await p.press('Bevestig telefoonnummer', 'Wizard 2: telefoonnummer niet mobiel');
-      expect(await p.errors()).to.deep.equal(['Dit is geen mobiel nummer. Vul een mobiel nummer in, zoals 06 12345678']);
+      expect(await p.errors()).to.deep.equal(['Dit is geen mobiel nummer. Vul een mobiel nummer in, zoals 06 12345678.']);
       expect(await p.field('Telefoonnummer').inputValue()).to.equal('020 123 4567');
       const sentBefore = vonage.messages.length;
       await p.fill('Telefoonnummer', '06 12345678');
@@ -253,13 +253,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
 
       // 7–8: the code from the SMS → Verifiëren, after the error states
       await p.press('Verifiëren', 'Wizard 3: code leeg');
-      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in.']);
       await p.fill('Verificatiecode', '12');
       await p.press('Verifiëren', 'Wizard 3: code te kort');
-      expect(await p.errors()).to.deep.equal(['De verificatiecode bestaat uit 6 cijfers']);
+      expect(await p.errors()).to.deep.equal(['De verificatiecode bestaat uit 6 cijfers.']);
       await p.fill('Verificatiecode', wrongCode(lastCode(vonage)));
       await p.press('Verifiëren', 'Wizard 3: code verkeerd', { screenshot: '08-verificatie-fout' });
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw.']);
       await pastCooldown();
       await p.press('Stuur nieuwe code', 'Wizard 3: nieuwe code gestuurd');
       expect(await p.text()).to.include('We hebben een nieuwe code gestuurd. De vorige code werkt niet meer.');
@@ -293,7 +293,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Vragenformulier', 'Vragenformulier (ingelogd)');
       expect(await p.field('E-mailadres').inputValue()).to.equal(DEMO_PATIENT.email);
       await p.press('Verstuur vraag', 'Vragenformulier (ingelogd): leeg');
-      expect(await p.errors()).to.deep.equal(['Vul je vraag in']);
+      expect(await p.errors()).to.deep.equal(['Vul je vraag in.']);
 
       // Signing out, and the next sign-in asks for the code
       await p.press('Uitloggen', 'Inloggen: uitgelogd');
@@ -311,10 +311,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.heading()).to.equal('Vul je verificatiecode in');
       expect(await p.text()).to.include('+31 6 ••••••02').and.match(/Je kunt om \d\d:\d\d een nieuwe code aanvragen\./);
       await p.press('Verifiëren', 'Inloggen (stap 2): code leeg');
-      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in.']);
       await p.fill('Verificatiecode', wrongCode(lastCode(vonage)));
       await p.press('Verifiëren', 'Inloggen (stap 2): code verkeerd');
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw.']);
       await pastCooldown();
       await p.press('Stuur nieuwe code', 'Inloggen (stap 2): nieuwe code gestuurd');
       expect(await p.text()).to.include('We hebben een nieuwe code gestuurd.');
@@ -338,13 +338,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Gebruik een herstelcode', 'Inloggen met herstelcode', { screenshot: '13-inloggen-herstelcode' });
       expect(await p.heading()).to.equal('Inloggen met een herstelcode');
       await p.press('Verifiëren', 'Inloggen met herstelcode: leeg');
-      expect(await p.errors()).to.deep.equal(['Vul een herstelcode in']);
+      expect(await p.errors()).to.deep.equal(['Vul een herstelcode in.']);
       await p.fill('Herstelcode', '12345');
       await p.press('Verifiëren', 'Inloggen met herstelcode: te kort');
-      expect(await p.errors()).to.deep.equal(['Een herstelcode bestaat uit 10 cijfers']);
+      expect(await p.errors()).to.deep.equal(['Een herstelcode bestaat uit 10 cijfers.']);
       await p.fill('Herstelcode', patient.recoveryCodes[0]!); // used already
       await p.press('Verifiëren', 'Inloggen met herstelcode: al gebruikt');
-      expect(await p.errors()).to.deep.equal(['Deze herstelcode klopt niet of is al gebruikt']);
+      expect(await p.errors()).to.deep.equal(['Deze herstelcode klopt niet of is al gebruikt.']);
       const code = patient.recoveryCodes[6]!;
       await p.fill('Herstelcode', `${code.slice(0, 5)} ${code.slice(5)}`);
       await p.press('Verifiëren', 'Herstelcode gebruikt');
@@ -367,19 +367,19 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: aan (beheer)');
       await p.follow('Telefoonnummer wijzigen', 'Bevestigen (telefoonnummer)', { screenshot: '14-bevestigen' });
       await p.press('Bevestigen', 'Bevestigen: leeg');
-      expect(await p.errors()).to.include('Vul je wachtwoord in');
+      expect(await p.errors()).to.include('Vul je wachtwoord in.');
       await p.fill('Wachtwoord', patient.password);
       await p.fill('Verificatiecode', '12');
       await p.press('Bevestigen', 'Bevestigen: code ongeldig');
-      expect(await p.errors()).to.include('Vul de 6 cijfers uit de SMS in, of een herstelcode van 10 cijfers');
+      expect(await p.errors()).to.include('Vul de 6 cijfers uit de SMS in, of een herstelcode van 10 cijfers.');
       await p.fill('Wachtwoord', 'niet-mijn-wachtwoord');
       await p.fill('Verificatiecode', '000000');
       await p.press('Bevestigen', 'Bevestigen: wachtwoord verkeerd');
-      expect(await p.errors()).to.include('Dit wachtwoord klopt niet');
+      expect(await p.errors()).to.include('Dit wachtwoord klopt niet.');
       await confirmWithSms(p, patient.password, 'Nieuw telefoonnummer');
       expect(await p.heading()).to.equal('Nieuw telefoonnummer');
       await p.press('Stuur code naar nieuw nummer', 'Nieuw telefoonnummer: leeg');
-      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in']);
+      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in.']);
       await p.fill('Telefoonnummer', '0612');
       await p.press('Stuur code naar nieuw nummer', 'Nieuw telefoonnummer: ongeldig');
       expect(await p.errors()).to.have.length(1);
@@ -389,7 +389,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.heading()).to.equal('Vul de code voor je nieuwe nummer in');
       expect(vonage.messages.at(-1)!.to).to.equal('31687654321');
       await p.press('Nummer wijzigen', 'Nieuw telefoonnummer: code leeg');
-      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in.']);
       await p.fill('Verificatiecode', wrongCode(lastCode(vonage)));
       await p.press('Nummer wijzigen', 'Nieuw telefoonnummer: code verkeerd');
       expect(await p.errors()).to.have.length(1);
@@ -417,7 +417,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await confirmWithSms(p, patient.password, 'Wachtwoord wijzigen');
       expect(await p.heading()).to.equal('Wachtwoord wijzigen');
       await p.press('Wachtwoord wijzigen', 'Wachtwoord wijzigen: leeg');
-      expect(await p.errors()).to.include('Vul een wachtwoord in');
+      expect(await p.errors()).to.include('Vul een wachtwoord in.');
       for (const [value, repeat, name, message] of [
         ['kort', 'kort', 'te kort', /minstens 8 tekens/],
         ['password123', 'password123', 'veelgebruikt', /Dit wachtwoord wordt veel gebruikt/],
@@ -494,12 +494,12 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.visit('/hulp/twee-stappen', 'Over authenticatie in twee stappen (uitgelogd)');
       await p.visit('/hulp/vragenformulier', 'Vragenformulier');
       await p.press('Verstuur vraag', 'Vragenformulier: leeg');
-      expect(await p.errors()).to.deep.equal(['Vul je naam in', 'Vul je e-mailadres in', 'Vul je vraag in']);
+      expect(await p.errors()).to.deep.equal(['Vul je naam in.', 'Vul je e-mailadres in.', 'Vul je vraag in.']);
       await p.fill('Naam', 'Cas Test');
       await p.fill('E-mailadres', 'cas@');
       await p.fill('Je vraag', 'Ik krijg geen SMS.');
       await p.press('Verstuur vraag', 'Vragenformulier: ongeldig e-mailadres');
-      expect(await p.errors()).to.deep.equal(['Vul een e-mailadres in zoals naam@voorbeeld.nl']);
+      expect(await p.errors()).to.deep.equal(['Vul een e-mailadres in zoals naam@voorbeeld.nl.']);
       expect(await p.field('Je vraag').inputValue()).to.equal('Ik krijg geen SMS.');
       await p.fill('E-mailadres', 'cas@example.nl');
       await p.press('Verstuur vraag', 'Vragenformulier: verstuurd');
@@ -539,10 +539,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.page.locator('[aria-current="step"]').innerText()).to.match(/Verificatie/);
       expect(await p.button('Stuur nieuwe code').count(), 'nothing to send for an app').to.equal(0);
       await p.press('Verifiëren', 'Wizard 3 (app): code leeg');
-      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in.']);
       await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
       await p.press('Verifiëren', 'Wizard 3 (app): code verkeerd');
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien.']);
       const pairingCode = appCode(secret, rt.clock.now());
       await p.fill('Verificatiecode', pairingCode);
       await p.press('Verifiëren', 'Wizard 4 (app): herstelcodes');
@@ -562,11 +562,11 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.button('Stuur nieuwe code').count()).to.equal(0);
       await p.fill('Verificatiecode', pairingCode);
       await p.press('Verifiëren', 'Inloggen (stap 2): app-code al gebruikt');
-      expect(await p.errors()).to.deep.equal(['Deze code is al gebruikt. Wacht tot je app een nieuwe code laat zien en vul die in']);
+      expect(await p.errors()).to.deep.equal(['Deze code is al gebruikt. Wacht tot je app een nieuwe code laat zien en vul die in.']);
       rt.clock.advance(STEP_MS); // the app shows its next code
       await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
       await p.press('Verifiëren', 'Inloggen (stap 2): app-code verkeerd');
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Vul de code in die de app nu laat zien.']);
       await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
       await p.press('Verifiëren', 'Werkblad (na app-code)');
       expect(p.path()).to.equal('/werkblad');
@@ -590,7 +590,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.heading()).to.equal('Koppel je authenticatie-app');
       const secret = await appKey(p);
       await p.press('Overstappen', 'Overstappen op de app: code leeg');
-      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in']);
+      expect(await p.errors()).to.deep.equal(['Vul de verificatiecode in.']);
       await p.fill('Verificatiecode', wrongAppCode(secret, rt.clock.now()));
       await p.press('Overstappen', 'Overstappen op de app: code verkeerd');
       expect((await p.errors()).join(' ')).to.match(/^Deze code klopt niet/);
@@ -607,14 +607,14 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.fill('Wachtwoord', patient.password);
       await p.fill('Verificatiecode', '12');
       await p.press('Bevestigen', 'Bevestigen (app): code ongeldig');
-      expect(await p.errors()).to.deep.equal(['Vul de 6 cijfers uit je authenticatie-app in, of een herstelcode van 10 cijfers']);
+      expect(await p.errors()).to.deep.equal(['Vul de 6 cijfers uit je authenticatie-app in, of een herstelcode van 10 cijfers.']);
       await p.fill('Wachtwoord', patient.password);
       await p.fill('Verificatiecode', appCode(secret, rt.clock.now()));
       await p.press('Bevestigen', 'Overstappen op SMS (na bevestigen)');
       expect(await p.heading()).to.equal('Overstappen op SMS');
       expect(await p.field('Land').locator('option:checked').innerText()).to.equal('Nederland (+31)');
       await p.press('Stuur code', 'Overstappen op SMS: leeg');
-      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in']);
+      expect(await p.errors()).to.deep.equal(['Vul je mobiele telefoonnummer in.']);
       await pastCooldown();
       await p.fill('Telefoonnummer', '06 87654309');
       await p.press('Stuur code', 'Overstappen op SMS: code');
@@ -623,7 +623,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.text()).to.include('+31 6 ••••••09');
       await p.fill('Verificatiecode', wrongCode(lastCode(vonage)));
       await p.press('Overstappen', 'Overstappen op SMS: code verkeerd');
-      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw']);
+      expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw.']);
       await p.fill('Verificatiecode', lastCode(vonage));
       await p.press('Overstappen', 'Authenticatie in twee stappen: overgestapt op SMS');
       expect(p.path()).to.equal(`${BASE}?gewijzigd=methode`);
@@ -643,7 +643,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.heading()).to.equal('Sign in');
       await p.press('Sign in', 'Sign in: empty fields (English)');
       expect(await p.page.title()).to.equal('Error: Sign in – Karify');
-      expect(await p.errors()).to.deep.equal(['Enter your email address', 'Enter your password']);
+      expect(await p.errors()).to.deep.equal(['Enter your email address.', 'Enter your password.']);
       await p.fill('Email address', patient.email);
       await p.fill('Password', patient.password);
       await p.press('Sign in', 'Workspace (English)');
@@ -663,7 +663,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.page.title()).to.equal('Method – Set up two-step authentication – Karify');
       await p.press('Continue', 'Wizard 1: method, nothing chosen (English)');
       expect(await p.page.title()).to.equal('Error: Method – Set up two-step authentication – Karify');
-      expect(await p.errors()).to.deep.equal(['Choose how you want to get the verification code']);
+      expect(await p.errors()).to.deep.equal(['Choose how you want to get the verification code.']);
       await p.choose('By SMS');
       await p.press('Continue', 'Wizard 2: phone number (English)');
       expect(await p.heading()).to.equal('2. Enter your phone number');
@@ -673,7 +673,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await country.selectOption({ label: 'Germany (+49)' });
       await p.fill('Phone number', '0151 23456789');
       await p.press('Confirm phone number', 'Wizard 2: country not allowed (English)');
-      expect(await p.errors()).to.deep.equal(['We cannot send an SMS to phone numbers in this country. Use a mobile number from one of these countries: Netherlands or Belgium']);
+      expect(await p.errors()).to.deep.equal(['We cannot send an SMS to phone numbers in this country. Use a mobile number from one of these countries: Netherlands or Belgium.']);
       expect(await p.field('Country').locator('option:checked').innerText()).to.equal('Germany (+49)');
       await p.field('Country').selectOption({ label: 'Netherlands (+31)' });
       await p.fill('Phone number', '06 23456789');
@@ -682,7 +682,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.text()).to.include('+31 6 ••••••89').and.include('We have sent a 6-digit verification code to the phone number above.');
       await p.fill('Verification code', wrongCode(lastCode(vonage)));
       await p.press('Verify', 'Wizard 3: wrong code (English)');
-      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again']);
+      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again.']);
       await p.fill('Verification code', lastCode(vonage));
       await p.press('Verify', 'Wizard 4: recovery codes (English)');
       expect(await p.heading()).to.equal('4. One more important step: your recovery codes');
@@ -702,10 +702,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(await p.heading()).to.equal('Enter your verification code');
       expect(await p.text()).to.include('+31 6 ••••••89');
       await p.press('Verify', 'Second step: code empty (English)');
-      expect(await p.errors()).to.deep.equal(['Enter the verification code']);
+      expect(await p.errors()).to.deep.equal(['Enter the verification code.']);
       await p.fill('Verification code', wrongCode(lastCode(vonage)));
       await p.press('Verify', 'Second step: wrong code (English)');
-      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again']);
+      expect(await p.errors()).to.deep.equal(['This code is not correct. Check the code and try again.']);
       await p.fill('Verification code', lastCode(vonage));
       await p.press('Verify', 'Workspace after the code (English)');
       expect(p.path()).to.equal('/werkblad');

@@ -30,7 +30,7 @@ describe('views (EJS include)', () => {
     const failed = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'cas@example.nl', password: '' });
     expect(failed.status).to.equal(400);
     expect(failed.text).to.include('<title>Fout: Inloggen – Karify</title>');
-    expect(failed.text).to.include('<li><a href="#password">Vul je wachtwoord in</a></li>');
+    expect(failed.text).to.include('<li><a href="#password">Vul je wachtwoord in.</a></li>');
     expect(failed.text).to.match(/<input id="email" name="email" type="email" value="cas@example.nl"/);
     expect(failed.text).to.match(/<input id="password" name="password" type="password" autocomplete="current-password" aria-describedby="password-error" aria-invalid="true">/);
   });
