@@ -146,6 +146,12 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
     nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => smsCodes.nextAllowedAt(userId, purpose),
 
+    /** What a code page can truthfully say: until when the code sent to `phone` works, and when a new one may be asked. */
+    async smsCodeState(userId: number, purpose: CodePurpose, phone: string) {
+      const [validUntil, nextAllowedAt] = await Promise.all([verificationCodes.validUntil(userId, purpose, phone), smsCodes.nextAllowedAt(userId, purpose)]);
+      return { validUntil, nextAllowedAt };
+    },
+
     lockedUntil: (userId: number) => lockout.lockedUntil(userId),
   };
 }

@@ -12,7 +12,8 @@ export type SmsLimitScope = 'account' | 'number' | 'ip' | 'global';
 export type SmsSendOutcome =
   | { status: 'sent'; nextAllowedAt: number }
   | { status: 'cooldown'; nextAllowedAt: number }
-  | { status: 'limited'; scope: SmsLimitScope }
+  /** `retryAt`: when the cap that refused lets a new SMS through again. */
+  | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
   | { status: 'failed'; reason: SmsFailureReason };
 
 export interface SmsSendRequest {
@@ -97,7 +98,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
           return counter.scope === 'cooldown'
             ? { status: 'cooldown', nextAllowedAt: clock.now() + err.msBeforeNext }
-            : { status: 'limited', scope: counter.scope };
+            : { status: 'limited', scope: counter.scope, retryAt: clock.now() + err.msBeforeNext };
         }
       }
 

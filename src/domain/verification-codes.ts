@@ -129,6 +129,14 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
       await table().where({ user_id: userId, purpose }).delete();
     },
 
+    /** When the code sent to `phone` for `purpose` stops working; null when there is none that can still be used. */
+    async validUntil(userId: number, purpose: CodePurpose, phone: string): Promise<number | null> {
+      const row = await table().where({ user_id: userId, purpose, phone }).first();
+      if (!row || row.attempts >= maxAttempts) return null;
+      const expiresAt = Number(row.expires_at);
+      return clock.now() < expiresAt ? expiresAt : null;
+    },
+
     /** The number the live (unexpired) code was sent to, if any. */
     async sentTo(userId: number, purpose: CodePurpose): Promise<string | null> {
       const row = await find(userId, purpose);

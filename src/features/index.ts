@@ -58,13 +58,13 @@ export function sessionlessRoutes({ config, db, redis }: FeatureDeps): Router[] 
 /** Every other journey, each a folder of its own: controller (with its dependencies), routes, validation. */
 export function journeyRoutes({ config, services, passport, auth }: FeatureDeps): Router[] {
   const { sms, twoFactor } = config;
-  const secondStep = createSecondStepController({ ...services, auth, codeTtlMinutes: sms.codeTtlMinutes });
+  const secondStep = createSecondStepController({ ...services, auth });
   return [
     signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin })),
     secondStepRoutes(secondStep, auth),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
-    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries, codeTtlMinutes: sms.codeTtlMinutes }), auth),
+    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth),
     confirmationRoutes(createConfirmationController({ ...services, auth }), auth),
     manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth),
     passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth),

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import session, { Store } from 'express-session';
 import type { Config } from '../config';
-import type { SmsSendOutcome } from '../domain/sms-codes';
+import type { LastSend } from '../components/one-time-code/sms-status';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
@@ -14,8 +14,8 @@ import type { AuthState } from './auth-level';
 declare module 'express-session' {
   interface SessionData {
     auth: AuthState;
-    /** The outcome of the sign-in SMS, for the code page to show once (sign-in-second-step). */
-    signInSms: SmsSendOutcome;
+    /** The last sign-in SMS, for the code page to report once (sign-in-second-step). */
+    signInSms: LastSend;
     /** Where the patient is in the setup wizard (two-factor-setup). */
     twoFactorSetup: SetupState;
     /** A new number waiting for its code; the current method stays in use until then (two-factor-manage). */

@@ -3,6 +3,13 @@ import type { SmsSendOutcome } from '../../domain/sms-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
 
+/** What a message needs from the page: its language's strings and formatting. */
+export interface Wording {
+  t: Translate;
+  formatTime(epochMs: number): string;
+  formatDate(epochMs: number): string;
+}
+
 /** What every page with a code field says when a code was not accepted. */
 const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
   wrong: 'oneTimeCode.errors.wrong',
@@ -14,18 +21,16 @@ const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
   wrong_recovery_code: 'oneTimeCode.errors.wrong_recovery_code',
 };
 
-export function secondFactorMessage(
-  result: Exclude<SecondFactorResult, { status: 'ok' }>,
-  t: Translate,
-  formatTime: (epochMs: number) => string,
-): string {
-  if (result.status === 'locked') return t('oneTimeCode.errors.locked', { time: formatTime(result.until) });
-  return t(FAILURE_KEYS[result.reason]);
+export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording): string {
+  if (result.status === 'locked') return w.t('oneTimeCode.errors.locked', { time: w.formatTime(result.until) });
+  return w.t(FAILURE_KEYS[result.reason]);
 }
 
 export interface SmsProblem {
   status: number;
   message: string;
+  /** No SMS can come for a while (a cap, a number or a fault the patient cannot change). */
+  noSmsSoon: boolean;
 }
 
 const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
@@ -38,17 +43,19 @@ const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
  * What the patient is told when an SMS could not be sent, the same on every page that sends
  * codes. Returns null when the SMS went out.
  */
-export function smsProblem(outcome: SmsSendOutcome, t: Translate, formatTime: (ms: number) => string): SmsProblem | null {
+export function smsProblem(outcome: SmsSendOutcome, w: Wording): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
       return null;
     case 'cooldown':
-      return { status: 429, message: t('oneTimeCode.sms.errors.cooldown', { time: formatTime(outcome.nextAllowedAt) }) };
-    case 'limited':
-      return { status: 429, message: t('oneTimeCode.sms.errors.limited') };
+      return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+    case 'limited': {
+      const when = { date: w.formatDate(outcome.retryAt), time: w.formatTime(outcome.retryAt) };
+      return { status: 429, message: w.t('oneTimeCode.sms.errors.limited', when), noSmsSoon: true };
+    }
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
-      return { status: category === 'check_number' ? 400 : 503, message: t(SMS_FAILURE_KEYS[category]) };
+      return { status: category === 'check_number' ? 400 : 503, message: w.t(SMS_FAILURE_KEYS[category]), noSmsSoon: category !== 'retry_later' };
     }
   }
 }

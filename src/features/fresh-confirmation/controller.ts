@@ -40,7 +40,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     const checked = codeProof(input, req.user!, res.locals.t);
     if ('error' in checked) return checked.error;
     const result = await secondFactor.check(req.user!.id, 'confirm', checked.proof, requestOrigin(req));
-    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) };
+    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
   }
 
   return {
@@ -53,7 +53,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const l = locals(req);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(l.returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
-      const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
+      const problem = smsProblem(outcome, res.locals);
       if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
       res.redirect(303, `${pageFor(l.returnTo)}&verstuurd=1`);
     },
@@ -71,7 +71,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
         const codeError = await checkCode(req, res, code);
         if (codeError) errors.push(codeError);
       }
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: code.trim() }, l);
+      // The code field may hold a recovery code, a secret: it is not shown again.
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, l);
       auth.toFresh(req);
       res.redirect(303, l.returnTo);
     },

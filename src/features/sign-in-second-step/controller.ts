@@ -1,15 +1,14 @@
 import type { Request, Response } from 'express';
-import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
-import type { SmsSendOutcome } from '../../domain/sms-codes';
 import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 
 /** From this many recovery codes left, the patient is urged to make new ones. */
@@ -21,7 +20,6 @@ export interface SecondStepDeps {
   recoveryCodes: RecoveryCodes;
   notifier: SecurityNotifier;
   auth: AuthLevels;
-  codeTtlMinutes: number;
 }
 
 export type SecondStepController = ReturnType<typeof createSecondStepController>;
@@ -35,28 +33,21 @@ export function createSecondStepController(deps: SecondStepDeps) {
     return user && !user.disabled && user.twoFactorMethod ? user : undefined;
   }
 
-  /** Sends the sign-in SMS and keeps the outcome in the half session for the next page to show. */
-  async function sendSignInCode(req: Request, user: User): Promise<SmsSendOutcome> {
+  /** Sends the sign-in SMS and keeps the outcome in the half session for the code page to report. */
+  async function sendSignInCode(req: Request, user: User, askedByPatient: boolean): Promise<void> {
     const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
-    req.session.signInSms = outcome;
-    return outcome;
+    req.session.signInSms = { outcome, askedByPatient };
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
+    const lockedUntil = await secondFactor.lockedUntil(user.id);
     // The app variant: no number, nothing sent, no "Stuur nieuwe code".
-    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondFactor.lockedUntil(user.id), smsProblem: null };
-    const outcome = req.session.signInSms;
-    if (outcome) delete req.session.signInSms; // shown once
-    return {
-      method: 'sms',
-      maskedPhone: maskPhoneNumber(user.twoFactorPhone!),
-      nextAllowedAt: await secondFactor.nextSmsAllowedAt(user.id, 'sign_in'),
-      lockedUntil: await secondFactor.lockedUntil(user.id),
-      codeTtlMinutes: deps.codeTtlMinutes,
-      resent: outcome?.status === 'sent' && req.query.nieuw === '1',
-      smsProblem: outcome ? smsProblem(outcome, res.locals.t, res.locals.formatTime) : null,
-    };
+    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil };
+    const last = req.session.signInSms;
+    if (last) delete req.session.signInSms; // reported once
+    const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, { last });
+    return { method: 'sms', lockedUntil, status };
   }
 
   async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code') {
@@ -76,15 +67,12 @@ export function createSecondStepController(deps: SecondStepDeps) {
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
     async begin(req: Request, user: User): Promise<string> {
       await auth.toHalf(req, user);
-      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user);
+      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user, false);
       return paths.secondStep.code;
     },
 
     showCode: withPendingUser(async (req, res, user) => {
-      const locals = await codePageLocals(req, res, user);
-      if (!locals.smsProblem) return res.render('sign-in-second-step/code', locals);
-      // The SMS did not go out: say why, at the code field, with the provider's status.
-      renderFormErrors(res, 'sign-in-second-step/code', [{ field: 'code', message: locals.smsProblem.message }], {}, locals, locals.smsProblem.status);
+      res.render('sign-in-second-step/code', await codePageLocals(req, res, user));
     }),
 
     submitCode: withPendingUser(async (req, res, user) => {
@@ -98,7 +86,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
           await finishSignIn(req, user, method);
           return res.redirect(303, paths.workspace);
         }
-        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
+        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
       }
       const locals = await codePageLocals(req, res, user);
       renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, locals, locals.lockedUntil ? 429 : 400);
@@ -106,8 +94,8 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     resendCode: withPendingUser(async (req, res, user) => {
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
-      await sendSignInCode(req, user);
-      res.redirect(303, `${paths.secondStep.code}?nieuw=1`);
+      await sendSignInCode(req, user, true);
+      res.redirect(303, paths.secondStep.code);
     }),
 
     showRecovery: withPendingUser(async (_req, res, user) => {
@@ -123,10 +111,11 @@ export function createSecondStepController(deps: SecondStepDeps) {
           await finishSignIn(req, user, 'recovery_code');
           return res.redirect(303, paths.secondStep.recoveryUsed);
         }
-        errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
+        errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals) });
       }
       const lockedUntil = await secondFactor.lockedUntil(user.id);
-      renderFormErrors(res, 'sign-in-second-step/recovery', errors, { recoveryCode: recoveryCode.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+      // A recovery code is a secret: a wrong one is not shown again.
+      renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { lockedUntil }, lockedUntil ? 429 : 400);
     }),
 
     async showRecoveryUsed(req: Request, res: Response) {

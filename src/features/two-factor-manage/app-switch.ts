@@ -54,7 +54,7 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
         ? await deps.secondFactor.check(userId, 'switch_app', { kind: 'app', code, secret: secretOf(req) }, requestOrigin(req))
         : undefined;
       if (result?.status !== 'ok') {
-        if (result) errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
+        if (result) errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
         return renderFormErrors(res, PAIR_VIEW, errors, { code: code.trim() }, await pairLocals(req, res));
       }
       await deps.twoFactor.switchToTotp(userId, pending.sealedSecret, result.totpStep ?? null);

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { doneRedirect } from './announce';
@@ -40,17 +40,14 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
   const { secondFactor } = deps;
   const pending = (req: Request) => (req.session.pendingPhone?.purpose === flow.purpose ? req.session.pendingPhone : undefined);
 
-  async function verifyLocals(req: Request) {
-    return {
-      flow,
-      maskedPhone: maskPhoneNumber(pending(req)!.phone),
-      nextAllowedAt: await secondFactor.nextSmsAllowedAt(req.user!.id, flow.purpose),
-    };
+  async function verifyLocals(req: Request, res: Response) {
+    const code = { userId: req.user!.id, purpose: flow.purpose, phone: pending(req)!.phone };
+    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, { resent: req.query.nieuw === '1' }) };
   }
 
   async function sendToNewNumber(req: Request, res: Response, phone: string) {
     const outcome = await secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
-    return smsProblem(outcome, res.locals.t, res.locals.formatTime);
+    return smsProblem(outcome, res.locals);
   }
 
   return {
@@ -74,15 +71,15 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     async showVerify(req: Request, res: Response) {
       if (!pending(req)) return res.redirect(303, flow.paths.form);
-      res.render('two-factor-manage/verify', await verifyLocals(req));
+      res.render('two-factor-manage/verify', await verifyLocals(req, res));
     },
 
     async resend(req: Request, res: Response) {
       const p = pending(req);
       if (!p) return res.redirect(303, flow.paths.form);
       const problem = await sendToNewNumber(req, res, p.phone);
-      if (problem) return renderFormErrors(res, 'two-factor-manage/verify', [{ field: 'code', message: problem.message }], {}, await verifyLocals(req), problem.status);
-      res.redirect(303, flow.paths.verify);
+      if (problem) return renderFormErrors(res, 'two-factor-manage/verify', [{ field: 'code', message: problem.message }], {}, await verifyLocals(req, res), problem.status);
+      res.redirect(303, `${flow.paths.verify}?nieuw=1`);
     },
 
     async submitVerify(req: Request, res: Response) {
@@ -97,9 +94,9 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
           delete req.session.pendingPhone;
           return doneRedirect(res, await flow.finish(req, p.phone));
         }
-        errors.push({ field: 'code', message: secondFactorMessage(result, t, formatTime) });
+        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
       }
-      renderFormErrors(res, 'two-factor-manage/verify', errors, { code: code.trim() }, await verifyLocals(req));
+      renderFormErrors(res, 'two-factor-manage/verify', errors, { code: code.trim() }, await verifyLocals(req, res));
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
@@ -10,6 +9,7 @@ import type { TwoFactorStore } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { validateMethod } from './validation';
@@ -25,7 +25,6 @@ export interface SetupControllerDeps {
   random: RandomSource;
   secretBox: SecretBox;
   allowedCountries: string[];
-  codeTtlMinutes: number;
 }
 
 const VIEWS: Record<SetupStep, string> = {
@@ -60,15 +59,11 @@ export function createSetupController(deps: SetupControllerDeps) {
     pair: async (req, res) => ({
       pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('totpPairing.qrLabel')),
     }),
-    verify: async (req) => {
+    verify: async (req, res) => {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
-      return {
-        maskedPhone: maskPhoneNumber(setup.phone!),
-        nextAllowedAt: await deps.secondFactor.nextSmsAllowedAt(req.user!.id, 'setup'),
-        codeTtlMinutes: deps.codeTtlMinutes,
-        resent: false,
-      };
+      const code = { userId: req.user!.id, purpose: 'setup' as const, phone: setup.phone! };
+      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, { resent: req.query.nieuw === '1' }) };
     },
     recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };
@@ -88,7 +83,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   /** Sends a setup code to `phone`; on failure re-renders `step` with the reason and returns false. */
   async function sendCode(req: Request, res: Response, phone: string, step: SetupStep, values: Record<string, string>, field: string) {
     const outcome = await deps.secondFactor.sendSmsCode({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
-    const problem = smsProblem(outcome, res.locals.t, res.locals.formatTime);
+    const problem = smsProblem(outcome, res.locals);
     if (!problem) return true;
     req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     await renderErrors(req, res, step, [{ field, message: problem.message }], values, problem.status);
@@ -122,7 +117,7 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     confirmPairing: (req: Request, res: Response) => res.redirect(303, applyTransition(req, 'confirmPairing')),
 
-    showVerify: (req: Request, res: Response) => render(req, res, 'verify', { resent: req.query.nieuw === '1' }),
+    showVerify: (req: Request, res: Response) => render(req, res, 'verify'),
 
     async resendCode(req: Request, res: Response) {
       const phone = res.locals.setup.phone!;
@@ -141,7 +136,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const proof: Proof = setup.method === 'app' ? { kind: 'app', code, secret: totpSecretOf(setup) } : { kind: 'sms', code, phone: setup.phone! };
       const result = await deps.secondFactor.check(req.user!.id, 'setup', proof, requestOrigin(req));
       if (result.status !== 'ok') {
-        const message = secondFactorMessage(result, res.locals.t, res.locals.formatTime);
+        const message = secondFactorMessage(result, res.locals);
         return renderErrors(req, res, 'verify', [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
       const sealedRecoveryCodes = sealCodes(secretBox, deps.recoveryCodes.generate());

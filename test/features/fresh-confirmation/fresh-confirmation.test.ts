@@ -41,6 +41,9 @@ describe('fresh confirmation before changes (J6)', () => {
     const wrongCode = await submitForm(agent, page, { password: patient.password, code: '000001' }, '/account/bevestigen');
     expect(wrongCode.status).to.equal(400);
     expect(wrongCode.text).to.match(/Deze code klopt niet|Er is geen geldige code/);
+    const wrongRecovery = await submitForm(agent, page, { password: patient.password, code: '1234567890' }, '/account/bevestigen');
+    expect(wrongRecovery.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
+    expect(wrongRecovery.text, 'a recovery code is a secret: not shown again').not.to.include('1234567890');
     expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(303);
   });
 

@@ -83,8 +83,10 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(wrong.text).to.include('Deze code klopt niet');
       await new Promise((r) => setTimeout(r, 1100));
       const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
-      expect(resend.headers.location).to.equal('/inloggen/code?nieuw=1');
-      expect((await agent.get('/inloggen/code?nieuw=1')).text).to.include('We hebben een nieuwe code gestuurd.');
+      expect(resend.headers.location).to.equal('/inloggen/code');
+      const page = await agent.get('/inloggen/code');
+      expect(page.text).to.include('We hebben een nieuwe code gestuurd.').and.match(/De code is geldig tot \d\d:\d\d\./);
+      expect((await agent.get('/inloggen/code')).text, 'said once').not.to.include('We hebben een nieuwe code gestuurd.');
       expect(vonage.messages).to.have.length(2);
       expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
     });
@@ -96,10 +98,12 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       vonage.failNext('5');
       await passwordStep(agent, patient.email, patient.password);
       const page = await agent.get('/inloggen/code');
-      expect(page.status).to.equal(503);
-      expect(page.text).to.include('Het versturen van de SMS is niet gelukt');
+      // Not the patient's error: information, not an error summary, and no claim that a code was sent.
+      expect(page.status).to.equal(200);
+      expect(page.text).to.match(/<p class="warning" role="status">Het versturen van de SMS is niet gelukt/);
+      expect(page.text).not.to.include('error-summary').and.not.include('We hebben een 6-cijferige verificatiecode');
       const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
-      expect(resend.headers.location).to.equal('/inloggen/code?nieuw=1');
+      expect(resend.headers.location).to.equal('/inloggen/code');
       expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
     });
 
@@ -142,6 +146,70 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
     });
   });
 
+  describe('the code page tells the truth in every state (issue 14)', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld(); // the real limits: 30 s between SMS, 5 an hour per patient
+    });
+
+    const signOut = async (agent: ReturnType<SmsWorld['rt']['agent']>) => {
+      const page = await agent.get('/werkblad');
+      await agent.post('/uitloggen').type('form').send({ _csrf: csrfTokenOf(page.text) });
+    };
+
+    it('says a code was sent, to which number, and until when it works', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const page = await agent.get('/inloggen/code');
+      expect(page.text).to.include('+31 6 ••••••78');
+      expect(page.text).to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd. De code is geldig tot 14:10.');
+      expect(page.text).not.to.include('error-summary').and.not.include('field-error').and.not.include('class="warning"');
+    });
+
+    it('says no new code was sent when the patient signs in again within 30 seconds, without an error, and that the used code is gone', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const first = rt.agent();
+      await passwordStep(first, patient.email, patient.password);
+      expect((await enterSignInCode(first, lastCode(vonage))).headers.location).to.equal('/werkblad');
+      await signOut(first);
+
+      const again = rt.agent();
+      await passwordStep(again, patient.email, patient.password);
+      expect(vonage.messages, 'no second SMS within 30 seconds').to.have.length(1);
+      const page = await again.get('/inloggen/code');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen. Je kunt om \d\d:\d\d een nieuwe code aanvragen met &#39;Stuur nieuwe code&#39;.<\/p>/);
+      expect(page.text, 'no claim that a code is waiting').not.to.include('We hebben een 6-cijferige verificatiecode').and.not.include('Vul nu de code in die we je hebben gestuurd');
+      expect(page.text, 'no error before the patient did anything').not.to.include('error-summary').and.not.include('field-error').and.not.include('aria-invalid');
+      expect(page.text).to.include('Stuur nieuwe code').and.include('Gebruik een herstelcode');
+    });
+
+    it('says when SMS stop for the hour, with the time, and offers the recovery code first', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      // Five SMS in the hour (the cap), each after the 30-second cooldown, which is cleared here between sign-ins.
+      for (let i = 0; i < 5; i += 1) {
+        await rt.db('rate_limits').where('key', 'like', 'sms_cooldown%').delete();
+        await passwordStep(rt.agent(), patient.email, patient.password);
+      }
+      expect(vonage.messages).to.have.length(5);
+      await rt.db('rate_limits').where('key', 'like', 'sms_cooldown%').delete();
+      const sixth = rt.agent();
+      await passwordStep(sixth, patient.email, patient.password);
+      expect(vonage.messages, 'the sixth SMS of the hour is not sent').to.have.length(5);
+      const page = await sixth.get('/inloggen/code');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.match(/We sturen je nu geen SMS meer, want je hebt te vaak een code aangevraagd. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen./);
+      expect(page.text).to.match(/<a class="button" href="\/inloggen\/herstelcode">Gebruik een herstelcode<\/a>/);
+      expect(page.text, 'no "Stuur nieuwe code" when no SMS can come').not.to.include('Stuur nieuwe code');
+      expect(page.text).not.to.include('error-summary');
+      // The fifth code still works, and the page says so: it is the truth.
+      expect(page.text).to.include('De code is geldig tot');
+    });
+  });
+
   describe('with a recovery code', () => {
     beforeEach(async () => {
       world = await startSmsWorld();
@@ -169,6 +237,8 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const reuse = await enterRecoveryCode(again, code);
       expect(reuse.status).to.equal(400);
       expect(reuse.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
+      expect(reuse.text, 'a recovery code is a secret: not shown again').not.to.include(code);
+      expect(reuse.text).to.match(/<input id="recoveryCode" name="recoveryCode" type="text" value=""/);
       expect((await enterRecoveryCode(again, '12345')).text).to.include('Een herstelcode bestaat uit 10 cijfers');
     });
 

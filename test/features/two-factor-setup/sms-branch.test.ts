@@ -376,7 +376,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       await new Promise((r) => setTimeout(r, 1100));
       const third = await enterPhone(agent, '0612345670');
       expect(third.status).to.equal(429);
-      expect(third.text).to.include('Je hebt te vaak een code aangevraagd');
+      expect(third.text).to.include('je hebt te vaak een code aangevraagd').and.match(/Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen/);
       expect(world.vonage.messages).to.have.length(2);
     });
 

@@ -1,0 +1,53 @@
+import { maskPhoneNumber } from '../../domain/phone-numbers';
+import type { SecondFactor } from '../../domain/second-factor';
+import type { SmsSendOutcome } from '../../domain/sms-codes';
+import type { CodePurpose } from '../../domain/verification-codes';
+import { smsProblem, type Wording } from './messages';
+
+/**
+ * What a page with an SMS code field says about the code, true in every state: a code was sent
+ * and works until a time, or there is none (and why not, when the last SMS did not go out), and
+ * when a new one may be asked. Rendered by views/components/one-time-code/sms-status.ejs.
+ */
+export interface SmsCodeStatus {
+  maskedPhone: string;
+  validUntil: number | null;
+  nextAllowedAt: number | null;
+  /** Why the last SMS did not go out: information, not an error of the patient's. */
+  notSent: string | null;
+  /** No SMS can come for a while: the page offers the recovery code first, and no "Stuur nieuwe code". */
+  noSmsSoon: boolean;
+  /** The patient asked for a new code and it went out. */
+  resent: boolean;
+}
+
+/** The outcome of an SMS the page has not reported yet, and whether the patient asked for it. */
+export interface LastSend {
+  outcome: SmsSendOutcome;
+  askedByPatient: boolean;
+}
+
+export async function smsCodeStatus(
+  secondFactor: SecondFactor,
+  code: { userId: number; purpose: CodePurpose; phone: string },
+  w: Wording,
+  /** The last send, when the page is to report it; `resent`: the page follows a successful "Stuur nieuwe code". */
+  shown: { last?: LastSend; resent?: boolean } = {},
+): Promise<SmsCodeStatus> {
+  const { last } = shown;
+  const { validUntil, nextAllowedAt } = await secondFactor.smsCodeState(code.userId, code.purpose, code.phone);
+  const outcome = last?.outcome;
+  const problem = outcome ? smsProblem(outcome, w) : null;
+  // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
+  const notSent = outcome?.status === 'cooldown' && !last?.askedByPatient
+    ? w.t('oneTimeCode.notSentCooldown', { time: w.formatTime(outcome.nextAllowedAt) })
+    : (problem?.message ?? null);
+  return {
+    maskedPhone: maskPhoneNumber(code.phone),
+    validUntil,
+    nextAllowedAt,
+    notSent,
+    noSmsSoon: problem?.noSmsSoon ?? false,
+    resent: shown.resent ?? (outcome?.status === 'sent' && Boolean(last?.askedByPatient)),
+  };
+}
