@@ -7,6 +7,8 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
+        // Scripts only as files of this site, and only to enhance (copying the recovery codes).
+        scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { RequestHandler } from 'express';
 
-const ASSET_PATHS = { css: 'css/app.css', icon: 'favicon.svg' } as const;
+const ASSET_PATHS = { css: 'css/app.css', icon: 'favicon.svg', copyCodes: 'js/copy-codes.js' } as const;
 
 /**
  * Serves the files of public/ with long caching; URLs carry a content hash so a new release is
@@ -19,6 +19,6 @@ export function staticAssets(rootDir: string): { middleware: RequestHandler; url
   };
   return {
     middleware: (req, res, next) => (files.includes(req.path) ? serve(req, res, next) : next()),
-    urls: { css: versioned(ASSET_PATHS.css), icon: versioned(ASSET_PATHS.icon) },
+    urls: Object.fromEntries(Object.entries(ASSET_PATHS).map(([name, file]) => [name, versioned(file)])) as Record<keyof typeof ASSET_PATHS, string>,
   };
 }

@@ -74,7 +74,7 @@ describe('security (SPEC §4)', () => {
       expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).to.deep.equal(["'none'"]);
       expect(csp, where).not.to.include("'unsafe-inline'");
       expect(csp, where).not.to.include("'unsafe-eval'");
-      expect(directives.has('script-src'), `${where}: no script source at all`).to.equal(false);
+      expect(directives.get('script-src'), `${where}: scripts only as files of this site`).to.deep.equal(["'self'"]);
       expect(res.headers['x-frame-options'], where).to.equal('DENY');
       expect(res.headers['x-content-type-options'], where).to.equal('nosniff');
       expect(res.headers['referrer-policy'], where).to.be.oneOf(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);

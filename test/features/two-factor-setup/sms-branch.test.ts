@@ -60,8 +60,11 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(shown).to.have.length(10);
       expect(new Set(shown).size).to.equal(10);
       expect(recovery.text).to.include('Let op: Je hebt geen toegang meer tot je account wanneer je toegang tot je apparaat én deze herstelcodes verliest.');
-      expect(recovery.text).to.include('Print herstelcodes').and.include('Kopieer herstelcodes').and.include('Download herstelcodes');
-      expect(recovery.text).to.match(/<textarea id="copy-codes" class="copy-block" readonly/);
+      // The three buttons of the manual, in its order; Kopieer leads to the codes without JavaScript, which appear once.
+      expect(recovery.text).to.match(/>Print herstelcodes<\/a><\/li>\n<li><a class="button button-secondary" href="#herstelcodes" data-copy-codes>Kopieer herstelcodes<\/a><\/li>\n<li><a [^>]*>Download herstelcodes<\/a>/);
+      expect(recovery.text).to.include('<ol id="herstelcodes" class="recovery-codes"');
+      for (const c of shown) expect(recovery.text.split(c), 'each code once').to.have.length(2);
+      expect(recovery.text).to.match(/<script src="\/js\/copy-codes\.js\?v=[0-9a-f]{10}" defer><\/script>/);
       expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
 
       const download = await agent.get(`${SETUP}/herstelcodes/download`);
