@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { Store } from 'express-session';
 import { createApp } from './app';
 import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
@@ -9,7 +8,7 @@ import { createDatabase, createReadDatabase, Database, migrateToLatest } from '.
 import { createLogger, Logger } from './infra/logger';
 import { createLimiterFactory } from './infra/rate-limits';
 import { connectRedis, RedisClient } from './infra/redis';
-import { createSessionStore } from './infra/session-store';
+import { createSessionStore, type SessionStore } from './infra/session-store';
 import { createServices, Services } from './services';
 
 /** What the server and the admin command both run on: the database (migrated), Redis, the services. */
@@ -26,7 +25,7 @@ export interface ServiceRuntime {
 
 export interface Runtime extends ServiceRuntime {
   app: Express;
-  sessionStore: Store;
+  sessionStore: SessionStore;
 }
 
 export interface BootstrapOptions {
@@ -70,9 +69,13 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     if (config.seedDemoPatient && (await seedDemoPatient(services))) {
       logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);
     }
-    const sessionStore = createSessionStore({ db, reads, redis });
+    const sessionStore = createSessionStore({ db, reads, redis, logger });
     const app = createApp({ config, services, sessionStore, logger, db, redis });
-    return { ...runtime, app, sessionStore };
+    const close = async () => {
+      await sessionStore.close();
+      await runtime.close();
+    };
+    return { ...runtime, app, sessionStore, close };
   } catch (err) {
     await runtime.close().catch(() => undefined);
     throw err;

@@ -2,22 +2,38 @@ import { RedisStore } from 'connect-redis';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Store } from 'express-session';
 import type { Database } from './database';
+import type { Logger } from './logger';
 import type { RedisClient } from './redis';
 
 type KnexStoreOptions = ConstructorParameters<typeof ConnectSessionKnexStore>[0];
+
+/** A session store that can be stopped: the runtime closes it before it closes the database. */
+export type SessionStore = Store & { close(): Promise<void> };
+
+/** How often expired sessions are deleted from the database. */
+export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Sessions expire at a fixed time (the absolute timeout); the idle timeout is enforced from a
  * timestamp inside the session. So the store never needs a write just to extend a session.
  * Sessions are read through `reader`: a store on the read connections (see createReadDatabase).
  */
-class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
+class KnexStoreWithoutTouch extends ConnectSessionKnexStore implements SessionStore {
   /** Undefined when reads go to the database itself. */
   private readonly reader?: ConnectSessionKnexStore;
 
   constructor(options: KnexStoreOptions, reads: Database) {
     super(options);
     if (reads !== options.knex) this.reader = new ConnectSessionKnexStore({ ...options, knex: reads, cleanupInterval: 0 });
+    // A failed table check surfaces on the first get or set; unhandled here, it would end the process.
+    for (const store of [this, this.reader]) store?.ready.catch(() => undefined);
+  }
+
+  /** Stops the periodic cleanup; a cleanup under way finishes and schedules no next one. */
+  async close(): Promise<void> {
+    this.options.cleanupInterval = 0;
+    clearTimeout(this.nextDbCleanup);
+    await this.ready.catch(() => undefined);
   }
 
   override async touch(_sid: string, _session: unknown, callback?: () => void): Promise<void> {
@@ -39,10 +55,26 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
   }
 }
 
-export function createSessionStore(deps: { db: Database; reads?: Database; redis?: RedisClient }): Store {
+export interface SessionStoreDeps {
+  db: Database;
+  reads?: Database;
+  redis?: RedisClient;
+  logger?: Logger;
+  cleanupIntervalMs?: number;
+}
+
+export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   if (deps.redis) {
-    return new RedisStore({ client: deps.redis, prefix: 'karify:sess:', disableTouch: true });
+    // Redis expires sessions itself; the client is closed with the runtime.
+    return Object.assign(new RedisStore({ client: deps.redis, prefix: 'karify:sess:', disableTouch: true }), { close: async () => undefined });
   }
-  const options = { knex: deps.db, tableName: 'sessions', createTable: false, cleanupInterval: 10 * 60_000 };
+  const options: KnexStoreOptions = {
+    knex: deps.db,
+    tableName: 'sessions',
+    createTable: false,
+    cleanupInterval: deps.cleanupIntervalMs ?? SESSION_CLEANUP_INTERVAL_MS,
+    // One log line, not a stack trace on stderr: the next run tries again.
+    onDbCleanupError: (err) => deps.logger?.warn({ err: (err as Error).message }, 'Deleting expired sessions failed'),
+  };
   return new KnexStoreWithoutTouch(options, deps.reads ?? deps.db);
 }

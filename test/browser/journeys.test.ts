@@ -4,8 +4,9 @@ import { DEMO_PATIENT } from '../../src/domain/demo-patient';
 import type { TestRuntime } from '../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 import { lastCode, patientWithSms } from '../support/two-factor';
-import { launchChromium, startBrowserWorld, type BrowserWorld } from './support/browser';
+import { launchChromium, startBrowserWorld, type BrowserSettings, type BrowserWorld } from './support/browser';
 import { Journal, Patient, type RecordOptions } from './support/journal';
+import { defineLowEndChecks, STRICT_SMS_LIMITS } from './low-end-browsers';
 import { definePageChecks } from './page-checks';
 
 /*
@@ -27,13 +28,14 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
   type SmsPatient = Awaited<ReturnType<typeof patientWithSms>>;
   type PlainPatient = Awaited<ReturnType<TestRuntime['createPatient']>>;
   const journal = new Journal();
-  /** `outbox`: a second app that keeps SMS in its development outbox instead of sending them. */
-  const shared: { browser?: Browser; world?: BrowserWorld; outbox?: BrowserWorld } = {};
+  /** `outbox`: a second app that keeps SMS in its development outbox instead of sending them; `strict`: one with tight SMS limits. */
+  const shared: { browser?: Browser; world?: BrowserWorld; outbox?: BrowserWorld; strict?: BrowserWorld } = {};
   const open: Patient[] = [];
   // Made before the browser starts: the test's own database writes never run alongside a request.
   const patients = {} as {
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient;
+    cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient;
   };
 
   before(async function () {
@@ -51,6 +53,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     patients.english = await rt.createPatient();
     shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
     patients.outbox = await patientWithSms(shared.outbox.rt, '+31687654308');
+    patients.copier = await rt.createPatient();
+    shared.strict = await startBrowserWorld(STRICT_SMS_LIMITS);
+    patients.cooldown = await patientWithSms(shared.strict.rt, '+31687654310');
+    patients.capped = await patientWithSms(shared.strict.rt, '+31687654311');
     shared.browser = await launchChromium();
   });
 
@@ -60,11 +66,12 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     await shared.browser?.close();
     await shared.world?.close();
     await shared.outbox?.close();
+    await shared.strict?.close();
   });
 
   const world = () => shared.world!;
-  async function newPatient(baseURL = world().baseURL): Promise<Patient> {
-    const p = await Patient.start(shared.browser!, baseURL, journal);
+  async function newPatient(baseURL = world().baseURL, settings?: BrowserSettings): Promise<Patient> {
+    const p = await Patient.start(shared.browser!, baseURL, journal, settings);
     open.push(p);
     return p;
   }
@@ -272,7 +279,14 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       const codes = (await p.page.locator('.recovery-codes code').allInnerTexts()).map((c) => c.trim());
       expect(codes).to.have.length(10);
       for (const code of codes) expect(code).to.match(/^\d{5} \d{5}$/);
-      expect(await p.field('Kopieer herstelcodes').inputValue()).to.equal(codes.join('\n'));
+      expect((await p.page.locator('.recovery-actions li').allInnerTexts()).map((t) => t.trim()))
+        .to.deep.equal(['Print herstelcodes', 'Kopieer herstelcodes', 'Download herstelcodes']);
+      expect((await p.text()).split(codes[0]!).length - 1, 'each code is on the page once').to.equal(1);
+      // Without JavaScript, Kopieer leads to the list, which a tap or click selects whole.
+      await p.link('Kopieer herstelcodes').click();
+      expect(new URL(p.page.url()).hash).to.equal('#herstelcodes');
+      expect(await p.page.evaluate('document.activeElement.id')).to.equal('herstelcodes');
+      expect(await p.page.evaluate("getComputedStyle(document.getElementById('herstelcodes')).userSelect")).to.equal('all');
       const [download] = await Promise.all([p.page.waitForEvent('download'), p.link('Download herstelcodes').click()]);
       expect(download.suggestedFilename()).to.equal('karify-herstelcodes.txt');
       const file = await import('node:fs').then((fs) => download.path().then((f) => fs.readFileSync(f, 'utf8')));
@@ -345,6 +359,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.fill('Herstelcode', patient.recoveryCodes[0]!); // used already
       await p.press('Verifiëren', 'Inloggen met herstelcode: al gebruikt');
       expect(await p.errors()).to.deep.equal(['Deze herstelcode klopt niet of is al gebruikt.']);
+      expect(await p.field('Herstelcode').inputValue(), 'a recovery code is not shown again').to.equal('');
       const code = patient.recoveryCodes[6]!;
       await p.fill('Herstelcode', `${code.slice(0, 5)} ${code.slice(5)}`);
       await p.press('Verifiëren', 'Herstelcode gebruikt');
@@ -755,5 +770,6 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     });
   });
 
+  defineLowEndChecks(() => ({ world: world(), strict: shared.strict!, patients, newPatient }));
   definePageChecks(() => ({ browser: shared.browser!, world: shared.world!, journal }));
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
@@ -77,16 +77,30 @@ export function distinctStructures(pages: VisitedPage[]): VisitedPage[] {
   });
 }
 
-/** The visible text of a page as the text browser w3m shows it. */
-export function w3mDump(html: string): string {
-  try {
-    return execFileSync('w3m', ['-dump', '-T', 'text/html', '-cols', '80', '-I', 'UTF-8', '-O', 'UTF-8'], { input: html, encoding: 'utf8' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('w3m is not installed: install the Debian package "w3m" (test/support/install-test-deps.sh does)');
-    }
-    throw err;
-  }
+/**
+ * The visible text of a page as the text browser w3m shows it. Asynchronous: w3m may fetch from
+ * the app, which runs in this process and must go on answering.
+ */
+function runW3m(args: string[], input = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('w3m', ['-dump', '-cols', '80', '-O', 'UTF-8', ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout) => {
+      if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        reject(new Error('w3m is not installed: install the Debian package "w3m" (test/support/install-test-deps.sh does)'));
+      } else if (err) reject(err);
+      else resolve(stdout);
+    });
+    child.stdin?.on('error', () => undefined).end(input);
+  });
+}
+
+/** A recorded page as w3m shows it. */
+export function w3mDump(html: string): Promise<string> {
+  return runW3m(['-T', 'text/html', '-I', 'UTF-8'], html);
+}
+
+/** A live page as w3m fetches and shows it, asking for `language` as a browser set to it does. */
+export function w3mFetch(url: string, language: string): Promise<string> {
+  return runW3m(['-o', `accept_language=${language}`, url]);
 }
 
 /** Number of pages in a PDF that Chromium wrote (the /Count of its page tree). */
@@ -293,10 +307,11 @@ export function definePageChecks(get: () => Context): void {
       return page;
     };
 
-    it('reads sensibly in w3m: labels before their fields, no markup or CSS', () => {
+    it('reads sensibly in w3m: labels before their fields, no markup or CSS', async () => {
       const dutch = { skip: 'Naar de inhoud', problem: 'Er is een probleem' };
       const english = { skip: 'Skip to content', problem: 'There is a problem' };
-      for (const { name, fields, buttons, words = dutch, error = false, masked = false } of [
+      const recoveryActions = /Print herstelcodes[\s\S]*Kopieer herstelcodes[\s\S]*Download herstelcodes/;
+      const states: { name: string; fields: string[]; buttons: string[]; words?: typeof dutch; error?: boolean; masked?: boolean; says?: RegExp[]; lacks?: RegExp[] }[] = [
         { name: 'Inloggen', fields: ['E-mailadres', 'Wachtwoord'], buttons: ['Log in'] },
         { name: 'Inloggen: lege velden', fields: ['E-mailadres', 'Wachtwoord'], buttons: ['Log in'], error: true },
         { name: 'Inloggen (stap 2): code', fields: ['Verificatiecode'], buttons: ['Verifiëren', 'Stuur nieuwe code'], masked: true },
@@ -306,8 +321,14 @@ export function definePageChecks(get: () => Context): void {
         { name: 'Sign in (English)', fields: ['Email address', 'Password'], buttons: ['Sign in'], words: english },
         { name: 'Sign in: empty fields (English)', fields: ['Email address', 'Password'], buttons: ['Sign in'], words: english, error: true },
         { name: 'Second step: wrong code (English)', fields: ['Verification code'], buttons: ['Verify', 'Send new code'], words: english, masked: true, error: true },
-      ]) {
-        const text = w3mDump(find(name).html);
+        // What low-end-browsers.ts walked: honest code pages, the recovery code not shown again, Kopieer herstelcodes.
+        { name: 'Inloggen (stap 2): geen nieuwe code, net al gestuurd', fields: ['Verificatiecode'], buttons: ['Verifiëren', 'Stuur nieuwe code'], masked: true, says: [/We hebben geen nieuwe code gestuurd/], lacks: [/We hebben een 6-cijferige/, /Fout/] },
+        { name: 'Inloggen (stap 2): SMS-limiet bereikt', fields: ['Verificatiecode'], buttons: ['Verifiëren'], masked: true, says: [/We sturen je nu geen SMS meer/, /Gebruik een herstelcode[\s\S]*Verificatiecode/], lacks: [/Fout/] },
+        { name: 'Inloggen met herstelcode: verkeerd', fields: ['Herstelcode'], buttons: ['Verifiëren'], error: true, lacks: [/1234567890/] },
+        { name: 'Wizard 4: herstelcodes', fields: [], buttons: ['Ik heb de codes bewaard'], says: [recoveryActions], lacks: [/(\d{5} \d{5})[\s\S]*\1/] },
+      ];
+      for (const { name, fields, buttons, words = dutch, error = false, masked = false, says = [], lacks = [] } of states) {
+        const text = await w3mDump(find(name).html);
         const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
         expect(lines[0], `${name}: first line`).to.equal(words.skip);
         expect(lines[1], `${name}: second line`).to.match(/^Karify\b/);
@@ -329,6 +350,8 @@ export function definePageChecks(get: () => Context): void {
           expect(lines, `${name}: no resend button`).not.to.include('Stuur nieuwe code');
         }
         expect(text, `${name}: markup or CSS in the text`).not.to.match(/[<>{}]|&[a-z#0-9]+;|\b(class|href|csrf|display|color)\b/i);
+        for (const pattern of says) expect(text, `${name}: says ${pattern}`).to.match(pattern);
+        for (const pattern of lacks) expect(text, `${name}: does not say ${pattern}`).not.to.match(pattern);
         if (masked) expect(text, name).to.match(/\+31 6 ••••••\d\d/);
         else expect(text, name).not.to.match(/••••/);
         if (error) {

@@ -3,10 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { createLogger } from '../../src/infra/logger';
+import { createSessionStore } from '../../src/infra/session-store';
 import { signIn } from '../support/forms';
 import { startPostgresServer, TestPostgresServer } from '../support/postgres-server';
 import { startRedisServer, TestRedisServer } from '../support/redis-server';
 import { startTestRuntime, TestEnv, TestRuntime } from '../support/runtime';
+import { openTestDatabase, TEST_DATABASE } from '../support/test-database';
 
 /** The session cookie a response set, as a Cookie header another client (or instance) can send. */
 function sessionCookieOf(res: supertest.Response): string {
@@ -174,5 +177,54 @@ describe('session store', () => {
     it('keeps sign-in locks in PostgreSQL across a restart', async () => {
       await lockSurvivesRestart({ DATABASE_URL: pg.url });
     });
+  });
+});
+
+describe(`deleting expired sessions (${TEST_DATABASE})`, () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    for (let waited = 0; !condition(); waited += 10) {
+      if (waited > 5_000) throw new Error(`timed out waiting for ${what}`);
+      await pause(10);
+    }
+  }
+
+  /** A store on its own database that cleans up every 20 ms, counting its DELETEs and its log lines. */
+  async function cleaningStore() {
+    const db = await openTestDatabase();
+    const deletes: string[] = [];
+    db.on('query', (query: { sql: string }) => {
+      if (/^delete from [`"]sessions[`"]/i.test(query.sql)) deletes.push(query.sql);
+    });
+    const logLines: string[] = [];
+    const logger = createLogger('warn', { write: (line: string) => logLines.push(line) });
+    const store = createSessionStore({ db, logger, cleanupIntervalMs: 20 });
+    return { db, deletes, logLines, store };
+  }
+
+  it('deletes on its interval and stops when the store closes (the runtime closes it before the database)', async () => {
+    const { db, deletes, logLines, store } = await cleaningStore();
+    try {
+      await until(() => deletes.length >= 2, 'two cleanups');
+      await store.close();
+      const done = deletes.length;
+      await pause(100);
+      expect(deletes.length, 'cleanups after close').to.equal(done);
+      expect(logLines).to.deep.equal([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('logs a failed cleanup as one warning line and tries again, never a stack trace', async () => {
+    const { db, deletes, logLines, store } = await cleaningStore();
+    await until(() => deletes.length >= 1, 'the first cleanup');
+    await db.destroy();
+    await until(() => logLines.length >= 2, 'two failed cleanups');
+    await store.close();
+    const entry = JSON.parse(logLines[0]!) as { level: number; msg: string; err: string };
+    expect(entry.msg).to.equal('Deleting expired sessions failed');
+    expect(entry.level).to.equal(40);
+    expect(entry.err).not.to.match(/\n\s+at /);
   });
 });

@@ -78,6 +78,7 @@ describe(`transactions next to rate limiters and sessions on ${TEST_DATABASE} (i
     }
     const stored = await Promise.all(Array.from({ length: ROUNDS }, (_, i) => loadSession(sessions, `sid-${i}`)));
     expect(stored.map((s) => s?.n)).to.deep.equal(Array.from({ length: ROUNDS }, (_, i) => i));
+    await sessions.close();
   });
 
   it('counts failed sign-ins while two-step is turned on and off for other patients at the same time', async () => {

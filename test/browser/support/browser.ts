@@ -34,14 +34,25 @@ export async function launchChromium(): Promise<Browser> {
  */
 export const ACTION_TIMEOUT_MS = 60_000;
 
-/** A context as a patient without JavaScript has it: scripts off, Dutch, a desktop window. */
-export async function patientContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+/** How a patient's browser differs from the usual one: scripts off, Dutch, a desktop window. */
+export interface BrowserSettings {
+  javaScript?: boolean;
+  /** The language the browser asks for (Accept-Language and navigator.language). */
+  locale?: string;
+  viewport?: { width: number; height: number };
+}
+
+export const PHONE_VIEWPORT = { width: 320, height: 568 };
+
+export async function patientContext(browser: Browser, baseURL: string, settings: BrowserSettings = {}): Promise<BrowserContext> {
+  const javaScriptEnabled = settings.javaScript ?? false;
   const context = await browser.newContext({
     baseURL,
-    javaScriptEnabled: false,
-    locale: 'nl-NL',
-    viewport: { width: 1280, height: 900 },
+    javaScriptEnabled,
+    locale: settings.locale ?? 'nl-NL',
+    viewport: settings.viewport ?? { width: 1280, height: 900 },
   });
+  if (javaScriptEnabled) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   return context;
 }

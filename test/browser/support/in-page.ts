@@ -179,3 +179,6 @@ export const FOCUSABLE_BEFORE_SUMMARY = `(() => {
   return [...main.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
     .filter((el) => summary.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).length;
 })()`;
+
+/** The computed text colour of the first element `selector` finds. */
+export const colourOf = (selector: string) => `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).color`;

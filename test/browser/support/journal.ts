@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
-import { ACTION_TIMEOUT_MS, patientContext } from './browser';
+import { ACTION_TIMEOUT_MS, patientContext, type BrowserSettings } from './browser';
 
 /** One page as the patient saw it: the HTML exactly as the server sent it. */
 export interface VisitedPage {
@@ -49,8 +49,8 @@ export class Patient {
     private readonly journal: Journal,
   ) {}
 
-  static async start(browser: Browser, baseURL: string, journal: Journal): Promise<Patient> {
-    const context = await patientContext(browser, baseURL);
+  static async start(browser: Browser, baseURL: string, journal: Journal, settings?: BrowserSettings): Promise<Patient> {
+    const context = await patientContext(browser, baseURL, settings);
     const page = await context.newPage();
     return new Patient(context, page, journal);
   }
