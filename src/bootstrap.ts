@@ -44,7 +44,9 @@ export async function openServices(config: Config, options: BootstrapOptions = {
   const db = createDatabase(config.database, logger);
   const reads = createReadDatabase(config.database, db, logger);
   let redis: RedisClient | undefined;
+  let services: Services | undefined;
   const close = async () => {
+    await services?.mailWorker.stop(); // first: it writes to the database until it has stopped
     if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
     if (reads !== db) await reads.destroy();
     await db.destroy();
@@ -54,7 +56,7 @@ export async function openServices(config: Config, options: BootstrapOptions = {
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const limiters = createLimiterFactory({ db, redis });
     const clock = options.clock ?? systemClock;
-    const services = await createServices({ config, db, reads, clock, limiters, logger, hasher: options.hasher });
+    services = await createServices({ config, db, reads, clock, limiters, logger, hasher: options.hasher });
     return { config, services, db, reads, redis, logger, close };
   } catch (err) {
     await close().catch(() => undefined);
@@ -62,7 +64,10 @@ export async function openServices(config: Config, options: BootstrapOptions = {
   }
 }
 
-/** Everything the server needs: the services, the demo patient in development, sessions, the app. */
+/**
+ * Everything the server needs: the services, the demo patient in development, sessions, the app,
+ * and the mail worker sending the outbox (stopped by `close`).
+ */
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
   const runtime = await openServices(config, options);
   const { services, db, reads, redis, logger } = runtime;
@@ -72,6 +77,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     }
     const sessionStore = createSessionStore({ db, reads, redis });
     const app = createApp({ config, services, sessionStore, logger, db, redis });
+    services.mailWorker.start();
     return { ...runtime, app, sessionStore };
   } catch (err) {
     await runtime.close().catch(() => undefined);
