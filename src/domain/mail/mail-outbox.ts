@@ -101,21 +101,22 @@ export function createMailOutbox(deps: { db: Database; clock: Clock; random: Ran
     },
 
     /**
-     * Takes the oldest due mail for `leaseMs`, counting the attempt, in one statement: on
-     * PostgreSQL the row is locked with SKIP LOCKED, so two instances never take the same mail;
-     * SQLite has one writer, which runs the statement whole.
+     * Takes the oldest due mail for `leaseMs`, counting the attempt. On PostgreSQL in a transaction
+     * that locks the row with SKIP LOCKED (two instances never take the same mail, nor wait for
+     * each other); on SQLite in one UPDATE … RETURNING, which its single writer runs whole.
      */
     async claim(leaseMs: number): Promise<ClaimedMail | null> {
       const now = clock.now();
-      const next = db(TABLE).select('id').where(due(now)).orderBy('id').limit(1);
-      if (postgres) next.forUpdate().skipLocked();
       const token = random.bytes(16).toString('hex');
       const claimedUntil = now + leaseMs;
-      const [row] = (await db(TABLE)
-        .whereIn('id', next)
-        .where(due(now)) // checked again on the row as it is when locked
-        .update({ status: 'sending', claimed_until: claimedUntil, claim_token: token, attempts: db.raw('attempts + 1') })
-        .returning('*')) as Row[];
+      const mark = { status: 'sending', claimed_until: claimedUntil, claim_token: token, attempts: db.raw('attempts + 1') };
+      const oldestDue = (on: Database) => on(TABLE).select('id').where(due(now)).orderBy('id').limit(1);
+      const [row] = postgres
+        ? await db.transaction(async (trx) => {
+            const next = (await oldestDue(trx).forUpdate().skipLocked()) as Array<{ id: number }>;
+            return next[0] ? ((await trx(TABLE).where('id', next[0].id).update(mark).returning('*')) as Row[]) : [];
+          })
+        : ((await db(TABLE).whereIn('id', oldestDue(db)).update(mark).returning('*')) as Row[]);
       return row ? { ...toMail(row), claimToken: token, claimedUntil } : null;
     },
 
