@@ -37,3 +37,28 @@ describe('admin command options (util.parseArgs)', () => {
     expect(refused(['--password'])).to.equal(message);
   });
 });
+
+describe('admin command flags (util.parseArgs)', () => {
+  const parse = (args: string[]) => parseOptions(args, [], ['limit'], ['failed']);
+  const refused = (args: string[]) => {
+    try {
+      parse(args);
+    } catch (err) {
+      expect(err).to.be.instanceOf(UsageError);
+      return (err as Error).message;
+    }
+    throw new Error(`${args.join(' ')} was accepted`);
+  };
+
+  it('reads a flag given alone as "true", next to options with values', () => {
+    expect(parse(['--failed'])).to.deep.equal({ failed: 'true' });
+    expect(parse(['--limit', '5', '--failed'])).to.deep.equal({ limit: '5', failed: 'true' });
+    expect(parse([])).to.deep.equal({});
+  });
+
+  it('refuses a flag with a value, or given twice', () => {
+    expect(refused(['--failed=yes'])).to.equal('Option --failed takes no value.');
+    expect(refused(['--failed', 'yes'])).to.equal('Unexpected argument "yes".');
+    expect(refused(['--failed', '--failed'])).to.equal('Option --failed is given twice.');
+  });
+});
