@@ -124,9 +124,10 @@ export function createMailWorker(deps: MailWorkerDeps) {
     /** Sends every mail that is due now; resolves with what happened. */
     runOnce: run,
 
+    /** Looks at the outbox every `pollMs`, the first time `pollMs` from now. */
     start(): void {
       stopping = false;
-      if (!timer) schedule(0);
+      if (!timer) schedule(settings.pollMs);
     },
 
     /** Stops polling, breaks off a send in progress (that mail is tried again later), and waits for the run to end. */
