@@ -1,17 +1,20 @@
 import { expect } from 'chai';
 import { parseOptions, UsageError } from '../../src/cli/args';
 
+/** The usage error `parse` refuses `args` with. */
+const refusedBy = (parse: (args: string[]) => unknown) => (args: string[]) => {
+  try {
+    parse(args);
+  } catch (err) {
+    expect(err).to.be.instanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error(`${args.join(' ')} was accepted`);
+};
+
 describe('admin command options (util.parseArgs)', () => {
   const parse = (args: string[]) => parseOptions(args, ['email', 'name'], ['limit']);
-  const refused = (args: string[]) => {
-    try {
-      parse(args);
-    } catch (err) {
-      expect(err).to.be.instanceOf(UsageError);
-      return (err as Error).message;
-    }
-    throw new Error(`${args.join(' ')} was accepted`);
-  };
+  const refused = refusedBy(parse);
 
   it('reads --name value and --name=value, optional options included', () => {
     expect(parse(['--email', 'cas@example.nl', '--name=Cas de Vries'])).to.deep.equal({ email: 'cas@example.nl', name: 'Cas de Vries' });
@@ -40,15 +43,7 @@ describe('admin command options (util.parseArgs)', () => {
 
 describe('admin command flags (util.parseArgs)', () => {
   const parse = (args: string[]) => parseOptions(args, [], ['limit'], ['failed']);
-  const refused = (args: string[]) => {
-    try {
-      parse(args);
-    } catch (err) {
-      expect(err).to.be.instanceOf(UsageError);
-      return (err as Error).message;
-    }
-    throw new Error(`${args.join(' ')} was accepted`);
-  };
+  const refused = refusedBy(parse);
 
   it('reads a flag given alone as "true", next to options with values', () => {
     expect(parse(['--failed'])).to.deep.equal({ failed: 'true' });
