@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { resetTwoFactor } from '../../../src/cli/two-factor-commands';
-import { signIn, submitForm } from '../../support/forms';
+import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/smtp-server';
 import { appCode, keyFromPage, STEP_MS } from '../../support/totp';
-import { confirmPassword, enableSmsTwoFactor, enterRecoveryCode, enterSignInCode, lastCode, passwordStep, pastSmsCooldown, SmsWorld, startSmsWorld } from '../../support/two-factor';
+import { confirmPassword, enableSmsTwoFactor, enterRecoveryCode, enterSignInCode, lastCode, passwordStep, pastSmsCooldown, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
 
 const BASE = '/account/twee-stappen';
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -240,6 +240,23 @@ describe('security alerts by e-mail (issue 16)', function () {
     const [mail] = await mailsSince(0);
     expect(mail!.subject).to.equal('Je wachtwoord is gewijzigd');
     expect(smtp.messages).to.have.length(1);
+  });
+
+  it('announces a change made twice at once (a double click on turning off) once', async () => {
+    const patient = await patientWithSms(world.rt);
+    const agent = browser();
+    await pastSmsCooldown();
+    await passwordStep(agent, patient.email, patient.password);
+    await enterSignInCode(agent, lastCode(world.vonage));
+    const turnOff = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(turnOff)}`;
+    expect((await submitForm(agent, page, { terug: turnOff, password: patient.password, code: patient.recoveryCodes[0]! }, '/account/bevestigen')).headers.location).to.equal(turnOff);
+    const form = csrfTokenOf((await agent.get(turnOff)).text);
+    const clicks = await Promise.all([1, 2].map(() => agent.post(turnOff).type('form').send({ _csrf: form })));
+    expect(clicks.map((r) => r.status)).to.deep.equal([303, 303]);
+    const subjects = (await mailsSince(0)).map((m) => m.subject);
+    expect(subjects.filter((s) => s === 'Authenticatie in twee stappen is uitgeschakeld')).to.have.length(1);
+    expect((await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'two_factor_disabled')).to.have.length(1);
   });
 
   it('shows the patient their e-mail address on Mijn account', async () => {
