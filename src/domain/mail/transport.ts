@@ -43,7 +43,8 @@ interface SmtpError {
  */
 export function classifySendError(err: unknown): MailSendError {
   const e = (err ?? {}) as SmtpError;
-  const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
+  const refusedLogin = e.code === 'EAUTH' || e.code === 'ENOAUTH'; // about our settings, not this mail
+  const permanent = !refusedLogin && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
   const reply = e.response ?? e.message ?? String(err);
   const detail = [e.code, e.responseCode && !reply.startsWith(String(e.responseCode)) ? e.responseCode : undefined, reply].filter(Boolean).join(' ');
   return new MailSendError(permanent, detail);

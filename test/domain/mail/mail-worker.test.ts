@@ -142,6 +142,16 @@ describe(`mail worker: the outbox sent over SMTP, on ${TEST_DATABASE}`, function
     expect(smtp.messages).to.have.length(0);
   });
 
+  it('tries again when the server refuses our login (535): a setting to fix, not a reason to drop the mail', async () => {
+    await queue();
+    const wrongLogin = smtp.url.replace(':secret@', ':wrong@');
+    expect(await worker({ url: wrongLogin }).runOnce()).to.deep.equal({ sent: 0, retried: 1, failed: 0 });
+    const [row] = await rows();
+    expect(row).to.include({ status: 'pending' });
+    expect(row.last_error).to.include('EAUTH').and.include('535');
+    expect(row.last_error, 'no password in the error').not.to.include('wrong');
+  });
+
   it('marks a mail failed after the last attempt', async () => {
     await queue();
     await smtp.down();
