@@ -19,6 +19,7 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
 
 // Changes the patient is e-mailed about too: out of band, where an intruder who took the account
 // over cannot read the notice first. A replay refused is no change (and a double click makes one).
+// A new kind of change is one line here: its own alert (mail/alert-texts.ts), or 'security_changed'.
 const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
   two_factor_enabled: 'two_factor_enabled',
   two_factor_disabled: 'two_factor_disabled',

@@ -13,7 +13,9 @@ export type MailAlertKind =
   | 'recovery_codes_renewed'
   | 'recovery_code_used'
   | 'password_changed'
-  | 'second_step_locked';
+  | 'second_step_locked'
+  /** Any other change: what changed is on the activity page. Lets a new event type be e-mailed with one line in EMAILED. */
+  | 'security_changed';
 
 /** Patients are urged to make new recovery codes from this many left (as in Berichten). */
 const FEW_RECOVERY_CODES_LEFT = 3;
@@ -97,6 +99,7 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
     },
     notYou: 'mail.notYouLocked',
   },
+  security_changed: { subject: 'mail.alerts.security_changed.subject', body: plain('mail.alerts.security_changed.body') },
 };
 
 export interface AlertInput {

@@ -4,7 +4,7 @@ import { createTranslators } from '../../../src/i18n';
 
 const KINDS: MailAlertKind[] = [
   'two_factor_enabled', 'two_factor_disabled', 'two_factor_reset_by_clinic', 'phone_changed', 'method_switched',
-  'recovery_codes_renewed', 'recovery_code_used', 'password_changed', 'second_step_locked',
+  'recovery_codes_renewed', 'recovery_code_used', 'password_changed', 'second_step_locked', 'security_changed',
 ];
 const AT = Date.UTC(2026, 10, 25, 13, 5); // 14:05 in Amsterdam
 const ORIGIN = { ip: '2001:db8:1:2::5', userAgent: 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36' };
