@@ -1,22 +1,15 @@
 import { expect } from 'chai';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
+import { succeeds, withAdminDatabase } from './admin-cli';
 
 describe('admin command line: the security alert e-mails (issue 16)', function () {
   this.timeout(60_000); // each test starts the real command (about a second each)
-  let database: AdminTestDatabase;
-  let rt: TestRuntime;
+  const world = withAdminDatabase();
+  beforeEach(() => world.rt.services.mailWorker.stop()); // the test decides what happens to each mail
 
-  beforeEach(async () => {
-    database = await adminTestDatabase();
-    rt = await startTestRuntime(database.runtimeEnv); // the same database the command uses
-    await rt.services.mailWorker.stop(); // the test decides what happens to each mail
-  });
-  afterEach(() => rt.close());
-
-  const admin = (args: string[]) => database.admin(args);
+  const admin = (args: string[]) => world.database.admin(args);
 
   async function threeMails() {
+    const { rt } = world;
     const patient = await rt.createPatient({ email: 'cas@example.nl' });
     for (const type of ['password_changed', 'recovery_codes_renewed', 'two_factor_disabled'] as const) {
       await rt.services.inTransaction(({ notifier }) => notifier.notify(patient.id, type, { ip: '203.0.113.9' }));
