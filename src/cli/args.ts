@@ -11,8 +11,8 @@ export type Options = Record<string, string>;
 /**
  * Reads `--name value` and `--name=value` pairs with Node's `util.parseArgs`. Every `required`
  * option must be given, the `optional` ones may be, each at most once; a `flag` is given alone
- * (`--failed`) and reads as "true"; anything else is a usage error. A password option is refused outright: it would end up in the shell history and the
- * process list.
+ * (`--failed`) and reads as "true"; anything else is a usage error. A password option is refused
+ * outright: it would end up in the shell history and the process list.
  *
  * parseArgs runs non-strict and hands over its tokens, so that each mistake gets a message of
  * our own (and `--password` is refused before its value is looked at); strict mode would stop at
