@@ -43,7 +43,9 @@ export async function openServices(config: Config, options: BootstrapOptions = {
   const db = createDatabase(config.database, logger);
   const reads = createReadDatabase(config.database, db, logger);
   let redis: RedisClient | undefined;
+  let services: Services | undefined;
   const close = async () => {
+    await services?.mailWorker.stop(); // first: it writes to the database until it has stopped
     if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
     if (reads !== db) await reads.destroy();
     await db.destroy();
@@ -53,7 +55,7 @@ export async function openServices(config: Config, options: BootstrapOptions = {
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const limiters = createLimiterFactory({ db, redis });
     const clock = options.clock ?? systemClock;
-    const services = await createServices({ config, db, reads, clock, limiters, logger, hasher: options.hasher });
+    services = await createServices({ config, db, reads, clock, limiters, logger, hasher: options.hasher });
     return { config, services, db, reads, redis, logger, close };
   } catch (err) {
     await close().catch(() => undefined);
@@ -61,7 +63,10 @@ export async function openServices(config: Config, options: BootstrapOptions = {
   }
 }
 
-/** Everything the server needs: the services, the demo patient in development, sessions, the app. */
+/**
+ * Everything the server needs: the services, the demo patient in development, sessions, the app,
+ * and the mail worker sending the outbox (`close` stops the worker and the session cleanup).
+ */
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
   const runtime = await openServices(config, options);
   const { services, db, reads, redis, logger } = runtime;
@@ -75,6 +80,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       await sessionStore.close();
       await runtime.close();
     };
+    services.mailWorker.start();
     return { ...runtime, app, sessionStore, close };
   } catch (err) {
     await runtime.close().catch(() => undefined);

@@ -79,6 +79,7 @@ export const paths = {
   },
   language: (language: string) => `/taal/${language}`,
   devSmsOutbox: '/ontwikkeling/sms',
+  devMailOutbox: '/ontwikkeling/e-mail',
   health: { live: '/healthz', ready: '/readyz' },
 } as const;
 

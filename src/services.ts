@@ -2,6 +2,9 @@ import type { Config } from './config';
 import type { Clock } from './domain/clock';
 import { createAccountStores, transactionRunner } from './domain/account-stores';
 import { createHelpQuestionStore } from './domain/help-questions';
+import { createAlertComposer } from './domain/mail/alert-texts';
+import { createMailWorker } from './domain/mail/mail-worker';
+import { createOutboxTransport, createSmtpTransport, type MailTransport } from './domain/mail/transport';
 import { createModuleStore } from './domain/modules';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
@@ -14,7 +17,7 @@ import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
 import { createVerificationCodes } from './domain/verification-codes';
-import { createTranslator } from './i18n';
+import { createTranslators } from './i18n';
 import type { Database } from './infra/database';
 import type { Logger } from './infra/logger';
 import type { LimiterFactory } from './infra/rate-limits';
@@ -39,14 +42,21 @@ function createSmsSender(config: Config, db: Database, clock: Clock, logger: Log
   return { sender: createVonageSender(config.sms.vonage, logger) };
 }
 
+function createMailTransport(mail: Config['mail']): MailTransport {
+  return mail.provider === 'smtp' ? createSmtpTransport({ url: mail.smtpUrl!, timeoutMs: mail.sendTimeoutMs }) : createOutboxTransport();
+}
+
 /** The domain services, wired once; the web app and the admin command share them. */
 export async function createServices(deps: ServiceDeps) {
   const { config, db, reads = db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
-  const t = createTranslator(undefined, { onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
-  const storeDeps = { clock, random, hasher, lockout: config.twoFactor };
+  const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
+  const t = translators.nl;
+  const composeAlert = createAlertComposer({ translators, timeZone: config.timeZone });
+  const storeDeps = { clock, random, hasher, lockout: config.twoFactor, composeAlert };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
   const accountStores = createAccountStores(db, storeDeps, reads);
-  const { users, audit, recoveryCodes, twoFactor, lockout, notifier } = accountStores;
+  const { users, audit, recoveryCodes, twoFactor, lockout, mailOutbox } = accountStores;
+  const inTransaction = transactionRunner(db, storesOn);
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   const verificationCodes = createVerificationCodes({
     db,
@@ -73,7 +83,7 @@ export async function createServices(deps: ServiceDeps) {
     random,
     ...accountStores,
     /** Several account changes that must land together: see InTransaction. */
-    inTransaction: transactionRunner(db, storesOn),
+    inTransaction,
     hasher,
     modules: createModuleStore(db, reads),
     signIn: createSignInService({ users, hasher, throttle, audit, clock }),
@@ -81,7 +91,23 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     secretBox,
-    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier }),
+    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction }),
+    /** Sends the mail outbox; started by the server only (bootstrap), not by the admin command. */
+    mailWorker: createMailWorker({
+      outbox: mailOutbox,
+      transport: createMailTransport(config.mail),
+      clock,
+      random,
+      logger,
+      settings: {
+        from: config.mail.from,
+        pollMs: config.mail.pollSeconds * 1000,
+        sendTimeoutMs: config.mail.sendTimeoutMs,
+        maxAttempts: config.mail.maxAttempts,
+        retryBaseMs: config.mail.retryBaseSeconds * 1000,
+        retryMaxMs: config.mail.retryMaxSeconds * 1000,
+      },
+    }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
   };
 }

@@ -34,6 +34,8 @@ describe('production build', function () {
     SMS_PROVIDER: 'vonage',
     VONAGE_API_KEY: 'test-key',
     VONAGE_API_SECRET: 'test-secret',
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    MAIL_FROM: 'Karify <noreply@example.nl>',
     LOG_LEVEL: 'warn',
   };
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });

@@ -14,6 +14,7 @@ function usage(): string {
       command.name,
       ...command.options.map((option) => `--${option} ${option.toUpperCase()}`),
       ...(command.optional ?? []).map((option) => `[--${option} ${option.toUpperCase()}]`),
+      ...(command.flags ?? []).map((flag) => `[--${flag}]`),
     ].join(' '),
   );
   const width = Math.max(...synopses.map((synopsis) => synopsis.length)) + 2;
@@ -39,7 +40,7 @@ async function run(args: string[]): Promise<void> {
     return;
   }
   const command = findCommand(name);
-  const options = parseOptions(rest, command.options, command.optional);
+  const options = parseOptions(rest, command.options, command.optional, command.flags);
   const config = loadConfig();
   let runtime: ServiceRuntime | undefined;
   // The same start-up as the server's, with its log on stderr so stdout is the command's output.

@@ -10,19 +10,19 @@ export type Options = Record<string, string>;
 
 /**
  * Reads `--name value` and `--name=value` pairs with Node's `util.parseArgs`. Every `required`
- * option must be given, the `optional` ones may be, each at most once; anything else is a usage
- * error. A password option is refused outright: it would end up in the shell history and the
- * process list.
+ * option must be given, the `optional` ones may be, each at most once; a `flag` is given alone
+ * (`--failed`) and reads as "true"; anything else is a usage error. A password option is refused
+ * outright: it would end up in the shell history and the process list.
  *
  * parseArgs runs non-strict and hands over its tokens, so that each mistake gets a message of
  * our own (and `--password` is refused before its value is looked at); strict mode would stop at
  * the first problem with Node's wording.
  */
-export function parseOptions(args: readonly string[], required: readonly string[], optional: readonly string[] = []): Options {
-  const known = new Set([...required, ...optional]);
+export function parseOptions(args: readonly string[], required: readonly string[], optional: readonly string[] = [], flags: readonly string[] = []): Options {
+  const known = new Set([...required, ...optional, ...flags]);
   const { tokens } = parseArgs({
     args: [...args],
-    options: Object.fromEntries([...known].map((name) => [name, { type: 'string' as const }])),
+    options: Object.fromEntries([...known].map((name) => [name, { type: flags.includes(name) ? ('boolean' as const) : ('string' as const) }])),
     strict: false,
     allowPositionals: true,
     tokens: true,
@@ -36,6 +36,11 @@ export function parseOptions(args: readonly string[], required: readonly string[
     }
     if (!known.has(token.name)) throw new UsageError(`Unknown option ${token.rawName}.`);
     if (Object.hasOwn(options, token.name)) throw new UsageError(`Option --${token.name} is given twice.`);
+    if (flags.includes(token.name)) {
+      if (token.value !== undefined) throw new UsageError(`Option --${token.name} takes no value.`);
+      options[token.name] = 'true';
+      continue;
+    }
     // Without `=`, a next argument that looks like an option is taken as a forgotten value.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
       throw new UsageError(`Option --${token.name} needs a value.`);

@@ -13,17 +13,19 @@ export interface CommandEnv {
   readNewPassword(): Promise<string>;
 }
 
-export interface Command<Required extends string = string, Optional extends string = string> {
+export interface Command<Required extends string = string, Optional extends string = string, Flag extends string = string> {
   name: string;
   summary: string;
   options: readonly Required[];
   optional?: readonly Optional[];
-  run(options: Record<Required, string> & Partial<Record<Optional, string>>, env: CommandEnv): Promise<void>;
+  /** Options given alone (`--failed`): present as "true" when given. */
+  flags?: readonly Flag[];
+  run(options: Record<Required, string> & Partial<Record<Optional | Flag, string>>, env: CommandEnv): Promise<void>;
 }
 
 /** Details recorded with every change the admin command makes. */
 export const BY_ADMIN_CLI = { by: 'admin-cli' } as const;
 
-export const command = <const Required extends string, const Optional extends string = never>(
-  definition: Command<Required, Optional>,
-): Command<Required, Optional> => definition;
+export const command = <const Required extends string, const Optional extends string = never, const Flag extends string = never>(
+  definition: Command<Required, Optional, Flag>,
+): Command<Required, Optional, Flag> => definition;

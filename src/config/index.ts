@@ -27,6 +27,7 @@ export interface Config {
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
   sms: SmsConfig;
+  mail: MailConfig;
   twoFactor: { required: boolean; maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
   /** Key for the keyed hash (HMAC-SHA-256) of SMS codes. */
   codeHashKey: Buffer;
@@ -53,6 +54,23 @@ export interface SmsConfig {
   maxPerIpPerHour: number;
   globalDailyCap: number;
 }
+
+export interface MailConfig {
+  /** `smtp` sends; `outbox` keeps mail in the outbox table, shown at /ontwikkeling/e-mail (development). */
+  provider: 'smtp' | 'outbox';
+  /** smtp:// (STARTTLS when the server offers it) or smtps:// (TLS from the start); nodemailer's query options apply. */
+  smtpUrl?: string;
+  from: string;
+  /** A whole send (connect, greeting, every command) gives up after this long. */
+  sendTimeoutMs: number;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  pollSeconds: number;
+}
+
+/** `Karify <noreply@example.nl>` or `noreply@example.nl`. */
+const MAIL_ADDRESS = /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
 export { ROOT_DIR };
 
@@ -86,6 +104,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && smsProvider === 'outbox' && !read.boolean('ALLOW_SMS_OUTBOX_IN_PRODUCTION', false)) {
     read.fail('SMS_PROVIDER', 'is outbox, which sends no SMS; set SMS_PROVIDER=vonage (or ALLOW_SMS_OUTBOX_IN_PRODUCTION=true for a demo)');
   }
+  const mailProvider = read.oneOf('MAIL_PROVIDER', ['smtp', 'outbox'] as const, isProduction ? 'smtp' : 'outbox');
+  const smtpUrl = read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']);
+  if (mailProvider === 'smtp' && !smtpUrl) {
+    read.fail('SMTP_URL', 'must be set when MAIL_PROVIDER is smtp (e.g. smtps://user:password@smtp.example.nl:465)');
+  }
+  if (isProduction && mailProvider === 'outbox' && !read.boolean('ALLOW_MAIL_OUTBOX_IN_PRODUCTION', false)) {
+    read.fail('MAIL_PROVIDER', 'is outbox, which sends no e-mail; set MAIL_PROVIDER=smtp with SMTP_URL (or ALLOW_MAIL_OUTBOX_IN_PRODUCTION=true for a demo)');
+  }
+  const mailFrom = read.string('MAIL_FROM', isProduction ? '' : 'Karify <noreply@karify.localhost>');
+  if (!MAIL_ADDRESS.test(mailFrom)) {
+    read.fail('MAIL_FROM', `must be an e-mail address such as "Karify <noreply@example.nl>"${mailFrom ? '' : ' (required in production)'}`);
+  }
+  const retryBaseSeconds = read.integer('MAIL_RETRY_BASE_SECONDS', 30, { min: 1, max: 3600 });
+  const retryMaxSeconds = read.integer('MAIL_RETRY_MAX_SECONDS', 3600, { min: 1, max: 86400 });
+  if (retryMaxSeconds < retryBaseSeconds) read.fail('MAIL_RETRY_MAX_SECONDS', 'must be at least MAIL_RETRY_BASE_SECONDS');
+
   const allowedCountries = read.list('SMS_ALLOWED_COUNTRIES', ['NL', 'BE']).map((c) => c.toUpperCase());
   if (allowedCountries.length === 0 || allowedCountries.some((c) => !/^[A-Z]{2}$/.test(c))) {
     read.fail('SMS_ALLOWED_COUNTRIES', 'must be a comma-separated list of two-letter country codes such as NL,BE');
@@ -133,6 +167,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerNumberPerDay: read.integer('SMS_MAX_PER_NUMBER_PER_DAY', 10, { min: 1, max: 1000 }),
       maxPerIpPerHour: read.integer('SMS_MAX_PER_IP_PER_HOUR', 20, { min: 1, max: 100000 }),
       globalDailyCap: read.integer('SMS_GLOBAL_DAILY_CAP', 2000, { min: 1, max: 10_000_000 }),
+    },
+    mail: {
+      provider: mailProvider,
+      smtpUrl,
+      from: mailFrom,
+      sendTimeoutMs: read.integer('MAIL_SEND_TIMEOUT_MS', 15000, { min: 100, max: 120000 }),
+      maxAttempts: read.integer('MAIL_MAX_ATTEMPTS', 20, { min: 1, max: 100 }),
+      retryBaseSeconds,
+      retryMaxSeconds,
+      pollSeconds: read.integer('MAIL_POLL_SECONDS', 2, { min: 1, max: 3600 }),
     },
     twoFactor: {
       required: read.boolean('REQUIRE_TWO_FACTOR', false),

@@ -1,6 +1,9 @@
 import type { Database } from '../infra/database';
 import { createAuditLog } from './audit';
 import type { Clock } from './clock';
+import type { AlertComposer } from './mail/alert-texts';
+import { createMailOutbox } from './mail/mail-outbox';
+import { createSecurityAlerts } from './mail/security-alerts';
 import { createMessageStore } from './messages';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
@@ -16,6 +19,8 @@ export interface AccountStoreDeps {
   /** The password hasher: recovery codes share its limit on hashes at once, in every set of stores. */
   hasher: PasswordHasher;
   lockout: LockoutSettings;
+  /** Writes security alerts for the mail outbox, in the patient's language. */
+  composeAlert: AlertComposer;
 }
 
 /**
@@ -29,14 +34,19 @@ export function createAccountStores(db: Database, deps: AccountStoreDeps, reads:
   const messages = createMessageStore(db, clock);
   const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
   const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout });
+  const users = createUserStore(db, clock, reads);
+  const mailOutbox = createMailOutbox({ db, clock, random });
+  const alerts = createSecurityAlerts({ users, outbox: mailOutbox, compose: deps.composeAlert, clock });
   return {
-    users: createUserStore(db, clock, reads),
+    users,
     audit,
     messages,
     recoveryCodes,
     lockout,
     twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout }),
-    notifier: createSecurityNotifier({ audit, messages }),
+    mailOutbox,
+    alerts,
+    notifier: createSecurityNotifier({ audit, messages, alerts }),
   };
 }
 

@@ -29,6 +29,11 @@ export function normalizeRecoveryCode(input: string): string | null {
   return /^\d{10}$/.test(digits) ? digits : null;
 }
 
+/** Recovery codes hashed already, so that storing them inside a transaction is quick. */
+export interface HashedRecoveryCodes {
+  hashes: string[];
+}
+
 export type RecoveryCodes = ReturnType<typeof createRecoveryCodes>;
 
 /** One-time recovery codes, each stored under its own salted argon2id hash. */
@@ -37,6 +42,30 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
   const hasher = deps.hashCode && deps.verifyCode ? undefined : (deps.hasher ?? createPasswordHasher());
   const hashCode = deps.hashCode ?? ((code: string) => hasher!.hash(code));
   const verifyCode = deps.verifyCode ?? ((hash: string, code: string) => hasher!.verify(hash, code));
+
+  const hashAll = (codes: string[]): Promise<string[]> => Promise.all(codes.map((code) => hashCode(code)));
+
+  /**
+   * The id of the unused code that matches, or null. Slow (a hash per code) and writes nothing:
+   * run it before a transaction, then `use` the code inside it.
+   */
+  async function findUnused(userId: number, input: string): Promise<number | null> {
+    const code = normalizeRecoveryCode(input);
+    if (!code) return null;
+    const rows: Array<{ id: number; code_hash: string }> = await db('recovery_codes')
+      .where({ user_id: userId })
+      .whereNull('used_at')
+      .select('id', 'code_hash');
+    for (const row of rows) {
+      if (await verifyCode(row.code_hash, code)) return row.id;
+    }
+    return null;
+  }
+
+  /** Marks a code found by `findUnused` used. Under concurrent use of one code exactly one call returns true. */
+  async function use(id: number): Promise<boolean> {
+    return (await db('recovery_codes').where({ id }).whereNull('used_at').update({ used_at: clock.now() })) === 1;
+  }
 
   return {
     /** Ten distinct codes of ten digits from the CSPRNG. */
@@ -49,8 +78,11 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
     formatForDisplay: (code: string): string => formatRecoveryCode(code),
     normalize: (input: string): string | null => normalizeRecoveryCode(input),
 
-    hashAll(codes: string[]): Promise<string[]> {
-      return Promise.all(codes.map((code) => hashCode(code)));
+    hashAll,
+
+    /** The codes hashed for storing (slow): before a transaction, for the two-factor store to store inside it. */
+    async hashForStorage(codes: string[]): Promise<HashedRecoveryCodes> {
+      return { hashes: await hashAll(codes) };
     },
 
     /** Replaces all of the user's codes; pass a transaction to make it part of a larger change. */
@@ -61,24 +93,13 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
       await trx('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null, created_at: now })));
     },
 
+    findUnused,
+    use,
+
     /** Uses up the matching unused code. Under concurrent use of one code exactly one call returns true. */
     async consume(userId: number, input: string): Promise<boolean> {
-      const code = normalizeRecoveryCode(input);
-      if (!code) return false;
-      const rows: Array<{ id: number; code_hash: string }> = await db('recovery_codes')
-        .where({ user_id: userId })
-        .whereNull('used_at')
-        .select('id', 'code_hash');
-      for (const row of rows) {
-        if (await verifyCode(row.code_hash, code)) {
-          const updated = await db('recovery_codes')
-            .where({ id: row.id })
-            .whereNull('used_at')
-            .update({ used_at: clock.now() });
-          return updated === 1;
-        }
-      }
-      return false;
+      const id = await findUnused(userId, input);
+      return id !== null && (await use(id));
     },
 
     async countRemaining(userId: number): Promise<number> {

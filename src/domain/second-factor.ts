@@ -1,9 +1,9 @@
+import type { AccountStores, InTransaction } from './account-stores';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
-import type { SecurityNotifier } from './security-notifier';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
@@ -26,6 +26,9 @@ import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './
  *   and the step that proved it is stored with it so it cannot sign in again.
  * - Recovery codes: only where the patient proves an existing method (`sign_in`, `confirm`);
  *   single use; what is left is announced with the use.
+ *
+ * What changes and its notice land in one transaction: a recovery code used, a failure and the
+ * lock it leads to (see SecurityNotifier: the activity log, Berichten and the e-mail outbox).
  */
 export type SecondFactorPurpose = CodePurpose | 'switch_app';
 
@@ -60,15 +63,29 @@ export interface SecondFactorDeps {
   twoFactor: TwoFactorStore;
   secretBox: SecretBox;
   smsCodes: SmsCodeService;
-  notifier: SecurityNotifier;
+  /** For each change together with its notice; see InTransaction. */
+  inTransaction: InTransaction;
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>;
 
 export function createSecondFactor(deps: SecondFactorDeps) {
-  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier } = deps;
+  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction } = deps;
 
-  type Outcome = { ok: true; totpStep?: number } | { ok: false; reason: SecondFactorFailure };
+  type Outcome = { ok: true; totpStep?: number; recoveryCodesLeft?: number } | { ok: false; reason: SecondFactorFailure };
+
+  /** The code is used and the use announced (with what is left) together; false when another request used it first. */
+  async function useRecoveryCode(userId: number, purpose: SecondFactorPurpose, code: string, origin: RequestOrigin): Promise<Outcome> {
+    const id = await recoveryCodes.findUnused(userId, code); // slow: before the transaction
+    const wrong: Outcome = { ok: false, reason: 'wrong_recovery_code' };
+    if (id === null) return wrong;
+    return inTransaction(async (stores) => {
+      if (!(await stores.recoveryCodes.use(id))) return wrong;
+      const left = await stores.recoveryCodes.countRemaining(userId);
+      await stores.notifier.notify(userId, 'recovery_code_used', origin, { remaining: left, purpose });
+      return { ok: true, recoveryCodesLeft: left };
+    });
+  }
 
   async function checkApp(userId: number, code: string, newSecret: string | undefined): Promise<Outcome> {
     const normalized = normalizeCodeInput(code);
@@ -83,7 +100,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
     return (await twoFactor.claimTotpStep(userId, step)) ? { ok: true } : { ok: false, reason: 'replayed' };
   }
 
-  async function compare(userId: number, purpose: SecondFactorPurpose, proof: Proof): Promise<Outcome> {
+  async function compare(userId: number, purpose: SecondFactorPurpose, proof: Proof, origin: RequestOrigin): Promise<Outcome> {
     switch (proof.kind) {
       case 'sms': {
         const result = await verificationCodes.verify(userId, purpose as CodePurpose, proof.code, proof.phone);
@@ -92,7 +109,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       case 'app':
         return checkApp(userId, proof.code, proof.secret);
       case 'recovery':
-        return (await recoveryCodes.consume(userId, proof.code)) ? { ok: true } : { ok: false, reason: 'wrong_recovery_code' };
+        return useRecoveryCode(userId, purpose, proof.code, origin);
     }
   }
 
@@ -105,37 +122,40 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       if (!PROOFS_FOR[purpose].includes(proof.kind)) throw new Error(`a ${proof.kind} proof does not serve ${purpose}`);
       const details = { purpose, method: METHOD_OF[proof.kind] };
 
-      const announceLock = async () => {
-        const until = await lockout.claimLockNotice(userId);
-        if (until !== null) await notifier.notify(userId, 'second_step_locked', origin, { until, ...details });
+      /** Of all the requests that meet the same lock, one tells the patient, with the lock. */
+      const announceLock = async (stores: AccountStores) => {
+        const until = await stores.lockout.claimLockNotice(userId);
+        if (until !== null) await stores.notifier.notify(userId, 'second_step_locked', origin, { until, ...details });
       };
 
       const place = await lockout.reserve(userId);
       if (place.status === 'locked') {
-        await announceLock();
+        await inTransaction(announceLock);
         return { status: 'locked', until: place.until };
       }
 
       let outcome: Outcome = { ok: false, reason: 'wrong' }; // a check that broke off keeps its place
       try {
-        outcome = await compare(userId, purpose, proof);
+        outcome = await compare(userId, purpose, proof, origin);
       } finally {
         if (outcome.ok) await lockout.succeeded(userId);
         else if (outcome.reason === 'missing') await lockout.refund(userId); // nothing could be guessed
       }
       if (outcome.ok) {
-        if (proof.kind !== 'recovery') return { status: 'ok', totpStep: outcome.totpStep };
-        const left = await recoveryCodes.countRemaining(userId);
-        await notifier.notify(userId, 'recovery_code_used', origin, { remaining: left, purpose });
-        return { status: 'ok', recoveryCodesLeft: left };
+        return proof.kind === 'recovery' ? { status: 'ok', recoveryCodesLeft: outcome.recoveryCodesLeft } : { status: 'ok', totpStep: outcome.totpStep };
       }
       if (outcome.reason === 'missing') return { status: 'failed', reason: 'missing' };
 
-      const type = outcome.reason === 'replayed' ? 'totp_replay_refused' : 'second_step_failed';
-      await notifier.notify(userId, type, origin, { reason: outcome.reason, ...details });
-      const until = await lockout.failed(userId);
-      if (until === null) return { status: 'failed', reason: outcome.reason };
-      await announceLock();
+      const { reason } = outcome;
+      const type = reason === 'replayed' ? 'totp_replay_refused' : 'second_step_failed';
+      // The failure, the lock it may complete, and the notice of that lock, together.
+      const until = await inTransaction(async (stores) => {
+        await stores.notifier.notify(userId, type, origin, { reason, ...details });
+        const lockedUntil = await stores.lockout.failed(userId);
+        if (lockedUntil !== null) await announceLock(stores);
+        return lockedUntil;
+      });
+      if (until === null) return { status: 'failed', reason };
       return { status: 'locked', until };
     },
 

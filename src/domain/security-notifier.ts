@@ -1,4 +1,6 @@
 import type { AuditLog, RequestOrigin, SecurityEventType } from './audit';
+import type { MailAlertKind } from './mail/alert-texts';
+import type { SecurityAlerts } from './mail/security-alerts';
 import type { MessageKind, MessageStore } from './messages';
 
 // Changes the patient must hear about in their inbox, so a change they did not make stands out.
@@ -15,6 +17,21 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   totp_replay_refused: 'totp_replay_refused',
 };
 
+// Changes the patient is e-mailed about too: out of band, where an intruder who took the account
+// over cannot read the notice first. A replay refused is no change (and a double click makes one).
+// A new kind of change is one line here: its own alert (mail/alert-texts.ts), or 'security_changed'.
+const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
+  two_factor_enabled: 'two_factor_enabled',
+  two_factor_disabled: 'two_factor_disabled',
+  two_factor_reset_by_clinic: 'two_factor_reset_by_clinic',
+  phone_changed: 'phone_changed',
+  method_switched: 'method_switched',
+  recovery_codes_renewed: 'recovery_codes_renewed',
+  recovery_code_used: 'recovery_code_used',
+  password_changed: 'password_changed',
+  second_step_locked: 'second_step_locked',
+};
+
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.
 const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method'];
 
@@ -24,8 +41,12 @@ function messageParams(details: Record<string, string | number>): Record<string,
 
 export type SecurityNotifier = ReturnType<typeof createSecurityNotifier>;
 
-/** Records a security event in the activity log and, for changes, announces it in Berichten. */
-export function createSecurityNotifier(deps: { audit: AuditLog; messages: MessageStore }) {
+/**
+ * Records a security event in the activity log and, for changes, announces it in Berichten and
+ * queues an e-mail. Built on the stores of a transaction (AccountStores), all of it lands with
+ * the change it announces.
+ */
+export function createSecurityNotifier(deps: { audit: AuditLog; messages: MessageStore; alerts: SecurityAlerts }) {
   return {
     async notify(
       userId: number,
@@ -36,6 +57,8 @@ export function createSecurityNotifier(deps: { audit: AuditLog; messages: Messag
       await deps.audit.record(userId, type, origin, details);
       const kind = ANNOUNCED[type];
       if (kind) await deps.messages.post(userId, kind, messageParams(details));
+      const alert = EMAILED[type];
+      if (alert) await deps.alerts.queue(userId, alert, origin, messageParams(details));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
-import type { RecoveryCodes } from './recovery-codes';
+import type { HashedRecoveryCodes, RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 
 export type TwoFactorMethod = 'sms' | 'totp';
@@ -40,6 +40,9 @@ const isForeignKeyViolation = (err: unknown) => {
   return e.code === '23503' || (e.code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/.test(e.message ?? ''));
 };
 
+/** Plain recovery codes, or codes hashed already (see RecoveryCodes.hashForStorage). */
+export type RecoveryCodeInput = string[] | HashedRecoveryCodes;
+
 export type TwoFactorStore = ReturnType<typeof createTwoFactorStore>;
 
 /**
@@ -50,8 +53,11 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
   const { db, clock, recoveryCodes, lockout } = deps;
   const settings = (on: Database = db) => on(TABLE);
 
-  async function enable(userId: number, method: Record<string, unknown>, codes: string[]): Promise<void> {
-    const hashes = await recoveryCodes.hashAll(codes); // slow: before the transaction, not inside it
+  /** Plain codes are hashed here (slow: before the transaction); inside a larger one, pass them hashed. */
+  const hashesOf = async (codes: RecoveryCodeInput) => (Array.isArray(codes) ? recoveryCodes.hashAll(codes) : codes.hashes);
+
+  async function enable(userId: number, method: Record<string, unknown>, codes: RecoveryCodeInput): Promise<void> {
+    const hashes = await hashesOf(codes);
     const now = clock.now();
     await db.transaction(async (trx) => {
       try {
@@ -84,7 +90,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     },
 
     /** Turns on SMS as second step with these (plain) recovery codes, all in one transaction. */
-    enableSms(userId: number, phone: string, codes: string[]): Promise<void> {
+    enableSms(userId: number, phone: string, codes: RecoveryCodeInput): Promise<void> {
       return enable(userId, { method: 'sms', phone, ...NO_TOTP }, codes);
     },
 
@@ -93,7 +99,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      * in one transaction. `verifiedStep` is the time step of the code that proved the pairing,
      * so that code cannot be used again to sign in.
      */
-    enableTotp(userId: number, encryptedSecret: string, codes: string[], verifiedStep: number | null = null): Promise<void> {
+    enableTotp(userId: number, encryptedSecret: string, codes: RecoveryCodeInput, verifiedStep: number | null = null): Promise<void> {
       return enable(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
     },
 
@@ -134,8 +140,8 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      * New recovery codes; the old ones stop working in the same transaction. Throws
      * TwoFactorOffError (nothing changed) when two-step was turned off meanwhile.
      */
-    async replaceRecoveryCodes(userId: number, codes: string[]): Promise<void> {
-      const hashes = await recoveryCodes.hashAll(codes);
+    async replaceRecoveryCodes(userId: number, codes: RecoveryCodeInput): Promise<void> {
+      const hashes = await hashesOf(codes);
       await db.transaction(async (trx) => {
         // The settings row first: on PostgreSQL that locks it, so two renewals at once (a double
         // click) run one after the other and the second deletes the first's codes. Without it

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
 
@@ -10,6 +11,8 @@ export interface User {
   sessionGeneration: number;
   twoFactorMethod: 'sms' | 'totp' | null;
   twoFactorPhone: string | null;
+  /** The language the patient chose (Dutch until they choose): for e-mail sent to them. */
+  language: Language;
   createdAt: number;
 }
 
@@ -20,6 +23,7 @@ interface UserRow {
   password_hash: string;
   disabled: boolean | number;
   session_generation: number;
+  language: string;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -52,6 +56,7 @@ function toUser(row: UserWithMethod): User {
     sessionGeneration: row.session_generation,
     twoFactorMethod: row.two_factor_method ?? null,
     twoFactorPhone: row.two_factor_phone ?? null,
+    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE,
     createdAt: Number(row.created_at),
   };
 }
@@ -113,6 +118,10 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
 
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {
       await users().where({ id }).update({ password_hash: passwordHash, updated_at: clock.now() } as Partial<UserRow>);
+    },
+
+    async setLanguage(id: number, language: Language): Promise<void> {
+      await users().where({ id }).update({ language, updated_at: clock.now() } as Partial<UserRow>);
     },
 
     async setDisabled(id: number, disabled: boolean): Promise<void> {

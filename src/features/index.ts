@@ -9,6 +9,8 @@ import { createAccountController } from './account/controller';
 import { accountRoutes } from './account/routes';
 import { createDevOutboxController } from './dev-outbox/controller';
 import { devOutboxRoutes } from './dev-outbox/routes';
+import { createDevMailOutboxController } from './dev-mail-outbox/controller';
+import { devMailOutboxRoutes } from './dev-mail-outbox/routes';
 import { createConfirmationController } from './fresh-confirmation/controller';
 import { confirmationRoutes } from './fresh-confirmation/routes';
 import { createHealthController } from './health/controller';
@@ -20,7 +22,7 @@ import { inboxRoutes } from './inbox/routes';
 import { createInfoPagesController } from './info-pages/controller';
 import { infoPageRoutes } from './info-pages/routes';
 import { createLanguageController } from './language/controller';
-import { languageRoutes } from './language/routes';
+import { languageMemoryRoutes, languageRoutes } from './language/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
 import { createSecurityActivityController } from './security-activity/controller';
@@ -48,10 +50,10 @@ export interface FeatureDeps {
 }
 
 /** The journeys that come before sessions: they must work without the session store. */
-export function sessionlessRoutes({ config, db, redis }: FeatureDeps): Router[] {
+export function sessionlessRoutes({ config, services, db, redis, auth }: FeatureDeps): Router[] {
   return [
     healthRoutes(createHealthController({ db, redis })),
-    languageRoutes(createLanguageController({ isProduction: config.isProduction })),
+    languageRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
   ];
 }
 
@@ -60,6 +62,7 @@ export function journeyRoutes({ config, services, passport, auth }: FeatureDeps)
   const { sms, twoFactor } = config;
   const secondStep = createSecondStepController({ ...services, auth });
   return [
+    languageMemoryRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
     signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin })),
     secondStepRoutes(secondStep, auth),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
@@ -74,5 +77,6 @@ export function journeyRoutes({ config, services, passport, auth }: FeatureDeps)
     infoPageRoutes(createInfoPagesController(), auth),
     helpQuestionRoutes(createHelpQuestionController(services)),
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
+    ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),
   ];
 }

@@ -379,6 +379,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
 
       // Phone number, with the error states of the confirmation page
       await p.follow('Mijn account', 'Mijn account (beheer)');
+      expect(await p.text()).to.include(`E-mailadres: ${patient.email}`).and.include('sturen we een e-mail naar dit adres');
       await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: aan (beheer)');
       await p.follow('Telefoonnummer wijzigen', 'Bevestigen (telefoonnummer)', { screenshot: '14-bevestigen' });
       await p.press('Bevestigen', 'Bevestigen: leeg');
@@ -464,6 +465,16 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Beveiligingsactiviteit', 'Beveiligingsactiviteit (na beheer)');
       expect(await p.heading()).to.equal('Beveiligingsactiviteit');
       expect(await p.page.locator('tbody tr').count()).to.be.greaterThan(4);
+
+      // Each change was e-mailed too: the development e-mail outbox shows the alerts (issue 16)
+      await rt.services.mailWorker.runOnce();
+      await p.visit('/ontwikkeling/e-mail', 'E-mail-outbox (na beheer)');
+      expect(await p.heading()).to.equal('E-mail-outbox (ontwikkeling)');
+      const subjects = await p.page.locator('.mail h2').allInnerTexts();
+      for (const subject of ['Je telefoonnummer voor inloggen is gewijzigd', 'Er zijn nieuwe herstelcodes gemaakt', 'Je wachtwoord is gewijzigd', 'Authenticatie in twee stappen is uitgeschakeld']) {
+        expect(subjects).to.include(subject);
+      }
+      expect(await p.text()).to.include('Afgeleverd in deze outbox').and.include('030 – 737 0323');
     });
 
     it('locks sign-in after wrong passwords, and the second step after wrong codes', async () => {
@@ -739,6 +750,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       // The outbox stands in for the phone, so it is read in a browser of its own: a half
       // signed-in session reaches nothing but the code page.
       const phone = await newPatient(outbox.baseURL);
+      await phone.visit('/ontwikkeling/e-mail', 'E-mail-outbox: leeg');
+      expect(await phone.heading()).to.equal('E-mail-outbox (ontwikkeling)');
+      expect(await phone.text()).to.include('Nog geen e-mails.');
       await phone.visit('/ontwikkeling/sms', 'SMS-outbox: leeg');
       expect(await phone.heading()).to.equal('SMS-outbox (ontwikkeling)');
       expect(await phone.text()).to.include('In ontwikkeling worden SMS-berichten hier getoond in plaats van verstuurd.').and.include('Nog geen berichten.');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import knex from 'knex';
 import type { Database } from '../../src/infra/database';
+import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { openTestDatabase, TEST_DATABASE, testDatabaseEnv } from '../support/test-database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -53,6 +54,20 @@ export async function adminTestDatabase(): Promise<AdminTestDatabase> {
       }
     },
   };
+}
+
+/**
+ * For a describe block: before each test an empty database of the kind under test, and an app on
+ * it (the same database the command uses), closed after the test.
+ */
+export function withAdminDatabase(): { database: AdminTestDatabase; rt: TestRuntime } {
+  const world = {} as { database: AdminTestDatabase; rt: TestRuntime };
+  beforeEach(async () => {
+    world.database = await adminTestDatabase();
+    world.rt = await startTestRuntime(world.database.runtimeEnv);
+  });
+  afterEach(() => world.rt.close());
+  return world;
 }
 
 /** Runs the real admin command in a child process, as `npm run admin` would, on the given database. */

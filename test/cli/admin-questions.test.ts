@@ -1,21 +1,13 @@
 import { expect } from 'chai';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
+import { succeeds, withAdminDatabase } from './admin-cli';
 
 describe('admin command line: questions from the Vragenformulier (J8)', function () {
   this.timeout(60_000); // each test starts the real command (about a second each)
-  let database: AdminTestDatabase;
-  let rt: TestRuntime;
-
-  beforeEach(async () => {
-    database = await adminTestDatabase();
-    rt = await startTestRuntime(database.runtimeEnv); // the same database the command uses
-  });
-  afterEach(() => rt.close());
-
-  const admin = (args: string[]) => database.admin(args);
+  const world = withAdminDatabase();
+  const admin = (args: string[]) => world.database.admin(args);
 
   it('lists stored questions newest first, with date, time, name, e-mail, patient and the question', async () => {
+    const { rt } = world;
     const patient = await rt.createPatient({ email: 'cas@example.nl', name: 'Cas Test' });
     await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?' }, '203.0.113.1');
     rt.clock.advanceMinutes(5);

@@ -79,6 +79,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
         sessionGeneration: (await services.users.findById(userId))!.sessionGeneration,
         events: (await services.audit.listForUser(userId)).map((event) => event.type),
         messages: (await services.messages.listForUser(userId)).map((message) => message.kind),
+        mails: (await services.mailOutbox.list({ limit: 50 })).filter((mail) => mail.userId === userId).map((mail) => mail.kind),
       };
     }
 
@@ -86,8 +87,9 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
 
     const failingWrites: Array<[string, (stores: AccountStores) => AccountStores]> = [
       ['signing them out everywhere', (s) => ({ ...s, users: { ...s.users, bumpSessionGeneration: fail } })],
-      ['the activity log record', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: { ...s.audit, record: fail }, messages: s.messages }) })],
-      ['the message in Berichten (the last write)', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: s.audit, messages: { ...s.messages, post: fail } }) })],
+      ['the activity log record', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: { ...s.audit, record: fail }, messages: s.messages, alerts: s.alerts }) })],
+      ['the message in Berichten', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: s.audit, messages: { ...s.messages, post: fail }, alerts: s.alerts }) })],
+      ['the e-mail alert (the last write)', (s) => ({ ...s, notifier: createSecurityNotifier({ audit: s.audit, messages: s.messages, alerts: { ...s.alerts, queue: fail } }) })],
     ];
 
     for (const [write, swap] of failingWrites) {
@@ -114,6 +116,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
         sessionGeneration: before.sessionGeneration + 1,
         events: ['two_factor_reset_by_clinic', ...before.events],
         messages: ['two_factor_reset_by_clinic', ...before.messages],
+        mails: ['two_factor_reset_by_clinic', ...before.mails],
       });
       expect(output.join('\n')).to.include('Turned off two-step sign-in for cas@example.nl');
     });

@@ -1,17 +1,20 @@
 import { expect } from 'chai';
 import { parseOptions, UsageError } from '../../src/cli/args';
 
+/** The usage error `parse` refuses `args` with. */
+const refusedBy = (parse: (args: string[]) => unknown) => (args: string[]) => {
+  try {
+    parse(args);
+  } catch (err) {
+    expect(err).to.be.instanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error(`${args.join(' ')} was accepted`);
+};
+
 describe('admin command options (util.parseArgs)', () => {
   const parse = (args: string[]) => parseOptions(args, ['email', 'name'], ['limit']);
-  const refused = (args: string[]) => {
-    try {
-      parse(args);
-    } catch (err) {
-      expect(err).to.be.instanceOf(UsageError);
-      return (err as Error).message;
-    }
-    throw new Error(`${args.join(' ')} was accepted`);
-  };
+  const refused = refusedBy(parse);
 
   it('reads --name value and --name=value, optional options included', () => {
     expect(parse(['--email', 'cas@example.nl', '--name=Cas de Vries'])).to.deep.equal({ email: 'cas@example.nl', name: 'Cas de Vries' });
@@ -35,5 +38,22 @@ describe('admin command options (util.parseArgs)', () => {
     expect(refused(['--password', 'geheim', '--email', 'e', '--name', 'n'])).to.equal(message);
     expect(refused(['--email', 'e', '--name', 'n', '--password=geheim'])).to.equal(message);
     expect(refused(['--password'])).to.equal(message);
+  });
+});
+
+describe('admin command flags (util.parseArgs)', () => {
+  const parse = (args: string[]) => parseOptions(args, [], ['limit'], ['failed']);
+  const refused = refusedBy(parse);
+
+  it('reads a flag given alone as "true", next to options with values', () => {
+    expect(parse(['--failed'])).to.deep.equal({ failed: 'true' });
+    expect(parse(['--limit', '5', '--failed'])).to.deep.equal({ limit: '5', failed: 'true' });
+    expect(parse([])).to.deep.equal({});
+  });
+
+  it('refuses a flag with a value, or given twice', () => {
+    expect(refused(['--failed=yes'])).to.equal('Option --failed takes no value.');
+    expect(refused(['--failed', 'yes'])).to.equal('Unexpected argument "yes".');
+    expect(refused(['--failed', '--failed'])).to.equal('Option --failed is given twice.');
   });
 });

@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { createAccountStores, type AccountStores } from '../../src/domain/account-stores';
+import { createAccountStores, transactionRunner, type AccountStores } from '../../src/domain/account-stores';
+import { createAlertComposer } from '../../src/domain/mail/alert-texts';
 import type { PasswordHasher } from '../../src/domain/passwords';
 import { cryptoRandom } from '../../src/domain/random';
 import { createSecondFactor, type Proof, type SecondFactor, type SecondFactorResult } from '../../src/domain/second-factor';
 import { createSecretBox, SecretBoxError, type SecretBox } from '../../src/domain/secret-box';
 import { createSmsCodeService } from '../../src/domain/sms-codes';
 import { createVerificationCodes, hmacSha256, type VerificationCodes } from '../../src/domain/verification-codes';
+import { createTranslators } from '../../src/i18n';
 import type { Database } from '../../src/infra/database';
 import { memoryLimiterFactory } from '../../src/infra/rate-limits';
 import { TestClock } from '../support/clock';
@@ -48,7 +50,9 @@ describe('second factor: one module for every code check', () => {
       },
       verifyDummy: async () => false,
     };
-    stores = createAccountStores(db, { clock, random: cryptoRandom, hasher, lockout: { maxConsecutiveFailures: LIMIT, lockMinutes: 15 } });
+    const composeAlert = createAlertComposer({ translators: createTranslators(), timeZone: 'Europe/Amsterdam' });
+    const storeDeps = { clock, random: cryptoRandom, hasher, lockout: { maxConsecutiveFailures: LIMIT, lockMinutes: 15 }, composeAlert };
+    stores = createAccountStores(db, storeDeps);
     box = createSecretBox(crypto.randomBytes(32));
     const hmac = hmacSha256(Buffer.alloc(32, 7));
     codes = createVerificationCodes({
@@ -76,12 +80,12 @@ describe('second factor: one module for every code check', () => {
     };
     const recoveryCodes = {
       ...stores.recoveryCodes,
-      consume: (id: number, input: string) => {
+      findUnused: (id: number, input: string) => {
         count.recoveryChecks += 1;
-        return stores.recoveryCodes.consume(id, input);
+        return stores.recoveryCodes.findUnused(id, input);
       },
     };
-    secondFactor = createSecondFactor({ clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, notifier: stores.notifier });
+    secondFactor = createSecondFactor({ clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, inTransaction: transactionRunner(db, (on) => createAccountStores(on, storeDeps)) });
     const user = await stores.users.create({ email: 'anna@example.nl', name: 'Anna', passwordHash: 'x' });
     userId = user.id;
   });

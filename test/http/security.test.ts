@@ -149,6 +149,8 @@ describe('security (SPEC §4)', () => {
         SMS_PROVIDER: 'vonage',
         VONAGE_API_KEY: 'dummy-key',
         VONAGE_API_SECRET: 'dummy-secret',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        MAIL_FROM: 'Karify <noreply@example.nl>',
         TRUST_PROXY: 'true',
       });
       try {

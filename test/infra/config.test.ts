@@ -29,6 +29,8 @@ const PRODUCTION: NodeJS.ProcessEnv = {
   VONAGE_API_KEY: 'key123',
   VONAGE_API_SECRET: 'secret123',
   TOTP_ENCRYPTION_KEY: 'k'.repeat(20) + 'm'.repeat(20),
+  SMTP_URL: 'smtps://karify:secret@smtp.example.nl:465',
+  MAIL_FROM: 'Karify <noreply@kliniek.example>',
 };
 
 describe('configuration (loadConfig)', () => {
@@ -155,6 +157,24 @@ describe('configuration (loadConfig)', () => {
       expect(key.equals(loadConfig({ ...PRODUCTION, TOTP_ENCRYPTION_KEY: 'y'.repeat(32) }).totpEncryptionKey)).to.equal(false);
     });
 
+    it('sends mail by SMTP by default, so it needs SMTP_URL and MAIL_FROM', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.mail).to.include({ provider: 'smtp', smtpUrl: 'smtps://karify:secret@smtp.example.nl:465', from: 'Karify <noreply@kliniek.example>' });
+      const err = configError({ ...PRODUCTION, SMTP_URL: undefined, MAIL_FROM: undefined });
+      expect(problemsAbout(err, 'SMTP_URL')).to.have.length(1);
+      expect(problemsAbout(err, 'MAIL_FROM')).to.have.length(1);
+      expect(err.problems).to.have.length(2);
+      expect(err.message).not.to.include('secret@');
+    });
+
+    it('refuses MAIL_PROVIDER=outbox unless ALLOW_MAIL_OUTBOX_IN_PRODUCTION=true', () => {
+      const env = { ...PRODUCTION, MAIL_PROVIDER: 'outbox', SMTP_URL: undefined };
+      const err = configError(env);
+      expect(problemsAbout(err, 'MAIL_PROVIDER')).to.have.length(1);
+      expect(err.problems).to.have.length(1);
+      expect(loadConfig({ ...env, ALLOW_MAIL_OUTBOX_IN_PRODUCTION: 'true' }).mail.provider).to.equal('outbox');
+    });
+
     it('uses Vonage by default, so it needs the Vonage keys', () => {
       const err = configError({ ...PRODUCTION, SMS_PROVIDER: undefined, VONAGE_API_KEY: undefined, VONAGE_API_SECRET: undefined });
       expect(problemsAbout(err, 'VONAGE_API_KEY')).to.have.length(1);
@@ -168,6 +188,21 @@ describe('configuration (loadConfig)', () => {
     expect(problemsAbout(err, 'VONAGE_API_SECRET')).to.have.length(1);
     expect(problemsAbout(configError({ SMS_PROVIDER: 'vonage', VONAGE_API_KEY: 'k' }), 'VONAGE_API_SECRET')).to.have.length(1);
     expect(loadConfig({ SMS_PROVIDER: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }).sms.provider).to.equal('vonage');
+  });
+
+  it('keeps mail in the outbox outside production, with a development sender and the retry defaults', () => {
+    const { mail } = loadConfig({});
+    expect(mail).to.deep.equal({
+      provider: 'outbox', smtpUrl: undefined, from: 'Karify <noreply@karify.localhost>',
+      sendTimeoutMs: 15000, maxAttempts: 20, retryBaseSeconds: 30, retryMaxSeconds: 3600, pollSeconds: 2,
+    });
+  });
+
+  it('reads the mail settings, and needs SMTP_URL for MAIL_PROVIDER=smtp', () => {
+    const mail = loadConfig({ MAIL_PROVIDER: 'smtp', SMTP_URL: 'smtp://relay.internal:587', MAIL_FROM: 'noreply@kliniek.example', MAIL_MAX_ATTEMPTS: '5', MAIL_RETRY_BASE_SECONDS: '10', MAIL_RETRY_MAX_SECONDS: '60', MAIL_SEND_TIMEOUT_MS: '2000', MAIL_POLL_SECONDS: '5' }).mail;
+    expect(mail).to.deep.equal({ provider: 'smtp', smtpUrl: 'smtp://relay.internal:587', from: 'noreply@kliniek.example', sendTimeoutMs: 2000, maxAttempts: 5, retryBaseSeconds: 10, retryMaxSeconds: 60, pollSeconds: 5 });
+    expect(problemsAbout(configError({ MAIL_PROVIDER: 'smtp' }), 'SMTP_URL')).to.have.length(1);
+    expect(problemsAbout(configError({ MAIL_RETRY_BASE_SECONDS: '120', MAIL_RETRY_MAX_SECONDS: '60' }), 'MAIL_RETRY_MAX_SECONDS')).to.have.length(1);
   });
 
   it('refuses an unknown SMS_PROVIDER', () => {
@@ -190,6 +225,13 @@ describe('configuration (loadConfig)', () => {
     ['HOST', 'http://0.0.0.0'],
     ['HOST', '10.0.0.1:3000'],
     ['HELP_QUESTIONS_PER_IP_PER_HOUR', '0'],
+    ['MAIL_PROVIDER', 'sendgrid'],
+    ['SMTP_URL', 'https://smtp.example.nl'],
+    ['SMTP_URL', 'smtp.example.nl:587'],
+    ['MAIL_FROM', 'Karify'],
+    ['MAIL_FROM', 'Karify <noreply@kliniek.example>\r\nBcc: x@example.nl'],
+    ['MAIL_MAX_ATTEMPTS', '0'],
+    ['MAIL_SEND_TIMEOUT_MS', 'soon'],
   ];
   for (const [name, value] of badValues) {
     it(`refuses ${name}=${JSON.stringify(value)} and names ${name}`, () => {

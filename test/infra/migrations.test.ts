@@ -4,6 +4,7 @@ import { testDatabaseEnv } from '../support/test-database';
 
 const LOCKOUTS = '20261203000001_second_step_lockouts.ts';
 const SETTINGS = '20261203000002_two_factor_settings.ts';
+const USER_LANGUAGE = '20261204000003_user_language.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -69,7 +70,24 @@ describe('migrations', () => {
       { user_id: ids[0], method: 'sms', phone: '+31612345678', totp_secret_encrypted: null, totp_last_step: null, enabled_at: 100, updated_at: 6 },
       { user_id: ids[1], method: 'totp', phone: null, totp_secret_encrypted: 'v1.a.b.c', totp_last_step: 42, enabled_at: 200, updated_at: 6 },
     ]);
-    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'name', 'password_hash', 'session_generation', 'updated_at']);
+    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'language', 'name', 'password_hash', 'session_generation', 'updated_at']);
     expect(await db('modules').where({ user_id: ids[0] })).to.have.length(1);
+  });
+
+  it('gives every patient Dutch as their language, and undoing it loses no row of theirs', async () => {
+    await migrateUpTo(USER_LANGUAGE);
+    const [id] = await db('users')
+      .insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 })
+      .returning('id')
+      .then((rows) => rows.map((row) => (row as { id: number }).id));
+    await db('recovery_codes').insert({ user_id: id, code_hash: 'h', created_at: 0 });
+    await db('mail_outbox').insert({ user_id: id, kind: 'password_changed', to_address: 'a@example.nl', language: 'nl', subject: 's', text_body: 't', message_id: 'm', status: 'pending', next_attempt_at: 0, created_at: 0 });
+
+    await db.migrate.latest();
+    expect(await db('users').pluck('language')).to.deep.equal(['nl']);
+    await db.migrate.down(); // drops the column: on SQLite by copying the table, which must not cascade
+    expect(Object.keys(await db('users').columnInfo())).not.to.include('language');
+    expect(await db('recovery_codes').where({ user_id: id })).to.have.length(1);
+    expect(await db('mail_outbox').where({ user_id: id })).to.have.length(1);
   });
 });

@@ -8,3 +8,10 @@ export function languageRoutes(controller: LanguageController): Router {
   router.get(paths.language(':language'), controller.choose);
   return router;
 }
+
+/** After the session: every page of a signed-in patient keeps their choice on their account. */
+export function languageMemoryRoutes(controller: LanguageController): Router {
+  const router = Router();
+  router.use(controller.remember);
+  return router;
+}

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { PasswordHasher } from '../../domain/passwords';
-import type { SecurityNotifier } from '../../domain/security-notifier';
+import type { InTransaction } from '../../domain/account-stores';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
@@ -13,7 +13,7 @@ const VIEW = 'password-change/index';
 export interface PasswordChangeDeps {
   users: UserStore;
   hasher: PasswordHasher;
-  notifier: SecurityNotifier;
+  inTransaction: InTransaction;
   auth: AuthLevels;
 }
 
@@ -32,8 +32,11 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
         errors.push({ field: 'newPassword', message: res.locals.t('passwordChange.errors.same') });
       }
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false });
-      await deps.users.setPasswordHash(user.id, await deps.hasher.hash(fields.newPassword));
-      await deps.notifier.notify(user.id, 'password_changed', requestOrigin(req));
+      const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
+      await deps.inTransaction(async ({ users, notifier }) => {
+        await users.setPasswordHash(user.id, passwordHash);
+        await notifier.notify(user.id, 'password_changed', requestOrigin(req));
+      });
       await deps.auth.endOtherSessions(req, deps.users);
       res.redirect(303, `${paths.account.password}?gewijzigd=1`);
     },

@@ -1,17 +1,35 @@
 import type { Request, Response } from 'express';
+import type { AccountStores, InTransaction } from '../../domain/account-stores';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { paths } from '../../paths';
 
-export type Announce = (req: Request, type: Parameters<SecurityNotifier['notify']>[1], details?: Record<string, string | number>) => Promise<void>;
+/** Makes a change with the stores of one transaction; false when there was nothing to change. */
+export type Change = (stores: AccountStores) => Promise<boolean | void>;
 
-/** The change is made: record it, tell the patient (Berichten), and end their other sessions. */
-export function createAnnounce(deps: { notifier: SecurityNotifier; users: UserStore; auth: AuthLevels }): Announce {
-  return async (req, type, details = {}) => {
-    await deps.notifier.notify(req.user!.id, type, requestOrigin(req), details);
-    await deps.auth.endOtherSessions(req, deps.users);
+export type Announce = (
+  req: Request,
+  type: Parameters<SecurityNotifier['notify']>[1],
+  change: Change,
+  details?: Record<string, string | number>,
+) => Promise<boolean>;
+
+/**
+ * Makes the change and records and announces it (activity, Berichten, e-mail) in one transaction,
+ * then ends the patient's other sessions. Returns false, announcing nothing, when `change` says
+ * nothing changed (two-step turned off already, by a double click).
+ */
+export function createAnnounce(deps: { inTransaction: InTransaction; users: UserStore; auth: AuthLevels }): Announce {
+  return async (req, type, change, details = {}) => {
+    const changed = await deps.inTransaction(async (stores) => {
+      if ((await change(stores)) === false) return false;
+      await stores.notifier.notify(req.user!.id, type, requestOrigin(req), details);
+      return true;
+    });
+    if (changed) await deps.auth.endOtherSessions(req, deps.users);
+    return changed;
   };
 }
 

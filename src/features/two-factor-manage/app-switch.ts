@@ -3,7 +3,6 @@ import type { RandomSource } from '../../domain/random';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import { generateTotpSecret } from '../../domain/totp';
-import type { TwoFactorStore } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
@@ -14,7 +13,6 @@ import { type Announce, doneRedirect } from './announce';
 
 
 export interface AppSwitchDeps {
-  twoFactor: TwoFactorStore;
   secondFactor: SecondFactor;
   random: RandomSource;
   secretBox: SecretBox;
@@ -57,9 +55,8 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
         if (result) errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
         return renderFormErrors(res, PAIR_VIEW, errors, { code: code.trim() }, await pairLocals(req, res));
       }
-      await deps.twoFactor.switchToTotp(userId, pending.sealedSecret, result.totpStep ?? null);
+      await announce(req, 'method_switched', (stores) => stores.twoFactor.switchToTotp(userId, pending.sealedSecret, result.totpStep ?? null), { method: 'totp' });
       delete req.session.totpSwitch;
-      await announce(req, 'method_switched', { method: 'totp' });
       req.log.info({ userId }, 'two-step switched to the authenticator app');
       doneRedirect(res, 'methode');
     },

@@ -4,8 +4,7 @@ import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import type { SecurityNotifier } from '../../domain/security-notifier';
-import type { TwoFactorStore } from '../../domain/two-factor';
+import type { InTransaction } from '../../domain/account-stores';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { paths } from '../../paths';
@@ -18,10 +17,9 @@ const { twoStep } = paths;
 
 export interface ManageDeps {
   users: UserStore;
-  twoFactor: TwoFactorStore;
   secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
-  notifier: SecurityNotifier;
+  inTransaction: InTransaction;
   random: RandomSource;
   secretBox: SecretBox;
   auth: AuthLevels;
@@ -32,7 +30,6 @@ export interface ManageDeps {
 export type ManageController = ReturnType<typeof createManageController>;
 
 export function createManageController(deps: ManageDeps) {
-  const { twoFactor } = deps;
   const announce = createAnnounce(deps);
   const newCodes = (req: Request) => {
     const sealed = req.session.sealedNewRecoveryCodes;
@@ -45,8 +42,7 @@ export function createManageController(deps: ManageDeps) {
     paths: { form: twoStep.phone, verify: twoStep.phoneVerify, resend: twoStep.phoneResend },
     texts: { title: 'twoFactorManage.phoneTitle', intro: 'twoFactorManage.phoneIntro', submit: 'twoFactorManage.phoneSubmit', verifyTitle: 'twoFactorManage.phoneVerifyTitle', verifySubmit: 'twoFactorManage.phoneVerifySubmit' },
     async finish(req, phone) {
-      await twoFactor.changePhone(req.user!.id, phone);
-      await announce(req, 'phone_changed', { phone: maskPhoneNumber(phone) });
+      await announce(req, 'phone_changed', (stores) => stores.twoFactor.changePhone(req.user!.id, phone), { phone: maskPhoneNumber(phone) });
       return 'telefoonnummer';
     },
   });
@@ -57,8 +53,7 @@ export function createManageController(deps: ManageDeps) {
     paths: { form: twoStep.switchSms, verify: twoStep.switchSmsVerify, resend: twoStep.switchSmsResend },
     texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
     async finish(req, phone) {
-      await twoFactor.switchToSms(req.user!.id, phone);
-      await announce(req, 'method_switched', { method: 'sms' });
+      await announce(req, 'method_switched', (stores) => stores.twoFactor.switchToSms(req.user!.id, phone), { method: 'sms' });
       req.log.info({ userId: req.user!.id }, 'two-step switched to SMS');
       return 'methode';
     },
@@ -73,9 +68,9 @@ export function createManageController(deps: ManageDeps) {
 
     async makeNewCodes(req: Request, res: Response) {
       const codes = deps.recoveryCodes.generate();
-      await twoFactor.replaceRecoveryCodes(req.user!.id, codes);
+      const hashed = await deps.recoveryCodes.hashForStorage(codes); // slow: before the transaction
+      await announce(req, 'recovery_codes_renewed', (stores) => stores.twoFactor.replaceRecoveryCodes(req.user!.id, hashed));
       req.session.sealedNewRecoveryCodes = sealCodes(deps.secretBox, codes);
-      await announce(req, 'recovery_codes_renewed');
       res.redirect(303, twoStep.codes);
     },
 
@@ -106,8 +101,7 @@ export function createManageController(deps: ManageDeps) {
 
     async turnOff(req: Request, res: Response) {
       if (deps.twoFactorRequired) return res.status(403).render('two-factor-manage/turn-off', { allowed: false });
-      await twoFactor.disable(req.user!.id);
-      await announce(req, 'two_factor_disabled');
+      await announce(req, 'two_factor_disabled', (stores) => stores.twoFactor.disable(req.user!.id));
       doneRedirect(res, 'uit');
     },
   };

@@ -3,9 +3,8 @@ import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import type { SecurityNotifier } from '../../domain/security-notifier';
+import type { InTransaction } from '../../domain/account-stores';
 import { generateTotpSecret } from '../../domain/totp';
-import type { TwoFactorStore } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
@@ -18,10 +17,9 @@ import { totpPairing } from '../../components/totp-pairing/pairing';
 import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
-  twoFactor: TwoFactorStore;
   secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
-  notifier: SecurityNotifier;
+  inTransaction: InTransaction;
   random: RandomSource;
   secretBox: SecretBox;
   allowedCountries: string[];
@@ -152,14 +150,13 @@ export function createSetupController(deps: SetupControllerDeps) {
     async confirmRecovery(req: Request, res: Response) {
       const setup: SetupState = res.locals.setup;
       const userId = req.user!.id;
-      const codes = codesOf(req);
-      if (setup.method === 'app') {
-        await deps.twoFactor.enableTotp(userId, setup.sealedTotpSecret!, codes, setup.totpStep ?? null);
-      } else {
-        await deps.twoFactor.enableSms(userId, setup.phone!, codes);
-      }
+      const codes = await deps.recoveryCodes.hashForStorage(codesOf(req)); // slow: before the transaction
       const method = storedMethod(setup.method!);
-      await deps.notifier.notify(userId, 'two_factor_enabled', requestOrigin(req), { method });
+      await deps.inTransaction(async ({ twoFactor, notifier }) => {
+        if (setup.method === 'app') await twoFactor.enableTotp(userId, setup.sealedTotpSecret!, codes, setup.totpStep ?? null);
+        else await twoFactor.enableSms(userId, setup.phone!, codes);
+        await notifier.notify(userId, 'two_factor_enabled', requestOrigin(req), { method });
+      });
       req.log.info({ userId, method }, 'two-step enabled');
       const forget = { sealedRecoveryCodes: undefined, sealedTotpSecret: undefined, totpStep: undefined };
       res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', forget));

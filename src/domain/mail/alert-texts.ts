@@ -1,0 +1,167 @@
+import { INTL_LOCALES, type Language, type Translate } from '../../i18n';
+import { createDateTimeFormatter, type DateTimeFormatter } from '../../i18n/format';
+import { shortenIp, type RequestOrigin } from '../audit';
+import { describeUserAgent } from '../user-agent';
+
+/** The security changes a patient is e-mailed about (see EMAILED in security-notifier.ts). */
+export type MailAlertKind =
+  | 'two_factor_enabled'
+  | 'two_factor_disabled'
+  | 'two_factor_reset_by_clinic'
+  | 'phone_changed'
+  | 'method_switched'
+  | 'recovery_codes_renewed'
+  | 'recovery_code_used'
+  | 'password_changed'
+  | 'second_step_locked'
+  /** Any other change: what changed is on the activity page. Lets a new event type be e-mailed with one line in EMAILED. */
+  | 'security_changed';
+
+/** Patients are urged to make new recovery codes from this many left (as in Berichten). */
+const FEW_RECOVERY_CODES_LEFT = 3;
+
+type Details = Record<string, string | number>;
+
+interface BodyChoice {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+interface AlertTexts {
+  subject: string;
+  body(details: Details, f: { t: Translate; format: DateTimeFormatter }): BodyChoice;
+  /** What to do if it was not them; `mail.notYou` unless the change calls for other advice. */
+  notYou?: string;
+  /** False where the patient did not make the change themselves (the clinic did). */
+  askWasYou?: boolean;
+}
+
+const plain = (key: string) => (): BodyChoice => ({ key });
+
+const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp' };
+
+const wholeNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+
+/** With the method named when the details name one the locale knows. */
+function withMethod(plainKey: string, methodKey: string) {
+  return (details: Details, { t }: { t: Translate }): BodyChoice => {
+    const key = typeof details.method === 'string' && Object.hasOwn(METHOD_KEYS, details.method) ? METHOD_KEYS[details.method] : undefined;
+    return key ? { key: methodKey, values: { method: t(key) } } : { key: plainKey };
+  };
+}
+
+/**
+ * The texts of every alert. The keys are written out in full (test/i18n/keys.test.ts); the
+ * details a body may show are those Berichten shows too: a masked number, a count, a time, a method.
+ */
+const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
+  two_factor_enabled: {
+    subject: 'mail.alerts.two_factor_enabled.subject',
+    body: withMethod('mail.alerts.two_factor_enabled.body', 'mail.alerts.two_factor_enabled.bodyWithMethod'),
+  },
+  two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plain('mail.alerts.two_factor_disabled.body') },
+  two_factor_reset_by_clinic: {
+    subject: 'mail.alerts.two_factor_reset_by_clinic.subject',
+    body: plain('mail.alerts.two_factor_reset_by_clinic.body'),
+    notYou: 'mail.notYouClinic',
+    askWasYou: false,
+  },
+  phone_changed: {
+    subject: 'mail.alerts.phone_changed.subject',
+    body: (details) =>
+      typeof details.phone === 'string' && details.phone.includes('•')
+        ? { key: 'mail.alerts.phone_changed.bodyWithPhone', values: { phone: details.phone } }
+        : { key: 'mail.alerts.phone_changed.body' },
+  },
+  method_switched: {
+    subject: 'mail.alerts.method_switched.subject',
+    body: withMethod('mail.alerts.method_switched.body', 'mail.alerts.method_switched.bodyWithMethod'),
+  },
+  recovery_codes_renewed: { subject: 'mail.alerts.recovery_codes_renewed.subject', body: plain('mail.alerts.recovery_codes_renewed.body') },
+  recovery_code_used: {
+    subject: 'mail.alerts.recovery_code_used.subject',
+    body: (details) => {
+      const remaining = wholeNumber(details.remaining);
+      if (remaining === null) return { key: 'mail.alerts.recovery_code_used.body' };
+      if (remaining === 0) return { key: 'mail.alerts.recovery_code_used.bodyNone' };
+      const key = remaining <= FEW_RECOVERY_CODES_LEFT ? 'mail.alerts.recovery_code_used.bodyFew' : 'mail.alerts.recovery_code_used.bodyRemaining';
+      return { key, values: { remaining } };
+    },
+  },
+  password_changed: { subject: 'mail.alerts.password_changed.subject', body: plain('mail.alerts.password_changed.body') },
+  second_step_locked: {
+    subject: 'mail.alerts.second_step_locked.subject',
+    body: (details, { format }) => {
+      const until = wholeNumber(details.until);
+      return until === null
+        ? { key: 'mail.alerts.second_step_locked.body' }
+        : { key: 'mail.alerts.second_step_locked.bodyUntil', values: { until: format.time(until) } };
+    },
+    notYou: 'mail.notYouLocked',
+  },
+  security_changed: { subject: 'mail.alerts.security_changed.subject', body: plain('mail.alerts.security_changed.body') },
+};
+
+export interface AlertInput {
+  kind: MailAlertKind;
+  language: Language;
+  /** The patient's name, for the greeting. */
+  name: string;
+  /** When the change happened. */
+  at: number;
+  /** Where it came from; empty when the clinic made it (the admin command). */
+  origin: RequestOrigin;
+  details: Details;
+}
+
+export interface AlertMail {
+  subject: string;
+  text: string;
+}
+
+export type AlertComposer = (input: AlertInput) => AlertMail;
+
+function deviceOf(t: Translate, userAgent: string): string {
+  const { browser, os } = describeUserAgent(userAgent);
+  if (browser && os) return t('mail.device.browserOnOs', { browser, os });
+  if (browser) return t('mail.device.browserOnly', { browser });
+  if (os) return t('mail.device.osOnly', { os });
+  return t('mail.device.unknown');
+}
+
+/**
+ * Writes an alert as plain text in the patient's language: what changed, when (in the clinic's
+ * time zone), from which browser and network, and what to do if it was not them. It holds only
+ * the details listed in ALERT_TEXTS: never a code, a link or a full phone number.
+ */
+export function createAlertComposer(deps: { translators: Partial<Record<Language, Translate>> & Record<'nl', Translate>; timeZone: string }): AlertComposer {
+  const formatters = new Map<Language, DateTimeFormatter>();
+  const formatterFor = (language: Language) => {
+    let formatter = formatters.get(language);
+    if (!formatter) formatters.set(language, (formatter = createDateTimeFormatter(INTL_LOCALES[language], deps.timeZone)));
+    return formatter;
+  };
+
+  return ({ kind, language, name, at, origin, details }) => {
+    const t = deps.translators[language] ?? deps.translators.nl;
+    const format = formatterFor(deps.translators[language] ? language : 'nl');
+    const texts = ALERT_TEXTS[kind];
+    const body = texts.body(details, { t, format });
+    const ip = shortenIp(origin.ip);
+    const facts = [
+      t('mail.when', { date: format.date(at), time: format.time(at) }),
+      ...(origin.userAgent ? [t('mail.browser', { device: deviceOf(t, origin.userAgent) })] : []),
+      ...(ip ? [t('mail.ip', { ip })] : []),
+      ...(!origin.userAgent && !ip ? [t('mail.byClinic')] : []),
+    ];
+    const paragraphs = [
+      t('mail.greeting', { name }),
+      t(body.key, body.values),
+      facts.join('\n'),
+      [...(texts.askWasYou === false ? [] : [t('mail.wasYou')]), t(texts.notYou ?? 'mail.notYou')].join('\n'),
+      t('mail.signature'),
+      t('mail.why'),
+    ];
+    return { subject: t(texts.subject), text: `${paragraphs.join('\n\n')}\n` };
+  };
+}

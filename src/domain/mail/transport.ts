@@ -1,0 +1,98 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** The full Message-ID header, `<…@…>`: the same on every attempt, so a receiver can spot a repeat. */
+  messageId: string;
+  /** Ends the send early (the worker stops). */
+  signal?: AbortSignal;
+}
+
+/** A send that did not go through: `permanent` when the server refused this mail for good. */
+export class MailSendError extends Error {
+  constructor(
+    readonly permanent: boolean,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'MailSendError';
+  }
+}
+
+export interface MailTransport {
+  /** Resolves once the server accepted the mail; throws MailSendError otherwise. */
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+}
+
+/**
+ * What the SMTP reply says about this mail (RFC 5321): a 5xx reply refuses it for good (503, a
+ * command out of order, is the exception), a 4xx reply for now. Without a reply — the server is
+ * down, slow, or refused our credentials (a setting to fix, not a reason to drop the mail) — the
+ * mail is tried again later too.
+ */
+export function classifySendError(err: unknown): MailSendError {
+  const e = (err ?? {}) as SmtpError;
+  const refusedLogin = e.code === 'EAUTH' || e.code === 'ENOAUTH'; // about our settings, not this mail
+  const permanent = !refusedLogin && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
+  const reply = e.response ?? e.message ?? String(err);
+  const detail = [e.code, e.responseCode && !reply.startsWith(String(e.responseCode)) ? e.responseCode : undefined, reply].filter(Boolean).join(' ');
+  return new MailSendError(permanent, detail);
+}
+
+function nodemailerTransport(transporter: Transporter, timeoutMs: number): MailTransport {
+  return {
+    async send(mail) {
+      // One deadline for the whole send, however the server dawdles (connect, greeting, every reply).
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = mail.signal ? AbortSignal.any([deadline, mail.signal]) : deadline;
+      try {
+        await transporter.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId: mail.messageId,
+          headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no out-of-office replies
+          disableFileAccess: true,
+          disableUrlAccess: true,
+          signal,
+        });
+      } catch (err) {
+        throw classifySendError(err);
+      }
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** SMTP as the URL says: smtps:// is TLS from the start, smtp:// upgrades with STARTTLS when the server offers it. */
+export function createSmtpTransport(settings: { url: string; timeoutMs: number }): MailTransport {
+  const { timeoutMs } = settings;
+  const transporter = nodemailer.createTransport({
+    url: settings.url,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+  });
+  return nodemailerTransport(transporter, timeoutMs);
+}
+
+/**
+ * Development: the whole message is built as for SMTP, and goes nowhere. The mail stays in the
+ * outbox table, shown at /ontwikkeling/e-mail.
+ */
+export function createOutboxTransport(): MailTransport {
+  return nodemailerTransport(nodemailer.createTransport({ jsonTransport: true }), 5000);
+}

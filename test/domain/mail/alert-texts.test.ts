@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { createAlertComposer, type AlertInput, type MailAlertKind } from '../../../src/domain/mail/alert-texts';
+import { createTranslators } from '../../../src/i18n';
+
+const KINDS: MailAlertKind[] = [
+  'two_factor_enabled', 'two_factor_disabled', 'two_factor_reset_by_clinic', 'phone_changed', 'method_switched',
+  'recovery_codes_renewed', 'recovery_code_used', 'password_changed', 'second_step_locked', 'security_changed',
+];
+const AT = Date.UTC(2026, 10, 25, 13, 5); // 14:05 in Amsterdam
+const ORIGIN = { ip: '2001:db8:1:2::5', userAgent: 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36' };
+
+describe('security alert texts', () => {
+  const missing: unknown[] = [];
+  const compose = createAlertComposer({ translators: createTranslators({ onMissing: (m) => missing.push(m) }), timeZone: 'Europe/Amsterdam' });
+  const write = (kind: MailAlertKind, more: Partial<AlertInput> = {}) =>
+    compose({ kind, language: 'nl', name: 'Anna', at: AT, origin: ORIGIN, details: {}, ...more });
+  afterEach(() => expect(missing, 'translations missing').to.deep.equal([]));
+
+  for (const language of ['nl', 'en'] as const) {
+    it(`writes every kind in ${language}: a subject, a greeting, the facts, advice and the helpdesk`, () => {
+      for (const kind of KINDS) {
+        const { subject, text } = write(kind, { language });
+        expect(subject, kind).to.be.a('string').and.not.include('mail.');
+        expect(text, kind).to.match(language === 'nl' ? /^Beste Anna,\n\n/ : /^Dear Anna,\n\n/).and.include('030 – 737 0323').and.not.include('mail.');
+        expect(text, kind).to.include(language === 'nl' ? '25 november 2026 om 14:05' : '25 November 2026 at 14:05');
+        expect(text, kind).to.include('2001:db8:1::').and.not.include('2001:db8:1:2::5');
+      }
+    });
+  }
+
+  it('names the browser and system, and says the clinic made a change that has no browser', () => {
+    expect(write('password_changed').text).to.include('Browser: Chrome op Android');
+    const byClinic = write('two_factor_reset_by_clinic', { origin: {} }).text;
+    expect(byClinic).to.include('Door: je zorgaanbieder').and.not.include('Browser').and.not.include('IP-adres');
+    expect(byClinic, 'the patient did not do it: no "was this you"').not.to.include('Was jij dit?');
+  });
+
+  it('picks the body from the details: method, masked number, codes left, the end of the lock', () => {
+    expect(write('two_factor_enabled', { details: { method: 'totp' } }).text).to.include('met je wachtwoord en een authenticatie-app.');
+    expect(write('method_switched', { details: { method: 'sms' } }).text).to.include('Je gebruikt nu een code via SMS.');
+    expect(write('method_switched', { details: { method: 'pigeon' } }).text).to.include('Er is gewijzigd hoe je de code').and.not.include('pigeon');
+    expect(write('phone_changed', { details: { phone: '+31 6 ••••••78' } }).text).to.include('De codes gaan nu naar +31 6 ••••••78.');
+    expect(write('phone_changed', { details: { phone: '+31612345678' } }).text, 'never a full number').to.include('naar het nieuwe nummer.').and.not.include('12345678');
+    expect(write('recovery_code_used', { details: { remaining: 7 } }).text).to.include('Je hebt er nog 7 over.');
+    expect(write('recovery_code_used', { details: { remaining: 2 } }).text).to.include('Je hebt er nog maar 2 over. Maak nieuwe herstelcodes');
+    expect(write('recovery_code_used', { details: { remaining: 0 } }).text).to.include('Je hebt nu geen herstelcodes meer.');
+    const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
+    expect(locked).to.include('tot 14:20 niemand inloggen').and.include('iemand anders misschien je wachtwoord');
+  });
+});
