@@ -1,12 +1,16 @@
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, STAFF_TABLES, type AccountTables } from './account-tables';
 import { createAuditLog } from './audit';
 import type { Clock } from './clock';
+import { createQuestionRecords } from './help-questions';
 import { createMessageStore } from './messages';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
 import { createRecoveryCodes } from './recovery-codes';
 import { createSecondStepLockout, type LockoutSettings } from './second-step-lockout';
 import { createSecurityNotifier } from './security-notifier';
+import { createStaffStore } from './staff';
+import { createStaffAuditLog, createStaffNotifier } from './staff-audit';
 import { createTwoFactorStore } from './two-factor';
 import { createUserStore } from './users';
 
@@ -18,25 +22,45 @@ export interface AccountStoreDeps {
   lockout: LockoutSettings;
 }
 
+/** The second step of one kind of account: its recovery codes, its lock, its method. */
+function secondStepStores(db: Database, deps: AccountStoreDeps, tables: AccountTables) {
+  const { clock, random, hasher } = deps;
+  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher, tables });
+  const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout, tables });
+  return { recoveryCodes, lockout, twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout, tables }) };
+}
+
 /**
  * The stores that change a patient's account and record those changes, on `db`: the database
  * itself, or one transaction of it (see `transactionRunner`). `reads` takes the hot lookups that
- * need no transaction; inside a transaction it is the transaction itself.
+ * need no transaction; inside a transaction it is the transaction itself. With them the desk's
+ * (src/features/desk-*): staff accounts, the staff audit log and the questions it handles, so a
+ * desk action, its record in the patient's activity and its staff audit row land together.
  */
 export function createAccountStores(db: Database, deps: AccountStoreDeps, reads: Database = db) {
-  const { clock, random, hasher } = deps;
+  const { clock } = deps;
   const audit = createAuditLog(db, clock);
   const messages = createMessageStore(db, clock);
-  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
-  const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout });
   return {
     users: createUserStore(db, clock, reads),
     audit,
     messages,
-    recoveryCodes,
-    lockout,
-    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout }),
+    ...secondStepStores(db, deps, PATIENT_TABLES),
     notifier: createSecurityNotifier({ audit, messages }),
+    staff: createStaffStore(db, clock, reads),
+    staffAudit: createStaffAuditLog(db, clock),
+    questions: createQuestionRecords(db, clock),
+  };
+}
+
+/** A staff member's second step (app and recovery codes; never SMS), recorded in the staff audit log. */
+export function createStaffSecondStepStores(db: Database, deps: AccountStoreDeps) {
+  const stores = secondStepStores(db, deps, STAFF_TABLES);
+  return {
+    staffRecoveryCodes: stores.recoveryCodes,
+    staffLockout: stores.lockout,
+    staffTwoFactor: stores.twoFactor,
+    staffNotifier: createStaffNotifier(createStaffAuditLog(db, deps.clock)),
   };
 }
 

@@ -3,7 +3,6 @@ import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
-import type { SecurityNotifier } from './security-notifier';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
@@ -52,21 +51,39 @@ const PROOFS_FOR: Record<SecondFactorPurpose, readonly Proof['kind'][]> = {
   switch_app: ['app'],
 };
 
+/** What a check records: the account's own notifier (a patient's, or a staff member's in the staff audit log). */
+export interface SecondFactorNotifier {
+  notify(
+    accountId: number,
+    type: 'second_step_failed' | 'second_step_locked' | 'recovery_code_used' | 'totp_replay_refused',
+    origin: RequestOrigin,
+    details: Record<string, string | number>,
+  ): Promise<void>;
+}
+
+/**
+ * The stores of one kind of account (patients, or staff: see account-tables.ts). Without
+ * `verificationCodes` and `smsCodes` (staff), SMS is no second step: an SMS proof is refused.
+ */
 export interface SecondFactorDeps {
   clock: Clock;
   lockout: SecondStepLockout;
-  verificationCodes: VerificationCodes;
+  verificationCodes?: VerificationCodes;
   recoveryCodes: RecoveryCodes;
   twoFactor: TwoFactorStore;
   secretBox: SecretBox;
-  smsCodes: SmsCodeService;
-  notifier: SecurityNotifier;
+  smsCodes?: SmsCodeService;
+  notifier: SecondFactorNotifier;
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>;
 
 export function createSecondFactor(deps: SecondFactorDeps) {
   const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier } = deps;
+  const sms = () => {
+    if (!verificationCodes || !smsCodes) throw new Error('SMS is not a second step for these accounts');
+    return { verificationCodes, smsCodes };
+  };
 
   type Outcome = { ok: true; totpStep?: number } | { ok: false; reason: SecondFactorFailure };
 
@@ -86,7 +103,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
   async function compare(userId: number, purpose: SecondFactorPurpose, proof: Proof): Promise<Outcome> {
     switch (proof.kind) {
       case 'sms': {
-        const result = await verificationCodes.verify(userId, purpose as CodePurpose, proof.code, proof.phone);
+        const result = await sms().verificationCodes.verify(userId, purpose as CodePurpose, proof.code, proof.phone);
         return result === 'ok' ? { ok: true } : { ok: false, reason: result };
       }
       case 'app':
@@ -103,6 +120,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
      */
     async check(userId: number, purpose: SecondFactorPurpose, proof: Proof, origin: RequestOrigin): Promise<SecondFactorResult> {
       if (!PROOFS_FOR[purpose].includes(proof.kind)) throw new Error(`a ${proof.kind} proof does not serve ${purpose}`);
+      if (proof.kind === 'sms') sms();
       const details = { purpose, method: METHOD_OF[proof.kind] };
 
       const announceLock = async () => {
@@ -141,10 +159,10 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
     /** Sends a code for `purpose` to `phone` under the SMS limits (see createSmsCodeService). */
     sendSmsCode(request: { userId: number; purpose: CodePurpose; phone: string; ip: string }): Promise<SmsSendOutcome> {
-      return smsCodes.send(request);
+      return sms().smsCodes.send(request);
     },
 
-    nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => smsCodes.nextAllowedAt(userId, purpose),
+    nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => sms().smsCodes.nextAllowedAt(userId, purpose),
 
     lockedUntil: (userId: number) => lockout.lockedUntil(userId),
   };

@@ -13,6 +13,9 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   second_step_locked: 'second_step_locked',
   method_switched: 'method_switched',
   totp_replay_refused: 'totp_replay_refused',
+  account_disabled: 'account_disabled',
+  account_enabled: 'account_enabled',
+  sessions_ended_by_clinic: 'sessions_ended_by_clinic',
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.

@@ -1,0 +1,77 @@
+import type { Database } from '../infra/database';
+import { createAccountRecords, type AccountRow, type WithMethod } from './account-records';
+import { STAFF_TABLES } from './account-tables';
+import type { Clock } from './clock';
+
+/** `desk`: helps patients and answers questions; `admin`: that, and manages staff accounts. */
+export type StaffRole = 'desk' | 'admin';
+export const STAFF_ROLES: readonly StaffRole[] = ['desk', 'admin'];
+
+export const isStaffRole = (value: unknown): value is StaffRole => typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+
+/** A member of the clinic's staff: an account of the desk ("Balie"), never a patient's. */
+export interface StaffMember {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  passwordHash: string;
+  disabled: boolean;
+  sessionGeneration: number;
+  /** Made by an admin with a one-time password: they choose their own before anything else. */
+  mustChangePassword: boolean;
+  /** Staff always sign in with two steps; null until they set it up (the app; never SMS). */
+  twoFactorMethod: 'totp' | null;
+  createdAt: number;
+}
+
+interface StaffRow extends AccountRow {
+  role: StaffRole;
+  must_change_password: boolean | number;
+}
+
+function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    disabled: Boolean(row.disabled),
+    sessionGeneration: row.session_generation,
+    mustChangePassword: Boolean(row.must_change_password),
+    twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export type StaffStore = ReturnType<typeof createStaffStore>;
+
+/** The clinic's staff: the only writer of `staff`. Their second step lives in the staff_* tables (account-tables.ts). */
+export function createStaffStore(db: Database, clock: Clock, reads: Database = db) {
+  const records = createAccountRecords<StaffRow, StaffMember>(db, clock, reads, { table: 'staff', tables: STAFF_TABLES, toAccount: toStaffMember });
+
+  return {
+    findById: records.findById,
+    findByEmail: records.findByEmail,
+    list: records.list,
+    bumpSessionGeneration: records.bumpSessionGeneration,
+    setDisabled: records.setDisabled,
+
+    /** `mustChangePassword`: the password is a one-time one that an admin has seen. */
+    create(input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean }): Promise<StaffMember> {
+      return records.insert({ email: input.email, name: input.name, role: input.role, password_hash: input.passwordHash, must_change_password: input.mustChangePassword });
+    },
+
+    /** The staff member's own password: a one-time password is gone with it. */
+    setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
+
+    setRole: (id: number, role: StaffRole) => records.update(id, { role }),
+
+    /** How many enabled admins there are: the last one may not lose that. */
+    async countActiveAdmins(): Promise<number> {
+      const row = await db('staff').where({ role: 'admin', disabled: false }).count({ n: '*' }).first();
+      return Number(row?.n ?? 0);
+    },
+  };
+}
