@@ -54,6 +54,13 @@ export async function up(knex: Knex): Promise<void> {
   // Raw, so SQLite adds the column in place (knex would copy the table for the reference).
   await knex.raw('ALTER TABLE help_questions ADD COLUMN handled_by integer NULL REFERENCES staff (id) ON DELETE SET NULL');
 
+  // The desk's sessions, apart from the patients' (the shape connect-session-knex expects).
+  await knex.schema.createTable('desk_sessions', (t) => {
+    t.string('sid', 255).primary();
+    t.json('sess').notNullable();
+    t.timestamp('expired', { useTz: true }).notNullable().index();
+  });
+
   // Who on the staff did what, to whom: a staff member's own sign-in security and every desk action.
   await knex.schema.createTable('staff_audit_events', (t) => {
     t.increments('id').primary();
@@ -74,6 +81,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('staff_audit_events');
+  await knex.schema.dropTable('desk_sessions');
   await knex.schema.alterTable('help_questions', (t) => {
     t.dropColumn('handled_by');
     t.dropColumn('note');

@@ -27,6 +27,8 @@ export interface ServiceRuntime {
 export interface Runtime extends ServiceRuntime {
   app: Express;
   sessionStore: Store;
+  /** The desk's sessions (/balie), apart from the patients'. */
+  deskSessionStore: Store;
 }
 
 export interface BootstrapOptions {
@@ -71,8 +73,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);
     }
     const sessionStore = createSessionStore({ db, reads, redis });
-    const app = createApp({ config, services, sessionStore, logger, db, redis });
-    return { ...runtime, app, sessionStore };
+    const deskSessionStore = createSessionStore({ db, reads, redis, desk: true });
+    const app = createApp({ config, services, sessionStore, deskSessionStore, logger, db, redis });
+    return { ...runtime, app, sessionStore, deskSessionStore };
   } catch (err) {
     await runtime.close().catch(() => undefined);
     throw err;

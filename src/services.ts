@@ -10,6 +10,7 @@ import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
+import type { StaffMember } from './domain/staff';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
@@ -48,6 +49,8 @@ export async function createServices(deps: ServiceDeps) {
   const accountStores = createAccountStores(db, storeDeps, reads);
   const { users, audit, recoveryCodes, twoFactor, lockout, notifier } = accountStores;
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
+  // The desk's staff: the same throttle (counted apart) and second-step limits as patients.
+  const staffThrottle = await createSignInThrottle(limiters, config.signInThrottle, 'desk_signin');
   const verificationCodes = createVerificationCodes({
     db,
     clock,
@@ -83,6 +86,15 @@ export async function createServices(deps: ServiceDeps) {
     secretBox,
     secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
+    staffSignIn: createSignInService<StaffMember>({ users: accountStores.staff, hasher, throttle: staffThrottle, audit: accountStores.staffAudit, clock }),
+    staffSecondFactor: createSecondFactor({
+      clock,
+      lockout: accountStores.staffLockout,
+      recoveryCodes: accountStores.staffRecoveryCodes,
+      twoFactor: accountStores.staffTwoFactor,
+      secretBox,
+      notifier: accountStores.staffNotifier,
+    }),
   };
 }
 

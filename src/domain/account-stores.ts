@@ -10,7 +10,7 @@ import { createRecoveryCodes } from './recovery-codes';
 import { createSecondStepLockout, type LockoutSettings } from './second-step-lockout';
 import { createSecurityNotifier } from './security-notifier';
 import { createStaffStore } from './staff';
-import { createStaffAuditLog, createStaffNotifier } from './staff-audit';
+import { createStaffAuditLog, createStaffNotifier, type StaffAuditLog } from './staff-audit';
 import { createTwoFactorStore } from './two-factor';
 import { createUserStore } from './users';
 
@@ -40,6 +40,7 @@ function secondStepStores(db: Database, deps: AccountStoreDeps, tables: AccountT
 export function createAccountStores(db: Database, deps: AccountStoreDeps, reads: Database = db) {
   const { clock } = deps;
   const audit = createAuditLog(db, clock);
+  const staffAudit = createStaffAuditLog(db, clock);
   const messages = createMessageStore(db, clock);
   return {
     users: createUserStore(db, clock, reads),
@@ -48,19 +49,20 @@ export function createAccountStores(db: Database, deps: AccountStoreDeps, reads:
     ...secondStepStores(db, deps, PATIENT_TABLES),
     notifier: createSecurityNotifier({ audit, messages }),
     staff: createStaffStore(db, clock, reads),
-    staffAudit: createStaffAuditLog(db, clock),
+    staffAudit,
+    ...staffSecondStepStores(db, deps, staffAudit),
     questions: createQuestionRecords(db, clock),
   };
 }
 
 /** A staff member's second step (app and recovery codes; never SMS), recorded in the staff audit log. */
-export function createStaffSecondStepStores(db: Database, deps: AccountStoreDeps) {
+function staffSecondStepStores(db: Database, deps: AccountStoreDeps, staffAudit: StaffAuditLog) {
   const stores = secondStepStores(db, deps, STAFF_TABLES);
   return {
     staffRecoveryCodes: stores.recoveryCodes,
     staffLockout: stores.lockout,
     staffTwoFactor: stores.twoFactor,
-    staffNotifier: createStaffNotifier(createStaffAuditLog(db, deps.clock)),
+    staffNotifier: createStaffNotifier(staffAudit),
   };
 }
 

@@ -22,7 +22,8 @@ export type StaffEventType =
   | 'staff_created'
   | 'staff_disabled'
   | 'staff_enabled'
-  | 'staff_role_changed';
+  | 'staff_role_changed'
+  | 'staff_two_factor_reset';
 
 /** Whom or what an event concerns, besides the staff member who did it. */
 export interface StaffAuditRefs {
@@ -70,8 +71,8 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
       });
     },
 
-    /** Newest first; only the events about one patient when `patientId` is given. */
-    async list(options: { limit: number; patientId?: number }): Promise<StaffAuditEvent[]> {
+    /** Newest first; only the events about one patient when `patientId` is given; none of the types in `leaveOut`. */
+    async list(options: { limit: number; patientId?: number; leaveOut?: StaffEventType[] }): Promise<StaffAuditEvent[]> {
       const query = db('staff_audit_events as e')
         .leftJoin('staff as s', 's.id', 'e.staff_id')
         .leftJoin('users as u', 'u.id', 'e.patient_id')
@@ -80,6 +81,7 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
         .orderBy('e.id', 'desc')
         .limit(options.limit);
       if (options.patientId !== undefined) query.where('e.patient_id', options.patientId);
+      if (options.leaveOut?.length) query.whereNotIn('e.type', options.leaveOut);
       const rows = await query;
       return rows.map((row) => ({
         id: row.id,

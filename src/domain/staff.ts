@@ -2,6 +2,7 @@ import type { Database } from '../infra/database';
 import { createAccountRecords, type AccountRow, type WithMethod } from './account-records';
 import { STAFF_TABLES } from './account-tables';
 import type { Clock } from './clock';
+import type { RandomSource } from './random';
 
 /** `desk`: helps patients and answers questions; `admin`: that, and manages staff accounts. */
 export type StaffRole = 'desk' | 'admin';
@@ -45,6 +46,15 @@ function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
   };
 }
 
+// Letters and digits that cannot be mistaken for one another when read out or copied by hand.
+const ONE_TIME_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A one-time password an admin hands over: five groups of four (about 99 bits), e.g. "k7mq-2x9d-…". */
+export function oneTimePassword(random: RandomSource): string {
+  const groups = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => ONE_TIME_ALPHABET[random.int(ONE_TIME_ALPHABET.length)]).join(''));
+  return groups.join('-');
+}
+
 export type StaffStore = ReturnType<typeof createStaffStore>;
 
 /** The clinic's staff: the only writer of `staff`. Their second step lives in the staff_* tables (account-tables.ts). */
@@ -67,11 +77,5 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
     setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
 
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
-
-    /** How many enabled admins there are: the last one may not lose that. */
-    async countActiveAdmins(): Promise<number> {
-      const row = await db('staff').where({ role: 'admin', disabled: false }).count({ n: '*' }).first();
-      return Number(row?.n ?? 0);
-    },
   };
 }

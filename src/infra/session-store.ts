@@ -39,10 +39,14 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore {
   }
 }
 
-export function createSessionStore(deps: { db: Database; reads?: Database; redis?: RedisClient }): Store {
+/**
+ * The patients' sessions, or (`desk`) the clinic desk's, kept apart: their own Redis keys or their
+ * own table. Each middleware gets a store of its own (see sessionMiddleware).
+ */
+export function createSessionStore(deps: { db: Database; reads?: Database; redis?: RedisClient; desk?: boolean }): Store {
   if (deps.redis) {
-    return new RedisStore({ client: deps.redis, prefix: 'karify:sess:', disableTouch: true });
+    return new RedisStore({ client: deps.redis, prefix: deps.desk ? 'karify:balie:' : 'karify:sess:', disableTouch: true });
   }
-  const options = { knex: deps.db, tableName: 'sessions', createTable: false, cleanupInterval: 10 * 60_000 };
+  const options = { knex: deps.db, tableName: deps.desk ? 'desk_sessions' : 'sessions', createTable: false, cleanupInterval: 10 * 60_000 };
   return new KnexStoreWithoutTouch(options, deps.reads ?? deps.db);
 }

@@ -1,0 +1,19 @@
+import { isStaffRole, type StaffRole } from '../../domain/staff';
+import { isPlausibleEmail } from '../../domain/users';
+import { type FieldError, hasControlCharacters } from '../../http/forms';
+import type { Translate } from '../../i18n';
+
+export const STAFF_FIELDS = ['email', 'name', 'role'] as const;
+const NAME_MAX_LENGTH = 100;
+
+export function validateNewStaff(fields: Record<(typeof STAFF_FIELDS)[number], string>, t: Translate): { errors: FieldError[]; role?: StaffRole } {
+  const errors: FieldError[] = [];
+  const email = fields.email.trim();
+  const name = fields.name.trim();
+  if (email === '') errors.push({ field: 'email', message: t('deskStaff.errors.emailRequired') });
+  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('deskStaff.errors.emailInvalid') });
+  if (name === '') errors.push({ field: 'name', message: t('deskStaff.errors.nameRequired') });
+  else if ([...name].length > NAME_MAX_LENGTH || /\p{Cc}/u.test(name)) errors.push({ field: 'name', message: t('deskStaff.errors.nameInvalid') });
+  if (!isStaffRole(fields.role)) errors.push({ field: 'role', message: t('deskStaff.errors.roleRequired') });
+  return { errors, role: isStaffRole(fields.role) ? fields.role : undefined };
+}

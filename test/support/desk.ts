@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { Secret } from 'otpauth';
+import type supertest from 'supertest';
+import type { StaffRole } from '../../src/domain/staff';
+import { submitForm } from './forms';
+import { DEFAULT_TEST_PASSWORD, type TestRuntime } from './runtime';
+import { appCode, STEP_MS } from './totp';
+
+export const DESK = '/balie';
+
+let counter = 0;
+
+/** A staff member made through the domain: with the app on (the usual case), or without it yet. */
+export async function createStaffMember(rt: TestRuntime, options: { role?: StaffRole; withApp?: boolean; email?: string; name?: string } = {}) {
+  counter += 1;
+  const password = DEFAULT_TEST_PASSWORD;
+  const member = await rt.services.staff.create({
+    email: options.email ?? `medewerker${counter}@kliniek.nl`,
+    name: options.name ?? `Medewerker ${counter}`,
+    role: options.role ?? 'desk',
+    passwordHash: await rt.services.hasher.hash(password),
+    mustChangePassword: false,
+  });
+  const secret = new Secret({ size: 20 }).base32;
+  const recoveryCodes = rt.services.staffRecoveryCodes.generate();
+  if (options.withApp !== false) await rt.services.staffTwoFactor.enableTotp(member.id, rt.services.secretBox.seal(secret), recoveryCodes);
+  return { ...member, password, secret, recoveryCodes };
+}
+
+export type TestStaffMember = Awaited<ReturnType<typeof createStaffMember>>;
+
+/** The password step at /balie; for someone with the app, the agent ends on the code page. */
+export function deskPasswordStep(agent: supertest.Agent, member: { email: string; password: string }) {
+  return submitForm(agent, DESK, { email: member.email, password: member.password });
+}
+
+/** Both steps at /balie with a code from the app (a new time step, so the code is not a replay). */
+export async function signInAtDesk(rt: TestRuntime, member: TestStaffMember, agent = rt.agent()): Promise<supertest.Agent> {
+  expect((await deskPasswordStep(agent, member)).headers.location).to.equal(`${DESK}/code`);
+  rt.clock.advance(STEP_MS);
+  const res = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
+  expect(res.headers.location, res.text.slice(0, 300)).to.equal(`${DESK}/patienten`);
+  return agent;
+}
+
+/** The CSRF token of the first form on a desk page. */
+export async function deskToken(agent: supertest.Agent, page = `${DESK}/patienten`): Promise<string> {
+  const html = (await agent.get(page)).text;
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error(`no form on ${page}`);
+  return token;
+}
