@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { Secret } from 'otpauth';
 import type supertest from 'supertest';
+import { createApp } from '../../src/app';
+import type { AccountStores } from '../../src/domain/account-stores';
 import type { StaffRole } from '../../src/domain/staff';
+import type { Services } from '../../src/services';
 import { submitForm } from './forms';
 import { DEFAULT_TEST_PASSWORD, type TestRuntime } from './runtime';
 import { appCode, STEP_MS } from './totp';
@@ -50,3 +53,26 @@ export async function deskToken(agent: supertest.Agent, page = `${DESK}/patiente
   if (!token) throw new Error(`no form on ${page}`);
   return token;
 }
+
+/** The services, with every transaction's stores passed through `swap` (to put a failing one in). */
+export function withStoresSwapped(services: Services, swap: (stores: AccountStores) => AccountStores): Services {
+  return { ...services, inTransaction: (work) => services.inTransaction((stores) => work(swap(stores))) };
+}
+
+/** A second app on the same runtime (database, sessions) whose transactions get the swapped stores. */
+export function appWithStoresSwapped(rt: TestRuntime, swap: (stores: AccountStores) => AccountStores) {
+  return createApp({ ...rt, services: withStoresSwapped(rt.services, swap) });
+}
+
+export class InjectedFailure extends Error {
+  constructor() {
+    super('injected failure');
+  }
+}
+
+export const fail = async (): Promise<never> => {
+  throw new InjectedFailure();
+};
+
+/** A staff audit log whose every write fails, as in a broken transaction. */
+export const failingStaffAudit = (stores: AccountStores): AccountStores => ({ ...stores, staffAudit: { ...stores.staffAudit, record: fail } });

@@ -3,14 +3,14 @@ import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
-import { isStaffRole, oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
+import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { STAFF_FIELDS, validateNewStaff } from './validation';
+import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
 const LOG_SHOWN = 200;
@@ -24,7 +24,7 @@ const NOTICES: Record<string, string> = {
   niets: 'deskStaff.member.done.nothing',
 };
 
-type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor, body: unknown) => Promise<boolean>;
+type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<boolean>;
 
 export interface DeskStaffDeps {
   staff: StaffStore;
@@ -52,12 +52,18 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     return member;
   }
 
+  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
+    const key = String(req.query.gedaan);
+    const notice = Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null;
+    renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice }, errors.length > 0 ? 400 : 200);
+  };
+
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
   const change = (work: StaffChange, notice: keyof typeof NOTICES) => async (req: Request, res: Response) => {
     const member = await memberOf(req, res);
     if (!member) return;
     if (member.id === req.staff!.id) return res.redirect(303, desk.staffMember(member.id));
-    const changed = await deps.inTransaction((stores) => work(stores, member, actor(req), req.body));
+    const changed = await deps.inTransaction((stores) => work(stores, member, actor(req)));
     res.redirect(303, `${desk.staffMember(member.id)}?gedaan=${changed ? notice : 'niets'}`);
   };
 
@@ -90,20 +96,18 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     async show(req: Request, res: Response) {
       const member = await memberOf(req, res);
-      if (!member) return;
-      const key = String(req.query.gedaan);
-      res.render('desk-staff/member', {
-        member,
-        self: member.id === req.staff!.id,
-        notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null,
-        values: { role: member.role },
-      });
+      if (member) renderMember(req, res, member);
     },
 
-    changeRole: change(async (stores, member, by, body) => {
-      const { role } = readFields(body, ['role'] as const);
-      return isStaffRole(role) ? changeStaffRole(stores, member.id, role, by) : false; // a role the form does not offer changes nothing
-    }, 'rol'),
+    async changeRole(req: Request, res: Response) {
+      const member = await memberOf(req, res);
+      if (!member) return;
+      const { role: chosen } = readFields(req.body, ['role'] as const);
+      const errors: FieldError[] = [];
+      const role = validateRole(chosen, res.locals.t, errors);
+      if (!role) return renderMember(req, res, member, errors, { role: chosen });
+      await change((stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'rol')(req, res);
+    },
 
     disable: change((stores, member, by) => setStaffDisabled(stores, member.id, true, by), 'uit'),
 

@@ -13,7 +13,14 @@ export function validateNewStaff(fields: Record<(typeof STAFF_FIELDS)[number], s
   if (email === '') errors.push({ field: 'email', message: t('deskStaff.errors.emailRequired') });
   else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('deskStaff.errors.emailInvalid') });
   if (name === '') errors.push({ field: 'name', message: t('deskStaff.errors.nameRequired') });
-  else if ([...name].length > NAME_MAX_LENGTH || /\p{Cc}/u.test(name)) errors.push({ field: 'name', message: t('deskStaff.errors.nameInvalid') });
-  if (!isStaffRole(fields.role)) errors.push({ field: 'role', message: t('deskStaff.errors.roleRequired') });
-  return { errors, role: isStaffRole(fields.role) ? fields.role : undefined };
+  else if ([...name].length > NAME_MAX_LENGTH || hasControlCharacters(name)) errors.push({ field: 'name', message: t('deskStaff.errors.nameInvalid') });
+  const role = validateRole(fields.role, t, errors);
+  return { errors, role };
+}
+
+/** `desk` or `admin`; otherwise an error at the role field, added to `errors`. */
+export function validateRole(role: string, t: Translate, errors: FieldError[]): StaffRole | undefined {
+  if (isStaffRole(role)) return role;
+  errors.push({ field: 'role', message: t('deskStaff.errors.roleRequired') });
+  return undefined;
 }
