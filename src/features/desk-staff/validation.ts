@@ -6,14 +6,15 @@ import type { Translate } from '../../i18n';
 export const STAFF_FIELDS = ['email', 'name', 'role'] as const;
 const NAME_MAX_LENGTH = 100;
 
+/** In the order of the form's fields, as the error summary lists them. */
 export function validateNewStaff(fields: Record<(typeof STAFF_FIELDS)[number], string>, t: Translate): { errors: FieldError[]; role?: StaffRole } {
   const errors: FieldError[] = [];
   const email = fields.email.trim();
   const name = fields.name.trim();
-  if (email === '') errors.push({ field: 'email', message: t('deskStaff.errors.emailRequired') });
-  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('deskStaff.errors.emailInvalid') });
   if (name === '') errors.push({ field: 'name', message: t('deskStaff.errors.nameRequired') });
   else if ([...name].length > NAME_MAX_LENGTH || hasControlCharacters(name)) errors.push({ field: 'name', message: t('deskStaff.errors.nameInvalid') });
+  if (email === '') errors.push({ field: 'email', message: t('deskStaff.errors.emailRequired') });
+  else if (!isPlausibleEmail(email) || hasControlCharacters(email)) errors.push({ field: 'email', message: t('deskStaff.errors.emailInvalid') });
   const role = validateRole(fields.role, t, errors);
   return { errors, role };
 }
