@@ -28,6 +28,19 @@ export interface AccountRow {
 /** A row as every read returns it: with the second-step method (owned by two-factor.ts). */
 export type WithMethod<Row> = Row & { two_factor_method: 'sms' | 'totp' | null; two_factor_phone: string | null };
 
+/** What every account is, from its row: who, and whether and how long its sessions hold. */
+export function accountFields(row: AccountRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    passwordHash: row.password_hash,
+    disabled: Boolean(row.disabled),
+    sessionGeneration: row.session_generation,
+    createdAt: Number(row.created_at),
+  };
+}
+
 /** `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -60,10 +73,8 @@ export function createAccountRecords<Row extends AccountRow, Account>(
     await rows().where('id', id).update({ ...changes, updated_at: clock.now() } as never);
   };
 
-  return {
-    withMethod,
-    toAccount,
-
+  /** What both stores offer as it is. */
+  const shared = {
     async findById(id: number): Promise<Account | undefined> {
       const [row]: WithMethod<Row>[] = await withMethod(reads).where(`${table}.id`, id);
       return row && toAccount(row);
@@ -78,6 +89,18 @@ export function createAccountRecords<Row extends AccountRow, Account>(
       const all: WithMethod<Row>[] = await withMethod(db).orderBy(`${table}.id`);
       return all.map(toAccount);
     },
+
+    /** Ends every session of the account: sessions carry the generation they were created with. */
+    async bumpSessionGeneration(id: number): Promise<void> {
+      await rows().where('id', id).increment('session_generation', 1).update({ updated_at: clock.now() } as never);
+    },
+
+    setDisabled: (id: number, disabled: boolean) => update(id, { disabled } as Partial<Row>),
+  };
+
+  return {
+    shared,
+    withMethod,
 
     /** A new account (e-mail lower-cased, name trimmed), without a second step yet. */
     async insert(values: Omit<Row, 'id' | 'email' | 'name' | 'disabled' | 'session_generation' | 'created_at' | 'updated_at'> & { email: string; name: string }): Promise<Account> {
@@ -94,12 +117,5 @@ export function createAccountRecords<Row extends AccountRow, Account>(
     },
 
     update,
-
-    /** Ends every session of the account: sessions carry the generation they were created with. */
-    async bumpSessionGeneration(id: number): Promise<void> {
-      await rows().where('id', id).increment('session_generation', 1).update({ updated_at: clock.now() } as never);
-    },
-
-    setDisabled: (id: number, disabled: boolean) => update(id, { disabled } as Partial<Row>),
   };
 }

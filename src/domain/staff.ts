@@ -1,5 +1,5 @@
 import type { Database } from '../infra/database';
-import { createAccountRecords, type AccountRow, type WithMethod } from './account-records';
+import { accountFields, createAccountRecords, type AccountRow, type WithMethod } from './account-records';
 import { STAFF_TABLES } from './account-tables';
 import type { Clock } from './clock';
 import type { RandomSource } from './random';
@@ -33,16 +33,10 @@ interface StaffRow extends AccountRow {
 
 function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
   return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
+    ...accountFields(row),
     role: row.role,
-    passwordHash: row.password_hash,
-    disabled: Boolean(row.disabled),
-    sessionGeneration: row.session_generation,
     mustChangePassword: Boolean(row.must_change_password),
     twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
-    createdAt: Number(row.created_at),
   };
 }
 
@@ -62,11 +56,7 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
   const records = createAccountRecords<StaffRow, StaffMember>(db, clock, reads, { table: 'staff', tables: STAFF_TABLES, toAccount: toStaffMember });
 
   return {
-    findById: records.findById,
-    findByEmail: records.findByEmail,
-    list: records.list,
-    bumpSessionGeneration: records.bumpSessionGeneration,
-    setDisabled: records.setDisabled,
+    ...records.shared,
 
     /** `mustChangePassword`: the password is a one-time one that an admin has seen. */
     create(input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean }): Promise<StaffMember> {

@@ -1,5 +1,5 @@
 import type { Database } from '../infra/database';
-import { createAccountRecords, likePattern, type AccountRow, type WithMethod } from './account-records';
+import { accountFields, createAccountRecords, likePattern, type AccountRow, type WithMethod } from './account-records';
 import { PATIENT_TABLES } from './account-tables';
 import type { Clock } from './clock';
 
@@ -23,17 +23,7 @@ export function isPlausibleEmail(email: string): boolean {
 }
 
 function toUser(row: WithMethod<AccountRow>): User {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    passwordHash: row.password_hash,
-    disabled: Boolean(row.disabled),
-    sessionGeneration: row.session_generation,
-    twoFactorMethod: row.two_factor_method ?? null,
-    twoFactorPhone: row.two_factor_phone ?? null,
-    createdAt: Number(row.created_at),
-  };
+  return { ...accountFields(row), twoFactorMethod: row.two_factor_method ?? null, twoFactorPhone: row.two_factor_phone ?? null };
 }
 
 export type UserStore = ReturnType<typeof createUserStore>;
@@ -47,11 +37,7 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
   const records = createAccountRecords<AccountRow, User>(db, clock, reads, { table: 'users', tables: PATIENT_TABLES, toAccount: toUser });
 
   return {
-    findById: records.findById,
-    findByEmail: records.findByEmail,
-    list: records.list,
-    bumpSessionGeneration: records.bumpSessionGeneration,
-    setDisabled: records.setDisabled,
+    ...records.shared,
 
     create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
       return records.insert({ email: input.email, name: input.name, password_hash: input.passwordHash });

@@ -223,6 +223,19 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     /** Route guard: signed in (full or fresh); others go to the sign-in page. */
     signedIn: ((req, res, next) => (isSignedIn(req) ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 
+    /**
+     * The handler of a second-step page: runs with the account of the half session, as `load`
+     * finds it now (undefined when it may no longer sign in); without one, to the sign-in page.
+     */
+    forPending(load: (id: number) => Promise<A | undefined>, handler: (req: Request, res: Response, account: A) => Promise<void>): RequestHandler {
+      return async (req, res) => {
+        const auth = stateOf(req);
+        const account = auth?.level === 'half' ? await load(auth.userId) : undefined;
+        if (!account) return res.redirect(303, realm.signIn);
+        await handler(req, res, account);
+      };
+    },
+
     /** Route guard of the second step: a half session; others go to the sign-in page. */
     half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 

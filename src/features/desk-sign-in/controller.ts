@@ -11,7 +11,21 @@ import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
 
 const { desk } = paths;
-const VIEWS = { signIn: 'desk-sign-in/index', code: 'desk-sign-in/code', recovery: 'desk-sign-in/recovery' } as const;
+const SIGN_IN_VIEW = 'desk-sign-in/index';
+
+/** The two ways through the second step: the code from the app, or a recovery code. */
+interface SecondStepForm {
+  view: string;
+  field: 'code' | 'recoveryCode';
+  validate(input: string, t: Translate): FieldError[];
+  proof: 'app' | 'recovery';
+  method: 'totp' | 'recovery_code';
+}
+
+const SECOND_STEP_FORMS = {
+  code: { view: 'desk-sign-in/code', field: 'code', validate: validateSixDigitCode, proof: 'app', method: 'totp' },
+  recovery: { view: 'desk-sign-in/recovery', field: 'recoveryCode', validate: validateRecoveryCode, proof: 'recovery', method: 'recovery_code' },
+} as const satisfies Record<string, SecondStepForm>;
 
 /** The notices the desk's sign-in page may open with (`?sessie=…`), as full locale keys. */
 const NOTICES: Record<string, string> = { verlopen: 'deskSignIn.sessionExpired', uitgelogd: 'deskSignIn.signedOut' };
@@ -36,35 +50,45 @@ export type DeskSignInController = ReturnType<typeof createDeskSignInController>
 export function createDeskSignInController(deps: DeskSignInDeps) {
   const { auth, staff, staffSecondFactor, staffNotifier } = deps;
 
-  async function pendingStaff(req: Request): Promise<StaffMember | undefined> {
-    const id = auth.pendingUserId(req);
-    const member = id === undefined ? undefined : await staff.findById(id);
+  /** The staff member of the half session, while they may still sign in with their app. */
+  async function pendingStaff(id: number): Promise<StaffMember | undefined> {
+    const member = await staff.findById(id);
     return member && !member.disabled && member.twoFactorMethod ? member : undefined;
   }
 
-  async function signedIn(req: Request, member: StaffMember, method: 'password' | 'totp' | 'recovery_code') {
+  async function signedIn(req: Request, member: StaffMember, method: 'password' | SecondStepForm['method']) {
     await auth.toFull(req, member);
     await staffNotifier.notify(member.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ staffId: member.id, method }, 'staff member signed in at the desk');
   }
 
-  const withPendingStaff = (handler: (req: Request, res: Response, member: StaffMember) => Promise<void>) => async (req: Request, res: Response) => {
-    const member = await pendingStaff(req);
-    if (!member) return res.redirect(303, desk.home);
-    await handler(req, res, member);
-  };
+  const showSecondStep = (form: SecondStepForm) =>
+    auth.forPending(pendingStaff, async (_req, res, member) => {
+      res.render(form.view, { lockedUntil: await staffSecondFactor.lockedUntil(member.id) });
+    });
 
-  /** The code or recovery code page again: the message at the field, 429 while the second step is locked. */
-  async function renderSecondStepErrors(res: Response, view: string, member: StaffMember, errors: FieldError[], values: Record<string, string>) {
-    const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
-    renderFormErrors(res, view, errors, values, { lockedUntil }, lockedUntil ? 429 : 400);
-  }
+  /** The code or recovery code, checked under the second step's limits; the page again with the message when it is not right. */
+  const submitSecondStep = (form: SecondStepForm) =>
+    auth.forPending(pendingStaff, async (req, res, member) => {
+      const typed = readFields(req.body, [form.field])[form.field];
+      const errors = form.validate(typed, res.locals.t);
+      if (errors.length === 0) {
+        const result = await staffSecondFactor.check(member.id, 'sign_in', { kind: form.proof, code: typed }, requestOrigin(req));
+        if (result.status === 'ok') {
+          await signedIn(req, member, form.method);
+          return res.redirect(303, desk.patients);
+        }
+        errors.push({ field: form.field, message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
+      }
+      const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
+      renderFormErrors(res, form.view, errors, { [form.field]: typed.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+    });
 
   return {
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
       const key = String(req.query.sessie);
-      res.render(VIEWS.signIn, { notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null });
+      res.render(SIGN_IN_VIEW, { notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null });
     },
 
     async submit(req: Request, res: Response) {
@@ -72,16 +96,16 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
       const fields = readFields(req.body, ['email', 'password'] as const);
       const values = { email: fields.email.trim() };
       const errors = deps.validateSignIn(fields, t);
-      if (errors.length > 0) return renderFormErrors(res, VIEWS.signIn, errors, values, { notice: null });
+      if (errors.length > 0) return renderFormErrors(res, SIGN_IN_VIEW, errors, values, { notice: null });
 
       req.body.email = values.email;
       const result = await authenticatePassword<StaffMember>(deps.passport, req, res);
       if (result.status === 'throttled') {
         const message = t('deskSignIn.errors.throttled', { time: res.locals.formatTime(result.retryAt) });
-        return renderFormErrors(res, VIEWS.signIn, [{ field: 'email', message }], values, { notice: null }, 429);
+        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message }], values, { notice: null }, 429);
       }
       if (result.status === 'invalid') {
-        return renderFormErrors(res, VIEWS.signIn, [{ field: 'email', message: t('deskSignIn.errors.invalidCredentials') }], values, { notice: null });
+        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message: t('deskSignIn.errors.invalidCredentials') }], values, { notice: null });
       }
       const member = result.user;
       if (member.twoFactorMethod) {
@@ -92,41 +116,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
       res.redirect(303, desk.patients);
     },
 
-    showCode: withPendingStaff(async (_req, res, member) => {
-      res.render(VIEWS.code, { lockedUntil: await staffSecondFactor.lockedUntil(member.id) });
-    }),
-
-    submitCode: withPendingStaff(async (req, res, member) => {
-      const { code } = readFields(req.body, ['code'] as const);
-      const errors = validateSixDigitCode(code, res.locals.t);
-      if (errors.length === 0) {
-        const result = await staffSecondFactor.check(member.id, 'sign_in', { kind: 'app', code }, requestOrigin(req));
-        if (result.status === 'ok') {
-          await signedIn(req, member, 'totp');
-          return res.redirect(303, desk.patients);
-        }
-        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
-      }
-      await renderSecondStepErrors(res, VIEWS.code, member, errors, { code: code.trim() });
-    }),
-
-    showRecovery: withPendingStaff(async (_req, res, member) => {
-      res.render(VIEWS.recovery, { lockedUntil: await staffSecondFactor.lockedUntil(member.id) });
-    }),
-
-    submitRecovery: withPendingStaff(async (req, res, member) => {
-      const { recoveryCode } = readFields(req.body, ['recoveryCode'] as const);
-      const errors = validateRecoveryCode(recoveryCode, res.locals.t);
-      if (errors.length === 0) {
-        const result = await staffSecondFactor.check(member.id, 'sign_in', { kind: 'recovery', code: recoveryCode }, requestOrigin(req));
-        if (result.status === 'ok') {
-          await signedIn(req, member, 'recovery_code');
-          return res.redirect(303, desk.patients);
-        }
-        errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
-      }
-      await renderSecondStepErrors(res, VIEWS.recovery, member, errors, { recoveryCode: recoveryCode.trim() });
-    }),
+    showCode: showSecondStep(SECOND_STEP_FORMS.code),
+    submitCode: submitSecondStep(SECOND_STEP_FORMS.code),
+    showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
+    submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),
 
     async cancel(req: Request, res: Response) {
       await auth.toAnonymous(req, res);

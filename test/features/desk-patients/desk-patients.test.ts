@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
-import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut, patientWithSms } from '../../support/two-factor';
 
 const PATIENTS = `${DESK}/patienten`;
@@ -13,9 +13,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   let member: TestStaffMember;
   let desk: supertest.Agent;
   beforeEach(async () => {
-    rt = await startTestRuntime();
-    member = await createStaffMember(rt, { name: 'Anna Jansen' });
-    desk = await signInAtDesk(rt, member);
+    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
   });
   afterEach(() => rt.close());
 

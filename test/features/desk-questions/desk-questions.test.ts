@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { submitForm } from '../../support/forms';
-import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import type { TestRuntime } from '../../support/runtime';
 
 const QUESTIONS = `${DESK}/vragen`;
 
@@ -11,9 +11,7 @@ describe('desk: questions from the Vragenformulier', () => {
   let member: TestStaffMember;
   let desk: supertest.Agent;
   beforeEach(async () => {
-    rt = await startTestRuntime();
-    member = await createStaffMember(rt, { name: 'Anna Jansen' });
-    desk = await signInAtDesk(rt, member);
+    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
   });
   afterEach(() => rt.close());
 
