@@ -14,7 +14,8 @@ type Details = Record<string, string | number>;
 
 /**
  * Turns off two-step for a patient who lost phone and codes: no method, number, recovery or SMS
- * codes left, every session ended. Returns how it was, or null when it was off already (or a
+ * codes left (passkeys too, once they are a second step: see two-factor.ts `disable`), every
+ * session ended. Returns how it was, or null when it was off already (or a
  * reset at the same moment got there first): then nothing changed.
  */
 export async function resetTwoFactor(stores: Stores, userId: number, origin: RequestOrigin, details: Details): Promise<Extract<TwoFactorStatus, { enabled: true }> | null> {

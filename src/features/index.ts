@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import type { Store } from 'express-session';
-import { createDeskAccess, isDeskPath } from '../components/desk-access/access';
+import { createDeskAccess, deskNotFound, isDeskPath } from '../components/desk-access/access';
 import type { Config } from '../config';
 import type { AuthLevels } from '../http/auth-level';
 import type { AppPassport } from '../http/authentication';
-import { notFound } from '../http/errors';
 import type { Database } from '../infra/database';
 import type { RedisClient } from '../infra/redis';
 import type { Services } from '../services';
@@ -111,6 +110,6 @@ export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps):
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),
   );
-  router.use(notFound);
+  router.use(deskNotFound);
   return router;
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from '../../config';
 import type { StaffMember, StaffRole } from '../../domain/staff';
@@ -91,4 +91,17 @@ export function requireRole(role: StaffRole): RequestHandler {
     req.log.warn({ staffId: req.staff?.id, path: req.path }, 'desk page refused for this role');
     res.status(403).render('components/desk-access/forbidden');
   };
+}
+
+/** The desk's 404 page: its link leads back to the desk, not to the patients' sign-in. */
+export const deskNotFound: RequestHandler = (_req, res) => {
+  res.status(404).render('errors/message', { page: 'notFound', retryHref: desk.home });
+};
+
+/** What the path's `:id` names (a patient, a question, a staff member), or the 404 page and undefined. */
+export async function findByPathId<T>(req: Request, res: Response, find: (id: number) => Promise<T | undefined>): Promise<T | undefined> {
+  const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : undefined;
+  const found = id === undefined ? undefined : await find(id);
+  if (found === undefined) deskNotFound(req, res, () => undefined);
+  return found;
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog, SecurityEvent } from '../../domain/audit';
@@ -106,25 +107,18 @@ export type DeskPatientsController = ReturnType<typeof createDeskPatientsControl
 export function createDeskPatientsController(deps: DeskPatientsDeps) {
   const { users, twoFactor, staffAudit } = deps;
 
-  /** The patient of the `:id` in the path; a 404 page when there is none. */
-  async function patientOf(req: Request, res: Response): Promise<User | undefined> {
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const patient = Number.isNaN(id) ? undefined : await users.findById(id);
-    if (!patient) res.status(404).render('errors/message', { page: 'notFound' });
-    return patient;
-  }
+  const patientOf = (req: Request, res: Response) => findByPathId(req, res, users.findById);
 
   function twoFactorSummary(status: TwoFactorStatus, t: Translate) {
-    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null, since: null };
+    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null };
     return {
       method: status.method === 'sms' ? t('deskPatients.patient.methodSms') : t('deskPatients.patient.methodApp'),
       phone: status.phone ? maskPhoneNumber(status.phone) : null,
       codesLeft: status.recoveryCodesLeft,
-      since: status.enabledAt,
     };
   }
 
-  async function renderAction(req: Request, res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+  async function renderAction(res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     const spec = ACTIONS[action];
     const status = await twoFactor.status(patient.id);
     const locals = {
@@ -136,7 +130,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
   }
 
   return {
-    showSearch: (_req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: _req.query.ingesteld === '1' }),
+    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: req.query.ingesteld === '1' }),
 
     /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
     async search(req: Request, res: Response) {
@@ -181,7 +175,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     /** The confirmation page: what will happen, the reason field, the button. */
     showAction: (action: PatientAction) => async (req: Request, res: Response) => {
       const patient = await patientOf(req, res);
-      if (patient) await renderAction(req, res, patient, action);
+      if (patient) await renderAction(res, patient, action);
     },
 
     doAction: (action: PatientAction) => async (req: Request, res: Response) => {
@@ -190,7 +184,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const spec = ACTIONS[action];
       const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
       const errors = validateReason(fields, spec.identityCheck, res.locals.t);
-      if (errors.length > 0) return renderAction(req, res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
+      if (errors.length > 0) return renderAction(res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
 
       const staff = req.staff!;
       const origin = requestOrigin(req);

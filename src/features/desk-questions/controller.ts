@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
 import type { InTransaction } from '../../domain/account-stores';
 import type { QuestionRecords, QuestionStatus } from '../../domain/help-questions';
 import { requestOrigin } from '../../http/authentication';
@@ -34,12 +35,7 @@ export type DeskQuestionsController = ReturnType<typeof createDeskQuestionsContr
 export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
   const { questions } = deps;
 
-  async function questionOf(req: Request, res: Response) {
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const question = Number.isNaN(id) ? undefined : await questions.find(id);
-    if (!question) res.status(404).render('errors/message', { page: 'notFound' });
-    return question;
-  }
+  const questionOf = (req: Request, res: Response) => findByPathId(req, res, questions.find);
 
   return {
     async list(req: Request, res: Response) {

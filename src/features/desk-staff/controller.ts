@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
@@ -45,12 +46,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const { staff } = deps;
   const actor = (req: Request): StaffActor => ({ staffId: req.staff!.id, origin: requestOrigin(req) });
 
-  async function memberOf(req: Request, res: Response): Promise<StaffMember | undefined> {
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const member = Number.isNaN(id) ? undefined : await staff.findById(id);
-    if (!member) res.status(404).render('errors/message', { page: 'notFound' });
-    return member;
-  }
+  const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
     const key = String(req.query.gedaan);

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createLogger } from '../../../src/infra/logger';
-import { createStaffMember, DESK, deskPasswordStep, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
@@ -96,6 +96,22 @@ describe('desk: staff accounts and the log (admins)', () => {
       expect(res.headers.location, action).to.equal(`${STAFF}/${admin.id}`);
     }
     expect(await rt.services.staff.findById(admin.id)).to.deep.include({ role: 'admin', disabled: false, twoFactorMethod: 'totp' });
+  });
+
+  it('changes no staff account when its row in the staff audit log cannot be written', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
+    await signInAtDesk(rt, admin, broken);
+    const before = await rt.services.staff.list();
+    const attempts = [
+      await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
+      await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`),
+      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/uitschakelen`),
+      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/app-uitzetten`),
+    ];
+    expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500]);
+    expect(await rt.services.staff.list()).to.deep.equal(before);
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);
   });
 
   it('lists the staff with role, app and account', async () => {
