@@ -3,12 +3,12 @@ import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from './config';
-import { journeyRoutes, sessionlessRoutes } from './features';
+import { deskRoutes, journeyRoutes, sessionlessRoutes } from './features';
 import { createAuthLevels } from './http/auth-level';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
-import { verifyFormEncoding } from './http/forms';
+import { formBodies } from './http/forms';
 import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware } from './http/session';
@@ -25,13 +25,14 @@ export interface AppDeps {
   config: Config;
   services: Services;
   sessionStore: Store;
+  deskSessionStore: Store;
   logger: Logger;
   db: Database;
   redis?: RedisClient;
 }
 
 /** The web app: what every page shares, in order, then the journeys (src/features). */
-export function createApp({ config, services, sessionStore, logger, db, redis }: AppDeps): Express {
+export function createApp({ config, services, sessionStore, deskSessionStore, logger, db, redis }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -56,7 +57,7 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
     // The public help, and in development the SMS outbox, where the code to type is shown.
     openToHalf: [paths.help.twoStep, paths.help.question, ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
-  const features = { config, services, db, redis, passport, auth };
+  const features = { config, services, db, redis, passport, auth, deskSessionStore };
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
@@ -65,12 +66,13 @@ export function createApp({ config, services, sessionStore, logger, db, redis }:
   app.use(noStore);
   app.use(cookieParser()); // the language cookie, read by the view locals
   app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
+  app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'
   app.use(sessionMiddleware(config, sessionStore));
   app.use(auth.expire);
   app.use(passport.session());
   app.use(exposeUser);
   app.use(auth.confine);
-  app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes, parameterLimit: 50, verify: verifyFormEncoding }));
+  app.use(formBodies(config.bodyLimitBytes));
   app.use(csrfProtection());
   app.use(journeyRoutes(features));
 

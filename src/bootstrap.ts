@@ -26,6 +26,8 @@ export interface ServiceRuntime {
 export interface Runtime extends ServiceRuntime {
   app: Express;
   sessionStore: SessionStore;
+  /** The desk's sessions (/balie), apart from the patients'. */
+  deskSessionStore: SessionStore;
 }
 
 export interface BootstrapOptions {
@@ -75,13 +77,14 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);
     }
     const sessionStore = createSessionStore({ db, reads, redis, logger });
-    const app = createApp({ config, services, sessionStore, logger, db, redis });
+    const deskSessionStore = createSessionStore({ db, reads, redis, logger, desk: true });
+    const app = createApp({ config, services, sessionStore, deskSessionStore, logger, db, redis });
     const close = async () => {
-      await sessionStore.close();
+      await Promise.all([sessionStore.close(), deskSessionStore.close()]);
       await runtime.close();
     };
     services.mailWorker.start();
-    return { ...runtime, app, sessionStore, close };
+    return { ...runtime, app, sessionStore, deskSessionStore, close };
   } catch (err) {
     await runtime.close().catch(() => undefined);
     throw err;

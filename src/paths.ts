@@ -4,6 +4,8 @@
  */
 const TWO_STEP = '/account/twee-stappen';
 const SETUP = `${TWO_STEP}/instellen`;
+const DESK = '/balie';
+const FIRST_TIME = `${DESK}/eerste-keer`;
 
 export const paths = {
   home: '/',
@@ -81,6 +83,44 @@ export const paths = {
   devSmsOutbox: '/ontwikkeling/sms',
   devMailOutbox: '/ontwikkeling/e-mail',
   health: { live: '/healthz', ready: '/readyz' },
+  /**
+   * The clinic's desk ("Balie"): staff pages, with sessions of their own (cookie on this path
+   * only). Nothing else of the portal is under it.
+   */
+  desk: {
+    home: DESK,
+    signOut: `${DESK}/uitloggen`,
+    secondStep: {
+      code: `${DESK}/code`,
+      recovery: `${DESK}/herstelcode`,
+      cancel: `${DESK}/annuleren`,
+    },
+    /** A staff member's first sign-in: their own password, then their app and recovery codes. */
+    firstTime: {
+      root: FIRST_TIME,
+      password: `${FIRST_TIME}/wachtwoord`,
+      pair: `${FIRST_TIME}/koppelen`,
+      recovery: `${FIRST_TIME}/herstelcodes`,
+      recoveryPrint: `${FIRST_TIME}/herstelcodes/afdrukken`,
+      recoveryDownload: `${FIRST_TIME}/herstelcodes/download`,
+    },
+    patients: `${DESK}/patienten`,
+    patient: (id: number | string) => `${DESK}/patienten/${id}`,
+    resetTwoFactor: (id: number | string) => `${DESK}/patienten/${id}/twee-stappen-uitzetten`,
+    disablePatient: (id: number | string) => `${DESK}/patienten/${id}/uitschakelen`,
+    enablePatient: (id: number | string) => `${DESK}/patienten/${id}/inschakelen`,
+    endSessions: (id: number | string) => `${DESK}/patienten/${id}/overal-uitloggen`,
+    questions: `${DESK}/vragen`,
+    question: (id: number | string) => `${DESK}/vragen/${id}`,
+    staff: `${DESK}/medewerkers`,
+    newStaff: `${DESK}/medewerkers/nieuw`,
+    staffMember: (id: number | string) => `${DESK}/medewerkers/${id}`,
+    staffRole: (id: number | string) => `${DESK}/medewerkers/${id}/rol`,
+    disableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/uitschakelen`,
+    enableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/inschakelen`,
+    resetStaffTwoFactor: (id: number | string) => `${DESK}/medewerkers/${id}/app-uitzetten`,
+    log: `${DESK}/logboek`,
+  },
 } as const;
 
 export type Paths = typeof paths;

@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { Clock } from './domain/clock';
-import { createAccountStores, transactionRunner } from './domain/account-stores';
+import { createAccountStores, secondStepTransaction, transactionRunner } from './domain/account-stores';
 import { createHelpQuestionStore } from './domain/help-questions';
 import { createAlertComposer } from './domain/mail/alert-texts';
 import { createMailWorker } from './domain/mail/mail-worker';
@@ -13,6 +13,7 @@ import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
+import type { StaffMember } from './domain/staff';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
@@ -58,6 +59,8 @@ export async function createServices(deps: ServiceDeps) {
   const { users, audit, recoveryCodes, twoFactor, lockout, mailOutbox } = accountStores;
   const inTransaction = transactionRunner(db, storesOn);
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
+  // The desk's staff: the same throttle (counted apart) and second-step limits as patients.
+  const staffThrottle = await createSignInThrottle(limiters, config.signInThrottle, 'desk_signin');
   const verificationCodes = createVerificationCodes({
     db,
     clock,
@@ -91,7 +94,9 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     secretBox,
-    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction }),
+    secondFactor: createSecondFactor({
+      clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction: secondStepTransaction(inTransaction, 'patient'),
+    }),
     /** Sends the mail outbox; started by the server only (bootstrap), not by the admin command. */
     mailWorker: createMailWorker({
       outbox: mailOutbox,
@@ -109,6 +114,15 @@ export async function createServices(deps: ServiceDeps) {
       },
     }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
+    staffSignIn: createSignInService<StaffMember>({ users: accountStores.staff, hasher, throttle: staffThrottle, audit: accountStores.staffAudit, clock }),
+    staffSecondFactor: createSecondFactor({
+      clock,
+      lockout: accountStores.staffLockout,
+      recoveryCodes: accountStores.staffRecoveryCodes,
+      twoFactor: accountStores.staffTwoFactor,
+      secretBox,
+      inTransaction: secondStepTransaction(inTransaction, 'staff'),
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { resetTwoFactor as resetPatientTwoFactor } from '../domain/clinic-actions';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command } from './command';
 import { describeTwoFactor } from './user-columns';
@@ -17,13 +18,9 @@ export const resetTwoFactor = command({
 
     // All of it or, when any write fails, none of it: a patient never ends up with two-step off
     // but still signed in elsewhere, or reset without a record of who did it and why.
-    const status = await inTransaction(async ({ twoFactor, users, notifier }) => {
-      const status = await twoFactor.status(user.id);
-      if (!status.enabled) throw nothingToReset();
-      // False when a reset at the same moment got there first.
-      if (!(await twoFactor.disable(user.id))) throw nothingToReset(); // also removes their recovery and SMS codes
-      await users.bumpSessionGeneration(user.id); // signs them out everywhere
-      await notifier.notify(user.id, 'two_factor_reset_by_clinic', {}, { reason, ...BY_ADMIN_CLI });
+    const status = await inTransaction(async (stores) => {
+      const status = await resetPatientTwoFactor(stores, user.id, {}, { reason, ...BY_ADMIN_CLI });
+      if (!status) throw nothingToReset();
       return status;
     });
 

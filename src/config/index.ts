@@ -26,6 +26,8 @@ export interface Config {
   bodyLimitBytes: number;
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
+  /** The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's. */
+  desk: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
   sms: SmsConfig;
   mail: MailConfig;
   twoFactor: { required: boolean; maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
@@ -155,6 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 7 * 24 }),
       touchIntervalSeconds: 60,
+    },
+    desk: {
+      idleTimeoutMinutes: read.integer('DESK_SESSION_IDLE_MINUTES', 15, { min: 1, max: 24 * 60 }),
+      absoluteTimeoutHours: read.integer('DESK_SESSION_ABSOLUTE_HOURS', 9, { min: 1, max: 24 }),
     },
     sms: {
       provider: smsProvider,

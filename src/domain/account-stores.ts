@@ -1,15 +1,20 @@
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, STAFF_TABLES, type AccountTables } from './account-tables';
 import { createAuditLog } from './audit';
 import type { Clock } from './clock';
 import type { AlertComposer } from './mail/alert-texts';
 import { createMailOutbox } from './mail/mail-outbox';
 import { createSecurityAlerts } from './mail/security-alerts';
+import { createQuestionRecords } from './help-questions';
 import { createMessageStore } from './messages';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
 import { createRecoveryCodes } from './recovery-codes';
 import { createSecondStepLockout, type LockoutSettings } from './second-step-lockout';
+import type { InSecondStepTransaction } from './second-factor';
 import { createSecurityNotifier } from './security-notifier';
+import { createStaffStore } from './staff';
+import { createStaffAuditLog, createStaffNotifier, type StaffAuditLog } from './staff-audit';
 import { createTwoFactorStore } from './two-factor';
 import { createUserStore } from './users';
 
@@ -23,30 +28,52 @@ export interface AccountStoreDeps {
   composeAlert: AlertComposer;
 }
 
+/** The second step of one kind of account: its recovery codes, its lock, its method. */
+function secondStepStores(db: Database, deps: AccountStoreDeps, tables: AccountTables) {
+  const { clock, random, hasher } = deps;
+  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher, tables });
+  const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout, tables });
+  return { recoveryCodes, lockout, twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout, tables }) };
+}
+
 /**
  * The stores that change a patient's account and record those changes, on `db`: the database
  * itself, or one transaction of it (see `transactionRunner`). `reads` takes the hot lookups that
- * need no transaction; inside a transaction it is the transaction itself.
+ * need no transaction; inside a transaction it is the transaction itself. With them the desk's
+ * (src/features/desk-*): staff accounts, the staff audit log and the questions it handles, so a
+ * desk action, its record in the patient's activity and its staff audit row land together.
  */
 export function createAccountStores(db: Database, deps: AccountStoreDeps, reads: Database = db) {
-  const { clock, random, hasher } = deps;
+  const { clock } = deps;
   const audit = createAuditLog(db, clock);
+  const staffAudit = createStaffAuditLog(db, clock);
   const messages = createMessageStore(db, clock);
-  const recoveryCodes = createRecoveryCodes({ db, clock, random, hasher });
-  const lockout = createSecondStepLockout({ db, clock, settings: deps.lockout });
   const users = createUserStore(db, clock, reads);
-  const mailOutbox = createMailOutbox({ db, clock, random });
+  const mailOutbox = createMailOutbox({ db, clock, random: deps.random });
   const alerts = createSecurityAlerts({ users, outbox: mailOutbox, compose: deps.composeAlert, clock });
   return {
     users,
     audit,
     messages,
-    recoveryCodes,
-    lockout,
-    twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout }),
+    ...secondStepStores(db, deps, PATIENT_TABLES),
     mailOutbox,
     alerts,
     notifier: createSecurityNotifier({ audit, messages, alerts }),
+    staff: createStaffStore(db, clock, reads),
+    staffAudit,
+    ...staffSecondStepStores(db, deps, staffAudit),
+    questions: createQuestionRecords(db, clock),
+  };
+}
+
+/** A staff member's second step (app and recovery codes; never SMS), recorded in the staff audit log. */
+function staffSecondStepStores(db: Database, deps: AccountStoreDeps, staffAudit: StaffAuditLog) {
+  const stores = secondStepStores(db, deps, STAFF_TABLES);
+  return {
+    staffRecoveryCodes: stores.recoveryCodes,
+    staffLockout: stores.lockout,
+    staffTwoFactor: stores.twoFactor,
+    staffNotifier: createStaffNotifier(staffAudit),
   };
 }
 
@@ -64,4 +91,16 @@ export type InTransaction = <T>(work: (stores: AccountStores) => Promise<T>) => 
 
 export function transactionRunner(db: Database, storesOn: (db: Database) => AccountStores): InTransaction {
   return (work) => db.transaction((trx) => work(storesOn(trx)));
+}
+
+/** A second-factor check's transaction, on the patients' stores or on the staff's. */
+export function secondStepTransaction(inTransaction: InTransaction, kind: 'patient' | 'staff'): InSecondStepTransaction {
+  return (work) =>
+    inTransaction((stores) =>
+      work(
+        kind === 'patient'
+          ? { recoveryCodes: stores.recoveryCodes, lockout: stores.lockout, notifier: stores.notifier }
+          : { recoveryCodes: stores.staffRecoveryCodes, lockout: stores.staffLockout, notifier: stores.staffNotifier },
+      ),
+    );
 }

@@ -19,7 +19,8 @@ export type SecurityEventType =
   | 'phone_changed'
   | 'method_switched'
   | 'totp_replay_refused'
-  | 'password_changed';
+  | 'password_changed'
+  | 'sessions_ended_by_clinic';
 
 export interface SecurityEvent {
   id: number;

@@ -15,6 +15,75 @@ export interface HelpQuestionLimits {
   maxPerDay: number;
 }
 
+/** Open until someone at the desk marks it handled, with a note of what they did. */
+export type QuestionStatus = 'open' | 'handled';
+
+export interface StoredQuestion extends HelpQuestion {
+  id: number;
+  createdAt: number;
+  status: QuestionStatus;
+  handledAt: number | null;
+  handledBy: { id: number; name: string } | null;
+  note: string | null;
+}
+
+interface QuestionRow {
+  id: number;
+  user_id: number | null;
+  name: string;
+  email: string;
+  question: string;
+  created_at: number | string;
+  status: string;
+  handled_at: number | string | null;
+  handled_by: number | null;
+  handled_by_name: string | null;
+  note: string | null;
+}
+
+export type QuestionRecords = ReturnType<typeof createQuestionRecords>;
+
+/** The questions as the desk reads and handles them; on a transaction, handling lands with its audit row. */
+export function createQuestionRecords(db: Database, clock: Clock) {
+  const select = () =>
+    db('help_questions as q').leftJoin('staff as s', 's.id', 'q.handled_by').select('q.*', 's.name as handled_by_name');
+  const toQuestion = (r: QuestionRow): StoredQuestion => ({
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    email: r.email,
+    question: r.question,
+    createdAt: Number(r.created_at),
+    status: r.status === 'handled' ? 'handled' : 'open',
+    handledAt: r.handled_at === null ? null : Number(r.handled_at),
+    handledBy: r.handled_by === null ? null : { id: r.handled_by, name: r.handled_by_name ?? '' },
+    note: r.note ?? null,
+  });
+
+  return {
+    /** Newest first; only open or only handled ones when `status` is given. */
+    async list(options: { limit: number; status?: QuestionStatus }): Promise<StoredQuestion[]> {
+      const query = select().orderBy('q.id', 'desc').limit(options.limit);
+      if (options.status) query.where('q.status', options.status);
+      const rows: QuestionRow[] = await query;
+      return rows.map(toQuestion);
+    },
+
+    async find(id: number): Promise<StoredQuestion | undefined> {
+      const row: QuestionRow | undefined = await select().where('q.id', id).first();
+      return row && toQuestion(row);
+    },
+
+    /** False when it was handled already (by someone else at the same moment): nothing changed. */
+    async markHandled(id: number, staffId: number, note: string): Promise<boolean> {
+      const updated = await db('help_questions')
+        .where({ id, status: 'open' })
+        .update({ status: 'handled', handled_at: clock.now(), handled_by: staffId, note });
+      return updated === 1;
+    },
+  };
+}
+
 /** `limited`: too many from this address this hour (`ip`), or from everyone today (`day`). */
 export type AddResult = { status: 'stored' } | { status: 'limited'; scope: 'ip' | 'day' };
 
@@ -26,6 +95,7 @@ export type HelpQuestionStore = Awaited<ReturnType<typeof createHelpQuestionStor
  */
 export async function createHelpQuestionStore(deps: { db: Database; clock: Clock; limiters: LimiterFactory; limits: HelpQuestionLimits }) {
   const { db, clock, limits } = deps;
+  const records = createQuestionRecords(db, clock);
   const perIp = await deps.limiters({ keyPrefix: 'help_question_ip', points: limits.maxPerIpPerHour, duration: 3600 });
   const perDay = await deps.limiters({ keyPrefix: 'help_question_day', points: limits.maxPerDay, duration: 24 * 3600 });
 
@@ -61,9 +131,6 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
       return { status: 'stored' };
     },
 
-    async list(limit = 100): Promise<(HelpQuestion & { id: number; createdAt: number })[]> {
-      const rows = await db('help_questions').orderBy('id', 'desc').limit(limit);
-      return rows.map((r) => ({ id: r.id, userId: r.user_id, name: r.name, email: r.email, question: r.question, createdAt: Number(r.created_at) }));
-    },
+    list: (limit = 100): Promise<StoredQuestion[]> => records.list({ limit }),
   };
 }

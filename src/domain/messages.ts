@@ -12,7 +12,10 @@ export type MessageKind =
   | 'password_changed'
   | 'second_step_locked'
   | 'method_switched'
-  | 'totp_replay_refused';
+  | 'totp_replay_refused'
+  | 'account_disabled'
+  | 'account_enabled'
+  | 'sessions_ended_by_clinic';
 
 export interface InboxMessage {
   id: number;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, type AccountTables } from './account-tables';
 import type { Clock } from './clock';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import { randomDigits, type RandomSource } from './random';
@@ -16,6 +17,8 @@ export interface RecoveryCodeDeps {
   /** Slow, salted hash of one code; the hasher's argon2id by default. */
   hashCode?: (code: string) => Promise<string>;
   verifyCode?: (hash: string, code: string) => Promise<boolean>;
+  /** Whose codes: patients' by default, or staff's. */
+  tables?: AccountTables;
 }
 
 /** '3937693737' → '39376 93737' */
@@ -39,6 +42,7 @@ export type RecoveryCodes = ReturnType<typeof createRecoveryCodes>;
 /** One-time recovery codes, each stored under its own salted argon2id hash. */
 export function createRecoveryCodes(deps: RecoveryCodeDeps) {
   const { db, clock, random } = deps;
+  const { recoveryCodes: TABLE, key } = deps.tables ?? PATIENT_TABLES;
   const hasher = deps.hashCode && deps.verifyCode ? undefined : (deps.hasher ?? createPasswordHasher());
   const hashCode = deps.hashCode ?? ((code: string) => hasher!.hash(code));
   const verifyCode = deps.verifyCode ?? ((hash: string, code: string) => hasher!.verify(hash, code));
@@ -52,8 +56,8 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
   async function findUnused(userId: number, input: string): Promise<number | null> {
     const code = normalizeRecoveryCode(input);
     if (!code) return null;
-    const rows: Array<{ id: number; code_hash: string }> = await db('recovery_codes')
-      .where({ user_id: userId })
+    const rows: Array<{ id: number; code_hash: string }> = await db(TABLE)
+      .where(key, userId)
       .whereNull('used_at')
       .select('id', 'code_hash');
     for (const row of rows) {
@@ -64,7 +68,7 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
 
   /** Marks a code found by `findUnused` used. Under concurrent use of one code exactly one call returns true. */
   async function use(id: number): Promise<boolean> {
-    return (await db('recovery_codes').where({ id }).whereNull('used_at').update({ used_at: clock.now() })) === 1;
+    return (await db(TABLE).where({ id }).whereNull('used_at').update({ used_at: clock.now() })) === 1;
   }
 
   return {
@@ -87,10 +91,10 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
 
     /** Replaces all of the user's codes; pass a transaction to make it part of a larger change. */
     async replaceForUser(trx: Knex | Knex.Transaction, userId: number, hashes: string[]): Promise<void> {
-      await trx('recovery_codes').where({ user_id: userId }).delete();
+      await trx(TABLE).where(key, userId).delete();
       if (hashes.length === 0) return;
       const now = clock.now();
-      await trx('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null, created_at: now })));
+      await trx(TABLE).insert(hashes.map((code_hash) => ({ [key]: userId, code_hash, used_at: null, created_at: now })));
     },
 
     findUnused,
@@ -103,7 +107,7 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
     },
 
     async countRemaining(userId: number): Promise<number> {
-      const row = await db('recovery_codes').where({ user_id: userId }).whereNull('used_at').count({ n: '*' }).first();
+      const row = await db(TABLE).where(key, userId).whereNull('used_at').count({ n: '*' }).first();
       return Number(row?.n ?? 0);
     },
   };

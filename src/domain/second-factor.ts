@@ -1,4 +1,3 @@
-import type { AccountStores, InTransaction } from './account-stores';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
@@ -55,22 +54,50 @@ const PROOFS_FOR: Record<SecondFactorPurpose, readonly Proof['kind'][]> = {
   switch_app: ['app'],
 };
 
+/** What a check records: the account's own notifier (a patient's, or a staff member's in the staff audit log). */
+export interface SecondFactorNotifier {
+  notify(
+    accountId: number,
+    type: 'second_step_failed' | 'second_step_locked' | 'recovery_code_used' | 'totp_replay_refused',
+    origin: RequestOrigin,
+    details: Record<string, string | number>,
+  ): Promise<void>;
+}
+
+/** What a check writes inside its transaction: the account's own stores, on that transaction. */
+export interface SecondStepStores {
+  recoveryCodes: RecoveryCodes;
+  lockout: SecondStepLockout;
+  notifier: SecondFactorNotifier;
+}
+
+/** Runs `work` in one transaction with the account's second-step stores on it (see account-stores.ts). */
+export type InSecondStepTransaction = <T>(work: (stores: SecondStepStores) => Promise<T>) => Promise<T>;
+
+/**
+ * The stores of one kind of account (patients, or staff: see account-tables.ts). Without
+ * `verificationCodes` and `smsCodes` (staff), SMS is no second step: an SMS proof is refused.
+ */
 export interface SecondFactorDeps {
   clock: Clock;
   lockout: SecondStepLockout;
-  verificationCodes: VerificationCodes;
+  verificationCodes?: VerificationCodes;
   recoveryCodes: RecoveryCodes;
   twoFactor: TwoFactorStore;
   secretBox: SecretBox;
-  smsCodes: SmsCodeService;
-  /** For each change together with its notice; see InTransaction. */
-  inTransaction: InTransaction;
+  smsCodes?: SmsCodeService;
+  /** Runs a failure or a recovery-code use together with its notice (see InSecondStepTransaction). */
+  inTransaction: InSecondStepTransaction;
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>;
 
 export function createSecondFactor(deps: SecondFactorDeps) {
   const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction } = deps;
+  const sms = () => {
+    if (!verificationCodes || !smsCodes) throw new Error('SMS is not a second step for these accounts');
+    return { verificationCodes, smsCodes };
+  };
 
   type Outcome = { ok: true; totpStep?: number; recoveryCodesLeft?: number } | { ok: false; reason: SecondFactorFailure };
 
@@ -103,7 +130,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
   async function compare(userId: number, purpose: SecondFactorPurpose, proof: Proof, origin: RequestOrigin): Promise<Outcome> {
     switch (proof.kind) {
       case 'sms': {
-        const result = await verificationCodes.verify(userId, purpose as CodePurpose, proof.code, proof.phone);
+        const result = await sms().verificationCodes.verify(userId, purpose as CodePurpose, proof.code, proof.phone);
         return result === 'ok' ? { ok: true } : { ok: false, reason: result };
       }
       case 'app':
@@ -120,10 +147,11 @@ export function createSecondFactor(deps: SecondFactorDeps) {
      */
     async check(userId: number, purpose: SecondFactorPurpose, proof: Proof, origin: RequestOrigin): Promise<SecondFactorResult> {
       if (!PROOFS_FOR[purpose].includes(proof.kind)) throw new Error(`a ${proof.kind} proof does not serve ${purpose}`);
+      if (proof.kind === 'sms') sms();
       const details = { purpose, method: METHOD_OF[proof.kind] };
 
       /** Of all the requests that meet the same lock, one tells the patient, with the lock. */
-      const announceLock = async (stores: AccountStores) => {
+      const announceLock = async (stores: SecondStepStores) => {
         const until = await stores.lockout.claimLockNotice(userId);
         if (until !== null) await stores.notifier.notify(userId, 'second_step_locked', origin, { until, ...details });
       };
@@ -161,14 +189,15 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
     /** Sends a code for `purpose` to `phone` under the SMS limits (see createSmsCodeService). */
     sendSmsCode(request: { userId: number; purpose: CodePurpose; phone: string; ip: string }): Promise<SmsSendOutcome> {
-      return smsCodes.send(request);
+      return sms().smsCodes.send(request);
     },
 
-    nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => smsCodes.nextAllowedAt(userId, purpose),
+    nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => sms().smsCodes.nextAllowedAt(userId, purpose),
 
     /** What a code page can truthfully say: until when the code sent to `phone` works, and when a new one may be asked. */
     async smsCodeState(userId: number, purpose: CodePurpose, phone: string) {
-      const [validUntil, nextAllowedAt] = await Promise.all([verificationCodes.validUntil(userId, purpose, phone), smsCodes.nextAllowedAt(userId, purpose)]);
+      const { verificationCodes: codes, smsCodes: sender } = sms();
+      const [validUntil, nextAllowedAt] = await Promise.all([codes.validUntil(userId, purpose, phone), sender.nextAllowedAt(userId, purpose)]);
       return { validUntil, nextAllowedAt };
     },
 

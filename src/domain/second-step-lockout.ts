@@ -1,4 +1,5 @@
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, type AccountTables } from './account-tables';
 import type { Clock } from './clock';
 
 export interface LockoutSettings {
@@ -10,22 +11,21 @@ export type LockoutReservation = { status: 'reserved' } | { status: 'locked'; un
 
 export type SecondStepLockout = ReturnType<typeof createSecondStepLockout>;
 
-const TABLE = 'second_step_lockouts';
-
 /**
  * The account-wide limit on second-step checks (SPEC §4): at most `maxConsecutiveFailures`
  * checks in a run, then the second step is locked for `lockMinutes`. A check takes its place in
  * the run *before* anything is compared, in one statement, so fifty requests in flight get no
  * more checks than fifty in a row. A success ends the run; a check that had nothing to compare
- * (no live code) gives its place back.
+ * (no live code) gives its place back. `tables`: whose accounts (patients by default, or staff).
  */
-export function createSecondStepLockout(deps: { db: Database; clock: Clock; settings: LockoutSettings }) {
+export function createSecondStepLockout(deps: { db: Database; clock: Clock; settings: LockoutSettings; tables?: AccountTables }) {
   const { db, clock, settings } = deps;
+  const { lockouts: TABLE, key } = deps.tables ?? PATIENT_TABLES;
   const max = settings.maxConsecutiveFailures;
   const lockMs = settings.lockMinutes * 60_000;
 
   async function lockedUntil(userId: number): Promise<number | null> {
-    const row = await db(TABLE).where({ user_id: userId }).first('locked_until');
+    const row = await db(TABLE).where(key, userId).first('locked_until');
     const until = row?.locked_until == null ? null : Number(row.locked_until);
     return until !== null && until > clock.now() ? until : null;
   }
@@ -39,8 +39,8 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
       const now = clock.now();
       const until = now + lockMs;
       const rows: Array<{ failures: number; locked_until: number | string | null }> = await db.raw(
-        `INSERT INTO ${TABLE} AS l (user_id, failures, locked_until) VALUES (?, 1, NULL)
-         ON CONFLICT (user_id) DO UPDATE SET
+        `INSERT INTO ${TABLE} AS l (${key}, failures, locked_until) VALUES (?, 1, NULL)
+         ON CONFLICT (${key}) DO UPDATE SET
            failures = CASE WHEN l.locked_until > ? THEN l.failures
                            WHEN l.locked_until IS NOT NULL THEN 1
                            WHEN l.failures >= ? THEN 0
@@ -60,7 +60,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
     async failed(userId: number): Promise<number | null> {
       const now = clock.now();
       await db(TABLE)
-        .where({ user_id: userId })
+        .where(key, userId)
         .where('failures', '>=', max)
         .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now))
         .update({ failures: 0, locked_until: now + lockMs });
@@ -73,7 +73,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
      */
     async claimLockNotice(userId: number): Promise<number | null> {
       const [row] = (await db(TABLE)
-        .where({ user_id: userId })
+        .where(key, userId)
         .where('locked_until', '>', clock.now())
         .where((q) => q.whereNull('announced_until').orWhereRaw('announced_until <> locked_until'))
         .update({ announced_until: db.ref('locked_until') })
@@ -83,19 +83,19 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
 
     /** A success ends the run (and a lock set meanwhile by requests racing it). */
     async succeeded(userId: number): Promise<void> {
-      await db(TABLE).where({ user_id: userId }).update({ failures: 0, locked_until: null });
+      await db(TABLE).where(key, userId).update({ failures: 0, locked_until: null });
     },
 
     /** A check that compared nothing gives its place back. */
     async refund(userId: number): Promise<void> {
-      await db(TABLE).where({ user_id: userId }).where('failures', '>', 0).whereNull('locked_until').decrement('failures', 1);
+      await db(TABLE).where(key, userId).where('failures', '>', 0).whereNull('locked_until').decrement('failures', 1);
     },
 
     lockedUntil,
 
     /** A new start: when two-step is turned on, off, or reset. Pass a transaction to make it part of that change. */
     async clear(userId: number, on: Database = db): Promise<void> {
-      await on(TABLE).where({ user_id: userId }).delete();
+      await on(TABLE).where(key, userId).delete();
     },
   };
 }

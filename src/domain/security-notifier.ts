@@ -15,6 +15,9 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   second_step_locked: 'second_step_locked',
   method_switched: 'method_switched',
   totp_replay_refused: 'totp_replay_refused',
+  account_disabled: 'account_disabled',
+  account_enabled: 'account_enabled',
+  sessions_ended_by_clinic: 'sessions_ended_by_clinic',
 };
 
 // Changes the patient is e-mailed about too: out of band, where an intruder who took the account
@@ -30,6 +33,9 @@ const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
   recovery_code_used: 'recovery_code_used',
   password_changed: 'password_changed',
   second_step_locked: 'second_step_locked',
+  account_disabled: 'account_disabled',
+  account_enabled: 'account_enabled',
+  sessions_ended_by_clinic: 'sessions_ended_by_clinic',
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.

@@ -31,15 +31,18 @@ type Taken = { ok: true; gate: boolean } | { ok: false; retryAfterMs: number };
  * Every check takes its places (an atomic increment in Redis or SQL, and the lock, one holder at
  * a time) before the password is verified, so a burst of parallel requests gets exactly as many
  * verifications as the same requests one after the other.
+ *
+ * `prefix` names the counters: the patients' sign-in (`signin`) and the desk's (`desk_signin`)
+ * count apart, so a patient's address and a staff member's never share a run.
  */
-export async function createSignInThrottle(limiters: LimiterFactory, settings: SignInThrottleSettings) {
+export async function createSignInThrottle(limiters: LimiterFactory, settings: SignInThrottleSettings, prefix = 'signin') {
   const counter = async (name: string, free: number, windowSeconds: number) => {
-    const failures = await limiters({ keyPrefix: `signin_fail_${name}`, points: Number.MAX_SAFE_INTEGER, duration: windowSeconds });
+    const failures = await limiters({ keyPrefix: `${prefix}_fail_${name}`, points: Number.MAX_SAFE_INTEGER, duration: windowSeconds });
     // One limiter per lock length, all on the same keys: whoever finds the key free holds it.
     const gates = new Map<number, Promise<RateLimiterAbstract>>();
     const gate = (seconds: number) => {
       let limiter = gates.get(seconds);
-      if (!limiter) gates.set(seconds, (limiter = limiters({ keyPrefix: `signin_lock_${name}`, points: 1, duration: seconds })));
+      if (!limiter) gates.set(seconds, (limiter = limiters({ keyPrefix: `${prefix}_lock_${name}`, points: 1, duration: seconds })));
       return limiter;
     };
     const lockSeconds = (run: number) => Math.min(settings.lockBaseSeconds * 2 ** Math.min(run - free, 20), settings.lockMaxSeconds);

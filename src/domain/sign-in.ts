@@ -1,22 +1,30 @@
-import type { AuditLog, RequestOrigin } from './audit';
+import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
 import type { PasswordHasher } from './passwords';
 import type { SignInThrottle } from './sign-in-throttle';
-import { normalizeEmail, User, UserStore } from './users';
+import { normalizeEmail, type User } from './users';
 
-export type SignInResult =
-  | { status: 'ok'; user: User }
+/** What a password check needs of an account: a patient (User) or a staff member (StaffMember). */
+export interface PasswordAccount {
+  id: number;
+  passwordHash: string;
+  disabled: boolean;
+}
+
+export type SignInResult<A extends PasswordAccount = User> =
+  | { status: 'ok'; user: A }
   | { status: 'invalid' }
   /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
   | { status: 'throttled'; retryAt: number };
 
-export type SignInService = ReturnType<typeof createSignInService>;
+export type SignInService<A extends PasswordAccount = User> = ReturnType<typeof createSignInService<A>>;
 
-export function createSignInService(deps: {
-  users: UserStore;
+/** Patients (the user store and their audit log), or staff (the staff store and the staff audit log). */
+export function createSignInService<A extends PasswordAccount = User>(deps: {
+  users: { findByEmail(email: string): Promise<A | undefined> };
   hasher: PasswordHasher;
   throttle: SignInThrottle;
-  audit: AuditLog;
+  audit: { record(accountId: number, type: 'sign_in_failed', origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
@@ -27,7 +35,7 @@ export function createSignInService(deps: {
      * the same answer after the same work (one argon2 verification), so nothing tells them apart.
      * The throttle's places are taken before the verification (see createSignInThrottle).
      */
-    async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
+    async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult<A>> {
       const accountKey = normalizeEmail(email);
       const pass = await throttle.reserve(accountKey, origin.ip ?? 'unknown');
       if (!pass.allowed) return { status: 'throttled', retryAt: Math.ceil((clock.now() + pass.retryAfterMs) / 60_000) * 60_000 };

@@ -1,8 +1,10 @@
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, type AccountTables } from './account-tables';
 import type { Clock } from './clock';
 import type { HashedRecoveryCodes, RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 
+/** Staff only ever have 'totp' (SMS is never offered to them). */
 export type TwoFactorMethod = 'sms' | 'totp';
 
 export type TwoFactorStatus =
@@ -15,6 +17,8 @@ export interface TwoFactorStoreDeps {
   recoveryCodes: RecoveryCodes;
   /** Turning two-step on or off starts the second step's failure count afresh. */
   lockout: SecondStepLockout;
+  /** Whose second step: patients' by default, or staff's. */
+  tables?: AccountTables;
 }
 
 export class UnknownUserError extends Error {
@@ -33,7 +37,6 @@ export class TwoFactorOffError extends Error {
 // The columns of each method; switching sets one method's and clears the other's.
 const NO_SMS = { phone: null };
 const NO_TOTP = { totp_secret_encrypted: null, totp_last_step: null };
-const TABLE = 'two_factor_settings';
 
 const isForeignKeyViolation = (err: unknown) => {
   const e = err as { code?: string; message?: string };
@@ -51,7 +54,9 @@ export type TwoFactorStore = ReturnType<typeof createTwoFactorStore>;
  */
 export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
   const { db, clock, recoveryCodes, lockout } = deps;
-  const settings = (on: Database = db) => on(TABLE);
+  const tables = deps.tables ?? PATIENT_TABLES;
+  const { key } = tables;
+  const settings = (on: Database = db) => on(tables.twoFactor);
 
   /** Plain codes are hashed here (slow: before the transaction); inside a larger one, pass them hashed. */
   const hashesOf = async (codes: RecoveryCodeInput) => (Array.isArray(codes) ? recoveryCodes.hashAll(codes) : codes.hashes);
@@ -61,7 +66,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     const now = clock.now();
     await db.transaction(async (trx) => {
       try {
-        await settings(trx).insert({ user_id: userId, ...method, enabled_at: now, updated_at: now }).onConflict('user_id').merge();
+        await settings(trx).insert({ [key]: userId, ...method, enabled_at: now, updated_at: now }).onConflict(key).merge();
       } catch (err) {
         if (isForeignKeyViolation(err)) throw new UnknownUserError();
         throw err;
@@ -72,13 +77,13 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
   }
 
   async function switchMethod(userId: number, method: Record<string, unknown>): Promise<void> {
-    const updated = await settings().where({ user_id: userId }).update({ ...method, updated_at: clock.now() });
+    const updated = await settings().where(key, userId).update({ ...method, updated_at: clock.now() });
     if (updated !== 1) throw new TwoFactorOffError();
   }
 
   return {
     async status(userId: number): Promise<TwoFactorStatus> {
-      const row = await settings().where({ user_id: userId }).first('method', 'phone', 'enabled_at');
+      const row = await settings().where(key, userId).first('method', 'phone', 'enabled_at');
       if (!row) return { enabled: false };
       return {
         enabled: true,
@@ -115,7 +120,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
 
     /** The user's TOTP secret as stored (sealed), or null when the app is not their method. */
     async encryptedTotpSecret(userId: number): Promise<string | null> {
-      const row = await settings().where({ user_id: userId, method: 'totp' }).first('totp_secret_encrypted');
+      const row = await settings().where({ [key]: userId, method: 'totp' }).first('totp_secret_encrypted');
       return row?.totp_secret_encrypted ?? null;
     },
 
@@ -125,7 +130,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
      */
     async claimTotpStep(userId: number, step: number): Promise<boolean> {
       const updated = await settings()
-        .where({ user_id: userId })
+        .where(key, userId)
         .andWhere((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
         .update({ totp_last_step: step });
       return updated === 1;
@@ -133,7 +138,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
 
     /** The new number replaces the old one only now, after it was verified. */
     async changePhone(userId: number, phone: string): Promise<void> {
-      await settings().where({ user_id: userId, method: 'sms' }).update({ phone, updated_at: clock.now() });
+      await settings().where({ [key]: userId, method: 'sms' }).update({ phone, updated_at: clock.now() });
     },
 
     /**
@@ -146,7 +151,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
         // The settings row first: on PostgreSQL that locks it, so two renewals at once (a double
         // click) run one after the other and the second deletes the first's codes. Without it
         // both deletes miss the other's uncommitted inserts and the patient ends up with 20 codes.
-        const updated = await settings(trx).where({ user_id: userId }).update({ updated_at: clock.now() });
+        const updated = await settings(trx).where(key, userId).update({ updated_at: clock.now() });
         if (updated !== 1) throw new TwoFactorOffError();
         await recoveryCodes.replaceForUser(trx, userId, hashes);
       });
@@ -155,12 +160,13 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     /**
      * Turns the second step off: no method, no number, no recovery or verification codes left.
      * True when it was on; of two calls at once exactly one gets true (the row lock orders them).
+     * (Passkeys, once they are a second step, are to be removed here too.)
      */
     async disable(userId: number): Promise<boolean> {
       return db.transaction(async (trx) => {
-        const deleted = await settings(trx).where({ user_id: userId }).delete();
-        await trx('recovery_codes').where({ user_id: userId }).delete();
-        await trx('verification_codes').where({ user_id: userId }).delete();
+        const deleted = await settings(trx).where(key, userId).delete();
+        await trx(tables.recoveryCodes).where(key, userId).delete();
+        if (tables.verificationCodes) await trx(tables.verificationCodes).where(key, userId).delete();
         await lockout.clear(userId, trx);
         return deleted === 1;
       });

@@ -1,6 +1,10 @@
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
 import type { Database } from '../infra/database';
+import { accountFields, createAccountRecords, likePattern, type AccountRow, type WithMethod } from './account-records';
+import { PATIENT_TABLES } from './account-tables';
 import type { Clock } from './clock';
+
+export { DuplicateEmailError, normalizeEmail } from './account-records';
 
 export interface User {
   id: number;
@@ -16,48 +20,19 @@ export interface User {
   createdAt: number;
 }
 
-interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  password_hash: string;
-  disabled: boolean | number;
-  session_generation: number;
-  language: string;
-  created_at: number | string;
-  updated_at: number | string;
-}
-
-/** A user with their second-step method, as every read returns them. */
-type UserWithMethod = UserRow & { two_factor_method: 'sms' | 'totp' | null; two_factor_phone: string | null };
-
-export class DuplicateEmailError extends Error {
-  constructor() {
-    super('A user with this e-mail address already exists');
-  }
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+type UserRow = AccountRow & { language: string };
 
 // Deliberately simple: one @, something on both sides, a dot in the domain, no spaces.
 export function isPlausibleEmail(email: string): boolean {
   return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
 }
 
-function toUser(row: UserWithMethod): User {
+function toUser(row: WithMethod<UserRow>): User {
   return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    passwordHash: row.password_hash,
-    disabled: Boolean(row.disabled),
-    sessionGeneration: row.session_generation,
+    ...accountFields(row),
     twoFactorMethod: row.two_factor_method ?? null,
     twoFactorPhone: row.two_factor_phone ?? null,
     language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE,
-    createdAt: Number(row.created_at),
   };
 }
 
@@ -69,68 +44,31 @@ export type UserStore = ReturnType<typeof createUserStore>;
  * request goes (see createReadDatabase).
  */
 export function createUserStore(db: Database, clock: Clock, reads: Database = db) {
-  const users = () => db<UserRow>('users');
-  const withMethod = (on: Database) =>
-    on('users')
-      .leftJoin('two_factor_settings', 'two_factor_settings.user_id', 'users.id')
-      .select<UserWithMethod[]>('users.*', 'two_factor_settings.method as two_factor_method', 'two_factor_settings.phone as two_factor_phone');
+  const records = createAccountRecords<UserRow, User>(db, clock, reads, { table: 'users', tables: PATIENT_TABLES, toAccount: toUser });
 
   return {
-    async findById(id: number): Promise<User | undefined> {
-      const [row] = await withMethod(reads).where('users.id', id);
-      return row && toUser(row);
+    ...records.shared,
+
+    create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
+      return records.insert({ email: input.email, name: input.name, password_hash: input.passwordHash, language: DEFAULT_LANGUAGE });
     },
 
-    async findByEmail(email: string): Promise<User | undefined> {
-      const [row] = await withMethod(db).where('users.email', normalizeEmail(email));
-      return row && toUser(row);
-    },
+    setPasswordHash: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash }),
 
-    async create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
-      const now = clock.now();
-      try {
-        const [row] = await users()
-          .insert({
-            email: normalizeEmail(input.email),
-            name: input.name.trim(),
-            password_hash: input.passwordHash,
-            disabled: false,
-            session_generation: 0,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('*');
-        return toUser({ ...(row as UserRow), two_factor_method: null, two_factor_phone: null });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new DuplicateEmailError();
-        throw err;
-      }
-    },
+    setLanguage: (id: number, language: Language) => records.update(id, { language }),
 
-    async list(): Promise<User[]> {
-      return (await withMethod(db).orderBy('users.id')).map(toUser);
-    },
-
-    /** Ends every session of the user: sessions carry the generation they were created with. */
-    async bumpSessionGeneration(id: number): Promise<void> {
-      await users().where({ id }).increment('session_generation', 1).update({ updated_at: clock.now() } as Partial<UserRow>);
-    },
-
-    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
-      await users().where({ id }).update({ password_hash: passwordHash, updated_at: clock.now() } as Partial<UserRow>);
-    },
-
-    async setLanguage(id: number, language: Language): Promise<void> {
-      await users().where({ id }).update({ language, updated_at: clock.now() } as Partial<UserRow>);
-    },
-
-    async setDisabled(id: number, disabled: boolean): Promise<void> {
-      await users().where({ id }).update({ disabled, updated_at: clock.now() } as Partial<UserRow>);
+    /**
+     * Patients whose e-mail address or name contains `text` (any case; `%` and `_` are just
+     * characters), by name; at most `limit`.
+     */
+    async search(text: string, limit: number): Promise<User[]> {
+      const pattern = likePattern(text.trim().toLowerCase());
+      const found: WithMethod<UserRow>[] = await records
+        .withMethod(db)
+        .where((q) => q.whereRaw(`users.email LIKE ? ESCAPE '\\'`, [pattern]).orWhereRaw(`LOWER(users.name) LIKE ? ESCAPE '\\'`, [pattern]))
+        .orderBy([{ column: 'users.name' }, { column: 'users.id' }])
+        .limit(limit);
+      return found.map(toUser);
     },
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e.code === '23505' || (e.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? ''));
 }

@@ -1,4 +1,6 @@
-import type { Router } from 'express';
+import { Router } from 'express';
+import type { Store } from 'express-session';
+import { createDeskAccess, deskNotFound, isDeskPath } from '../components/desk-access/access';
 import type { Config } from '../config';
 import type { AuthLevels } from '../http/auth-level';
 import type { AppPassport } from '../http/authentication';
@@ -7,6 +9,16 @@ import type { RedisClient } from '../infra/redis';
 import type { Services } from '../services';
 import { createAccountController } from './account/controller';
 import { accountRoutes } from './account/routes';
+import { createDeskEnrolmentController } from './desk-enrolment/controller';
+import { deskEnrolmentRoutes } from './desk-enrolment/routes';
+import { createDeskPatientsController } from './desk-patients/controller';
+import { deskPatientsRoutes } from './desk-patients/routes';
+import { createDeskQuestionsController } from './desk-questions/controller';
+import { deskQuestionsRoutes } from './desk-questions/routes';
+import { createDeskSignInController } from './desk-sign-in/controller';
+import { deskSignInRoutes } from './desk-sign-in/routes';
+import { createDeskStaffController } from './desk-staff/controller';
+import { deskStaffRoutes } from './desk-staff/routes';
 import { createDevOutboxController } from './dev-outbox/controller';
 import { devOutboxRoutes } from './dev-outbox/routes';
 import { createDevMailOutboxController } from './dev-mail-outbox/controller';
@@ -25,10 +37,12 @@ import { createLanguageController } from './language/controller';
 import { languageMemoryRoutes, languageRoutes } from './language/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
-import { createSecurityActivityController } from './security-activity/controller';
+import { validateNewPassword } from './password-change/validation';
+import { createSecurityActivityController, describeDevice, describeEvent } from './security-activity/controller';
 import { securityActivityRoutes } from './security-activity/routes';
 import { createSignInController } from './sign-in/controller';
 import { signInRoutes } from './sign-in/routes';
+import { validateSignIn } from './sign-in/validation';
 import { createSecondStepController } from './sign-in-second-step/controller';
 import { secondStepRoutes } from './sign-in-second-step/routes';
 import { createManageController } from './two-factor-manage/controller';
@@ -47,6 +61,7 @@ export interface FeatureDeps {
   redis?: RedisClient;
   passport: AppPassport;
   auth: AuthLevels;
+  deskSessionStore: Store;
 }
 
 /** The journeys that come before sessions: they must work without the session store. */
@@ -79,4 +94,26 @@ export function journeyRoutes({ config, services, passport, auth }: FeatureDeps)
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
     ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),
   ];
+}
+
+/**
+ * The clinic's desk ("Balie", /balie): its own session, passport and authentication levels
+ * (components/desk-access), then its journeys. Mounted before the patients' session: every
+ * request under /balie ends here (a 404 included), so a patient's session is never loaded on a
+ * desk page; every other request passes by untouched.
+ */
+export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps): Router {
+  const { auth, passport, stack } = createDeskAccess({ config, services, sessionStore: deskSessionStore });
+  const router = Router();
+  router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
+  router.use(stack);
+  router.use(
+    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth),
+    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
+    deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth),
+    deskQuestionsRoutes(createDeskQuestionsController(services), auth),
+    deskStaffRoutes(createDeskStaffController(services), auth),
+  );
+  router.use(deskNotFound);
+  return router;
 }

@@ -1,6 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
-import type { User, UserStore } from '../domain/users';
 import { paths } from '../paths';
 import { sessionCookieName } from './session';
 
@@ -13,6 +12,9 @@ import { sessionCookieName } from './session';
  * - `fresh`: signed in and confirmed again in the last FRESH_CONFIRMATION_MINUTES, as every change
  *   to sign-in security asks.
  * Every change of level but the last starts a new session id, and with it a new CSRF token.
+ *
+ * One instance per kind of account (its `realm`): the patients' (the default), and the desk's
+ * staff (components/desk-access), each with its own session, cookie, passport and pages.
  */
 export type AuthLevel = 'anonymous' | 'half' | 'full' | 'fresh';
 
@@ -28,17 +30,43 @@ export interface AuthState {
   freshAt?: number;
 }
 
-export interface AuthLevelSettings {
+/** An account as the levels see it: its id (passport holds the rest). */
+interface Account {
+  id: number;
+}
+
+/** Whose sessions an instance governs, and where its pages are. */
+export interface AuthRealm<A extends Account = Express.User> {
+  /** The session field that holds the level (declared in session.ts). */
+  sessionField: 'auth' | 'deskAuth';
+  /** Where this realm's passport puts the signed-in account (its `userProperty`). */
+  userProperty: 'user' | 'staff';
+  cookie: { name: string; path: string };
+  signIn: string;
+  /** The sign-in page saying the session has ended. */
+  expired: string;
+  /** What a half session may reach, and where it is sent. */
+  secondStep: readonly string[];
+  secondStepStart: string;
+  /** The fresh confirmation's page, for realms that have one. */
+  confirm?: string;
+  /** Where a signed-in account must go before anything else, and what it may reach meanwhile; null when nothing is pending. */
+  pendingSetup(account: A): { start: string; open: readonly string[] } | null;
+}
+
+export interface AuthLevelSettings<A extends Account = Express.User> {
   clock: Clock;
   isProduction: boolean;
   idleMinutes: number;
   absoluteHours: number;
   halfMinutes: number;
   freshMinutes: number;
-  /** REQUIRE_TWO_FACTOR: a signed-in patient without two-step sets it up before anything else. */
-  twoFactorRequired: boolean;
+  /** REQUIRE_TWO_FACTOR (the patients' realm): a signed-in patient without two-step sets it up before anything else. */
+  twoFactorRequired?: boolean;
   /** Paths a half session may reach besides the second step (the public help, the development outbox). */
   openToHalf: readonly string[];
+  /** The patients' (built from the settings above) when not given. */
+  realm?: AuthRealm<A>;
 }
 
 export const SESSION_EXPIRED_PATH = `${paths.signIn}?sessie=verlopen`;
@@ -55,20 +83,41 @@ export function safeReturnPath(value: unknown): string {
   return typeof value === 'string' && /^\/account\/[\w\-/]*$/.test(value) ? value : paths.twoStep.status;
 }
 
-export type AuthLevels = ReturnType<typeof createAuthLevels>;
+function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boolean }): AuthRealm {
+  return {
+    sessionField: 'auth',
+    userProperty: 'user',
+    cookie: { name: sessionCookieName(settings.isProduction), path: '/' },
+    signIn: paths.signIn,
+    expired: SESSION_EXPIRED_PATH,
+    secondStep: SECOND_STEP_PATHS,
+    secondStepStart: paths.secondStep.code,
+    confirm: paths.account.confirm,
+    pendingSetup: (user) => (settings.twoFactorRequired && !user.twoFactorMethod ? { start: paths.twoStep.setup.start, open: ENROLMENT_PATHS } : null),
+  };
+}
 
-export function createAuthLevels(settings: AuthLevelSettings) {
+export type AuthLevels<A extends Account = Express.User> = ReturnType<typeof createAuthLevels<A>>;
+
+export function createAuthLevels<A extends Account = Express.User>(settings: AuthLevelSettings<A>) {
   const { clock } = settings;
   const idleMs = settings.idleMinutes * 60_000;
   const absoluteMs = settings.absoluteHours * 3600_000;
   const halfMs = settings.halfMinutes * 60_000;
   const freshMs = settings.freshMinutes * 60_000;
-  const cookie = sessionCookieName(settings.isProduction);
+  const realm = settings.realm ?? (patientRealm(settings) as unknown as AuthRealm<A>);
+  const { cookie } = realm;
+
+  const stateOf = (req: Request): AuthState | undefined => req.session?.[realm.sessionField];
+  const setState = (req: Request, state: AuthState) => {
+    req.session[realm.sessionField] = state;
+  };
+  const accountOf = (req: Request): A | undefined => (req as unknown as Record<string, A | undefined>)[realm.userProperty];
 
   function level(req: Request): AuthLevel {
-    const auth = req.session?.auth;
+    const auth = stateOf(req);
     if (auth?.level === 'half') return 'half';
-    if (auth?.level !== 'full' || !req.user) return 'anonymous';
+    if (auth?.level !== 'full' || !accountOf(req)) return 'anonymous';
     return auth.freshAt !== undefined && clock.now() - auth.freshAt <= freshMs ? 'fresh' : 'full';
   }
 
@@ -84,15 +133,15 @@ export function createAuthLevels(settings: AuthLevelSettings) {
     new Promise<void>((resolve, reject) =>
       req.session.destroy((err) => {
         if (err) return reject(err);
-        res.clearCookie(cookie, { path: '/' });
+        res.clearCookie(cookie.name, { path: cookie.path });
         resolve();
       }),
     );
 
   /** Passport's login regenerates the session (and saves it); `keep` carries its data over. */
-  const login = (req: Request, user: User, keep: boolean) =>
+  const login = (req: Request, account: A, keep: boolean) =>
     new Promise<void>((resolve, reject) =>
-      req.login(user, { session: true, keepSessionInfo: keep }, (err) => (err ? reject(err) : resolve())),
+      req.login(account as unknown as Express.User, { session: true, keepSessionInfo: keep }, (err) => (err ? reject(err) : resolve())),
     );
 
   const isSignedIn = (req: Request) => {
@@ -103,28 +152,31 @@ export function createAuthLevels(settings: AuthLevelSettings) {
   return {
     level,
 
-    /** The patient whose password was accepted, while the second step is still to do. */
-    pendingUserId: (req: Request): number | undefined => (req.session.auth?.level === 'half' ? req.session.auth.userId : undefined),
+    /** The account whose password was accepted, while the second step is still to do. */
+    pendingUserId: (req: Request): number | undefined => {
+      const auth = stateOf(req);
+      return auth?.level === 'half' ? auth.userId : undefined;
+    },
 
     /**
      * Half: a new session id holding nothing but who typed the right password and when.
      * express-session stores it before the response ends (a session under a new id always is).
      */
-    async toHalf(req: Request, user: User): Promise<void> {
+    async toHalf(req: Request, user: Account): Promise<void> {
       await regenerate(req);
-      req.session.auth = { level: 'half', userId: user.id, since: clock.now() };
+      setState(req, { level: 'half', userId: user.id, since: clock.now() });
     },
 
     /** Full: a new session id (passport saves it), and the times the timeouts count from. */
-    async toFull(req: Request, user: User): Promise<void> {
+    async toFull(req: Request, user: A): Promise<void> {
       await login(req, user, false);
       const now = clock.now();
-      req.session.auth = { level: 'full', userId: user.id, since: now, lastSeenAt: now };
+      setState(req, { level: 'full', userId: user.id, since: now, lastSeenAt: now });
     },
 
     /** Fresh: the patient confirmed again just now. */
     toFresh(req: Request): void {
-      const auth = req.session.auth;
+      const auth = stateOf(req);
       if (auth?.level === 'full') auth.freshAt = clock.now();
     },
 
@@ -135,40 +187,57 @@ export function createAuthLevels(settings: AuthLevelSettings) {
      * After a security change: every other session of the patient ends (their generation no longer
      * matches) and this one continues, at the level it had, under a new id with the new generation.
      */
-    async endOtherSessions(req: Request, users: UserStore): Promise<void> {
-      await users.bumpSessionGeneration(req.user!.id);
-      await login(req, (await users.findById(req.user!.id))!, true);
+    async endOtherSessions(req: Request, users: { bumpSessionGeneration(id: number): Promise<void>; findById(id: number): Promise<A | undefined> }): Promise<void> {
+      const { id } = accountOf(req)!;
+      await users.bumpSessionGeneration(id);
+      await login(req, (await users.findById(id))!, true);
     },
 
     /** Ends a half session after its minutes, a full one after the idle or absolute timeout. Before passport: an ended session costs no lookup. */
     expire: ((req, res, next) => {
-      const auth = req.session?.auth;
+      const auth = stateOf(req);
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        destroy(req, res).then(() => res.redirect(303, SESSION_EXPIRED_PATH), next);
+        destroy(req, res).then(() => res.redirect(303, realm.expired), next);
         return;
       }
       if (auth.level === 'full' && now - (auth.lastSeenAt ?? auth.since) >= TOUCH_INTERVAL_MS) auth.lastSeenAt = now;
       next();
     }) satisfies RequestHandler,
 
-    /** Keeps a half session on the second step, and (REQUIRE_TWO_FACTOR) a patient without two-step on its setup. */
+    /**
+     * Keeps a half session on the second step, and a signed-in account with something to set up
+     * first (REQUIRE_TWO_FACTOR for patients; always for staff) on that.
+     */
     confine: ((req, res, next) => {
       const current = level(req);
-      if (current === 'half' && !under(req.path, [...SECOND_STEP_PATHS, ...settings.openToHalf])) return res.redirect(303, paths.secondStep.code);
-      const enrolling = settings.twoFactorRequired && isSignedIn(req) && !req.user!.twoFactorMethod;
-      if (enrolling && !under(req.path, [...ENROLMENT_PATHS, ...settings.openToHalf])) return res.redirect(303, paths.twoStep.setup.start);
+      if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);
+      const pending = isSignedIn(req) ? realm.pendingSetup(accountOf(req)!) : null;
+      if (pending && !under(req.path, [...pending.open, ...settings.openToHalf])) return res.redirect(303, pending.start);
       next();
     }) satisfies RequestHandler,
 
     isSignedIn,
 
     /** Route guard: signed in (full or fresh); others go to the sign-in page. */
-    signedIn: ((req, res, next) => (isSignedIn(req) ? next() : res.redirect(303, paths.signIn))) satisfies RequestHandler,
+    signedIn: ((req, res, next) => (isSignedIn(req) ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
+
+    /**
+     * The handler of a second-step page: runs with the account of the half session, as `load`
+     * finds it now (undefined when it may no longer sign in); without one, to the sign-in page.
+     */
+    forPending(load: (id: number) => Promise<A | undefined>, handler: (req: Request, res: Response, account: A) => Promise<void>): RequestHandler {
+      return async (req, res) => {
+        const auth = stateOf(req);
+        const account = auth?.level === 'half' ? await load(auth.userId) : undefined;
+        if (!account) return res.redirect(303, realm.signIn);
+        await handler(req, res, account);
+      };
+    },
 
     /** Route guard of the second step: a half session; others go to the sign-in page. */
-    half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, paths.signIn))) satisfies RequestHandler,
+    half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 
     /**
      * Route guard for changes to sign-in security: a fresh confirmation, or first to the
@@ -176,11 +245,13 @@ export function createAuthLevels(settings: AuthLevelSettings) {
      * shown again, not resubmitted).
      */
     fresh(returnTo?: string): RequestHandler {
+      const confirm = realm.confirm;
+      if (!confirm) throw new Error('this realm has no fresh confirmation');
       return (req, res, next) => {
         if (level(req) === 'fresh') return next();
-        if (!isSignedIn(req)) return res.redirect(303, paths.signIn);
+        if (!isSignedIn(req)) return res.redirect(303, realm.signIn);
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
-        res.redirect(303, `${paths.account.confirm}?terug=${encodeURIComponent(back)}`);
+        res.redirect(303, `${confirm}?terug=${encodeURIComponent(back)}`);
       };
     },
   };

@@ -20,16 +20,21 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
   },
 });
 
-function tokenFor(req: Request): string {
-  if (!req.session.csrfToken && !req.user && !req.session.auth) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
+/** Whether the session belongs to someone who signed in (or is halfway): the patients' by default. */
+type HasAccount = (req: Request) => boolean;
+const patientHasAccount: HasAccount = (req) => Boolean(req.user || req.session.auth);
+
+function tokenFor(req: Request, hasAccount: HasAccount): string {
+  if (!req.session.csrfToken && !hasAccount(req)) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
   return generateToken(req);
 }
 
-export function csrfProtection(): RequestHandler[] {
+/** `hasAccount`: the desk's sessions say it otherwise (see components/desk-access). */
+export function csrfProtection(hasAccount: HasAccount = patientHasAccount): RequestHandler[] {
   return [
     csrfSynchronisedProtection,
     (req, res, next) => {
-      res.locals.csrfToken = () => tokenFor(req);
+      res.locals.csrfToken = () => tokenFor(req, hasAccount);
       next();
     },
   ];

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 
 export interface FieldError {
   field: string;
@@ -22,6 +22,11 @@ export function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): 
   } catch {
     throw Object.assign(new Error('form body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
   }
+}
+
+/** Form bodies as every page reads them: size-limited (a Dutch 413 page beyond), UTF-8 only. */
+export function formBodies(bodyLimitBytes: number): RequestHandler {
+  return express.urlencoded({ extended: false, limit: bodyLimitBytes, parameterLimit: 50, verify: verifyFormEncoding });
 }
 
 export function hasControlCharacters(value: string): boolean {

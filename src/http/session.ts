@@ -1,12 +1,18 @@
+import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { Store } from 'express-session';
 import type { Config } from '../config';
 import type { LastSend } from '../components/one-time-code/sms-status';
+import type { DeskEnrolment } from '../features/desk-enrolment/controller';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
 
 /**
+ * Every session middleware needs a store object of its own: express-session installs its cookie
+ * settings on the store it is given (`store.generate`), so two middlewares on one store would
+ * give the first one's sessions the second one's cookie.
+ *
  * Everything a session may hold, in one place. Who is signed in, and how far, is `auth` (read and
  * changed only through auth-level.ts); passport keeps the signed-in patient's id and session
  * generation in `passport`; csrf-sync keeps its token in `csrfToken`. The rest is journey state.
@@ -24,17 +30,46 @@ declare module 'express-session' {
     totpSwitch: { sealedSecret: string };
     /** New recovery codes, sealed, kept only until the patient says they saved them (two-factor-manage). */
     sealedNewRecoveryCodes: string;
+
+    // The desk's own sessions (cookie on /balie only; see components/desk-access) hold these instead.
+    /** How far a staff member has signed in: the desk's `auth` (read and changed only through auth-level.ts). */
+    deskAuth: AuthState;
+    /** A staff member pairing their app at their first sign-in, sealed, until they saved their codes (desk-enrolment). */
+    deskEnrolment: DeskEnrolment;
   }
+}
+
+/** A session cookie: the patients' on the whole site, the desk's on /balie only. */
+export interface SessionCookie {
+  name: string;
+  path: string;
+  /** Signs it: the desk's is derived from SESSION_SECRET, so a patient's cookie never passes for the desk's. */
+  secret: string;
+  /** The cookie and the stored session end together at the absolute timeout. */
+  absoluteHours: number;
 }
 
 export function sessionCookieName(isProduction: boolean): string {
   return isProduction ? '__Host-karify.sid' : 'karify.sid';
 }
 
-export function sessionMiddleware(config: Config, store: Store): RequestHandler {
+/** `__Host-` would need Path=/; `__Secure-` still makes browsers refuse it without Secure. */
+export function deskSessionCookieName(isProduction: boolean): string {
+  return isProduction ? '__Secure-karify.balie' : 'karify.balie';
+}
+
+export function patientSessionCookie(config: Config): SessionCookie {
+  return { name: sessionCookieName(config.isProduction), path: '/', secret: config.sessionSecret, absoluteHours: config.session.absoluteTimeoutHours };
+}
+
+export function deskSessionSecret(sessionSecret: string): string {
+  return crypto.createHmac('sha256', sessionSecret).update('karify-desk-session').digest('base64url');
+}
+
+export function sessionMiddleware(config: Config, store: Store, cookie: SessionCookie = patientSessionCookie(config)): RequestHandler {
   return session({
-    name: sessionCookieName(config.isProduction),
-    secret: config.sessionSecret,
+    name: cookie.name,
+    secret: cookie.secret,
     store,
     resave: false,
     saveUninitialized: false,
@@ -44,9 +79,9 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
       httpOnly: true,
       sameSite: 'lax',
       secure: config.isProduction,
-      path: '/',
+      path: cookie.path,
       // The cookie and the stored session end together at the absolute timeout.
-      maxAge: config.session.absoluteTimeoutHours * 3600_000,
+      maxAge: cookie.absoluteHours * 3600_000,
     },
   });
 }

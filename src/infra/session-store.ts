@@ -60,21 +60,29 @@ export interface SessionStoreDeps {
   reads?: Database;
   redis?: RedisClient;
   logger?: Logger;
+  /** The clinic desk's sessions (/balie): their own Redis keys or their own table. */
+  desk?: boolean;
   cleanupIntervalMs?: number;
 }
 
+/**
+ * The patients' sessions, or (`desk`) the clinic desk's, kept apart. Each middleware gets a store
+ * of its own (see sessionMiddleware).
+ */
 export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   if (deps.redis) {
     // Redis expires sessions itself; the client is closed with the runtime.
-    return Object.assign(new RedisStore({ client: deps.redis, prefix: 'karify:sess:', disableTouch: true }), { close: async () => undefined });
+    const store = new RedisStore({ client: deps.redis, prefix: deps.desk ? 'karify:balie:' : 'karify:sess:', disableTouch: true });
+    return Object.assign(store, { close: async () => undefined });
   }
+  const tableName = deps.desk ? 'desk_sessions' : 'sessions';
   const options: KnexStoreOptions = {
     knex: deps.db,
-    tableName: 'sessions',
+    tableName,
     createTable: false,
     cleanupInterval: deps.cleanupIntervalMs ?? SESSION_CLEANUP_INTERVAL_MS,
     // One log line, not a stack trace on stderr: the next run tries again.
-    onDbCleanupError: (err) => deps.logger?.warn({ err: (err as Error).message }, 'Deleting expired sessions failed'),
+    onDbCleanupError: (err) => deps.logger?.warn({ err: (err as Error).message, table: tableName }, 'Deleting expired sessions failed'),
   };
   return new KnexStoreWithoutTouch(options, deps.reads ?? deps.db);
 }

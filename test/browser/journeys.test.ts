@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { DEMO_PATIENT } from '../../src/domain/demo-patient';
+import { createStaffMember, type TestStaffMember } from '../support/desk';
 import type { TestRuntime } from '../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 import { lastCode, patientWithSms } from '../support/two-factor';
@@ -34,9 +35,11 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
   // Made before the browser starts: the test's own database writes never run alongside a request.
   const patients = {} as {
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
-    switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient;
+    switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
     cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient;
   };
+  /** The clinic's desk (J11): an admin with the app on. */
+  const staff = {} as { admin: TestStaffMember };
 
   before(async function () {
     this.timeout(120_000);
@@ -51,6 +54,8 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     patients.switcher = await patientWithSms(rt, '+31687654307');
     patients.app = await rt.createPatient();
     patients.english = await rt.createPatient();
+    patients.deskReset = await patientWithSms(rt, '+31687654309');
+    staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
     shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
     patients.outbox = await patientWithSms(shared.outbox.rt, '+31687654308');
     patients.copier = await rt.createPatient();
@@ -781,6 +786,163 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.visit('/ontwikkeling/sms', 'SMS-outbox (ingelogd)');
       expect(await p.heading()).to.equal('SMS-outbox (ontwikkeling)');
       expect(await p.page.locator('tbody tr').count(), 'signing in sent nothing more').to.equal(1);
+    });
+  });
+
+  describe('the clinic\'s desk (J11, /balie)', () => {
+    /** The code the staff member's app shows now: a step on from the last one, so never a replay. */
+    const nextAppCode = (secret: string) => {
+      world().rt.clock.advance(STEP_MS);
+      return appCode(secret, world().rt.clock.now());
+    };
+
+    async function deskSignIn(p: Patient, member: TestStaffMember, what: string): Promise<void> {
+      await p.visit('/balie', `Balie (${what})`);
+      await p.fill('E-mailadres', member.email);
+      await p.fill('Wachtwoord', member.password);
+      await p.press('Log in', `Balie: code (${what})`);
+      await p.fill('Verificatiecode', nextAppCode(member.secret));
+      await p.press('Verifiëren', `Balie: Patiënten (${what})`);
+      expect(p.path()).to.equal('/balie/patienten');
+    }
+
+    it('J11: a staff member signs in with two steps, finds a patient and turns off their two-step with a reason; the patient then signs in with only the password', async () => {
+      const patient = patients.deskReset;
+      const desk = await newPatient();
+      await desk.visit('/balie', 'Balie', { screenshot: '19-balie' });
+      expect(await desk.heading()).to.equal('Balie');
+      await desk.press('Log in', 'Balie: lege velden');
+      expect(await desk.errors()).to.deep.equal(['Vul je e-mailadres in.', 'Vul je wachtwoord in.']);
+      await desk.fill('E-mailadres', staff.admin.email);
+      await desk.fill('Wachtwoord', 'niet-mijn-wachtwoord');
+      await desk.press('Log in', 'Balie: verkeerd wachtwoord');
+      expect(await desk.errors()).to.deep.equal(['Het e-mailadres of wachtwoord klopt niet.']);
+      await desk.fill('Wachtwoord', staff.admin.password);
+      await desk.press('Log in', 'Balie: code');
+      expect(await desk.heading()).to.equal('Vul de code uit je app in');
+      await desk.fill('Verificatiecode', wrongAppCode(staff.admin.secret, world().rt.clock.now()));
+      await desk.press('Verifiëren', 'Balie: code verkeerd');
+      expect(await desk.errors()).to.have.length(1);
+      await desk.follow('Gebruik een herstelcode', 'Balie: herstelcode');
+      expect(await desk.heading()).to.equal('Inloggen met een herstelcode');
+      await desk.follow('Gebruik de code uit je app', 'Balie: code (terug)');
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
+      await desk.press('Verifiëren', 'Balie: Patiënten');
+      expect(await desk.heading()).to.equal('Patiënten');
+      expect(await desk.page.locator('.user-name').innerText()).to.equal('Anna Jansen (beheerder)');
+
+      await desk.press('Zoeken', 'Balie: Patiënten, niets ingevuld');
+      expect(await desk.errors()).to.deep.equal(['Vul een e-mailadres of naam in.']);
+      await desk.fill('Zoek een patiënt', patient.email.split('@')[0]!);
+      await desk.press('Zoeken', 'Balie: Patiënten, gevonden');
+      expect(await desk.text()).to.include('1 patiënt gevonden.');
+      await desk.follow(patient.name, 'Balie: patiënt', { screenshot: '20-balie-patient' });
+      expect(await desk.heading()).to.equal(patient.name);
+      expect(await desk.text()).to.include('Aan, met SMS').and.include('+31 6 ••••••09').and.include('10 van de 10');
+
+      await desk.follow('Authenticatie in twee stappen uitzetten', 'Balie: twee stappen uitzetten');
+      expect(await desk.heading()).to.equal('Authenticatie in twee stappen uitzetten');
+      await desk.press('Zet twee stappen uit', 'Balie: twee stappen uitzetten, niets ingevuld');
+      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.']);
+      await desk.page.getByLabel(/^Ik heb gecontroleerd/).check();
+      await desk.fill('Reden', 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie');
+      await desk.press('Zet twee stappen uit', 'Balie: patiënt, twee stappen uit');
+      expect(await desk.text()).to.include('Authenticatie in twee stappen is uitgezet.').and.include('Telefoon en herstelcodes kwijt');
+
+      // The patient: the password alone now, and a message in Berichten.
+      const p = await newPatient();
+      await signInWithPassword(p, patient.email, patient.password, 'na reset door de balie');
+      await p.follow('Berichten', 'Berichten (na reset door de balie)');
+      expect(await p.text()).to.include('Je zorgaanbieder heeft authenticatie in twee stappen uitgezet');
+
+      // The patient asks a question; the desk answers it.
+      await p.visit('/hulp/vragenformulier', 'Vragenformulier (voor de balie)');
+      await p.fill('Je vraag', 'Hoe stel ik de app opnieuw in?');
+      await p.press('Verstuur vraag', 'Vragenformulier verstuurd (voor de balie)');
+      await desk.follow('Vragen', 'Balie: Vragen, open');
+      expect(await desk.heading()).to.equal('Vragen: open');
+      await desk.follow('Hoe stel ik de app opnieuw in?', 'Balie: vraag');
+      await desk.press('Markeer als afgehandeld', 'Balie: vraag, geen notitie');
+      expect(await desk.errors()).to.deep.equal(['Vul in wat je hebt gedaan.']);
+      await desk.fill('Wat heb je gedaan?', 'Patiënt gebeld en uitgelegd hoe de app werkt.');
+      await desk.press('Markeer als afgehandeld', 'Balie: vraag afgehandeld');
+      expect(await desk.text()).to.include('De vraag is afgehandeld.').and.include('Door Anna Jansen op');
+      await desk.follow('Terug naar de vragen', 'Balie: Vragen, open (leeg)');
+      await desk.follow('Afgehandeld', 'Balie: Vragen, afgehandeld');
+      expect(await desk.text()).to.include('Hoe stel ik de app opnieuw in?');
+
+      await desk.follow('Logboek', 'Balie: Logboek');
+      expect(await desk.text()).to.include('Authenticatie in twee stappen van patiënt uitgezet').and.include('Vraag afgehandeld');
+      await desk.follow('English', 'Desk: log (English)', { within: footer(desk) });
+      expect(await pageLanguage(desk)).to.equal('en');
+      expect(await desk.heading()).to.equal('Log');
+      await desk.follow('Nederlands', 'Balie: Logboek (Nederlands)', { within: footer(desk, 'About Karify') });
+      await desk.press('Uitloggen', 'Balie: uitgelogd');
+      expect(desk.path()).to.equal('/balie?sessie=uitgelogd');
+    });
+
+    it('J11: an admin adds a staff member, who chooses their own password and sets up the app at their first sign-in; a desk employee gets no access to Medewerkers', async () => {
+      const admin = await newPatient();
+      await deskSignIn(admin, staff.admin, 'beheerder');
+      await admin.follow('Medewerkers', 'Balie: Medewerkers');
+      await admin.follow('Medewerker toevoegen', 'Balie: medewerker toevoegen');
+      await admin.press('Medewerker toevoegen', 'Balie: medewerker toevoegen, leeg');
+      expect(await admin.errors()).to.deep.equal(['Vul de naam in.', 'Vul het e-mailadres in.']);
+      await admin.fill('Naam', 'Bea Bakker');
+      await admin.fill('E-mailadres', 'bea@kliniek.nl');
+      await admin.press('Medewerker toevoegen', 'Balie: medewerker toegevoegd');
+      const password = (await admin.page.locator('code.totp-key').innerText()).trim();
+      expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+      await admin.follow('Naar de medewerker', 'Balie: medewerker');
+      expect(await admin.heading()).to.equal('Bea Bakker');
+
+      const bea = await newPatient();
+      await bea.visit('/balie', 'Balie (eerste keer)');
+      await bea.fill('E-mailadres', 'bea@kliniek.nl');
+      await bea.fill('Wachtwoord', password);
+      await bea.press('Log in', 'Balie: eigen wachtwoord kiezen');
+      expect(await bea.heading()).to.equal('Kies je eigen wachtwoord');
+      await bea.fill('Nieuw wachtwoord', 'kort');
+      await bea.press('Wachtwoord opslaan', 'Balie: eigen wachtwoord, te kort');
+      expect(await bea.errors()).to.have.length(1);
+      await bea.fill('Nieuw wachtwoord', 'blauwe-fiets-onder-de-brug');
+      await bea.fill('Herhaal nieuw wachtwoord', 'blauwe-fiets-onder-de-brug');
+      await bea.press('Wachtwoord opslaan', 'Balie: app koppelen', { screenshot: '21-balie-koppelen' });
+      expect(await bea.heading()).to.equal('Stel je authenticatie-app in');
+      const secret = await appKey(bea);
+      await bea.press('Verifiëren', 'Balie: app koppelen, geen code');
+      expect(await bea.errors()).to.deep.equal(['Vul de verificatiecode in.']);
+      await bea.fill('Verificatiecode', nextAppCode(secret));
+      await bea.press('Verifiëren', 'Balie: herstelcodes');
+      expect(await bea.heading()).to.equal('Bewaar je herstelcodes');
+      const codes = (await bea.page.locator('.recovery-codes code').allInnerTexts()).map((c) => c.trim());
+      expect(codes).to.have.length(10);
+      await bea.follow('Print herstelcodes', 'Balie: herstelcodes afdrukken');
+      await bea.follow('Terug naar je herstelcodes', 'Balie: herstelcodes (terug)');
+      await bea.press('Ik heb de codes bewaard', 'Balie: Patiënten (app ingesteld)');
+      expect(await bea.text()).to.include('Je authenticatie-app is ingesteld.');
+
+      await bea.visit('/balie/medewerkers', 'Balie: geen toegang');
+      expect(await bea.heading()).to.equal('Geen toegang');
+      await bea.press('Uitloggen', 'Balie: uitgelogd (Bea)');
+      await bea.visit('/balie', 'Balie (Bea, opnieuw)');
+      await bea.fill('E-mailadres', 'bea@kliniek.nl');
+      await bea.fill('Wachtwoord', 'blauwe-fiets-onder-de-brug');
+      await bea.press('Log in', 'Balie: code (Bea)');
+      await bea.follow('Gebruik een herstelcode', 'Balie: herstelcode (Bea)');
+      await bea.fill('Herstelcode', codes[0]!);
+      await bea.press('Verifiëren', 'Balie: Patiënten (Bea, herstelcode)');
+      expect(bea.path()).to.equal('/balie/patienten');
+
+      await admin.visit('/balie/medewerkers', 'Balie: Medewerkers (met Bea)');
+      await admin.follow('Bea Bakker', 'Balie: medewerker (Bea)');
+      await admin.page.getByLabel(/^Beheerder/).check();
+      await admin.press('Rol opslaan', 'Balie: medewerker, rol gewijzigd');
+      expect(await admin.text()).to.include('De rol is gewijzigd.');
+      await admin.press('Schakel de medewerker uit', 'Balie: medewerker uitgeschakeld');
+      expect(await admin.text()).to.include('De medewerker is uitgeschakeld en uitgelogd.');
+      await bea.visit('/balie/patienten', 'Balie (Bea, uitgeschakeld)');
+      expect(bea.path()).to.equal('/balie');
     });
   });
 

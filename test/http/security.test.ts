@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../support/runtime';
 
 function setCookies(res: supertest.Response): string[] {
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -141,18 +141,7 @@ describe('security (SPEC §4)', () => {
     });
 
     it('uses __Host- cookies with Secure in production behind a TLS proxy', async () => {
-      const prod = await startTestRuntime({
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'silent',
-        SESSION_SECRET: 'p'.repeat(40),
-        TOTP_ENCRYPTION_KEY: 't'.repeat(40),
-        SMS_PROVIDER: 'vonage',
-        VONAGE_API_KEY: 'dummy-key',
-        VONAGE_API_SECRET: 'dummy-secret',
-        SMTP_URL: 'smtp://127.0.0.1:2525',
-        MAIL_FROM: 'Karify <noreply@example.nl>',
-        TRUST_PROXY: 'true',
-      });
+      const prod = await startTestRuntime(PRODUCTION_ENV);
       try {
         const patient = await prod.createPatient();
         const client = supertest(prod.app); // cookies are carried by hand: an agent never sends Secure cookies over http

@@ -45,7 +45,7 @@ const DUTCH = new RegExp(`(?<![\\p{L}\\p{N}_-])(${DUTCH_WORDS.join('|')})(?![\\p
 /** Strings that are the same in both languages: names, placeholders and international words. */
 const SAME_IN_BOTH = new Set([
   'Karify', '© Karify', 'Helpdesk', 'Account', 'Type', 'Browser', 'Module {{position}}', 'Account: {{email}}',
-  'Karify website', '{{title}}', '{{browser}}', 'Menu',
+  'Karify website', '{{title}}', '{{browser}}', 'Menu', 'Open', 'Status',
 ]);
 
 describe('locale files (nl and en)', () => {

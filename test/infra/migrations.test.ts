@@ -5,6 +5,7 @@ import { testDatabaseEnv } from '../support/test-database';
 const LOCKOUTS = '20261203000001_second_step_lockouts.ts';
 const SETTINGS = '20261203000002_two_factor_settings.ts';
 const USER_LANGUAGE = '20261204000003_user_language.ts';
+const DESK = '20261204000004_staff_desk.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -83,11 +84,32 @@ describe('migrations', () => {
     await db('recovery_codes').insert({ user_id: id, code_hash: 'h', created_at: 0 });
     await db('mail_outbox').insert({ user_id: id, kind: 'password_changed', to_address: 'a@example.nl', language: 'nl', subject: 's', text_body: 't', message_id: 'm', status: 'pending', next_attempt_at: 0, created_at: 0 });
 
-    await db.migrate.latest();
+    await db.migrate.up(); // the language migration alone: down() undoes just it
     expect(await db('users').pluck('language')).to.deep.equal(['nl']);
     await db.migrate.down(); // drops the column: on SQLite by copying the table, which must not cascade
     expect(Object.keys(await db('users').columnInfo())).not.to.include('language');
     expect(await db('recovery_codes').where({ user_id: id })).to.have.length(1);
     expect(await db('mail_outbox').where({ user_id: id })).to.have.length(1);
+  });
+
+  it('gives the questions asked before the desk existed the status open, and keeps every one', async () => {
+    await migrateUpTo(DESK);
+    const [user] = await db('users').insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id');
+    const userId = (user as { id: number }).id;
+    await db('help_questions').insert([
+      { user_id: userId, name: 'A', email: 'a@example.nl', question: 'Eerste vraag', created_at: 1 },
+      { user_id: null, name: 'B', email: 'b@example.nl', question: 'Tweede vraag', created_at: 2 },
+    ]);
+
+    await db.migrate.latest();
+
+    const rows = await db('help_questions').orderBy('id').select('user_id', 'question', 'status', 'handled_at', 'handled_by', 'note');
+    expect(rows).to.deep.equal([
+      { user_id: userId, question: 'Eerste vraag', status: 'open', handled_at: null, handled_by: null, note: null },
+      { user_id: null, question: 'Tweede vraag', status: 'open', handled_at: null, handled_by: null, note: null },
+    ]);
+    for (const table of ['staff', 'staff_two_factor_settings', 'staff_recovery_codes', 'staff_second_step_lockouts', 'staff_audit_events', 'desk_sessions']) {
+      expect(await db.schema.hasTable(table), table).to.equal(true);
+    }
   });
 });

@@ -7,6 +7,8 @@ import {
   chooseSms, enterCode, enterPhone, enterSignInCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld,
 } from '../support/two-factor';
 import { codeFor } from './support';
+import { createStaffMember, DESK, deskPasswordStep, signInAtDesk, type TestStaffMember } from '../support/desk';
+import { appCode, keyFromPage } from '../support/totp';
 
 /**
  * GitHub issue 7: every form of the app, every field, posted the ways a broken client or an
@@ -193,6 +195,17 @@ interface Context {
   confirmPatient: Patient;
   fresh: Agent;
   manage: Agent;
+  // The desk (/balie): staff member 1 is a desk employee whose role the admin may change, the
+  // admin is 2; patient 1 is `plain`, question 1 is asked in `before`.
+  deskAnon: Agent;
+  deskHalf: Agent;
+  deskHalfMember: TestStaffMember;
+  deskNew: Agent;
+  deskPairing: Agent;
+  deskPairingKey: string;
+  deskRecovery: Agent;
+  deskAdmin: Agent;
+  admin: TestStaffMember;
 }
 
 interface FormSpec {
@@ -219,6 +232,11 @@ const wizardAt = (agent: (c: Context) => Agent) => (c: Context) => location(agen
 const notFresh = (c: Context) => location(c.confirm, '/account/wachtwoord');
 const freshAndSignedIn = async (c: Context) => [await location(c.fresh, '/account/wachtwoord'), await location(c.fresh, MANAGE)];
 const changingPhone = (c: Context) => location(c.manage, `${MANAGE}/telefoonnummer-wijzigen/verificatie`);
+const deskAnonymous = (c: Context) => location(c.deskAnon, `${DESK}/patienten`);
+const deskHalfSession = async (c: Context) => [await location(c.deskHalf, `${DESK}/code`), await location(c.deskHalf, `${DESK}/patienten`)];
+const deskFirstTime = (agent: (c: Context) => Agent, page: string) => (c: Context) => location(agent(c), page);
+const deskAdminSignedIn = async (c: Context) => [await location(c.deskAdmin, `${DESK}/patienten`), await location(c.deskAdmin, `${DESK}/medewerkers`)];
+const DESK_REASON = { identityChecked: 'ja', reason: 'Paspoort gecontroleerd aan de balie' };
 
 const FORMS: FormSpec[] = [
   {
@@ -280,6 +298,49 @@ const FORMS: FormSpec[] = [
   { action: `${MANAGE}/herstelcodes`, page: MANAGE, agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   { action: `${MANAGE}/uitzetten`, page: `${MANAGE}/uitzetten`, agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   { action: '/uitloggen', page: '/werkblad', agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
+  {
+    action: DESK, page: DESK, agent: (c) => c.deskAnon, observe: deskAnonymous,
+    fields: (c) => ({ email: c.admin.email, password: c.admin.password }),
+  },
+  {
+    action: `${DESK}/code`, page: `${DESK}/code`, agent: (c) => c.deskHalf, observe: deskHalfSession,
+    fields: (c) => ({ code: appCode(c.deskHalfMember.secret, c.world.rt.clock.now()) }),
+  },
+  {
+    action: `${DESK}/herstelcode`, page: `${DESK}/herstelcode`, agent: (c) => c.deskHalf, observe: deskHalfSession,
+    fields: (c) => ({ recoveryCode: c.deskHalfMember.recoveryCodes[0]! }),
+  },
+  { action: `${DESK}/annuleren`, page: `${DESK}/code`, agent: (c) => c.deskHalf, observe: deskHalfSession, fields: () => ({}) },
+  {
+    action: `${DESK}/eerste-keer/wachtwoord`, page: `${DESK}/eerste-keer/wachtwoord`, agent: (c) => c.deskNew,
+    observe: deskFirstTime((c) => c.deskNew, `${DESK}/eerste-keer/wachtwoord`),
+    fields: () => ({ newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
+    mirror: { newPassword: 'repeatPassword' },
+  },
+  {
+    action: `${DESK}/eerste-keer/koppelen`, page: `${DESK}/eerste-keer/koppelen`, agent: (c) => c.deskPairing,
+    observe: deskFirstTime((c) => c.deskPairing, `${DESK}/eerste-keer/koppelen`),
+    fields: (c) => ({ code: appCode(c.deskPairingKey, c.world.rt.clock.now()) }),
+  },
+  {
+    action: `${DESK}/eerste-keer/herstelcodes`, page: `${DESK}/eerste-keer/herstelcodes`, agent: (c) => c.deskRecovery,
+    observe: deskFirstTime((c) => c.deskRecovery, `${DESK}/eerste-keer/herstelcodes`), fields: () => ({}),
+  },
+  { action: `${DESK}/patienten`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ query: 'patient' }) },
+  ...['twee-stappen-uitzetten', 'uitschakelen', 'inschakelen', 'overal-uitloggen'].map((action): FormSpec => ({
+    action: `${DESK}/patienten/1/${action}`, page: `${DESK}/patienten/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: () => (action === 'twee-stappen-uitzetten' ? DESK_REASON : { reason: DESK_REASON.reason }),
+  })),
+  { action: `${DESK}/vragen/1`, page: `${DESK}/vragen/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ note: 'Patiënt gebeld.' }) },
+  {
+    action: `${DESK}/medewerkers/nieuw`, page: `${DESK}/medewerkers/nieuw`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: () => ({ name: 'Eva Evers', email: 'eva@kliniek.nl', role: 'desk' }),
+  },
+  { action: `${DESK}/medewerkers/1/rol`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ role: 'admin' }) },
+  ...['uitschakelen', 'inschakelen', 'app-uitzetten'].map((action): FormSpec => ({
+    action: `${DESK}/medewerkers/1/${action}`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}),
+  })),
+  { action: `${DESK}/uitloggen`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
 ];
 
 /**
@@ -305,6 +366,9 @@ async function storedState(c: Context) {
     verificationCodes: await all('verification_codes'),
     helpQuestions: await all('help_questions'),
     messages: await all('messages'),
+    staff: await all('staff'),
+    staffRecoveryCodes: await all('staff_recovery_codes'),
+    staffTwoFactor: await db('staff_two_factor_settings').select('*').orderBy('staff_id'),
     smsSent: c.world.vonage.messages.length,
   };
 }
@@ -403,6 +467,30 @@ describe('hostile input on every form (issue 7)', function () {
     await confirmedWithRecoveryCode(c.manage, managePatient, `${MANAGE}/telefoonnummer-wijzigen`);
     const change = await submitForm(c.manage, `${MANAGE}/telefoonnummer-wijzigen`, { country: 'NL', phone: national(PHONES.manageNew) });
     expect(change.headers.location).to.equal(`${MANAGE}/telefoonnummer-wijzigen/verificatie`);
+
+    expect((await createStaffMember(rt, { name: 'Dirk Dekker' })).id, 'staff member 1').to.equal(1);
+    c.admin = await createStaffMember(rt, { role: 'admin' });
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Help.' }, '203.0.113.9');
+    c.deskAnon = rt.agent();
+    c.deskHalfMember = await createStaffMember(rt);
+    c.deskHalf = rt.agent();
+    await deskPasswordStep(c.deskHalf, c.deskHalfMember);
+    const newcomer = await rt.services.staff.create({
+      email: 'nieuw@kliniek.nl', name: 'Nina Nieuw', role: 'desk', passwordHash: await rt.services.hasher.hash('eenmalig-wachtwoord-1'), mustChangePassword: true,
+    });
+    c.deskNew = rt.agent();
+    await deskPasswordStep(c.deskNew, { email: newcomer.email, password: 'eenmalig-wachtwoord-1' });
+    const pairing = await createStaffMember(rt, { withApp: false });
+    c.deskPairing = rt.agent();
+    await deskPasswordStep(c.deskPairing, pairing);
+    c.deskPairingKey = keyFromPage((await c.deskPairing.get(`${DESK}/eerste-keer/koppelen`)).text);
+    const recovering = await createStaffMember(rt, { withApp: false });
+    c.deskRecovery = rt.agent();
+    await deskPasswordStep(c.deskRecovery, recovering);
+    const key = keyFromPage((await c.deskRecovery.get(`${DESK}/eerste-keer/koppelen`)).text);
+    const paired = await submitForm(c.deskRecovery, `${DESK}/eerste-keer/koppelen`, { code: appCode(key, rt.clock.now()) });
+    expect(paired.headers.location).to.equal(`${DESK}/eerste-keer/herstelcodes`);
+    c.deskAdmin = await signInAtDesk(rt, c.admin);
   });
   after(() => c.world?.close());
 
@@ -451,6 +539,16 @@ describe('hostile input on every form (issue 7)', function () {
       '/account/wachtwoord': '/account/wachtwoord?gewijzigd=1',
       [`${MANAGE}/telefoonnummer-wijzigen`]: `${MANAGE}/telefoonnummer-wijzigen/verificatie`,
       [`${MANAGE}/telefoonnummer-wijzigen/verificatie`]: `${MANAGE}?gewijzigd=telefoonnummer`,
+      [DESK]: `${DESK}/code`,
+      [`${DESK}/herstelcode`]: `${DESK}/patienten`,
+      [`${DESK}/eerste-keer/wachtwoord`]: `${DESK}/eerste-keer/koppelen`,
+      [`${DESK}/eerste-keer/koppelen`]: `${DESK}/eerste-keer/herstelcodes`,
+      [`${DESK}/eerste-keer/herstelcodes`]: `${DESK}/patienten?ingesteld=1`,
+      [`${DESK}/patienten`]: '200',
+      [`${DESK}/patienten/1/overal-uitloggen`]: `${DESK}/patienten/1?gedaan=endSessions`,
+      [`${DESK}/vragen/1`]: `${DESK}/vragen/1?afgehandeld=1`,
+      [`${DESK}/medewerkers/nieuw`]: '200',
+      [`${DESK}/medewerkers/1/rol`]: `${DESK}/medewerkers/1?gedaan=rol`,
     };
     const results: Record<string, string> = {};
     for (const form of FORMS.filter((f) => f.action in accepted)) {

@@ -8,6 +8,7 @@ import { TEST_DATABASE } from '../support/test-database';
 import { appCode, patientWithApp, wrongAppCode } from '../support/totp';
 import { patientWithSms } from '../support/two-factor';
 import { codeFor } from './support';
+import { createStaffMember, DESK } from '../support/desk';
 
 /**
  * Issue 12: every limit holds against a burst of parallel requests, as an attacker sends them,
@@ -45,18 +46,19 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
 
 const browser = (ip = '198.51.100.1') => new HttpClient({ 'x-forwarded-for': ip });
 
-async function passwordBurst(world: World, attempts: Array<{ email: string; password: string; ip?: string }>): Promise<Result[]> {
+/** `form`: the patients' sign-in, or the desk's (/balie). */
+async function passwordBurst(world: World, attempts: Array<{ email: string; password: string; ip?: string }>, form = '/inloggen'): Promise<Result[]> {
   // Each attacker has its form (and CSRF token) first; then everything goes at once.
   const prepared = await Promise.all(
     attempts.map(async (attempt) => {
       const client = browser(attempt.ip);
-      const page = await client.get(`${world.url}/inloggen`);
+      const page = await client.get(`${world.url}${form}`);
       return { client, attempt, token: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
     }),
   );
   world.count.verify = 0;
   return Promise.all(
-    prepared.map(({ client, attempt, token }) => client.post(`${world.url}/inloggen`, { _csrf: token, email: attempt.email, password: attempt.password })),
+    prepared.map(({ client, attempt, token }) => client.post(`${world.url}${form}`, { _csrf: token, email: attempt.email, password: attempt.password })),
   );
 }
 
@@ -102,6 +104,23 @@ for (const store of RATE_LIMIT_STORES) {
       const attempts = Array.from({ length: 60 }, (_, i) => ({ email: `someone${i}@example.nl`, password: 'wrong-password', ip: '198.51.100.77' }));
       const results = await passwordBurst(world, attempts);
       expect(world.count.verify, 'passwords verified').to.be.at.most(20);
+      expect(statusCounts(results)[429]).to.be.at.least(40);
+    });
+
+    it('verifies at most 5 of 50 parallel passwords for one staff account at the desk: the right one at #50 is refused', async () => {
+      const member = await createStaffMember(world.rt);
+      const attempts = Array.from({ length: 50 }, (_, i) => ({ email: member.email, password: i === 49 ? member.password : `fout-wachtwoord-${i}` }));
+      const results = await passwordBurst(world, attempts, DESK);
+      expect(world.count.verify, 'passwords verified').to.be.at.most(5);
+      expect(results[49]!.status).to.equal(429);
+      expect(results.filter((r) => r.location === `${DESK}/code`)).to.have.length(0);
+      expect(results.find((r) => r.status === 429)!.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    });
+
+    it('verifies at most 20 of 60 parallel passwords at the desk from one address, each for another account', async () => {
+      const attempts = Array.from({ length: 60 }, (_, i) => ({ email: `iemand${i}@kliniek.nl`, password: 'fout-wachtwoord', ip: '198.51.100.78' }));
+      const results = await passwordBurst(world, attempts, DESK);
+      expect(world.count.verify).to.be.at.most(20);
       expect(statusCounts(results)[429]).to.be.at.least(40);
     });
 
@@ -152,11 +171,11 @@ describe(`limits under a parallel burst: the second step on ${TEST_DATABASE} (is
   });
   afterEach(() => world.close());
 
-  /** A half session (password accepted) with the code form's token. */
-  async function halfSession(email: string, password: string, form = '/inloggen/code') {
+  /** A half session (password accepted) with the code form's token; `signIn`: the patients' page or the desk's. */
+  async function halfSession(email: string, password: string, form = '/inloggen/code', signInPage = '/inloggen') {
     const client = browser();
-    const signIn = await client.submit(`${world.url}/inloggen`, { email, password });
-    expect(signIn.location).to.equal('/inloggen/code');
+    const signIn = await client.submit(`${world.url}${signInPage}`, { email, password });
+    expect(signIn.location).to.equal(signInPage === DESK ? `${DESK}/code` : '/inloggen/code');
     const page = await client.get(`${world.url}${form}`);
     return { client, token: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
   }
@@ -174,6 +193,32 @@ describe(`limits under a parallel burst: the second step on ${TEST_DATABASE} (is
     expect(results[55]!.status, 'the right code at #56').to.equal(429);
     expect(await failures(patient.id), 'codes checked').to.be.at.most(10);
     expect((await client.get(`${world.url}/werkblad`)).location).to.equal('/inloggen/code');
+  });
+
+  const staffFailures = async (staffId: number) =>
+    (await world.rt.services.staffAudit.list({ limit: 1000 })).filter((e) => e.staff?.id === staffId && e.type === 'second_step_failed').length;
+
+  it('checks at most 10 of 60 parallel app codes in one half session at the desk: the right code at #56 does not sign in', async () => {
+    const member = await createStaffMember(world.rt);
+    const { client, token } = await halfSession(member.email, member.password, `${DESK}/code`, DESK);
+    const now = world.rt.clock.now();
+    const codes = Array.from({ length: 60 }, (_, i) => (i === 55 ? appCode(member.secret, now) : wrongAppCode(member.secret, now)));
+    const results = await Promise.all(codes.map((code) => client.post(`${world.url}${DESK}/code`, { _csrf: token, code })));
+    expect(results.filter((r) => r.location === `${DESK}/patienten`), 'signed in').to.have.length(0);
+    expect(results[55]!.status).to.equal(429);
+    expect(await staffFailures(member.id), 'codes checked').to.be.at.most(10);
+  });
+
+  it('checks at most 10 of 30 parallel recovery codes at the desk: a valid one after 29 wrong ones is refused', async () => {
+    const member = await createStaffMember(world.rt);
+    const { client, token } = await halfSession(member.email, member.password, `${DESK}/herstelcode`, DESK);
+    world.count.verify = 0;
+    const codes = Array.from({ length: 30 }, (_, i) => (i === 29 ? member.recoveryCodes[0]! : String(3_000_000_000 + i)));
+    const results = await Promise.all(codes.map((recoveryCode) => client.post(`${world.url}${DESK}/herstelcode`, { _csrf: token, recoveryCode })));
+    expect(results.filter((r) => r.location === `${DESK}/patienten`)).to.have.length(0);
+    expect(results[29]!.status).to.equal(429);
+    expect(world.count.verify, 'argon2id verifications').to.be.at.most(10 * 10);
+    expect(await world.rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);
   });
 
   it('checks at most 10 of 30 parallel recovery codes: a valid one after 29 wrong ones is refused, and argon2 runs at most 10 × 10 times', async () => {

@@ -15,6 +15,20 @@ export interface TestRuntime extends Runtime {
 
 export const DEFAULT_TEST_PASSWORD = 'paarse-olifant-wandelt';
 
+/** Everything production requires (secrets, Vonage, SMTP), behind a TLS proxy: for tests of production behaviour. */
+export const PRODUCTION_ENV: TestEnv = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  SESSION_SECRET: 'p'.repeat(40),
+  TOTP_ENCRYPTION_KEY: 't'.repeat(40),
+  SMS_PROVIDER: 'vonage',
+  VONAGE_API_KEY: 'dummy-key',
+  VONAGE_API_SECRET: 'dummy-secret',
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  MAIL_FROM: 'Karify <noreply@example.nl>',
+  TRUST_PROXY: 'true',
+};
+
 /** A complete app on the database under test (or what `env` says), with a test clock. */
 export async function startTestRuntime(env: TestEnv = {}, options: BootstrapOptions = {}): Promise<TestRuntime> {
   // A test that names SQLITE_FILE or DATABASE_URL itself gets exactly that; otherwise the

@@ -9,9 +9,9 @@ import type { SecretBox } from '../../domain/secret-box';
 export const sealCodes = (box: SecretBox, codes: string[]): string => box.seal(codes.join(','));
 export const openCodes = (box: SecretBox, sealed: string): string[] => box.open(sealed).split(',');
 
-/** The printable page of recovery codes; `backPath` is where "back" leads. */
-export function renderPrintableCodes(res: Response, codes: string[], backPath: string): void {
-  res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath });
+/** The printable page of recovery codes of the account `email`; `backPath` is where "back" leads. */
+export function renderPrintableCodes(res: Response, codes: string[], backPath: string, email: string): void {
+  res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath, account: email });
 }
 
 /** The recovery codes as a .txt attachment, with the warning from the manual. */

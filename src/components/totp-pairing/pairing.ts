@@ -11,6 +11,8 @@ export interface TotpPairing {
   svg: string;
   /** The secret in groups of four, for typing it into the app by hand. */
   key: string;
+  /** The account the app names it by: its e-mail address. */
+  account: string;
 }
 
 const escapeXml = (text: string) =>
@@ -25,5 +27,5 @@ export async function totpPairing(secret: string, email: string, label: string):
     .trim()
     .replace(/^<svg /, `<svg class="qr-code" role="img" aria-label="${name}" `)
     .replace('>', `><title>${name}</title>`);
-  return { uri, svg, key: formatTotpKey(secret) };
+  return { uri, svg, key: formatTotpKey(secret), account: email };
 }

@@ -14,6 +14,9 @@ export type MailAlertKind =
   | 'recovery_code_used'
   | 'password_changed'
   | 'second_step_locked'
+  | 'account_disabled'
+  | 'account_enabled'
+  | 'sessions_ended_by_clinic'
   /** Any other change: what changed is on the activity page. Lets a new event type be e-mailed with one line in EMAILED. */
   | 'security_changed';
 
@@ -32,11 +35,16 @@ interface AlertTexts {
   body(details: Details, f: { t: Translate; format: DateTimeFormatter }): BodyChoice;
   /** What to do if it was not them; `mail.notYou` unless the change calls for other advice. */
   notYou?: string;
-  /** False where the patient did not make the change themselves (the clinic did). */
-  askWasYou?: boolean;
+  /**
+   * The clinic made the change, not the patient: no "was this you?", whom to call if they did not
+   * ask for it, and "by your care provider" instead of the browser and network (the clinic's).
+   */
+  byClinic?: boolean;
 }
 
 const plain = (key: string) => (): BodyChoice => ({ key });
+
+const byClinic = { notYou: 'mail.notYouClinic', byClinic: true } as const;
 
 const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp' };
 
@@ -61,10 +69,9 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   },
   two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plain('mail.alerts.two_factor_disabled.body') },
   two_factor_reset_by_clinic: {
+    ...byClinic,
     subject: 'mail.alerts.two_factor_reset_by_clinic.subject',
     body: plain('mail.alerts.two_factor_reset_by_clinic.body'),
-    notYou: 'mail.notYouClinic',
-    askWasYou: false,
   },
   phone_changed: {
     subject: 'mail.alerts.phone_changed.subject',
@@ -99,6 +106,9 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
     },
     notYou: 'mail.notYouLocked',
   },
+  account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plain('mail.alerts.account_disabled.body') },
+  account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plain('mail.alerts.account_enabled.body') },
+  sessions_ended_by_clinic: { ...byClinic, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plain('mail.alerts.sessions_ended_by_clinic.body') },
   security_changed: { subject: 'mail.alerts.security_changed.subject', body: plain('mail.alerts.security_changed.body') },
 };
 
@@ -147,18 +157,19 @@ export function createAlertComposer(deps: { translators: Partial<Record<Language
     const format = formatterFor(deps.translators[language] ? language : 'nl');
     const texts = ALERT_TEXTS[kind];
     const body = texts.body(details, { t, format });
-    const ip = shortenIp(origin.ip);
+    const ip = texts.byClinic ? null : shortenIp(origin.ip);
+    const userAgent = texts.byClinic ? null : origin.userAgent;
     const facts = [
       t('mail.when', { date: format.date(at), time: format.time(at) }),
-      ...(origin.userAgent ? [t('mail.browser', { device: deviceOf(t, origin.userAgent) })] : []),
+      ...(userAgent ? [t('mail.browser', { device: deviceOf(t, userAgent) })] : []),
       ...(ip ? [t('mail.ip', { ip })] : []),
-      ...(!origin.userAgent && !ip ? [t('mail.byClinic')] : []),
+      ...(!userAgent && !ip ? [t('mail.byClinic')] : []),
     ];
     const paragraphs = [
       t('mail.greeting', { name }),
       t(body.key, body.values),
       facts.join('\n'),
-      [...(texts.askWasYou === false ? [] : [t('mail.wasYou')]), t(texts.notYou ?? 'mail.notYou')].join('\n'),
+      [...(texts.byClinic ? [] : [t('mail.wasYou')]), t(texts.notYou ?? 'mail.notYou')].join('\n'),
       t('mail.signature'),
       t('mail.why'),
     ];

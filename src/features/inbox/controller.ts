@@ -117,6 +117,21 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
     body: plain('inbox.kinds.totp_replay_refused.body'),
     action: 'inbox.kinds.totp_replay_refused.action',
   },
+  account_disabled: {
+    subject: 'inbox.kinds.account_disabled.subject',
+    body: plain('inbox.kinds.account_disabled.body'),
+    action: 'inbox.kinds.account_disabled.action',
+  },
+  account_enabled: {
+    subject: 'inbox.kinds.account_enabled.subject',
+    body: plain('inbox.kinds.account_enabled.body'),
+    action: 'inbox.kinds.account_enabled.action',
+  },
+  sessions_ended_by_clinic: {
+    subject: 'inbox.kinds.sessions_ended_by_clinic.subject',
+    body: plain('inbox.kinds.sessions_ended_by_clinic.body'),
+    action: 'inbox.kinds.sessions_ended_by_clinic.action',
+  },
 };
 
 export interface MessageView {

@@ -23,6 +23,7 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   method_switched: 'securityActivity.events.method_switched',
   totp_replay_refused: 'securityActivity.events.totp_replay_refused',
   password_changed: 'securityActivity.events.password_changed',
+  sessions_ended_by_clinic: 'securityActivity.events.sessions_ended_by_clinic',
 };
 
 /**
@@ -33,8 +34,9 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   sign_in_failed: { disabled: 'securityActivity.eventVariants.sign_in_failed.disabled' },
   two_factor_code_wrong: { setup: 'securityActivity.eventVariants.two_factor_code_wrong.setup' },
   account_created: { 'admin-cli': 'securityActivity.eventVariants.account_created.admin-cli' },
-  account_disabled: { 'admin-cli': 'securityActivity.eventVariants.account_disabled.admin-cli' },
-  account_enabled: { 'admin-cli': 'securityActivity.eventVariants.account_enabled.admin-cli' },
+  account_disabled: { 'admin-cli': 'securityActivity.eventVariants.account_disabled.admin-cli', desk: 'securityActivity.eventVariants.account_disabled.desk' },
+  account_enabled: { 'admin-cli': 'securityActivity.eventVariants.account_enabled.admin-cli', desk: 'securityActivity.eventVariants.account_enabled.desk' },
+  two_factor_reset_by_clinic: { desk: 'securityActivity.eventVariants.two_factor_reset_by_clinic.desk' },
   second_step_failed: {
     wrong_recovery_code: 'securityActivity.eventVariants.second_step_failed.wrong_recovery_code',
     expired: 'securityActivity.eventVariants.second_step_failed.expired',

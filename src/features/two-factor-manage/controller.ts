@@ -83,7 +83,7 @@ export function createManageController(deps: ManageDeps) {
     printCodes(req: Request, res: Response) {
       const codes = newCodes(req);
       if (!codes) return res.redirect(303, twoStep.status);
-      renderPrintableCodes(res, codes, twoStep.codes);
+      renderPrintableCodes(res, codes, twoStep.codes, req.user!.email);
     },
 
     downloadCodes(req: Request, res: Response) {

@@ -143,7 +143,7 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
 
-    printRecovery: (req: Request, res: Response) => renderPrintableCodes(res, codesOf(req), STEP_PATHS.recovery),
+    printRecovery: (req: Request, res: Response) => renderPrintableCodes(res, codesOf(req), STEP_PATHS.recovery, req.user!.email),
 
     downloadRecovery: (req: Request, res: Response) => sendCodesFile(res, codesOf(req), req.user!.email),
 

@@ -5,7 +5,10 @@ import { createTranslators } from '../../../src/i18n';
 const KINDS: MailAlertKind[] = [
   'two_factor_enabled', 'two_factor_disabled', 'two_factor_reset_by_clinic', 'phone_changed', 'method_switched',
   'recovery_codes_renewed', 'recovery_code_used', 'password_changed', 'second_step_locked', 'security_changed',
+  'account_disabled', 'account_enabled', 'sessions_ended_by_clinic',
 ];
+/** Made by the clinic: its staff member's browser and network are not the patient's business. */
+const BY_CLINIC = new Set<MailAlertKind>(['two_factor_reset_by_clinic', 'account_disabled', 'account_enabled', 'sessions_ended_by_clinic']);
 const AT = Date.UTC(2026, 10, 25, 13, 5); // 14:05 in Amsterdam
 const ORIGIN = { ip: '2001:db8:1:2::5', userAgent: 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36' };
 
@@ -23,16 +26,23 @@ describe('security alert texts', () => {
         expect(subject, kind).to.be.a('string').and.not.include('mail.');
         expect(text, kind).to.match(language === 'nl' ? /^Beste Anna,\n\n/ : /^Dear Anna,\n\n/).and.include('030 – 737 0323').and.not.include('mail.');
         expect(text, kind).to.include(language === 'nl' ? '25 november 2026 om 14:05' : '25 November 2026 at 14:05');
-        expect(text, kind).to.include('2001:db8:1::').and.not.include('2001:db8:1:2::5');
+        expect(text, kind).not.to.include('2001:db8:1:2::5');
+        if (BY_CLINIC.has(kind)) expect(text, kind).to.include(language === 'nl' ? 'Door: je zorgaanbieder' : 'By: your care provider').and.not.include('2001:db8');
+        else expect(text, kind).to.include('2001:db8:1::');
       }
     });
   }
 
-  it('names the browser and system, and says the clinic made a change that has no browser', () => {
+  it('names the browser and system, and says the clinic made a change, never with the browser or network of its staff', () => {
     expect(write('password_changed').text).to.include('Browser: Chrome op Android');
-    const byClinic = write('two_factor_reset_by_clinic', { origin: {} }).text;
-    expect(byClinic).to.include('Door: je zorgaanbieder').and.not.include('Browser').and.not.include('IP-adres');
-    expect(byClinic, 'the patient did not do it: no "was this you"').not.to.include('Was jij dit?');
+    for (const kind of BY_CLINIC) {
+      for (const origin of [{}, ORIGIN]) {
+        const byClinic = write(kind, { origin }).text;
+        expect(byClinic, kind).to.include('Door: je zorgaanbieder').and.not.include('Browser').and.not.include('IP-adres');
+        expect(byClinic, `${kind}: the patient did not do it: no "was this you"`).not.to.include('Was jij dit?');
+        expect(byClinic, kind).to.include('Heb jij hier niet om gevraagd?');
+      }
+    }
   });
 
   it('picks the body from the details: method, masked number, codes left, the end of the lock', () => {

@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import { startTestRuntime, type TestEnv, type TestRuntime } from '../../support/runtime';
+import { PRODUCTION_ENV, startTestRuntime, type TestEnv, type TestRuntime } from '../../support/runtime';
 
 const PRODUCTION: TestEnv = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'silent',
-  SESSION_SECRET: 'p'.repeat(40),
-  TOTP_ENCRYPTION_KEY: 't'.repeat(40),
+  ...PRODUCTION_ENV,
   SMS_PROVIDER: 'outbox',
   ALLOW_SMS_OUTBOX_IN_PRODUCTION: 'true',
   MAIL_PROVIDER: 'outbox',

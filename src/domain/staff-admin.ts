@@ -1,0 +1,54 @@
+import type { AccountStores } from './account-stores';
+import type { RequestOrigin } from './audit';
+import type { StaffMember, StaffRole } from './staff';
+
+/**
+ * What an admin does to staff accounts, at the desk (src/features/desk-staff) or with the admin
+ * command (src/cli): each with the stores of one transaction (`inTransaction`), so the change and
+ * its row in the staff audit log land together. `by.staffId` is null for the admin command.
+ */
+type Stores = Pick<AccountStores, 'staff' | 'staffAudit' | 'staffTwoFactor'>;
+
+export interface StaffActor {
+  staffId: number | null;
+  origin: RequestOrigin;
+  details?: Record<string, string>;
+}
+
+export async function addStaffMember(
+  stores: Stores,
+  input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean },
+  by: StaffActor,
+): Promise<StaffMember> {
+  const member = await stores.staff.create(input);
+  await stores.staffAudit.record(by.staffId, 'staff_created', by.origin, { role: input.role, ...by.details }, { targetStaffId: member.id });
+  return member;
+}
+
+/** Disabling also ends their sessions (passport's deserialize); false when it already was so. */
+export async function setStaffDisabled(stores: Stores, memberId: number, disabled: boolean, by: StaffActor): Promise<boolean> {
+  const member = await stores.staff.findById(memberId);
+  if (!member || member.disabled === disabled) return false;
+  await stores.staff.setDisabled(memberId, disabled);
+  await stores.staffAudit.record(by.staffId, disabled ? 'staff_disabled' : 'staff_enabled', by.origin, by.details, { targetStaffId: memberId });
+  return true;
+}
+
+export async function changeStaffRole(stores: Stores, memberId: number, role: StaffRole, by: StaffActor): Promise<boolean> {
+  const member = await stores.staff.findById(memberId);
+  if (!member || member.role === role) return false;
+  await stores.staff.setRole(memberId, role);
+  await stores.staffAudit.record(by.staffId, 'staff_role_changed', by.origin, { from: member.role, to: role, ...by.details }, { targetStaffId: memberId });
+  return true;
+}
+
+/**
+ * For a staff member who lost their app and codes: no app, no codes, every session ended; at
+ * their next sign-in they set up the app again. False when they had none.
+ */
+export async function resetStaffTwoFactor(stores: Stores, memberId: number, by: StaffActor): Promise<boolean> {
+  if (!(await stores.staffTwoFactor.disable(memberId))) return false;
+  await stores.staff.bumpSessionGeneration(memberId);
+  await stores.staffAudit.record(by.staffId, 'staff_two_factor_reset', by.origin, by.details, { targetStaffId: memberId });
+  return true;
+}

@@ -1,0 +1,71 @@
+import type { Database } from '../infra/database';
+import { accountFields, createAccountRecords, type AccountRow, type WithMethod } from './account-records';
+import { STAFF_TABLES } from './account-tables';
+import type { Clock } from './clock';
+import type { RandomSource } from './random';
+
+/** `desk`: helps patients and answers questions; `admin`: that, and manages staff accounts. */
+export type StaffRole = 'desk' | 'admin';
+export const STAFF_ROLES: readonly StaffRole[] = ['desk', 'admin'];
+
+export const isStaffRole = (value: unknown): value is StaffRole => typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+
+/** A member of the clinic's staff: an account of the desk ("Balie"), never a patient's. */
+export interface StaffMember {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  passwordHash: string;
+  disabled: boolean;
+  sessionGeneration: number;
+  /** Made by an admin with a one-time password: they choose their own before anything else. */
+  mustChangePassword: boolean;
+  /** Staff always sign in with two steps; null until they set it up (the app; never SMS). */
+  twoFactorMethod: 'totp' | null;
+  createdAt: number;
+}
+
+interface StaffRow extends AccountRow {
+  role: StaffRole;
+  must_change_password: boolean | number;
+}
+
+function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
+  return {
+    ...accountFields(row),
+    role: row.role,
+    mustChangePassword: Boolean(row.must_change_password),
+    twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
+  };
+}
+
+// Letters and digits that cannot be mistaken for one another when read out or copied by hand.
+const ONE_TIME_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A one-time password an admin hands over: five groups of four (about 99 bits), e.g. "k7mq-2x9d-…". */
+export function oneTimePassword(random: RandomSource): string {
+  const groups = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => ONE_TIME_ALPHABET[random.int(ONE_TIME_ALPHABET.length)]).join(''));
+  return groups.join('-');
+}
+
+export type StaffStore = ReturnType<typeof createStaffStore>;
+
+/** The clinic's staff: the only writer of `staff`. Their second step lives in the staff_* tables (account-tables.ts). */
+export function createStaffStore(db: Database, clock: Clock, reads: Database = db) {
+  const records = createAccountRecords<StaffRow, StaffMember>(db, clock, reads, { table: 'staff', tables: STAFF_TABLES, toAccount: toStaffMember });
+
+  return {
+    ...records.shared,
+
+    /** `mustChangePassword`: the password is a one-time one that an admin has seen. */
+    create(input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean }): Promise<StaffMember> {
+      return records.insert({ email: input.email, name: input.name, role: input.role, password_hash: input.passwordHash, must_change_password: input.mustChangePassword });
+    },
+
+    /** The staff member's own password: a one-time password is gone with it. */
+    setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
+
+    setRole: (id: number, role: StaffRole) => records.update(id, { role }),
+  };
+}

@@ -1,0 +1,135 @@
+import type { Request, Response } from 'express';
+import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { validateSixDigitCode } from '../../components/one-time-code/validation';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { totpPairing } from '../../components/totp-pairing/pairing';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { RandomSource } from '../../domain/random';
+import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { SecondFactor } from '../../domain/second-factor';
+import type { SecretBox } from '../../domain/secret-box';
+import type { StaffMember, StaffStore } from '../../domain/staff';
+import type { StaffNotifier } from '../../domain/staff-audit';
+import { generateTotpSecret } from '../../domain/totp';
+import type { TwoFactorStore } from '../../domain/two-factor';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
+import type { Translate } from '../../i18n';
+import { paths } from '../../paths';
+
+const { firstTime } = paths.desk;
+const VIEWS = { password: 'desk-enrolment/password', pair: 'desk-enrolment/pair', recovery: 'desk-enrolment/recovery' } as const;
+const PASSWORD_FIELDS = ['newPassword', 'repeatPassword'] as const;
+
+/** A staff member's app being paired: sealed with the secret box, in the desk's session only. */
+export interface DeskEnrolment {
+  sealedTotpSecret: string;
+  /** The time step of the code that proved the pairing, and the codes to save: set once it is proved. */
+  totpStep?: number;
+  sealedRecoveryCodes?: string;
+}
+
+export interface DeskEnrolmentDeps {
+  auth: AuthLevels<StaffMember>;
+  staff: StaffStore;
+  hasher: PasswordHasher;
+  random: RandomSource;
+  secretBox: SecretBox;
+  staffSecondFactor: SecondFactor;
+  staffTwoFactor: TwoFactorStore;
+  staffRecoveryCodes: RecoveryCodes;
+  staffNotifier: StaffNotifier;
+  /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
+  validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
+}
+
+export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentController>;
+
+/**
+ * A staff member's first sign-in (components/desk-access sends them here before anything else):
+ * their own password, when an admin made the account with a one-time one; then the authenticator
+ * app (Koppelen, the code that proves it) and their recovery codes. SMS is never offered to staff.
+ */
+export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
+  const { secretBox, staffSecondFactor } = deps;
+  const secretOf = (enrolment: DeskEnrolment) => secretBox.open(enrolment.sealedTotpSecret);
+  const codesOf = (req: Request) => {
+    const sealed = req.session.deskEnrolment?.sealedRecoveryCodes;
+    return sealed ? openCodes(secretBox, sealed) : null;
+  };
+
+  /** The app being paired: a new secret the first time. */
+  function enrolment(req: Request): DeskEnrolment {
+    return (req.session.deskEnrolment ??= { sealedTotpSecret: secretBox.seal(generateTotpSecret(deps.random)) });
+  }
+
+  async function renderPair(req: Request, res: Response, errors: FieldError[] = [], values: Record<string, string> = {}, status = 200) {
+    const pairing = await totpPairing(secretOf(enrolment(req)), req.staff!.email, res.locals.t('totpPairing.qrLabel'));
+    renderFormErrors(res, VIEWS.pair, errors, values, { pairing }, errors.length > 0 ? status : 200);
+  }
+
+  /** Runs `handler` with the codes to save; before the app is proved, back to Koppelen. */
+  const withCodes = (handler: (req: Request, res: Response, codes: string[]) => unknown) => async (req: Request, res: Response) => {
+    const codes = codesOf(req);
+    if (!codes) return res.redirect(303, firstTime.pair);
+    await handler(req, res, codes);
+  };
+
+  return {
+    showPassword(req: Request, res: Response) {
+      if (!req.staff!.mustChangePassword) return res.redirect(303, firstTime.pair);
+      res.render(VIEWS.password);
+    },
+
+    async submitPassword(req: Request, res: Response) {
+      const member = req.staff!;
+      if (!member.mustChangePassword) return res.redirect(303, firstTime.pair);
+      const fields = readFields(req.body, PASSWORD_FIELDS);
+      const errors = await deps.validateNewPassword(fields, member, res.locals.t);
+      if (errors.length === 0 && (await deps.hasher.verify(member.passwordHash, fields.newPassword))) {
+        errors.push({ field: 'newPassword', message: res.locals.t('deskEnrolment.password.errors.same') });
+      }
+      if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
+      await deps.staff.setOwnPassword(member.id, await deps.hasher.hash(fields.newPassword));
+      await deps.staffNotifier.notify(member.id, 'password_changed', requestOrigin(req));
+      await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
+      res.redirect(303, firstTime.pair);
+    },
+
+    showPair: (req: Request, res: Response) => (codesOf(req) ? res.redirect(303, firstTime.recovery) : renderPair(req, res)),
+
+    async submitPair(req: Request, res: Response) {
+      const { code } = readFields(req.body, ['code'] as const);
+      const values = { code: code.trim() };
+      const errors = validateSixDigitCode(code, res.locals.t);
+      if (errors.length > 0) return renderPair(req, res, errors, values, 400);
+      const state = enrolment(req);
+      const result = await staffSecondFactor.check(req.staff!.id, 'setup', { kind: 'app', code, secret: secretOf(state) }, requestOrigin(req));
+      if (result.status !== 'ok') {
+        const message = secondFactorMessage(result, res.locals);
+        return renderPair(req, res, [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
+      }
+      req.session.deskEnrolment = { ...state, totpStep: result.totpStep, sealedRecoveryCodes: sealCodes(secretBox, deps.staffRecoveryCodes.generate()) };
+      res.redirect(303, firstTime.recovery);
+    },
+
+    showRecovery: withCodes((_req, res, codes) => res.render(VIEWS.recovery, { recoveryCodes: codes.map(formatRecoveryCode) })),
+
+    printRecovery: withCodes((req, res, codes) => renderPrintableCodes(res, codes, firstTime.recovery, req.staff!.email)),
+
+    downloadRecovery: withCodes((req, res, codes) => sendCodesFile(res, codes, req.staff!.email)),
+
+    /** "Ik heb de codes bewaard": two-step is on from now, and other sessions (password only) end. */
+    confirmRecovery: withCodes(async (req, res, codes) => {
+      const member = req.staff!;
+      const state = req.session.deskEnrolment!;
+      await deps.staffTwoFactor.enableTotp(member.id, state.sealedTotpSecret, codes, state.totpStep ?? null);
+      await deps.staffNotifier.notify(member.id, 'two_factor_enabled', requestOrigin(req), { method: 'totp' });
+      delete req.session.deskEnrolment;
+      await deps.auth.endOtherSessions(req, deps.staff);
+      req.log.info({ staffId: member.id }, 'staff member set up two-step');
+      res.redirect(303, `${paths.desk.patients}?ingesteld=1`);
+    }),
+  };
+}

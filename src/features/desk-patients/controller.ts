@@ -1,0 +1,205 @@
+import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
+import { staffLogRows } from '../../components/staff-log/rows';
+import type { InTransaction } from '../../domain/account-stores';
+import type { AuditLog, SecurityEvent } from '../../domain/audit';
+import { endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
+import { maskPhoneNumber } from '../../domain/phone-numbers';
+import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
+import type { TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
+import type { User, UserStore } from '../../domain/users';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import type { Translate } from '../../i18n';
+import { paths } from '../../paths';
+import { validateReason, validateSearch } from './validation';
+
+const { desk } = paths;
+const RESULTS_MAX = 50;
+const ACTIVITY_SHOWN = 10;
+
+export type PatientAction = 'reset' | 'disable' | 'enable' | 'endSessions';
+
+type ActionStores = Parameters<Parameters<InTransaction>[0]>[0];
+
+interface ActionSpec {
+  /** Whether it can be done to this patient now (otherwise the page says so). */
+  applies(patient: User, status: TwoFactorStatus): boolean;
+  /** Does it with the transaction's stores; false when there was nothing to do after all. */
+  run(stores: ActionStores, patient: User, origin: ReturnType<typeof requestOrigin>, details: Record<string, string | number>): Promise<boolean>;
+  staffEvent: StaffEventType;
+  identityCheck: boolean;
+  /** Full locale keys of the confirmation page and of the notice afterwards. */
+  texts: { title: string; what: string; submit: string; done: string };
+}
+
+/** What the desk can do to a patient's account; each is confirmed on a page of its own, with a reason. */
+const ACTIONS: Record<PatientAction, ActionSpec> = {
+  reset: {
+    applies: (_patient, status) => status.enabled,
+    run: async (stores, patient, origin, details) => (await resetTwoFactor(stores, patient.id, origin, details)) !== null,
+    staffEvent: 'patient_two_factor_reset',
+    identityCheck: true,
+    texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
+  },
+  disable: {
+    applies: (patient) => !patient.disabled,
+    run: (stores, patient, origin, details) => setPatientDisabled(stores, patient.id, true, origin, details),
+    staffEvent: 'patient_disabled',
+    identityCheck: false,
+    texts: { title: 'deskPatients.disable.title', what: 'deskPatients.disable.what', submit: 'deskPatients.disable.submit', done: 'deskPatients.disable.done' },
+  },
+  enable: {
+    applies: (patient) => patient.disabled,
+    run: (stores, patient, origin, details) => setPatientDisabled(stores, patient.id, false, origin, details),
+    staffEvent: 'patient_enabled',
+    identityCheck: false,
+    texts: { title: 'deskPatients.enable.title', what: 'deskPatients.enable.what', submit: 'deskPatients.enable.submit', done: 'deskPatients.enable.done' },
+  },
+  endSessions: {
+    applies: (patient) => !patient.disabled,
+    run: (stores, patient, origin, details) => endPatientSessions(stores, patient.id, origin, details),
+    staffEvent: 'patient_sessions_ended',
+    identityCheck: false,
+    texts: { title: 'deskPatients.endSessions.title', what: 'deskPatients.endSessions.what', submit: 'deskPatients.endSessions.submit', done: 'deskPatients.endSessions.done' },
+  },
+};
+
+export const ACTION_PATHS: Record<PatientAction, (id: number | string) => string> = {
+  reset: desk.resetTwoFactor,
+  disable: desk.disablePatient,
+  enable: desk.enablePatient,
+  endSessions: desk.endSessions,
+};
+
+/** `?gedaan=…` on the patient's page: the action's notice, or that nothing changed. */
+const DONE_NOTICES: Record<string, string> = {
+  reset: ACTIONS.reset.texts.done,
+  disable: ACTIONS.disable.texts.done,
+  enable: ACTIONS.enable.texts.done,
+  endSessions: ACTIONS.endSessions.texts.done,
+  niets: 'deskPatients.nothingChanged',
+};
+
+/** The transaction found nothing to do (someone else did it a moment before): it wrote nothing. */
+class NothingToDo extends Error {}
+
+export interface DeskPatientsDeps {
+  users: UserStore;
+  twoFactor: TwoFactorStore;
+  audit: AuditLog;
+  staffAudit: StaffAuditLog;
+  inTransaction: InTransaction;
+  /** How the patient's own activity page describes an event and a browser (security-activity). */
+  describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string;
+  describeDevice(t: Translate, userAgent: string | null): string;
+}
+
+export type DeskPatientsController = ReturnType<typeof createDeskPatientsController>;
+
+/**
+ * "Patiënten": find a patient by e-mail address or name, see their two-step and their recent
+ * activity, and (each confirmed, with a reason) reset their two-step, disable or enable their
+ * account, or sign them out everywhere. Each action, its record in the patient's activity (with
+ * the desk as actor; the staff member is in the staff audit log), its message in Berichten and
+ * the staff audit row are one transaction.
+ */
+export function createDeskPatientsController(deps: DeskPatientsDeps) {
+  const { users, twoFactor, staffAudit } = deps;
+
+  const patientOf = (req: Request, res: Response) => findByPathId(req, res, users.findById);
+
+  function twoFactorSummary(status: TwoFactorStatus, t: Translate) {
+    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null };
+    return {
+      method: status.method === 'sms' ? t('deskPatients.patient.methodSms') : t('deskPatients.patient.methodApp'),
+      phone: status.phone ? maskPhoneNumber(status.phone) : null,
+      codesLeft: status.recoveryCodesLeft,
+    };
+  }
+
+  async function renderAction(res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+    const spec = ACTIONS[action];
+    const status = await twoFactor.status(patient.id);
+    const locals = {
+      patient,
+      action: { ...spec.texts, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: spec.applies(patient, status) },
+      twoFactor: twoFactorSummary(status, res.locals.t),
+    };
+    renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : 200);
+  }
+
+  return {
+    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: req.query.ingesteld === '1' }),
+
+    /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
+    async search(req: Request, res: Response) {
+      const { query } = readFields(req.body, ['query'] as const);
+      const values = { query: query.trim() };
+      const errors = validateSearch(query, res.locals.t);
+      if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, setUp: false });
+      const found = await users.search(values.query, RESULTS_MAX + 1);
+      res.render('desk-patients/search', { values, results: found.slice(0, RESULTS_MAX), more: found.length > RESULTS_MAX, setUp: false });
+    },
+
+    async showPatient(req: Request, res: Response) {
+      const patient = await patientOf(req, res);
+      if (!patient) return;
+      const { t, formatDate, formatTime } = res.locals;
+      await staffAudit.record(req.staff!.id, 'patient_viewed', requestOrigin(req), undefined, { patientId: patient.id });
+      const status = await twoFactor.status(patient.id);
+      const events = await deps.audit.listForUser(patient.id, ACTIVITY_SHOWN);
+      const activity = events.map((event) => ({
+        id: event.id,
+        datetime: new Date(event.createdAt).toISOString(),
+        when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
+        description: deps.describeEvent(t, event),
+        device: deps.describeDevice(t, event.userAgent),
+        ip: event.ip,
+      }));
+      const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);
+      const doneKey = String(req.query.gedaan);
+      const actions = (Object.keys(ACTIONS) as PatientAction[])
+        .filter((action) => ACTIONS[action].applies(patient, status))
+        .map((action) => ({ href: ACTION_PATHS[action](patient.id), text: t(ACTIONS[action].texts.title) }));
+      res.render('desk-patients/patient', {
+        patient,
+        twoFactor: twoFactorSummary(status, t),
+        activity,
+        deskActions,
+        actions,
+        notice: Object.hasOwn(DONE_NOTICES, doneKey) ? t(DONE_NOTICES[doneKey]!) : null,
+      });
+    },
+
+    /** The confirmation page: what will happen, the reason field, the button. */
+    showAction: (action: PatientAction) => async (req: Request, res: Response) => {
+      const patient = await patientOf(req, res);
+      if (patient) await renderAction(res, patient, action);
+    },
+
+    doAction: (action: PatientAction) => async (req: Request, res: Response) => {
+      const patient = await patientOf(req, res);
+      if (!patient) return;
+      const spec = ACTIONS[action];
+      const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
+      const errors = validateReason(fields, spec.identityCheck, res.locals.t);
+      if (errors.length > 0) return renderAction(res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
+
+      const staff = req.staff!;
+      const origin = requestOrigin(req);
+      const reason = fields.reason.trim();
+      try {
+        await deps.inTransaction(async (stores) => {
+          if (!(await spec.run(stores, patient, origin, { by: 'desk', staffId: staff.id, reason }))) throw new NothingToDo();
+          await stores.staffAudit.record(staff.id, spec.staffEvent, origin, { reason }, { patientId: patient.id });
+        });
+      } catch (err) {
+        if (!(err instanceof NothingToDo)) throw err;
+        return res.redirect(303, `${desk.patient(patient.id)}?gedaan=niets`);
+      }
+      req.log.info({ staffId: staff.id, patientId: patient.id, action }, 'desk changed a patient account');
+      res.redirect(303, `${desk.patient(patient.id)}?gedaan=${action}`);
+    },
+  };
+}

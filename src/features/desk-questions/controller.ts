@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
+import type { InTransaction } from '../../domain/account-stores';
+import type { QuestionRecords, QuestionStatus } from '../../domain/help-questions';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+import { validateNote } from './validation';
+
+const { desk } = paths;
+const LISTED_MAX = 100;
+
+/** The list's filter (`?status=…`): its status, and the locale key of its heading. */
+const FILTERS: Record<string, { status?: QuestionStatus; title: string }> = {
+  open: { status: 'open', title: 'deskQuestions.list.titleOpen' },
+  afgehandeld: { status: 'handled', title: 'deskQuestions.list.titleHandled' },
+  alle: { title: 'deskQuestions.list.titleAll' },
+};
+
+/** Someone else marked it handled first: nothing was written. */
+class AlreadyHandled extends Error {}
+
+export interface DeskQuestionsDeps {
+  questions: QuestionRecords;
+  inTransaction: InTransaction;
+}
+
+export type DeskQuestionsController = ReturnType<typeof createDeskQuestionsController>;
+
+/**
+ * "Vragen": the questions sent with the Vragenformulier, newest first, open or handled; a
+ * question's page; and marking it handled with a note of what the desk did (with its row in the
+ * staff audit log, in one transaction).
+ */
+export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
+  const { questions } = deps;
+
+  const questionOf = (req: Request, res: Response) => findByPathId(req, res, questions.find);
+
+  return {
+    async list(req: Request, res: Response) {
+      const key = Object.hasOwn(FILTERS, String(req.query.status)) ? String(req.query.status) : 'open';
+      const filter = FILTERS[key]!;
+      const listed = await questions.list({ limit: LISTED_MAX + 1, status: filter.status });
+      res.render('desk-questions/list', {
+        filter: key,
+        title: res.locals.t(filter.title),
+        questions: listed.slice(0, LISTED_MAX),
+        more: listed.length > LISTED_MAX,
+      });
+    },
+
+    async show(req: Request, res: Response) {
+      const question = await questionOf(req, res);
+      if (question) res.render('desk-questions/question', { question, notice: req.query.afgehandeld === '1' });
+    },
+
+    async markHandled(req: Request, res: Response) {
+      const question = await questionOf(req, res);
+      if (!question) return;
+      const { note } = readFields(req.body, ['note'] as const);
+      const errors = question.status === 'handled' ? [] : validateNote(note, res.locals.t);
+      if (errors.length > 0) return renderFormErrors(res, 'desk-questions/question', errors, { note: note.trim() }, { question, notice: false });
+      const staff = req.staff!;
+      try {
+        await deps.inTransaction(async (stores) => {
+          if (!(await stores.questions.markHandled(question.id, staff.id, note.trim()))) throw new AlreadyHandled();
+          const refs = { questionId: question.id, ...(question.userId === null ? {} : { patientId: question.userId }) };
+          await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note: note.trim() }, refs);
+        });
+      } catch (err) {
+        if (!(err instanceof AlreadyHandled)) throw err;
+        return res.redirect(303, desk.question(question.id));
+      }
+      res.redirect(303, `${desk.question(question.id)}?afgehandeld=1`);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import type { Request, Response } from 'express';
+import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
+import type { SecondFactor } from '../../domain/second-factor';
+import type { StaffMember, StaffStore } from '../../domain/staff';
+import type { StaffNotifier } from '../../domain/staff-audit';
+import type { AuthLevels } from '../../http/auth-level';
+import { type AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
+import type { Translate } from '../../i18n';
+import { paths } from '../../paths';
+
+const { desk } = paths;
+const SIGN_IN_VIEW = 'desk-sign-in/index';
+
+/** The two ways through the second step: the code from the app, or a recovery code. */
+interface SecondStepForm {
+  view: string;
+  field: 'code' | 'recoveryCode';
+  validate(input: string, t: Translate): FieldError[];
+  proof: 'app' | 'recovery';
+  method: 'totp' | 'recovery_code';
+}
+
+const SECOND_STEP_FORMS = {
+  code: { view: 'desk-sign-in/code', field: 'code', validate: validateSixDigitCode, proof: 'app', method: 'totp' },
+  recovery: { view: 'desk-sign-in/recovery', field: 'recoveryCode', validate: validateRecoveryCode, proof: 'recovery', method: 'recovery_code' },
+} as const satisfies Record<string, SecondStepForm>;
+
+/** The notices the desk's sign-in page may open with (`?sessie=…`), as full locale keys. */
+const NOTICES: Record<string, string> = { verlopen: 'deskSignIn.sessionExpired', uitgelogd: 'deskSignIn.signedOut' };
+
+export interface DeskSignInDeps {
+  passport: AppPassport;
+  auth: AuthLevels<StaffMember>;
+  staff: StaffStore;
+  staffSecondFactor: SecondFactor;
+  staffNotifier: StaffNotifier;
+  /** The e-mail address and password checks of the patients' sign-in: the same fields, the same messages. */
+  validateSignIn(fields: { email: string; password: string }, t: Translate): FieldError[];
+}
+
+export type DeskSignInController = ReturnType<typeof createDeskSignInController>;
+
+/**
+ * "Balie": a staff member signs in with e-mail address and password (the patients' throttle,
+ * counted apart), then with the code from their app or a recovery code (the patients' limits on
+ * the second step). Someone without two-step yet is signed in only to set it up (desk-enrolment).
+ */
+export function createDeskSignInController(deps: DeskSignInDeps) {
+  const { auth, staff, staffSecondFactor, staffNotifier } = deps;
+
+  /** The staff member of the half session, while they may still sign in with their app. */
+  async function pendingStaff(id: number): Promise<StaffMember | undefined> {
+    const member = await staff.findById(id);
+    return member && !member.disabled && member.twoFactorMethod ? member : undefined;
+  }
+
+  async function signedIn(req: Request, member: StaffMember, method: 'password' | SecondStepForm['method']) {
+    await auth.toFull(req, member);
+    await staffNotifier.notify(member.id, 'sign_in', requestOrigin(req), { method });
+    req.log.info({ staffId: member.id, method }, 'staff member signed in at the desk');
+  }
+
+  const showSecondStep = (form: SecondStepForm) =>
+    auth.forPending(pendingStaff, async (_req, res, member) => {
+      res.render(form.view, { lockedUntil: await staffSecondFactor.lockedUntil(member.id) });
+    });
+
+  /** The code or recovery code, checked under the second step's limits; the page again with the message when it is not right. */
+  const submitSecondStep = (form: SecondStepForm) =>
+    auth.forPending(pendingStaff, async (req, res, member) => {
+      const typed = readFields(req.body, [form.field])[form.field];
+      const errors = form.validate(typed, res.locals.t);
+      if (errors.length === 0) {
+        const result = await staffSecondFactor.check(member.id, 'sign_in', { kind: form.proof, code: typed }, requestOrigin(req));
+        if (result.status === 'ok') {
+          await signedIn(req, member, form.method);
+          return res.redirect(303, desk.patients);
+        }
+        errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
+      }
+      const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
+      renderFormErrors(res, form.view, errors, { [form.field]: typed.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+    });
+
+  return {
+    show(req: Request, res: Response) {
+      if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
+      const key = String(req.query.sessie);
+      res.render(SIGN_IN_VIEW, { notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null });
+    },
+
+    async submit(req: Request, res: Response) {
+      const t = res.locals.t;
+      const fields = readFields(req.body, ['email', 'password'] as const);
+      const values = { email: fields.email.trim() };
+      const errors = deps.validateSignIn(fields, t);
+      if (errors.length > 0) return renderFormErrors(res, SIGN_IN_VIEW, errors, values, { notice: null });
+
+      req.body.email = values.email;
+      const result = await authenticatePassword<StaffMember>(deps.passport, req, res);
+      if (result.status === 'throttled') {
+        const message = t('deskSignIn.errors.throttled', { time: res.locals.formatTime(result.retryAt) });
+        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message }], values, { notice: null }, 429);
+      }
+      if (result.status === 'invalid') {
+        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message: t('deskSignIn.errors.invalidCredentials') }], values, { notice: null });
+      }
+      const member = result.user;
+      if (member.twoFactorMethod) {
+        await auth.toHalf(req, member);
+        return res.redirect(303, desk.secondStep.code);
+      }
+      await signedIn(req, member, 'password'); // only to set up two-step: see components/desk-access
+      res.redirect(303, desk.patients);
+    },
+
+    showCode: showSecondStep(SECOND_STEP_FORMS.code),
+    submitCode: submitSecondStep(SECOND_STEP_FORMS.code),
+    showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
+    submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),
+
+    async cancel(req: Request, res: Response) {
+      await auth.toAnonymous(req, res);
+      res.redirect(303, desk.home);
+    },
+
+    async signOut(req: Request, res: Response) {
+      if (req.staff) await staffNotifier.notify(req.staff.id, 'sign_out', requestOrigin(req));
+      await auth.toAnonymous(req, res);
+      res.redirect(303, `${desk.home}?sessie=uitgelogd`);
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { Request, Response } from 'express';
+import { findByPathId } from '../../components/desk-access/access';
+import { staffLogRows } from '../../components/staff-log/rows';
+import type { InTransaction } from '../../domain/account-stores';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { RandomSource } from '../../domain/random';
+import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
+import { addStaffMember, changeStaffRole, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
+import type { StaffAuditLog } from '../../domain/staff-audit';
+import { DuplicateEmailError } from '../../domain/users';
+import { requestOrigin } from '../../http/authentication';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
+
+const { desk } = paths;
+const LOG_SHOWN = 200;
+
+/** `?gedaan=…` on a staff member's page, as full locale keys. */
+const NOTICES: Record<string, string> = {
+  rol: 'deskStaff.member.done.role',
+  uit: 'deskStaff.member.done.disabled',
+  aan: 'deskStaff.member.done.enabled',
+  app: 'deskStaff.member.done.twoFactor',
+  niets: 'deskStaff.member.done.nothing',
+};
+
+type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<boolean>;
+
+export interface DeskStaffDeps {
+  staff: StaffStore;
+  staffAudit: StaffAuditLog;
+  hasher: PasswordHasher;
+  random: RandomSource;
+  inTransaction: InTransaction;
+}
+
+export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
+
+/**
+ * "Medewerkers" and "Logboek", for admins only (see routes.ts): the staff accounts (add one with
+ * a one-time password shown once, change a role, disable or enable, turn off a lost app) and the
+ * staff audit log. An admin cannot change their own account here, so there is always one admin.
+ */
+export function createDeskStaffController(deps: DeskStaffDeps) {
+  const { staff } = deps;
+  const actor = (req: Request): StaffActor => ({ staffId: req.staff!.id, origin: requestOrigin(req) });
+
+  const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
+
+  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
+    const key = String(req.query.gedaan);
+    const notice = Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null;
+    renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice }, errors.length > 0 ? 400 : 200);
+  };
+
+  /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
+  const change = (work: StaffChange, notice: keyof typeof NOTICES) => async (req: Request, res: Response) => {
+    const member = await memberOf(req, res);
+    if (!member) return;
+    if (member.id === req.staff!.id) return res.redirect(303, desk.staffMember(member.id));
+    const changed = await deps.inTransaction((stores) => work(stores, member, actor(req)));
+    res.redirect(303, `${desk.staffMember(member.id)}?gedaan=${changed ? notice : 'niets'}`);
+  };
+
+  return {
+    async list(_req: Request, res: Response) {
+      res.render('desk-staff/list', { members: await staff.list() });
+    },
+
+    showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
+
+    /** The one-time password is shown on this response only: never stored, logged or put in an address. */
+    async create(req: Request, res: Response) {
+      const fields = readFields(req.body, STAFF_FIELDS);
+      const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
+      const { errors, role } = validateNewStaff(fields, res.locals.t);
+      if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values);
+      const password = oneTimePassword(deps.random);
+      const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
+      try {
+        const member = await deps.inTransaction((stores) =>
+          addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash, mustChangePassword: true }, actor(req)),
+        );
+        req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
+        res.render('desk-staff/created', { member, password });
+      } catch (err) {
+        if (!(err instanceof DuplicateEmailError)) throw err;
+        renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
+      }
+    },
+
+    async show(req: Request, res: Response) {
+      const member = await memberOf(req, res);
+      if (member) renderMember(req, res, member);
+    },
+
+    async changeRole(req: Request, res: Response) {
+      const member = await memberOf(req, res);
+      if (!member) return;
+      const { role: chosen } = readFields(req.body, ['role'] as const);
+      const errors: FieldError[] = [];
+      const role = validateRole(chosen, res.locals.t, errors);
+      if (!role) return renderMember(req, res, member, errors, { role: chosen });
+      await change((stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'rol')(req, res);
+    },
+
+    disable: change((stores, member, by) => setStaffDisabled(stores, member.id, true, by), 'uit'),
+
+    enable: change((stores, member, by) => setStaffDisabled(stores, member.id, false, by), 'aan'),
+
+    resetTwoFactor: change((stores, member, by) => resetStaffTwoFactor(stores, member.id, by), 'app'),
+
+    async log(_req: Request, res: Response) {
+      res.render('desk-staff/log', { rows: staffLogRows(await deps.staffAudit.list({ limit: LOG_SHOWN }), res.locals) });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { createStaffMember, DESK, deskPasswordStep } from '../../support/desk';
+import { submitForm } from '../../support/forms';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { appCode, keyFromPage, STEP_MS, wrongAppCode } from '../../support/totp';
+
+const FIRST = `${DESK}/eerste-keer`;
+
+describe('desk: a staff member\'s first sign-in (own password, app, recovery codes)', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  /** A staff member an admin made with a one-time password, as the Medewerkers page does. */
+  async function withOneTimePassword() {
+    const password = 'k7mq-2x9d-aaaa-bbbb-cccc';
+    const member = await rt.services.staff.create({
+      email: 'bea@kliniek.nl', name: 'Bea Bakker', role: 'desk', passwordHash: await rt.services.hasher.hash(password), mustChangePassword: true,
+    });
+    return { ...member, password };
+  }
+
+  it('sets up the app: Koppelen with QR code and key, a wrong code refused, then recovery codes; two-step is on after "Ik heb de codes bewaard"', async () => {
+    const member = await createStaffMember(rt, { withApp: false });
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const pair = await agent.get(`${FIRST}/koppelen`);
+    expect(pair.status).to.equal(200);
+    expect(pair.text).to.include('Stel je authenticatie-app in').and.include('<svg class="qr-code" role="img"').and.include(member.email);
+    expect(pair.text, 'never SMS').not.to.match(/SMS|Telefoonnummer/);
+    const secret = keyFromPage(pair.text);
+
+    const wrong = await submitForm(agent, `${FIRST}/koppelen`, { code: wrongAppCode(secret, rt.clock.now()) });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('class="error-summary"');
+    expect(keyFromPage(wrong.text), 'the same key after an error').to.equal(secret);
+    const empty = await submitForm(agent, `${FIRST}/koppelen`, { code: '' });
+    expect(empty.text).to.include('<li><a href="#code">');
+
+    expect((await agent.get(`${FIRST}/herstelcodes`)).headers.location, 'no codes before the app is proved').to.equal(`${FIRST}/koppelen`);
+    const right = await submitForm(agent, `${FIRST}/koppelen`, { code: appCode(secret, rt.clock.now()) });
+    expect(right.headers.location).to.equal(`${FIRST}/herstelcodes`);
+    const codesPage = await agent.get(`${FIRST}/herstelcodes`);
+    const codes = [...codesPage.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    expect(codes).to.have.length(10);
+    const print = await agent.get(`${FIRST}/herstelcodes/afdrukken`);
+    expect(print.text).to.include(`Account: ${member.email}`).and.include(codes[0]!);
+    const file = await agent.get(`${FIRST}/herstelcodes/download`);
+    expect(file.headers['content-disposition']).to.include('karify-herstelcodes.txt');
+    expect(file.text).to.include(codes[9]!);
+    expect(await rt.services.staffTwoFactor.status(member.id), 'not on before the codes are saved').to.deep.equal({ enabled: false });
+
+    const done = await submitForm(agent, `${FIRST}/herstelcodes`, {});
+    expect(done.headers.location).to.equal(`${DESK}/patienten?ingesteld=1`);
+    expect((await agent.get(`${DESK}/patienten?ingesteld=1`)).text).to.include('Je authenticatie-app is ingesteld.');
+    const status = await rt.services.staffTwoFactor.status(member.id);
+    expect(status).to.deep.include({ enabled: true, method: 'totp', recoveryCodesLeft: 10 });
+    expect((await agent.get(`${FIRST}/koppelen`)).headers.location, 'nothing left to set up').to.equal(`${DESK}/patienten`);
+
+    // From now on: two steps, with this app's codes; the code that proved the pairing is spent.
+    const next = rt.agent();
+    expect((await deskPasswordStep(next, member)).headers.location).to.equal(`${DESK}/code`);
+    expect((await submitForm(next, `${DESK}/code`, { code: appCode(secret, rt.clock.now()) })).status, 'the pairing code again').to.equal(400);
+    rt.clock.advance(STEP_MS);
+    expect((await submitForm(next, `${DESK}/code`, { code: appCode(secret, rt.clock.now()) })).headers.location).to.equal(`${DESK}/patienten`);
+    const recovery = rt.agent();
+    await deskPasswordStep(recovery, member);
+    expect((await submitForm(recovery, `${DESK}/herstelcode`, { recoveryCode: codes[3]! })).headers.location).to.equal(`${DESK}/patienten`);
+    const events = (await rt.services.staffAudit.list({ limit: 20 })).map((e) => e.type);
+    expect(events).to.include.members(['two_factor_enabled', 'sign_in', 'recovery_code_used']);
+  });
+
+  it('has a staff member made with a one-time password choose their own first; the one-time password then stops working', async () => {
+    const member = await withOneTimePassword();
+    const agent = rt.agent();
+    expect((await deskPasswordStep(agent, member)).headers.location).to.equal(`${DESK}/patienten`);
+    expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(`${FIRST}/wachtwoord`);
+    expect((await agent.get(`${FIRST}/koppelen`)).headers.location, 'the password comes first').to.equal(`${FIRST}/wachtwoord`);
+    const other = rt.agent();
+    await deskPasswordStep(other, member); // a second browser with the one-time password
+
+    const same = await submitForm(agent, `${FIRST}/wachtwoord`, { newPassword: member.password, repeatPassword: member.password });
+    expect(same.status).to.equal(400);
+    expect(same.text).to.include('Kies een ander wachtwoord dan het eenmalige wachtwoord.');
+    const weak = await submitForm(agent, `${FIRST}/wachtwoord`, { newPassword: 'wachtwoord', repeatPassword: 'wachtwoord' });
+    expect(weak.status).to.equal(400);
+    expect(weak.text, 'no password shown again').not.to.match(/value="wachtwoord"/);
+    const mismatch = await submitForm(agent, `${FIRST}/wachtwoord`, { newPassword: 'blauwe-fiets-onder-de-brug', repeatPassword: 'blauwe-fiets' });
+    expect(mismatch.text).to.include('De twee wachtwoorden zijn niet hetzelfde.');
+
+    const chosen = await submitForm(agent, `${FIRST}/wachtwoord`, { newPassword: 'blauwe-fiets-onder-de-brug', repeatPassword: 'blauwe-fiets-onder-de-brug' });
+    expect(chosen.headers.location).to.equal(`${FIRST}/koppelen`);
+    expect((await agent.get(`${FIRST}/koppelen`)).status).to.equal(200);
+    expect((await other.get(`${FIRST}/wachtwoord`)).headers.location, 'the other browser is signed out').to.equal(DESK);
+    expect((await deskPasswordStep(rt.agent(), member)).status, 'the one-time password no longer works').to.equal(400);
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'blauwe-fiets-onder-de-brug' })).headers.location).to.equal(`${DESK}/patienten`);
+    expect((await rt.services.staff.findById(member.id))!.mustChangePassword).to.equal(false);
+    expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).to.include('password_changed');
+  });
+});

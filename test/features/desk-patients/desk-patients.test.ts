@@ -1,0 +1,250 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { signIn, submitForm } from '../../support/forms';
+import type { TestRuntime } from '../../support/runtime';
+import { expectSignedOut, patientWithSms } from '../../support/two-factor';
+
+const PATIENTS = `${DESK}/patienten`;
+const REASON = 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie';
+
+describe('desk: patients (search, page, reset two-step, disable, enable, sign out everywhere)', () => {
+  let rt: TestRuntime;
+  let member: TestStaffMember;
+  let desk: supertest.Agent;
+  beforeEach(async () => {
+    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
+  });
+  afterEach(() => rt.close());
+
+  const search = (query: string, agent = desk) => submitForm(agent, PATIENTS, { query });
+  const resultNames = (html: string) => [...html.matchAll(/<td><a href="\/balie\/patienten\/\d+">([^<]+)<\/a><\/td>/g)].map((m) => m[1]);
+  const staffRows = async () => (await rt.services.staffAudit.list({ limit: 100, leaveOut: ['patient_viewed', 'sign_in'] })).map((e) => ({ type: e.type, staff: e.staff?.id, patient: e.patient?.id, details: e.details }));
+
+  /** Everything a desk action may change, to compare before and after. */
+  async function accountState(userId: number) {
+    const { services } = rt;
+    return {
+      user: await services.users.findById(userId),
+      twoFactor: await services.twoFactor.status(userId),
+      recoveryCodes: await services.recoveryCodes.countRemaining(userId),
+      events: (await services.audit.listForUser(userId)).map((e) => e.type),
+      messages: (await services.messages.listForUser(userId)).map((m) => m.kind),
+      mails: (await queuedMails(userId)).map((m) => m.kind),
+      staffRows: await staffRows(),
+    };
+  }
+
+  /** The security alerts queued for the patient, oldest first. */
+  const queuedMails = (userId: number): Promise<{ kind: string; text_body: string }[]> =>
+    rt.db('mail_outbox').where({ user_id: userId }).orderBy('id').select('kind', 'text_body');
+
+  /** The patient is e-mailed that the clinic did it: not by whom, why, or from which browser and network. */
+  async function expectMailedByClinic(userId: number, kinds: string[], reasons: string[]): Promise<void> {
+    const mails = await queuedMails(userId);
+    expect(mails.map((m) => m.kind)).to.deep.equal(kinds);
+    for (const { kind, text_body: text } of mails) {
+      expect(text, kind).to.include('Door: je zorgaanbieder');
+      for (const secret of ['Anna Jansen', 'Browser', 'IP-adres', ...reasons]) expect(text, `${kind}: ${secret}`).not.to.include(secret);
+    }
+  }
+
+  describe('search', () => {
+    it('finds patients by part of the e-mail address or the name, in any case', async () => {
+      await rt.createPatient({ name: 'Cas de Vries', email: 'cas.devries@example.nl' });
+      await rt.createPatient({ name: 'Bea Bakker', email: 'bea@voorbeeld.nl' });
+      expect(resultNames((await search('DEVRIES')).text)).to.deep.equal(['Cas de Vries']);
+      expect(resultNames((await search('bakker')).text)).to.deep.equal(['Bea Bakker']);
+      expect(resultNames((await search('.nl')).text)).to.deep.equal(['Bea Bakker', 'Cas de Vries']);
+      const none = await search('niemand');
+      expect(none.text).to.include('Er is geen patiënt gevonden.');
+    });
+
+    it('takes % and _ as plain characters, not as wildcards', async () => {
+      await rt.createPatient({ name: 'Cas de Vries', email: 'cas@example.nl' });
+      await rt.createPatient({ name: 'Korting 100% zeker', email: 'k_100@example.nl' });
+      expect(resultNames((await search('0%')).text)).to.deep.equal(['Korting 100% zeker']);
+      expect(resultNames((await search('%%')).text)).to.deep.equal([]);
+      expect(resultNames((await search('__')).text)).to.deep.equal([]);
+      expect(resultNames((await search('k_1')).text)).to.deep.equal(['Korting 100% zeker']);
+      expect(resultNames((await search('\\')).text)).to.deep.equal([]);
+    });
+
+    it('shows at most 50, and says there are more', async () => {
+      for (let i = 0; i < 52; i += 1) await rt.services.users.create({ email: `jansen${i}@example.nl`, name: `Jansen ${String(i).padStart(2, '0')}`, passwordHash: 'x' });
+      const res = await search('jansen');
+      expect(resultNames(res.text)).to.have.length(50);
+      expect(res.text).to.include('Meer dan 50 patiënten gevonden.');
+    });
+
+    it('asks for at least two characters, with the message at the field, keeping what was typed; never puts the search in the address', async () => {
+      const empty = await search('');
+      expect(empty.status).to.equal(400);
+      expect(empty.text).to.include('<li><a href="#query">Vul een e-mailadres of naam in.</a></li>');
+      const short = await search('c');
+      expect(short.text).to.include('Vul minstens 2 tekens in.');
+      expect(short.text).to.match(/<input id="query" name="query" type="text" value="c"/);
+      expect(short.text).to.include('<form method="post" action="/balie/patienten"');
+    });
+  });
+
+  describe('a patient\'s page', () => {
+    it('shows the two-step method, the masked number, the codes left, the account and the latest activity; the view is logged', async () => {
+      const patient = await patientWithSms(rt, '+31612345678');
+      await rt.services.recoveryCodes.consume(patient.id, patient.recoveryCodes[0]!);
+      await rt.services.audit.record(patient.id, 'sign_in', { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0' }, { method: 'sms' });
+      const page = await desk.get(`${PATIENTS}/${patient.id}`);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include(`<h1>${patient.name}</h1>`);
+      expect(page.text).to.include('<dd>Aan, met SMS</dd>').and.include('<dd>+31 6 ••••••78</dd>').and.include('<dd>9 van de 10</dd>').and.include('<dd>Actief</dd>');
+      expect(page.text).not.to.include('612345678');
+      expect(page.text).to.include('Ingelogd met SMS-code').and.include('Chrome op Windows').and.include('203.0.113.0');
+      expect(page.text).to.include('Authenticatie in twee stappen uitzetten').and.include('Account uitschakelen').and.include('Overal uitloggen');
+      const viewed = await rt.services.staffAudit.list({ limit: 5 });
+      expect(viewed[0]).to.deep.include({ type: 'patient_viewed' });
+      expect(viewed[0]!.patient!.id).to.equal(patient.id);
+      expect(viewed[0]!.staff!.id).to.equal(member.id);
+      expect((await desk.get(`${PATIENTS}/999999`)).status).to.equal(404);
+      expect((await desk.get(`${PATIENTS}/abc`)).status).to.equal(404);
+    });
+  });
+
+  describe('reset two-step', () => {
+    it('asks for the identity check and a reason, keeping what was typed', async () => {
+      const patient = await patientWithSms(rt);
+      const confirm = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
+      expect(confirm.text).to.include('<h1>Authenticatie in twee stappen uitzetten</h1>').and.include('Telefoonnummer, app en herstelcodes worden verwijderd');
+      const before = await accountState(patient.id);
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { reason: '' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('<li><a href="#identityChecked">Controleer eerst wie de patiënt is, en vink dat aan.</a></li>');
+      expect(res.text).to.include('<li><a href="#reason">Vul de reden in.</a></li>');
+      const kept = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { reason: 'paspoort gezien' });
+      expect(kept.text).to.match(/<input id="reason" name="reason" type="text" value="paspoort gezien"/);
+      expect(await accountState(patient.id)).to.deep.equal(before);
+    });
+
+    it('turns two-step off with the reason: codes gone, the patient signed out and told; the next sign-in needs only the password', async () => {
+      const patient = await patientWithSms(rt);
+      const patientAgent = rt.agent();
+      expect((await signIn(patientAgent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
+
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { identityChecked: 'ja', reason: REASON });
+      expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=reset`);
+      const page = await desk.get(res.headers.location!);
+      expect(page.text).to.include('Authenticatie in twee stappen is uitgezet.').and.include('<dd>Uit</dd>');
+      expect(page.text, 'the reason in the desk\'s own history').to.include(REASON).and.include('Anna Jansen');
+
+      const state = await accountState(patient.id);
+      expect(state.twoFactor).to.deep.equal({ enabled: false });
+      expect(state.recoveryCodes).to.equal(0);
+      expect(state.user!.sessionGeneration).to.equal(patient.sessionGeneration + 1);
+      expect(state.messages).to.deep.equal(['two_factor_reset_by_clinic']);
+      await expectMailedByClinic(patient.id, ['two_factor_reset_by_clinic'], [REASON]);
+      const [event] = await rt.services.audit.listForUser(patient.id, 1);
+      expect(event).to.deep.include({ type: 'two_factor_reset_by_clinic' });
+      expect(event!.details).to.deep.equal({ by: 'desk', staffId: member.id, reason: REASON });
+      expect(state.staffRows).to.deep.equal([{ type: 'patient_two_factor_reset', staff: member.id, patient: patient.id, details: { reason: REASON } }]);
+
+      const next = rt.agent();
+      expect((await signIn(next, patient.email, patient.password)).headers.location, 'password only now').to.equal('/werkblad');
+      const activity = await next.get('/account/beveiliging');
+      expect(activity.text).to.include('Authenticatie in twee stappen uitgezet door de helpdesk van je zorgaanbieder');
+      expect(activity.text, 'the patient does not see who at the desk').not.to.include('Anna Jansen');
+      const inbox = await next.get('/berichten');
+      expect(inbox.text).to.include('Je zorgaanbieder heeft authenticatie in twee stappen uitgezet');
+      expect(inbox.text).not.to.include(REASON);
+    });
+
+    it('changes nothing, and says so, when two-step was off already (a colleague was first)', async () => {
+      const patient = await rt.createPatient();
+      const confirm = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
+      expect(confirm.text).to.include('Dit kan nu niet bij deze patiënt.');
+      expect(confirm.text).not.to.include('Zet twee stappen uit</button>');
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}`, { identityChecked: 'ja', reason: REASON }, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
+      expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=niets`);
+      expect((await desk.get(res.headers.location!)).text).to.include('Er is niets veranderd');
+      expect(await staffRows()).to.deep.equal([]);
+    });
+
+    it('resets once when two staff members reset the same patient at the same moment', async () => {
+      const patient = await patientWithSms(rt);
+      const other = await signInAtDesk(rt, await createStaffMember(rt));
+      const tokenOf = async (agent: supertest.Agent) => /name="_csrf" value="([^"]+)"/.exec((await agent.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`)).text)![1]!;
+      const [a, b] = [await tokenOf(desk), await tokenOf(other)];
+      const post = (agent: supertest.Agent, _csrf: string) =>
+        agent.post(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`).type('form').send({ _csrf, identityChecked: 'ja', reason: REASON });
+      const results = await Promise.all([post(desk, a), post(other, b), post(desk, a), post(other, b)]);
+      expect(results.map((r) => r.headers.location).filter((l) => l?.endsWith('gedaan=reset'))).to.have.length(1);
+      expect((await staffRows()).filter((r) => r.type === 'patient_two_factor_reset')).to.have.length(1);
+      expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic']);
+    });
+  });
+
+  describe('disable, enable, sign out everywhere', () => {
+    it('disables an account (the patient is signed out and cannot sign in), then enables it again; each told in Berichten', async () => {
+      const patient = await rt.createPatient();
+      const patientAgent = rt.agent();
+      await signIn(patientAgent, patient.email, patient.password);
+      const off = await submitForm(desk, `${PATIENTS}/${patient.id}/uitschakelen`, { reason: 'Op verzoek van de patiënt' });
+      expect(off.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=disable`);
+      await expectSignedOut(patientAgent);
+      expect((await signIn(rt.agent(), patient.email, patient.password)).status).to.equal(400);
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Uitgeschakeld</dd>').and.include('Account weer inschakelen');
+
+      const on = await submitForm(desk, `${PATIENTS}/${patient.id}/inschakelen`, { reason: 'Patiënt belde terug' });
+      expect(on.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=enable`);
+      const back = rt.agent();
+      expect((await signIn(back, patient.email, patient.password)).headers.location).to.equal('/werkblad');
+      expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['account_enabled', 'account_disabled']);
+      await expectMailedByClinic(patient.id, ['account_disabled', 'account_enabled'], ['Op verzoek van de patiënt', 'Patiënt belde terug']);
+      const activity = await back.get('/account/beveiliging');
+      expect(activity.text).to.include('Account uitgeschakeld door de helpdesk van je zorgaanbieder').and.include('Account weer ingeschakeld door de helpdesk van je zorgaanbieder');
+      expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_enabled', 'patient_disabled']);
+    });
+
+    it('signs the patient out everywhere; they can sign in again at once', async () => {
+      const patient = await rt.createPatient();
+      const phone = rt.agent();
+      const laptop = rt.agent();
+      await signIn(phone, patient.email, patient.password);
+      await signIn(laptop, patient.email, patient.password);
+      const confirm = await desk.get(`${PATIENTS}/${patient.id}/overal-uitloggen`);
+      expect(confirm.text).to.include('wordt op alle apparaten uitgelogd');
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/overal-uitloggen`, { reason: 'Laptop gestolen' });
+      expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=endSessions`);
+      await expectSignedOut(phone);
+      await expectSignedOut(laptop);
+      const again = rt.agent();
+      expect((await signIn(again, patient.email, patient.password)).headers.location).to.equal('/werkblad');
+      expect((await again.get('/berichten')).text).to.include('Je bent overal uitgelogd');
+      expect((await again.get('/account/beveiliging')).text).to.include('Overal uitgelogd door de helpdesk van je zorgaanbieder');
+      await expectMailedByClinic(patient.id, ['sessions_ended_by_clinic'], ['Laptop gestolen']);
+    });
+  });
+
+  describe('in one transaction with the staff audit row', () => {
+    const actions: Array<[string, string, (id: number) => Promise<unknown>]> = [
+      ['reset two-step', 'twee-stappen-uitzetten', async () => undefined],
+      ['disable', 'uitschakelen', async () => undefined],
+      ['enable', 'inschakelen', (id) => rt.services.users.setDisabled(id, true)],
+      ['sign out everywhere', 'overal-uitloggen', async () => undefined],
+    ];
+    for (const [name, slug, prepare] of actions) {
+      it(`changes nothing when the staff audit row cannot be written: ${name}`, async () => {
+        const patient = await patientWithSms(rt);
+        await prepare(patient.id);
+        const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
+        await signInAtDesk(rt, member, broken);
+        const before = await accountState(patient.id);
+        const res = await submitForm(broken, `${PATIENTS}/${patient.id}/${slug}`, { identityChecked: 'ja', reason: REASON });
+        expect(res.status).to.equal(500);
+        expect(res.text).to.include('Er ging iets mis');
+        expect(await accountState(patient.id)).to.deep.equal(before);
+
+        const works = await submitForm(desk, `${PATIENTS}/${patient.id}/${slug}`, { identityChecked: 'ja', reason: REASON });
+        expect(works.headers.location, 'the same action with a working log').to.match(/gedaan=(reset|disable|enable|endSessions)$/);
+      });
+    }
+  });
+});

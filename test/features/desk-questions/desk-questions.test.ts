@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { appWithStoresSwapped, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { submitForm } from '../../support/forms';
+import type { TestRuntime } from '../../support/runtime';
+
+const QUESTIONS = `${DESK}/vragen`;
+
+describe('desk: questions from the Vragenformulier', () => {
+  let rt: TestRuntime;
+  let member: TestStaffMember;
+  let desk: supertest.Agent;
+  beforeEach(async () => {
+    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
+  });
+  afterEach(() => rt.close());
+
+  /** Sends a question through the real Vragenformulier, as a visitor. */
+  async function ask(name: string, question: string): Promise<number> {
+    const res = await submitForm(rt.agent(), '/hulp/vragenformulier', { name, email: 'vrager@example.nl', question });
+    expect(res.headers.location).to.equal('/hulp/vragenformulier?verstuurd=1');
+    const [latest] = await rt.services.questions.list({ limit: 1 });
+    rt.clock.advanceMinutes(1);
+    return latest!.id;
+  }
+
+  const listed = (html: string) => [...html.matchAll(/<a href="\/balie\/vragen\/(\d+)">/g)].map((m) => Number(m[1]));
+
+  it('lists open questions newest first, with filters for handled and all', async () => {
+    const first = await ask('Bea', 'Ik kan niet inloggen.');
+    const second = await ask('Cas', 'Mijn telefoon is kwijt.\nWat nu?');
+    await rt.services.questions.markHandled(first, member.id, 'Gebeld.');
+    const open = await desk.get(QUESTIONS);
+    expect(open.status).to.equal(200);
+    expect(open.text).to.include('<h1>Vragen: open</h1>');
+    expect(listed(open.text)).to.deep.equal([second]);
+    expect(listed((await desk.get(`${QUESTIONS}?status=afgehandeld`)).text)).to.deep.equal([first]);
+    expect(listed((await desk.get(`${QUESTIONS}?status=alle`)).text)).to.deep.equal([second, first]);
+    expect(listed((await desk.get(`${QUESTIONS}?status=iets`)).text), 'an unknown filter: open').to.deep.equal([second]);
+  });
+
+  it('marks a question handled with a note of what was done; the note is required', async () => {
+    const id = await ask('Cas', 'Mijn telefoon is kwijt.\nWat nu?');
+    const page = await desk.get(`${QUESTIONS}/${id}`);
+    expect(page.text).to.include('<h1>Vraag ' + id + '</h1>').and.include('Mijn telefoon is kwijt.\nWat nu?').and.include('Niet ingelogd verstuurd');
+
+    const empty = await submitForm(desk, `${QUESTIONS}/${id}`, { note: '  ' });
+    expect(empty.status).to.equal(400);
+    expect(empty.text).to.include('<li><a href="#note">Vul in wat je hebt gedaan.</a></li>');
+
+    const res = await submitForm(desk, `${QUESTIONS}/${id}`, { note: 'Patiënt gebeld; twee stappen uitgezet na controle paspoort.' });
+    expect(res.headers.location).to.equal(`${QUESTIONS}/${id}?afgehandeld=1`);
+    const handled = await desk.get(res.headers.location!);
+    expect(handled.text).to.include('De vraag is afgehandeld.').and.include('Door Anna Jansen op').and.include('Patiënt gebeld; twee stappen uitgezet');
+    expect(handled.text).not.to.include('Markeer als afgehandeld');
+    const question = await rt.services.questions.find(id);
+    expect(question).to.deep.include({ status: 'handled', handledBy: { id: member.id, name: 'Anna Jansen' } });
+    const [row] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(row).to.deep.include({ type: 'question_handled', questionId: id });
+    expect(row!.details).to.deep.equal({ note: 'Patiënt gebeld; twee stappen uitgezet na controle paspoort.' });
+  });
+
+  it('links a signed-in patient\'s question to their page', async () => {
+    const patient = await rt.createPatient({ name: 'Dirk Dekker' });
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    const page = await desk.get(`${QUESTIONS}/${question!.id}`);
+    expect(page.text).to.include(`<a href="/balie/patienten/${patient.id}">Naar de patiënt</a>`);
+  });
+
+  it('handles a question once when colleagues mark it at the same moment', async () => {
+    const id = await ask('Bea', 'Help.');
+    const token = /name="_csrf" value="([^"]+)"/.exec((await desk.get(`${QUESTIONS}/${id}`)).text)![1]!;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => desk.post(`${QUESTIONS}/${id}`).type('form').send({ _csrf: token, note: `Notitie ${i}` })),
+    );
+    expect(results.filter((r) => r.headers.location?.endsWith('?afgehandeld=1'))).to.have.length(1);
+    expect((await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'question_handled')).to.have.length(1);
+  });
+
+  it('leaves the question open when the staff audit row cannot be written', async () => {
+    const id = await ask('Bea', 'Help.');
+    const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
+    await signInAtDesk(rt, member, broken);
+    const res = await submitForm(broken, `${QUESTIONS}/${id}`, { note: 'Gebeld.' });
+    expect(res.status).to.equal(500);
+    expect(await rt.services.questions.find(id)).to.deep.include({ status: 'open', handledBy: null, note: null });
+  });
+
+  it('gives a 404 page for a question that does not exist', async () => {
+    expect((await desk.get(`${QUESTIONS}/424242`)).status).to.equal(404);
+  });
+});

@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createStaffMember, DESK, deskPasswordStep, signInAtDesk } from '../../support/desk';
+import { signIn, submitForm } from '../../support/forms';
+import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../../support/runtime';
+import { appCode, STEP_MS, wrongAppCode } from '../../support/totp';
+
+const setCookies = (res: supertest.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+
+describe('desk sign-in ("Balie")', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime({ SECOND_STEP_MAX_FAILURES: '3', SIGNIN_FREE_FAILURES_PER_ACCOUNT: '3', SIGNIN_LOCK_BASE_SECONDS: '60' });
+  });
+  afterEach(() => rt.close());
+
+  const staffEvents = async (staffId: number) =>
+    (await rt.services.staffAudit.list({ limit: 100 })).filter((e) => e.staff?.id === staffId).map((e) => e.type);
+
+  it('shows the Balie page: e-mail address and password, in Dutch', async () => {
+    const res = await rt.agent().get(DESK);
+    expect(res.status).to.equal(200);
+    expect(res.text).to.include('<title>Balie – Karify</title>');
+    expect(res.text).to.include('<h1>Balie</h1>');
+    expect(res.text).to.match(/<label for="email">E-mailadres<\/label>/);
+    expect(res.text).to.match(/<label for="password">Wachtwoord<\/label>/);
+    expect(res.text).to.include('<html lang="nl">');
+  });
+
+  it('signs a staff member in with the password and the code from the app, in a session of its own on /balie', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    const password = await deskPasswordStep(agent, member);
+    expect(password.headers.location).to.equal(`${DESK}/code`);
+    expect((await agent.get(`${DESK}/patienten`)).headers.location, 'half: only the second step').to.equal(`${DESK}/code`);
+    const code = await agent.get(`${DESK}/code`);
+    expect(code.text).to.include('Vul de code uit je app in').and.include('Gebruik een herstelcode');
+
+    const done = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
+    expect(done.headers.location).to.equal(`${DESK}/patienten`);
+    const cookie = setCookies(done).find((c) => c.startsWith('karify.balie='));
+    expect(cookie, 'the desk session cookie').to.be.a('string');
+    expect(cookie!.split(';').map((a) => a.trim().toLowerCase())).to.include.members(['path=/balie', 'httponly', 'samesite=lax']);
+    expect(setCookies(done).some((c) => c.startsWith('karify.sid=')), 'no patient cookie').to.equal(false);
+
+    const page = await agent.get(`${DESK}/patienten`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include(`<p class="user-name">${member.name} (balie)</p>`);
+    expect(await staffEvents(member.id)).to.deep.equal(['sign_in']);
+    expect((await agent.get(DESK)).headers.location, 'signed in: the Balie page leads on').to.equal(`${DESK}/patienten`);
+  });
+
+  it('gives the same answer for an unknown address, a wrong password and a disabled account, and records the failures', async () => {
+    const member = await createStaffMember(rt);
+    const disabled = await createStaffMember(rt);
+    await rt.services.staff.setDisabled(disabled.id, true);
+    for (const attempt of [
+      { email: 'niemand@kliniek.nl', password: 'iets-anders-nog' },
+      { email: member.email, password: 'iets-anders-nog' },
+      { email: disabled.email, password: disabled.password },
+    ]) {
+      const res = await deskPasswordStep(rt.agent(), attempt);
+      expect(res.status, attempt.email).to.equal(400);
+      expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet.');
+    }
+    expect(await staffEvents(member.id)).to.deep.equal(['sign_in_failed']);
+    expect(await staffEvents(disabled.id)).to.deep.equal(['sign_in_failed']);
+  });
+
+  it('shows clear messages for empty fields and keeps the e-mail address', async () => {
+    const res = await submitForm(rt.agent(), DESK, { email: 'anna@kliniek.nl', password: '' });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.include('<li><a href="#password">Vul je wachtwoord in.</a></li>');
+    expect(res.text).to.match(/<input id="email" name="email" type="email" value="anna@kliniek.nl"/);
+  });
+
+  it('throttles wrong passwords like the patients\' sign-in, but counted apart from it', async () => {
+    const member = await createStaffMember(rt, { email: 'cas@example.nl' });
+    const patient = await rt.createPatient({ email: 'cas@example.nl' });
+    const results = [];
+    for (let i = 0; i < 4; i += 1) results.push((await deskPasswordStep(rt.agent(), { email: member.email, password: `fout-${i}-wachtwoord` })).status);
+    expect(results).to.deep.equal([400, 400, 400, 429]);
+    const locked = await deskPasswordStep(rt.agent(), member);
+    expect(locked.status, 'even the right password while locked').to.equal(429);
+    expect(locked.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the patient with the same address is not locked').to.equal('/werkblad');
+  });
+
+  it('refuses a wrong and a reused app code, and locks the second step after the patients\' number of failures', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const now = rt.clock.now();
+    const wrong = await submitForm(agent, `${DESK}/code`, { code: wrongAppCode(member.secret, now) });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('class="error-summary"');
+    expect(await staffEvents(member.id)).to.deep.equal(['second_step_failed']);
+
+    await signInAtDesk(rt, member); // another browser uses this step's code
+    const replay = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
+    expect(replay.status).to.equal(400);
+    expect((await staffEvents(member.id))[0]).to.equal('totp_replay_refused');
+
+    // The other browser's success ended the run: the replay was the first failure of a new one.
+    for (let i = 0; i < 2; i += 1) await submitForm(agent, `${DESK}/code`, { code: wrongAppCode(member.secret, rt.clock.now()) });
+    rt.clock.advance(STEP_MS);
+    const locked = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
+    expect(locked.status, 'locked: even the right code').to.equal(429);
+    expect(locked.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+    expect(await staffEvents(member.id)).to.include('second_step_locked');
+    // The patients' lock table knows nothing of it: staff have their own.
+    expect(await rt.db('second_step_lockouts').select('*')).to.deep.equal([]);
+  });
+
+  it('signs in with a recovery code, once', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const res = await submitForm(agent, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
+    expect(res.headers.location).to.equal(`${DESK}/patienten`);
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(9);
+    const again = rt.agent();
+    await deskPasswordStep(again, member);
+    const reused = await submitForm(again, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
+    expect(reused.status).to.equal(400);
+    expect(await rt.services.recoveryCodes.countRemaining(member.id), 'the patients\' codes are another table').to.equal(0);
+  });
+
+  it('stops halfway: the half session ends', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const res = await submitForm(agent, `${DESK}/code`, {}, `${DESK}/annuleren`);
+    expect(res.headers.location).to.equal(DESK);
+    expect((await agent.get(`${DESK}/code`)).headers.location).to.equal(DESK);
+  });
+
+  it('ends a session after 15 idle minutes, and signs out', async () => {
+    const member = await createStaffMember(rt);
+    const agent = await signInAtDesk(rt, member);
+    rt.clock.advanceMinutes(14);
+    expect((await agent.get(`${DESK}/patienten`)).status).to.equal(200);
+    rt.clock.advanceMinutes(16);
+    expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(`${DESK}?sessie=verlopen`);
+    expect((await agent.get(`${DESK}?sessie=verlopen`)).text).to.include('Je sessie is verlopen. Log opnieuw in.');
+
+    const again = await signInAtDesk(rt, member);
+    const out = await submitForm(again, `${DESK}/patienten`, {}, `${DESK}/uitloggen`);
+    expect(out.headers.location).to.equal(`${DESK}?sessie=uitgelogd`);
+    expect((await again.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
+    expect((await staffEvents(member.id))[0]).to.equal('sign_out');
+  });
+
+  it('ends the sessions of a staff member who is disabled', async () => {
+    const member = await createStaffMember(rt);
+    const agent = await signInAtDesk(rt, member);
+    await rt.services.staff.setDisabled(member.id, true);
+    expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
+  });
+
+  it('signs a staff member without the app in only to set it up', async () => {
+    const member = await createStaffMember(rt, { withApp: false });
+    const agent = rt.agent();
+    expect((await deskPasswordStep(agent, member)).headers.location).to.equal(`${DESK}/patienten`);
+    for (const page of [`${DESK}/patienten`, `${DESK}/vragen`, `${DESK}/patienten/1`]) {
+      expect((await agent.get(page)).headers.location, page).to.equal(`${DESK}/eerste-keer/koppelen`);
+    }
+    expect((await agent.get(`${DESK}/eerste-keer/koppelen`)).status).to.equal(200);
+  });
+
+  it('uses a __Secure- cookie on /balie with Secure in production behind a TLS proxy', async () => {
+    const prod = await startTestRuntime(PRODUCTION_ENV);
+    try {
+      const res = await prod.agent().get(DESK).set('X-Forwarded-Proto', 'https');
+      const cookie = setCookies(res).find((c) => c.startsWith('__Secure-karify.balie='));
+      expect(cookie, setCookies(res).join(' | ')).to.be.a('string');
+      expect(cookie!.split(';').map((a) => a.trim().toLowerCase())).to.include.members(['path=/balie', 'secure', 'httponly', 'samesite=lax']);
+    } finally {
+      await prod.close();
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createLogger } from '../../../src/infra/logger';
+import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { submitForm } from '../../support/forms';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
+
+const STAFF = `${DESK}/medewerkers`;
+
+describe('desk: staff accounts and the log (admins)', () => {
+  let rt: TestRuntime;
+  let logLines: string[];
+  let admin: TestStaffMember;
+  let desk: supertest.Agent;
+  beforeEach(async () => {
+    logLines = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => { logLines.push(String(chunk)); done(); } });
+    rt = await startTestRuntime({}, { logger: createLogger('trace', sink) });
+    admin = await createStaffMember(rt, { role: 'admin', name: 'Ada Admin' });
+    desk = await signInAtDesk(rt, admin);
+  });
+  afterEach(() => rt.close());
+
+  const oneTimePasswordOf = (html: string) => /<code class="totp-key">([a-z2-9-]+)<\/code>/.exec(html)?.[1];
+
+  it('adds a staff member with a one-time password shown once, never logged; they choose their own at their first sign-in', async () => {
+    const form = await desk.get(`${STAFF}/nieuw`);
+    expect(form.text).to.include('<h1>Medewerker toevoegen</h1>');
+    const invalid = await submitForm(desk, `${STAFF}/nieuw`, { name: '', email: 'bea@', role: 'baas' });
+    expect(invalid.status).to.equal(400);
+    expect(invalid.text).to.include('Vul de naam in.').and.include('Vul een e-mailadres in zoals naam@voorbeeld.nl.').and.include('Kies een rol.');
+    expect(invalid.text).to.match(/<input id="email" name="email" type="email" value="bea@"/);
+
+    const created = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' });
+    expect(created.status).to.equal(200);
+    expect(created.text).to.include('Bea Bakker (bea@kliniek.nl) is toegevoegd.').and.include('je ziet dit wachtwoord maar één keer');
+    const password = oneTimePasswordOf(created.text)!;
+    expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+    expect(logLines.join('\n'), 'the one-time password is in no log line').not.to.include(password);
+
+    const duplicate = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea B.', email: 'bea@kliniek.nl', role: 'admin' });
+    expect(duplicate.status).to.equal(400);
+    expect(duplicate.text).to.include('Er is al een medewerker met dit e-mailadres.');
+
+    const bea = rt.agent();
+    await deskPasswordStep(bea, { email: 'bea@kliniek.nl', password });
+    expect((await bea.get(`${DESK}/patienten`)).headers.location).to.equal(`${DESK}/eerste-keer/wachtwoord`);
+    const member = (await rt.services.staff.findByEmail('bea@kliniek.nl'))!;
+    expect(member).to.deep.include({ role: 'desk', mustChangePassword: true, twoFactorMethod: null });
+    const row = (await rt.services.staffAudit.list({ limit: 10 })).find((e) => e.type === 'staff_created');
+    expect(row!.staff!.id).to.equal(admin.id);
+    expect(row!.targetStaff!.id).to.equal(member.id);
+  });
+
+  it('changes a role, disables and enables a staff member, and turns off a lost app; each logged, and at once in force', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const theirs = await signInAtDesk(rt, member);
+    expect((await theirs.get(STAFF)).status, 'desk: no access').to.equal(403);
+
+    const role = await submitForm(desk, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`);
+    expect(role.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=rol`);
+    expect((await theirs.get(STAFF)).status, 'admin now').to.equal(200);
+
+    const off = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/uitschakelen`);
+    expect(off.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=uit`);
+    expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
+    expect((await deskPasswordStep(rt.agent(), member)).status).to.equal(400);
+    const on = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/inschakelen`);
+    expect(on.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=aan`);
+
+    const again = await signInAtDesk(rt, member);
+    const reset = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/app-uitzetten`);
+    expect(reset.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=app`);
+    expect((await again.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
+    const next = rt.agent();
+    await deskPasswordStep(next, member);
+    expect((await next.get(`${DESK}/patienten`)).headers.location, 'sets up a new app').to.equal(`${DESK}/eerste-keer/koppelen`);
+
+    const log = await desk.get(`${DESK}/logboek`);
+    expect(log.status).to.equal(200);
+    for (const text of ['Rol van medewerker gewijzigd', 'Medewerker uitgeschakeld', 'Medewerker weer ingeschakeld', 'Authenticatie-app van medewerker uitgezet']) {
+      expect(log.text, text).to.include(text);
+    }
+    expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`);
+  });
+
+  it('lets no admin change their own account here, so there is always an admin', async () => {
+    const page = await desk.get(`${STAFF}/${admin.id}`);
+    expect(page.text).to.include('Dit is je eigen account.');
+    expect(page.text).not.to.include('Rol opslaan');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    for (const action of ['rol', 'uitschakelen', 'app-uitzetten']) {
+      const res = await desk.post(`${STAFF}/${admin.id}/${action}`).type('form').send({ _csrf: token, role: 'desk' });
+      expect(res.headers.location, action).to.equal(`${STAFF}/${admin.id}`);
+    }
+    expect(await rt.services.staff.findById(admin.id)).to.deep.include({ role: 'admin', disabled: false, twoFactorMethod: 'totp' });
+  });
+
+  it('changes no staff account when its row in the staff audit log cannot be written', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
+    await signInAtDesk(rt, admin, broken);
+    const before = await rt.services.staff.list();
+    const attempts = [
+      await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
+      await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`),
+      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/uitschakelen`),
+      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/app-uitzetten`),
+    ];
+    expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500]);
+    expect(await rt.services.staff.list()).to.deep.equal(before);
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);
+  });
+
+  it('lists the staff with role, app and account', async () => {
+    await createStaffMember(rt, { name: 'Dirk Dekker', withApp: false });
+    const list = await desk.get(STAFF);
+    expect(list.text).to.include('Ada Admin').and.include('Dirk Dekker').and.include('beheerder').and.include('Nog niet ingesteld');
+  });
+});
