@@ -34,6 +34,7 @@ describe('production build', function () {
     SMS_PROVIDER: 'vonage',
     VONAGE_API_KEY: 'test-key',
     VONAGE_API_SECRET: 'test-secret',
+    PUBLIC_URL: 'https://karify.example.nl',
     LOG_LEVEL: 'warn',
   };
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });

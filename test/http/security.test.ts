@@ -74,7 +74,8 @@ describe('security (SPEC §4)', () => {
       expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).to.deep.equal(["'none'"]);
       expect(csp, where).not.to.include("'unsafe-inline'");
       expect(csp, where).not.to.include("'unsafe-eval'");
-      expect(directives.has('script-src'), `${where}: no script source at all`).to.equal(false);
+      expect(directives.get('script-src'), `${where}: scripts only from files of this site (passkeys)`).to.deep.equal(["'self'"]);
+      expect(directives.get('connect-src'), `${where}: scripts fetch only from this site`).to.deep.equal(["'self'"]);
       expect(res.headers['x-frame-options'], where).to.equal('DENY');
       expect(res.headers['x-content-type-options'], where).to.equal('nosniff');
       expect(res.headers['referrer-policy'], where).to.be.oneOf(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
@@ -150,6 +151,7 @@ describe('security (SPEC §4)', () => {
         VONAGE_API_KEY: 'dummy-key',
         VONAGE_API_SECRET: 'dummy-secret',
         TRUST_PROXY: 'true',
+        PUBLIC_URL: 'https://karify.example.nl',
       });
       try {
         const patient = await prod.createPatient();
