@@ -3,6 +3,7 @@ import type { Clock } from './domain/clock';
 import { createAccountStores, transactionRunner } from './domain/account-stores';
 import { createHelpQuestionStore } from './domain/help-questions';
 import { createModuleStore } from './domain/modules';
+import { createPasskeyCeremonies } from './domain/passkey-ceremonies';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
 import { createSecondFactor } from './domain/second-factor';
@@ -46,7 +47,9 @@ export async function createServices(deps: ServiceDeps) {
   const storeDeps = { clock, random, hasher, lockout: config.twoFactor };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
   const accountStores = createAccountStores(db, storeDeps, reads);
-  const { users, audit, recoveryCodes, twoFactor, lockout, notifier } = accountStores;
+  const { users, audit, recoveryCodes, twoFactor, lockout, notifier, passkeys } = accountStores;
+  const inTransaction = transactionRunner(db, storesOn);
+  const passkeyCeremonies = createPasskeyCeremonies({ store: passkeys, rp: config.webauthn, random, clock });
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   const verificationCodes = createVerificationCodes({
     db,
@@ -73,7 +76,7 @@ export async function createServices(deps: ServiceDeps) {
     random,
     ...accountStores,
     /** Several account changes that must land together: see InTransaction. */
-    inTransaction: transactionRunner(db, storesOn),
+    inTransaction,
     hasher,
     modules: createModuleStore(db, reads),
     signIn: createSignInService({ users, hasher, throttle, audit, clock }),
@@ -81,7 +84,8 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     secretBox,
-    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier }),
+    passkeyCeremonies,
+    secondFactor: createSecondFactor({ clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier, passkeys: passkeyCeremonies, inTransaction }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
   };
 }

@@ -2,6 +2,7 @@ import type { Database } from '../infra/database';
 import { createAuditLog } from './audit';
 import type { Clock } from './clock';
 import { createMessageStore } from './messages';
+import { createPasskeyStore } from './passkeys';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
 import { createRecoveryCodes } from './recovery-codes';
@@ -37,6 +38,7 @@ export function createAccountStores(db: Database, deps: AccountStoreDeps, reads:
     lockout,
     twoFactor: createTwoFactorStore({ db, clock, recoveryCodes, lockout }),
     notifier: createSecurityNotifier({ audit, messages }),
+    passkeys: createPasskeyStore(db, clock),
   };
 }
 

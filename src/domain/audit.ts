@@ -19,7 +19,11 @@ export type SecurityEventType =
   | 'phone_changed'
   | 'method_switched'
   | 'totp_replay_refused'
-  | 'password_changed';
+  | 'password_changed'
+  | 'passkey_added'
+  | 'passkey_renamed'
+  | 'passkey_removed'
+  | 'passkey_used';
 
 export interface SecurityEvent {
   id: number;

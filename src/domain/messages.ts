@@ -12,7 +12,10 @@ export type MessageKind =
   | 'password_changed'
   | 'second_step_locked'
   | 'method_switched'
-  | 'totp_replay_refused';
+  | 'totp_replay_refused'
+  | 'passkey_added'
+  | 'passkey_renamed'
+  | 'passkey_removed';
 
 export interface InboxMessage {
   id: number;

@@ -1,5 +1,9 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { InTransaction } from './account-stores';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
+import type { PasskeyCeremonies, PasskeyRefusal, VerifiedUse } from './passkey-ceremonies';
+import type { Passkey } from './passkeys';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
@@ -26,26 +30,29 @@ import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './
  *   and the step that proved it is stored with it so it cannot sign in again.
  * - Recovery codes: only where the patient proves an existing method (`sign_in`, `confirm`);
  *   single use; what is left is announced with the use.
+ * - Passkeys: also only `sign_in` and `confirm`; the challenge the session issued is claimed before
+ *   the signature is checked (single use); a use is recorded with the passkey's new counter.
  */
 export type SecondFactorPurpose = CodePurpose | 'switch_app';
 
 export type Proof =
   | { kind: 'sms'; code: string; phone: string } // the number the code was sent to
   | { kind: 'app'; code: string; secret?: string } // `secret`: a new app being paired
-  | { kind: 'recovery'; code: string };
+  | { kind: 'recovery'; code: string }
+  | { kind: 'passkey'; response: AuthenticationResponseJSON; challenge: string }; // the challenge this session was given
 
-export type SecondFactorFailure = 'wrong' | 'expired' | 'exhausted' | 'missing' | 'replayed' | 'wrong_app_code' | 'wrong_recovery_code';
+export type SecondFactorFailure = 'wrong' | 'expired' | 'exhausted' | 'missing' | 'replayed' | 'wrong_app_code' | 'wrong_recovery_code' | 'wrong_passkey';
 
 export type SecondFactorResult =
-  | { status: 'ok'; totpStep?: number; recoveryCodesLeft?: number }
+  | { status: 'ok'; totpStep?: number; recoveryCodesLeft?: number; passkey?: Passkey }
   | { status: 'locked'; until: number }
   | { status: 'failed'; reason: SecondFactorFailure };
 
-const METHOD_OF: Record<Proof['kind'], string> = { sms: 'sms', app: 'totp', recovery: 'recovery_code' };
+const METHOD_OF: Record<Proof['kind'], string> = { sms: 'sms', app: 'totp', recovery: 'recovery_code', passkey: 'passkey' };
 
 const PROOFS_FOR: Record<SecondFactorPurpose, readonly Proof['kind'][]> = {
-  sign_in: ['sms', 'app', 'recovery'],
-  confirm: ['sms', 'app', 'recovery'],
+  sign_in: ['sms', 'app', 'recovery', 'passkey'],
+  confirm: ['sms', 'app', 'recovery', 'passkey'],
   setup: ['sms', 'app'],
   phone_change: ['sms'],
   switch_sms: ['sms'],
@@ -61,14 +68,17 @@ export interface SecondFactorDeps {
   secretBox: SecretBox;
   smsCodes: SmsCodeService;
   notifier: SecurityNotifier;
+  passkeys: PasskeyCeremonies;
+  /** A passkey's use and its record land together. */
+  inTransaction: InTransaction;
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>;
 
 export function createSecondFactor(deps: SecondFactorDeps) {
-  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier } = deps;
+  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, notifier, passkeys, inTransaction } = deps;
 
-  type Outcome = { ok: true; totpStep?: number } | { ok: false; reason: SecondFactorFailure };
+  type Outcome = { ok: true; totpStep?: number; use?: VerifiedUse } | { ok: false; reason: SecondFactorFailure; refusal?: PasskeyRefusal };
 
   async function checkApp(userId: number, code: string, newSecret: string | undefined): Promise<Outcome> {
     const normalized = normalizeCodeInput(code);
@@ -93,7 +103,18 @@ export function createSecondFactor(deps: SecondFactorDeps) {
         return checkApp(userId, proof.code, proof.secret);
       case 'recovery':
         return (await recoveryCodes.consume(userId, proof.code)) ? { ok: true } : { ok: false, reason: 'wrong_recovery_code' };
+      case 'passkey': {
+        const checked = await passkeys.verifyAssertion(userId, proof.response, proof.challenge);
+        return checked.ok ? { ok: true, use: checked.value } : { ok: false, reason: 'wrong_passkey', refusal: checked.refusal };
+      }
     }
+  }
+
+  async function recordPasskeyUse(userId: number, purpose: SecondFactorPurpose, use: VerifiedUse, origin: RequestOrigin): Promise<void> {
+    await inTransaction(async (stores) => {
+      await stores.passkeys.recordUse(use.passkey.id, use.counter, use.backedUp);
+      await stores.notifier.notify(userId, 'passkey_used', origin, { purpose, passkey: use.passkey.name });
+    });
   }
 
   return {
@@ -124,6 +145,10 @@ export function createSecondFactor(deps: SecondFactorDeps) {
         else if (outcome.reason === 'missing') await lockout.refund(userId); // nothing could be guessed
       }
       if (outcome.ok) {
+        if (outcome.use) {
+          await recordPasskeyUse(userId, purpose, outcome.use, origin);
+          return { status: 'ok', passkey: outcome.use.passkey };
+        }
         if (proof.kind !== 'recovery') return { status: 'ok', totpStep: outcome.totpStep };
         const left = await recoveryCodes.countRemaining(userId);
         await notifier.notify(userId, 'recovery_code_used', origin, { remaining: left, purpose });
@@ -132,7 +157,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       if (outcome.reason === 'missing') return { status: 'failed', reason: 'missing' };
 
       const type = outcome.reason === 'replayed' ? 'totp_replay_refused' : 'second_step_failed';
-      await notifier.notify(userId, type, origin, { reason: outcome.reason, ...details });
+      await notifier.notify(userId, type, origin, { reason: outcome.reason, ...details, ...(outcome.refusal ? { refusal: outcome.refusal } : {}) });
       const until = await lockout.failed(userId);
       if (until === null) return { status: 'failed', reason: outcome.reason };
       await announceLock();

@@ -13,10 +13,13 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   second_step_locked: 'second_step_locked',
   method_switched: 'method_switched',
   totp_replay_refused: 'totp_replay_refused',
+  passkey_added: 'passkey_added',
+  passkey_renamed: 'passkey_renamed',
+  passkey_removed: 'passkey_removed',
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.
-const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method'];
+const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey'];
 
 function messageParams(details: Record<string, string | number>): Record<string, string | number> {
   return Object.fromEntries(Object.entries(details).filter(([key]) => MESSAGE_PARAMS.includes(key)));

@@ -3,7 +3,8 @@ import type { Clock } from './clock';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 
-export type TwoFactorMethod = 'sms' | 'totp';
+/** 'passkey': the patient's passkeys are their only way; with 'sms' or 'totp' they may have passkeys as well. */
+export type TwoFactorMethod = 'sms' | 'totp' | 'passkey';
 
 export type TwoFactorStatus =
   | { enabled: false }
@@ -97,6 +98,40 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       return enable(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
     },
 
+    /**
+     * Turns on passkeys as the second step, with these recovery codes (hashed before: this runs
+     * inside the transaction that adds the first passkey). False, and nothing changed, when
+     * two-step was on already.
+     */
+    async enablePasskey(userId: number, recoveryCodeHashes: string[]): Promise<boolean> {
+      const now = clock.now();
+      return db.transaction(async (trx) => {
+        const inserted = await settings(trx)
+          .insert({ user_id: userId, method: 'passkey', ...NO_SMS, ...NO_TOTP, enabled_at: now, updated_at: now })
+          .onConflict('user_id')
+          .ignore()
+          .returning('user_id')
+          .catch((err: unknown) => {
+            throw isForeignKeyViolation(err) ? new UnknownUserError() : err;
+          });
+        if (inserted.length === 0) return false;
+        await recoveryCodes.replaceForUser(trx, userId, recoveryCodeHashes);
+        await lockout.clear(userId, trx);
+        return true;
+      });
+    },
+
+    /**
+     * The current method, with the settings row locked for the rest of the transaction `db` is
+     * (on PostgreSQL), so changes that depend on it run one after the other.
+     */
+    async lockMethod(userId: number): Promise<TwoFactorMethod | null> {
+      const updated = await settings().where({ user_id: userId }).update({ updated_at: clock.now() });
+      if (updated !== 1) return null;
+      const row = await settings().where({ user_id: userId }).first('method');
+      return (row?.method as TwoFactorMethod | undefined) ?? null;
+    },
+
     /** From SMS (or a re-paired app) to this app, once a code from it was verified. Recovery codes stay. */
     switchToTotp(userId: number, encryptedSecret: string, verifiedStep: number | null = null): Promise<void> {
       return switchMethod(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS });
@@ -147,7 +182,8 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     },
 
     /**
-     * Turns the second step off: no method, no number, no recovery or verification codes left.
+     * Turns the second step off: no method, no number, no recovery or verification codes and no
+     * passkeys left (a passkey is a second step too).
      * True when it was on; of two calls at once exactly one gets true (the row lock orders them).
      */
     async disable(userId: number): Promise<boolean> {
@@ -155,6 +191,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
         const deleted = await settings(trx).where({ user_id: userId }).delete();
         await trx('recovery_codes').where({ user_id: userId }).delete();
         await trx('verification_codes').where({ user_id: userId }).delete();
+        await trx('passkeys').where({ user_id: userId }).delete();
         await lockout.clear(userId, trx);
         return deleted === 1;
       });

@@ -1,5 +1,6 @@
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
+import type { TwoFactorMethod } from './two-factor';
 
 export interface User {
   id: number;
@@ -8,7 +9,7 @@ export interface User {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
-  twoFactorMethod: 'sms' | 'totp' | null;
+  twoFactorMethod: TwoFactorMethod | null;
   twoFactorPhone: string | null;
   createdAt: number;
 }
@@ -25,7 +26,7 @@ interface UserRow {
 }
 
 /** A user with their second-step method, as every read returns them. */
-type UserWithMethod = UserRow & { two_factor_method: 'sms' | 'totp' | null; two_factor_phone: string | null };
+type UserWithMethod = UserRow & { two_factor_method: TwoFactorMethod | null; two_factor_phone: string | null };
 
 export class DuplicateEmailError extends Error {
   constructor() {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { createAccountStores, type AccountStores } from '../../src/domain/account-stores';
+import { createAccountStores, transactionRunner, type AccountStores } from '../../src/domain/account-stores';
+import { createPasskeyCeremonies } from '../../src/domain/passkey-ceremonies';
 import type { PasswordHasher } from '../../src/domain/passwords';
 import { cryptoRandom } from '../../src/domain/random';
 import { createSecondFactor, type Proof, type SecondFactor, type SecondFactorResult } from '../../src/domain/second-factor';
@@ -18,6 +19,7 @@ const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
 const PHONE = '+31612345678';
 const ORIGIN = { ip: '203.0.113.7', userAgent: 'test' };
 const LIMIT = 10;
+const RP = { rpId: 'localhost', origin: 'http://localhost:3000', rpName: 'Karify' };
 
 /**
  * The one module every code check goes through (issue 12), on the database under test: each
@@ -48,7 +50,8 @@ describe('second factor: one module for every code check', () => {
       },
       verifyDummy: async () => false,
     };
-    stores = createAccountStores(db, { clock, random: cryptoRandom, hasher, lockout: { maxConsecutiveFailures: LIMIT, lockMinutes: 15 } });
+    const storeDeps = { clock, random: cryptoRandom, hasher, lockout: { maxConsecutiveFailures: LIMIT, lockMinutes: 15 } };
+    stores = createAccountStores(db, storeDeps);
     box = createSecretBox(crypto.randomBytes(32));
     const hmac = hmacSha256(Buffer.alloc(32, 7));
     codes = createVerificationCodes({
@@ -81,7 +84,11 @@ describe('second factor: one module for every code check', () => {
         return stores.recoveryCodes.consume(id, input);
       },
     };
-    secondFactor = createSecondFactor({ clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, notifier: stores.notifier });
+    const passkeys = createPasskeyCeremonies({ store: stores.passkeys, rp: RP, random: cryptoRandom, clock });
+    const inTransaction = transactionRunner(db, (on) => createAccountStores(on, storeDeps));
+    secondFactor = createSecondFactor({
+      clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, notifier: stores.notifier, passkeys, inTransaction,
+    });
     const user = await stores.users.create({ email: 'anna@example.nl', name: 'Anna', passwordHash: 'x' });
     userId = user.id;
   });

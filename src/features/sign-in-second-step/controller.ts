@@ -59,7 +59,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     };
   }
 
-  async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code') {
+  async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code' | 'passkey') {
     await auth.toFull(req, user);
     await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
