@@ -7,6 +7,9 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
+        // Scripts only from files of this site (passkeys); never inline. They fetch only from here.
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],

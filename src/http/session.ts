@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import session, { Store } from 'express-session';
+import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge';
 import type { Config } from '../config';
 import type { SmsSendOutcome } from '../domain/sms-codes';
 import type { SetupState } from '../features/two-factor-setup/wizard';
@@ -24,6 +25,10 @@ declare module 'express-session' {
     totpSwitch: { sealedSecret: string };
     /** New recovery codes, sealed, kept only until the patient says they saved them (two-factor-manage). */
     sealedNewRecoveryCodes: string;
+    /** The passkey challenge this session was given last, for one purpose (components/passkey-ceremony). */
+    passkeyChallenge: PasskeyChallenge;
+    /** The recovery codes made when a first passkey turned two-step on, sealed, until saved (passkeys). */
+    passkeyRecoveryCodes: string;
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
@@ -11,6 +13,7 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
+import { passkeyProof } from '../../components/passkey-ceremony/proof';
 
 /** From this many recovery codes left, the patient is urged to make new ones. */
 export const FEW_RECOVERY_CODES = 3;
@@ -22,6 +25,8 @@ export interface SecondStepDeps {
   notifier: SecurityNotifier;
   auth: AuthLevels;
   codeTtlMinutes: number;
+  passkeys: PasskeyStore;
+  clock: Clock;
 }
 
 export type SecondStepController = ReturnType<typeof createSecondStepController>;
@@ -44,15 +49,18 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
-    // The app variant: no number, nothing sent, no "Stuur nieuwe code".
-    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil: await secondFactor.lockedUntil(user.id), smsProblem: null };
+    const method = user.twoFactorMethod!;
+    // Passkeys are offered (with JavaScript) to everyone who has one; for some they are the only way.
+    const common = { lockedUntil: await secondFactor.lockedUntil(user.id), hasPasskeys: method === 'passkey' || (await deps.passkeys.countForUser(user.id)) > 0 };
+    // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
+    if (method !== 'sms') return { method, ...common, smsProblem: null };
     const outcome = req.session.signInSms;
     if (outcome) delete req.session.signInSms; // shown once
     return {
-      method: 'sms',
+      method,
+      ...common,
       maskedPhone: maskPhoneNumber(user.twoFactorPhone!),
       nextAllowedAt: await secondFactor.nextSmsAllowedAt(user.id, 'sign_in'),
-      lockedUntil: await secondFactor.lockedUntil(user.id),
       codeTtlMinutes: deps.codeTtlMinutes,
       resent: outcome?.status === 'sent' && req.query.nieuw === '1',
       smsProblem: outcome ? smsProblem(outcome, res.locals.t, res.locals.formatTime) : null,
@@ -89,6 +97,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     submitCode: withPendingUser(async (req, res, user) => {
       const { code } = readFields(req.body, ['code'] as const);
+      if (user.twoFactorMethod === 'passkey') return res.redirect(303, paths.secondStep.code); // no code to check
       const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length === 0) {
         const method = user.twoFactorMethod!;
@@ -104,6 +113,23 @@ export function createSecondStepController(deps: SecondStepDeps) {
       renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, locals, locals.lockedUntil ? 429 : 400);
     }),
 
+    /** The passkey (both steps' worth, but the password was asked anyway): the same limits as a code. */
+    submitPasskey: withPendingUser(async (req, res, user) => {
+      const { t, formatTime } = res.locals;
+      const given = passkeyProof(req, 'second_step', deps.clock.now());
+      let problem = 'problem' in given ? t(given.problem) : '';
+      if ('proof' in given) {
+        const result = await secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
+        if (result.status === 'ok') {
+          await finishSignIn(req, user, 'passkey');
+          return res.redirect(303, paths.workspace);
+        }
+        problem = secondFactorMessage(result, t, formatTime);
+      }
+      const locals = await codePageLocals(req, res, user);
+      res.status(locals.lockedUntil ? 429 : 400).render('sign-in-second-step/code', { ...locals, passkeyError: problem });
+    }),
+
     resendCode: withPendingUser(async (req, res, user) => {
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
       await sendSignInCode(req, user);
@@ -111,7 +137,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     }),
 
     showRecovery: withPendingUser(async (_req, res, user) => {
-      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id) });
+      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id), method: user.twoFactorMethod });
     }),
 
     submitRecovery: withPendingUser(async (req, res, user) => {
@@ -126,7 +152,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals.t, res.locals.formatTime) });
       }
       const lockedUntil = await secondFactor.lockedUntil(user.id);
-      renderFormErrors(res, 'sign-in-second-step/recovery', errors, { recoveryCode: recoveryCode.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+      renderFormErrors(res, 'sign-in-second-step/recovery', errors, { recoveryCode: recoveryCode.trim() }, { lockedUntil, method: user.twoFactorMethod }, lockedUntil ? 429 : 400);
     }),
 
     async showRecoveryUsed(req: Request, res: Response) {

@@ -55,7 +55,7 @@ export function createManageController(deps: ManageDeps) {
   const smsSwitch = createPhoneFlow(deps, {
     purpose: 'switch_sms',
     paths: { form: twoStep.switchSms, verify: twoStep.switchSmsVerify, resend: twoStep.switchSmsResend },
-    texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
+    texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', introPasskey: 'twoFactorManage.switchSms.introPasskey', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
     async finish(req, phone) {
       await twoFactor.switchToSms(req.user!.id, phone);
       await announce(req, 'method_switched', { method: 'sms' });
