@@ -17,20 +17,21 @@ export const resetTwoFactor = command({
 
     // All of it or, when any write fails, none of it: a patient never ends up with two-step off
     // but still signed in elsewhere, or reset without a record of who did it and why.
-    const status = await inTransaction(async ({ twoFactor, users, notifier }) => {
+    const { status, passkeys } = await inTransaction(async ({ twoFactor, users, notifier, passkeys }) => {
       const status = await twoFactor.status(user.id);
       if (!status.enabled) throw nothingToReset();
+      const count = await passkeys.countForUser(user.id);
       // False when a reset at the same moment got there first.
-      if (!(await twoFactor.disable(user.id))) throw nothingToReset(); // also removes their recovery and SMS codes
+      if (!(await twoFactor.disable(user.id))) throw nothingToReset(); // also removes their recovery and SMS codes and passkeys
       await users.bumpSessionGeneration(user.id); // signs them out everywhere
       await notifier.notify(user.id, 'two_factor_reset_by_clinic', {}, { reason, ...BY_ADMIN_CLI });
-      return status;
+      return { status, passkeys: count };
     });
 
     const codes = status.recoveryCodesLeft === 1 ? '1 recovery code' : `${status.recoveryCodesLeft} recovery codes`;
     env.print(
       [
-        `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status)}; ${codes} left, now removed).`,
+        `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status, passkeys)}; ${codes} left, now removed${passkeys > 0 ? ', and the passkeys too' : ''}).`,
         'They are signed out everywhere. The reset and your reason are in their activity log, and they have a message in Berichten.',
         env.twoFactorRequired
           ? 'At their next sign-in, after their password, they set up two-step again before they can continue.'
