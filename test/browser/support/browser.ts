@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { startSmsWorld, type SmsWorld } from '../../support/two-factor';
+import { freeLoopbackPort } from '../../support/redis-server';
 import type { TestEnv } from '../../support/runtime';
 
 /** Debian's chromium: the suite never downloads a browser of its own. */
@@ -34,11 +35,11 @@ export async function launchChromium(): Promise<Browser> {
  */
 export const ACTION_TIMEOUT_MS = 60_000;
 
-/** A context as a patient without JavaScript has it: scripts off, Dutch, a desktop window. */
-export async function patientContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+/** A context as a patient without JavaScript has it (or, for passkeys, with it): Dutch, a desktop window. */
+export async function patientContext(browser: Browser, baseURL: string, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
-    javaScriptEnabled: false,
+    javaScriptEnabled: options.javaScript ?? false,
     locale: 'nl-NL',
     viewport: { width: 1280, height: 900 },
   });
@@ -48,6 +49,8 @@ export async function patientContext(browser: Browser, baseURL: string): Promise
 
 export interface BrowserWorld extends SmsWorld {
   baseURL: string;
+  /** The same app as http://localhost:PORT, the origin its passkeys belong to (an IP address cannot be one). */
+  passkeyURL: string;
 }
 
 /**
@@ -56,7 +59,10 @@ export interface BrowserWorld extends SmsWorld {
  * themselves are tested in test/features.
  */
 export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld> {
+  // The port is chosen first: the passkeys' origin (http://localhost:PORT) is part of the configuration.
+  const chosen = await freeLoopbackPort();
   const world = await startSmsWorld({
+    PORT: String(chosen),
     SMS_RESEND_COOLDOWN_SECONDS: '1',
     SMS_MAX_PER_ACCOUNT_PER_HOUR: '100',
     SMS_MAX_PER_NUMBER_PER_DAY: '100',
@@ -67,7 +73,7 @@ export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld
     SECOND_STEP_MAX_FAILURES: '3',
     ...env,
   });
-  const server: Server = world.rt.app.listen(0, '127.0.0.1');
+  const server: Server = world.rt.app.listen(chosen, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -76,6 +82,7 @@ export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld
   return {
     ...world,
     baseURL: `http://127.0.0.1:${port}`,
+    passkeyURL: `http://localhost:${port}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -38,7 +38,7 @@ const isDocumentResponse = (page: Page) => (r: Response) =>
   r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400);
 
 /**
- * A patient at a browser with JavaScript off. Finds things the way a person does: by the
+ * A patient at a browser with JavaScript off (on, for passkeys). Finds things the way a person does: by the
  * visible label of a field and the name of a link or button. Every page it lands on is
  * recorded in the journal under a name saying what state it is in.
  */
@@ -49,8 +49,8 @@ export class Patient {
     private readonly journal: Journal,
   ) {}
 
-  static async start(browser: Browser, baseURL: string, journal: Journal): Promise<Patient> {
-    const context = await patientContext(browser, baseURL);
+  static async start(browser: Browser, baseURL: string, journal: Journal, options: { javaScript?: boolean } = {}): Promise<Patient> {
+    const context = await patientContext(browser, baseURL, options);
     const page = await context.newPage();
     return new Patient(context, page, journal);
   }
