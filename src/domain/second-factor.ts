@@ -3,7 +3,6 @@ import type { InTransaction } from './account-stores';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
 import type { PasskeyCeremonies, PasskeyRefusal, VerifiedUse } from './passkey-ceremonies';
-import type { Passkey } from './passkeys';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
@@ -44,7 +43,7 @@ export type Proof =
 export type SecondFactorFailure = 'wrong' | 'expired' | 'exhausted' | 'missing' | 'replayed' | 'wrong_app_code' | 'wrong_recovery_code' | 'wrong_passkey';
 
 export type SecondFactorResult =
-  | { status: 'ok'; totpStep?: number; recoveryCodesLeft?: number; passkey?: Passkey }
+  | { status: 'ok'; totpStep?: number; recoveryCodesLeft?: number }
   | { status: 'locked'; until: number }
   | { status: 'failed'; reason: SecondFactorFailure };
 
@@ -147,7 +146,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       if (outcome.ok) {
         if (outcome.use) {
           await recordPasskeyUse(userId, purpose, outcome.use, origin);
-          return { status: 'ok', passkey: outcome.use.passkey };
+          return { status: 'ok' };
         }
         if (proof.kind !== 'recovery') return { status: 'ok', totpStep: outcome.totpStep };
         const left = await recoveryCodes.countRemaining(userId);

@@ -26,11 +26,12 @@ export class HttpClient {
     return { status: response.status, location: response.headers.get('location'), text: await response.text() };
   }
 
-  async post(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
+  /** `headers`: more, e.g. the X-CSRF-Token a script sends. */
+  async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; location: string | null; text: string }> {
     const response = await fetch(url, {
       method: 'POST',
       redirect: 'manual',
-      headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...this.headers, ...headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
     });
     this.remember(response);
