@@ -175,12 +175,15 @@ describe('passkeys: add, rename and remove', () => {
       const options = await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: 'Burst' });
       const body = { _csrf: token, name: 'Burst', credential: JSON.stringify(authenticator.create(options.body)) };
       const results = await Promise.all(Array.from({ length: 50 }, () => agent.post(`${PASSKEYS}/toevoegen`).type('form').send(body)));
-      // The one that adds it ends the session's other requests (a new generation), which go to the sign-in page.
       expect(results.filter((r) => r.headers.location === `${PASSKEYS}/herstelcodes`), 'exactly one added').to.have.length(1);
-      expect(results.every((r) => r.status === 400 || r.headers.location === `${PASSKEYS}/herstelcodes` || r.headers.location === '/inloggen')).to.equal(true);
+      // The one that adds it ends the session's other requests (a new generation): they go to the
+      // sign-in page, or find the session gone (403); the rest have no challenge left (400).
+      const outcomes = results.map((r) => `${r.status} ${r.headers.location ?? ''}`);
+      expect(outcomes.filter((o) => !/^(400|403) $|^303 \/inloggen$|^303 .*\/herstelcodes$/.test(o)), 'nothing else').to.deep.equal([]);
       expect(await passkeysOf(patient.id)).to.have.length(1);
+      // Sent once more (which cookie the racing answers left this agent with varies): never a second one.
       const again = await agent.post(`${PASSKEYS}/toevoegen`).type('form').send(body);
-      expect(again.status).to.equal(400);
+      expect(again.headers.location).not.to.equal(`${PASSKEYS}/herstelcodes`);
       expect(await passkeysOf(patient.id)).to.have.length(1);
     });
   });
