@@ -60,6 +60,7 @@ export function appEnvironment(backend: Backend, port: number, vonageUrl: string
     // Read by the app once the authenticator-app branch is configured; harmless before that.
     TOTP_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
     TRUST_PROXY: 'true',
+    PUBLIC_URL: 'https://karify.example.nl',
     SEED_DEMO_PATIENT: 'false',
     SMS_PROVIDER: 'vonage',
     VONAGE_REST_HOST: vonageUrl,

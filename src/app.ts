@@ -55,7 +55,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     freshMinutes: config.twoFactor.freshConfirmationMinutes,
     twoFactorRequired: config.twoFactor.required,
     // The public help, and in development the SMS outbox, where the code to type is shown.
-    openToHalf: [paths.help.twoStep, paths.help.question, ...(devOutbox ? [paths.devSmsOutbox] : [])],
+    openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
   const features = { config, services, db, redis, passport, auth, deskSessionStore };
 

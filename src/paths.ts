@@ -6,11 +6,15 @@ const TWO_STEP = '/account/twee-stappen';
 const SETUP = `${TWO_STEP}/instellen`;
 const DESK = '/balie';
 const FIRST_TIME = `${DESK}/eerste-keer`;
+const PASSKEYS = `${TWO_STEP}/toegangssleutels`;
 
 export const paths = {
   home: '/',
   signIn: '/inloggen',
   signOut: '/uitloggen',
+  /** Signing in with a passkey alone (user verification makes it both steps); its options, as JSON. */
+  signInPasskey: '/inloggen/toegangssleutel',
+  signInPasskeyOptions: '/inloggen/toegangssleutel/opties',
   /** The second step of signing in, for a half-signed-in patient. */
   secondStep: {
     code: '/inloggen/code',
@@ -18,6 +22,8 @@ export const paths = {
     recovery: '/inloggen/herstelcode',
     recoveryUsed: '/inloggen/herstelcode-gebruikt',
     cancel: '/inloggen/annuleren',
+    passkey: '/inloggen/code/toegangssleutel',
+    passkeyOptions: '/inloggen/code/toegangssleutel/opties',
   },
   workspace: '/werkblad',
   workspaceModule: (id: number | string) => `/werkblad/opdracht/${id}`,
@@ -33,6 +39,7 @@ export const paths = {
     activity: '/account/beveiliging',
     confirm: '/account/bevestigen',
     confirmCode: '/account/bevestigen/code',
+    confirmPasskeyOptions: '/account/bevestigen/toegangssleutel/opties',
   },
   twoStep: {
     status: TWO_STEP,
@@ -61,10 +68,20 @@ export const paths = {
     codesPrint: `${TWO_STEP}/herstelcodes/afdrukken`,
     codesDownload: `${TWO_STEP}/herstelcodes/download`,
     turnOff: `${TWO_STEP}/uitzetten`,
+    passkeys: {
+      add: `${PASSKEYS}/toevoegen`,
+      addOptions: `${PASSKEYS}/toevoegen/opties`,
+      codes: `${PASSKEYS}/herstelcodes`,
+      codesPrint: `${PASSKEYS}/herstelcodes/afdrukken`,
+      codesDownload: `${PASSKEYS}/herstelcodes/download`,
+      rename: (id: number | string) => `${PASSKEYS}/${id}/naam`,
+      remove: (id: number | string) => `${PASSKEYS}/${id}/verwijderen`,
+    },
   },
   help: {
     twoStep: '/hulp/twee-stappen',
     question: '/hulp/vragenformulier',
+    passkeys: '/hulp/toegangssleutels',
   },
   /** Pages of the shell that only inform; their slugs are their paths. */
   info: {

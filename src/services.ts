@@ -6,6 +6,7 @@ import { createAlertComposer } from './domain/mail/alert-texts';
 import { createMailWorker } from './domain/mail/mail-worker';
 import { createOutboxTransport, createSmtpTransport, type MailTransport } from './domain/mail/transport';
 import { createModuleStore } from './domain/modules';
+import { createPasskeyCeremonies } from './domain/passkey-ceremonies';
 import { createPasswordHasher, PasswordHasher } from './domain/passwords';
 import { cryptoRandom, RandomSource } from './domain/random';
 import { createSecondFactor } from './domain/second-factor';
@@ -56,8 +57,9 @@ export async function createServices(deps: ServiceDeps) {
   const storeDeps = { clock, random, hasher, lockout: config.twoFactor, composeAlert };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
   const accountStores = createAccountStores(db, storeDeps, reads);
-  const { users, audit, recoveryCodes, twoFactor, lockout, mailOutbox } = accountStores;
+  const { users, audit, recoveryCodes, twoFactor, lockout, mailOutbox, passkeys } = accountStores;
   const inTransaction = transactionRunner(db, storesOn);
+  const passkeyCeremonies = createPasskeyCeremonies({ store: passkeys, rp: config.webauthn, random, clock });
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   // The desk's staff: the same throttle (counted apart) and second-step limits as patients.
   const staffThrottle = await createSignInThrottle(limiters, config.signInThrottle, 'desk_signin');
@@ -94,8 +96,9 @@ export async function createServices(deps: ServiceDeps) {
     smsCodes,
     outbox,
     secretBox,
+    passkeyCeremonies,
     secondFactor: createSecondFactor({
-      clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction: secondStepTransaction(inTransaction, 'patient'),
+      clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, passkeys: passkeyCeremonies, inTransaction: secondStepTransaction(inTransaction, 'patient'),
     }),
     /** Sends the mail outbox; started by the server only (bootstrap), not by the admin command. */
     mailWorker: createMailWorker({

@@ -36,6 +36,7 @@ describe('production build', function () {
     VONAGE_API_SECRET: 'test-secret',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     MAIL_FROM: 'Karify <noreply@example.nl>',
+    PUBLIC_URL: 'https://karify.example.nl',
     LOG_LEVEL: 'warn',
   };
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });

@@ -18,16 +18,16 @@ export const resetTwoFactor = command({
 
     // All of it or, when any write fails, none of it: a patient never ends up with two-step off
     // but still signed in elsewhere, or reset without a record of who did it and why.
-    const status = await inTransaction(async (stores) => {
-      const status = await resetPatientTwoFactor(stores, user.id, {}, { reason, ...BY_ADMIN_CLI });
-      if (!status) throw nothingToReset();
-      return status;
+    const { status, passkeys } = await inTransaction(async (stores) => {
+      const reset = await resetPatientTwoFactor(stores, user.id, {}, { reason, ...BY_ADMIN_CLI });
+      if (!reset) throw nothingToReset();
+      return reset;
     });
 
     const codes = status.recoveryCodesLeft === 1 ? '1 recovery code' : `${status.recoveryCodesLeft} recovery codes`;
     env.print(
       [
-        `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status)}; ${codes} left, now removed).`,
+        `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status, passkeys)}; ${codes} left, now removed${passkeys > 0 ? ', and the passkeys too' : ''}).`,
         'They are signed out everywhere. The reset and your reason are in their activity log, and they have a message in Berichten.',
         env.twoFactorRequired
           ? 'At their next sign-in, after their password, they set up two-step again before they can continue.'

@@ -4,13 +4,15 @@ import type { User } from '../domain/users';
 import { dateFormatter } from './dates';
 import type { Column } from './table';
 
-export type ListedUser = User & { twoFactor: TwoFactorStatus };
+export type ListedUser = User & { twoFactor: TwoFactorStatus; passkeys: number };
 
-/** 'off', 'SMS (+31 6 ••••••78)' or 'app'; never the full phone number. */
-export function describeTwoFactor(status: TwoFactorStatus): string {
+/** 'off', 'SMS (+31 6 ••••••78)', 'app' or 'passkey', and the passkeys besides; never the full phone number. */
+export function describeTwoFactor(status: TwoFactorStatus, passkeys = 0): string {
   if (!status.enabled) return 'off';
-  if (status.method === 'totp') return 'app';
-  return status.phone ? `SMS (${maskPhoneNumber(status.phone)})` : 'SMS';
+  const count = passkeys === 1 ? '1 passkey' : `${passkeys} passkeys`;
+  if (status.method === 'passkey') return count;
+  const method = status.method === 'totp' ? 'app' : status.phone ? `SMS (${maskPhoneNumber(status.phone)})` : 'SMS';
+  return passkeys > 0 ? `${method} + ${count}` : method;
 }
 
 /** The columns of `list-users`; add a column here to show more about each patient. */
@@ -21,7 +23,7 @@ export function userColumns(timeZone: string): Column<ListedUser>[] {
     { header: 'E-mail', value: (user) => user.email },
     { header: 'Name', value: (user) => user.name },
     { header: 'Status', value: (user) => (user.disabled ? 'disabled' : 'enabled') },
-    { header: 'Two-step', value: (user) => describeTwoFactor(user.twoFactor) },
+    { header: 'Two-step', value: (user) => describeTwoFactor(user.twoFactor, user.passkeys) },
     { header: 'Codes left', value: (user) => (user.twoFactor.enabled ? String(user.twoFactor.recoveryCodesLeft) : '-') },
     { header: 'Created', value: (user) => date(user.createdAt) },
   ];

@@ -53,11 +53,11 @@ export const listUsers = command({
   summary: 'List all patients, with their two-step sign-in.',
   options: [],
   async run(_options, env) {
-    const { users, twoFactor } = await env.services();
+    const { users, twoFactor, passkeys } = await env.services();
     const all = await users.list();
     // One status query per patient: fine for a clinic's list, and it reuses the domain's rules.
     const listed = [];
-    for (const user of all) listed.push({ ...user, twoFactor: await twoFactor.status(user.id) });
+    for (const user of all) listed.push({ ...user, twoFactor: await twoFactor.status(user.id), passkeys: await passkeys.countForUser(user.id) });
     env.print(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone), listed));
   },
 });

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { EnvReader, ConfigError } from './env-reader';
 import { ROOT_DIR } from '../root-dir';
@@ -36,6 +37,8 @@ export interface Config {
   /** 32-byte AES-256-GCM key for TOTP secrets at rest (from TOTP_ENCRYPTION_KEY). */
   totpEncryptionKey: Buffer;
   helpQuestions: { maxPerIpPerHour: number; maxPerDay: number };
+  /** Passkeys: the relying party (the site a passkey belongs to) and the origin browsers must report. */
+  webauthn: WebAuthnConfig;
   signInThrottle: {
     freeFailuresPerAccount: number;
     freeFailuresPerIp: number;
@@ -74,7 +77,38 @@ export interface MailConfig {
 /** `Karify <noreply@example.nl>` or `noreply@example.nl`. */
 const MAIL_ADDRESS = /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
+export interface WebAuthnConfig {
+  rpId: string;
+  origin: string;
+  rpName: string;
+}
+
 export { ROOT_DIR };
+
+/**
+ * Where passkeys belong: PUBLIC_URL (the address patients use), or WEBAUTHN_ORIGIN and
+ * WEBAUTHN_RP_ID when they differ from it; in development and tests http://localhost:PORT.
+ * Browsers refuse a relying party id that is not the origin's host or a domain above it.
+ */
+function readWebAuthn(read: EnvReader, isProduction: boolean, port: number): WebAuthnConfig {
+  const publicUrl = read.optionalUrl('PUBLIC_URL', ['https:', 'http:']);
+  const originText = read.optionalUrl('WEBAUTHN_ORIGIN', ['https:', 'http:']) ?? publicUrl;
+  const origin = originText ? new URL(originText) : new URL(`http://localhost:${port}`);
+  if (isProduction && !read.string('PUBLIC_URL', '') && !read.string('WEBAUTHN_ORIGIN', '')) {
+    read.fail('PUBLIC_URL', 'must be set in production to the address patients use, such as https://karify.example.nl (passkeys belong to it)');
+  }
+  if (origin.protocol !== 'https:' && origin.hostname !== 'localhost') {
+    read.fail(originText === publicUrl ? 'PUBLIC_URL' : 'WEBAUTHN_ORIGIN', 'must start with https:// (passkeys need a secure address; only localhost may use http://)');
+  }
+  const rpId = read.string('WEBAUTHN_RP_ID', origin.hostname).toLowerCase();
+  // A domain name with at least two labels (browsers refuse a top-level domain), or localhost.
+  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(rpId) || isIP(rpId) !== 0 || (!rpId.includes('.') && rpId !== 'localhost')) {
+    read.fail('WEBAUTHN_RP_ID', `must be a domain name such as karify.example.nl (got "${rpId}")`);
+  } else if (origin.hostname !== rpId && !origin.hostname.endsWith(`.${rpId}`)) {
+    read.fail('WEBAUTHN_RP_ID', `must be the host of the origin (${origin.hostname}) or a domain above it (got "${rpId}")`);
+  }
+  return { rpId, origin: origin.origin, rpName: 'Karify' };
+}
 
 /** Reads `.env` (when present) into the environment without overriding variables already set. */
 export function loadDotEnvFile(file = path.join(ROOT_DIR, '.env')): void {
@@ -135,10 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     read.fail('TOTP_ENCRYPTION_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
   }
 
+  const port = read.integer('PORT', 3000, { min: 0, max: 65535 });
   const config: Config = {
     env: appEnv,
     isProduction,
-    port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
+    port,
     host: read.host('HOST', '127.0.0.1'),
     rootDir: ROOT_DIR,
     database: {
@@ -201,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerIpPerHour: read.integer('HELP_QUESTIONS_PER_IP_PER_HOUR', 5, { min: 1, max: 10000 }),
       maxPerDay: read.integer('HELP_QUESTIONS_PER_DAY', 200, { min: 1, max: 1_000_000 }),
     },
+    webauthn: readWebAuthn(read, isProduction, port),
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),
       freeFailuresPerIp: read.integer('SIGNIN_FREE_FAILURES_PER_IP', 20, { min: 1, max: 100000 }),

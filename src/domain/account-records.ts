@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../infra/database';
 import type { AccountTables } from './account-tables';
 import type { Clock } from './clock';
+import type { TwoFactorMethod } from './two-factor';
 
 export class DuplicateEmailError extends Error {
   constructor() {
@@ -26,7 +27,7 @@ export interface AccountRow {
 }
 
 /** A row as every read returns it: with the second-step method (owned by two-factor.ts). */
-export type WithMethod<Row> = Row & { two_factor_method: 'sms' | 'totp' | null; two_factor_phone: string | null };
+export type WithMethod<Row> = Row & { two_factor_method: TwoFactorMethod | null; two_factor_phone: string | null };
 
 /** What every account is, from its row: who, and whether and how long its sessions hold. */
 export function accountFields(row: AccountRow) {

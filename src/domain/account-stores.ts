@@ -7,6 +7,7 @@ import { createMailOutbox } from './mail/mail-outbox';
 import { createSecurityAlerts } from './mail/security-alerts';
 import { createQuestionRecords } from './help-questions';
 import { createMessageStore } from './messages';
+import { createPasskeyStore } from './passkeys';
 import type { PasswordHasher } from './passwords';
 import type { RandomSource } from './random';
 import { createRecoveryCodes } from './recovery-codes';
@@ -59,6 +60,7 @@ export function createAccountStores(db: Database, deps: AccountStoreDeps, reads:
     mailOutbox,
     alerts,
     notifier: createSecurityNotifier({ audit, messages, alerts }),
+    passkeys: createPasskeyStore(db, clock),
     staff: createStaffStore(db, clock, reads),
     staffAudit,
     ...staffSecondStepStores(db, deps, staffAudit),
@@ -93,13 +95,13 @@ export function transactionRunner(db: Database, storesOn: (db: Database) => Acco
   return (work) => db.transaction((trx) => work(storesOn(trx)));
 }
 
-/** A second-factor check's transaction, on the patients' stores or on the staff's. */
+/** A second-factor check's transaction, on the patients' stores or on the staff's (who have no passkeys). */
 export function secondStepTransaction(inTransaction: InTransaction, kind: 'patient' | 'staff'): InSecondStepTransaction {
   return (work) =>
     inTransaction((stores) =>
       work(
         kind === 'patient'
-          ? { recoveryCodes: stores.recoveryCodes, lockout: stores.lockout, notifier: stores.notifier }
+          ? { recoveryCodes: stores.recoveryCodes, lockout: stores.lockout, notifier: stores.notifier, passkeyUses: { passkeys: stores.passkeys, notifier: stores.notifier } }
           : { recoveryCodes: stores.staffRecoveryCodes, lockout: stores.staffLockout, notifier: stores.staffNotifier },
       ),
     );

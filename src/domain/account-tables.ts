@@ -11,6 +11,8 @@ export interface AccountTables {
   lockouts: string;
   /** SMS codes on their way: patients only (SMS is never a second step for staff). */
   verificationCodes?: string;
+  /** Passkeys: patients only. */
+  passkeys?: string;
 }
 
 export const PATIENT_TABLES: AccountTables = {
@@ -19,6 +21,7 @@ export const PATIENT_TABLES: AccountTables = {
   recoveryCodes: 'recovery_codes',
   lockouts: 'second_step_lockouts',
   verificationCodes: 'verification_codes',
+  passkeys: 'passkeys',
 };
 
 export const STAFF_TABLES: AccountTables = {

@@ -20,7 +20,11 @@ export type SecurityEventType =
   | 'method_switched'
   | 'totp_replay_refused'
   | 'password_changed'
-  | 'sessions_ended_by_clinic';
+  | 'sessions_ended_by_clinic'
+  | 'passkey_added'
+  | 'passkey_renamed'
+  | 'passkey_removed'
+  | 'passkey_used';
 
 export interface SecurityEvent {
   id: number;

@@ -9,22 +9,28 @@ import type { TwoFactorStatus } from './two-factor';
  * whatever the caller records beside them. `details` say who did it and why (never shown in a
  * message: see security-notifier.ts).
  */
-type Stores = Pick<AccountStores, 'users' | 'twoFactor' | 'notifier'>;
+type Stores = Pick<AccountStores, 'users' | 'twoFactor' | 'notifier' | 'passkeys'>;
 type Details = Record<string, string | number>;
 
 /**
  * Turns off two-step for a patient who lost phone and codes: no method, number, recovery or SMS
- * codes left (passkeys too, once they are a second step: see two-factor.ts `disable`), every
- * session ended. Returns how it was, or null when it was off already (or a
- * reset at the same moment got there first): then nothing changed.
+ * codes and no passkeys left (see two-factor.ts `disable`), every session ended. Returns how it
+ * was and how many passkeys were removed, or null when it was off already (or a reset at the same
+ * moment got there first): then nothing changed.
  */
-export async function resetTwoFactor(stores: Stores, userId: number, origin: RequestOrigin, details: Details): Promise<Extract<TwoFactorStatus, { enabled: true }> | null> {
+export async function resetTwoFactor(
+  stores: Stores,
+  userId: number,
+  origin: RequestOrigin,
+  details: Details,
+): Promise<{ status: Extract<TwoFactorStatus, { enabled: true }>; passkeys: number } | null> {
   const status = await stores.twoFactor.status(userId);
   if (!status.enabled) return null;
+  const passkeys = await stores.passkeys.countForUser(userId);
   if (!(await stores.twoFactor.disable(userId))) return null;
   await stores.users.bumpSessionGeneration(userId); // signs them out everywhere
   await stores.notifier.notify(userId, 'two_factor_reset_by_clinic', origin, details);
-  return status;
+  return { status, passkeys };
 }
 
 /** Disables (which also ends every session: see passport's deserialize) or enables again; false when it already was. */

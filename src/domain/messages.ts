@@ -15,7 +15,10 @@ export type MessageKind =
   | 'totp_replay_refused'
   | 'account_disabled'
   | 'account_enabled'
-  | 'sessions_ended_by_clinic';
+  | 'sessions_ended_by_clinic'
+  | 'passkey_added'
+  | 'passkey_renamed'
+  | 'passkey_removed';
 
 export interface InboxMessage {
   id: number;

@@ -1,8 +1,12 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
+import type { PasskeyCeremonies, PasskeyRefusal, VerifiedUse } from './passkey-ceremonies';
 import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
+import type { PasskeyStore } from './passkeys';
+import type { SecurityNotifier } from './security-notifier';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
@@ -25,29 +29,33 @@ import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './
  *   and the step that proved it is stored with it so it cannot sign in again.
  * - Recovery codes: only where the patient proves an existing method (`sign_in`, `confirm`);
  *   single use; what is left is announced with the use.
+ * - Passkeys (patients only): also only `sign_in` and `confirm`; the challenge the session issued
+ *   is claimed before the signature is checked (single use); a use is recorded with the passkey's
+ *   new counter.
  *
- * What changes and its notice land in one transaction: a recovery code used, a failure and the
- * lock it leads to (see SecurityNotifier: the activity log, Berichten and the e-mail outbox).
+ * What changes and its notice land in one transaction: a recovery code or passkey used, a failure
+ * and the lock it leads to (see SecurityNotifier: the activity log, Berichten and the e-mail outbox).
  */
 export type SecondFactorPurpose = CodePurpose | 'switch_app';
 
 export type Proof =
   | { kind: 'sms'; code: string; phone: string } // the number the code was sent to
   | { kind: 'app'; code: string; secret?: string } // `secret`: a new app being paired
-  | { kind: 'recovery'; code: string };
+  | { kind: 'recovery'; code: string }
+  | { kind: 'passkey'; response: AuthenticationResponseJSON; challenge: string }; // the challenge this session was given
 
-export type SecondFactorFailure = 'wrong' | 'expired' | 'exhausted' | 'missing' | 'replayed' | 'wrong_app_code' | 'wrong_recovery_code';
+export type SecondFactorFailure = 'wrong' | 'expired' | 'exhausted' | 'missing' | 'replayed' | 'wrong_app_code' | 'wrong_recovery_code' | 'wrong_passkey';
 
 export type SecondFactorResult =
   | { status: 'ok'; totpStep?: number; recoveryCodesLeft?: number }
   | { status: 'locked'; until: number }
   | { status: 'failed'; reason: SecondFactorFailure };
 
-const METHOD_OF: Record<Proof['kind'], string> = { sms: 'sms', app: 'totp', recovery: 'recovery_code' };
+const METHOD_OF: Record<Proof['kind'], string> = { sms: 'sms', app: 'totp', recovery: 'recovery_code', passkey: 'passkey' };
 
 const PROOFS_FOR: Record<SecondFactorPurpose, readonly Proof['kind'][]> = {
-  sign_in: ['sms', 'app', 'recovery'],
-  confirm: ['sms', 'app', 'recovery'],
+  sign_in: ['sms', 'app', 'recovery', 'passkey'],
+  confirm: ['sms', 'app', 'recovery', 'passkey'],
   setup: ['sms', 'app'],
   phone_change: ['sms'],
   switch_sms: ['sms'],
@@ -69,6 +77,8 @@ export interface SecondStepStores {
   recoveryCodes: RecoveryCodes;
   lockout: SecondStepLockout;
   notifier: SecondFactorNotifier;
+  /** Patients only: where a passkey's use and its notice are recorded. */
+  passkeyUses?: { passkeys: PasskeyStore; notifier: SecurityNotifier };
 }
 
 /** Runs `work` in one transaction with the account's second-step stores on it (see account-stores.ts). */
@@ -76,7 +86,8 @@ export type InSecondStepTransaction = <T>(work: (stores: SecondStepStores) => Pr
 
 /**
  * The stores of one kind of account (patients, or staff: see account-tables.ts). Without
- * `verificationCodes` and `smsCodes` (staff), SMS is no second step: an SMS proof is refused.
+ * `verificationCodes` and `smsCodes` (staff), SMS is no second step: an SMS proof is refused;
+ * without `passkeys`, neither is a passkey.
  */
 export interface SecondFactorDeps {
   clock: Clock;
@@ -86,20 +97,28 @@ export interface SecondFactorDeps {
   twoFactor: TwoFactorStore;
   secretBox: SecretBox;
   smsCodes?: SmsCodeService;
-  /** Runs a failure or a recovery-code use together with its notice (see InSecondStepTransaction). */
+  passkeys?: PasskeyCeremonies;
+  /** Runs a failure, a recovery-code or passkey use together with its notice (see InSecondStepTransaction). */
   inTransaction: InSecondStepTransaction;
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>;
 
 export function createSecondFactor(deps: SecondFactorDeps) {
-  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, inTransaction } = deps;
+  const { clock, lockout, verificationCodes, recoveryCodes, twoFactor, secretBox, smsCodes, passkeys, inTransaction } = deps;
   const sms = () => {
     if (!verificationCodes || !smsCodes) throw new Error('SMS is not a second step for these accounts');
     return { verificationCodes, smsCodes };
   };
 
-  type Outcome = { ok: true; totpStep?: number; recoveryCodesLeft?: number } | { ok: false; reason: SecondFactorFailure };
+  const passkeyCeremonies = () => {
+    if (!passkeys) throw new Error('a passkey is not a second step for these accounts');
+    return passkeys;
+  };
+
+  type Outcome =
+    | { ok: true; totpStep?: number; recoveryCodesLeft?: number; use?: VerifiedUse }
+    | { ok: false; reason: SecondFactorFailure; refusal?: PasskeyRefusal };
 
   /** The code is used and the use announced (with what is left) together; false when another request used it first. */
   async function useRecoveryCode(userId: number, purpose: SecondFactorPurpose, code: string, origin: RequestOrigin): Promise<Outcome> {
@@ -137,7 +156,19 @@ export function createSecondFactor(deps: SecondFactorDeps) {
         return checkApp(userId, proof.code, proof.secret);
       case 'recovery':
         return useRecoveryCode(userId, purpose, proof.code, origin);
+      case 'passkey': {
+        const checked = await passkeyCeremonies().verifyAssertion(userId, proof.response, proof.challenge);
+        return checked.ok ? { ok: true, use: checked.value } : { ok: false, reason: 'wrong_passkey', refusal: checked.refusal };
+      }
     }
+  }
+
+  async function recordPasskeyUse(userId: number, purpose: SecondFactorPurpose, use: VerifiedUse, origin: RequestOrigin): Promise<void> {
+    await inTransaction(async ({ passkeyUses }) => {
+      if (!passkeyUses) throw new Error('a passkey is not a second step for these accounts');
+      await passkeyUses.passkeys.recordUse(use.passkey.id, use.counter, use.backedUp);
+      await passkeyUses.notifier.notify(userId, 'passkey_used', origin, { purpose, passkey: use.passkey.name });
+    });
   }
 
   return {
@@ -148,6 +179,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
     async check(userId: number, purpose: SecondFactorPurpose, proof: Proof, origin: RequestOrigin): Promise<SecondFactorResult> {
       if (!PROOFS_FOR[purpose].includes(proof.kind)) throw new Error(`a ${proof.kind} proof does not serve ${purpose}`);
       if (proof.kind === 'sms') sms();
+      if (proof.kind === 'passkey') passkeyCeremonies();
       const details = { purpose, method: METHOD_OF[proof.kind] };
 
       /** Of all the requests that meet the same lock, one tells the patient, with the lock. */
@@ -170,15 +202,19 @@ export function createSecondFactor(deps: SecondFactorDeps) {
         else if (outcome.reason === 'missing') await lockout.refund(userId); // nothing could be guessed
       }
       if (outcome.ok) {
+        if (outcome.use) {
+          await recordPasskeyUse(userId, purpose, outcome.use, origin);
+          return { status: 'ok' };
+        }
         return proof.kind === 'recovery' ? { status: 'ok', recoveryCodesLeft: outcome.recoveryCodesLeft } : { status: 'ok', totpStep: outcome.totpStep };
       }
       if (outcome.reason === 'missing') return { status: 'failed', reason: 'missing' };
 
-      const { reason } = outcome;
+      const { reason, refusal } = outcome;
       const type = reason === 'replayed' ? 'totp_replay_refused' : 'second_step_failed';
       // The failure, the lock it may complete, and the notice of that lock, together.
       const until = await inTransaction(async (stores) => {
-        await stores.notifier.notify(userId, type, origin, { reason, ...details });
+        await stores.notifier.notify(userId, type, origin, { reason, ...details, ...(refusal ? { refusal } : {}) });
         const lockedUntil = await stores.lockout.failed(userId);
         if (lockedUntil !== null) await announceLock(stores);
         return lockedUntil;

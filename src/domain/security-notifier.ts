@@ -18,6 +18,9 @@ const ANNOUNCED: Partial<Record<SecurityEventType, MessageKind>> = {
   account_disabled: 'account_disabled',
   account_enabled: 'account_enabled',
   sessions_ended_by_clinic: 'sessions_ended_by_clinic',
+  passkey_added: 'passkey_added',
+  passkey_renamed: 'passkey_renamed',
+  passkey_removed: 'passkey_removed',
 };
 
 // Changes the patient is e-mailed about too: out of band, where an intruder who took the account
@@ -36,10 +39,12 @@ const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
   account_disabled: 'account_disabled',
   account_enabled: 'account_enabled',
   sessions_ended_by_clinic: 'sessions_ended_by_clinic',
+  passkey_added: 'passkey_added',
+  passkey_removed: 'passkey_removed',
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.
-const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method'];
+const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey'];
 
 function messageParams(details: Record<string, string | number>): Record<string, string | number> {
   return Object.fromEntries(Object.entries(details).filter(([key]) => MESSAGE_PARAMS.includes(key)));

@@ -4,8 +4,11 @@ import type { Clock } from './clock';
 import type { HashedRecoveryCodes, RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 
-/** Staff only ever have 'totp' (SMS is never offered to them). */
-export type TwoFactorMethod = 'sms' | 'totp';
+/**
+ * 'passkey': the patient's passkeys are their only way; with 'sms' or 'totp' they may have passkeys
+ * as well. Staff only ever have 'totp' (neither SMS nor passkeys are offered to them).
+ */
+export type TwoFactorMethod = 'sms' | 'totp' | 'passkey';
 
 export type TwoFactorStatus =
   | { enabled: false }
@@ -108,6 +111,40 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       return enable(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS }, codes);
     },
 
+    /**
+     * Turns on passkeys as the second step, with these recovery codes (hashed before: this runs
+     * inside the transaction that adds the first passkey). False, and nothing changed, when
+     * two-step was on already.
+     */
+    async enablePasskey(userId: number, recoveryCodeHashes: string[]): Promise<boolean> {
+      const now = clock.now();
+      return db.transaction(async (trx) => {
+        const inserted = await settings(trx)
+          .insert({ user_id: userId, method: 'passkey', ...NO_SMS, ...NO_TOTP, enabled_at: now, updated_at: now })
+          .onConflict('user_id')
+          .ignore()
+          .returning('user_id')
+          .catch((err: unknown) => {
+            throw isForeignKeyViolation(err) ? new UnknownUserError() : err;
+          });
+        if (inserted.length === 0) return false;
+        await recoveryCodes.replaceForUser(trx, userId, recoveryCodeHashes);
+        await lockout.clear(userId, trx);
+        return true;
+      });
+    },
+
+    /**
+     * The current method, with the settings row locked for the rest of the transaction `db` is
+     * (on PostgreSQL), so changes that depend on it run one after the other.
+     */
+    async lockMethod(userId: number): Promise<TwoFactorMethod | null> {
+      const updated = await settings().where({ user_id: userId }).update({ updated_at: clock.now() });
+      if (updated !== 1) return null;
+      const row = await settings().where({ user_id: userId }).first('method');
+      return (row?.method as TwoFactorMethod | undefined) ?? null;
+    },
+
     /** From SMS (or a re-paired app) to this app, once a code from it was verified. Recovery codes stay. */
     switchToTotp(userId: number, encryptedSecret: string, verifiedStep: number | null = null): Promise<void> {
       return switchMethod(userId, { method: 'totp', totp_secret_encrypted: encryptedSecret, totp_last_step: verifiedStep, ...NO_SMS });
@@ -158,15 +195,16 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     },
 
     /**
-     * Turns the second step off: no method, no number, no recovery or verification codes left.
+     * Turns the second step off: no method, no number, no recovery or verification codes and no
+     * passkeys left (a passkey is a second step too).
      * True when it was on; of two calls at once exactly one gets true (the row lock orders them).
-     * (Passkeys, once they are a second step, are to be removed here too.)
      */
     async disable(userId: number): Promise<boolean> {
       return db.transaction(async (trx) => {
         const deleted = await settings(trx).where(key, userId).delete();
         await trx(tables.recoveryCodes).where(key, userId).delete();
         if (tables.verificationCodes) await trx(tables.verificationCodes).where(key, userId).delete();
+        if (tables.passkeys) await trx(tables.passkeys).where(key, userId).delete();
         await lockout.clear(userId, trx);
         return deleted === 1;
       });

@@ -3,6 +3,7 @@ import type { Database } from '../infra/database';
 import { accountFields, createAccountRecords, likePattern, type AccountRow, type WithMethod } from './account-records';
 import { PATIENT_TABLES } from './account-tables';
 import type { Clock } from './clock';
+import type { TwoFactorMethod } from './two-factor';
 
 export { DuplicateEmailError, normalizeEmail } from './account-records';
 
@@ -13,7 +14,7 @@ export interface User {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
-  twoFactorMethod: 'sms' | 'totp' | null;
+  twoFactorMethod: TwoFactorMethod | null;
   twoFactorPhone: string | null;
   /** The language the patient chose (Dutch until they choose): for e-mail sent to them. */
   language: Language;

@@ -35,6 +35,8 @@ import { createInfoPagesController } from './info-pages/controller';
 import { infoPageRoutes } from './info-pages/routes';
 import { createLanguageController } from './language/controller';
 import { languageMemoryRoutes, languageRoutes } from './language/routes';
+import { createPasskeysController } from './passkeys/controller';
+import { passkeysRoutes } from './passkeys/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
 import { validateNewPassword } from './password-change/validation';
@@ -91,6 +93,7 @@ export function journeyRoutes({ config, services, passport, auth }: FeatureDeps)
     accountRoutes(createAccountController(), auth),
     infoPageRoutes(createInfoPagesController(), auth),
     helpQuestionRoutes(createHelpQuestionController(services)),
+    passkeysRoutes(createPasskeysController({ ...services, auth }), auth),
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
     ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),
   ];

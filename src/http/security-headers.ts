@@ -7,8 +7,9 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
-        // Scripts only as files of this site, and only to enhance (copying the recovery codes).
+        // Scripts only from files of this site, and only to enhance (copying the recovery codes, passkeys); never inline. They fetch only from here.
         scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { Store } from 'express-session';
+import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge';
 import type { Config } from '../config';
 import type { LastSend } from '../components/one-time-code/sms-status';
 import type { DeskEnrolment } from '../features/desk-enrolment/controller';
@@ -36,6 +37,10 @@ declare module 'express-session' {
     deskAuth: AuthState;
     /** A staff member pairing their app at their first sign-in, sealed, until they saved their codes (desk-enrolment). */
     deskEnrolment: DeskEnrolment;
+    /** The passkey challenge this session was given last, for one purpose (components/passkey-ceremony). */
+    passkeyChallenge: PasskeyChallenge;
+    /** The recovery codes made when a first passkey turned two-step on, sealed, until saved (passkeys). */
+    passkeyRecoveryCodes: string;
   }
 }
 

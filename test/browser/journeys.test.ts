@@ -4,16 +4,22 @@ import { DEMO_PATIENT } from '../../src/domain/demo-patient';
 import { createStaffMember, type TestStaffMember } from '../support/desk';
 import type { TestRuntime } from '../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
+import { csrfTokenOf, signIn } from '../support/forms';
+import { askOptions } from '../support/passkeys';
 import { lastCode, patientWithSms } from '../support/two-factor';
+import { VirtualAuthenticator } from './support/authenticator';
 import { launchChromium, startBrowserWorld, type BrowserSettings, type BrowserWorld } from './support/browser';
 import { Journal, Patient, type RecordOptions } from './support/journal';
+import { startRelay } from './support/relay';
 import { defineLowEndChecks, STRICT_SMS_LIMITS } from './low-end-browsers';
 import { definePageChecks } from './page-checks';
 
 /*
  * The patient journeys of SPEC §2, walked in Debian's Chromium with JavaScript off, by the
- * labels and button names a patient sees. Every page on the way is recorded; page-checks.ts then
- * holds every recorded page (every state, errors included) to the quality bars of SPEC §5.
+ * labels and button names a patient sees; passkeys (J9), which need it, with JavaScript on and
+ * Chromium's virtual authenticator, at http://localhost:PORT (the origin they belong to). Every
+ * page on the way is recorded; page-checks.ts then holds every recorded page (every state, errors
+ * included) to the quality bars of SPEC §5.
  */
 
 const BASE = '/account/twee-stappen';
@@ -21,7 +27,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Past SMS_RESEND_COOLDOWN_SECONDS (1 s in this suite). */
 const pastCooldown = () => pause(1100);
 
-describe('browser: the patient journeys in Chromium with JavaScript off', function () {
+describe('browser: the patient journeys in Chromium with JavaScript off (on for passkeys)', function () {
   // Each journey takes 5–30 s on an idle machine; the limit is for a busy 2-core CI machine.
   this.timeout(300_000);
   this.slow(30_000);
@@ -30,13 +36,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
   type PlainPatient = Awaited<ReturnType<TestRuntime['createPatient']>>;
   const journal = new Journal();
   /** `outbox`: a second app that keeps SMS in its development outbox instead of sending them; `strict`: one with tight SMS limits. */
-  const shared: { browser?: Browser; world?: BrowserWorld; outbox?: BrowserWorld; strict?: BrowserWorld } = {};
+  const shared: { browser?: Browser; world?: BrowserWorld; outbox?: BrowserWorld; strict?: BrowserWorld; relay?: Awaited<ReturnType<typeof startRelay>> } = {};
   const open: Patient[] = [];
   // Made before the browser starts: the test's own database writes never run alongside a request.
   const patients = {} as {
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
-    cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient;
+    cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient;
   };
   /** The clinic's desk (J11): an admin with the app on. */
   const staff = {} as { admin: TestStaffMember };
@@ -56,6 +62,8 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     patients.english = await rt.createPatient();
     patients.deskReset = await patientWithSms(rt, '+31687654309');
     staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
+    patients.passkeySms = await patientWithSms(rt, '+31687654312');
+    patients.passkeyOnly = await rt.createPatient();
     shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
     patients.outbox = await patientWithSms(shared.outbox.rt, '+31687654308');
     patients.copier = await rt.createPatient();
@@ -72,6 +80,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
     await shared.world?.close();
     await shared.outbox?.close();
     await shared.strict?.close();
+    await shared.relay?.close();
   });
 
   const world = () => shared.world!;
@@ -132,6 +141,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(p.path()).to.equal('/inloggen');
       expect(await p.heading()).to.equal('Inloggen');
       expect(await p.page.title()).to.equal('Inloggen – Karify');
+      expect(await p.button('Inloggen met een toegangssleutel').count(), 'no passkey button without JavaScript').to.equal(0);
 
       page = await p.press('Log in', 'Inloggen: lege velden', { screenshot: '02-inloggen-fout' });
       expect(page.status).to.equal(400);
@@ -218,6 +228,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       await p.follow('Mijn account', 'Mijn account (wizard)');
       await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: uit', { screenshot: '04-twee-stappen-uit' });
       expect(await p.text()).to.include('Authenticatie in twee stappen is uitgeschakeld voor jouw Karify account.');
+      // Without JavaScript the page says what adding a passkey needs, and offers no way to try.
+      expect(await p.text()).to.include('Om een toegangssleutel toe te voegen heb je een browser nodig die toegangssleutels kent, met JavaScript aan.');
+      expect(await p.link('Toegangssleutel toevoegen').count()).to.equal(0);
       await p.follow('Lees meer over authenticatie in twee stappen', 'Over authenticatie in twee stappen');
       expect(await p.heading()).to.equal('Over authenticatie in twee stappen');
       await p.follow('Terug', 'Authenticatie in twee stappen: uit (terug)');
@@ -747,6 +760,128 @@ describe('browser: the patient journeys in Chromium with JavaScript off', functi
       expect(p.path()).to.equal('/werkblad');
       expect(await pageLanguage(p)).to.equal('nl');
       expect(await p.heading()).to.equal('Werkblad');
+    });
+
+    it('J9 with JavaScript on: adds a passkey, signs in with it alone, uses it as the second step and removes it', async () => {
+      const { vonage } = world();
+      const patient = patients.passkeySms;
+      const p = await newPatient(world().passkeyURL, { javaScript: true });
+      const authenticator = await VirtualAuthenticator.attach(p.page);
+      await pastCooldown();
+      await signInWithSms(p, patient.email, patient.password);
+      await p.follow('Mijn account', 'Mijn account (toegangssleutel)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: aan, met JavaScript');
+      expect(await p.page.getByText('Om een toegangssleutel toe te voegen').isVisible(), 'the script hides the note').to.equal(false);
+
+      // Add: after a fresh confirmation, a name, and the browser makes the passkey.
+      await p.follow('Toegangssleutel toevoegen', 'Bevestigen (toegangssleutel toevoegen)');
+      await confirmWithSms(p, patient.password, 'Toegangssleutel toevoegen');
+      expect(await p.heading()).to.equal('Toegangssleutel toevoegen');
+      await p.fill('Naam van de toegangssleutel', 'iPhone van Cas');
+      await p.press('Toegangssleutel toevoegen', 'Authenticatie in twee stappen: toegangssleutel toegevoegd', { screenshot: '22-toegangssleutel-toegevoegd' });
+      expect(p.path()).to.equal(`${BASE}?gewijzigd=toegangssleutel`);
+      expect(await p.text()).to.include('Je toegangssleutel is toegevoegd.').and.include('iPhone van Cas').and.include('Nog niet gebruikt').and.include('Verificatiecode via SMS');
+      const [credential] = await authenticator.credentials();
+      expect(credential).to.include({ isResidentCredential: true, rpId: 'localhost' });
+
+      // Signing in with the passkey alone: no password, no SMS.
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (toegangssleutel)', { screenshot: '23-inloggen-met-toegangssleutel' });
+      const smsBefore = vonage.messages.length;
+      await p.press('Inloggen met een toegangssleutel', 'Werkblad (toegangssleutel, zonder wachtwoord)');
+      expect(p.path()).to.equal('/werkblad');
+      expect(vonage.messages.length, 'no SMS').to.equal(smsBefore);
+
+      // The password, then the passkey instead of the SMS code.
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (toegangssleutel, 2)');
+      await pastCooldown();
+      await passwordStep(p, patient.email, patient.password, 'Inloggen (stap 2): code of toegangssleutel', { screenshot: '24-inloggen-code-of-toegangssleutel' });
+      await p.press('Gebruik je toegangssleutel', 'Werkblad (toegangssleutel als tweede stap)');
+      expect(p.path()).to.equal('/werkblad');
+
+      // Remove: confirmed with the password and the passkey.
+      await p.follow('Mijn account', 'Mijn account (toegangssleutel verwijderen)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: met toegangssleutel');
+      expect(await p.text()).to.match(/Laatst gebruikt op \d+ \w+ \d{4}/);
+      await p.follow('Verwijderen van iPhone van Cas', 'Bevestigen (toegangssleutel verwijderen)');
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Bevestigen met je toegangssleutel', 'Toegangssleutel verwijderen');
+      expect(await p.heading()).to.equal('Toegangssleutel verwijderen');
+      expect(await p.text()).to.include("Wil je de toegangssleutel 'iPhone van Cas' verwijderen?");
+      await p.press('Verwijder toegangssleutel', 'Authenticatie in twee stappen: toegangssleutel verwijderd');
+      expect(await p.text()).to.include('Je toegangssleutel is verwijderd.').and.include('Je hebt nog geen toegangssleutels.');
+
+      // The browser still holds it; the site no longer takes it.
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (toegangssleutel verwijderd)');
+      await p.press('Inloggen met een toegangssleutel', 'Inloggen: toegangssleutel verwijderd');
+      expect(await p.text()).to.include('Deze toegangssleutel hoort bij geen enkel account, of werkt niet meer.');
+      expect(await authenticator.credentials()).to.have.length(1);
+    });
+
+    it('J9 with JavaScript on: a first passkey turns two-step on; a relaying site and a replayed answer are refused; without JavaScript a recovery code', async () => {
+      const { rt } = world();
+      const patient = patients.passkeyOnly;
+      const p = await newPatient(world().passkeyURL, { javaScript: true });
+      const authenticator = await VirtualAuthenticator.attach(p.page);
+      await signInWithPassword(p, patient.email, patient.password, 'eerste toegangssleutel');
+      await p.follow('Mijn account', 'Mijn account (eerste toegangssleutel)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: uit, met JavaScript');
+      await p.follow('Wat is een toegangssleutel?', 'Wat is een toegangssleutel?');
+      expect(await p.heading()).to.equal('Wat is een toegangssleutel?');
+      await p.follow('Terug', 'Authenticatie in twee stappen: uit (terug van uitleg)');
+
+      await p.follow('Toegangssleutel toevoegen', 'Bevestigen (eerste toegangssleutel)');
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Bevestigen', 'Toegangssleutel toevoegen (twee stappen uit)');
+      expect(await p.text()).to.include('Daarmee zet je ook authenticatie in twee stappen aan.');
+      await p.press('Toegangssleutel toevoegen', 'Toegangssleutel toevoegen: naam leeg');
+      expect(await p.errors()).to.deep.equal(['Geef je toegangssleutel een naam.']);
+      expect(await authenticator.credentials(), 'no passkey made for a name that cannot be saved').to.have.length(0);
+      await p.fill('Naam van de toegangssleutel', 'Laptop van Cas');
+      await p.press('Toegangssleutel toevoegen', 'Toegangssleutel: bewaar je herstelcodes');
+      expect(await p.heading()).to.equal('Bewaar je herstelcodes');
+      const codes = (await p.page.locator('.recovery-codes code').allInnerTexts()).map((c) => c.trim());
+      expect(codes).to.have.length(10);
+      await p.press('Ik heb de codes bewaard', 'Authenticatie in twee stappen: aan met toegangssleutel');
+      expect(await p.text()).to.include('ingeschakeld').and.include('Toegangssleutel').and.include('Laptop van Cas');
+
+      // The next sign-in: the password, then the passkey (there is no code).
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (eerste toegangssleutel)');
+      await passwordStep(p, patient.email, patient.password, 'Inloggen (stap 2): toegangssleutel');
+      expect(await p.heading()).to.equal('Gebruik je toegangssleutel');
+      const posted = p.page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/inloggen/code/toegangssleutel');
+      await p.press('Gebruik je toegangssleutel', 'Werkblad (toegangssleutel na wachtwoord)');
+      expect(p.path()).to.equal('/werkblad');
+      const answer = new URLSearchParams((await posted).postData() ?? '').get('credential');
+      expect(answer, 'the answer Chromium made').to.be.a('string');
+
+      // That answer again, from another browser with a session and a challenge of its own: refused.
+      const thief = rt.agent();
+      expect((await signIn(thief, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
+      const token = csrfTokenOf((await thief.get('/inloggen/code')).text);
+      expect((await askOptions(thief, '/inloggen/code/toegangssleutel/opties', token)).status).to.equal(200);
+      const replayed = await thief.post('/inloggen/code/toegangssleutel').type('form').send({ _csrf: token, credential: answer });
+      expect(replayed.status).to.equal(400);
+      expect((await thief.get('/werkblad')).headers.location).to.equal('/inloggen/code');
+
+      // A site on another origin that relays the real one: Chromium signs for that origin, the app refuses it.
+      await p.press('Uitloggen', 'Inloggen: uitgelogd (voor nepsite)');
+      shared.relay = await startRelay(Number(new URL(world().baseURL).port));
+      await p.visit(`${shared.relay.url}/inloggen`, 'Nepsite: inloggen');
+      await p.press('Inloggen met een toegangssleutel', 'Nepsite: toegangssleutel geweigerd');
+      expect(await p.text()).to.include('Je toegangssleutel is niet geaccepteerd.');
+      const refusals = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'second_step_failed').map((e) => e.details?.refusal);
+      expect(refusals).to.include('wrong_origin');
+
+      // Without JavaScript: no passkey button, and a recovery code instead.
+      const noScript = await newPatient();
+      await passwordStep(noScript, patient.email, patient.password, 'Inloggen (stap 2): toegangssleutel, zonder JavaScript');
+      expect(await noScript.heading()).to.equal('Gebruik je toegangssleutel');
+      expect(await noScript.button('Gebruik je toegangssleutel').count()).to.equal(0);
+      expect(await noScript.text()).to.include('Gebruik dan een herstelcode.');
+      await noScript.follow('Gebruik een herstelcode', 'Inloggen met herstelcode (toegangssleutel)');
+      await noScript.fill('Herstelcode', codes[0]!);
+      await noScript.press('Verifiëren', 'Herstelcode gebruikt (toegangssleutel)');
+      expect(await noScript.heading()).to.equal('Je hebt een herstelcode gebruikt');
     });
 
     it('shows the SMS in the development outbox; its code completes the sign-in', async () => {

@@ -388,10 +388,11 @@ export function definePageChecks(get: () => Context): void {
     it(`takes screenshots of the main steps at 1280 and 320 px${writingScreenshots() ? ' and writes them under docs/screenshots/' : ' (npm run screenshots writes them)'}`, async () => {
       const steps = get().journal.pages.filter((p) => p.screenshot);
       expect(steps.length).to.be.greaterThan(10);
-      await Promise.all([DESKTOP, NARROW].map(async (width) => {
-        const replay = await Replayer.start(get().browser, { javaScriptEnabled: false, width, height: width === NARROW ? 640 : 900 });
+      const shots = [DESKTOP, NARROW].flatMap((width) => [false, true].map((javaScriptEnabled) => ({ width, javaScriptEnabled })));
+      await Promise.all(shots.map(async ({ width, javaScriptEnabled }) => {
+        const replay = await Replayer.start(get().browser, { javaScriptEnabled, width, height: width === NARROW ? 640 : 900 });
         try {
-          for (const record of steps) {
+          for (const record of steps.filter((step) => (step.javaScript ?? false) === javaScriptEnabled)) {
             const page = await replay.show(record);
             keepScreenshot(`${record.screenshot}-${width}`, await page.screenshot({ fullPage: true, animations: 'disabled' }));
           }

@@ -6,6 +6,7 @@ import { createUser, disableUser } from '../../src/cli/user-commands';
 import type { AccountStores } from '../../src/domain/account-stores';
 import { createSecurityNotifier } from '../../src/domain/security-notifier';
 import type { Services } from '../../src/services';
+import { authenticatorFor, registerPasskey } from '../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 import { TEST_DATABASE } from '../support/test-database';
 
@@ -66,6 +67,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
       const patient = await rt.createPatient({ email: 'cas@example.nl' });
       await rt.services.twoFactor.enableSms(patient.id, PHONE, rt.services.recoveryCodes.generate());
       await rt.services.verificationCodes.issue(patient.id, 'sign_in', PHONE); // a code on its way
+      await registerPasskey(rt, patient, authenticatorFor(rt)); // and a passkey besides
       return (await rt.services.users.findById(patient.id))!;
     }
 
@@ -76,6 +78,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
         twoFactor: await services.twoFactor.status(userId),
         recoveryCodes: await services.recoveryCodes.countRemaining(userId),
         pendingSmsCode: await services.verificationCodes.sentTo(userId, 'sign_in'),
+        passkeys: await services.passkeys.countForUser(userId),
         sessionGeneration: (await services.users.findById(userId))!.sessionGeneration,
         events: (await services.audit.listForUser(userId)).map((event) => event.type),
         messages: (await services.messages.listForUser(userId)).map((message) => message.kind),
@@ -113,6 +116,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
         twoFactor: { enabled: false },
         recoveryCodes: 0,
         pendingSmsCode: null,
+        passkeys: 0,
         sessionGeneration: before.sessionGeneration + 1,
         events: ['two_factor_reset_by_clinic', ...before.events],
         messages: ['two_factor_reset_by_clinic', ...before.messages],

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { authenticatorFor, registerPasskey } from '../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
@@ -84,13 +85,29 @@ describe('admin command line: two-step reset and overview (J8)', function () {
     expect((await rt.services.users.findById(patient.id))!.sessionGeneration).to.equal(patient.sessionGeneration);
   });
 
+  it('removes the passkeys too, in the same reset', async () => {
+    const patient = await rt.createPatient({ email: 'cas@example.nl' });
+    await rt.services.twoFactor.enablePasskey(patient.id, await rt.services.recoveryCodes.hashAll(rt.services.recoveryCodes.generate()));
+    await registerPasskey(rt, patient, authenticatorFor(rt), 'iPhone');
+    await registerPasskey(rt, patient, authenticatorFor(rt), 'Laptop');
+    const result = await succeeds(admin(['reset-two-factor', '--email', 'cas@example.nl', '--reason', REASON]));
+    expect(result.stdout).to.include('(was 2 passkeys; 10 recovery codes left, now removed, and the passkeys too).');
+    expect(await rt.services.passkeys.countForUser(patient.id)).to.equal(0);
+    expect(await rt.services.twoFactor.status(patient.id)).to.deep.equal({ enabled: false });
+  });
+
   it('shows each patient\'s two-step in list-users, with the phone number masked', async () => {
-    await patientWithSms('sms@example.nl');
+    const withPasskey = await patientWithSms('sms@example.nl');
+    await registerPasskey(rt, withPasskey, authenticatorFor(rt));
+    const passkeyOnly = await rt.createPatient({ email: 'passkey@example.nl' });
+    await rt.services.twoFactor.enablePasskey(passkeyOnly.id, []);
+    await registerPasskey(rt, passkeyOnly, authenticatorFor(rt));
     await rt.createPatient({ email: 'none@example.nl' });
     const result = await succeeds(admin(['list-users']));
     const row = (email: string) => result.stdout.split('\n').find((line) => line.includes(email));
     expect(result.stdout.split('\n')[0]).to.match(/\bTwo-step\s+Codes left\b/);
-    expect(row('sms@example.nl')).to.match(/\benabled\s+SMS \(\+31 6 ••••••78\)\s+10\s+\d{4}-\d{2}-\d{2}$/);
+    expect(row('sms@example.nl')).to.match(/\benabled\s+SMS \(\+31 6 ••••••78\) \+ 1 passkey\s+10\s+\d{4}-\d{2}-\d{2}$/);
+    expect(row('passkey@example.nl')).to.match(/\benabled\s+1 passkey\s+0\s+\d{4}-\d{2}-\d{2}$/);
     expect(row('none@example.nl')).to.match(/\benabled\s+off\s+-\s+\d{4}-\d{2}-\d{2}$/);
     expect(result.stdout).not.to.include('612345678');
   });

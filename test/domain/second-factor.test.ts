@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { createAccountStores, transactionRunner, type AccountStores } from '../../src/domain/account-stores';
+import { createAccountStores, secondStepTransaction, transactionRunner, type AccountStores } from '../../src/domain/account-stores';
 import { createAlertComposer } from '../../src/domain/mail/alert-texts';
+import { createPasskeyCeremonies } from '../../src/domain/passkey-ceremonies';
 import type { PasswordHasher } from '../../src/domain/passwords';
 import { cryptoRandom } from '../../src/domain/random';
 import { createSecondFactor, type Proof, type SecondFactor, type SecondFactorResult } from '../../src/domain/second-factor';
@@ -20,6 +21,7 @@ const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
 const PHONE = '+31612345678';
 const ORIGIN = { ip: '203.0.113.7', userAgent: 'test' };
 const LIMIT = 10;
+const RP = { rpId: 'localhost', origin: 'http://localhost:3000', rpName: 'Karify' };
 
 /**
  * The one module every code check goes through (issue 12), on the database under test: each
@@ -85,7 +87,11 @@ describe('second factor: one module for every code check', () => {
         return stores.recoveryCodes.findUnused(id, input);
       },
     };
-    secondFactor = createSecondFactor({ clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, inTransaction: transactionRunner(db, (on) => createAccountStores(on, storeDeps)) });
+    const passkeys = createPasskeyCeremonies({ store: stores.passkeys, rp: RP, random: cryptoRandom, clock });
+    const inTransaction = secondStepTransaction(transactionRunner(db, (on) => createAccountStores(on, storeDeps)), 'patient');
+    secondFactor = createSecondFactor({
+      clock, lockout: stores.lockout, verificationCodes: codes, recoveryCodes, twoFactor, secretBox: box, smsCodes, passkeys, inTransaction,
+    });
     const user = await stores.users.create({ email: 'anna@example.nl', name: 'Anna', passwordHash: 'x' });
     userId = user.id;
   });

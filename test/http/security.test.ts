@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
@@ -74,7 +76,8 @@ describe('security (SPEC §4)', () => {
       expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).to.deep.equal(["'none'"]);
       expect(csp, where).not.to.include("'unsafe-inline'");
       expect(csp, where).not.to.include("'unsafe-eval'");
-      expect(directives.get('script-src'), `${where}: scripts only as files of this site`).to.deep.equal(["'self'"]);
+      expect(directives.get('script-src'), `${where}: scripts only from files of this site (passkeys)`).to.deep.equal(["'self'"]);
+      expect(directives.get('connect-src'), `${where}: scripts fetch only from this site`).to.deep.equal(["'self'"]);
       expect(res.headers['x-frame-options'], where).to.equal('DENY');
       expect(res.headers['x-content-type-options'], where).to.equal('nosniff');
       expect(res.headers['referrer-policy'], where).to.be.oneOf(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
@@ -116,6 +119,25 @@ describe('security (SPEC §4)', () => {
         const maxAge = Number(/max-age=(\d+)/.exec(cacheControl)?.[1]);
         expect(maxAge, url).to.be.at.least(365 * 24 * 3600);
       }
+    });
+
+    it('serves the passkey scripts as files of this site, the SimpleWebAuthn bundle straight from the installed package', async () => {
+      const page = await rt.agent().get('/inloggen');
+      const sources = [...page.text.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map((m) => m[1]!);
+      expect(sources.map((src) => src.replace(/\?v=[0-9a-f]{10}$/, ''))).to.deep.equal(['/js/simplewebauthn-browser.umd.min.js', '/js/passkeys.js']);
+      const installed = fs.readFileSync(path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'), 'utf8');
+      for (const src of sources) {
+        const js = await rt.agent().get(src).buffer(true).parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        });
+        expect(js.status, src).to.equal(200);
+        expect(js.headers['content-type'], src).to.match(/^(application|text)\/javascript/);
+        expect(Number(/max-age=(\d+)/.exec(String(js.headers['cache-control']))?.[1]), src).to.be.at.least(365 * 24 * 3600);
+        if (src.includes('simplewebauthn')) expect(js.body, 'the installed file, not a copy').to.equal(installed);
+      }
+      expect((await rt.agent().get('/js/andere.js')).status, 'nothing else under /js').to.equal(404);
     });
   });
 

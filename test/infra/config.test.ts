@@ -31,6 +31,7 @@ const PRODUCTION: NodeJS.ProcessEnv = {
   TOTP_ENCRYPTION_KEY: 'k'.repeat(20) + 'm'.repeat(20),
   SMTP_URL: 'smtps://karify:secret@smtp.example.nl:465',
   MAIL_FROM: 'Karify <noreply@kliniek.example>',
+  PUBLIC_URL: 'https://karify.example.nl',
 };
 
 describe('configuration (loadConfig)', () => {
@@ -103,6 +104,35 @@ describe('configuration (loadConfig)', () => {
       expect(err.message).to.include('PORT').and.include(port);
     });
   }
+
+  describe('passkeys (WebAuthn relying party)', () => {
+    it('belong to http://localhost:PORT in development and tests', () => {
+      expect(loadConfig({}).webauthn).to.deep.equal({ rpId: 'localhost', origin: 'http://localhost:3000', rpName: 'Karify' });
+      expect(loadConfig({ NODE_ENV: 'test', PORT: '8080' }).webauthn).to.include({ rpId: 'localhost', origin: 'http://localhost:8080' });
+    });
+
+    it('belong to PUBLIC_URL, or to WEBAUTHN_ORIGIN and WEBAUTHN_RP_ID where they are set', () => {
+      expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: 'https://karify.example.nl/portaal/' }).webauthn).to.include({ rpId: 'karify.example.nl', origin: 'https://karify.example.nl' });
+      expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: 'https://karify.example.nl', WEBAUTHN_RP_ID: 'Example.NL' }).webauthn).to.include({ rpId: 'example.nl', origin: 'https://karify.example.nl' });
+      expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: undefined, WEBAUTHN_ORIGIN: 'https://inloggen.example.nl:8443' }).webauthn).to.include({ rpId: 'inloggen.example.nl', origin: 'https://inloggen.example.nl:8443' });
+    });
+
+    it('need PUBLIC_URL in production, with https', () => {
+      const missing = configError({ ...PRODUCTION, PUBLIC_URL: undefined });
+      expect(problemsAbout(missing, 'PUBLIC_URL')).to.have.length(1);
+      expect(missing.message).to.include('PUBLIC_URL must be set in production');
+      expect(problemsAbout(configError({ ...PRODUCTION, PUBLIC_URL: 'http://karify.example.nl' }), 'PUBLIC_URL')[0]).to.include('https://');
+      expect(problemsAbout(configError({ ...PRODUCTION, PUBLIC_URL: 'karify.example.nl' }), 'PUBLIC_URL')).to.have.length(1);
+    });
+
+    it('refuse a relying party id that is not the origin\'s host or a domain above it, or is an address', () => {
+      for (const rpId of ['example.com', 'other.karify.example.nl', 'nl', '127.0.0.1', 'exa mple.nl']) {
+        const err = configError({ ...PRODUCTION, WEBAUTHN_RP_ID: rpId });
+        expect(problemsAbout(err, 'WEBAUTHN_RP_ID'), rpId).to.have.length(1);
+      }
+      expect(problemsAbout(configError({ NODE_ENV: 'test', WEBAUTHN_ORIGIN: 'http://127.0.0.1:3000', WEBAUTHN_RP_ID: 'localhost' }), 'WEBAUTHN_ORIGIN')).to.have.length(1);
+    });
+  });
 
   describe('in production', () => {
     it('accepts a complete production configuration', () => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { startFakeVonage } from '../support/fake-vonage';
+import { csrfTokenOf } from '../support/forms';
 import { HttpClient, listen } from '../support/http-client';
+import { authenticatorFor, registerPasskey } from '../support/passkeys';
 import { startPostgresServer, TestPostgresServer } from '../support/postgres-server';
 import { startRedisServer, TestRedisServer } from '../support/redis-server';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
@@ -51,6 +53,27 @@ describe('two app instances on one Redis and one PostgreSQL (scale-out)', functi
     const workspace = await browser.get(`${a.url}/werkblad`);
     expect(workspace.status).to.equal(200);
     expect(workspace.text).to.include('Werkblad');
+  });
+
+  it('gives passkey options on A and takes the answer on B; 50 copies of the answer at both at once sign in once', async () => {
+    const patient = await a.rt.createPatient({ email: 'passkey@example.nl' });
+    await a.rt.services.twoFactor.enablePasskey(patient.id, []);
+    const authenticator = authenticatorFor(a.rt);
+    await registerPasskey(a.rt, patient, authenticator);
+    const browser = new HttpClient();
+    const token = csrfTokenOf((await browser.get(`${a.url}/inloggen`)).text);
+    const options = await browser.post(`${a.url}/inloggen/toegangssleutel/opties`, {}, { 'x-csrf-token': token });
+    expect(options.status).to.equal(200);
+    const body = { _csrf: token, credential: JSON.stringify(authenticator.get(JSON.parse(options.text))) };
+    // Each copy keeps its own cookies, so the one that signed in can be followed (one jar would keep whichever answer came last).
+    const copies = Array.from({ length: 50 }, () => browser.copy());
+    const results = await Promise.all(copies.map((copy, i) => copy.post(`${(i % 2 === 0 ? b : a).url}/inloggen/toegangssleutel`, body)));
+    expect(results.filter((r) => r.location === '/werkblad')).to.have.length(1);
+    // The rest: refused (400), the second-step lock their failures set (429), or the old session gone (403).
+    expect(results.every((r) => r.location === '/werkblad' || [400, 403, 429].includes(r.status))).to.equal(true);
+    const signedIn = copies[results.findIndex((r) => r.location === '/werkblad')]!;
+    expect((await signedIn.get(`${a.url}/werkblad`)).status).to.equal(200);
+    expect((await signedIn.get(`${b.url}/werkblad`)).status).to.equal(200);
   });
 
   it('refuses on B a recovery code used on A', async () => {

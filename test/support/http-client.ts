@@ -7,6 +7,13 @@ export class HttpClient {
 
   constructor(private readonly headers: Record<string, string> = {}) {}
 
+  /** Another jar holding the same cookies now (a copy of the request an attacker replays). */
+  copy(): HttpClient {
+    const twin = new HttpClient(this.headers);
+    for (const [name, value] of this.cookies) twin.cookies.set(name, value);
+    return twin;
+  }
+
   private remember(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -26,11 +33,12 @@ export class HttpClient {
     return { status: response.status, location: response.headers.get('location'), text: await response.text() };
   }
 
-  async post(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
+  /** `headers`: more, e.g. the X-CSRF-Token a script sends. */
+  async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; location: string | null; text: string }> {
     const response = await fetch(url, {
       method: 'POST',
       redirect: 'manual',
-      headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...this.headers, ...headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
     });
     this.remember(response);

@@ -26,6 +26,7 @@ export const PRODUCTION_ENV: TestEnv = {
   VONAGE_API_SECRET: 'dummy-secret',
   SMTP_URL: 'smtp://127.0.0.1:2525',
   MAIL_FROM: 'Karify <noreply@example.nl>',
+  PUBLIC_URL: 'https://karify.example.nl',
   TRUST_PROXY: 'true',
 };
 

@@ -19,6 +19,7 @@ const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
   replayed: 'oneTimeCode.errors.replayed',
   wrong_app_code: 'oneTimeCode.errors.wrongAppCode',
   wrong_recovery_code: 'oneTimeCode.errors.wrong_recovery_code',
+  wrong_passkey: 'oneTimeCode.errors.wrongPasskey',
 };
 
 export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording): string {

@@ -17,6 +17,8 @@ export type MailAlertKind =
   | 'account_disabled'
   | 'account_enabled'
   | 'sessions_ended_by_clinic'
+  | 'passkey_added'
+  | 'passkey_removed'
   /** Any other change: what changed is on the activity page. Lets a new event type be e-mailed with one line in EMAILED. */
   | 'security_changed';
 
@@ -46,7 +48,7 @@ const plain = (key: string) => (): BodyChoice => ({ key });
 
 const byClinic = { notYou: 'mail.notYouClinic', byClinic: true } as const;
 
-const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp' };
+const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp', passkey: 'mail.methods.passkey' };
 
 const wholeNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
 
@@ -56,6 +58,12 @@ function withMethod(plainKey: string, methodKey: string) {
     const key = typeof details.method === 'string' && Object.hasOwn(METHOD_KEYS, details.method) ? METHOD_KEYS[details.method] : undefined;
     return key ? { key: methodKey, values: { method: t(key) } } : { key: plainKey };
   };
+}
+
+/** With the passkey named (the name the patient gave it) when the details carry one. */
+function withPasskey(plainKey: string, passkeyKey: string) {
+  return (details: Details): BodyChoice =>
+    typeof details.passkey === 'string' && details.passkey !== '' ? { key: passkeyKey, values: { passkey: details.passkey } } : { key: plainKey };
 }
 
 /**
@@ -109,6 +117,14 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plain('mail.alerts.account_disabled.body') },
   account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plain('mail.alerts.account_enabled.body') },
   sessions_ended_by_clinic: { ...byClinic, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plain('mail.alerts.sessions_ended_by_clinic.body') },
+  passkey_added: {
+    subject: 'mail.alerts.passkey_added.subject',
+    body: withPasskey('mail.alerts.passkey_added.body', 'mail.alerts.passkey_added.bodyWithPasskey'),
+  },
+  passkey_removed: {
+    subject: 'mail.alerts.passkey_removed.subject',
+    body: withPasskey('mail.alerts.passkey_removed.body', 'mail.alerts.passkey_removed.bodyWithPasskey'),
+  },
   security_changed: { subject: 'mail.alerts.security_changed.subject', body: plain('mail.alerts.security_changed.body') },
 };
 

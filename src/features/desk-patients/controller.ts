@@ -4,9 +4,10 @@ import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog, SecurityEvent } from '../../domain/audit';
 import { endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
+import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
-import type { TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
+import type { TwoFactorMethod, TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
 import type { User, UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
@@ -87,6 +88,7 @@ class NothingToDo extends Error {}
 export interface DeskPatientsDeps {
   users: UserStore;
   twoFactor: TwoFactorStore;
+  passkeys: PasskeyStore;
   audit: AuditLog;
   staffAudit: StaffAuditLog;
   inTransaction: InTransaction;
@@ -94,6 +96,12 @@ export interface DeskPatientsDeps {
   describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string;
   describeDevice(t: Translate, userAgent: string | null): string;
 }
+
+const METHOD_LABELS: Record<TwoFactorMethod, string> = {
+  sms: 'deskPatients.patient.methodSms',
+  totp: 'deskPatients.patient.methodApp',
+  passkey: 'deskPatients.patient.methodPasskey',
+};
 
 export type DeskPatientsController = ReturnType<typeof createDeskPatientsController>;
 
@@ -109,10 +117,12 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
 
   const patientOf = (req: Request, res: Response) => findByPathId(req, res, users.findById);
 
-  function twoFactorSummary(status: TwoFactorStatus, t: Translate) {
-    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null };
+  /** What the desk sees of a patient's two-step, passkeys included (a reset removes them too). */
+  async function twoFactorSummary(patientId: number, status: TwoFactorStatus, t: Translate) {
+    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null, passkeys: 0 };
     return {
-      method: status.method === 'sms' ? t('deskPatients.patient.methodSms') : t('deskPatients.patient.methodApp'),
+      method: t(METHOD_LABELS[status.method]),
+      passkeys: await deps.passkeys.countForUser(patientId),
       phone: status.phone ? maskPhoneNumber(status.phone) : null,
       codesLeft: status.recoveryCodesLeft,
     };
@@ -124,7 +134,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     const locals = {
       patient,
       action: { ...spec.texts, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: spec.applies(patient, status) },
-      twoFactor: twoFactorSummary(status, res.locals.t),
+      twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
     };
     renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : 200);
   }
@@ -139,7 +149,11 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const errors = validateSearch(query, res.locals.t);
       if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, setUp: false });
       const found = await users.search(values.query, RESULTS_MAX + 1);
-      res.render('desk-patients/search', { values, results: found.slice(0, RESULTS_MAX), more: found.length > RESULTS_MAX, setUp: false });
+      const results = found.slice(0, RESULTS_MAX).map((patient) => ({
+        ...patient,
+        methodLabel: res.locals.t(patient.twoFactorMethod ? METHOD_LABELS[patient.twoFactorMethod] : 'deskPatients.patient.twoFactorOff'),
+      }));
+      res.render('desk-patients/search', { values, results, more: found.length > RESULTS_MAX, setUp: false });
     },
 
     async showPatient(req: Request, res: Response) {
@@ -164,7 +178,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         .map((action) => ({ href: ACTION_PATHS[action](patient.id), text: t(ACTIONS[action].texts.title) }));
       res.render('desk-patients/patient', {
         patient,
-        twoFactor: twoFactorSummary(status, t),
+        twoFactor: await twoFactorSummary(patient.id, status, t),
         activity,
         deskActions,
         actions,

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
@@ -7,6 +9,8 @@ import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { hasCredential } from '../../components/passkey-ceremony/credential';
+import { passkeyProof } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
 
 const VIEW = 'fresh-confirmation/index';
@@ -15,17 +19,21 @@ export interface ConfirmationDeps {
   signIn: SignInService;
   secondFactor: SecondFactor;
   auth: AuthLevels;
+  passkeys: PasskeyStore;
+  clock: Clock;
 }
 
 export type ConfirmationController = ReturnType<typeof createConfirmationController>;
 
-/** "Bevestig dat jij het bent": the password again and, with two-step on, a second-step code. */
+/** "Bevestig dat jij het bent": the password again and, with two-step on, a second-step code or a passkey. */
 export function createConfirmationController(deps: ConfirmationDeps) {
   const { signIn, secondFactor, auth } = deps;
 
-  const locals = (req: Request) => {
-    const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
-    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false };
+  const locals = async (req: Request) => {
+    const user = req.user!;
+    const phone = user.twoFactorMethod === 'sms' ? user.twoFactorPhone : null;
+    const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
+    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, hasPasskeys };
   };
   const pageFor = (returnTo: string) => `${paths.account.confirm}?terug=${encodeURIComponent(returnTo)}`;
 
@@ -43,14 +51,22 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
   }
 
+  /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
+  async function checkPasskey(req: Request, res: Response): Promise<FieldError | null> {
+    const given = passkeyProof(req, 'confirm', deps.clock.now());
+    if ('problem' in given) return { field: 'code', message: res.locals.t(given.problem) };
+    const result = await secondFactor.check(req.user!.id, 'confirm', given.proof, requestOrigin(req));
+    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
+  }
+
   return {
-    show(req: Request, res: Response) {
-      res.render(VIEW, { ...locals(req), codeSent: req.query.verstuurd === '1' });
+    async show(req: Request, res: Response) {
+      res.render(VIEW, { ...(await locals(req)), codeSent: req.query.verstuurd === '1' });
     },
 
     async sendCode(req: Request, res: Response) {
       const user = req.user!;
-      const l = locals(req);
+      const l = await locals(req);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(l.returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
       const problem = smsProblem(outcome, res.locals);
@@ -59,7 +75,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const l = locals(req);
+      const l = await locals(req);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
       const errors = validatePassword(password, res.locals.t);
       if (errors.length === 0) {
@@ -68,7 +84,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       }
       // The second step is checked only after a right password, so a guessed code costs a password too.
       if (errors.length === 0 && req.user!.twoFactorMethod) {
-        const codeError = await checkCode(req, res, code);
+        const codeError = hasCredential(req.body) ? await checkPasskey(req, res) : await checkCode(req, res, code);
         if (codeError) errors.push(codeError);
       }
       // The code field may hold a recovery code, a secret: it is not shown again.

@@ -12,14 +12,17 @@ export function validatePassword(password: string, t: Translate): FieldError[] {
 }
 
 /**
- * The second-step part, for a patient with two-step on: 6 digits (from the SMS or the app, by
- * their method) or a recovery code of 10.
+ * The second-step part typed in, for a patient with two-step on: 6 digits (from the SMS or the
+ * app, by their method) or a recovery code of 10; with passkeys as the only method, a recovery
+ * code (the passkey itself comes in another field, see checkPasskey).
  */
 export function codeProof(input: string, user: User, t: Translate): { proof: Proof } | { error: FieldError } {
   const code = normalizeCodeInput(input);
   const app = user.twoFactorMethod === 'totp';
-  if (code === '') return { error: { field: 'code', message: t('freshConfirmation.errors.codeRequired') } };
-  if (/^\d{6}$/.test(code)) return { proof: app ? { kind: 'app', code } : { kind: 'sms', code, phone: user.twoFactorPhone! } };
+  const passkeyOnly = user.twoFactorMethod === 'passkey';
+  if (code === '') return { error: { field: 'code', message: t(passkeyOnly ? 'freshConfirmation.errors.recoveryRequired' : 'freshConfirmation.errors.codeRequired') } };
+  if (/^\d{6}$/.test(code) && !passkeyOnly) return { proof: app ? { kind: 'app', code } : { kind: 'sms', code, phone: user.twoFactorPhone! } };
   if (normalizeRecoveryCode(input)) return { proof: { kind: 'recovery', code: input } };
-  return { error: { field: 'code', message: t(app ? 'freshConfirmation.errors.codeFormatApp' : 'freshConfirmation.errors.codeFormat') } };
+  const format = passkeyOnly ? 'freshConfirmation.errors.codeFormatPasskey' : app ? 'freshConfirmation.errors.codeFormatApp' : 'freshConfirmation.errors.codeFormat';
+  return { error: { field: 'code', message: t(format) } };
 }

@@ -35,6 +35,10 @@ function wholeNumber(value: unknown): number | null {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
 }
 
+/** A body naming the passkey the message is about, when it has its name. */
+const namingPasskey = (withName: string, without: string) => (params: Params): BodyChoice =>
+  typeof params.passkey === 'string' && params.passkey.trim() !== '' ? { key: withName, values: { passkey: params.passkey } } : { key: without };
+
 /** The method a method_switched message names, as the inbox calls it. */
 const METHOD_KEYS: Record<string, string> = {
   sms: 'inbox.methods.sms',
@@ -131,6 +135,21 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
     subject: 'inbox.kinds.sessions_ended_by_clinic.subject',
     body: plain('inbox.kinds.sessions_ended_by_clinic.body'),
     action: 'inbox.kinds.sessions_ended_by_clinic.action',
+  },
+  passkey_added: {
+    subject: 'inbox.kinds.passkey_added.subject',
+    body: namingPasskey('inbox.kinds.passkey_added.bodyWithPasskey', 'inbox.kinds.passkey_added.body'),
+    action: 'inbox.kinds.passkey_added.action',
+  },
+  passkey_renamed: {
+    subject: 'inbox.kinds.passkey_renamed.subject',
+    body: namingPasskey('inbox.kinds.passkey_renamed.bodyWithPasskey', 'inbox.kinds.passkey_renamed.body'),
+    action: 'inbox.kinds.passkey_renamed.action',
+  },
+  passkey_removed: {
+    subject: 'inbox.kinds.passkey_removed.subject',
+    body: namingPasskey('inbox.kinds.passkey_removed.bodyWithPasskey', 'inbox.kinds.passkey_removed.body'),
+    action: 'inbox.kinds.passkey_removed.action',
   },
 };
 

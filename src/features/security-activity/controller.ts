@@ -24,6 +24,10 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   totp_replay_refused: 'securityActivity.events.totp_replay_refused',
   password_changed: 'securityActivity.events.password_changed',
   sessions_ended_by_clinic: 'securityActivity.events.sessions_ended_by_clinic',
+  passkey_added: 'securityActivity.events.passkey_added',
+  passkey_renamed: 'securityActivity.events.passkey_renamed',
+  passkey_removed: 'securityActivity.events.passkey_removed',
+  passkey_used: 'securityActivity.events.passkey_used',
 };
 
 /**
@@ -39,6 +43,7 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   two_factor_reset_by_clinic: { desk: 'securityActivity.eventVariants.two_factor_reset_by_clinic.desk' },
   second_step_failed: {
     wrong_recovery_code: 'securityActivity.eventVariants.second_step_failed.wrong_recovery_code',
+    wrong_passkey: 'securityActivity.eventVariants.second_step_failed.wrong_passkey',
     expired: 'securityActivity.eventVariants.second_step_failed.expired',
     setup: 'securityActivity.eventVariants.second_step_failed.setup',
     confirm: 'securityActivity.eventVariants.second_step_failed.confirm',
@@ -58,6 +63,14 @@ const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {
   method_switched: 'securityActivity.eventsWithMethod.method_switched',
 };
 
+/** Descriptions that name the passkey ("Toegangssleutel 'iPhone van Cas' toegevoegd"), for its events. */
+const EVENT_WITH_PASSKEY_KEYS: Partial<Record<SecurityEventType, string>> = {
+  passkey_added: 'securityActivity.eventsWithPasskey.passkey_added',
+  passkey_renamed: 'securityActivity.eventsWithPasskey.passkey_renamed',
+  passkey_removed: 'securityActivity.eventsWithPasskey.passkey_removed',
+  passkey_used: 'securityActivity.eventsWithPasskey.passkey_used',
+};
+
 /** The method an event names in its details, as the activity page calls it. */
 const METHOD_KEYS: Record<string, string> = {
   password: 'securityActivity.methods.password',
@@ -65,6 +78,7 @@ const METHOD_KEYS: Record<string, string> = {
   totp: 'securityActivity.methods.totp',
   app: 'securityActivity.methods.app',
   recovery_code: 'securityActivity.methods.recovery_code',
+  passkey: 'securityActivity.methods.passkey',
 };
 
 /** The entry of `map` for a detail's value, if it is a string the map knows (not an inherited name). */
@@ -74,8 +88,8 @@ function entryFor(map: Record<string, string> | undefined, value: unknown): stri
 
 /**
  * The plain Dutch description of one event: the most precise text the locale has for it —
- * a variant for its reason/purpose/actor, then one naming its method ("Ingelogd met SMS-code"),
- * then the event type's own description.
+ * a variant for its reason/purpose/actor, then one naming its passkey or its method ("Ingelogd
+ * met SMS-code"), then the event type's own description.
  */
 export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string {
   const details = event.details ?? {};
@@ -84,11 +98,14 @@ export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 
     const variant = entryFor(EVENT_VARIANT_KEYS[event.type], details[field]);
     if (variant) keys.push(variant);
   }
+  const passkey = typeof details.passkey === 'string' ? details.passkey : '';
+  const withPasskey = EVENT_WITH_PASSKEY_KEYS[event.type];
+  if (passkey && withPasskey) keys.push(withPasskey);
   const methodKey = entryFor(METHOD_KEYS, details.method);
   const withMethod = EVENT_WITH_METHOD_KEYS[event.type];
   if (methodKey && withMethod) keys.push(withMethod);
   keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'securityActivity.unknownEvent');
-  return t(keys, { method: methodKey ? t(methodKey) : '' });
+  return t(keys, { method: methodKey ? t(methodKey) : '', passkey });
 }
 
 /** "Chrome op Windows", "Safari op iPhone", "onbekende browser". */

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
@@ -10,6 +12,7 @@ import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
+import { passkeyProof } from '../../components/passkey-ceremony/proof';
 
 /** From this many recovery codes left, the patient is urged to make new ones. */
 export const FEW_RECOVERY_CODES = 3;
@@ -20,6 +23,8 @@ export interface SecondStepDeps {
   recoveryCodes: RecoveryCodes;
   notifier: SecurityNotifier;
   auth: AuthLevels;
+  passkeys: PasskeyStore;
+  clock: Clock;
 }
 
 export type SecondStepController = ReturnType<typeof createSecondStepController>;
@@ -41,16 +46,19 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
+    const method = user.twoFactorMethod!;
     const lockedUntil = await secondFactor.lockedUntil(user.id);
-    // The app variant: no number, nothing sent, no "Stuur nieuwe code".
-    if (user.twoFactorMethod === 'totp') return { method: 'totp', lockedUntil };
+    // Passkeys are offered (with JavaScript) to everyone who has one; for some they are the only way.
+    const hasPasskeys = method === 'passkey' || (await deps.passkeys.countForUser(user.id)) > 0;
+    // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
+    if (method !== 'sms') return { method, lockedUntil, hasPasskeys };
     const last = req.session.signInSms;
     if (last) delete req.session.signInSms; // reported once
     const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, { last });
-    return { method: 'sms', lockedUntil, status };
+    return { method, lockedUntil, hasPasskeys, status };
   }
 
-  async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code') {
+  async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code' | 'passkey') {
     await auth.toFull(req, user);
     await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
@@ -77,6 +85,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     submitCode: withPendingUser(async (req, res, user) => {
       const { code } = readFields(req.body, ['code'] as const);
+      if (user.twoFactorMethod === 'passkey') return res.redirect(303, paths.secondStep.code); // no code to check
       const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length === 0) {
         const method = user.twoFactorMethod!;
@@ -92,6 +101,22 @@ export function createSecondStepController(deps: SecondStepDeps) {
       renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, locals, locals.lockedUntil ? 429 : 400);
     }),
 
+    /** The passkey (both steps' worth, but the password was asked anyway): the same limits as a code. */
+    submitPasskey: withPendingUser(async (req, res, user) => {
+      const given = passkeyProof(req, 'second_step', deps.clock.now());
+      let problem = 'problem' in given ? res.locals.t(given.problem) : '';
+      if ('proof' in given) {
+        const result = await secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
+        if (result.status === 'ok') {
+          await finishSignIn(req, user, 'passkey');
+          return res.redirect(303, paths.workspace);
+        }
+        problem = secondFactorMessage(result, res.locals);
+      }
+      const locals = await codePageLocals(req, res, user);
+      res.status(locals.lockedUntil ? 429 : 400).render('sign-in-second-step/code', { ...locals, passkeyError: problem });
+    }),
+
     resendCode: withPendingUser(async (req, res, user) => {
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
       await sendSignInCode(req, user, true);
@@ -99,7 +124,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     }),
 
     showRecovery: withPendingUser(async (_req, res, user) => {
-      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id) });
+      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id), method: user.twoFactorMethod });
     }),
 
     submitRecovery: withPendingUser(async (req, res, user) => {
@@ -115,7 +140,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
       }
       const lockedUntil = await secondFactor.lockedUntil(user.id);
       // A recovery code is a secret: a wrong one is not shown again.
-      renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { lockedUntil }, lockedUntil ? 429 : 400);
+      renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { lockedUntil, method: user.twoFactorMethod }, lockedUntil ? 429 : 400);
     }),
 
     async showRecoveryUsed(req: Request, res: Response) {

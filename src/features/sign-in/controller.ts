@@ -1,10 +1,16 @@
 import type { Request, Response } from 'express';
 import type { AuditLog } from '../../domain/audit';
-import type { User } from '../../domain/users';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
+import type { SecondFactor } from '../../domain/second-factor';
+import type { SecurityNotifier } from '../../domain/security-notifier';
+import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
+import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { passkeyProof } from '../../components/passkey-ceremony/proof';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
 const VIEW = 'sign-in/index';
@@ -16,6 +22,11 @@ export interface SignInDeps {
   passport: AppPassport;
   auth: AuthLevels;
   audit: AuditLog;
+  users: UserStore;
+  passkeys: PasskeyStore;
+  secondFactor: SecondFactor;
+  notifier: SecurityNotifier;
+  clock: Clock;
   /** Starts the second step for a patient with two-step on; returns where to go next. */
   beginSecondStep(req: Request, user: User): Promise<string>;
 }
@@ -53,6 +64,27 @@ export function createSignInController(deps: SignInDeps) {
       await auth.toFull(req, result.user);
       await audit.record(result.user.id, 'sign_in', requestOrigin(req), { method: 'password' });
       req.log.info({ userId: result.user.id }, 'signed in');
+      res.redirect(303, paths.workspace);
+    },
+
+    /**
+     * A passkey alone: with user verification it is both steps (something the patient has, and
+     * their fingerprint, face or PIN), so it signs in fully, under the second step's limits.
+     */
+    async submitPasskey(req: Request, res: Response) {
+      const { t } = res.locals;
+      const given = passkeyProof(req, 'sign_in', deps.clock.now());
+      const refuse = (problem: string, status = 400) => res.status(status).render(VIEW, { values: {}, notice: null, passkeyError: problem });
+      if ('problem' in given) return refuse(t(given.problem));
+      // Whose passkey it is decides whose limits apply; a credential nobody has is refused at once.
+      const owner = await deps.passkeys.findByCredentialId(given.proof.response.id);
+      const user = owner && (await deps.users.findById(owner.userId));
+      if (!user || user.disabled) return refuse(t('passkeyCeremony.notAccepted'));
+      const result = await deps.secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
+      if (result.status !== 'ok') return refuse(secondFactorMessage(result, res.locals), result.status === 'locked' ? 429 : 400);
+      await auth.toFull(req, user);
+      await deps.notifier.notify(user.id, 'sign_in', requestOrigin(req), { method: 'passkey' });
+      req.log.info({ userId: user.id, method: 'passkey' }, 'signed in with a passkey');
       res.redirect(303, paths.workspace);
     },
 

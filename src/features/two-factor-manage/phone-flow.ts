@@ -23,8 +23,8 @@ export interface PendingPhone {
 export interface PhoneFlow {
   purpose: PhoneFlowPurpose;
   paths: { form: string; verify: string; resend: string };
-  /** Locale keys of the two pages. */
-  texts: { title: string; intro: string; submit: string; verifyTitle: string; verifySubmit: string };
+  /** Locale keys of the two pages (`introPasskey`: the intro for a patient whose method is passkeys). */
+  texts: { title: string; intro: string; introPasskey?: string; submit: string; verifyTitle: string; verifySubmit: string };
   /** Makes the verified number the patient's and announces it; returns the status page notice. */
   finish(req: Request, phone: string): Promise<string>;
 }

@@ -12,35 +12,39 @@ const onlyWhileOn: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** Pages for the users of one method only: changing the number is for SMS, switching to the app too. */
-const onlyWith = (method: TwoFactorMethod): RequestHandler => (req, res, next) => {
-  if (req.user!.twoFactorMethod !== method) return res.redirect(303, twoStep.status);
+/**
+ * Pages for the users of some methods only: changing the number is for SMS; switching to the app
+ * for SMS and passkeys, to SMS for the app and passkeys (a patient with passkeys only adds one).
+ */
+const onlyWith = (methods: readonly TwoFactorMethod[]): RequestHandler => (req, res, next) => {
+  if (!methods.includes(req.user!.twoFactorMethod!)) return res.redirect(303, twoStep.status);
   next();
 };
 
 export function manageRoutes(controller: ManageController, auth: AuthLevels): Router {
   const router = Router();
   const guard = [auth.signedIn, onlyWhileOn];
-  /** Needs a fresh confirmation (and, if given, the user's current method to be `method`). */
-  const fresh = (returnTo?: string, method?: TwoFactorMethod) => [...guard, ...(method ? [onlyWith(method)] : []), auth.fresh(returnTo)];
+  /** Needs a fresh confirmation (and, if given, the user's current method to be one of `methods`). */
+  const fresh = (returnTo?: string, methods?: readonly TwoFactorMethod[]) => [...guard, ...(methods ? [onlyWith(methods)] : []), auth.fresh(returnTo)];
 
-  /** The five routes of a "new number, then its code" flow, for users of `method`. */
-  const phoneFlowRoutes = (flow: PhoneFlowHandlers, method: TwoFactorMethod) => {
+  /** The five routes of a "new number, then its code" flow, for users of `methods`. */
+  const phoneFlowRoutes = (flow: PhoneFlowHandlers, methods: readonly TwoFactorMethod[]) => {
     const { form, verify, resend } = flow.paths;
-    router.get(form, fresh(undefined, method), flow.showForm);
-    router.post(form, fresh(form, method), flow.submitForm);
-    router.get(verify, fresh(form, method), flow.showVerify);
-    router.post(verify, fresh(form, method), flow.submitVerify);
-    router.post(resend, fresh(form, method), flow.resend);
+    router.get(form, fresh(undefined, methods), flow.showForm);
+    router.post(form, fresh(form, methods), flow.submitForm);
+    router.get(verify, fresh(form, methods), flow.showVerify);
+    router.post(verify, fresh(form, methods), flow.submitVerify);
+    router.post(resend, fresh(form, methods), flow.resend);
   };
-  phoneFlowRoutes(controller.phoneChange, 'sms');
-  phoneFlowRoutes(controller.smsSwitch, 'totp');
+  phoneFlowRoutes(controller.phoneChange, ['sms']);
+  phoneFlowRoutes(controller.smsSwitch, ['totp', 'passkey']);
 
   const app = controller.appSwitch;
-  router.get(twoStep.switchApp, fresh(undefined, 'sms'), app.showStart);
-  router.post(twoStep.switchApp, fresh(twoStep.switchApp, 'sms'), app.start);
-  router.get(twoStep.switchAppPair, fresh(twoStep.switchApp, 'sms'), app.showPair);
-  router.post(twoStep.switchAppPair, fresh(twoStep.switchApp, 'sms'), app.submitPair);
+  const toApp = ['sms', 'passkey'] as const;
+  router.get(twoStep.switchApp, fresh(undefined, toApp), app.showStart);
+  router.post(twoStep.switchApp, fresh(twoStep.switchApp, toApp), app.start);
+  router.get(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), app.showPair);
+  router.post(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), app.submitPair);
 
   router.get(twoStep.newCodes, fresh(), controller.showNewCodes);
   router.post(twoStep.newCodes, fresh(twoStep.newCodes), controller.makeNewCodes);

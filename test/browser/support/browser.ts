@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { startSmsWorld, type SmsWorld } from '../../support/two-factor';
+import { freeLoopbackPort } from '../../support/redis-server';
 import type { TestEnv } from '../../support/runtime';
 
 /** Debian's chromium: the suite never downloads a browser of its own. */
@@ -59,6 +60,8 @@ export async function patientContext(browser: Browser, baseURL: string, settings
 
 export interface BrowserWorld extends SmsWorld {
   baseURL: string;
+  /** The same app as http://localhost:PORT, the origin its passkeys belong to (an IP address cannot be one). */
+  passkeyURL: string;
 }
 
 /**
@@ -67,7 +70,10 @@ export interface BrowserWorld extends SmsWorld {
  * themselves are tested in test/features.
  */
 export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld> {
+  // The port is chosen first: the passkeys' origin (http://localhost:PORT) is part of the configuration.
+  const chosen = await freeLoopbackPort();
   const world = await startSmsWorld({
+    PORT: String(chosen),
     SMS_RESEND_COOLDOWN_SECONDS: '1',
     SMS_MAX_PER_ACCOUNT_PER_HOUR: '100',
     SMS_MAX_PER_NUMBER_PER_DAY: '100',
@@ -78,7 +84,7 @@ export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld
     SECOND_STEP_MAX_FAILURES: '3',
     ...env,
   });
-  const server: Server = world.rt.app.listen(0, '127.0.0.1');
+  const server: Server = world.rt.app.listen(chosen, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -87,6 +93,7 @@ export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld
   return {
     ...world,
     baseURL: `http://127.0.0.1:${port}`,
+    passkeyURL: `http://localhost:${port}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -50,12 +50,13 @@ export interface FocusStyle {
 
 /**
  * Focuses each element a keyboard user can reach, in turn, and reads its computed :focus style:
- * focus is visible when it has an outline or a box shadow.
+ * focus is visible when it has an outline or a box shadow. An element with no box (display none,
+ * or inside something hidden, such as a form only a script shows) cannot be reached.
  */
 export const FOCUS_STYLES = `(() => {
   const describe = ${DESCRIBE};
   const tabbable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]
-    .filter((el) => el.tabIndex >= 0 && !el.disabled && getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).display !== 'none');
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && getComputedStyle(el).visibility !== 'hidden' && el.getClientRects().length > 0);
   return tabbable.map((el) => {
     el.focus();
     const style = getComputedStyle(el);

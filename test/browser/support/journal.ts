@@ -9,6 +9,8 @@ export interface VisitedPage {
   html: string;
   /** Base file name under docs/screenshots/ when this state is one of the main steps. */
   screenshot?: string;
+  /** Seen with JavaScript on (the passkey journeys): photographed that way too. */
+  javaScript?: boolean;
 }
 
 /** Every page the journeys visit, in order, for the page-wide checks. */
@@ -38,7 +40,7 @@ const isDocumentResponse = (page: Page) => (r: Response) =>
   r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400);
 
 /**
- * A patient at a browser with JavaScript off. Finds things the way a person does: by the
+ * A patient at a browser with JavaScript off (on, for passkeys). Finds things the way a person does: by the
  * visible label of a field and the name of a link or button. Every page it lands on is
  * recorded in the journal under a name saying what state it is in.
  */
@@ -47,12 +49,13 @@ export class Patient {
     readonly context: BrowserContext,
     readonly page: Page,
     private readonly journal: Journal,
+    private readonly javaScript: boolean,
   ) {}
 
   static async start(browser: Browser, baseURL: string, journal: Journal, settings?: BrowserSettings): Promise<Patient> {
     const context = await patientContext(browser, baseURL, settings);
     const page = await context.newPage();
-    return new Patient(context, page, journal);
+    return new Patient(context, page, journal, settings?.javaScript ?? false);
   }
 
   close(): Promise<void> {
@@ -71,6 +74,7 @@ export class Patient {
       status: res.status(),
       html: await res.text(),
       screenshot: options.screenshot,
+      javaScript: this.javaScript || undefined,
     });
   }
 

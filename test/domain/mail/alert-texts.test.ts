@@ -5,7 +5,7 @@ import { createTranslators } from '../../../src/i18n';
 const KINDS: MailAlertKind[] = [
   'two_factor_enabled', 'two_factor_disabled', 'two_factor_reset_by_clinic', 'phone_changed', 'method_switched',
   'recovery_codes_renewed', 'recovery_code_used', 'password_changed', 'second_step_locked', 'security_changed',
-  'account_disabled', 'account_enabled', 'sessions_ended_by_clinic',
+  'account_disabled', 'account_enabled', 'sessions_ended_by_clinic', 'passkey_added', 'passkey_removed',
 ];
 /** Made by the clinic: its staff member's browser and network are not the patient's business. */
 const BY_CLINIC = new Set<MailAlertKind>(['two_factor_reset_by_clinic', 'account_disabled', 'account_enabled', 'sessions_ended_by_clinic']);
@@ -54,6 +54,9 @@ describe('security alert texts', () => {
     expect(write('recovery_code_used', { details: { remaining: 7 } }).text).to.include('Je hebt er nog 7 over.');
     expect(write('recovery_code_used', { details: { remaining: 2 } }).text).to.include('Je hebt er nog maar 2 over. Maak nieuwe herstelcodes');
     expect(write('recovery_code_used', { details: { remaining: 0 } }).text).to.include('Je hebt nu geen herstelcodes meer.');
+    expect(write('passkey_added', { details: { passkey: 'iPhone van Cas' } }).text).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd.");
+    expect(write('passkey_removed', {}).text).to.include('Er is een toegangssleutel van je Karify account verwijderd.');
+    expect(write('two_factor_enabled', { details: { method: 'passkey' } }).text).to.include('met je wachtwoord en een toegangssleutel.');
     const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
     expect(locked).to.include('tot 14:20 niemand inloggen').and.include('iemand anders misschien je wachtwoord');
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
+import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut, patientWithSms } from '../../support/two-factor';
 
@@ -113,7 +114,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     it('asks for the identity check and a reason, keeping what was typed', async () => {
       const patient = await patientWithSms(rt);
       const confirm = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
-      expect(confirm.text).to.include('<h1>Authenticatie in twee stappen uitzetten</h1>').and.include('Telefoonnummer, app en herstelcodes worden verwijderd');
+      expect(confirm.text).to.include('<h1>Authenticatie in twee stappen uitzetten</h1>').and.include('Telefoonnummer, app, toegangssleutels en herstelcodes worden verwijderd');
       const before = await accountState(patient.id);
       const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { reason: '' });
       expect(res.status).to.equal(400);
@@ -154,6 +155,23 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const inbox = await next.get('/berichten');
       expect(inbox.text).to.include('Je zorgaanbieder heeft authenticatie in twee stappen uitgezet');
       expect(inbox.text).not.to.include(REASON);
+    });
+
+    it('shows passkeys (as the method, or beside it) and removes them with the reset', async () => {
+      const { patient } = await patientWithPasskey(rt, 'Sleutelbos');
+      const withSms = await patientWithSms(rt, '+31612345678');
+      await registerPasskey(rt, withSms, authenticatorFor(rt), 'Laptop');
+      await registerPasskey(rt, withSms, authenticatorFor(rt), 'Telefoon');
+      const found = await search('example');
+      expect(found.text).to.include('<td>Aan, met een toegangssleutel</td>').and.include('<td>Aan, met SMS</td>');
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Aan, met een toegangssleutel</dd>').and.include('<dt>Toegangssleutels</dt><dd>1</dd>');
+      expect((await desk.get(`${PATIENTS}/${withSms.id}`)).text).to.include('<dd>Aan, met SMS</dd>').and.include('<dt>Toegangssleutels</dt><dd>2</dd>');
+
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { identityChecked: 'ja', reason: REASON });
+      expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}?gedaan=reset`);
+      expect(await rt.services.passkeys.countForUser(patient.id)).to.equal(0);
+      expect(await rt.services.passkeys.countForUser(withSms.id), 'another patient keeps theirs').to.equal(2);
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Uit</dd>').and.not.include('<dt>Toegangssleutels</dt>');
     });
 
     it('changes nothing, and says so, when two-step was off already (a colleague was first)', async () => {

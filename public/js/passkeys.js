@@ -1,0 +1,124 @@
+/*
+ * Passkeys, for browsers that can use them. Every page works without this script: it only adds
+ * what needs it. Where the browser has no WebAuthn (or this script does not run) nothing about
+ * passkeys is offered, and the pages' own text says what to do instead.
+ *
+ * What the server renders (see views/components/passkey-ceremony/button.ejs):
+ * - [data-passkey-options]: an empty, hidden box that becomes a button. It asks the options at
+ *   that URL (POST, CSRF token in X-CSRF-Token, JSON back), lets the browser sign the challenge,
+ *   and posts the answer as the field "credential": in the form around the box, or in a form of
+ *   its own to [data-passkey-action] (with the CSRF token of the page's other forms).
+ * - [data-passkey-href]: a hidden box that becomes a link.
+ * - form[data-passkey-register]: adding a passkey. On submit it asks the options for the name
+ *   typed, lets the browser make the passkey and submits the form with it.
+ * - [data-passkey-only] is shown, [data-passkey-fallback] hidden.
+ * Uses @simplewebauthn/browser (window.SimpleWebAuthnBrowser), served from the installed package.
+ */
+(function () {
+  'use strict';
+  var webauthn = window.SimpleWebAuthnBrowser;
+  if (!webauthn || !webauthn.browserSupportsWebAuthn() || !window.fetch) return;
+
+  function each(selector, action) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), action);
+  }
+
+  /** POSTs to `url`; resolves with the JSON options, rejects with the server's message if any. */
+  function askOptions(url, token, body) {
+    var headers = { 'X-CSRF-Token': token, Accept: 'application/json' };
+    if (body) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    return fetch(url, { method: 'POST', credentials: 'same-origin', headers: headers, body: body }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) throw Object.assign(new Error('options refused'), { status: res.status, message: data.message });
+        return data;
+      });
+    });
+  }
+
+  /** Shows a message in `place` (once), read out by screen readers. */
+  function say(place, text) {
+    var message = place.querySelector('.passkey-message');
+    if (!message) {
+      message = document.createElement('p');
+      message.className = 'passkey-message warning';
+      message.setAttribute('role', 'alert');
+      place.appendChild(message);
+    }
+    message.textContent = text;
+  }
+
+  function submitWith(form, credential) {
+    form.elements.credential.value = JSON.stringify(credential);
+    form.submit();
+  }
+
+  /** A form of its own for a box outside any form: the CSRF token and the answer. */
+  function formFor(box) {
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = box.getAttribute('data-passkey-action');
+    form.hidden = true;
+    [['_csrf', document.querySelector('input[name=_csrf]').value], ['credential', '']].forEach(function (field) {
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = field[0];
+      input.value = field[1];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    return form;
+  }
+
+  each('[data-passkey-fallback]', function (el) { el.hidden = true; });
+  each('[data-passkey-only]', function (el) { el.hidden = false; });
+
+  each('[data-passkey-href]', function (box) {
+    var link = document.createElement('a');
+    link.className = 'button button-secondary';
+    link.href = box.getAttribute('data-passkey-href');
+    link.textContent = box.getAttribute('data-passkey-label');
+    box.appendChild(link);
+    box.hidden = false;
+  });
+
+  each('[data-passkey-options]', function (box) {
+    var form = box.closest('form') || formFor(box);
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-secondary';
+    button.textContent = box.getAttribute('data-passkey-label');
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      askOptions(box.getAttribute('data-passkey-options'), form.elements._csrf.value)
+        .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
+        .then(function (credential) { submitWith(form, credential); })
+        .catch(function (err) {
+          button.disabled = false;
+          say(box, (err && err.status && err.message) || box.getAttribute('data-passkey-error'));
+        });
+    });
+    box.appendChild(button);
+    box.hidden = false;
+  });
+
+  each('form[data-passkey-register]', function (form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      var body = new URLSearchParams({ name: form.elements.namedItem('name').value }).toString();
+      askOptions(form.getAttribute('data-passkey-register'), form.elements._csrf.value, body)
+        .then(function (options) {
+          return webauthn.startRegistration({ optionsJSON: options }).then(function (credential) { submitWith(form, credential); });
+        }, function (err) {
+          // A name the server refuses: the form goes as it is, and comes back with the message at the field.
+          if (err && err.status === 400) return form.submit();
+          throw err;
+        })
+        .catch(function (err) {
+          button.disabled = false;
+          say(form, (err && err.status && err.message) || form.getAttribute('data-passkey-error'));
+        });
+    });
+  });
+})();

@@ -1,0 +1,150 @@
+import type { Database } from '../infra/database';
+import type { Clock } from './clock';
+
+/** A patient's passkey as stored (src/domain/passkey-ceremonies.ts makes and checks them). */
+export interface Passkey {
+  id: number;
+  userId: number;
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  backupEligible: boolean;
+  backedUp: boolean;
+  userHandle: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** What a verified registration gives: everything but the name and the times. */
+export type NewPasskey = Pick<Passkey, 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'backupEligible' | 'backedUp' | 'userHandle'>;
+
+/** The credential is registered already (to this patient or, in theory, another one): nothing added. */
+export class DuplicatePasskeyError extends Error {
+  constructor() {
+    super('This passkey is registered already');
+  }
+}
+
+interface PasskeyRow {
+  id: number;
+  user_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: number | string;
+  transports: string | null;
+  backup_eligible: boolean | number;
+  backed_up: boolean | number;
+  user_handle: string;
+  name: string;
+  created_at: number | string;
+  last_used_at: number | string | null;
+}
+
+function toPasskey(row: PasskeyRow): Passkey {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    credentialId: row.credential_id,
+    publicKey: row.public_key,
+    counter: Number(row.counter),
+    transports: row.transports ? row.transports.split(',') : [],
+    backupEligible: Boolean(row.backup_eligible),
+    backedUp: Boolean(row.backed_up),
+    userHandle: row.user_handle,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+  };
+}
+
+const TABLE = 'passkeys';
+const CHALLENGES = 'passkey_challenges';
+
+export type PasskeyStore = ReturnType<typeof createPasskeyStore>;
+
+/** The patients' passkeys (the only writer of `passkeys`) and the challenges used up. */
+export function createPasskeyStore(db: Database, clock: Clock) {
+  const passkeys = () => db<PasskeyRow>(TABLE);
+
+  return {
+    async listForUser(userId: number): Promise<Passkey[]> {
+      return (await passkeys().where({ user_id: userId }).orderBy('id')).map(toPasskey);
+    },
+
+    async countForUser(userId: number): Promise<number> {
+      const row = await passkeys().where({ user_id: userId }).count({ n: '*' }).first();
+      return Number(row?.n ?? 0);
+    },
+
+    async findForUser(userId: number, id: number): Promise<Passkey | undefined> {
+      const row = await passkeys().where({ user_id: userId, id }).first();
+      return row && toPasskey(row);
+    },
+
+    async findByCredentialId(credentialId: string): Promise<Passkey | undefined> {
+      const row = await passkeys().where({ credential_id: credentialId }).first();
+      return row && toPasskey(row);
+    },
+
+    /** Adds a verified passkey. Throws DuplicatePasskeyError when its credential is registered already. */
+    async add(userId: number, name: string, passkey: NewPasskey): Promise<Passkey> {
+      const [row] = (await passkeys()
+        .insert({
+          user_id: userId,
+          credential_id: passkey.credentialId,
+          public_key: passkey.publicKey,
+          counter: passkey.counter,
+          transports: passkey.transports.join(',') || null,
+          backup_eligible: passkey.backupEligible,
+          backed_up: passkey.backedUp,
+          user_handle: passkey.userHandle,
+          name,
+          created_at: clock.now(),
+          last_used_at: null,
+        })
+        .onConflict('credential_id')
+        .ignore()
+        .returning('*')) as PasskeyRow[];
+      if (!row) throw new DuplicatePasskeyError();
+      return toPasskey(row);
+    },
+
+    /** The new name; returns the passkey as it was, or undefined when it is not the patient's (any more). */
+    async rename(userId: number, id: number, name: string): Promise<Passkey | undefined> {
+      const before = await passkeys().where({ user_id: userId, id }).first();
+      if (!before) return undefined;
+      await passkeys().where({ user_id: userId, id }).update({ name });
+      return toPasskey(before);
+    },
+
+    /** Removes one passkey; returns it, or undefined when it was gone already (of two calls at once, one gets it). */
+    async remove(userId: number, id: number): Promise<Passkey | undefined> {
+      const row = await passkeys().where({ user_id: userId, id }).first();
+      const deleted = row ? await passkeys().where({ user_id: userId, id }).delete() : 0;
+      return deleted === 1 ? toPasskey(row!) : undefined;
+    },
+
+    /** After a verified use: when, the sign counter (never lowered) and whether it is backed up now. */
+    async recordUse(id: number, counter: number, backedUp: boolean): Promise<void> {
+      await passkeys()
+        .where({ id })
+        .update({
+          last_used_at: clock.now(),
+          backed_up: backedUp,
+          counter: db.raw('CASE WHEN counter < ? THEN ? ELSE counter END', [counter, counter]),
+        } as unknown as Partial<PasskeyRow>);
+    },
+
+    /**
+     * Uses up a challenge, before anything is verified against it: true for exactly one of the
+     * requests that bring the same challenge, however many arrive at once. Kept until `expiresAt`.
+     */
+    async claimChallenge(challenge: string, expiresAt: number): Promise<boolean> {
+      await db(CHALLENGES).where('expires_at', '<=', clock.now()).delete();
+      const claimed = await db(CHALLENGES).insert({ challenge, expires_at: expiresAt }).onConflict('challenge').ignore().returning('challenge');
+      return claimed.length === 1;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { Request, Response } from 'express';
+import type { InTransaction } from '../../domain/account-stores';
+import { DuplicatePasskeyError, type NewPasskey, type Passkey } from '../../domain/passkeys';
+import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { SecretBox } from '../../domain/secret-box';
+import type { TwoFactorMethod } from '../../domain/two-factor';
+import type { UserStore } from '../../domain/users';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+import { takeChallenge } from '../../components/passkey-ceremony/challenge';
+import { readAttestation } from '../../components/passkey-ceremony/credential';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { createPasskeyOptions, type PasskeyOptionsDeps } from './options';
+import { NAME_FIELDS, passkeyIdOf, validateName } from './validation';
+
+export interface PasskeysDeps extends PasskeyOptionsDeps {
+  users: UserStore;
+  recoveryCodes: RecoveryCodes;
+  secretBox: SecretBox;
+  inTransaction: InTransaction;
+}
+
+const VIEWS = { add: 'passkeys/add', codes: 'passkeys/codes', rename: 'passkeys/rename', remove: 'passkeys/remove', about: 'passkeys/about' };
+const { passkeys: PATHS } = paths.twoStep;
+
+/** A patient whose only second step is passkeys keeps their last one (turning two-step off removes it). */
+const isLast = (method: TwoFactorMethod | null, count: number) => method === 'passkey' && count <= 1;
+
+/** Back to the two-step page, which says what changed (`what` is one of its notices). */
+const done = (res: Response, what: string) => res.redirect(303, `${paths.twoStep.status}?gewijzigd=${what}`);
+
+export type PasskeysController = ReturnType<typeof createPasskeysController>;
+
+/** "Toegangssleutels": add (which turns two-step on if it was off), rename, remove; the explanation. */
+export function createPasskeysController(deps: PasskeysDeps) {
+  const { passkeys, passkeyCeremonies: ceremonies, auth, clock, inTransaction, secretBox } = deps;
+  const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
+  const newCodes = (req: Request) => (req.session.passkeyRecoveryCodes ? openCodes(secretBox, req.session.passkeyRecoveryCodes) : undefined);
+
+  /** The patient's passkey named in the path; otherwise the 404 page (and undefined). */
+  async function ownPasskey(req: Request, res: Response): Promise<Passkey | undefined> {
+    const id = passkeyIdOf(req.params.id);
+    const passkey = id === null ? undefined : await passkeys.findForUser(req.user!.id, id);
+    if (!passkey) res.status(404).render('errors/message', { page: 'notFound' });
+    return passkey;
+  }
+
+  /**
+   * Stores a verified passkey with its record and notice. A patient without two-step gets it
+   * turned on, with new recovery codes, in the same transaction: returned to be shown once.
+   */
+  async function save(req: Request, name: string, passkey: NewPasskey): Promise<string[] | null> {
+    const userId = req.user!.id;
+    const origin = requestOrigin(req);
+    const codes = req.user!.twoFactorMethod ? null : deps.recoveryCodes.generate();
+    const hashes = codes ? await deps.recoveryCodes.hashAll(codes) : []; // slow: before the transaction
+    const turnedOn = await inTransaction(async (stores) => {
+      const on = codes ? await stores.twoFactor.enablePasskey(userId, hashes) : false;
+      await stores.passkeys.add(userId, name, passkey);
+      if (on) await stores.notifier.notify(userId, 'two_factor_enabled', origin, { method: 'passkey' });
+      await stores.notifier.notify(userId, 'passkey_added', origin, { passkey: name });
+      return on;
+    });
+    await auth.endOtherSessions(req, deps.users);
+    return turnedOn ? codes : null;
+  }
+
+  return {
+    options: createPasskeyOptions(deps),
+
+    showAdd: (req: Request, res: Response) => res.render(VIEWS.add, { ...addLocals(req), values: { name: '' } }),
+
+    /** The form, with the browser's new credential in it (public/js/passkeys.js). */
+    async submitAdd(req: Request, res: Response) {
+      const t = res.locals.t;
+      const typed = readFields(req.body, NAME_FIELDS).name;
+      const fail = (message: string) => renderFormErrors(res, VIEWS.add, [{ field: 'name', message }], { name: typed.trim() }, addLocals(req));
+      const { name, errors } = validateName(typed, t);
+      if (errors.length > 0) return renderFormErrors(res, VIEWS.add, errors, { name: typed.trim() }, addLocals(req));
+      const attestation = readAttestation(req.body);
+      if (!attestation) return fail(t('passkeys.add.errors.noPasskey'));
+      const challenge = takeChallenge(req, 'register', clock.now());
+      if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
+      const checked = await ceremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
+      if (!checked.ok) {
+        req.log.warn({ refusal: checked.refusal }, 'passkey not added');
+        return fail(t('passkeys.add.errors.notAccepted'));
+      }
+      let codes: string[] | null;
+      try {
+        codes = await save(req, name, checked.value);
+      } catch (err) {
+        if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
+        throw err;
+      }
+      req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');
+      if (!codes) return done(res, 'toegangssleutel');
+      req.session.passkeyRecoveryCodes = sealCodes(secretBox, codes);
+      res.redirect(303, PATHS.codes);
+    },
+
+    showCodes(req: Request, res: Response) {
+      const codes = newCodes(req);
+      if (!codes) return res.redirect(303, paths.twoStep.status);
+      res.render(VIEWS.codes, { recoveryCodes: codes.map(formatRecoveryCode) });
+    },
+
+    printCodes(req: Request, res: Response) {
+      const codes = newCodes(req);
+      if (!codes) return res.redirect(303, paths.twoStep.status);
+      renderPrintableCodes(res, codes, PATHS.codes, req.user!.email);
+    },
+
+    downloadCodes(req: Request, res: Response) {
+      const codes = newCodes(req);
+      if (!codes) return res.redirect(303, paths.twoStep.status);
+      sendCodesFile(res, codes, req.user!.email);
+    },
+
+    codesSaved(req: Request, res: Response) {
+      delete req.session.passkeyRecoveryCodes;
+      done(res, 'toegangssleutel-aan');
+    },
+
+    async showRename(req: Request, res: Response) {
+      const passkey = await ownPasskey(req, res);
+      if (passkey) res.render(VIEWS.rename, { passkey, values: { name: passkey.name } });
+    },
+
+    async submitRename(req: Request, res: Response) {
+      const passkey = await ownPasskey(req, res);
+      if (!passkey) return;
+      const typed = readFields(req.body, NAME_FIELDS).name;
+      const { name, errors } = validateName(typed, res.locals.t);
+      if (errors.length > 0) return renderFormErrors(res, VIEWS.rename, errors, { name: typed.trim() }, { passkey });
+      const userId = req.user!.id;
+      await inTransaction(async (stores) => {
+        const before = await stores.passkeys.rename(userId, passkey.id, name);
+        if (before) await stores.notifier.notify(userId, 'passkey_renamed', requestOrigin(req), { passkey: name, previous: before.name });
+      });
+      done(res, 'toegangssleutel-naam');
+    },
+
+    async showRemove(req: Request, res: Response) {
+      const passkey = await ownPasskey(req, res);
+      if (passkey) res.render(VIEWS.remove, { passkey, last: isLast(req.user!.twoFactorMethod, await passkeys.countForUser(req.user!.id)) });
+    },
+
+    async submitRemove(req: Request, res: Response) {
+      const passkey = await ownPasskey(req, res);
+      if (!passkey) return;
+      const userId = req.user!.id;
+      // The method row is locked first: two removals at once cannot both take a patient's last two.
+      const outcome = await inTransaction(async (stores) => {
+        if (isLast(await stores.twoFactor.lockMethod(userId), await stores.passkeys.countForUser(userId))) return 'last';
+        const removed = await stores.passkeys.remove(userId, passkey.id);
+        if (removed) await stores.notifier.notify(userId, 'passkey_removed', requestOrigin(req), { passkey: removed.name });
+        return removed ? 'removed' : 'gone';
+      });
+      if (outcome === 'last') return res.status(409).render(VIEWS.remove, { passkey, last: true });
+      if (outcome === 'removed') await auth.endOtherSessions(req, deps.users);
+      req.log.info({ userId, outcome }, 'passkey removal');
+      done(res, 'toegangssleutel-verwijderd');
+    },
+
+    showAbout: (_req: Request, res: Response) => res.render(VIEWS.about),
+  };
+}

@@ -1,0 +1,34 @@
+import { Router, type RequestHandler } from 'express';
+import type { AuthLevels } from '../../http/auth-level';
+import { paths } from '../../paths';
+import type { PasskeysController } from './controller';
+
+const { passkeys } = paths.twoStep;
+
+export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels): Router {
+  const router = Router();
+  /** A fresh confirmation first, which leads back to this page (a form is shown again, not resubmitted). */
+  const fresh: RequestHandler = (req, res, next) => auth.fresh(req.path)(req, res, next);
+
+  // The options scripts ask for (JSON), one per page that offers a passkey.
+  const options = controller.options;
+  router.post(paths.signInPasskeyOptions, options.signIn);
+  router.post(paths.secondStep.passkeyOptions, auth.half, options.secondStep);
+  router.post(paths.account.confirmPasskeyOptions, auth.signedIn, options.confirm);
+  router.post(passkeys.addOptions, auth.fresh(passkeys.add), options.register);
+
+  router.get(passkeys.add, fresh, controller.showAdd);
+  router.post(passkeys.add, fresh, controller.submitAdd);
+  // The recovery codes a first passkey came with, shown again only while the confirmation is fresh.
+  router.get(passkeys.codes, fresh, controller.showCodes);
+  router.get(passkeys.codesPrint, auth.fresh(passkeys.codes), controller.printCodes);
+  router.get(passkeys.codesDownload, auth.fresh(passkeys.codes), controller.downloadCodes);
+  router.post(passkeys.codes, auth.signedIn, controller.codesSaved);
+  router.get(passkeys.rename(':id'), fresh, controller.showRename);
+  router.post(passkeys.rename(':id'), fresh, controller.submitRename);
+  router.get(passkeys.remove(':id'), fresh, controller.showRemove);
+  router.post(passkeys.remove(':id'), fresh, controller.submitRemove);
+
+  router.get(paths.help.passkeys, controller.showAbout); // public: it can be read before signing in
+  return router;
+}

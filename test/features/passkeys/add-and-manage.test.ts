@@ -1,0 +1,278 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
+import {
+  addPasskey, askOptions, authenticatorFor, eventTypes, mailedAlerts, messageKinds, PASSKEYS, passkeySignIn, patientWithPasskey, registerPasskey, TWO_STEP,
+} from '../../support/passkeys';
+import { startTestRuntime, type TestRuntime } from '../../support/runtime';
+import { confirmPassword, expectSignedOut } from '../../support/two-factor';
+import { twoFactorRow } from '../../support/two-factor-row';
+
+/** "Toegangssleutel toevoegen", rename and remove, on the two-step page (issue 15). */
+describe('passkeys: add, rename and remove', () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  /** A patient without two-step, signed in and freshly confirmed for the add page. */
+  async function signedIn() {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+    await signIn(agent, patient.email, patient.password);
+    await confirmPassword(agent, patient.password, `${PASSKEYS}/toevoegen`);
+    return { patient, agent };
+  }
+
+  const passkeysOf = (userId: number) => rt.services.passkeys.listForUser(userId);
+
+  describe('the two-step page', () => {
+    it('lists the passkeys; without JavaScript it offers no button but says what adding one needs', async () => {
+      const { agent } = await signedIn();
+      const page = await agent.get(TWO_STEP);
+      expect(page.text).to.include('<h2>Toegangssleutels</h2>').and.include('Je hebt nog geen toegangssleutels.');
+      expect(page.text).to.include('Om een toegangssleutel toe te voegen heb je een browser nodig die toegangssleutels kent, met JavaScript aan.');
+      expect(page.text).to.match(/<div hidden data-passkey-href="\/account\/twee-stappen\/toegangssleutels\/toevoegen" data-passkey-label="Toegangssleutel toevoegen"><\/div>/);
+      expect(page.text, 'the link is made by the script, never in the HTML').not.to.match(/<a [^>]*href="[^"]*toegangssleutels\/toevoegen"/);
+      expect(page.text).to.match(/<script src="\/js\/simplewebauthn-browser\.umd\.min\.js\?v=[0-9a-f]{10}" defer><\/script>/);
+      expect(page.text).to.match(/<script src="\/js\/passkeys\.js\?v=[0-9a-f]{10}" defer><\/script>/);
+    });
+  });
+
+  describe('adding', () => {
+    it('needs a fresh confirmation first, for the page and for the options', async () => {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await signIn(agent, patient.email, patient.password);
+      const page = await agent.get(`${PASSKEYS}/toevoegen`);
+      expect(page.headers.location).to.equal(`/account/bevestigen?terug=${encodeURIComponent(`${PASSKEYS}/toevoegen`)}`);
+      const token = csrfTokenOf((await agent.get(TWO_STEP)).text);
+      const options = await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: 'iPhone' });
+      expect(options.status).to.equal(303);
+      expect(options.headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+    });
+
+    it('turns two-step on for a patient without it: method passkey, recovery codes shown once, recorded and announced', async () => {
+      const { patient, agent } = await signedIn();
+      const res = await addPasskey(agent, authenticatorFor(rt), 'iPhone van Cas');
+      expect(res.status, res.text.slice(0, 300)).to.equal(303);
+      expect(res.headers.location).to.equal(`${PASSKEYS}/herstelcodes`);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('passkey');
+      expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
+      const [passkey] = await passkeysOf(patient.id);
+      expect(passkey).to.include({ name: 'iPhone van Cas', counter: 0, lastUsedAt: null });
+
+      const codes = await agent.get(`${PASSKEYS}/herstelcodes`);
+      expect(codes.text).to.include('Bewaar je herstelcodes').and.include('Print herstelcodes');
+      expect([...codes.text.matchAll(/<li><code>\d{5} \d{5}<\/code><\/li>/g)]).to.have.length(10);
+      expect((await agent.get(`${PASSKEYS}/herstelcodes/afdrukken`)).status).to.equal(200);
+      const file = await agent.get(`${PASSKEYS}/herstelcodes/download`);
+      expect(file.headers['content-disposition']).to.include('karify-herstelcodes.txt');
+      const saved = await submitForm(agent, `${PASSKEYS}/herstelcodes`, {});
+      expect(saved.headers.location).to.equal(`${TWO_STEP}?gewijzigd=toegangssleutel-aan`);
+      expect((await agent.get(`${PASSKEYS}/herstelcodes`)).headers.location, 'shown once').to.equal(TWO_STEP);
+
+      const status = await agent.get(saved.headers.location!);
+      expect(status.text).to.include('Je toegangssleutel is toegevoegd en authenticatie in twee stappen staat aan.');
+      expect(status.text).to.include('<strong>ingeschakeld</strong>').and.include('<dd>Toegangssleutel</dd>').and.include('10 van de 10');
+      expect(status.text).to.include('<p class="passkey-name">iPhone van Cas</p>').and.include('Toegevoegd op 25 november 2026').and.include('Nog niet gebruikt');
+      expect(status.text, 'a passkey-only patient may add SMS or an app').to.include('Overstappen op SMS').and.include('Overstappen op een authenticatie-app');
+      expect(await eventTypes(rt, patient.id)).to.deep.equal(['sign_in', 'two_factor_enabled', 'passkey_added']);
+      const events = await rt.services.audit.listForUser(patient.id);
+      expect(events.find((e) => e.type === 'two_factor_enabled')!.details).to.deep.equal({ method: 'passkey' });
+      expect(events.find((e) => e.type === 'passkey_added')!.details).to.deep.equal({ passkey: 'iPhone van Cas' });
+      expect(await messageKinds(rt, patient.id)).to.deep.equal(['two_factor_enabled', 'passkey_added']);
+      const mailed = await mailedAlerts(rt, patient.id);
+      expect(mailed.map((m) => m.kind), 'e-mailed too').to.deep.equal(['two_factor_enabled', 'passkey_added']);
+      expect(mailed[0]!.text).to.include('Voortaan log je in met je wachtwoord en een toegangssleutel.');
+      expect(mailed[1]!.text).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd.");
+      const inbox = await agent.get('/berichten');
+      expect(inbox.text).to.include('Er is een toegangssleutel toegevoegd').and.include('de toegangssleutel &#39;iPhone van Cas&#39; aan je account toegevoegd');
+      const activity = await agent.get('/account/beveiliging');
+      expect(activity.text).to.include('Toegangssleutel &#39;iPhone van Cas&#39; toegevoegd').and.include('Authenticatie in twee stappen ingeschakeld (met toegangssleutel)');
+    });
+
+    it('keeps the method of a patient with SMS: the passkey is an extra way, no new codes', async () => {
+      const patient = await rt.createPatient();
+      await rt.services.twoFactor.enableSms(patient.id, '+31612345678', rt.services.recoveryCodes.generate());
+      const agent = rt.agent();
+      const authenticator = authenticatorFor(rt);
+      await registerPasskey(rt, patient, authenticator, 'Laptop'); // a first one, to sign in and confirm with
+      expect((await passkeySignIn(agent, authenticator)).headers.location).to.equal('/werkblad');
+      const returnTo = `${PASSKEYS}/toevoegen`;
+      const confirmPage = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
+      const token = csrfTokenOf((await agent.get(confirmPage)).text);
+      const options = await askOptions(agent, '/account/bevestigen/toegangssleutel/opties', token);
+      const confirmed = await agent.post('/account/bevestigen').type('form')
+        .send({ _csrf: token, terug: returnTo, password: patient.password, code: '', credential: JSON.stringify(authenticator.get(options.body)) });
+      expect(confirmed.headers.location).to.equal(returnTo);
+
+      const res = await addPasskey(agent, authenticatorFor(rt), 'Telefoon');
+      expect(res.headers.location).to.equal(`${TWO_STEP}?gewijzigd=toegangssleutel`);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('sms');
+      expect((await passkeysOf(patient.id)).map((p) => p.name)).to.deep.equal(['Laptop', 'Telefoon']);
+      expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
+      expect((await agent.get(res.headers.location!)).text).to.include('Je toegangssleutel is toegevoegd.').and.include('Verificatiecode via SMS');
+    });
+
+    it('ends the patient\'s other sessions', async () => {
+      const { patient, agent } = await signedIn();
+      const other = rt.agent();
+      await signIn(other, patient.email, patient.password);
+      await addPasskey(agent, authenticatorFor(rt));
+      await expectSignedOut(other);
+      expect((await agent.get('/werkblad')).status).to.equal(200);
+    });
+
+    it('checks the name before the browser makes a passkey, and at the form, keeping what was typed', async () => {
+      const { agent } = await signedIn();
+      const page = await agent.get(`${PASSKEYS}/toevoegen`);
+      const token = csrfTokenOf(page.text);
+      for (const [name, message] of [['  ', 'Geef je toegangssleutel een naam.'], ['x'.repeat(51), 'Gebruik voor de naam hoogstens 50 tekens.'], ['a\u0007b', 'Gebruik voor de naam alleen letters, cijfers, spaties en leestekens.']]) {
+        const options = await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: name! });
+        expect(options.status, name).to.equal(400);
+        expect(options.body.message).to.equal(message);
+      }
+      const form = await agent.post(`${PASSKEYS}/toevoegen`).type('form').send({ _csrf: token, name: 'x'.repeat(51), credential: '' });
+      expect(form.status).to.equal(400);
+      expect(form.text).to.include('class="error-summary"').and.include('Gebruik voor de naam hoogstens 50 tekens.').and.include(`value="${'x'.repeat(51)}"`);
+      expect(form.text, 'after an error the form is shown (only a script could have sent it)').not.to.match(/<form[^>]*data-passkey-register[^>]* hidden/);
+    });
+
+    it('says plainly when the browser made no passkey (a form sent without JavaScript)', async () => {
+      const { patient, agent } = await signedIn();
+      const res = await submitForm(agent, `${PASSKEYS}/toevoegen`, { name: 'Mijn laptop' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('Deze browser heeft geen toegangssleutel gemaakt.').and.include('value="Mijn laptop"');
+      expect(await passkeysOf(patient.id)).to.deep.equal([]);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
+    });
+
+    it('refuses a passkey made for another origin, another RP id or without user verification; nothing changes', async () => {
+      const { patient, agent } = await signedIn();
+      for (const overrides of [{ origin: 'https://karify-inloggen.example' }, { rpId: 'example.com' }, { userVerified: false }]) {
+        const res = await addPasskey(agent, authenticatorFor(rt), 'Nep', overrides);
+        expect(res.status, JSON.stringify(overrides)).to.equal(400);
+        expect(res.text).to.include('Deze toegangssleutel kunnen we niet gebruiken.');
+      }
+      expect(await passkeysOf(patient.id)).to.deep.equal([]);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
+      expect(await eventTypes(rt, patient.id)).not.to.include('passkey_added');
+    });
+
+    it('uses a challenge once and for 5 minutes: a resent answer, a late one and a burst of 50 add one passkey at most', async () => {
+      const { patient, agent } = await signedIn();
+      const page = await agent.get(`${PASSKEYS}/toevoegen`);
+      const token = csrfTokenOf(page.text);
+      const authenticator = authenticatorFor(rt);
+
+      const late = authenticator.create((await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: 'Laat' })).body);
+      rt.clock.advance(5 * 60_000 + 1000);
+      const tooLate = await agent.post(`${PASSKEYS}/toevoegen`).type('form').send({ _csrf: token, name: 'Laat', credential: JSON.stringify(late) });
+      expect(tooLate.status).to.equal(400);
+      expect(tooLate.text).to.include('Dat duurde te lang. Probeer het opnieuw.');
+
+      const options = await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: 'Burst' });
+      const body = { _csrf: token, name: 'Burst', credential: JSON.stringify(authenticator.create(options.body)) };
+      const results = await Promise.all(Array.from({ length: 50 }, () => agent.post(`${PASSKEYS}/toevoegen`).type('form').send(body)));
+      expect(results.filter((r) => r.headers.location === `${PASSKEYS}/herstelcodes`), 'exactly one added').to.have.length(1);
+      // The one that adds it ends the session's other requests (a new generation): they go to the
+      // sign-in page, or find the session gone (403); the rest have no challenge left (400).
+      const outcomes = results.map((r) => `${r.status} ${r.headers.location ?? ''}`);
+      expect(outcomes.filter((o) => !/^(400|403) $|^303 \/inloggen$|^303 .*\/herstelcodes$/.test(o)), 'nothing else').to.deep.equal([]);
+      expect(await passkeysOf(patient.id)).to.have.length(1);
+      // Sent once more (which cookie the racing answers left this agent with varies): never a second one.
+      const again = await agent.post(`${PASSKEYS}/toevoegen`).type('form').send(body);
+      expect(again.headers.location).not.to.equal(`${PASSKEYS}/herstelcodes`);
+      expect(await passkeysOf(patient.id)).to.have.length(1);
+    });
+  });
+
+  describe('renaming and removing', () => {
+    type World = Awaited<ReturnType<typeof patientWithPasskey>>;
+    let world: World;
+    beforeEach(async () => {
+      world = await patientWithPasskey(rt);
+    });
+
+    /** The rename or remove page's form, after a fresh confirmation with the passkey. */
+    async function confirmWithPasskey(agent: supertest.Agent, returnTo: string) {
+      const page = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
+      const token = csrfTokenOf((await agent.get(page)).text);
+      const options = await askOptions(agent, '/account/bevestigen/toegangssleutel/opties', token);
+      const res = await agent.post('/account/bevestigen').type('form')
+        .send({ _csrf: token, terug: returnTo, password: world.patient.password, code: '', credential: JSON.stringify(world.authenticator.get(options.body)) });
+      expect(res.headers.location, res.text.slice(0, 300)).to.equal(returnTo);
+    }
+
+    it('renames after a fresh confirmation, checks the name, records and announces it', async () => {
+      const { agent, patient } = world;
+      const [passkey] = await passkeysOf(patient.id);
+      const path = `${PASSKEYS}/${passkey!.id}/naam`;
+      rt.clock.advanceMinutes(11); // the confirmation of the setup has expired
+      expect((await agent.get(path)).headers.location).to.equal(`/account/bevestigen?terug=${encodeURIComponent(path)}`);
+      await confirmWithPasskey(agent, path);
+      const form = await agent.get(path);
+      expect(form.text).to.include('De toegangssleutel heet nu &#39;iPhone van Cas&#39;.').and.include('value="iPhone van Cas"');
+      const empty = await submitForm(agent, path, { name: '' });
+      expect(empty.status).to.equal(400);
+      expect(empty.text).to.include('Geef je toegangssleutel een naam.');
+      const res = await submitForm(agent, path, { name: '  Telefoon   van Cas ' });
+      expect(res.headers.location).to.equal(`${TWO_STEP}?gewijzigd=toegangssleutel-naam`);
+      expect((await passkeysOf(patient.id))[0]!.name).to.equal('Telefoon van Cas');
+      const renamed = (await rt.services.audit.listForUser(patient.id)).find((e) => e.type === 'passkey_renamed');
+      expect(renamed!.details).to.deep.equal({ passkey: 'Telefoon van Cas', previous: 'iPhone van Cas' });
+      expect(await messageKinds(rt, patient.id)).to.include('passkey_renamed');
+      expect((await mailedAlerts(rt, patient.id)).map((m) => m.kind), 'a new name opens no way in: not e-mailed').not.to.include('passkey_renamed');
+    });
+
+    it('keeps the only passkey of a patient without another method, also when two removals race', async () => {
+      const { agent, patient } = world;
+      const [only] = await passkeysOf(patient.id);
+      const path = `${PASSKEYS}/${only!.id}/verwijderen`;
+      const page = await agent.get(path);
+      expect(page.text).to.include('is je enige toegangssleutel').and.not.include('Verwijder toegangssleutel</button>');
+      const res = await agent.post(path).type('form').send({ _csrf: csrfTokenOf(page.text) });
+      expect(res.status).to.equal(409);
+      expect(await passkeysOf(patient.id)).to.have.length(1);
+
+      const second = await registerPasskey(rt, patient, authenticatorFor(rt), 'Tweede');
+      const token = csrfTokenOf((await agent.get(path)).text);
+      const [a, b] = await Promise.all([only!, second].map((p) => agent.post(`${PASSKEYS}/${p.id}/verwijderen`).type('form').send({ _csrf: token })));
+      expect([a!.status, b!.status].sort()).to.deep.equal([303, 409]);
+      expect(await passkeysOf(patient.id)).to.have.length(1);
+    });
+
+    it('removes a passkey after a fresh confirmation: recorded, announced, other sessions end', async () => {
+      const { agent, patient } = world;
+      const second = await registerPasskey(rt, patient, authenticatorFor(rt), 'Oude laptop');
+      const other = rt.agent();
+      expect((await passkeySignIn(other, world.authenticator)).headers.location).to.equal('/werkblad');
+      const path = `${PASSKEYS}/${second.id}/verwijderen`;
+      const page = await agent.get(path);
+      expect(page.text).to.include('Wil je de toegangssleutel &#39;Oude laptop&#39; verwijderen?');
+      const res = await agent.post(path).type('form').send({ _csrf: csrfTokenOf(page.text) });
+      expect(res.headers.location).to.equal(`${TWO_STEP}?gewijzigd=toegangssleutel-verwijderd`);
+      expect((await passkeysOf(patient.id)).map((p) => p.name)).to.deep.equal(['iPhone van Cas']);
+      expect((await rt.services.audit.listForUser(patient.id)).find((e) => e.type === 'passkey_removed')!.details).to.deep.equal({ passkey: 'Oude laptop' });
+      expect(await messageKinds(rt, patient.id)).to.include('passkey_removed');
+      const removal = (await mailedAlerts(rt, patient.id)).find((m) => m.kind === 'passkey_removed');
+      expect(removal?.text).to.include("De toegangssleutel 'Oude laptop' is van je Karify account verwijderd.");
+      await expectSignedOut(other);
+      expect((await agent.get(res.headers.location!)).text).to.include('Je toegangssleutel is verwijderd.');
+    });
+
+    it('shows another patient\'s passkey to nobody: rename and remove answer 404 and change nothing', async () => {
+      const stranger = await patientWithPasskey(rt, 'Van een ander');
+      const [theirs] = await passkeysOf(stranger.patient.id);
+      for (const path of [`${PASSKEYS}/${theirs!.id}/naam`, `${PASSKEYS}/${theirs!.id}/verwijderen`, `${PASSKEYS}/abc/naam`]) {
+        expect((await world.agent.get(path)).status, path).to.equal(404);
+      }
+      const token = csrfTokenOf((await world.agent.get(TWO_STEP)).text);
+      expect((await world.agent.post(`${PASSKEYS}/${theirs!.id}/verwijderen`).type('form').send({ _csrf: token })).status).to.equal(404);
+      expect((await world.agent.post(`${PASSKEYS}/${theirs!.id}/naam`).type('form').send({ _csrf: token, name: 'Van mij' })).status).to.equal(404);
+      expect((await passkeysOf(stranger.patient.id)).map((p) => p.name)).to.deep.equal(['Van een ander']);
+    });
+  });
+});

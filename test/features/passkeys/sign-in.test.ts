@@ -1,0 +1,165 @@
+import { expect } from 'chai';
+import { csrfTokenOf } from '../../support/forms';
+import { askOptions, authenticatorFor, eventTypes, passkeySignIn, patientWithPasskey, TWO_STEP } from '../../support/passkeys';
+import { startTestRuntime, type TestRuntime } from '../../support/runtime';
+import { expectSignedOut } from '../../support/two-factor';
+
+const sessionCookie = (res: { headers: Record<string, unknown> }) =>
+  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('karify.sid='))?.split(';')[0];
+
+/** "Inloggen met een toegangssleutel": both steps at once, under the second step's limits (issue 15). */
+describe('passkeys: signing in from the sign-in page', () => {
+  let rt: TestRuntime;
+  let world: Awaited<ReturnType<typeof patientWithPasskey>>;
+  beforeEach(async () => {
+    rt = await startTestRuntime({ SECOND_STEP_MAX_FAILURES: '10' });
+    world = await patientWithPasskey(rt);
+  });
+  afterEach(() => rt.close());
+
+  it('offers nothing without JavaScript: the button is made by the script from an empty, hidden box', async () => {
+    const page = await rt.agent().get('/inloggen');
+    expect(page.text).to.match(/<div class="passkey" hidden data-passkey-options="\/inloggen\/toegangssleutel\/opties" data-passkey-label="Inloggen met een toegangssleutel" data-passkey-error="[^"]+" data-passkey-action="\/inloggen\/toegangssleutel"><\/div>/);
+    expect(page.text).not.to.match(/<button[^>]*>Inloggen met een toegangssleutel/);
+  });
+
+  it('signs the patient in fully with a new session id, recorded with the passkey; no password asked', async () => {
+    const agent = rt.agent();
+    const before = sessionCookie(await agent.get('/inloggen'));
+    const res = await passkeySignIn(agent, world.authenticator);
+    expect(res.status, res.text.slice(0, 300)).to.equal(303);
+    expect(res.headers.location).to.equal('/werkblad');
+    expect(sessionCookie(res), 'a new session id').to.be.a('string').and.not.equal(before);
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+    const events = await rt.services.audit.listForUser(world.patient.id);
+    expect(events.slice(0, 2).map((e) => [e.type, e.details])).to.deep.equal([
+      ['sign_in', { method: 'passkey' }],
+      ['passkey_used', { purpose: 'sign_in', passkey: 'iPhone van Cas' }],
+    ]);
+    const [passkey] = await rt.services.passkeys.listForUser(world.patient.id);
+    expect(passkey).to.include({ counter: 1, lastUsedAt: rt.clock.now() });
+    expect((await agent.get(TWO_STEP)).text).to.include('Laatst gebruikt op 25 november 2026');
+    expect((await agent.get('/account/beveiliging')).text).to.include('Ingelogd met toegangssleutel');
+  });
+
+  it('has the same timeouts as any sign-in', async () => {
+    const agent = rt.agent();
+    await passkeySignIn(agent, world.authenticator);
+    rt.clock.advanceMinutes(31);
+    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen?sessie=verlopen');
+  });
+
+  it('refuses a passkey answer made for another origin or without user verification, and counts it', async () => {
+    for (const overrides of [{ origin: 'https://karify-inloggen.example' }, { userVerified: false }, { rpId: 'example.com' }]) {
+      const agent = rt.agent();
+      const res = await passkeySignIn(agent, world.authenticator, overrides);
+      expect(res.status, JSON.stringify(overrides)).to.equal(400);
+      expect(res.text).to.include('<p class="warning" role="alert">Je toegangssleutel is niet geaccepteerd.');
+      await expectSignedOut(agent);
+    }
+    const failures = (await rt.services.audit.listForUser(world.patient.id)).filter((e) => e.type === 'second_step_failed');
+    expect(failures.map((e) => e.details!.refusal)).to.deep.equal(['wrong_rp_id', 'no_user_verification', 'wrong_origin']);
+    expect(failures[0]!.details).to.include({ reason: 'wrong_passkey', purpose: 'sign_in', method: 'passkey' });
+    expect((await rt.agent().get('/inloggen')).status).to.equal(200);
+  });
+
+  it('uses a challenge once: the same answer again, in this session or another, signs nobody in', async () => {
+    const agent = rt.agent();
+    const first = await passkeySignIn(agent, world.authenticator);
+    expect(first.headers.location).to.equal('/werkblad');
+    const again = await agent.post('/inloggen/toegangssleutel').type('form').send({ _csrf: first.token, credential: JSON.stringify(first.credential) });
+    expect(again.status, 'the old token is gone with the old session').to.equal(403);
+
+    // Another browser replays the captured answer after asking options of its own.
+    const thief = rt.agent();
+    const token = csrfTokenOf((await thief.get('/inloggen')).text);
+    await askOptions(thief, '/inloggen/toegangssleutel/opties', token);
+    const replayed = await thief.post('/inloggen/toegangssleutel').type('form').send({ _csrf: token, credential: JSON.stringify(first.credential) });
+    expect(replayed.status).to.equal(400);
+    await expectSignedOut(thief);
+  });
+
+  it('takes a challenge only from the session it was given to, for 5 minutes', async () => {
+    const agent = rt.agent();
+    const token = csrfTokenOf((await agent.get('/inloggen')).text);
+    const options = await askOptions(agent, '/inloggen/toegangssleutel/opties', token);
+    expect(options.body).to.include({ rpId: 'localhost', userVerification: 'required', timeout: 300000 });
+    expect(options.body.allowCredentials ?? [], 'discoverable: the patient picks').to.deep.equal([]);
+    const answer = JSON.stringify(world.authenticator.get(options.body));
+
+    const other = rt.agent();
+    const otherToken = csrfTokenOf((await other.get('/inloggen')).text);
+    const elsewhere = await other.post('/inloggen/toegangssleutel').type('form').send({ _csrf: otherToken, credential: answer });
+    expect(elsewhere.status).to.equal(400);
+    expect(elsewhere.text).to.include('Dat duurde te lang. Probeer het opnieuw.');
+
+    rt.clock.advance(5 * 60_000 + 1000);
+    const late = await agent.post('/inloggen/toegangssleutel').type('form').send({ _csrf: token, credential: answer });
+    expect(late.status).to.equal(400);
+    expect(late.text).to.include('Dat duurde te lang. Probeer het opnieuw.');
+    await expectSignedOut(agent);
+    expect(await eventTypes(rt, world.patient.id), 'nothing was compared').not.to.include('second_step_failed');
+  });
+
+  it('lets one of 50 requests with the same answer in, at the same moment', async () => {
+    const agent = rt.agent();
+    const token = csrfTokenOf((await agent.get('/inloggen')).text);
+    const options = await askOptions(agent, '/inloggen/toegangssleutel/opties', token);
+    const body = { _csrf: token, credential: JSON.stringify(world.authenticator.get(options.body)) };
+    const results = await Promise.all(Array.from({ length: 50 }, () => agent.post('/inloggen/toegangssleutel').type('form').send(body)));
+    expect(results.filter((r) => r.status === 303)).to.have.length(1);
+    expect((await rt.services.audit.listForUser(world.patient.id)).filter((e) => e.type === 'sign_in' && e.details?.method === 'passkey')).to.have.length(1);
+  });
+
+  it('refuses a passkey nobody has, and a disabled patient\'s, without saying which', async () => {
+    const stranger = authenticatorFor(rt);
+    stranger.create({ ...(await rt.services.passkeyCeremonies.registrationOptions(world.patient)).options }); // never registered
+    const unknown = await passkeySignIn(rt.agent(), stranger);
+    expect(unknown.status).to.equal(400);
+    expect(unknown.text).to.include('Deze toegangssleutel hoort bij geen enkel account, of werkt niet meer.');
+    await rt.services.users.setDisabled(world.patient.id, true);
+    const disabled = await passkeySignIn(rt.agent(), world.authenticator);
+    expect(disabled.status).to.equal(400);
+    expect(disabled.text).to.include('Deze toegangssleutel hoort bij geen enkel account, of werkt niet meer.');
+  });
+
+  it('counts failures towards the account\'s second-step lock: a burst of 50 bad answers gets 10 checks, then even the right passkey waits', async () => {
+    // Fifty browsers, each with a challenge of its own, answer at once with a signature for the wrong origin.
+    const browsers = await Promise.all(Array.from({ length: 50 }, async () => {
+      const agent = rt.agent();
+      const token = csrfTokenOf((await agent.get('/inloggen')).text);
+      const options = await askOptions(agent, '/inloggen/toegangssleutel/opties', token);
+      return { agent, body: { _csrf: token, credential: JSON.stringify(world.authenticator.get(options.body, { origin: 'https://nep.example' })) } };
+    }));
+    const results = await Promise.all(browsers.map(({ agent, body }) => agent.post('/inloggen/toegangssleutel').type('form').send(body)));
+    const failures = (await rt.services.audit.listForUser(world.patient.id)).filter((e) => e.type === 'second_step_failed');
+    expect(failures, 'checks compared').to.have.length(10);
+    expect(results.every((r) => r.status === 400 || r.status === 429), 'nobody signed in').to.equal(true);
+    expect(results.filter((r) => r.status === 429).length, 'the rest meet the lock').to.be.at.least(40);
+    expect(await eventTypes(rt, world.patient.id)).to.include('second_step_locked');
+
+    const locked = await passkeySignIn(rt.agent(), world.authenticator);
+    expect(locked.status).to.equal(429);
+    expect(locked.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+    rt.clock.advanceMinutes(16);
+    expect((await passkeySignIn(rt.agent(), world.authenticator)).headers.location).to.equal('/werkblad');
+  });
+
+  it('needs the CSRF token for the options and for the answer', async () => {
+    const agent = rt.agent();
+    await agent.get('/inloggen');
+    expect((await agent.post('/inloggen/toegangssleutel/opties').send()).status).to.equal(403);
+    expect((await agent.post('/inloggen/toegangssleutel').type('form').send({ credential: '{}' })).status).to.equal(403);
+  });
+
+  it('answers nonsense in the answer field with the usual message, never an error page', async () => {
+    const agent = rt.agent();
+    const token = csrfTokenOf((await agent.get('/inloggen')).text);
+    for (const credential of ['', 'x', '{}', '[1]', JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: '!' } }), 'y'.repeat(9000)]) {
+      await askOptions(agent, '/inloggen/toegangssleutel/opties', token);
+      const res = await agent.post('/inloggen/toegangssleutel').type('form').send({ _csrf: token, credential });
+      expect(res.status, credential.slice(0, 20)).to.equal(400);
+      expect(res.text).to.include('Het gebruik van je toegangssleutel is niet gelukt');
+    }
+  });
+});
