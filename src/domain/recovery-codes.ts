@@ -7,6 +7,8 @@ import { randomDigits, type RandomSource } from './random';
 
 export const RECOVERY_CODE_COUNT = 10;
 export const RECOVERY_CODE_LENGTH = 10;
+/** From this many left, the patient is urged to make new ones (after a use, in Berichten, by e-mail). */
+export const FEW_RECOVERY_CODES_LEFT = 3;
 
 export interface RecoveryCodeDeps {
   db: Database;

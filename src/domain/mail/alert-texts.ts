@@ -1,6 +1,8 @@
 import { INTL_LOCALES, type Language, type Translate } from '../../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../../i18n/format';
+import { lockedUntil, naming, namingMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
 import { shortenIp, type RequestOrigin } from '../audit';
+import { FEW_RECOVERY_CODES_LEFT } from '../recovery-codes';
 import { describeUserAgent } from '../user-agent';
 
 /** The security changes a patient is e-mailed about (see EMAILED in security-notifier.ts). */
@@ -22,19 +24,9 @@ export type MailAlertKind =
   /** Any other change: what changed is on the activity page. Lets a new event type be e-mailed with one line in EMAILED. */
   | 'security_changed';
 
-/** Patients are urged to make new recovery codes from this many left (as in Berichten). */
-const FEW_RECOVERY_CODES_LEFT = 3;
-
-type Details = Record<string, string | number>;
-
-interface BodyChoice {
-  key: string;
-  values?: Record<string, string | number>;
-}
-
 interface AlertTexts {
   subject: string;
-  body(details: Details, f: { t: Translate; format: DateTimeFormatter }): BodyChoice;
+  body: TextPicker;
   /** What to do if it was not them; `mail.notYou` unless the change calls for other advice. */
   notYou?: string;
   /**
@@ -44,27 +36,9 @@ interface AlertTexts {
   byClinic?: boolean;
 }
 
-const plain = (key: string) => (): BodyChoice => ({ key });
-
 const byClinic = { notYou: 'mail.notYouClinic', byClinic: true } as const;
 
 const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp', passkey: 'mail.methods.passkey' };
-
-const wholeNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
-
-/** With the method named when the details name one the locale knows. */
-function withMethod(plainKey: string, methodKey: string) {
-  return (details: Details, { t }: { t: Translate }): BodyChoice => {
-    const key = typeof details.method === 'string' && Object.hasOwn(METHOD_KEYS, details.method) ? METHOD_KEYS[details.method] : undefined;
-    return key ? { key: methodKey, values: { method: t(key) } } : { key: plainKey };
-  };
-}
-
-/** With the passkey named (the name the patient gave it) when the details carry one. */
-function withPasskey(plainKey: string, passkeyKey: string) {
-  return (details: Details): BodyChoice =>
-    typeof details.passkey === 'string' && details.passkey !== '' ? { key: passkeyKey, values: { passkey: details.passkey } } : { key: plainKey };
-}
 
 /**
  * The texts of every alert. The keys are written out in full (test/i18n/keys.test.ts); the
@@ -73,59 +47,51 @@ function withPasskey(plainKey: string, passkeyKey: string) {
 const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   two_factor_enabled: {
     subject: 'mail.alerts.two_factor_enabled.subject',
-    body: withMethod('mail.alerts.two_factor_enabled.body', 'mail.alerts.two_factor_enabled.bodyWithMethod'),
+    body: namingMethod(METHOD_KEYS, { plain: 'mail.alerts.two_factor_enabled.body', named: 'mail.alerts.two_factor_enabled.bodyWithMethod' }),
   },
-  two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plain('mail.alerts.two_factor_disabled.body') },
+  two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plainText('mail.alerts.two_factor_disabled.body') },
   two_factor_reset_by_clinic: {
     ...byClinic,
     subject: 'mail.alerts.two_factor_reset_by_clinic.subject',
-    body: plain('mail.alerts.two_factor_reset_by_clinic.body'),
+    body: plainText('mail.alerts.two_factor_reset_by_clinic.body'),
   },
   phone_changed: {
     subject: 'mail.alerts.phone_changed.subject',
-    body: (details) =>
-      typeof details.phone === 'string' && details.phone.includes('•')
-        ? { key: 'mail.alerts.phone_changed.bodyWithPhone', values: { phone: details.phone } }
-        : { key: 'mail.alerts.phone_changed.body' },
+    // Only a masked number: never a full one in an e-mail.
+    body: naming('phone', { plain: 'mail.alerts.phone_changed.body', named: 'mail.alerts.phone_changed.bodyWithPhone' }, (phone) => phone.includes('•')),
   },
   method_switched: {
     subject: 'mail.alerts.method_switched.subject',
-    body: withMethod('mail.alerts.method_switched.body', 'mail.alerts.method_switched.bodyWithMethod'),
+    body: namingMethod(METHOD_KEYS, { plain: 'mail.alerts.method_switched.body', named: 'mail.alerts.method_switched.bodyWithMethod' }),
   },
-  recovery_codes_renewed: { subject: 'mail.alerts.recovery_codes_renewed.subject', body: plain('mail.alerts.recovery_codes_renewed.body') },
+  recovery_codes_renewed: { subject: 'mail.alerts.recovery_codes_renewed.subject', body: plainText('mail.alerts.recovery_codes_renewed.body') },
   recovery_code_used: {
     subject: 'mail.alerts.recovery_code_used.subject',
-    body: (details) => {
-      const remaining = wholeNumber(details.remaining);
-      if (remaining === null) return { key: 'mail.alerts.recovery_code_used.body' };
-      if (remaining === 0) return { key: 'mail.alerts.recovery_code_used.bodyNone' };
-      const key = remaining <= FEW_RECOVERY_CODES_LEFT ? 'mail.alerts.recovery_code_used.bodyFew' : 'mail.alerts.recovery_code_used.bodyRemaining';
-      return { key, values: { remaining } };
-    },
+    body: recoveryCodesLeft(FEW_RECOVERY_CODES_LEFT, {
+      plain: 'mail.alerts.recovery_code_used.body',
+      none: 'mail.alerts.recovery_code_used.bodyNone',
+      few: 'mail.alerts.recovery_code_used.bodyFew',
+      remaining: 'mail.alerts.recovery_code_used.bodyRemaining',
+    }),
   },
-  password_changed: { subject: 'mail.alerts.password_changed.subject', body: plain('mail.alerts.password_changed.body') },
+  password_changed: { subject: 'mail.alerts.password_changed.subject', body: plainText('mail.alerts.password_changed.body') },
   second_step_locked: {
     subject: 'mail.alerts.second_step_locked.subject',
-    body: (details, { format }) => {
-      const until = wholeNumber(details.until);
-      return until === null
-        ? { key: 'mail.alerts.second_step_locked.body' }
-        : { key: 'mail.alerts.second_step_locked.bodyUntil', values: { until: format.time(until) } };
-    },
+    body: lockedUntil({ plain: 'mail.alerts.second_step_locked.body', until: 'mail.alerts.second_step_locked.bodyUntil' }),
     notYou: 'mail.notYouLocked',
   },
-  account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plain('mail.alerts.account_disabled.body') },
-  account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plain('mail.alerts.account_enabled.body') },
-  sessions_ended_by_clinic: { ...byClinic, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plain('mail.alerts.sessions_ended_by_clinic.body') },
+  account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plainText('mail.alerts.account_disabled.body') },
+  account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plainText('mail.alerts.account_enabled.body') },
+  sessions_ended_by_clinic: { ...byClinic, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plainText('mail.alerts.sessions_ended_by_clinic.body') },
   passkey_added: {
     subject: 'mail.alerts.passkey_added.subject',
-    body: withPasskey('mail.alerts.passkey_added.body', 'mail.alerts.passkey_added.bodyWithPasskey'),
+    body: naming('passkey', { plain: 'mail.alerts.passkey_added.body', named: 'mail.alerts.passkey_added.bodyWithPasskey' }),
   },
   passkey_removed: {
     subject: 'mail.alerts.passkey_removed.subject',
-    body: withPasskey('mail.alerts.passkey_removed.body', 'mail.alerts.passkey_removed.bodyWithPasskey'),
+    body: naming('passkey', { plain: 'mail.alerts.passkey_removed.body', named: 'mail.alerts.passkey_removed.bodyWithPasskey' }),
   },
-  security_changed: { subject: 'mail.alerts.security_changed.subject', body: plain('mail.alerts.security_changed.body') },
+  security_changed: { subject: 'mail.alerts.security_changed.subject', body: plainText('mail.alerts.security_changed.body') },
 };
 
 export interface AlertInput {
@@ -137,7 +103,7 @@ export interface AlertInput {
   at: number;
   /** Where it came from; empty when the clinic made it (the admin command). */
   origin: RequestOrigin;
-  details: Details;
+  details: ChoiceDetails;
 }
 
 export interface AlertMail {
@@ -172,7 +138,7 @@ export function createAlertComposer(deps: { translators: Partial<Record<Language
     const t = deps.translators[language] ?? deps.translators.nl;
     const format = formatterFor(deps.translators[language] ? language : 'nl');
     const texts = ALERT_TEXTS[kind];
-    const body = texts.body(details, { t, format });
+    const body = texts.body(details, { t, formatTime: format.time });
     const ip = texts.byClinic ? null : shortenIp(origin.ip);
     const userAgent = texts.byClinic ? null : origin.userAgent;
     const facts = [

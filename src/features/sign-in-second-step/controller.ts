@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
-import type { RecoveryCodes } from '../../domain/recovery-codes';
+import { FEW_RECOVERY_CODES_LEFT, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
@@ -13,9 +13,6 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
-
-/** From this many recovery codes left, the patient is urged to make new ones. */
-export const FEW_RECOVERY_CODES = 3;
 
 export interface SecondStepDeps {
   users: UserStore;
@@ -145,7 +142,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     async showRecoveryUsed(req: Request, res: Response) {
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
-      res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES });
+      res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES_LEFT });
     },
 
     async cancel(req: Request, res: Response) {

@@ -1,0 +1,65 @@
+import type { Translate } from '.';
+
+/**
+ * Which variant of a text fits the details of a security change. Berichten (features/inbox) and
+ * the e-mail alerts (domain/mail/alert-texts.ts) tell the patient about the same changes from the
+ * same details, so they pick their texts with these. Keys are given in full, never built
+ * (test/i18n/keys.test.ts).
+ */
+export interface TextChoice {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+export type ChoiceDetails = Record<string, string | number>;
+
+export interface ChoiceFormatting {
+  t: Translate;
+  formatTime(epochMs: number): string;
+}
+
+export type TextPicker = (details: ChoiceDetails, f: ChoiceFormatting) => TextChoice;
+
+export const plainText =
+  (key: string): TextPicker =>
+  () => ({ key });
+
+/** A count or a time kept in the details (some stores keep it as text), or null. */
+export function wholeNumber(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** The variant naming `param` (a passkey's name, a masked number) when the details carry it. */
+export const naming =
+  (param: string, keys: { plain: string; named: string }, accept: (value: string) => boolean = () => true): TextPicker =>
+  (details) => {
+    const value = details[param];
+    return typeof value === 'string' && value.trim() !== '' && accept(value) ? { key: keys.named, values: { [param]: value } } : { key: keys.plain };
+  };
+
+/** The variant naming the method, in the words of `methodKeys`, when the details name one it knows. */
+export const namingMethod =
+  (methodKeys: Record<string, string>, keys: { plain: string; named: string }): TextPicker =>
+  (details, { t }) => {
+    const { method } = details;
+    return typeof method === 'string' && Object.hasOwn(methodKeys, method) ? { key: keys.named, values: { method: t(methodKeys[method]!) } } : { key: keys.plain };
+  };
+
+/** How many recovery codes are left after a use: none, a few (make new ones), or how many. */
+export const recoveryCodesLeft =
+  (few: number, keys: { plain: string; none: string; few: string; remaining: string }): TextPicker =>
+  (details) => {
+    const remaining = wholeNumber(details.remaining);
+    if (remaining === null) return { key: keys.plain };
+    if (remaining === 0) return { key: keys.none };
+    return { key: remaining <= few ? keys.few : keys.remaining, values: { remaining } };
+  };
+
+/** Until when the second step is locked, as a time, when the details say. */
+export const lockedUntil =
+  (keys: { plain: string; until: string }): TextPicker =>
+  (details, { formatTime }) => {
+    const until = wholeNumber(details.until);
+    return until === null ? { key: keys.plain } : { key: keys.until, values: { until: formatTime(until) } };
+  };
