@@ -33,7 +33,7 @@ describe('passkeys: add, rename and remove', () => {
       const page = await agent.get(TWO_STEP);
       expect(page.text).to.include('<h2>Toegangssleutels</h2>').and.include('Je hebt nog geen toegangssleutels.');
       expect(page.text).to.include('Om een toegangssleutel toe te voegen heb je een browser nodig die toegangssleutels kent, met JavaScript aan.');
-      expect(page.text).to.match(/<div hidden data-passkey-href="\/account\/twee-stappen\/toegangssleutels\/toevoegen" data-passkey-label="Toegangssleutel toevoegen"><\/div>/);
+      expect(page.text).to.match(/<div class="passkey" hidden data-passkey-href="\/account\/twee-stappen\/toegangssleutels\/toevoegen" data-passkey-label="Toegangssleutel toevoegen"><\/div>/);
       expect(page.text, 'the link is made by the script, never in the HTML').not.to.match(/<a [^>]*href="[^"]*toegangssleutels\/toevoegen"/);
       expect(page.text).to.match(/<script src="\/js\/simplewebauthn-browser\.umd\.min\.js\?v=[0-9a-f]{10}" defer><\/script>/);
       expect(page.text).to.match(/<script src="\/js\/passkeys\.js\?v=[0-9a-f]{10}" defer><\/script>/);
