@@ -82,6 +82,7 @@ export function createTranslators(
     resources: Object.fromEntries(available.map((language) => [language, { translation: loadLocale(language) }])),
     initAsync: false, // resources are given: ready when init returns
     nsSeparator: false, // one namespace; a ":" in a string is just a colon
+    keySeparator: '.', // i18next's default, said so: it then skips guessing per call whether a key is a sentence
     interpolation: { escapeValue: false }, // templates escape their output
     returnNull: false,
     saveMissing: true,
