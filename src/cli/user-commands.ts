@@ -1,3 +1,4 @@
+import { setPatientDisabled } from '../domain/clinic-actions';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
@@ -12,15 +13,12 @@ async function setDisabled(emailInput: string, disabled: boolean, env: CommandEn
   const { users, inTransaction } = await env.services();
   const user = await users.findByEmail(email);
   if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
-  if (user.disabled === disabled) {
+  // The change, its record, its message in Berichten and its e-mail land together (as at the desk).
+  const changed = await inTransaction((stores) => setPatientDisabled(stores, user.id, disabled, {}, BY_ADMIN_CLI));
+  if (!changed) {
     env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
     return;
   }
-  // The change and its record land together.
-  await inTransaction(async ({ users, audit }) => {
-    await users.setDisabled(user.id, disabled);
-    await audit.record(user.id, disabled ? 'account_disabled' : 'account_enabled', {}, BY_ADMIN_CLI);
-  });
   env.print(disabled ? `Disabled ${email}: they are signed out and can no longer sign in.` : `Enabled ${email}: they can sign in again.`);
 }
 

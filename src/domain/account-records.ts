@@ -97,6 +97,13 @@ export function createAccountRecords<Row extends AccountRow, Account>(
     },
 
     setDisabled: (id: number, disabled: boolean) => update(id, { disabled } as Partial<Row>),
+
+    /**
+     * Inside a transaction: holds the account's row until it ends, so a count and what depends
+     * on it (at most so many passkeys) cannot interleave with another transaction's (PostgreSQL
+     * waits here; SQLite has one writer anyway).
+     */
+    lockForChange: (id: number) => update(id, {}),
   };
 
   return {

@@ -20,6 +20,16 @@ export interface Passkey {
 /** What a verified registration gives: everything but the name and the times. */
 export type NewPasskey = Pick<Passkey, 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'backupEligible' | 'backedUp' | 'userHandle'>;
 
+/** A patient keeps at most this many passkeys: the list stays readable, the table bounded. */
+export const MAX_PASSKEYS_PER_PATIENT = 10;
+
+/** The patient has MAX_PASSKEYS_PER_PATIENT already: nothing added. */
+export class PasskeyLimitError extends Error {
+  constructor() {
+    super('This patient has the most passkeys allowed');
+  }
+}
+
 /** The credential is registered already (to this patient or, in theory, another one): nothing added. */
 export class DuplicatePasskeyError extends Error {
   constructor() {

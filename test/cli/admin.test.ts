@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { createAuditLog } from '../../src/domain/audit';
 import { systemClock } from '../../src/domain/clock';
+import { createMailOutbox } from '../../src/domain/mail/mail-outbox';
+import { createMessageStore } from '../../src/domain/messages';
 import { createPasswordHasher } from '../../src/domain/passwords';
+import { cryptoRandom } from '../../src/domain/random';
 import { createUserStore } from '../../src/domain/users';
 import { signIn } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
@@ -23,10 +26,21 @@ describe('admin command line (J8)', function () {
     admin(['create-user', '--email', email, '--name', name], `${password}\n`);
 
   /** Opens the database the command wrote to. */
-  async function inDatabase<T>(use: (stores: { users: ReturnType<typeof createUserStore>; audit: ReturnType<typeof createAuditLog> }) => Promise<T>): Promise<T> {
+  interface Stores {
+    users: ReturnType<typeof createUserStore>;
+    audit: ReturnType<typeof createAuditLog>;
+    messages: ReturnType<typeof createMessageStore>;
+    mailOutbox: ReturnType<typeof createMailOutbox>;
+  }
+  async function inDatabase<T>(use: (stores: Stores) => Promise<T>): Promise<T> {
     const db = await database.open();
     try {
-      return await use({ users: createUserStore(db, systemClock), audit: createAuditLog(db, systemClock) });
+      return await use({
+        users: createUserStore(db, systemClock),
+        audit: createAuditLog(db, systemClock),
+        messages: createMessageStore(db, systemClock),
+        mailOutbox: createMailOutbox({ db, clock: systemClock, random: cryptoRandom }),
+      });
     } finally {
       await db.destroy();
     }
@@ -115,7 +129,7 @@ describe('admin command line (J8)', function () {
     expect(help.stdout).to.include('disable-user --email EMAIL');
   });
 
-  it('disables and enables a patient, recording both', async () => {
+  it('disables and enables a patient, recording both and telling the patient in Berichten and by e-mail', async () => {
     await succeeds(createUser('cas@example.nl'));
     await succeeds(admin(['disable-user', '--email', 'CAS@example.nl']));
     expect(await listedRow('cas@example.nl')).to.match(/\bdisabled\b/);
@@ -132,6 +146,15 @@ describe('admin command line (J8)', function () {
         ['account_created', { by: 'admin-cli' }],
       ]);
     });
+    const told = await inDatabase(async ({ users, messages, mailOutbox }) => {
+      const user = await users.findByEmail('cas@example.nl');
+      return {
+        messages: (await messages.listForUser(user!.id)).map((m) => m.kind),
+        mails: (await mailOutbox.list({ limit: 10 })).filter((m) => m.userId === user!.id).map((m) => m.kind),
+      };
+    });
+    expect(told).to.deep.equal({ messages: ['account_enabled', 'account_disabled'], mails: ['account_enabled', 'account_disabled'] });
+    expect((await admin(['enable-user', '--email', 'cas@example.nl'])).stdout).to.include('is already enabled; nothing changed.');
   });
 
   it('fails with 1 when no patient has the e-mail address', async () => {

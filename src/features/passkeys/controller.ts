@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { InTransaction } from '../../domain/account-stores';
-import { DuplicatePasskeyError, type NewPasskey, type Passkey } from '../../domain/passkeys';
+import { DuplicatePasskeyError, MAX_PASSKEYS_PER_PATIENT, PasskeyLimitError, type NewPasskey, type Passkey } from '../../domain/passkeys';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 import type { TwoFactorMethod } from '../../domain/two-factor';
@@ -56,6 +56,8 @@ export function createPasskeysController(deps: PasskeysDeps) {
     const codes = req.user!.twoFactorMethod ? null : deps.recoveryCodes.generate();
     const hashes = codes ? await deps.recoveryCodes.hashAll(codes) : []; // slow: before the transaction
     const turnedOn = await inTransaction(async (stores) => {
+      await stores.users.lockForChange(userId);
+      if ((await stores.passkeys.countForUser(userId)) >= MAX_PASSKEYS_PER_PATIENT) throw new PasskeyLimitError();
       const on = codes ? await stores.twoFactor.enablePasskey(userId, hashes) : false;
       await stores.passkeys.add(userId, name, passkey);
       if (on) await stores.notifier.notify(userId, 'two_factor_enabled', origin, { method: 'passkey' });
@@ -92,6 +94,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
         codes = await save(req, name, checked.value);
       } catch (err) {
         if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
+        if (err instanceof PasskeyLimitError) return fail(t('passkeys.add.errors.tooMany', { max: MAX_PASSKEYS_PER_PATIENT }));
         throw err;
       }
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');

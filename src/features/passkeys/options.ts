@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
-import type { PasskeyStore } from '../../domain/passkeys';
+import { MAX_PASSKEYS_PER_PATIENT, type PasskeyStore } from '../../domain/passkeys';
 import type { AuthLevels } from '../../http/auth-level';
 import { readFields } from '../../http/forms';
 import { keepChallenge, type ChallengePurpose } from '../../components/passkey-ceremony/challenge';
@@ -49,6 +49,10 @@ export function createPasskeyOptions(deps: PasskeyOptionsDeps) {
     async register(req: Request, res: Response) {
       const { errors } = validateName(readFields(req.body, NAME_FIELDS).name, res.locals.t);
       if (errors.length > 0) return res.status(400).json({ message: errors[0]!.message, errors });
+      if ((await passkeys.countForUser(req.user!.id)) >= MAX_PASSKEYS_PER_PATIENT) {
+        const message = res.locals.t('passkeys.add.errors.tooMany', { max: MAX_PASSKEYS_PER_PATIENT });
+        return res.status(409).json({ message, errors: [{ field: 'name', message }] });
+      }
       const { options, userHandle } = await ceremonies.registrationOptions(req.user!);
       send(req, res, 'register', options, userHandle);
     },

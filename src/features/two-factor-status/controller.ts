@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PasskeyStore } from '../../domain/passkeys';
+import { MAX_PASSKEYS_PER_PATIENT, type PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 
@@ -25,7 +25,13 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
       const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
       const notice = CHANGE_NOTICES.get(String(req.query.gewijzigd));
       const passkeys = await deps.passkeys.listForUser(req.user!.id);
-      res.render('two-factor-status/index', { status, maskedPhone, passkeys, changed: notice ? res.locals.t(notice) : null });
+      res.render('two-factor-status/index', {
+        status,
+        maskedPhone,
+        passkeys,
+        passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_PATIENT,
+        changed: notice ? res.locals.t(notice) : null,
+      });
     },
 
     showAbout: (_req: Request, res: Response) => res.render('two-factor-status/about'),

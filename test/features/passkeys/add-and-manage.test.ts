@@ -187,6 +187,39 @@ describe('passkeys: add, rename and remove', () => {
       expect(again.headers.location).not.to.equal(`${PASSKEYS}/herstelcodes`);
       expect(await passkeysOf(patient.id)).to.have.length(1);
     });
+    it('keeps at most 10 passkeys: two sessions taking the last place at once add one, then the page and the options say so', async () => {
+      const { patient, agent } = await signedIn();
+      const other = rt.agent();
+      await signIn(other, patient.email, patient.password);
+      await confirmPassword(other, patient.password, `${PASSKEYS}/toevoegen`);
+      await rt.services.twoFactor.enablePasskey(patient.id, []); // so an add only adds
+      for (let i = 1; i <= 9; i += 1) await registerPasskey(rt, patient, authenticatorFor(rt), `Sleutel ${i}`);
+      // Both have their options (their own challenge) before either answers: only the count decides.
+      const answers = await Promise.all([agent, other].map(async (session, i) => {
+        const page = await session.get(`${PASSKEYS}/toevoegen`);
+        const token = csrfTokenOf(page.text);
+        const options = await askOptions(session, `${PASSKEYS}/toevoegen/opties`, token, { name: `Laatste ${i}` });
+        expect(options.status, options.text).to.equal(200);
+        return { session, form: { _csrf: token, name: `Laatste ${i}`, credential: JSON.stringify(authenticatorFor(rt).create(options.body)) } };
+      }));
+      const results = await Promise.all(answers.map(({ session, form }) => session.post(`${PASSKEYS}/toevoegen`).type('form').send(form)));
+      expect(await passkeysOf(patient.id)).to.have.length(10);
+      const added = (r: (typeof results)[number]) => r.status === 303 && r.headers.location === `${TWO_STEP}?gewijzigd=toegangssleutel`;
+      expect(results.filter(added)).to.have.length(1);
+      // The other: refused with the reason, or (when it came after the whole add) signed out by it.
+      const loser = results.find((r) => !added(r))!;
+      if (loser.status === 400) expect(loser.text).to.include('Je hebt al 10 toegangssleutels, het hoogste aantal.');
+      else expect([loser.status, loser.headers.location]).to.deep.equal([303, '/inloggen']);
+
+      const winner = added(results[0]!) ? agent : other;
+      const page = await winner.get(TWO_STEP);
+      expect(page.text).to.include('Je hebt 10 toegangssleutels, het hoogste aantal. Wil je een nieuwe toevoegen? Verwijder er dan eerst een.');
+      expect(page.text, 'no add link to make').not.to.include('data-passkey-href');
+      const token = csrfTokenOf((await winner.get(`${PASSKEYS}/toevoegen`)).text);
+      const options = await askOptions(winner, `${PASSKEYS}/toevoegen/opties`, token, { name: 'Elfde' });
+      expect(options.status).to.equal(409);
+      expect(options.body.message).to.equal('Je hebt al 10 toegangssleutels, het hoogste aantal. Verwijder er eerst een op de pagina Authenticatie in twee stappen.');
+    });
   });
 
   describe('renaming and removing', () => {
