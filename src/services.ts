@@ -114,6 +114,7 @@ export async function createServices(deps: ServiceDeps) {
         maxAttempts: config.mail.maxAttempts,
         retryBaseMs: config.mail.retryBaseSeconds * 1000,
         retryMaxMs: config.mail.retryMaxSeconds * 1000,
+        retentionMs: config.mail.retentionDays * 24 * 60 * 60 * 1000,
       },
     }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),

@@ -72,6 +72,7 @@ export interface MailConfig {
   retryBaseSeconds: number;
   retryMaxSeconds: number;
   pollSeconds: number;
+  retentionDays: number;
 }
 
 /** `Karify <noreply@example.nl>` or `noreply@example.nl`. */
@@ -218,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseSeconds,
       retryMaxSeconds,
       pollSeconds: read.integer('MAIL_POLL_SECONDS', 2, { min: 1, max: 3600 }),
+      retentionDays: read.integer('MAIL_RETENTION_DAYS', 30, { min: 1, max: 3650 }),
     },
     twoFactor: {
       required: read.boolean('REQUIRE_TWO_FACTOR', false),

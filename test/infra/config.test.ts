@@ -224,13 +224,13 @@ describe('configuration (loadConfig)', () => {
     const { mail } = loadConfig({});
     expect(mail).to.deep.equal({
       provider: 'outbox', smtpUrl: undefined, from: 'Karify <noreply@karify.localhost>',
-      sendTimeoutMs: 15000, maxAttempts: 20, retryBaseSeconds: 30, retryMaxSeconds: 3600, pollSeconds: 2,
+      sendTimeoutMs: 15000, maxAttempts: 20, retryBaseSeconds: 30, retryMaxSeconds: 3600, pollSeconds: 2, retentionDays: 30,
     });
   });
 
   it('reads the mail settings, and needs SMTP_URL for MAIL_PROVIDER=smtp', () => {
-    const mail = loadConfig({ MAIL_PROVIDER: 'smtp', SMTP_URL: 'smtp://relay.internal:587', MAIL_FROM: 'noreply@kliniek.example', MAIL_MAX_ATTEMPTS: '5', MAIL_RETRY_BASE_SECONDS: '10', MAIL_RETRY_MAX_SECONDS: '60', MAIL_SEND_TIMEOUT_MS: '2000', MAIL_POLL_SECONDS: '5' }).mail;
-    expect(mail).to.deep.equal({ provider: 'smtp', smtpUrl: 'smtp://relay.internal:587', from: 'noreply@kliniek.example', sendTimeoutMs: 2000, maxAttempts: 5, retryBaseSeconds: 10, retryMaxSeconds: 60, pollSeconds: 5 });
+    const mail = loadConfig({ MAIL_PROVIDER: 'smtp', SMTP_URL: 'smtp://relay.internal:587', MAIL_FROM: 'noreply@kliniek.example', MAIL_MAX_ATTEMPTS: '5', MAIL_RETRY_BASE_SECONDS: '10', MAIL_RETRY_MAX_SECONDS: '60', MAIL_SEND_TIMEOUT_MS: '2000', MAIL_POLL_SECONDS: '5', MAIL_RETENTION_DAYS: '90' }).mail;
+    expect(mail).to.deep.equal({ provider: 'smtp', smtpUrl: 'smtp://relay.internal:587', from: 'noreply@kliniek.example', sendTimeoutMs: 2000, maxAttempts: 5, retryBaseSeconds: 10, retryMaxSeconds: 60, pollSeconds: 5, retentionDays: 90 });
     expect(problemsAbout(configError({ MAIL_PROVIDER: 'smtp' }), 'SMTP_URL')).to.have.length(1);
     expect(problemsAbout(configError({ MAIL_RETRY_BASE_SECONDS: '120', MAIL_RETRY_MAX_SECONDS: '60' }), 'MAIL_RETRY_MAX_SECONDS')).to.have.length(1);
   });
@@ -256,6 +256,7 @@ describe('configuration (loadConfig)', () => {
     ['HOST', '10.0.0.1:3000'],
     ['HELP_QUESTIONS_PER_IP_PER_HOUR', '0'],
     ['MAIL_PROVIDER', 'sendgrid'],
+    ['MAIL_RETENTION_DAYS', '0'],
     ['SMTP_URL', 'https://smtp.example.nl'],
     ['SMTP_URL', 'smtp.example.nl:587'],
     ['MAIL_FROM', 'Karify'],

@@ -127,6 +127,14 @@ export function createMailOutbox(deps: { db: Database; clock: Clock; random: Ran
 
     markFailed: (claim: ClaimedMail, error: string) => settle(claim, { status: 'failed', failed_at: clock.now(), last_error: shortError(error) }),
 
+    /**
+     * Forgets mails that were sent, or failed for good, before `cutoff` (they hold a patient's name
+     * and address); pending and sending ones stay whatever their age. Returns how many went.
+     */
+    async deleteFinishedBefore(cutoff: number): Promise<number> {
+      return db(TABLE).whereIn('status', ['sent', 'failed']).where('created_at', '<', cutoff).delete();
+    },
+
     /** Newest first; only mails in `status` when given. */
     async list(options: { status?: MailStatus; limit: number }): Promise<OutboxMail[]> {
       const query = db(TABLE).orderBy('id', 'desc').limit(options.limit);

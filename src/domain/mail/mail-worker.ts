@@ -13,7 +13,12 @@ export interface MailWorkerSettings {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Sent and failed mails are deleted this long after they were queued. */
+  retentionMs: number;
 }
+
+/** How often a worker deletes what is past its retention (each instance; deleting twice is harmless). */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export interface MailWorkerDeps {
   outbox: MailOutbox;
@@ -55,6 +60,15 @@ export function createMailWorker(deps: MailWorkerDeps) {
   let running: Promise<MailRunResult> = Promise.resolve({ sent: 0, retried: 0, failed: 0 });
   let stopping = false;
   let current: AbortController | undefined;
+  let lastPurgeAt = -Infinity;
+
+  async function purgeOldMail(): Promise<void> {
+    const now = clock.now();
+    if (now - lastPurgeAt < PURGE_EVERY_MS) return;
+    lastPurgeAt = now;
+    const deleted = await outbox.deleteFinishedBefore(now - settings.retentionMs);
+    if (deleted > 0) logger.info({ deleted }, 'old security alert mails deleted');
+  }
 
   /** Exponential, capped, with half of it random ("equal jitter"), so retries after an outage spread out. */
   function retryDelayMs(attempt: number): number {
@@ -95,6 +109,7 @@ export function createMailWorker(deps: MailWorkerDeps) {
 
   async function drain(): Promise<MailRunResult> {
     const result: MailRunResult = { sent: 0, retried: 0, failed: 0 };
+    await purgeOldMail();
     while (!stopping) {
       const mail = await outbox.claim(leaseMs);
       if (!mail) break;

@@ -18,6 +18,7 @@ const SETTINGS: MailWorkerSettings = {
   maxAttempts: 4,
   retryBaseMs: 30_000,
   retryMaxMs: 600_000,
+  retentionMs: 30 * 24 * 3_600_000,
 };
 
 /** The outbox and worker on the database under test, sending to a real local SMTP server. */
@@ -140,6 +141,28 @@ describe(`mail worker: the outbox sent over SMTP, on ${TEST_DATABASE}`, function
     clock.advance(24 * 3600_000);
     expect(await worker().runOnce(), 'never tried again').to.deep.equal({ sent: 0, retried: 0, failed: 0 });
     expect(smtp.messages).to.have.length(0);
+  });
+
+  it('deletes sent and failed mails once they are past their retention, never one still to be sent', async () => {
+    const DAY = 24 * 3_600_000;
+    const w = worker();
+    await queue(); // sent
+    await w.runOnce();
+    await queue(); // failed for good
+    smtp.replyNext(550, 'Mailbox unavailable');
+    await w.runOnce();
+    clock.advance(29 * DAY);
+    await smtp.down();
+    await queue(); // waiting for the server
+    await w.runOnce();
+    expect((await rows()).map((r) => r.status)).to.deep.equal(['sent', 'failed', 'pending']);
+
+    clock.advance(DAY + 1);
+    await w.runOnce();
+    expect((await rows()).map((r) => r.status), 'the two finished ones are 30 days old').to.deep.equal(['pending']);
+    clock.advance(60 * DAY);
+    await w.runOnce();
+    expect((await rows()).map((r) => r.status), 'a mail still to be sent is never deleted').to.deep.equal(['pending']);
   });
 
   it('tries again when the server refuses our login (535): a setting to fix, not a reason to drop the mail', async () => {
