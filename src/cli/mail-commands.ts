@@ -2,7 +2,8 @@ import type { OutboxMail } from '../domain/mail/mail-outbox';
 import { command } from './command';
 import { dateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
-import { validLimit } from './validation';
+import { CommandFailure } from './args';
+import { validId, validLimit } from './validation';
 
 const DEFAULT_LIMIT = 50;
 
@@ -24,6 +25,20 @@ function mailColumns(timeZone: string): Column<OutboxMail>[] {
     { header: 'Outcome', value: outcome },
   ];
 }
+
+export const retryMail = command({
+  name: 'retry-mail',
+  summary: 'Send failed security alert e-mails again, once the cause is fixed: every failed one, or --id ID.',
+  options: [],
+  optional: ['id'],
+  async run(options, env) {
+    const id = options.id === undefined ? undefined : validId(options.id);
+    const { mailOutbox } = await env.services();
+    const count = await mailOutbox.retryFailed(id);
+    if (count === 0) throw new CommandFailure(id === undefined ? 'No e-mail has failed; nothing to send again.' : `No failed e-mail has the ID ${id}.`);
+    env.print(`${count === 1 ? '1 e-mail is' : `${count} e-mails are`} waiting to be sent again; the app sends ${count === 1 ? 'it' : 'them'} within MAIL_POLL_SECONDS (check with list-mail).`);
+  },
+});
 
 export const listMail = command({
   name: 'list-mail',

@@ -50,6 +50,28 @@ describe('admin command line: the security alert e-mails (issue 16)', function (
     expect(wrong.stderr).to.include('Option --failed takes no value.');
   });
 
+  it('sends failed mails again on request, one by its ID or all, and says when there is none', async () => {
+    await threeMails();
+    const { mailOutbox } = world.rt.services;
+    const status = async () => (await mailOutbox.list({ limit: 10 })).map((m) => [m.id, m.status, m.attempts]);
+    const [wrongId, bad] = await Promise.all([admin(['retry-mail', '--id', '1']), admin(['retry-mail', '--id', 'twee'])]);
+    expect([wrongId.code, wrongId.stderr.trim()]).to.deep.equal([1, 'No failed e-mail has the ID 1.']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.include('--id must be the ID of a row as listed, not "twee".');
+    expect(await status(), 'nothing changed').to.deep.equal([[3, 'pending', 0], [2, 'failed', 1], [1, 'sent', 1]]);
+
+    const one = await succeeds(admin(['retry-mail', '--id', '2']));
+    expect(one.stdout).to.include('1 e-mail is waiting to be sent again');
+    expect(await status()).to.deep.equal([[3, 'pending', 0], [2, 'pending', 0], [1, 'sent', 1]]);
+    const again = await admin(['retry-mail']);
+    expect([again.code, again.stderr.trim()]).to.deep.equal([1, 'No e-mail has failed; nothing to send again.']);
+
+    await world.rt.db('mail_outbox').whereIn('id', [2, 3]).update({ status: 'failed', attempts: 20, last_error: '550 5.1.1 Mailbox unavailable' });
+    const all = await succeeds(admin(['retry-mail']));
+    expect(all.stdout).to.include('2 e-mails are waiting to be sent again');
+    expect(await status()).to.deep.equal([[3, 'pending', 0], [2, 'pending', 0], [1, 'sent', 1]]);
+  });
+
   it('names the command and its flag in help', async () => {
     const help = await succeeds(admin(['help']));
     expect(help.stdout).to.match(/list-mail \[--limit LIMIT\] \[--failed\] +Show the security alert e-mails/);

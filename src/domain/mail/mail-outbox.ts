@@ -128,6 +128,16 @@ export function createMailOutbox(deps: { db: Database; clock: Clock; random: Ran
     markFailed: (claim: ClaimedMail, error: string) => settle(claim, { status: 'failed', failed_at: clock.now(), last_error: shortError(error) }),
 
     /**
+     * Puts failed mails back in the queue, with their attempts from zero (the clinic fixed the
+     * cause): the one with `id`, or every one. Returns how many.
+     */
+    async retryFailed(id?: number): Promise<number> {
+      const query = db(TABLE).where('status', 'failed');
+      if (id !== undefined) query.where('id', id);
+      return query.update({ status: 'pending', attempts: 0, next_attempt_at: clock.now(), failed_at: null, last_error: null });
+    },
+
+    /**
      * Forgets mails that were sent, or failed for good, before `cutoff` (they hold a patient's name
      * and address); pending and sending ones stay whatever their age. Returns how many went.
      */
