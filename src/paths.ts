@@ -121,6 +121,8 @@ export const paths = {
       recoveryPrint: `${FIRST_TIME}/herstelcodes/afdrukken`,
       recoveryDownload: `${FIRST_TIME}/herstelcodes/download`,
     },
+    /** A staff member's own password, changed with the current one. */
+    password: `${DESK}/wachtwoord`,
     patients: `${DESK}/patienten`,
     patient: (id: number | string) => `${DESK}/patienten/${id}`,
     resetTwoFactor: (id: number | string) => `${DESK}/patienten/${id}/twee-stappen-uitzetten`,

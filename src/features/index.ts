@@ -12,6 +12,8 @@ import { accountRoutes } from './account/routes';
 import { createDeskEnrolmentController } from './desk-enrolment/controller';
 import { deskEnrolmentRoutes } from './desk-enrolment/routes';
 import { createDeskPatientsController } from './desk-patients/controller';
+import { createDeskPasswordController } from './desk-password/controller';
+import { deskPasswordRoutes } from './desk-password/routes';
 import { deskPatientsRoutes } from './desk-patients/routes';
 import { createDeskQuestionsController } from './desk-questions/controller';
 import { deskQuestionsRoutes } from './desk-questions/routes';
@@ -113,6 +115,7 @@ export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps):
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
+    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),

@@ -331,6 +331,11 @@ const FORMS: FormSpec[] = [
     observe: deskFirstTime((c) => c.deskRecovery, `${DESK}/eerste-keer/herstelcodes`), fields: () => ({}),
   },
   { action: `${DESK}/patienten`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ query: 'patient' }) },
+  {
+    action: `${DESK}/wachtwoord`, page: `${DESK}/wachtwoord`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: (c) => ({ currentPassword: c.admin.password, newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
+    mirror: { newPassword: 'repeatPassword' },
+  },
   ...['twee-stappen-uitzetten', 'uitschakelen', 'inschakelen', 'overal-uitloggen'].map((action): FormSpec => ({
     action: `${DESK}/patienten/1/${action}`, page: `${DESK}/patienten/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => (action === 'twee-stappen-uitzetten' ? DESK_REASON : { reason: DESK_REASON.reason }),

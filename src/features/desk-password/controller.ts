@@ -1,0 +1,64 @@
+import type { Request, Response } from 'express';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { SignInService } from '../../domain/sign-in';
+import type { StaffMember, StaffStore } from '../../domain/staff';
+import type { StaffNotifier } from '../../domain/staff-audit';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
+import type { Translate } from '../../i18n';
+import { paths } from '../../paths';
+import { DESK_PASSWORD_FIELDS, type NewPasswordFields } from './validation';
+
+const VIEW = 'desk-password/index';
+
+export interface DeskPasswordDeps {
+  auth: AuthLevels<StaffMember>;
+  staff: StaffStore;
+  hasher: PasswordHasher;
+  /** The desk's password check: its throttle takes a place before the hash is compared. */
+  staffSignIn: SignInService<StaffMember>;
+  staffNotifier: StaffNotifier;
+  /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
+  validateNewPassword(fields: NewPasswordFields, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
+}
+
+export type DeskPasswordController = ReturnType<typeof createDeskPasswordController>;
+
+/**
+ * "Wachtwoord wijzigen" at the desk: the current password (checked under the desk's sign-in
+ * throttle, so this form is no way round it), then a new one by the patients' rules. The staff
+ * member's other desk sessions end; the change is in the staff audit log.
+ */
+export function createDeskPasswordController(deps: DeskPasswordDeps) {
+  /** Checks the current password last, and only on an otherwise right form: it costs a hash and a place. */
+  async function checkCurrent(req: Request, res: Response, password: string): Promise<{ error: FieldError; throttled: boolean } | null> {
+    const { t, formatTime } = res.locals;
+    const at = (message: string, throttled = false) => ({ error: { field: 'currentPassword', message }, throttled });
+    if (password === '') return at(t('deskPassword.errors.currentRequired'));
+    const result = await deps.staffSignIn.checkPassword(req.staff!.email, password, requestOrigin(req));
+    if (result.status === 'ok') return null;
+    if (result.status === 'throttled') return at(t('deskPassword.errors.throttled', { time: formatTime(result.retryAt) }), true);
+    return at(t('deskPassword.errors.currentWrong'));
+  }
+
+  return {
+    show: (req: Request, res: Response) => res.render(VIEW, { done: req.query.gewijzigd === '1' }),
+
+    async submit(req: Request, res: Response) {
+      const member = req.staff!;
+      const fields = readFields(req.body, DESK_PASSWORD_FIELDS);
+      const errors = await deps.validateNewPassword(fields, member, res.locals.t);
+      if (errors.length === 0 && fields.newPassword === fields.currentPassword) {
+        errors.push({ field: 'newPassword', message: res.locals.t('deskPassword.errors.same') });
+      }
+      const current = errors.length === 0 ? await checkCurrent(req, res, fields.currentPassword) : null;
+      if (current) errors.push(current.error);
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, current?.throttled ? 429 : 400);
+      await deps.staff.setOwnPassword(member.id, await deps.hasher.hash(fields.newPassword));
+      await deps.staffNotifier.notify(member.id, 'password_changed', requestOrigin(req));
+      await deps.auth.endOtherSessions(req, deps.staff);
+      res.redirect(303, `${paths.desk.password}?gewijzigd=1`);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { DESK, deskPasswordStep, deskToken, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { submitForm } from '../../support/forms';
+import type { TestRuntime } from '../../support/runtime';
+
+const PAGE = `${DESK}/wachtwoord`;
+const NEW_PASSWORD = 'groene-kikker-springt-7';
+
+describe('desk: a staff member changes their own password', () => {
+  let rt: TestRuntime;
+  let member: TestStaffMember;
+  let desk: supertest.Agent;
+  beforeEach(async () => {
+    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
+  });
+  afterEach(() => rt.close());
+
+  const change = (fields: Record<string, string>, agent = desk) => submitForm(agent, PAGE, fields);
+  const checkedPasswords = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'sign_in_failed').length;
+
+  it('is in the staff member\'s own menu, and asks for the current password and a new one twice', async () => {
+    const page = await desk.get(`${DESK}/patienten`);
+    expect(page.text).to.include(`<a href="${PAGE}">Wachtwoord wijzigen</a>`);
+    const form = await desk.get(PAGE);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.include('<h1>Wachtwoord wijzigen</h1>').and.include('autocomplete="current-password"').and.include('autocomplete="new-password"');
+    expect((await rt.agent().get(PAGE)).headers.location, 'signed in only').to.equal(DESK);
+  });
+
+  it('changes it: the old one no longer signs in, the new one does, other desk sessions end, and it is in the Logboek', async () => {
+    const other = await signInAtDesk(rt, member, rt.agent());
+    const res = await change({ currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD });
+    expect(res.headers.location).to.equal(`${PAGE}?gewijzigd=1`);
+    expect((await desk.get(res.headers.location!)).text).to.include('Je wachtwoord is gewijzigd.');
+    const [event] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(event).to.deep.include({ type: 'password_changed' });
+    expect(event!.staff!.id).to.equal(member.id);
+    expect((await other.get(`${DESK}/patienten`)).headers.location, 'the other session ended').to.equal(DESK);
+    expect((await deskPasswordStep(rt.agent(), member)).status, 'the old password').to.equal(400);
+    expect((await deskPasswordStep(rt.agent(), { ...member, password: NEW_PASSWORD })).headers.location).to.equal(`${DESK}/code`);
+  });
+
+  it('says what is wrong next to each field and in the summary, and never shows a password again', async () => {
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [{ currentPassword: member.password, newPassword: 'kort', repeatPassword: 'kort' }, 'newPassword', 'minstens'],
+      [{ currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: 'iets-anders-dan-dit-9' }, 'repeatPassword', 'niet hetzelfde'],
+      [{ currentPassword: '', newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }, 'currentPassword', 'Vul je huidige wachtwoord in.'],
+      [{ currentPassword: 'helemaal-niet-goed-42', newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }, 'currentPassword', 'Je huidige wachtwoord klopt niet.'],
+      [{ currentPassword: member.password, newPassword: member.password, repeatPassword: member.password }, 'newPassword', 'Kies een ander wachtwoord dan je huidige wachtwoord.'],
+    ];
+    for (const [fields, field, message] of cases) {
+      const res = await change(fields);
+      expect(res.status, message).to.equal(400);
+      expect(res.text, message).to.include(`<li><a href="#${field}">`).and.include(message);
+      for (const value of Object.values(fields).filter(Boolean)) expect(res.text, `${message}: no password in the page`).not.to.include(`value="${value}"`);
+    }
+    expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'nothing changed').to.equal(`${DESK}/code`);
+  });
+
+  it('checks at most the throttle\'s free failures of 30 wrong current passwords sent at once; the rest wait', async () => {
+    const token = await deskToken(desk, PAGE);
+    const before = await checkedPasswords();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: `fout-wachtwoord-${i}`, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }),
+      ),
+    );
+    expect((await checkedPasswords()) - before, 'passwords compared').to.be.at.most(rt.config.signInThrottle.freeFailuresPerAccount);
+    const waiting = results.filter((r) => r.status === 429);
+    expect(waiting.length).to.be.at.least(30 - rt.config.signInThrottle.freeFailuresPerAccount);
+    expect(waiting[0]!.text).to.match(/Je hebt te vaak een verkeerd wachtwoord ingevuld\. Probeer het om \d\d:\d\d opnieuw\./);
+    const right = await change({ currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD });
+    expect(right.status, 'the right password waits too').to.equal(429);
+  });
+});
