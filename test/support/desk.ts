@@ -83,3 +83,15 @@ export async function startWithStaffSignedIn(options: Parameters<typeof createSt
   const member = await createStaffMember(rt, options);
   return { rt, member, desk: await signInAtDesk(rt, member) };
 }
+
+export type StaffSignedIn = Awaited<ReturnType<typeof startWithStaffSignedIn>>;
+
+/** Mocha hooks: before every test a new runtime with a staff member signed in, handed to `use`; closed after it. */
+export function eachTestWithStaffSignedIn(use: (signedIn: StaffSignedIn) => void, options: Parameters<typeof createStaffMember>[1] = {}): void {
+  let current: StaffSignedIn | undefined;
+  beforeEach(async () => {
+    current = await startWithStaffSignedIn(options);
+    use(current);
+  });
+  afterEach(() => current?.rt.close());
+}

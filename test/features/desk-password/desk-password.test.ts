@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { DESK, deskPasswordStep, deskToken, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { DESK, deskPasswordStep, deskToken, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
@@ -11,10 +11,7 @@ describe('desk: a staff member changes their own password', () => {
   let rt: TestRuntime;
   let member: TestStaffMember;
   let desk: supertest.Agent;
-  beforeEach(async () => {
-    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
-  });
-  afterEach(() => rt.close());
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
 
   const change = (fields: Record<string, string>, agent = desk) => submitForm(agent, PAGE, fields);
   const checkedPasswords = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'sign_in_failed').length;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
@@ -13,10 +13,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   let rt: TestRuntime;
   let member: TestStaffMember;
   let desk: supertest.Agent;
-  beforeEach(async () => {
-    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
-  });
-  afterEach(() => rt.close());
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
 
   const search = (query: string, agent = desk) => submitForm(agent, PATIENTS, { query });
   const resultNames = (html: string) => [...html.matchAll(/<td><a href="\/balie\/patienten\/\d+">([^<]+)<\/a><\/td>/g)].map((m) => m[1]);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { appWithStoresSwapped, DESK, failingStaffAudit, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
@@ -10,10 +10,7 @@ describe('desk: questions from the Vragenformulier', () => {
   let rt: TestRuntime;
   let member: TestStaffMember;
   let desk: supertest.Agent;
-  beforeEach(async () => {
-    ({ rt, member, desk } = await startWithStaffSignedIn({ name: 'Anna Jansen' }));
-  });
-  afterEach(() => rt.close());
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
 
   /** Sends a question through the real Vragenformulier, as a visitor. */
   async function ask(name: string, question: string): Promise<number> {
