@@ -109,8 +109,19 @@ export const paths = {
     signOut: `${DESK}/uitloggen`,
     secondStep: {
       code: `${DESK}/code`,
+      /** A passkey instead of the code; its options, as JSON. */
+      passkey: `${DESK}/code/toegangssleutel`,
+      passkeyOptions: `${DESK}/code/toegangssleutel/opties`,
       recovery: `${DESK}/herstelcode`,
       cancel: `${DESK}/annuleren`,
+    },
+    /** A staff member's own passkeys, after their current password. */
+    passkeys: {
+      list: `${DESK}/toegangssleutels`,
+      confirm: `${DESK}/toegangssleutels/bevestigen`,
+      add: `${DESK}/toegangssleutels/toevoegen`,
+      addOptions: `${DESK}/toegangssleutels/toevoegen/opties`,
+      remove: (id: number | string) => `${DESK}/toegangssleutels/${id}/verwijderen`,
     },
     /** A staff member's first sign-in: their own password, then their app and recovery codes. */
     firstTime: {

@@ -60,6 +60,7 @@ export async function createServices(deps: ServiceDeps) {
   const { users, audit, recoveryCodes, twoFactor, lockout, mailOutbox, passkeys } = accountStores;
   const inTransaction = transactionRunner(db, storesOn);
   const passkeyCeremonies = createPasskeyCeremonies({ store: passkeys, rp: config.webauthn, random, clock });
+  const staffPasskeyCeremonies = createPasskeyCeremonies({ store: accountStores.staffPasskeys, rp: config.webauthn, random, clock });
   const throttle = await createSignInThrottle(limiters, config.signInThrottle);
   // The desk's staff: the same throttle (counted apart) and second-step limits as patients.
   const staffThrottle = await createSignInThrottle(limiters, config.signInThrottle, 'desk_signin');
@@ -119,12 +120,14 @@ export async function createServices(deps: ServiceDeps) {
     }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
     staffSignIn: createSignInService<StaffMember>({ users: accountStores.staff, hasher, throttle: staffThrottle, audit: accountStores.staffAudit, clock }),
+    staffPasskeyCeremonies,
     staffSecondFactor: createSecondFactor({
       clock,
       lockout: accountStores.staffLockout,
       recoveryCodes: accountStores.staffRecoveryCodes,
       twoFactor: accountStores.staffTwoFactor,
       secretBox,
+      passkeys: staffPasskeyCeremonies,
       inTransaction: secondStepTransaction(inTransaction, 'staff'),
     }),
   };

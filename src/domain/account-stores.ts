@@ -75,6 +75,7 @@ function staffSecondStepStores(db: Database, deps: AccountStoreDeps, staffAudit:
     staffRecoveryCodes: stores.recoveryCodes,
     staffLockout: stores.lockout,
     staffTwoFactor: stores.twoFactor,
+    staffPasskeys: createPasskeyStore(db, deps.clock, STAFF_TABLES),
     staffNotifier: createStaffNotifier(staffAudit),
   };
 }
@@ -95,14 +96,19 @@ export function transactionRunner(db: Database, storesOn: (db: Database) => Acco
   return (work) => db.transaction((trx) => work(storesOn(trx)));
 }
 
-/** A second-factor check's transaction, on the patients' stores or on the staff's (who have no passkeys). */
+/** A second-factor check's transaction, on the patients' stores or on the staff's. */
 export function secondStepTransaction(inTransaction: InTransaction, kind: 'patient' | 'staff'): InSecondStepTransaction {
   return (work) =>
     inTransaction((stores) =>
       work(
         kind === 'patient'
           ? { recoveryCodes: stores.recoveryCodes, lockout: stores.lockout, notifier: stores.notifier, passkeyUses: { passkeys: stores.passkeys, notifier: stores.notifier } }
-          : { recoveryCodes: stores.staffRecoveryCodes, lockout: stores.staffLockout, notifier: stores.staffNotifier },
+          : {
+              recoveryCodes: stores.staffRecoveryCodes,
+              lockout: stores.staffLockout,
+              notifier: stores.staffNotifier,
+              passkeyUses: { passkeys: stores.staffPasskeys, notifier: stores.staffNotifier },
+            },
       ),
     );
 }

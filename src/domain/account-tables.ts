@@ -11,7 +11,6 @@ export interface AccountTables {
   lockouts: string;
   /** SMS codes on their way: patients only (SMS is never a second step for staff). */
   verificationCodes?: string;
-  /** Passkeys: patients only. */
   passkeys?: string;
 }
 
@@ -29,4 +28,5 @@ export const STAFF_TABLES: AccountTables = {
   twoFactor: 'staff_two_factor_settings',
   recoveryCodes: 'staff_recovery_codes',
   lockouts: 'staff_second_step_lockouts',
+  passkeys: 'staff_passkeys',
 };

@@ -1,7 +1,8 @@
 import type { Database } from '../infra/database';
+import { PATIENT_TABLES, type AccountTables } from './account-tables';
 import type { Clock } from './clock';
 
-/** A patient's passkey as stored (src/domain/passkey-ceremonies.ts makes and checks them). */
+/** A patient's (or staff member's) passkey as stored (src/domain/passkey-ceremonies.ts makes and checks them). */
 export interface Passkey {
   id: number;
   userId: number;
@@ -20,13 +21,13 @@ export interface Passkey {
 /** What a verified registration gives: everything but the name and the times. */
 export type NewPasskey = Pick<Passkey, 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'backupEligible' | 'backedUp' | 'userHandle'>;
 
-/** A patient keeps at most this many passkeys: the list stays readable, the table bounded. */
-export const MAX_PASSKEYS_PER_PATIENT = 10;
+/** An account keeps at most this many passkeys: the list stays readable, the table bounded. */
+export const MAX_PASSKEYS_PER_ACCOUNT = 10;
 
-/** The patient has MAX_PASSKEYS_PER_PATIENT already: nothing added. */
+/** The account has MAX_PASSKEYS_PER_ACCOUNT already: nothing added. */
 export class PasskeyLimitError extends Error {
   constructor() {
-    super('This patient has the most passkeys allowed');
+    super('This account has the most passkeys allowed');
   }
 }
 
@@ -37,9 +38,9 @@ export class DuplicatePasskeyError extends Error {
   }
 }
 
-interface PasskeyRow {
+/** `user_id` in `passkeys`, `staff_id` in `staff_passkeys` (AccountTables.key). */
+type PasskeyRow = { [owner in AccountTables['key']]?: number } & {
   id: number;
-  user_id: number;
   credential_id: string;
   public_key: string;
   counter: number | string;
@@ -50,12 +51,12 @@ interface PasskeyRow {
   name: string;
   created_at: number | string;
   last_used_at: number | string | null;
-}
+};
 
-function toPasskey(row: PasskeyRow): Passkey {
+function toPasskey(row: PasskeyRow, key: AccountTables['key']): Passkey {
   return {
     id: row.id,
-    userId: row.user_id,
+    userId: Number(row[key]),
     credentialId: row.credential_id,
     publicKey: row.public_key,
     counter: Number(row.counter),
@@ -69,40 +70,47 @@ function toPasskey(row: PasskeyRow): Passkey {
   };
 }
 
-const TABLE = 'passkeys';
 const CHALLENGES = 'passkey_challenges';
 
 export type PasskeyStore = ReturnType<typeof createPasskeyStore>;
 
-/** The patients' passkeys (the only writer of `passkeys`) and the challenges used up. */
-export function createPasskeyStore(db: Database, clock: Clock) {
-  const passkeys = () => db<PasskeyRow>(TABLE);
+/**
+ * The passkeys of one kind of account (the only writer of `passkeys`, or with STAFF_TABLES of
+ * `staff_passkeys`) and the challenges used up (one table for both: a challenge is random).
+ */
+export function createPasskeyStore(db: Database, clock: Clock, tables: AccountTables = PATIENT_TABLES) {
+  if (!tables.passkeys) throw new Error('these accounts have no passkeys table');
+  const table = tables.passkeys;
+  const { key } = tables;
+  const passkeys = () => db<PasskeyRow>(table);
+  /** The row's owner column under the name the rest of this module uses. */
+  const owned = (userId: number, more: Record<string, unknown> = {}) => ({ [key]: userId, ...more });
 
   return {
     async listForUser(userId: number): Promise<Passkey[]> {
-      return (await passkeys().where({ user_id: userId }).orderBy('id')).map(toPasskey);
+      return (await passkeys().where(owned(userId)).orderBy('id')).map((row) => toPasskey(row, key));
     },
 
     async countForUser(userId: number): Promise<number> {
-      const row = await passkeys().where({ user_id: userId }).count({ n: '*' }).first();
+      const row = await passkeys().where(owned(userId)).count({ n: '*' }).first();
       return Number(row?.n ?? 0);
     },
 
     async findForUser(userId: number, id: number): Promise<Passkey | undefined> {
-      const row = await passkeys().where({ user_id: userId, id }).first();
-      return row && toPasskey(row);
+      const row = await passkeys().where(owned(userId, { id })).first();
+      return row && toPasskey(row, key);
     },
 
     async findByCredentialId(credentialId: string): Promise<Passkey | undefined> {
       const row = await passkeys().where({ credential_id: credentialId }).first();
-      return row && toPasskey(row);
+      return row && toPasskey(row, key);
     },
 
     /** Adds a verified passkey. Throws DuplicatePasskeyError when its credential is registered already. */
     async add(userId: number, name: string, passkey: NewPasskey): Promise<Passkey> {
       const [row] = (await passkeys()
         .insert({
-          user_id: userId,
+          [key]: userId,
           credential_id: passkey.credentialId,
           public_key: passkey.publicKey,
           counter: passkey.counter,
@@ -118,22 +126,22 @@ export function createPasskeyStore(db: Database, clock: Clock) {
         .ignore()
         .returning('*')) as PasskeyRow[];
       if (!row) throw new DuplicatePasskeyError();
-      return toPasskey(row);
+      return toPasskey(row, key);
     },
 
     /** The new name; returns the passkey as it was, or undefined when it is not the patient's (any more). */
     async rename(userId: number, id: number, name: string): Promise<Passkey | undefined> {
-      const before = await passkeys().where({ user_id: userId, id }).first();
+      const before = await passkeys().where(owned(userId, { id })).first();
       if (!before) return undefined;
-      await passkeys().where({ user_id: userId, id }).update({ name });
-      return toPasskey(before);
+      await passkeys().where(owned(userId, { id })).update({ name });
+      return toPasskey(before, key);
     },
 
     /** Removes one passkey; returns it, or undefined when it was gone already (of two calls at once, one gets it). */
     async remove(userId: number, id: number): Promise<Passkey | undefined> {
-      const row = await passkeys().where({ user_id: userId, id }).first();
-      const deleted = row ? await passkeys().where({ user_id: userId, id }).delete() : 0;
-      return deleted === 1 ? toPasskey(row!) : undefined;
+      const row = await passkeys().where(owned(userId, { id })).first();
+      const deleted = row ? await passkeys().where(owned(userId, { id })).delete() : 0;
+      return deleted === 1 ? toPasskey(row!, key) : undefined;
     },
 
     /** After a verified use: when, the sign counter (never lowered) and whether it is backed up now. */

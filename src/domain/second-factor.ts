@@ -6,7 +6,6 @@ import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
 import type { PasskeyStore } from './passkeys';
-import type { SecurityNotifier } from './security-notifier';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
@@ -72,13 +71,17 @@ export interface SecondFactorNotifier {
   ): Promise<void>;
 }
 
+export interface PasskeyUseNotifier {
+  notify(accountId: number, type: 'passkey_used', origin: RequestOrigin, details: Record<string, string | number>): Promise<void>;
+}
+
 /** What a check writes inside its transaction: the account's own stores, on that transaction. */
 export interface SecondStepStores {
   recoveryCodes: RecoveryCodes;
   lockout: SecondStepLockout;
   notifier: SecondFactorNotifier;
-  /** Patients only: where a passkey's use and its notice are recorded. */
-  passkeyUses?: { passkeys: PasskeyStore; notifier: SecurityNotifier };
+  /** Where a passkey's use and its notice are recorded (the account's own passkeys and log). */
+  passkeyUses: { passkeys: PasskeyStore; notifier: PasskeyUseNotifier };
 }
 
 /** Runs `work` in one transaction with the account's second-step stores on it (see account-stores.ts). */
@@ -165,7 +168,6 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
   async function recordPasskeyUse(userId: number, purpose: SecondFactorPurpose, use: VerifiedUse, origin: RequestOrigin): Promise<void> {
     await inTransaction(async ({ passkeyUses }) => {
-      if (!passkeyUses) throw new Error('a passkey is not a second step for these accounts');
       await passkeyUses.passkeys.recordUse(use.passkey.id, use.counter, use.backedUp);
       await passkeyUses.notifier.notify(userId, 'passkey_used', origin, { purpose, passkey: use.passkey.name });
     });

@@ -12,6 +12,8 @@ import { accountRoutes } from './account/routes';
 import { createDeskEnrolmentController } from './desk-enrolment/controller';
 import { deskEnrolmentRoutes } from './desk-enrolment/routes';
 import { createDeskPatientsController } from './desk-patients/controller';
+import { createDeskPasskeysController } from './desk-passkeys/controller';
+import { deskPasskeysRoutes } from './desk-passkeys/routes';
 import { createDeskPasswordController } from './desk-password/controller';
 import { deskPasswordRoutes } from './desk-password/routes';
 import { deskPatientsRoutes } from './desk-patients/routes';
@@ -116,6 +118,7 @@ export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps):
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
+    deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),

@@ -27,10 +27,17 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore implements SessionSt
     if (reads !== options.knex) this.reader = new ConnectSessionKnexStore({ ...options, knex: reads, cleanupInterval: 0 });
     // A failed table check surfaces on the first get or set; unhandled here, it would end the process.
     for (const store of [this, this.reader]) store?.ready.catch(() => undefined);
+    // The base class's timer calls this.dbCleanup() (private in its types): after close, nothing.
+    const self = this as unknown as { dbCleanup(): Promise<void> };
+    const cleanup = self.dbCleanup.bind(this);
+    self.dbCleanup = () => (this.closed ? Promise.resolve() : cleanup());
   }
 
-  /** Stops the periodic cleanup; a cleanup under way finishes and schedules no next one. */
+  private closed = false;
+
+  /** Stops the periodic cleanup: none starts after this, also not one a cleanup under way schedules as it ends. */
   async close(): Promise<void> {
+    this.closed = true;
     this.options.cleanupInterval = 0;
     clearTimeout(this.nextDbCleanup);
     await this.ready.catch(() => undefined);

@@ -1012,6 +1012,17 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await pageLanguage(desk)).to.equal('en');
       expect(await desk.heading()).to.equal('Log');
       await desk.follow('Nederlands', 'Balie: Logboek (Nederlands)', { within: footer(desk, 'About Karify') });
+
+      // The staff member's own pages: the password form, and passkeys after the password (none without JavaScript).
+      await desk.follow('Wachtwoord wijzigen', 'Balie: wachtwoord wijzigen');
+      expect(await desk.heading()).to.equal('Wachtwoord wijzigen');
+      await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord');
+      await desk.press('Doorgaan', 'Balie: toegangssleutels, wachtwoord leeg');
+      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.']);
+      await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.press('Doorgaan', 'Balie: toegangssleutels');
+      expect(await desk.text()).to.include('Je hebt nog geen toegangssleutels.').and.include('Om een toegangssleutel toe te voegen heb je een browser nodig');
+      expect(await desk.page.getByRole('button', { name: 'Toegangssleutel toevoegen' }).isVisible(), 'nothing offered without JavaScript').to.equal(false);
       await desk.press('Uitloggen', 'Balie: uitgelogd');
       expect(desk.path()).to.equal('/balie?sessie=uitgelogd');
     });

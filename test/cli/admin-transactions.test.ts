@@ -156,7 +156,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
 
     it('leaves the patient enabled when recording the change fails', async () => {
       const patient = await rt.createPatient({ email: 'cas@example.nl' });
-      const services = withStoresSwapped(rt.services, failingAudit);
+      const services = withStoresSwapped(rt.services, (s) => ({ ...s, notifier: { ...s.notifier, notify: fail } }));
       expect(await failure(disableUser.run({ email: 'cas@example.nl' }, env(services)))).to.be.instanceOf(InjectedFailure);
       expect((await rt.services.users.findById(patient.id))!.disabled).to.equal(false);
       expect(await rt.services.audit.listForUser(patient.id)).to.deep.equal([]);

@@ -336,6 +336,16 @@ const FORMS: FormSpec[] = [
     fields: (c) => ({ currentPassword: c.admin.password, newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
     mirror: { newPassword: 'repeatPassword' },
   },
+  {
+    action: `${DESK}/toegangssleutels/bevestigen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: (c) => ({ currentPassword: c.admin.password }),
+  },
+  {
+    // Without the passkey's answer the name is checked and the form comes back; `credential` is the script's.
+    action: `${DESK}/toegangssleutels/toevoegen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: () => ({ name: 'Werklaptop', credential: '' }), attack: ['name'],
+  },
+  { action: `${DESK}/toegangssleutels/1/verwijderen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
   ...['twee-stappen-uitzetten', 'uitschakelen', 'inschakelen', 'overal-uitloggen'].map((action): FormSpec => ({
     action: `${DESK}/patienten/1/${action}`, page: `${DESK}/patienten/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => (action === 'twee-stappen-uitzetten' ? DESK_REASON : { reason: DESK_REASON.reason }),
@@ -371,6 +381,9 @@ const BY_SCRIPT = [
   '/inloggen/code/toegangssleutel',
   '/account/bevestigen/toegangssleutel/opties',
   `${PASSKEYS}/toevoegen/opties`,
+  `${DESK}/code/toegangssleutel/opties`,
+  `${DESK}/code/toegangssleutel`,
+  `${DESK}/toegangssleutels/toevoegen/opties`,
 ];
 
 /**
@@ -400,6 +413,7 @@ async function storedState(c: Context) {
     staffRecoveryCodes: await all('staff_recovery_codes'),
     staffTwoFactor: await db('staff_two_factor_settings').select('*').orderBy('staff_id'),
     passkeys: await all('passkeys'),
+    staffPasskeys: await all('staff_passkeys'),
     smsSent: c.world.vonage.messages.length,
   };
 }
@@ -523,6 +537,9 @@ describe('hostile input on every form (issue 7)', function () {
     const paired = await submitForm(c.deskRecovery, `${DESK}/eerste-keer/koppelen`, { code: appCode(key, rt.clock.now()) });
     expect(paired.headers.location).to.equal(`${DESK}/eerste-keer/herstelcodes`);
     c.deskAdmin = await signInAtDesk(rt, c.admin);
+    // The admin gave their password on the passkeys page, so its forms reach their handlers.
+    const confirmed = await submitForm(c.deskAdmin, `${DESK}/toegangssleutels`, { currentPassword: c.admin.password }, `${DESK}/toegangssleutels/bevestigen`);
+    expect(confirmed.headers.location).to.equal(`${DESK}/toegangssleutels`);
   });
   after(() => c.world?.close());
 

@@ -17,8 +17,8 @@ export const isDeskPath = (path: string) => path === desk.home || path.startsWit
 
 /**
  * Where a staff member goes before anything else: their own password when an admin made the
- * account with a one-time one, then the app (staff always sign in with two steps). A passkey,
- * once patients have one, can become a second method here (see staff.ts `twoFactorMethod`).
+ * account with a one-time one, then the app (staff always sign in with two steps). Passkeys
+ * (desk-passkeys) are an extra way past the second step, added once the app works.
  */
 function pendingSetup(staff: StaffMember) {
   if (staff.mustChangePassword) return { start: desk.firstTime.password, open: [desk.firstTime.password, desk.signOut] };

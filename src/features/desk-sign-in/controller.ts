@@ -1,6 +1,9 @@
 import type { Request, Response } from 'express';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
+import { passkeyProof } from '../../components/passkey-ceremony/proof';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
@@ -36,6 +39,9 @@ export interface DeskSignInDeps {
   staff: StaffStore;
   staffSecondFactor: SecondFactor;
   staffNotifier: StaffNotifier;
+  /** A staff member with passkeys may use one instead of the code (with JavaScript). */
+  staffPasskeys: PasskeyStore;
+  clock: Clock;
   /** The e-mail address and password checks of the patients' sign-in: the same fields, the same messages. */
   validateSignIn(fields: { email: string; password: string }, t: Translate): FieldError[];
 }
@@ -56,15 +62,21 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     return member && !member.disabled && member.twoFactorMethod ? member : undefined;
   }
 
-  async function signedIn(req: Request, member: StaffMember, method: 'password' | SecondStepForm['method']) {
+  async function signedIn(req: Request, member: StaffMember, method: 'password' | 'passkey' | SecondStepForm['method']) {
     await auth.toFull(req, member);
     await staffNotifier.notify(member.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ staffId: member.id, method }, 'staff member signed in at the desk');
   }
 
+  /** What every second-step page shows: the lock, and whether a passkey is offered. */
+  const secondStepLocals = async (member: StaffMember) => ({
+    lockedUntil: await staffSecondFactor.lockedUntil(member.id),
+    hasPasskeys: (await deps.staffPasskeys.countForUser(member.id)) > 0,
+  });
+
   const showSecondStep = (form: SecondStepForm) =>
     auth.forPending(pendingStaff, async (_req, res, member) => {
-      res.render(form.view, { lockedUntil: await staffSecondFactor.lockedUntil(member.id) });
+      res.render(form.view, await secondStepLocals(member));
     });
 
   /** The code or recovery code, checked under the second step's limits; the page again with the message when it is not right. */
@@ -80,8 +92,8 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         }
         errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
       }
-      const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
-      renderFormErrors(res, form.view, errors, { [form.field]: typed.trim() }, { lockedUntil }, lockedUntil ? 429 : 400);
+      const locals = await secondStepLocals(member);
+      renderFormErrors(res, form.view, errors, { [form.field]: typed.trim() }, locals, locals.lockedUntil ? 429 : 400);
     });
 
   return {
@@ -118,6 +130,21 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     showCode: showSecondStep(SECOND_STEP_FORMS.code),
     submitCode: submitSecondStep(SECOND_STEP_FORMS.code),
+    /** A passkey instead of the code, under the same limits. */
+    submitPasskey: auth.forPending(pendingStaff, async (req, res, member) => {
+      const given = passkeyProof(req, 'second_step', deps.clock.now());
+      let problem = 'problem' in given ? res.locals.t(given.problem) : '';
+      if ('proof' in given) {
+        const result = await staffSecondFactor.check(member.id, 'sign_in', given.proof, requestOrigin(req));
+        if (result.status === 'ok') {
+          await signedIn(req, member, 'passkey');
+          return res.redirect(303, desk.patients);
+        }
+        problem = secondFactorMessage(result, res.locals);
+      }
+      const locals = await secondStepLocals(member);
+      res.status(locals.lockedUntil ? 429 : 400).render(SECOND_STEP_FORMS.code.view, { ...locals, passkeyError: problem });
+    }),
     showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
     submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),
 

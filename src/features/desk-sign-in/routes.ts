@@ -11,6 +11,7 @@ export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLev
   router.post(home, controller.submit);
   router.get(secondStep.code, auth.half, controller.showCode);
   router.post(secondStep.code, auth.half, controller.submitCode);
+  router.post(secondStep.passkey, auth.half, controller.submitPasskey);
   router.get(secondStep.recovery, auth.half, controller.showRecovery);
   router.post(secondStep.recovery, auth.half, controller.submitRecovery);
   router.post(secondStep.cancel, auth.half, controller.cancel);

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { InTransaction } from '../../domain/account-stores';
-import { DuplicatePasskeyError, MAX_PASSKEYS_PER_PATIENT, PasskeyLimitError, type NewPasskey, type Passkey } from '../../domain/passkeys';
+import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type NewPasskey, type Passkey } from '../../domain/passkeys';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 import type { TwoFactorMethod } from '../../domain/two-factor';
@@ -11,10 +11,12 @@ import { paths } from '../../paths';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
 import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
-import { createPasskeyOptions, type PasskeyOptionsDeps } from './options';
-import { NAME_FIELDS, passkeyIdOf, validateName } from './validation';
+import type { AuthLevels } from '../../http/auth-level';
+import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
+import { createPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
-export interface PasskeysDeps extends PasskeyOptionsDeps {
+export interface PasskeysDeps extends Omit<PasskeyOptionsDeps, 'auth' | 'accountOf'> {
+  auth: AuthLevels;
   users: UserStore;
   recoveryCodes: RecoveryCodes;
   secretBox: SecretBox;
@@ -57,7 +59,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
     const hashes = codes ? await deps.recoveryCodes.hashAll(codes) : []; // slow: before the transaction
     const turnedOn = await inTransaction(async (stores) => {
       await stores.users.lockForChange(userId);
-      if ((await stores.passkeys.countForUser(userId)) >= MAX_PASSKEYS_PER_PATIENT) throw new PasskeyLimitError();
+      if ((await stores.passkeys.countForUser(userId)) >= MAX_PASSKEYS_PER_ACCOUNT) throw new PasskeyLimitError();
       const on = codes ? await stores.twoFactor.enablePasskey(userId, hashes) : false;
       await stores.passkeys.add(userId, name, passkey);
       if (on) await stores.notifier.notify(userId, 'two_factor_enabled', origin, { method: 'passkey' });
@@ -69,7 +71,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
   }
 
   return {
-    options: createPasskeyOptions(deps),
+    options: createPasskeyOptions({ ...deps, accountOf: (req) => req.user! }),
 
     showAdd: (req: Request, res: Response) => res.render(VIEWS.add, { ...addLocals(req), values: { name: '' } }),
 
@@ -94,7 +96,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
         codes = await save(req, name, checked.value);
       } catch (err) {
         if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
-        if (err instanceof PasskeyLimitError) return fail(t('passkeys.add.errors.tooMany', { max: MAX_PASSKEYS_PER_PATIENT }));
+        if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
         throw err;
       }
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { MAX_PASSKEYS_PER_PATIENT, type PasskeyStore } from '../../domain/passkeys';
+import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 
@@ -29,7 +29,7 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
         status,
         maskedPhone,
         passkeys,
-        passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_PATIENT,
+        passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_ACCOUNT,
         changed: notice ? res.locals.t(notice) : null,
       });
     },

@@ -218,7 +218,7 @@ describe('passkeys: add, rename and remove', () => {
       const token = csrfTokenOf((await winner.get(`${PASSKEYS}/toevoegen`)).text);
       const options = await askOptions(winner, `${PASSKEYS}/toevoegen/opties`, token, { name: 'Elfde' });
       expect(options.status).to.equal(409);
-      expect(options.body.message).to.equal('Je hebt al 10 toegangssleutels, het hoogste aantal. Verwijder er eerst een op de pagina Authenticatie in twee stappen.');
+      expect(options.body.message).to.equal('Je hebt al 10 toegangssleutels, het hoogste aantal. Verwijder er eerst een.');
     });
   });
 

@@ -2,17 +2,19 @@ import type { Request, Response } from 'express';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
-import { MAX_PASSKEYS_PER_PATIENT, type PasskeyStore } from '../../domain/passkeys';
-import type { AuthLevels } from '../../http/auth-level';
+import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
 import { readFields } from '../../http/forms';
-import { keepChallenge, type ChallengePurpose } from '../../components/passkey-ceremony/challenge';
-import { NAME_FIELDS, validateName } from './validation';
+import { keepChallenge, type ChallengePurpose } from './challenge';
+import { NAME_FIELDS, validateName } from './name';
 
 export interface PasskeyOptionsDeps {
+  /** The passkeys and ceremonies of one kind of account: patients', or the desk's staff's. */
   passkeys: PasskeyStore;
   passkeyCeremonies: PasskeyCeremonies;
-  auth: AuthLevels;
+  auth: { pendingUserId(req: Request): number | undefined };
   clock: Clock;
+  /** The signed-in account of the request, as a new passkey is made for it (name and e-mail address in the authenticator). */
+  accountOf(req: Request): { id: number; email: string; name: string };
 }
 
 type Options = PublicKeyCredentialRequestOptionsJSON | PublicKeyCredentialCreationOptionsJSON;
@@ -23,15 +25,15 @@ type Options = PublicKeyCredentialRequestOptionsJSON | PublicKeyCredentialCreati
  * purpose of the page that asked; a problem is `{ message }` with a status.
  */
 export function createPasskeyOptions(deps: PasskeyOptionsDeps) {
-  const { passkeys, passkeyCeremonies: ceremonies, auth, clock } = deps;
+  const { passkeys, passkeyCeremonies: ceremonies, auth, clock, accountOf } = deps;
 
   function send(req: Request, res: Response, purpose: ChallengePurpose, options: Options, userHandle?: string) {
     keepChallenge(req, purpose, options.challenge, clock.now(), userHandle);
     res.json(options);
   }
 
-  /** Options for one patient's own passkeys (second step, confirmation); none to offer is a 404. */
-  async function forPatient(req: Request, res: Response, purpose: ChallengePurpose, userId: number | undefined) {
+  /** Options for one account's own passkeys (second step, confirmation); none to offer is a 404. */
+  async function forAccount(req: Request, res: Response, purpose: ChallengePurpose, userId: number | undefined) {
     const own = userId === undefined ? [] : await passkeys.listForUser(userId);
     if (own.length === 0) return res.status(404).json({ message: res.locals.t('passkeyCeremony.noPasskeys') });
     send(req, res, purpose, await ceremonies.authenticationOptions(own));
@@ -41,19 +43,20 @@ export function createPasskeyOptions(deps: PasskeyOptionsDeps) {
     /** Signing in without a password: any passkey of this site (discoverable), the patient picks. */
     signIn: async (req: Request, res: Response) => send(req, res, 'sign_in', await ceremonies.authenticationOptions()),
 
-    secondStep: (req: Request, res: Response) => forPatient(req, res, 'second_step', auth.pendingUserId(req)),
+    secondStep: (req: Request, res: Response) => forAccount(req, res, 'second_step', auth.pendingUserId(req)),
 
-    confirm: (req: Request, res: Response) => forPatient(req, res, 'confirm', req.user!.id),
+    confirm: (req: Request, res: Response) => forAccount(req, res, 'confirm', accountOf(req).id),
 
     /** A new passkey; its name is checked first, so no passkey is made that cannot be saved. */
     async register(req: Request, res: Response) {
       const { errors } = validateName(readFields(req.body, NAME_FIELDS).name, res.locals.t);
       if (errors.length > 0) return res.status(400).json({ message: errors[0]!.message, errors });
-      if ((await passkeys.countForUser(req.user!.id)) >= MAX_PASSKEYS_PER_PATIENT) {
-        const message = res.locals.t('passkeys.add.errors.tooMany', { max: MAX_PASSKEYS_PER_PATIENT });
+      const account = accountOf(req);
+      if ((await passkeys.countForUser(account.id)) >= MAX_PASSKEYS_PER_ACCOUNT) {
+        const message = res.locals.t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT });
         return res.status(409).json({ message, errors: [{ field: 'name', message }] });
       }
-      const { options, userHandle } = await ceremonies.registrationOptions(req.user!);
+      const { options, userHandle } = await ceremonies.registrationOptions(account);
       send(req, res, 'register', options, userHandle);
     },
   };

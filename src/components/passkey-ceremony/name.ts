@@ -4,12 +4,12 @@ import { FieldError, hasControlCharacters } from '../../http/forms';
 export const NAME_FIELDS = ['name'] as const;
 export const NAME_MAX_LENGTH = 50;
 
-/** The name a patient gives a passkey ("iPhone van Cas"): 1 to 50 characters, no control characters. */
+/** The name a patient or staff member gives a passkey ("iPhone van Cas"): 1 to 50 characters, no control characters. */
 export function validateName(input: string, t: Translate): { name: string; errors: FieldError[] } {
   const name = input.trim().replace(/\s+/g, ' ');
-  if (name === '') return { name, errors: [{ field: 'name', message: t('passkeys.name.errors.required') }] };
-  if ([...name].length > NAME_MAX_LENGTH) return { name, errors: [{ field: 'name', message: t('passkeys.name.errors.tooLong', { max: NAME_MAX_LENGTH }) }] };
-  if (hasControlCharacters(name)) return { name, errors: [{ field: 'name', message: t('passkeys.name.errors.invalid') }] };
+  if (name === '') return { name, errors: [{ field: 'name', message: t('passkeyCeremony.name.errors.required') }] };
+  if ([...name].length > NAME_MAX_LENGTH) return { name, errors: [{ field: 'name', message: t('passkeyCeremony.name.errors.tooLong', { max: NAME_MAX_LENGTH }) }] };
+  if (hasControlCharacters(name)) return { name, errors: [{ field: 'name', message: t('passkeyCeremony.name.errors.invalid') }] };
   return { name, errors: [] };
 }
 

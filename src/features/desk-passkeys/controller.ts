@@ -1,0 +1,123 @@
+import type { NextFunction, Request, Response } from 'express';
+import { readAttestation } from '../../components/passkey-ceremony/credential';
+import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
+import { takeChallenge } from '../../components/passkey-ceremony/challenge';
+import { createPasskeyOptions } from '../../components/passkey-ceremony/options';
+import type { InTransaction } from '../../domain/account-stores';
+import type { Clock } from '../../domain/clock';
+import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
+import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type PasskeyStore } from '../../domain/passkeys';
+import type { SignInService } from '../../domain/sign-in';
+import type { StaffMember } from '../../domain/staff';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+
+const { passkeys: PATHS } = paths.desk;
+const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
+const NOTICES: Record<string, string> = { toegevoegd: 'deskPasskeys.added', verwijderd: 'deskPasskeys.removed' };
+
+export interface DeskPasskeysDeps {
+  auth: AuthLevels<StaffMember>;
+  clock: Clock;
+  staffSignIn: SignInService<StaffMember>;
+  staffPasskeys: PasskeyStore;
+  staffPasskeyCeremonies: PasskeyCeremonies;
+  inTransaction: InTransaction;
+  /** How long the password given on this page lets the staff member add and remove (FRESH_CONFIRMATION_MINUTES). */
+  confirmationMs: number;
+}
+
+export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysController>;
+
+/**
+ * A staff member's passkeys ("Toegangssleutels"): an extra way past the desk's second step beside
+ * the app. Managing them needs the current password (under the desk's sign-in throttle) given
+ * in the last few minutes, as the patients' pages need a fresh confirmation.
+ */
+export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
+  const { staffPasskeys, clock } = deps;
+  const confirmed = (req: Request) => clock.now() - (req.session.deskPasskeysConfirmedAt ?? -Infinity) <= deps.confirmationMs;
+  const back = (res: Response, what?: string) => res.redirect(303, what ? `${PATHS.list}?gedaan=${what}` : PATHS.list);
+
+  async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+    const own = await staffPasskeys.listForUser(req.staff!.id);
+    const key = String(req.query.gedaan);
+    const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null };
+    renderFormErrors(res, VIEWS.list, errors, values, locals, status);
+  }
+
+  return {
+    /** The options public/js/passkeys.js asks for: the desk's second step, and a new passkey. */
+    options: createPasskeyOptions({
+      passkeys: staffPasskeys,
+      passkeyCeremonies: deps.staffPasskeyCeremonies,
+      auth: deps.auth,
+      clock,
+      accountOf: (req) => req.staff!,
+    }),
+
+    /** Sends to the password form unless the password was given in the last minutes (a JSON answer for the script). */
+    requireConfirmed(req: Request, res: Response, next: NextFunction) {
+      if (confirmed(req)) return next();
+      if (req.path === PATHS.addOptions) return res.status(403).json({ message: res.locals.t('deskPasskeys.confirmFirst') });
+      res.redirect(303, PATHS.list);
+    },
+
+    show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),
+
+    async confirm(req: Request, res: Response) {
+      const { t, formatTime } = res.locals;
+      const { currentPassword } = readFields(req.body, ['currentPassword'] as const);
+      const fail = (message: string, status = 400) => renderFormErrors(res, VIEWS.confirm, [{ field: 'currentPassword', message }], {}, {}, status);
+      if (currentPassword === '') return fail(t('deskPassword.errors.currentRequired'));
+      const result = await deps.staffSignIn.checkPassword(req.staff!.email, currentPassword, requestOrigin(req));
+      if (result.status === 'throttled') return fail(t('deskPassword.errors.throttled', { time: formatTime(result.retryAt) }), 429);
+      if (result.status !== 'ok') return fail(t('deskPassword.errors.currentWrong'));
+      req.session.deskPasskeysConfirmedAt = clock.now();
+      back(res);
+    },
+
+    /** The form, with the browser's new credential in it. */
+    async add(req: Request, res: Response) {
+      const { t } = res.locals;
+      const typed = readFields(req.body, NAME_FIELDS).name;
+      const fail = (message: string) => renderList(req, res, 400, [{ field: 'name', message }], { name: typed.trim() });
+      const { name, errors } = validateName(typed, t);
+      if (errors.length > 0) return fail(errors[0]!.message);
+      const attestation = readAttestation(req.body);
+      if (!attestation) return fail(t('passkeys.add.errors.noPasskey'));
+      const challenge = takeChallenge(req, 'register', clock.now());
+      if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
+      const checked = await deps.staffPasskeyCeremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
+      if (!checked.ok) return fail(t('passkeys.add.errors.notAccepted'));
+      const staffId = req.staff!.id;
+      try {
+        await deps.inTransaction(async (stores) => {
+          await stores.staff.lockForChange(staffId);
+          if ((await stores.staffPasskeys.countForUser(staffId)) >= MAX_PASSKEYS_PER_ACCOUNT) throw new PasskeyLimitError();
+          await stores.staffPasskeys.add(staffId, name, checked.value);
+          await stores.staffNotifier.notify(staffId, 'passkey_added', requestOrigin(req), { passkey: name });
+        });
+      } catch (err) {
+        if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
+        if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
+        throw err;
+      }
+      back(res, 'toegevoegd');
+    },
+
+    async remove(req: Request, res: Response) {
+      const id = passkeyIdOf(req.params.id);
+      const staffId = req.staff!.id;
+      const removed = id === null ? undefined : await deps.inTransaction(async (stores) => {
+        const gone = await stores.staffPasskeys.remove(staffId, id);
+        if (gone) await stores.staffNotifier.notify(staffId, 'passkey_removed', requestOrigin(req), { passkey: gone.name });
+        return gone;
+      });
+      if (!removed) return res.status(404).render('errors/message', { page: 'notFound' });
+      back(res, 'verwijderd');
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { createStaffMember, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { csrfTokenOf, submitForm } from '../../support/forms';
+import { askOptions, authenticatorFor, patientWithPasskey } from '../../support/passkeys';
+import type { TestRuntime } from '../../support/runtime';
+import type { SoftAuthenticator } from '../../support/webauthn-authenticator';
+
+const PAGE = `${DESK}/toegangssleutels`;
+const CODE = `${DESK}/code`;
+
+/** Issue 17: staff use two-step with the app or a passkey; a passkey here is an extra way beside the app. */
+describe('desk: a staff member\'s passkeys', () => {
+  let rt: TestRuntime;
+  let member: TestStaffMember;
+  let desk: supertest.Agent;
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
+
+  const staffEvents = async (staffId: number) => (await rt.services.staffAudit.list({ limit: 100 })).filter((e) => e.staff?.id === staffId).map((e) => e.type);
+
+  /** The password on the page, then a passkey made by `authenticator` as public/js/passkeys.js does. */
+  async function addPasskey(agent: supertest.Agent, authenticator: SoftAuthenticator, name = 'Werklaptop') {
+    expect((await submitForm(agent, PAGE, { currentPassword: member.password }, `${PAGE}/bevestigen`)).headers.location).to.equal(PAGE);
+    const token = csrfTokenOf((await agent.get(PAGE)).text);
+    const options = await askOptions(agent, `${PAGE}/toevoegen/opties`, token, { name });
+    expect(options.status, options.text).to.equal(200);
+    return agent.post(`${PAGE}/toevoegen`).type('form').send({ _csrf: token, name, credential: JSON.stringify(authenticator.create(options.body)) });
+  }
+
+  /** The password step, then the passkey's answer to the options of the code page. */
+  async function secondStepWithPasskey(authenticator: SoftAuthenticator, agent = rt.agent()) {
+    expect((await deskPasswordStep(agent, member)).headers.location).to.equal(CODE);
+    const page = await agent.get(CODE);
+    const token = csrfTokenOf(page.text);
+    const options = await askOptions(agent, `${CODE}/toegangssleutel/opties`, token);
+    const credential = options.status === 200 ? authenticator.get(options.body) : null;
+    const res = credential ? await agent.post(`${CODE}/toegangssleutel`).type('form').send({ _csrf: token, credential: JSON.stringify(credential) }) : options;
+    return { page, options, res, credential, token, agent };
+  }
+
+  it('asks for the password first (under the desk\'s throttle), then lists, adds and removes passkeys, each in the Logboek', async () => {
+    expect((await desk.get(`${DESK}/patienten`)).text).to.include(`<a href="${PAGE}">Toegangssleutels</a>`);
+    const first = await desk.get(PAGE);
+    expect(first.text).to.include('Vul eerst je wachtwoord in.').and.not.include('data-passkey-register');
+    const wrong = await submitForm(desk, PAGE, { currentPassword: 'niet-mijn-wachtwoord-1' }, `${PAGE}/bevestigen`);
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('<li><a href="#currentPassword">Je huidige wachtwoord klopt niet.</a></li>');
+    const early = await askOptions(desk, `${PAGE}/toevoegen/opties`, await deskToken(desk, PAGE), { name: 'Te vroeg' });
+    expect(early.status, 'no options before the password').to.equal(403);
+
+    const added = await addPasskey(desk, authenticatorFor(rt));
+    expect(added.headers.location, added.text.slice(0, 400)).to.equal(`${PAGE}?gedaan=toegevoegd`);
+    const list = await desk.get(added.headers.location!);
+    expect(list.text).to.include('Je toegangssleutel is toegevoegd.').and.include('<p class="passkey-name">Werklaptop</p>').and.include('Nog niet gebruikt');
+    const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
+    expect(await rt.services.passkeys.findByCredentialId(passkey!.credentialId), 'not a patient\'s passkey').to.equal(undefined);
+
+    const removed = await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`);
+    expect(removed.headers.location).to.equal(`${PAGE}?gedaan=verwijderd`);
+    expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
+    expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`)).status, 'gone already').to.equal(404);
+    expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'sign_in_failed']);
+
+    rt.clock.advanceMinutes(11);
+    expect((await desk.get(PAGE)).text, 'the password again after 10 minutes').to.include('Vul eerst je wachtwoord in.');
+  });
+
+  it('lets a passkey replace the app code at the desk\'s second step, once per answer; the code page offers it only then', async () => {
+    const authenticator = authenticatorFor(rt);
+    const before = await secondStepWithPasskey(authenticator);
+    expect(before.page.text, 'no passkey offered without one').not.to.include('data-passkey-options');
+    expect(before.options.status).to.equal(404);
+
+    expect((await addPasskey(desk, authenticator)).status).to.equal(303);
+    const { page, res, credential, agent } = await secondStepWithPasskey(authenticator);
+    expect(page.text).to.include(`data-passkey-options="${CODE}/toegangssleutel/opties"`).and.include('Gebruik je toegangssleutel');
+    expect(res.headers.location, res.text.slice(0, 300)).to.equal(`${DESK}/patienten`);
+    expect((await agent.get(`${DESK}/patienten`)).status).to.equal(200);
+    const [use] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(use).to.deep.include({ type: 'sign_in' });
+    expect(use!.details).to.deep.equal({ method: 'passkey' });
+    expect((await rt.services.staffPasskeys.listForUser(member.id))[0]!.lastUsedAt).to.equal(rt.clock.now());
+
+    // The same answer again, in another half session: its challenge was used.
+    const other = rt.agent();
+    await deskPasswordStep(other, member);
+    const replay = await other.post(`${CODE}/toegangssleutel`).type('form').send({ _csrf: csrfTokenOf((await other.get(CODE)).text), credential: JSON.stringify(credential) });
+    expect(replay.status).to.equal(400);
+    expect(replay.text).to.include('class="warning" role="alert"');
+  });
+
+  it('refuses a patient\'s passkey and another staff member\'s at the desk, and counts them as failures', async () => {
+    const authenticator = authenticatorFor(rt);
+    expect((await addPasskey(desk, authenticator)).status).to.equal(303);
+    const colleague = await createStaffMember(rt, { name: 'Bea Bakker' });
+    const colleagueDesk = await signInAtDesk(rt, colleague);
+    const theirs = authenticatorFor(rt);
+    member = colleague; // addPasskey and secondStepWithPasskey use `member`'s password
+    expect((await addPasskey(colleagueDesk, theirs, 'Van Bea')).status).to.equal(303);
+    const patient = await patientWithPasskey(rt);
+    for (const stranger of [authenticator, patient.authenticator]) {
+      const agent = rt.agent();
+      await deskPasswordStep(agent, colleague);
+      const token = csrfTokenOf((await agent.get(CODE)).text);
+      const options = await askOptions(agent, `${CODE}/toegangssleutel/opties`, token);
+      const foreign = stranger.get({ ...options.body, allowCredentials: undefined });
+      const refused = await agent.post(`${CODE}/toegangssleutel`).type('form').send({ _csrf: token, credential: JSON.stringify(foreign) });
+      expect(refused.status).to.equal(400);
+    }
+    expect((await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.type === 'second_step_failed' && e.staff?.id === colleague.id)).to.have.length(2);
+    expect((await secondStepWithPasskey(theirs)).res.headers.location, 'their own works').to.equal(`${DESK}/patienten`);
+  });
+
+  it('removes the passkeys when an admin turns off the staff member\'s app', async () => {
+    expect((await addPasskey(desk, authenticatorFor(rt))).status).to.equal(303);
+    const admin = await createStaffMember(rt, { role: 'admin' });
+    const adminDesk = await signInAtDesk(rt, admin);
+    const res = await submitForm(adminDesk, `${DESK}/medewerkers/${member.id}`, {}, `${DESK}/medewerkers/${member.id}/app-uitzetten`);
+    expect(res.status).to.equal(303);
+    expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
+  });
+});
