@@ -10,7 +10,7 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 
 /** Open to anyone: the Balie page itself (sign-in) and signing out. */
 const PUBLIC = ['GET /balie', 'POST /balie', 'POST /balie/uitloggen'];
-const SECOND_STEP = ['/balie/code', '/balie/herstelcode', '/balie/annuleren'];
+const SECOND_STEP = ['/balie/code', '/balie/code/toegangssleutel', '/balie/code/toegangssleutel/opties', '/balie/herstelcode', '/balie/annuleren'];
 const ADMIN_ONLY = ['/balie/medewerkers', '/balie/logboek'];
 
 const setCookies = (res: supertest.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
