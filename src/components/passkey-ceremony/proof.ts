@@ -1,5 +1,6 @@
-import type { Request } from 'express';
-import type { Proof } from '../../domain/second-factor';
+import type { Request, Response } from 'express';
+import type { Proof, SecondFactorResult } from '../../domain/second-factor';
+import { secondFactorMessage } from '../one-time-code/messages';
 import { takeChallenge, type ChallengePurpose } from './challenge';
 import { readAssertion } from './credential';
 
@@ -16,4 +17,21 @@ export function passkeyProof(req: Request, purpose: ChallengePurpose, now: numbe
   if (!response) return { problem: 'passkeyCeremony.failed' };
   if (!kept) return { problem: 'passkeyCeremony.expired' };
   return { proof: { kind: 'passkey', response, challenge: kept.challenge } };
+}
+
+/**
+ * The passkey a form was sent with, checked by `check` (a second factor's check, under its
+ * limits): null when it passed, otherwise what to tell the person, in their language.
+ */
+export async function passkeyProblem(
+  req: Request,
+  res: Response,
+  purpose: ChallengePurpose,
+  now: number,
+  check: (proof: PasskeyProof) => Promise<SecondFactorResult>,
+): Promise<string | null> {
+  const given = passkeyProof(req, purpose, now);
+  if ('problem' in given) return res.locals.t(given.problem);
+  const result = await check(given.proof);
+  return result.status === 'ok' ? null : secondFactorMessage(result, res.locals);
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
-import { passkeyProof } from '../../components/passkey-ceremony/proof';
+import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { SecondFactor } from '../../domain/second-factor';
@@ -132,15 +132,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     submitCode: submitSecondStep(SECOND_STEP_FORMS.code),
     /** A passkey instead of the code, under the same limits. */
     submitPasskey: auth.forPending(pendingStaff, async (req, res, member) => {
-      const given = passkeyProof(req, 'second_step', deps.clock.now());
-      let problem = 'problem' in given ? res.locals.t(given.problem) : '';
-      if ('proof' in given) {
-        const result = await staffSecondFactor.check(member.id, 'sign_in', given.proof, requestOrigin(req));
-        if (result.status === 'ok') {
-          await signedIn(req, member, 'passkey');
-          return res.redirect(303, desk.patients);
-        }
-        problem = secondFactorMessage(result, res.locals);
+      const problem = await passkeyProblem(req, res, 'second_step', deps.clock.now(), (proof) => staffSecondFactor.check(member.id, 'sign_in', proof, requestOrigin(req)));
+      if (problem === null) {
+        await signedIn(req, member, 'passkey');
+        return res.redirect(303, desk.patients);
       }
       const locals = await secondStepLocals(member);
       res.status(locals.lockedUntil ? 429 : 400).render(SECOND_STEP_FORMS.code.view, { ...locals, passkeyError: problem });

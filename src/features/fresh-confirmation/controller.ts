@@ -10,7 +10,7 @@ import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
-import { passkeyProof } from '../../components/passkey-ceremony/proof';
+import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
 
 const VIEW = 'fresh-confirmation/index';
@@ -53,10 +53,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
   /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
   async function checkPasskey(req: Request, res: Response): Promise<FieldError | null> {
-    const given = passkeyProof(req, 'confirm', deps.clock.now());
-    if ('problem' in given) return { field: 'code', message: res.locals.t(given.problem) };
-    const result = await secondFactor.check(req.user!.id, 'confirm', given.proof, requestOrigin(req));
-    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
+    const problem = await passkeyProblem(req, res, 'confirm', deps.clock.now(), (proof) => secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req)));
+    return problem === null ? null : { field: 'code', message: problem };
   }
 
   return {

@@ -12,7 +12,7 @@ import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { smsCodeStatus } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
-import { passkeyProof } from '../../components/passkey-ceremony/proof';
+import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 
 export interface SecondStepDeps {
   users: UserStore;
@@ -100,15 +100,10 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     /** The passkey (both steps' worth, but the password was asked anyway): the same limits as a code. */
     submitPasskey: withPendingUser(async (req, res, user) => {
-      const given = passkeyProof(req, 'second_step', deps.clock.now());
-      let problem = 'problem' in given ? res.locals.t(given.problem) : '';
-      if ('proof' in given) {
-        const result = await secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
-        if (result.status === 'ok') {
-          await finishSignIn(req, user, 'passkey');
-          return res.redirect(303, paths.workspace);
-        }
-        problem = secondFactorMessage(result, res.locals);
+      const problem = await passkeyProblem(req, res, 'second_step', deps.clock.now(), (proof) => secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req)));
+      if (problem === null) {
+        await finishSignIn(req, user, 'passkey');
+        return res.redirect(303, paths.workspace);
       }
       const locals = await codePageLocals(req, res, user);
       res.status(locals.lockedUntil ? 429 : 400).render('sign-in-second-step/code', { ...locals, passkeyError: problem });
