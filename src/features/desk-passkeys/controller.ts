@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { checkCurrentPassword } from '../../components/desk-access/current-password';
 import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
@@ -68,13 +69,9 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
     show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),
 
     async confirm(req: Request, res: Response) {
-      const { t, formatTime } = res.locals;
       const { currentPassword } = readFields(req.body, ['currentPassword'] as const);
-      const fail = (message: string, status = 400) => renderFormErrors(res, VIEWS.confirm, [{ field: 'currentPassword', message }], {}, {}, status);
-      if (currentPassword === '') return fail(t('deskPassword.errors.currentRequired'));
-      const result = await deps.staffSignIn.checkPassword(req.staff!.email, currentPassword, requestOrigin(req));
-      if (result.status === 'throttled') return fail(t('deskPassword.errors.throttled', { time: formatTime(result.retryAt) }), 429);
-      if (result.status !== 'ok') return fail(t('deskPassword.errors.currentWrong'));
+      const wrong = await checkCurrentPassword(deps.staffSignIn, req, res, currentPassword);
+      if (wrong) return renderFormErrors(res, VIEWS.confirm, [wrong.error], {}, {}, wrong.throttled ? 429 : 400);
       req.session.deskPasskeysConfirmedAt = clock.now();
       back(res);
     },

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { checkCurrentPassword } from '../../components/desk-access/current-password';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember, StaffStore } from '../../domain/staff';
@@ -31,17 +32,6 @@ export type DeskPasswordController = ReturnType<typeof createDeskPasswordControl
  * member's other desk sessions end; the change is in the staff audit log.
  */
 export function createDeskPasswordController(deps: DeskPasswordDeps) {
-  /** Checks the current password last, and only on an otherwise right form: it costs a hash and a place. */
-  async function checkCurrent(req: Request, res: Response, password: string): Promise<{ error: FieldError; throttled: boolean } | null> {
-    const { t, formatTime } = res.locals;
-    const at = (message: string, throttled = false) => ({ error: { field: 'currentPassword', message }, throttled });
-    if (password === '') return at(t('deskPassword.errors.currentRequired'));
-    const result = await deps.staffSignIn.checkPassword(req.staff!.email, password, requestOrigin(req));
-    if (result.status === 'ok') return null;
-    if (result.status === 'throttled') return at(t('deskPassword.errors.throttled', { time: formatTime(result.retryAt) }), true);
-    return at(t('deskPassword.errors.currentWrong'));
-  }
-
   return {
     show: (req: Request, res: Response) => res.render(VIEW, { done: req.query.gewijzigd === '1' }),
 
@@ -52,7 +42,8 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       if (errors.length === 0 && fields.newPassword === fields.currentPassword) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskPassword.errors.same') });
       }
-      const current = errors.length === 0 ? await checkCurrent(req, res, fields.currentPassword) : null;
+      // The current password last, and only on an otherwise right form: it costs a hash and a place.
+      const current = errors.length === 0 ? await checkCurrentPassword(deps.staffSignIn, req, res, fields.currentPassword) : null;
       if (current) errors.push(current.error);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, current?.throttled ? 429 : 400);
       await deps.staff.setOwnPassword(member.id, await deps.hasher.hash(fields.newPassword));
