@@ -73,7 +73,12 @@ export function createTranslators(
   options: { onMissing?: MissingTranslationHook } = {},
 ): Partial<Record<Language, Translate>> & Record<typeof DEFAULT_LANGUAGE, Translate> {
   const available = LANGUAGES.filter((language) => fs.existsSync(path.join(LOCALES_DIR, language)));
-  const onMissing = options.onMissing ?? warnMissing;
+  let reported = 0;
+  const report = options.onMissing ?? warnMissing;
+  const onMissing: MissingTranslationHook = (missing) => {
+    reported += 1;
+    report(missing);
+  };
   const instance = i18next.createInstance();
   void instance.init({
     lng: DEFAULT_LANGUAGE,
@@ -104,9 +109,28 @@ export function createTranslators(
   return Object.fromEntries(
     available.map((language) => {
       const forLanguage = language === DEFAULT_LANGUAGE ? instance : instance.cloneInstance({ lng: language });
-      return [language, forLanguage.t.bind(forLanguage) as unknown as Translate];
+      return [language, rememberPlainStrings(forLanguage.t.bind(forLanguage) as unknown as Translate, () => reported)];
     }),
   ) as ReturnType<typeof createTranslators>;
+}
+
+/**
+ * The strings never change while the app runs, so a key asked for without options (most of a
+ * page's calls) is looked up by i18next once and then remembered. A call that reported something
+ * missing is not remembered, so it is reported at every use.
+ */
+function rememberPlainStrings(translate: Translate, reportedSoFar: () => number): Translate {
+  const known = new Map<string, string>();
+  return (key, options) => {
+    if (options !== undefined || typeof key !== 'string') return translate(key, options);
+    let text = known.get(key);
+    if (text === undefined) {
+      const before = reportedSoFar();
+      text = translate(key);
+      if (reportedSoFar() === before) known.set(key, text);
+    }
+    return text;
+  };
 }
 
 export function createTranslator(language: Language = DEFAULT_LANGUAGE, options: { onMissing?: MissingTranslationHook } = {}): Translate {

@@ -19,6 +19,11 @@ const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Logs to `destination`, by default standard output written asynchronously: lines written while a
+ * write is under way go out together in the next one, instead of one system call per line on the
+ * request's path. pino writes what is left synchronously when the process exits.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination ?? pino.destination({ dest: 1, sync: false }));
 }

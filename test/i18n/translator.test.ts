@@ -60,4 +60,21 @@ describe('translate functions (i18next)', () => {
     expect(t.nl('signIn')).to.equal('signIn');
     expect(missing).to.deep.equal([{ key: 'signIn' }]);
   });
+
+  it('gives the same text for a key asked again, and reports what is missing at every use', () => {
+    expect([t.nl('signIn.title'), t.nl('signIn.title'), en('signIn.title'), en('signIn.title')]).to.deep.equal(['Inloggen', 'Inloggen', 'Sign in', 'Sign in']);
+    expect([en('nowhere.again'), en('nowhere.again')]).to.deep.equal(['nowhere.again', 'nowhere.again']);
+    expect([t.nl('signIn'), t.nl('signIn')]).to.deep.equal(['signIn', 'signIn']);
+    expect([t.nl('dates.at'), t.nl('dates.at')]).to.deep.equal([' om ', ' om ']);
+    expect(missing).to.deep.equal([
+      { language: 'en', key: 'nowhere.again' },
+      { language: 'en', key: 'nowhere.again' },
+      { key: 'signIn' },
+      { key: 'signIn' },
+      { variable: 'date' },
+      { variable: 'time' },
+      { variable: 'date' },
+      { variable: 'time' },
+    ]);
+  });
 });
