@@ -1,6 +1,4 @@
-import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import ejs from 'ejs';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from './config';
@@ -14,6 +12,7 @@ import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware } from './http/session';
 import { staticAssets } from './http/static-assets';
+import { useEjsViews } from './http/views';
 import { exposeUser, viewLocals } from './http/view-locals';
 import { createTranslators } from './i18n';
 import type { Database } from './infra/database';
@@ -37,15 +36,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  // EJS as Express runs it (ejs.renderFile). Templates include their parts by their path under the
-  // views folder, `include('/partials/text-field', { … })`: under EJS's `root`, so EJS resolves the
-  // name without asking the file system (a relative name costs a stat() per include per page).
-  const viewsDir = path.join(config.rootDir, 'views');
-  const cache = config.env !== 'development';
-  app.engine('ejs', (file, data, done) => ejs.renderFile(file, data as ejs.Data, { root: viewsDir, views: [viewsDir], cache }, done));
-  app.set('views', [viewsDir]);
-  app.set('view engine', 'ejs');
-  app.set('view cache', cache);
+  useEjsViews(app, { rootDir: config.rootDir, cache: config.env !== 'development', isProduction: config.isProduction });
 
   const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
   const passport = createPassport(services);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import ejs from 'ejs';
 import ts from 'typescript';
 import { LANGUAGES, loadLocale } from '../../src/i18n';
+import { filesUnder, ROOT, templateCode } from '../support/templates';
 
 /*
  * Every translation key the code and the templates use exists in every language. Keys are found
@@ -12,8 +12,6 @@ import { LANGUAGES, loadLocale } from '../../src/i18n';
  * prefix) cannot be checked and fails this test. Where the key depends on a value, the code keeps
  * a map of full keys (e.g. `Record<Reason, string>`), whose literals are checked here like any other.
  */
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 interface KeyUse {
   file: string;
@@ -86,20 +84,6 @@ export function scanSource(file: string, code: string, namespaces: ReadonlySet<s
   };
   visit(source);
   return { keys, problems };
-}
-
-/** The JavaScript EJS makes of a template: its tags' code, ready to be read like a .ts file. */
-function templateCode(file: string): string {
-  const template = new ejs.Template(fs.readFileSync(file, 'utf8'), { filename: file, compileDebug: false }) as unknown as { generateSource(): void; source: string };
-  template.generateSource();
-  return template.source;
-}
-
-function filesUnder(dir: string, extension: string): string[] {
-  return (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
-    .filter((file) => file.endsWith(extension))
-    .map((file) => path.join(dir, file))
-    .sort();
 }
 
 /** Every string of a language under its dotted key. */

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import ejs from 'ejs';
+import type { Express } from 'express';
+
+/**
+ * Every name a template reads from its locals (the page's and those passed to an include).
+ * EJS gives each of them to the template as a variable, instead of running the template inside
+ * `with (locals)`, where every name (also `__append` and the template's own variables) is first
+ * looked up on the locals object. test/http/template-locals.test.ts keeps this list complete.
+ */
+export const TEMPLATE_LOCALS = [
+  'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'backPath',
+  'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries', 'csrfToken',
+  'currentPath', 'deskActions', 'done', 'errors', 'few', 'filter', 'flow', 'formatDate',
+  'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label', 'lang', 'last',
+  'linkHref', 'linkText', 'mails', 'maskedPhone', 'member', 'members', 'messages', 'method',
+  'module', 'modules', 'more', 'name', 'navCurrent', 'nextAllowedAt', 'notice', 'optionsPath',
+  'otherLanguages', 'page', 'pairing', 'passkey', 'passkeyError', 'passkeys', 'passkeysFull',
+  'password', 'paths', 'patient', 'postTo', 'progress', 'question', 'questions', 'recoveryCodes',
+  'remaining', 'resendAction', 'results', 'returnTo', 'rows', 'self', 'sent', 'setUp', 'staff',
+  'status', 'stepName', 'submitLabel', 't', 'texts', 'title', 'twoFactor', 'twoStepOn',
+  'unreadCount', 'user', 'values', 'width',
+];
+
+/**
+ * EJS as Express runs it (ejs.renderFile). Templates include their parts by their path under the
+ * views folder, `include('/partials/text-field', { … })`: under EJS's `root`, so EJS resolves the
+ * name without asking the file system (a relative name costs a stat() per include per page).
+ * Outside production, errors name the template's line (`compileDebug`).
+ */
+export function useEjsViews(app: Express, options: { rootDir: string; cache: boolean; isProduction: boolean }): void {
+  const viewsDir = path.join(options.rootDir, 'views');
+  const settings = ejsOptions(viewsDir, options);
+  app.engine('ejs', (file, data, done) => ejs.renderFile(file, data as ejs.Data, settings, done));
+  app.set('views', [viewsDir]);
+  app.set('view engine', 'ejs');
+  app.set('view cache', options.cache);
+}
+
+export function ejsOptions(viewsDir: string, options: { cache: boolean; isProduction: boolean }): ejs.Options {
+  return {
+    root: viewsDir,
+    views: [viewsDir],
+    cache: options.cache,
+    _with: false,
+    destructuredLocals: TEMPLATE_LOCALS,
+    compileDebug: !options.isProduction,
+  };
+}
