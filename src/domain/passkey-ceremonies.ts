@@ -1,17 +1,19 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Clock } from './clock';
 import type { NewPasskey, Passkey, PasskeyStore } from './passkeys';
 import type { RandomSource } from './random';
+
+type WebAuthnLibrary = typeof import('@simplewebauthn/server');
+let library: WebAuthnLibrary | undefined;
+/** Loaded at the first ceremony: a clinic whose patients use no passkeys never holds it in memory. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const webauthn = (): WebAuthnLibrary => (library ??= require('@simplewebauthn/server') as WebAuthnLibrary);
 
 /** A challenge is valid for 5 minutes (SPEC §4); the browser is given the same time. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -71,6 +73,7 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
     async registrationOptions(user: { id: number; email: string; name: string }): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; userHandle: string }> {
       const existing = await store.listForUser(user.id);
       const userHandle = existing[0]?.userHandle ?? random.bytes(32).toString('base64url');
+      const { generateRegistrationOptions } = webauthn();
       const options = await generateRegistrationOptions({
         rpName: rp.rpName,
         rpID: rp.rpId,
@@ -88,7 +91,8 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
     },
 
     /** Options to sign in or confirm: any passkey of this site (`allow` undefined), or one of `allow`. */
-    authenticationOptions(allow?: Passkey[]): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    async authenticationOptions(allow?: Passkey[]): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const { generateAuthenticationOptions } = webauthn();
       return generateAuthenticationOptions({
         rpID: rp.rpId,
         challenge: bytes(random.bytes(32)),
@@ -101,6 +105,7 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
     async verifyRegistration(response: RegistrationResponseJSON, challenge: string, userHandle: string): Promise<Checked<NewPasskey>> {
       if (!(await claim(challenge))) return { ok: false, refusal: 'replayed' };
       try {
+        const { verifyRegistrationResponse } = webauthn();
         const { verified, registrationInfo: info } = await verifyRegistrationResponse({ response, expectedChallenge: challenge, ...expected, supportedAlgorithmIDs: ALGORITHMS });
         if (!verified) return { ok: false, refusal: 'invalid' };
         return {
@@ -128,6 +133,7 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
       const handle = response.response.userHandle;
       if (!passkey || passkey.userId !== userId || (handle && handle !== passkey.userHandle)) return { ok: false, refusal: 'unknown_credential' };
       try {
+        const { verifyAuthenticationResponse } = webauthn();
         const { verified, authenticationInfo: info } = await verifyAuthenticationResponse({
           response,
           expectedChallenge: challenge,
