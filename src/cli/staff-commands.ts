@@ -1,11 +1,11 @@
 import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
-import { addStaffMember } from '../domain/staff-admin';
+import { addStaffMember, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
-import { BY_ADMIN_CLI, command } from './command';
+import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
 import { dateFormatter } from './dates';
 import { formatTable, type Column } from './table';
-import { assertAcceptablePassword, validEmail, validName } from './validation';
+import { assertAcceptablePassword, validEmail, validName, validReason } from './validation';
 
 const duplicate = (email: string) => new CommandFailure(`A staff member with the e-mail address ${email} already exists.`);
 
@@ -58,5 +58,59 @@ export const listStaff = command({
   async run(_options, env) {
     const members = await (await env.services()).staff.list();
     env.print(members.length === 0 ? 'There are no staff accounts yet.' : formatTable(staffColumns(env.timeZone), members));
+  },
+});
+
+/** The staff member with this address, or a refusal naming it. */
+async function staffMember(emailInput: string, env: CommandEnv): Promise<{ member: StaffMember; email: string }> {
+  const email = validEmail(emailInput);
+  const member = await (await env.services()).staff.findByEmail(email);
+  if (!member) throw new CommandFailure(`No staff member has the e-mail address ${email}.`);
+  return { member, email };
+}
+
+async function setDisabled(emailInput: string, disabled: boolean, env: CommandEnv): Promise<void> {
+  const { member, email } = await staffMember(emailInput, env);
+  const { inTransaction } = await env.services();
+  const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, { staffId: null, origin: {}, details: BY_ADMIN_CLI }));
+  if (!changed) {
+    env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
+    return;
+  }
+  env.print(disabled ? `Disabled ${email}: they are signed out of the desk and can no longer sign in.` : `Enabled ${email}: they can sign in at the desk again.`);
+}
+
+export const disableStaff = command({
+  name: 'disable-staff',
+  summary: 'Stop a desk account from signing in (ends their sessions).',
+  options: ['email'],
+  run: (options, env) => setDisabled(options.email, true, env),
+});
+
+export const enableStaff = command({
+  name: 'enable-staff',
+  summary: 'Let a disabled desk account sign in again.',
+  options: ['email'],
+  run: (options, env) => setDisabled(options.email, false, env),
+});
+
+/** The way back in when an admin (perhaps the only one) lost their app, passkeys and recovery codes. */
+export const resetStaffTwoFactor = command({
+  name: 'reset-staff-two-factor',
+  summary: 'Turn off the app and passkeys of a staff member who lost them; they set up the app again at their next sign-in.',
+  options: ['email', 'reason'],
+  async run(options, env) {
+    const { member, email } = await staffMember(options.email, env);
+    const reason = validReason(options.reason);
+    const { inTransaction } = await env.services();
+    const reset = await inTransaction((stores) => resetTwoFactorOf(stores, member.id, { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } }));
+    if (!reset) throw new CommandFailure(`${email} has no two-step sign-in set up; nothing changed.`);
+    env.print(
+      [
+        `Turned off two-step sign-in for ${email}: their app, recovery codes and passkeys no longer work.`,
+        'They are signed out of the desk. At their next sign-in, after their password, they set up the app again.',
+        'The reset and your reason are in the desk\'s Logboek.',
+      ].join('\n'),
+    );
   },
 });

@@ -7,7 +7,7 @@ import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const PASSWORD = 'paarse-olifant-wandelt';
 
-describe('admin command line: desk accounts (create-staff, list-staff)', function () {
+describe('admin command line: desk accounts (create-staff, list-staff, disable-staff, enable-staff, reset-staff-two-factor)', function () {
   this.timeout(60_000);
   let database: AdminTestDatabase;
   beforeEach(async () => {
@@ -63,5 +63,72 @@ describe('admin command line: desk accounts (create-staff, list-staff)', functio
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.include('Missing option --role.');
     await inDatabase(async ({ staff }) => expect(await staff.list()).to.have.length(1));
+  });
+
+  /** A staff member with the app, two recovery codes and a passkey, as the desk leaves them. */
+  async function staffWithTwoStep(email: string): Promise<number> {
+    await succeeds(createStaff(email, 'admin'));
+    const now = Date.now();
+    return inDatabase(async ({ staff }) => {
+      const db = await database.open();
+      try {
+        const { id } = (await staff.findByEmail(email))!;
+        await db('staff_two_factor_settings').insert({ staff_id: id, method: 'totp', totp_secret_encrypted: 'sealed', enabled_at: now, updated_at: now });
+        await db('staff_recovery_codes').insert([1, 2].map(() => ({ staff_id: id, code_hash: 'hash', created_at: now })));
+        await db('staff_passkeys').insert({ staff_id: id, credential_id: `cred-${id}`, public_key: 'key', user_handle: 'handle', name: 'Sleutel', created_at: now });
+        return id;
+      } finally {
+        await db.destroy();
+      }
+    });
+  }
+
+  async function rowsOf(id: number) {
+    const db = await database.open();
+    try {
+      const count = async (table: string) => Number((await db(table).where({ staff_id: id }).count({ n: '*' }))[0]!.n);
+      const member = await db('staff').where({ id }).first('disabled', 'session_generation');
+      return { twoFactor: await count('staff_two_factor_settings'), codes: await count('staff_recovery_codes'), passkeys: await count('staff_passkeys'), disabled: Boolean(member.disabled), generation: Number(member.session_generation) };
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('resets the two-step of a staff member who lost it: app, codes and passkeys gone, signed out, the reason in the Logboek', async () => {
+    const id = await staffWithTwoStep('anna@kliniek.nl');
+    const before = await rowsOf(id);
+    expect(before).to.deep.include({ twoFactor: 1, codes: 2, passkeys: 1 });
+
+    const result = await succeeds(admin(['reset-staff-two-factor', '--email', 'ANNA@kliniek.nl', '--reason', 'telefoon kwijt; identiteit gecontroleerd']));
+    expect(result.stdout).to.include('Turned off two-step sign-in for anna@kliniek.nl');
+    expect(result.stdout).to.include('they set up the app again');
+    expect(await rowsOf(id)).to.deep.equal({ twoFactor: 0, codes: 0, passkeys: 0, disabled: false, generation: before.generation + 1 });
+    await inDatabase(async ({ audit }) => {
+      const [row] = await audit.list({ limit: 1 });
+      expect(row).to.deep.include({ type: 'staff_two_factor_reset', staff: null, details: { reason: 'telefoon kwijt; identiteit gecontroleerd', by: 'admin-cli' } });
+      expect(row!.targetStaff!.id).to.equal(id);
+    });
+
+    const again = await admin(['reset-staff-two-factor', '--email', 'anna@kliniek.nl', '--reason', 'nogmaals']);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.include('anna@kliniek.nl has no two-step sign-in set up; nothing changed.');
+    const noReason = await admin(['reset-staff-two-factor', '--email', 'anna@kliniek.nl']);
+    expect(noReason.code).to.equal(2);
+    const unknown = await admin(['reset-staff-two-factor', '--email', 'cas@kliniek.nl', '--reason', 'x y z']);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.include('No staff member has the e-mail address cas@kliniek.nl.');
+  });
+
+  it('disables and enables a desk account, each once, in the Logboek', async () => {
+    const id = await staffWithTwoStep('anna@kliniek.nl');
+    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Disabled anna@kliniek.nl');
+    expect(await rowsOf(id)).to.deep.include({ disabled: true, twoFactor: 1 });
+    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('already disabled; nothing changed');
+    expect((await succeeds(admin(['enable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Enabled anna@kliniek.nl');
+    expect(await rowsOf(id)).to.deep.include({ disabled: false });
+    await inDatabase(async ({ audit }) => {
+      const types = (await audit.list({ limit: 10 })).map((row) => row.type);
+      expect(types).to.deep.equal(['staff_enabled', 'staff_disabled', 'staff_created']);
+    });
   });
 });
