@@ -3,17 +3,18 @@ import { startFakeVonage } from '../test/support/fake-vonage';
 import { temporaryDir } from '../test/support/redis-server';
 import { prepareBackend, startApp } from './backends';
 import { visitor } from './http-client';
-import { runLoad, Step } from './load';
+import type { Step } from './load';
 import { parseOptions } from './options';
-import { buildApp, cpuMsOf } from './processes';
-import { AppUnderTest, signedInSessions } from './scenarios';
+import { buildApp } from './processes';
+import { medianWithIqr, pairedCpu } from './paired-cpu';
+import { AppUnderTest, signedInSessions, withEachSession } from './scenarios';
 import { createPasswordHasher } from '../src/domain/passwords';
 import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
 
 /**
  * Paired A/B of the app's CPU time per request between two checkouts (e.g. this repository and a
  * copy with a proposed change in src/), for a busy machine where requests/s swing too much to
- * compare. Both apps run as production children on SQLite; blocks of load alternate A, B, B, A, …
+ * compare. Both apps run as production children on SQLite; blocks of load alternate (bench/paired-cpu.ts)
  * and each block's CPU time of the app process (/proc, all threads) is divided by its requests.
  * Usage: npx tsx bench/ab-cpu.ts [--loader node|tsx-require|tsx-import] DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
  * (the production build, made in both folders, by default; an older checkout without one needs --loader tsx-require)
@@ -39,34 +40,11 @@ async function main(): Promise<void> {
       const { app, base } = await startApp({ appDir: path.resolve(dir), entry: options.entry, loader: options.loader, nodeArgs: options.appNodeArgs, backend, vonageUrl: fake.url, logDir: temp.path });
       const aut: AppUnderTest = { base, options, patients, visitor: await visitor(base), codeOf: () => '', measured: (work) => work() };
       const cookies = target === 'werkblad' ? await signedInSessions(aut, 16) : [];
-      let next = 0;
-      const steps: Step[] = target === 'werkblad'
-        ? [{ method: 'GET', path: '/werkblad', expect: 200, setupRequest: (r) => ({ ...r, headers: { ...r.headers, cookie: cookies[next++ % cookies.length] } }) }]
-        : [{ method: 'GET', path: '/inloggen', expect: 200 }];
+      const steps: Step[] = target === 'werkblad' ? withEachSession('/werkblad', cookies) : [{ method: 'GET', path: '/inloggen', expect: 200 }];
       apps.push({ pid: app.pid, base, steps, stop: () => app.stop() });
     }
-    const per = Number(perBlockText);
-    const block = async (i: number) => {
-      const app = apps[i]!;
-      const before = cpuMsOf(app.pid)!;
-      const result = await runLoad(app.base, { connections: options.connections, amount: per, steps: app.steps });
-      if (Object.keys(result.unexpected).length > 0) throw new Error(`unexpected answers ${JSON.stringify(result.unexpected)}`);
-      return ((cpuMsOf(app.pid)! - before) * 1000) / result.count;
-    };
-    for (let i = 0; i < 3; i += 1) await Promise.all([block(0), block(1)]); // warm-up
-    const cpu: [number[], number[]] = [[], []];
-    const ratios: number[] = [];
-    for (let i = 0; i < Number(blocksText); i += 1) {
-      const order = i % 2 === 0 ? [0, 1] : [1, 0];
-      const pair: number[] = [];
-      for (const which of order) pair[which] = await block(which);
-      cpu[0].push(pair[0]!);
-      cpu[1].push(pair[1]!);
-      ratios.push(pair[1]! / pair[0]!);
-    }
-    const q = (xs: number[], p: number) => [...xs].sort((m, n) => m - n)[Math.round(p * (xs.length - 1))]!;
-    const fmt = (xs: number[], digits = 0) => `${q(xs, 0.5).toFixed(digits)} (IQR ${q(xs, 0.25).toFixed(digits)}–${q(xs, 0.75).toFixed(digits)})`;
-    process.stdout.write(`${target}: app CPU µs per request A ${fmt(cpu[0])}, B ${fmt(cpu[1])}; B/A ${fmt(ratios, 3)}\n`);
+    const paired = await pairedCpu(apps[0]!, apps[1]!, { connections: options.connections, blocks: Number(blocksText), perBlock: Number(perBlockText), warmupBlocks: 3 });
+    process.stdout.write(`${target}: app CPU µs per request A ${medianWithIqr(paired.a, 0)}, B ${medianWithIqr(paired.b, 0)}; B/A ${medianWithIqr(paired.ratios, 3)}\n`);
   } finally {
     for (const app of apps) await app.stop();
     await fake.stop();

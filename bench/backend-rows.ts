@@ -4,12 +4,13 @@ import type { FakeVonage } from '../test/support/fake-vonage';
 import { Backend, BackendName, startApp } from './backends';
 import { codeBook, visitor } from './http-client';
 import type { BenchOptions } from './options';
-import { LoadResult, withCpu } from './load';
+import { LoadResult, type Step, withCpu } from './load';
 import { memoryOf } from './processes';
-import { ceilingPage, ceilingSignedInPage, startStackCeiling } from './stack-ceiling';
+import { ceilingPageSteps, ceilingSignedInSteps, measureCeiling, type StackCeiling, startStackCeiling } from './stack-ceiling';
+import { pairedCpu, quantile } from './paired-cpu';
 import { childProfiler } from './profiler';
 import type { Row } from './report';
-import { AppUnderTest, fullSignIn, halfSessions, Measurement, passwordStepLoad, signedInSessions, signInPage, smsCodeStep, visitors, werkblad } from './scenarios';
+import { AppUnderTest, fullSignIn, halfSessions, Measurement, passwordStepLoad, signedInSessions, signInPage, signInPageSteps, smsCodeStep, visitors, werkblad, withEachSession } from './scenarios';
 import { benchPatients, seedDatabase } from './seed';
 import { RATIO_TO, ROW } from './targets';
 import { PageWeight, pageWeights } from './weights';
@@ -88,16 +89,51 @@ export async function runBackend(run: BackendRun): Promise<void> {
   };
 
   const first = rows.length;
-  let signInPageRow: Row | undefined;
-  let werkbladRow: Row | undefined;
-  let pageBytes = { signIn: 1500, werkblad: 4000 };
+  let ceiling: StackCeiling | undefined;
   try {
     const aut: AppUnderTest = { base, options, patients, visitor: await visitor(base), codeOf: codeBook(run.fake), measured };
-    signInPageRow = await row('sign-in-page', ROW.signInPage, 'stack ceiling', () => signInPage(aut));
-    werkbladRow = await row('werkblad', ROW.werkblad, 'stack ceiling', async () => {
+    // The pages' sizes first: the stack ceiling pads its pages to them.
+    say('page weights');
+    const weighed = await pageWeights(aut, { web: patients.web.at(-1)!.email, halfSession: patients.halfSession.at(-1)!.email });
+    run.weights.push(...weighed.map((w) => ({ ...w, backend: backend.name })));
+    const bytesOf = (page: string) => weighed.find((w) => w.page === page)?.htmlBytes;
+    if (!options.rows || options.rows.has('stack-ceiling')) {
+      // Beside the app, on the same database and session store; only one of the two is loaded at a time.
+      say('starting the stack ceiling');
+      ceiling = await startStackCeiling({ backend, nodeArgs: options.appNodeArgs, vonageUrl: run.fake.url, logDir: run.tempDir, pageBytes: bytesOf('sign-in page') ?? 1500, signedInBytes: bytesOf('Werkblad') ?? 4000 });
+    }
+
+    const signInPageRow = await row('sign-in-page', ROW.signInPage, 'stack ceiling', () => signInPage(aut));
+    let werkbladCookies: string[] = [];
+    const werkbladRow = await row('werkblad', ROW.werkblad, 'stack ceiling', async () => {
       say(`signing in ${options.sessions} sessions`);
-      return werkblad(aut, await signedInSessions(aut, options.sessions));
+      werkbladCookies = await signedInSessions(aut, options.sessions);
+      return werkblad(aut, werkbladCookies);
     });
+    if (ceiling) {
+      const top = ceiling;
+      const anonymousSteps = await ceilingPageSteps(top);
+      const signedInSteps = await ceilingSignedInSteps(top, patients.web.slice(0, options.sessions).map((p) => p.email));
+      const anonymous = await row('stack-ceiling', ROW.stackCeilingPage, 'stack ceiling', () => measureCeiling(top, options, anonymousSteps), first);
+      const signedIn = await row('stack-ceiling', ROW.stackCeilingSignedIn, 'stack ceiling', () => measureCeiling(top, options, signedInSteps), first + 1);
+      if (anonymous) anonymous.note = `${bytesOf('sign-in page')}-byte page`;
+      if (signedIn) signedIn.note = `${bytesOf('Werkblad')}-byte page`;
+      const compare = async (page: Row | undefined, pageSteps: Step[], ceilingRow: Row | undefined, ceilingSteps: Step[]) => {
+        if (!page?.result || !ceilingRow?.result) return;
+        say(`${page.name} against the stack ceiling, ${options.pairedBlocks} pairs of alternating blocks`);
+        const paired = await pairedCpu({ pid: app.pid, base, steps: pageSteps }, { pid: top.pid, base: top.base, steps: ceilingSteps }, {
+          connections: options.connections, blocks: options.pairedBlocks, perBlock: options.pairedBlockRequests, warmupBlocks: 1,
+        });
+        page.ratio = { to: RATIO_TO.stackCeiling, value: quantile(paired.ratios, 0.5) };
+        const ms = (us: number[]) => (quantile(us, 0.5) / 1000).toFixed(2);
+        page.note = `paired blocks: ${ms(paired.a)} vs ceiling ${ms(paired.b)} ms CPU/req, ratio IQR ${quantile(paired.ratios, 0.25).toFixed(2)}–${quantile(paired.ratios, 0.75).toFixed(2)}`;
+      };
+      await compare(signInPageRow, signInPageSteps(aut), anonymous, anonymousSteps);
+      await compare(werkbladRow, withEachSession('/werkblad', werkbladCookies), signedIn, signedInSteps);
+      await top.stop();
+      ceiling = undefined;
+    }
+
     await row('password-step', ROW.passwordStep, 'argon2id ceiling', async () => {
       say(`preparing ${options.halfSessions} visitors with the sign-in page open`);
       return passwordStepLoad(aut, await visitors(aut, options.halfSessions));
@@ -107,39 +143,8 @@ export async function runBackend(run: BackendRun): Promise<void> {
       return smsCodeStep(aut, await halfSessions(aut, options.halfSessions));
     });
     await row('full-sign-in', ROW.fullSignIn, 'argon2id CPU', () => fullSignIn(aut));
-    say('page weights');
-    const weighed = await pageWeights(aut, { web: patients.web.at(-1)!.email, halfSession: patients.halfSession.at(-1)!.email });
-    run.weights.push(...weighed.map((w) => ({ ...w, backend: backend.name })));
-    const bytesOf = (page: string) => weighed.find((w) => w.page === page)?.htmlBytes;
-    pageBytes = { signIn: bytesOf('sign-in page') ?? pageBytes.signIn, werkblad: bytesOf('Werkblad') ?? pageBytes.werkblad };
   } finally {
+    await ceiling?.stop();
     await app.stop();
   }
-
-  // The stack ceiling runs after the app (never beside it), on the same database and session store.
-  if (options.rows && !options.rows.has('stack-ceiling')) return;
-  say('stack ceiling');
-  const ceiling = await startStackCeiling({ backend, nodeArgs: options.appNodeArgs, vonageUrl: run.fake.url, logDir: run.tempDir, pageBytes: pageBytes.signIn, signedInBytes: pageBytes.werkblad });
-  let anonymous: Row | undefined;
-  let signedIn: Row | undefined;
-  try {
-    anonymous = await row('stack-ceiling', ROW.stackCeilingPage, 'stack ceiling', () => ceilingPage(ceiling, options), first);
-    signedIn = await row('stack-ceiling', ROW.stackCeilingSignedIn, 'stack ceiling', () =>
-      ceilingSignedInPage(ceiling, options, patients.web.slice(0, options.sessions).map((p) => p.email)), first + 1);
-  } finally {
-    await ceiling.stop();
-  }
-  if (anonymous) anonymous.note = `${pageBytes.signIn}-byte page`;
-  if (signedIn) signedIn.note = `${pageBytes.werkblad}-byte page`;
-  compareWithCeiling(signInPageRow, anonymous);
-  compareWithCeiling(werkbladRow, signedIn);
-}
-
-/** The page's ratio to its stack ceiling: ceiling CPU ÷ page CPU per request (and requests/s in the note). */
-function compareWithCeiling(page: Row | undefined, ceiling: Row | undefined): void {
-  const pageCpu = page?.result?.cpuMsPerRequest;
-  const ceilingCpu = ceiling?.result?.cpuMsPerRequest;
-  if (!page?.result || !ceiling?.result || pageCpu === undefined || ceilingCpu === undefined) return;
-  page.ratio = { to: RATIO_TO.stackCeiling, value: ceilingCpu / pageCpu };
-  page.note = `req/s ${(page.result.rps / ceiling.result.rps).toFixed(2)} × ceiling`;
 }

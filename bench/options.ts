@@ -19,6 +19,9 @@ export interface BenchOptions {
   halfSessions: number;
   /** Patients with SMS two-step, used in turn by the full sign-in row. */
   smsPatients: number;
+  /** The pages against the stack ceiling: pairs of alternating blocks, and requests per block. */
+  pairedBlocks: number;
+  pairedBlockRequests: number;
   backends: Array<'sqlite' | 'redis-postgres'>;
   /** The app to measure (a checkout with src/, views/, public/); this repository by default. */
   appDir: string;
@@ -69,6 +72,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     sessions: smoke ? 8 : 64,
     halfSessions: smoke ? 40 : 2000,
     smsPatients: smoke ? 100 : 4000,
+    pairedBlocks: smoke ? 2 : 12,
+    pairedBlockRequests: smoke ? 100 : 1000,
     backends: ['sqlite', 'redis-postgres'],
     appDir: REPO_DIR,
     loader: 'node',

@@ -104,7 +104,7 @@ export function markdownReport(report: Report): string {
     '',
     `${report.generatedAt} — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}.`,
     `Loopback, autocannon, ${report.settings.connections} connections, ${report.settings.durationSeconds} s per row after ${report.settings.warmupSeconds} s warm-up; the app runs with NODE_ENV=production as a child process (${report.settings.app}).`,
-    'Ratios: the sign-in page and the Werkblad against the stack ceiling of the same backend (the app\'s middleware stack doing almost nothing, bench/stack-server.ts) by CPU time per request, ceiling ÷ page; the full sign-in\'s CPU time in raw argon2id verifications; the other rows by requests per second.',
+    'Ratios: the sign-in page and the Werkblad against the stack ceiling of the same backend (the app\'s middleware stack doing almost nothing, bench/stack-server.ts) by CPU time per request, ceiling ÷ page, the median over pairs of alternating blocks of app and ceiling (bench/paired-cpu.ts); the full sign-in\'s CPU time in raw argon2id verifications; the other rows by requests per second.',
     '',
     markdownTable(HEADINGS, report.rows.map(cells)),
     '',

@@ -56,8 +56,12 @@ const merge = (result: LoadResult, wrong: Record<string, number>): LoadResult =>
  * The sign-in page, again, for a visitor who has it open: the session that holds the form's token
  * exists already. (A first visit also stores that session: one insert more.)
  */
+export function signInPageSteps(app: AppUnderTest): Step[] {
+  return [{ method: 'GET', path: '/inloggen', expect: 200, headers: { cookie: app.visitor.jar.header() } }];
+}
+
 export function signInPage(app: AppUnderTest): Promise<Measurement> {
-  return measure(app, [{ method: 'GET', path: '/inloggen', expect: 200, headers: { cookie: app.visitor.jar.header() } }]);
+  return measure(app, signInPageSteps(app));
 }
 
 /** Signs in `count` web patients the way a browser does; returns their cookie headers. */
@@ -70,17 +74,22 @@ export async function signedInSessions(app: AppUnderTest, count: number): Promis
   });
 }
 
-export async function werkblad(app: AppUnderTest, cookies: string[]): Promise<Measurement> {
+/** GET `path`, each request with the next of the sessions' cookie headers. */
+export function withEachSession(path: string, cookies: string[]): Step[] {
   let next = 0;
-  return measure(app, [{
+  return [{
     method: 'GET',
-    path: '/werkblad',
+    path,
     expect: 200,
     setupRequest(request) {
       request.headers = { ...request.headers, cookie: cookies[next++ % cookies.length] };
       return request;
     },
-  }]);
+  }];
+}
+
+export function werkblad(app: AppUnderTest, cookies: string[]): Promise<Measurement> {
+  return measure(app, withEachSession('/werkblad', cookies));
 }
 
 /** Visitors with the sign-in page open, each to be used for one sign-in (which replaces its session). */

@@ -3,6 +3,7 @@ import { freeLoopbackPort } from '../test/support/redis-server';
 import { appEnvironment, type Backend } from './backends';
 import { CookieJar, mapLimit, send } from './http-client';
 import { budget, type LoadResult, runLoad, type Step, withCpu } from './load';
+import { withEachSession } from './scenarios';
 import { type BenchOptions, REPO_DIR } from './options';
 import { startNodeChild, waitUntilReady } from './processes';
 
@@ -47,41 +48,33 @@ export async function startStackCeiling(options: {
   return { base, pid: child.pid, stop: () => child.stop() };
 }
 
-async function measure(ceiling: StackCeiling, options: BenchOptions, steps: Step[]): Promise<LoadResult> {
-  const { connections } = options;
-  await runLoad(ceiling.base, { connections, ...budget(options, 'warmup'), steps });
-  return withCpu(ceiling.pid, () => runLoad(ceiling.base, { connections, ...budget(options, 'measure'), steps }));
-}
-
 /**
  * The anonymous page, for a visitor whose session (made for the form's CSRF token) exists: what
  * the sign-in page is compared with, measured the same way.
  */
-export async function ceilingPage(ceiling: StackCeiling, options: BenchOptions): Promise<LoadResult> {
+export async function ceilingPageSteps(ceiling: StackCeiling): Promise<Step[]> {
   const jar = new CookieJar();
   await send(ceiling.base, '/page', jar);
-  return measure(ceiling, options, [{ method: 'GET', path: '/page', expect: 200, headers: { cookie: jar.header() } }]);
+  return [{ method: 'GET', path: '/page', expect: 200, headers: { cookie: jar.header() } }];
 }
 
 /**
  * The page for signed-in sessions (the same patients as the Werkblad row), spread over the
  * connections: what the Werkblad is compared with.
  */
-export async function ceilingSignedInPage(ceiling: StackCeiling, options: BenchOptions, emails: string[]): Promise<LoadResult> {
+export async function ceilingSignedInSteps(ceiling: StackCeiling, emails: string[]): Promise<Step[]> {
   const cookies = await mapLimit(emails, 8, async (email) => {
     const jar = new CookieJar();
     const reply = await send(ceiling.base, `/enter?email=${encodeURIComponent(email)}`, jar);
     if (reply.status !== 204) throw new Error(`stack ceiling: signing in ${email} answered ${reply.status}`);
     return jar.header();
   });
-  let next = 0;
-  return measure(ceiling, options, [{
-    method: 'GET',
-    path: '/signed-in',
-    expect: 200,
-    setupRequest(request) {
-      request.headers = { ...request.headers, cookie: cookies[next++ % cookies.length] };
-      return request;
-    },
-  }]);
+  return withEachSession('/signed-in', cookies);
+}
+
+/** Warm-up, then the measured load with the ceiling's CPU time per request. */
+export async function measureCeiling(ceiling: StackCeiling, options: BenchOptions, steps: Step[]): Promise<LoadResult> {
+  const { connections } = options;
+  await runLoad(ceiling.base, { connections, ...budget(options, 'warmup'), steps });
+  return withCpu(ceiling.pid, () => runLoad(ceiling.base, { connections, ...budget(options, 'measure'), steps }));
 }

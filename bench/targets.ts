@@ -29,7 +29,9 @@ export const RATIO_TO = {
 /**
  * The targets. Pages are compared with the stack ceiling of the same backend (bench/stack-server.ts:
  * the app's middleware stack doing almost nothing, a page of the same size) by CPU time per
- * request, ceiling ÷ page, which a busy machine disturbs far less than requests per second.
+ * request, ceiling ÷ page, which a busy machine disturbs far less than requests per second, and
+ * in alternating blocks of the two (bench/paired-cpu.ts), so the machine's drift during a run
+ * cancels out.
  */
 export const TARGETS = {
   /** Sign-in page vs the ceiling's anonymous page, Werkblad vs its signed-in page. */
