@@ -75,7 +75,8 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
     },
 
     /** Newest first; only the events about one patient when `patientId` is given; none of the types in `leaveOut`. */
-    async list(options: { limit: number; patientId?: number; leaveOut?: StaffEventType[] }): Promise<StaffAuditEvent[]> {
+    /** The newest `limit` events (older than event `before`, when given: the next page). */
+    async list(options: { limit: number; before?: number; patientId?: number; leaveOut?: StaffEventType[] }): Promise<StaffAuditEvent[]> {
       const query = db('staff_audit_events as e')
         .leftJoin('staff as s', 's.id', 'e.staff_id')
         .leftJoin('users as u', 'u.id', 'e.patient_id')
@@ -83,6 +84,7 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
         .select('e.*', 's.name as staff_name', 'u.name as patient_name', 'u.email as patient_email', 't.name as target_name')
         .orderBy('e.id', 'desc')
         .limit(options.limit);
+      if (options.before !== undefined) query.where('e.id', '<', options.before);
       if (options.patientId !== undefined) query.where('e.patient_id', options.patientId);
       if (options.leaveOut?.length) query.whereNotIn('e.type', options.leaveOut);
       const rows = await query;

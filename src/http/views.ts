@@ -14,12 +14,12 @@ export const TEMPLATE_LOCALS = [
   'currentPath', 'deskActions', 'done', 'errors', 'few', 'filter', 'flow', 'formatDate',
   'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label', 'lang', 'last',
   'linkHref', 'linkText', 'mails', 'maskedPhone', 'member', 'members', 'messages', 'method',
-  'module', 'modules', 'more', 'name', 'navCurrent', 'nextAllowedAt', 'notice', 'optionsPath',
-  'otherLanguages', 'page', 'pairing', 'passkey', 'passkeyError', 'passkeys', 'passkeysFull',
-  'password', 'paths', 'patient', 'postTo', 'progress', 'question', 'questions', 'recoveryCodes',
-  'remaining', 'resendAction', 'results', 'returnTo', 'rows', 'self', 'sent', 'setUp', 'staff',
-  'status', 'stepName', 'submitLabel', 't', 'texts', 'title', 'twoFactor', 'twoStepOn',
-  'unreadCount', 'user', 'values', 'width',
+  'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt', 'notice',
+  'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing', 'passkey', 'passkeyError',
+  'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo', 'progress', 'question',
+  'questions', 'recoveryCodes', 'remaining', 'resendAction', 'results', 'returnTo', 'rows',
+  'self', 'sent', 'setUp', 'staff', 'status', 'stepName', 'submitLabel', 't', 'texts', 'title',
+  'twoFactor', 'twoStepOn', 'unreadCount', 'user', 'values', 'width',
 ];
 
 /**

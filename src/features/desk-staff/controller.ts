@@ -14,7 +14,8 @@ import { paths } from '../../paths';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
-const LOG_SHOWN = 200;
+/** Rows per page of the Logboek; older pages are reached by the id of the last row shown. */
+const LOG_PAGE = 50;
 
 /** `?gedaan=…` on a staff member's page, as full locale keys. */
 const NOTICES: Record<string, string> = {
@@ -111,8 +112,15 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     resetTwoFactor: change((stores, member, by) => resetStaffTwoFactor(stores, member.id, by), 'app'),
 
-    async log(_req: Request, res: Response) {
-      res.render('desk-staff/log', { rows: staffLogRows(await deps.staffAudit.list({ limit: LOG_SHOWN }), res.locals) });
+    async log(req: Request, res: Response) {
+      const before = /^[1-9]\d{0,15}$/.test(String(req.query.voor)) ? Number(req.query.voor) : undefined;
+      const events = await deps.staffAudit.list({ limit: LOG_PAGE + 1, before });
+      const shown = events.slice(0, LOG_PAGE);
+      res.render('desk-staff/log', {
+        rows: staffLogRows(shown, res.locals),
+        newerPath: before === undefined ? null : desk.log,
+        olderPath: events.length > LOG_PAGE ? `${desk.log}?voor=${shown.at(-1)!.id}` : null,
+      });
     },
   };
 }

@@ -86,6 +86,31 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`);
   });
 
+  it('shows the Logboek 50 rows a page, newest first, with links to older and back to the newest rows', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    for (let i = 0; i < 60; i += 1) await rt.services.staffAudit.record(admin.id, i % 2 === 0 ? 'staff_disabled' : 'staff_enabled', {}, undefined, { targetStaffId: member.id });
+    const rowsOf = (html: string) => (html.match(/<tr><td><time/g) ?? []).length;
+    const olderLink = (html: string) => /<a href="(\/balie\/logboek\?voor=\d+)">Oudere regels<\/a>/.exec(html)?.[1];
+    const all = await rt.services.staffAudit.list({ limit: 1000 });
+
+    const first = await desk.get(`${DESK}/logboek`);
+    expect(rowsOf(first.text)).to.equal(50);
+    expect(first.text).not.to.include('Nieuwste regels');
+    const older = olderLink(first.text);
+    expect(older).to.equal(`${DESK}/logboek?voor=${all[49]!.id}`);
+
+    const second = await desk.get(older!);
+    expect(rowsOf(second.text)).to.equal(all.length - 50);
+    expect(second.text).to.include(`<a href="${DESK}/logboek">Nieuwste regels</a>`);
+    expect(olderLink(second.text), 'the last page').to.equal(undefined);
+
+    for (const bogus of ['abc', '-1', '0', '1e3', '99999999999999999999']) {
+      const page = await desk.get(`${DESK}/logboek?voor=${encodeURIComponent(bogus)}`);
+      expect(page.status, bogus).to.equal(200);
+      expect(rowsOf(page.text), bogus).to.equal(50);
+    }
+  });
+
   it('lets no admin change their own account here, so there is always an admin', async () => {
     const page = await desk.get(`${STAFF}/${admin.id}`);
     expect(page.text).to.include('Dit is je eigen account.');
