@@ -132,6 +132,13 @@ export const paths = {
       recoveryPrint: `${FIRST_TIME}/herstelcodes/afdrukken`,
       recoveryDownload: `${FIRST_TIME}/herstelcodes/download`,
     },
+    /** A staff member's own recovery codes, renewed with the current password; the new ones are shown once. */
+    recoveryCodes: {
+      page: `${DESK}/herstelcodes`,
+      codes: `${DESK}/herstelcodes/nieuw`,
+      print: `${DESK}/herstelcodes/nieuw/afdrukken`,
+      download: `${DESK}/herstelcodes/nieuw/download`,
+    },
     /** A staff member's own password, changed with the current one. */
     password: `${DESK}/wachtwoord`,
     patients: `${DESK}/patienten`,

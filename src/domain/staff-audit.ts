@@ -13,6 +13,7 @@ export type StaffEventType =
   | 'totp_replay_refused'
   | 'two_factor_enabled'
   | 'password_changed'
+  | 'recovery_codes_renewed'
   | 'passkey_added'
   | 'passkey_removed'
   | 'passkey_used'

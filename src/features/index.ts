@@ -17,6 +17,8 @@ import { deskPasskeysRoutes } from './desk-passkeys/routes';
 import { createDeskPasswordController } from './desk-password/controller';
 import { deskPasswordRoutes } from './desk-password/routes';
 import { deskPatientsRoutes } from './desk-patients/routes';
+import { createDeskRecoveryCodesController } from './desk-recovery-codes/controller';
+import { deskRecoveryCodesRoutes } from './desk-recovery-codes/routes';
 import { createDeskQuestionsController } from './desk-questions/controller';
 import { deskQuestionsRoutes } from './desk-questions/routes';
 import { createDeskSignInController } from './desk-sign-in/controller';
@@ -119,6 +121,7 @@ export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps):
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
+    deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),

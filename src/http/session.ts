@@ -41,6 +41,8 @@ declare module 'express-session' {
     passkeyChallenge: PasskeyChallenge;
     /** The recovery codes made when a first passkey turned two-step on, sealed, until saved (passkeys). */
     passkeyRecoveryCodes: string;
+    /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */
+    deskNewRecoveryCodes: string;
     /** When the staff member last gave their password to manage their passkeys (desk-passkeys). */
     deskPasskeysConfirmedAt: number;
   }

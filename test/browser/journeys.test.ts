@@ -1023,6 +1023,16 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.press('Doorgaan', 'Balie: toegangssleutels');
       expect(await desk.text()).to.include('Je hebt nog geen toegangssleutels.').and.include('Om een toegangssleutel toe te voegen heb je een browser nodig');
       expect(await desk.page.getByRole('button', { name: 'Toegangssleutel toevoegen' }).isVisible(), 'nothing offered without JavaScript').to.equal(false);
+      await desk.follow('Herstelcodes', 'Balie: herstelcodes, overzicht');
+      expect(await desk.text()).to.match(/Je hebt nog \d+ herstelcodes?\./);
+      await desk.press('Nieuwe herstelcodes maken', 'Balie: herstelcodes, wachtwoord leeg');
+      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.']);
+      await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.press('Nieuwe herstelcodes maken', 'Balie: nieuwe herstelcodes');
+      expect(await desk.heading()).to.equal('Je nieuwe herstelcodes');
+      expect(await desk.page.locator('.recovery-codes code').count()).to.equal(10);
+      await desk.press('Ik heb de codes bewaard', 'Balie: herstelcodes bewaard');
+      expect(await desk.text()).to.include('Je nieuwe herstelcodes zijn bewaard.').and.include('Je hebt nog 10 herstelcodes.');
       await desk.press('Uitloggen', 'Balie: uitgelogd');
       expect(desk.path()).to.equal('/balie?sessie=uitgelogd');
     });

@@ -13,6 +13,7 @@ const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   totp_replay_refused: 'staffLog.events.totp_replay_refused',
   two_factor_enabled: 'staffLog.events.two_factor_enabled',
   password_changed: 'staffLog.events.password_changed',
+  recovery_codes_renewed: 'staffLog.events.recovery_codes_renewed',
   passkey_added: 'staffLog.events.passkey_added',
   passkey_removed: 'staffLog.events.passkey_removed',
   passkey_used: 'staffLog.events.passkey_used',

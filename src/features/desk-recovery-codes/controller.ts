@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import { checkCurrentPassword } from '../../components/desk-access/current-password';
+import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import type { InTransaction } from '../../domain/account-stores';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
+import type { SecretBox } from '../../domain/secret-box';
+import type { SignInService } from '../../domain/sign-in';
+import type { StaffMember } from '../../domain/staff';
+import { requestOrigin } from '../../http/authentication';
+import { readFields, renderFormErrors } from '../../http/forms';
+import { paths } from '../../paths';
+
+const { recoveryCodes: PATHS } = paths.desk;
+const VIEWS = { page: 'desk-recovery-codes/index', codes: 'desk-recovery-codes/codes' } as const;
+
+export interface DeskRecoveryCodesDeps {
+  /** The desk's password check: its throttle takes a place before the hash is compared. */
+  staffSignIn: SignInService<StaffMember>;
+  staffRecoveryCodes: RecoveryCodes;
+  secretBox: SecretBox;
+  inTransaction: InTransaction;
+}
+
+export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCodesController>;
+
+/**
+ * A staff member's own recovery codes ("Herstelcodes"): how many are left, and new ones after the
+ * current password (under the desk's sign-in throttle). The old ones stop working at once; the
+ * new ones are shown, printed or downloaded until the staff member says they saved them.
+ */
+export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
+  const newCodes = (req: Request) => {
+    const sealed = req.session.deskNewRecoveryCodes;
+    return sealed ? openCodes(deps.secretBox, sealed) : undefined;
+  };
+  /** A handler for the page of new codes, or back to the overview when there are none waiting. */
+  const withNewCodes = (handle: (req: Request, res: Response, codes: string[]) => void) => (req: Request, res: Response) => {
+    const codes = newCodes(req);
+    if (!codes) return res.redirect(303, PATHS.page);
+    handle(req, res, codes);
+  };
+
+  async function renderPage(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = []) {
+    const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
+    renderFormErrors(res, VIEWS.page, errors, {}, { remaining, done: status === 200 && req.query.gedaan === 'nieuw' }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => renderPage(req, res),
+
+    async renew(req: Request, res: Response) {
+      const member = req.staff!;
+      const { currentPassword } = readFields(req.body, ['currentPassword'] as const);
+      const wrong = await checkCurrentPassword(deps.staffSignIn, req, res, currentPassword);
+      if (wrong) return renderPage(req, res, wrong.throttled ? 429 : 400, [wrong.error]);
+      const codes = deps.staffRecoveryCodes.generate();
+      const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
+      // The new codes and their row in the Logboek land together.
+      await deps.inTransaction(async (stores) => {
+        await stores.staffTwoFactor.replaceRecoveryCodes(member.id, hashed);
+        await stores.staffAudit.record(member.id, 'recovery_codes_renewed', requestOrigin(req));
+      });
+      req.session.deskNewRecoveryCodes = sealCodes(deps.secretBox, codes);
+      res.redirect(303, PATHS.codes);
+    },
+
+    showCodes: withNewCodes((_req, res, codes) => res.render(VIEWS.codes, { recoveryCodes: codes.map(deps.staffRecoveryCodes.formatForDisplay) })),
+
+    printCodes: withNewCodes((req, res, codes) => renderPrintableCodes(res, codes, PATHS.codes, req.staff!.email)),
+
+    downloadCodes: withNewCodes((req, res, codes) => sendCodesFile(res, codes, req.staff!.email)),
+
+    codesSaved(req: Request, res: Response) {
+      delete req.session.deskNewRecoveryCodes;
+      res.redirect(303, `${PATHS.page}?gedaan=nieuw`);
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { submitForm } from '../../support/forms';
+import type { TestRuntime } from '../../support/runtime';
+
+const PAGE = `${DESK}/herstelcodes`;
+const CODES = `${PAGE}/nieuw`;
+
+describe('desk: a staff member renews their own recovery codes', () => {
+  let rt: TestRuntime;
+  let member: TestStaffMember;
+  let desk: supertest.Agent;
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
+
+  const renew = (currentPassword: string, agent = desk) => submitForm(agent, PAGE, { currentPassword });
+  const codesIn = (html: string) => [...html.matchAll(/<li><code>([\d ]+)<\/code><\/li>/g)].map((m) => m[1]!.replace(/\s/g, ''));
+  const remaining = () => rt.services.staffRecoveryCodes.countRemaining(member.id);
+
+  it('is in the staff member\'s own menu and says how many codes are left', async () => {
+    expect((await desk.get(`${DESK}/patienten`)).text).to.include(`<a href="${PAGE}">Herstelcodes</a>`);
+    await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[0]!);
+    const page = await desk.get(PAGE);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('<h1>Herstelcodes</h1>').and.include('Je hebt nog 9 herstelcodes.').and.include('autocomplete="current-password"');
+    expect((await rt.agent().get(PAGE)).headers.location, 'signed in only').to.equal(DESK);
+    const half = rt.agent();
+    await deskPasswordStep(half, member);
+    expect((await half.get(PAGE)).headers.location, 'not in the half session').to.equal(`${DESK}/code`);
+  });
+
+  it('makes ten new codes after the password: shown once, printable and downloadable; the old ones stop working; in the Logboek', async () => {
+    const res = await renew(member.password);
+    expect(res.headers.location).to.equal(CODES);
+    const shown = await desk.get(CODES);
+    expect(shown.text).to.include('<h1>Je nieuwe herstelcodes</h1>');
+    const codes = codesIn(shown.text);
+    expect(codes).to.have.length(10);
+    expect(codes.every((code) => /^\d{10}$/.test(code))).to.equal(true);
+    expect(await remaining()).to.equal(10);
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[1]!), 'an old code').to.equal(false);
+
+    const print = await desk.get(`${CODES}/afdrukken`);
+    expect(print.status).to.equal(200);
+    expect(codesIn(print.text)).to.deep.equal(codes);
+    const file = await desk.get(`${CODES}/download`);
+    expect(file.headers['content-disposition']).to.include('attachment');
+    expect(file.text).to.include(member.email);
+
+    const [event] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(event).to.deep.include({ type: 'recovery_codes_renewed' });
+    expect(event!.staff!.id).to.equal(member.id);
+    expect((await desk.get(`${DESK}/logboek`)).status, 'a desk member has no Logboek').to.equal(403);
+
+    const saved = await submitForm(desk, CODES, {});
+    expect(saved.headers.location).to.equal(`${PAGE}?gedaan=nieuw`);
+    expect((await desk.get(saved.headers.location!)).text).to.include('Je nieuwe herstelcodes zijn bewaard.');
+    expect((await desk.get(CODES)).headers.location, 'shown once').to.equal(PAGE);
+    expect((await desk.get(`${CODES}/download`)).headers.location).to.equal(PAGE);
+
+    // A new code signs in at the desk's second step.
+    const next = rt.agent();
+    await deskPasswordStep(next, member);
+    const signedIn = await submitForm(next, `${DESK}/herstelcode`, { recoveryCode: codes[0]! });
+    expect(signedIn.headers.location).to.match(new RegExp(`^${DESK}/`));
+    expect(await remaining()).to.equal(9);
+  });
+
+  it('says what is wrong next to the field and in the summary, and changes nothing', async () => {
+    for (const [password, message] of [['', 'Vul je huidige wachtwoord in.'], ['helemaal-niet-goed-42', 'Je huidige wachtwoord klopt niet.']] as const) {
+      const res = await renew(password);
+      expect(res.status, message).to.equal(400);
+      expect(res.text, message).to.include('<li><a href="#currentPassword">').and.include(message).and.include('Je hebt nog 10 herstelcodes.');
+      if (password) expect(res.text).not.to.include(password);
+    }
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[0]!), 'the old codes still work').to.equal(true);
+    expect((await desk.get(CODES)).headers.location).to.equal(PAGE);
+  });
+
+  it('checks at most the throttle\'s free failures of 30 wrong passwords sent at once; the rest wait', async () => {
+    const token = await deskToken(desk, PAGE);
+    const failed = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'sign_in_failed').length;
+    const before = await failed();
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: `fout-wachtwoord-${i}` })));
+    expect((await failed()) - before).to.be.at.most(rt.config.signInThrottle.freeFailuresPerAccount);
+    expect(results.filter((r) => r.status === 429).length).to.be.at.least(30 - rt.config.signInThrottle.freeFailuresPerAccount);
+    expect((await renew(member.password)).status, 'the right password waits too').to.equal(429);
+    expect(await remaining()).to.equal(10);
+  });
+
+  it('renews in other sessions of the same staff member too: the codes of the first renewal stop working', async () => {
+    const other = await signInAtDesk(rt, member, rt.agent());
+    await renew(member.password);
+    const first = codesIn((await desk.get(CODES)).text);
+    await renew(member.password, other);
+    const second = codesIn((await other.get(CODES)).text);
+    expect(second).not.to.deep.equal(first);
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, first[0]!)).to.equal(false);
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, second[0]!)).to.equal(true);
+  });
+});
