@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { formatRecoveryCode } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 
@@ -29,4 +29,39 @@ export function sendCodesFile(res: Response, codes: string[], email: string): vo
   res.type('text/plain; charset=utf-8');
   res.attachment('karify-herstelcodes.txt');
   res.send(lines.join('\r\n'));
+}
+
+/** Where a journey keeps new recovery codes, sealed, until they are saved (src/http/session.ts). */
+export type NewCodesSessionKey = 'sealedNewRecoveryCodes' | 'passkeyRecoveryCodes' | 'deskNewRecoveryCodes';
+
+/**
+ * The pages of new recovery codes that wait, sealed in the session under `key`, until the account
+ * holder says they saved them: the codes (`view`, at `codesPath`), their printable page and their
+ * file. Without codes waiting, each page sends to `elsewhere`.
+ */
+export function newCodesPages(options: {
+  secretBox: SecretBox;
+  key: NewCodesSessionKey;
+  view: string;
+  codesPath: string;
+  elsewhere: string;
+  emailOf(req: Request): string;
+}) {
+  const { secretBox, key } = options;
+  const waiting = (handle: (req: Request, res: Response, codes: string[]) => void) => (req: Request, res: Response) => {
+    const sealed = req.session[key];
+    if (!sealed) return res.redirect(303, options.elsewhere);
+    handle(req, res, openCodes(secretBox, sealed));
+  };
+  return {
+    keep(req: Request, codes: string[]): void {
+      req.session[key] = sealCodes(secretBox, codes);
+    },
+    forget(req: Request): void {
+      delete req.session[key];
+    },
+    show: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),
+    print: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.emailOf(req))),
+    download: waiting((req, res, codes) => sendCodesFile(res, codes, options.emailOf(req))),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { checkCurrentPassword } from '../../components/desk-access/current-password';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { newCodesPages } from '../../components/recovery-codes/output';
 import type { InTransaction } from '../../domain/account-stores';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
@@ -29,16 +29,7 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
  * new ones are shown, printed or downloaded until the staff member says they saved them.
  */
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
-  const newCodes = (req: Request) => {
-    const sealed = req.session.deskNewRecoveryCodes;
-    return sealed ? openCodes(deps.secretBox, sealed) : undefined;
-  };
-  /** A handler for the page of new codes, or back to the overview when there are none waiting. */
-  const withNewCodes = (handle: (req: Request, res: Response, codes: string[]) => void) => (req: Request, res: Response) => {
-    const codes = newCodes(req);
-    if (!codes) return res.redirect(303, PATHS.page);
-    handle(req, res, codes);
-  };
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, emailOf: (req) => req.staff!.email });
 
   async function renderPage(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = []) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
@@ -60,18 +51,16 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
         await stores.staffTwoFactor.replaceRecoveryCodes(member.id, hashed);
         await stores.staffAudit.record(member.id, 'recovery_codes_renewed', requestOrigin(req));
       });
-      req.session.deskNewRecoveryCodes = sealCodes(deps.secretBox, codes);
+      newCodes.keep(req, codes);
       res.redirect(303, PATHS.codes);
     },
 
-    showCodes: withNewCodes((_req, res, codes) => res.render(VIEWS.codes, { recoveryCodes: codes.map(deps.staffRecoveryCodes.formatForDisplay) })),
-
-    printCodes: withNewCodes((req, res, codes) => renderPrintableCodes(res, codes, PATHS.codes, req.staff!.email)),
-
-    downloadCodes: withNewCodes((req, res, codes) => sendCodesFile(res, codes, req.staff!.email)),
+    showCodes: newCodes.show,
+    printCodes: newCodes.print,
+    downloadCodes: newCodes.download,
 
     codesSaved(req: Request, res: Response) {
-      delete req.session.deskNewRecoveryCodes;
+      newCodes.forget(req);
       res.redirect(303, `${PATHS.page}?gedaan=nieuw`);
     },
   };

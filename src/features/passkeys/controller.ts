@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { InTransaction } from '../../domain/account-stores';
 import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type NewPasskey, type Passkey } from '../../domain/passkeys';
-import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 import type { TwoFactorMethod } from '../../domain/two-factor';
 import type { UserStore } from '../../domain/users';
@@ -10,7 +10,7 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
 import { readAttestation } from '../../components/passkey-ceremony/credential';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { newCodesPages } from '../../components/recovery-codes/output';
 import type { AuthLevels } from '../../http/auth-level';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { createPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
@@ -38,7 +38,7 @@ export type PasskeysController = ReturnType<typeof createPasskeysController>;
 export function createPasskeysController(deps: PasskeysDeps) {
   const { passkeys, passkeyCeremonies: ceremonies, auth, clock, inTransaction, secretBox } = deps;
   const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
-  const newCodes = (req: Request) => (req.session.passkeyRecoveryCodes ? openCodes(secretBox, req.session.passkeyRecoveryCodes) : undefined);
+  const newCodes = newCodesPages({ secretBox, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, emailOf: (req) => req.user!.email });
 
   /** The patient's passkey named in the path; otherwise the 404 page (and undefined). */
   async function ownPasskey(req: Request, res: Response): Promise<Passkey | undefined> {
@@ -101,30 +101,16 @@ export function createPasskeysController(deps: PasskeysDeps) {
       }
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');
       if (!codes) return done(res, 'toegangssleutel');
-      req.session.passkeyRecoveryCodes = sealCodes(secretBox, codes);
+      newCodes.keep(req, codes);
       res.redirect(303, PATHS.codes);
     },
 
-    showCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, paths.twoStep.status);
-      res.render(VIEWS.codes, { recoveryCodes: codes.map(formatRecoveryCode) });
-    },
-
-    printCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, paths.twoStep.status);
-      renderPrintableCodes(res, codes, PATHS.codes, req.user!.email);
-    },
-
-    downloadCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, paths.twoStep.status);
-      sendCodesFile(res, codes, req.user!.email);
-    },
+    showCodes: newCodes.show,
+    printCodes: newCodes.print,
+    downloadCodes: newCodes.download,
 
     codesSaved(req: Request, res: Response) {
-      delete req.session.passkeyRecoveryCodes;
+      newCodes.forget(req);
       done(res, 'toegangssleutel-aan');
     },
 

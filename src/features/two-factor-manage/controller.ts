@@ -8,7 +8,7 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { paths } from '../../paths';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { newCodesPages } from '../../components/recovery-codes/output';
 import { createAnnounce, doneRedirect } from './announce';
 import { createAppSwitch } from './app-switch';
 import { createPhoneFlow } from './phone-flow';
@@ -31,10 +31,7 @@ export type ManageController = ReturnType<typeof createManageController>;
 
 export function createManageController(deps: ManageDeps) {
   const announce = createAnnounce(deps);
-  const newCodes = (req: Request) => {
-    const sealed = req.session.sealedNewRecoveryCodes;
-    return sealed ? openCodes(deps.secretBox, sealed) : undefined;
-  };
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'sealedNewRecoveryCodes', view: 'two-factor-manage/codes', codesPath: twoStep.codes, elsewhere: twoStep.status, emailOf: (req) => req.user!.email });
 
   /** A new number for SMS users; the old one stays in use until the new one is verified. */
   const phoneChange = createPhoneFlow(deps, {
@@ -70,30 +67,16 @@ export function createManageController(deps: ManageDeps) {
       const codes = deps.recoveryCodes.generate();
       const hashed = await deps.recoveryCodes.hashForStorage(codes); // slow: before the transaction
       await announce(req, 'recovery_codes_renewed', (stores) => stores.twoFactor.replaceRecoveryCodes(req.user!.id, hashed));
-      req.session.sealedNewRecoveryCodes = sealCodes(deps.secretBox, codes);
+      newCodes.keep(req, codes);
       res.redirect(303, twoStep.codes);
     },
 
-    showCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, twoStep.status);
-      res.render('two-factor-manage/codes', { recoveryCodes: codes.map(deps.recoveryCodes.formatForDisplay) });
-    },
-
-    printCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, twoStep.status);
-      renderPrintableCodes(res, codes, twoStep.codes, req.user!.email);
-    },
-
-    downloadCodes(req: Request, res: Response) {
-      const codes = newCodes(req);
-      if (!codes) return res.redirect(303, twoStep.status);
-      sendCodesFile(res, codes, req.user!.email);
-    },
+    showCodes: newCodes.show,
+    printCodes: newCodes.print,
+    downloadCodes: newCodes.download,
 
     codesSaved(req: Request, res: Response) {
-      delete req.session.sealedNewRecoveryCodes;
+      newCodes.forget(req);
       doneRedirect(res, 'herstelcodes');
     },
 
