@@ -60,8 +60,11 @@ export function newCodesPages(options: {
     forget(req: Request): void {
       delete req.session[key];
     },
-    show: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),
-    print: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.emailOf(req))),
-    download: waiting((req, res, codes) => sendCodesFile(res, codes, options.emailOf(req))),
+    /** The controller's handlers of the three pages. */
+    pages: {
+      showCodes: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),
+      printCodes: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.emailOf(req))),
+      downloadCodes: waiting((req, res, codes) => sendCodesFile(res, codes, options.emailOf(req))),
+    },
   };
 }

@@ -55,9 +55,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
       res.redirect(303, PATHS.codes);
     },
 
-    showCodes: newCodes.show,
-    printCodes: newCodes.print,
-    downloadCodes: newCodes.download,
+    ...newCodes.pages,
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);

@@ -105,9 +105,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       res.redirect(303, PATHS.codes);
     },
 
-    showCodes: newCodes.show,
-    printCodes: newCodes.print,
-    downloadCodes: newCodes.download,
+    ...newCodes.pages,
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);

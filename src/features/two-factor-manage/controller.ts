@@ -71,9 +71,7 @@ export function createManageController(deps: ManageDeps) {
       res.redirect(303, twoStep.codes);
     },
 
-    showCodes: newCodes.show,
-    printCodes: newCodes.print,
-    downloadCodes: newCodes.download,
+    ...newCodes.pages,
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);
