@@ -341,6 +341,11 @@ const FORMS: FormSpec[] = [
     fields: (c) => ({ currentPassword: c.admin.password }),
   },
   {
+    action: `${DESK}/herstelcodes`, page: `${DESK}/herstelcodes`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: (c) => ({ currentPassword: c.admin.password }),
+  },
+  { action: `${DESK}/herstelcodes/nieuw`, page: `${DESK}/herstelcodes`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
+  {
     // Without the passkey's answer the name is checked and the form comes back; `credential` is the script's.
     action: `${DESK}/toegangssleutels/toevoegen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => ({ name: 'Werklaptop', credential: '' }), attack: ['name'],
@@ -594,6 +599,8 @@ describe('hostile input on every form (issue 7)', function () {
       [`${DESK}/eerste-keer/koppelen`]: `${DESK}/eerste-keer/herstelcodes`,
       [`${DESK}/eerste-keer/herstelcodes`]: `${DESK}/patienten?ingesteld=1`,
       [`${DESK}/patienten`]: '200',
+      [`${DESK}/herstelcodes`]: `${DESK}/herstelcodes/nieuw`,
+      [`${DESK}/herstelcodes/nieuw`]: `${DESK}/herstelcodes?gedaan=nieuw`,
       [`${DESK}/patienten/1/overal-uitloggen`]: `${DESK}/patienten/1?gedaan=endSessions`,
       [`${DESK}/vragen/1`]: `${DESK}/vragen/1?afgehandeld=1`,
       [`${DESK}/medewerkers/nieuw`]: '200',
