@@ -75,8 +75,10 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
       });
     },
 
-    /** Newest first; only the events about one patient when `patientId` is given; none of the types in `leaveOut`. */
-    /** The newest `limit` events (older than event `before`, when given: the next page). */
+    /**
+     * Newest first, `limit` of them: older than event `before` when given (the next page), only the
+     * events about one patient when `patientId` is given, none of the types in `leaveOut`.
+     */
     async list(options: { limit: number; before?: number; patientId?: number; leaveOut?: StaffEventType[] }): Promise<StaffAuditEvent[]> {
       const query = db('staff_audit_events as e')
         .leftJoin('staff as s', 's.id', 'e.staff_id')

@@ -7,7 +7,7 @@ import type { SecretBox } from '../../domain/secret-box';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember } from '../../domain/staff';
 import { requestOrigin } from '../../http/authentication';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 
 const { recoveryCodes: PATHS } = paths.desk;
@@ -31,7 +31,7 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
   const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, emailOf: (req) => req.staff!.email });
 
-  async function renderPage(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = []) {
+  async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = []) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
     renderFormErrors(res, VIEWS.page, errors, {}, { remaining, done: status === 200 && req.query.gedaan === 'nieuw' }, status);
   }
