@@ -42,6 +42,12 @@ export async function changeStaffRole(stores: Stores, memberId: number, role: St
   return true;
 }
 
+/** A staff member's own new password (at the first sign-in, or changed later), with its row in the log. */
+export async function setOwnStaffPassword(stores: Stores, memberId: number, passwordHash: string, origin: RequestOrigin): Promise<void> {
+  await stores.staff.setOwnPassword(memberId, passwordHash);
+  await stores.staffAudit.record(memberId, 'password_changed', origin);
+}
+
 /**
  * For a staff member who lost their app and codes: no app, no codes, every session ended; at
  * their next sign-in they set up the app again. False when they had none.

@@ -3,12 +3,14 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
+import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { StaffMember, StaffStore } from '../../domain/staff';
+import { setOwnStaffPassword } from '../../domain/staff-admin';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import { generateTotpSecret } from '../../domain/totp';
 import type { TwoFactorStore } from '../../domain/two-factor';
@@ -40,6 +42,7 @@ export interface DeskEnrolmentDeps {
   staffTwoFactor: TwoFactorStore;
   staffRecoveryCodes: RecoveryCodes;
   staffNotifier: StaffNotifier;
+  inTransaction: InTransaction;
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
 }
@@ -91,8 +94,8 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskEnrolment.password.errors.same') });
       }
       if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
-      await deps.staff.setOwnPassword(member.id, await deps.hasher.hash(fields.newPassword));
-      await deps.staffNotifier.notify(member.id, 'password_changed', requestOrigin(req));
+      const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
+      await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
       res.redirect(303, firstTime.pair);
     },

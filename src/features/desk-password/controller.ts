@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import { checkCurrentPassword } from '../../components/desk-access/current-password';
+import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember, StaffStore } from '../../domain/staff';
-import type { StaffNotifier } from '../../domain/staff-audit';
+import { setOwnStaffPassword } from '../../domain/staff-admin';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -19,7 +20,7 @@ export interface DeskPasswordDeps {
   hasher: PasswordHasher;
   /** The desk's password check: its throttle takes a place before the hash is compared. */
   staffSignIn: SignInService<StaffMember>;
-  staffNotifier: StaffNotifier;
+  inTransaction: InTransaction;
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: NewPasswordFields, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
 }
@@ -46,8 +47,8 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       const current = errors.length === 0 ? await checkCurrentPassword(deps.staffSignIn, req, res, fields.currentPassword) : null;
       if (current) errors.push(current.error);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, current?.throttled ? 429 : 400);
-      await deps.staff.setOwnPassword(member.id, await deps.hasher.hash(fields.newPassword));
-      await deps.staffNotifier.notify(member.id, 'password_changed', requestOrigin(req));
+      const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
+      await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
       await deps.auth.endOtherSessions(req, deps.staff);
       res.redirect(303, `${paths.desk.password}?gewijzigd=1`);
     },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { DESK, deskPasswordStep, deskToken, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
@@ -53,6 +53,15 @@ describe('desk: a staff member changes their own password', () => {
       for (const value of Object.values(fields).filter(Boolean)) expect(res.text, `${message}: no password in the page`).not.to.include(`value="${value}"`);
     }
     expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'nothing changed').to.equal(`${DESK}/code`);
+  });
+
+  it('keeps the old password when its row in the Logboek cannot be written', async () => {
+    const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
+    await signInAtDesk(rt, member, broken);
+    const res = await change({ currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }, broken);
+    expect(res.status).to.equal(500);
+    expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'the old password still signs in').to.equal(`${DESK}/code`);
+    expect((await deskPasswordStep(rt.agent(), { ...member, password: NEW_PASSWORD })).status, 'the new one does not').to.equal(400);
   });
 
   it('checks at most the throttle\'s free failures of 30 wrong current passwords sent at once; the rest wait', async () => {
