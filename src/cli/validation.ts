@@ -1,9 +1,9 @@
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordProblem } from '../domain/password-policy';
+import { REASON_MAX_LENGTH, reasonProblem, type ReasonProblem } from '../domain/reasons';
 import { isPlausibleEmail, normalizeEmail } from '../domain/users';
 import { CommandFailure } from './args';
 
 export const NAME_MAX_LENGTH = 100;
-export const REASON_MAX_LENGTH = 500;
 export const LIMIT_MAX = 10_000;
 
 const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
@@ -31,14 +31,17 @@ export function validName(input: string): string {
   return name;
 }
 
-/** Why the clinic changed a patient's account: recorded in their activity log. */
+const REASON_PROBLEMS: Record<ReasonProblem, string> = {
+  required: 'The reason is empty. Say why, for example which identity check was done at the desk.',
+  too_long: `The reason is longer than ${REASON_MAX_LENGTH} characters.`,
+  invalid_characters: 'The reason contains control characters (such as tabs or line breaks).',
+};
+
+/** Why the clinic changed an account: recorded with the change. */
 export function validReason(input: string): string {
-  const reason = input.trim();
-  const length = [...reason].length;
-  if (length === 0) throw new CommandFailure('The reason is empty. Say why, for example which identity check was done at the desk.');
-  if (length > REASON_MAX_LENGTH) throw new CommandFailure(`The reason is longer than ${REASON_MAX_LENGTH} characters.`);
-  if (/\p{Cc}/u.test(reason)) throw new CommandFailure('The reason contains control characters (such as tabs or line breaks).');
-  return reason;
+  const problem = reasonProblem(input);
+  if (problem) throw new CommandFailure(REASON_PROBLEMS[problem]);
+  return input.trim();
 }
 
 /** A whole number of rows to show, 1 to LIMIT_MAX. */

@@ -1095,6 +1095,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await admin.page.getByLabel(/^Beheerder/).check();
       await admin.press('Rol opslaan', 'Balie: medewerker, rol gewijzigd');
       expect(await admin.text()).to.include('De rol is gewijzigd.');
+      await admin.follow('Medewerker uitschakelen', 'Balie: medewerker uitschakelen (bevestigen)');
+      await admin.press('Schakel de medewerker uit', 'Balie: medewerker uitschakelen, zonder reden');
+      expect(await admin.text()).to.include('Vul de reden in.');
+      await admin.fill('Reden', 'Werkt niet meer bij de kliniek');
       await admin.press('Schakel de medewerker uit', 'Balie: medewerker uitgeschakeld');
       expect(await admin.text()).to.include('De medewerker is uitgeschakeld en uitgelogd.');
       await bea.visit('/balie/patienten', 'Balie (Bea, uitgeschakeld)');

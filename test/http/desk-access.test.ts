@@ -106,8 +106,12 @@ describe('the desk is apart from the patient portal: every /balie route, by who 
     expect(await rt.services.staff.findById(admin.id), 'nothing changed').to.deep.include({ role: 'admin', disabled: false, twoFactorMethod: 'totp' });
 
     const adminAgent = await signInAtDesk(rt, admin);
+    const ownAccount = `${DESK}/medewerkers/${admin.id}`;
     for (const [method, path] of routes.filter(([m, p]) => m === 'GET' && adminOnly(`${m} ${p}`))) {
-      expect((await adminAgent.get(path)).status, `${method} ${path}`).to.equal(200);
+      const res = await adminAgent.get(path);
+      // The admin's own account (the routes' id) is changed by another admin: its action pages lead back to it.
+      const expected = path.startsWith(`${ownAccount}/`) ? [303, ownAccount] : [200, undefined];
+      expect([res.status, res.headers.location], `${method} ${path}`).to.deep.equal(expected);
     }
   });
 

@@ -362,7 +362,8 @@ const FORMS: FormSpec[] = [
   },
   { action: `${DESK}/medewerkers/1/rol`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ role: 'admin' }) },
   ...['uitschakelen', 'inschakelen', 'app-uitzetten'].map((action): FormSpec => ({
-    action: `${DESK}/medewerkers/1/${action}`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}),
+    action: `${DESK}/medewerkers/1/${action}`, page: `${DESK}/medewerkers/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    fields: () => ({ reason: DESK_REASON.reason }),
   })),
   { action: `${DESK}/uitloggen`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
   {

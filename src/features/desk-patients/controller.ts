@@ -13,7 +13,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
-import { validateReason, validateSearch } from './validation';
+import { validateAction, validateSearch } from './validation';
 
 const { desk } = paths;
 const RESULTS_MAX = 50;
@@ -197,7 +197,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       if (!patient) return;
       const spec = ACTIONS[action];
       const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
-      const errors = validateReason(fields, spec.identityCheck, res.locals.t);
+      const errors = validateAction(fields, spec.identityCheck, res.locals.t);
       if (errors.length > 0) return renderAction(res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
 
       const staff = req.staff!;

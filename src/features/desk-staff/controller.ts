@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { findByPathId } from '../../components/desk-access/access';
+import { validateReason } from '../../components/desk-reason/validation';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
@@ -17,6 +18,48 @@ const { desk } = paths;
 /** Rows per page of the Logboek; older pages are reached by the id of the last row shown. */
 const LOG_PAGE = 50;
 
+export type StaffAction = 'disable' | 'enable' | 'resetTwoFactor';
+
+type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<boolean>;
+
+interface StaffActionSpec {
+  /** Whether it can be done to this staff member now (otherwise the page says so). */
+  applies(member: StaffMember): boolean;
+  run: StaffChange;
+  /** Its `?gedaan=…` on the staff member's page afterwards. */
+  notice: string;
+  /** Full locale keys of the confirmation page. */
+  texts: { title: string; what: string; submit: string };
+}
+
+/** What an admin can do to another staff member's account; each is confirmed on a page of its own, with a reason. */
+const ACTIONS: Record<StaffAction, StaffActionSpec> = {
+  disable: {
+    applies: (member) => !member.disabled,
+    run: (stores, member, by) => setStaffDisabled(stores, member.id, true, by),
+    notice: 'uit',
+    texts: { title: 'deskStaff.disable.title', what: 'deskStaff.disable.what', submit: 'deskStaff.disable.submit' },
+  },
+  enable: {
+    applies: (member) => member.disabled,
+    run: (stores, member, by) => setStaffDisabled(stores, member.id, false, by),
+    notice: 'aan',
+    texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit' },
+  },
+  resetTwoFactor: {
+    applies: (member) => member.twoFactorMethod !== null,
+    run: (stores, member, by) => resetStaffTwoFactor(stores, member.id, by),
+    notice: 'app',
+    texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit' },
+  },
+};
+
+export const STAFF_ACTION_PATHS: Record<StaffAction, (id: number | string) => string> = {
+  disable: desk.disableStaff,
+  enable: desk.enableStaff,
+  resetTwoFactor: desk.resetStaffTwoFactor,
+};
+
 /** `?gedaan=…` on a staff member's page, as full locale keys. */
 const NOTICES: Record<string, string> = {
   rol: 'deskStaff.member.done.role',
@@ -25,8 +68,6 @@ const NOTICES: Record<string, string> = {
   app: 'deskStaff.member.done.twoFactor',
   niets: 'deskStaff.member.done.nothing',
 };
-
-type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<boolean>;
 
 export interface DeskStaffDeps {
   staff: StaffStore;
@@ -52,16 +93,32 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
     const key = String(req.query.gedaan);
     const notice = Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null;
-    renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice }, errors.length > 0 ? 400 : 200);
+    const actions = (Object.keys(ACTIONS) as StaffAction[])
+      .filter((action) => ACTIONS[action].applies(member))
+      .map((action) => ({ href: STAFF_ACTION_PATHS[action](member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
+    renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice, actions }, errors.length > 0 ? 400 : 200);
+  };
+
+  const renderAction = (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
+    const spec = ACTIONS[action];
+    const locals = { member, action: { ...spec.texts, path: STAFF_ACTION_PATHS[action](member.id), applies: spec.applies(member) } };
+    renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
-  const change = (work: StaffChange, notice: keyof typeof NOTICES) => async (req: Request, res: Response) => {
-    const member = await memberOf(req, res);
-    if (!member) return;
-    if (member.id === req.staff!.id) return res.redirect(303, desk.staffMember(member.id));
-    const changed = await deps.inTransaction((stores) => work(stores, member, actor(req)));
+  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: string, details?: Record<string, string>) => {
+    const changed = await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }));
     res.redirect(303, `${desk.staffMember(member.id)}?gedaan=${changed ? notice : 'niets'}`);
+  };
+
+  /** Someone else's account, found by the address; their own goes back to their page (an admin cannot change it here). */
+  const otherMemberOf = async (req: Request, res: Response) => {
+    const member = await memberOf(req, res);
+    if (member && member.id === req.staff!.id) {
+      res.redirect(303, desk.staffMember(member.id));
+      return undefined;
+    }
+    return member;
   };
 
   return {
@@ -97,20 +154,31 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     },
 
     async changeRole(req: Request, res: Response) {
-      const member = await memberOf(req, res);
+      const member = await otherMemberOf(req, res);
       if (!member) return;
       const { role: chosen } = readFields(req.body, ['role'] as const);
       const errors: FieldError[] = [];
       const role = validateRole(chosen, res.locals.t, errors);
       if (!role) return renderMember(req, res, member, errors, { role: chosen });
-      await change((stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'rol')(req, res);
+      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'rol');
     },
 
-    disable: change((stores, member, by) => setStaffDisabled(stores, member.id, true, by), 'uit'),
+    /** The confirmation page: what will happen, the reason field, the button. */
+    showAction: (action: StaffAction) => async (req: Request, res: Response) => {
+      const member = await otherMemberOf(req, res);
+      if (member) renderAction(res, member, action);
+    },
 
-    enable: change((stores, member, by) => setStaffDisabled(stores, member.id, false, by), 'aan'),
-
-    resetTwoFactor: change((stores, member, by) => resetStaffTwoFactor(stores, member.id, by), 'app'),
+    doAction: (action: StaffAction) => async (req: Request, res: Response) => {
+      const member = await otherMemberOf(req, res);
+      if (!member) return;
+      const { reason } = readFields(req.body, ['reason'] as const);
+      const errors = validateReason(reason, res.locals.t);
+      if (errors.length > 0) return renderAction(res, member, action, errors, { reason: reason.trim() });
+      const spec = ACTIONS[action];
+      await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
+      req.log.info({ staffId: req.staff!.id, memberId: member.id, action }, 'admin changed a staff account');
+    },
 
     async log(req: Request, res: Response) {
       const before = /^[1-9]\d{0,15}$/.test(String(req.query.voor)) ? Number(req.query.voor) : undefined;

@@ -62,15 +62,16 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(role.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=rol`);
     expect((await theirs.get(STAFF)).status, 'admin now').to.equal(200);
 
-    const off = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/uitschakelen`);
+    const confirmed = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, { reason });
+    const off = await confirmed('uitschakelen', 'Werkt niet meer bij de kliniek');
     expect(off.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=uit`);
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
     expect((await deskPasswordStep(rt.agent(), member)).status).to.equal(400);
-    const on = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/inschakelen`);
+    const on = await confirmed('inschakelen', 'Komt terug na verlof');
     expect(on.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=aan`);
 
     const again = await signInAtDesk(rt, member);
-    const reset = await submitForm(desk, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/app-uitzetten`);
+    const reset = await confirmed('app-uitzetten', 'Telefoon en herstelcodes kwijt');
     expect(reset.headers.location).to.equal(`${STAFF}/${member.id}?gedaan=app`);
     expect((await again.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
@@ -78,12 +79,48 @@ describe('desk: staff accounts and the log (admins)', () => {
     await deskPasswordStep(next, member);
     expect((await next.get(`${DESK}/patienten`)).headers.location, 'sets up a new app').to.equal(`${DESK}/eerste-keer/koppelen`);
 
+    const reasons = (await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.targetStaff?.id === member.id).map((e) => [e.type, e.details?.reason]);
+    expect(reasons).to.deep.include.members([
+      ['staff_disabled', 'Werkt niet meer bij de kliniek'],
+      ['staff_enabled', 'Komt terug na verlof'],
+      ['staff_two_factor_reset', 'Telefoon en herstelcodes kwijt'],
+    ]);
     const log = await desk.get(`${DESK}/logboek`);
     expect(log.status).to.equal(200);
     for (const text of ['Rol van medewerker gewijzigd', 'Medewerker uitgeschakeld', 'Medewerker weer ingeschakeld', 'Authenticatie-app van medewerker uitgezet']) {
       expect(log.text, text).to.include(text);
     }
-    expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`);
+    expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`).and.include('Telefoon en herstelcodes kwijt');
+  });
+
+  it('asks to confirm disabling, enabling and turning off the app, with a reason, and changes nothing without one', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const page = await desk.get(`${STAFF}/${member.id}`);
+    expect(page.text).to.include(`<a href="${STAFF}/${member.id}/uitschakelen">Medewerker uitschakelen</a>`)
+      .and.include(`<a href="${STAFF}/${member.id}/app-uitzetten">Authenticatie-app uitzetten</a>`)
+      .and.not.include(`${STAFF}/${member.id}/inschakelen`);
+
+    const confirm = await desk.get(`${STAFF}/${member.id}/uitschakelen`);
+    expect(confirm.status).to.equal(200);
+    expect(confirm.text).to.include('<h1>Medewerker uitschakelen</h1>').and.include('Cas Collega kan dan niet meer inloggen op de balie')
+      .and.include('<label for="reason">Reden</label>').and.include('Schakel de medewerker uit');
+
+    for (const [reason, message] of [['', 'Vul de reden in.'], ['x'.repeat(501), 'Vul een reden in van hoogstens 500 tekens.'], ['regel\u202Eom', 'De reden bevat tekens die niet kunnen.']] as const) {
+      const refused = await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason });
+      expect(refused.status, message).to.equal(400);
+      expect(refused.text, message).to.include(message).and.include('class="error-summary"');
+      expect(refused.text, 'what was typed stays in the field').to.include(`name="reason" type="text" value="${reason}"`);
+    }
+    const kept = await submitForm(desk, `${STAFF}/${member.id}/app-uitzetten`, { reason: '   ' });
+    expect(kept.status).to.equal(400);
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ disabled: false, twoFactorMethod: 'totp' });
+    const logged = (await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type);
+    expect(logged).not.to.include('staff_disabled').and.not.to.include('staff_two_factor_reset');
+
+    await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' });
+    const done = await desk.get(`${STAFF}/${member.id}/uitschakelen`);
+    expect(done.text, 'already disabled').to.include('Dit kan nu niet bij deze medewerker.').and.not.include('Schakel de medewerker uit</button>');
+    expect((await desk.get(`${STAFF}/${member.id}`)).text).to.include(`<a href="${STAFF}/${member.id}/inschakelen">Medewerker weer inschakelen</a>`);
   });
 
   it('shows the Logboek 50 rows a page, newest first, with links to older and back to the newest rows', async () => {
@@ -117,8 +154,11 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(page.text).not.to.include('Rol opslaan');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
     for (const action of ['rol', 'uitschakelen', 'app-uitzetten']) {
-      const res = await desk.post(`${STAFF}/${admin.id}/${action}`).type('form').send({ _csrf: token, role: 'desk' });
+      const res = await desk.post(`${STAFF}/${admin.id}/${action}`).type('form').send({ _csrf: token, role: 'desk', reason: 'Eigen account' });
       expect(res.headers.location, action).to.equal(`${STAFF}/${admin.id}`);
+    }
+    for (const action of ['uitschakelen', 'app-uitzetten']) {
+      expect((await desk.get(`${STAFF}/${admin.id}/${action}`)).headers.location, `${action}: no confirmation page for their own account`).to.equal(`${STAFF}/${admin.id}`);
     }
     expect(await rt.services.staff.findById(admin.id)).to.deep.include({ role: 'admin', disabled: false, twoFactorMethod: 'totp' });
   });
@@ -131,8 +171,8 @@ describe('desk: staff accounts and the log (admins)', () => {
     const attempts = [
       await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
       await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`),
-      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/uitschakelen`),
-      await submitForm(broken, `${STAFF}/${member.id}`, {}, `${STAFF}/${member.id}/app-uitzetten`),
+      await submitForm(broken, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' }),
+      await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon kwijt' }),
     ];
     expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500]);
     expect(await rt.services.staff.list()).to.deep.equal(before);
