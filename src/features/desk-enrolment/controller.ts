@@ -11,9 +11,7 @@ import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
-import type { StaffNotifier } from '../../domain/staff-audit';
 import { generateTotpSecret } from '../../domain/totp';
-import type { TwoFactorStore } from '../../domain/two-factor';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -39,9 +37,7 @@ export interface DeskEnrolmentDeps {
   random: RandomSource;
   secretBox: SecretBox;
   staffSecondFactor: SecondFactor;
-  staffTwoFactor: TwoFactorStore;
   staffRecoveryCodes: RecoveryCodes;
-  staffNotifier: StaffNotifier;
   inTransaction: InTransaction;
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
@@ -127,8 +123,11 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
     confirmRecovery: withCodes(async (req, res, codes) => {
       const member = req.staff!;
       const state = req.session.deskEnrolment!;
-      await deps.staffTwoFactor.enableTotp(member.id, state.sealedTotpSecret, codes, state.totpStep ?? null);
-      await deps.staffNotifier.notify(member.id, 'two_factor_enabled', requestOrigin(req), { method: 'totp' });
+      const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
+      await deps.inTransaction(async ({ staffTwoFactor, staffNotifier }) => {
+        await staffTwoFactor.enableTotp(member.id, state.sealedTotpSecret, hashed, state.totpStep ?? null);
+        await staffNotifier.notify(member.id, 'two_factor_enabled', requestOrigin(req), { method: 'totp' });
+      });
       delete req.session.deskEnrolment;
       await deps.auth.endOtherSessions(req, deps.staff);
       req.log.info({ staffId: member.id }, 'staff member set up two-step');

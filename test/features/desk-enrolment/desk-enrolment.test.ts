@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { createStaffMember, DESK, deskPasswordStep } from '../../support/desk';
+import supertest from 'supertest';
+import type { AccountStores } from '../../../src/domain/account-stores';
+import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, fail } from '../../support/desk';
 import { submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, keyFromPage, STEP_MS, wrongAppCode } from '../../support/totp';
@@ -70,6 +72,18 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect((await submitForm(recovery, `${DESK}/herstelcode`, { recoveryCode: codes[3]! })).headers.location).to.equal(`${DESK}/patienten`);
     const events = (await rt.services.staffAudit.list({ limit: 20 })).map((e) => e.type);
     expect(events).to.include.members(['two_factor_enabled', 'sign_in', 'recovery_code_used']);
+  });
+
+  it('leaves the app off when its row in the Logboek cannot be written', async () => {
+    const member = await createStaffMember(rt, { withApp: false });
+    const failingNotifier = (stores: AccountStores): AccountStores => ({ ...stores, staffNotifier: { notify: fail } });
+    const agent = supertest.agent(appWithStoresSwapped(rt, failingNotifier));
+    await deskPasswordStep(agent, member);
+    const secret = keyFromPage((await agent.get(`${FIRST}/koppelen`)).text);
+    expect((await submitForm(agent, `${FIRST}/koppelen`, { code: appCode(secret, rt.clock.now()) })).headers.location).to.equal(`${FIRST}/herstelcodes`);
+    expect((await submitForm(agent, `${FIRST}/herstelcodes`, {})).status).to.equal(500);
+    expect(await rt.services.staffTwoFactor.status(member.id)).to.deep.equal({ enabled: false });
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
   });
 
   it('has a staff member made with a one-time password choose their own first; the one-time password then stops working', async () => {
