@@ -84,11 +84,11 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       const { name, errors } = validateName(typed, t);
       if (errors.length > 0) return fail(errors[0]!.message);
       const attestation = readAttestation(req.body);
-      if (!attestation) return fail(t('passkeys.add.errors.noPasskey'));
+      if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
       const challenge = takeChallenge(req, 'register', clock.now());
       if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
       const checked = await deps.staffPasskeyCeremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
-      if (!checked.ok) return fail(t('passkeys.add.errors.notAccepted'));
+      if (!checked.ok) return fail(t('passkeyCeremony.add.errors.notAccepted'));
       const staffId = req.staff!.id;
       try {
         await deps.inTransaction(async (stores) => {
@@ -98,7 +98,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
           await stores.staffNotifier.notify(staffId, 'passkey_added', requestOrigin(req), { passkey: name });
         });
       } catch (err) {
-        if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
+        if (err instanceof DuplicatePasskeyError) return fail(t('passkeyCeremony.add.errors.duplicate'));
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
         throw err;
       }

@@ -83,19 +83,19 @@ export function createPasskeysController(deps: PasskeysDeps) {
       const { name, errors } = validateName(typed, t);
       if (errors.length > 0) return renderFormErrors(res, VIEWS.add, errors, { name: typed.trim() }, addLocals(req));
       const attestation = readAttestation(req.body);
-      if (!attestation) return fail(t('passkeys.add.errors.noPasskey'));
+      if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
       const challenge = takeChallenge(req, 'register', clock.now());
       if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
       const checked = await ceremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
       if (!checked.ok) {
         req.log.warn({ refusal: checked.refusal }, 'passkey not added');
-        return fail(t('passkeys.add.errors.notAccepted'));
+        return fail(t('passkeyCeremony.add.errors.notAccepted'));
       }
       let codes: string[] | null;
       try {
         codes = await save(req, name, checked.value);
       } catch (err) {
-        if (err instanceof DuplicatePasskeyError) return fail(t('passkeys.add.errors.duplicate'));
+        if (err instanceof DuplicatePasskeyError) return fail(t('passkeyCeremony.add.errors.duplicate'));
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
         throw err;
       }
