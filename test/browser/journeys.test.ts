@@ -45,7 +45,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient;
   };
   /** The clinic's desk (J11): an admin with the app on. */
-  const staff = {} as { admin: TestStaffMember };
+  const staff = {} as { admin: TestStaffMember; passkey: TestStaffMember };
 
   before(async function () {
     this.timeout(120_000);
@@ -62,6 +62,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     patients.english = await rt.createPatient();
     patients.deskReset = await patientWithSms(rt, '+31687654309');
     staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
+    staff.passkey = await createStaffMember(rt, { name: 'Pieter Post', email: 'pieter@kliniek.nl' });
     patients.passkeySms = await patientWithSms(rt, '+31687654312');
     patients.passkeyOnly = await rt.createPatient();
     shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
@@ -1035,6 +1036,37 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await desk.text()).to.include('Je nieuwe herstelcodes zijn bewaard.').and.include('Je hebt nog 10 herstelcodes.');
       await desk.press('Uitloggen', 'Balie: uitgelogd');
       expect(desk.path()).to.equal('/balie?sessie=uitgelogd');
+    });
+
+    it('J11 with JavaScript on: a staff member adds a passkey after their password, uses it as the second step, and removes it', async () => {
+      const desk = await newPatient(world().passkeyURL, { javaScript: true });
+      const authenticator = await VirtualAuthenticator.attach(desk.page);
+      await deskSignIn(desk, staff.passkey, 'toegangssleutel');
+      await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord (JavaScript)');
+      await desk.fill('Huidig wachtwoord', staff.passkey.password);
+      await desk.press('Doorgaan', 'Balie: toegangssleutels (JavaScript)');
+      expect(await desk.page.getByText('Om een toegangssleutel toe te voegen').isVisible(), 'the script hides the note').to.equal(false);
+      await desk.fill('Naam van de toegangssleutel', 'Werklaptop');
+      await desk.press('Toegangssleutel toevoegen', 'Balie: toegangssleutel toegevoegd');
+      expect(await desk.text()).to.include('Je toegangssleutel is toegevoegd.').and.include('Werklaptop').and.include('Nog niet gebruikt');
+      expect(await authenticator.credentials()).to.have.length(1);
+
+      await desk.press('Uitloggen', 'Balie: uitgelogd (toegangssleutel)');
+      await desk.visit('/balie', 'Balie (toegangssleutel, opnieuw)');
+      await desk.fill('E-mailadres', staff.passkey.email);
+      await desk.fill('Wachtwoord', staff.passkey.password);
+      await desk.press('Log in', 'Balie: code of toegangssleutel');
+      await desk.press('Gebruik je toegangssleutel', 'Balie: Patiënten (toegangssleutel als tweede stap)');
+      expect(desk.path()).to.equal('/balie/patienten');
+
+      await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord (verwijderen)');
+      await desk.fill('Huidig wachtwoord', staff.passkey.password);
+      await desk.press('Doorgaan', 'Balie: toegangssleutels (verwijderen)');
+      expect(await desk.text()).to.match(/Laatst gebruikt op \d+ \w+ \d{4}/);
+      await desk.press('Verwijderen van Werklaptop', 'Balie: toegangssleutel verwijderd');
+      expect(await desk.text()).to.include('Je toegangssleutel is verwijderd.').and.include('Je hebt nog geen toegangssleutels.');
+      const events = (await world().rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.staff?.id === staff.passkey.id).map((e) => e.type);
+      expect(events).to.include.members(['passkey_added', 'passkey_used', 'passkey_removed']);
     });
 
     it('J11: an admin adds a staff member, who chooses their own password and sets up the app at their first sign-in; a desk employee gets no access to Medewerkers', async () => {
