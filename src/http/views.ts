@@ -9,17 +9,18 @@ import type { Express } from 'express';
  * looked up on the locals object. test/http/template-locals.test.ts keeps this list complete.
  */
 export const TEMPLATE_LOCALS = [
-  'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'backPath',
-  'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries', 'csrfToken',
-  'currentPath', 'deskActions', 'done', 'errors', 'few', 'filter', 'flow', 'formatDate',
-  'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label', 'lang', 'last',
-  'linkHref', 'linkText', 'mails', 'maskedPhone', 'member', 'members', 'messages', 'method',
-  'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt', 'notice',
-  'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing', 'passkey', 'passkeyError',
-  'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo', 'progress', 'question',
-  'questions', 'recoveryCodes', 'remaining', 'resendAction', 'results', 'returnTo', 'rows',
-  'self', 'sent', 'setUp', 'staff', 'status', 'stepName', 'submitLabel', 't', 'texts', 'title',
-  'twoFactor', 'twoStepOn', 'unreadCount', 'user', 'values', 'width',
+  'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'back',
+  'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries',
+  'csrfToken', 'currentPath', 'deskActions', 'done', 'errors', 'few', 'fields', 'filter', 'flow',
+  'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
+  'lang', 'last', 'linkHref', 'linkText', 'mails', 'maskedPhone', 'member', 'members', 'messages',
+  'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
+  'notApplicable', 'notice', 'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing',
+  'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
+  'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',
+  'results', 'returnTo', 'rows', 'self', 'sent', 'setUp', 'staff', 'status', 'stepName', 'subject',
+  'submitLabel', 'summary', 't', 'texts', 'title', 'twoFactor', 'twoStepOn', 'unreadCount', 'user',
+  'values', 'width',
 ];
 
 /**
