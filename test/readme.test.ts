@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { productionNodeOptions } from '../bench/processes';
 
@@ -30,5 +32,16 @@ describe('README', () => {
     expect(execStart).to.equal(scripts['start:production']);
     expect(productionNodeOptions(ROOT)).to.deep.equal(scripts['start:production']!.split(' ').slice(1, -1));
     expect(readme).to.include(scripts['start:production']);
+  });
+
+  it('counts the SQLite statements of a full sign-in as bench/count-statements.ts counts them today', async function () {
+    this.timeout(60_000);
+    const claimed = /A full sign-in is (\d+) statements \(`bench\/count-statements\.ts`: ([\d +]+)\)/.exec(readme.replace(/\s+/g, ' '));
+    expect(claimed, 'the sentence in Benchmarks').not.to.equal(null);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/count-statements.ts'], { cwd: ROOT });
+    const counted = (label: string) => Number(new RegExp(`^${label.replace(/[()/]/g, '\\$&')}: (\\d+) SQL statements$`, 'm').exec(stdout)?.[1]);
+    const steps = ['GET /inloggen (anonymous)', 'POST /inloggen (two-step on: half session, SMS)', 'GET /inloggen/code', 'POST /inloggen/code (right code)', 'GET /werkblad'].map(counted);
+    expect(steps.join(' + '), 'per request').to.equal(claimed![2]!.trim());
+    expect(steps.reduce((a, b) => a + b, 0), 'in all').to.equal(Number(claimed![1]));
   });
 });
