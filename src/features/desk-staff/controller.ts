@@ -109,6 +109,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: string, details?: Record<string, string>) => {
     const changed = await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }));
     res.redirect(303, `${desk.staffMember(member.id)}?gedaan=${changed ? notice : 'niets'}`);
+    return changed;
   };
 
   /** Someone else's account, found by the address; their own goes back to their page (an admin cannot change it here). */
@@ -176,8 +177,8 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const errors = validateReason(reason, res.locals.t);
       if (errors.length > 0) return renderAction(res, member, action, errors, { reason: reason.trim() });
       const spec = ACTIONS[action];
-      await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
-      req.log.info({ staffId: req.staff!.id, memberId: member.id, action }, 'admin changed a staff account');
+      const changed = await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
+      req.log.info({ staffId: req.staff!.id, memberId: member.id, action, changed }, 'admin action on a staff account');
     },
 
     async log(req: Request, res: Response) {
