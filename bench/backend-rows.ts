@@ -100,7 +100,7 @@ export async function runBackend(run: BackendRun): Promise<void> {
     if (!options.rows || options.rows.has('stack-ceiling')) {
       // Beside the app, on the same database and session store; only one of the two is loaded at a time.
       say('starting the stack ceiling');
-      ceiling = await startStackCeiling({ backend, nodeArgs: options.appNodeArgs, vonageUrl: run.fake.url, logDir: run.tempDir, pageBytes: bytesOf('sign-in page') ?? 1500, signedInBytes: bytesOf('Werkblad') ?? 4000 });
+      ceiling = await startStackCeiling({ backend, nodeArgs: options.appNodeArgs, vonageUrl: run.fake.url, logDir: run.tempDir, pageBytes: bytesOf('sign-in page') ?? 1500, signedInBytes: bytesOf('Werkblad') ?? 4000, profileDir: profileDir && path.join(profileDir, 'stack-ceiling') });
     }
 
     const signInPageRow = await row('sign-in-page', ROW.signInPage, 'stack ceiling', () => signInPage(aut));
@@ -114,8 +114,8 @@ export async function runBackend(run: BackendRun): Promise<void> {
       const top = ceiling;
       const anonymousSteps = await ceilingPageSteps(top);
       const signedInSteps = await ceilingSignedInSteps(top, patients.web.slice(0, options.sessions).map((p) => p.email));
-      const anonymous = await row('stack-ceiling', ROW.stackCeilingPage, 'stack ceiling', () => measureCeiling(top, options, anonymousSteps), first);
-      const signedIn = await row('stack-ceiling', ROW.stackCeilingSignedIn, 'stack ceiling', () => measureCeiling(top, options, signedInSteps), first + 1);
+      const anonymous = await row('stack-ceiling', ROW.stackCeilingPage, 'stack ceiling', () => measureCeiling(top, options, anonymousSteps, 'page'), first);
+      const signedIn = await row('stack-ceiling', ROW.stackCeilingSignedIn, 'stack ceiling', () => measureCeiling(top, options, signedInSteps, 'signed-in'), first + 1);
       if (anonymous) anonymous.note = `${bytesOf('sign-in page')}-byte page`;
       if (signedIn) signedIn.note = `${bytesOf('Werkblad')}-byte page`;
       const compare = async (page: Row | undefined, pageSteps: Step[], ceilingRow: Row | undefined, ceilingSteps: Step[]) => {

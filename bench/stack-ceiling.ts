@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { freeLoopbackPort } from '../test/support/redis-server';
 import { appEnvironment, type Backend } from './backends';
+import { childProfiler, PROFILE_HOOK } from './profiler';
 import { CookieJar, mapLimit, send } from './http-client';
 import { budget, type LoadResult, runLoad, type Step, withCpu } from './load';
 import { withEachSession } from './scenarios';
@@ -11,6 +13,8 @@ import { startNodeChild, waitUntilReady } from './processes';
 export interface StackCeiling {
   base: string;
   pid: number;
+  /** With --profile: one CPU profile of each measured phase, like the app's. */
+  profiler?: ReturnType<typeof childProfiler>;
   stop(): Promise<void>;
 }
 
@@ -25,17 +29,20 @@ export async function startStackCeiling(options: {
   logDir: string;
   pageBytes: number;
   signedInBytes: number;
+  profileDir?: string;
 }): Promise<StackCeiling> {
   const port = await freeLoopbackPort();
+  if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
   const env = {
     ...appEnvironment(options.backend, port, options.vonageUrl),
     CEILING_PAGE_BYTES: String(options.pageBytes),
     CEILING_SIGNED_IN_BYTES: String(options.signedInBytes),
+    ...(options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir } : {}),
   };
   const child = startNodeChild(path.join(REPO_DIR, 'bench', 'stack-server.ts'), {
     cwd: REPO_DIR,
     env,
-    nodeArgs: options.nodeArgs,
+    nodeArgs: [...options.nodeArgs, ...(options.profileDir ? ['--require', PROFILE_HOOK] : [])],
     logFile: path.join(options.logDir, `stack-ceiling-${options.backend.name}.log`),
   });
   const base = `http://127.0.0.1:${port}`;
@@ -45,7 +52,8 @@ export async function startStackCeiling(options: {
     await child.stop();
     throw err;
   }
-  return { base, pid: child.pid, stop: () => child.stop() };
+  const profiler = options.profileDir ? childProfiler(child.pid, options.profileDir, `${options.backend.name}-stack-ceiling`) : undefined;
+  return { base, pid: child.pid, profiler, stop: () => child.stop() };
 }
 
 /**
@@ -73,8 +81,13 @@ export async function ceilingSignedInSteps(ceiling: StackCeiling, emails: string
 }
 
 /** Warm-up, then the measured load with the ceiling's CPU time per request. */
-export async function measureCeiling(ceiling: StackCeiling, options: BenchOptions, steps: Step[]): Promise<LoadResult> {
+export async function measureCeiling(ceiling: StackCeiling, options: BenchOptions, steps: Step[], name: string): Promise<LoadResult> {
   const { connections } = options;
   await runLoad(ceiling.base, { connections, ...budget(options, 'warmup'), steps });
-  return withCpu(ceiling.pid, () => runLoad(ceiling.base, { connections, ...budget(options, 'measure'), steps }));
+  ceiling.profiler?.start();
+  try {
+    return await withCpu(ceiling.pid, () => runLoad(ceiling.base, { connections, ...budget(options, 'measure'), steps }));
+  } finally {
+    await ceiling.profiler?.stop(name);
+  }
 }
