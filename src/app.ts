@@ -8,6 +8,7 @@ import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
 import { formBodies } from './http/forms';
+import { createOneSubmission } from './http/one-submission';
 import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { sessionMiddleware } from './http/session';
@@ -53,7 +54,8 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     // The public help, and in development the SMS outbox, where the code to type is shown.
     openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
-  const features = { config, services, db, redis, passport, auth, deskSessionStore };
+  const oneSubmission = createOneSubmission({ limiters: services.limiters, key: config.codeHashKey });
+  const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission };
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));

@@ -87,6 +87,8 @@ export async function createServices(deps: ServiceDeps) {
   return {
     clock,
     random,
+    /** Counters in the shared store (Redis, else the database), for limits kept by the web layer. */
+    limiters,
     ...accountStores,
     /** Several account changes that must land together: see InTransaction. */
     inTransaction,

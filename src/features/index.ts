@@ -4,6 +4,7 @@ import { createDeskAccess, deskNotFound, isDeskPath } from '../components/desk-a
 import type { Config } from '../config';
 import type { AuthLevels } from '../http/auth-level';
 import type { AppPassport } from '../http/authentication';
+import type { OneSubmission } from '../http/one-submission';
 import type { Database } from '../infra/database';
 import type { RedisClient } from '../infra/redis';
 import type { Services } from '../services';
@@ -70,6 +71,8 @@ export interface FeatureDeps {
   passport: AppPassport;
   auth: AuthLevels;
   deskSessionStore: Store;
+  /** For forms that use up a one-time code: a double click is handled once. */
+  oneSubmission: OneSubmission;
 }
 
 /** The journeys that come before sessions: they must work without the session store. */
@@ -81,17 +84,17 @@ export function sessionlessRoutes({ config, services, db, redis, auth }: Feature
 }
 
 /** Every other journey, each a folder of its own: controller (with its dependencies), routes, validation. */
-export function journeyRoutes({ config, services, passport, auth }: FeatureDeps): Router[] {
+export function journeyRoutes({ config, services, passport, auth, oneSubmission }: FeatureDeps): Router[] {
   const { sms, twoFactor } = config;
   const secondStep = createSecondStepController({ ...services, auth });
   return [
     languageMemoryRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
     signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin })),
-    secondStepRoutes(secondStep, auth),
+    secondStepRoutes(secondStep, auth, oneSubmission),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
-    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth),
-    confirmationRoutes(createConfirmationController({ ...services, auth }), auth),
+    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth, oneSubmission),
+    confirmationRoutes(createConfirmationController({ ...services, auth }), auth, oneSubmission),
     manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth),
     passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth),
     securityActivityRoutes(createSecurityActivityController(services), auth),
@@ -111,13 +114,13 @@ export function journeyRoutes({ config, services, passport, auth }: FeatureDeps)
  * request under /balie ends here (a 404 included), so a patient's session is never loaded on a
  * desk page; every other request passes by untouched.
  */
-export function deskRoutes({ config, services, deskSessionStore }: FeatureDeps): Router {
+export function deskRoutes({ config, services, deskSessionStore, oneSubmission }: FeatureDeps): Router {
   const { auth, passport, stack } = createDeskAccess({ config, services, sessionStore: deskSessionStore });
   const router = Router();
   router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
   router.use(stack);
   router.use(
-    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth),
+    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),

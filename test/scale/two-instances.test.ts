@@ -76,6 +76,20 @@ describe('two app instances on one Redis and one PostgreSQL (scale-out)', functi
     expect((await signedIn.get(`${b.url}/werkblad`)).status).to.equal(200);
   });
 
+  it('checks a code sent twice at once to A and B (a double click through the load balancer) once, and records no failure', async () => {
+    const patient = await patientWithSms(a.rt, '+31633333333');
+    const browser = new HttpClient();
+    await browser.submit(`${a.url}/inloggen`, { email: patient.email, password: patient.password });
+    const token = csrfTokenOf((await browser.get(`${a.url}/inloggen/code`)).text);
+    const body = { _csrf: token, code: lastCode(vonage) };
+    const copies = [browser.copy(), browser.copy()];
+    const results = await Promise.all(copies.map((copy, i) => copy.post(`${[a, b][i]!.url}/inloggen/code`, body)));
+    expect(results.map((r) => `${r.status} ${r.location}`)).to.deep.equal(['303 /werkblad', '303 /werkblad']);
+    const events = (await a.rt.services.audit.listForUser(patient.id)).map((e) => e.type);
+    expect(events.filter((type) => type === 'sign_in')).to.have.length(1);
+    expect(events).to.not.include('second_step_failed');
+  });
+
   it('refuses on B a recovery code used on A', async () => {
     const patient = await patientWithSms(a.rt, '+31622222222');
     const first = new HttpClient();

@@ -12,12 +12,12 @@ export function appCode(secret: string, ms: number): string {
   return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: ms });
 }
 
-/** A code that is none of the codes valid around `ms` (±2 steps). */
-export function wrongAppCode(secret: string, ms: number): string {
+/** A code that is none of the codes valid around `ms` (±2 steps); `nth` gives different ones (guesses, not one guess sent again). */
+export function wrongAppCode(secret: string, ms: number, nth = 0): string {
   const valid = new Set([-2, -1, 0, 1, 2].map((d) => appCode(secret, ms + d * STEP_MS)));
-  for (let n = 0; ; n += 1) {
+  for (let n = 0, found = 0; ; n += 1) {
     const code = String(n).padStart(6, '0');
-    if (!valid.has(code)) return code;
+    if (!valid.has(code) && found++ === nth) return code;
   }
 }
 

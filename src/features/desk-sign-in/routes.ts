@@ -1,19 +1,22 @@
 import { Router } from 'express';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { DeskSignInController } from './controller';
 
-export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>): Router {
+export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
-  const { home, signOut, secondStep } = paths.desk;
+  const { home, signOut, secondStep, patients } = paths.desk;
+  // A code sent twice (a double click): the second goes where the first leads.
+  const once = oneSubmission(() => patients);
   router.get(home, controller.show);
   router.post(home, controller.submit);
   router.get(secondStep.code, auth.half, controller.showCode);
-  router.post(secondStep.code, auth.half, controller.submitCode);
+  router.post(secondStep.code, auth.half, once, controller.submitCode);
   router.post(secondStep.passkey, auth.half, controller.submitPasskey);
   router.get(secondStep.recovery, auth.half, controller.showRecovery);
-  router.post(secondStep.recovery, auth.half, controller.submitRecovery);
+  router.post(secondStep.recovery, auth.half, once, controller.submitRecovery);
   router.post(secondStep.cancel, auth.half, controller.cancel);
   router.post(signOut, controller.signOut);
   return router;

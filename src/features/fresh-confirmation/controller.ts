@@ -74,6 +74,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
     async submit(req: Request, res: Response) {
       const l = await locals(req);
+      // Confirmed a moment ago (the form sent twice): nothing to check again.
+      if (auth.level(req) === 'fresh') return res.redirect(303, l.returnTo);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
       const errors = validatePassword(password, res.locals.t);
       if (errors.length === 0) {

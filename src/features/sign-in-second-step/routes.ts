@@ -1,16 +1,19 @@
 import { Router } from 'express';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { SecondStepController } from './controller';
 
-export function secondStepRoutes(controller: SecondStepController, auth: AuthLevels): Router {
+export function secondStepRoutes(controller: SecondStepController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
+  // A code sent twice (a double click): the second goes where the first leads.
+  const once = oneSubmission(() => paths.workspace);
   const { code, resend, recovery, recoveryUsed, cancel, passkey } = paths.secondStep;
   router.get(code, auth.half, controller.showCode);
-  router.post(code, auth.half, controller.submitCode);
+  router.post(code, auth.half, once, controller.submitCode);
   router.post(resend, auth.half, controller.resendCode);
   router.get(recovery, auth.half, controller.showRecovery);
-  router.post(recovery, auth.half, controller.submitRecovery);
+  router.post(recovery, auth.half, once, controller.submitRecovery);
   router.post(passkey, auth.half, controller.submitPasskey);
   router.post(cancel, auth.half, controller.cancel);
   router.get(recoveryUsed, auth.signedIn, controller.showRecoveryUsed);

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { SetupController } from './controller';
 import { allowTransition, currentState, showStep, STEP_PATHS } from './wizard';
@@ -17,8 +18,10 @@ const onlyWhileOff: RequestHandler = (req, res, next) => {
  * does: a session that was left open or stolen cannot enrol a phone or an app of its own. The
  * last page, shown once two-step is on, needs none.
  */
-export function setupRoutes(controller: SetupController, auth: AuthLevels): Router {
+export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
+  // A code sent twice (a double click): the second goes to the wizard's current step.
+  const once = oneSubmission(() => setup.start);
   const fresh = auth.fresh(setup.start);
   router.use(setup.start, auth.signedIn, onlyWhileOff, (req, res, next) => (req.originalUrl.split('?')[0] === setup.done ? next() : fresh(req, res, next)));
   router.get(setup.start, (req, res) => res.redirect(303, STEP_PATHS[currentState(req).step]));
@@ -28,9 +31,9 @@ export function setupRoutes(controller: SetupController, auth: AuthLevels): Rout
   router.get(setup.phone, showStep('phone'), controller.showPhone);
   router.post(setup.phone, allowTransition('sendCode'), controller.submitPhone);
   router.get(setup.pair, showStep('pair'), controller.showPair);
-  router.post(setup.pair, allowTransition('confirmPairing'), controller.confirmPairing);
+  router.post(setup.pair, allowTransition('confirmPairing'), once, controller.confirmPairing);
   router.get(setup.verify, showStep('verify'), controller.showVerify);
-  router.post(setup.verify, allowTransition('verifyCode'), controller.submitVerify);
+  router.post(setup.verify, allowTransition('verifyCode'), once, controller.submitVerify);
   router.post(setup.resend, allowTransition('resendCode'), controller.resendCode);
   router.get(setup.recovery, showStep('recovery'), controller.showRecovery);
   router.get(setup.recoveryPrint, showStep('recovery'), controller.printRecovery);
