@@ -95,7 +95,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
     setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth, oneSubmission),
     confirmationRoutes(createConfirmationController({ ...services, auth }), auth, oneSubmission),
-    manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth),
+    manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth, oneSubmission),
     passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth),
     securityActivityRoutes(createSecurityActivityController(services), auth),
     inboxRoutes(createInboxController(services), auth),

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { TwoFactorMethod } from '../../domain/two-factor';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { ManageController } from './controller';
 import type { PhoneFlowHandlers } from './phone-flow';
@@ -21,8 +22,10 @@ const onlyWith = (methods: readonly TwoFactorMethod[]): RequestHandler => (req, 
   next();
 };
 
-export function manageRoutes(controller: ManageController, auth: AuthLevels): Router {
+export function manageRoutes(controller: ManageController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
+  // A code sent twice (a double click): the second goes to the overview, which shows the change.
+  const once = oneSubmission(() => twoStep.status);
   const guard = [auth.signedIn, onlyWhileOn];
   /** Needs a fresh confirmation (and, if given, the user's current method to be one of `methods`). */
   const fresh = (returnTo?: string, methods?: readonly TwoFactorMethod[]) => [...guard, ...(methods ? [onlyWith(methods)] : []), auth.fresh(returnTo)];
@@ -33,7 +36,7 @@ export function manageRoutes(controller: ManageController, auth: AuthLevels): Ro
     router.get(form, fresh(undefined, methods), flow.showForm);
     router.post(form, fresh(form, methods), flow.submitForm);
     router.get(verify, fresh(form, methods), flow.showVerify);
-    router.post(verify, fresh(form, methods), flow.submitVerify);
+    router.post(verify, fresh(form, methods), once, flow.submitVerify);
     router.post(resend, fresh(form, methods), flow.resend);
   };
   phoneFlowRoutes(controller.phoneChange, ['sms']);
@@ -44,7 +47,7 @@ export function manageRoutes(controller: ManageController, auth: AuthLevels): Ro
   router.get(twoStep.switchApp, fresh(undefined, toApp), app.showStart);
   router.post(twoStep.switchApp, fresh(twoStep.switchApp, toApp), app.start);
   router.get(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), app.showPair);
-  router.post(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), app.submitPair);
+  router.post(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), once, app.submitPair);
 
   router.get(twoStep.newCodes, fresh(), controller.showNewCodes);
   router.post(twoStep.newCodes, fresh(twoStep.newCodes), controller.makeNewCodes);

@@ -31,7 +31,7 @@ export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSu
   router.get(setup.phone, showStep('phone'), controller.showPhone);
   router.post(setup.phone, allowTransition('sendCode'), controller.submitPhone);
   router.get(setup.pair, showStep('pair'), controller.showPair);
-  router.post(setup.pair, allowTransition('confirmPairing'), once, controller.confirmPairing);
+  router.post(setup.pair, allowTransition('confirmPairing'), controller.confirmPairing);
   router.get(setup.verify, showStep('verify'), controller.showVerify);
   router.post(setup.verify, allowTransition('verifyCode'), once, controller.submitVerify);
   router.post(setup.resend, allowTransition('resendCode'), controller.resendCode);

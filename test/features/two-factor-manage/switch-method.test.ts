@@ -106,6 +106,25 @@ describe('managing two-step: switching method (J6)', () => {
       expect((await enterRecoveryCode(next, patient.recoveryCodes[0]!)).status, 'an old recovery code still works').to.equal(303);
     });
 
+    it('switches to the app once when its code is sent twice at once (a double click): one change, one notice', async () => {
+      const patient = await patientWithSms(rt);
+      const agent = await signedInWithSms(patient);
+      const start = `${BASE}/overstappen/app`;
+      await wait();
+      await submitForm(agent, `/account/bevestigen?terug=${encodeURIComponent(start)}`, { terug: start }, '/account/bevestigen/code');
+      await confirmWith(agent, start, patient.password, lastCode(world.vonage));
+      await submitForm(agent, start, {});
+      const pair = await agent.get(`${start}/koppelen`);
+      const body = { _csrf: csrfTokenOf(pair.text), code: appCode(keyFromPage(pair.text), rt.clock.now()) };
+
+      const results = await Promise.all([0, 1].map(() => agent.post(`${start}/koppelen`).type('form').send(body)));
+
+      expect(results.map((r) => `${r.status} ${r.headers.location}`).sort()).to.deep.equal([`303 ${BASE}`, `303 ${BASE}?gewijzigd=methode`]);
+      expect((await eventTypes(rt, patient.id)).filter((type) => type === 'method_switched')).to.have.length(1);
+      expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'method_switched')).to.have.length(1);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('totp');
+    });
+
     it('from the app to SMS: the app keeps working until the number is verified; recovery codes stay', async () => {
       const patient = await patientWithApp(rt);
       const other = await signedInWithApp(patient);
