@@ -4,7 +4,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimiterFactory } from '../infra/rate-limits';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
-export const SUBMISSION_CLAIM_SECONDS = 30;
+const CLAIM_SECONDS = 30;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
@@ -26,8 +26,13 @@ export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
  * Keys are an HMAC of the session id, its contents, the path and the fields (codes, a password).
  */
 export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer }): OneSubmission {
-  const claims = deps.limiters({ keyPrefix: 'form_submission', points: 1, duration: SUBMISSION_CLAIM_SECONDS });
-  claims.catch(() => undefined); // a store that is down fails the request that needs it, not the start
+  let claims: ReturnType<LimiterFactory> | undefined;
+  // Made at the first form; a store that was down then is asked again at the next one.
+  const limiter = () =>
+    (claims ??= deps.limiters({ keyPrefix: 'form_submission', points: 1, duration: CLAIM_SECONDS }).catch((err: unknown) => {
+      claims = undefined;
+      throw err;
+    }));
 
   const claimKey = (req: Request) => {
     const hmac = crypto.createHmac('sha256', deps.key).update(`${req.sessionID}\n${JSON.stringify(req.session)}\n${req.path}`);
@@ -37,18 +42,19 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   };
 
   return (then) => async (req, res, next) => {
-    const limiter = await claims;
+    const store = await limiter();
     const key = claimKey(req);
     try {
-      await limiter.consume(key, 1);
+      await store.consume(key, 1);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       req.log.info({ path: req.path }, 'form sent again while the first was handled: sent on');
       return res.redirect(303, then(req));
     }
-    res.on('finish', () => {
+    // 'close' also when the browser gave up on the request (the first of a double click).
+    res.once('close', () => {
       if (res.statusCode < 400) return;
-      limiter.delete(key).catch((err: Error) => req.log.warn({ err: err.message }, 'could not give back a form claim; it expires by itself'));
+      store.delete(key).catch((err: Error) => req.log.warn({ err: err.message }, 'could not give back a form claim; it expires by itself'));
     });
     next();
   };
