@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { csrfTokenOf, submitForm } from '../support/forms';
+import { csrfTokenOf, submitForm, submitTwiceAtOnce } from '../support/forms';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
 import { chooseSms, enterCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld } from '../support/two-factor';
 import { codeFor, sleep, smsCountFor } from './support';
@@ -63,8 +63,7 @@ describe('races (issue 7)', function () {
    * replay is recorded (which would land in Berichten as a warning).
    */
   async function doubleClick(agent: supertest.Agent, path: string, fields: Record<string, string>) {
-    const token = csrfTokenOf((await agent.get(path)).text);
-    const results = await Promise.all([0, 1].map(() => agent.post(path).type('form').send({ _csrf: token, ...fields })));
+    const results = await submitTwiceAtOnce(agent, path, fields);
     expect(results.every((r) => r.status === 303), describeStatuses(results)).to.equal(true);
     return results;
   }

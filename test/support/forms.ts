@@ -18,6 +18,17 @@ export async function submitForm(
   return agent.post(actionPath).type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
 }
 
+/** A double click: GETs the page, then posts its form twice at once on the same session, with the same token. */
+export async function submitTwiceAtOnce(
+  agent: supertest.Agent,
+  pagePath: string,
+  fields: Record<string, string>,
+  actionPath = pagePath.split('?')[0]!,
+): Promise<supertest.Response[]> {
+  const token = csrfTokenOf((await agent.get(pagePath)).text);
+  return Promise.all([0, 1].map(() => agent.post(actionPath).type('form').send({ _csrf: token, ...fields })));
+}
+
 export function signIn(agent: supertest.Agent, email: string, password: string): Promise<supertest.Response> {
   return submitForm(agent, '/inloggen', { email, password });
 }

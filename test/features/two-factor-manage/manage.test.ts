@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
+import { signIn, submitForm, submitTwiceAtOnce } from '../../support/forms';
 import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, pastSmsCooldown, signedInWithSms } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
@@ -54,10 +54,7 @@ describe('managing two-step (J6)', () => {
     await confirm(agent, path);
     await pastSmsCooldown();
     await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
-    const token = csrfTokenOf((await agent.get(`${path}/verificatie`)).text);
-    const code = lastCode(world.vonage);
-
-    const results = await Promise.all([0, 1].map(() => agent.post(`${path}/verificatie`).type('form').send({ _csrf: token, code })));
+    const results = await submitTwiceAtOnce(agent, `${path}/verificatie`, { code: lastCode(world.vonage) });
 
     // The first to the overview with its notice; the second to the overview, which shows the new number.
     expect(results.map((r) => `${r.status} ${r.headers.location}`).sort()).to.deep.equal([`303 ${BASE}`, `303 ${BASE}?gewijzigd=telefoonnummer`]);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { csrfTokenOf, submitForm } from '../../support/forms';
+import { csrfTokenOf, submitForm, submitTwiceAtOnce } from '../../support/forms';
 import { TestRuntime } from '../../support/runtime';
 import { appCode, keyFromPage, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
 import { enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
@@ -114,10 +114,9 @@ describe('managing two-step: switching method (J6)', () => {
       await submitForm(agent, `/account/bevestigen?terug=${encodeURIComponent(start)}`, { terug: start }, '/account/bevestigen/code');
       await confirmWith(agent, start, patient.password, lastCode(world.vonage));
       await submitForm(agent, start, {});
-      const pair = await agent.get(`${start}/koppelen`);
-      const body = { _csrf: csrfTokenOf(pair.text), code: appCode(keyFromPage(pair.text), rt.clock.now()) };
+      const secret = keyFromPage((await agent.get(`${start}/koppelen`)).text);
 
-      const results = await Promise.all([0, 1].map(() => agent.post(`${start}/koppelen`).type('form').send(body)));
+      const results = await submitTwiceAtOnce(agent, `${start}/koppelen`, { code: appCode(secret, rt.clock.now()) });
 
       expect(results.map((r) => `${r.status} ${r.headers.location}`).sort()).to.deep.equal([`303 ${BASE}`, `303 ${BASE}?gewijzigd=methode`]);
       expect((await eventTypes(rt, patient.id)).filter((type) => type === 'method_switched')).to.have.length(1);
