@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { csrfTokenOf, submitForm, submitTwiceAtOnce } from '../support/forms';
+import { csrfTokenOf, doubleClick, submitForm } from '../support/forms';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
 import { chooseSms, enterCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld } from '../support/two-factor';
 import { codeFor, sleep, smsCountFor } from './support';
@@ -59,14 +59,11 @@ describe('races (issue 7)', function () {
 
   /**
    * A double click on "Verifiëren": the same form twice at once on one session. One check signs
-   * in; the other is sent where the first leads, never told "no valid code", and no failure or
-   * replay is recorded (which would land in Berichten as a warning).
+   * in; the other is sent where the first leads (or, arriving after the first had finished, meets
+   * the new state), is never told "no valid code", and no failure or replay is recorded (which
+   * would land in Berichten as a warning).
    */
-  async function doubleClick(agent: supertest.Agent, path: string, fields: Record<string, string>) {
-    const results = await submitTwiceAtOnce(agent, path, fields);
-    expect(results.every((r) => r.status === 303), describeStatuses(results)).to.equal(true);
-    return results;
-  }
+  const SIGNED_IN = { first: '/werkblad', second: ['/werkblad', '/inloggen'] };
 
   it('signs in once when the same SMS code is sent twice at once (a double click in one session), and tells nothing untrue', async () => {
     const { rt, vonage } = world;
@@ -77,10 +74,8 @@ describe('races (issue 7)', function () {
       const agent = rt.agent();
       await passwordStep(agent, patient.email, patient.password);
 
-      const results = await doubleClick(agent, '/inloggen/code', { code: codeFor(vonage, phone) });
+      const context = `round ${round}: ${await doubleClick(agent, '/inloggen/code', { code: codeFor(vonage, phone) }, SIGNED_IN)}`;
 
-      const context = `round ${round}: ${describeStatuses(results)}`;
-      expect(results.map((r) => r.headers.location), context).to.deep.equal(['/werkblad', '/werkblad']);
       expect(await signIns(patient.id), `${context}: sign-ins recorded`).to.equal(round + 1);
       expect(await eventsOf(patient.id, 'second_step_failed'), `${context}: failures recorded`).to.equal(0);
       expect((await agent.get('/werkblad')).status, `${context}: the browser ends signed in`).to.equal(200);
@@ -95,10 +90,8 @@ describe('races (issue 7)', function () {
       const agent = rt.agent();
       await passwordStep(agent, patient.email, patient.password);
 
-      const results = await doubleClick(agent, '/inloggen/code', { code: appCode(patient.secret, rt.clock.now()) });
+      const context = `round ${round}: ${await doubleClick(agent, '/inloggen/code', { code: appCode(patient.secret, rt.clock.now()) }, SIGNED_IN)}`;
 
-      const context = `round ${round}: ${describeStatuses(results)}`;
-      expect(results.map((r) => r.headers.location), context).to.deep.equal(['/werkblad', '/werkblad']);
       expect(await signIns(patient.id), `${context}: sign-ins recorded`).to.equal(round + 1);
       expect(await eventsOf(patient.id, 'totp_replay_refused'), `${context}: replays recorded`).to.equal(0);
       expect(await eventsOf(patient.id, 'second_step_failed'), `${context}: failures recorded`).to.equal(0);
@@ -112,16 +105,15 @@ describe('races (issue 7)', function () {
     const agent = rt.agent();
     await passwordStep(agent, patient.email, patient.password);
 
-    const results = await doubleClick(agent, '/inloggen/herstelcode', { recoveryCode: patient.recoveryCodes[0]! });
+    await doubleClick(agent, '/inloggen/herstelcode', { recoveryCode: patient.recoveryCodes[0]! }, { first: '/inloggen/herstelcode-gebruikt', second: SIGNED_IN.second });
 
-    expect(results.map((r) => r.headers.location).sort(), describeStatuses(results)).to.deep.equal(['/inloggen/herstelcode-gebruikt', '/werkblad']);
     expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(9);
     expect(await signIns(patient.id)).to.equal(1);
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
     expect((await agent.get('/werkblad')).status).to.equal(200);
   });
 
-  it('checks a wrong code sent twice at once once; sent again after its error, it is checked again', async () => {
+  it('checks a wrong code sent five times at once fewer times; sent again after its error, it is checked again', async () => {
     const { rt } = world;
     const patient = await patientWithApp(rt);
     const agent = rt.agent();
@@ -130,16 +122,19 @@ describe('races (issue 7)', function () {
     const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
     const send = () => agent.post('/inloggen/code').type('form').send({ _csrf: token, code });
 
-    const results = await Promise.all([send(), send()]);
+    const results = await Promise.all(Array.from({ length: 5 }, send));
 
-    expect(results.map((r) => r.status).sort(), describeStatuses(results)).to.deep.equal([303, 400]);
-    expectFormError(results.find((r) => r.status === 400)!, 'Deze code klopt niet');
-    expect(await eventsOf(patient.id, 'second_step_failed'), 'failures recorded').to.equal(1);
-    // The one sent on lands, through the Werkblad, on the code page again: the half session goes on.
-    expect(results.find((r) => r.status === 303)!.headers.location).to.equal('/werkblad');
+    // Each is checked (the form with its error) or sent on; one that came after an error's claim was given back is checked again.
+    const context = describeStatuses(results);
+    const checked = results.filter((r) => r.status === 400);
+    for (const res of checked) expectFormError(res, 'Deze code klopt niet');
+    expect(results.filter((r) => r.status !== 400).map((r) => `${r.status} ${r.headers.location}`), context).to.deep.equal(Array(5 - checked.length).fill('303 /werkblad'));
+    expect(checked.length, context).to.be.within(1, 4);
+    expect(await eventsOf(patient.id, 'second_step_failed'), 'failures recorded').to.equal(checked.length);
+    // The ones sent on land, through the Werkblad, on the code page again: the half session goes on.
     expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen/code');
     expectFormError(await send(), 'Deze code klopt niet');
-    expect(await eventsOf(patient.id, 'second_step_failed'), 'failures recorded').to.equal(2);
+    expect(await eventsOf(patient.id, 'second_step_failed'), 'failures recorded').to.equal(checked.length + 1);
   });
 
   it('confirms once when the confirmation with an app code is sent twice at once, and records no replay', async () => {
@@ -151,11 +146,9 @@ describe('races (issue 7)', function () {
     rt.clock.advance(STEP_MS);
     const returnTo = '/account/twee-stappen/herstelcodes/nieuw';
 
-    const results = await doubleClick(agent, `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`, {
-      terug: returnTo, password: patient.password, code: appCode(patient.secret, rt.clock.now()),
-    });
+    const fields = { terug: returnTo, password: patient.password, code: appCode(patient.secret, rt.clock.now()) };
+    await doubleClick(agent, `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`, fields, { first: returnTo, second: [returnTo] });
 
-    expect(results.map((r) => r.headers.location), describeStatuses(results)).to.deep.equal([returnTo, returnTo]);
     expect(await eventsOf(patient.id, 'totp_replay_refused')).to.equal(0);
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
     expect((await agent.get(returnTo)).status, 'the confirmation is fresh').to.equal(200);
@@ -168,9 +161,9 @@ describe('races (issue 7)', function () {
     await chooseSms(agent);
     expect((await submitForm(agent, `${SETUP}/telefoonnummer`, { country: 'NL', phone: '0611000105' })).headers.location).to.equal(`${SETUP}/verificatie`);
 
-    const results = await doubleClick(agent, `${SETUP}/verificatie`, { code: codeFor(vonage, phone) });
+    // The other is sent to the wizard's start, or (after the first) to the step it is at now.
+    await doubleClick(agent, `${SETUP}/verificatie`, { code: codeFor(vonage, phone) }, { first: `${SETUP}/herstelcodes`, second: [SETUP, `${SETUP}/herstelcodes`] });
 
-    expect(results.map((r) => r.headers.location).sort(), describeStatuses(results)).to.deep.equal([SETUP, `${SETUP}/herstelcodes`]);
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
     expect((await agent.get(SETUP)).headers.location).to.equal(`${SETUP}/herstelcodes`);
   });

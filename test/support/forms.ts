@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import type supertest from 'supertest';
 
 /** The CSRF token of the first form on a page. */
@@ -28,6 +29,27 @@ export async function submitTwiceAtOnce(
   const token = csrfTokenOf((await agent.get(pagePath)).text);
   return Promise.all([0, 1].map(() => agent.post(actionPath).type('form').send({ _csrf: token, ...fields })));
 }
+
+/** A double click (see submitTwiceAtOnce) whose answers are checked with expectDoubleClickAnswers. */
+export async function doubleClick(agent: supertest.Agent, pagePath: string, fields: Record<string, string>, leads: { first: string; second: string[] }) {
+  const answers = (await submitTwiceAtOnce(agent, pagePath, fields)).map(answerOf);
+  expectDoubleClickAnswers(answers, leads.first, leads.second);
+  return answers;
+}
+
+/**
+ * The two answers of a double click (as "status location"): one goes where the form leads
+ * (`first`); the other either was sent on by the submission guard, or arrived after the first had
+ * finished and met the form's rules for the new state: `second` lists where it may go. Both are
+ * redirects, never the form again with an error.
+ */
+export function expectDoubleClickAnswers(answers: string[], first: string, second: string[]): void {
+  const at = answers.indexOf(`303 ${first}`);
+  expect(at, answers.join(', ')).to.not.equal(-1);
+  expect(second.map((location) => `303 ${location}`), answers.join(', ')).to.include(answers[1 - at]);
+}
+
+const answerOf = (res: supertest.Response) => `${res.status} ${res.headers.location}`;
 
 export function signIn(agent: supertest.Agent, email: string, password: string): Promise<supertest.Response> {
   return submitForm(agent, '/inloggen', { email, password });
