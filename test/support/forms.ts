@@ -19,20 +19,15 @@ export async function submitForm(
   return agent.post(actionPath).type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
 }
 
-/** A double click: GETs the page, then posts its form twice at once on the same session, with the same token. */
-export async function submitTwiceAtOnce(
-  agent: supertest.Agent,
-  pagePath: string,
-  fields: Record<string, string>,
-  actionPath = pagePath.split('?')[0]!,
-): Promise<supertest.Response[]> {
-  const token = csrfTokenOf((await agent.get(pagePath)).text);
-  return Promise.all([0, 1].map(() => agent.post(actionPath).type('form').send({ _csrf: token, ...fields })));
-}
-
-/** A double click (see submitTwiceAtOnce) whose answers are checked with expectDoubleClickAnswers. */
+/**
+ * A double click: GETs the page, posts its form twice at once on the same session with the same
+ * token, and checks the answers with expectDoubleClickAnswers; returns them ("status location").
+ */
 export async function doubleClick(agent: supertest.Agent, pagePath: string, fields: Record<string, string>, leads: { first: string; second: string[] }) {
-  const answers = (await submitTwiceAtOnce(agent, pagePath, fields)).map(answerOf);
+  const token = csrfTokenOf((await agent.get(pagePath)).text);
+  const action = pagePath.split('?')[0]!;
+  const results = await Promise.all([0, 1].map(() => agent.post(action).type('form').send({ _csrf: token, ...fields })));
+  const answers = results.map((res) => `${res.status} ${res.headers.location}`);
   expectDoubleClickAnswers(answers, leads.first, leads.second);
   return answers;
 }
@@ -48,8 +43,6 @@ export function expectDoubleClickAnswers(answers: string[], first: string, secon
   expect(at, answers.join(', ')).to.not.equal(-1);
   expect(second.map((location) => `303 ${location}`), answers.join(', ')).to.include(answers[1 - at]);
 }
-
-const answerOf = (res: supertest.Response) => `${res.status} ${res.headers.location}`;
 
 export function signIn(agent: supertest.Agent, email: string, password: string): Promise<supertest.Response> {
   return submitForm(agent, '/inloggen', { email, password });

@@ -18,6 +18,15 @@ describe('managing two-step (J6)', () => {
 
   const fullySignedIn = () => signedInWithSms(world, patient);
   const confirm = (agent: supertest.Agent, returnTo: string, password = patient.password) => confirmWithSms(world, agent, returnTo, password);
+  const PHONE_CHANGE = `${BASE}/telefoonnummer-wijzigen`;
+  /** Signed in, confirmed and a new number entered: its code is waiting on the Verificatie page. */
+  async function awaitingCodeFor(phone: string): Promise<supertest.Agent> {
+    const agent = await fullySignedIn();
+    await confirm(agent, PHONE_CHANGE);
+    await pastSmsCooldown();
+    await submitForm(agent, PHONE_CHANGE, { country: 'NL', phone });
+    return agent;
+  }
 
   it('offers the management actions on the status page', async () => {
     const agent = await fullySignedIn();
@@ -49,11 +58,8 @@ describe('managing two-step (J6)', () => {
   });
 
   it('changes the number once when its code is sent twice at once (a double click), and tells nothing untrue', async () => {
-    const agent = await fullySignedIn();
-    const path = `${BASE}/telefoonnummer-wijzigen`;
-    await confirm(agent, path);
-    await pastSmsCooldown();
-    await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    const path = PHONE_CHANGE;
+    const agent = await awaitingCodeFor('06 87654321');
     // The first to the overview with its notice; the second to the overview, which shows the new
     // number (or, after the first, to the form: no new number is waiting for a code).
     await doubleClick(agent, `${path}/verificatie`, { code: lastCode(world.vonage) }, { first: `${BASE}?gewijzigd=telefoonnummer`, second: [BASE, path] });
@@ -88,11 +94,8 @@ describe('managing two-step (J6)', () => {
   });
 
   it('records a wrong code in the phone change, and counts it towards the lock of the second step', async () => {
-    const agent = await fullySignedIn();
-    const path = `${BASE}/telefoonnummer-wijzigen`;
-    await confirm(agent, path);
-    await pastSmsCooldown();
-    await submitForm(agent, path, { country: 'NL', phone: '06 11000003' });
+    const path = PHONE_CHANGE;
+    const agent = await awaitingCodeFor('06 11000003');
     const right = lastCode(world.vonage);
     const wrong = right === '000000' ? '111111' : '000000';
     expect((await submitForm(agent, `${path}/verificatie`, { code: wrong })).text).to.include('Deze code klopt niet');
