@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
 import { paths } from '../paths';
+import { renewCsrfToken } from './csrf';
 import { sessionCookieName } from './session';
 
 /**
@@ -11,7 +12,8 @@ import { sessionCookieName } from './session';
  * - `full`: signed in (idle and absolute timeouts);
  * - `fresh`: signed in and confirmed again in the last FRESH_CONFIRMATION_MINUTES, as every change
  *   to sign-in security asks.
- * Every change of level but the last starts a new session id, and with it a new CSRF token.
+ * Every change of level but the last starts a new session id, and with it a new CSRF token, given
+ * at once so that the new level's first page with a form need not write the session again.
  *
  * One instance per kind of account (its `realm`): the patients' (the default), and the desk's
  * staff (components/desk-access), each with its own session, cookie, passport and pages.
@@ -165,6 +167,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     async toHalf(req: Request, user: Account): Promise<void> {
       await regenerate(req);
       setState(req, { level: 'half', userId: user.id, since: clock.now() });
+      renewCsrfToken(req);
     },
 
     /** Full: a new session id (passport saves it), and the times the timeouts count from. */
@@ -172,6 +175,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       await login(req, user, false);
       const now = clock.now();
       setState(req, { level: 'full', userId: user.id, since: now, lastSeenAt: now });
+      renewCsrfToken(req);
     },
 
     /** Fresh: the patient confirmed again just now. */

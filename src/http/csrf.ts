@@ -40,6 +40,14 @@ export function csrfProtection(hasAccount: HasAccount = patientHasAccount): Requ
   ];
 }
 
+/**
+ * A new token for a session that has just changed its authentication level, given before the
+ * session is written, so that the first page of the new level, if it has a form, need not write it again.
+ */
+export function renewCsrfToken(req: Request): void {
+  generateToken(req, true);
+}
+
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
   req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../support/runtime';
+import { patientWithApp } from '../support/totp';
 
 function setCookies(res: supertest.Response): string[] {
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -253,6 +254,27 @@ describe('security (SPEC §4)', () => {
       expect((await agent.post('/uitloggen').type('form').send({ _csrf: signedIn })).status).to.equal(303);
       const signInAgain = await agent.post('/inloggen').type('form').send({ _csrf: signedIn, email: patient.email, password: patient.password });
       expectDutchPage(signInAgain, 403, 'Je sessie is verlopen');
+    });
+
+    it('gives the new token with the new session, so the first page of a new level does not write the session again', async () => {
+      const sessionWrites: string[] = [];
+      rt.db.on('query', (query: { sql: string }) => {
+        if (/^\s*(insert|update)\b[^;]*\bsessions\b/i.test(query.sql)) sessionWrites.push(query.sql);
+      });
+      const writesDuring = async (work: () => Promise<unknown>) => {
+        sessionWrites.length = 0;
+        await work();
+        return sessionWrites.length;
+      };
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await signIn(agent, patient.email, patient.password);
+      expect(await writesDuring(async () => expect(csrfTokenOf((await agent.get('/werkblad')).text)).to.be.a('string')), 'first Werkblad').to.equal(0);
+
+      const withApp = await patientWithApp(rt);
+      const half = rt.agent();
+      expect((await signIn(half, withApp.email, withApp.password)).headers.location).to.equal('/inloggen/code');
+      expect(await writesDuring(async () => expect(csrfTokenOf((await half.get('/inloggen/code')).text)).to.be.a('string')), 'first code page').to.equal(0);
     });
 
     it('refuses sign-out without a token', async () => {
