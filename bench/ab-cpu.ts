@@ -14,27 +14,33 @@ import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
 /**
  * Paired A/B of the app's CPU time per request between two checkouts (e.g. this repository and a
  * copy with a proposed change in src/), for a busy machine where requests/s swing too much to
- * compare. Both apps run as production children on SQLite; blocks of load alternate (bench/paired-cpu.ts)
+ * compare. Both apps run as production children, on SQLite or (--backend redis-postgres) each on a
+ * PostgreSQL and Redis of its own; blocks of load alternate (bench/paired-cpu.ts)
  * and each block's CPU time of the app process (/proc, all threads) is divided by its requests.
- * Usage: npx tsx bench/ab-cpu.ts [--loader node|tsx-require|tsx-import] DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
+ * Usage: npx tsx bench/ab-cpu.ts [--loader node|tsx-require|tsx-import] [--backend sqlite|redis-postgres] DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]
  * (the production build, made in both folders, by default; an older checkout without one needs --loader tsx-require)
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const loaderAt = args.indexOf('--loader');
   const loaderArgs = loaderAt === -1 ? [] : args.splice(loaderAt, 2);
+  const backendAt = args.indexOf('--backend');
+  const backendName = backendAt === -1 ? 'sqlite' : args.splice(backendAt, 2)[1];
+  if (backendName !== 'sqlite' && backendName !== 'redis-postgres') throw new Error('--backend takes sqlite or redis-postgres');
   const [dirA, dirB, target = 'werkblad', blocksText = '20', perBlockText = '1000'] = args;
   if (!dirA || !dirB) throw new Error('usage: npx tsx bench/ab-cpu.ts DIR_A DIR_B [werkblad|sign-in-page] [blocks] [requests per block]');
   const options = { ...parseOptions(['--connections', '8', ...loaderArgs]), sessions: 16 };
   const fake = await startFakeVonage();
   const hash = await createPasswordHasher().hash(BENCH_PASSWORD);
   const apps: Array<{ pid: number; base: string; steps: Step[]; stop(): Promise<void> }> = [];
+  const backends: Array<{ stop(): Promise<void> }> = [];
   try {
     for (const dir of [dirA, dirB]) {
       if (options.loader === 'node') buildApp(path.resolve(dir));
       const temp = temporaryDir('karify-ab-');
-      const backend = await prepareBackend('sqlite', temp.path);
+      const backend = await prepareBackend(backendName, temp.path);
       if ('skipped' in backend) throw new Error(backend.skipped);
+      backends.push(backend);
       const patients = benchPatients({ web: 16, halfSession: 0, sms: 0 });
       await seedDatabase(backend.database, patients, hash);
       const { app, base } = await startApp({ appDir: path.resolve(dir), entry: options.entry, loader: options.loader, nodeArgs: options.appNodeArgs, backend, vonageUrl: fake.url, logDir: temp.path });
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${target}: app CPU µs per request A ${medianWithIqr(paired.a, 0)}, B ${medianWithIqr(paired.b, 0)}; B/A ${medianWithIqr(paired.ratios, 3)}\n`);
   } finally {
     for (const app of apps) await app.stop();
+    for (const backend of backends) await backend.stop();
     await fake.stop();
   }
 }
