@@ -15,15 +15,23 @@ type Counter = { statements: string[]; redisCommands(): Promise<number> };
 
 function countSqlite(): Counter {
   const statements: string[] = [];
+  const record = (sql: unknown) => statements.push(String(sql).replace(/\s+/g, ' ').slice(0, 100));
+  type Methods = Record<string, (...args: unknown[]) => unknown>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sqlite3 = require('sqlite3') as { Database: { prototype: Record<string, (...args: unknown[]) => unknown> } };
-  for (const method of ['run', 'all', 'get', 'exec', 'prepare']) {
-    const original = sqlite3.Database.prototype[method]!;
-    sqlite3.Database.prototype[method] = function (this: unknown, sql: unknown, ...rest: unknown[]) {
-      statements.push(String(sql).replace(/\s+/g, ' ').slice(0, 100));
-      return original.call(this, sql, ...rest);
+  const sqlite3 = require('sqlite3') as { Database: { prototype: Methods }; Statement: { prototype: Methods } };
+  // The app's connections run their statements prepared (src/infra/sqlite-statements.ts): each run counts.
+  for (const method of ['run', 'all', 'get']) {
+    const original = sqlite3.Statement.prototype[method]!;
+    sqlite3.Statement.prototype[method] = function (this: { sql: string }, ...args: unknown[]) {
+      record(this.sql);
+      return original.apply(this, args);
     };
   }
+  const exec = sqlite3.Database.prototype.exec!;
+  sqlite3.Database.prototype.exec = function (this: unknown, sql: unknown, ...rest: unknown[]) {
+    record(sql);
+    return exec.call(this, sql, ...rest);
+  };
   return { statements, redisCommands: async () => 0 };
 }
 

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
+import type { Database as SqliteConnection } from 'sqlite3';
 import type { Config } from '../config';
 import { ROOT_DIR } from '../root-dir';
 import type { Logger } from './logger';
+import { keepStatementsPrepared } from './sqlite-statements';
 
 export type Database = Knex;
 
@@ -45,10 +47,6 @@ export function knexConfig(database: Config['database']): Knex.Config {
   return { ...sqliteConfig(database.sqliteFile, { min: 1, max: 1 }, pragmas), migrations };
 }
 
-interface SqliteConnection {
-  exec(sql: string, callback: (err: Error | null) => void): void;
-}
-
 /** An SQLite file (or `:memory:`) with a pool of `pool` connections, each set up with `pragmas`. */
 function sqliteConfig(filename: string, pool: { min: number; max: number }, pragmas: string): Knex.Config {
   return {
@@ -58,6 +56,7 @@ function sqliteConfig(filename: string, pool: { min: number; max: number }, prag
     pool: {
       ...pool,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        keepStatementsPrepared(conn);
         conn.exec(pragmas, (err) => done(err, conn));
       },
     },
