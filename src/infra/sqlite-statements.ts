@@ -30,6 +30,12 @@ export function keepStatementsPrepared(connection: SqliteConnection, size = PREP
     // A statement that fails to prepare never calls back what was queued on it: wait for prepare.
     const statement = connection.prepare(sql, (err: Error | null) => {
       if (err) return fail(err);
+      if (statements.has(sql)) {
+        // Prepared twice at once (callers that do not wait for each other): one copy is kept.
+        use(statement);
+        statement.finalize();
+        return;
+      }
       statements.set(sql, statement);
       if (statements.size > size) {
         const [oldest, evicted] = statements.entries().next().value as [string, Statement];

@@ -82,6 +82,16 @@ describe('SQLite statements kept prepared (src/infra/sqlite-statements.ts)', () 
     await promisify((cb: (err: Error | null) => void) => c.db.close(cb))();
   });
 
+  it('keeps one copy of a statement prepared twice at once, so the connection still closes', async () => {
+    const c = await connection();
+    const rows = await Promise.all([1, 2, 3].map((id) => c.all('select * from items where id = ?', [id])));
+    expect(rows).to.deep.equal([[], [], []]);
+    expect(c.prepared).to.have.length(3);
+    expect(await c.all('select * from items where id = ?', [4])).to.deep.equal([]);
+    expect(c.prepared, 'the kept copy is used').to.have.length(3);
+    await promisify((cb: (err: Error | null) => void) => c.db.close(cb))();
+  });
+
   it('lets knex return inserted ids and changed rows, run transactions, and close the database', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-statements-'));
     const db = createDatabase({ sqliteFile: path.join(dir, 'db.sqlite3') });
