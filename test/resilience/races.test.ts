@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, doubleClick, submitForm } from '../support/forms';
+import { mailedAlerts, messageKinds } from '../support/passkeys';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
 import { chooseSms, enterCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld } from '../support/two-factor';
 import { codeFor, sleep, smsCountFor } from './support';
@@ -166,6 +167,22 @@ describe('races (issue 7)', function () {
 
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
     expect((await agent.get(SETUP)).headers.location).to.equal(`${SETUP}/herstelcodes`);
+  });
+
+  it('turns two-step on once when "Ik heb de codes bewaard" is sent twice at once: one notice, one activity line', async () => {
+    const { rt, vonage } = world;
+    const { agent, patient } = await signedInPatient(rt);
+    const phone = '+31611000106';
+    await chooseSms(agent);
+    expect((await submitForm(agent, `${SETUP}/telefoonnummer`, { country: 'NL', phone: '0611000106' })).headers.location).to.equal(`${SETUP}/verificatie`);
+    expect((await submitForm(agent, `${SETUP}/verificatie`, { code: codeFor(vonage, phone) })).headers.location).to.equal(`${SETUP}/herstelcodes`);
+
+    await doubleClick(agent, `${SETUP}/herstelcodes`, {}, { first: `${SETUP}/klaar`, second: [SETUP, `${SETUP}/klaar`] });
+
+    expect(await eventsOf(patient.id, 'two_factor_enabled')).to.equal(1);
+    expect(await messageKinds(rt, patient.id), 'Berichten').to.deep.equal(['two_factor_enabled']);
+    expect((await mailedAlerts(rt, patient.id)).map((m) => m.kind), 'e-mail alerts').to.deep.equal(['two_factor_enabled']);
+    expect((await agent.get(`${SETUP}/klaar`)).status).to.equal(200);
   });
 
   it('sends exactly one SMS when "Stuur nieuwe code" is pressed 5 times at once', async () => {

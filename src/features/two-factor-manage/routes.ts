@@ -24,8 +24,10 @@ const onlyWith = (methods: readonly TwoFactorMethod[]): RequestHandler => (req, 
 
 export function manageRoutes(controller: ManageController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
-  // A code sent twice (a double click): the second goes to the overview, which shows the change.
+  // A form sent twice (a double click): the second goes to the overview, which shows the change,
+  // or for new recovery codes to the page that shows the first one's codes.
   const once = oneSubmission(() => twoStep.status);
+  const onceThenCodes = oneSubmission(() => twoStep.codes);
   const guard = [auth.signedIn, onlyWhileOn];
   /** Needs a fresh confirmation (and, if given, the user's current method to be one of `methods`). */
   const fresh = (returnTo?: string, methods?: readonly TwoFactorMethod[]) => [...guard, ...(methods ? [onlyWith(methods)] : []), auth.fresh(returnTo)];
@@ -50,7 +52,7 @@ export function manageRoutes(controller: ManageController, auth: AuthLevels, one
   router.post(twoStep.switchAppPair, fresh(twoStep.switchApp, toApp), once, app.submitPair);
 
   router.get(twoStep.newCodes, fresh(), controller.showNewCodes);
-  router.post(twoStep.newCodes, fresh(twoStep.newCodes), controller.makeNewCodes);
+  router.post(twoStep.newCodes, fresh(twoStep.newCodes), onceThenCodes, controller.makeNewCodes);
   // The new codes can be shown again only while the confirmation that made them is fresh.
   router.get(twoStep.codes, fresh(twoStep.codes), controller.showCodes);
   router.get(twoStep.codesPrint, fresh(twoStep.codes), controller.printCodes);
@@ -58,6 +60,6 @@ export function manageRoutes(controller: ManageController, auth: AuthLevels, one
   router.post(twoStep.codes, guard, controller.codesSaved);
 
   router.get(twoStep.turnOff, fresh(), controller.showTurnOff);
-  router.post(twoStep.turnOff, fresh(twoStep.turnOff), controller.turnOff);
+  router.post(twoStep.turnOff, fresh(twoStep.turnOff), once, controller.turnOff);
   return router;
 }

@@ -20,7 +20,7 @@ const onlyWhileOff: RequestHandler = (req, res, next) => {
  */
 export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
-  // A code sent twice (a double click): the second goes to the wizard's current step.
+  // A code, or "Ik heb de codes bewaard", sent twice (a double click): the second goes to the wizard's current step.
   const once = oneSubmission(() => setup.start);
   const fresh = auth.fresh(setup.start);
   router.use(setup.start, auth.signedIn, onlyWhileOff, (req, res, next) => (req.originalUrl.split('?')[0] === setup.done ? next() : fresh(req, res, next)));
@@ -38,7 +38,7 @@ export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSu
   router.get(setup.recovery, showStep('recovery'), controller.showRecovery);
   router.get(setup.recoveryPrint, showStep('recovery'), controller.printRecovery);
   router.get(setup.recoveryDownload, showStep('recovery'), controller.downloadRecovery);
-  router.post(setup.recovery, allowTransition('confirmRecoveryCodes'), controller.confirmRecovery);
+  router.post(setup.recovery, allowTransition('confirmRecoveryCodes'), once, controller.confirmRecovery);
   router.get(setup.done, showStep('done'), controller.showDone);
   return router;
 }

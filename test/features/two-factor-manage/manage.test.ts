@@ -146,6 +146,29 @@ describe('managing two-step (J6)', () => {
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('recovery_codes_renewed');
   });
 
+  it('makes new recovery codes once when the button is pressed twice at once, and shows the codes that work', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/herstelcodes/nieuw`;
+    await confirm(agent, path);
+    // The second is sent on to the codes page too (or to the overview, when the first was still busy).
+    await doubleClick(agent, path, {}, { first: `${BASE}/herstelcodes`, second: [`${BASE}/herstelcodes`] });
+    const events = (await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type);
+    expect(events.filter((type) => type === 'recovery_codes_renewed')).to.have.length(1);
+    const shown = [...(await agent.get(`${BASE}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    expect(shown).to.have.length(10);
+    expect(await world.rt.services.recoveryCodes.consume(patient.id, shown[0]!)).to.equal(true);
+  });
+
+  it('turns two-step off once when the button is pressed twice at once', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    await confirm(agent, path);
+    await doubleClick(agent, path, {}, { first: `${BASE}?gewijzigd=uit`, second: [BASE] });
+    const events = (await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type);
+    expect(events.filter((type) => type === 'two_factor_disabled')).to.have.length(1);
+    expect((await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'two_factor_disabled')).to.have.length(1);
+  });
+
   it('turns two-step off, and the next sign-in asks only the password', async () => {
     const other = await fullySignedIn();
     const agent = await fullySignedIn();
