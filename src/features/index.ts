@@ -121,11 +121,11 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   router.use(stack);
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
-    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth),
+    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth),
-    deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth),
+    deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),
   );

@@ -1,18 +1,21 @@
 import { Router } from 'express';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import { ACTION_PATHS, type DeskPatientsController, type PatientAction } from './controller';
 
-export function deskPatientsRoutes(controller: DeskPatientsController, auth: AuthLevels<StaffMember>): Router {
+export function deskPatientsRoutes(controller: DeskPatientsController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
   const { patients, patient } = paths.desk;
+  // An action sent twice (a double click): the second goes to the patient's page, which shows the change.
+  const once = oneSubmission((req) => patient(String(req.params.id)));
   router.get(patients, auth.signedIn, controller.showSearch);
   router.post(patients, auth.signedIn, controller.search);
   router.get(patient(':id'), auth.signedIn, controller.showPatient);
   for (const action of Object.keys(ACTION_PATHS) as PatientAction[]) {
     router.get(ACTION_PATHS[action](':id'), auth.signedIn, controller.showAction(action));
-    router.post(ACTION_PATHS[action](':id'), auth.signedIn, controller.doAction(action));
+    router.post(ACTION_PATHS[action](':id'), auth.signedIn, once, controller.doAction(action));
   }
   return router;
 }

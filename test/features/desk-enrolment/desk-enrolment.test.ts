@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import type { AccountStores } from '../../../src/domain/account-stores';
 import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, fail } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, keyFromPage, STEP_MS, wrongAppCode } from '../../support/totp';
 
@@ -23,6 +23,22 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     });
     return { ...member, password };
   }
+
+  it('pairs the app and turns two-step on once when "Koppelen" and "Ik heb de codes bewaard" are each pressed twice at once', async () => {
+    const member = await createStaffMember(rt, { withApp: false });
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const secret = keyFromPage((await agent.get(`${FIRST}/koppelen`)).text);
+    await doubleClick(agent, `${FIRST}/koppelen`, { code: appCode(secret, rt.clock.now()) }, { first: `${FIRST}/herstelcodes`, second: [`${FIRST}/herstelcodes`] });
+    const codes = [...(await agent.get(`${FIRST}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    expect(codes).to.have.length(10);
+
+    await doubleClick(agent, `${FIRST}/herstelcodes`, {}, { first: `${DESK}/patienten?ingesteld=1`, second: [`${DESK}/patienten`] });
+    const events = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.staff?.id === member.id).map((e) => e.type);
+    expect(events.filter((type) => type === 'two_factor_enabled')).to.have.length(1);
+    expect(events).to.not.include('totp_replay_refused');
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, codes[0]!), 'the codes shown are the ones stored').to.equal(true);
+  });
 
   it('sets up the app: Koppelen with QR code and key, a wrong code refused, then recovery codes; two-step is on after "Ik heb de codes bewaard"', async () => {
     const member = await createStaffMember(rt, { withApp: false });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
-import { signIn, submitForm } from '../../support/forms';
+import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut, patientWithSms } from '../../support/two-factor';
@@ -197,6 +197,14 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   });
 
   describe('disable, enable, sign out everywhere', () => {
+    it('disables once when the button is pressed twice at once, and does not say that nothing changed', async () => {
+      const patient = await rt.createPatient();
+      const page = `${PATIENTS}/${patient.id}`;
+      await doubleClick(desk, `${page}/uitschakelen`, { reason: 'Op verzoek van de patiënt' }, { first: `${page}?gedaan=disable`, second: [page] });
+      expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['account_disabled']);
+      expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_disabled']);
+    });
+
     it('disables an account (the patient is signed out and cannot sign in), then enables it again; each told in Berichten', async () => {
       const patient = await rt.createPatient();
       const patientAgent = rt.agent();
