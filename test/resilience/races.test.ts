@@ -155,27 +155,28 @@ describe('races (issue 7)', function () {
     expect((await agent.get(returnTo)).status, 'the confirmation is fresh').to.equal(200);
   });
 
-  it('verifies the wizard\'s code once when it is sent twice at once, and goes on to the recovery codes', async () => {
-    const { rt, vonage } = world;
-    const { agent, patient } = await signedInPatient(rt);
-    const phone = '+31611000105';
+  /** A signed-in patient in the wizard with SMS, the code sent to +316110001`last` waiting on Verificatie. */
+  async function wizardAtVerification(last: string) {
+    const { agent, patient } = await signedInPatient(world.rt);
     await chooseSms(agent);
-    expect((await submitForm(agent, `${SETUP}/telefoonnummer`, { country: 'NL', phone: '0611000105' })).headers.location).to.equal(`${SETUP}/verificatie`);
+    expect((await submitForm(agent, `${SETUP}/telefoonnummer`, { country: 'NL', phone: `06110001${last}` })).headers.location).to.equal(`${SETUP}/verificatie`);
+    return { agent, patient, code: codeFor(world.vonage, `+316110001${last}`) };
+  }
+
+  it('verifies the wizard\'s code once when it is sent twice at once, and goes on to the recovery codes', async () => {
+    const { agent, patient, code } = await wizardAtVerification('05');
 
     // The other is sent to the wizard's start, or (after the first) to the step it is at now.
-    await doubleClick(agent, `${SETUP}/verificatie`, { code: codeFor(vonage, phone) }, { first: `${SETUP}/herstelcodes`, second: [SETUP, `${SETUP}/herstelcodes`] });
+    await doubleClick(agent, `${SETUP}/verificatie`, { code }, { first: `${SETUP}/herstelcodes`, second: [SETUP, `${SETUP}/herstelcodes`] });
 
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
     expect((await agent.get(SETUP)).headers.location).to.equal(`${SETUP}/herstelcodes`);
   });
 
   it('turns two-step on once when "Ik heb de codes bewaard" is sent twice at once: one notice, one activity line', async () => {
-    const { rt, vonage } = world;
-    const { agent, patient } = await signedInPatient(rt);
-    const phone = '+31611000106';
-    await chooseSms(agent);
-    expect((await submitForm(agent, `${SETUP}/telefoonnummer`, { country: 'NL', phone: '0611000106' })).headers.location).to.equal(`${SETUP}/verificatie`);
-    expect((await submitForm(agent, `${SETUP}/verificatie`, { code: codeFor(vonage, phone) })).headers.location).to.equal(`${SETUP}/herstelcodes`);
+    const { rt } = world;
+    const { agent, patient, code } = await wizardAtVerification('06');
+    expect((await submitForm(agent, `${SETUP}/verificatie`, { code })).headers.location).to.equal(`${SETUP}/herstelcodes`);
 
     await doubleClick(agent, `${SETUP}/herstelcodes`, {}, { first: `${SETUP}/klaar`, second: [SETUP, `${SETUP}/klaar`] });
 
