@@ -4,7 +4,7 @@ type RowsCallback = (this: unknown, err: Error | null, rows?: unknown) => void;
 type RunCallback = (this: { lastID?: number; changes?: number }, err: Error | null) => void;
 
 /** Statements kept prepared per connection; the least recently used is finalized beyond this. */
-export const PREPARED_STATEMENTS_PER_CONNECTION = 200;
+const PREPARED_STATEMENTS_PER_CONNECTION = 200;
 
 /**
  * node-sqlite3 runs `db.all(sql)`, `db.run(sql)` and `db.get(sql)` as three round trips through
