@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { formatTotpKey, totpUri } from '../../domain/totp';
 
 /** How the QR code is drawn: an inline SVG, made on the server (no script, no image request). */
@@ -21,6 +20,7 @@ const escapeXml = (text: string) =>
 /** What the Koppelen page shows for this secret and account. */
 export async function totpPairing(secret: string, email: string, label: string): Promise<TotpPairing> {
   const uri = totpUri(secret, email);
+  const { default: QRCode } = await import('qrcode'); // only the pairing pages draw one
   const raw = await QRCode.toString(uri, QR_OPTIONS);
   const name = escapeXml(label);
   const svg = raw

@@ -1,4 +1,6 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+type TransportOptions = Parameters<typeof import('nodemailer').createTransport>[0];
 
 export interface OutgoingMail {
   from: string;
@@ -50,14 +52,20 @@ export function classifySendError(err: unknown): MailSendError {
   return new MailSendError(permanent, detail);
 }
 
-function nodemailerTransport(transporter: Transporter, timeoutMs: number): MailTransport {
+/**
+ * nodemailer is loaded at the first mail (a few MB that most processes, serving pages, never
+ * need), as the password checker is at the first new password.
+ */
+function nodemailerTransport(options: TransportOptions, timeoutMs: number): MailTransport {
+  let transporter: Promise<Transporter> | undefined;
+  const open = () => (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
   return {
     async send(mail) {
       // One deadline for the whole send, however the server dawdles (connect, greeting, every reply).
       const deadline = AbortSignal.timeout(timeoutMs);
       const signal = mail.signal ? AbortSignal.any([deadline, mail.signal]) : deadline;
       try {
-        await transporter.sendMail({
+        await (await open()).sendMail({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -72,21 +80,15 @@ function nodemailerTransport(transporter: Transporter, timeoutMs: number): MailT
         throw classifySendError(err);
       }
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((t) => t.close()),
   };
 }
 
 /** SMTP as the URL says: smtps:// is TLS from the start, smtp:// upgrades with STARTTLS when the server offers it. */
 export function createSmtpTransport(settings: { url: string; timeoutMs: number }): MailTransport {
   const { timeoutMs } = settings;
-  const transporter = nodemailer.createTransport({
-    url: settings.url,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-  });
-  return nodemailerTransport(transporter, timeoutMs);
+  const options = { url: settings.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs };
+  return nodemailerTransport(options, timeoutMs);
 }
 
 /**
@@ -94,5 +96,5 @@ export function createSmtpTransport(settings: { url: string; timeoutMs: number }
  * outbox table, shown at /ontwikkeling/e-mail.
  */
 export function createOutboxTransport(): MailTransport {
-  return nodemailerTransport(nodemailer.createTransport({ jsonTransport: true }), 5000);
+  return nodemailerTransport({ jsonTransport: true }, 5000);
 }
