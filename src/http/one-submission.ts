@@ -5,34 +5,47 @@ import type { LimiterFactory } from '../infra/rate-limits';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
 const CLAIM_SECONDS = 30;
+/** How long a repeated submission waits for the first one's answer, and how often it looks. */
+const WAIT_MS = 10_000;
+const LOOK_EVERY_MS = 40;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
 
+type Limiter = Awaited<ReturnType<LimiterFactory>>;
+
 /**
- * A form that uses up a one-time proof (an SMS or app code, a recovery code) is handled once per
- * session state and input. A double click sends the same form twice at once on the same session;
- * the second would find the code used by the first and, while the first signs the patient in,
- * answer "no valid code" or announce an app code replayed. Instead the second is sent on (303) to
- * where the first leads when it succeeds; that page's own guards show what is true by then (signed
- * in, or back to the form when the first failed). The claim is atomic in the limits' store (Redis,
- * or the database), so parallel requests on several instances get one check between them.
+ * A form that uses up a one-time proof (an SMS or app code, a recovery code) or changes the
+ * account is handled once per session state and input. A double click sends the same form twice
+ * at once on the same session; the second would find the code used by the first and answer "no
+ * valid code", or make the same change again (a second notice, a second e-mail). The browser
+ * shows only the answer to the second, so that one waits until the first has been answered:
+ * - the first succeeded: the second is sent on (303) to where the first leads (`then`);
+ * - the first failed (answered 400 or more): its claim is given back, and the second is handled
+ *   as a submission of its own, which meets the same rules and so shows the same error;
+ * - the first is still busy after 10 s: the second is sent on to `then`, whose page shows what is
+ *   true by then.
+ * Claims and outcomes are atomic in the limits' store (Redis, or the database), so parallel
+ * requests on several instances get one check between them.
  *
- * A claim is given back when its request is answered with an error, so the same input can be sent
- * again (after an outage, say); after a success it stays until it expires, so a request that read
- * the session before the first one ended cannot check the used code afterwards. A request that
- * reads the session after the first one changed it has another key: the form's own rules for the
- * new state apply (a second step already done, a wizard further on, a confirmation still fresh).
- * Keys are an HMAC of the session id, its contents, the path and the fields (codes, a password).
+ * After a success the claim stays until it expires, so a request that read the session before
+ * the first one ended cannot check the used code afterwards. A request that reads the session
+ * after the first one changed it has another key: the form's own rules for the new state apply (a
+ * second step already done, a wizard further on, a confirmation still fresh). Keys are an HMAC of
+ * the session id, its contents, the path and the fields (codes, a password).
  */
 export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer }): OneSubmission {
-  let claims: ReturnType<LimiterFactory> | undefined;
   // Made at the first form; a store that was down then is asked again at the next one.
-  const limiter = () =>
-    (claims ??= deps.limiters({ keyPrefix: 'form_submission', points: 1, duration: CLAIM_SECONDS }).catch((err: unknown) => {
-      claims = undefined;
-      throw err;
-    }));
+  const lazily = (keyPrefix: string) => {
+    let made: Promise<Limiter> | undefined;
+    return () =>
+      (made ??= deps.limiters({ keyPrefix, points: 1, duration: CLAIM_SECONDS }).catch((err: unknown) => {
+        made = undefined;
+        throw err;
+      }));
+  };
+  const claims = lazily('form_submission');
+  const successes = lazily('form_succeeded');
 
   const claimKey = (req: Request) => {
     const hmac = crypto.createHmac('sha256', deps.key).update(`${req.sessionID}\n${JSON.stringify(req.session)}\n${req.path}`);
@@ -41,20 +54,34 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     return hmac.digest('base64url');
   };
 
+  /** Claims the key, or waits for the request that holds it: 'succeeded' when that one did. */
+  async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
+    const [claim, success] = await Promise.all([claims(), successes()]);
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      try {
+        await claim.consume(key, 1);
+        return 'claimed';
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+      }
+      if (await success.get(key)) return 'succeeded';
+      if (Date.now() >= deadline) return 'still busy';
+      await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
+    }
+  }
+
   return (then) => async (req, res, next) => {
-    const store = await limiter();
     const key = claimKey(req);
-    try {
-      await store.consume(key, 1);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      req.log.info({ path: req.path }, 'form sent again while the first was handled: sent on');
+    const outcome = await claimOrWait(key);
+    if (outcome !== 'claimed') {
+      req.log.info({ path: req.path, first: outcome }, 'form sent again while the first was handled: sent on');
       return res.redirect(303, then(req));
     }
     // 'close' also when the browser gave up on the request (the first of a double click).
     res.once('close', () => {
-      if (res.statusCode < 400) return;
-      store.delete(key).catch((err: Error) => req.log.warn({ err: err.message }, 'could not give back a form claim; it expires by itself'));
+      const settled = res.statusCode < 400 ? successes().then((s) => s.set(key, 1, CLAIM_SECONDS)) : claims().then((c) => c.delete(key));
+      settled.catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
     });
     next();
   };
