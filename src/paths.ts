@@ -36,6 +36,8 @@ export const paths = {
     applications: '/account/applicaties',
     absence: '/account/afwezigheidsmeldingen',
     password: '/account/wachtwoord',
+    /** Where a password change leads: the page again, saying the password was changed. */
+    passwordChanged: '/account/wachtwoord?gewijzigd=1',
     activity: '/account/beveiliging',
     confirm: '/account/bevestigen',
     confirmCode: '/account/bevestigen/code',
@@ -141,6 +143,7 @@ export const paths = {
     },
     /** A staff member's own password, changed with the current one. */
     password: `${DESK}/wachtwoord`,
+    passwordChanged: `${DESK}/wachtwoord?gewijzigd=1`,
     patients: `${DESK}/patienten`,
     patient: (id: number | string) => `${DESK}/patienten/${id}`,
     resetTwoFactor: (id: number | string) => `${DESK}/patienten/${id}/twee-stappen-uitzetten`,

@@ -96,7 +96,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth, oneSubmission),
     confirmationRoutes(createConfirmationController({ ...services, auth }), auth, oneSubmission),
     manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth, oneSubmission),
-    passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth),
+    passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth, oneSubmission),
     securityActivityRoutes(createSecurityActivityController(services), auth),
     inboxRoutes(createInboxController(services), auth),
     accountRoutes(createAccountController(), auth),
@@ -122,7 +122,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
-    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth),
+    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),

@@ -50,7 +50,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
       await deps.auth.endOtherSessions(req, deps.staff);
-      res.redirect(303, `${paths.desk.password}?gewijzigd=1`);
+      res.redirect(303, paths.desk.passwordChanged);
     },
   };
 }

@@ -38,7 +38,7 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
         await notifier.notify(user.id, 'password_changed', requestOrigin(req));
       });
       await deps.auth.endOtherSessions(req, deps.users);
-      res.redirect(303, `${paths.account.password}?gewijzigd=1`);
+      res.redirect(303, paths.account.passwordChanged);
     },
   };
 }

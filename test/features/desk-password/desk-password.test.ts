@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { appWithStoresSwapped, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { doubleClick, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
 const PAGE = `${DESK}/wachtwoord`;
@@ -35,6 +35,17 @@ describe('desk: a staff member changes their own password', () => {
     expect(event!.staff!.id).to.equal(member.id);
     expect((await other.get(`${DESK}/patienten`)).headers.location, 'the other session ended').to.equal(DESK);
     expect((await deskPasswordStep(rt.agent(), member)).status, 'the old password').to.equal(400);
+    expect((await deskPasswordStep(rt.agent(), { ...member, password: NEW_PASSWORD })).headers.location).to.equal(`${DESK}/code`);
+  });
+
+  it('changes it once when the form is sent twice at once (a double click): one line in the Logboek, both answers say it is changed', async () => {
+    const fields = { currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD };
+
+    await doubleClick(desk, PAGE, fields, { first: `${PAGE}?gewijzigd=1`, second: [`${PAGE}?gewijzigd=1`] });
+
+    const changes = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'password_changed');
+    expect(changes, 'one line in the Logboek').to.have.length(1);
+    expect(await checkedPasswords(), 'no failed check of the current password').to.equal(0);
     expect((await deskPasswordStep(rt.agent(), { ...member, password: NEW_PASSWORD })).headers.location).to.equal(`${DESK}/code`);
   });
 

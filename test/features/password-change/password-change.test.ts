@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { signIn, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
 import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, signedInWithSms } from '../../support/two-factor';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -40,5 +40,35 @@ describe('changing the password (J6)', () => {
     expect((await signIn(world.rt.agent(), patient.email, patient.password)).status).to.equal(400);
     expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('password_changed');
+  });
+
+  it('changes the password once when the form is sent twice at once (a double click): one notice, and both answers say it is changed', async () => {
+    const agent = await fullySignedIn();
+    const path = '/account/wachtwoord';
+    await confirm(agent, path);
+    const fields = { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' };
+
+    await doubleClick(agent, path, fields, { first: `${path}?gewijzigd=1`, second: [`${path}?gewijzigd=1`] });
+
+    const notices = (await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'password_changed');
+    expect(notices, 'one notice in Berichten').to.have.length(1);
+    expect((await agent.get(`${path}?gewijzigd=1`)).status).to.equal(200);
+    expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
+  });
+
+  it('answers both of a double click with the error when the form is wrong, never with "changed"', async () => {
+    const agent = await fullySignedIn();
+    const path = '/account/wachtwoord';
+    await confirm(agent, path);
+    const token = csrfTokenOf((await agent.get(path)).text);
+    const fields = { _csrf: token, newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-8' };
+
+    const answers = await Promise.all([0, 1].map(() => agent.post(path).type('form').send(fields)));
+
+    for (const res of answers) {
+      expect(`${res.status} ${res.headers.location}`).to.equal('400 undefined');
+      expect(res.text).to.include('De twee wachtwoorden zijn niet hetzelfde');
+    }
+    expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location, 'the password is unchanged').to.equal('/inloggen/code');
   });
 });
