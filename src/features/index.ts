@@ -124,7 +124,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
-    deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth),
+    deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth),

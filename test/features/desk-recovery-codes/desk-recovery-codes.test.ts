@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { doubleClick, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
 const PAGE = `${DESK}/herstelcodes`;
@@ -27,6 +27,16 @@ describe('desk: a staff member renews their own recovery codes', () => {
     const half = rt.agent();
     await deskPasswordStep(half, member);
     expect((await half.get(PAGE)).headers.location, 'not in the half session').to.equal(`${DESK}/code`);
+  });
+
+  it('makes new codes once when the form is sent twice at once (a double click), and shows the ones that work', async () => {
+    await doubleClick(desk, PAGE, { currentPassword: member.password }, { first: CODES, second: [CODES] });
+
+    const renewals = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'recovery_codes_renewed');
+    expect(renewals, 'one line in the Logboek').to.have.length(1);
+    const codes = codesIn((await desk.get(CODES)).text);
+    expect(codes).to.have.length(10);
+    for (const code of codes.slice(0, 3)) expect(await rt.services.staffRecoveryCodes.consume(member.id, code), `shown code ${code}`).to.equal(true);
   });
 
   it('makes ten new codes after the password: shown once, printable and downloadable; the old ones stop working; in the Logboek', async () => {
