@@ -83,6 +83,7 @@ export const paths = {
   help: {
     twoStep: '/hulp/twee-stappen',
     question: '/hulp/vragenformulier',
+    questionSent: '/hulp/vragenformulier?verstuurd=1',
     passkeys: '/hulp/toegangssleutels',
   },
   /** Pages of the shell that only inform; their slugs are their paths. */

@@ -101,7 +101,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     inboxRoutes(createInboxController(services), auth),
     accountRoutes(createAccountController(), auth),
     infoPageRoutes(createInfoPagesController(), auth),
-    helpQuestionRoutes(createHelpQuestionController(services)),
+    helpQuestionRoutes(createHelpQuestionController(services), oneSubmission),
     passkeysRoutes(createPasskeysController({ ...services, auth }), auth),
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
     ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),

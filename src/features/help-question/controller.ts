@@ -26,7 +26,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
         const message = res.locals.t(result.scope === 'ip' ? 'helpQuestion.errors.tooManyFromYou' : 'helpQuestion.errors.tooManyToday');
         return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
       }
-      res.redirect(303, `${paths.help.question}?verstuurd=1`);
+      res.redirect(303, paths.help.questionSent);
     },
   };
 }

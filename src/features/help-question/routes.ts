@@ -1,10 +1,11 @@
 import { Router } from 'express';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { HelpQuestionController } from './controller';
 
-export function helpQuestionRoutes(controller: HelpQuestionController): Router {
+export function helpQuestionRoutes(controller: HelpQuestionController, oneSubmission: OneSubmission): Router {
   const router = Router();
   router.get(paths.help.question, controller.show);
-  router.post(paths.help.question, controller.submit);
+  router.post(paths.help.question, oneSubmission(() => paths.help.questionSent), controller.submit);
   return router;
 }

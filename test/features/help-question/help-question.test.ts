@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { submitForm } from '../../support/forms';
+import { doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime } from '../../support/runtime';
 
 describe('help: the Vragenformulier (J7)', () => {
@@ -14,6 +14,21 @@ describe('help: the Vragenformulier (J7)', () => {
       expect(ok.headers.location).to.equal('/hulp/vragenformulier?verstuurd=1');
       const stored = await rt.services.helpQuestions.list();
       expect(stored[0]).to.include({ name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('stores a question sent twice at once (a double click) once, and both answers say it was sent', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const agent = rt.agent();
+      const sent = '/hulp/vragenformulier?verstuurd=1';
+      await doubleClick(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' }, { first: sent, second: [sent] });
+      expect(await rt.services.helpQuestions.list(), 'one question for the helpdesk').to.have.length(1);
+      // Another question from the same visitor is a question of its own.
+      await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'En ook geen e-mail.' });
+      expect(await rt.services.helpQuestions.list()).to.have.length(2);
     } finally {
       await rt.close();
     }
