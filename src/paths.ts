@@ -155,6 +155,8 @@ export const paths = {
     question: (id: number | string) => `${DESK}/vragen/${id}`,
     staff: `${DESK}/medewerkers`,
     newStaff: `${DESK}/medewerkers/nieuw`,
+    /** The one-time password of the staff member just added, shown once. */
+    staffAdded: `${DESK}/medewerkers/nieuw/toegevoegd`,
     staffMember: (id: number | string) => `${DESK}/medewerkers/${id}`,
     staffRole: (id: number | string) => `${DESK}/medewerkers/${id}/rol`,
     disableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/uitschakelen`,

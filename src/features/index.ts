@@ -127,7 +127,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
-    deskStaffRoutes(createDeskStaffController(services), auth),
+    deskStaffRoutes(createDeskStaffController(services), auth, oneSubmission),
   );
   router.use(deskNotFound);
   return router;

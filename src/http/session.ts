@@ -43,6 +43,8 @@ declare module 'express-session' {
     passkeyRecoveryCodes: string;
     /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */
     deskNewRecoveryCodes: string;
+    /** The staff member an admin just added and their one-time password, sealed, until it is shown (desk-staff). */
+    addedStaffMember: { id: number; sealedPassword: string };
     /** When the staff member last gave their password to manage their passkeys (desk-passkeys). */
     deskPasskeysConfirmedAt: number;
   }

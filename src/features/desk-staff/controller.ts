@@ -5,6 +5,7 @@ import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
+import type { SecretBox } from '../../domain/secret-box';
 import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
@@ -74,6 +75,8 @@ export interface DeskStaffDeps {
   staffAudit: StaffAuditLog;
   hasher: PasswordHasher;
   random: RandomSource;
+  /** Seals the one-time password for the one page that shows it. */
+  secretBox: SecretBox;
   inTransaction: InTransaction;
 }
 
@@ -129,7 +132,11 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
 
-    /** The one-time password is shown on this response only: never stored, logged or put in an address. */
+    /**
+     * The one-time password is never stored, logged or put in an address: it waits sealed in the
+     * admin's session for the page that shows it once (showAdded), so that a double click, whose
+     * second answer is the one the browser shows, still shows it.
+     */
     async create(req: Request, res: Response) {
       const fields = readFields(req.body, STAFF_FIELDS);
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
@@ -142,11 +149,20 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
           addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash, mustChangePassword: true }, actor(req)),
         );
         req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
-        res.render('desk-staff/created', { member, password });
+        req.session.addedStaffMember = { id: member.id, sealedPassword: deps.secretBox.seal(password) };
+        res.redirect(303, desk.staffAdded);
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
         renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
       }
+    },
+
+    async showAdded(req: Request, res: Response) {
+      const added = req.session.addedStaffMember;
+      delete req.session.addedStaffMember; // shown once
+      const member = added && (await staff.findById(added.id));
+      if (!added || !member) return res.redirect(303, desk.staff);
+      res.render('desk-staff/created', { member, password: deps.secretBox.open(added.sealedPassword) });
     },
 
     async show(req: Request, res: Response) {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createLogger } from '../../../src/infra/logger';
 import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
 const STAFF = `${DESK}/medewerkers`;
@@ -32,12 +32,16 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(invalid.text).to.include('Vul de naam in.').and.include('Vul een e-mailadres in zoals naam@voorbeeld.nl.').and.include('Kies een rol.');
     expect(invalid.text).to.match(/<input id="email" name="email" type="email" value="bea@"/);
 
-    const created = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' });
+    const added = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' });
+    expect(added.headers.location).to.equal(`${STAFF}/nieuw/toegevoegd`);
+    const created = await desk.get(added.headers.location!);
     expect(created.status).to.equal(200);
     expect(created.text).to.include('Bea Bakker (bea@kliniek.nl) is toegevoegd.').and.include('je ziet dit wachtwoord maar één keer');
     const password = oneTimePasswordOf(created.text)!;
     expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     expect(logLines.join('\n'), 'the one-time password is in no log line').not.to.include(password);
+    const again = await desk.get(`${STAFF}/nieuw/toegevoegd`);
+    expect(again.headers.location, 'shown once').to.equal(STAFF);
 
     const duplicate = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea B.', email: 'bea@kliniek.nl', role: 'admin' });
     expect(duplicate.status).to.equal(400);
@@ -51,6 +55,34 @@ describe('desk: staff accounts and the log (admins)', () => {
     const row = (await rt.services.staffAudit.list({ limit: 10 })).find((e) => e.type === 'staff_created');
     expect(row!.staff!.id).to.equal(admin.id);
     expect(row!.targetStaff!.id).to.equal(member.id);
+  });
+
+  it('adds a staff member once when the form is sent twice at once (a double click), and shows the one-time password that works', async () => {
+    const answers = await doubleClick(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }, { first: `${STAFF}/nieuw/toegevoegd`, second: [`${STAFF}/nieuw/toegevoegd`] });
+    const password = oneTimePasswordOf((await desk.get(`${STAFF}/nieuw/toegevoegd`)).text);
+    expect(password, answers.join(', ')).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+    expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'staff_created'), 'one line in the Logboek').to.have.length(1);
+    expect((await deskPasswordStep(rt.agent(), { email: 'bea@kliniek.nl', password: password! })).headers.location, 'the password works').to.equal(`${DESK}/patienten`);
+  });
+
+  it('changes a role and disables once when each form is sent twice at once, and never answers "nothing changed"', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const page = `${STAFF}/${member.id}`;
+    const token = csrfTokenOf((await desk.get(page)).text);
+    const twice = (path: string, fields: Record<string, string>) =>
+      Promise.all([0, 1].map(() => desk.post(path).type('form').send({ _csrf: token, ...fields })));
+
+    const roles = await twice(`${page}/rol`, { role: 'admin' });
+    const disables = await twice(`${page}/uitschakelen`, { reason: 'Werkt niet meer bij de kliniek' });
+
+    for (const [answers, done] of [[roles, 'rol'], [disables, 'uit']] as const) {
+      const locations = answers.map((res) => `${res.status} ${res.headers.location}`);
+      expect(locations, done).to.include(`303 ${page}?gedaan=${done}`);
+      expect(locations.every((l) => l === `303 ${page}?gedaan=${done}` || l === `303 ${page}`), locations.join(', ')).to.equal(true);
+    }
+    const lines = (await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.targetStaff?.id === member.id).map((e) => e.type);
+    expect(lines.filter((type) => type === 'staff_role_changed'), 'one role change in the Logboek').to.have.length(1);
+    expect(lines.filter((type) => type === 'staff_disabled'), 'one disable in the Logboek').to.have.length(1);
   });
 
   it('changes a role, disables and enables a staff member, and turns off a lost app; each logged, and at once in force', async () => {
