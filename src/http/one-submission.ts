@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimiterFactory } from '../infra/rate-limits';
 
@@ -71,15 +71,33 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     }
   }
 
+  /**
+   * The cookies a success set (a new session after a sign-in step), for its repeat on this
+   * instance: the browser dropped the first answer when the second click went out, so without
+   * them it would go on with the session the first one ended. (On another instance the repeat
+   * goes on without them, as before.)
+   */
+  const cookiesOfSuccess = new Map<string, string[]>();
+  const rememberCookies = (key: string, cookies: ReturnType<Response['getHeader']>) => {
+    if (!Array.isArray(cookies) || cookies.length === 0) return;
+    cookiesOfSuccess.set(key, cookies);
+    setTimeout(() => cookiesOfSuccess.delete(key), CLAIM_SECONDS * 1000).unref();
+  };
+
   return (then) => async (req, res, next) => {
     const key = claimKey(req);
     const outcome = await claimOrWait(key);
     if (outcome !== 'claimed') {
       req.log.info({ path: req.path, first: outcome }, 'form sent again while the first was handled: sent on');
+      const cookies = outcome === 'succeeded' ? cookiesOfSuccess.get(key) : undefined;
+      if (cookies) res.setHeader('Set-Cookie', cookies);
+      // Its copy of the session was read before the first one changed it: never written back.
+      (req as { session?: unknown }).session = undefined;
       return res.redirect(303, then(req));
     }
     // 'close' also when the browser gave up on the request (the first of a double click).
     res.once('close', () => {
+      if (res.statusCode < 400) rememberCookies(key, res.getHeader('set-cookie'));
       const settled = res.statusCode < 400 ? successes().then((s) => s.set(key, 1, CLAIM_SECONDS)) : claims().then((c) => c.delete(key));
       settled.catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
     });

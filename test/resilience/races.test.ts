@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, doubleClick, submitForm } from '../support/forms';
+import { HttpClient, listen } from '../support/http-client';
 import { mailedAlerts, messageKinds } from '../support/passkeys';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
 import { chooseSms, enterCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld } from '../support/two-factor';
@@ -80,6 +81,29 @@ describe('races (issue 7)', function () {
       expect(await signIns(patient.id), `${context}: sign-ins recorded`).to.equal(round + 1);
       expect(await eventsOf(patient.id, 'second_step_failed'), `${context}: failures recorded`).to.equal(0);
       expect((await agent.get('/werkblad')).status, `${context}: the browser ends signed in`).to.equal(200);
+    }
+  });
+
+  it('ends signed in after a double click on "Verifiëren" whichever of the two answers the browser keeps', async () => {
+    const { rt, vonage } = world;
+    const phone = '+31611000103';
+    const patient = await patientWithSms(rt, phone);
+    const server = await listen(rt.app);
+    try {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        if (round > 0) await sleep(COOLDOWN_MS);
+        const browser = new HttpClient();
+        await browser.submit(`${server.url}/inloggen`, { email: patient.email, password: patient.password });
+        const token = csrfTokenOf((await browser.get(`${server.url}/inloggen/code`)).text);
+        // The second click drops the first request: the browser keeps the cookies of one answer only.
+        const tabs = [browser.copy(), browser.copy()];
+        const answers = await Promise.all(tabs.map((tab) => tab.post(`${server.url}/inloggen/code`, { _csrf: token, code: codeFor(vonage, phone) })));
+        const context = `round ${round}: ${answers.map((a) => `${a.status} ${a.location}`).join(', ')}`;
+        for (const tab of tabs) expect((await tab.get(`${server.url}/werkblad`)).status, context).to.equal(200);
+        expect(await signIns(patient.id), context).to.equal(round + 1);
+      }
+    } finally {
+      await server.close();
     }
   });
 
