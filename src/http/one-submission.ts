@@ -8,6 +8,8 @@ const CLAIM_SECONDS = 30;
 /** How long a repeated submission waits for the first one's answer, and how often it looks. */
 const WAIT_MS = 10_000;
 const LOOK_EVERY_MS = 40;
+/** A claim's count once its request succeeded; each look of a waiting repeat adds one, far below it. */
+const SUCCEEDED = 1_000_000;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
@@ -35,17 +37,13 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * the session id, its contents, the path and the fields (codes, a password).
  */
 export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer }): OneSubmission {
+  let made: Promise<Limiter> | undefined;
   // Made at the first form; a store that was down then is asked again at the next one.
-  const lazily = (keyPrefix: string) => {
-    let made: Promise<Limiter> | undefined;
-    return () =>
-      (made ??= deps.limiters({ keyPrefix, points: 1, duration: CLAIM_SECONDS }).catch((err: unknown) => {
-        made = undefined;
-        throw err;
-      }));
-  };
-  const claims = lazily('form_submission');
-  const successes = lazily('form_succeeded');
+  const claims = () =>
+    (made ??= deps.limiters({ keyPrefix: 'form_submission', points: 1, duration: CLAIM_SECONDS }).catch((err: unknown) => {
+      made = undefined;
+      throw err;
+    }));
 
   const claimKey = (req: Request) => {
     const hmac = crypto.createHmac('sha256', deps.key).update(`${req.sessionID}\n${JSON.stringify(req.session)}\n${req.path}`);
@@ -56,7 +54,7 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
 
   /** Claims the key, or waits for the request that holds it: 'succeeded' when that one did. */
   async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
-    const [claim, success] = await Promise.all([claims(), successes()]);
+    const claim = await claims();
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       try {
@@ -64,8 +62,8 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
         return 'claimed';
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
+        if (err.consumedPoints > SUCCEEDED) return 'succeeded';
       }
-      if (await success.get(key)) return 'succeeded';
       if (Date.now() >= deadline) return 'still busy';
       await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
     }
@@ -97,9 +95,11 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     }
     // 'close' also when the browser gave up on the request (the first of a double click).
     res.once('close', () => {
-      if (res.statusCode < 400) rememberCookies(key, res.getHeader('set-cookie'));
-      const settled = res.statusCode < 400 ? successes().then((s) => s.set(key, 1, CLAIM_SECONDS)) : claims().then((c) => c.delete(key));
-      settled.catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
+      const succeeded = res.statusCode < 400;
+      if (succeeded) rememberCookies(key, res.getHeader('set-cookie'));
+      claims()
+        .then(async (claim) => void (succeeded ? await claim.set(key, SUCCEEDED, CLAIM_SECONDS) : await claim.delete(key)))
+        .catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
     });
     next();
   };
