@@ -5,9 +5,13 @@ import type { LimiterFactory } from '../infra/rate-limits';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
 const CLAIM_SECONDS = 30;
-/** How long a repeated submission waits for the first one's answer, and how often it looks. */
+/**
+ * How long a repeated submission waits for the first one's answer, and how soon it looks again:
+ * at first soon (an answer takes milliseconds), then ever less often (each look is a statement).
+ */
 const WAIT_MS = 10_000;
-const LOOK_EVERY_MS = 40;
+const FIRST_LOOK_MS = 40;
+const LAST_LOOK_MS = 1000;
 /** A claim's count once its request succeeded; each look of a waiting repeat adds one, far below it. */
 const SUCCEEDED = 1_000_000;
 
@@ -56,7 +60,7 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
     const claim = await claims();
     const deadline = Date.now() + WAIT_MS;
-    for (;;) {
+    for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
       try {
         await claim.consume(key, 1);
         return 'claimed';
@@ -65,7 +69,7 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
         if (err.consumedPoints > SUCCEEDED) return 'succeeded';
       }
       if (Date.now() >= deadline) return 'still busy';
-      await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, deadline - Date.now())));
     }
   }
 
