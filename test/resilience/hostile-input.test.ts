@@ -604,7 +604,7 @@ describe('hostile input on every form (issue 7)', function () {
       [`${DESK}/herstelcodes/nieuw`]: `${DESK}/herstelcodes?gedaan=nieuw`,
       [`${DESK}/patienten/1/overal-uitloggen`]: `${DESK}/patienten/1?gedaan=endSessions`,
       [`${DESK}/vragen/1`]: `${DESK}/vragen/1?afgehandeld=1`,
-      [`${DESK}/medewerkers/nieuw`]: '200',
+      [`${DESK}/medewerkers/nieuw`]: `${DESK}/medewerkers/nieuw/toegevoegd`,
       [`${DESK}/medewerkers/1/rol`]: `${DESK}/medewerkers/1?gedaan=rol`,
       [`${PASSKEYS}/1/naam`]: `${MANAGE}?gewijzigd=toegangssleutel-naam`,
     };
