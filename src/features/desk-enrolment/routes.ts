@@ -12,12 +12,13 @@ const onlyWhileOff: RequestHandler = (req, res, next) => (req.staff!.twoFactorMe
 
 export function deskEnrolmentRoutes(controller: DeskEnrolmentController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
-  // The app's code, or "Ik heb de codes bewaard", sent twice (a double click): the second goes where the first leads.
+  // The own password, the app's code, or "Ik heb de codes bewaard", sent twice (a double click): the second goes where the first leads.
+  const onceThenPair = oneSubmission(() => firstTime.pair);
   const onceThenCodes = oneSubmission(() => firstTime.recovery);
   const onceThenDone = oneSubmission(() => paths.desk.patients);
   router.use(firstTime.root, auth.signedIn, onlyWhileOff);
   router.get(firstTime.password, controller.showPassword);
-  router.post(firstTime.password, controller.submitPassword);
+  router.post(firstTime.password, onceThenPair, controller.submitPassword);
   router.get(firstTime.pair, controller.showPair);
   router.post(firstTime.pair, onceThenCodes, controller.submitPair);
   router.get(firstTime.recovery, controller.showRecovery);

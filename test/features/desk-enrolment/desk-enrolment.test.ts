@@ -102,6 +102,19 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
   });
 
+  it('sets the own password once when it is sent twice at once (a double click): one line in the Logboek', async () => {
+    const member = await withOneTimePassword();
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const chosen = 'blauwe-fiets-onder-de-brug';
+
+    await doubleClick(agent, `${FIRST}/wachtwoord`, { newPassword: chosen, repeatPassword: chosen }, { first: `${FIRST}/koppelen`, second: [`${FIRST}/koppelen`] });
+
+    expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'password_changed'), 'one line in the Logboek').to.have.length(1);
+    expect((await agent.get(`${FIRST}/koppelen`)).status, 'the browser goes on to the app').to.equal(200);
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password: chosen })).headers.location).to.equal(`${DESK}/patienten`);
+  });
+
   it('has a staff member made with a one-time password choose their own first; the one-time password then stops working', async () => {
     const member = await withOneTimePassword();
     const agent = rt.agent();
