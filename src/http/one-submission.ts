@@ -97,14 +97,43 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
       (req as { session?: unknown }).session = undefined;
       return res.redirect(303, then(req));
     }
-    // 'close' also when the browser gave up on the request (the first of a double click).
-    res.once('close', () => {
-      const succeeded = res.statusCode < 400;
-      if (succeeded) rememberCookies(key, res.getHeader('set-cookie'));
+    whenAnswered(res, (status, cookies) => {
+      const succeeded = status < 400;
+      if (succeeded) rememberCookies(key, cookies);
       claims()
         .then(async (claim) => void (succeeded ? await claim.set(key, SUCCEEDED, CLAIM_SECONDS) : await claim.delete(key)))
         .catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
     });
     next();
   };
+}
+
+/**
+ * Calls `answered` once the request has its outcome and the answer is over: written (with the
+ * cookies set, the session's among them), or never to be, because the browser went away. The
+ * first request of a double click is the one the browser drops when the second click goes out:
+ * its connection closes while it is still handled, so its outcome is only known when it answers.
+ */
+function whenAnswered(res: Response, answered: (status: number, cookies: ReturnType<Response['getHeader']>) => void): void {
+  let status: number | undefined;
+  let over = false;
+  let called = false;
+  const settle = () => {
+    if (called || status === undefined || !over) return;
+    called = true;
+    answered(status, res.getHeader('set-cookie'));
+  };
+  const end = res.end;
+  res.end = function (this: Response, ...args: unknown[]) {
+    status ??= this.statusCode;
+    const result = (end as (...a: unknown[]) => Response).apply(this, args);
+    settle();
+    return result;
+  } as Response['end'];
+  const finished = () => {
+    over = true;
+    settle();
+  };
+  res.once('finish', finished);
+  res.once('close', finished);
 }

@@ -1,6 +1,8 @@
+import http from 'node:http';
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
+import { listen } from '../../support/http-client';
 import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, signedInWithSms } from '../../support/two-factor';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -70,5 +72,38 @@ describe('changing the password (J6)', () => {
       expect(res.text).to.include('De twee wachtwoorden zijn niet hetzelfde');
     }
     expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location, 'the password is unchanged').to.equal('/inloggen/code');
+  });
+
+  it('tells the truth to a double click whose first request the browser dropped while it was handled', async () => {
+    const agent = await fullySignedIn();
+    const path = '/account/wachtwoord';
+    await confirm(agent, path);
+    const page = await agent.get(path);
+    const cookie = String((page as unknown as { req: http.ClientRequest }).req.getHeader('cookie'));
+    // The new password is the current one: refused only after a hash, so the first is still busy when it is dropped.
+    const fields = { _csrf: csrfTokenOf(page.text), newPassword: patient.password, repeatPassword: patient.password };
+    const claims = () => world.rt.db('rate_limits').where('key', 'like', 'form_submission%').count({ n: '*' }).first().then((row) => Number(row?.n));
+    const before = await claims(); // the confirmation's
+    const claimed = async () => (await claims()) > before;
+    const server = await listen(world.rt.app);
+    try {
+      const first = http.request(`${server.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+      let answered = false;
+      first.on('response', () => (answered = true)).on('error', () => undefined);
+      first.end(new URLSearchParams(fields).toString());
+      for (let tries = 0; !(await claimed()); tries += 1) {
+        if (tries > 200) throw new Error('the first request was never claimed');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      first.destroy(); // the second click: the browser drops the first request
+      expect(answered, 'the first was still being handled when it was dropped').to.equal(false);
+
+      const second = await agent.post(path).type('form').send(fields);
+
+      expect(`${second.status} ${second.headers.location}`).to.equal('400 undefined');
+      expect(second.text).to.include('Je nieuwe wachtwoord is hetzelfde als je huidige wachtwoord.');
+    } finally {
+      await server.close();
+    }
   });
 });
