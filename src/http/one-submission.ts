@@ -75,9 +75,9 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
 
   /**
    * The cookies a success set (a new session after a sign-in step), for its repeat on this
-   * instance: the browser dropped the first answer when the second click went out, so without
-   * them it would go on with the session the first one ended. (On another instance the repeat
-   * goes on without them, as before.)
+   * instance: the browser shows the repeat's answer only, so without them it would go on with the
+   * session the first one ended. Not when the first was dropped before it answered (no cookie was
+   * ever written), nor on another instance: there the patient signs in again.
    */
   const cookiesOfSuccess = new Map<string, string[]>();
   const rememberCookies = (key: string, cookies: ReturnType<Response['getHeader']>) => {
