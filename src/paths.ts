@@ -45,6 +45,8 @@ export const paths = {
   },
   twoStep: {
     status: TWO_STEP,
+    /** The two-step page after a change, saying what changed (two-factor-status's notices). */
+    changed: (what: string) => `${TWO_STEP}?gewijzigd=${what}`,
     setup: {
       start: SETUP,
       method: `${SETUP}/methode`,

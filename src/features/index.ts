@@ -102,7 +102,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     accountRoutes(createAccountController(), auth),
     infoPageRoutes(createInfoPagesController(), auth),
     helpQuestionRoutes(createHelpQuestionController(services), oneSubmission),
-    passkeysRoutes(createPasskeysController({ ...services, auth }), auth),
+    passkeysRoutes(createPasskeysController({ ...services, auth }), auth, oneSubmission),
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
     ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),
   ];

@@ -30,7 +30,7 @@ const { passkeys: PATHS } = paths.twoStep;
 const isLast = (method: TwoFactorMethod | null, count: number) => method === 'passkey' && count <= 1;
 
 /** Back to the two-step page, which says what changed (`what` is one of its notices). */
-const done = (res: Response, what: string) => res.redirect(303, `${paths.twoStep.status}?gewijzigd=${what}`);
+const done = (res: Response, what: string) => res.redirect(303, paths.twoStep.changed(what));
 
 export type PasskeysController = ReturnType<typeof createPasskeysController>;
 

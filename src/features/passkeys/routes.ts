@@ -1,14 +1,17 @@
 import { Router, type RequestHandler } from 'express';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { PasskeysController } from './controller';
 
 const { passkeys } = paths.twoStep;
 
-export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels): Router {
+export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
   /** A fresh confirmation first, which leads back to this page (a form is shown again, not resubmitted). */
   const fresh: RequestHandler = (req, res, next) => auth.fresh(req.path)(req, res, next);
+  // A rename sent twice at once (a double click) is done once (a removal is: the second finds it gone).
+  const onceThenRenamed = oneSubmission(() => paths.twoStep.changed('toegangssleutel-naam'));
 
   // The options scripts ask for (JSON), one per page that offers a passkey.
   const options = controller.options;
@@ -25,7 +28,7 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels)
   router.get(passkeys.codesDownload, auth.fresh(passkeys.codes), controller.downloadCodes);
   router.post(passkeys.codes, auth.signedIn, controller.codesSaved);
   router.get(passkeys.rename(':id'), fresh, controller.showRename);
-  router.post(passkeys.rename(':id'), fresh, controller.submitRename);
+  router.post(passkeys.rename(':id'), fresh, onceThenRenamed, controller.submitRename);
   router.get(passkeys.remove(':id'), fresh, controller.showRemove);
   router.post(passkeys.remove(':id'), fresh, controller.submitRemove);
 

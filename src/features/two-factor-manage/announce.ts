@@ -35,5 +35,5 @@ export function createAnnounce(deps: { inTransaction: InTransaction; users: User
 
 /** Back to the status page, which says what changed (`what` is one of its notices). */
 export function doneRedirect(res: Response, what: string): void {
-  res.redirect(303, `${paths.twoStep.status}?gewijzigd=${what}`);
+  res.redirect(303, paths.twoStep.changed(what));
 }

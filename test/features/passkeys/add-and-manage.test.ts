@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
 import {
   addPasskey, askOptions, authenticatorFor, eventTypes, mailedAlerts, messageKinds, PASSKEYS, passkeySignIn, patientWithPasskey, registerPasskey, TWO_STEP,
 } from '../../support/passkeys';
@@ -258,6 +258,18 @@ describe('passkeys: add, rename and remove', () => {
       expect(renamed!.details).to.deep.equal({ passkey: 'Telefoon van Cas', previous: 'iPhone van Cas' });
       expect(await messageKinds(rt, patient.id)).to.include('passkey_renamed');
       expect((await mailedAlerts(rt, patient.id)).map((m) => m.kind), 'a new name opens no way in: not e-mailed').not.to.include('passkey_renamed');
+    });
+
+    it('renames once when the form is sent twice at once (a double click): one notice', async () => {
+      const { agent, patient } = world;
+      const [passkey] = await passkeysOf(patient.id);
+      const path = `${PASSKEYS}/${passkey!.id}/naam`;
+      const changed = `${TWO_STEP}?gewijzigd=toegangssleutel-naam`;
+
+      await doubleClick(agent, path, { name: 'Telefoon van Cas' }, { first: changed, second: [changed] });
+
+      expect((await passkeysOf(patient.id))[0]!.name).to.equal('Telefoon van Cas');
+      expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'passkey_renamed'), 'one notice in Berichten').to.have.length(1);
     });
 
     it('keeps the only passkey of a patient without another method, also when two removals race', async () => {
