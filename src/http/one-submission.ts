@@ -76,8 +76,7 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   /**
    * The cookies a success set (a new session after a sign-in step), for its repeat on this
    * instance: the browser shows the repeat's answer only, so without them it would go on with the
-   * session the first one ended. Not when the first was dropped before it answered (no cookie was
-   * ever written), nor on another instance: there the patient signs in again.
+   * session the first one ended. Not on another instance: there the patient signs in again.
    */
   const cookiesOfSuccess = new Map<string, string[]>();
   const rememberCookies = (key: string, cookies: ReturnType<Response['getHeader']>) => {
@@ -109,10 +108,11 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
 }
 
 /**
- * Calls `answered` once the request has its outcome and the answer is over: written (with the
- * cookies set, the session's among them), or never to be, because the browser went away. The
- * first request of a double click is the one the browser drops when the second click goes out:
- * its connection closes while it is still handled, so its outcome is only known when it answers.
+ * Calls `answered` once the request has its outcome and its answer is over, with the cookies the
+ * answer set (express-session sets the new session's as it writes the head, also for a browser
+ * that went away). The first request of a double click is the one the browser drops when the
+ * second click goes out: its connection closes while it is still handled, so its outcome is
+ * known only when it answers.
  */
 function whenAnswered(res: Response, answered: (status: number, cookies: ReturnType<Response['getHeader']>) => void): void {
   let status: number | undefined;
