@@ -9,7 +9,7 @@ import { buildApp, cpuMsOf, productionNodeOptions } from './processes';
 import { BENCH_PASSWORD, benchPatients, seedDatabase } from './seed';
 
 /**
- * Where a full sign-in's CPU goes: each request of it made for every patient in turn (a few at a
+ * Where a full sign-in's CPU goes: each request of it made for every patient in turn (a few at
  * once), with the app's CPU time (from /proc) per request of each step. A password-only patient's
  * password step is shown beside the SMS patient's, so the SMS part (its limits, the code's row,
  * the Vonage call) stands out.
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   await seedDatabase(backend.database, patients, await createPasswordHasher().hash(BENCH_PASSWORD));
   const { app, base } = await startApp({ appDir: REPO_DIR, entry: 'dist/src/server.js', loader: 'node', nodeArgs: productionNodeOptions(REPO_DIR), backend, vonageUrl: fake.url, logDir: temp.path });
   const codeOf = codeBook(fake);
-  const expect = (reply: Reply, wanted: string | number) => {
+  const check = (reply: Reply, wanted: string | number) => {
     if ((typeof wanted === 'number' ? reply.status : reply.location) !== wanted) throw new Error(`expected ${wanted}, got ${reply.status} ${reply.location}`);
   };
   try {
@@ -50,19 +50,22 @@ async function main(): Promise<void> {
       process.stdout.write(`round ${round}\n`);
       const sms = patients.sms.map((patient) => ({ patient, jar: new CookieJar(), csrf: '' }));
       const web = patients.web.map((patient) => ({ patient, jar: new CookieJar(), csrf: '' }));
-      const page = async (browser: (typeof sms)[number], path: string) => {
+      type Browser = (typeof sms)[number];
+      const page = async (browser: Browser, path: string) => {
         browser.csrf = csrfTokenOf((await send(base, path, browser.jar)).text);
       };
+      const password = async (b: Browser, leadsTo: string) =>
+        check(await send(base, '/inloggen', b.jar, { _csrf: b.csrf, email: b.patient.email, password: BENCH_PASSWORD }), leadsTo);
       let total = 0;
       total += await step('GET /inloggen (a new visitor)', sms, (b) => page(b, '/inloggen'));
-      total += await step('POST /inloggen (SMS two-step)', sms, async (b) => expect(await send(base, '/inloggen', b.jar, { _csrf: b.csrf, email: b.patient.email, password: BENCH_PASSWORD }), '/inloggen/code'));
+      total += await step('POST /inloggen (SMS two-step)', sms, (b) => password(b, '/inloggen/code'));
       total += await step('GET /inloggen/code', sms, (b) => page(b, '/inloggen/code'));
-      total += await step('POST /inloggen/code', sms, async (b) => expect(await send(base, '/inloggen/code', b.jar, { _csrf: b.csrf, code: codeOf(b.patient.phone!) }), '/werkblad'));
-      total += await step('GET /werkblad (the first)', sms, async (b) => expect(await send(base, '/werkblad', b.jar), 200));
+      total += await step('POST /inloggen/code', sms, async (b) => check(await send(base, '/inloggen/code', b.jar, { _csrf: b.csrf, code: codeOf(b.patient.phone!) }), '/werkblad'));
+      total += await step('GET /werkblad (the first)', sms, async (b) => check(await send(base, '/werkblad', b.jar), 200));
       process.stdout.write(`  ${'one full sign-in'.padEnd(34)} ${total.toFixed(2).padStart(6)} ms CPU\n`);
-      await step('GET /werkblad (again)', sms, async (b) => expect(await send(base, '/werkblad', b.jar), 200));
+      await step('GET /werkblad (again)', sms, async (b) => check(await send(base, '/werkblad', b.jar), 200));
       await step('GET /inloggen (password only)', web, (b) => page(b, '/inloggen'));
-      await step('POST /inloggen (password only)', web, async (b) => expect(await send(base, '/inloggen', b.jar, { _csrf: b.csrf, email: b.patient.email, password: BENCH_PASSWORD }), '/werkblad'));
+      await step('POST /inloggen (password only)', web, (b) => password(b, '/werkblad'));
       await new Promise((resolve) => setTimeout(resolve, 1500)); // past the SMS cooldown for the next round
     }
   } finally {
