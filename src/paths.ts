@@ -127,6 +127,8 @@ export const paths = {
       add: `${DESK}/toegangssleutels/toevoegen`,
       addOptions: `${DESK}/toegangssleutels/toevoegen/opties`,
       remove: (id: number | string) => `${DESK}/toegangssleutels/${id}/verwijderen`,
+      /** The list with what was just done ('toegevoegd', 'verwijderd'). */
+      done: (what: string) => `${DESK}/toegangssleutels?gedaan=${what}`,
     },
     /** A staff member's first sign-in: their own password, then their app and recovery codes. */
     firstTime: {

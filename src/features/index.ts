@@ -123,7 +123,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
-    deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth),
+    deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),

@@ -20,13 +20,19 @@ export async function submitForm(
 }
 
 /**
- * A double click: GETs the page, posts its form twice at once on the same session with the same
- * token, and checks the answers with expectDoubleClickAnswers; returns them ("status location").
+ * A double click: GETs the page, posts its form (to `actionPath`, by default the page's own path)
+ * twice at once on the same session with the same token, and checks the answers with
+ * expectDoubleClickAnswers; returns them ("status location").
  */
-export async function doubleClick(agent: supertest.Agent, pagePath: string, fields: Record<string, string>, leads: { first: string; second: string[] }) {
+export async function doubleClick(
+  agent: supertest.Agent,
+  pagePath: string,
+  fields: Record<string, string>,
+  leads: { first: string; second: string[] },
+  actionPath = pagePath.split('?')[0]!,
+) {
   const token = csrfTokenOf((await agent.get(pagePath)).text);
-  const action = pagePath.split('?')[0]!;
-  const results = await Promise.all([0, 1].map(() => agent.post(action).type('form').send({ _csrf: token, ...fields })));
+  const results = await Promise.all([0, 1].map(() => agent.post(actionPath).type('form').send({ _csrf: token, ...fields })));
   const answers = results.map((res) => `${res.status} ${res.headers.location}`);
   expectDoubleClickAnswers(answers, leads.first, leads.second);
   return answers;

@@ -40,7 +40,7 @@ export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysControl
 export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const { staffPasskeys, clock } = deps;
   const confirmed = (req: Request) => clock.now() - (req.session.deskPasskeysConfirmedAt ?? -Infinity) <= deps.confirmationMs;
-  const back = (res: Response, what?: string) => res.redirect(303, what ? `${PATHS.list}?gedaan=${what}` : PATHS.list);
+  const back = (res: Response, what?: string) => res.redirect(303, what ? PATHS.done(what) : PATHS.list);
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     const own = await staffPasskeys.listForUser(req.staff!.id);

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { DeskPasskeysController } from './controller';
 
 const { passkeys } = paths.desk;
 
-export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: AuthLevels<StaffMember>): Router {
+export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
   const confirmed = [auth.signedIn, controller.requireConfirmed];
   router.post(paths.desk.secondStep.passkeyOptions, auth.half, controller.options.secondStep);
@@ -14,6 +15,7 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   router.post(passkeys.confirm, auth.signedIn, controller.confirm);
   router.post(passkeys.addOptions, confirmed, controller.options.register);
   router.post(passkeys.add, confirmed, controller.add);
-  router.post(passkeys.remove(':id'), confirmed, controller.remove);
+  // A removal sent twice at once (a double click) is done once; the second is sent on.
+  router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.done('verwijderd')), controller.remove);
   return router;
 }

@@ -10,8 +10,9 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   const router = Router();
   /** A fresh confirmation first, which leads back to this page (a form is shown again, not resubmitted). */
   const fresh: RequestHandler = (req, res, next) => auth.fresh(req.path)(req, res, next);
-  // A rename sent twice at once (a double click) is done once (a removal is: the second finds it gone).
+  // A rename or removal sent twice at once (a double click) is done once; the second is sent on.
   const onceThenRenamed = oneSubmission(() => paths.twoStep.changed('toegangssleutel-naam'));
+  const onceThenRemoved = oneSubmission(() => paths.twoStep.changed('toegangssleutel-verwijderd'));
 
   // The options scripts ask for (JSON), one per page that offers a passkey.
   const options = controller.options;
@@ -30,7 +31,7 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   router.get(passkeys.rename(':id'), fresh, controller.showRename);
   router.post(passkeys.rename(':id'), fresh, onceThenRenamed, controller.submitRename);
   router.get(passkeys.remove(':id'), fresh, controller.showRemove);
-  router.post(passkeys.remove(':id'), fresh, controller.submitRemove);
+  router.post(passkeys.remove(':id'), fresh, onceThenRemoved, controller.submitRemove);
 
   router.get(paths.help.passkeys, controller.showAbout); // public: it can be read before signing in
   return router;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { createStaffMember, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
-import { csrfTokenOf, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { askOptions, authenticatorFor, patientWithPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
 import type { SoftAuthenticator } from '../../support/webauthn-authenticator';
@@ -58,11 +58,23 @@ describe('desk: a staff member\'s passkeys', () => {
     const removed = await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`);
     expect(removed.headers.location).to.equal(`${PAGE}?gedaan=verwijderd`);
     expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
-    expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`)).status, 'gone already').to.equal(404);
+    expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id + 1000}/verwijderen`)).status, 'no such passkey').to.equal(404);
     expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'sign_in_failed']);
 
     rt.clock.advanceMinutes(11);
     expect((await desk.get(PAGE)).text, 'the password again after 10 minutes').to.include('Vul eerst je wachtwoord in.');
+  });
+
+  it('removes once when the form is sent twice at once (a double click): one entry in the Logboek', async () => {
+    await addPasskey(desk, authenticatorFor(rt));
+    const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
+    const removed = `${PAGE}?gedaan=verwijderd`;
+
+    await doubleClick(desk, PAGE, {}, { first: removed, second: [removed] }, `${PAGE}/${passkey!.id}/verwijderen`);
+
+    expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
+    expect((await staffEvents(member.id)).filter((type) => type === 'passkey_removed')).to.have.length(1);
+    expect((await desk.get(removed)).text).to.include('Je toegangssleutel is verwijderd.');
   });
 
   it('lets a passkey replace the app code at the desk\'s second step, once per answer; the code page offers it only then', async () => {

@@ -272,6 +272,20 @@ describe('passkeys: add, rename and remove', () => {
       expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'passkey_renamed'), 'one notice in Berichten').to.have.length(1);
     });
 
+    it('removes once when the form is sent twice at once (a double click): one notice, still signed in', async () => {
+      const { agent, patient } = world;
+      const second = await registerPasskey(rt, patient, authenticatorFor(rt), 'Oude laptop');
+      const removed = `${TWO_STEP}?gewijzigd=toegangssleutel-verwijderd`;
+
+      await doubleClick(agent, `${PASSKEYS}/${second.id}/verwijderen`, {}, { first: removed, second: [removed] });
+
+      expect((await passkeysOf(patient.id)).map((p) => p.name)).to.deep.equal(['iPhone van Cas']);
+      expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'passkey_removed'), 'one notice in Berichten').to.have.length(1);
+      const page = await agent.get(removed);
+      expect(page.status, 'the browser keeps a signed-in session whichever answer it shows').to.equal(200);
+      expect(page.text).to.include('Je toegangssleutel is verwijderd.');
+    });
+
     it('keeps the only passkey of a patient without another method, also when two removals race', async () => {
       const { agent, patient } = world;
       const [only] = await passkeysOf(patient.id);
