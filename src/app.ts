@@ -11,7 +11,7 @@ import { formBodies } from './http/forms';
 import { createOneSubmission } from './http/one-submission';
 import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
-import { sessionMiddleware } from './http/session';
+import { deskSessionSecret, sessionMiddleware } from './http/session';
 import { staticAssets } from './http/static-assets';
 import { useEjsViews } from './http/views';
 import { exposeUser, viewLocals } from './http/view-locals';
@@ -54,7 +54,11 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     // The public help, and in development the SMS outbox, where the code to type is shown.
     openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
-  const oneSubmission = createOneSubmission({ limiters: services.limiters, key: config.codeHashKey });
+  const oneSubmission = createOneSubmission({
+    limiters: services.limiters,
+    key: config.codeHashKey,
+    sessionSecrets: [config.sessionSecret, deskSessionSecret(config.sessionSecret)],
+  });
   const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission };
 
   app.use(requestLog(logger));
@@ -75,6 +79,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.use(journeyRoutes(features));
 
   app.use(notFound);
+  app.use(oneSubmission.repeatAfterMove); // before the CSRF error page: a double click's late repeat
   app.use(csrfErrorHandler);
   app.use(errorHandler);
   return app;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import { signedCookie } from 'cookie-parser';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimiterFactory } from '../infra/rate-limits';
 
@@ -17,6 +18,16 @@ const SUCCEEDED = 1_000_000;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
+
+/** The guard, and what answers a repeat that comes after the first one moved the session (see below). */
+export type OneSubmissionGuard = OneSubmission & { repeatAfterMove: ErrorRequestHandler };
+
+/** A form whose success moved the session to a new id: where it led, and the new session's cookies. */
+interface MovedForm {
+  location: string;
+  newSessionId: string;
+  cookies: string[] | undefined;
+}
 
 type Limiter = Awaited<ReturnType<LimiterFactory>>;
 
@@ -39,8 +50,17 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * after the first one changed it has another key: the form's own rules for the new state apply (a
  * second step already done, a wizard further on, a confirmation still fresh). Keys are an HMAC of
  * the session id, its contents, the path and the fields (codes, a password).
+ *
+ * A success that moved the session to a new id (a sign-in step; other sessions ended after a
+ * change) is also remembered on this instance for as long as a claim lasts, by the old and the
+ * new id with the path and the fields. A repeat that comes in after it, still with the old
+ * session's cookie (whose session is gone) or already with the new one but with the old
+ * session's CSRF token, would be told that its session expired, or meet the new state's rules
+ * ("your current password is wrong"): it is sent on to where the first led instead
+ * (`repeatAfterMove`, before the CSRF error page), with the new session's cookies when it came
+ * with the old one. `sessionSecrets` unsign the session cookies it came with.
  */
-export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer }): OneSubmission {
+export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer; sessionSecrets: string[] }): OneSubmissionGuard {
   let made: Promise<Limiter> | undefined;
   // Made at the first form; a store that was down then is asked again at the next one.
   const claims = () =>
@@ -49,12 +69,15 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
       throw err;
     }));
 
-  const claimKey = (req: Request) => {
-    const hmac = crypto.createHmac('sha256', deps.key).update(`${req.sessionID}\n${JSON.stringify(req.session)}\n${req.path}`);
+  /** An HMAC of `about` (the session), the path and the form's fields but its CSRF token. */
+  const formKey = (req: Request, about: string, path = req.path) => {
+    const hmac = crypto.createHmac('sha256', deps.key).update(`${about}\n${path}`);
     const fields = Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== '_csrf');
     for (const [name, value] of fields.sort(([a], [b]) => (a < b ? -1 : 1))) hmac.update(`\n${name}=${String(value)}`);
     return hmac.digest('base64url');
   };
+  const claimKey = (req: Request) => formKey(req, `${req.sessionID}\n${JSON.stringify(req.session)}`);
+  const movedKey = (req: Request, sessionId: string, path = req.path) => formKey(req, `moved\n${sessionId}`, path);
 
   /** Claims the key, or waits for the request that holds it: 'succeeded' when that one did. */
   async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
@@ -75,36 +98,70 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
 
   /**
    * The cookies a success set (a new session after a sign-in step), for its repeat on this
-   * instance: the browser shows the repeat's answer only, so without them it would go on with the
-   * session the first one ended. Not on another instance: there the patient signs in again.
+   * instance, and the successes that moved the session: the browser shows the repeat's answer
+   * only, so without them it would go on with the session the first one ended. Not on another
+   * instance: there the patient signs in again.
    */
   const cookiesOfSuccess = new Map<string, string[]>();
-  const rememberCookies = (key: string, cookies: ReturnType<Response['getHeader']>) => {
-    if (!Array.isArray(cookies) || cookies.length === 0) return;
-    cookiesOfSuccess.set(key, cookies);
-    setTimeout(() => cookiesOfSuccess.delete(key), CLAIM_SECONDS * 1000).unref();
+  const movedForms = new Map<string, MovedForm>();
+  const forAWhile = <V>(map: Map<string, V>, key: string, value: V) => {
+    map.set(key, value);
+    setTimeout(() => map.delete(key), CLAIM_SECONDS * 1000).unref();
   };
+  const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);
 
-  return (then) => async (req, res, next) => {
+  /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */
+  function sendOn(req: Request, res: Response, location: string, cookies: string[] | undefined, first: string) {
+    req.log.info({ path: req.path, first }, 'form sent again while or after the first was handled: sent on');
+    if (cookies) res.setHeader('Set-Cookie', cookies);
+    (req as { session?: unknown }).session = undefined;
+    res.redirect(303, location);
+  }
+
+  /** The moved form this request repeats, by its session's id or one its session cookies name. */
+  function movedFormOf(req: Request): { form: MovedForm; sessionId: string } | undefined {
+    const cookies = Object.values((req.cookies ?? {}) as Record<string, unknown>);
+    const presented = cookies.map((value) => (typeof value === 'string' ? signedCookie(value, deps.sessionSecrets) : false));
+    for (const sessionId of [req.sessionID, ...presented]) {
+      const form = typeof sessionId === 'string' ? movedForms.get(movedKey(req, sessionId)) : undefined;
+      if (form && sessionId) return { form, sessionId };
+    }
+    return undefined;
+  }
+
+  const guard: OneSubmission = (then) => async (req, res, next) => {
+    const moved = movedForms.get(movedKey(req, req.sessionID));
+    if (moved) return sendOn(req, res, moved.location, undefined, 'moved the session');
     const key = claimKey(req);
     const outcome = await claimOrWait(key);
     if (outcome !== 'claimed') {
-      req.log.info({ path: req.path, first: outcome }, 'form sent again while the first was handled: sent on');
-      const cookies = outcome === 'succeeded' ? cookiesOfSuccess.get(key) : undefined;
-      if (cookies) res.setHeader('Set-Cookie', cookies);
-      // Its copy of the session was read before the first one changed it: never written back.
-      (req as { session?: unknown }).session = undefined;
-      return res.redirect(303, then(req));
+      return sendOn(req, res, then(req), outcome === 'succeeded' ? cookiesOfSuccess.get(key) : undefined, outcome);
     }
-    whenAnswered(res, (status, cookies) => {
+    const { sessionID: sessionId, path } = req;
+    const location = then(req);
+    whenAnswered(res, (status, setCookies) => {
       const succeeded = status < 400;
-      if (succeeded) rememberCookies(key, cookies);
+      const cookies = cookieList(setCookies);
+      if (succeeded && cookies) forAWhile(cookiesOfSuccess, key, cookies);
+      if (succeeded && req.sessionID !== sessionId) {
+        const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies };
+        for (const id of [sessionId, req.sessionID]) forAWhile(movedForms, movedKey(req, id, path), form);
+      }
       claims()
         .then(async (claim) => void (succeeded ? await claim.set(key, SUCCEEDED, CLAIM_SECONDS) : await claim.delete(key)))
         .catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
     });
     next();
   };
+
+  const repeatAfterMove: ErrorRequestHandler = (err, req, res, next) => {
+    const found = (err as { code?: string }).code === 'EBADCSRFTOKEN' && req.method === 'POST' ? movedFormOf(req) : undefined;
+    if (!found) return next(err);
+    const { form, sessionId } = found;
+    sendOn(req, res, form.location, sessionId === form.newSessionId ? undefined : form.cookies, 'moved the session');
+  };
+
+  return Object.assign(guard, { repeatAfterMove });
 }
 
 /**

@@ -26,7 +26,7 @@ function formApp(handlingMs: number) {
   });
   app.use(session({ secret: 'a test secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
   app.use(express.urlencoded({ extended: false }));
-  const once = createOneSubmission({ limiters: async (options) => new RateLimiterMemory(options), key: Buffer.from('a test key') });
+  const once = createOneSubmission({ limiters: async (options) => new RateLimiterMemory(options), key: Buffer.from('a test key'), sessionSecrets: ['a test secret'] });
   app.get('/start', (req, res) => {
     req.session.step = 'half';
     res.send('started');

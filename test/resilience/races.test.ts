@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type supertest from 'supertest';
+import supertest from 'supertest';
 import { csrfTokenOf, doubleClick, submitForm } from '../support/forms';
 import { HttpClient, listen } from '../support/http-client';
 import { mailedAlerts, messageKinds } from '../support/passkeys';
@@ -82,6 +82,30 @@ describe('races (issue 7)', function () {
       expect(await eventsOf(patient.id, 'second_step_failed'), `${context}: failures recorded`).to.equal(0);
       expect((await agent.get('/werkblad')).status, `${context}: the browser ends signed in`).to.equal(200);
     }
+  });
+
+  it('sends a late repeat of "Verifiëren" on to the Werkblad, whether it comes with the half session\'s cookie or already with the new one', async () => {
+    const { rt, vonage } = world;
+    const phone = '+31611000104';
+    const patient = await patientWithSms(rt, phone);
+    const halfCookie = String((await passwordStep(rt.agent(), patient.email, patient.password)).headers['set-cookie']).split(';')[0]!;
+    const post = (cookie: string, fields: Record<string, string>) => supertest(rt.app).post('/inloggen/code').set('Cookie', cookie).type('form').send(fields);
+    const token = csrfTokenOf((await supertest(rt.app).get('/inloggen/code').set('Cookie', halfCookie)).text);
+    const fields = { _csrf: token, code: codeFor(vonage, phone) };
+    const first = await post(halfCookie, fields);
+    expect(`${first.status} ${first.headers.location}`).to.equal('303 /werkblad');
+    const fullCookie = String(first.headers['set-cookie']).split(';')[0]!;
+
+    const withNew = await post(fullCookie, fields);
+    const withOld = await post(halfCookie, fields);
+
+    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
+    expect(`${withOld.status} ${withOld.headers.location}`, 'with the half session\'s cookie').to.equal('303 /werkblad');
+    const handedOver = String(withOld.headers['set-cookie']).split(';')[0]!;
+    expect(handedOver, 'the new session\'s cookie').to.equal(fullCookie);
+    expect((await supertest(rt.app).get('/werkblad').set('Cookie', handedOver)).status).to.equal(200);
+    expect(await signIns(patient.id)).to.equal(1);
+    expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
   });
 
   it('ends signed in after a double click on "Verifiëren" whichever of the two answers the browser keeps', async () => {

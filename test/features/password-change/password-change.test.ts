@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { expect } from 'chai';
-import type supertest from 'supertest';
+import supertest from 'supertest';
 import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
 import { listen } from '../../support/http-client';
 import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, signedInWithSms } from '../../support/two-factor';
@@ -56,6 +56,29 @@ describe('changing the password (J6)', () => {
     expect(notices, 'one notice in Berichten').to.have.length(1);
     expect((await agent.get(`${path}?gewijzigd=1`)).status).to.equal(200);
     expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
+  });
+
+  it('sends a double click\'s late repeat on to "changed", whether it comes with the old session\'s cookie or already with the new one', async () => {
+    const agent = await fullySignedIn();
+    const path = '/account/wachtwoord';
+    const changed = `${path}?gewijzigd=1`;
+    await confirm(agent, path);
+    const page = await agent.get(path);
+    const oldCookie = String((page as unknown as { req: http.ClientRequest }).req.getHeader('cookie'));
+    const fields = { _csrf: csrfTokenOf(page.text), newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' };
+    expect((await agent.post(path).type('form').send(fields)).headers.location).to.equal(changed);
+
+    // With the new session's cookie: the new password is now the current one, but it was the first that changed it.
+    const withNew = await agent.post(path).type('form').send(fields);
+    expect(`${withNew.status} ${withNew.headers.location}`).to.equal(`303 ${changed}`);
+    // With the old session's cookie (its session ended): the new session's cookie comes with the answer.
+    const withOld = await supertest(world.rt.app).post(path).set('Cookie', oldCookie).type('form').send(fields);
+    expect(`${withOld.status} ${withOld.headers.location}`).to.equal(`303 ${changed}`);
+    const newCookie = String(withOld.headers['set-cookie']).split(';')[0]!;
+    expect((await supertest(world.rt.app).get(changed).set('Cookie', newCookie)).text).to.include('Je wachtwoord is gewijzigd. Je bent op je andere apparaten uitgelogd.');
+
+    const notices = (await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'password_changed');
+    expect(notices, 'one notice in Berichten').to.have.length(1);
   });
 
   it('answers both of a double click with the error when the form is wrong, never with "changed"', async () => {
