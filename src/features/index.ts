@@ -89,7 +89,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
   const secondStep = createSecondStepController({ ...services, auth });
   return [
     languageMemoryRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
-    signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin })),
+    signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin }), oneSubmission),
     secondStepRoutes(secondStep, auth, oneSubmission),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),

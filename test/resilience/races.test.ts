@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { csrfTokenOf, doubleClick, submitForm } from '../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, submitForm } from '../support/forms';
 import { HttpClient, listen } from '../support/http-client';
 import { mailedAlerts, messageKinds } from '../support/passkeys';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
@@ -88,22 +88,15 @@ describe('races (issue 7)', function () {
     const { rt, vonage } = world;
     const phone = '+31611000104';
     const patient = await patientWithSms(rt, phone);
-    const halfCookie = String((await passwordStep(rt.agent(), patient.email, patient.password)).headers['set-cookie']).split(';')[0]!;
-    const post = (cookie: string, fields: Record<string, string>) => supertest(rt.app).post('/inloggen/code').set('Cookie', cookie).type('form').send(fields);
-    const token = csrfTokenOf((await supertest(rt.app).get('/inloggen/code').set('Cookie', halfCookie)).text);
-    const fields = { _csrf: token, code: codeFor(vonage, phone) };
-    const first = await post(halfCookie, fields);
-    expect(`${first.status} ${first.headers.location}`).to.equal('303 /werkblad');
-    const fullCookie = String(first.headers['set-cookie']).split(';')[0]!;
+    const halfCookie = cookieSet(await passwordStep(rt.agent(), patient.email, patient.password))!;
 
-    const withNew = await post(fullCookie, fields);
-    const withOld = await post(halfCookie, fields);
+    const { first, newCookie, withNew, withOld } = await lateRepeats(rt.app, '/inloggen/code', { code: codeFor(vonage, phone) }, halfCookie);
 
-    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
-    expect(`${withOld.status} ${withOld.headers.location}`, 'with the half session\'s cookie').to.equal('303 /werkblad');
-    const handedOver = String(withOld.headers['set-cookie']).split(';')[0]!;
-    expect(handedOver, 'the new session\'s cookie').to.equal(fullCookie);
-    expect((await supertest(rt.app).get('/werkblad').set('Cookie', handedOver)).status).to.equal(200);
+    for (const [res, which] of [[first, 'first'], [withNew, 'with the new cookie'], [withOld, 'with the half session\'s cookie']] as const) {
+      expect(`${res.status} ${res.headers.location}`, which).to.equal('303 /werkblad');
+    }
+    expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
+    expect((await supertest(rt.app).get('/werkblad').set('Cookie', newCookie)).status).to.equal(200);
     expect(await signIns(patient.id)).to.equal(1);
     expect(await eventsOf(patient.id, 'second_step_failed')).to.equal(0);
   });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type supertest from 'supertest';
+import type { Express } from 'express';
+import supertest from 'supertest';
 
 /** The CSRF token of the first form on a page. */
 export function csrfTokenOf(html: string): string {
@@ -52,4 +53,27 @@ export function expectDoubleClickAnswers(answers: string[], first: string, secon
 
 export function signIn(agent: supertest.Agent, email: string, password: string): Promise<supertest.Response> {
   return submitForm(agent, '/inloggen', { email, password });
+}
+
+/** The `name=value` pair of the first cookie an answer sets, or undefined. */
+export function cookieSet(res: supertest.Response): string | undefined {
+  const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
+  return cookies?.[0]?.split(';')[0];
+}
+
+/**
+ * A double click whose second request comes in after the first was answered: GETs the page (with
+ * `cookie`, the browser's session cookie, if it has one), posts its form, and then the same form
+ * again twice: with the cookie the browser had before (`withOld`; its session has ended when the
+ * first one moved it to a new id) and with the cookie the first answer set (`withNew`).
+ */
+export async function lateRepeats(app: Express, pagePath: string, fields: Record<string, string>, cookie = '') {
+  const page = await supertest(app).get(pagePath).set('Cookie', cookie);
+  const oldCookie = cookieSet(page) ?? cookie;
+  const post = (sessionCookie: string) =>
+    supertest(app).post(pagePath).set('Cookie', sessionCookie).type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
+  const first = await post(oldCookie);
+  const newCookie = cookieSet(first);
+  if (!newCookie) throw new Error(`the first answer set no cookie: ${first.status} ${first.headers.location}`);
+  return { first, newCookie, withNew: await post(newCookie), withOld: await post(oldCookie) };
 }

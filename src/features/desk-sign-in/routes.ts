@@ -8,10 +8,10 @@ import type { DeskSignInController } from './controller';
 export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
   const { home, signOut, secondStep, patients } = paths.desk;
-  // A code sent twice (a double click): the second goes where the first leads.
+  // A password or code sent twice (a double click): the second goes where the first leads.
   const once = oneSubmission(() => patients);
   router.get(home, controller.show);
-  router.post(home, controller.submit);
+  router.post(home, oneSubmission(() => secondStep.code), controller.submit);
   router.get(secondStep.code, auth.half, controller.showCode);
   router.post(secondStep.code, auth.half, once, controller.submitCode);
   router.post(secondStep.passkey, auth.half, controller.submitPasskey);

@@ -1,11 +1,13 @@
 import { Router } from 'express';
+import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { SignInController } from './controller';
 
-export function signInRoutes(controller: SignInController): Router {
+export function signInRoutes(controller: SignInController, oneSubmission: OneSubmission): Router {
   const router = Router();
   router.get(paths.signIn, controller.show);
-  router.post(paths.signIn, controller.submit);
+  // "Log in" pressed twice (a double click): one password check; the second goes where the first led.
+  router.post(paths.signIn, oneSubmission(() => paths.workspace), controller.submit);
   router.post(paths.signInPasskey, controller.submitPasskey);
   router.post(paths.signOut, controller.signOut);
   return router;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createStaffMember, DESK, deskPasswordStep, signInAtDesk } from '../../support/desk';
-import { doubleClick, signIn, submitForm } from '../../support/forms';
+import { cookieSet, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
 import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../../support/totp';
 
@@ -133,6 +133,19 @@ describe('desk sign-in ("Balie")', () => {
     await doubleClick(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) }, { first: `${DESK}/patienten`, second: [`${DESK}/patienten`, DESK] });
     expect((await staffEvents(member.id)).filter((type) => type === 'totp_replay_refused' || type === 'second_step_failed')).to.deep.equal([]);
     expect((await agent.get(`${DESK}/patienten`)).status).to.equal(200);
+  });
+
+  it('sends a double click on the password step on to the code page: once at once, and late with the old session\'s cookie or the new one', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    const fields = { email: member.email, password: member.password };
+    await doubleClick(agent, DESK, fields, { first: `${DESK}/code`, second: [`${DESK}/code`] });
+    expect((await agent.get(`${DESK}/code`)).status).to.equal(200);
+
+    const { newCookie, withNew, withOld } = await lateRepeats(rt.app, DESK, fields);
+    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal(`303 ${DESK}/code`);
+    expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal(`303 ${DESK}/code`);
+    expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
   });
 
   it('stops halfway: the half session ends', async () => {

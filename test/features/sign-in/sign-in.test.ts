@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
 describe('sign-in (J1)', () => {
@@ -29,6 +29,26 @@ describe('sign-in (J1)', () => {
     expect(workspace.text).to.include('Klik op een opdracht of pakket om deze te openen.');
     const events = await rt.services.audit.listForUser(patient.id);
     expect(events.map((e) => e.type)).to.include('sign_in');
+  });
+
+  it('signs in once when "Log in" is pressed twice at once (a double click): one sign-in recorded', async () => {
+    const patient = await rt.createPatient();
+    const agent = rt.agent();
+
+    await doubleClick(agent, '/inloggen', { email: patient.email, password: patient.password }, { first: '/werkblad', second: ['/werkblad'] });
+
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+    const signIns = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in');
+    expect(signIns, 'one sign-in').to.have.length(1);
+  });
+
+  it('sends a late repeat of "Log in" on to where the first led, with the old session\'s cookie or the new one', async () => {
+    const patient = await rt.createPatient();
+    const { newCookie, withNew, withOld } = await lateRepeats(rt.app, '/inloggen', { email: patient.email, password: patient.password });
+
+    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
+    expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal('303 /werkblad');
+    expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
   });
 
   it('accepts the e-mail address in any case and with spaces around it', async () => {
@@ -92,8 +112,9 @@ describe('sign-in (J1)', () => {
     const firstSid = sidOf(first);
     expect(firstSid).to.be.a('string');
     const workspace = await agent.get('/werkblad');
+    // Typed otherwise: the very same form again within half a minute is taken for a double click.
     const again = await agent.post('/inloggen').type('form')
-      .send({ _csrf: csrfTokenOf(workspace.text), email: patient.email, password: patient.password });
+      .send({ _csrf: csrfTokenOf(workspace.text), email: patient.email.toUpperCase(), password: patient.password });
     expect(again.status).to.equal(303);
     const secondSid = sidOf(again);
     expect(secondSid).to.be.a('string').and.not.equal(firstSid);
