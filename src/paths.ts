@@ -12,6 +12,8 @@ export const paths = {
   home: '/',
   signIn: '/inloggen',
   signOut: '/uitloggen',
+  /** The sign-in page saying the patient has signed out. */
+  signedOut: '/inloggen?sessie=uitgelogd',
   /** Signing in with a passkey alone (user verification makes it both steps); its options, as JSON. */
   signInPasskey: '/inloggen/toegangssleutel',
   signInPasskeyOptions: '/inloggen/toegangssleutel/opties',
@@ -112,6 +114,7 @@ export const paths = {
   desk: {
     home: DESK,
     signOut: `${DESK}/uitloggen`,
+    signedOut: `${DESK}?sessie=uitgelogd`,
     secondStep: {
       code: `${DESK}/code`,
       /** A passkey instead of the code; its options, as JSON. */

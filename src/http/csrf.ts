@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { paths } from '../paths';
 
 /**
  * CSRF protection with the synchroniser token pattern (csrf-sync): the token lives in the session,
@@ -48,8 +49,16 @@ export function renewCsrfToken(req: Request): void {
   generateToken(req, true);
 }
 
+/** Where "Uitloggen" leads; sent again after its session ended (a double click), it leads there too. */
+const SIGNED_OUT = new Map<string, string>([
+  [paths.signOut, paths.signedOut],
+  [paths.desk.signOut, paths.desk.signedOut],
+]);
+
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
+  const signedOut = req.method === 'POST' ? SIGNED_OUT.get(req.path) : undefined;
+  if (signedOut && !req.session?.auth && !req.session?.deskAuth) return res.redirect(303, signedOut);
   req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
   res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
 };

@@ -151,7 +151,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     async signOut(req: Request, res: Response) {
       if (req.staff) await staffNotifier.notify(req.staff.id, 'sign_out', requestOrigin(req));
       await auth.toAnonymous(req, res);
-      res.redirect(303, `${desk.home}?sessie=uitgelogd`);
+      res.redirect(303, desk.signedOut);
     },
   };
 }

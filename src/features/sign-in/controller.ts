@@ -91,7 +91,7 @@ export function createSignInController(deps: SignInDeps) {
     async signOut(req: Request, res: Response) {
       if (req.user) await audit.record(req.user.id, 'sign_out', requestOrigin(req));
       await auth.toAnonymous(req, res);
-      res.redirect(303, `${paths.signIn}?sessie=uitgelogd`);
+      res.redirect(303, paths.signedOut);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createStaffMember, DESK, deskPasswordStep, signInAtDesk } from '../../support/desk';
-import { cookieSet, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
 import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../../support/totp';
 
@@ -146,6 +146,18 @@ describe('desk sign-in ("Balie")', () => {
     expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal(`303 ${DESK}/code`);
     expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal(`303 ${DESK}/code`);
     expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
+  });
+
+  it('answers "Uitloggen" sent again after the session ended (a double click) with the signed-out page', async () => {
+    const member = await createStaffMember(rt);
+    const agent = await signInAtDesk(rt, member);
+    const page = await agent.get(`${DESK}/patienten`);
+    const cookie = String((page as unknown as { req: { getHeader(name: string): unknown } }).req.getHeader('cookie'));
+    const signOut = () => supertest(rt.app).post(`${DESK}/uitloggen`).set('Cookie', cookie).type('form').send({ _csrf: csrfTokenOf(page.text) });
+
+    const answers = [await signOut(), await signOut()];
+
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal([`303 ${DESK}?sessie=uitgelogd`, `303 ${DESK}?sessie=uitgelogd`]);
   });
 
   it('stops halfway: the half session ends', async () => {

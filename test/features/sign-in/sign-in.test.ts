@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import supertest from 'supertest';
 import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
@@ -49,6 +50,18 @@ describe('sign-in (J1)', () => {
     expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
     expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal('303 /werkblad');
     expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
+  });
+
+  it('answers "Uitloggen" sent again after the session ended (a double click) with the signed-out page, not "session expired"', async () => {
+    const patient = await rt.createPatient();
+    const cookie = cookieSet(await signIn(rt.agent(), patient.email, patient.password))!;
+    const token = csrfTokenOf((await supertest(rt.app).get('/werkblad').set('Cookie', cookie)).text);
+    const signOut = () => supertest(rt.app).post('/uitloggen').set('Cookie', cookie).type('form').send({ _csrf: token });
+
+    const answers = [await signOut(), await signOut()];
+
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['303 /inloggen?sessie=uitgelogd', '303 /inloggen?sessie=uitgelogd']);
+    expect((await supertest(rt.app).get('/werkblad').set('Cookie', cookie)).headers.location).to.equal('/inloggen');
   });
 
   it('accepts the e-mail address in any case and with spaces around it', async () => {
