@@ -49,10 +49,12 @@ export function renewCsrfToken(req: Request): void {
   generateToken(req, true);
 }
 
-/** Where "Uitloggen" leads; sent again after its session ended (a double click), it leads there too. */
+/** Where "Uitloggen" and "Annuleren" (of the second step) lead; sent again after their session ended (a double click), they lead there too. */
 const SIGNED_OUT = new Map<string, string>([
   [paths.signOut, paths.signedOut],
   [paths.desk.signOut, paths.desk.signedOut],
+  [paths.secondStep.cancel, paths.signIn],
+  [paths.desk.secondStep.cancel, paths.desk.home],
 ]);
 
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {

@@ -61,6 +61,19 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       }
     });
 
+    it('stops halfway with "Annuleren": the half session ends, also when it is pressed twice', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
+      for (const press of ['first', 'second']) {
+        const res = await agent.post('/inloggen/annuleren').type('form').send({ _csrf: token });
+        expect(`${res.status} ${res.headers.location}`, press).to.equal('303 /inloggen');
+      }
+      expect((await agent.get('/inloggen/code')).headers.location).to.equal('/inloggen');
+    });
+
     it('ends a half session after 10 minutes', async () => {
       const { rt } = world;
       const patient = await patientWithSms(rt);
