@@ -32,10 +32,11 @@ interface MovedForm {
 type Limiter = Awaited<ReturnType<LimiterFactory>>;
 
 /**
- * A form that uses up a one-time proof (an SMS or app code, a recovery code) or changes the
- * account is handled once per session state and input. A double click sends the same form twice
- * at once on the same session; the second would find the code used by the first and answer "no
- * valid code", or make the same change again (a second notice, a second e-mail). The browser
+ * A form that checks a password, uses up a one-time proof (an SMS or app code, a recovery code)
+ * or changes the account is handled once per session state and input. A double click sends the
+ * same form twice at once on the same session; the second would find the code used by the first
+ * and answer "no valid code", check the password again, or make the same change again (a second
+ * notice, a second e-mail). The browser
  * shows only the answer to the second, so that one waits until the first has been answered:
  * - the first succeeded: the second is sent on (303) to where the first leads (`then`);
  * - the first failed (answered 400 or more): its claim is given back, and the second is handled
