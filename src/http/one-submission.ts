@@ -52,12 +52,13 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * second step already done, a wizard further on, a confirmation still fresh). Keys are an HMAC of
  * the session id, its contents, the path and the fields (codes, a password).
  *
- * A success that moved the session to a new id (a sign-in step; other sessions ended after a
- * change) is also remembered on this instance for as long as a claim lasts, by the old and the
- * new id with the path and the fields. A repeat that comes in after it, still with the old
- * session's cookie (whose session is gone) or already with the new one but with the old
- * session's CSRF token, would be told that its session expired, or meet the new state's rules
- * ("your current password is wrong"): it is sent on to where the first led instead
+ * On the instance that handles it, a form's answer is also kept by session id, path and fields:
+ * while it is handled, and for as long as a claim lasts when its success moved the session to a
+ * new id (a sign-in step; other sessions ended after a change), then by the new id as well. A
+ * repeat that comes in while the session is moving or after it, still with the old session's
+ * cookie (whose session is gone) or already with the new one but with the old session's CSRF
+ * token, would be told that its session expired, or meet the new state's rules ("your new
+ * password is your current one"): it is sent on to where the first led instead
  * (`repeatAfterMove`, before the CSRF error page), with the new session's cookies when it came
  * with the old one. `sessionSecrets` unsign the session cookies it came with.
  */
@@ -78,7 +79,9 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     return hmac.digest('base64url');
   };
   const claimKey = (req: Request) => formKey(req, `${req.sessionID}\n${JSON.stringify(req.session)}`);
-  const movedKey = (req: Request, sessionId: string, path = req.path) => formKey(req, `moved\n${sessionId}`, path);
+  const answerKey = (req: Request, sessionId: string, path = req.path) => formKey(req, `answer\n${sessionId}`, path);
+  const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);
+  const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
   /** Claims the key, or waits for the request that holds it: 'succeeded' when that one did. */
   async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
@@ -93,23 +96,44 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
         if (err.consumedPoints > SUCCEEDED) return 'succeeded';
       }
       if (Date.now() >= deadline) return 'still busy';
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, deadline - Date.now())));
+      await sleep(Math.min(pause, deadline - Date.now()));
     }
   }
 
   /**
-   * The cookies a success set (a new session after a sign-in step), for its repeat on this
-   * instance, and the successes that moved the session: the browser shows the repeat's answer
-   * only, so without them it would go on with the session the first one ended. Not on another
-   * instance: there the patient signs in again.
+   * Each guarded form's answer on this instance, by session id, path and fields: while it is
+   * handled, and for as long as a claim lasts after its success moved the session to a new id
+   * (then under the new id as well). A repeat on this instance waits for it and, when the session
+   * moved, gets the new session's cookies: the browser shows the repeat's answer only, so without
+   * them it would go on with the session the first one ended. Not on another instance: there the
+   * patient signs in again.
    */
-  const cookiesOfSuccess = new Map<string, string[]>();
-  const movedForms = new Map<string, MovedForm>();
-  const forAWhile = <V>(map: Map<string, V>, key: string, value: V) => {
-    map.set(key, value);
-    setTimeout(() => map.delete(key), CLAIM_SECONDS * 1000).unref();
-  };
-  const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);
+  const answers = new Map<string, Promise<MovedForm | undefined>>();
+
+  /** Registers the answer of the request that goes ahead; returns how to settle it. */
+  function expectAnswer(key: string): (moved?: { form: MovedForm; newKey: string }) => void {
+    let settle!: (form: MovedForm | undefined) => void;
+    const answer = new Promise<MovedForm | undefined>((resolve) => (settle = resolve));
+    answers.set(key, answer);
+    const forget = (k: string) => answers.get(k) === answer && answers.delete(k);
+    return (moved) => {
+      settle(moved?.form);
+      if (!moved) return void forget(key);
+      answers.set(moved.newKey, answer);
+      setTimeout(() => [key, moved.newKey].forEach(forget), CLAIM_SECONDS * 1000).unref();
+    };
+  }
+
+  /** The answer of the form this request repeats, by its session's id or one its session cookies name. */
+  async function earlierAnswer(req: Request, sessionIds: string[]): Promise<{ form: MovedForm; sessionId: string } | undefined> {
+    for (const sessionId of sessionIds) {
+      const answer = answers.get(answerKey(req, sessionId));
+      // A first request that hangs is waited for as long as a claim is (then its claim answers).
+      const form = answer && (await Promise.race([answer, sleep(WAIT_MS)]));
+      if (form) return { form, sessionId };
+    }
+    return undefined;
+  }
 
   /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */
   function sendOn(req: Request, res: Response, location: string, cookies: string[] | undefined, first: string) {
@@ -119,35 +143,30 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     res.redirect(303, location);
   }
 
-  /** The moved form this request repeats, by its session's id or one its session cookies name. */
-  function movedFormOf(req: Request): { form: MovedForm; sessionId: string } | undefined {
-    const cookies = Object.values((req.cookies ?? {}) as Record<string, unknown>);
-    const presented = cookies.map((value) => (typeof value === 'string' ? signedCookie(value, deps.sessionSecrets) : false));
-    for (const sessionId of [req.sessionID, ...presented]) {
-      const form = typeof sessionId === 'string' ? movedForms.get(movedKey(req, sessionId)) : undefined;
-      if (form && sessionId) return { form, sessionId };
-    }
-    return undefined;
-  }
+  const sendOnAfterMove = (req: Request, res: Response, { form, sessionId }: { form: MovedForm; sessionId: string }) =>
+    sendOn(req, res, form.location, sessionId === form.newSessionId ? undefined : form.cookies, 'moved the session');
 
   const guard: OneSubmission = (then) => async (req, res, next) => {
-    const moved = movedForms.get(movedKey(req, req.sessionID));
-    if (moved) return sendOn(req, res, moved.location, undefined, 'moved the session');
+    // A repeat on this instance waits here for the first's answer; the claim below is for the others.
+    const earlier = await earlierAnswer(req, [req.sessionID]);
+    if (earlier) return sendOnAfterMove(req, res, earlier);
+    const settle = expectAnswer(answerKey(req, req.sessionID));
     const key = claimKey(req);
-    const outcome = await claimOrWait(key);
+    const outcome = await claimOrWait(key).catch((err: unknown) => {
+      settle();
+      throw err;
+    });
     if (outcome !== 'claimed') {
-      return sendOn(req, res, then(req), outcome === 'succeeded' ? cookiesOfSuccess.get(key) : undefined, outcome);
+      settle();
+      return sendOn(req, res, then(req), undefined, outcome);
     }
     const { sessionID: sessionId, path } = req;
     const location = then(req);
-    whenAnswered(res, (status, setCookies) => {
+    whenAnswered(res, (status, cookies) => {
       const succeeded = status < 400;
-      const cookies = cookieList(setCookies);
-      if (succeeded && cookies) forAWhile(cookiesOfSuccess, key, cookies);
-      if (succeeded && req.sessionID !== sessionId) {
-        const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies };
-        for (const id of [sessionId, req.sessionID]) forAWhile(movedForms, movedKey(req, id, path), form);
-      }
+      const moved = succeeded && req.sessionID !== sessionId;
+      const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies: cookieList(cookies) };
+      settle(moved ? { form, newKey: answerKey(req, req.sessionID, path) } : undefined);
       claims()
         .then(async (claim) => void (succeeded ? await claim.set(key, SUCCEEDED, CLAIM_SECONDS) : await claim.delete(key)))
         .catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
@@ -155,11 +174,17 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     next();
   };
 
+  /** The session ids a request's session cookies name (signed with one of `sessionSecrets`). */
+  const presentedSessionIds = (req: Request) =>
+    Object.values((req.cookies ?? {}) as Record<string, unknown>)
+      .map((value) => (typeof value === 'string' ? signedCookie(value, deps.sessionSecrets) : false))
+      .filter((id): id is string => typeof id === 'string' && id !== req.sessionID);
+
   const repeatAfterMove: ErrorRequestHandler = (err, req, res, next) => {
-    const found = (err as { code?: string }).code === 'EBADCSRFTOKEN' && req.method === 'POST' ? movedFormOf(req) : undefined;
-    if (!found) return next(err);
-    const { form, sessionId } = found;
-    sendOn(req, res, form.location, sessionId === form.newSessionId ? undefined : form.cookies, 'moved the session');
+    if ((err as { code?: string }).code !== 'EBADCSRFTOKEN' || req.method !== 'POST') return next(err);
+    earlierAnswer(req, [req.sessionID, ...presentedSessionIds(req)])
+      .then((earlier) => (earlier ? sendOnAfterMove(req, res, earlier) : next(err)))
+      .catch(next);
   };
 
   return Object.assign(guard, { repeatAfterMove });

@@ -86,7 +86,7 @@ describe('races (issue 7)', function () {
 
   it('sends a late repeat of "Verifiëren" on to the Werkblad, whether it comes with the half session\'s cookie or already with the new one', async () => {
     const { rt, vonage } = world;
-    const phone = '+31611000104';
+    const phone = '+31611000105';
     const patient = await patientWithSms(rt, phone);
     const halfCookie = cookieSet(await passwordStep(rt.agent(), patient.email, patient.password))!;
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
+import { createApp } from '../../../src/app';
 import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
@@ -50,6 +51,32 @@ describe('sign-in (J1)', () => {
     expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
     expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal('303 /werkblad');
     expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
+  });
+
+  it('sends the second of a double click on "Log in" that comes while the first is moving the session to where the first led, with the new session', async () => {
+    const patient = await rt.createPatient();
+    // The first request waits after it moved the session, where it records the sign-in, until released.
+    let moved!: () => void;
+    let release!: () => void;
+    const movedYet = new Promise<void>((resolve) => (moved = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { audit } = rt.services;
+    const heldAudit = { ...audit, record: async (...args: Parameters<typeof audit.record>) => (moved(), await released, audit.record(...args)) };
+    const app = createApp({ ...rt, services: { ...rt.services, audit: heldAudit } });
+    const page = await supertest(app).get('/inloggen');
+    const post = () => supertest(app).post('/inloggen').set('Cookie', cookieSet(page)!).type('form')
+      .send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password }).then((res) => res);
+
+    const first = post();
+    await movedYet;
+    const second = post(); // its session is gone: the first ended it
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const answers = await Promise.all([first, second]);
+
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['303 /werkblad', '303 /werkblad']);
+    expect(cookieSet(answers[1]), 'the new session\'s cookie').to.equal(cookieSet(answers[0]));
+    expect((await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in'), 'one sign-in').to.have.length(1);
   });
 
   it('answers "Uitloggen" sent again after the session ended (a double click) with the signed-out page, not "session expired"', async () => {
