@@ -49,8 +49,11 @@ export function renewCsrfToken(req: Request): void {
   generateToken(req, true);
 }
 
-/** Where "Uitloggen" and "Annuleren" (of the second step) lead; sent again after their session ended (a double click), they lead there too. */
-const SIGNED_OUT = new Map<string, string>([
+/**
+ * The forms that end a session ("Uitloggen", the second step's "Annuleren") and where they lead;
+ * sent again after their session ended (a double click), they lead there too.
+ */
+const AFTER_SESSION_ENDS = new Map<string, string>([
   [paths.signOut, paths.signedOut],
   [paths.desk.signOut, paths.desk.signedOut],
   [paths.secondStep.cancel, paths.signIn],
@@ -59,8 +62,8 @@ const SIGNED_OUT = new Map<string, string>([
 
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
-  const signedOut = req.method === 'POST' ? SIGNED_OUT.get(req.path) : undefined;
-  if (signedOut && !req.session?.auth && !req.session?.deskAuth) return res.redirect(303, signedOut);
+  const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
+  if (ended && !req.session?.auth && !req.session?.deskAuth) return res.redirect(303, ended);
   req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
   res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
 };
