@@ -124,16 +124,11 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     };
   }
 
-  /** The answer of the form this request repeats, by its session's id or one its session cookies name. */
-  async function earlierAnswer(req: Request, sessionIds: string[]): Promise<{ form: MovedForm; sessionId: string } | undefined> {
-    for (const sessionId of sessionIds) {
-      const answer = answers.get(answerKey(req, sessionId));
-      // A first request that hangs is waited for as long as a claim is (then its claim answers).
-      const form = answer && (await Promise.race([answer, sleep(WAIT_MS)]));
-      if (form) return { form, sessionId };
-    }
-    return undefined;
-  }
+  /** The moved form kept under `key`, once it is answered; a first request that hangs is waited for as long as a claim is. */
+  const movedFormOf = async (key: string): Promise<MovedForm | undefined> => {
+    const answer = answers.get(key);
+    return answer && Promise.race([answer, sleep(WAIT_MS)]);
+  };
 
   /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */
   function sendOn(req: Request, res: Response, location: string, cookies: string[] | undefined, first: string) {
@@ -143,14 +138,16 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     res.redirect(303, location);
   }
 
-  const sendOnAfterMove = (req: Request, res: Response, { form, sessionId }: { form: MovedForm; sessionId: string }) =>
+  /** `sessionId`: the one the repeat came with; with the old one it gets the new session's cookies. */
+  const sendOnAfterMove = (req: Request, res: Response, form: MovedForm, sessionId: string) =>
     sendOn(req, res, form.location, sessionId === form.newSessionId ? undefined : form.cookies, 'moved the session');
 
   const guard: OneSubmission = (then) => async (req, res, next) => {
     // A repeat on this instance waits here for the first's answer; the claim below is for the others.
-    const earlier = await earlierAnswer(req, [req.sessionID]);
-    if (earlier) return sendOnAfterMove(req, res, earlier);
-    const settle = expectAnswer(answerKey(req, req.sessionID));
+    const ownKey = answerKey(req, req.sessionID);
+    const earlier = await movedFormOf(ownKey);
+    if (earlier) return sendOnAfterMove(req, res, earlier, req.sessionID);
+    const settle = expectAnswer(ownKey);
     const key = claimKey(req);
     const outcome = await claimOrWait(key).catch((err: unknown) => {
       settle();
@@ -180,11 +177,18 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
       .map((value) => (typeof value === 'string' ? signedCookie(value, deps.sessionSecrets) : false))
       .filter((id): id is string => typeof id === 'string' && id !== req.sessionID);
 
+  /** A form refused for its CSRF token that repeats one whose session moved, by the session it has or its cookies name. */
+  async function sendOnIfRepeat(req: Request, res: Response): Promise<boolean> {
+    for (const sessionId of [req.sessionID, ...presentedSessionIds(req)]) {
+      const form = await movedFormOf(answerKey(req, sessionId));
+      if (form) return (sendOnAfterMove(req, res, form, sessionId), true);
+    }
+    return false;
+  }
+
   const repeatAfterMove: ErrorRequestHandler = (err, req, res, next) => {
     if ((err as { code?: string }).code !== 'EBADCSRFTOKEN' || req.method !== 'POST') return next(err);
-    earlierAnswer(req, [req.sessionID, ...presentedSessionIds(req)])
-      .then((earlier) => (earlier ? sendOnAfterMove(req, res, earlier) : next(err)))
-      .catch(next);
+    sendOnIfRepeat(req, res).then((sent) => sent || next(err), next);
   };
 
   return Object.assign(guard, { repeatAfterMove });
