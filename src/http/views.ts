@@ -13,7 +13,7 @@ export const TEMPLATE_LOCALS = [
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'done', 'errors', 'few', 'fields', 'filter', 'flow',
   'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
-  'lang', 'last', 'linkHref', 'linkText', 'mails', 'maskedPhone', 'member', 'members', 'messages',
+  'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',

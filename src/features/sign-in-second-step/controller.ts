@@ -44,15 +44,14 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
   async function codePageLocals(req: Request, res: Response, user: User) {
     const method = user.twoFactorMethod!;
-    const lockedUntil = await secondFactor.lockedUntil(user.id);
     // Passkeys are offered (with JavaScript) to everyone who has one; for some they are the only way.
     const hasPasskeys = method === 'passkey' || (await deps.passkeys.countForUser(user.id)) > 0;
     // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
-    if (method !== 'sms') return { method, lockedUntil, hasPasskeys };
+    if (method !== 'sms') return { method, hasPasskeys };
     const last = req.session.signInSms;
     if (last) delete req.session.signInSms; // reported once
     const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, { last });
-    return { method, lockedUntil, hasPasskeys, status };
+    return { method, hasPasskeys, status };
   }
 
   async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code' | 'passkey') {
@@ -68,15 +67,32 @@ export function createSecondStepController(deps: SecondStepDeps) {
     await handler(req, res, user);
   };
 
+  /**
+   * Like withPendingUser, but while the second step is locked the patient sees when it ends
+   * instead of forms that would only be refused (and no new code is sent).
+   */
+  const unlessLocked = (handler: (req: Request, res: Response, user: User) => Promise<void>) =>
+    withPendingUser(async (req, res, user) => {
+      if (!(await showIfLocked(res, user, req.method === 'GET' ? 200 : 429))) await handler(req, res, user);
+    });
+
+  /** The page that says until when the second step is locked, if it is (also after a refused code that locked it). */
+  async function showIfLocked(res: Response, user: User, status = 429): Promise<boolean> {
+    const lockedUntil = await secondFactor.lockedUntil(user.id);
+    if (lockedUntil) res.status(status).render('sign-in-second-step/locked', { lockedUntil });
+    return lockedUntil !== null;
+  }
+
   return {
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
     async begin(req: Request, user: User): Promise<string> {
       await auth.toHalf(req, user);
-      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user, false);
+      // While the second step is locked no code could be used: none is sent.
+      if (user.twoFactorMethod === 'sms' && !(await secondFactor.lockedUntil(user.id))) await sendSignInCode(req, user, false);
       return paths.secondStep.code;
     },
 
-    showCode: withPendingUser(async (req, res, user) => {
+    showCode: unlessLocked(async (req, res, user) => {
       res.render('sign-in-second-step/code', await codePageLocals(req, res, user));
     }),
 
@@ -94,8 +110,8 @@ export function createSecondStepController(deps: SecondStepDeps) {
         }
         errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
       }
-      const locals = await codePageLocals(req, res, user);
-      renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, locals, locals.lockedUntil ? 429 : 400);
+      if (await showIfLocked(res, user)) return;
+      renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, await codePageLocals(req, res, user));
     }),
 
     /** The passkey (both steps' worth, but the password was asked anyway): the same limits as a code. */
@@ -105,18 +121,18 @@ export function createSecondStepController(deps: SecondStepDeps) {
         await finishSignIn(req, user, 'passkey');
         return res.redirect(303, paths.workspace);
       }
-      const locals = await codePageLocals(req, res, user);
-      res.status(locals.lockedUntil ? 429 : 400).render('sign-in-second-step/code', { ...locals, passkeyError: problem });
+      if (await showIfLocked(res, user)) return;
+      res.status(400).render('sign-in-second-step/code', { ...(await codePageLocals(req, res, user)), passkeyError: problem });
     }),
 
-    resendCode: withPendingUser(async (req, res, user) => {
+    resendCode: unlessLocked(async (req, res, user) => {
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
       await sendSignInCode(req, user, true);
       res.redirect(303, paths.secondStep.code);
     }),
 
-    showRecovery: withPendingUser(async (_req, res, user) => {
-      res.render('sign-in-second-step/recovery', { lockedUntil: await secondFactor.lockedUntil(user.id), method: user.twoFactorMethod });
+    showRecovery: unlessLocked(async (_req, res, user) => {
+      res.render('sign-in-second-step/recovery', { method: user.twoFactorMethod });
     }),
 
     submitRecovery: withPendingUser(async (req, res, user) => {
@@ -130,9 +146,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
         }
         errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals) });
       }
-      const lockedUntil = await secondFactor.lockedUntil(user.id);
+      if (await showIfLocked(res, user)) return;
       // A recovery code is a secret: a wrong one is not shown again.
-      renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { lockedUntil, method: user.twoFactorMethod }, lockedUntil ? 429 : 400);
+      renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { method: user.twoFactorMethod });
     }),
 
     async showRecoveryUsed(req: Request, res: Response) {

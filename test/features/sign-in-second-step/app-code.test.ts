@@ -107,7 +107,7 @@ describe('sign-in, second step: the authenticator app (J5)', () => {
       for (let i = 1; i <= 9; i += 1) expect((await enterSignInCode(agent, wrong)).status).to.equal(400);
       const tenth = await enterSignInCode(agent, wrong);
       expect(tenth.status).to.equal(429);
-      expect(tenth.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen/);
+      expect(tenth.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Daarom kun je tot \d\d:\d\d niet inloggen./);
       expect((await enterSignInCode(agent, appCode(patient.secret, rt.clock.now()))).status).to.equal(429);
       expect((await enterRecoveryCode(agent, patient.recoveryCodes[0]!)).status).to.equal(429);
       expect(await messageKinds(rt, patient.id)).to.include('second_step_locked');

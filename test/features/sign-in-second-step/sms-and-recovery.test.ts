@@ -138,11 +138,31 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       }
       const tenth = await enterSignInCode(agent, wrong);
       expect(tenth.status).to.equal(429);
-      expect(tenth.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen/);
+      const locked = /Je hebt te vaak een verkeerde code ingevuld. Daarom kun je tot \d\d:\d\d niet inloggen./;
+      expect(tenth.text).to.match(locked);
       const current = lastCode(vonage);
       const whileLocked = await enterSignInCode(agent, current);
       expect(whileLocked.status).to.equal(429);
+      expect(whileLocked.text).to.match(locked);
       expect((await enterRecoveryCode(agent, patient.recoveryCodes[0]!)).status).to.equal(429);
+
+      // While locked, the pages say until when instead of offering forms that would be refused,
+      // and no code is sent: neither when asked for nor at a new sign-in.
+      const sent = vonage.messages.length;
+      for (const page of ['/inloggen/code', '/inloggen/herstelcode']) {
+        const shown = await agent.get(page);
+        expect(shown.status, page).to.equal(200);
+        expect(shown.text, page).to.match(locked).and.include('<title>Inloggen is tijdelijk geblokkeerd');
+        expect(shown.text, page).not.to.match(/name="(code|recoveryCode)"|Stuur nieuwe code/);
+      }
+      await new Promise((r) => setTimeout(r, 1100)); // past the SMS cooldown
+      const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+      expect(resend.status).to.equal(429);
+      expect(resend.text).to.match(locked);
+      const again = rt.agent();
+      await passwordStep(again, patient.email, patient.password);
+      expect((await again.get('/inloggen/code')).text).to.match(locked);
+      expect(vonage.messages).to.have.length(sent);
       const types = (await rt.services.audit.listForUser(patient.id)).map((e) => e.type);
       expect(types).to.include('second_step_locked');
       expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('second_step_locked');
@@ -215,7 +235,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(vonage.messages, 'the sixth SMS of the hour is not sent').to.have.length(5);
       const page = await sixth.get('/inloggen/code');
       expect(page.status).to.equal(200);
-      expect(page.text).to.match(/We sturen je nu geen SMS meer, want je hebt te vaak een code aangevraagd. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen./);
+      expect(page.text).to.match(/We sturen je nu geen SMS meer, want je hebt te vaak een code aangevraagd. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Gebruik intussen een herstelcode/);
       expect(page.text).to.match(/<a class="button" href="\/inloggen\/herstelcode">Gebruik een herstelcode<\/a>/);
       expect(page.text, 'no "Stuur nieuwe code" when no SMS can come').not.to.include('Stuur nieuwe code');
       expect(page.text).not.to.include('error-summary');
