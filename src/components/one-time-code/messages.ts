@@ -1,5 +1,6 @@
 import type { SecondFactorFailure, SecondFactorResult } from '../../domain/second-factor';
 import type { SmsSendOutcome } from '../../domain/sms-codes';
+import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
 
@@ -40,11 +41,14 @@ const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
   service_problem: 'oneTimeCode.sms.errors.service_problem',
 };
 
+/** Where a recovery code can stand in for the SMS code; not while a new number or method is being set up. */
+const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'confirm']);
+
 /**
- * What the patient is told when an SMS could not be sent, the same on every page that sends
- * codes. Returns null when the SMS went out.
+ * What the patient is told when an SMS (for `purpose`) could not be sent, the same on every page
+ * that sends codes. Returns null when the SMS went out.
  */
-export function smsProblem(outcome: SmsSendOutcome, w: Wording): SmsProblem | null {
+export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
       return null;
@@ -52,7 +56,8 @@ export function smsProblem(outcome: SmsSendOutcome, w: Wording): SmsProblem | nu
       return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
     case 'limited': {
       const when = { date: w.formatDate(outcome.retryAt), time: w.formatTime(outcome.retryAt) };
-      return { status: 429, message: w.t('oneTimeCode.sms.errors.limited', when), noSmsSoon: true };
+      const key = RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.errors.limitedUseRecovery' : 'oneTimeCode.sms.errors.limited';
+      return { status: 429, message: w.t(key, when), noSmsSoon: true };
     }
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);

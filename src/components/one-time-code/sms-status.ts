@@ -37,7 +37,7 @@ export async function smsCodeStatus(
   const { last } = shown;
   const { validUntil, nextAllowedAt } = await secondFactor.smsCodeState(code.userId, code.purpose, code.phone);
   const outcome = last?.outcome;
-  const problem = outcome ? smsProblem(outcome, w) : null;
+  const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
   // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
   const notSent = outcome?.status === 'cooldown' && !last?.askedByPatient
     ? w.t('oneTimeCode.notSentCooldown', { time: w.formatTime(outcome.nextAllowedAt) })

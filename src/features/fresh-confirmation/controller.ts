@@ -67,7 +67,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const l = await locals(req);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(l.returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
-      const problem = smsProblem(outcome, res.locals);
+      const problem = smsProblem(outcome, 'confirm', res.locals);
       if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
       res.redirect(303, `${pageFor(l.returnTo)}&verstuurd=1`);
     },

@@ -47,7 +47,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
   async function sendToNewNumber(req: Request, res: Response, phone: string) {
     const outcome = await secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
-    return smsProblem(outcome, res.locals);
+    return smsProblem(outcome, flow.purpose, res.locals);
   }
 
   return {

@@ -81,7 +81,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   /** Sends a setup code to `phone`; on failure re-renders `step` with the reason and returns false. */
   async function sendCode(req: Request, res: Response, phone: string, step: SetupStep, values: Record<string, string>, field: string) {
     const outcome = await deps.secondFactor.sendSmsCode({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
-    const problem = smsProblem(outcome, res.locals);
+    const problem = smsProblem(outcome, 'setup', res.locals);
     if (!problem) return true;
     req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     await renderErrors(req, res, step, [{ field, message: problem.message }], values, problem.status);
