@@ -14,6 +14,10 @@ describe('passkeys as the two-step method', () => {
     const { agent, patient } = await patientWithPasskey(rt);
     expect((await agent.get(`${TWO_STEP}/telefoonnummer-wijzigen`)).headers.location).to.equal(TWO_STEP);
     expect((await agent.get(`${TWO_STEP}/overstappen/app`)).text).to.include('Je toegangssleutels blijven werken, ook als de app gekoppeld is.');
+    // The pairing page says the same; codes by SMS are not this patient's to keep.
+    const pair = await submitForm(agent, `${TWO_STEP}/overstappen/app`, {});
+    const pairPage = await agent.get(pair.headers.location!);
+    expect(pairPage.text).to.include('Je toegangssleutels blijven werken, ook als de app gekoppeld is.').and.not.include('Je krijgt je codes via SMS');
     const form = await agent.get(`${TWO_STEP}/overstappen/sms`);
     expect(form.text).to.include('Je toegangssleutels blijven werken, ook als je daarna codes via SMS krijgt.').and.not.include('authenticatie-app blijft werken');
 
