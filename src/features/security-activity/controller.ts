@@ -41,6 +41,10 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   account_disabled: { 'admin-cli': 'securityActivity.eventVariants.account_disabled.admin-cli', desk: 'securityActivity.eventVariants.account_disabled.desk' },
   account_enabled: { 'admin-cli': 'securityActivity.eventVariants.account_enabled.admin-cli', desk: 'securityActivity.eventVariants.account_enabled.desk' },
   two_factor_reset_by_clinic: { desk: 'securityActivity.eventVariants.two_factor_reset_by_clinic.desk' },
+  recovery_code_used: {
+    sign_in: 'securityActivity.eventVariants.recovery_code_used.sign_in',
+    confirm: 'securityActivity.eventVariants.recovery_code_used.confirm',
+  },
   second_step_failed: {
     wrong_recovery_code: 'securityActivity.eventVariants.second_step_failed.wrong_recovery_code',
     wrong_passkey: 'securityActivity.eventVariants.second_step_failed.wrong_passkey',

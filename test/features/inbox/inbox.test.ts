@@ -64,13 +64,13 @@ describe('inbox: message texts', () => {
 
   it('says how many recovery codes are left, and urges new ones when few are left', () => {
     expect(describeMessage(message('recovery_code_used', { remaining: 7 }), format).body).to.equal(
-      'Er is op 9 februari 2021 om 13:15 ingelogd met een van je herstelcodes. Je hebt er nog 7 over.');
+      'Er is op 9 februari 2021 om 13:15 een van je herstelcodes gebruikt. Je hebt er nog 7 over.');
     expect(describeMessage(message('recovery_code_used', { remaining: 2 }), format).body)
       .to.include('Je hebt er nog maar 2 over. Maak nieuwe herstelcodes via Mijn account.');
     expect(describeMessage(message('recovery_code_used', { remaining: 0 }), format).body)
       .to.include('Je hebt nu geen herstelcodes meer.');
     expect(describeMessage(message('recovery_code_used', { remaining: 'veel' }), format).body)
-      .to.equal('Er is op 9 februari 2021 om 13:15 ingelogd met een van je herstelcodes. Die code werkt nu niet meer.');
+      .to.equal('Er is op 9 februari 2021 om 13:15 een van je herstelcodes gebruikt. Die code werkt nu niet meer.');
   });
 
   it('fills in the optional details a message carries', () => {
@@ -121,10 +121,10 @@ describe('inbox page (J6 "Berichten")', () => {
     expect(res.status).to.equal(200);
     const list = articles(res.text);
     expect(list).to.have.length(2);
-    expect(list[0]!.heading).to.equal('Nieuw: Er is ingelogd met een herstelcode');
+    expect(list[0]!.heading).to.equal('Nieuw: Er is een herstelcode gebruikt');
     expect(list[0]!.paragraphs).to.deep.equal([
       '25 november 2026 om 14:10',
-      'Er is op 25 november 2026 om 14:10 ingelogd met een van je herstelcodes. Je hebt er nog 7 over.',
+      'Er is op 25 november 2026 om 14:10 een van je herstelcodes gebruikt. Je hebt er nog 7 over.',
       NOT_YOU,
     ]);
     expect(list[1]!.heading).to.equal('Nieuw: Je telefoonnummer is gewijzigd');
@@ -193,7 +193,7 @@ describe('inbox page (J6 "Berichten")', () => {
     const { patient, agent } = await signedInPatient(rt);
     await rt.services.notifier.notify(patient.id, 'recovery_code_used', { ip: '192.0.2.1' }, { remaining: 2 });
     const [message] = articles((await agent.get(INBOX)).text);
-    expect(message!.heading).to.equal('Nieuw: Er is ingelogd met een herstelcode');
+    expect(message!.heading).to.equal('Nieuw: Er is een herstelcode gebruikt');
     expect(message!.paragraphs[1]).to.include('Je hebt er nog maar 2 over.');
   });
 });

@@ -47,7 +47,10 @@ describe('security activity: descriptions', () => {
     expect(describeEvent(t, { type: 'sign_in_failed', details: null })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
     expect(describeEvent(t, { type: 'second_step_failed', details: null })).to.equal('Verkeerde code bij inloggen');
     expect(describeEvent(t, { type: 'second_step_locked', details: null })).to.equal('Inloggen in twee stappen tijdelijk geblokkeerd');
-    expect(describeEvent(t, { type: 'recovery_code_used', details: null })).to.equal('Ingelogd met een herstelcode');
+    expect(describeEvent(t, { type: 'recovery_code_used', details: null })).to.equal('Herstelcode gebruikt');
+    // A recovery code also confirms changes: the activity says which use it was.
+    expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'sign_in', remaining: 9 } })).to.equal('Herstelcode gebruikt om in te loggen');
+    expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'confirm', remaining: 8 } })).to.equal('Herstelcode gebruikt om een wijziging te bevestigen');
   });
 
   it('names the method when the event has one, and ignores a method it does not know', () => {
