@@ -178,10 +178,15 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       renewCsrfToken(req);
     },
 
-    /** Fresh: the patient confirmed again just now. */
-    toFresh(req: Request): void {
-      const auth = stateOf(req);
-      if (auth?.level === 'full') auth.freshAt = clock.now();
+    /**
+     * Fresh: the patient confirmed again just now. A level of its own, so a new session id (the
+     * data carried over) and CSRF secret: a copy of the cookie taken before is not fresh.
+     */
+    async toFresh(req: Request): Promise<void> {
+      if (stateOf(req)?.level !== 'full') return;
+      await login(req, accountOf(req)!, true);
+      stateOf(req)!.freshAt = clock.now();
+      renewCsrfToken(req);
     },
 
     /** Anonymous: the session ends, in the store and in the browser. */

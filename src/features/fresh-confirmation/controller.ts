@@ -89,7 +89,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       }
       // The code field may hold a recovery code, a secret: it is not shown again.
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, l);
-      auth.toFresh(req);
+      await auth.toFresh(req);
       res.redirect(303, l.returnTo);
     },
   };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { submitForm } from '../../support/forms';
+import { csrfTokenOf, submitForm } from '../../support/forms';
 import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
@@ -58,5 +58,26 @@ describe('fresh confirmation before changes (J6)', () => {
     expect((await agent.get(path)).status).to.equal(200);
     world.rt.clock.advanceMinutes(2);
     expect((await agent.get(path)).headers.location).to.match(/^\/account\/bevestigen/);
+  });
+
+  it('confirms under a new session id and CSRF secret: a copy of the cookie from before is not fresh', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const sidOf = (cookies: string) => /karify\.sid=([^;]+)/.exec(cookies)?.[1];
+    const before = await agent.get('/account');
+    const copiedCookie = `karify.sid=${sidOf(String(before.request.cookies))}`;
+    expect(sidOf(copiedCookie)).to.match(/^s%3A/);
+    const oldToken = csrfTokenOf((await agent.get(`/account/bevestigen?terug=${encodeURIComponent(path)}`)).text);
+    const confirmed = await confirm(agent, path);
+    expect(confirmed.headers.location).to.equal(path);
+    const newSid = sidOf(String(confirmed.headers['set-cookie']));
+    expect(newSid, 'a new session id').to.be.a('string').and.not.equal(sidOf(copiedCookie));
+    expect((await agent.get(path)).status).to.equal(200);
+    // The copy from before the confirmation reaches nothing now.
+    const copy = await world.rt.agent().get(path).set('Cookie', copiedCookie);
+    expect(copy.headers.location).to.match(/^\/inloggen/);
+    // A form of the page before the confirmation carries a token of the old secret: refused.
+    const stale = await agent.post('/account/twee-stappen/uitzetten').type('form').send({ _csrf: oldToken });
+    expect(stale.status).to.equal(403);
   });
 });
