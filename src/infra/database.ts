@@ -33,10 +33,16 @@ export function databaseClient(db: Database): 'sqlite' | 'postgres' {
   return db.client.config.client === 'pg' ? 'postgres' : 'sqlite';
 }
 
+/**
+ * A failed statement's error names the SQL with its placeholders, not the values: those include
+ * phone numbers and session contents, which are never to reach a log.
+ */
+const QUIET_ERRORS = { compileSqlOnError: false } as const;
+
 export function knexConfig(database: Config['database']): Knex.Config {
   const migrations = { migrationSource, tableName: 'knex_migrations' };
   if (database.url) {
-    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
+    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations, ...QUIET_ERRORS };
   }
   const inMemory = database.sqliteFile === ':memory:';
   const pragmas = inMemory
@@ -53,6 +59,7 @@ function sqliteConfig(filename: string, pool: { min: number; max: number }, prag
     client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    ...QUIET_ERRORS,
     pool: {
       ...pool,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {

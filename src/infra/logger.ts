@@ -26,7 +26,22 @@ const REDACT_PATHS = [
  */
 const standardOutput = () => pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
 
+/**
+ * Where a database error carries the values of the row or statement (PostgreSQL's `detail`, e.g.
+ * "Failing row contains (…, +31612345678, …)"); an error is logged without them.
+ */
+const VALUE_FIELDS = ['detail', 'where', 'internalQuery', 'parameters', 'bindings', 'sql'];
+
+function serializeError(err: Error): Record<string, unknown> {
+  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(err) };
+  for (const field of VALUE_FIELDS) delete serialized[field];
+  return serialized;
+}
+
 /** Logs to `destination`, by default standard output (see above). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination ?? standardOutput());
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { err: serializeError } },
+    destination ?? standardOutput(),
+  );
 }
