@@ -1,3 +1,4 @@
+import { clientNetwork } from './client-network';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from '../infra/database';
 import type { LimiterFactory } from '../infra/rate-limits';
@@ -103,7 +104,7 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
     async add(input: HelpQuestion, ip: string): Promise<AddResult> {
       const taken: Array<[typeof perIp, string]> = [];
       const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1)));
-      for (const [limiter, key, scope] of [[perIp, ip, 'ip'], [perDay, 'all', 'day']] as const) {
+      for (const [limiter, key, scope] of [[perIp, clientNetwork(ip), 'ip'], [perDay, 'all', 'day']] as const) {
         try {
           await limiter.consume(key, 1);
           taken.push([limiter, key]);

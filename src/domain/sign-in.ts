@@ -1,3 +1,4 @@
+import { clientNetwork } from './client-network';
 import type { RequestOrigin } from './audit';
 import type { Clock } from './clock';
 import type { PasswordHasher } from './passwords';
@@ -37,7 +38,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
      */
     async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult<A>> {
       const accountKey = normalizeEmail(email);
-      const pass = await throttle.reserve(accountKey, origin.ip ?? 'unknown');
+      const pass = await throttle.reserve(accountKey, clientNetwork(origin.ip));
       if (!pass.allowed) return { status: 'throttled', retryAt: Math.ceil((clock.now() + pass.retryAfterMs) / 60_000) * 60_000 };
 
       let outcome: 'success' | 'failure' = 'failure'; // a check that broke off keeps its place

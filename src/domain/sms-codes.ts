@@ -1,3 +1,4 @@
+import { clientNetwork } from './client-network';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SmsConfig } from '../config';
 import type { Logger } from '../infra/logger';
@@ -77,7 +78,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
         { limiter: account, key: String(userId), scope: 'account' },
         { limiter: number, key: phone, scope: 'number' },
-        { limiter: ip, key: request.ip || 'unknown', scope: 'ip' },
+        { limiter: ip, key: clientNetwork(request.ip), scope: 'ip' },
         { limiter: global, key: 'all', scope: 'global' },
       ];
 

@@ -107,6 +107,13 @@ for (const store of RATE_LIMIT_STORES) {
       expect(statusCounts(results)[429]).to.be.at.least(40);
     });
 
+    it('counts an IPv6 /64 as one address: at most 20 of 60 parallel passwords from 60 addresses of one /64', async () => {
+      const attempts = Array.from({ length: 60 }, (_, i) => ({ email: `ander${i}@example.nl`, password: 'wrong-password', ip: `2001:db8:7:42::${(i + 1).toString(16)}` }));
+      const results = await passwordBurst(world, attempts);
+      expect(world.count.verify, 'passwords verified').to.be.at.most(20);
+      expect(statusCounts(results)[429]).to.be.at.least(40);
+    });
+
     it('verifies at most 5 of 50 parallel passwords for one staff account at the desk: the right one at #50 is refused', async () => {
       const member = await createStaffMember(world.rt);
       const attempts = Array.from({ length: 50 }, (_, i) => ({ email: member.email, password: i === 49 ? member.password : `fout-wachtwoord-${i}` }));
