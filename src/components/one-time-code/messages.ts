@@ -1,5 +1,5 @@
 import type { SecondFactorFailure, SecondFactorResult } from '../../domain/second-factor';
-import type { SmsSendOutcome } from '../../domain/sms-codes';
+import type { SmsLimitScope, SmsSendOutcome } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
@@ -41,6 +41,14 @@ const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
   service_problem: 'oneTimeCode.sms.errors.service_problem',
 };
 
+/** Why no SMS is sent, by the limit that refused it: only the account's own limit blames the patient. */
+const LIMIT_KEYS: Record<SmsLimitScope, string> = {
+  account: 'oneTimeCode.sms.limited.account',
+  number: 'oneTimeCode.sms.limited.number',
+  ip: 'oneTimeCode.sms.limited.ip',
+  global: 'oneTimeCode.sms.limited.global',
+};
+
 /** Where a recovery code can stand in for the SMS code; not while a new number or method is being set up. */
 const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'confirm']);
 
@@ -55,9 +63,9 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
     case 'cooldown':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
     case 'limited': {
-      const when = { date: w.formatDate(outcome.retryAt), time: w.formatTime(outcome.retryAt) };
-      const key = RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.errors.limitedUseRecovery' : 'oneTimeCode.sms.errors.limited';
-      return { status: 429, message: w.t(key, when), noSmsSoon: true };
+      const when = w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(outcome.retryAt), time: w.formatTime(outcome.retryAt) });
+      const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
+      return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${when} ${meanwhile}`, noSmsSoon: true };
     }
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
