@@ -58,6 +58,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     limiters: services.limiters,
     key: config.codeHashKey,
     sessionSecrets: [config.sessionSecret, deskSessionSecret(config.sessionSecret)],
+    clock: services.clock,
   });
   const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission };
 

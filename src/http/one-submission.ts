@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { signedCookie } from 'cookie-parser';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../domain/clock';
 import type { LimiterFactory } from '../infra/rate-limits';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
@@ -62,7 +63,7 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * (`repeatAfterMove`, before the CSRF error page), with the new session's cookies when it came
  * with the old one. `sessionSecrets` unsign the session cookies it came with.
  */
-export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer; sessionSecrets: string[] }): OneSubmissionGuard {
+export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer; sessionSecrets: string[]; clock: Clock }): OneSubmissionGuard {
   let made: Promise<Limiter> | undefined;
   // Made at the first form; a store that was down then is asked again at the next one.
   const claims = () =>
@@ -108,26 +109,31 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
    * them it would go on with the session the first one ended. Not on another instance: there the
    * patient signs in again.
    */
-  const answers = new Map<string, Promise<MovedForm | undefined>>();
+  const answers = new Map<string, { answer: Promise<MovedForm | undefined>; keptUntil?: number }>();
 
   /** Registers the answer of the request that goes ahead; returns how to settle it. */
   function expectAnswer(key: string): (moved?: { form: MovedForm; newKey: string }) => void {
     let settle!: (form: MovedForm | undefined) => void;
-    const answer = new Promise<MovedForm | undefined>((resolve) => (settle = resolve));
-    answers.set(key, answer);
-    const forget = (k: string) => answers.get(k) === answer && answers.delete(k);
+    const entry: { answer: Promise<MovedForm | undefined>; keptUntil?: number } = {
+      answer: new Promise<MovedForm | undefined>((resolve) => (settle = resolve)),
+    };
+    answers.set(key, entry);
+    const forget = (k: string) => answers.get(k) === entry && answers.delete(k);
     return (moved) => {
       settle(moved?.form);
       if (!moved) return void forget(key);
-      answers.set(moved.newKey, answer);
+      // By the app's clock, as the session's own times are: a form sent again later is a new one.
+      entry.keptUntil = deps.clock.now() + CLAIM_SECONDS * 1000;
+      answers.set(moved.newKey, entry);
       setTimeout(() => [key, moved.newKey].forEach(forget), CLAIM_SECONDS * 1000).unref();
     };
   }
 
   /** The moved form kept under `key`, once it is answered; a first request that hangs is waited for as long as a claim is. */
   const movedFormOf = async (key: string): Promise<MovedForm | undefined> => {
-    const answer = answers.get(key);
-    return answer && Promise.race([answer, sleep(WAIT_MS)]);
+    const entry = answers.get(key);
+    if (!entry || (entry.keptUntil !== undefined && deps.clock.now() > entry.keptUntil)) return undefined;
+    return Promise.race([entry.answer, sleep(WAIT_MS)]);
   };
 
   /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */

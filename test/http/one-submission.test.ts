@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import express from 'express';
 import session from 'express-session';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { systemClock } from '../../src/domain/clock';
 import { createOneSubmission } from '../../src/http/one-submission';
 import { createLogger } from '../../src/infra/logger';
 import { listen } from '../support/http-client';
@@ -26,7 +27,7 @@ function formApp(handlingMs: number) {
   });
   app.use(session({ secret: 'a test secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
   app.use(express.urlencoded({ extended: false }));
-  const once = createOneSubmission({ limiters: async (options) => new RateLimiterMemory(options), key: Buffer.from('a test key'), sessionSecrets: ['a test secret'] });
+  const once = createOneSubmission({ limiters: async (options) => new RateLimiterMemory(options), key: Buffer.from('a test key'), sessionSecrets: ['a test secret'], clock: systemClock });
   app.get('/start', (req, res) => {
     req.session.step = 'half';
     res.send('started');
