@@ -196,6 +196,11 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
         expect(await p.heading(), link).to.equal(heading);
       }
       const accountMenu = p.page.getByRole('navigation', { name: 'Account' });
+      // The manual's order; what the product adds comes after it.
+      expect((await accountMenu.getByRole('link').allTextContents()).map((text) => text.trim())).to.deep.equal([
+        'Authenticatie in twee stappen', 'Profiel', 'Telefoonnummer', 'Notificaties', 'Applicaties', 'Afwezigheidsmeldingen',
+        'Wachtwoord wijzigen', 'Beveiligingsactiviteit',
+      ]);
       for (const [link, heading] of [
         ['Profiel', 'Profiel'], ['Telefoonnummer', 'Telefoonnummer'], ['Notificaties', 'Notificaties'],
         ['Applicaties', 'Applicaties'], ['Afwezigheidsmeldingen', 'Afwezigheidsmeldingen'],

@@ -256,6 +256,8 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       await passwordStep(agent, patient.email, patient.password);
       const page = await agent.get('/inloggen/herstelcode');
       expect(page.text).to.include('<label for="recoveryCode">Herstelcode</label>');
+      // Not "one-time-code": a browser would offer the SMS code for it.
+      expect(page.text).to.match(/name="recoveryCode"[^>]*autocomplete="off"/);
       const code = patient.recoveryCodes[0]!;
       const grouped = `${code.slice(0, 5)} ${code.slice(5)}`;
       const used = await enterRecoveryCode(agent, grouped);
@@ -286,6 +288,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const info = await agent.get('/inloggen/herstelcode-gebruikt');
       expect(info.text).to.include('Je hebt nog 3 herstelcodes over.');
       expect(info.text).to.include('Je hebt bijna geen herstelcodes meer');
+      expect(info.text, 'the button leads to making new codes').to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
     });
 
     it('lets exactly one of two simultaneous sign-ins with the same code through', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, pastSmsCooldown, signedInWithSms } from '../../support/two-factor';
+import { appCode, patientWithApp } from '../../support/totp';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -196,9 +197,18 @@ describe('managing two-step under REQUIRE_TWO_FACTOR', () => {
       const path = `${BASE}/uitzetten`;
       const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
       await submitForm(agent, page, { terug: path, password: patient.password, code: patient.recoveryCodes[0]! }, '/account/bevestigen');
-      expect((await agent.get(path)).text).to.include('Je zorgaanbieder vraagt om authenticatie in twee stappen');
+      expect((await agent.get(path)).text).to.include('Je zorgaanbieder vraagt om authenticatie in twee stappen')
+        .and.include('Je kunt wel je telefoonnummer wijzigen.');
       expect((await submitForm(agent, path, {})).status).to.equal(403);
       expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_method).to.equal('sms');
+
+      // A patient with the app has no phone number to change: the page names what they can do.
+      const withApp = await patientWithApp(world.rt);
+      const appAgent = world.rt.agent();
+      await passwordStep(appAgent, withApp.email, withApp.password);
+      await enterSignInCode(appAgent, appCode(withApp.secret, world.rt.clock.now()));
+      await submitForm(appAgent, page, { terug: path, password: withApp.password, code: withApp.recoveryCodes[0]! }, '/account/bevestigen');
+      expect((await appAgent.get(path)).text).to.include('Je kunt wel overstappen op een andere methode.').and.not.include('telefoonnummer');
     } finally {
       await world.close();
     }
