@@ -21,8 +21,8 @@ import type { AuthState } from './auth-level';
 declare module 'express-session' {
   interface SessionData {
     auth: AuthState;
-    /** The last sign-in SMS, for the code page to report once (sign-in-second-step). */
-    signInSms: LastSend;
+    /** What became of the last SMS with a code, for the code page of its purpose to report once (components/one-time-code). */
+    lastSms: LastSend;
     /** Where the patient is in the setup wizard (two-factor-setup). */
     twoFactorSetup: SetupState;
     /** A new number waiting for its code; the current method stays in use until then (two-factor-manage). */

@@ -1,3 +1,4 @@
+import type { Session, SessionData } from 'express-session';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SmsSendOutcome } from '../../domain/sms-codes';
@@ -21,10 +22,28 @@ export interface SmsCodeStatus {
   resent: boolean;
 }
 
-/** The outcome of an SMS the page has not reported yet, and whether the patient asked for it. */
+/** The outcome of an SMS the page has not reported yet, what it was for, and whether the patient asked for it. */
 export interface LastSend {
+  purpose: CodePurpose;
   outcome: SmsSendOutcome;
   askedByPatient: boolean;
+}
+
+/**
+ * Keeps what became of an SMS for the code page, which the patient is sent to next (a form is
+ * answered with a redirect): it reports it once, so a refresh does not say again that a code
+ * was just sent, and a refusal is a notice there, not an error on a code field nobody filled in.
+ */
+export function keepSmsReport(session: Session & Partial<SessionData>, report: LastSend): void {
+  session.lastSms = report;
+}
+
+/** The report kept for the code page of `purpose`, taken out of the session (reported once). */
+export function takeSmsReport(session: Session & Partial<SessionData>, purpose: CodePurpose): LastSend | undefined {
+  const report = session.lastSms;
+  if (report?.purpose !== purpose) return undefined;
+  delete session.lastSms;
+  return report;
 }
 
 export async function smsCodeStatus(

@@ -9,6 +9,7 @@ import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
@@ -33,7 +34,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     const user = req.user!;
     const phone = user.twoFactorMethod === 'sms' ? user.twoFactorPhone : null;
     const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
-    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, hasPasskeys };
+    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, smsNotice: null, hasPasskeys };
   };
   const pageFor = (returnTo: string) => `${paths.account.confirm}?terug=${encodeURIComponent(returnTo)}`;
 
@@ -58,18 +59,21 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   }
 
   return {
+    /** Says once what became of the code the patient asked for (see keepSmsReport): sent, or why not. */
     async show(req: Request, res: Response) {
-      res.render(VIEW, { ...(await locals(req)), codeSent: req.query.verstuurd === '1' });
+      const outcome = takeSmsReport(req.session, 'confirm')?.outcome;
+      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', res.locals)?.message ?? null) : null;
+      res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice });
     },
 
     async sendCode(req: Request, res: Response) {
       const user = req.user!;
-      const l = await locals(req);
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(l.returnTo));
+      const returnTo = safeReturnPath(req.body?.terug);
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
-      const problem = smsProblem(outcome, 'confirm', res.locals);
-      if (problem) return renderFormErrors(res, VIEW, [{ field: 'code', message: problem.message }], {}, l, problem.status);
-      res.redirect(303, `${pageFor(l.returnTo)}&verstuurd=1`);
+      if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
+      keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
+      res.redirect(303, pageFor(returnTo));
     },
 
     async submit(req: Request, res: Response) {

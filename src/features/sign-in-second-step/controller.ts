@@ -10,7 +10,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
-import { smsCodeStatus } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 
@@ -39,7 +39,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
   async function sendSignInCode(req: Request, user: User, askedByPatient: boolean): Promise<void> {
     const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
-    req.session.signInSms = { outcome, askedByPatient };
+    keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {
@@ -48,8 +48,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     const hasPasskeys = method === 'passkey' || (await deps.passkeys.countForUser(user.id)) > 0;
     // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
     if (method !== 'sms') return { method, hasPasskeys };
-    const last = req.session.signInSms;
-    if (last) delete req.session.signInSms; // reported once
+    const last = takeSmsReport(req.session, 'sign_in');
     const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, { last });
     return { method, hasPasskeys, status };
   }

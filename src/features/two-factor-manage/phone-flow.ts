@@ -3,7 +3,7 @@ import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
-import { smsCodeStatus } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { doneRedirect } from './announce';
@@ -42,13 +42,11 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
   async function verifyLocals(req: Request, res: Response) {
     const code = { userId: req.user!.id, purpose: flow.purpose, phone: pending(req)!.phone };
-    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, { resent: req.query.nieuw === '1' }) };
+    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, { last: takeSmsReport(req.session, flow.purpose) }) };
   }
 
-  async function sendToNewNumber(req: Request, res: Response, phone: string) {
-    const outcome = await secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
-    return smsProblem(outcome, flow.purpose, res.locals);
-  }
+  const sendToNewNumber = (req: Request, phone: string) =>
+    secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
 
   return {
     paths: flow.paths,
@@ -60,7 +58,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     async submitForm(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
-      const problem = errors.length === 0 && e164 ? await sendToNewNumber(req, res, e164) : null;
+      const problem = errors.length === 0 && e164 ? smsProblem(await sendToNewNumber(req, e164), flow.purpose, res.locals) : null;
       if (errors.length > 0 || !e164 || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
         return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res) }, problem?.status ?? 400);
@@ -77,9 +75,9 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
     async resend(req: Request, res: Response) {
       const p = pending(req);
       if (!p) return res.redirect(303, flow.paths.form);
-      const problem = await sendToNewNumber(req, res, p.phone);
-      if (problem) return renderFormErrors(res, 'two-factor-manage/verify', [{ field: 'code', message: problem.message }], {}, await verifyLocals(req, res), problem.status);
-      res.redirect(303, `${flow.paths.verify}?nieuw=1`);
+      // The code page reports what became of it (see keepSmsReport).
+      keepSmsReport(req.session, { purpose: flow.purpose, outcome: await sendToNewNumber(req, p.phone), askedByPatient: true });
+      res.redirect(303, flow.paths.verify);
     },
 
     async submitVerify(req: Request, res: Response) {

@@ -8,7 +8,7 @@ import { generateTotpSecret } from '../../domain/totp';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
-import { smsCodeStatus } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { validateMethod } from './validation';
@@ -61,7 +61,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
       const code = { userId: req.user!.id, purpose: 'setup' as const, phone: setup.phone! };
-      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, { resent: req.query.nieuw === '1' }) };
+      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, { last: takeSmsReport(req.session, 'setup') }) };
     },
     recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };
@@ -78,15 +78,11 @@ export function createSetupController(deps: SetupControllerDeps) {
     renderFormErrors(res, VIEWS[step], errors, values, await locals(req, res, step), status);
   }
 
-  /** Sends a setup code to `phone`; on failure re-renders `step` with the reason and returns false. */
-  async function sendCode(req: Request, res: Response, phone: string, step: SetupStep, values: Record<string, string>, field: string) {
+  const sendCode = async (req: Request, phone: string) => {
     const outcome = await deps.secondFactor.sendSmsCode({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
-    const problem = smsProblem(outcome, 'setup', res.locals);
-    if (!problem) return true;
-    req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
-    await renderErrors(req, res, step, [{ field, message: problem.message }], values, problem.status);
-    return false;
-  }
+    if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
+    return outcome;
+  };
 
   return {
     showMethod: (req: Request, res: Response) => render(req, res, 'method', { values: { method: res.locals.setup.method ?? '' } }),
@@ -107,7 +103,9 @@ export function createSetupController(deps: SetupControllerDeps) {
     async submitPhone(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
-      if (!(await sendCode(req, res, e164, 'phone', values, 'phone'))) return;
+      // Not sent: the number stays in its field with the reason (the patient may give another one).
+      const problem = smsProblem(await sendCode(req, e164), 'setup', res.locals);
+      if (problem) return renderErrors(req, res, 'phone', [{ field: 'phone', message: problem.message }], values, problem.status);
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
     },
 
@@ -117,11 +115,11 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     showVerify: (req: Request, res: Response) => render(req, res, 'verify'),
 
+    /** The code page reports what became of the SMS (see keepSmsReport). */
     async resendCode(req: Request, res: Response) {
-      const phone = res.locals.setup.phone!;
-      if (!(await sendCode(req, res, phone, 'verify', { code: '' }, 'code'))) return;
-      applyTransition(req, 'resendCode');
-      res.redirect(303, `${STEP_PATHS.verify}?nieuw=1`);
+      const outcome = await sendCode(req, res.locals.setup.phone!);
+      keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: true });
+      res.redirect(303, applyTransition(req, 'resendCode'));
     },
 
     async submitVerify(req: Request, res: Response) {

@@ -60,6 +60,25 @@ describe('fresh confirmation before changes (J6)', () => {
     expect((await agent.get(path)).headers.location).to.match(/^\/account\/bevestigen/);
   });
 
+  it('says once that the code was sent, and why not when it was not: a notice, not an error on the code field', async () => {
+    await world.close();
+    world = await startSmsWorld(); // the real 30 seconds between SMS
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const sent = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
+    expect(sent.headers.location).to.equal(page);
+    expect((await agent.get(page)).text).to.include('We hebben een code gestuurd naar +31 6 ••••••78.');
+    expect((await agent.get(page)).text, 'a refresh does not say it again').not.to.include('We hebben een code gestuurd');
+    const tooSoon = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
+    expect(tooSoon.headers.location).to.equal(page);
+    const notice = await agent.get(page);
+    expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+    expect(notice.text).not.to.include('aria-invalid').and.not.include('We hebben een code gestuurd');
+    expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
+  });
+
   it('confirms under a new session id and CSRF secret: a copy of the cookie from before is not fresh', async () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/uitzetten`;

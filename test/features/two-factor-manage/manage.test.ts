@@ -58,6 +58,22 @@ describe('managing two-step (J6)', () => {
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('phone_changed');
   });
 
+  it('answers "Stuur nieuwe code" within 30 seconds with a notice on the code page, said once, not an error on its field', async () => {
+    await world.close();
+    world = await startSmsWorld(); // the real 30 seconds between SMS
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    const path = `${BASE}/telefoonnummer-wijzigen`;
+    await confirm(agent, path);
+    await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    const tooSoon = await submitForm(agent, `${path}/verificatie`, {}, `${path}/verificatie/nieuwe-code`);
+    expect(tooSoon.headers.location).to.equal(`${path}/verificatie`);
+    const notice = await agent.get(`${path}/verificatie`);
+    expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/).and.not.include('aria-invalid');
+    expect((await agent.get(`${path}/verificatie`)).text).not.to.include('role="status">Je kunt om');
+    expect(world.vonage.messages.filter((m) => m.to === '31687654321')).to.have.length(1);
+  });
+
   it('changes the number once when its code is sent twice at once (a double click), and tells nothing untrue', async () => {
     const path = PHONE_CHANGE;
     const agent = await awaitingCodeFor('06 87654321');
