@@ -12,6 +12,11 @@ export type SmsLimitScope = 'account' | 'number' | 'ip' | 'global';
 
 export type SmsSendOutcome =
   | { status: 'sent'; nextAllowedAt: number }
+  /**
+   * The provider did not answer in time: the SMS may still arrive. Its code is kept (until
+   * `validUntil`) and it counts towards every limit, as a sent one does.
+   */
+  | { status: 'unsure'; nextAllowedAt: number; validUntil: number }
   | { status: 'cooldown'; nextAllowedAt: number }
   /** `retryAt`: when the cap that refused lets a new SMS through again. */
   | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
@@ -51,8 +56,9 @@ export type SmsCodeService = Awaited<ReturnType<typeof createSmsCodeService>>;
  * and caps per account, number, IP and overall. Points are reserved before sending and given back
  * when the provider fails, so a failed SMS is not counted and may be retried at once.
  *
- * A new code becomes valid only once the provider has accepted the SMS. When sending fails,
- * the previous code (if any) stays valid: the patient may still have received it.
+ * A new code becomes valid only once the provider has accepted the SMS, or may have: when it did
+ * not answer in time, the SMS may still arrive, so its code is kept and counted. When sending
+ * fails, the previous code (if any) stays valid: the patient may still have received it.
  */
 export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const { codes, sender, limiters, clock, settings, composeText, logger } = deps;
@@ -105,14 +111,21 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
 
       const code = codes.generate();
       const result = await sender.send({ to: phone, text: composeText(code) });
-      if (!result.ok) {
+      const maskedPhone = maskPhoneNumber(phone);
+      const unsure = !result.ok && result.reason === 'timeout';
+      if (!result.ok && !unsure) {
         await release(taken);
-        logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone), reason: result.reason }, 'verification SMS failed');
+        logger?.warn({ userId, purpose, maskedPhone, reason: result.reason }, 'verification SMS failed');
         return { status: 'failed', reason: result.reason };
       }
       await codes.save(userId, purpose, code, phone);
-      logger?.info({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'verification SMS sent');
-      return { status: 'sent', nextAllowedAt: clock.now() + settings.resendCooldownSeconds * 1000 };
+      const nextAllowedAt = clock.now() + settings.resendCooldownSeconds * 1000;
+      if (unsure) {
+        logger?.warn({ userId, purpose, maskedPhone, reason: 'timeout' }, 'verification SMS timed out: it may still arrive, its code is kept');
+        return { status: 'unsure', nextAllowedAt, validUntil: clock.now() + settings.codeTtlMinutes * 60_000 };
+      }
+      logger?.info({ userId, purpose, maskedPhone }, 'verification SMS sent');
+      return { status: 'sent', nextAllowedAt };
     },
 
     /** When a new code may be asked for (epoch ms), or null when that is possible now. */

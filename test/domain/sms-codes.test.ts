@@ -16,6 +16,7 @@ class FakeSender implements SmsSender {
   async send(message: SmsMessage): Promise<SmsResult> {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const failure = this.failures.shift();
+    if (failure?.ok === false && failure.reason === 'timeout') this.sent.push(message); // it went out, the answer did not come
     if (failure) return failure;
     this.sent.push(message);
     return { ok: true, messageId: `m${this.sent.length}` };
@@ -128,10 +129,23 @@ describe('SMS code service', () => {
   it('does not count a failed SMS, so a new attempt can be made at once', async () => {
     const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, globalDailyCap: 1 });
     const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-    sender.failures.push({ ok: false, reason: 'timeout' });
-    expect(await sms.send(request)).to.deep.equal({ status: 'failed', reason: 'timeout' });
+    sender.failures.push({ ok: false, reason: 'unreachable' });
+    expect(await sms.send(request)).to.deep.equal({ status: 'failed', reason: 'unreachable' });
     expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.equal(null);
     expect((await sms.send(request)).status).to.equal('sent');
+  });
+
+  it('keeps the code of an SMS whose sending timed out, and counts it: it may still arrive', async () => {
+    const sms = await service({ maxPerAccountPerHour: 1 });
+    const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+    sender.failures.push({ ok: false, reason: 'timeout' });
+    const outcome = await sms.send(request);
+    expect(outcome).to.include({ status: 'unsure' });
+    const code = /\b(\d{6})\b/.exec(sender.sent.at(-1)!.text)![1]!;
+    expect(await codes.verify(users[0]!, 'setup', code, PHONE)).to.equal('ok');
+    expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.be.a('number');
+    // Another purpose has a cooldown of its own: the hourly cap of 1 holds it.
+    expect(await sms.send({ ...request, purpose: 'confirm' })).to.include({ status: 'limited', scope: 'account' });
   });
 
   it('keeps the previous code valid when sending a new one fails', async () => {

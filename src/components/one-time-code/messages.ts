@@ -60,6 +60,12 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
   switch (outcome.status) {
     case 'sent':
       return null;
+    case 'unsure': // not an error: the page goes on to the code field
+      return {
+        status: 200,
+        message: w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt) }),
+        noSmsSoon: false,
+      };
     case 'cooldown':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
     case 'limited': {

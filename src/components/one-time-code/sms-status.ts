@@ -14,7 +14,7 @@ export interface SmsCodeStatus {
   maskedPhone: string;
   validUntil: number | null;
   nextAllowedAt: number | null;
-  /** Why the last SMS did not go out: information, not an error of the patient's. */
+  /** Why the last SMS did not go out (or may not have): information, not an error of the patient's. */
   notSent: string | null;
   /** No SMS can come for a while: the page offers the recovery code first, and no "Stuur nieuwe code". */
   noSmsSoon: boolean;
@@ -63,7 +63,8 @@ export async function smsCodeStatus(
     : (problem?.message ?? null);
   return {
     maskedPhone: maskPhoneNumber(code.phone),
-    validUntil,
+    // An SMS that may not come: the notice says until when its code works, not that it was sent.
+    validUntil: outcome?.status === 'unsure' ? null : validUntil,
     nextAllowedAt,
     notSent,
     noSmsSoon: problem?.noSmsSoon ?? false,

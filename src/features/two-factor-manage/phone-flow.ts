@@ -58,11 +58,13 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     async submitForm(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
-      const problem = errors.length === 0 && e164 ? smsProblem(await sendToNewNumber(req, e164), flow.purpose, res.locals) : null;
-      if (errors.length > 0 || !e164 || problem) {
+      const outcome = errors.length === 0 && e164 ? await sendToNewNumber(req, e164) : undefined;
+      const problem = outcome && outcome.status !== 'unsure' ? smsProblem(outcome, flow.purpose, res.locals) : null;
+      if (errors.length > 0 || !e164 || !outcome || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
         return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res) }, problem?.status ?? 400);
       }
+      keepSmsReport(req.session, { purpose: flow.purpose, outcome, askedByPatient: false });
       req.session.pendingPhone = { purpose: flow.purpose, phone: e164, country: values.country, phoneInput: values.phone };
       res.redirect(303, flow.paths.verify);
     },

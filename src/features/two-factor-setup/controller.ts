@@ -104,8 +104,10 @@ export function createSetupController(deps: SetupControllerDeps) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
       // Not sent: the number stays in its field with the reason (the patient may give another one).
-      const problem = smsProblem(await sendCode(req, e164), 'setup', res.locals);
+      const outcome = await sendCode(req, e164);
+      const problem = outcome.status === 'unsure' ? null : smsProblem(outcome, 'setup', res.locals);
       if (problem) return renderErrors(req, res, 'phone', [{ field: 'phone', message: problem.message }], values, problem.status);
+      keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: false });
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
     },
 
