@@ -31,7 +31,9 @@ export function validatePhone(
     country: countryName(fields.country, locale),
     allowed: new Intl.ListFormat(locale, { type: 'disjunction' }).format(allowedCountries.map((c) => countryName(c, locale))),
   });
-  return { errors: [{ field: 'phone', message }] };
+  // A country chosen in Land that is not served is that field's error; a number of another country, the number's.
+  const chosenRefused = result.error === 'country_not_allowed' && !allowedCountries.includes(fields.country.trim().toUpperCase());
+  return { errors: [{ field: chosenRefused ? 'country' : 'phone', message }] };
 }
 
 /** What the phone-number form shows: every country, named in the page's language. */

@@ -273,17 +273,18 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       world = await startSmsWorld();
     });
 
-    const cases: [string, string, string | null][] = [
+    const cases: [string, string, string | null, string?][] = [
       ['NL', '+31 6 12345678', '31612345678'],
       ['NL', '0031 6 1234 5678', '31612345678'],
       ['BE', '0470 12 34 56', '32470123456'],
       ['NL', '030 737 0323', 'Dit is geen mobiel nummer'],
-      ['NL', '+49 151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België'],
+      ['NL', '+49 151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'phone'],
+      ['DE', '0151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'country'],
       ['NL', 'hallo', 'Vul een geldig mobiel nummer in'],
       ['NL', '', 'Vul je mobiele telefoonnummer in'],
       ['XX', '0612345678', 'Kies een land uit de lijst'],
     ];
-    for (const [country, input, expected] of cases) {
+    for (const [country, input, expected, field] of cases) {
       it(`${country} "${input}" → ${expected}`, async () => {
         const { agent } = await signedInPatient(world.rt);
         await chooseSms(agent);
@@ -294,6 +295,8 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
         } else {
           expect(res.status).to.equal(400);
           expect(res.text).to.include(expected!);
+          // The summary leads to the field the message is about.
+          if (field) expect(res.text).to.include(`<a href="#${field}">${expected}`);
           expect(world.vonage.messages).to.have.length(0);
         }
       });
