@@ -74,7 +74,7 @@ export function defineLowEndChecks(get: () => LowEndContext): void {
       await expectNoErrorState(p, 'cooldown');
       expect(strict.vonage.messages.length).to.equal(sent);
       const text = await p.text();
-      expect(text).to.match(new RegExp(`We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\\. Je kunt om ${CLOCK_TIME} een nieuwe code aanvragen met 'Stuur nieuwe code'\\.`));
+      expect(text).to.match(new RegExp(`We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\\. Die code werkt niet meer\\. Je kunt om ${CLOCK_TIME} een nieuwe code aanvragen met 'Stuur nieuwe code'\\.`));
       expect(text).not.to.include('We hebben een 6-cijferige verificatiecode');
       expect(await p.button('Stuur nieuwe code').count()).to.equal(1);
 

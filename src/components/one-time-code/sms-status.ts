@@ -58,8 +58,9 @@ export async function smsCodeStatus(
   const outcome = last?.outcome;
   const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
   // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
+  // And whether that code still works: used, or killed by wrong tries, it does not.
   const notSent = outcome?.status === 'cooldown' && !last?.askedByPatient
-    ? w.t('oneTimeCode.notSentCooldown', { time: w.formatTime(outcome.nextAllowedAt) })
+    ? w.t(validUntil ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time: w.formatTime(outcome.nextAllowedAt) })
     : (problem?.message ?? null);
   return {
     maskedPhone: maskPhoneNumber(code.phone),

@@ -214,7 +214,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(vonage.messages, 'no second SMS within 30 seconds').to.have.length(1);
       const page = await again.get('/inloggen/code');
       expect(page.status).to.equal(200);
-      expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen. Je kunt om \d\d:\d\d een nieuwe code aanvragen met &#39;Stuur nieuwe code&#39;.<\/p>/);
+      expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen. Die code werkt niet meer. Je kunt om \d\d:\d\d een nieuwe code aanvragen met &#39;Stuur nieuwe code&#39;.<\/p>/);
       expect(page.text, 'no claim that a code is waiting').not.to.include('We hebben een 6-cijferige verificatiecode').and.not.include('Vul nu de code in die we je hebben gestuurd');
       expect(page.text, 'no error before the patient did anything').not.to.include('error-summary').and.not.include('field-error').and.not.include('aria-invalid');
       expect(page.text).to.include('Stuur nieuwe code').and.include('Gebruik een herstelcode');
