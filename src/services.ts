@@ -22,6 +22,7 @@ import { createVerificationCodes } from './domain/verification-codes';
 import { createTranslators } from './i18n';
 import type { Database } from './infra/database';
 import type { Logger } from './infra/logger';
+import { createPasswordChangeLimit } from './domain/password-change-limit';
 import type { LimiterFactory } from './infra/rate-limits';
 
 export interface ServiceDeps {
@@ -95,6 +96,8 @@ export async function createServices(deps: ServiceDeps) {
     hasher,
     modules: createModuleStore(db, reads),
     signIn: createSignInService({ users, hasher, throttle, audit, clock }),
+    /** For patients and staff alike, by account (`patient:12`, `staff:3`). */
+    passwordChangeLimit: await createPasswordChangeLimit(limiters, clock, config.passwordChangesPerHour),
     verificationCodes,
     smsCodes,
     outbox,

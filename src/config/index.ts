@@ -37,6 +37,8 @@ export interface Config {
   /** 32-byte AES-256-GCM key for TOTP secrets at rest (from TOTP_ENCRYPTION_KEY). */
   totpEncryptionKey: Buffer;
   helpQuestions: { maxPerIpPerHour: number; maxPerDay: number };
+  /** New passwords one account may try in an hour (each costs two argon2id computations). */
+  passwordChangesPerHour: number;
   /** Passkeys: the relying party (the site a passkey belongs to) and the origin browsers must report. */
   webauthn: WebAuthnConfig;
   signInThrottle: {
@@ -238,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerIpPerHour: read.integer('HELP_QUESTIONS_PER_IP_PER_HOUR', 5, { min: 1, max: 10000 }),
       maxPerDay: read.integer('HELP_QUESTIONS_PER_DAY', 200, { min: 1, max: 1_000_000 }),
     },
+    passwordChangesPerHour: read.integer('PASSWORD_CHANGES_PER_HOUR', 10, { min: 1, max: 10000 }),
     webauthn: readWebAuthn(read, isProduction, port),
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),

@@ -46,7 +46,7 @@ import { createPasskeysController } from './passkeys/controller';
 import { passkeysRoutes } from './passkeys/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
-import { validateNewPassword } from './password-change/validation';
+import { reserveNewPasswordTry, validateNewPassword } from './password-change/validation';
 import { createSecurityActivityController, describeDevice, describeEvent } from './security-activity/controller';
 import { securityActivityRoutes } from './security-activity/routes';
 import { createSignInController } from './sign-in/controller';
@@ -121,8 +121,8 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   router.use(stack);
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
-    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
-    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword }), auth, oneSubmission),
+    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword, reserveNewPasswordTry }), auth, oneSubmission),
+    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword, reserveNewPasswordTry }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),

@@ -140,6 +140,28 @@ for (const store of RATE_LIMIT_STORES) {
       expect(again.map((r) => r.status), 'four free tries again').to.deep.equal([400, 400, 400, 400]);
     });
 
+    it('checks at most 10 of 30 parallel new passwords from one confirmed session: a place before the hashing', async () => {
+      const patient = await world.rt.createPatient();
+      const client = browser('198.51.100.120');
+      expect((await client.submit(`${world.url}/inloggen`, { email: patient.email, password: patient.password })).location).to.equal('/werkblad');
+      const confirm = `${world.url}/account/bevestigen?terug=${encodeURIComponent('/account/wachtwoord')}`;
+      expect((await client.submit(confirm, { terug: '/account/wachtwoord', password: patient.password }, `${world.url}/account/bevestigen`)).location).to.equal('/account/wachtwoord');
+      const token = /name="_csrf" value="([^"]+)"/.exec((await client.get(`${world.url}/account/wachtwoord`)).text)![1]!;
+      world.count.verify = 0;
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => {
+          const newPassword = `zomerse-regenboog-fietst-${i}`;
+          return client.post(`${world.url}/account/wachtwoord`, { _csrf: token, newPassword, repeatPassword: newPassword });
+        }),
+      );
+      expect(world.count.verify, 'new passwords checked against the current one').to.be.at.most(10);
+      expect(results.filter((r) => r.location === '/account/wachtwoord?gewijzigd=1').length, 'passwords changed').to.be.at.most(10);
+      // The rest are refused by the limit, or (once a change moved the session on) sent to sign in again.
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused.length).to.be.at.least(1);
+      expect(refused[0]!.text).to.match(/Je hebt het afgelopen uur te vaak een nieuw wachtwoord geprobeerd\. Je kunt het om \d\d:\d\d opnieuw proberen\./);
+    });
+
     it('stores at most 5 of 50 parallel questions from one address, and says so in Dutch without losing the text', async () => {
       const client = browser('198.51.100.99');
       const page = await client.get(`${world.url}/hulp/vragenformulier`);

@@ -4,6 +4,7 @@ import { validateSixDigitCode } from '../../components/one-time-code/validation'
 import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import type { InTransaction } from '../../domain/account-stores';
+import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
@@ -41,6 +42,9 @@ export interface DeskEnrolmentDeps {
   inTransaction: InTransaction;
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
+  /** A place for one more new password this hour, taken before the hashing (password-change/validation.ts). */
+  reserveNewPasswordTry(limit: PasswordChangeLimit, account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
+  passwordChangeLimit: PasswordChangeLimit;
 }
 
 export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentController>;
@@ -86,6 +90,8 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       if (!member.mustChangePassword) return res.redirect(303, firstTime.pair);
       const fields = readFields(req.body, PASSWORD_FIELDS);
       const errors = await deps.validateNewPassword(fields, member, res.locals.t);
+      const tooMany = errors.length === 0 ? await deps.reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;
+      if (tooMany) return renderFormErrors(res, VIEWS.password, [tooMany], {}, {}, 429);
       if (errors.length === 0 && (await deps.hasher.verify(member.passwordHash, fields.newPassword))) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskEnrolment.password.errors.same') });
       }

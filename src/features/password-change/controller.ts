@@ -6,7 +6,8 @@ import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { PASSWORD_CHANGE_FIELDS, validateNewPassword } from './validation';
+import type { PasswordChangeLimit } from '../../domain/password-change-limit';
+import { PASSWORD_CHANGE_FIELDS, reserveNewPasswordTry, validateNewPassword } from './validation';
 
 const VIEW = 'password-change/index';
 
@@ -15,6 +16,7 @@ export interface PasswordChangeDeps {
   hasher: PasswordHasher;
   inTransaction: InTransaction;
   auth: AuthLevels;
+  passwordChangeLimit: PasswordChangeLimit;
 }
 
 export type PasswordChangeController = ReturnType<typeof createPasswordChangeController>;
@@ -28,6 +30,8 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
       const user = req.user!;
       const fields = readFields(req.body, PASSWORD_CHANGE_FIELDS);
       const errors = await validateNewPassword(fields, user, res.locals.t);
+      const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `patient:${user.id}`, res.locals) : null;
+      if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       if (errors.length === 0 && (await deps.hasher.verify(user.passwordHash, fields.newPassword))) {
         errors.push({ field: 'newPassword', message: res.locals.t('passwordChange.errors.same') });
       }

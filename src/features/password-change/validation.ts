@@ -1,5 +1,6 @@
 import type { Translate } from '../../i18n';
 import type { FieldError } from '../../http/forms';
+import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../domain/password-policy';
 
 export const PASSWORD_CHANGE_FIELDS = ['newPassword', 'repeatPassword'] as const;
@@ -27,4 +28,17 @@ export async function validateNewPassword(
   if (fields.repeatPassword === '') return [{ field: 'repeatPassword', message: t('passwordChange.errors.repeatRequired') }];
   if (fields.repeatPassword !== fields.newPassword) return [{ field: 'repeatPassword', message: t('passwordChange.errors.mismatch') }];
   return [];
+}
+
+/**
+ * A place for one more new password of `account` this hour, taken before the argon2id work of
+ * checking it, or the error that says when the next may be tried. The desk's forms use it too.
+ */
+export async function reserveNewPasswordTry(
+  limit: PasswordChangeLimit,
+  account: string,
+  w: { t: Translate; formatTime(epochMs: number): string },
+): Promise<FieldError | null> {
+  const place = await limit.reserve(account);
+  return place.allowed ? null : { field: 'newPassword', message: w.t('passwordChange.errors.tooMany', { time: w.formatTime(place.retryAt) }) };
 }

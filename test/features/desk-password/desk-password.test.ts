@@ -38,6 +38,16 @@ describe('desk: a staff member changes their own password', () => {
     expect((await deskPasswordStep(rt.agent(), { ...member, password: NEW_PASSWORD })).headers.location).to.equal(`${DESK}/code`);
   });
 
+  it('refuses an eleventh new password in an hour before hashing it, and says until when', async () => {
+    for (let i = 0; i < 10; i += 1) await rt.services.passwordChangeLimit.reserve(`staff:${member.id}`);
+    const res = await change({ currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD });
+    expect(res.status).to.equal(429);
+    expect(res.text).to.match(/<a href="#newPassword">Je hebt het afgelopen uur te vaak een nieuw wachtwoord geprobeerd\. Je kunt het om \d\d:\d\d opnieuw proberen\./);
+    expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'the password is unchanged').to.equal(`${DESK}/code`);
+    // A patient's count is their own.
+    expect(await rt.services.passwordChangeLimit.reserve('patient:1')).to.deep.equal({ allowed: true });
+  });
+
   it('changes it once when the form is sent twice at once (a double click): one line in the Logboek, both answers say it is changed', async () => {
     const fields = { currentPassword: member.password, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD };
 
