@@ -1,7 +1,7 @@
-import { clientNetwork } from './client-network';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from '../infra/database';
 import type { LimiterFactory } from '../infra/rate-limits';
+import { clientNetwork } from './client-network';
 import type { Clock } from './clock';
 
 export interface HelpQuestion {

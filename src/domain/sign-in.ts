@@ -1,5 +1,5 @@
-import { clientNetwork } from './client-network';
 import type { RequestOrigin } from './audit';
+import { clientNetwork } from './client-network';
 import type { Clock } from './clock';
 import type { PasswordHasher } from './passwords';
 import type { SignInThrottle } from './sign-in-throttle';

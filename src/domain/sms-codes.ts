@@ -1,8 +1,8 @@
-import { clientNetwork } from './client-network';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SmsConfig } from '../config';
 import type { Logger } from '../infra/logger';
 import type { LimiterFactory } from '../infra/rate-limits';
+import { clientNetwork } from './client-network';
 import type { Clock } from './clock';
 import { maskPhoneNumber } from './phone-numbers';
 import type { SmsFailureReason, SmsSender } from './sms/sms-sender';

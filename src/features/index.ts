@@ -118,11 +118,16 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   const { auth, passport, stack } = createDeskAccess({ config, services, sessionStore: deskSessionStore });
   const router = Router();
   router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
+  // The patients' rules for a new password, and their limit per account, on the desk's forms.
+  const newPasswordRules = {
+    validateNewPassword,
+    reserveNewPasswordTry: (account: string, w: Parameters<typeof reserveNewPasswordTry>[2]) => reserveNewPasswordTry(services.passwordChangeLimit, account, w),
+  };
   router.use(stack);
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
-    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, validateNewPassword, reserveNewPasswordTry }), auth, oneSubmission),
-    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, validateNewPassword, reserveNewPasswordTry }), auth, oneSubmission),
+    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, ...newPasswordRules }), auth, oneSubmission),
+    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, ...newPasswordRules }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),

@@ -4,7 +4,6 @@ import { validateSixDigitCode } from '../../components/one-time-code/validation'
 import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import type { InTransaction } from '../../domain/account-stores';
-import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
@@ -43,8 +42,7 @@ export interface DeskEnrolmentDeps {
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
   /** A place for one more new password this hour, taken before the hashing (password-change/validation.ts). */
-  reserveNewPasswordTry(limit: PasswordChangeLimit, account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
-  passwordChangeLimit: PasswordChangeLimit;
+  reserveNewPasswordTry(account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
 }
 
 export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentController>;
@@ -90,7 +88,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       if (!member.mustChangePassword) return res.redirect(303, firstTime.pair);
       const fields = readFields(req.body, PASSWORD_FIELDS);
       const errors = await deps.validateNewPassword(fields, member, res.locals.t);
-      const tooMany = errors.length === 0 ? await deps.reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;
+      const tooMany = errors.length === 0 ? await deps.reserveNewPasswordTry(`staff:${member.id}`, res.locals) : null;
       if (tooMany) return renderFormErrors(res, VIEWS.password, [tooMany], {}, {}, 429);
       if (errors.length === 0 && (await deps.hasher.verify(member.passwordHash, fields.newPassword))) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskEnrolment.password.errors.same') });

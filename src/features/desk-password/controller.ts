@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { checkCurrentPassword } from '../../components/desk-access/current-password';
 import type { InTransaction } from '../../domain/account-stores';
-import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember, StaffStore } from '../../domain/staff';
@@ -25,8 +24,7 @@ export interface DeskPasswordDeps {
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: NewPasswordFields, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
   /** A place for one more new password this hour, taken before the hashing (password-change/validation.ts). */
-  reserveNewPasswordTry(limit: PasswordChangeLimit, account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
-  passwordChangeLimit: PasswordChangeLimit;
+  reserveNewPasswordTry(account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
 }
 
 export type DeskPasswordController = ReturnType<typeof createDeskPasswordController>;
@@ -51,7 +49,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       const current = errors.length === 0 ? await checkCurrentPassword(deps.staffSignIn, req, res, fields.currentPassword) : null;
       if (current) errors.push(current.error);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, current?.throttled ? 429 : 400);
-      const tooMany = await deps.reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals);
+      const tooMany = await deps.reserveNewPasswordTry(`staff:${member.id}`, res.locals);
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
