@@ -16,7 +16,7 @@ export const TEMPLATE_LOCALS = [
   'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing',
-  'passkey', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
+  'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',
   'results', 'returnTo', 'rows', 'self', 'sent', 'setUp', 'smsNotice', 'staff', 'status', 'stepName', 'subject',
   'submitLabel', 'summary', 't', 'texts', 'title', 'twoFactor', 'twoStepOn', 'unreadCount', 'user',

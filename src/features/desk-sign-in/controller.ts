@@ -138,7 +138,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         return res.redirect(303, desk.patients);
       }
       const locals = await secondStepLocals(member);
-      renderFormErrors(res, SECOND_STEP_FORMS.code.view, [{ field: 'passkey', message: problem }], {}, locals, locals.lockedUntil ? 429 : 400);
+      res.status(locals.lockedUntil ? 429 : 400).render(SECOND_STEP_FORMS.code.view, { ...locals, passkeyError: problem });
     }),
     showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
     submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),

@@ -121,7 +121,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         return res.redirect(303, paths.workspace);
       }
       if (await showIfLocked(res, user)) return;
-      renderFormErrors(res, 'sign-in-second-step/code', [{ field: 'passkey', message: problem }], {}, await codePageLocals(req, res, user));
+      res.status(400).render('sign-in-second-step/code', { ...(await codePageLocals(req, res, user)), passkeyError: problem });
     }),
 
     resendCode: unlessLocked(async (req, res, user) => {

@@ -74,7 +74,7 @@ export function createSignInController(deps: SignInDeps) {
     async submitPasskey(req: Request, res: Response) {
       const { t } = res.locals;
       const given = passkeyProof(req, 'sign_in', deps.clock.now());
-      const refuse = (problem: string, status = 400) => renderFormErrors(res, VIEW, [{ field: 'passkey', message: problem }], {}, { notice: null }, status);
+      const refuse = (problem: string, status = 400) => res.status(status).render(VIEW, { values: {}, notice: null, passkeyError: problem });
       if ('problem' in given) return refuse(t(given.problem));
       // Whose passkey it is decides whose limits apply; a credential nobody has is refused at once.
       const owner = await deps.passkeys.findByCredentialId(given.proof.response.id);
