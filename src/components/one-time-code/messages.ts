@@ -53,8 +53,9 @@ const LIMIT_KEYS: Record<SmsLimitScope, string> = {
 const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'confirm']);
 
 /**
- * What the patient is told when an SMS (for `purpose`) could not be sent, the same on every page
- * that sends codes. Returns null when the SMS went out.
+ * What the patient is told when an SMS (for `purpose`) could not be sent, or may not have been
+ * (`unsure`: a notice, not a refusal), the same on every page that sends codes. Returns null when
+ * the SMS went out.
  */
 export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
   switch (outcome.status) {

@@ -50,10 +50,9 @@ export async function smsCodeStatus(
   secondFactor: SecondFactor,
   code: { userId: number; purpose: CodePurpose; phone: string },
   w: Wording,
-  /** The last send, when the page is to report it; `resent`: the page follows a successful "Stuur nieuwe code". */
-  shown: { last?: LastSend; resent?: boolean } = {},
+  /** The last send, when the page is to report it (takeSmsReport). */
+  last?: LastSend,
 ): Promise<SmsCodeStatus> {
-  const { last } = shown;
   const { validUntil, nextAllowedAt } = await secondFactor.smsCodeState(code.userId, code.purpose, code.phone);
   const outcome = last?.outcome;
   const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
@@ -69,6 +68,6 @@ export async function smsCodeStatus(
     nextAllowedAt,
     notSent,
     noSmsSoon: problem?.noSmsSoon ?? false,
-    resent: shown.resent ?? (outcome?.status === 'sent' && Boolean(last?.askedByPatient)),
+    resent: outcome?.status === 'sent' && Boolean(last?.askedByPatient),
   };
 }

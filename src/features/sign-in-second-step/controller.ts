@@ -49,7 +49,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
     if (method !== 'sms') return { method, hasPasskeys };
     const last = takeSmsReport(req.session, 'sign_in');
-    const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, { last });
+    const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, last);
     return { method, hasPasskeys, status };
   }
 

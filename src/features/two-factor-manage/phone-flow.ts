@@ -42,7 +42,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
   async function verifyLocals(req: Request, res: Response) {
     const code = { userId: req.user!.id, purpose: flow.purpose, phone: pending(req)!.phone };
-    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, { last: takeSmsReport(req.session, flow.purpose) }) };
+    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, takeSmsReport(req.session, flow.purpose)) };
   }
 
   const sendToNewNumber = (req: Request, phone: string) =>

@@ -61,7 +61,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
       const code = { userId: req.user!.id, purpose: 'setup' as const, phone: setup.phone! };
-      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, { last: takeSmsReport(req.session, 'setup') }) };
+      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, takeSmsReport(req.session, 'setup')) };
     },
     recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };
