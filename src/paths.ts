@@ -38,8 +38,6 @@ export const paths = {
     applications: '/account/applicaties',
     absence: '/account/afwezigheidsmeldingen',
     password: '/account/wachtwoord',
-    /** Where a password change leads: the page again, saying the password was changed. */
-    passwordChanged: '/account/wachtwoord?gewijzigd=1',
     activity: '/account/beveiliging',
     confirm: '/account/bevestigen',
     confirmCode: '/account/bevestigen/code',
@@ -47,8 +45,6 @@ export const paths = {
   },
   twoStep: {
     status: TWO_STEP,
-    /** The two-step page after a change, saying what changed (two-factor-status's notices). */
-    changed: (what: string) => `${TWO_STEP}?gewijzigd=${what}`,
     setup: {
       start: SETUP,
       method: `${SETUP}/methode`,
@@ -87,7 +83,6 @@ export const paths = {
   help: {
     twoStep: '/hulp/twee-stappen',
     question: '/hulp/vragenformulier',
-    questionSent: '/hulp/vragenformulier?verstuurd=1',
     passkeys: '/hulp/toegangssleutels',
   },
   /** Pages of the shell that only inform; their slugs are their paths. */
@@ -130,8 +125,6 @@ export const paths = {
       add: `${DESK}/toegangssleutels/toevoegen`,
       addOptions: `${DESK}/toegangssleutels/toevoegen/opties`,
       remove: (id: number | string) => `${DESK}/toegangssleutels/${id}/verwijderen`,
-      /** The list with what was just done ('toegevoegd', 'verwijderd'). */
-      done: (what: string) => `${DESK}/toegangssleutels?gedaan=${what}`,
     },
     /** A staff member's first sign-in: their own password, then their app and recovery codes. */
     firstTime: {
@@ -151,7 +144,6 @@ export const paths = {
     },
     /** A staff member's own password, changed with the current one. */
     password: `${DESK}/wachtwoord`,
-    passwordChanged: `${DESK}/wachtwoord?gewijzigd=1`,
     patients: `${DESK}/patienten`,
     patient: (id: number | string) => `${DESK}/patienten/${id}`,
     resetTwoFactor: (id: number | string) => `${DESK}/patienten/${id}/twee-stappen-uitzetten`,

@@ -8,6 +8,7 @@ import type { DeskEnrolment } from '../features/desk-enrolment/controller';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
+import type { PageNotice } from './page-notice';
 
 /**
  * Every session middleware needs a store object of its own: express-session installs its cookie
@@ -23,6 +24,8 @@ declare module 'express-session' {
     auth: AuthState;
     /** What became of the last SMS with a code, for the code page of its purpose to report once (components/one-time-code). */
     lastSms: LastSend;
+    /** What the page a form led to says it did, once (page-notice.ts); on the desk's sessions too. */
+    pageNotice: PageNotice;
     /** Where the patient is in the setup wizard (two-factor-setup). */
     twoFactorSetup: SetupState;
     /** A new number waiting for its code; the current method stays in use until then (two-factor-manage). */

@@ -17,6 +17,7 @@ import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
+import { redirectWithNotice } from '../../http/page-notice';
 
 const { firstTime } = paths.desk;
 const VIEWS = { password: 'desk-enrolment/password', pair: 'desk-enrolment/pair', recovery: 'desk-enrolment/recovery' } as const;
@@ -135,7 +136,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       delete req.session.deskEnrolment;
       await deps.auth.endOtherSessions(req, deps.staff);
       req.log.info({ staffId: member.id }, 'staff member set up two-step');
-      res.redirect(303, `${paths.desk.patients}?ingesteld=1`);
+      redirectWithNotice(req, res, paths.desk.patients, 'twoStepSetUp');
     }),
   };
 }

@@ -13,11 +13,12 @@ import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 
 const { passkeys: PATHS } = paths.desk;
 const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
-const NOTICES: Record<string, string> = { toegevoegd: 'deskPasskeys.added', verwijderd: 'deskPasskeys.removed' };
+const NOTICES: Record<string, string> = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' };
 
 export interface DeskPasskeysDeps {
   auth: AuthLevels<StaffMember>;
@@ -40,11 +41,11 @@ export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysControl
 export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const { staffPasskeys, clock } = deps;
   const confirmed = (req: Request) => clock.now() - (req.session.deskPasskeysConfirmedAt ?? -Infinity) <= deps.confirmationMs;
-  const back = (res: Response, what?: string) => res.redirect(303, what ? PATHS.done(what) : PATHS.list);
+  const back = (req: Request, res: Response, what?: keyof typeof NOTICES) => (what ? redirectWithNotice(req, res, PATHS.list, what) : res.redirect(303, PATHS.list));
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     const own = await staffPasskeys.listForUser(req.staff!.id);
-    const key = String(req.query.gedaan);
+    const key = String(takePageNotice(req));
     const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null };
     renderFormErrors(res, VIEWS.list, errors, values, locals, status);
   }
@@ -73,7 +74,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       const wrong = await checkCurrentPassword(deps.staffSignIn, req, res, currentPassword);
       if (wrong) return renderFormErrors(res, VIEWS.confirm, [wrong.error], {}, {}, wrong.throttled ? 429 : 400);
       req.session.deskPasskeysConfirmedAt = clock.now();
-      back(res);
+      back(req, res);
     },
 
     /** The form, with the browser's new credential in it. */
@@ -102,7 +103,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
         throw err;
       }
-      back(res, 'toegevoegd');
+      back(req, res, 'added');
     },
 
     async remove(req: Request, res: Response) {
@@ -114,7 +115,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
         return gone;
       });
       if (!removed) return res.status(404).render('errors/message', { page: 'notFound' });
-      back(res, 'verwijderd');
+      back(req, res, 'removed');
     },
   };
 }

@@ -16,6 +16,6 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   router.post(passkeys.addOptions, confirmed, controller.options.register);
   router.post(passkeys.add, confirmed, controller.add);
   // A removal sent twice at once (a double click) is done once; the second is sent on.
-  router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.done('verwijderd')), controller.remove);
+  router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.list), controller.remove);
   return router;
 }

@@ -9,6 +9,7 @@ import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { DESK_PASSWORD_FIELDS, type NewPasswordFields } from './validation';
 
@@ -36,7 +37,7 @@ export type DeskPasswordController = ReturnType<typeof createDeskPasswordControl
  */
 export function createDeskPasswordController(deps: DeskPasswordDeps) {
   return {
-    show: (req: Request, res: Response) => res.render(VIEW, { done: req.query.gewijzigd === '1' }),
+    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req) === 'changed' }),
 
     async submit(req: Request, res: Response) {
       const member = req.staff!;
@@ -54,7 +55,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
       await deps.auth.endOtherSessions(req, deps.staff);
-      res.redirect(303, paths.desk.passwordChanged);
+      redirectWithNotice(req, res, paths.desk.password, 'changed');
     },
   };
 }

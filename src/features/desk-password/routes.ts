@@ -8,6 +8,6 @@ import type { DeskPasswordController } from './controller';
 export function deskPasswordRoutes(controller: DeskPasswordController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
   router.get(paths.desk.password, auth.signedIn, controller.show);
-  router.post(paths.desk.password, auth.signedIn, oneSubmission(() => paths.desk.passwordChanged), controller.submit);
+  router.post(paths.desk.password, auth.signedIn, oneSubmission(() => paths.desk.password), controller.submit);
   return router;
 }

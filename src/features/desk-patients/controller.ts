@@ -13,6 +13,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { validateAction, validateSearch } from './validation';
 
 const { desk } = paths;
@@ -73,13 +74,13 @@ export const ACTION_PATHS: Record<PatientAction, (id: number | string) => string
   endSessions: desk.endSessions,
 };
 
-/** `?gedaan=…` on the patient's page: the action's notice, or that nothing changed. */
+/** What the patient's page says after an action: its notice, or that nothing changed. */
 const DONE_NOTICES: Record<string, string> = {
   reset: ACTIONS.reset.texts.done,
   disable: ACTIONS.disable.texts.done,
   enable: ACTIONS.enable.texts.done,
   endSessions: ACTIONS.endSessions.texts.done,
-  niets: 'deskPatients.nothingChanged',
+  nothing: 'deskPatients.nothingChanged',
 };
 
 /** The transaction found nothing to do (someone else did it a moment before): it wrote nothing. */
@@ -140,7 +141,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
   }
 
   return {
-    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: req.query.ingesteld === '1' }),
+    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: takePageNotice(req) === 'twoStepSetUp' }),
 
     /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
     async search(req: Request, res: Response) {
@@ -172,7 +173,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         ip: event.ip,
       }));
       const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);
-      const doneKey = String(req.query.gedaan);
+      const doneKey = String(takePageNotice(req));
       const actions = (Object.keys(ACTIONS) as PatientAction[])
         .filter((action) => ACTIONS[action].applies(patient, status))
         .map((action) => ({ href: ACTION_PATHS[action](patient.id), text: t(ACTIONS[action].texts.title) }));
@@ -210,10 +211,10 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         });
       } catch (err) {
         if (!(err instanceof NothingToDo)) throw err;
-        return res.redirect(303, `${desk.patient(patient.id)}?gedaan=niets`);
+        return redirectWithNotice(req, res, desk.patient(patient.id), 'nothing');
       }
       req.log.info({ staffId: staff.id, patientId: patient.id, action }, 'desk changed a patient account');
-      res.redirect(303, `${desk.patient(patient.id)}?gedaan=${action}`);
+      redirectWithNotice(req, res, desk.patient(patient.id), action);
     },
   };
 }

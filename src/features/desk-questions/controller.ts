@@ -5,6 +5,7 @@ import type { QuestionRecords, QuestionStatus } from '../../domain/help-question
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { validateNote } from './validation';
 
 const { desk } = paths;
@@ -52,7 +53,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
 
     async show(req: Request, res: Response) {
       const question = await questionOf(req, res);
-      if (question) res.render('desk-questions/question', { question, notice: req.query.afgehandeld === '1' });
+      if (question) res.render('desk-questions/question', { question, notice: takePageNotice(req) === 'handled' });
     },
 
     async markHandled(req: Request, res: Response) {
@@ -72,7 +73,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
         if (!(err instanceof AlreadyHandled)) throw err;
         return res.redirect(303, desk.question(question.id));
       }
-      res.redirect(303, `${desk.question(question.id)}?afgehandeld=1`);
+      redirectWithNotice(req, res, desk.question(question.id), 'handled');
     },
   };
 }

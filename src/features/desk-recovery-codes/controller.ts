@@ -9,6 +9,7 @@ import type { StaffMember } from '../../domain/staff';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 
 const { recoveryCodes: PATHS } = paths.desk;
 const VIEWS = { page: 'desk-recovery-codes/index', codes: 'desk-recovery-codes/codes' } as const;
@@ -33,7 +34,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
   async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = []) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
-    renderFormErrors(res, VIEWS.page, errors, {}, { remaining, done: status === 200 && req.query.gedaan === 'nieuw' }, status);
+    renderFormErrors(res, VIEWS.page, errors, {}, { remaining, done: status === 200 && takePageNotice(req) === 'renewed' }, status);
   }
 
   return {
@@ -59,7 +60,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);
-      res.redirect(303, `${PATHS.page}?gedaan=nieuw`);
+      redirectWithNotice(req, res, PATHS.page, 'renewed');
     },
   };
 }

@@ -13,6 +13,7 @@ import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -27,7 +28,7 @@ interface StaffActionSpec {
   /** Whether it can be done to this staff member now (otherwise the page says so). */
   applies(member: StaffMember): boolean;
   run: StaffChange;
-  /** Its `?gedaan=…` on the staff member's page afterwards. */
+  /** What the staff member's page says afterwards (NOTICES). */
   notice: string;
   /** Full locale keys of the confirmation page. */
   texts: { title: string; what: string; submit: string };
@@ -38,19 +39,19 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
   disable: {
     applies: (member) => !member.disabled,
     run: (stores, member, by) => setStaffDisabled(stores, member.id, true, by),
-    notice: 'uit',
+    notice: 'disabled',
     texts: { title: 'deskStaff.disable.title', what: 'deskStaff.disable.what', submit: 'deskStaff.disable.submit' },
   },
   enable: {
     applies: (member) => member.disabled,
     run: (stores, member, by) => setStaffDisabled(stores, member.id, false, by),
-    notice: 'aan',
+    notice: 'enabled',
     texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit' },
   },
   resetTwoFactor: {
     applies: (member) => member.twoFactorMethod !== null,
     run: (stores, member, by) => resetStaffTwoFactor(stores, member.id, by),
-    notice: 'app',
+    notice: 'twoFactor',
     texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit' },
   },
 };
@@ -61,13 +62,13 @@ export const STAFF_ACTION_PATHS: Record<StaffAction, (id: number | string) => st
   resetTwoFactor: desk.resetStaffTwoFactor,
 };
 
-/** `?gedaan=…` on a staff member's page, as full locale keys. */
+/** What a staff member's page says after a change, as full locale keys. */
 const NOTICES: Record<string, string> = {
-  rol: 'deskStaff.member.done.role',
-  uit: 'deskStaff.member.done.disabled',
-  aan: 'deskStaff.member.done.enabled',
-  app: 'deskStaff.member.done.twoFactor',
-  niets: 'deskStaff.member.done.nothing',
+  role: 'deskStaff.member.done.role',
+  disabled: 'deskStaff.member.done.disabled',
+  enabled: 'deskStaff.member.done.enabled',
+  twoFactor: 'deskStaff.member.done.twoFactor',
+  nothing: 'deskStaff.member.done.nothing',
 };
 
 export interface DeskStaffDeps {
@@ -94,7 +95,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
-    const key = String(req.query.gedaan);
+    const key = String(takePageNotice(req));
     const notice = Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null;
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
@@ -111,7 +112,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
   const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: string, details?: Record<string, string>) => {
     const changed = await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }));
-    res.redirect(303, `${desk.staffMember(member.id)}?gedaan=${changed ? notice : 'niets'}`);
+    redirectWithNotice(req, res, desk.staffMember(member.id), changed ? notice : 'nothing');
     return changed;
   };
 
@@ -177,7 +178,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const errors: FieldError[] = [];
       const role = validateRole(chosen, res.locals.t, errors);
       if (!role) return renderMember(req, res, member, errors, { role: chosen });
-      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'rol');
+      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'role');
     },
 
     /** The confirmation page: what will happen, the reason field, the button. */

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { HelpQuestionStore } from '../../domain/help-questions';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { QUESTION_FIELDS, validateQuestion } from './validation';
 
@@ -11,7 +12,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
   return {
     show(req: Request, res: Response) {
       const user = req.user;
-      res.render(VIEW, { sent: req.query.verstuurd === '1', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
+      res.render(VIEW, { sent: takePageNotice(req) === 'sent', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
     },
 
     async submit(req: Request, res: Response) {
@@ -26,7 +27,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
         const message = res.locals.t(result.scope === 'ip' ? 'helpQuestion.errors.tooManyFromYou' : 'helpQuestion.errors.tooManyToday');
         return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
       }
-      res.redirect(303, paths.help.questionSent);
+      redirectWithNotice(req, res, paths.help.question, 'sent');
     },
   };
 }

@@ -6,6 +6,6 @@ import type { HelpQuestionController } from './controller';
 export function helpQuestionRoutes(controller: HelpQuestionController, oneSubmission: OneSubmission): Router {
   const router = Router();
   router.get(paths.help.question, controller.show);
-  router.post(paths.help.question, oneSubmission(() => paths.help.questionSent), controller.submit);
+  router.post(paths.help.question, oneSubmission(() => paths.help.question), controller.submit);
   return router;
 }

@@ -8,6 +8,7 @@ import type { UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
+import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
 import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { newCodesPages } from '../../components/recovery-codes/output';
@@ -29,8 +30,6 @@ const { passkeys: PATHS } = paths.twoStep;
 /** A patient whose only second step is passkeys keeps their last one (turning two-step off removes it). */
 const isLast = (method: TwoFactorMethod | null, count: number) => method === 'passkey' && count <= 1;
 
-/** Back to the two-step page, which says what changed (`what` is one of its notices). */
-const done = (res: Response, what: string) => res.redirect(303, paths.twoStep.changed(what));
 
 export type PasskeysController = ReturnType<typeof createPasskeysController>;
 
@@ -100,7 +99,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
         throw err;
       }
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');
-      if (!codes) return done(res, 'toegangssleutel');
+      if (!codes) return redirectToTwoStepStatus(req, res, 'passkeyAdded');
       newCodes.keep(req, codes);
       res.redirect(303, PATHS.codes);
     },
@@ -109,7 +108,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);
-      done(res, 'toegangssleutel-aan');
+      redirectToTwoStepStatus(req, res, 'passkeyTurnedOn');
     },
 
     async showRename(req: Request, res: Response) {
@@ -128,7 +127,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
         const before = await stores.passkeys.rename(userId, passkey.id, name);
         if (before) await stores.notifier.notify(userId, 'passkey_renamed', requestOrigin(req), { passkey: name, previous: before.name });
       });
-      done(res, 'toegangssleutel-naam');
+      redirectToTwoStepStatus(req, res, 'passkeyRenamed');
     },
 
     async showRemove(req: Request, res: Response) {
@@ -150,7 +149,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       if (outcome === 'last') return res.status(409).render(VIEWS.remove, { passkey, last: true });
       if (outcome === 'removed') await auth.endOtherSessions(req, deps.users);
       req.log.info({ userId, outcome }, 'passkey removal');
-      done(res, 'toegangssleutel-verwijderd');
+      redirectToTwoStepStatus(req, res, 'passkeyRemoved');
     },
 
     showAbout: (_req: Request, res: Response) => res.render(VIEWS.about),

@@ -11,8 +11,7 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   /** A fresh confirmation first, which leads back to this page (a form is shown again, not resubmitted). */
   const fresh: RequestHandler = (req, res, next) => auth.fresh(req.path)(req, res, next);
   // A rename or removal sent twice at once (a double click) is done once; the second is sent on.
-  const onceThenRenamed = oneSubmission(() => paths.twoStep.changed('toegangssleutel-naam'));
-  const onceThenRemoved = oneSubmission(() => paths.twoStep.changed('toegangssleutel-verwijderd'));
+  const onceThenStatus = oneSubmission(() => paths.twoStep.status);
 
   // The options scripts ask for (JSON), one per page that offers a passkey.
   const options = controller.options;
@@ -29,9 +28,9 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   router.get(passkeys.codesDownload, auth.fresh(passkeys.codes), controller.downloadCodes);
   router.post(passkeys.codes, auth.signedIn, controller.codesSaved);
   router.get(passkeys.rename(':id'), fresh, controller.showRename);
-  router.post(passkeys.rename(':id'), fresh, onceThenRenamed, controller.submitRename);
+  router.post(passkeys.rename(':id'), fresh, onceThenStatus, controller.submitRename);
   router.get(passkeys.remove(':id'), fresh, controller.showRemove);
-  router.post(passkeys.remove(':id'), fresh, onceThenRemoved, controller.submitRemove);
+  router.post(passkeys.remove(':id'), fresh, onceThenStatus, controller.submitRemove);
 
   router.get(paths.help.passkeys, controller.showAbout); // public: it can be read before signing in
   return router;

@@ -5,6 +5,7 @@ import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import { PASSWORD_CHANGE_FIELDS, reserveNewPasswordTry, validateNewPassword } from './validation';
@@ -24,7 +25,7 @@ export type PasswordChangeController = ReturnType<typeof createPasswordChangeCon
 /** "Wachtwoord wijzigen", after a fresh confirmation: the same rules as the admin command. */
 export function createPasswordChangeController(deps: PasswordChangeDeps) {
   return {
-    show: (req: Request, res: Response) => res.render(VIEW, { done: req.query.gewijzigd === '1' }),
+    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req) === 'changed' }),
 
     async submit(req: Request, res: Response) {
       const user = req.user!;
@@ -42,7 +43,7 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
         await notifier.notify(user.id, 'password_changed', requestOrigin(req));
       });
       await deps.auth.endOtherSessions(req, deps.users);
-      res.redirect(303, paths.account.passwordChanged);
+      redirectWithNotice(req, res, paths.account.password, 'changed');
     },
   };
 }

@@ -8,6 +8,6 @@ export function passwordChangeRoutes(controller: PasswordChangeController, auth:
   const router = Router();
   const fresh = [auth.signedIn, auth.fresh(paths.account.password)];
   router.get(paths.account.password, fresh, controller.show);
-  router.post(paths.account.password, fresh, oneSubmission(() => paths.account.passwordChanged), controller.submit);
+  router.post(paths.account.password, fresh, oneSubmission(() => paths.account.password), controller.submit);
   return router;
 }

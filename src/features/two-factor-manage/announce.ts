@@ -1,10 +1,9 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { AccountStores, InTransaction } from '../../domain/account-stores';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
-import { paths } from '../../paths';
 
 /** Makes a change with the stores of one transaction; false when there was nothing to change. */
 export type Change = (stores: AccountStores) => Promise<boolean | void>;
@@ -31,9 +30,4 @@ export function createAnnounce(deps: { inTransaction: InTransaction; users: User
     if (changed) await deps.auth.endOtherSessions(req, deps.users);
     return changed;
   };
-}
-
-/** Back to the status page, which says what changed (`what` is one of its notices). */
-export function doneRedirect(res: Response, what: string): void {
-  res.redirect(303, paths.twoStep.changed(what));
 }

@@ -9,7 +9,8 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { paths } from '../../paths';
 import { totpPairing } from '../../components/totp-pairing/pairing';
-import { type Announce, doneRedirect } from './announce';
+import { type Announce } from './announce';
+import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 
 
 export interface AppSwitchDeps {
@@ -58,7 +59,7 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
       await announce(req, 'method_switched', (stores) => stores.twoFactor.switchToTotp(userId, pending.sealedSecret, result.totpStep ?? null), { method: 'totp' });
       delete req.session.totpSwitch;
       req.log.info({ userId }, 'two-step switched to the authenticator app');
-      doneRedirect(res, 'methode');
+      redirectToTwoStepStatus(req, res, 'method');
     },
   };
 }

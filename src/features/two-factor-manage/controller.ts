@@ -9,7 +9,8 @@ import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { paths } from '../../paths';
 import { newCodesPages } from '../../components/recovery-codes/output';
-import { createAnnounce, doneRedirect } from './announce';
+import { createAnnounce } from './announce';
+import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 import { createAppSwitch } from './app-switch';
 import { createPhoneFlow } from './phone-flow';
 
@@ -40,7 +41,7 @@ export function createManageController(deps: ManageDeps) {
     texts: { title: 'twoFactorManage.phoneTitle', intro: 'twoFactorManage.phoneIntro', submit: 'twoFactorManage.phoneSubmit', verifyTitle: 'twoFactorManage.phoneVerifyTitle', verifySubmit: 'twoFactorManage.phoneVerifySubmit' },
     async finish(req, phone) {
       await announce(req, 'phone_changed', (stores) => stores.twoFactor.changePhone(req.user!.id, phone), { phone: maskPhoneNumber(phone) });
-      return 'telefoonnummer';
+      return 'phone';
     },
   });
 
@@ -52,7 +53,7 @@ export function createManageController(deps: ManageDeps) {
     async finish(req, phone) {
       await announce(req, 'method_switched', (stores) => stores.twoFactor.switchToSms(req.user!.id, phone), { method: 'sms' });
       req.log.info({ userId: req.user!.id }, 'two-step switched to SMS');
-      return 'methode';
+      return 'method';
     },
   });
 
@@ -75,7 +76,7 @@ export function createManageController(deps: ManageDeps) {
 
     codesSaved(req: Request, res: Response) {
       newCodes.forget(req);
-      doneRedirect(res, 'herstelcodes');
+      redirectToTwoStepStatus(req, res, 'recoveryCodes');
     },
 
     showTurnOff: (_req: Request, res: Response) => res.render('two-factor-manage/turn-off', { allowed: !deps.twoFactorRequired }),
@@ -83,7 +84,7 @@ export function createManageController(deps: ManageDeps) {
     async turnOff(req: Request, res: Response) {
       if (deps.twoFactorRequired) return res.status(403).render('two-factor-manage/turn-off', { allowed: false });
       await announce(req, 'two_factor_disabled', (stores) => stores.twoFactor.disable(req.user!.id));
-      doneRedirect(res, 'uit');
+      redirectToTwoStepStatus(req, res, 'off');
     },
   };
 }

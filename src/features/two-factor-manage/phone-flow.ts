@@ -6,7 +6,7 @@ import { secondFactorMessage, smsProblem } from '../../components/one-time-code/
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
-import { doneRedirect } from './announce';
+import { type TwoStepChange, redirectToTwoStepStatus } from '../two-factor-status/controller';
 
 /** Also the purpose its SMS codes are sent and checked for. */
 export type PhoneFlowPurpose = 'phone_change' | 'switch_sms';
@@ -26,7 +26,7 @@ export interface PhoneFlow {
   /** Locale keys of the two pages (`introPasskey`: the intro for a patient whose method is passkeys). */
   texts: { title: string; intro: string; introPasskey?: string; submit: string; verifyTitle: string; verifySubmit: string };
   /** Makes the verified number the patient's and announces it; returns the status page notice. */
-  finish(req: Request, phone: string): Promise<string>;
+  finish(req: Request, phone: string): Promise<TwoStepChange>;
 }
 
 export interface PhoneFlowDeps {
@@ -92,7 +92,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
         const result = await secondFactor.check(req.user!.id, flow.purpose, { kind: 'sms', code, phone: p.phone }, requestOrigin(req));
         if (result.status === 'ok') {
           delete req.session.pendingPhone;
-          return doneRedirect(res, await flow.finish(req, p.phone));
+          return redirectToTwoStepStatus(req, res, await flow.finish(req, p.phone));
         }
         errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
       }

@@ -2,18 +2,27 @@ import type { Request, Response } from 'express';
 import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { paths } from '../../paths';
 
-/** The notice for each ?gewijzigd= value the manage pages redirect with. */
-const CHANGE_NOTICES = new Map([
-  ['telefoonnummer', 'twoFactorManage.changed.telefoonnummer'],
-  ['methode', 'twoFactorManage.changed.methode'],
-  ['herstelcodes', 'twoFactorManage.changed.herstelcodes'],
-  ['uit', 'twoFactorManage.changed.uit'],
-  ['toegangssleutel', 'passkeys.changed.added'],
-  ['toegangssleutel-aan', 'passkeys.changed.enabled'],
-  ['toegangssleutel-naam', 'passkeys.changed.renamed'],
-  ['toegangssleutel-verwijderd', 'passkeys.changed.removed'],
-]);
+/** What the manage and passkey pages may say they changed when they lead back here, and its text. */
+const CHANGE_NOTICES = {
+  phone: 'twoFactorManage.changed.telefoonnummer',
+  method: 'twoFactorManage.changed.methode',
+  recoveryCodes: 'twoFactorManage.changed.herstelcodes',
+  off: 'twoFactorManage.changed.uit',
+  passkeyAdded: 'passkeys.changed.added',
+  passkeyTurnedOn: 'passkeys.changed.enabled',
+  passkeyRenamed: 'passkeys.changed.renamed',
+  passkeyRemoved: 'passkeys.changed.removed',
+} as const;
+
+export type TwoStepChange = keyof typeof CHANGE_NOTICES;
+
+/** Back to the two-step page, which says once what changed. */
+export function redirectToTwoStepStatus(req: Request, res: Response, change: TwoStepChange): void {
+  redirectWithNotice(req, res, paths.twoStep.status, change);
+}
 
 /** "Authenticatie in twee stappen": on or off, with what, and what can be changed; the passkeys; and the explanation. */
 export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStore; passkeys: PasskeyStore }) {
@@ -23,7 +32,8 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
       if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
       const status = await deps.twoFactor.status(req.user!.id);
       const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
-      const notice = CHANGE_NOTICES.get(String(req.query.gewijzigd));
+      const change = takePageNotice(req);
+      const notice = change && Object.hasOwn(CHANGE_NOTICES, change) ? CHANGE_NOTICES[change as TwoStepChange] : null;
       const passkeys = await deps.passkeys.listForUser(req.user!.id);
       res.render('two-factor-status/index', {
         status,

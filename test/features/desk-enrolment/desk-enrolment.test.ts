@@ -33,7 +33,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     const codes = [...(await agent.get(`${FIRST}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
     expect(codes).to.have.length(10);
 
-    await doubleClick(agent, `${FIRST}/herstelcodes`, {}, { first: `${DESK}/patienten?ingesteld=1`, second: [`${DESK}/patienten`] });
+    await doubleClick(agent, `${FIRST}/herstelcodes`, {}, { first: `${DESK}/patienten`, second: [`${DESK}/patienten`] });
     const events = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.staff?.id === member.id).map((e) => e.type);
     expect(events.filter((type) => type === 'two_factor_enabled')).to.have.length(1);
     expect(events).to.not.include('totp_replay_refused');
@@ -71,8 +71,8 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect(await rt.services.staffTwoFactor.status(member.id), 'not on before the codes are saved').to.deep.equal({ enabled: false });
 
     const done = await submitForm(agent, `${FIRST}/herstelcodes`, {});
-    expect(done.headers.location).to.equal(`${DESK}/patienten?ingesteld=1`);
-    expect((await agent.get(`${DESK}/patienten?ingesteld=1`)).text).to.include('Je authenticatie-app is ingesteld.');
+    expect(done.headers.location).to.equal(`${DESK}/patienten`);
+    expect((await agent.get(`${DESK}/patienten`)).text).to.include('Je authenticatie-app is ingesteld.');
     const status = await rt.services.staffTwoFactor.status(member.id);
     expect(status).to.deep.include({ enabled: true, method: 'totp', recoveryCodesLeft: 10 });
     expect((await agent.get(`${FIRST}/koppelen`)).headers.location, 'nothing left to set up').to.equal(`${DESK}/patienten`);

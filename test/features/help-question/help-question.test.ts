@@ -11,9 +11,24 @@ describe('help: the Vragenformulier (J7)', () => {
       expect(empty.status).to.equal(400);
       expect(empty.text).to.include('Vul je naam in').and.include('Vul een e-mailadres in zoals').and.include('Vul je vraag in');
       const ok = await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
-      expect(ok.headers.location).to.equal('/hulp/vragenformulier?verstuurd=1');
+      expect(ok.headers.location).to.equal('/hulp/vragenformulier');
+      expect((await agent.get('/hulp/vragenformulier')).text, 'said once').to.include('we hebben je vraag ontvangen');
+      expect((await agent.get('/hulp/vragenformulier')).text, 'not again on a refresh').not.to.include('we hebben je vraag ontvangen');
       const stored = await rt.services.helpQuestions.list();
       expect(stored[0]).to.include({ name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('does not say a question was sent because the address says so (a link from someone else)', async () => {
+    const rt = await startTestRuntime();
+    try {
+      for (const address of ['/hulp/vragenformulier?verstuurd=1', '/hulp/vragenformulier?gewijzigd=sent']) {
+        const page = await rt.agent().get(address);
+        expect(page.text).not.to.include('we hebben je vraag ontvangen');
+        expect(page.text).to.include('name="question"');
+      }
     } finally {
       await rt.close();
     }
@@ -23,9 +38,10 @@ describe('help: the Vragenformulier (J7)', () => {
     const rt = await startTestRuntime();
     try {
       const agent = rt.agent();
-      const sent = '/hulp/vragenformulier?verstuurd=1';
+      const sent = '/hulp/vragenformulier';
       await doubleClick(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' }, { first: sent, second: [sent] });
       expect(await rt.services.helpQuestions.list(), 'one question for the helpdesk').to.have.length(1);
+      expect((await agent.get(sent)).text, 'the page it leads to says so').to.include('we hebben je vraag ontvangen');
       // Another question from the same visitor is a question of its own.
       await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'En ook geen e-mail.' });
       expect(await rt.services.helpQuestions.list()).to.have.length(2);

@@ -25,7 +25,7 @@ describe('passkeys as the two-step method', () => {
     const [sms] = await rt.services.outbox!.list(1);
     const code = /\b(\d{6})\b/.exec(sms!.text)![1]!;
     const done = await submitForm(agent, `${TWO_STEP}/overstappen/sms/verificatie`, { code });
-    expect(done.headers.location).to.equal(`${TWO_STEP}?gewijzigd=methode`);
+    expect(done.headers.location).to.equal(`${TWO_STEP}`);
     expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('sms');
     expect(await rt.services.passkeys.countForUser(patient.id), 'the passkey is an extra way now').to.equal(1);
     const status = await agent.get(TWO_STEP);

@@ -81,7 +81,7 @@ describe('managing two-step: switching method (J6)', () => {
       const recoveryBefore = await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id');
       const code = appCode(secret, rt.clock.now());
       const done = await submitForm(agent, `${start}/koppelen`, { code });
-      expect(done.headers.location).to.equal(`${BASE}?gewijzigd=methode`);
+      expect(done.headers.location).to.equal(`${BASE}`);
       const status = await agent.get(done.headers.location!);
       expect(status.text).to.include('Je gebruikt nu een andere methode').and.match(/<dd>Authenticatie-app<\/dd>/);
       expect(status.text).to.include('10 van de 10');
@@ -116,7 +116,7 @@ describe('managing two-step: switching method (J6)', () => {
       await submitForm(agent, start, {});
       const secret = keyFromPage((await agent.get(`${start}/koppelen`)).text);
 
-      await doubleClick(agent, `${start}/koppelen`, { code: appCode(secret, rt.clock.now()) }, { first: `${BASE}?gewijzigd=methode`, second: [BASE, start] });
+      await doubleClick(agent, `${start}/koppelen`, { code: appCode(secret, rt.clock.now()) }, { first: `${BASE}`, second: [BASE, start] });
       expect((await eventTypes(rt, patient.id)).filter((type) => type === 'method_switched')).to.have.length(1);
       expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'method_switched')).to.have.length(1);
       expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal('totp');
@@ -145,7 +145,7 @@ describe('managing two-step: switching method (J6)', () => {
 
       const recoveryBefore = await rt.db('recovery_codes').where({ user_id: patient.id }).orderBy('id');
       const done = await submitForm(agent, `${start}/verificatie`, { code: smsCode });
-      expect(done.headers.location).to.equal(`${BASE}?gewijzigd=methode`);
+      expect(done.headers.location).to.equal(`${BASE}`);
       const status = await agent.get(done.headers.location!);
       expect(status.text).to.match(/<dd>Verificatiecode via SMS<\/dd>/).and.include('+31 6 ••••••21');
 

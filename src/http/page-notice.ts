@@ -1,0 +1,25 @@
+import type { Request, Response } from 'express';
+
+/**
+ * What a form that changed something says on the page it leads to ("Je wachtwoord is gewijzigd"):
+ * kept in the session for that page, which shows it once. Not in the address: a link someone sends
+ * would make the page claim a change that never happened, and a refresh would claim it again.
+ * `notice` is the page's own name for it (each page maps it to its text).
+ */
+export interface PageNotice {
+  path: string;
+  notice: string;
+}
+
+export function redirectWithNotice(req: Request, res: Response, path: string, notice: string): void {
+  req.session.pageNotice = { path, notice };
+  res.redirect(303, path);
+}
+
+/** The notice kept for the page asked for, taken out of the session; another page's stays. */
+export function takePageNotice(req: Request): string | undefined {
+  const kept = req.session?.pageNotice;
+  if (!kept || kept.path !== req.baseUrl + req.path) return undefined;
+  delete req.session.pageNotice;
+  return kept.notice;
+}

@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { signIn, submitForm } from '../../support/forms';
+import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
+
+const BASE = '/account/twee-stappen';
+const TURNED_OFF = 'Authenticatie in twee stappen is uitgeschakeld.';
+const PHONE_CHANGED = 'Je telefoonnummer is gewijzigd.';
+
+describe('the two-step status page', () => {
+  let world: SmsWorld;
+  beforeEach(async () => {
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+  });
+  afterEach(() => world.close());
+
+  it('shows two-step on, with the method, the masked number and the management actions', async () => {
+    const patient = await patientWithSms(world.rt);
+    const page = await (await signedInWithSms(world, patient)).get(BASE);
+    expect(page.text).to.include('<strong>ingeschakeld</strong>').and.include('Verificatiecode via SMS').and.include('+31 6 ••••••78');
+    expect(page.text).to.include('Telefoonnummer wijzigen').and.include('Nieuwe herstelcodes maken').and.include('Authenticatie in twee stappen uitzetten');
+  });
+
+  it('shows two-step off with the way to set it up, and asks a visitor to sign in first', async () => {
+    const patient = await world.rt.createPatient();
+    const agent = world.rt.agent();
+    expect((await agent.get(BASE)).headers.location).to.match(/^\/inloggen/);
+    await signIn(agent, patient.email, patient.password);
+    const page = await agent.get(BASE);
+    expect(page.text).to.include('<strong>uitgeschakeld</strong>').and.include('href="/account/twee-stappen/instellen"');
+    expect(page.text).not.to.include('Telefoonnummer wijzigen');
+  });
+
+  it('says once what changed, after the change itself, and never because the address says so', async () => {
+    const patient = await patientWithSms(world.rt);
+    const agent = await signedInWithSms(world, patient);
+    for (const address of [`${BASE}?gewijzigd=uit`, `${BASE}?gewijzigd=telefoonnummer`, `${BASE}?gewijzigd=off`]) {
+      const page = (await agent.get(address)).text;
+      expect(page, address).not.to.include(TURNED_OFF).and.not.include(PHONE_CHANGED);
+      expect(page, address).to.include('<strong>ingeschakeld</strong>');
+    }
+
+    await confirmWithSms(world, agent, `${BASE}/uitzetten`, patient.password);
+    const off = await submitForm(agent, `${BASE}/uitzetten`, {});
+    expect(off.headers.location).to.equal(BASE);
+    // Another page first: the notice waits for the page it is for.
+    expect((await agent.get('/werkblad')).text).not.to.include(TURNED_OFF);
+    expect((await agent.get(BASE)).text).to.include(TURNED_OFF);
+    expect((await agent.get(BASE)).text, 'not again on a refresh').not.to.include(TURNED_OFF);
+  });
+});
