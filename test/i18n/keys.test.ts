@@ -127,6 +127,12 @@ describe('translation keys used in code and templates', () => {
     });
   }
 
+  it('are all used: no string in the locale files is left over from a page that changed', () => {
+    const keys = new Set(used.map((use) => use.key));
+    const unused = [...leaves.nl!].filter((leaf) => !keys.has(leaf) && !keys.has(leaf.replace(/_(zero|one|two|few|many|other)$/, '')));
+    expect(unused).to.deep.equal([]);
+  });
+
   describe('the scanner', () => {
     const scan = (code: string) => scanSource('example.ts', code, new Set(['signIn', 'secondStep', 'pages', 'question']));
 
