@@ -118,7 +118,7 @@ export const paths = {
       recovery: `${DESK}/herstelcode`,
       cancel: `${DESK}/annuleren`,
     },
-    /** A staff member's own passkeys, after their current password. */
+    /** A staff member's own passkeys, after their current password and an app code. */
     passkeys: {
       list: `${DESK}/toegangssleutels`,
       confirm: `${DESK}/toegangssleutels/bevestigen`,
@@ -135,7 +135,7 @@ export const paths = {
       recoveryPrint: `${FIRST_TIME}/herstelcodes/afdrukken`,
       recoveryDownload: `${FIRST_TIME}/herstelcodes/download`,
     },
-    /** A staff member's own recovery codes, renewed with the current password; the new ones are shown once. */
+    /** A staff member's own recovery codes, renewed after the current password and an app code; the new ones are shown once. */
     recoveryCodes: {
       page: `${DESK}/herstelcodes`,
       codes: `${DESK}/herstelcodes/nieuw`,

@@ -1021,21 +1021,23 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await desk.heading()).to.equal('Log');
       await desk.follow('Nederlands', 'Balie: Logboek (Nederlands)', { within: footer(desk, 'About Karify') });
 
-      // The staff member's own pages: the password form, and passkeys after the password (none without JavaScript).
+      // The staff member's own pages: the password form, and passkeys after the password and a code (none without JavaScript).
       await desk.follow('Wachtwoord wijzigen', 'Balie: wachtwoord wijzigen');
       expect(await desk.heading()).to.equal('Wachtwoord wijzigen');
-      await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord');
-      await desk.press('Doorgaan', 'Balie: toegangssleutels, wachtwoord leeg');
-      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.']);
+      await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord en code');
+      await desk.press('Doorgaan', 'Balie: toegangssleutels, wachtwoord en code leeg');
+      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await desk.press('Doorgaan', 'Balie: toegangssleutels');
       expect(await desk.text()).to.include('Je hebt nog geen toegangssleutels.').and.include('Om een toegangssleutel toe te voegen heb je een browser nodig');
       expect(await desk.page.getByRole('button', { name: 'Toegangssleutel toevoegen' }).isVisible(), 'nothing offered without JavaScript').to.equal(false);
       await desk.follow('Herstelcodes', 'Balie: herstelcodes, overzicht');
       expect(await desk.text()).to.match(/Je hebt nog \d+ herstelcodes?\./);
-      await desk.press('Nieuwe herstelcodes maken', 'Balie: herstelcodes, wachtwoord leeg');
-      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.']);
+      await desk.press('Nieuwe herstelcodes maken', 'Balie: herstelcodes, wachtwoord en code leeg');
+      expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await desk.press('Nieuwe herstelcodes maken', 'Balie: nieuwe herstelcodes');
       expect(await desk.heading()).to.equal('Je nieuwe herstelcodes');
       expect(await desk.page.locator('.recovery-codes code').count()).to.equal(10);
@@ -1045,12 +1047,13 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(desk.path()).to.equal('/balie?sessie=uitgelogd');
     });
 
-    it('J11 with JavaScript on: a staff member adds a passkey after their password, uses it as the second step, and removes it', async () => {
+    it('J11 with JavaScript on: a staff member adds a passkey after their password and a code, uses it as the second step, and removes it', async () => {
       const desk = await newPatient(world().passkeyURL, { javaScript: true });
       const authenticator = await VirtualAuthenticator.attach(desk.page);
       await deskSignIn(desk, staff.passkey, 'toegangssleutel');
       await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord (JavaScript)');
       await desk.fill('Huidig wachtwoord', staff.passkey.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.passkey.secret));
       await desk.press('Doorgaan', 'Balie: toegangssleutels (JavaScript)');
       expect(await desk.page.getByText('Om een toegangssleutel toe te voegen').isVisible(), 'the script hides the note').to.equal(false);
       await desk.fill('Naam van de toegangssleutel', 'Werklaptop');
@@ -1068,6 +1071,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
 
       await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord (verwijderen)');
       await desk.fill('Huidig wachtwoord', staff.passkey.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.passkey.secret));
       await desk.press('Doorgaan', 'Balie: toegangssleutels (verwijderen)');
       expect(await desk.text()).to.match(/Laatst gebruikt op \d+ \w+ \d{4}/);
       await desk.press('Verwijderen van Werklaptop', 'Balie: toegangssleutel verwijderd');

@@ -8,7 +8,7 @@ import {
   chooseSms, enterCode, enterPhone, enterSignInCode, passwordStep, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld,
 } from '../support/two-factor';
 import { codeFor } from './support';
-import { createStaffMember, DESK, deskPasswordStep, signInAtDesk, type TestStaffMember } from '../support/desk';
+import { createStaffMember, DESK, deskPasswordStep, identityOf, signInAtDesk, type TestStaffMember } from '../support/desk';
 import { appCode, keyFromPage } from '../support/totp';
 
 /**
@@ -333,16 +333,16 @@ const FORMS: FormSpec[] = [
   { action: `${DESK}/patienten`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ query: 'patient' }) },
   {
     action: `${DESK}/wachtwoord`, page: `${DESK}/wachtwoord`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
-    fields: (c) => ({ currentPassword: c.admin.password, newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
+    fields: (c) => ({ ...identityOf(c.world.rt, c.admin), newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
     mirror: { newPassword: 'repeatPassword' },
   },
   {
     action: `${DESK}/toegangssleutels/bevestigen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
-    fields: (c) => ({ currentPassword: c.admin.password }),
+    fields: (c) => identityOf(c.world.rt, c.admin),
   },
   {
     action: `${DESK}/herstelcodes`, page: `${DESK}/herstelcodes`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
-    fields: (c) => ({ currentPassword: c.admin.password }),
+    fields: (c) => identityOf(c.world.rt, c.admin),
   },
   { action: `${DESK}/herstelcodes/nieuw`, page: `${DESK}/herstelcodes`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
   {
@@ -543,8 +543,8 @@ describe('hostile input on every form (issue 7)', function () {
     const paired = await submitForm(c.deskRecovery, `${DESK}/eerste-keer/koppelen`, { code: appCode(key, rt.clock.now()) });
     expect(paired.headers.location).to.equal(`${DESK}/eerste-keer/herstelcodes`);
     c.deskAdmin = await signInAtDesk(rt, c.admin);
-    // The admin gave their password on the passkeys page, so its forms reach their handlers.
-    const confirmed = await submitForm(c.deskAdmin, `${DESK}/toegangssleutels`, { currentPassword: c.admin.password }, `${DESK}/toegangssleutels/bevestigen`);
+    // The admin gave their password and a code on the passkeys page, so its forms reach their handlers.
+    const confirmed = await submitForm(c.deskAdmin, `${DESK}/toegangssleutels`, identityOf(rt, c.admin), `${DESK}/toegangssleutels/bevestigen`);
     expect(confirmed.headers.location).to.equal(`${DESK}/toegangssleutels`);
   });
   after(() => c.world?.close());

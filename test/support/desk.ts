@@ -46,6 +46,12 @@ export async function signInAtDesk(rt: TestRuntime, member: TestStaffMember, age
   return agent;
 }
 
+/** Both steps again, as a desk page asks before a change to the staff member's own sign-in: the password and a code from the app (a new time step). */
+export function identityOf(rt: TestRuntime, member: TestStaffMember): { currentPassword: string; code: string } {
+  rt.clock.advance(STEP_MS);
+  return { currentPassword: member.password, code: appCode(member.secret, rt.clock.now()) };
+}
+
 /** The CSRF token of the first form on a desk page. */
 export async function deskToken(agent: supertest.Agent, page = `${DESK}/patienten`): Promise<string> {
   const html = (await agent.get(page)).text;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { checkCurrentPassword } from '../../components/desk-access/current-password';
+import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../components/desk-access/identity-check';
 import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
@@ -8,7 +8,6 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type PasskeyStore } from '../../domain/passkeys';
-import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
@@ -20,14 +19,13 @@ const { passkeys: PATHS } = paths.desk;
 const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
 const NOTICES: Record<string, string> = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' };
 
-export interface DeskPasskeysDeps {
+export interface DeskPasskeysDeps extends IdentityCheckDeps {
   auth: AuthLevels<StaffMember>;
   clock: Clock;
-  staffSignIn: SignInService<StaffMember>;
   staffPasskeys: PasskeyStore;
   staffPasskeyCeremonies: PasskeyCeremonies;
   inTransaction: InTransaction;
-  /** How long the password given on this page lets the staff member add and remove (FRESH_CONFIRMATION_MINUTES). */
+  /** How long the password and code given on this page let the staff member add and remove (FRESH_CONFIRMATION_MINUTES). */
   confirmationMs: number;
 }
 
@@ -35,8 +33,8 @@ export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysControl
 
 /**
  * A staff member's passkeys ("Toegangssleutels"): an extra way past the desk's second step beside
- * the app. Managing them needs the current password (under the desk's sign-in throttle) given
- * in the last few minutes, as the patients' pages need a fresh confirmation.
+ * the app. Managing them needs the current password and a code from the app given in the last
+ * few minutes, as the patients' pages need a fresh confirmation.
  */
 export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const { staffPasskeys, clock } = deps;
@@ -60,7 +58,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       accountOf: (req) => req.staff!,
     }),
 
-    /** Sends to the password form unless the password was given in the last minutes (a JSON answer for the script). */
+    /** Sends to the form for password and code unless they were given in the last minutes (a JSON answer for the script). */
     requireConfirmed(req: Request, res: Response, next: NextFunction) {
       if (confirmed(req)) return next();
       if (req.path === PATHS.addOptions) return res.status(403).json({ message: res.locals.t('deskPasskeys.confirmFirst') });
@@ -70,9 +68,9 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
     show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),
 
     async confirm(req: Request, res: Response) {
-      const { currentPassword } = readFields(req.body, ['currentPassword'] as const);
-      const wrong = await checkCurrentPassword(deps.staffSignIn, req, res, currentPassword);
-      if (wrong) return renderFormErrors(res, VIEWS.confirm, [wrong.error], {}, {}, wrong.throttled ? 429 : 400);
+      const fields = readFields(req.body, IDENTITY_FIELDS);
+      const { errors, throttled } = await checkIdentity(deps, req, res, fields);
+      if (errors.length > 0) return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);
       req.session.deskPasskeysConfirmedAt = clock.now();
       back(req, res);
     },

@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { checkCurrentPassword } from '../../components/desk-access/current-password';
+import { checkIdentity, type IdentityCheckDeps, validateIdentityFields } from '../../components/desk-access/identity-check';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
-import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
 import type { AuthLevels } from '../../http/auth-level';
@@ -15,12 +14,10 @@ import { DESK_PASSWORD_FIELDS, type NewPasswordFields } from './validation';
 
 const VIEW = 'desk-password/index';
 
-export interface DeskPasswordDeps {
+export interface DeskPasswordDeps extends IdentityCheckDeps {
   auth: AuthLevels<StaffMember>;
   staff: StaffStore;
   hasher: PasswordHasher;
-  /** The desk's password check: its throttle takes a place before the hash is compared. */
-  staffSignIn: SignInService<StaffMember>;
   inTransaction: InTransaction;
   /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
   validateNewPassword(fields: NewPasswordFields, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
@@ -31,8 +28,8 @@ export interface DeskPasswordDeps {
 export type DeskPasswordController = ReturnType<typeof createDeskPasswordController>;
 
 /**
- * "Wachtwoord wijzigen" at the desk: the current password (checked under the desk's sign-in
- * throttle, so this form is no way round it), then a new one by the patients' rules. The staff
+ * "Wachtwoord wijzigen" at the desk: the current password and a code from the app (under the
+ * desk's limits, so this form is no way round them), then a new one by the patients' rules. The staff
  * member's other desk sessions end; the change is in the staff audit log.
  */
 export function createDeskPasswordController(deps: DeskPasswordDeps) {
@@ -42,14 +39,14 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
     async submit(req: Request, res: Response) {
       const member = req.staff!;
       const fields = readFields(req.body, DESK_PASSWORD_FIELDS);
-      const errors = await deps.validateNewPassword(fields, member, res.locals.t);
+      const errors = [...validateIdentityFields(fields, res.locals.t), ...(await deps.validateNewPassword(fields, member, res.locals.t))];
       if (errors.length === 0 && fields.newPassword === fields.currentPassword) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskPassword.errors.same') });
       }
-      // The current password last, and only on an otherwise right form: it costs a hash and a place.
-      const current = errors.length === 0 ? await checkCurrentPassword(deps.staffSignIn, req, res, fields.currentPassword) : null;
-      if (current) errors.push(current.error);
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, current?.throttled ? 429 : 400);
+      // Password and code last, and only on an otherwise right form: each costs a place under a limit.
+      const identity = errors.length === 0 ? await checkIdentity(deps, req, res, fields) : null;
+      if (identity) errors.push(...identity.errors);
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: fields.code.trim() }, { done: false }, identity?.throttled ? 429 : 400);
       const tooMany = await deps.reserveNewPasswordTry(`staff:${member.id}`, res.locals);
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction

@@ -1,11 +1,9 @@
 import type { Request, Response } from 'express';
-import { checkCurrentPassword } from '../../components/desk-access/current-password';
+import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../components/desk-access/identity-check';
 import { newCodesPages } from '../../components/recovery-codes/output';
 import type { InTransaction } from '../../domain/account-stores';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
-import type { SignInService } from '../../domain/sign-in';
-import type { StaffMember } from '../../domain/staff';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
@@ -14,9 +12,7 @@ import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 const { recoveryCodes: PATHS } = paths.desk;
 const VIEWS = { page: 'desk-recovery-codes/index', codes: 'desk-recovery-codes/codes' } as const;
 
-export interface DeskRecoveryCodesDeps {
-  /** The desk's password check: its throttle takes a place before the hash is compared. */
-  staffSignIn: SignInService<StaffMember>;
+export interface DeskRecoveryCodesDeps extends IdentityCheckDeps {
   staffRecoveryCodes: RecoveryCodes;
   secretBox: SecretBox;
   inTransaction: InTransaction;
@@ -26,15 +22,15 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
 
 /**
  * A staff member's own recovery codes ("Herstelcodes"): how many are left, and new ones after the
- * current password (under the desk's sign-in throttle). The old ones stop working at once; the
+ * current password and a code from the app. The old ones stop working at once; the
  * new ones are shown, printed or downloaded until the staff member says they saved them.
  */
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
   const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, emailOf: (req) => req.staff!.email });
 
-  async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = []) {
+  async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = [], values: Record<string, string> = {}) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
-    renderFormErrors(res, VIEWS.page, errors, {}, { remaining, done: status === 200 && takePageNotice(req) === 'renewed' }, status);
+    renderFormErrors(res, VIEWS.page, errors, values, { remaining, done: status === 200 && takePageNotice(req) === 'renewed' }, status);
   }
 
   return {
@@ -42,9 +38,9 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
     async renew(req: Request, res: Response) {
       const member = req.staff!;
-      const { currentPassword } = readFields(req.body, ['currentPassword'] as const);
-      const wrong = await checkCurrentPassword(deps.staffSignIn, req, res, currentPassword);
-      if (wrong) return renderPage(req, res, wrong.throttled ? 429 : 400, [wrong.error]);
+      const fields = readFields(req.body, IDENTITY_FIELDS);
+      const { errors, throttled } = await checkIdentity(deps, req, res, fields);
+      if (errors.length > 0) return renderPage(req, res, throttled ? 429 : 400, errors, { code: fields.code.trim() });
       const codes = deps.staffRecoveryCodes.generate();
       const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
       // The new codes and their row in the Logboek land together.

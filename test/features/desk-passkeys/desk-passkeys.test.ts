@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { createStaffMember, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { createStaffMember, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { askOptions, authenticatorFor, patientWithPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
@@ -18,9 +18,9 @@ describe('desk: a staff member\'s passkeys', () => {
 
   const staffEvents = async (staffId: number) => (await rt.services.staffAudit.list({ limit: 100 })).filter((e) => e.staff?.id === staffId).map((e) => e.type);
 
-  /** The password on the page, then a passkey made by `authenticator` as public/js/passkeys.js does. */
+  /** The password and an app code on the page, then a passkey made by `authenticator` as public/js/passkeys.js does. */
   async function addPasskey(agent: supertest.Agent, authenticator: SoftAuthenticator, name = 'Werklaptop') {
-    expect((await submitForm(agent, PAGE, { currentPassword: member.password }, `${PAGE}/bevestigen`)).headers.location).to.equal(PAGE);
+    expect((await submitForm(agent, PAGE, identityOf(rt, member), `${PAGE}/bevestigen`)).headers.location).to.equal(PAGE);
     const token = csrfTokenOf((await agent.get(PAGE)).text);
     const options = await askOptions(agent, `${PAGE}/toevoegen/opties`, token, { name });
     expect(options.status, options.text).to.equal(200);
@@ -38,13 +38,17 @@ describe('desk: a staff member\'s passkeys', () => {
     return { page, options, res, credential, token, agent };
   }
 
-  it('asks for the password first (under the desk\'s throttle), then lists, adds and removes passkeys, each in the Logboek', async () => {
+  it('asks for the password and a code from the app first (under the desk\'s throttle and the second step\'s lock), then lists, adds and removes passkeys, each in the Logboek', async () => {
     expect((await desk.get(`${DESK}/patienten`)).text).to.include(`<a href="${PAGE}">Toegangssleutels</a>`);
     const first = await desk.get(PAGE);
-    expect(first.text).to.include('Vul eerst je wachtwoord in.').and.not.include('data-passkey-register');
-    const wrong = await submitForm(desk, PAGE, { currentPassword: 'niet-mijn-wachtwoord-1' }, `${PAGE}/bevestigen`);
+    expect(first.text).to.include('Vul eerst je wachtwoord en een code uit je app in.').and.not.include('data-passkey-register');
+    const wrong = await submitForm(desk, PAGE, { ...identityOf(rt, member), currentPassword: 'niet-mijn-wachtwoord-1' }, `${PAGE}/bevestigen`);
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.include('<li><a href="#currentPassword">Je huidige wachtwoord klopt niet.</a></li>');
+    const passwordOnly = await submitForm(desk, PAGE, { currentPassword: member.password }, `${PAGE}/bevestigen`);
+    expect(passwordOnly.text, 'the password alone is not enough').to.include('<li><a href="#code">Vul de verificatiecode in.</a></li>');
+    const wrongCode = await submitForm(desk, PAGE, { ...identityOf(rt, member), code: '000000' }, `${PAGE}/bevestigen`);
+    expect(wrongCode.text).to.include('<li><a href="#code">Deze code klopt niet.');
     const early = await askOptions(desk, `${PAGE}/toevoegen/opties`, await deskToken(desk, PAGE), { name: 'Te vroeg' });
     expect(early.status, 'no options before the password').to.equal(403);
 
@@ -59,10 +63,10 @@ describe('desk: a staff member\'s passkeys', () => {
     expect(removed.headers.location).to.equal(`${PAGE}`);
     expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
     expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id + 1000}/verwijderen`)).status, 'no such passkey').to.equal(404);
-    expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'sign_in_failed']);
+    expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'sign_in_failed', 'second_step_failed']);
 
     rt.clock.advanceMinutes(11);
-    expect((await desk.get(PAGE)).text, 'the password again after 10 minutes').to.include('Vul eerst je wachtwoord in.');
+    expect((await desk.get(PAGE)).text, 'both again after 10 minutes').to.include('Vul eerst je wachtwoord en een code uit je app in.');
   });
 
   it('removes once when the form is sent twice at once (a double click): one entry in the Logboek', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { doubleClick, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
@@ -13,7 +13,8 @@ describe('desk: a staff member renews their own recovery codes', () => {
   let desk: supertest.Agent;
   eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
 
-  const renew = (currentPassword: string, agent = desk) => submitForm(agent, PAGE, { currentPassword });
+  /** The form with the password and a code from the app, each right unless given. */
+  const renew = (fields: { currentPassword?: string; code?: string } = {}, agent = desk) => submitForm(agent, PAGE, { ...identityOf(rt, member), ...fields });
   const codesIn = (html: string) => [...html.matchAll(/<li><code>([\d ]+)<\/code><\/li>/g)].map((m) => m[1]!.replace(/\s/g, ''));
   const remaining = () => rt.services.staffRecoveryCodes.countRemaining(member.id);
 
@@ -22,7 +23,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
     await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[0]!);
     const page = await desk.get(PAGE);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('<h1>Herstelcodes</h1>').and.include('Je hebt nog 9 herstelcodes.').and.include('autocomplete="current-password"');
+    expect(page.text).to.include('<h1>Herstelcodes</h1>').and.include('Je hebt nog 9 herstelcodes.').and.include('autocomplete="current-password"').and.include('autocomplete="one-time-code"');
     expect((await rt.agent().get(PAGE)).headers.location, 'signed in only').to.equal(DESK);
     const half = rt.agent();
     await deskPasswordStep(half, member);
@@ -30,7 +31,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
   });
 
   it('makes new codes once when the form is sent twice at once (a double click), and shows the ones that work', async () => {
-    await doubleClick(desk, PAGE, { currentPassword: member.password }, { first: CODES, second: [CODES] });
+    await doubleClick(desk, PAGE, identityOf(rt, member), { first: CODES, second: [CODES] });
 
     const renewals = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'recovery_codes_renewed');
     expect(renewals, 'one line in the Logboek').to.have.length(1);
@@ -39,8 +40,8 @@ describe('desk: a staff member renews their own recovery codes', () => {
     for (const code of codes.slice(0, 3)) expect(await rt.services.staffRecoveryCodes.consume(member.id, code), `shown code ${code}`).to.equal(true);
   });
 
-  it('makes ten new codes after the password: shown once, printable and downloadable; the old ones stop working; in the Logboek', async () => {
-    const res = await renew(member.password);
+  it('makes ten new codes after the password and a code from the app: shown once, printable and downloadable; the old ones stop working; in the Logboek', async () => {
+    const res = await renew();
     expect(res.headers.location).to.equal(CODES);
     const shown = await desk.get(CODES);
     expect(shown.text).to.include('<h1>Je nieuwe herstelcodes</h1>');
@@ -77,12 +78,23 @@ describe('desk: a staff member renews their own recovery codes', () => {
   });
 
   it('says what is wrong next to the field and in the summary, and changes nothing', async () => {
-    for (const [password, message] of [['', 'Vul je huidige wachtwoord in.'], ['helemaal-niet-goed-42', 'Je huidige wachtwoord klopt niet.']] as const) {
-      const res = await renew(password);
+    const cases = [
+      [{ currentPassword: '' }, 'currentPassword', 'Vul je huidige wachtwoord in.'],
+      [{ currentPassword: 'helemaal-niet-goed-42' }, 'currentPassword', 'Je huidige wachtwoord klopt niet.'],
+      [{ code: '' }, 'code', 'Vul de verificatiecode in.'],
+      [{ code: '000000' }, 'code', 'Deze code klopt niet. Vul de code in die de app nu laat zien.'],
+    ] as const;
+    for (const [fields, field, message] of cases) {
+      const res = await renew(fields);
       expect(res.status, message).to.equal(400);
-      expect(res.text, message).to.include('<li><a href="#currentPassword">').and.include(message).and.include('Je hebt nog 10 herstelcodes.');
-      if (password) expect(res.text).not.to.include(password);
+      expect(res.text, message).to.include(`<li><a href="#${field}">`).and.include(message).and.include('Je hebt nog 10 herstelcodes.');
+      expect(res.text, 'no password in the page').not.to.include(member.password);
+      if ('currentPassword' in fields && fields.currentPassword) expect(res.text).not.to.include(fields.currentPassword);
     }
+    // The password alone, as before, is no longer enough: an open desk session and a password someone saw are not both steps.
+    expect((await submitForm(desk, PAGE, { currentPassword: member.password })).status).to.equal(400);
+    const failures = (await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'second_step_failed');
+    expect(failures, 'the wrong code counts towards the lock of the second step').to.have.length(1);
     expect(await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[0]!), 'the old codes still work').to.equal(true);
     expect((await desk.get(CODES)).headers.location).to.equal(PAGE);
   });
@@ -91,18 +103,31 @@ describe('desk: a staff member renews their own recovery codes', () => {
     const token = await deskToken(desk, PAGE);
     const failed = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'sign_in_failed').length;
     const before = await failed();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: `fout-wachtwoord-${i}` })));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: `fout-wachtwoord-${i}`, code: '123456' })));
     expect((await failed()) - before).to.be.at.most(rt.config.signInThrottle.freeFailuresPerAccount);
     expect(results.filter((r) => r.status === 429).length).to.be.at.least(30 - rt.config.signInThrottle.freeFailuresPerAccount);
-    expect((await renew(member.password)).status, 'the right password waits too').to.equal(429);
+    expect((await renew()).status, 'the right password waits too').to.equal(429);
+    expect(await remaining()).to.equal(10);
+  });
+
+  it('checks at most the second step\'s 10 tries of 30 wrong codes sent at once with the right password', async () => {
+    const token = await deskToken(desk, PAGE);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: member.password, code: String(100000 + i) })),
+    );
+    const failures = (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'second_step_failed');
+    expect(failures.length, 'codes compared').to.be.at.most(rt.config.twoFactor.maxConsecutiveFailures);
+    // The rest wait for the password throttle or the lock it completed.
+    expect(results.filter((r) => r.status === 429).length).to.be.at.least(30 - rt.config.twoFactor.maxConsecutiveFailures);
+    expect(results.every((r) => r.status === 400 || r.status === 429)).to.equal(true);
     expect(await remaining()).to.equal(10);
   });
 
   it('renews in other sessions of the same staff member too: the codes of the first renewal stop working', async () => {
     const other = await signInAtDesk(rt, member, rt.agent());
-    await renew(member.password);
+    await renew();
     const first = codesIn((await desk.get(CODES)).text);
-    await renew(member.password, other);
+    await renew({}, other);
     const second = codesIn((await other.get(CODES)).text);
     expect(second).not.to.deep.equal(first);
     expect(await rt.services.staffRecoveryCodes.consume(member.id, first[0]!)).to.equal(false);

@@ -1,0 +1,56 @@
+import type { Request, Response } from 'express';
+import type { SecondFactor } from '../../domain/second-factor';
+import type { SignInService } from '../../domain/sign-in';
+import type { StaffMember } from '../../domain/staff';
+import { requestOrigin } from '../../http/authentication';
+import type { FieldError } from '../../http/forms';
+import type { Translate } from '../../i18n';
+import { secondFactorMessage } from '../one-time-code/messages';
+import { validateSixDigitCode } from '../one-time-code/validation';
+
+/** What a desk page asks before a change to the staff member's own sign-in: both steps again. */
+export const IDENTITY_FIELDS = ['currentPassword', 'code'] as const;
+
+export type IdentityFields = Record<(typeof IDENTITY_FIELDS)[number], string>;
+
+/** What can be told without checking anything: a field left empty, a code that is not 6 digits. */
+export function validateIdentityFields(fields: IdentityFields, t: Translate): FieldError[] {
+  return [
+    ...(fields.currentPassword === '' ? [{ field: 'currentPassword', message: t('deskAccess.currentPassword.required') }] : []),
+    ...validateSixDigitCode(fields.code, t),
+  ];
+}
+
+export interface IdentityCheckDeps {
+  staffSignIn: SignInService<StaffMember>;
+  staffSecondFactor: SecondFactor;
+}
+
+/**
+ * The signed-in staff member's current password and a code from their app, as the patients'
+ * fresh confirmation asks both steps: an open desk session, or a password someone saw, is not
+ * enough to add a passkey, make new recovery codes or change the password. The password is
+ * checked under the desk's sign-in throttle and the code under the second step's lock (each
+ * takes its place before the work), the code only after a right password. No errors when both
+ * are right; `throttled` when a limit refused them.
+ */
+export async function checkIdentity(
+  deps: IdentityCheckDeps,
+  req: Request,
+  res: Response,
+  fields: IdentityFields,
+): Promise<{ errors: FieldError[]; throttled: boolean }> {
+  const { t, formatTime } = res.locals;
+  const refused = (field: string, message: string, throttled = false) => ({ errors: [{ field, message }], throttled });
+  const errors = validateIdentityFields(fields, t);
+  if (errors.length > 0) return { errors, throttled: false };
+
+  const member = req.staff!;
+  const password = await deps.staffSignIn.checkPassword(member.email, fields.currentPassword, requestOrigin(req));
+  if (password.status === 'throttled') return refused('currentPassword', t('deskAccess.currentPassword.throttled', { time: formatTime(password.retryAt) }), true);
+  if (password.status !== 'ok') return refused('currentPassword', t('deskAccess.currentPassword.wrong'));
+
+  const code = await deps.staffSecondFactor.check(member.id, 'confirm', { kind: 'app', code: fields.code }, requestOrigin(req));
+  if (code.status === 'ok') return { errors: [], throttled: false };
+  return refused('code', secondFactorMessage(code, res.locals), code.status === 'locked');
+}
