@@ -51,8 +51,8 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     halfMinutes: config.twoFactor.halfSessionMinutes,
     freshMinutes: config.twoFactor.freshConfirmationMinutes,
     twoFactorRequired: config.twoFactor.required,
-    // The public help, and in development the SMS outbox, where the code to type is shown.
-    openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...(devOutbox ? [paths.devSmsOutbox] : [])],
+    // The public help and the footer's pages, and in development the SMS outbox, where the code to type is shown.
+    openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...paths.footerPages, ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
   const oneSubmission = createOneSubmission({
     limiters: services.limiters,

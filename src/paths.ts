@@ -8,6 +8,20 @@ const DESK = '/balie';
 const FIRST_TIME = `${DESK}/eerste-keer`;
 const PASSKEYS = `${TWO_STEP}/toegangssleutels`;
 
+/** Pages of the shell that only inform; their slugs are their paths. */
+const INFO = {
+  library: '/bibliotheek',
+  videoCalls: '/videogesprekken',
+  contacts: '/contacten',
+  aboutHealthspace: '/over-deze-healthspace',
+  myHealthspaces: '/mijn-healthspaces',
+  myRecord: '/mijn-dossier',
+  helpdesk: '/helpdesk',
+  aboutKarify: '/over-karify',
+  privacy: '/privacy-en-veiligheid',
+  terms: '/algemene-voorwaarden',
+} as const;
+
 export const paths = {
   home: '/',
   signIn: '/inloggen',
@@ -85,19 +99,9 @@ export const paths = {
     question: '/hulp/vragenformulier',
     passkeys: '/hulp/toegangssleutels',
   },
-  /** Pages of the shell that only inform; their slugs are their paths. */
-  info: {
-    library: '/bibliotheek',
-    videoCalls: '/videogesprekken',
-    contacts: '/contacten',
-    aboutHealthspace: '/over-deze-healthspace',
-    myHealthspaces: '/mijn-healthspaces',
-    myRecord: '/mijn-dossier',
-    helpdesk: '/helpdesk',
-    aboutKarify: '/over-karify',
-    privacy: '/privacy-en-veiligheid',
-    terms: '/algemene-voorwaarden',
-  },
+  info: INFO,
+  /** The footer's pages: anyone may read them, also halfway through signing in (the helpdesk's number). */
+  footerPages: [INFO.helpdesk, INFO.aboutKarify, INFO.privacy, INFO.terms],
   language: (language: string) => `/taal/${language}`,
   devSmsOutbox: '/ontwikkeling/sms',
   devMailOutbox: '/ontwikkeling/e-mail',

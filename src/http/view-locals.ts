@@ -46,7 +46,8 @@ export function viewLocals(deps: {
       errors: [],
       values: {},
       csrfToken: () => '',
-      navCurrent: (href: string) => (path === href || path.startsWith(`${href}/`) ? ' aria-current="page"' : ''),
+      // The link to this page is the current page; a link to a page above it, the current section.
+      navCurrent: (href: string) => (path === href ? ' aria-current="page"' : path.startsWith(`${href}/`) ? ' aria-current="true"' : ''),
     });
     next();
   };

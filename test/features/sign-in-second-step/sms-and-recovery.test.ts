@@ -49,9 +49,9 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const agent = rt.agent();
       await passwordStep(agent, patient.email, patient.password);
       const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
-      // Open to everyone: the second step itself, public help, health checks, the language choice;
-      // and the desk, whose own sessions never see a patient's (test/http/desk-access.test.ts).
-      const open = /^\/inloggen\/(code|herstelcode|annuleren)|^\/hulp\/|^\/(healthz|readyz)$|^\/taal\/|^\/balie(\/|$)/;
+      // Open to everyone: the second step itself, public help and the footer's pages, health checks,
+      // the language choice; and the desk, whose own sessions never see a patient's (test/http/desk-access.test.ts).
+      const open = /^\/inloggen\/(code|herstelcode|annuleren)|^\/hulp\/|^\/(helpdesk|over-karify|privacy-en-veiligheid|algemene-voorwaarden)$|^\/(healthz|readyz)$|^\/taal\/|^\/balie(\/|$)/;
       const routes = listRoutes(rt.app).filter(([, path]) => !open.test(path));
       expect(routes.length).to.be.greaterThan(20);
       for (const [method, path] of routes) {
