@@ -146,7 +146,7 @@ export const paths = {
       print: `${DESK}/herstelcodes/nieuw/afdrukken`,
       download: `${DESK}/herstelcodes/nieuw/download`,
     },
-    /** A staff member's own password, changed with the current one. */
+    /** A staff member's own password, changed after the current one and an app code. */
     password: `${DESK}/wachtwoord`,
     patients: `${DESK}/patienten`,
     patient: (id: number | string) => `${DESK}/patienten/${id}`,

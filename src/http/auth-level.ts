@@ -65,7 +65,7 @@ export interface AuthLevelSettings<A extends Account = Express.User> {
   freshMinutes: number;
   /** REQUIRE_TWO_FACTOR (the patients' realm): a signed-in patient without two-step sets it up before anything else. */
   twoFactorRequired?: boolean;
-  /** Paths a half session may reach besides the second step (the public help, the development outbox). */
+  /** Paths a half session, or one waiting for a required setup, may reach besides its own pages (the public help, the footer's pages, the development outbox). */
   openToHalf: readonly string[];
   /** The patients' (built from the settings above) when not given. */
   realm?: AuthRealm<A>;

@@ -79,7 +79,13 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     for (const [name, value] of fields.sort(([a], [b]) => (a < b ? -1 : 1))) hmac.update(`\n${name}=${String(value)}`);
     return hmac.digest('base64url');
   };
-  const claimKey = (req: Request) => formKey(req, `${req.sessionID}\n${JSON.stringify(req.session)}`);
+  /**
+   * The session's state, but its cookie (whose expiry express-session moves at every request) and
+   * the notice a success left for the next page: a second click that comes after the first was
+   * answered is the same form.
+   */
+  const stateOf = (req: Request) => JSON.stringify({ ...req.session, cookie: undefined, pageNotice: undefined });
+  const claimKey = (req: Request) => formKey(req, `${req.sessionID}\n${stateOf(req)}`);
   const answerKey = (req: Request, sessionId: string, path = req.path) => formKey(req, `answer\n${sessionId}`, path);
   const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);
   const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 /**
  * What a form that changed something says on the page it leads to ("Je wachtwoord is gewijzigd"):
@@ -23,3 +23,14 @@ export function takePageNotice(req: Request): string | undefined {
   delete req.session.pageNotice;
   return kept.notice;
 }
+
+/**
+ * A notice its page did not take at the next page shown (that page never came: a form still busy
+ * after 10 s, a lost answer) is forgotten there, so it is never said later, when it may no longer
+ * be true. After the session middleware.
+ */
+export const forgetStalePageNotice: RequestHandler = (req, _res, next) => {
+  const kept = req.session?.pageNotice;
+  if (kept && req.method === 'GET' && kept.path !== req.baseUrl + req.path) delete req.session.pageNotice;
+  next();
+};

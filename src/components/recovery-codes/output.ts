@@ -60,6 +60,8 @@ export function newCodesPages(options: {
     forget(req: Request): void {
       delete req.session[key];
     },
+    /** New codes are waiting to be saved: a second "make new codes" shows them instead of making more. */
+    isWaiting: (req: Request): boolean => Boolean(req.session[key]),
     /** The controller's handlers of the three pages. */
     pages: {
       showCodes: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),

@@ -68,6 +68,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
     show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),
 
     async confirm(req: Request, res: Response) {
+      if (confirmed(req)) return back(req, res); // a second click that came after the first: its code is used
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
       if (errors.length > 0) return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);

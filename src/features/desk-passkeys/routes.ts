@@ -12,7 +12,8 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   const confirmed = [auth.signedIn, controller.requireConfirmed];
   router.post(paths.desk.secondStep.passkeyOptions, auth.half, controller.options.secondStep);
   router.get(passkeys.list, auth.signedIn, controller.show);
-  router.post(passkeys.confirm, auth.signedIn, controller.confirm);
+  // Password and code sent twice at once (a double click) are checked once; the second is sent on.
+  router.post(passkeys.confirm, auth.signedIn, oneSubmission(() => passkeys.list), controller.confirm);
   router.post(passkeys.addOptions, confirmed, controller.options.register);
   router.post(passkeys.add, confirmed, controller.add);
   // A removal sent twice at once (a double click) is done once; the second is sent on.

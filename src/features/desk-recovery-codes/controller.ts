@@ -37,6 +37,8 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
     show: (req: Request, res: Response) => renderPage(req, res),
 
     async renew(req: Request, res: Response) {
+      // A second click that came after the first had made them: its code is used, the codes are made.
+      if (newCodes.isWaiting(req)) return res.redirect(303, PATHS.codes);
       const member = req.staff!;
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);

@@ -65,6 +65,7 @@ export function createManageController(deps: ManageDeps) {
     showNewCodes: (_req: Request, res: Response) => res.render('two-factor-manage/new-codes'),
 
     async makeNewCodes(req: Request, res: Response) {
+      if (newCodes.isWaiting(req)) return res.redirect(303, twoStep.codes); // a late second click
       const codes = deps.recoveryCodes.generate();
       const hashed = await deps.recoveryCodes.hashForStorage(codes); // slow: before the transaction
       await announce(req, 'recovery_codes_renewed', (stores) => stores.twoFactor.replaceRecoveryCodes(req.user!.id, hashed));

@@ -69,6 +69,16 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await desk.get(PAGE)).text, 'both again after 10 minutes').to.include('Vul eerst je wachtwoord en een code uit je app in.');
   });
 
+  it('checks password and code once when "Doorgaan" is pressed twice, at once or a moment later: no replayed code in the Logboek', async () => {
+    const identity = identityOf(rt, member);
+    await doubleClick(desk, PAGE, identity, { first: PAGE, second: [PAGE] }, `${PAGE}/bevestigen`);
+    const late = await desk.post(`${PAGE}/bevestigen`).type('form').send({ _csrf: await deskToken(desk, PAGE), ...identity });
+    expect(`${late.status} ${late.headers.location}`).to.equal(`303 ${PAGE}`);
+    expect(await staffEvents(member.id)).not.to.include.members(['totp_replay_refused']);
+    expect(await staffEvents(member.id)).not.to.include('second_step_failed');
+    expect((await desk.get(PAGE)).text, 'confirmed').to.include('data-passkey-register');
+  });
+
   it('removes once when the form is sent twice at once (a double click): one entry in the Logboek', async () => {
     await addPasskey(desk, authenticatorFor(rt));
     const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);

@@ -204,6 +204,8 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const patient = await rt.createPatient();
       const page = `${PATIENTS}/${patient.id}`;
       await doubleClick(desk, `${page}/uitschakelen`, { reason: 'Op verzoek van de patiënt' }, { first: `${page}`, second: [page] });
+      const shown = (await desk.get(page)).text;
+      expect(shown).to.include('Het account is uitgeschakeld.').and.not.include('Er is niets veranderd');
       expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['account_disabled']);
       expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_disabled']);
     });

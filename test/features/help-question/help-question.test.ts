@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { doubleClick, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime } from '../../support/runtime';
 
 describe('help: the Vragenformulier (J7)', () => {
@@ -34,7 +34,7 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
-  it('stores a question sent twice at once (a double click) once, and both answers say it was sent', async () => {
+  it('stores a question sent twice (a double click, at once or a moment later) once, and the page it leads to says it was sent', async () => {
     const rt = await startTestRuntime();
     try {
       const agent = rt.agent();
@@ -42,9 +42,19 @@ describe('help: the Vragenformulier (J7)', () => {
       await doubleClick(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' }, { first: sent, second: [sent] });
       expect(await rt.services.helpQuestions.list(), 'one question for the helpdesk').to.have.length(1);
       expect((await agent.get(sent)).text, 'the page it leads to says so').to.include('we hebben je vraag ontvangen');
+      // A second click that comes after the first was answered (the session now holds its notice) is the same form.
+      const token = csrfTokenOf((await agent.get(sent)).text);
+      const fields = { _csrf: token, name: 'Cas', email: 'cas@example.nl', question: 'Dubbel?' };
+      expect((await agent.post(sent).type('form').send(fields)).headers.location).to.equal(sent);
+      const late = await agent.post(sent).type('form').send(fields);
+      expect(`${late.status} ${late.headers.location}`).to.equal(`303 ${sent}`);
+      expect(await rt.services.helpQuestions.list(), 'the late click stored nothing').to.have.length(2);
+      // A notice whose page was not the next one shown is forgotten: it is not said later.
+      await agent.get('/inloggen');
+      expect((await agent.get(sent)).text).not.to.include('we hebben je vraag ontvangen');
       // Another question from the same visitor is a question of its own.
       await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'En ook geen e-mail.' });
-      expect(await rt.services.helpQuestions.list()).to.have.length(2);
+      expect(await rt.services.helpQuestions.list()).to.have.length(3);
     } finally {
       await rt.close();
     }

@@ -54,7 +54,7 @@ describe('changing the password (J6)', () => {
 
     const notices = (await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'password_changed');
     expect(notices, 'one notice in Berichten').to.have.length(1);
-    expect((await agent.get(`${path}`)).status).to.equal(200);
+    expect((await agent.get(path)).text, 'the page it leads to says so').to.include('Je wachtwoord is gewijzigd.');
     expect((await signIn(world.rt.agent(), patient.email, 'blauwe-tulp-fietst-7')).headers.location).to.equal('/inloggen/code');
   });
 

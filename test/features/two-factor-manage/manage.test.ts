@@ -157,12 +157,15 @@ describe('managing two-step (J6)', () => {
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('recovery_codes_renewed');
   });
 
-  it('makes new recovery codes once when the button is pressed twice at once, and shows the codes that work', async () => {
+  it('makes new recovery codes once when the button is pressed twice, at once or a moment later, and shows the codes that work', async () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/herstelcodes/nieuw`;
     await confirm(agent, path);
     // The second is sent on to the codes page too (or to the overview, when the first was still busy).
     await doubleClick(agent, path, {}, { first: `${BASE}/herstelcodes`, second: [`${BASE}/herstelcodes`] });
+    // A click that comes after the first was answered (the codes wait in the session) shows them too.
+    const late = await submitForm(agent, path, {});
+    expect(late.headers.location).to.equal(`${BASE}/herstelcodes`);
     const events = (await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type);
     expect(events.filter((type) => type === 'recovery_codes_renewed')).to.have.length(1);
     const shown = [...(await agent.get(`${BASE}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
