@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { Translate } from '../i18n';
 
 /**
  * What a form that changed something says on the page it leads to ("Je wachtwoord is gewijzigd"):
@@ -14,6 +15,15 @@ export interface PageNotice {
 export function redirectWithNotice(req: Request, res: Response, path: string, notice: string): void {
   req.session.pageNotice = { path, notice };
   res.redirect(303, path);
+}
+
+/**
+ * The text of the notice kept for this page, by the page's own table of notice names and their
+ * locale keys (taken out of the session); null when there is none.
+ */
+export function takePageNoticeText(req: Request, t: Translate, notices: Readonly<Record<string, string>>): string | null {
+  const notice = takePageNotice(req);
+  return notice !== undefined && Object.hasOwn(notices, notice) ? t(notices[notice]!) : null;
 }
 
 /** The notice kept for the page asked for, taken out of the session; another page's stays. */

@@ -12,12 +12,12 @@ import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
 
 const { passkeys: PATHS } = paths.desk;
 const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
-const NOTICES: Record<string, string> = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' };
+const NOTICES = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' } as const;
 
 export interface DeskPasskeysDeps extends IdentityCheckDeps {
   auth: AuthLevels<StaffMember>;
@@ -43,8 +43,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     const own = await staffPasskeys.listForUser(req.staff!.id);
-    const key = String(takePageNotice(req));
-    const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null };
+    const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: takePageNoticeText(req, res.locals.t, NOTICES) };
     renderFormErrors(res, VIEWS.list, errors, values, locals, status);
   }
 

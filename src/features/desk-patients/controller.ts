@@ -13,7 +13,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
-import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { redirectWithNotice, takePageNotice, takePageNoticeText } from '../../http/page-notice';
 import { validateAction, validateSearch } from './validation';
 
 const { desk } = paths;
@@ -75,13 +75,13 @@ export const ACTION_PATHS: Record<PatientAction, (id: number | string) => string
 };
 
 /** What the patient's page says after an action: its notice, or that nothing changed. */
-const DONE_NOTICES: Record<string, string> = {
+const DONE_NOTICES = {
   reset: ACTIONS.reset.texts.done,
   disable: ACTIONS.disable.texts.done,
   enable: ACTIONS.enable.texts.done,
   endSessions: ACTIONS.endSessions.texts.done,
   nothing: 'deskPatients.nothingChanged',
-};
+} as const;
 
 /** The transaction found nothing to do (someone else did it a moment before): it wrote nothing. */
 class NothingToDo extends Error {}
@@ -173,7 +173,6 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         ip: event.ip,
       }));
       const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);
-      const doneKey = String(takePageNotice(req));
       const actions = (Object.keys(ACTIONS) as PatientAction[])
         .filter((action) => ACTIONS[action].applies(patient, status))
         .map((action) => ({ href: ACTION_PATHS[action](patient.id), text: t(ACTIONS[action].texts.title) }));
@@ -183,7 +182,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         activity,
         deskActions,
         actions,
-        notice: Object.hasOwn(DONE_NOTICES, doneKey) ? t(DONE_NOTICES[doneKey]!) : null,
+        notice: takePageNoticeText(req, t, DONE_NOTICES),
       });
     },
 

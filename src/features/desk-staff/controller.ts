@@ -13,7 +13,7 @@ import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -28,8 +28,8 @@ interface StaffActionSpec {
   /** Whether it can be done to this staff member now (otherwise the page says so). */
   applies(member: StaffMember): boolean;
   run: StaffChange;
-  /** What the staff member's page says afterwards (NOTICES). */
-  notice: string;
+  /** What the staff member's page says afterwards. */
+  notice: StaffNotice;
   /** Full locale keys of the confirmation page. */
   texts: { title: string; what: string; submit: string };
 }
@@ -63,13 +63,14 @@ export const STAFF_ACTION_PATHS: Record<StaffAction, (id: number | string) => st
 };
 
 /** What a staff member's page says after a change, as full locale keys. */
-const NOTICES: Record<string, string> = {
+const NOTICES = {
   role: 'deskStaff.member.done.role',
   disabled: 'deskStaff.member.done.disabled',
   enabled: 'deskStaff.member.done.enabled',
   twoFactor: 'deskStaff.member.done.twoFactor',
   nothing: 'deskStaff.member.done.nothing',
-};
+} as const;
+type StaffNotice = keyof typeof NOTICES;
 
 export interface DeskStaffDeps {
   staff: StaffStore;
@@ -95,8 +96,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
-    const key = String(takePageNotice(req));
-    const notice = Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null;
+    const notice = takePageNoticeText(req, res.locals.t, NOTICES);
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
       .map((action) => ({ href: STAFF_ACTION_PATHS[action](member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
@@ -110,7 +110,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   };
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
-  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: string, details?: Record<string, string>) => {
+  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: StaffNotice, details?: Record<string, string>) => {
     const changed = await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }));
     redirectWithNotice(req, res, desk.staffMember(member.id), changed ? notice : 'nothing');
     return changed;

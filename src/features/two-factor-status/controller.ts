@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
-import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
 
 /** What the manage and passkey pages may say they changed when they lead back here, and its text. */
@@ -32,15 +32,13 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
       if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
       const status = await deps.twoFactor.status(req.user!.id);
       const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
-      const change = takePageNotice(req);
-      const notice = change && Object.hasOwn(CHANGE_NOTICES, change) ? CHANGE_NOTICES[change as TwoStepChange] : null;
       const passkeys = await deps.passkeys.listForUser(req.user!.id);
       res.render('two-factor-status/index', {
         status,
         maskedPhone,
         passkeys,
         passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_ACCOUNT,
-        changed: notice ? res.locals.t(notice) : null,
+        changed: takePageNoticeText(req, res.locals.t, CHANGE_NOTICES),
       });
     },
 
