@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import { currentLinks, expectHeldAtSecondStep, expectSignInFirst } from '../../support/page-access';
 import type supertest from 'supertest';
 import { signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
-import { patientWithApp } from '../../support/totp';
 import { signedInPatient } from '../../support/two-factor';
 
 /** The account menu as it must read (SPEC J3), in its order. */
@@ -44,10 +44,6 @@ function accountMenu(html: string): MenuLink[] {
   return [...nav[1]!.matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]*)<\/a>/g)].map((m) => ({ href: m[1]!, label: m[3]!, current: Boolean(m[2]) }));
 }
 
-/** The links marked as the current page anywhere on the page. */
-function currentLinks(html: string): string[] {
-  return [...html.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((m) => m[1]!);
-}
 
 function expectMenu(html: string, current: string | null): void {
   const links = accountMenu(html);
@@ -62,20 +58,9 @@ describe('Mijn account (J3)', () => {
   });
   afterEach(() => rt.close());
 
-  it('sends a visitor who is not signed in from every account page to the sign-in page', async () => {
-    for (const path of ACCOUNT_PAGES) {
-      const res = await rt.agent().get(path);
-      expect(res.status, path).to.equal(303);
-      expect(res.headers.location, path).to.equal('/inloggen');
-    }
-  });
+  it('sends a visitor who is not signed in from every account page to the sign-in page', () => expectSignInFirst(rt, ACCOUNT_PAGES));
 
-  it('keeps a half-signed-in patient on the second step', async () => {
-    const patient = await patientWithApp(rt);
-    const agent = rt.agent();
-    expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
-    for (const path of ACCOUNT_PAGES) expect((await agent.get(path)).headers.location, path).to.equal('/inloggen/code');
-  });
+  it('keeps a half-signed-in patient on the second step', () => expectHeldAtSecondStep(rt, ACCOUNT_PAGES));
 
   it('shows the account page with the e-mail address, the e-mail alerts and the account menu', async () => {
     const { patient, agent } = await signedInPatient(rt, { fresh: false });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { currentLinks, expectHeldAtSecondStep, expectSignInFirst } from '../../support/page-access';
 import { signIn } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { patientWithApp } from '../../support/totp';
@@ -46,10 +47,6 @@ const FOOTER_PAGES: InfoPage[] = [
 
 const SIGN_IN_LINK = '<p><a href="/inloggen">Inloggen</a></p>';
 
-/** The links marked as the current page anywhere on the page. */
-function currentLinks(html: string): string[] {
-  return [...html.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((m) => m[1]!);
-}
 
 /** The links of the footer, as [href, label]. */
 function footerLinks(html: string): Array<[string, string]> {
@@ -91,13 +88,7 @@ describe('the information pages of the shell (J2)', () => {
     }
   });
 
-  it('sends a visitor who is not signed in from the pages of the menus to the sign-in page', async () => {
-    for (const { path } of MENU_PAGES) {
-      const res = await rt.agent().get(path);
-      expect(res.status, path).to.equal(303);
-      expect(res.headers.location, path).to.equal('/inloggen');
-    }
-  });
+  it('sends a visitor who is not signed in from the pages of the menus to the sign-in page', () => expectSignInFirst(rt, MENU_PAGES.map((p) => p.path)));
 
   it('shows the footer pages halfway through signing in, and before two-step is set up where it is required: the helpdesk\'s number for a patient stuck on the code', async () => {
     const patient = await patientWithApp(rt);
@@ -122,12 +113,7 @@ describe('the information pages of the shell (J2)', () => {
     }
   });
 
-  it('keeps a half-signed-in patient on the second step, away from the pages of the menus', async () => {
-    const patient = await patientWithApp(rt);
-    const agent = rt.agent();
-    expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
-    for (const { path } of MENU_PAGES) expect((await agent.get(path)).headers.location, path).to.equal('/inloggen/code');
-  });
+  it('keeps a half-signed-in patient on the second step, away from the pages of the menus', () => expectHeldAtSecondStep(rt, MENU_PAGES.map((p) => p.path)));
 
   it('shows the pages of the menus to a signed-in patient, each marked as the current page in its menu', async () => {
     const { agent } = await signedInPatient(rt, { fresh: false });

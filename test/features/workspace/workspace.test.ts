@@ -1,10 +1,9 @@
 import { expect } from 'chai';
+import { currentLinks, expectHeldAtSecondStep, expectSignInFirst } from '../../support/page-access';
 import type supertest from 'supertest';
 import type { WorkspaceModule } from '../../../src/domain/modules';
 import { moduleId } from '../../../src/features/workspace/validation';
-import { signIn } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
-import { patientWithApp } from '../../support/totp';
 import { signedInPatient } from '../../support/two-factor';
 
 const WORKSPACE = '/werkblad';
@@ -25,10 +24,6 @@ function moduleItems(html: string): string[] {
   return [...html.matchAll(/<li class="module[^"]*">[\s\S]*?<\/li>/g)].map((m) => m[0]);
 }
 
-/** The links marked as the current page in the page's menus. */
-function currentLinks(html: string): string[] {
-  return [...html.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((m) => m[1]!);
-}
 
 function expectNotFound(res: supertest.Response, what: string): void {
   expect(res.status, what).to.equal(404);
@@ -62,19 +57,10 @@ describe('the Werkblad (J2)', () => {
 
   it('sends a visitor who is not signed in from the Werkblad and its modules to the sign-in page', async () => {
     const { idOf } = await patientWithModules();
-    for (const path of [WORKSPACE, `${WORKSPACE}/opdracht/${idOf('Piekeren')}`, `${WORKSPACE}/opdracht/abc`]) {
-      const res = await rt.agent().get(path);
-      expect(res.status, path).to.equal(303);
-      expect(res.headers.location, path).to.equal('/inloggen');
-    }
+    await expectSignInFirst(rt, [WORKSPACE, `${WORKSPACE}/opdracht/${idOf('Piekeren')}`, `${WORKSPACE}/opdracht/abc`]);
   });
 
-  it('keeps a half-signed-in patient on the second step', async () => {
-    const patient = await patientWithApp(rt);
-    const agent = rt.agent();
-    expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
-    for (const path of ['/', WORKSPACE]) expect((await agent.get(path)).headers.location, path).to.equal('/inloggen/code');
-  });
+  it('keeps a half-signed-in patient on the second step', () => expectHeldAtSecondStep(rt, ['/', WORKSPACE]));
 
   it('says so when there are no modules or packages yet', async () => {
     const { agent } = await signedInPatient(rt, { fresh: false });
