@@ -1136,6 +1136,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await admin.visit('/balie/medewerkers', 'Balie: Medewerkers (met Bea)');
       await admin.follow('Bea Bakker', 'Balie: medewerker (Bea)');
       await admin.page.getByLabel(/^Beheerder/).check();
+      await admin.press('Rol opslaan', 'Balie: medewerker, rol zonder reden');
+      expect(await admin.errors()).to.deep.equal(['Vul de reden in.']);
+      await admin.fill('Reden', 'Wordt teamleider van de balie');
       await admin.press('Rol opslaan', 'Balie: medewerker, rol gewijzigd');
       expect(await admin.text()).to.include('De rol is gewijzigd.');
       await admin.follow('Medewerker uitschakelen', 'Balie: medewerker uitschakelen (bevestigen)');

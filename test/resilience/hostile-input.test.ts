@@ -206,6 +206,8 @@ interface Context {
   deskPairingKey: string;
   deskRecovery: Agent;
   deskAdmin: Agent;
+  /** The admin in a session of their own that has not given password and code on the passkeys page. */
+  deskAdminUnconfirmed: Agent;
   admin: TestStaffMember;
   /** A patient whose only second step is passkey 1, freshly confirmed. */
   passkey: Agent;
@@ -337,7 +339,8 @@ const FORMS: FormSpec[] = [
     mirror: { newPassword: 'repeatPassword' },
   },
   {
-    action: `${DESK}/toegangssleutels/bevestigen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
+    action: `${DESK}/toegangssleutels/bevestigen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdminUnconfirmed,
+    observe: async (c) => [await location(c.deskAdminUnconfirmed, `${DESK}/patienten`), (await c.deskAdminUnconfirmed.get(`${DESK}/toegangssleutels`)).text.includes('data-passkey-register')],
     fields: (c) => identityOf(c.world.rt, c.admin),
   },
   {
@@ -360,7 +363,7 @@ const FORMS: FormSpec[] = [
     action: `${DESK}/medewerkers/nieuw`, page: `${DESK}/medewerkers/nieuw`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => ({ name: 'Eva Evers', email: 'eva@kliniek.nl', role: 'desk' }),
   },
-  { action: `${DESK}/medewerkers/1/rol`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ role: 'admin' }) },
+  { action: `${DESK}/medewerkers/1/rol`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ role: 'admin', reason: 'Wordt teamleider' }) },
   ...['uitschakelen', 'inschakelen', 'app-uitzetten'].map((action): FormSpec => ({
     action: `${DESK}/medewerkers/1/${action}`, page: `${DESK}/medewerkers/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => ({ reason: DESK_REASON.reason }),
@@ -543,6 +546,7 @@ describe('hostile input on every form (issue 7)', function () {
     const paired = await submitForm(c.deskRecovery, `${DESK}/eerste-keer/koppelen`, { code: appCode(key, rt.clock.now()) });
     expect(paired.headers.location).to.equal(`${DESK}/eerste-keer/herstelcodes`);
     c.deskAdmin = await signInAtDesk(rt, c.admin);
+    c.deskAdminUnconfirmed = await signInAtDesk(rt, c.admin);
     // The admin gave their password and a code on the passkeys page, so its forms reach their handlers.
     const confirmed = await submitForm(c.deskAdmin, `${DESK}/toegangssleutels`, identityOf(rt, c.admin), `${DESK}/toegangssleutels/bevestigen`);
     expect(confirmed.headers.location).to.equal(`${DESK}/toegangssleutels`);

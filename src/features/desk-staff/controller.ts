@@ -95,7 +95,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
-  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values = { role: member.role as string }) => {
+  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
     const notice = takePageNoticeText(req, res.locals.t, NOTICES);
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
@@ -174,11 +174,13 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     async changeRole(req: Request, res: Response) {
       const member = await otherMemberOf(req, res);
       if (!member) return;
-      const { role: chosen } = readFields(req.body, ['role'] as const);
+      // Giving or taking an admin's rights is done with a reason for the Logboek, like the other actions.
+      const { role: chosen, reason } = readFields(req.body, ['role', 'reason'] as const);
       const errors: FieldError[] = [];
       const role = validateRole(chosen, res.locals.t, errors);
-      if (!role) return renderMember(req, res, member, errors, { role: chosen });
-      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'role');
+      errors.push(...validateReason(reason, res.locals.t));
+      if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() });
+      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'role', { reason: reason.trim() });
     },
 
     /** The confirmation page: what will happen, the reason field, the button. */

@@ -72,7 +72,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const twice = (path: string, fields: Record<string, string>) =>
       Promise.all([0, 1].map(() => desk.post(path).type('form').send({ _csrf: token, ...fields })));
 
-    const roles = await twice(`${page}/rol`, { role: 'admin' });
+    const roles = await twice(`${page}/rol`, { role: 'admin', reason: 'Wordt teamleider' });
     const roleNotice = (await desk.get(page)).text;
     const disables = await twice(`${page}/uitschakelen`, { reason: 'Werkt niet meer bij de kliniek' });
     const disableNotice = (await desk.get(page)).text;
@@ -91,9 +91,16 @@ describe('desk: staff accounts and the log (admins)', () => {
     const theirs = await signInAtDesk(rt, member);
     expect((await theirs.get(STAFF)).status, 'desk: no access').to.equal(403);
 
-    const role = await submitForm(desk, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`);
+    const noReason = await submitForm(desk, `${STAFF}/${member.id}`, { role: 'admin', reason: ' ' }, `${STAFF}/${member.id}/rol`);
+    expect(noReason.status).to.equal(400);
+    expect(noReason.text, 'a reason for the Logboek').to.include('<li><a href="#reason">Vul de reden in.</a></li>').and.include('id="role-admin" name="role" value="admin" checked');
+    expect((await theirs.get(STAFF)).status, 'still no admin').to.equal(403);
+    const role = await submitForm(desk, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Wordt teamleider van de balie' }, `${STAFF}/${member.id}/rol`);
     expect(role.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await theirs.get(STAFF)).status, 'admin now').to.equal(200);
+    const [roleRow] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(roleRow).to.deep.include({ type: 'staff_role_changed' });
+    expect(roleRow!.details).to.deep.include({ from: 'desk', to: 'admin', reason: 'Wordt teamleider van de balie' });
 
     const confirmed = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, { reason });
     const off = await confirmed('uitschakelen', 'Werkt niet meer bij de kliniek');
@@ -203,7 +210,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const before = await rt.services.staff.list();
     const attempts = [
       await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
-      await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin' }, `${STAFF}/${member.id}/rol`),
+      await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Teamleider' }, `${STAFF}/${member.id}/rol`),
       await submitForm(broken, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' }),
       await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon kwijt' }),
     ];
