@@ -71,9 +71,9 @@ describe('passkeys: add, rename and remove', () => {
       expect(file.headers['content-disposition']).to.include('karify-herstelcodes.txt');
       const saved = await submitForm(agent, `${PASSKEYS}/herstelcodes`, {});
       expect(saved.headers.location).to.equal(`${TWO_STEP}`);
+      const status = await agent.get(saved.headers.location!);
       expect((await agent.get(`${PASSKEYS}/herstelcodes`)).headers.location, 'shown once').to.equal(TWO_STEP);
 
-      const status = await agent.get(saved.headers.location!);
       expect(status.text).to.include('Je toegangssleutel is toegevoegd en authenticatie in twee stappen staat aan.');
       expect(status.text).to.include('<strong>ingeschakeld</strong>').and.include('<dd>Toegangssleutel</dd>').and.include('10 van de 10');
       expect(status.text).to.include('<p class="passkey-name">iPhone van Cas</p>').and.include('Toegevoegd op 25 november 2026').and.include('Nog niet gebruikt');
