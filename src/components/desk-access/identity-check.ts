@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { normalizeRecoveryCode } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember } from '../../domain/staff';
@@ -13,11 +14,14 @@ export const IDENTITY_FIELDS = ['currentPassword', 'code'] as const;
 
 export type IdentityFields = Record<(typeof IDENTITY_FIELDS)[number], string>;
 
-/** What can be told without checking anything: a field left empty, a code that is not 6 digits. */
+/** The code field takes the app's 6 digits or, for a staff member without their phone, one of their recovery codes. */
+const isRecoveryCode = (code: string) => normalizeRecoveryCode(code) !== null;
+
+/** What can be told without checking anything: a field left empty, a code that is neither 6 digits nor a recovery code. */
 export function validateIdentityFields(fields: IdentityFields, t: Translate): FieldError[] {
   return [
     ...(fields.currentPassword === '' ? [{ field: 'currentPassword', message: t('deskAccess.currentPassword.required') }] : []),
-    ...validateSixDigitCode(fields.code, t),
+    ...(isRecoveryCode(fields.code) ? [] : validateSixDigitCode(fields.code, t)),
   ];
 }
 
@@ -27,9 +31,9 @@ export interface IdentityCheckDeps {
 }
 
 /**
- * The signed-in staff member's current password and a code from their app, as the patients'
- * fresh confirmation asks both steps: an open desk session, or a password someone saw, is not
- * enough to add a passkey, make new recovery codes or change the password. The password is
+ * The signed-in staff member's current password and a code from their app (or a recovery code),
+ * as the patients' fresh confirmation asks both steps: an open desk session, or a password someone
+ * saw, is not enough to add a passkey, make new recovery codes or change the password. The password is
  * checked under the desk's sign-in throttle and the code under the second step's lock (each
  * takes its place before the work), the code only after a right password. No errors when both
  * are right; `throttled` when a limit refused them.
@@ -50,7 +54,8 @@ export async function checkIdentity(
   if (password.status === 'throttled') return refused('currentPassword', t('deskAccess.currentPassword.throttled', { time: formatTime(password.retryAt) }), true);
   if (password.status !== 'ok') return refused('currentPassword', t('deskAccess.currentPassword.wrong'));
 
-  const code = await deps.staffSecondFactor.check(member.id, 'confirm', { kind: 'app', code: fields.code }, requestOrigin(req));
+  const proof = { kind: isRecoveryCode(fields.code) ? ('recovery' as const) : ('app' as const), code: fields.code };
+  const code = await deps.staffSecondFactor.check(member.id, 'confirm', proof, requestOrigin(req));
   if (code.status === 'ok') return { errors: [], throttled: false };
   return refused('code', secondFactorMessage(code, res.locals), code.status === 'locked');
 }

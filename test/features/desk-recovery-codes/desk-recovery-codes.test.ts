@@ -132,6 +132,19 @@ describe('desk: a staff member renews their own recovery codes', () => {
     }
   });
 
+  it('takes a recovery code instead of the app code, for a staff member without their phone; the code is then used', async () => {
+    const wrong = await renew({ code: '12345 67890' });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('<li><a href="#code">');
+    const res = await renew({ code: member.recoveryCodes[2]! });
+    expect(res.headers.location).to.equal(CODES);
+    const codes = codesIn((await desk.get(CODES)).text);
+    expect(codes).to.have.length(10);
+    expect(await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[2]!), 'the old code').to.equal(false);
+    const events = (await rt.services.staffAudit.list({ limit: 20 })).map((e) => e.type);
+    expect(events).to.include.members(['recovery_code_used', 'recovery_codes_renewed', 'second_step_failed']);
+  });
+
   it('renews in other sessions of the same staff member too: the codes of the first renewal stop working', async () => {
     const other = await signInAtDesk(rt, member, rt.agent());
     await renew();
