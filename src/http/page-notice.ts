@@ -12,6 +12,9 @@ export interface PageNotice {
   notice: string;
 }
 
+/** The page asked for, as redirectWithNotice names it. */
+const pageOf = (req: Request) => req.baseUrl + req.path;
+
 export function redirectWithNotice(req: Request, res: Response, path: string, notice: string): void {
   req.session.pageNotice = { path, notice };
   res.redirect(303, path);
@@ -29,7 +32,7 @@ export function takePageNoticeText(req: Request, t: Translate, notices: Readonly
 /** The notice kept for the page asked for, taken out of the session; another page's stays. */
 export function takePageNotice(req: Request): string | undefined {
   const kept = req.session?.pageNotice;
-  if (!kept || kept.path !== req.baseUrl + req.path) return undefined;
+  if (!kept || kept.path !== pageOf(req)) return undefined;
   delete req.session.pageNotice;
   return kept.notice;
 }
@@ -41,6 +44,6 @@ export function takePageNotice(req: Request): string | undefined {
  */
 export const forgetStalePageNotice: RequestHandler = (req, _res, next) => {
   const kept = req.session?.pageNotice;
-  if (kept && req.method === 'GET' && kept.path !== req.baseUrl + req.path) delete req.session.pageNotice;
+  if (kept && req.method === 'GET' && kept.path !== pageOf(req)) delete req.session.pageNotice;
   next();
 };

@@ -80,3 +80,11 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
     }
   }
 }
+
+/**
+ * Why a form that sends a code to a number cannot go on to the code page; null when it can: the
+ * SMS went out, or may have (`unsure`: the code page then says so).
+ */
+export function smsRefusal(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
+  return outcome.status === 'unsure' ? null : smsProblem(outcome, purpose, w);
+}

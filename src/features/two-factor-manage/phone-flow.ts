@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
@@ -59,7 +59,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
     async submitForm(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       const outcome = errors.length === 0 && e164 ? await sendToNewNumber(req, e164) : undefined;
-      const problem = outcome && outcome.status !== 'unsure' ? smsProblem(outcome, flow.purpose, res.locals) : null;
+      const problem = outcome ? smsRefusal(outcome, flow.purpose, res.locals) : null;
       if (errors.length > 0 || !e164 || !outcome || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
         return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res) }, problem?.status ?? 400);

@@ -7,7 +7,7 @@ import type { InTransaction } from '../../domain/account-stores';
 import { generateTotpSecret } from '../../domain/totp';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
@@ -105,7 +105,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
       // Not sent: the number stays in its field with the reason (the patient may give another one).
       const outcome = await sendCode(req, e164);
-      const problem = outcome.status === 'unsure' ? null : smsProblem(outcome, 'setup', res.locals);
+      const problem = smsRefusal(outcome, 'setup', res.locals);
       if (problem) return renderErrors(req, res, 'phone', [{ field: 'phone', message: problem.message }], values, problem.status);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: false });
       res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
