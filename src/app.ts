@@ -2,7 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from './config';
-import { deskRoutes, journeyRoutes, sessionlessRoutes } from './features';
+import { deskRoutes, FOOTER_PAGES, journeyRoutes, sessionlessRoutes } from './features';
 import { createAuthLevels } from './http/auth-level';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection } from './http/csrf';
@@ -53,7 +53,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     freshMinutes: config.twoFactor.freshConfirmationMinutes,
     twoFactorRequired: config.twoFactor.required,
     // The public help and the footer's pages, and in development the SMS outbox, where the code to type is shown.
-    openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...paths.footerPages, ...(devOutbox ? [paths.devSmsOutbox] : [])],
+    openToHalf: [paths.help.twoStep, paths.help.question, paths.help.passkeys, ...FOOTER_PAGES.map((page) => page.path), ...(devOutbox ? [paths.devSmsOutbox] : [])],
   });
   const oneSubmission = createOneSubmission({
     limiters: services.limiters,
@@ -69,7 +69,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.use(assets.middleware);
   app.use(noStore);
   app.use(cookieParser()); // the language cookie, read by the view locals
-  app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls }));
+  app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls, footerPages: FOOTER_PAGES }));
   app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'
   app.use(sessionMiddleware(config, sessionStore));
   app.use(auth.expire);

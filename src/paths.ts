@@ -100,8 +100,6 @@ export const paths = {
     passkeys: '/hulp/toegangssleutels',
   },
   info: INFO,
-  /** The footer's pages: anyone may read them, also halfway through signing in (the helpdesk's number). */
-  footerPages: [INFO.helpdesk, INFO.aboutKarify, INFO.privacy, INFO.terms],
   language: (language: string) => `/taal/${language}`,
   devSmsOutbox: '/ontwikkeling/sms',
   devMailOutbox: '/ontwikkeling/e-mail',

@@ -63,6 +63,8 @@ import { twoFactorStatusRoutes } from './two-factor-status/routes';
 import { createWorkspaceController } from './workspace/controller';
 import { workspaceRoutes } from './workspace/routes';
 
+export { FOOTER_PAGES } from './info-pages/pages';
+
 export interface FeatureDeps {
   config: Config;
   services: Services;

@@ -22,6 +22,8 @@ export function viewLocals(deps: {
   translators: Partial<Record<Language, Translate>>;
   timeZone: string;
   assets: Record<string, string>;
+  /** The footer's links: a path and the locale key of its text. */
+  footerPages: ReadonlyArray<{ path: string; title: string }>;
 }): RequestHandler {
   const available = LANGUAGES.filter((language) => deps.translators[language]);
   const formatters = Object.fromEntries(
@@ -39,6 +41,7 @@ export function viewLocals(deps: {
       currentPath: req.originalUrl.split('?')[0],
       assets: deps.assets,
       paths,
+      footerPages: deps.footerPages,
       formatDate: formatter.date,
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,

@@ -12,7 +12,7 @@ export const TEMPLATE_LOCALS = [
   'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'back',
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'done', 'errors', 'few', 'fields', 'filter', 'flow',
-  'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
+  'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
   'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'olderPath', 'optionsPath', 'otherLanguages', 'page', 'pairing',

@@ -52,7 +52,7 @@ const SIGN_IN_LINK = '<p><a href="/inloggen">Inloggen</a></p>';
 function footerLinks(html: string): Array<[string, string]> {
   const footer = /<footer class="site-footer">([\s\S]*?)<\/footer>/.exec(html);
   if (!footer) throw new Error('page has no footer');
-  return [...footer[1]!.matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1]!, m[2]!]);
+  return [...footer[1]!.matchAll(/<a href="([^"]+)"(?: aria-current="page")?>([^<]*)<\/a>/g)].map((m) => [m[1]!, m[2]!]);
 }
 
 function expectPage(html: string, { path, title, body }: InfoPage): void {
@@ -66,12 +66,13 @@ describe('the information pages of the shell (J2)', () => {
   });
   afterEach(() => rt.close());
 
-  it('shows the footer pages to a visitor who is not signed in, without menus and with a link to sign in', async () => {
+  it('shows the footer pages to a visitor who is not signed in, without menus and with a link to sign in, each marked as the current page in the footer', async () => {
     for (const page of FOOTER_PAGES) {
       const res = await rt.agent().get(page.path);
       expect(res.status, page.path).to.equal(200);
       expectPage(res.text, page);
       expect(res.text, page.path).to.include(SIGN_IN_LINK);
+      expect(currentLinks(res.text), page.path).to.deep.equal([page.path]);
       expect(res.text, page.path).not.to.include('class="side-nav"').and.not.include('class="user-menu"');
     }
   });
@@ -84,7 +85,7 @@ describe('the information pages of the shell (J2)', () => {
       expectPage(res.text, page);
       expect(res.text, page.path).to.include('class="side-nav"').and.include(`<p class="user-name">${patient.name}</p>`);
       expect(res.text, page.path).not.to.include(SIGN_IN_LINK);
-      expect(currentLinks(res.text), `${page.path}: not in the menus`).to.deep.equal([]);
+      expect(currentLinks(res.text), `${page.path}: in the footer, not in the menus`).to.deep.equal([page.path]);
     }
   });
 
