@@ -8,6 +8,9 @@ const DESK = '/balie';
 const FIRST_TIME = `${DESK}/eerste-keer`;
 const PASSKEYS = `${TWO_STEP}/toegangssleutels`;
 
+/** What the sign-in pages say they open after (`?sessie=…`): the session ended by itself, or by signing out. */
+export const SESSION_ENDED = { expired: 'verlopen', signedOut: 'uitgelogd' } as const;
+
 /** Pages of the shell that only inform; their slugs are their paths. */
 const INFO = {
   library: '/bibliotheek',
@@ -26,8 +29,9 @@ export const paths = {
   home: '/',
   signIn: '/inloggen',
   signOut: '/uitloggen',
-  /** The sign-in page saying the patient has signed out. */
-  signedOut: '/inloggen?sessie=uitgelogd',
+  /** The sign-in page saying the patient has signed out, or that the session ended by itself. */
+  signedOut: `/inloggen?sessie=${SESSION_ENDED.signedOut}`,
+  sessionExpired: `/inloggen?sessie=${SESSION_ENDED.expired}`,
   /** Signing in with a passkey alone (user verification makes it both steps); its options, as JSON. */
   signInPasskey: '/inloggen/toegangssleutel',
   signInPasskeyOptions: '/inloggen/toegangssleutel/opties',
@@ -54,6 +58,8 @@ export const paths = {
     password: '/account/wachtwoord',
     activity: '/account/beveiliging',
     confirm: '/account/bevestigen',
+    /** The confirmation, leading back to `returnTo` (an account page) once done. */
+    confirmThenReturn: (returnTo: string) => `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`,
     confirmCode: '/account/bevestigen/code',
     confirmPasskeyOptions: '/account/bevestigen/toegangssleutel/opties',
   },
@@ -100,7 +106,9 @@ export const paths = {
     passkeys: '/hulp/toegangssleutels',
   },
   info: INFO,
+  /** Choosing a language, and going back to the page it was chosen on. */
   language: (language: string) => `/taal/${language}`,
+  languageFrom: (language: string, returnTo: string) => `/taal/${language}?terug=${encodeURIComponent(returnTo)}`,
   devSmsOutbox: '/ontwikkeling/sms',
   devMailOutbox: '/ontwikkeling/e-mail',
   health: { live: '/healthz', ready: '/readyz' },
@@ -111,7 +119,8 @@ export const paths = {
   desk: {
     home: DESK,
     signOut: `${DESK}/uitloggen`,
-    signedOut: `${DESK}?sessie=uitgelogd`,
+    signedOut: `${DESK}?sessie=${SESSION_ENDED.signedOut}`,
+    sessionExpired: `${DESK}?sessie=${SESSION_ENDED.expired}`,
     secondStep: {
       code: `${DESK}/code`,
       /** A passkey instead of the code; its options, as JSON. */
@@ -153,6 +162,7 @@ export const paths = {
     enablePatient: (id: number | string) => `${DESK}/patienten/${id}/inschakelen`,
     endSessions: (id: number | string) => `${DESK}/patienten/${id}/overal-uitloggen`,
     questions: `${DESK}/vragen`,
+    questionsWithStatus: (status: string) => `${DESK}/vragen?status=${status}`,
     question: (id: number | string) => `${DESK}/vragen/${id}`,
     staff: `${DESK}/medewerkers`,
     newStaff: `${DESK}/medewerkers/nieuw`,
@@ -164,6 +174,8 @@ export const paths = {
     enableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/inschakelen`,
     resetStaffTwoFactor: (id: number | string) => `${DESK}/medewerkers/${id}/app-uitzetten`,
     log: `${DESK}/logboek`,
+    /** The log's older page: the events before the one with this id. */
+    logBefore: (id: number) => `${DESK}/logboek?voor=${id}`,
   },
 } as const;
 

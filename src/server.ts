@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnvFile } from './config';
 import { bootstrap } from './bootstrap';
 import { DEMO_PATIENT } from './domain/demo-patient';
+import { paths } from './paths';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const server = runtime.app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, env: config.env }, `Karify listening on http://${urlHost(config.host)}:${config.port}`);
     if (config.seedDemoPatient) {
-      logger.info(`Sign in at http://localhost:${config.port}/inloggen as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
+      logger.info(`Sign in at http://localhost:${config.port}${paths.signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
     }
   });
 

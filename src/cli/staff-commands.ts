@@ -5,6 +5,7 @@ import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
 import { dateFormatter } from './dates';
 import { formatTable, type Column } from './table';
+import { paths } from '../paths';
 import { assertAcceptablePassword, validEmail, validName, validReason } from './validation';
 
 const duplicate = (email: string) => new CommandFailure(`A staff member with the e-mail address ${email} already exists.`);
@@ -32,7 +33,7 @@ export const createStaff = command({
     env.print(
       [
         `Created staff member ${member.id}: ${member.email} (${member.name}, ${member.role}).`,
-        'They sign in at /balie and set up their authenticator app before anything else.',
+        `They sign in at ${paths.desk.home} and set up their authenticator app before anything else.`,
       ].join('\n'),
     );
   },

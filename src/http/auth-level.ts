@@ -50,8 +50,8 @@ export interface AuthRealm<A extends Account = Express.User> {
   /** What a half session may reach, and where it is sent. */
   secondStep: readonly string[];
   secondStepStart: string;
-  /** The fresh confirmation's page, for realms that have one. */
-  confirm?: string;
+  /** The fresh confirmation's page leading back to a page, for realms that have one. */
+  confirm?: (returnTo: string) => string;
   /** Where a signed-in account must go before anything else, and what it may reach meanwhile; null when nothing is pending. */
   pendingSetup(account: A): { start: string; open: readonly string[] } | null;
 }
@@ -71,7 +71,6 @@ export interface AuthLevelSettings<A extends Account = Express.User> {
   realm?: AuthRealm<A>;
 }
 
-export const SESSION_EXPIRED_PATH = `${paths.signIn}?sessie=verlopen`;
 const TOUCH_INTERVAL_MS = 60_000;
 
 const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep);
@@ -91,10 +90,10 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
     userProperty: 'user',
     cookie: { name: sessionCookieName(settings.isProduction), path: '/' },
     signIn: paths.signIn,
-    expired: SESSION_EXPIRED_PATH,
+    expired: paths.sessionExpired,
     secondStep: SECOND_STEP_PATHS,
     secondStepStart: paths.secondStep.code,
-    confirm: paths.account.confirm,
+    confirm: paths.account.confirmThenReturn,
     pendingSetup: (user) => (settings.twoFactorRequired && !user.twoFactorMethod ? { start: paths.twoStep.setup.start, open: ENROLMENT_PATHS } : null),
   };
 }
@@ -260,7 +259,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         if (level(req) === 'fresh') return next();
         if (!isSignedIn(req)) return res.redirect(303, realm.signIn);
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
-        res.redirect(303, `${confirm}?terug=${encodeURIComponent(back)}`);
+        res.redirect(303, confirm(back));
       };
     },
   };

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
+import { paths } from '../paths';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -10,7 +11,7 @@ declare global {
   }
 }
 
-const UNLOGGED_PATHS = new Set(['/healthz', '/readyz']);
+const UNLOGGED_PATHS: ReadonlySet<string> = new Set(Object.values(paths.health));
 
 /**
  * One line per request (method, path without query, status, time), and `req.log` for the

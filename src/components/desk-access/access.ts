@@ -50,7 +50,7 @@ export function createDeskAccess(deps: { config: Config; services: Services; ses
     userProperty: 'staff',
     cookie,
     signIn: desk.home,
-    expired: `${desk.home}?sessie=verlopen`,
+    expired: desk.sessionExpired,
     secondStep: Object.values(desk.secondStep),
     secondStepStart: desk.secondStep.code,
     pendingSetup,

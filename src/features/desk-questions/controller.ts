@@ -11,11 +11,11 @@ import { validateNote } from './validation';
 const { desk } = paths;
 const LISTED_MAX = 100;
 
-/** The list's filter (`?status=…`): its status, and the locale key of its heading. */
-const FILTERS: Record<string, { status?: QuestionStatus; title: string }> = {
-  open: { status: 'open', title: 'deskQuestions.list.titleOpen' },
-  afgehandeld: { status: 'handled', title: 'deskQuestions.list.titleHandled' },
-  alle: { title: 'deskQuestions.list.titleAll' },
+/** The list's filters (`?status=…`), in the order of their links: the status, and the locale keys of the link and the heading. */
+const FILTERS: Record<string, { status?: QuestionStatus; link: string; title: string }> = {
+  open: { status: 'open', link: 'deskQuestions.list.open', title: 'deskQuestions.list.titleOpen' },
+  afgehandeld: { status: 'handled', link: 'deskQuestions.list.handled', title: 'deskQuestions.list.titleHandled' },
+  alle: { link: 'deskQuestions.list.all', title: 'deskQuestions.list.titleAll' },
 };
 
 /** Someone else marked it handled first: nothing was written. */
@@ -44,7 +44,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
       const filter = FILTERS[key]!;
       const listed = await questions.list({ limit: LISTED_MAX + 1, status: filter.status });
       res.render('desk-questions/list', {
-        filter: key,
+        filters: Object.entries(FILTERS).map(([name, { link }]) => ({ href: desk.questionsWithStatus(name), text: res.locals.t(link), current: name === key })),
         title: res.locals.t(filter.title),
         questions: listed.slice(0, LISTED_MAX),
         more: listed.length > LISTED_MAX,

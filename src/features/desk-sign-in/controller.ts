@@ -11,7 +11,7 @@ import type { AuthLevels } from '../../http/auth-level';
 import { type AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
-import { paths } from '../../paths';
+import { paths, SESSION_ENDED } from '../../paths';
 
 const { desk } = paths;
 const SIGN_IN_VIEW = 'desk-sign-in/index';
@@ -31,7 +31,7 @@ const SECOND_STEP_FORMS = {
 } as const satisfies Record<string, SecondStepForm>;
 
 /** The notices the desk's sign-in page may open with (`?sessie=…`), as full locale keys. */
-const NOTICES: Record<string, string> = { verlopen: 'deskSignIn.sessionExpired', uitgelogd: 'deskSignIn.signedOut' };
+const NOTICES: Record<string, string> = { [SESSION_ENDED.expired]: 'deskSignIn.sessionExpired', [SESSION_ENDED.signedOut]: 'deskSignIn.signedOut' };
 
 export interface DeskSignInDeps {
   passport: AppPassport;

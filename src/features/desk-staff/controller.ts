@@ -207,7 +207,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       res.render('desk-staff/log', {
         rows: staffLogRows(shown, res.locals),
         newerPath: before === undefined ? null : desk.log,
-        olderPath: events.length > LOG_PAGE ? `${desk.log}?voor=${shown.at(-1)!.id}` : null,
+        olderPath: events.length > LOG_PAGE ? desk.logBefore(shown.at(-1)!.id) : null,
       });
     },
   };

@@ -36,7 +36,6 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
     return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, smsNotice: null, hasPasskeys };
   };
-  const pageFor = (returnTo: string) => `${paths.account.confirm}?terug=${encodeURIComponent(returnTo)}`;
 
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
@@ -69,11 +68,11 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async sendCode(req: Request, res: Response) {
       const user = req.user!;
       const returnTo = safeReturnPath(req.body?.terug);
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, pageFor(returnTo));
+      if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.account.confirmThenReturn(returnTo));
       const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
       if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
       keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
-      res.redirect(303, pageFor(returnTo));
+      res.redirect(303, paths.account.confirmThenReturn(returnTo));
     },
 
     async submit(req: Request, res: Response) {

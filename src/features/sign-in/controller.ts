@@ -8,7 +8,7 @@ import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { paths } from '../../paths';
+import { paths, SESSION_ENDED } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
@@ -16,7 +16,7 @@ import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 const VIEW = 'sign-in/index';
 
 /** The notices the sign-in page may open with (`?sessie=…`), as full locale keys. */
-const NOTICES: Record<string, string> = { verlopen: 'signIn.sessionExpired', uitgelogd: 'signIn.signedOut' };
+const NOTICES: Record<string, string> = { [SESSION_ENDED.expired]: 'signIn.sessionExpired', [SESSION_ENDED.signedOut]: 'signIn.signedOut' };
 
 export interface SignInDeps {
   passport: AppPassport;

@@ -36,6 +36,15 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(listed((await desk.get(`${QUESTIONS}?status=iets`)).text), 'an unknown filter: open').to.deep.equal([second]);
   });
 
+  it('links the three filters, the one shown marked as the current one (an unknown filter shows the open questions)', async () => {
+    const filterLinks = (html: string) => [...html.matchAll(/<a href="\/balie\/vragen\?status=(\w+)"( aria-current="true")?>([^<]+)<\/a>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''} ${m[3]}`);
+    const shown = { '': 'open*', '?status=afgehandeld': 'afgehandeld*', '?status=alle': 'alle*', '?status=iets': 'open*' };
+    for (const [query, current] of Object.entries(shown)) {
+      const links = filterLinks((await desk.get(`${QUESTIONS}${query}`)).text);
+      expect(links, query).to.deep.equal(['open Open', 'afgehandeld Afgehandeld', 'alle Alle'].map((link) => (link.startsWith(`${current.slice(0, -1)} `) ? link.replace(' ', '* ') : link)));
+    }
+  });
+
   it('marks a question handled with a note of what was done; the note is required', async () => {
     const id = await ask('Cas', 'Mijn telefoon is kwijt.\nWat nu?');
     const page = await desk.get(`${QUESTIONS}/${id}`);
