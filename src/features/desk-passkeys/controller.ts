@@ -3,7 +3,7 @@ import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../co
 import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
-import { createPasskeyOptions } from '../../components/passkey-ceremony/options';
+import { newPasskeyOptions } from '../../components/passkey-ceremony/options';
 import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
@@ -48,14 +48,8 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   }
 
   return {
-    /** The options public/js/passkeys.js asks for: the desk's second step, and a new passkey. */
-    options: createPasskeyOptions({
-      passkeys: staffPasskeys,
-      passkeyCeremonies: deps.staffPasskeyCeremonies,
-      auth: deps.auth,
-      clock,
-      accountOf: (req) => req.staff!,
-    }),
+    /** The options public/js/passkeys.js asks for before the browser makes a new passkey. */
+    addOptions: newPasskeyOptions({ passkeys: staffPasskeys, passkeyCeremonies: deps.staffPasskeyCeremonies, clock }, (req) => req.staff!),
 
     /** Sends to the form for password and code unless they were given in the last minutes (a JSON answer for the script). */
     requireConfirmed(req: Request, res: Response, next: NextFunction) {

@@ -10,11 +10,10 @@ const { passkeys } = paths.desk;
 export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
   const confirmed = [auth.signedIn, controller.requireConfirmed];
-  router.post(paths.desk.secondStep.passkeyOptions, auth.half, controller.options.secondStep);
   router.get(passkeys.list, auth.signedIn, controller.show);
   // Password and code sent twice at once (a double click) are checked once; the second is sent on.
   router.post(passkeys.confirm, auth.signedIn, oneSubmission(() => passkeys.list), controller.confirm);
-  router.post(passkeys.addOptions, confirmed, controller.options.register);
+  router.post(passkeys.addOptions, confirmed, controller.addOptions);
   router.post(passkeys.add, confirmed, controller.add);
   // A removal sent twice at once (a double click) is done once; the second is sent on.
   router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.list), controller.remove);

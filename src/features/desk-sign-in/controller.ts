@@ -3,6 +3,7 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import type { Clock } from '../../domain/clock';
+import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { StaffMember, StaffStore } from '../../domain/staff';
@@ -12,6 +13,7 @@ import { type AppPassport, authenticatePassword, requestOrigin } from '../../htt
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths, SESSION_ENDED } from '../../paths';
+import { ownPasskeyOptions } from '../../components/passkey-ceremony/options';
 
 const { desk } = paths;
 const SIGN_IN_VIEW = 'desk-sign-in/index';
@@ -41,6 +43,7 @@ export interface DeskSignInDeps {
   staffNotifier: StaffNotifier;
   /** A staff member with passkeys may use one instead of the code (with JavaScript). */
   staffPasskeys: PasskeyStore;
+  staffPasskeyCeremonies: PasskeyCeremonies;
   clock: Clock;
   /** The e-mail address and password checks of the patients' sign-in: the same fields, the same messages. */
   validateSignIn(fields: { email: string; password: string }, t: Translate): FieldError[];
@@ -97,6 +100,9 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     });
 
   return {
+    /** The options public/js/passkeys.js asks for: the half-signed-in staff member's own passkeys. */
+    passkeyOptions: ownPasskeyOptions({ passkeys: deps.staffPasskeys, passkeyCeremonies: deps.staffPasskeyCeremonies, clock: deps.clock }, 'second_step', (req) => auth.pendingUserId(req)),
+
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
       const key = String(req.query.sessie);

@@ -14,6 +14,7 @@ export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLev
   router.post(home, oneSubmission(() => secondStep.code), controller.submit);
   router.get(secondStep.code, auth.half, controller.showCode);
   router.post(secondStep.code, auth.half, once, controller.submitCode);
+  router.post(secondStep.passkeyOptions, auth.half, controller.passkeyOptions);
   router.post(secondStep.passkey, auth.half, controller.submitPasskey);
   router.get(secondStep.recovery, auth.half, controller.showRecovery);
   router.post(secondStep.recovery, auth.half, once, controller.submitRecovery);

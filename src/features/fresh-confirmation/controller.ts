@@ -13,10 +13,11 @@ import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
+import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
 const VIEW = 'fresh-confirmation/index';
 
-export interface ConfirmationDeps {
+export interface ConfirmationDeps extends PasskeyOptionsDeps {
   signIn: SignInService;
   secondFactor: SecondFactor;
   auth: AuthLevels;
@@ -58,6 +59,9 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   }
 
   return {
+    /** The options public/js/passkeys.js asks for: the patient's own passkeys. */
+    passkeyOptions: ownPasskeyOptions(deps, 'confirm', (req) => req.user!.id),
+
     /** Says once what became of the code the patient asked for (see keepSmsReport): sent, or why not. */
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req.session, 'confirm')?.outcome;

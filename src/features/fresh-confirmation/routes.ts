@@ -11,5 +11,6 @@ export function confirmationRoutes(controller: ConfirmationController, auth: Aut
   router.get(paths.account.confirm, auth.signedIn, controller.show);
   router.post(paths.account.confirm, auth.signedIn, once, controller.submit);
   router.post(paths.account.confirmCode, auth.signedIn, controller.sendCode);
+  router.post(paths.account.confirmPasskeyOptions, auth.signedIn, controller.passkeyOptions);
   return router;
 }

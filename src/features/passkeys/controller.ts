@@ -14,9 +14,9 @@ import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { newCodesPages } from '../../components/recovery-codes/output';
 import type { AuthLevels } from '../../http/auth-level';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
-import { createPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
+import { newPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
-export interface PasskeysDeps extends Omit<PasskeyOptionsDeps, 'auth' | 'accountOf'> {
+export interface PasskeysDeps extends PasskeyOptionsDeps {
   auth: AuthLevels;
   users: UserStore;
   recoveryCodes: RecoveryCodes;
@@ -70,7 +70,8 @@ export function createPasskeysController(deps: PasskeysDeps) {
   }
 
   return {
-    options: createPasskeyOptions({ ...deps, accountOf: (req) => req.user! }),
+    /** The options public/js/passkeys.js asks for before the browser makes a new passkey. */
+    addOptions: newPasskeyOptions(deps, (req) => req.user!),
 
     showAdd: (req: Request, res: Response) => res.render(VIEWS.add, { ...addLocals(req), values: { name: '' } }),
 

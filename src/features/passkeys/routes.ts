@@ -13,12 +13,7 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   // A rename or removal sent twice at once (a double click) is done once; the second is sent on.
   const onceThenStatus = oneSubmission(() => paths.twoStep.status);
 
-  // The options scripts ask for (JSON), one per page that offers a passkey.
-  const options = controller.options;
-  router.post(paths.signInPasskeyOptions, options.signIn);
-  router.post(paths.secondStep.passkeyOptions, auth.half, options.secondStep);
-  router.post(paths.account.confirmPasskeyOptions, auth.signedIn, options.confirm);
-  router.post(passkeys.addOptions, auth.fresh(passkeys.add), options.register);
+  router.post(passkeys.addOptions, auth.fresh(passkeys.add), controller.addOptions);
 
   router.get(passkeys.add, fresh, controller.showAdd);
   router.post(passkeys.add, fresh, controller.submitAdd);

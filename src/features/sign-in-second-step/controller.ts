@@ -13,8 +13,9 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
+import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
-export interface SecondStepDeps {
+export interface SecondStepDeps extends PasskeyOptionsDeps {
   users: UserStore;
   secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
@@ -83,6 +84,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   return {
+    /** The options public/js/passkeys.js asks for: the half-signed-in patient's own passkeys. */
+    passkeyOptions: ownPasskeyOptions(deps, 'second_step', (req) => auth.pendingUserId(req)),
+
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
     async begin(req: Request, user: User): Promise<string> {
       await auth.toHalf(req, user);

@@ -8,12 +8,13 @@ export function secondStepRoutes(controller: SecondStepController, auth: AuthLev
   const router = Router();
   // A code sent twice (a double click): the second goes where the first leads.
   const once = oneSubmission(() => paths.workspace);
-  const { code, resend, recovery, recoveryUsed, cancel, passkey } = paths.secondStep;
+  const { code, resend, recovery, recoveryUsed, cancel, passkey, passkeyOptions } = paths.secondStep;
   router.get(code, auth.half, controller.showCode);
   router.post(code, auth.half, once, controller.submitCode);
   router.post(resend, auth.half, controller.resendCode);
   router.get(recovery, auth.half, controller.showRecovery);
   router.post(recovery, auth.half, once, controller.submitRecovery);
+  router.post(passkeyOptions, auth.half, controller.passkeyOptions);
   router.post(passkey, auth.half, controller.submitPasskey);
   router.post(cancel, auth.half, controller.cancel);
   router.get(recoveryUsed, auth.signedIn, controller.showRecoveryUsed);

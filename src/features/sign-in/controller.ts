@@ -10,6 +10,7 @@ import { AppPassport, authenticatePassword, requestOrigin } from '../../http/aut
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths, SESSION_ENDED } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
+import { type PasskeyOptionsDeps, signInPasskeyOptions } from '../../components/passkey-ceremony/options';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
@@ -18,7 +19,7 @@ const VIEW = 'sign-in/index';
 /** The notices the sign-in page may open with (`?sessie=…`), as full locale keys. */
 const NOTICES: Record<string, string> = { [SESSION_ENDED.expired]: 'signIn.sessionExpired', [SESSION_ENDED.signedOut]: 'signIn.signedOut' };
 
-export interface SignInDeps {
+export interface SignInDeps extends PasskeyOptionsDeps {
   passport: AppPassport;
   auth: AuthLevels;
   audit: AuditLog;
@@ -37,6 +38,9 @@ export function createSignInController(deps: SignInDeps) {
   const { passport, auth, audit } = deps;
 
   return {
+    /** The options public/js/passkeys.js asks for before a passkey signs in. */
+    passkeyOptions: signInPasskeyOptions(deps),
+
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, paths.workspace);
       const notice = Object.hasOwn(NOTICES, String(req.query.sessie)) ? res.locals.t(NOTICES[String(req.query.sessie)]!) : null;

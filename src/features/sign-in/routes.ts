@@ -8,6 +8,7 @@ export function signInRoutes(controller: SignInController, oneSubmission: OneSub
   router.get(paths.signIn, controller.show);
   // "Log in" pressed twice (a double click): one password check; the second goes where the first led.
   router.post(paths.signIn, oneSubmission(() => paths.workspace), controller.submit);
+  router.post(paths.signInPasskeyOptions, controller.passkeyOptions);
   router.post(paths.signInPasskey, controller.submitPasskey);
   router.post(paths.signOut, controller.signOut);
   return router;
