@@ -79,11 +79,6 @@ const ENROLMENT_PATHS = [paths.twoStep.setup.start, paths.account.confirm, paths
 
 const under = (path: string, prefixes: readonly string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
-/** Only pages of this site may be returned to after confirming: the account pages. */
-export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && /^\/account\/[\w\-/]*$/.test(value) ? value : paths.twoStep.status;
-}
-
 function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boolean }): AuthRealm {
   return {
     sessionField: 'auth',

@@ -4,7 +4,7 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
-import { type AuthLevels, safeReturnPath } from '../../http/auth-level';
+import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
@@ -12,7 +12,7 @@ import { secondFactorMessage, smsProblem } from '../../components/one-time-code/
 import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
-import { CONFIRMATION_FIELDS, codeProof, validatePassword } from './validation';
+import { CONFIRMATION_FIELDS, codeProof, safeReturnPath, validatePassword } from './validation';
 import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
 const VIEW = 'fresh-confirmation/index';

@@ -1,7 +1,8 @@
 import { Router } from 'express';
-import { type AuthLevels, safeReturnPath } from '../../http/auth-level';
+import type { AuthLevels } from '../../http/auth-level';
 import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
+import { safeReturnPath } from './validation';
 import type { ConfirmationController } from './controller';
 
 export function confirmationRoutes(controller: ConfirmationController, auth: AuthLevels, oneSubmission: OneSubmission): Router {

@@ -4,8 +4,15 @@ import type { User } from '../../domain/users';
 import { normalizeCodeInput } from '../../domain/verification-codes';
 import type { FieldError } from '../../http/forms';
 import type { Translate } from '../../i18n';
+import { paths } from '../../paths';
 
 export const CONFIRMATION_FIELDS = ['password', 'code'] as const;
+
+/** Only pages of this site may be returned to after confirming (`?terug=`): the account pages. */
+export function safeReturnPath(value: unknown): string {
+  const accountPage = typeof value === 'string' && value.startsWith(`${paths.account.index}/`) && /^[\w\-/]*$/.test(value);
+  return accountPage ? value : paths.twoStep.status;
+}
 
 export function validatePassword(password: string, t: Translate): FieldError[] {
   return password === '' ? [{ field: 'password', message: t('freshConfirmation.errors.passwordRequired') }] : [];
