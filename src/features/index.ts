@@ -46,7 +46,6 @@ import { createPasskeysController } from './passkeys/controller';
 import { passkeysRoutes } from './passkeys/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
-import { reserveNewPasswordTry, validateNewPassword } from './password-change/validation';
 import { createSecurityActivityController, describeDevice, describeEvent } from './security-activity/controller';
 import { securityActivityRoutes } from './security-activity/routes';
 import { createSignInController } from './sign-in/controller';
@@ -120,16 +119,11 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   const { auth, passport, stack } = createDeskAccess({ config, services, sessionStore: deskSessionStore });
   const router = Router();
   router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
-  // The patients' rules for a new password, and their limit per account, on the desk's forms.
-  const newPasswordRules = {
-    validateNewPassword,
-    reserveNewPasswordTry: (account: string, w: Parameters<typeof reserveNewPasswordTry>[2]) => reserveNewPasswordTry(services.passwordChangeLimit, account, w),
-  };
   router.use(stack);
   router.use(
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
-    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth, ...newPasswordRules }), auth, oneSubmission),
-    deskPasswordRoutes(createDeskPasswordController({ ...services, auth, ...newPasswordRules }), auth, oneSubmission),
+    deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth }), auth, oneSubmission),
+    deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),

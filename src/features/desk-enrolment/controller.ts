@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
+import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import type { InTransaction } from '../../domain/account-stores';
+import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
@@ -15,13 +17,12 @@ import { generateTotpSecret } from '../../domain/totp';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
-import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
+import { OWN_PASSWORD_FIELDS, sameAsOneTime } from './validation';
 import { redirectWithNotice } from '../../http/page-notice';
 
 const { firstTime } = paths.desk;
 const VIEWS = { password: 'desk-enrolment/password', pair: 'desk-enrolment/pair', recovery: 'desk-enrolment/recovery' } as const;
-const PASSWORD_FIELDS = ['newPassword', 'repeatPassword'] as const;
 
 /** A staff member's app being paired: sealed with the secret box, in the desk's session only. */
 export interface DeskEnrolment {
@@ -40,10 +41,8 @@ export interface DeskEnrolmentDeps {
   staffSecondFactor: SecondFactor;
   staffRecoveryCodes: RecoveryCodes;
   inTransaction: InTransaction;
-  /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
-  validateNewPassword(fields: Record<(typeof PASSWORD_FIELDS)[number], string>, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
-  /** A place for one more new password this hour, taken before the hashing (password-change/validation.ts). */
-  reserveNewPasswordTry(account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
+  /** The patients' limit on new passwords per account and hour, counted per staff member. */
+  passwordChangeLimit: PasswordChangeLimit;
 }
 
 export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentController>;
@@ -87,12 +86,12 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
     async submitPassword(req: Request, res: Response) {
       const member = req.staff!;
       if (!member.mustChangePassword) return res.redirect(303, firstTime.pair);
-      const fields = readFields(req.body, PASSWORD_FIELDS);
-      const errors = await deps.validateNewPassword(fields, member, res.locals.t);
-      const tooMany = errors.length === 0 ? await deps.reserveNewPasswordTry(`staff:${member.id}`, res.locals) : null;
+      const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
+      const errors = await validateNewPassword(fields, member, res.locals.t);
+      const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;
       if (tooMany) return renderFormErrors(res, VIEWS.password, [tooMany], {}, {}, 429);
       if (errors.length === 0 && (await deps.hasher.verify(member.passwordHash, fields.newPassword))) {
-        errors.push({ field: 'newPassword', message: res.locals.t('deskEnrolment.password.errors.same') });
+        errors.push(sameAsOneTime(res.locals.t));
       }
       if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction

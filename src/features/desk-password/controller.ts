@@ -1,16 +1,17 @@
 import type { Request, Response } from 'express';
 import { checkIdentity, type IdentityCheckDeps, validateIdentityFields } from '../../components/desk-access/identity-check';
+import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
 import type { InTransaction } from '../../domain/account-stores';
+import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
-import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
-import type { Translate } from '../../i18n';
+import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
-import { DESK_PASSWORD_FIELDS, type NewPasswordFields } from './validation';
+import { DESK_PASSWORD_FIELDS } from './validation';
 
 const VIEW = 'desk-password/index';
 
@@ -19,10 +20,8 @@ export interface DeskPasswordDeps extends IdentityCheckDeps {
   staff: StaffStore;
   hasher: PasswordHasher;
   inTransaction: InTransaction;
-  /** The patients' rules for a new password (length, block list): the same fields, the same messages. */
-  validateNewPassword(fields: NewPasswordFields, personal: { email: string; name: string }, t: Translate): Promise<FieldError[]>;
-  /** A place for one more new password this hour, taken before the hashing (password-change/validation.ts). */
-  reserveNewPasswordTry(account: string, w: { t: Translate; formatTime(epochMs: number): string }): Promise<FieldError | null>;
+  /** The patients' limit on new passwords per account and hour, counted per staff member. */
+  passwordChangeLimit: PasswordChangeLimit;
 }
 
 export type DeskPasswordController = ReturnType<typeof createDeskPasswordController>;
@@ -39,7 +38,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
     async submit(req: Request, res: Response) {
       const member = req.staff!;
       const fields = readFields(req.body, DESK_PASSWORD_FIELDS);
-      const errors = [...validateIdentityFields(fields, res.locals.t), ...(await deps.validateNewPassword(fields, member, res.locals.t))];
+      const errors = [...validateIdentityFields(fields, res.locals.t), ...(await validateNewPassword(fields, member, res.locals.t))];
       if (errors.length === 0 && fields.newPassword === fields.currentPassword) {
         errors.push({ field: 'newPassword', message: res.locals.t('deskPassword.errors.same') });
       }
@@ -47,7 +46,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       const identity = errors.length === 0 ? await checkIdentity(deps, req, res, fields) : null;
       if (identity) errors.push(...identity.errors);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: fields.code.trim() }, { done: false }, identity?.throttled ? 429 : 400);
-      const tooMany = await deps.reserveNewPasswordTry(`staff:${member.id}`, res.locals);
+      const tooMany = await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals);
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));

@@ -8,7 +8,8 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
-import { PASSWORD_CHANGE_FIELDS, reserveNewPasswordTry, validateNewPassword } from './validation';
+import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
+import { PASSWORD_CHANGE_FIELDS, sameAsCurrent } from './validation';
 
 const VIEW = 'password-change/index';
 
@@ -34,7 +35,7 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
       const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `patient:${user.id}`, res.locals) : null;
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       if (errors.length === 0 && (await deps.hasher.verify(user.passwordHash, fields.newPassword))) {
-        errors.push({ field: 'newPassword', message: res.locals.t('passwordChange.errors.same') });
+        errors.push(sameAsCurrent(res.locals.t));
       }
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false });
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction

@@ -85,7 +85,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
     async submitVerify(req: Request, res: Response) {
       const p = pending(req);
       if (!p) return res.redirect(303, flow.paths.form);
-      const { t, formatTime } = res.locals;
+      const { t } = res.locals;
       const { code } = readFields(req.body, ['code'] as const);
       const errors = validateSixDigitCode(code, t);
       if (errors.length === 0) {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { currentLinks, expectHeldAtSecondStep, expectSignInFirst } from '../../support/page-access';
-import type supertest from 'supertest';
 import { signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { signedInPatient } from '../../support/two-factor';
@@ -43,7 +42,6 @@ function accountMenu(html: string): MenuLink[] {
   if (!nav) throw new Error('page has no account menu');
   return [...nav[1]!.matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]*)<\/a>/g)].map((m) => ({ href: m[1]!, label: m[3]!, current: Boolean(m[2]) }));
 }
-
 
 function expectMenu(html: string, current: string | null): void {
   const links = accountMenu(html);

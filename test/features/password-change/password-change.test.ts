@@ -6,7 +6,6 @@ import { listen } from '../../support/http-client';
 import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, signedInWithSms } from '../../support/two-factor';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
-const BASE = '/account/twee-stappen';
 
 describe('changing the password (J6)', () => {
   let world: SmsWorld;

@@ -4,12 +4,6 @@ import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, enableAppTwoFactor, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
 import { enterRecoveryCode, enterSignInCode, passwordStep, signedInPatient } from '../../support/two-factor';
 
-const BASE = '/account/twee-stappen';
-const QR_LABEL = 'QR-code om je Karify account aan je authenticatie-app toe te voegen';
-
-/** The path data of the dark modules of a QR SVG: equal paths, equal QR code. */
-const qrModules = (svg: string) => /<path stroke="#000000" d="([^"]+)"/.exec(svg)?.[1];
-
 const eventTypes = async (rt: TestRuntime, userId: number) => (await rt.services.audit.listForUser(userId)).map((e) => e.type);
 const messageKinds = async (rt: TestRuntime, userId: number) => (await rt.services.messages.listForUser(userId)).map((m) => m.kind);
 

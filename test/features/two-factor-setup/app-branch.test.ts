@@ -13,9 +13,6 @@ const QR_LABEL = 'QR-code om je Karify account aan je authenticatie-app toe te v
 /** The path data of the dark modules of a QR SVG: equal paths, equal QR code. */
 const qrModules = (svg: string) => /<path stroke="#000000" d="([^"]+)"/.exec(svg)?.[1];
 
-const eventTypes = async (rt: TestRuntime, userId: number) => (await rt.services.audit.listForUser(userId)).map((e) => e.type);
-const messageKinds = async (rt: TestRuntime, userId: number) => (await rt.services.messages.listForUser(userId)).map((m) => m.kind);
-
 describe('two-step setup: the authenticator app (J4)', () => {
   let rt: TestRuntime;
   afterEach(() => rt?.close());

@@ -2,8 +2,6 @@ import { expect } from 'chai';
 import { signIn } from '../../support/forms';
 import { SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
 
-const sidOf = (res: { headers: Record<string, unknown> }) => /karify\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
-
 describe('two-step setup under the clinic policy REQUIRE_TWO_FACTOR', () => {
   let world: SmsWorld;
   afterEach(() => world?.close());
