@@ -46,7 +46,7 @@ import { createPasskeysController } from './passkeys/controller';
 import { passkeysRoutes } from './passkeys/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
-import { createSecurityActivityController, describeDevice, describeEvent } from './security-activity/controller';
+import { createSecurityActivityController } from './security-activity/controller';
 import { securityActivityRoutes } from './security-activity/routes';
 import { createSignInController } from './sign-in/controller';
 import { signInRoutes } from './sign-in/routes';
@@ -126,7 +126,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
-    deskPatientsRoutes(createDeskPatientsController({ ...services, describeEvent, describeDevice }), auth, oneSubmission),
+    deskPatientsRoutes(createDeskPatientsController(services), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth, oneSubmission),
   );

@@ -31,7 +31,7 @@ describe('translate functions (i18next)', () => {
   });
 
   it('takes the first key of a list that exists', () => {
-    expect(t.nl(['activity.eventVariants.sign_in_failed.nothing', 'securityActivity.events.sign_in_failed'])).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
+    expect(t.nl(['activity.eventVariants.sign_in_failed.nothing', 'securityEvents.events.sign_in_failed'])).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
     expect(missing, 'a list with a key that exists is no missing key').to.deep.equal([]);
   });
 

@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
+import { describeDevice, describeEvent } from '../../components/security-events/describe';
 import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
-import type { AuditLog, SecurityEvent } from '../../domain/audit';
+import type { AuditLog } from '../../domain/audit';
 import { endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
@@ -93,9 +94,6 @@ export interface DeskPatientsDeps {
   audit: AuditLog;
   staffAudit: StaffAuditLog;
   inTransaction: InTransaction;
-  /** How the patient's own activity page describes an event and a browser (security-activity). */
-  describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string;
-  describeDevice(t: Translate, userAgent: string | null): string;
 }
 
 const METHOD_LABELS: Record<TwoFactorMethod, string> = {
@@ -168,8 +166,8 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         id: event.id,
         datetime: new Date(event.createdAt).toISOString(),
         when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
-        description: deps.describeEvent(t, event),
-        device: deps.describeDevice(t, event.userAgent),
+        description: describeEvent(t, event),
+        device: describeDevice(t, event.userAgent),
         ip: event.ip,
       }));
       const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);

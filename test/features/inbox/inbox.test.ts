@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { InboxMessage, MessageKind } from '../../../src/domain/messages';
 import { describeMessage, MESSAGE_TEXTS } from '../../../src/features/inbox/controller';
@@ -7,17 +5,11 @@ import { createTranslator } from '../../../src/i18n';
 import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { unionMembers } from '../../support/source-types';
 
 const INBOX = '/berichten';
 const NOT_YOU = 'Was jij dit niet? Wijzig dan direct je wachtwoord en bel de helpdesk via 030 – 737 0323.';
 
-/** The members of a string-literal union type, read from the TypeScript source that declares it. */
-function unionMembers(file: string, typeName: string): string[] {
-  const source = fs.readFileSync(path.join(__dirname, '../../..', file), 'utf8');
-  const declaration = new RegExp(`export type ${typeName} =([^;]+);`).exec(source);
-  if (!declaration?.[1]) throw new Error(`${typeName} not found in ${file}`);
-  return [...declaration[1].matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-}
 
 /** The messages on the page: heading text and the paragraphs under it. */
 function articles(html: string): { heading: string; paragraphs: string[] }[] {

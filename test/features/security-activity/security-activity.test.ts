@@ -1,24 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { SecurityEventType } from '../../../src/domain/audit';
-import { describeDevice, describeEvent, EVENT_DESCRIPTION_KEYS } from '../../../src/features/security-activity/controller';
-import { createTranslator } from '../../../src/i18n';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { unionMembers } from '../../support/source-types';
+import { CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE } from '../../support/user-agents';
 
 const PAGE = '/account/beveiliging';
-const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
-const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
-
-/** The members of a string-literal union type, read from the TypeScript source that declares it. */
-function unionMembers(file: string, typeName: string): string[] {
-  const source = fs.readFileSync(path.join(__dirname, '../../..', file), 'utf8');
-  const declaration = new RegExp(`export type ${typeName} =([^;]+);`).exec(source);
-  if (!declaration?.[1]) throw new Error(`${typeName} not found in ${file}`);
-  return [...declaration[1].matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-}
 
 /** The rows of the activity table, as the text of their cells. */
 function tableRows(html: string): string[][] {
@@ -26,63 +13,6 @@ function tableRows(html: string): string[][] {
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
     [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()));
 }
-
-describe('security activity: descriptions', () => {
-  const t = createTranslator();
-  const allTypes = unionMembers('src/domain/audit.ts', 'SecurityEventType') as SecurityEventType[];
-
-  it('knows every SecurityEventType declared in src/domain/audit.ts, and no other', () => {
-    expect(allTypes).to.include.members(['sign_in', 'second_step_locked', 'recovery_code_used']);
-    expect(Object.keys(EVENT_DESCRIPTION_KEYS)).to.have.members(allTypes);
-  });
-
-  it('has a plain Dutch description for every event type', () => {
-    const descriptions = allTypes.map((type) => describeEvent(t, { type, details: null }));
-    for (const [i, text] of descriptions.entries()) {
-      expect(text, allTypes[i]).to.be.a('string').and.not.match(/activity\.|\{\{|returned an object/);
-      expect(text, allTypes[i]).to.match(/^[A-Z]/);
-    }
-    expect(new Set(descriptions).size, 'every type has its own description').to.equal(allTypes.length);
-    expect(describeEvent(t, { type: 'sign_in', details: null })).to.equal('Ingelogd');
-    expect(describeEvent(t, { type: 'sign_in_failed', details: null })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
-    expect(describeEvent(t, { type: 'second_step_failed', details: null })).to.equal('Verkeerde code bij inloggen');
-    expect(describeEvent(t, { type: 'second_step_locked', details: null })).to.equal('Inloggen in twee stappen tijdelijk geblokkeerd');
-    expect(describeEvent(t, { type: 'recovery_code_used', details: null })).to.equal('Herstelcode gebruikt');
-    // A recovery code also confirms changes: the activity says which use it was.
-    expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'sign_in', remaining: 9 } })).to.equal('Herstelcode gebruikt om in te loggen');
-    expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'confirm', remaining: 8 } })).to.equal('Herstelcode gebruikt om een wijziging te bevestigen');
-  });
-
-  it('names the method when the event has one, and ignores a method it does not know', () => {
-    expect(describeEvent(t, { type: 'sign_in', details: { method: 'sms' } })).to.equal('Ingelogd met SMS-code');
-    expect(describeEvent(t, { type: 'sign_in', details: { method: 'password' } })).to.equal('Ingelogd met wachtwoord');
-    expect(describeEvent(t, { type: 'sign_in', details: { method: 'recovery_code' } })).to.equal('Ingelogd met herstelcode');
-    expect(describeEvent(t, { type: 'two_factor_enabled', details: { method: 'sms' } }))
-      .to.equal('Authenticatie in twee stappen ingeschakeld (met SMS-code)');
-    expect(describeEvent(t, { type: 'sign_in', details: { method: 'carrier-pigeon' } })).to.equal('Ingelogd');
-    expect(describeEvent(t, { type: 'sign_in', details: { method: '<b>x</b>' } })).to.equal('Ingelogd');
-    // An event without a method text of its own keeps its description.
-    expect(describeEvent(t, { type: 'password_changed', details: { method: 'sms' } })).to.equal('Wachtwoord gewijzigd');
-  });
-
-  it('uses a more precise description for known reasons and purposes', () => {
-    expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'password' } })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
-    expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'disabled' } })).to.equal('Inloggen geweigerd (account uitgeschakeld)');
-    expect(describeEvent(t, { type: 'second_step_failed', details: { reason: 'wrong_recovery_code' } })).to.equal('Verkeerde herstelcode bij inloggen');
-    expect(describeEvent(t, { type: 'two_factor_code_wrong', details: { purpose: 'setup', result: 'wrong' } }))
-      .to.match(/^Verkeerde verificatiecode bij het instellen/);
-    expect(describeEvent(t, { type: 'account_created', details: { by: 'admin-cli' } })).to.equal('Account aangemaakt door je zorgaanbieder');
-  });
-
-  it('describes the browser in plain Dutch', () => {
-    expect(describeDevice(t, CHROME_WINDOWS)).to.equal('Chrome op Windows');
-    expect(describeDevice(t, SAFARI_IPHONE)).to.equal('Safari op iPhone');
-    expect(describeDevice(t, FIREFOX_LINUX)).to.equal('Firefox op Linux');
-    expect(describeDevice(t, 'w3m/0.5.3')).to.equal('w3m');
-    expect(describeDevice(t, 'curl/8.5.0')).to.equal('onbekende browser');
-    expect(describeDevice(t, null)).to.equal('onbekende browser');
-  });
-});
 
 describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
   let rt: TestRuntime;
