@@ -50,7 +50,6 @@ import { createSecurityActivityController } from './security-activity/controller
 import { securityActivityRoutes } from './security-activity/routes';
 import { createSignInController } from './sign-in/controller';
 import { signInRoutes } from './sign-in/routes';
-import { validateSignIn } from './sign-in/validation';
 import { createSecondStepController } from './sign-in-second-step/controller';
 import { secondStepRoutes } from './sign-in-second-step/routes';
 import { createManageController } from './two-factor-manage/controller';
@@ -121,7 +120,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
   router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
   router.use(stack);
   router.use(
-    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth, validateSignIn }), auth, oneSubmission),
+    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth }), auth, oneSubmission),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),

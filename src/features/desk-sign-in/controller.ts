@@ -9,7 +9,8 @@ import type { SecondFactor } from '../../domain/second-factor';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import type { AuthLevels } from '../../http/auth-level';
-import { type AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
+import { checkSignInForm } from '../../components/sign-in-form/check';
+import { type AppPassport, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths, SESSION_ENDED } from '../../paths';
@@ -45,8 +46,6 @@ export interface DeskSignInDeps {
   staffPasskeys: PasskeyStore;
   staffPasskeyCeremonies: PasskeyCeremonies;
   clock: Clock;
-  /** The e-mail address and password checks of the patients' sign-in: the same fields, the same messages. */
-  validateSignIn(fields: { email: string; password: string }, t: Translate): FieldError[];
 }
 
 export type DeskSignInController = ReturnType<typeof createDeskSignInController>;
@@ -110,22 +109,9 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const t = res.locals.t;
-      const fields = readFields(req.body, ['email', 'password'] as const);
-      const values = { email: fields.email.trim() };
-      const errors = deps.validateSignIn(fields, t);
-      if (errors.length > 0) return renderFormErrors(res, SIGN_IN_VIEW, errors, values, { notice: null });
-
-      req.body.email = values.email;
-      const result = await authenticatePassword<StaffMember>(deps.passport, req, res);
-      if (result.status === 'throttled') {
-        const message = t('deskSignIn.errors.throttled', { time: res.locals.formatTime(result.retryAt) });
-        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message }], values, { notice: null }, 429);
-      }
-      if (result.status === 'invalid') {
-        return renderFormErrors(res, SIGN_IN_VIEW, [{ field: 'email', message: t('deskSignIn.errors.invalidCredentials') }], values, { notice: null });
-      }
-      const member = result.user;
+      const checked = await checkSignInForm<StaffMember>(deps.passport, req, res);
+      if ('errors' in checked) return renderFormErrors(res, SIGN_IN_VIEW, checked.errors, checked.values, { notice: null }, checked.status);
+      const member = checked.account;
       if (member.twoFactorMethod) {
         await auth.toHalf(req, member);
         return res.redirect(303, desk.secondStep.code);

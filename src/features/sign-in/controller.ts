@@ -6,13 +6,13 @@ import type { SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
-import { AppPassport, authenticatePassword, requestOrigin } from '../../http/authentication';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { AppPassport, requestOrigin } from '../../http/authentication';
+import { renderFormErrors } from '../../http/forms';
 import { paths, SESSION_ENDED } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { type PasskeyOptionsDeps, signInPasskeyOptions } from '../../components/passkey-ceremony/options';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
-import { SIGN_IN_FIELDS, validateSignIn } from './validation';
+import { checkSignInForm } from '../../components/sign-in-form/check';
 
 const VIEW = 'sign-in/index';
 
@@ -48,26 +48,13 @@ export function createSignInController(deps: SignInDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const t = res.locals.t;
-      const fields = readFields(req.body, SIGN_IN_FIELDS);
-      const values = { email: fields.email.trim() };
-      const locals = { notice: null };
-      const errors = validateSignIn(fields, t);
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, values, locals);
-
-      req.body.email = values.email;
-      const result = await authenticatePassword(passport, req, res);
-      if (result.status === 'throttled') {
-        const message = t('signIn.errors.throttled', { time: res.locals.formatTime(result.retryAt) });
-        return renderFormErrors(res, VIEW, [{ field: 'email', message }], values, locals, 429);
-      }
-      if (result.status === 'invalid') {
-        return renderFormErrors(res, VIEW, [{ field: 'email', message: t('signIn.errors.invalidCredentials') }], values, locals);
-      }
-      if (result.user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, result.user));
-      await auth.toFull(req, result.user);
-      await audit.record(result.user.id, 'sign_in', requestOrigin(req), { method: 'password' });
-      req.log.info({ userId: result.user.id }, 'signed in');
+      const checked = await checkSignInForm(passport, req, res);
+      if ('errors' in checked) return renderFormErrors(res, VIEW, checked.errors, checked.values, { notice: null }, checked.status);
+      const user = checked.account;
+      if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, user));
+      await auth.toFull(req, user);
+      await audit.record(user.id, 'sign_in', requestOrigin(req), { method: 'password' });
+      req.log.info({ userId: user.id }, 'signed in');
       res.redirect(303, paths.workspace);
     },
 

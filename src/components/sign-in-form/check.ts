@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import type { User } from '../../domain/users';
+import { type AppPassport, authenticatePassword, type SessionAccount } from '../../http/authentication';
+import { type FieldError, readFields } from '../../http/forms';
+import { SIGN_IN_FIELDS, validateSignIn } from './validation';
+
+/** A sign-in form refused: its errors, the values to show again (never the password), and the status. */
+export interface RefusedSignIn {
+  errors: FieldError[];
+  values: { email: string };
+  status: 400 | 429;
+}
+
+/**
+ * Reads and checks a sign-in form, then the password (passport's local strategy, under the sign-in
+ * throttle): the account whose password it is, or what the form says. A wrong address and a wrong
+ * password are one error, so the form never tells which addresses have an account.
+ */
+export async function checkSignInForm<A extends SessionAccount = User>(passport: AppPassport, req: Request, res: Response): Promise<{ account: A } | RefusedSignIn> {
+  const { t, formatTime } = res.locals;
+  const fields = readFields(req.body, SIGN_IN_FIELDS);
+  const values = { email: fields.email.trim() };
+  const errors = validateSignIn(fields, t);
+  if (errors.length > 0) return { errors, values, status: 400 };
+
+  req.body.email = values.email;
+  const result = await authenticatePassword<A>(passport, req, res);
+  if (result.status === 'throttled') {
+    return { errors: [{ field: 'email', message: t('signInForm.errors.throttled', { time: formatTime(result.retryAt) }) }], values, status: 429 };
+  }
+  if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
+  return { account: result.user };
+}
