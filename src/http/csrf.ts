@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { paths } from '../paths';
+import { hasSignInState } from './session';
 
 /**
  * CSRF protection with the synchroniser token pattern (csrf-sync): the token lives in the session,
@@ -21,21 +22,17 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
   },
 });
 
-/** Whether the session belongs to someone who signed in (or is halfway): the patients' by default. */
-type HasAccount = (req: Request) => boolean;
-const patientHasAccount: HasAccount = (req) => Boolean(req.user || req.session.auth);
-
-function tokenFor(req: Request, hasAccount: HasAccount): string {
-  if (!req.session.csrfToken && !hasAccount(req)) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
+function tokenFor(req: Request): string {
+  if (!req.session.csrfToken && !hasSignInState(req)) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
   return generateToken(req);
 }
 
-/** `hasAccount`: the desk's sessions say it otherwise (see components/desk-access). */
-export function csrfProtection(hasAccount: HasAccount = patientHasAccount): RequestHandler[] {
+/** For the patients' sessions and the desk's. */
+export function csrfProtection(): RequestHandler[] {
   return [
     csrfSynchronisedProtection,
     (req, res, next) => {
-      res.locals.csrfToken = () => tokenFor(req, hasAccount);
+      res.locals.csrfToken = () => tokenFor(req);
       next();
     },
   ];
@@ -63,7 +60,7 @@ const AFTER_SESSION_ENDS = new Map<string, string>([
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
   const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
-  if (ended && !req.session?.auth && !req.session?.deskAuth) return res.redirect(303, ended);
+  if (ended && !hasSignInState(req)) return res.redirect(303, ended);
   req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
   res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
 };

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session, { Store } from 'express-session';
 import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge';
 import type { Config } from '../config';
@@ -52,6 +52,13 @@ declare module 'express-session' {
     deskPasskeysConfirmedAt: number;
   }
 }
+
+/**
+ * Whether the session is one someone signed in to, or is halfway through, on either side (also
+ * when the account has gone since), rather than one made for a form alone. Only whether there is
+ * such a state: what it says is auth-level.ts's to read.
+ */
+export const hasSignInState = (req: Request): boolean => Boolean(req.session?.auth || req.session?.deskAuth);
 
 /** A session cookie: the patients' on the whole site, the desk's on /balie only. */
 export interface SessionCookie {

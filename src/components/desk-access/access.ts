@@ -81,7 +81,7 @@ export function createDeskAccess(deps: { config: Config; services: Services; ses
       exposeStaff,
       auth.confine,
       formBodies(config.bodyLimitBytes),
-      ...csrfProtection((req) => Boolean(req.staff || req.session.deskAuth)),
+      ...csrfProtection(),
     ],
   };
 }

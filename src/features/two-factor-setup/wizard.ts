@@ -73,6 +73,11 @@ export function currentState(req: Request): SetupState {
   return req.session.twoFactorSetup ?? { step: 'method' };
 }
 
+/** A finished wizard is forgotten once the patient is back on the two-step overview ("Sluiten"). */
+export function forgetFinishedSetup(req: Request): void {
+  if (currentState(req).step === 'done') delete req.session.twoFactorSetup;
+}
+
 /** The pages of the chosen branch; before a choice only the first. */
 function branchOf(state: SetupState): readonly SetupStep[] {
   return state.method ? [...PROGRESS_STEPS[state.method], 'done'] : ['method'];

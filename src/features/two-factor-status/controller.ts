@@ -4,6 +4,7 @@ import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
+import { forgetFinishedSetup } from '../two-factor-setup/wizard';
 
 /** What the manage and passkey pages may say they changed when they lead back here, and its text. */
 const CHANGE_NOTICES = {
@@ -28,8 +29,7 @@ export function redirectToTwoStepStatus(req: Request, res: Response, change: Two
 export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStore; passkeys: PasskeyStore }) {
   return {
     async show(req: Request, res: Response) {
-      // A finished wizard is forgotten once the patient is back here ("Sluiten").
-      if (req.session.twoFactorSetup?.step === 'done') delete req.session.twoFactorSetup;
+      forgetFinishedSetup(req);
       const status = await deps.twoFactor.status(req.user!.id);
       const maskedPhone = status.enabled && status.phone ? maskPhoneNumber(status.phone) : null;
       const passkeys = await deps.passkeys.listForUser(req.user!.id);
