@@ -1,9 +1,8 @@
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordProblem } from '../domain/password-policy';
 import { REASON_MAX_LENGTH, reasonProblem, type ReasonProblem } from '../domain/reasons';
-import { isPlausibleEmail, normalizeEmail } from '../domain/users';
+import { isPlausibleEmail, NAME_MAX_LENGTH, normalizeEmail } from '../domain/users';
 import { CommandFailure } from './args';
 
-export const NAME_MAX_LENGTH = 100;
 export const LIMIT_MAX = 10_000;
 
 const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {

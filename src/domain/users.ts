@@ -23,6 +23,9 @@ export interface User {
 
 type UserRow = AccountRow & { language: string };
 
+/** A person's name (patient or staff), as menus, logs and e-mails show it: at most this many characters. */
+export const NAME_MAX_LENGTH = 100;
+
 // Deliberately simple: one @, something on both sides, a dot in the domain, no spaces.
 export function isPlausibleEmail(email: string): boolean {
   return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);

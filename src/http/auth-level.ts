@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
 import { paths } from '../paths';
 import { renewCsrfToken } from './csrf';
-import { sessionCookieName } from './session';
+import { patientCookie } from './session';
 
 /**
  * How far a visitor has proved who they are, read and changed only here:
@@ -83,7 +83,7 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
   return {
     sessionField: 'auth',
     userProperty: 'user',
-    cookie: { name: sessionCookieName(settings.isProduction), path: '/' },
+    cookie: patientCookie(settings.isProduction),
     signIn: paths.signIn,
     expired: paths.sessionExpired,
     secondStep: SECOND_STEP_PATHS,

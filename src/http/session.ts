@@ -79,8 +79,13 @@ export function deskSessionCookieName(isProduction: boolean): string {
   return isProduction ? '__Secure-karify.balie' : 'karify.balie';
 }
 
+/** The patients' session cookie: its name, and the whole site as its path. */
+export function patientCookie(isProduction: boolean): { name: string; path: string } {
+  return { name: sessionCookieName(isProduction), path: '/' };
+}
+
 export function patientSessionCookie(config: Config): SessionCookie {
-  return { name: sessionCookieName(config.isProduction), path: '/', secret: config.sessionSecret, absoluteHours: config.session.absoluteTimeoutHours };
+  return { ...patientCookie(config.isProduction), secret: config.sessionSecret, absoluteHours: config.session.absoluteTimeoutHours };
 }
 
 export function deskSessionSecret(sessionSecret: string): string {

@@ -1,10 +1,9 @@
 import { isStaffRole, type StaffRole } from '../../domain/staff';
-import { isPlausibleEmail } from '../../domain/users';
+import { isPlausibleEmail, NAME_MAX_LENGTH } from '../../domain/users';
 import { type FieldError, hasControlCharacters } from '../../http/forms';
 import type { Translate } from '../../i18n';
 
 export const STAFF_FIELDS = ['email', 'name', 'role'] as const;
-const NAME_MAX_LENGTH = 100;
 
 /** In the order of the form's fields, as the error summary lists them. */
 export function validateNewStaff(fields: Record<(typeof STAFF_FIELDS)[number], string>, t: Translate): { errors: FieldError[]; role?: StaffRole } {
