@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { createStaffMember, DESK, deskPasswordStep, signInAtDesk, type TestStaffMember } from '../support/desk';
-import { signIn } from '../support/forms';
-import { listRoutes } from '../support/routes';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { patientWithSms } from '../support/two-factor';
+import { createStaffMember, DESK, deskPasswordStep, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { signIn } from '../../support/forms';
+import { listRoutes } from '../../support/routes';
+import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { patientWithSms } from '../../support/two-factor';
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
