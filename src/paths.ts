@@ -8,9 +8,6 @@ const DESK = '/balie';
 const FIRST_TIME = `${DESK}/eerste-keer`;
 const PASSKEYS = `${TWO_STEP}/toegangssleutels`;
 
-/** What the sign-in pages say they open after (`?sessie=…`): the session ended by itself, or by signing out. */
-export const SESSION_ENDED = { expired: 'verlopen', signedOut: 'uitgelogd' } as const;
-
 /** Pages of the shell that only inform; their slugs are their paths. */
 const INFO = {
   library: '/bibliotheek',
@@ -29,9 +26,6 @@ export const paths = {
   home: '/',
   signIn: '/inloggen',
   signOut: '/uitloggen',
-  /** The sign-in page saying the patient has signed out, or that the session ended by itself. */
-  signedOut: `/inloggen?sessie=${SESSION_ENDED.signedOut}`,
-  sessionExpired: `/inloggen?sessie=${SESSION_ENDED.expired}`,
   /** Signing in with a passkey alone (user verification makes it both steps); its options, as JSON. */
   signInPasskey: '/inloggen/toegangssleutel',
   signInPasskeyOptions: '/inloggen/toegangssleutel/opties',
@@ -119,8 +113,6 @@ export const paths = {
   desk: {
     home: DESK,
     signOut: `${DESK}/uitloggen`,
-    signedOut: `${DESK}?sessie=${SESSION_ENDED.signedOut}`,
-    sessionExpired: `${DESK}?sessie=${SESSION_ENDED.expired}`,
     secondStep: {
       code: `${DESK}/code`,
       /** A passkey instead of the code; its options, as JSON. */

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
 import { paths } from '../paths';
 import { renewCsrfToken } from './csrf';
+import { redirectWithNotice } from './page-notice';
 import { patientCookie } from './session';
 
 /**
@@ -37,6 +38,9 @@ interface Account {
   id: number;
 }
 
+/** Why a session ended, as the sign-in pages name the notice they show for it. */
+export type SessionEnd = 'expired' | 'signedOut';
+
 /** Whose sessions an instance governs, and where its pages are. */
 export interface AuthRealm<A extends Account = Express.User> {
   /** The session field that holds the level (declared in session.ts). */
@@ -45,8 +49,6 @@ export interface AuthRealm<A extends Account = Express.User> {
   userProperty: 'user' | 'staff';
   cookie: { name: string; path: string };
   signIn: string;
-  /** The sign-in page saying the session has ended. */
-  expired: string;
   /** What a half session may reach, and where it is sent. */
   secondStep: readonly string[];
   secondStepStart: string;
@@ -85,7 +87,6 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
     userProperty: 'user',
     cookie: patientCookie(settings.isProduction),
     signIn: paths.signIn,
-    expired: paths.sessionExpired,
     secondStep: SECOND_STEP_PATHS,
     secondStepStart: paths.secondStep.code,
     confirm: paths.account.confirmThenReturn,
@@ -133,6 +134,16 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         resolve();
       }),
     );
+
+  /**
+   * The session ends, in the store, and a new one under a new id keeps only what the sign-in page
+   * says about it, once ("Je bent uitgelogd", "Je sessie is verlopen"): a notice in the session,
+   * not in the address, so no link can make the page say it.
+   */
+  async function endSession(req: Request, res: Response, why: SessionEnd): Promise<void> {
+    await regenerate(req);
+    redirectWithNotice(req, res, realm.signIn, why);
+  }
 
   /** Passport's login regenerates the session (and saves it); `keep` carries its data over. */
   const login = (req: Request, account: A, keep: boolean) =>
@@ -186,6 +197,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     /** Anonymous: the session ends, in the store and in the browser. */
     toAnonymous: destroy,
 
+    /** Signing out: the session ends, and the sign-in page says so. */
+    signOut: (req: Request, res: Response) => endSession(req, res, 'signedOut'),
+
     /**
      * After a security change: every other session of the patient ends (their generation no longer
      * matches) and this one continues, at the level it had, under a new id with the new generation.
@@ -202,7 +216,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        destroy(req, res).then(() => res.redirect(303, realm.expired), next);
+        endSession(req, res, 'expired').catch(next);
         return;
       }
       if (auth.level === 'full' && now - (auth.lastSeenAt ?? auth.since) >= TOUCH_INTERVAL_MS) auth.lastSeenAt = now;

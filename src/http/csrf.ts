@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { paths } from '../paths';
+import type { SessionEnd } from './auth-level';
+import { redirectWithNotice } from './page-notice';
 import { hasSignInState } from './session';
 
 /**
@@ -47,20 +49,20 @@ export function renewCsrfToken(req: Request): void {
 }
 
 /**
- * The forms that end a session ("Uitloggen", the second step's "Annuleren") and where they lead;
- * sent again after their session ended (a double click), they lead there too.
+ * The forms that end a session ("Uitloggen", the second step's "Annuleren"), where they lead and
+ * what that page says; sent again after their session ended (a double click), the same.
  */
-const AFTER_SESSION_ENDS = new Map<string, string>([
-  [paths.signOut, paths.signedOut],
-  [paths.desk.signOut, paths.desk.signedOut],
-  [paths.secondStep.cancel, paths.signIn],
-  [paths.desk.secondStep.cancel, paths.desk.home],
+const AFTER_SESSION_ENDS = new Map<string, { path: string; notice?: SessionEnd }>([
+  [paths.signOut, { path: paths.signIn, notice: 'signedOut' }],
+  [paths.desk.signOut, { path: paths.desk.home, notice: 'signedOut' }],
+  [paths.secondStep.cancel, { path: paths.signIn }],
+  [paths.desk.secondStep.cancel, { path: paths.desk.home }],
 ]);
 
 export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
   const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
-  if (ended && !hasSignInState(req)) return res.redirect(303, ended);
+  if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
   req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
   res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
 };

@@ -235,7 +235,8 @@ describe('security (SPEC §4)', () => {
       expectDutchPage(out, 403, 'Je sessie is verlopen');
       const after = csrfTokenOf((await agent.get('/werkblad')).text);
       expect(after).not.to.equal(before);
-      expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location).to.equal('/inloggen?sessie=uitgelogd');
+      expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location).to.equal('/inloggen');
+      expect((await agent.get('/inloggen')).text).to.include('Je bent uitgelogd.');
     });
 
     it('renews the token at the second step, and at sign-out', async () => {

@@ -1,19 +1,25 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { signIn } from '../support/forms';
+import { cookieSet, signIn } from '../support/forms';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 
-const EXPIRED = '/inloggen?sessie=verlopen';
+/** The Werkblad sends to the sign-in page, which says the session expired. */
+async function expectExpired(agent: supertest.Agent): Promise<void> {
+  expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+  expect((await agent.get('/inloggen')).text).to.include('Je sessie is verlopen. Log opnieuw in.');
+}
 
 describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
   let rt: TestRuntime;
   let agent: supertest.Agent;
+  let signedInCookie: string;
   beforeEach(async () => {
     rt = await startTestRuntime();
     const patient = await rt.createPatient();
     agent = rt.agent();
     const res = await signIn(agent, patient.email, patient.password);
     expect(res.headers.location).to.equal('/werkblad');
+    signedInCookie = cookieSet(res)!;
   });
   afterEach(() => rt.close());
 
@@ -25,15 +31,16 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
 
   async function expectEnded(res: supertest.Response): Promise<void> {
     expect(res.status).to.equal(303);
-    expect(res.headers.location).to.equal(EXPIRED);
-    const cleared = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('karify.sid='));
-    expect(cleared, 'the session cookie is cleared').to.match(/^karify\.sid=;.*Expires=Thu, 01 Jan 1970/);
-    const rows = await rt.db('sessions').count({ n: '*' }).first();
-    expect(Number(rows?.n), 'the session is gone from the store').to.equal(0);
+    expect(res.headers.location).to.equal('/inloggen');
+    const newCookie = cookieSet(res);
+    expect(newCookie, 'a new session id, for the notice only').to.match(/^karify\.sid=/).and.not.equal(signedInCookie);
+    const sessions = (await rt.db('sessions').select('sess')).map((row: { sess: string }) => JSON.parse(row.sess) as Record<string, unknown>);
+    expect(sessions.map((s) => Object.keys(s).filter((key) => key !== 'cookie')), 'the signed-in session is gone from the store').to.deep.equal([['pageNotice']]);
     const page = await agent.get(res.headers.location!);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Je sessie is verlopen. Log opnieuw in.');
     expect(page.text).to.include('<title>Inloggen – Karify</title>');
+    expect((await agent.get('/inloggen')).text, 'said once').not.to.include('Je sessie is verlopen');
     const after = await agent.get('/werkblad');
     expect(after.headers.location, 'still signed out afterwards').to.equal('/inloggen');
   }
@@ -53,9 +60,14 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     await expectEnded(await agent.post('/uitloggen').type('form').send({}));
   });
 
-  it('does not show the "session expired" notice without a reason', async () => {
+  it('does not show the "session expired" notice without a reason, also not when a link asks for it', async () => {
     const fresh = await rt.agent().get('/inloggen');
     expect(fresh.text).not.to.include('Je sessie is verlopen');
+    for (const link of ['/inloggen?sessie=verlopen', '/inloggen?sessie=uitgelogd']) {
+      const page = await rt.agent().get(link);
+      expect(page.status, link).to.equal(200);
+      expect(page.text, link).not.to.include('Je sessie is verlopen').and.not.include('Je bent uitgelogd');
+    }
   });
 
   it('is kept alive by activity: a request every 20 minutes for 2 hours stays signed in', async () => {
@@ -88,7 +100,7 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
       custom.clock.advanceMinutes(4);
       expect((await a.get('/werkblad')).status).to.equal(200);
       custom.clock.advanceMinutes(6);
-      expect((await a.get('/werkblad')).headers.location).to.equal(EXPIRED);
+      await expectExpired(a);
 
       const b = custom.agent();
       await signIn(b, patient.email, patient.password);
@@ -97,7 +109,7 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
         expect((await b.get('/werkblad')).status, `after ${(i + 1) * 4} minutes`).to.equal(200);
       }
       custom.clock.advanceMinutes(4); // 64 minutes since signing in
-      expect((await b.get('/werkblad')).headers.location).to.equal(EXPIRED);
+      await expectExpired(b);
     } finally {
       await custom.close();
     }

@@ -50,7 +50,6 @@ export function createDeskAccess(deps: { config: Config; services: Services; ses
     userProperty: 'staff',
     cookie,
     signIn: desk.home,
-    expired: desk.sessionExpired,
     secondStep: Object.values(desk.secondStep),
     secondStepStart: desk.secondStep.code,
     pendingSetup,

@@ -8,12 +8,13 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
-import type { AuthLevels } from '../../http/auth-level';
+import type { AuthLevels, SessionEnd } from '../../http/auth-level';
+import { takePageNoticeText } from '../../http/page-notice';
 import { checkSignInForm } from '../../components/sign-in-form/check';
 import { type AppPassport, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
-import { paths, SESSION_ENDED } from '../../paths';
+import { paths } from '../../paths';
 import { ownPasskeyOptions } from '../../components/passkey-ceremony/options';
 
 const { desk } = paths;
@@ -33,8 +34,8 @@ const SECOND_STEP_FORMS = {
   recovery: { view: 'desk-sign-in/recovery', field: 'recoveryCode', validate: validateRecoveryCode, proof: 'recovery', method: 'recovery_code' },
 } as const satisfies Record<string, SecondStepForm>;
 
-/** The notices the desk's sign-in page may open with (`?sessie=…`), as full locale keys. */
-const NOTICES: Record<string, string> = { [SESSION_ENDED.expired]: 'deskSignIn.sessionExpired', [SESSION_ENDED.signedOut]: 'deskSignIn.signedOut' };
+/** What the desk's sign-in page may say about the session that ended, as full locale keys. */
+const NOTICES: Record<SessionEnd, string> = { expired: 'deskSignIn.sessionExpired', signedOut: 'deskSignIn.signedOut' };
 
 export interface DeskSignInDeps {
   passport: AppPassport;
@@ -104,8 +105,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
-      const key = String(req.query.sessie);
-      res.render(SIGN_IN_VIEW, { notice: Object.hasOwn(NOTICES, key) ? res.locals.t(NOTICES[key]!) : null });
+      res.render(SIGN_IN_VIEW, { notice: takePageNoticeText(req, res.locals.t, NOTICES) });
     },
 
     async submit(req: Request, res: Response) {
@@ -142,8 +142,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     async signOut(req: Request, res: Response) {
       if (req.staff) await staffNotifier.notify(req.staff.id, 'sign_out', requestOrigin(req));
-      await auth.toAnonymous(req, res);
-      res.redirect(303, desk.signedOut);
+      await auth.signOut(req, res);
     },
   };
 }

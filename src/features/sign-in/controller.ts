@@ -5,10 +5,11 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
-import type { AuthLevels } from '../../http/auth-level';
+import type { AuthLevels, SessionEnd } from '../../http/auth-level';
 import { AppPassport, requestOrigin } from '../../http/authentication';
 import { renderFormErrors } from '../../http/forms';
-import { paths, SESSION_ENDED } from '../../paths';
+import { paths } from '../../paths';
+import { takePageNoticeText } from '../../http/page-notice';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { type PasskeyOptionsDeps, signInPasskeyOptions } from '../../components/passkey-ceremony/options';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
@@ -16,8 +17,8 @@ import { checkSignInForm } from '../../components/sign-in-form/check';
 
 const VIEW = 'sign-in/index';
 
-/** The notices the sign-in page may open with (`?sessie=…`), as full locale keys. */
-const NOTICES: Record<string, string> = { [SESSION_ENDED.expired]: 'signIn.sessionExpired', [SESSION_ENDED.signedOut]: 'signIn.signedOut' };
+/** What the sign-in page may say about the session that ended, as full locale keys. */
+const NOTICES: Record<SessionEnd, string> = { expired: 'signIn.sessionExpired', signedOut: 'signIn.signedOut' };
 
 export interface SignInDeps extends PasskeyOptionsDeps {
   passport: AppPassport;
@@ -43,8 +44,7 @@ export function createSignInController(deps: SignInDeps) {
 
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, paths.workspace);
-      const notice = Object.hasOwn(NOTICES, String(req.query.sessie)) ? res.locals.t(NOTICES[String(req.query.sessie)]!) : null;
-      res.render(VIEW, { values: {}, notice });
+      res.render(VIEW, { values: {}, notice: takePageNoticeText(req, res.locals.t, NOTICES) });
     },
 
     async submit(req: Request, res: Response) {
@@ -81,8 +81,7 @@ export function createSignInController(deps: SignInDeps) {
 
     async signOut(req: Request, res: Response) {
       if (req.user) await audit.record(req.user.id, 'sign_out', requestOrigin(req));
-      await auth.toAnonymous(req, res);
-      res.redirect(303, paths.signedOut);
+      await auth.signOut(req, res);
     },
   };
 }

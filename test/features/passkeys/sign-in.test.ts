@@ -46,7 +46,8 @@ describe('passkeys: signing in from the sign-in page', () => {
     const agent = rt.agent();
     await passkeySignIn(agent, world.authenticator);
     rt.clock.advanceMinutes(31);
-    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen?sessie=verlopen');
+    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+    expect((await agent.get('/inloggen')).text).to.include('Je sessie is verlopen. Log opnieuw in.');
   });
 
   it('refuses a passkey answer made for another origin or without user verification, and counts it', async () => {

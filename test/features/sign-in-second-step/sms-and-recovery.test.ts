@@ -82,7 +82,8 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       rt.clock.advanceMinutes(10);
       rt.clock.advance(1000);
       const res = await agent.get('/inloggen/code');
-      expect(res.headers.location).to.equal('/inloggen?sessie=verlopen');
+      expect(res.headers.location).to.equal('/inloggen');
+      expect((await agent.get('/inloggen')).text).to.include('Je sessie is verlopen. Log opnieuw in.');
       expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
     });
 
