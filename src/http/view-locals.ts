@@ -13,6 +13,11 @@ declare global {
       formatTime(epochMs: number): string;
       formatDate(epochMs: number): string;
       formatMinutes(count: number): string;
+      /**
+       * The address of the page shown, where it is not the request's: a page shown again with a
+       * form's errors at the address the form was sent to. The menus mark their link to it.
+       */
+      shownPath?: string;
     }
   }
 }
@@ -50,7 +55,10 @@ export function viewLocals(deps: {
       values: {},
       csrfToken: () => '',
       // The link to this page is the current page; a link to a page above it, the current section.
-      navCurrent: (href: string) => (path === href ? ' aria-current="page"' : path.startsWith(`${href}/`) ? ' aria-current="true"' : ''),
+      navCurrent: (href: string) => {
+        const shown = res.locals.shownPath ?? path;
+        return shown === href ? ' aria-current="page"' : shown.startsWith(`${href}/`) ? ' aria-current="true"' : '';
+      },
     });
     next();
   };

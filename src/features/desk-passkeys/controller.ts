@@ -42,6 +42,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const back = (req: Request, res: Response, what?: keyof typeof NOTICES) => (what ? redirectWithNotice(req, res, PATHS.list, what) : res.redirect(303, PATHS.list));
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+    res.locals.shownPath = PATHS.list; // also after a form sent to /toevoegen
     const own = await staffPasskeys.listForUser(req.staff!.id);
     const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: takePageNoticeText(req, res.locals.t, NOTICES) };
     renderFormErrors(res, VIEWS.list, errors, values, locals, status);
@@ -64,7 +65,10 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       if (confirmed(req)) return back(req, res); // a second click that came after the first: its code is used
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
-      if (errors.length > 0) return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);
+      if (errors.length > 0) {
+        res.locals.shownPath = PATHS.list; // the confirmation is the list's first form
+        return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);
+      }
       req.session.deskPasskeysConfirmedAt = clock.now();
       back(req, res);
     },

@@ -69,6 +69,18 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await desk.get(PAGE)).text, 'both again after 10 minutes').to.include('Vul eerst je wachtwoord en een code uit je app in.');
   });
 
+  it('marks "Toegangssleutels" as the current page in the menu also when a form\'s errors are shown at the address it was sent to', async () => {
+    const current = (html: string) => [...html.matchAll(/<a href="([^"]+)" aria-current="(page|true)">/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(current((await desk.get(PAGE)).text)).to.deep.equal([`${PAGE} page`]);
+    const wrong = await submitForm(desk, PAGE, { ...identityOf(rt, member), currentPassword: 'niet-mijn-wachtwoord-1' }, `${PAGE}/bevestigen`);
+    expect(wrong.status).to.equal(400);
+    expect(current(wrong.text), 'the confirmation page, at /bevestigen').to.deep.equal([`${PAGE} page`]);
+    expect((await submitForm(desk, PAGE, identityOf(rt, member), `${PAGE}/bevestigen`)).headers.location).to.equal(PAGE);
+    const nameless = await submitForm(desk, PAGE, { name: '' }, `${PAGE}/toevoegen`);
+    expect(nameless.status).to.equal(400);
+    expect(current(nameless.text), 'the list, at /toevoegen').to.deep.equal([`${PAGE} page`]);
+  });
+
   it('checks password and code once when "Doorgaan" is pressed twice, at once or a moment later: no replayed code in the Logboek', async () => {
     const identity = identityOf(rt, member);
     await doubleClick(desk, PAGE, identity, { first: PAGE, second: [PAGE] }, `${PAGE}/bevestigen`);
