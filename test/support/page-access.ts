@@ -24,3 +24,12 @@ export async function expectHeldAtSecondStep(rt: TestRuntime, paths: string[]): 
   expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
   for (const path of paths) expect((await agent.get(path)).headers.location, path).to.equal('/inloggen/code');
 }
+
+/**
+ * What the patients' stored sessions hold, each as its fields besides `cookie` (SQLite keeps a
+ * session as JSON text, PostgreSQL as a json value).
+ */
+export async function storedSessionFields(rt: TestRuntime): Promise<string[][]> {
+  const rows: Array<{ sess: string | Record<string, unknown> }> = await rt.db('sessions').select('sess');
+  return rows.map(({ sess }) => Object.keys(typeof sess === 'string' ? (JSON.parse(sess) as object) : sess).filter((key) => key !== 'cookie'));
+}
