@@ -96,12 +96,32 @@ export class EnvReader {
     return fallback;
   }
 
-  /** Express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses. */
+  /**
+   * Express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses,
+   * subnets (10.0.0.0/8) and the names loopback, linklocal and uniquelocal. Checked here: Express
+   * would refuse a wrong one only at start-up, without naming the variable.
+   */
   trustProxy(name: string): boolean | number | string {
     const value = this.raw(name);
     if (value === undefined || value === 'false') return false;
     if (value === 'true') return true;
     if (/^\d+$/.test(value)) return Number(value);
-    return value;
+    const wrong = value.split(',').map((part) => part.trim()).filter((part) => !isTrustedProxy(part));
+    if (wrong.length === 0) return value;
+    this.fail(name, `must be true, false, a number of proxies, or addresses, subnets or loopback/linklocal/uniquelocal, separated by commas (not ${wrong.map((part) => `"${part}"`).join(', ')})`);
+    return false;
   }
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a `trust proxy` list: a named range, an address, or a subnet (prefix length or netmask). */
+function isTrustedProxy(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
 }

@@ -254,6 +254,9 @@ describe('configuration (loadConfig)', () => {
     ['SEED_DEMO_PATIENT', 'maybe'],
     ['HOST', 'http://0.0.0.0'],
     ['HOST', '10.0.0.1:3000'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', 'loopback, 10.0.0.300'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
     ['HELP_QUESTIONS_PER_IP_PER_HOUR', '0'],
     ['MAIL_PROVIDER', 'sendgrid'],
     ['MAIL_RETENTION_DAYS', '0'],
@@ -271,6 +274,12 @@ describe('configuration (loadConfig)', () => {
       expect(err.message).to.include(name);
     });
   }
+
+  it('takes TRUST_PROXY as Express does: addresses, subnets and named ranges, separated by commas', () => {
+    for (const value of ['loopback', 'loopback, 10.0.0.5', '10.0.0.0/8,fd00::/8', '192.168.1.0/255.255.255.0', 'linklocal,uniquelocal', '::1']) {
+      expect(loadConfig({ TRUST_PROXY: value }).trustProxy, value).to.equal(value);
+    }
+  });
 
   it('reports several problems together', () => {
     const err = configError({ PORT: 'abc', TIME_ZONE: 'Nowhere/City', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x', SMS_ALLOWED_COUNTRIES: 'NLD' });
