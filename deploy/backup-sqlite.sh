@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Online backup of the SQLite database while the app runs (Debian package sqlite3).
 # Example cron line: 15 2 * * * karify /opt/karify/deploy/backup-sqlite.sh /var/backups/karify
+# (as root, first: install -d -o karify -g karify /var/backups/karify). SQLITE_FILE as in
+# /etc/karify/karify.env, when it is not the default.
 set -euo pipefail
 database="${SQLITE_FILE:-/opt/karify/data/karify.sqlite3}"
 target_dir="${1:-/var/backups/karify}"

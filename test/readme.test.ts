@@ -4,6 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { productionNodeOptions } from '../bench/processes';
+import { loadConfig } from '../src/config';
+import { validEmail } from '../src/cli/validation';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -32,6 +34,22 @@ describe('README', () => {
     expect(execStart).to.equal(scripts['start:production']);
     expect(productionNodeOptions(ROOT)).to.deep.equal(scripts['start:production']!.split(' ').slice(1, -1));
     expect(readme).to.include(scripts['start:production']);
+  });
+
+  it('gives a production configuration in deploy/karify.env.example that starts once the secrets are filled in, for the nginx site\'s host', () => {
+    const example = fs.readFileSync(path.join(ROOT, 'deploy/karify.env.example'), 'utf8');
+    const env = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const secret = 'x'.repeat(48);
+    const config = loadConfig({ ...env, SESSION_SECRET: secret, TOTP_ENCRYPTION_KEY: secret, VONAGE_API_KEY: 'key', VONAGE_API_SECRET: 'secret' });
+    const site = fs.readFileSync(path.join(ROOT, 'deploy/nginx-karify.conf'), 'utf8');
+    const hosts = new Set([...site.matchAll(/^\s*server_name (\S+);/gm)].map((m) => m[1]!));
+    expect([...hosts]).to.deep.equal([new URL(config.webauthn.origin).hostname]);
+  });
+
+  it('shows admin commands with e-mail addresses the commands take', () => {
+    const addresses = [...readme.matchAll(/npm run admin -- [\w-]+ [^\n]*?--email (\S+)/g)].map((m) => m[1]!);
+    expect(addresses.length).to.be.greaterThan(5);
+    for (const address of addresses) expect(() => validEmail(address), address).not.to.throw();
   });
 
   it('counts the SQLite statements of a full sign-in as bench/count-statements.ts counts them today', async function () {

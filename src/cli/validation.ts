@@ -11,7 +11,7 @@ const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
   too_long: `it is longer than ${PASSWORD_MAX_LENGTH} characters.`,
   invalid_characters: 'it contains control characters that cannot be typed.',
   common: 'it is on the list of commonly used passwords.',
-  personal: "it contains part of the patient's name or e-mail address.",
+  personal: "it contains part of the account's name or e-mail address.",
   guessable: 'it is too easy to guess. A few unrelated words together make a strong password.',
 };
 
