@@ -31,11 +31,17 @@ export interface AuthState {
   lastSeenAt?: number;
   /** Full: the last fresh confirmation. */
   freshAt?: number;
+  /**
+   * Half: the account's session generation when the password was accepted. Ending the account's
+   * sessions (a security change, the desk) raises it, and ends this half session too.
+   */
+  generation?: number;
 }
 
-/** An account as the levels see it: its id (passport holds the rest). */
+/** An account as the levels see it: its id and session generation (passport holds the rest). */
 interface Account {
   id: number;
+  sessionGeneration: number;
 }
 
 /** Why a session ended, as the sign-in pages name the notice they show for it. */
@@ -171,7 +177,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
      */
     async toHalf(req: Request, user: Account): Promise<void> {
       await regenerate(req);
-      setState(req, { level: 'half', userId: user.id, since: clock.now() });
+      setState(req, { level: 'half', userId: user.id, since: clock.now(), generation: user.sessionGeneration });
       renewCsrfToken(req);
     },
 
@@ -242,13 +248,16 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
 
     /**
      * The handler of a second-step page: runs with the account of the half session, as `load`
-     * finds it now (undefined when it may no longer sign in); without one, to the sign-in page.
+     * finds it now (undefined when it may no longer sign in). A half session whose account may no
+     * longer sign in, or whose sessions were ended since the password, ends; without one, to the
+     * sign-in page.
      */
     forPending(load: (id: number) => Promise<A | undefined>, handler: (req: Request, res: Response, account: A) => Promise<void>): RequestHandler {
       return async (req, res) => {
         const auth = stateOf(req);
-        const account = auth?.level === 'half' ? await load(auth.userId) : undefined;
-        if (!account) return res.redirect(303, realm.signIn);
+        if (auth?.level !== 'half') return res.redirect(303, realm.signIn);
+        const account = await load(auth.userId);
+        if (!account || account.sessionGeneration !== auth.generation) return endSession(req, res, 'expired');
         await handler(req, res, account);
       };
     },

@@ -30,9 +30,9 @@ export type SecondStepController = ReturnType<typeof createSecondStepController>
 export function createSecondStepController(deps: SecondStepDeps) {
   const { users, secondFactor, notifier, auth } = deps;
 
-  async function pendingUser(req: Request): Promise<User | undefined> {
-    const userId = auth.pendingUserId(req);
-    const user = userId === undefined ? undefined : await users.findById(userId);
+  /** The patient of the half session, while they may still sign in with two steps. */
+  async function pendingUser(id: number): Promise<User | undefined> {
+    const user = await users.findById(id);
     return user && !user.disabled && user.twoFactorMethod ? user : undefined;
   }
 
@@ -60,12 +60,8 @@ export function createSecondStepController(deps: SecondStepDeps) {
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
   }
 
-  /** Runs `handler` for the half-signed-in patient; without one, back to the sign-in page. */
-  const withPendingUser = (handler: (req: Request, res: Response, user: User) => Promise<void>) => async (req: Request, res: Response) => {
-    const user = await pendingUser(req);
-    if (!user) return res.redirect(303, paths.signIn);
-    await handler(req, res, user);
-  };
+  /** Runs `handler` for the half-signed-in patient (auth-level.ts: forPending). */
+  const withPendingUser = (handler: (req: Request, res: Response, user: User) => Promise<void>) => auth.forPending(pendingUser, handler);
 
   /**
    * Like withPendingUser, but while the second step is locked the patient sees when it ends

@@ -203,6 +203,19 @@ describe('desk sign-in ("Balie")', () => {
     expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
   });
 
+  it('ends a half session when the staff member\'s sessions are ended before the code: the right code does not sign in', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    expect((await deskPasswordStep(agent, member)).headers.location).to.equal(`${DESK}/code`);
+    const token = csrfTokenOf((await agent.get(`${DESK}/code`)).text);
+    await rt.services.staff.bumpSessionGeneration(member.id);
+    rt.clock.advance(STEP_MS);
+    const res = await agent.post(`${DESK}/code`).type('form').send({ _csrf: token, code: appCode(member.secret, rt.clock.now()) });
+    expect(`${res.status} ${res.headers.location}`).to.equal(`303 ${DESK}`);
+    expect((await agent.get(DESK)).text).to.include('Je sessie is verlopen');
+    expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
+  });
+
   it('signs a staff member without the app in only to set it up', async () => {
     const member = await createStaffMember(rt, { withApp: false });
     const agent = rt.agent();
