@@ -93,7 +93,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     secondStepRoutes(secondStep, auth, oneSubmission),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
-    setupRoutes(createSetupController({ ...services, allowedCountries: sms.allowedCountries }), auth, oneSubmission),
+    setupRoutes(createSetupController({ ...services, auth, allowedCountries: sms.allowedCountries }), auth, oneSubmission),
     confirmationRoutes(createConfirmationController({ ...services, auth }), auth, oneSubmission),
     manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth, oneSubmission),
     passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth, oneSubmission),

@@ -4,7 +4,9 @@ import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-co
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { InTransaction } from '../../domain/account-stores';
+import type { UserStore } from '../../domain/users';
 import { generateTotpSecret } from '../../domain/totp';
+import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
@@ -17,6 +19,8 @@ import { totpPairing } from '../../components/totp-pairing/pairing';
 import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
 export interface SetupControllerDeps {
+  auth: AuthLevels;
+  users: UserStore;
   secondFactor: SecondFactor;
   recoveryCodes: RecoveryCodes;
   inTransaction: InTransaction;
@@ -158,6 +162,8 @@ export function createSetupController(deps: SetupControllerDeps) {
         await notifier.notify(userId, 'two_factor_enabled', requestOrigin(req), { method });
       });
       req.log.info({ userId, method }, 'two-step enabled');
+      // Sessions that got in with the password alone end: the reason to turn it on may be a leaked password.
+      await deps.auth.endOtherSessions(req, deps.users);
       const forget = { sealedRecoveryCodes: undefined, sealedTotpSecret: undefined, totpStep: undefined };
       res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', forget));
     },
