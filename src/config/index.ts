@@ -143,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && smsProvider === 'outbox' && !read.boolean('ALLOW_SMS_OUTBOX_IN_PRODUCTION', false)) {
     read.fail('SMS_PROVIDER', 'is outbox, which sends no SMS; set SMS_PROVIDER=vonage (or ALLOW_SMS_OUTBOX_IN_PRODUCTION=true for a demo)');
   }
+  const seedDemoPatient = read.boolean('SEED_DEMO_PATIENT', appEnv === 'development');
+  if (isProduction && seedDemoPatient) read.fail('SEED_DEMO_PATIENT', 'must not be true in production: the demo patient\'s password is in the README and the logs');
   const mailProvider = read.oneOf('MAIL_PROVIDER', ['smtp', 'outbox'] as const, isProduction ? 'smtp' : 'outbox');
   const smtpUrl = read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']);
   if (mailProvider === 'smtp' && !smtpUrl) {
@@ -190,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appEnv === 'test' ? 'silent' : 'info'),
     timeZone: read.timeZone('TIME_ZONE', 'Europe/Amsterdam'),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16 * 1024, { min: 1024, max: 1024 * 1024 }),
-    seedDemoPatient: read.boolean('SEED_DEMO_PATIENT', appEnv === 'development'),
+    seedDemoPatient,
     session: {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 7 * 24 }),

@@ -165,6 +165,11 @@ describe('configuration (loadConfig)', () => {
       expect(err.message).not.to.include('short-secret-value');
     });
 
+    it('refuses SEED_DEMO_PATIENT=true: the demo patient\'s password is public', () => {
+      expect(problemsAbout(configError({ ...PRODUCTION, SEED_DEMO_PATIENT: 'true' }), 'SEED_DEMO_PATIENT')).to.have.length(1);
+      expect(loadConfig({ ...PRODUCTION, SEED_DEMO_PATIENT: 'false' }).seedDemoPatient).to.equal(false);
+    });
+
     it('refuses SMS_PROVIDER=outbox unless ALLOW_SMS_OUTBOX_IN_PRODUCTION=true', () => {
       const env = { ...PRODUCTION, SMS_PROVIDER: 'outbox', VONAGE_API_KEY: undefined, VONAGE_API_SECRET: undefined };
       const err = configError(env);
