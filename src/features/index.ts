@@ -123,7 +123,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskSignInRoutes(createDeskSignInController({ ...services, passport, auth }), auth, oneSubmission),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
-    deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth, confirmationMs: config.twoFactor.freshConfirmationMinutes * 60_000 }), auth, oneSubmission),
+    deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController(services), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),

@@ -48,8 +48,6 @@ declare module 'express-session' {
     deskNewRecoveryCodes: string;
     /** The staff member an admin just added and their one-time password, sealed, until it is shown (desk-staff). */
     addedStaffMember: { id: number; sealedPassword: string };
-    /** When the staff member last gave their password and an app code to manage their passkeys (desk-passkeys). */
-    deskPasskeysConfirmedAt: number;
   }
 }
 

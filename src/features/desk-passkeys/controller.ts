@@ -25,8 +25,6 @@ export interface DeskPasskeysDeps extends IdentityCheckDeps {
   staffPasskeys: PasskeyStore;
   staffPasskeyCeremonies: PasskeyCeremonies;
   inTransaction: InTransaction;
-  /** How long the password and code given on this page let the staff member add and remove (FRESH_CONFIRMATION_MINUTES). */
-  confirmationMs: number;
 }
 
 export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysController>;
@@ -34,11 +32,11 @@ export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysControl
 /**
  * A staff member's passkeys ("Toegangssleutels"): an extra way past the desk's second step beside
  * the app. Managing them needs the current password and a code from the app given in the last
- * few minutes, as the patients' pages need a fresh confirmation.
+ * few minutes (FRESH_CONFIRMATION_MINUTES): the desk's fresh level, as the patients' pages need theirs.
  */
 export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const { staffPasskeys, clock } = deps;
-  const confirmed = (req: Request) => clock.now() - (req.session.deskPasskeysConfirmedAt ?? -Infinity) <= deps.confirmationMs;
+  const confirmed = (req: Request) => deps.auth.level(req) === 'fresh';
   const back = (req: Request, res: Response, what?: keyof typeof NOTICES) => (what ? redirectWithNotice(req, res, PATHS.list, what) : res.redirect(303, PATHS.list));
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
@@ -69,7 +67,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
         res.locals.shownPath = PATHS.list; // the confirmation is the list's first form
         return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);
       }
-      req.session.deskPasskeysConfirmedAt = clock.now();
+      await deps.auth.toFresh(req); // a new session id and CSRF token, as every change of level
       back(req, res);
     },
 

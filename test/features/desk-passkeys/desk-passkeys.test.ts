@@ -81,6 +81,22 @@ describe('desk: a staff member\'s passkeys', () => {
     expect(current(nameless.text), 'the list, at /toevoegen').to.deep.equal([`${PAGE} page`]);
   });
 
+  it('confirms under a new session id and CSRF secret (the desk\'s fresh level): a copy of the cookie from before reaches nothing', async () => {
+    const sidOf = (cookies: string) => /karify\.balie=([^;]+)/.exec(cookies)?.[1];
+    const before = await desk.get(PAGE);
+    const copiedCookie = `karify.balie=${sidOf(String(before.request.cookies))}`;
+    expect(sidOf(copiedCookie)).to.match(/^s%3A/);
+    const oldToken = csrfTokenOf(before.text);
+    const confirmed = await submitForm(desk, PAGE, identityOf(rt, member), `${PAGE}/bevestigen`);
+    expect(confirmed.headers.location).to.equal(PAGE);
+    expect(sidOf(String(confirmed.headers['set-cookie'])), 'a new session id').to.be.a('string').and.not.equal(sidOf(copiedCookie));
+    expect((await desk.get(PAGE)).text, 'confirmed').to.include('data-passkey-register');
+    const copy = await rt.agent().get(PAGE).set('Cookie', copiedCookie);
+    expect(copy.headers.location, 'the copy is signed out').to.equal(DESK);
+    const stale = await desk.post(`${PAGE}/toevoegen`).type('form').send({ _csrf: oldToken, name: 'Werklaptop' });
+    expect(stale.status, 'a form from before carries a token of the old secret').to.equal(403);
+  });
+
   it('checks password and code once when "Doorgaan" is pressed twice, at once or a moment later: no replayed code in the Logboek', async () => {
     const identity = identityOf(rt, member);
     await doubleClick(desk, PAGE, identity, { first: PAGE, second: [PAGE] }, `${PAGE}/bevestigen`);
