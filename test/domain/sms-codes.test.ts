@@ -1,19 +1,24 @@
 import { expect } from 'chai';
 import type { SmsConfig } from '../../src/config';
 import { cryptoRandom } from '../../src/domain/random';
-import { createSmsCodeService, type SmsCodeService } from '../../src/domain/sms-codes';
+import { createSmsCodeService, type SmsCodeService, type SmsLimitScope, type SmsSendOutcome, type SmsSendRequest } from '../../src/domain/sms-codes';
 import type { SmsMessage, SmsResult, SmsSender } from '../../src/domain/sms/sms-sender';
-import { createVerificationCodes, type VerificationCodes } from '../../src/domain/verification-codes';
+import { createVerificationCodes, type CodePurpose, type VerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
-import { openTestDatabase } from '../support/test-database';
-import { createLimiterFactory } from '../../src/infra/rate-limits';
+import { createLogger } from '../../src/infra/logger';
+import { createLimiterFactory, type LimiterFactory } from '../../src/infra/rate-limits';
+import { connectRedis, type RedisClient } from '../../src/infra/redis';
 import { TestClock } from '../support/clock';
+import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { openTestDatabase, TEST_DATABASE } from '../support/test-database';
 
-/** Records what it "sends"; queued results make the next sends fail. */
+/** Records what it "sends"; queued results make the next sends fail. `calls`: every SMS it was handed, failed or not. */
 class FakeSender implements SmsSender {
   sent: SmsMessage[] = [];
   failures: SmsResult[] = [];
+  calls = 0;
   async send(message: SmsMessage): Promise<SmsResult> {
+    this.calls += 1;
     await new Promise((resolve) => setTimeout(resolve, 5));
     const failure = this.failures.shift();
     if (failure?.ok === false && failure.reason === 'timeout') this.sent.push(message); // it went out, the answer did not come
@@ -40,120 +45,281 @@ const SETTINGS: SmsConfig = {
 };
 
 const PHONE = '+31612345678';
+/** Enough accounts for a burst in which every request is another patient's. */
+const USERS = 24;
 
-describe('SMS code service', () => {
-  let db: Database;
-  let clock: TestClock;
-  let sender: FakeSender;
-  let codes: VerificationCodes;
-  const users: number[] = [];
+/**
+ * The SMS counters live in Redis when REDIS_URL is set, else in the SQL database under test
+ * (SQLite, or PostgreSQL with TEST_DATABASE=postgres): every test runs on both.
+ */
+const RATE_LIMIT_STORES = [TEST_DATABASE, 'redis'] as const;
 
-  async function service(overrides: Partial<SmsConfig> = {}): Promise<SmsCodeService> {
-    return createSmsCodeService({
-      codes, sender, clock, limiters: createLimiterFactory({ db }),
-      settings: { ...SETTINGS, ...overrides },
-      composeText: (code) => `Je Karify verificatiecode is ${code}`,
+for (const store of RATE_LIMIT_STORES) {
+  describe(`SMS code service, counters on ${store}`, () => {
+    let redisServer: TestRedisServer | undefined;
+    let redis: RedisClient | undefined;
+    let db: Database;
+    let clock: TestClock;
+    let sender: FakeSender;
+    let codes: VerificationCodes;
+    const users: number[] = [];
+
+    before(async function () {
+      if (store !== 'redis') return;
+      this.timeout(30_000);
+      redisServer = await startRedisServer();
+      redis = await connectRedis(redisServer.url, createLogger('silent'));
     });
-  }
+    after(async () => {
+      if (redis?.isOpen) await redis.quit();
+      await redisServer?.stop();
+    });
 
-  beforeEach(async () => {
-    db = await openTestDatabase();
-    clock = new TestClock();
-    sender = new FakeSender();
-    codes = createVerificationCodes({ db, clock, random: cryptoRandom, hashKey: Buffer.alloc(32, 1), ttlMs: 600_000, maxAttempts: 5 });
-    users.length = 0;
-    for (let i = 0; i < 4; i += 1) {
-      const [row] = await db('users').insert({ email: `p${i}@example.nl`, name: 'P', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id');
-      users.push((row as { id: number }).id);
+    /** `limiters`: to change what the service's counters are made with (see the burst of the account cap). */
+    async function service(overrides: Partial<SmsConfig> = {}, limiters: (base: LimiterFactory) => LimiterFactory = (base) => base): Promise<SmsCodeService> {
+      return createSmsCodeService({
+        codes, sender, clock, limiters: limiters(createLimiterFactory({ db, redis })),
+        settings: { ...SETTINGS, ...overrides },
+        composeText: (code) => `Je Karify verificatiecode is ${code}`,
+      });
     }
-  });
-  afterEach(() => db.destroy());
 
-  it('sends a code that then verifies, and tells when a new one may be asked', async () => {
-    const sms = await service();
-    const [user] = users as [number];
-    expect(await sms.nextAllowedAt(user, 'setup')).to.equal(null);
-    const outcome = await sms.send({ userId: user, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
-    expect(outcome).to.deep.equal({ status: 'sent', nextAllowedAt: clock.now() + 30_000 });
-    expect(sender.sent[0]!.to).to.equal(PHONE);
-    expect(await sms.nextAllowedAt(user, 'setup')).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
-    expect(await codes.sentTo(user, 'setup')).to.equal(PHONE);
-    expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
-  });
+    /** No counts at all, as on a fresh store. */
+    const resetLimits = async () => {
+      if (redis) await redis.flushAll();
+      else await db('rate_limits').delete();
+    };
 
-  it('refuses a second SMS within the 30 s cooldown', async () => {
-    const sms = await service();
-    const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-    await sms.send(request);
-    const second = await sms.send(request);
-    expect(second.status).to.equal('cooldown');
-    expect(second.status === 'cooldown' && second.nextAllowedAt).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
-    expect(sender.sent).to.have.length(1);
-  });
+    beforeEach(async () => {
+      db = await openTestDatabase();
+      await redis?.flushAll();
+      clock = new TestClock();
+      sender = new FakeSender();
+      codes = createVerificationCodes({ db, clock, random: cryptoRandom, hashKey: Buffer.alloc(32, 1), ttlMs: 600_000, maxAttempts: 5 });
+      const rows = await db('users')
+        .insert(Array.from({ length: USERS }, (_, i) => ({ email: `p${i}@example.nl`, name: 'P', password_hash: 'x', created_at: 0, updated_at: 0 })))
+        .returning('id');
+      users.length = 0;
+      users.push(...rows.map((row) => (row as { id: number }).id));
+    });
+    afterEach(() => db.destroy());
 
-  it('sends exactly one SMS for concurrent requests', async () => {
-    const sms = await service();
-    const request = { userId: users[0]!, purpose: 'sign_in' as const, phone: PHONE, ip: '203.0.113.5' };
-    const outcomes = await Promise.all([1, 2, 3, 4].map(() => sms.send(request)));
-    expect(outcomes.filter((o) => o.status === 'sent')).to.have.length(1);
-    expect(sender.sent).to.have.length(1);
-  });
+    it('sends a code that then verifies, and tells when a new one may be asked', async () => {
+      const sms = await service();
+      const [user] = users as [number];
+      expect(await sms.nextAllowedAt(user, 'setup')).to.equal(null);
+      const outcome = await sms.send({ userId: user, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
+      expect(outcome).to.deep.equal({ status: 'sent', nextAllowedAt: clock.now() + 30_000 });
+      expect(sender.sent[0]!.to).to.equal(PHONE);
+      expect(await sms.nextAllowedAt(user, 'setup')).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
+      expect(await codes.sentTo(user, 'setup')).to.equal(PHONE);
+      expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
+    });
 
-  it('caps SMS per account', async () => {
-    const sms = await service({ maxPerAccountPerHour: 2 });
-    const send = (purpose: 'setup' | 'sign_in' | 'confirm') => sms.send({ userId: users[0]!, purpose, phone: PHONE, ip: '203.0.113.5' });
-    expect((await send('setup')).status).to.equal('sent');
-    expect((await send('sign_in')).status).to.equal('sent');
-    const refused = await send('confirm');
-    expect(refused).to.include({ status: 'limited', scope: 'account' });
-    expect(refused.status === 'limited' && refused.retryAt, 'when the hour is over').to.be.within(clock.now() + 3590_000, clock.now() + 3600_000);
-    expect(sender.sent).to.have.length(2);
-  });
+    it('refuses a second SMS within the 30 s cooldown', async () => {
+      const sms = await service();
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      await sms.send(request);
+      const second = await sms.send(request);
+      expect(second.status).to.equal('cooldown');
+      expect(second.status === 'cooldown' && second.nextAllowedAt).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
+      expect(sender.sent).to.have.length(1);
+    });
 
-  it('caps SMS per number, per IP and overall', async () => {
-    const cases = [
-      { overrides: { maxPerNumberPerDay: 2 }, scope: 'number', phone: () => PHONE, ip: (i: number) => `203.0.113.${i}` },
-      { overrides: { maxPerIpPerHour: 2 }, scope: 'ip', phone: (i: number) => `+3161234567${i}`, ip: () => '203.0.113.5' },
-      { overrides: { globalDailyCap: 2 }, scope: 'global', phone: (i: number) => `+3161234567${i}`, ip: (i: number) => `203.0.113.${i}` },
-    ];
-    for (const { overrides, scope, phone, ip } of cases) {
-      const sms = await service(overrides);
-      await db('rate_limits').delete(); // a fresh start for each case
-      const send = (i: number) => sms.send({ userId: users[i]!, purpose: 'setup', phone: phone(i), ip: ip(i) });
-      expect((await send(0)).status, scope).to.equal('sent');
-      expect((await send(1)).status, scope).to.equal('sent');
-      expect(await send(2), scope).to.include({ status: 'limited', scope });
-    }
-  });
+    it('sends exactly one SMS for concurrent requests', async () => {
+      const sms = await service();
+      const request = { userId: users[0]!, purpose: 'sign_in' as const, phone: PHONE, ip: '203.0.113.5' };
+      const outcomes = await Promise.all([1, 2, 3, 4].map(() => sms.send(request)));
+      expect(outcomes.filter((o) => o.status === 'sent')).to.have.length(1);
+      expect(sender.sent).to.have.length(1);
+    });
 
-  it('does not count a failed SMS, so a new attempt can be made at once', async () => {
-    const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, globalDailyCap: 1 });
-    const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-    sender.failures.push({ ok: false, reason: 'unreachable' });
-    expect(await sms.send(request)).to.deep.equal({ status: 'failed', reason: 'unreachable' });
-    expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.equal(null);
-    expect((await sms.send(request)).status).to.equal('sent');
-  });
+    it('caps SMS per account', async () => {
+      const sms = await service({ maxPerAccountPerHour: 2 });
+      const send = (purpose: 'setup' | 'sign_in' | 'confirm') => sms.send({ userId: users[0]!, purpose, phone: PHONE, ip: '203.0.113.5' });
+      expect((await send('setup')).status).to.equal('sent');
+      expect((await send('sign_in')).status).to.equal('sent');
+      const refused = await send('confirm');
+      expect(refused).to.include({ status: 'limited', scope: 'account' });
+      expect(refused.status === 'limited' && refused.retryAt, 'when the hour is over').to.be.within(clock.now() + 3590_000, clock.now() + 3600_000);
+      expect(sender.sent).to.have.length(2);
+    });
 
-  it('keeps the code of an SMS whose sending timed out, and counts it: it may still arrive', async () => {
-    const sms = await service({ maxPerAccountPerHour: 1 });
-    const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-    sender.failures.push({ ok: false, reason: 'timeout' });
-    const outcome = await sms.send(request);
-    expect(outcome).to.include({ status: 'unsure' });
-    const code = /\b(\d{6})\b/.exec(sender.sent.at(-1)!.text)![1]!;
-    expect(await codes.verify(users[0]!, 'setup', code, PHONE)).to.equal('ok');
-    expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.be.a('number');
-    // Another purpose has a cooldown of its own: the hourly cap of 1 holds it.
-    expect(await sms.send({ ...request, purpose: 'confirm' })).to.include({ status: 'limited', scope: 'account' });
-  });
+    it('caps SMS per number, per IP and overall', async () => {
+      const cases = [
+        { overrides: { maxPerNumberPerDay: 2 }, scope: 'number', phone: () => PHONE, ip: (i: number) => `203.0.113.${i}` },
+        { overrides: { maxPerIpPerHour: 2 }, scope: 'ip', phone: (i: number) => `+3161234567${i}`, ip: () => '203.0.113.5' },
+        { overrides: { globalDailyCap: 2 }, scope: 'global', phone: (i: number) => `+3161234567${i}`, ip: (i: number) => `203.0.113.${i}` },
+      ];
+      for (const { overrides, scope, phone, ip } of cases) {
+        const sms = await service(overrides);
+        await resetLimits(); // a fresh start for each case
+        const send = (i: number) => sms.send({ userId: users[i]!, purpose: 'setup', phone: phone(i), ip: ip(i) });
+        expect((await send(0)).status, scope).to.equal('sent');
+        expect((await send(1)).status, scope).to.equal('sent');
+        expect(await send(2), scope).to.include({ status: 'limited', scope });
+      }
+    });
 
-  it('keeps the previous code valid when sending a new one fails', async () => {
-    const sms = await service();
-    const previous = await codes.issue(users[0]!, 'sign_in', PHONE);
-    sender.failures.push({ ok: false, reason: 'number_barred' });
-    const outcome = await sms.send({ userId: users[0]!, purpose: 'sign_in', phone: PHONE, ip: '203.0.113.5' });
-    expect(outcome).to.deep.equal({ status: 'failed', reason: 'number_barred' });
-    expect(await codes.verify(users[0]!, 'sign_in', previous, PHONE)).to.equal('ok');
+    it('does not count a failed SMS, so a new attempt can be made at once', async () => {
+      const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, globalDailyCap: 1 });
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      sender.failures.push({ ok: false, reason: 'unreachable' });
+      expect(await sms.send(request)).to.deep.equal({ status: 'failed', reason: 'unreachable' });
+      expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.equal(null);
+      expect((await sms.send(request)).status).to.equal('sent');
+    });
+
+    it('keeps the code of an SMS whose sending timed out, and counts it: it may still arrive', async () => {
+      const sms = await service({ maxPerAccountPerHour: 1 });
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      sender.failures.push({ ok: false, reason: 'timeout' });
+      const outcome = await sms.send(request);
+      expect(outcome).to.include({ status: 'unsure' });
+      const code = /\b(\d{6})\b/.exec(sender.sent.at(-1)!.text)![1]!;
+      expect(await codes.verify(users[0]!, 'setup', code, PHONE)).to.equal('ok');
+      expect(await sms.nextAllowedAt(users[0]!, 'setup')).to.be.a('number');
+      // Another purpose has a cooldown of its own: the hourly cap of 1 holds it.
+      expect(await sms.send({ ...request, purpose: 'confirm' })).to.include({ status: 'limited', scope: 'account' });
+    });
+
+    it('keeps the previous code valid when sending a new one fails', async () => {
+      const sms = await service();
+      const previous = await codes.issue(users[0]!, 'sign_in', PHONE);
+      sender.failures.push({ ok: false, reason: 'number_barred' });
+      const outcome = await sms.send({ userId: users[0]!, purpose: 'sign_in', phone: PHONE, ip: '203.0.113.5' });
+      expect(outcome).to.deep.equal({ status: 'failed', reason: 'number_barred' });
+      expect(await codes.verify(users[0]!, 'sign_in', previous, PHONE)).to.equal('ok');
+    });
+
+    /**
+     * SPEC §4: every limit is reserved atomically before the SMS it guards, so a burst of parallel
+     * requests gets no more SMS than the same requests one after the other. Each case fires 20
+     * sends at once that share only the key of the limit under test (one account, one number…)
+     * and differ in everything else, so that limit alone binds; a limit that were checked first
+     * and counted afterwards would let every one of them through.
+     */
+    describe('a burst of 20 parallel sends', () => {
+      const BURST = 20;
+      const CAP = 2;
+      const PURPOSES: CodePurpose[] = ['sign_in', 'confirm', 'setup', 'phone_change', 'switch_sms'];
+      const purposeOf = (i: number) => PURPOSES[i % PURPOSES.length]!;
+      const numberOf = (i: number) => `+3161234${String(i).padStart(4, '0')}`;
+      const ipOf = (i: number) => `203.0.113.${i + 1}`;
+      const SHARED_NUMBER = '+31687654321';
+      const SHARED_IP = '198.51.100.7';
+
+      interface BurstCase {
+        scope: SmsLimitScope | 'cooldown';
+        /** How many SMS the limit lets through: its cap. */
+        allowed: number;
+        /** The limit's window: a refusal says when it lets a new SMS through. */
+        windowSeconds: number;
+        settings: Partial<SmsConfig>;
+        /** The cooldown keeps one SMS per user and purpose: for the account cap it is widened, so all 20 reach that cap. */
+        wideCooldown?: boolean;
+        request(i: number): SmsSendRequest;
+      }
+
+      const CASES: BurstCase[] = [
+        {
+          scope: 'cooldown', allowed: 1, windowSeconds: SETTINGS.resendCooldownSeconds, settings: {},
+          request: (i) => ({ userId: users[0]!, purpose: 'sign_in', phone: numberOf(i), ip: ipOf(i) }),
+        },
+        {
+          scope: 'account', allowed: CAP, windowSeconds: 3600, settings: { maxPerAccountPerHour: CAP }, wideCooldown: true,
+          request: (i) => ({ userId: users[0]!, purpose: purposeOf(i), phone: numberOf(i), ip: ipOf(i) }),
+        },
+        {
+          scope: 'number', allowed: CAP, windowSeconds: 24 * 3600, settings: { maxPerNumberPerDay: CAP },
+          request: (i) => ({ userId: users[i]!, purpose: purposeOf(i), phone: SHARED_NUMBER, ip: ipOf(i) }),
+        },
+        {
+          // SMS_MAX_PER_IP_PER_HOUR: the per-IP window is an hour.
+          scope: 'ip', allowed: CAP, windowSeconds: 3600, settings: { maxPerIpPerHour: CAP },
+          request: (i) => ({ userId: users[i]!, purpose: purposeOf(i), phone: numberOf(i), ip: SHARED_IP }),
+        },
+        {
+          scope: 'global', allowed: CAP, windowSeconds: 24 * 3600, settings: { globalDailyCap: CAP },
+          request: (i) => ({ userId: users[i]!, purpose: purposeOf(i), phone: numberOf(i), ip: ipOf(i) }),
+        },
+      ];
+
+      const wideCooldown = (base: LimiterFactory): LimiterFactory => (options) =>
+        base(options.keyPrefix === 'sms_cooldown' ? { ...options, points: BURST * 2 } : options);
+
+      const serviceFor = (c: BurstCase) => service(c.settings, c.wideCooldown ? wideCooldown : undefined);
+      const burst = (sms: SmsCodeService, c: BurstCase) => Promise.all(Array.from({ length: BURST }, (_, i) => sms.send(c.request(i))));
+      const statuses = (outcomes: SmsSendOutcome[]) => JSON.stringify(outcomes.map((o) => (o.status === 'limited' ? `limited:${o.scope}` : o.status)));
+
+      /** A refusal by the limit under test, saying when that limit lets a new SMS through. */
+      function expectRefusedBy(c: BurstCase, outcome: SmsSendOutcome, label: string): void {
+        const window = c.windowSeconds * 1000;
+        if (c.scope === 'cooldown') {
+          expect(outcome.status, label).to.equal('cooldown');
+          expect(outcome.status === 'cooldown' && outcome.nextAllowedAt, label).to.be.within(clock.now() + window - 5_000, clock.now() + window);
+        } else {
+          expect(outcome, label).to.include({ status: 'limited', scope: c.scope });
+          expect(outcome.status === 'limited' && outcome.retryAt, label).to.be.within(clock.now() + window - 60_000, clock.now() + window);
+        }
+      }
+
+      for (const c of CASES) {
+        it(`lets exactly ${c.allowed} of ${BURST} parallel sends through the ${c.scope} limit, and says so to the rest`, async () => {
+          const sms = await serviceFor(c);
+          const outcomes = await burst(sms, c);
+          const sent = outcomes.flatMap((o, i) => (o.status === 'sent' ? [i] : []));
+          expect(sent, statuses(outcomes)).to.have.length(c.allowed);
+          expect(sender.calls, 'SMS handed to the sender').to.equal(c.allowed);
+          expect(sender.sent.map((m) => m.to).sort(), 'the SMS of the sends told "sent"').to.deep.equal(sent.map((i) => c.request(i).phone).sort());
+          outcomes.forEach((o, i) => {
+            if (o.status !== 'sent') expectRefusedBy(c, o, `send #${i + 1}`);
+          });
+          // The reservations stay: one more, after the burst, is refused as well.
+          expectRefusedBy(c, await sms.send(c.request(BURST)), 'a send after the burst');
+          expect(sender.calls).to.equal(c.allowed);
+        });
+
+        it(`gives the ${c.scope} limit's points back when the provider fails: after a burst that failed, exactly ${c.allowed} of the next ${BURST} go out`, async () => {
+          const sms = await serviceFor(c);
+          sender.failures.push(...Array.from({ length: BURST }, (): SmsResult => ({ ok: false, reason: 'unreachable' })));
+          const failed = await burst(sms, c);
+          sender.failures.length = 0;
+          const tried = failed.filter((o) => o.status === 'failed');
+          // The first ones reserve all there is; a point given back may let a later one try as well.
+          expect(tried.length, statuses(failed)).to.be.at.least(c.allowed);
+          expect(sender.calls, 'SMS handed to the sender').to.equal(tried.length);
+          expect(sender.sent).to.have.length(0);
+          failed.forEach((o, i) => {
+            if (o.status === 'failed') expect(o, `send #${i + 1}`).to.deep.equal({ status: 'failed', reason: 'unreachable' });
+            else expectRefusedBy(c, o, `send #${i + 1}`);
+          });
+
+          sender.calls = 0;
+          const outcomes = await burst(sms, c);
+          expect(outcomes.filter((o) => o.status === 'sent'), statuses(outcomes)).to.have.length(c.allowed);
+          expect(sender.calls, 'SMS handed to the sender').to.equal(c.allowed);
+          expect(sender.sent).to.have.length(c.allowed);
+        });
+      }
+
+      it('gives back what a send refused by a later limit had reserved in the earlier ones', async () => {
+        // The counters are taken in order: cooldown, account, number, IP, overall. Twenty sends for
+        // one account pass its (high) cap and meet the overall cap of 2 last.
+        const request = (i: number): SmsSendRequest => ({ userId: users[0]!, purpose: purposeOf(i), phone: numberOf(i), ip: ipOf(i) });
+        const first = await service({ maxPerAccountPerHour: 100, globalDailyCap: CAP }, wideCooldown);
+        const outcomes = await Promise.all(Array.from({ length: BURST }, (_, i) => first.send(request(i))));
+        expect(outcomes.filter((o) => o.status === 'sent'), statuses(outcomes)).to.have.length(CAP);
+        expect(outcomes.filter((o) => o.status === 'limited' && o.scope === 'global'), statuses(outcomes)).to.have.length(BURST - CAP);
+
+        // The same counters, read with an account cap of 4 and the overall cap out of the way: the
+        // account has used 2 (the SMS sent), not 20, so 2 more go out.
+        const second = await service({ maxPerAccountPerHour: 4, globalDailyCap: 100 }, wideCooldown);
+        const again = await Promise.all(Array.from({ length: BURST }, (_, i) => second.send(request(BURST + i))));
+        expect(again.filter((o) => o.status === 'sent'), statuses(again)).to.have.length(2);
+        expect(again.filter((o) => o.status === 'limited' && o.scope === 'account'), statuses(again)).to.have.length(BURST - 2);
+        expect(sender.sent).to.have.length(CAP + 2);
+      });
+    });
   });
-});
+}
