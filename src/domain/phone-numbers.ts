@@ -86,6 +86,12 @@ export function parseMobileNumber(input: string, countryCode: string, allowedCou
   return { ok: true, e164: parsed.number, country: parsed.country };
 }
 
+/** Whether SMS may go to this stored number (E.164): its country is on the allowlist now. */
+export function isAllowedDestination(e164: string, allowedCountries: string[]): boolean {
+  const country = parsePhoneNumberFromString(e164)?.country;
+  return country !== undefined && allowedCountries.some((allowed) => allowed.toUpperCase() === country);
+}
+
 const BULLET = '•';
 
 /** '+31612345678' → '+31 6 ••••••12': calling code, first national digit, last two digits. */

@@ -4,7 +4,7 @@ import type { Logger } from '../infra/logger';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
 import type { Clock } from './clock';
-import { maskPhoneNumber } from './phone-numbers';
+import { isAllowedDestination, maskPhoneNumber } from './phone-numbers';
 import type { SmsFailureReason, SmsSender } from './sms/sms-sender';
 import type { CodePurpose, VerificationCodes } from './verification-codes';
 
@@ -52,8 +52,8 @@ interface Counter {
 export type SmsCodeService = Awaited<ReturnType<typeof createSmsCodeService>>;
 
 /**
- * Sends verification codes by SMS under the limits of SPEC §4: a cooldown per user and purpose,
- * and caps per account, number, IP and overall. Points are reserved before sending and given back
+ * Sends verification codes by SMS under the limits of SPEC §4: only to the allowed countries, a
+ * cooldown per user and purpose, and caps per account, number, IP and overall. Points are reserved before sending and given back
  * when the provider fails, so a failed SMS is not counted and may be retried at once.
  *
  * A new code becomes valid only once the provider has accepted the SMS, or may have: when it did
@@ -80,6 +80,11 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   return {
     async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
       const { userId, purpose, phone } = request;
+      // A number stored while its country was allowed gets no SMS once SMS_ALLOWED_COUNTRIES leaves it out.
+      if (!isAllowedDestination(phone, settings.allowedCountries)) {
+        logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'SMS not sent: the number\'s country is not in SMS_ALLOWED_COUNTRIES');
+        return { status: 'failed', reason: 'destination_not_allowed' };
+      }
       const counters: Counter[] = [
         { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
         { limiter: account, key: String(userId), scope: 'account' },

@@ -116,6 +116,15 @@ for (const store of RATE_LIMIT_STORES) {
       expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
     });
 
+    it('sends nothing to a stored number whose country is no longer allowed, and counts nothing', async () => {
+      const sms = await service({ allowedCountries: ['NL'] });
+      const belgian = { userId: users[0]!, purpose: 'sign_in' as const, phone: '+32470123456', ip: '203.0.113.5' };
+      expect(await sms.send(belgian)).to.deep.equal({ status: 'failed', reason: 'destination_not_allowed' });
+      expect(sender.calls).to.equal(0);
+      expect(await sms.nextAllowedAt(users[0]!, 'sign_in'), 'no cooldown started').to.equal(null);
+      expect((await sms.send({ ...belgian, phone: PHONE })).status, 'a Dutch number at once').to.equal('sent');
+    });
+
     it('refuses a second SMS within the 30 s cooldown', async () => {
       const sms = await service();
       const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
