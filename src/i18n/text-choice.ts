@@ -46,6 +46,17 @@ export const namingMethod =
     return typeof method === 'string' && Object.hasOwn(methodKeys, method) ? { key: keys.named, values: { method: t(methodKeys[method]!) } } : { key: keys.plain };
   };
 
+/**
+ * A text of its own for the methods in `methodKeys` (a passkey signs in without password and
+ * code, so "you also enter a code" would be untrue); any other method is left to `otherwise`.
+ */
+export const perMethod =
+  (methodKeys: Record<string, string>, otherwise: TextPicker): TextPicker =>
+  (details, f) => {
+    const { method } = details;
+    return typeof method === 'string' && Object.hasOwn(methodKeys, method) ? { key: methodKeys[method]! } : otherwise(details, f);
+  };
+
 /** How many recovery codes are left after a use: none, a few (make new ones), or how many. */
 export const recoveryCodesLeft =
   (few: number, keys: { plain: string; none: string; few: string; remaining: string }): TextPicker =>

@@ -1,6 +1,6 @@
 import { INTL_LOCALES, type Language, type Translate } from '../../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../../i18n/format';
-import { lockedUntil, naming, namingMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
+import { lockedUntil, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
 import { shortenIp, type RequestOrigin } from '../audit';
 import { FEW_RECOVERY_CODES_LEFT } from '../recovery-codes';
 import { describeUserAgent } from '../user-agent';
@@ -47,7 +47,10 @@ const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'ma
 const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   two_factor_enabled: {
     subject: 'mail.alerts.two_factor_enabled.subject',
-    body: namingMethod(METHOD_KEYS, { plain: 'mail.alerts.two_factor_enabled.body', named: 'mail.alerts.two_factor_enabled.bodyWithMethod' }),
+    body: perMethod(
+      { passkey: 'mail.alerts.two_factor_enabled.bodyPasskey' },
+      namingMethod(METHOD_KEYS, { plain: 'mail.alerts.two_factor_enabled.body', named: 'mail.alerts.two_factor_enabled.bodyWithMethod' }),
+    ),
   },
   two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plainText('mail.alerts.two_factor_disabled.body') },
   two_factor_reset_by_clinic: {

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { InboxMessage, MessageKind, MessageStore } from '../../domain/messages';
 import { FEW_RECOVERY_CODES_LEFT } from '../../domain/recovery-codes';
-import { lockedUntil, naming, namingMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
+import { lockedUntil, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
 
 /** The locale keys of one kind of message; `body` picks the body text from the message's params. */
 interface MessageTexts {
@@ -25,7 +25,7 @@ const METHOD_KEYS: Record<string, string> = {
 export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   two_factor_enabled: {
     subject: 'inbox.kinds.two_factor_enabled.subject',
-    body: plainText('inbox.kinds.two_factor_enabled.body'),
+    body: perMethod({ passkey: 'inbox.kinds.two_factor_enabled.bodyPasskey' }, plainText('inbox.kinds.two_factor_enabled.body')),
     action: 'inbox.kinds.two_factor_enabled.action',
   },
   two_factor_disabled: {

@@ -56,7 +56,7 @@ describe('security alert texts', () => {
     expect(write('recovery_code_used', { details: { remaining: 0 } }).text).to.include('Je hebt nu geen herstelcodes meer.');
     expect(write('passkey_added', { details: { passkey: 'iPhone van Cas' } }).text).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd.");
     expect(write('passkey_removed', {}).text).to.include('Er is een toegangssleutel van je Karify account verwijderd.');
-    expect(write('two_factor_enabled', { details: { method: 'passkey' } }).text).to.include('met je wachtwoord en een toegangssleutel.');
+    expect(write('two_factor_enabled', { details: { method: 'passkey' } }).text).to.include('Voortaan log je in met je toegangssleutel.').and.not.include('met je wachtwoord en een toegangssleutel');
     const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
     expect(locked).to.include('tot 14:20 niemand inloggen').and.include('iemand anders misschien je wachtwoord');
   });

@@ -72,6 +72,17 @@ describe('inbox: message texts', () => {
     expect(describeMessage(message('method_switched', { method: 'fax' }), format).body).not.to.include('via');
   });
 
+  it('tells a patient whose passkey turned two-step on how they sign in now, not that they enter a code', () => {
+    expect(describeMessage(message('two_factor_enabled', { method: 'passkey' }), format).body).to.equal(
+      'Op 9 februari 2021 om 13:15 is authenticatie in twee stappen ingeschakeld voor je account. Voortaan log je in met je toegangssleutel. ' +
+        'Log je in met je wachtwoord? Dan gebruik je daarna ook je toegangssleutel of een herstelcode.');
+    const en = createTranslator('en');
+    expect(describeMessage(message('two_factor_enabled', { method: 'passkey' }), { ...format, t: en }).body).to.include('From now on, you sign in with your passkey.');
+    for (const method of ['sms', 'totp'] as const) {
+      expect(describeMessage(message('two_factor_enabled', { method }), format).body, method).to.include('Voortaan vul je bij het inloggen ook een code in.');
+    }
+  });
+
   it('marks a message unread until it has been read', () => {
     expect(describeMessage(message('phone_changed'), format).unread).to.equal(true);
     expect(describeMessage({ ...message('phone_changed'), readAt: at }, format).unread).to.equal(false);

@@ -85,9 +85,11 @@ describe('passkeys: add, rename and remove', () => {
       expect(await messageKinds(rt, patient.id)).to.deep.equal(['two_factor_enabled', 'passkey_added']);
       const mailed = await mailedAlerts(rt, patient.id);
       expect(mailed.map((m) => m.kind), 'e-mailed too').to.deep.equal(['two_factor_enabled', 'passkey_added']);
-      expect(mailed[0]!.text).to.include('Voortaan log je in met je wachtwoord en een toegangssleutel.');
+      expect(mailed[0]!.text, 'a passkey signs in without password and code').to.include('Voortaan log je in met je toegangssleutel. Log je in met je wachtwoord? Dan gebruik je daarna ook je toegangssleutel of een herstelcode.')
+        .and.not.include('met je wachtwoord en een toegangssleutel');
       expect(mailed[1]!.text).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd.");
       const inbox = await agent.get('/berichten');
+      expect(inbox.text, 'Berichten names the passkey too').to.include('Voortaan log je in met je toegangssleutel.').and.not.include('Voortaan vul je bij het inloggen ook een code in.');
       expect(inbox.text).to.include('Er is een toegangssleutel toegevoegd').and.include('de toegangssleutel &#39;iPhone van Cas&#39; aan je account toegevoegd');
       const activity = await agent.get('/account/beveiliging');
       expect(activity.text).to.include('Toegangssleutel &#39;iPhone van Cas&#39; toegevoegd').and.include('Authenticatie in twee stappen ingeschakeld (met toegangssleutel)');
