@@ -25,7 +25,7 @@ describe('two-step setup: the authenticator app (J4)', () => {
     it('turns the app on: Methode — Koppelen — Verificatie — Herstelcodes — Klaar', async () => {
       const { patient, agent } = await signedInPatient(rt);
       const method = await agent.get(`${SETUP}/methode`);
-      expect(method.text).to.match(/<label for="method-app">Via een authenticatie-app<\/label>\s*<p class="hint" id="method-app-hint">Aanbevolen\./);
+      expect(method.text).to.match(/<label for="method">Via een authenticatie-app<\/label>\s*<p class="hint" id="method-app-hint">Aanbevolen\./);
       expect(method.text).not.to.include('binnenkort');
 
       expect((await chooseApp(agent)).headers.location).to.equal(`${SETUP}/koppelen`);

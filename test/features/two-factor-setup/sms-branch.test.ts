@@ -265,6 +265,14 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(none.status).to.equal(400);
       expect(none.text).to.include('Kies hoe je de verificatiecode wilt ontvangen');
       expect(none.text).to.include('href="#method"');
+      // The summary's link leads to the first radio button (a fieldset cannot take the focus),
+      // and every label still names its own radio button.
+      expect(none.text.match(/id="method"/g), 'one element is #method').to.have.length(1);
+      expect(none.text).to.match(/<input type="radio" id="method" name="method" value="app"/);
+      const radios = [...none.text.matchAll(/<input type="radio" id="([^"]+)"/g)].map((m) => m[1]);
+      const labels = [...none.text.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]);
+      expect(radios).to.deep.equal(['method', 'method-sms']);
+      expect(labels).to.deep.equal(radios);
     });
   });
 
