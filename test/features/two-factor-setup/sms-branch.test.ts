@@ -254,9 +254,12 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const page = await agent.get(again.headers.location!);
       expect(page.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
       expect(page.text).not.to.include('aria-invalid').and.not.include('<title>Fout');
+      expect(page.text.match(/een nieuwe code aanvragen/g), 'the notice says the time; no hint repeats it').to.have.length(1);
       expect(vonage.messages).to.have.length(1);
-      // Said once: a refresh does not repeat it.
-      expect((await agent.get(`${SETUP}/verificatie`)).text).not.to.include('role="status">Je kunt om');
+      // Said once: a refresh does not repeat it, and the hint under the button is back.
+      const refreshed = await agent.get(`${SETUP}/verificatie`);
+      expect(refreshed.text).not.to.include('role="status">Je kunt om');
+      expect(refreshed.text).to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
     });
 
     it('offers a radio choice and says why when none or the app is chosen', async () => {
