@@ -160,6 +160,7 @@ describe('desk: a staff member\'s passkeys', () => {
       const foreign = stranger.get({ ...options.body, allowCredentials: undefined });
       const refused = await agent.post(`${CODE}/toegangssleutel`).type('form').send({ _csrf: token, credential: JSON.stringify(foreign) });
       expect(refused.status).to.equal(400);
+      expect(refused.text, 'the title says it failed').to.match(/<title>Fout: [^<]+<\/title>/);
     }
     expect((await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.type === 'second_step_failed' && e.staff?.id === colleague.id)).to.have.length(2);
     expect((await secondStepWithPasskey(theirs)).res.headers.location, 'their own works').to.equal(`${DESK}/patienten`);

@@ -56,6 +56,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const res = await step.send(otherKey.get({ ...step.options, allowCredentials: undefined }));
       expect(res.status).to.equal(400);
       expect(res.text).to.include('Je toegangssleutel is niet geaccepteerd.').and.include('Verificatiecode');
+      expect(res.text, 'the title says it failed').to.include('<title>Fout: Vul je verificatiecode in – Karify</title>');
       expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen/code');
       const failed = (await rt.services.audit.listForUser(patient.id)).find((e) => e.type === 'second_step_failed');
       expect(failed!.details).to.include({ reason: 'wrong_passkey', refusal: 'unknown_credential' });

@@ -56,6 +56,7 @@ describe('passkeys: signing in from the sign-in page', () => {
       const res = await passkeySignIn(agent, world.authenticator, overrides);
       expect(res.status, JSON.stringify(overrides)).to.equal(400);
       expect(res.text).to.include('<p class="warning" role="alert">Je toegangssleutel is niet geaccepteerd.');
+      expect(res.text, 'the title says it failed, as on any page with an error').to.include('<title>Fout: Inloggen – Karify</title>');
       await expectSignedOut(agent);
     }
     const failures = (await rt.services.audit.listForUser(world.patient.id)).filter((e) => e.type === 'second_step_failed');
