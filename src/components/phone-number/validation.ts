@@ -36,9 +36,13 @@ export function validatePhone(
   return { errors: [{ field: chosenRefused ? 'country' : 'phone', message }] };
 }
 
-/** What the phone-number form shows: every country, named in the page's language. */
-export function phoneFormLocals(res: Response) {
-  return { countries: listCountries(INTL_LOCALES[res.locals.lang]) };
+/**
+ * What the phone-number form shows: the countries an SMS can go to (SMS_ALLOWED_COUNTRIES), named
+ * in the page's language, the Netherlands and Belgium first. Any other would only be refused.
+ */
+export function phoneFormLocals(res: Response, allowedCountries: string[]) {
+  const allowed = new Set(allowedCountries.map((c) => c.toUpperCase()));
+  return { countries: listCountries(INTL_LOCALES[res.locals.lang]).filter((c) => allowed.has(c.code)) };
 }
 
 /** The submitted Land and Telefoonnummer: the values to show again, and the number in E.164 or the errors. */

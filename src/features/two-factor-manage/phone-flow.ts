@@ -53,7 +53,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     showForm(req: Request, res: Response) {
       const p = pending(req);
-      res.render('two-factor-manage/phone', { flow, ...phoneFormLocals(res), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
+      res.render('two-factor-manage/phone', { flow, ...phoneFormLocals(res, deps.allowedCountries), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
     },
 
     async submitForm(req: Request, res: Response) {
@@ -62,7 +62,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
       const problem = outcome ? smsRefusal(outcome, flow.purpose, res.locals) : null;
       if (errors.length > 0 || !e164 || !outcome || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
-        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res) }, problem?.status ?? 400);
+        return renderFormErrors(res, 'two-factor-manage/phone', all, values, { flow, ...phoneFormLocals(res, deps.allowedCountries) }, problem?.status ?? 400);
       }
       keepSmsReport(req.session, { purpose: flow.purpose, outcome, askedByPatient: false });
       req.session.pendingPhone = { purpose: flow.purpose, phone: e164, country: values.country, phoneInput: values.phone };

@@ -57,7 +57,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   };
 
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
-    phone: async (_req, res) => phoneFormLocals(res),
+    phone: async (_req, res) => phoneFormLocals(res, deps.allowedCountries),
     pair: async (req, res) => ({
       pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('totpPairing.qrLabel')),
     }),

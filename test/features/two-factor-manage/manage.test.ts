@@ -34,6 +34,8 @@ describe('managing two-step (J6)', () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/telefoonnummer-wijzigen`;
     expect((await confirm(agent, path)).headers.location).to.equal(path);
+    const form = await agent.get(path);
+    expect([...form.text.matchAll(/<option value="([A-Z]{2})"/g)].map((m) => m[1]), 'only the countries an SMS can go to').to.deep.equal(['NL', 'BE']);
     await pastSmsCooldown();
     const submit = await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
     expect(submit.headers.location).to.equal(`${path}/verificatie`);

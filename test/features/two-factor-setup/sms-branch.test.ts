@@ -34,6 +34,8 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(phonePage.text).to.include('2. Vul je telefoonnummer in');
       expect(phonePage.text).to.include('We sturen een verificatiecode naar je mobiele telefoon via SMS wanneer je inlogt.');
       expect(phonePage.text).to.match(/<option value="NL" selected>Nederland \(\+31\)<\/option>/);
+      const countries = [...phonePage.text.matchAll(/<option value="([A-Z]{2})"/g)].map((m) => m[1]);
+      expect(countries, 'only the countries an SMS can go to (SMS_ALLOWED_COUNTRIES: NL, BE)').to.deep.equal(['NL', 'BE']);
       expect(phonePage.text).to.include('Bevestig telefoonnummer');
       expect(phonePage.text).to.match(/<span class="progress-mark" aria-hidden="true">✓<\/span> Methode <span class="visually-hidden">\(klaar\)/);
 
@@ -312,6 +314,18 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
         }
       });
     }
+  });
+
+  describe('the countries of Land', () => {
+    it('lists only SMS_ALLOWED_COUNTRIES, the Netherlands first and chosen, the others by name', async () => {
+      world = await startSmsWorld({ SMS_ALLOWED_COUNTRIES: 'FR,DE,NL' });
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      const page = await agent.get(`${SETUP}/telefoonnummer`);
+      const options = [...page.text.matchAll(/<option value="([A-Z]{2})"( selected)?>([^<]+)<\/option>/g)].map((m) => `${m[1]}${m[2] ?? ''} ${m[3]}`);
+      expect(options).to.deep.equal(['NL selected Nederland (+31)', 'DE Duitsland (+49)', 'FR Frankrijk (+33)']);
+      expect((await enterPhone(agent, '0151 23456789', 'DE')).headers.location, 'a listed country works').to.equal(`${SETUP}/verificatie`);
+    });
   });
 
   describe('Vonage failures', () => {
