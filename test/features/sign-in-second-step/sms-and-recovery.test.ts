@@ -292,6 +292,19 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(info.text, 'the button leads to making new codes').to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
     });
 
+    it('says plainly when the last recovery code was used: none left, make new ones now', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      for (const code of patient.recoveryCodes.slice(0, 9)) expect(await rt.services.recoveryCodes.consume(patient.id, code)).to.equal(true);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await enterRecoveryCode(agent, patient.recoveryCodes[9]!);
+      const info = await agent.get('/inloggen/herstelcode-gebruikt');
+      expect(info.text).to.include('<p>Je hebt geen herstelcodes meer.</p>').and.not.include('nog 0');
+      expect(info.text, 'not "almost none"').not.to.include('bijna geen');
+      expect(info.text).to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
+    });
+
     it('lets exactly one of two simultaneous sign-ins with the same code through', async () => {
       const { rt } = world;
       const patient = await patientWithSms(rt);
