@@ -449,7 +449,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Print herstelcodes', 'Nieuwe herstelcodes afdrukken');
       await p.follow('Terug naar je herstelcodes', 'Je nieuwe herstelcodes (terug)');
       await p.press('Ik heb de codes bewaard', 'Authenticatie in twee stappen: nieuwe herstelcodes');
-      expect(await p.text()).to.include('Je nieuwe herstelcodes zijn bewaard.');
+      expect(await p.text()).to.include('Je hebt nieuwe herstelcodes. Je oude herstelcodes werken niet meer. Je bent op je andere apparaten uitgelogd.');
 
       // Password
       nextAction();

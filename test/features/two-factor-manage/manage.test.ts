@@ -156,6 +156,9 @@ describe('managing two-step (J6)', () => {
 
     const saved = await submitForm(agent, `${BASE}/herstelcodes`, {});
     expect(saved.headers.location).to.equal(`${BASE}`);
+    // Karify kept nothing for the patient: the notice says what changed, and that other devices are signed out.
+    expect((await agent.get(saved.headers.location!)).text).to.include(
+      '<p class="notice" role="status">Je hebt nieuwe herstelcodes. Je oude herstelcodes werken niet meer. Je bent op je andere apparaten uitgelogd.</p>');
     expect((await agent.get(`${BASE}/herstelcodes`)).headers.location).to.equal(BASE);
     expect(await world.rt.services.recoveryCodes.consume(patient.id, shown[0]!)).to.equal(true);
     await expectSignedOut(other);
