@@ -91,7 +91,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     return p;
   }
   const wrongCode = (right: string) => (right === '000000' ? '111111' : '000000');
-  const footer = (p: Patient, name = 'Over Karify') => p.page.getByRole('navigation', { name });
+  const footer = (p: Patient, name = 'Voettekst') => p.page.getByRole('navigation', { name });
   const pageLanguage = (p: Patient) => p.page.locator('html').getAttribute('lang');
   /** The key the Koppelen page shows for typing into the app, without its spaces. */
   const appKey = async (p: Patient) => (await p.page.locator('.totp-key').innerText()).replace(/\s/g, '');
@@ -210,7 +210,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
         expect(await p.heading(), link).to.equal(heading);
       }
       expect(await accountMenu.count()).to.equal(1);
-      const footer = p.page.getByRole('navigation', { name: 'Over Karify' });
+      const footer = p.page.getByRole('navigation', { name: 'Voettekst' });
       for (const link of ['Helpdesk', 'Over Karify', 'Privacy en Veiligheid', 'Algemene Voorwaarden']) {
         await p.follow(link, `${link} (ingelogd)`, { within: footer });
         expect(await p.heading(), link).to.equal(link);
@@ -538,7 +538,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     it('J7 and the rest: the help form, info pages, an expired form and a missing page, signed out', async () => {
       const p = await newPatient();
       await p.visit('/inloggen', 'Inloggen (uitgelogd, overig)');
-      const footer = p.page.getByRole('navigation', { name: 'Over Karify' });
+      const footer = p.page.getByRole('navigation', { name: 'Voettekst' });
       for (const link of ['Helpdesk', 'Over Karify', 'Privacy en Veiligheid', 'Algemene Voorwaarden']) {
         await p.follow(link, `${link} (uitgelogd)`, { within: footer });
         expect(await p.heading(), link).to.equal(link);
@@ -762,7 +762,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await pageLanguage(p)).to.equal('en');
 
       // And back to Dutch, from the footer of any page
-      await p.follow('Nederlands', 'Werkblad (terug in het Nederlands)', { within: footer(p, 'About Karify') });
+      await p.follow('Nederlands', 'Werkblad (terug in het Nederlands)', { within: footer(p, 'Footer') });
       expect(p.path()).to.equal('/werkblad');
       expect(await pageLanguage(p)).to.equal('nl');
       expect(await p.heading()).to.equal('Werkblad');
@@ -1017,7 +1017,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.follow('English', 'Desk: log (English)', { within: footer(desk) });
       expect(await pageLanguage(desk)).to.equal('en');
       expect(await desk.heading()).to.equal('Log');
-      await desk.follow('Nederlands', 'Balie: Logboek (Nederlands)', { within: footer(desk, 'About Karify') });
+      await desk.follow('Nederlands', 'Balie: Logboek (Nederlands)', { within: footer(desk, 'Footer') });
 
       // The staff member's own pages: the password form, and passkeys after the password and a code (none without JavaScript).
       await desk.follow('Wachtwoord wijzigen', 'Balie: wachtwoord wijzigen');

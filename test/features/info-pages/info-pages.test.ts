@@ -136,6 +136,19 @@ describe('the information pages of the shell (J2)', () => {
     expect(footerLinks((await agent.get('/werkblad')).text).slice(0, 4)).to.deep.equal(expected);
   });
 
+  it('names the footer\'s navigation "Voettekst" ("Footer"), not after one of its links', async () => {
+    const footerName = (html: string) => /<footer class="site-footer">\s*<nav aria-label="([^"]+)">/.exec(html)?.[1];
+    const agent = rt.agent();
+    const dutch = (await agent.get('/inloggen')).text;
+    expect(footerName(dutch)).to.equal('Voettekst');
+    expect(footerLinks(dutch).map(([, label]) => label), 'a screen reader would hear the same name twice').not.to.include(footerName(dutch));
+    await agent.get('/taal/en?terug=/inloggen');
+    const english = (await agent.get('/inloggen')).text;
+    expect(english).to.include('<html lang="en">');
+    expect(footerName(english)).to.equal('Footer');
+    expect(footerLinks(english).map(([, label]) => label)).not.to.include('Footer');
+  });
+
   it('links every page of the menus from the menus of a signed-in patient', async () => {
     const { agent } = await signedInPatient(rt, { fresh: false });
     const shell = (await agent.get('/werkblad')).text;
