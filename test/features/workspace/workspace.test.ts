@@ -112,6 +112,22 @@ describe('the Werkblad (J2)', () => {
     expect(escaped.text).to.include('<h1>Slapen &amp; &lt;em&gt;rust&lt;/em&gt;</h1>').and.not.include('<em>rust</em>');
   });
 
+  it('marks the Dutch module titles lang="nl" on an English page, and only there', async () => {
+    const { agent, idOf } = await patientWithModules();
+    await agent.get(`/taal/en?terug=${WORKSPACE}`);
+    const list = await agent.get(WORKSPACE);
+    expect(list.text).to.include('<html lang="en">');
+    const titles = moduleItems(list.text).map((item) => /<span class="module-title"([^>]*)>/.exec(item)?.[1]);
+    expect(titles).to.deep.equal([' lang="nl"', ' lang="nl"', ' lang="nl"']);
+    const module = await agent.get(`${WORKSPACE}/opdracht/${idOf('Piekeren')}`);
+    expect(module.text).to.include('<h1 lang="nl">Piekeren</h1>').and.include('› <span lang="nl">Piekeren</span></p>');
+
+    await agent.get(`/taal/nl?terug=${WORKSPACE}`);
+    const dutch = await agent.get(WORKSPACE);
+    expect(dutch.text, 'the page is Dutch already').to.include('<html lang="nl">').and.not.include('class="module-title" lang');
+    expect((await agent.get(`${WORKSPACE}/opdracht/${idOf('Piekeren')}`)).text).to.include('<h1>Piekeren</h1>');
+  });
+
   it('answers 404 for a module of another patient, and for one that does not exist', async () => {
     const { idOf } = await patientWithModules();
     const other = await signedInPatient(rt, { fresh: false });
