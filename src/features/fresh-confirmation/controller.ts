@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import type { SecondFactor } from '../../domain/second-factor';
+import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
@@ -45,10 +45,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return result.status === 'invalid' ? { field: 'password', message: t('freshConfirmation.errors.passwordWrong') } : null;
   }
 
-  async function checkCode(req: Request, res: Response, input: string): Promise<FieldError | null> {
-    const checked = codeProof(input, req.user!, res.locals.t);
-    if ('error' in checked) return checked.error;
-    const result = await secondFactor.check(req.user!.id, 'confirm', checked.proof, requestOrigin(req));
+  async function checkCode(req: Request, res: Response, proof: Proof): Promise<FieldError | null> {
+    const result = await secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req));
     return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
   }
 
@@ -84,14 +82,19 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       // Confirmed a moment ago (the form sent twice): nothing to check again.
       if (auth.level(req) === 'fresh') return res.redirect(303, l.returnTo);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
-      const errors = validatePassword(password, res.locals.t);
+      const t = res.locals.t;
+      // An empty code field, or one that cannot hold a code, is said together with the password's
+      // error (unless a passkey answers instead): the patient learns about both fields at once.
+      const typed = req.user!.twoFactorMethod && !hasCredential(req.body) ? codeProof(code, req.user!, t) : null;
+      const errors = validatePassword(password, t);
       if (errors.length === 0) {
         const passwordError = await checkPassword(req, res, password);
         if (passwordError) errors.push(passwordError);
       }
+      if (typed && 'error' in typed) errors.push(typed.error);
       // The second step is checked only after a right password, so a guessed code costs a password too.
       if (errors.length === 0 && req.user!.twoFactorMethod) {
-        const codeError = hasCredential(req.body) ? await checkPasskey(req, res) : await checkCode(req, res, code);
+        const codeError = typed && 'proof' in typed ? await checkCode(req, res, typed.proof) : await checkPasskey(req, res);
         if (codeError) errors.push(codeError);
       }
       // The code field may hold a recovery code, a secret: it is not shown again.

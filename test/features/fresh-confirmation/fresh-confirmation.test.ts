@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, submitForm } from '../../support/forms';
-import { patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
+import { lastCode, pastSmsCooldown, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -45,6 +45,33 @@ describe('fresh confirmation before changes (J6)', () => {
     expect(wrongRecovery.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
     expect(wrongRecovery.text, 'a recovery code is a secret: not shown again').not.to.include('1234567890');
     expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(303);
+  });
+
+  it('says at once what is missing or cannot be a code, in both fields; the code itself is checked only after a right password', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const summary = (html: string) => [...html.matchAll(/<li><a href="#(\w+)">([^<]+)<\/a><\/li>/g)].map((m) => `#${m[1]} ${m[2]}`);
+
+    const empty = await submitForm(agent, page, { terug: path, password: '', code: '' }, '/account/bevestigen');
+    expect(empty.status).to.equal(400);
+    expect(summary(empty.text)).to.deep.equal(['#password Vul je wachtwoord in.', '#code Vul de verificatiecode in.']);
+    const noPassword = await submitForm(agent, page, { terug: path, password: '', code: '12' }, '/account/bevestigen');
+    expect(summary(noPassword.text)).to.deep.equal(['#password Vul je wachtwoord in.', '#code Vul de 6 cijfers uit de SMS in, of een herstelcode van 10 cijfers.']);
+    // The password is checked as before, so a wrong one is said together with the missing code.
+    const wrongAndEmpty = await submitForm(agent, page, { terug: path, password: 'not-my-password-1', code: '' }, '/account/bevestigen');
+    expect(summary(wrongAndEmpty.text)).to.deep.equal(['#password Dit wachtwoord klopt niet.', '#code Vul de verificatiecode in.']);
+    const rightButEmpty = await submitForm(agent, page, { terug: path, password: patient.password, code: '' }, '/account/bevestigen');
+    expect(summary(rightButEmpty.text)).to.deep.equal(['#code Vul de verificatiecode in.']);
+
+    // A code that could be right waits for a right password: with a wrong one it is neither used nor counted.
+    await pastSmsCooldown();
+    await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
+    const code = lastCode(world.vonage);
+    const wrongPassword = await submitForm(agent, page, { terug: path, password: 'not-my-password-1', code }, '/account/bevestigen');
+    expect(summary(wrongPassword.text)).to.deep.equal(['#password Dit wachtwoord klopt niet.']);
+    expect((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)).not.to.include('second_step_failed');
+    expect((await submitForm(agent, page, { terug: path, password: patient.password, code }, '/account/bevestigen')).headers.location).to.equal(path);
   });
 
   it('accepts a recovery code instead of the SMS code, and the confirmation lasts 10 minutes', async () => {
