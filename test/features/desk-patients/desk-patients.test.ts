@@ -97,6 +97,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect(page.text).to.include('<dd>Aan, met SMS</dd>').and.include('<dd>+31 6 ••••••78</dd>').and.include('<dd>9 van de 10</dd>').and.include('<dd>Actief</dd>');
       expect(page.text).not.to.include('612345678');
       expect(page.text).to.include('Ingelogd met SMS-code').and.include('Chrome op Windows').and.include('203.0.113.0');
+      expect(page.text, 'the address is shortened, and says so').to.include('IP-adres (ingekort)');
       expect(page.text).to.include('Authenticatie in twee stappen uitzetten').and.include('Account uitschakelen').and.include('Overal uitloggen');
       const viewed = await rt.services.staffAudit.list({ limit: 5 });
       expect(viewed[0]).to.deep.include({ type: 'patient_viewed' });

@@ -65,7 +65,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
 
     const saved = await submitForm(desk, CODES, {});
     expect(saved.headers.location).to.equal(`${PAGE}`);
-    expect((await desk.get(saved.headers.location!)).text).to.include('Je nieuwe herstelcodes zijn bewaard.');
+    expect((await desk.get(saved.headers.location!)).text).to.include('Je hebt nieuwe herstelcodes. Je oude herstelcodes werken niet meer.');
     expect((await desk.get(CODES)).headers.location, 'shown once').to.equal(PAGE);
     expect((await desk.get(`${CODES}/download`)).headers.location).to.equal(PAGE);
 
