@@ -83,8 +83,10 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
 
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the
- * SMS went out, or may have (`unsure`: the code page then says so).
+ * SMS went out, or may have (`unsure`), or none was sent because one went out a moment ago
+ * (`cooldown`: nothing is wrong with the number; the code page says whether the earlier code
+ * works here and when a new one may be asked).
  */
 export function smsRefusal(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
-  return outcome.status === 'unsure' ? null : smsProblem(outcome, purpose, w);
+  return outcome.status === 'unsure' || outcome.status === 'cooldown' ? null : smsProblem(outcome, purpose, w);
 }

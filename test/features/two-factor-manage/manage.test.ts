@@ -73,6 +73,31 @@ describe('managing two-step (J6)', () => {
     expect(world.vonage.messages.filter((m) => m.to === '31687654321')).to.have.length(1);
   });
 
+  it('goes on to the code page when a number is sent again within 30 seconds: no error on a right number, and the page says which code works', async () => {
+    await world.close();
+    world = await startSmsWorld(); // the real 30 seconds between SMS
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    const path = `${BASE}/telefoonnummer-wijzigen`;
+    await confirm(agent, path);
+    await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    const sent = world.vonage.messages.length;
+    const code = lastCode(world.vonage);
+
+    const same = await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    expect(`${same.status} ${same.headers.location}`, 'the same number again').to.equal(`303 ${path}/verificatie`);
+    const samePage = await agent.get(`${path}/verificatie`);
+    expect(samePage.text).to.include('+31 6 ••••••21').and.match(/want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d/).and.not.include('Die code werkt niet meer');
+
+    const other = await submitForm(agent, path, { country: 'NL', phone: '06 11223344' });
+    expect(`${other.status} ${other.headers.location}`, 'another number').to.equal(`303 ${path}/verificatie`);
+    const otherPage = await agent.get(`${path}/verificatie`);
+    expect(otherPage.text).to.include('+31 6 ••••••44').and.include('Die code werkt niet meer').and.not.include('aria-invalid');
+    expect(world.vonage.messages, 'no SMS within the 30 seconds').to.have.length(sent);
+    const refused = await submitForm(agent, `${path}/verificatie`, { code });
+    expect(refused.status, 'the first number\'s code does not confirm the second number').to.equal(400);
+  });
+
   it('changes the number once when its code is sent twice at once (a double click), and tells nothing untrue', async () => {
     const path = PHONE_CHANGE;
     const agent = await awaitingCodeFor('06 87654321');

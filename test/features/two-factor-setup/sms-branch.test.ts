@@ -412,6 +412,22 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await enterCode(agent, second)).headers.location).to.equal(`${SETUP}/herstelcodes`);
     });
 
+    it('goes on to Verificatie when the number is sent again within 30 seconds ("Telefoonnummer wijzigen"): the same number\'s code still works', async () => {
+      world = await startSmsWorld(); // the real 30 seconds between SMS
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '06 12345678');
+      const code = lastCode(world.vonage);
+      expect((await agent.get(`${SETUP}/telefoonnummer`)).status, 'back to Telefoonnummer').to.equal(200);
+
+      const again = await enterPhone(agent, '06 12345678');
+      expect(`${again.status} ${again.headers.location}`).to.equal(`303 ${SETUP}/verificatie`);
+      const page = await agent.get(`${SETUP}/verificatie`);
+      expect(page.text).to.include('+31 6 ••••••78').and.match(/want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d/).and.not.include('aria-invalid');
+      expect(world.vonage.messages).to.have.length(1);
+      expect((await enterCode(agent, code)).headers.location).to.equal(`${SETUP}/herstelcodes`);
+    });
+
     it('sends at most SMS_MAX_PER_ACCOUNT_PER_HOUR messages per account', async () => {
       world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1', SMS_MAX_PER_ACCOUNT_PER_HOUR: '2' });
       const { agent } = await signedInPatient(world.rt);
