@@ -24,6 +24,8 @@ describe('fresh confirmation before changes (J6)', () => {
     for (const path of [`${BASE}/telefoonnummer-wijzigen`, `${BASE}/herstelcodes/nieuw`, `${BASE}/uitzetten`, '/account/wachtwoord']) {
       const res = await agent.get(path);
       expect(res.headers.location, path).to.equal(`/account/bevestigen?terug=${encodeURIComponent(path)}`);
+      const page = await agent.get(res.headers.location!);
+      expect(page.text, `the help (J7) on ${res.headers.location}`).to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="\/hulp\/vragenformulier"/);
       const post = await submitForm(agent, BASE, { newPassword: 'x', country: 'NL', phone: '0687654321' }, path);
       expect(post.headers.location, `POST ${path}`).to.match(/^\/account\/bevestigen\?terug=/);
     }

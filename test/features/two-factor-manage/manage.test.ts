@@ -43,6 +43,9 @@ describe('managing two-step (J6)', () => {
     expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31612345678');
     const verifyPage = await agent.get(`${path}/verificatie`);
     expect(verifyPage.text).to.include('+31 6 ••••••21');
+    for (const [page, html] of [['number', form.text], ['code', verifyPage.text]]) {
+      expect(html, `the help (J7) on the ${page} page`).to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="tel:\+31307370323"[\s\S]*href="\/hulp\/vragenformulier"/);
+    }
 
     const done = await submitForm(agent, `${path}/verificatie`, { code: lastCode(world.vonage) });
     expect(done.headers.location).to.equal(`${BASE}`);

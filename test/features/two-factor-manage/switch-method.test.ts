@@ -64,6 +64,7 @@ describe('managing two-step: switching method (J6)', () => {
       expect((await submitForm(agent, start, {})).headers.location).to.equal(`${start}/koppelen`);
       const pair = await agent.get(`${start}/koppelen`);
       expect(pair.text).to.include(`aria-label="${QR_LABEL}"`).and.include('FreeOTP');
+      expect(pair.text, 'the help (J7)').to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="\/hulp\/vragenformulier"/);
       const secret = keyFromPage(pair.text);
 
       // Not verified yet: SMS is still the method, for this and every new sign-in.
