@@ -16,7 +16,8 @@ export function passkeysRoutes(controller: PasskeysController, auth: AuthLevels,
   router.post(passkeys.addOptions, auth.fresh(passkeys.add), controller.addOptions);
 
   router.get(passkeys.add, fresh, controller.showAdd);
-  router.post(passkeys.add, fresh, controller.submitAdd);
+  // The new passkey sent twice at once (a double click): added once; the second is sent where the first led.
+  router.post(passkeys.add, fresh, onceThenStatus, controller.submitAdd);
   // The recovery codes a first passkey came with, shown again only while the confirmation is fresh.
   router.get(passkeys.codes, fresh, controller.showCodes);
   router.get(passkeys.codesPrint, auth.fresh(passkeys.codes), controller.printCodes);

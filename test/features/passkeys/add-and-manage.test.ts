@@ -53,6 +53,21 @@ describe('passkeys: add, rename and remove', () => {
       expect(options.headers.location).to.match(/^\/account\/bevestigen\?terug=/);
     });
 
+    it('adds once when the new passkey is sent twice at once (a double click): both answers lead to the codes, which work', async () => {
+      const { patient, agent } = await signedIn();
+      const page = await agent.get(`${PASSKEYS}/toevoegen`);
+      const token = csrfTokenOf(page.text);
+      const options = await askOptions(agent, `${PASSKEYS}/toevoegen/opties`, token, { name: 'iPhone van Cas' });
+      const credential = JSON.stringify(authenticatorFor(rt).create(options.body));
+      const answers = await Promise.all([0, 1].map(() => agent.post(`${PASSKEYS}/toevoegen`).type('form').send({ _csrf: token, name: 'iPhone van Cas', credential })));
+      expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal([`303 ${PASSKEYS}/herstelcodes`, `303 ${PASSKEYS}/herstelcodes`]);
+      expect(await passkeysOf(patient.id)).to.have.length(1);
+      expect((await messageKinds(rt, patient.id)).filter((kind) => kind === 'passkey_added')).to.have.length(1);
+      const codes = await agent.get(`${PASSKEYS}/herstelcodes`);
+      expect(codes.status, 'still signed in, with the codes to save').to.equal(200);
+      expect([...codes.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)]).to.have.length(10);
+    });
+
     it('turns two-step on for a patient without it: method passkey, recovery codes shown once, recorded and announced', async () => {
       const { patient, agent } = await signedIn();
       const res = await addPasskey(agent, authenticatorFor(rt), 'iPhone van Cas');
