@@ -29,6 +29,17 @@ describe('managing two-step (J6)', () => {
     return agent;
   }
 
+  /** As awaitingCodeFor('06 87654321'), with the real 30 seconds between SMS: a new number has just had its code. */
+  async function newNumberWithRealCooldown(): Promise<supertest.Agent> {
+    await world.close();
+    world = await startSmsWorld();
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    await confirm(agent, PHONE_CHANGE);
+    await submitForm(agent, PHONE_CHANGE, { country: 'NL', phone: '06 87654321' });
+    return agent;
+  }
+
   it('changes the phone number only after the new number is verified, and ends other sessions', async () => {
     const other = await fullySignedIn();
     const agent = await fullySignedIn();
@@ -58,13 +69,8 @@ describe('managing two-step (J6)', () => {
   });
 
   it('answers "Stuur nieuwe code" within 30 seconds with a notice on the code page, said once, not an error on its field', async () => {
-    await world.close();
-    world = await startSmsWorld(); // the real 30 seconds between SMS
-    patient = await patientWithSms(world.rt);
-    const agent = await fullySignedIn();
-    const path = `${BASE}/telefoonnummer-wijzigen`;
-    await confirm(agent, path);
-    await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    const agent = await newNumberWithRealCooldown();
+    const path = PHONE_CHANGE;
     const tooSoon = await submitForm(agent, `${path}/verificatie`, {}, `${path}/verificatie/nieuwe-code`);
     expect(tooSoon.headers.location).to.equal(`${path}/verificatie`);
     const notice = await agent.get(`${path}/verificatie`);
@@ -77,13 +83,8 @@ describe('managing two-step (J6)', () => {
   });
 
   it('goes on to the code page when a number is sent again within 30 seconds: no error on a right number, and the page says which code works', async () => {
-    await world.close();
-    world = await startSmsWorld(); // the real 30 seconds between SMS
-    patient = await patientWithSms(world.rt);
-    const agent = await fullySignedIn();
-    const path = `${BASE}/telefoonnummer-wijzigen`;
-    await confirm(agent, path);
-    await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
+    const agent = await newNumberWithRealCooldown();
+    const path = PHONE_CHANGE;
     const sent = world.vonage.messages.length;
     const code = lastCode(world.vonage);
 
