@@ -4,6 +4,7 @@ import { PATIENT_TABLES, type AccountTables } from './account-tables';
 import type { Clock } from './clock';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import { randomDigits, type RandomSource } from './random';
+import { normalizeCodeInput } from './verification-codes';
 
 export const RECOVERY_CODE_COUNT = 10;
 export const RECOVERY_CODE_LENGTH = 10;
@@ -28,9 +29,9 @@ export function formatRecoveryCode(code: string): string {
   return `${code.slice(0, 5)} ${code.slice(5)}`;
 }
 
-/** The 10 digits of what a patient typed (spaces and dashes allowed), or null. */
+/** The 10 digits of what a patient typed (spaces, dashes and dots allowed, as in an SMS code), or null. */
 export function normalizeRecoveryCode(input: string): string | null {
-  const digits = input.replace(/[\s\-]/g, '');
+  const digits = normalizeCodeInput(input);
   return /^\d{10}$/.test(digits) ? digits : null;
 }
 

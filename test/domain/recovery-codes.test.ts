@@ -46,10 +46,11 @@ describe('recovery codes', () => {
     expect(new Set(codes).size).to.equal(10);
   });
 
-  it('formats codes in two groups of five and reads them back with spaces or dashes', () => {
+  it('formats codes in two groups of five and reads them back with spaces, dashes or dots, as SMS codes', () => {
     expect(recovery.formatForDisplay('3937693737')).to.equal('39376 93737');
     expect(recovery.normalize(' 39376 93737 ')).to.equal('3937693737');
     expect(recovery.normalize('39376-93737')).to.equal('3937693737');
+    expect(recovery.normalize('39376.93737')).to.equal('3937693737');
     expect(recovery.normalize('3937693')).to.equal(null);
     expect(recovery.normalize('39376937371')).to.equal(null);
     expect(recovery.normalize('39376 9373a')).to.equal(null);
