@@ -14,7 +14,8 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   // Password and code sent twice at once (a double click) are checked once; the second is sent on.
   router.post(passkeys.confirm, auth.signedIn, oneSubmission(() => passkeys.list), controller.confirm);
   router.post(passkeys.addOptions, confirmed, controller.addOptions);
-  router.post(passkeys.add, confirmed, controller.add);
+  // The new passkey sent twice at once (a double click) is added once; the second is sent on.
+  router.post(passkeys.add, confirmed, oneSubmission(() => passkeys.list), controller.add);
   // A removal sent twice at once (a double click) is done once; the second is sent on.
   router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.list), controller.remove);
   return router;

@@ -107,6 +107,17 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await desk.get(PAGE)).text, 'confirmed').to.include('data-passkey-register');
   });
 
+  it('adds once when the new passkey is sent twice at once (a double click): both answers lead to the list, one entry in the Logboek', async () => {
+    expect((await submitForm(desk, PAGE, identityOf(rt, member), `${PAGE}/bevestigen`)).headers.location).to.equal(PAGE);
+    const token = csrfTokenOf((await desk.get(PAGE)).text);
+    const options = await askOptions(desk, `${PAGE}/toevoegen/opties`, token, { name: 'Werklaptop' });
+    const credential = JSON.stringify(authenticatorFor(rt).create(options.body));
+    const answers = await Promise.all([0, 1].map(() => desk.post(`${PAGE}/toevoegen`).type('form').send({ _csrf: token, name: 'Werklaptop', credential })));
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal([`303 ${PAGE}`, `303 ${PAGE}`]);
+    expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(1);
+    expect((await staffEvents(member.id)).filter((type) => type === 'passkey_added')).to.have.length(1);
+  });
+
   it('removes once when the form is sent twice at once (a double click): one entry in the Logboek', async () => {
     await addPasskey(desk, authenticatorFor(rt));
     const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
