@@ -111,8 +111,10 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(on.headers.location).to.equal(`${STAFF}/${member.id}`);
 
     const again = await signInAtDesk(rt, member);
+    expect((await desk.get(`${STAFF}/${member.id}/app-uitzetten`)).text, 'the passkeys go too').to.include('De app, de herstelcodes en de toegangssleutels van');
     const reset = await confirmed('app-uitzetten', 'Telefoon en herstelcodes kwijt');
     expect(reset.headers.location).to.equal(`${STAFF}/${member.id}`);
+    expect((await desk.get(reset.headers.location!)).text).to.include('de toegangssleutels van de medewerker zijn verwijderd');
     expect((await again.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
     const next = rt.agent();
