@@ -21,10 +21,18 @@ export interface User {
   createdAt: number;
 }
 
-type UserRow = AccountRow & { language: string };
+type UserRow = AccountRow & { language: string; name_search: string | null };
 
 /** A person's name (patient or staff), as menus, logs and e-mails show it: at most this many characters. */
 export const NAME_MAX_LENGTH = 100;
+
+/**
+ * Text as the desk's search compares it: lower-cased by Unicode's rules, in NFC. The name is
+ * stored this way beside itself (`name_search`), since SQLite's LOWER() and LIKE fold A–Z only.
+ */
+export function searchableText(text: string): string {
+  return text.trim().normalize('NFC').toLowerCase();
+}
 
 // Deliberately simple: one @, something on both sides, a dot in the domain, no spaces.
 export function isPlausibleEmail(email: string): boolean {
@@ -54,7 +62,7 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
     ...records.shared,
 
     create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
-      return records.insert({ email: input.email, name: input.name, password_hash: input.passwordHash, language: DEFAULT_LANGUAGE });
+      return records.insert({ email: input.email, name: input.name, password_hash: input.passwordHash, language: DEFAULT_LANGUAGE, name_search: searchableText(input.name) });
     },
 
     setPasswordHash: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash }),
@@ -62,14 +70,14 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
     setLanguage: (id: number, language: Language) => records.update(id, { language }),
 
     /**
-     * Patients whose e-mail address or name contains `text` (any case; `%` and `_` are just
-     * characters), by name; at most `limit`.
+     * Patients whose e-mail address or name contains `text` (any case, also of letters such as
+     * Ö and É; `%` and `_` are just characters), by name; at most `limit`.
      */
     async search(text: string, limit: number): Promise<User[]> {
-      const pattern = likePattern(text.trim().toLowerCase());
+      const pattern = likePattern(searchableText(text));
       const found: WithMethod<UserRow>[] = await records
         .withMethod(db)
-        .where((q) => q.whereRaw(`users.email LIKE ? ESCAPE '\\'`, [pattern]).orWhereRaw(`LOWER(users.name) LIKE ? ESCAPE '\\'`, [pattern]))
+        .where((q) => q.whereRaw(`users.email LIKE ? ESCAPE '\\'`, [pattern]).orWhereRaw(`users.name_search LIKE ? ESCAPE '\\'`, [pattern]))
         .orderBy([{ column: 'users.name' }, { column: 'users.id' }])
         .limit(limit);
       return found.map(toUser);

@@ -6,6 +6,7 @@ const LOCKOUTS = '20261203000001_second_step_lockouts.ts';
 const SETTINGS = '20261203000002_two_factor_settings.ts';
 const USER_LANGUAGE = '20261204000003_user_language.ts';
 const DESK = '20261204000004_staff_desk.ts';
+const NAME_SEARCH = '20261205000002_user_name_search.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -71,7 +72,7 @@ describe('migrations', () => {
       { user_id: ids[0], method: 'sms', phone: '+31612345678', totp_secret_encrypted: null, totp_last_step: null, enabled_at: 100, updated_at: 6 },
       { user_id: ids[1], method: 'totp', phone: null, totp_secret_encrypted: 'v1.a.b.c', totp_last_step: 42, enabled_at: 200, updated_at: 6 },
     ]);
-    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'language', 'name', 'password_hash', 'session_generation', 'updated_at']);
+    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'language', 'name', 'name_search', 'password_hash', 'session_generation', 'updated_at']);
     expect(await db('modules').where({ user_id: ids[0] })).to.have.length(1);
   });
 
@@ -90,6 +91,21 @@ describe('migrations', () => {
     expect(Object.keys(await db('users').columnInfo())).not.to.include('language');
     expect(await db('recovery_codes').where({ user_id: id })).to.have.length(1);
     expect(await db('mail_outbox').where({ user_id: id })).to.have.length(1);
+  });
+
+  it('gives every patient their name as the desk searches it (Unicode lower case), and undoing it loses no row of theirs', async () => {
+    await migrateUpTo(NAME_SEARCH);
+    const [id] = await db('users')
+      .insert({ email: 'o@example.nl', name: 'Ömer ÖZTÜRK', password_hash: 'x', created_at: 0, updated_at: 0 })
+      .returning('id')
+      .then((rows) => rows.map((row) => (row as { id: number }).id));
+    await db('recovery_codes').insert({ user_id: id, code_hash: 'h', created_at: 0 });
+
+    await db.migrate.up();
+    expect(await db('users').pluck('name_search')).to.deep.equal(['ömer öztürk']);
+    await db.migrate.down();
+    expect(Object.keys(await db('users').columnInfo())).not.to.include('name_search');
+    expect(await db('recovery_codes').where({ user_id: id })).to.have.length(1);
   });
 
   it('gives the questions asked before the desk existed the status open, and keeps every one', async () => {
