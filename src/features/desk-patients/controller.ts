@@ -9,7 +9,7 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
 import type { TwoFactorMethod, TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
-import type { User, UserStore } from '../../domain/users';
+import { normalizeEmail, type User, type UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
@@ -115,6 +115,8 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
   const { users, twoFactor, staffAudit } = deps;
 
   const patientOf = (req: Request, res: Response) => findByPathId(req, res, users.findById);
+  /** A staff member's own patient account (the same e-mail address): a colleague acts on it, not they. */
+  const isOwnAccount = (req: Request, patient: User) => normalizeEmail(patient.email) === normalizeEmail(req.staff!.email);
 
   /** What the desk sees of a patient's two-step, passkeys included (a reset removes them too). */
   async function twoFactorSummary(patientId: number, status: TwoFactorStatus, t: Translate) {
@@ -127,15 +129,17 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     };
   }
 
-  async function renderAction(res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+  async function renderAction(req: Request, res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     const spec = ACTIONS[action];
     const status = await twoFactor.status(patient.id);
+    const own = isOwnAccount(req, patient);
     const locals = {
       patient,
-      action: { ...spec.texts, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: spec.applies(patient, status) },
+      action: { ...spec.texts, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
+      notApplicable: res.locals.t(own ? 'deskPatients.action.ownAccount' : 'deskPatients.action.notApplicable'),
       twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
     };
-    renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : 200);
+    renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : own ? 403 : 200);
   }
 
   return {
@@ -171,8 +175,9 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         ip: event.ip,
       }));
       const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);
+      const own = isOwnAccount(req, patient);
       const actions = (Object.keys(ACTIONS) as PatientAction[])
-        .filter((action) => ACTIONS[action].applies(patient, status))
+        .filter((action) => !own && ACTIONS[action].applies(patient, status))
         .map((action) => ({ href: ACTION_PATHS[action](patient.id), text: t(ACTIONS[action].texts.title) }));
       res.render('desk-patients/patient', {
         patient,
@@ -180,6 +185,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         activity,
         deskActions,
         actions,
+        ownAccount: own,
         notice: takePageNoticeText(req, t, DONE_NOTICES),
       });
     },
@@ -187,16 +193,17 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     /** The confirmation page: what will happen, the reason field, the button. */
     showAction: (action: PatientAction) => async (req: Request, res: Response) => {
       const patient = await patientOf(req, res);
-      if (patient) await renderAction(res, patient, action);
+      if (patient) await renderAction(req, res, patient, action);
     },
 
     doAction: (action: PatientAction) => async (req: Request, res: Response) => {
       const patient = await patientOf(req, res);
       if (!patient) return;
+      if (isOwnAccount(req, patient)) return renderAction(req, res, patient, action);
       const spec = ACTIONS[action];
       const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
       const errors = validateAction(fields, spec.identityCheck, res.locals.t);
-      if (errors.length > 0) return renderAction(res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
+      if (errors.length > 0) return renderAction(req, res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
 
       const staff = req.staff!;
       const origin = requestOrigin(req);

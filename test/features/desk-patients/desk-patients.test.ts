@@ -256,6 +256,25 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     });
   });
 
+  describe('a staff member\'s own patient account', () => {
+    it('offers no action on it and refuses each one, even sent directly: a colleague does it', async () => {
+      const patient = await patientWithSms(rt);
+      await rt.db('users').where({ id: patient.id }).update({ email: member.email.toUpperCase() });
+      const page = await desk.get(`${PATIENTS}/${patient.id}`);
+      expect(page.text).to.include('Dit is je eigen patiëntaccount. Vraag een collega om er iets aan te veranderen.').and.not.include('Wat kan de balie doen?');
+      const before = await accountState(patient.id);
+      for (const action of ['twee-stappen-uitzetten', 'uitschakelen', 'overal-uitloggen']) {
+        const path = `${PATIENTS}/${patient.id}/${action}`;
+        const confirm = await desk.get(path);
+        expect(confirm.status, action).to.equal(403);
+        expect(confirm.text, action).to.include('Dit is je eigen patiëntaccount.').and.not.include('name="reason"');
+        const sent = await submitForm(desk, PATIENTS, { reason: REASON, identityChecked: 'yes' }, path);
+        expect(sent.status, `POST ${action}`).to.equal(403);
+      }
+      expect(await accountState(patient.id), 'nothing changed, nothing recorded').to.deep.equal(before);
+    });
+  });
+
   describe('in one transaction with the staff audit row', () => {
     const actions: Array<[string, string, (id: number) => Promise<unknown>]> = [
       ['reset two-step', 'twee-stappen-uitzetten', async () => undefined],
