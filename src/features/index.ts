@@ -125,7 +125,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission }
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
-    deskPatientsRoutes(createDeskPatientsController(services), auth, oneSubmission),
+    deskPatientsRoutes(createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController(services), auth, oneSubmission),
   );

@@ -6,7 +6,7 @@ import type { AccountStores } from '../../src/domain/account-stores';
 import type { StaffRole } from '../../src/domain/staff';
 import type { Services } from '../../src/services';
 import { submitForm } from './forms';
-import { DEFAULT_TEST_PASSWORD, startTestRuntime, type TestRuntime } from './runtime';
+import { DEFAULT_TEST_PASSWORD, startTestRuntime, type TestEnv, type TestRuntime } from './runtime';
 import { appCode, STEP_MS } from './totp';
 
 export const DESK = '/balie';
@@ -84,8 +84,8 @@ export const fail = async (): Promise<never> => {
 export const failingStaffAudit = (stores: AccountStores): AccountStores => ({ ...stores, staffAudit: { ...stores.staffAudit, record: fail } });
 
 /** A runtime (on the database under test) with a staff member signed in at the desk. */
-export async function startWithStaffSignedIn(options: Parameters<typeof createStaffMember>[1] = {}) {
-  const rt = await startTestRuntime();
+export async function startWithStaffSignedIn(options: Parameters<typeof createStaffMember>[1] = {}, env: TestEnv = {}) {
+  const rt = await startTestRuntime(env);
   const member = await createStaffMember(rt, options);
   return { rt, member, desk: await signInAtDesk(rt, member) };
 }

@@ -32,8 +32,8 @@ interface ActionSpec {
   run(stores: ActionStores, patient: User, origin: ReturnType<typeof requestOrigin>, details: Record<string, string | number>): Promise<boolean>;
   staffEvent: StaffEventType;
   identityCheck: boolean;
-  /** Full locale keys of the confirmation page and of the notice afterwards. */
-  texts: { title: string; what: string; submit: string; done: string };
+  /** Full locale keys of the confirmation page and of the notice afterwards; `whatIfRequired` under REQUIRE_TWO_FACTOR. */
+  texts: { title: string; what: string; whatIfRequired?: string; submit: string; done: string };
 }
 
 /** What the desk can do to a patient's account; each is confirmed on a page of its own, with a reason. */
@@ -43,7 +43,7 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
     run: async (stores, patient, origin, details) => (await resetTwoFactor(stores, patient.id, origin, details)) !== null,
     staffEvent: 'patient_two_factor_reset',
     identityCheck: true,
-    texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
+    texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
   },
   disable: {
     applies: (patient) => !patient.disabled,
@@ -94,6 +94,8 @@ export interface DeskPatientsDeps {
   audit: AuditLog;
   staffAudit: StaffAuditLog;
   inTransaction: InTransaction;
+  /** REQUIRE_TWO_FACTOR: after a reset the patient sets two-step up again at once. */
+  twoFactorRequired: boolean;
 }
 
 const METHOD_LABELS: Record<TwoFactorMethod, string> = {
@@ -133,9 +135,10 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     const spec = ACTIONS[action];
     const status = await twoFactor.status(patient.id);
     const own = isOwnAccount(req, patient);
+    const what = (deps.twoFactorRequired && spec.texts.whatIfRequired) || spec.texts.what;
     const locals = {
       patient,
-      action: { ...spec.texts, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
+      action: { ...spec.texts, what, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
       notApplicable: res.locals.t(own ? 'deskPatients.action.ownAccount' : 'deskPatients.action.notApplicable'),
       twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
     };

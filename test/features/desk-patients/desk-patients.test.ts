@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
@@ -125,6 +125,20 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const kept = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { reason: 'paspoort gezien' });
       expect(kept.text).to.match(/<input id="reason" name="reason" type="text" value="paspoort gezien"/);
       expect(await accountState(patient.id)).to.deep.equal(before);
+    });
+
+    it('says what the patient does next: sign in with the password alone, or under REQUIRE_TWO_FACTOR set it up again at once', async () => {
+      const patient = await patientWithSms(rt);
+      const usual = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
+      expect(usual.text).to.include('Daarna logt de patiënt in met alleen het wachtwoord');
+      const required = await startWithStaffSignedIn({}, { REQUIRE_TWO_FACTOR: 'true' });
+      try {
+        const theirs = await patientWithSms(required.rt);
+        const page = await required.desk.get(`${PATIENTS}/${theirs.id}/twee-stappen-uitzetten`);
+        expect(page.text).to.include('Bij de volgende keer inloggen stelt de patiënt het meteen opnieuw in.').and.not.include('met alleen het wachtwoord');
+      } finally {
+        await required.rt.close();
+      }
     });
 
     it('turns two-step off with the reason: codes gone, the patient signed out and told; the next sign-in needs only the password', async () => {
