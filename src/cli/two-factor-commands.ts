@@ -21,6 +21,7 @@ export const resetTwoFactor = command({
     const { status, passkeys } = await inTransaction(async (stores) => {
       const reset = await resetPatientTwoFactor(stores, user.id, {}, { reason, ...BY_ADMIN_CLI });
       if (!reset) throw nothingToReset();
+      await stores.staffAudit.record(null, 'patient_two_factor_reset', {}, { reason }, { patientId: user.id });
       return reset;
     });
 
@@ -28,7 +29,7 @@ export const resetTwoFactor = command({
     env.print(
       [
         `Turned off two-step sign-in for ${email} (was ${describeTwoFactor(status, passkeys)}; ${codes} left, now removed${passkeys > 0 ? ', and the passkeys too' : ''}).`,
-        'They are signed out everywhere. The reset and your reason are in their activity log, and they have a message in Berichten.',
+        'They are signed out everywhere. The reset and your reason are in their activity log and the desk\'s Logboek, and they have a message in Berichten.',
         env.twoFactorRequired
           ? 'At their next sign-in, after their password, they set up two-step again before they can continue.'
           : 'At their next sign-in they use only their password; ask them to set up two-step again straight away (Mijn account).',

@@ -4,17 +4,23 @@ import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
 import { formatTable } from './table';
 import { userColumns } from './user-columns';
-import { assertAcceptablePassword, validEmail, validName } from './validation';
+import { assertAcceptablePassword, validEmail, validName, validReason } from './validation';
 
 const duplicate = (email: string) => new CommandFailure(`A patient with the e-mail address ${email} already exists.`);
 
-async function setDisabled(emailInput: string, disabled: boolean, env: CommandEnv): Promise<void> {
-  const email = validEmail(emailInput);
+async function setDisabled(options: { email: string; reason: string }, disabled: boolean, env: CommandEnv): Promise<void> {
+  const email = validEmail(options.email);
+  const reason = validReason(options.reason);
   const { users, inTransaction } = await env.services();
   const user = await users.findByEmail(email);
   if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
-  // The change, its record, its message in Berichten and its e-mail land together (as at the desk).
-  const changed = await inTransaction((stores) => setPatientDisabled(stores, user.id, disabled, {}, BY_ADMIN_CLI));
+  // The change, its record, its message in Berichten, its e-mail and its line in the desk's
+  // Logboek (with the reason) land together, as at the desk.
+  const changed = await inTransaction(async (stores) => {
+    if (!(await setPatientDisabled(stores, user.id, disabled, {}, { reason, ...BY_ADMIN_CLI }))) return false;
+    await stores.staffAudit.record(null, disabled ? 'patient_disabled' : 'patient_enabled', {}, { reason }, { patientId: user.id });
+    return true;
+  });
   if (!changed) {
     env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
     return;
@@ -62,14 +68,14 @@ export const listUsers = command({
 
 export const disableUser = command({
   name: 'disable-user',
-  summary: 'Stop a patient from signing in (ends their sessions).',
-  options: ['email'],
-  run: (options, env) => setDisabled(options.email, true, env),
+  summary: 'Stop a patient from signing in (ends their sessions); the reason goes into the Logboek.',
+  options: ['email', 'reason'],
+  run: (options, env) => setDisabled(options, true, env),
 });
 
 export const enableUser = command({
   name: 'enable-user',
-  summary: 'Let a disabled patient sign in again.',
-  options: ['email'],
-  run: (options, env) => setDisabled(options.email, false, env),
+  summary: 'Let a disabled patient sign in again; the reason goes into the Logboek.',
+  options: ['email', 'reason'],
+  run: (options, env) => setDisabled(options, false, env),
 });

@@ -157,9 +157,18 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
     it('leaves the patient enabled when recording the change fails', async () => {
       const patient = await rt.createPatient({ email: 'cas@example.nl' });
       const services = withStoresSwapped(rt.services, (s) => ({ ...s, notifier: { ...s.notifier, notify: fail } }));
-      expect(await failure(disableUser.run({ email: 'cas@example.nl' }, env(services)))).to.be.instanceOf(InjectedFailure);
+      expect(await failure(disableUser.run({ email: 'cas@example.nl', reason: 'Op verzoek' }, env(services)))).to.be.instanceOf(InjectedFailure);
       expect((await rt.services.users.findById(patient.id))!.disabled).to.equal(false);
       expect(await rt.services.audit.listForUser(patient.id)).to.deep.equal([]);
+    });
+
+    it('leaves the patient enabled, with no record, when the Logboek line cannot be written', async () => {
+      const patient = await rt.createPatient({ email: 'cas@example.nl' });
+      const services = withStoresSwapped(rt.services, (s) => ({ ...s, staffAudit: { ...s.staffAudit, record: fail } }));
+      expect(await failure(disableUser.run({ email: 'cas@example.nl', reason: 'Op verzoek' }, env(services)))).to.be.instanceOf(InjectedFailure);
+      expect((await rt.services.users.findById(patient.id))!.disabled).to.equal(false);
+      expect(await rt.services.audit.listForUser(patient.id)).to.deep.equal([]);
+      expect(await rt.services.messages.listForUser(patient.id)).to.deep.equal([]);
     });
   });
 });

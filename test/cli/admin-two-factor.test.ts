@@ -45,6 +45,8 @@ describe('admin command line: two-step reset and overview (J8)', function () {
     const events = await resetEvents(patient.id);
     expect(events.map((event) => event.details)).to.deep.equal([{ reason: REASON, by: 'admin-cli' }]);
     expect(await resetMessages(patient.id)).to.have.length(1);
+    const logboek = (await rt.services.staffAudit.list({ limit: 10 })).map((e) => [e.type, e.staff, e.patient?.id, e.details]);
+    expect(logboek, 'in the desk\'s Logboek, as a command on the server').to.deep.equal([['patient_two_factor_reset', null, patient.id, { reason: REASON }]]);
   });
 
   it('needs a reason of 1 to 500 characters without control characters, and changes nothing without one', async () => {

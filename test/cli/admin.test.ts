@@ -5,6 +5,7 @@ import { createMailOutbox } from '../../src/domain/mail/mail-outbox';
 import { createMessageStore } from '../../src/domain/messages';
 import { createPasswordHasher } from '../../src/domain/passwords';
 import { cryptoRandom } from '../../src/domain/random';
+import { createStaffAuditLog } from '../../src/domain/staff-audit';
 import { createUserStore } from '../../src/domain/users';
 import { signIn } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
@@ -31,6 +32,7 @@ describe('admin command line (J8)', function () {
     audit: ReturnType<typeof createAuditLog>;
     messages: ReturnType<typeof createMessageStore>;
     mailOutbox: ReturnType<typeof createMailOutbox>;
+    staffAudit: ReturnType<typeof createStaffAuditLog>;
   }
   async function inDatabase<T>(use: (stores: Stores) => Promise<T>): Promise<T> {
     const db = await database.open();
@@ -40,6 +42,7 @@ describe('admin command line (J8)', function () {
         audit: createAuditLog(db, systemClock),
         messages: createMessageStore(db, systemClock),
         mailOutbox: createMailOutbox({ db, clock: systemClock, random: cryptoRandom }),
+        staffAudit: createStaffAuditLog(db, systemClock),
       });
     } finally {
       await db.destroy();
@@ -131,21 +134,29 @@ describe('admin command line (J8)', function () {
 
   it('disables and enables a patient, recording both and telling the patient in Berichten and by e-mail', async () => {
     await succeeds(createUser('cas@example.nl'));
-    await succeeds(admin(['disable-user', '--email', 'CAS@example.nl']));
+    expect((await admin(['disable-user', '--email', 'cas@example.nl'])).stderr, 'a reason is needed').to.include('Missing option --reason.');
+    await succeeds(admin(['disable-user', '--email', 'CAS@example.nl', '--reason', 'Op verzoek van de patiënt']));
     expect(await listedRow('cas@example.nl')).to.match(/\bdisabled\b/);
 
-    await succeeds(admin(['enable-user', '--email', 'cas@example.nl']));
+    await succeeds(admin(['enable-user', '--email', 'cas@example.nl', '--reason', 'Patiënt belde terug']));
     expect(await listedRow('cas@example.nl')).to.match(/\benabled\b/);
 
     await inDatabase(async ({ users, audit }) => {
       const user = await users.findByEmail('cas@example.nl');
       const events = await audit.listForUser(user!.id);
       expect(events.map((e) => [e.type, e.details])).to.deep.equal([
-        ['account_enabled', { by: 'admin-cli' }],
-        ['account_disabled', { by: 'admin-cli' }],
+        ['account_enabled', { by: 'admin-cli', reason: 'Patiënt belde terug' }],
+        ['account_disabled', { by: 'admin-cli', reason: 'Op verzoek van de patiënt' }],
         ['account_created', { by: 'admin-cli' }],
       ]);
     });
+    const logboek = await inDatabase(async ({ staffAudit }) =>
+      (await staffAudit.list({ limit: 10 })).map((e) => [e.type, e.staff, e.patient?.name, e.details]),
+    );
+    expect(logboek, 'in the desk\'s Logboek, as a command on the server').to.deep.equal([
+      ['patient_enabled', null, 'Cas Test', { reason: 'Patiënt belde terug' }],
+      ['patient_disabled', null, 'Cas Test', { reason: 'Op verzoek van de patiënt' }],
+    ]);
     const told = await inDatabase(async ({ users, messages, mailOutbox }) => {
       const user = await users.findByEmail('cas@example.nl');
       return {
@@ -154,11 +165,11 @@ describe('admin command line (J8)', function () {
       };
     });
     expect(told).to.deep.equal({ messages: ['account_enabled', 'account_disabled'], mails: ['account_enabled', 'account_disabled'] });
-    expect((await admin(['enable-user', '--email', 'cas@example.nl'])).stdout).to.include('is already enabled; nothing changed.');
+    expect((await admin(['enable-user', '--email', 'cas@example.nl', '--reason', 'Nog eens'])).stdout).to.include('is already enabled; nothing changed.');
   });
 
   it('fails with 1 when no patient has the e-mail address', async () => {
-    const result = await admin(['disable-user', '--email', 'nobody@example.nl']);
+    const result = await admin(['disable-user', '--email', 'nobody@example.nl', '--reason', 'Op verzoek']);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('No patient has the e-mail address nobody@example.nl.');
   });
@@ -168,7 +179,7 @@ describe('admin command line (J8)', function () {
     const rt = await startTestRuntime(database.runtimeEnv);
     try {
       expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(303);
-      await succeeds(admin(['disable-user', '--email', 'cas@example.nl']));
+      await succeeds(admin(['disable-user', '--email', 'cas@example.nl', '--reason', 'Op verzoek']));
       const res = await signIn(rt.agent(), 'cas@example.nl', PASSWORD);
       expect(res.status).to.equal(400);
       expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet');
