@@ -30,6 +30,22 @@ const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   staff_two_factor_reset: 'staffLog.events.staff_two_factor_reset',
 };
 
+/**
+ * Events whose text depends on what the code was for (`details.purpose`); the text above is the
+ * sign-in's. A recovery code used to confirm a change did not sign anyone in.
+ */
+const PURPOSE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
+  second_step_failed: { setup: 'staffLog.events.second_step_failed_setup', confirm: 'staffLog.events.second_step_failed_confirm' },
+  recovery_code_used: { confirm: 'staffLog.events.recovery_code_used_confirm' },
+};
+
+const descriptionKey = (event: StaffAuditEvent): string => {
+  const purpose = event.details?.purpose;
+  const byPurpose = PURPOSE_KEYS[event.type];
+  if (typeof purpose === 'string' && byPurpose && Object.hasOwn(byPurpose, purpose)) return byPurpose[purpose]!;
+  return DESCRIPTION_KEYS[event.type] ?? 'staffLog.unknownEvent';
+};
+
 export interface StaffLogRow {
   id: number;
   datetime: string;
@@ -57,7 +73,7 @@ export function staffLogRows(events: StaffAuditEvent[], locals: { t: Translate; 
     datetime: new Date(event.createdAt).toISOString(),
     when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
     who: event.staff ? event.staff.name : t('staffLog.adminCommand'),
-    what: t(DESCRIPTION_KEYS[event.type] ?? 'staffLog.unknownEvent'),
+    what: t(descriptionKey(event)),
     about: aboutOf(event),
     reason: textOf(event.details?.reason) ?? textOf(event.details?.note),
   }));

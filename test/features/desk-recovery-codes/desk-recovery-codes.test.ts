@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createStaffMember, DESK, deskPasswordStep, deskToken, eachTestWithStaffSignedIn, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { doubleClick, submitForm } from '../../support/forms';
+import { staffLogRows } from '../../../src/components/staff-log/rows';
+import { createTranslators } from '../../../src/i18n';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 const PAGE = `${DESK}/herstelcodes`;
@@ -143,6 +145,11 @@ describe('desk: a staff member renews their own recovery codes', () => {
     expect(await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[2]!), 'the old code').to.equal(false);
     const events = (await rt.services.staffAudit.list({ limit: 20 })).map((e) => e.type);
     expect(events).to.include.members(['recovery_code_used', 'recovery_codes_renewed', 'second_step_failed']);
+    // As the Logboek says them: a code to confirm a change, not a sign-in.
+    const t = createTranslators().nl;
+    const said = staffLogRows(await rt.services.staffAudit.list({ limit: 20 }), { t, formatDate: String, formatTime: String }).map((row) => row.what);
+    expect(said).to.include.members(['Herstelcode gebruikt om een wijziging te bevestigen', 'Verkeerde code bij het bevestigen van een wijziging']);
+    expect(said).not.to.include.members(['Ingelogd met een herstelcode']);
   });
 
   it('renews in other sessions of the same staff member too: the codes of the first renewal stop working', async () => {
