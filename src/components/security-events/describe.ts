@@ -95,11 +95,30 @@ function entryFor(map: Record<string, string> | undefined, value: unknown): stri
 }
 
 /**
+ * The texts that speak to the patient ("je zorgaanbieder", "dat jij het bent"), as the desk reads
+ * them about the patient.
+ */
+const FOR_THE_DESK: Record<string, string> = {
+  'securityEvents.events.two_factor_reset_by_clinic': 'securityEvents.forTheDesk.two_factor_reset_by_clinic',
+  'securityEvents.events.sessions_ended_by_clinic': 'securityEvents.forTheDesk.sessions_ended_by_clinic',
+  'securityEvents.eventVariants.account_created.admin-cli': 'securityEvents.forTheDesk.account_created_by_command',
+  'securityEvents.eventVariants.account_disabled.admin-cli': 'securityEvents.forTheDesk.account_disabled_by_command',
+  'securityEvents.eventVariants.account_disabled.desk': 'securityEvents.forTheDesk.account_disabled_by_desk',
+  'securityEvents.eventVariants.account_enabled.admin-cli': 'securityEvents.forTheDesk.account_enabled_by_command',
+  'securityEvents.eventVariants.account_enabled.desk': 'securityEvents.forTheDesk.account_enabled_by_desk',
+  'securityEvents.eventVariants.two_factor_reset_by_clinic.desk': 'securityEvents.forTheDesk.two_factor_reset_by_desk',
+  'securityEvents.eventVariants.second_step_failed.confirm': 'securityEvents.forTheDesk.second_step_failed_confirm',
+  'securityEvents.eventVariants.second_step_failed.phone_change': 'securityEvents.forTheDesk.second_step_failed_phone_change',
+  'securityEvents.unknownEvent': 'securityEvents.forTheDesk.unknownEvent',
+};
+
+/**
  * The plain Dutch description of one event: the most precise text the locale has for it —
  * a variant for its reason/purpose/actor, then one naming its passkey or its method ("Ingelogd
- * met SMS-code"), then the event type's own description.
+ * met SMS-code"), then the event type's own description. `reader`: the patient (their own
+ * activity page) or the desk (the patient's page at the desk, about the patient).
  */
-export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>): string {
+export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>, reader: 'patient' | 'desk' = 'patient'): string {
   const details = event.details ?? {};
   const keys: string[] = [];
   for (const field of VARIANT_FIELDS) {
@@ -113,7 +132,8 @@ export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 
   const withMethod = EVENT_WITH_METHOD_KEYS[event.type];
   if (methodKey && withMethod) keys.push(withMethod);
   keys.push(EVENT_DESCRIPTION_KEYS[event.type] ?? 'securityEvents.unknownEvent');
-  return t(keys, { method: methodKey ? t(methodKey) : '', passkey });
+  const spoken = reader === 'desk' ? keys.map((key) => FOR_THE_DESK[key] ?? key) : keys;
+  return t(spoken, { method: methodKey ? t(methodKey) : '', passkey });
 }
 
 /** "Chrome op Windows", "Safari op iPhone", "onbekende browser". */

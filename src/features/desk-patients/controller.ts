@@ -173,7 +173,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         id: event.id,
         datetime: new Date(event.createdAt).toISOString(),
         when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
-        description: describeEvent(t, event),
+        description: describeEvent(t, event, 'desk'),
         device: describeDevice(t, event.userAgent),
         ip: event.ip,
       }));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describeDevice, describeEvent, EVENT_DESCRIPTION_KEYS } from '../../../src/components/security-events/describe';
 import type { SecurityEventType } from '../../../src/domain/audit';
-import { createTranslator } from '../../../src/i18n';
+import { createTranslator, createTranslators } from '../../../src/i18n';
 import { unionMembers } from '../../support/source-types';
 import { CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE } from '../../support/user-agents';
 
@@ -29,6 +29,22 @@ describe('security events in plain words (the patient\'s activity page, the desk
     // A recovery code also confirms changes: the activity says which use it was.
     expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'sign_in', remaining: 9 } })).to.equal('Herstelcode gebruikt om in te loggen');
     expect(describeEvent(t, { type: 'recovery_code_used', details: { purpose: 'confirm', remaining: 8 } })).to.equal('Herstelcode gebruikt om een wijziging te bevestigen');
+  });
+
+  it('speaks about the patient, not to them, on the desk\'s view of a patient', () => {
+    const details = [null, { by: 'desk' }, { by: 'admin-cli' }, { purpose: 'confirm' }, { purpose: 'phone_change' }, { purpose: 'sign_in' }];
+    const addressing = /\b(je|jij|jouw|you|your)\b/i;
+    for (const language of ['nl', 'en'] as const) {
+      const translate = createTranslators()[language]!;
+      for (const type of [...allTypes, 'unheard_of' as SecurityEventType]) {
+        for (const detail of details) {
+          const text = describeEvent(translate, { type, details: detail }, 'desk');
+          expect(text, `${language} ${type} ${JSON.stringify(detail)}`).not.to.match(addressing);
+        }
+      }
+    }
+    expect(describeEvent(t, { type: 'account_disabled', details: { by: 'desk' } }, 'desk')).to.equal('Account uitgeschakeld door de balie');
+    expect(describeEvent(t, { type: 'account_disabled', details: { by: 'desk' } }), 'the patient\'s own page').to.equal('Account uitgeschakeld door de helpdesk van je zorgaanbieder');
   });
 
   it('names the method when the event has one, and ignores a method it does not know', () => {
