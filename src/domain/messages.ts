@@ -18,7 +18,9 @@ export type MessageKind =
   | 'sessions_ended_by_clinic'
   | 'passkey_added'
   | 'passkey_renamed'
-  | 'passkey_removed';
+  | 'passkey_removed'
+  /** A question the patient sent through the Vragenformulier, signed in, was handled at the desk. */
+  | 'question_handled';
 
 export interface InboxMessage {
   id: number;

@@ -68,6 +68,8 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
           if (!(await stores.questions.markHandled(question.id, staff.id, note.trim()))) throw new AlreadyHandled();
           const refs = { questionId: question.id, ...(question.userId === null ? {} : { patientId: question.userId }) };
           await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note: note.trim() }, refs);
+          // A patient who asked while signed in hears that it was handled (the desk's note is for the desk).
+          if (question.userId !== null) await stores.messages.post(question.userId, 'question_handled');
         });
       } catch (err) {
         if (!(err instanceof AlreadyHandled)) throw err;

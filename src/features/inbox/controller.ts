@@ -88,6 +88,11 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
     body: plainText('inbox.kinds.account_enabled.body'),
     action: 'inbox.kinds.account_enabled.action',
   },
+  question_handled: {
+    subject: 'inbox.kinds.question_handled.subject',
+    body: plainText('inbox.kinds.question_handled.body'),
+    action: 'inbox.kinds.question_handled.action',
+  },
   sessions_ended_by_clinic: {
     subject: 'inbox.kinds.sessions_ended_by_clinic.subject',
     body: plainText('inbox.kinds.sessions_ended_by_clinic.body'),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { appWithStoresSwapped, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { doubleClick, signIn, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 
 const QUESTIONS = `${DESK}/vragen`;
@@ -72,6 +72,19 @@ describe('desk: questions from the Vragenformulier', () => {
     const [question] = await rt.services.questions.list({ limit: 1 });
     const page = await desk.get(`${QUESTIONS}/${question!.id}`);
     expect(page.text).to.include(`<a href="/balie/patienten/${patient.id}">Naar de patiënt</a>`);
+  });
+
+  it('tells a patient who asked while signed in that the question was handled, once, in Berichten (not the desk\'s note)', async () => {
+    const patient = await rt.createPatient({ name: 'Dirk Dekker' });
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    const path = `${QUESTIONS}/${question!.id}`;
+    await doubleClick(desk, path, { note: 'Uitleg gemaild over de app.' }, { first: path, second: [path] });
+    expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['question_handled']);
+    const theirs = rt.agent();
+    await signIn(theirs, patient.email, patient.password);
+    const inbox = await theirs.get('/berichten');
+    expect(inbox.text).to.include('Je vraag is behandeld').and.not.include('Uitleg gemaild');
   });
 
   it('handles a question once when colleagues mark it at the same moment', async () => {
