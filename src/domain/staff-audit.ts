@@ -22,6 +22,7 @@ export type StaffEventType =
   | 'patient_disabled'
   | 'patient_enabled'
   | 'patient_sessions_ended'
+  | 'question_viewed'
   | 'question_handled'
   | 'staff_created'
   | 'staff_disabled'

@@ -22,6 +22,7 @@ const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   patient_disabled: 'staffLog.events.patient_disabled',
   patient_enabled: 'staffLog.events.patient_enabled',
   patient_sessions_ended: 'staffLog.events.patient_sessions_ended',
+  question_viewed: 'staffLog.events.question_viewed',
   question_handled: 'staffLog.events.question_handled',
   staff_created: 'staffLog.events.staff_created',
   staff_disabled: 'staffLog.events.staff_disabled',

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { findByPathId } from '../../components/desk-access/access';
 import type { InTransaction } from '../../domain/account-stores';
 import type { QuestionRecords, QuestionStatus } from '../../domain/help-questions';
+import type { StaffAuditLog } from '../../domain/staff-audit';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
@@ -21,8 +22,12 @@ const FILTERS: Record<string, { status?: QuestionStatus; link: string; title: st
 /** Someone else marked it handled first: nothing was written. */
 class AlreadyHandled extends Error {}
 
+/** What a staff audit row about a question refers to: the question, and its patient when they were signed in. */
+const refsOf = (question: { id: number; userId: number | null }) => ({ questionId: question.id, ...(question.userId === null ? {} : { patientId: question.userId }) });
+
 export interface DeskQuestionsDeps {
   questions: QuestionRecords;
+  staffAudit: StaffAuditLog;
   inTransaction: InTransaction;
 }
 
@@ -51,9 +56,12 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
       });
     },
 
+    /** A question holds a name, an address and what someone wrote about their health: opening it is logged, as a patient's page. */
     async show(req: Request, res: Response) {
       const question = await questionOf(req, res);
-      if (question) res.render('desk-questions/question', { question, notice: takePageNotice(req) === 'handled' });
+      if (!question) return;
+      await deps.staffAudit.record(req.staff!.id, 'question_viewed', requestOrigin(req), undefined, refsOf(question));
+      res.render('desk-questions/question', { question, notice: takePageNotice(req) === 'handled' });
     },
 
     async markHandled(req: Request, res: Response) {
@@ -66,8 +74,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
       try {
         await deps.inTransaction(async (stores) => {
           if (!(await stores.questions.markHandled(question.id, staff.id, note.trim()))) throw new AlreadyHandled();
-          const refs = { questionId: question.id, ...(question.userId === null ? {} : { patientId: question.userId }) };
-          await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note: note.trim() }, refs);
+          await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note: note.trim() }, refsOf(question));
           // A patient who asked while signed in hears that it was handled (the desk's note is for the desk).
           if (question.userId !== null) await stores.messages.post(question.userId, 'question_handled');
         });

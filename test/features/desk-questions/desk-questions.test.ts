@@ -61,9 +61,20 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(handled.text).not.to.include('Markeer als afgehandeld');
     const question = await rt.services.questions.find(id);
     expect(question).to.deep.include({ status: 'handled', handledBy: { id: member.id, name: 'Anna Jansen' } });
-    const [row] = await rt.services.staffAudit.list({ limit: 1 });
+    const [row] = await rt.services.staffAudit.list({ limit: 1, leaveOut: ['question_viewed'] });
     expect(row).to.deep.include({ type: 'question_handled', questionId: id });
     expect(row!.details).to.deep.equal({ note: 'Patiënt gebeld; twee stappen uitgezet na controle paspoort.' });
+  });
+
+  it('logs the opening of a question in the Logboek, as a patient\'s page, with its patient when they were signed in', async () => {
+    const patient = await rt.createPatient({ name: 'Dirk Dekker' });
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    await desk.get(`${QUESTIONS}/${question!.id}`);
+    const [row] = await rt.services.staffAudit.list({ limit: 1 });
+    expect(row).to.deep.include({ type: 'question_viewed', questionId: question!.id });
+    expect(row!.staff!.id).to.equal(member.id);
+    expect(row!.patient!.id).to.equal(patient.id);
   });
 
   it('links a signed-in patient\'s question to their page', async () => {
