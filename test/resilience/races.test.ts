@@ -262,9 +262,9 @@ describe('races (issue 7)', function () {
 
       const context = `round ${round}: ${describeStatuses(results)}`;
       expect(smsCountFor(vonage, phone), `${context}: SMS sent`).to.equal(1);
-      const winners = results.filter((r) => r.status === 303 && r.headers.location === `${SETUP}/verificatie`);
-      expect(winners, context).to.have.length(1);
-      for (const loser of results.filter((r) => r !== winners[0])) expectFormError(loser, 'een nieuwe code aanvragen', 429);
+      // One SMS; the others, a moment after it, find the cooldown and go on to the code page too
+      // (it says no new code was sent): whichever answer the browser shows, the wizard goes on.
+      expect(results.map((r) => `${r.status} ${r.headers.location}`), context).to.deep.equal(Array(5).fill(`303 ${SETUP}/verificatie`));
       expect((await agent.get(SETUP)).headers.location, `${context}: the wizard is at`).to.equal(`${SETUP}/verificatie`);
     }
     expect((await enterCode(agent, codeFor(vonage, phone))).headers.location).to.equal(`${SETUP}/herstelcodes`);
