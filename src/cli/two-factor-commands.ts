@@ -1,6 +1,6 @@
 import { resetTwoFactor as resetPatientTwoFactor } from '../domain/clinic-actions';
 import { CommandFailure } from './args';
-import { BY_ADMIN_CLI, command } from './command';
+import { command } from './command';
 import { describeTwoFactor } from './user-columns';
 import { validEmail, validReason } from './validation';
 
@@ -19,9 +19,8 @@ export const resetTwoFactor = command({
     // All of it or, when any write fails, none of it: a patient never ends up with two-step off
     // but still signed in elsewhere, or reset without a record of who did it and why.
     const { status, passkeys } = await inTransaction(async (stores) => {
-      const reset = await resetPatientTwoFactor(stores, user.id, {}, { reason, ...BY_ADMIN_CLI });
+      const reset = await resetPatientTwoFactor(stores, user.id, { staffId: null, origin: {}, reason });
       if (!reset) throw nothingToReset();
-      await stores.staffAudit.record(null, 'patient_two_factor_reset', {}, { reason }, { patientId: user.id });
       return reset;
     });
 

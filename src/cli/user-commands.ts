@@ -16,11 +16,7 @@ async function setDisabled(options: { email: string; reason: string }, disabled:
   if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
   // The change, its record, its message in Berichten, its e-mail and its line in the desk's
   // Logboek (with the reason) land together, as at the desk.
-  const changed = await inTransaction(async (stores) => {
-    if (!(await setPatientDisabled(stores, user.id, disabled, {}, { reason, ...BY_ADMIN_CLI }))) return false;
-    await stores.staffAudit.record(null, disabled ? 'patient_disabled' : 'patient_enabled', {}, { reason }, { patientId: user.id });
-    return true;
-  });
+  const changed = await inTransaction((stores) => setPatientDisabled(stores, user.id, disabled, { staffId: null, origin: {}, reason }));
   if (!changed) {
     env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
     return;

@@ -1,16 +1,30 @@
 import type { AccountStores } from './account-stores';
 import type { RequestOrigin } from './audit';
+import type { StaffEventType } from './staff-audit';
 import type { TwoFactorStatus } from './two-factor';
 
 /**
  * What the clinic does to a patient's account, with the admin command (src/cli) or at the desk
  * (src/features/desk-patients). Each takes the stores of one transaction (`inTransaction`), so the
- * change, its record in the patient's activity and its message in Berichten land together with
- * whatever the caller records beside them. `details` say who did it and why (never shown in a
- * message: see security-notifier.ts).
+ * change, its record in the patient's activity, its message in Berichten and its line in the
+ * desk's Logboek (who and why) land together. Who did it and why are never shown in a message
+ * (see security-notifier.ts).
  */
-type Stores = Pick<AccountStores, 'users' | 'twoFactor' | 'notifier' | 'passkeys'>;
-type Details = Record<string, string | number>;
+type Stores = Pick<AccountStores, 'users' | 'twoFactor' | 'notifier' | 'passkeys' | 'staffAudit'>;
+
+/** Who acts: a staff member at the desk, or (`staffId` null) the admin command on the server. */
+export interface ClinicActor {
+  staffId: number | null;
+  origin: RequestOrigin;
+  reason: string;
+}
+
+/** Tells the patient (activity, Berichten, e-mail) and writes the Logboek line, for a change that was made. */
+async function announce(stores: Stores, userId: number, kind: Parameters<Stores['notifier']['notify']>[1], staffEvent: StaffEventType, by: ClinicActor): Promise<void> {
+  const actor: Record<string, string | number> = by.staffId === null ? { by: 'admin-cli' } : { by: 'desk', staffId: by.staffId };
+  await stores.notifier.notify(userId, kind, by.origin, { ...actor, reason: by.reason });
+  await stores.staffAudit.record(by.staffId, staffEvent, by.origin, { reason: by.reason }, { patientId: userId });
+}
 
 /**
  * Turns off two-step for a patient who lost phone and codes: no method, number, recovery or SMS
@@ -21,30 +35,29 @@ type Details = Record<string, string | number>;
 export async function resetTwoFactor(
   stores: Stores,
   userId: number,
-  origin: RequestOrigin,
-  details: Details,
+  by: ClinicActor,
 ): Promise<{ status: Extract<TwoFactorStatus, { enabled: true }>; passkeys: number } | null> {
   const status = await stores.twoFactor.status(userId);
   if (!status.enabled) return null;
   const passkeys = await stores.passkeys.countForUser(userId);
   if (!(await stores.twoFactor.disable(userId))) return null;
   await stores.users.bumpSessionGeneration(userId); // signs them out everywhere
-  await stores.notifier.notify(userId, 'two_factor_reset_by_clinic', origin, details);
+  await announce(stores, userId, 'two_factor_reset_by_clinic', 'patient_two_factor_reset', by);
   return { status, passkeys };
 }
 
 /** Disables (which also ends every session: see passport's deserialize) or enables again; false when it already was. */
-export async function setPatientDisabled(stores: Stores, userId: number, disabled: boolean, origin: RequestOrigin, details: Details): Promise<boolean> {
+export async function setPatientDisabled(stores: Stores, userId: number, disabled: boolean, by: ClinicActor): Promise<boolean> {
   const user = await stores.users.findById(userId);
   if (!user || user.disabled === disabled) return false;
   await stores.users.setDisabled(userId, disabled);
-  await stores.notifier.notify(userId, disabled ? 'account_disabled' : 'account_enabled', origin, details);
+  await announce(stores, userId, disabled ? 'account_disabled' : 'account_enabled', disabled ? 'patient_disabled' : 'patient_enabled', by);
   return true;
 }
 
 /** Signs the patient out everywhere (a lost or shared device). */
-export async function endPatientSessions(stores: Stores, userId: number, origin: RequestOrigin, details: Details): Promise<boolean> {
+export async function endPatientSessions(stores: Stores, userId: number, by: ClinicActor): Promise<boolean> {
   await stores.users.bumpSessionGeneration(userId);
-  await stores.notifier.notify(userId, 'sessions_ended_by_clinic', origin, details);
+  await announce(stores, userId, 'sessions_ended_by_clinic', 'patient_sessions_ended', by);
   return true;
 }

@@ -4,10 +4,10 @@ import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog } from '../../domain/audit';
-import { endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
+import { type ClinicActor, endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
+import type { StaffAuditLog } from '../../domain/staff-audit';
 import type { TwoFactorMethod, TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
 import { normalizeEmail, type User, type UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
@@ -28,9 +28,8 @@ type ActionStores = Parameters<Parameters<InTransaction>[0]>[0];
 interface ActionSpec {
   /** Whether it can be done to this patient now (otherwise the page says so). */
   applies(patient: User, status: TwoFactorStatus): boolean;
-  /** Does it with the transaction's stores; false when there was nothing to do after all. */
-  run(stores: ActionStores, patient: User, origin: ReturnType<typeof requestOrigin>, details: Record<string, string | number>): Promise<boolean>;
-  staffEvent: StaffEventType;
+  /** Does it with the transaction's stores, with its Logboek line; false when there was nothing to do after all. */
+  run(stores: ActionStores, patient: User, by: ClinicActor): Promise<boolean>;
   identityCheck: boolean;
   /** Full locale keys of the confirmation page and of the notice afterwards; `whatIfRequired` under REQUIRE_TWO_FACTOR. */
   texts: { title: string; what: string; whatIfRequired?: string; submit: string; done: string };
@@ -40,29 +39,25 @@ interface ActionSpec {
 const ACTIONS: Record<PatientAction, ActionSpec> = {
   reset: {
     applies: (_patient, status) => status.enabled,
-    run: async (stores, patient, origin, details) => (await resetTwoFactor(stores, patient.id, origin, details)) !== null,
-    staffEvent: 'patient_two_factor_reset',
+    run: async (stores, patient, by) => (await resetTwoFactor(stores, patient.id, by)) !== null,
     identityCheck: true,
     texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
   },
   disable: {
     applies: (patient) => !patient.disabled,
-    run: (stores, patient, origin, details) => setPatientDisabled(stores, patient.id, true, origin, details),
-    staffEvent: 'patient_disabled',
+    run: (stores, patient, by) => setPatientDisabled(stores, patient.id, true, by),
     identityCheck: false,
     texts: { title: 'deskPatients.disable.title', what: 'deskPatients.disable.what', submit: 'deskPatients.disable.submit', done: 'deskPatients.disable.done' },
   },
   enable: {
     applies: (patient) => patient.disabled,
-    run: (stores, patient, origin, details) => setPatientDisabled(stores, patient.id, false, origin, details),
-    staffEvent: 'patient_enabled',
+    run: (stores, patient, by) => setPatientDisabled(stores, patient.id, false, by),
     identityCheck: false,
     texts: { title: 'deskPatients.enable.title', what: 'deskPatients.enable.what', submit: 'deskPatients.enable.submit', done: 'deskPatients.enable.done' },
   },
   endSessions: {
     applies: (patient) => !patient.disabled,
-    run: (stores, patient, origin, details) => endPatientSessions(stores, patient.id, origin, details),
-    staffEvent: 'patient_sessions_ended',
+    run: (stores, patient, by) => endPatientSessions(stores, patient.id, by),
     identityCheck: false,
     texts: { title: 'deskPatients.endSessions.title', what: 'deskPatients.endSessions.what', submit: 'deskPatients.endSessions.submit', done: 'deskPatients.endSessions.done' },
   },
@@ -209,12 +204,10 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       if (errors.length > 0) return renderAction(req, res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
 
       const staff = req.staff!;
-      const origin = requestOrigin(req);
-      const reason = fields.reason.trim();
+      const by = { staffId: staff.id, origin: requestOrigin(req), reason: fields.reason.trim() };
       try {
         await deps.inTransaction(async (stores) => {
-          if (!(await spec.run(stores, patient, origin, { by: 'desk', staffId: staff.id, reason }))) throw new NothingToDo();
-          await stores.staffAudit.record(staff.id, spec.staffEvent, origin, { reason }, { patientId: patient.id });
+          if (!(await spec.run(stores, patient, by))) throw new NothingToDo();
         });
       } catch (err) {
         if (!(err instanceof NothingToDo)) throw err;
