@@ -59,6 +59,7 @@ export interface SmsConfig {
   maxPerAccountPerHour: number;
   maxPerNumberPerDay: number;
   maxPerIpPerHour: number;
+  maxPerIpPerDay: number;
   globalDailyCap: number;
 }
 
@@ -160,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const retryBaseSeconds = read.integer('MAIL_RETRY_BASE_SECONDS', 30, { min: 1, max: 3600 });
   const retryMaxSeconds = read.integer('MAIL_RETRY_MAX_SECONDS', 3600, { min: 1, max: 86400 });
   if (retryMaxSeconds < retryBaseSeconds) read.fail('MAIL_RETRY_MAX_SECONDS', 'must be at least MAIL_RETRY_BASE_SECONDS');
+  const smsPerIpPerHour = read.integer('SMS_MAX_PER_IP_PER_HOUR', 20, { min: 1, max: 100000 });
+  // A clinic behind one shared address that raises the hourly cap gets a daily cap to match.
+  const smsPerIpPerDay = read.integer('SMS_MAX_PER_IP_PER_DAY', 3 * smsPerIpPerHour, { min: 1, max: 1_000_000 });
+  if (smsPerIpPerDay < smsPerIpPerHour) read.fail('SMS_MAX_PER_IP_PER_DAY', 'must be at least SMS_MAX_PER_IP_PER_HOUR');
 
   const allowedCountries = read.list('SMS_ALLOWED_COUNTRIES', ['NL', 'BE']).map((c) => c.toUpperCase());
   if (allowedCountries.length === 0 || allowedCountries.some((c) => !/^[A-Z]{2}$/.test(c))) {
@@ -211,7 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resendCooldownSeconds: read.integer('SMS_RESEND_COOLDOWN_SECONDS', 30, { min: 1, max: 3600 }),
       maxPerAccountPerHour: read.integer('SMS_MAX_PER_ACCOUNT_PER_HOUR', 5, { min: 1, max: 1000 }),
       maxPerNumberPerDay: read.integer('SMS_MAX_PER_NUMBER_PER_DAY', 10, { min: 1, max: 1000 }),
-      maxPerIpPerHour: read.integer('SMS_MAX_PER_IP_PER_HOUR', 20, { min: 1, max: 100000 }),
+      maxPerIpPerHour: smsPerIpPerHour,
+      maxPerIpPerDay: smsPerIpPerDay,
       globalDailyCap: read.integer('SMS_GLOBAL_DAILY_CAP', 2000, { min: 1, max: 10_000_000 }),
     },
     mail: {

@@ -53,7 +53,7 @@ export type SmsCodeService = Awaited<ReturnType<typeof createSmsCodeService>>;
 
 /**
  * Sends verification codes by SMS under the limits of SPEC §4: only to the allowed countries, a
- * cooldown per user and purpose, and caps per account, number, IP and overall. Points are reserved before sending and given back
+ * cooldown per user and purpose, and caps per account, number, IP (hourly and daily) and overall. Points are reserved before sending and given back
  * when the provider fails, so a failed SMS is not counted and may be retried at once.
  *
  * A new code becomes valid only once the provider has accepted the SMS, or may have: when it did
@@ -65,7 +65,8 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const cooldown = await limiters({ keyPrefix: 'sms_cooldown', points: 1, duration: settings.resendCooldownSeconds });
   const account = await limiters({ keyPrefix: 'sms_account', points: settings.maxPerAccountPerHour, duration: HOUR });
   const number = await limiters({ keyPrefix: 'sms_number', points: settings.maxPerNumberPerDay, duration: DAY });
-  const ip = await limiters({ keyPrefix: 'sms_ip', points: settings.maxPerIpPerHour, duration: HOUR });
+  const ipHourly = await limiters({ keyPrefix: 'sms_ip', points: settings.maxPerIpPerHour, duration: HOUR });
+  const ipDaily = await limiters({ keyPrefix: 'sms_ip_day', points: settings.maxPerIpPerDay, duration: DAY });
   const global = await limiters({ keyPrefix: 'sms_global', points: settings.globalDailyCap, duration: DAY });
 
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
@@ -89,7 +90,8 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
         { limiter: account, key: String(userId), scope: 'account' },
         { limiter: number, key: phone, scope: 'number' },
-        { limiter: ip, key: clientNetwork(request.ip), scope: 'ip' },
+        { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
+        { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
         { limiter: global, key: 'all', scope: 'global' },
       ];
 

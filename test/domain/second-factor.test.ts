@@ -69,7 +69,7 @@ describe('second factor: one module for every code check', () => {
       settings: {
         provider: 'outbox', vonage: { apiKey: '', apiSecret: '', from: 'K', restHost: 'http://127.0.0.1:9', timeoutMs: 100 },
         allowedCountries: ['NL'], codeTtlMinutes: 10, maxCodeAttempts: 5, resendCooldownSeconds: 30,
-        maxPerAccountPerHour: 100, maxPerNumberPerDay: 100, maxPerIpPerHour: 100, globalDailyCap: 100,
+        maxPerAccountPerHour: 100, maxPerNumberPerDay: 100, maxPerIpPerHour: 100, maxPerIpPerDay: 100, globalDailyCap: 100,
       },
       composeText: (code) => code,
     });

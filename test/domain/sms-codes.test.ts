@@ -41,6 +41,7 @@ const SETTINGS: SmsConfig = {
   maxPerAccountPerHour: 100,
   maxPerNumberPerDay: 100,
   maxPerIpPerHour: 100,
+  maxPerIpPerDay: 100,
   globalDailyCap: 100,
 };
 
@@ -158,6 +159,7 @@ for (const store of RATE_LIMIT_STORES) {
       const cases = [
         { overrides: { maxPerNumberPerDay: 2 }, scope: 'number', phone: () => PHONE, ip: (i: number) => `203.0.113.${i}` },
         { overrides: { maxPerIpPerHour: 2 }, scope: 'ip', phone: (i: number) => `+3161234567${i}`, ip: () => '203.0.113.5' },
+        { overrides: { maxPerIpPerDay: 2 }, scope: 'ip', phone: (i: number) => `+3161234567${i}`, ip: () => '203.0.113.5' },
         { overrides: { globalDailyCap: 2 }, scope: 'global', phone: (i: number) => `+3161234567${i}`, ip: (i: number) => `203.0.113.${i}` },
       ];
       for (const { overrides, scope, phone, ip } of cases) {
@@ -171,7 +173,7 @@ for (const store of RATE_LIMIT_STORES) {
     });
 
     it('does not count a failed SMS, so a new attempt can be made at once', async () => {
-      const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, globalDailyCap: 1 });
+      const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, maxPerIpPerDay: 1, globalDailyCap: 1 });
       const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
       sender.failures.push({ ok: false, reason: 'unreachable' });
       expect(await sms.send(request)).to.deep.equal({ status: 'failed', reason: 'unreachable' });
@@ -219,6 +221,8 @@ for (const store of RATE_LIMIT_STORES) {
       const SHARED_IP = '198.51.100.7';
 
       interface BurstCase {
+        /** The limit under test, where its scope alone does not name it. */
+        name?: string;
         scope: SmsLimitScope | 'cooldown';
         /** How many SMS the limit lets through: its cap. */
         allowed: number;
@@ -245,7 +249,12 @@ for (const store of RATE_LIMIT_STORES) {
         },
         {
           // SMS_MAX_PER_IP_PER_HOUR: the per-IP window is an hour.
-          scope: 'ip', allowed: CAP, windowSeconds: 3600, settings: { maxPerIpPerHour: CAP },
+          name: 'hourly ip', scope: 'ip', allowed: CAP, windowSeconds: 3600, settings: { maxPerIpPerHour: CAP },
+          request: (i) => ({ userId: users[i]!, purpose: purposeOf(i), phone: numberOf(i), ip: SHARED_IP }),
+        },
+        {
+          // SMS_MAX_PER_IP_PER_DAY: what a steady trickle under the hourly cap still meets.
+          name: 'daily ip', scope: 'ip', allowed: CAP, windowSeconds: 24 * 3600, settings: { maxPerIpPerDay: CAP },
           request: (i) => ({ userId: users[i]!, purpose: purposeOf(i), phone: numberOf(i), ip: SHARED_IP }),
         },
         {
@@ -274,7 +283,7 @@ for (const store of RATE_LIMIT_STORES) {
       }
 
       for (const c of CASES) {
-        it(`lets exactly ${c.allowed} of ${BURST} parallel sends through the ${c.scope} limit, and says so to the rest`, async () => {
+        it(`lets exactly ${c.allowed} of ${BURST} parallel sends through the ${c.name ?? c.scope} limit, and says so to the rest`, async () => {
           const sms = await serviceFor(c);
           const outcomes = await burst(sms, c);
           const sent = outcomes.flatMap((o, i) => (o.status === 'sent' ? [i] : []));
@@ -289,7 +298,7 @@ for (const store of RATE_LIMIT_STORES) {
           expect(sender.calls).to.equal(c.allowed);
         });
 
-        it(`gives the ${c.scope} limit's points back when the provider fails: after a burst that failed, exactly ${c.allowed} of the next ${BURST} go out`, async () => {
+        it(`gives the ${c.name ?? c.scope} limit's points back when the provider fails: after a burst that failed, exactly ${c.allowed} of the next ${BURST} go out`, async () => {
           const sms = await serviceFor(c);
           sender.failures.push(...Array.from({ length: BURST }, (): SmsResult => ({ ok: false, reason: 'unreachable' })));
           const failed = await burst(sms, c);

@@ -60,6 +60,8 @@ describe('configuration (loadConfig)', () => {
       resendCooldownSeconds: 30,
       maxPerAccountPerHour: 5,
       maxPerNumberPerDay: 10,
+      maxPerIpPerHour: 20,
+      maxPerIpPerDay: 60,
     });
     expect(config.twoFactor).to.include({ maxConsecutiveFailures: 10, lockMinutes: 15, halfSessionMinutes: 10 });
     expect(config.codeHashKey.length).to.be.at.least(32);
@@ -238,6 +240,12 @@ describe('configuration (loadConfig)', () => {
     expect(mail).to.deep.equal({ provider: 'smtp', smtpUrl: 'smtp://relay.internal:587', from: 'noreply@kliniek.example', sendTimeoutMs: 2000, maxAttempts: 5, retryBaseSeconds: 10, retryMaxSeconds: 60, pollSeconds: 5, retentionDays: 90 });
     expect(problemsAbout(configError({ MAIL_PROVIDER: 'smtp' }), 'SMTP_URL')).to.have.length(1);
     expect(problemsAbout(configError({ MAIL_RETRY_BASE_SECONDS: '120', MAIL_RETRY_MAX_SECONDS: '60' }), 'MAIL_RETRY_MAX_SECONDS')).to.have.length(1);
+  });
+
+  it('matches the daily SMS cap per IP to a raised hourly one, and refuses a daily cap below the hourly', () => {
+    expect(loadConfig({ SMS_MAX_PER_IP_PER_HOUR: '500' }).sms).to.include({ maxPerIpPerHour: 500, maxPerIpPerDay: 1500 });
+    expect(loadConfig({ SMS_MAX_PER_IP_PER_DAY: '20' }).sms).to.include({ maxPerIpPerHour: 20, maxPerIpPerDay: 20 });
+    expect(problemsAbout(configError({ SMS_MAX_PER_IP_PER_DAY: '19' }), 'SMS_MAX_PER_IP_PER_DAY')).to.have.length(1);
   });
 
   it('refuses an unknown SMS_PROVIDER', () => {
