@@ -1,5 +1,5 @@
 import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
-import { addStaffMember, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
+import { addStaffMember, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
@@ -73,7 +73,12 @@ async function staffMember(emailInput: string, env: CommandEnv): Promise<{ membe
 async function setDisabled(emailInput: string, disabled: boolean, env: CommandEnv): Promise<void> {
   const { member, email } = await staffMember(emailInput, env);
   const { inTransaction } = await env.services();
-  const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, { staffId: null, origin: {}, details: BY_ADMIN_CLI }));
+  const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, { staffId: null, origin: {}, details: BY_ADMIN_CLI })).catch((err) => {
+    if (err instanceof LastActiveAdminError) {
+      throw new CommandFailure(`${email} is the only active admin; nothing changed. Make another admin first (create-staff --role admin).`);
+    }
+    throw err;
+  });
   if (!changed) {
     env.print(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
     return;

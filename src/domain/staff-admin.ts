@@ -25,8 +25,26 @@ export async function addStaffMember(
   return member;
 }
 
-/** Disabling also ends their sessions (passport's deserialize); false when it already was so. */
+/** The change asked would leave the desk without an active admin: nobody could manage staff any more. */
+export class LastActiveAdminError extends Error {
+  constructor() {
+    super('this change would leave no active admin');
+    this.name = 'LastActiveAdminError';
+  }
+}
+
+/** Locks the active admins (see lockActiveAdmins) and refuses when `memberId` is the only one. */
+async function keepAnotherActiveAdmin(stores: Stores, memberId: number): Promise<void> {
+  const admins = await stores.staff.lockActiveAdmins();
+  if (admins.length === 1 && admins[0] === memberId) throw new LastActiveAdminError();
+}
+
+/**
+ * Disabling also ends their sessions (passport's deserialize); false when it already was so.
+ * Throws LastActiveAdminError rather than disable the last active admin.
+ */
 export async function setStaffDisabled(stores: Stores, memberId: number, disabled: boolean, by: StaffActor): Promise<boolean> {
+  if (disabled) await keepAnotherActiveAdmin(stores, memberId);
   const member = await stores.staff.findById(memberId);
   if (!member || member.disabled === disabled) return false;
   await stores.staff.setDisabled(memberId, disabled);
@@ -34,7 +52,9 @@ export async function setStaffDisabled(stores: Stores, memberId: number, disable
   return true;
 }
 
+/** Throws LastActiveAdminError rather than take the last active admin's rights. */
 export async function changeStaffRole(stores: Stores, memberId: number, role: StaffRole, by: StaffActor): Promise<boolean> {
+  if (role !== 'admin') await keepAnotherActiveAdmin(stores, memberId);
   const member = await stores.staff.findById(memberId);
   if (!member || member.role === role) return false;
   await stores.staff.setRole(memberId, role);

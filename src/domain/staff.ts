@@ -1,4 +1,4 @@
-import type { Database } from '../infra/database';
+import { databaseClient, type Database } from '../infra/database';
 import { accountFields, createAccountRecords, type AccountRow, type WithMethod } from './account-records';
 import { STAFF_TABLES } from './account-tables';
 import type { Clock } from './clock';
@@ -67,5 +67,16 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
     setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
 
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
+
+    /**
+     * The ids of the active admins. In a transaction on PostgreSQL their rows stay locked until it
+     * ends, so two admins taking each other's rights at once are served one after the other and the
+     * second sees the first's change; SQLite's single connection runs transactions one at a time.
+     */
+    async lockActiveAdmins(): Promise<number[]> {
+      const query = db('staff').where({ role: 'admin', disabled: false }).orderBy('id').select('id');
+      const rows: Array<{ id: number }> = databaseClient(db) === 'postgres' ? await query.forUpdate() : await query;
+      return rows.map((row) => row.id);
+    },
   };
 }

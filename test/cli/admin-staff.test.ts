@@ -120,6 +120,7 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
   });
 
   it('disables and enables a desk account, each once, in the Logboek', async () => {
+    await succeeds(createStaff('bo@kliniek.nl', 'admin')); // another admin stays
     const id = await staffWithTwoStep('anna@kliniek.nl');
     expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Disabled anna@kliniek.nl');
     expect(await rowsOf(id)).to.deep.include({ disabled: true, twoFactor: 1 });
@@ -128,7 +129,17 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     expect(await rowsOf(id)).to.deep.include({ disabled: false });
     await inDatabase(async ({ audit }) => {
       const types = (await audit.list({ limit: 10 })).map((row) => row.type);
-      expect(types).to.deep.equal(['staff_enabled', 'staff_disabled', 'staff_created']);
+      expect(types).to.deep.equal(['staff_enabled', 'staff_disabled', 'staff_created', 'staff_created']);
     });
+  });
+
+  it('refuses to disable the only active admin, so the desk keeps someone who manages staff', async () => {
+    const id = await staffWithTwoStep('anna@kliniek.nl');
+    const refused = await admin(['disable-staff', '--email', 'anna@kliniek.nl']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('anna@kliniek.nl is the only active admin; nothing changed. Make another admin first (create-staff --role admin).');
+    expect(await rowsOf(id)).to.deep.include({ disabled: false });
+    await succeeds(createStaff('bo@kliniek.nl', 'admin'));
+    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Disabled anna@kliniek.nl');
   });
 });

@@ -7,7 +7,7 @@ import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
 import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
-import { addStaffMember, changeStaffRole, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
+import { addStaffMember, changeStaffRole, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
@@ -69,6 +69,7 @@ const NOTICES = {
   enabled: 'deskStaff.member.done.enabled',
   twoFactor: 'deskStaff.member.done.twoFactor',
   nothing: 'deskStaff.member.done.nothing',
+  lastAdmin: 'deskStaff.member.done.lastAdmin',
 } as const;
 type StaffNotice = keyof typeof NOTICES;
 
@@ -111,9 +112,16 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
   const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: StaffNotice, details?: Record<string, string>) => {
-    const changed = await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }));
-    redirectWithNotice(req, res, desk.staffMember(member.id), changed ? notice : 'nothing');
-    return changed;
+    let outcome: StaffNotice;
+    try {
+      outcome = (await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }))) ? notice : 'nothing';
+    } catch (err) {
+      // Only when two admins take each other's rights at the same moment: one of them stays.
+      if (!(err instanceof LastActiveAdminError)) throw err;
+      outcome = 'lastAdmin';
+    }
+    redirectWithNotice(req, res, desk.staffMember(member.id), outcome);
+    return outcome;
   };
 
   /** Someone else's account, found by the address; their own goes back to their page (an admin cannot change it here). */
@@ -196,8 +204,8 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const errors = validateReason(reason, res.locals.t);
       if (errors.length > 0) return renderAction(res, member, action, errors, { reason: reason.trim() });
       const spec = ACTIONS[action];
-      const changed = await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
-      req.log.info({ staffId: req.staff!.id, memberId: member.id, action, changed }, 'admin action on a staff account');
+      const outcome = await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
+      req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');
     },
 
     async log(req: Request, res: Response) {

@@ -205,6 +205,27 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(await rt.services.staff.findById(admin.id)).to.deep.include({ role: 'admin', disabled: false, twoFactorMethod: 'totp' });
   });
 
+  it('keeps one active admin when two admins disable each other at the same moment', async () => {
+    const other = await createStaffMember(rt, { role: 'admin', name: 'Bo Beheerder' });
+    const otherDesk = await signInAtDesk(rt, other);
+    const disable = async (agent: supertest.Agent, target: TestStaffMember) => {
+      const path = `${STAFF}/${target.id}/uitschakelen`;
+      const token = csrfTokenOf((await agent.get(path)).text);
+      return () => agent.post(path).type('form').send({ _csrf: token, reason: 'Account lijkt overgenomen' });
+    };
+    const [first, second] = await Promise.all([disable(desk, other), disable(otherDesk, admin)]);
+    const answers = await Promise.all([first(), second()]);
+    expect(answers.map((res) => res.status), 'no error page').to.deep.equal([303, 303]);
+
+    const disabled = await Promise.all([admin, other].map(async (m) => (await rt.services.staff.findById(m.id))!.disabled));
+    expect(disabled.filter(Boolean), 'exactly one of the two is disabled').to.have.length(1);
+    expect((await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.type === 'staff_disabled'), 'one disable in the Logboek').to.have.length(1);
+    // The one disabled is the one whose own action was refused; they are signed out.
+    const [stillIn, signedOut] = disabled[0] ? [otherDesk, desk] : [desk, otherDesk];
+    expect((await stillIn.get(STAFF)).status).to.equal(200);
+    expect((await signedOut.get(STAFF)).headers.location).to.equal(DESK);
+  });
+
   it('changes no staff account when its row in the staff audit log cannot be written', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
