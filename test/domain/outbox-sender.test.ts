@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createOutboxSender } from '../../src/domain/sms/outbox-sender';
 import { smsFailureCategory, type SmsFailureReason } from '../../src/domain/sms/sms-sender';
 import type { Database } from '../../src/infra/database';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 describe('SMS outbox sender', () => {
@@ -10,7 +10,7 @@ describe('SMS outbox sender', () => {
   beforeEach(async () => {
     db = await openTestDatabase();
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   it('stores messages instead of sending them and lists the newest first', async () => {
     const clock = new TestClock();

@@ -5,7 +5,7 @@ import { cryptoRandom } from '../../src/domain/random';
 import { createUserStore } from '../../src/domain/users';
 import type { Database } from '../../src/infra/database';
 import { TestClock } from '../support/clock';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { SoftAuthenticator } from '../support/webauthn-authenticator';
 
 const ORIGIN = 'http://localhost:3000';
@@ -29,7 +29,7 @@ describe('passkeys: store and ceremonies', () => {
     anna = await users.create({ email: 'anna@example.nl', name: 'Anna', passwordHash: 'x' });
     bert = await users.create({ email: 'bert@example.nl', name: 'Bert', passwordHash: 'x' });
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   /** Registers a passkey for `user` on `authenticator` and stores it. */
   async function register(user: typeof anna, authenticator: SoftAuthenticator, name = 'iPhone') {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { cryptoRandom, type RandomSource } from '../../src/domain/random';
 import { createRecoveryCodes, type RecoveryCodes } from '../../src/domain/recovery-codes';
 import type { Database } from '../../src/infra/database';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 const fakeHash = (salt: string, code: string) => crypto.createHash('sha256').update(salt + code).digest('hex');
@@ -25,7 +25,7 @@ describe('recovery codes', () => {
     const [row] = await db('users').insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id');
     userId = (row as { id: number }).id;
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   async function store(codes: string[]) {
     await recovery.replaceForUser(db, userId, await recovery.hashAll(codes));

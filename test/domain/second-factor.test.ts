@@ -13,7 +13,7 @@ import { createTranslators } from '../../src/i18n';
 import type { Database } from '../../src/infra/database';
 import { memoryLimiterFactory } from '../../src/infra/rate-limits';
 import { TestClock } from '../support/clock';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 import { twoFactorRow } from '../support/two-factor-row';
 
@@ -95,7 +95,7 @@ describe('second factor: one module for every code check', () => {
     const user = await stores.users.create({ email: 'anna@example.nl', name: 'Anna', passwordHash: 'x' });
     userId = user.id;
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   const check = (purpose: Parameters<SecondFactor['check']>[1], proof: Proof) => secondFactor.check(userId, purpose, proof, ORIGIN);
   const events = async (type: string) => (await stores.audit.listForUser(userId, 500)).filter((e) => e.type === type);

@@ -10,7 +10,7 @@ import { createLimiterFactory, type LimiterFactory } from '../../src/infra/rate-
 import { connectRedis, type RedisClient } from '../../src/infra/redis';
 import { TestClock } from '../support/clock';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server';
-import { openTestDatabase, TEST_DATABASE } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase, TEST_DATABASE } from '../support/test-database';
 
 /** Records what it "sends"; queued results make the next sends fail. `calls`: every SMS it was handed, failed or not. */
 class FakeSender implements SmsSender {
@@ -103,7 +103,7 @@ for (const store of RATE_LIMIT_STORES) {
       users.length = 0;
       users.push(...rows.map((row) => (row as { id: number }).id));
     });
-    afterEach(() => db.destroy());
+    afterEach(() => closeTestDatabase(db));
 
     it('sends a code that then verifies, and tells when a new one may be asked', async () => {
       const sms = await service();

@@ -7,7 +7,7 @@ import { createSecretBox, type SecretBox } from '../../src/domain/secret-box';
 import { createTwoFactorStore, TwoFactorOffError, type TwoFactorStore } from '../../src/domain/two-factor';
 import type { Database } from '../../src/infra/database';
 import { TestClock } from '../support/clock';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { twoFactorRow } from '../support/two-factor-row';
 
 const SECRET = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
@@ -34,7 +34,7 @@ describe('two-factor store with the authenticator app', () => {
     const [row] = await db('users').insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id');
     userId = (row as { id: number }).id;
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   const user = () => twoFactorRow(db, userId);
 

@@ -5,7 +5,7 @@ import { createSecondStepLockout } from '../../src/domain/second-step-lockout';
 import { createTwoFactorStore as createStore, TwoFactorOffError, UnknownUserError, type TwoFactorStoreDeps } from '../../src/domain/two-factor';
 import { createVerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 import { twoFactorRow } from '../support/two-factor-row';
 
@@ -32,7 +32,7 @@ describe('two-factor store', () => {
     userId = (row as { id: number }).id;
     await db('second_step_lockouts').insert({ user_id: userId, failures: 4 });
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   it('reports two-step off for a new user', async () => {
     const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });

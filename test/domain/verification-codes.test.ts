@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cryptoRandom } from '../../src/domain/random';
 import { createVerificationCodes, hmacSha256, type VerificationCodes } from '../../src/domain/verification-codes';
 import type { Database } from '../../src/infra/database';
-import { openTestDatabase } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase } from '../support/test-database';
 import { TestClock } from '../support/clock';
 
 async function createUser(db: Database, email: string): Promise<number> {
@@ -35,7 +35,7 @@ describe('verification codes', () => {
     });
     userId = await createUser(db, 'anna@example.nl');
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 

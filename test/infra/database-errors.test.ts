@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { Database } from '../../src/infra/database';
 import { createLogger } from '../../src/infra/logger';
-import { openTestDatabase, TEST_DATABASE } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase, TEST_DATABASE } from '../support/test-database';
 
 /** SPEC §4: never a full phone number in a log; a failed statement's error is what gets logged. */
 describe(`errors of failed statements on ${TEST_DATABASE}`, () => {
@@ -10,7 +10,7 @@ describe(`errors of failed statements on ${TEST_DATABASE}`, () => {
   beforeEach(async () => {
     db = await openTestDatabase();
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   it('name the statement with its placeholders, not the values it was given', async () => {
     const phone = '+31612345678';

@@ -10,7 +10,7 @@ import { createUserStore } from '../../src/domain/users';
 import type { Database } from '../../src/infra/database';
 import { createLimiterFactory } from '../../src/infra/rate-limits';
 import { createSessionStore } from '../../src/infra/session-store';
-import { openTestDatabase, TEST_DATABASE } from '../support/test-database';
+import { closeTestDatabase, openTestDatabase, TEST_DATABASE } from '../support/test-database';
 
 /**
  * GitHub issue 7: under load a run once failed with "SQLITE_ERROR: cannot start a transaction
@@ -44,7 +44,7 @@ describe(`transactions next to rate limiters and sessions on ${TEST_DATABASE} (i
   beforeEach(async () => {
     db = await openTestDatabase();
   });
-  afterEach(() => db.destroy());
+  afterEach(() => closeTestDatabase(db));
 
   it('keeps every transaction whole and every count exact while limiters and sessions write at the same time', async () => {
     const limiter = await createLimiterFactory({ db })({ keyPrefix: 'race', points: 1_000_000, duration: 3600 });

@@ -109,6 +109,7 @@ export async function startPostgresServer(database = 'karify_test'): Promise<Tes
       '-c', 'synchronous_commit=off',
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=50',
+      '-c', 'max_wal_size=128MB', // the WAL of hundreds of short-lived databases stays small
     ], { cwd: dir, uid: owner?.uid, gid: owner?.gid });
     current = server;
     let failure: string | undefined;

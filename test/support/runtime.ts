@@ -3,7 +3,7 @@ import { bootstrap, BootstrapOptions, Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import type { User } from '../../src/domain/users';
 import { TestClock } from './clock';
-import { testDatabaseEnv } from './test-database';
+import { releaseTestDatabase, testDatabaseEnv } from './test-database';
 
 export type TestEnv = Record<string, string | undefined>;
 
@@ -42,6 +42,10 @@ export async function startTestRuntime(env: TestEnv = {}, options: BootstrapOpti
   let counter = 0;
   return {
     ...runtime,
+    async close() {
+      await runtime.close();
+      await releaseTestDatabase(database);
+    },
     clock,
     agent: () => supertest.agent(runtime.app),
     async createPatient(input = {}) {

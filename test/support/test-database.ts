@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import knex from 'knex';
+import knex, { Knex } from 'knex';
 import { createDatabase, Database, migrateToLatest } from '../../src/infra/database';
 import { startPostgresServer, TestPostgresServer } from './postgres-server';
+import { temporaryDir } from './redis-server';
 
 /**
  * `npm test` runs the suite twice: on SQLite, then with TEST_DATABASE=postgres on a real
@@ -12,19 +11,23 @@ import { startPostgresServer, TestPostgresServer } from './postgres-server';
 export const TEST_DATABASE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
 let server: Promise<TestPostgresServer> | undefined;
+let admin: Knex | undefined;
 let counter = 0;
 const created = new Set<string>();
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-test-db-'));
+/** Databases of one runtime each (no key): dropped when that runtime closes. */
+const disposable = new Set<string>();
+let sqliteDir: ReturnType<typeof temporaryDir> | undefined;
+
+async function postgresAdmin(): Promise<{ pg: TestPostgresServer; admin: Knex }> {
+  const pg = await (server ??= startPostgresServer());
+  admin ??= knex({ client: 'pg', connection: pg.url, pool: { min: 0, max: 1 } });
+  return { pg, admin };
+}
 
 async function postgresDatabase(name: string): Promise<string> {
-  const pg = await (server ??= startPostgresServer());
+  const { pg, admin } = await postgresAdmin();
   if (!created.has(name)) {
-    const admin = knex({ client: 'pg', connection: pg.url, pool: { min: 0, max: 1 } });
-    try {
-      await admin.raw(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.destroy();
-    }
+    await admin.raw('CREATE DATABASE ??', [name]);
     created.add(name);
   }
   const url = new URL(pg.url);
@@ -38,11 +41,29 @@ async function postgresDatabase(name: string): Promise<string> {
  */
 export async function testDatabaseEnv(key?: string): Promise<Record<string, string>> {
   if (TEST_DATABASE === 'sqlite') {
-    return { SQLITE_FILE: key ? path.join(sqliteDir, `${key}.sqlite3`) : ':memory:' };
+    if (!key) return { SQLITE_FILE: ':memory:' };
+    sqliteDir ??= temporaryDir('karify-test-db-');
+    return { SQLITE_FILE: path.join(sqliteDir.path, `${key}.sqlite3`) };
   }
   counter += 1;
   const name = key ? `karify_key_${key.replace(/\W/g, '_')}` : `karify_t${process.pid}_${counter}`;
+  if (!key) disposable.add(name);
   return { DATABASE_URL: await postgresDatabase(name) };
+}
+
+/**
+ * Drops the database `testDatabaseEnv()` made without a key, once the one runtime using it has
+ * closed: a run makes hundreds, and the server's data directory would otherwise grow to gigabytes.
+ */
+export async function releaseTestDatabase(env: Record<string, string>): Promise<void> {
+  if (env.DATABASE_URL) await dropDisposable(new URL(env.DATABASE_URL).pathname.slice(1));
+}
+
+async function dropDisposable(name: string): Promise<void> {
+  if (!disposable.delete(name)) return;
+  created.delete(name);
+  const { admin } = await postgresAdmin();
+  await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
 }
 
 /** A migrated database of the kind under test, for domain tests that need no app. */
@@ -53,8 +74,18 @@ export async function openTestDatabase(key?: string): Promise<Database> {
   return db;
 }
 
+/** Destroys a database from `openTestDatabase()`; one made without a key is dropped as well. */
+export async function closeTestDatabase(db: Database): Promise<void> {
+  const name = (db.client.config as { connection?: { database?: string } }).connection?.database;
+  await db.destroy();
+  if (name) await dropDisposable(name);
+}
+
 export async function stopTestDatabases(): Promise<void> {
+  await admin?.destroy();
+  admin = undefined;
   if (server) await (await server).stop();
   server = undefined;
-  fs.rmSync(sqliteDir, { recursive: true, force: true });
+  sqliteDir?.remove();
+  sqliteDir = undefined;
 }

@@ -8,7 +8,7 @@ import { createUserStore } from '../../../src/domain/users';
 import type { Database } from '../../../src/infra/database';
 import { TestClock } from '../../support/clock';
 import { startSmtpServer, SMTP_USER, type TestSmtpServer } from '../../support/smtp-server';
-import { openTestDatabase, TEST_DATABASE } from '../../support/test-database';
+import { closeTestDatabase, openTestDatabase, TEST_DATABASE } from '../../support/test-database';
 
 const silent = pino({ level: 'silent' });
 const SETTINGS: MailWorkerSettings = {
@@ -57,7 +57,7 @@ describe(`mail worker: the outbox sent over SMTP, on ${TEST_DATABASE}`, function
   afterEach(async () => {
     for (const w of workers.splice(0)) await w.stop();
     await smtp.stop();
-    await db.destroy();
+    await closeTestDatabase(db);
   });
 
   it('sends a queued mail over SMTP as text, with the login from the URL, and marks it sent', async () => {
