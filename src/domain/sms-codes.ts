@@ -17,7 +17,8 @@ export type SmsSendOutcome =
    * `validUntil`) and it counts towards every limit, as a sent one does.
    */
   | { status: 'unsure'; nextAllowedAt: number; validUntil: number }
-  | { status: 'cooldown'; nextAllowedAt: number }
+  /** `toAnotherNumber`: the code that is still valid went to another number than this one. */
+  | { status: 'cooldown'; nextAllowedAt: number; toAnotherNumber: boolean }
   /** `retryAt`: when the cap that refused lets a new SMS through again. */
   | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
   | { status: 'failed'; reason: SmsFailureReason };
@@ -71,6 +72,17 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
 
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
 
+  /**
+   * Whether the SMS that started the running cooldown went to another number than `phone`. Only
+   * a code stored since the cooldown began is that SMS's; an older one means that SMS is still on
+   * its way (a double click), so its number is taken to be this one.
+   */
+  async function codeOfCooldownWentElsewhere(userId: number, purpose: CodePurpose, phone: string, nextAllowedAt: number): Promise<boolean> {
+    const live = await codes.liveCode(userId, purpose);
+    const cooldownBegan = nextAllowedAt - settings.resendCooldownSeconds * 1000;
+    return live !== null && live.sentAt >= cooldownBegan && live.phone !== phone;
+  }
+
   /** Gives back reserved points; the cooldown, with its single point, is simply cleared. */
   async function release(counters: Counter[]): Promise<void> {
     await Promise.all(
@@ -110,9 +122,9 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           // running window belongs to the SMS that was sent.
           await release(counter.scope === 'cooldown' ? [] : taken);
           logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
-          return counter.scope === 'cooldown'
-            ? { status: 'cooldown', nextAllowedAt: clock.now() + err.msBeforeNext }
-            : { status: 'limited', scope: counter.scope, retryAt: clock.now() + err.msBeforeNext };
+          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: clock.now() + err.msBeforeNext };
+          const nextAllowedAt = clock.now() + err.msBeforeNext;
+          return { status: 'cooldown', nextAllowedAt, toAnotherNumber: await codeOfCooldownWentElsewhere(userId, purpose, phone, nextAllowedAt) };
         }
       }
 

@@ -30,6 +30,7 @@ interface CodeRow {
   phone: string | null;
   attempts: number;
   expires_at: number | string;
+  created_at: number | string;
 }
 
 /** Strips what people type between digits: spaces, dashes, dots. */
@@ -137,10 +138,10 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
       return clock.now() < expiresAt ? expiresAt : null;
     },
 
-    /** The number the live (unexpired) code was sent to, if any. */
-    async sentTo(userId: number, purpose: CodePurpose): Promise<string | null> {
+    /** Where and when the live (unexpired) code was sent, if there is one. */
+    async liveCode(userId: number, purpose: CodePurpose): Promise<{ phone: string | null; sentAt: number } | null> {
       const row = await find(userId, purpose);
-      return row && clock.now() < Number(row.expires_at) ? row.phone : null;
+      return row && clock.now() < Number(row.expires_at) ? { phone: row.phone, sentAt: Number(row.created_at) } : null;
     },
   };
   return codes;

@@ -77,7 +77,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
       return {
         twoFactor: await services.twoFactor.status(userId),
         recoveryCodes: await services.recoveryCodes.countRemaining(userId),
-        pendingSmsCode: await services.verificationCodes.sentTo(userId, 'sign_in'),
+        pendingSmsCode: (await services.verificationCodes.liveCode(userId, 'sign_in'))?.phone ?? null,
         passkeys: await services.passkeys.countForUser(userId),
         sessionGeneration: (await services.users.findById(userId))!.sessionGeneration,
         events: (await services.audit.listForUser(userId)).map((event) => event.type),

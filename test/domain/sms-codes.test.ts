@@ -113,7 +113,7 @@ for (const store of RATE_LIMIT_STORES) {
       expect(outcome).to.deep.equal({ status: 'sent', nextAllowedAt: clock.now() + 30_000 });
       expect(sender.sent[0]!.to).to.equal(PHONE);
       expect(await sms.nextAllowedAt(user, 'setup')).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
-      expect(await codes.sentTo(user, 'setup')).to.equal(PHONE);
+      expect((await codes.liveCode(user, 'setup'))?.phone ?? null).to.equal(PHONE);
       expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
     });
 
@@ -134,6 +134,24 @@ for (const store of RATE_LIMIT_STORES) {
       expect(second.status).to.equal('cooldown');
       expect(second.status === 'cooldown' && second.nextAllowedAt).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
       expect(sender.sent).to.have.length(1);
+    });
+
+    it('tells a typo corrected within the cooldown (another number) from a double click (the same one)', async () => {
+      const sms = await service();
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      await sms.send(request);
+      expect(await sms.send(request)).to.include({ status: 'cooldown', toAnotherNumber: false });
+      expect(await sms.send({ ...request, phone: '+31612345679' })).to.include({ status: 'cooldown', toAnotherNumber: true });
+    });
+
+    it('takes a cooldown whose SMS is still on its way for this number, not for the number of an older code', async () => {
+      const sms = await service();
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      await codes.issue(users[0]!, 'setup', '+31612345679'); // a code from a minute ago
+      clock.advance(60_000);
+      const [first, second] = await Promise.all([sms.send(request), sms.send(request)]);
+      expect([first.status, second.status].sort()).to.deep.equal(['cooldown', 'sent']);
+      expect([first, second].find((o) => o.status === 'cooldown')).to.include({ toAnotherNumber: false });
     });
 
     it('sends exactly one SMS for concurrent requests', async () => {

@@ -84,9 +84,13 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the
  * SMS went out, or may have (`unsure`), or none was sent because one went out a moment ago
- * (`cooldown`: nothing is wrong with the number; the code page says whether the earlier code
- * works here and when a new one may be asked).
+ * (`cooldown` for the number the earlier code went to: the code page says whether that code
+ * still works and when a new one may be asked).
  */
 export function smsRefusal(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
+  if (outcome.status === 'cooldown' && outcome.toAnotherNumber) {
+    // A typo corrected within the cooldown: the code went to the other number, none to this one.
+    return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+  }
   return outcome.status === 'unsure' || outcome.status === 'cooldown' ? null : smsProblem(outcome, purpose, w);
 }

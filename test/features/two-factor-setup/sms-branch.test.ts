@@ -428,6 +428,18 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await enterCode(agent, code)).headers.location).to.equal(`${SETUP}/herstelcodes`);
     });
 
+    it('keeps another number in its field within 30 seconds of a code to the first one, and says when it can have one', async () => {
+      world = await startSmsWorld(); // the real 30 seconds between SMS
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '06 12345678');
+      const other = await enterPhone(agent, '06 12345679');
+      expect(other.status).to.equal(429);
+      expect(other.text).to.match(/We hebben geen code naar dit nummer gestuurd, want je hebt net al een code gekregen op een ander nummer\. Je kunt om \d\d:\d\d een code naar dit nummer laten sturen\./);
+      expect(other.text).to.include('value="06 12345679"').and.include('aria-invalid="true"');
+      expect(world.vonage.messages).to.have.length(1);
+    });
+
     it('sends at most SMS_MAX_PER_ACCOUNT_PER_HOUR messages per account', async () => {
       world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1', SMS_MAX_PER_ACCOUNT_PER_HOUR: '2' });
       const { agent } = await signedInPatient(world.rt);
