@@ -7,6 +7,9 @@ import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
 import type { PasskeyStore } from './passkeys';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
+
+/** What became of a code asked for by SMS: sent or not by the SMS service, or none while the second step is locked. */
+export type SmsCodeOutcome = SmsSendOutcome | { status: 'locked'; until: number };
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
 import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './verification-codes';
@@ -225,9 +228,13 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       return { status: 'locked', until };
     },
 
-    /** Sends a code for `purpose` to `phone` under the SMS limits (see createSmsCodeService). */
-    sendSmsCode(request: { userId: number; purpose: CodePurpose; phone: string; ip: string }): Promise<SmsSendOutcome> {
-      return sms().smsCodes.send(request);
+    /**
+     * Sends a code for `purpose` to `phone` under the SMS limits (see createSmsCodeService); none
+     * while the second step is locked, as no code could be used before the lock ends.
+     */
+    async sendSmsCode(request: { userId: number; purpose: CodePurpose; phone: string; ip: string }): Promise<SmsCodeOutcome> {
+      const until = await lockout.lockedUntil(request.userId);
+      return until ? { status: 'locked', until } : sms().smsCodes.send(request);
     },
 
     nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => sms().smsCodes.nextAllowedAt(userId, purpose),

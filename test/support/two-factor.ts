@@ -118,6 +118,13 @@ export function enterRecoveryCode(agent: supertest.Agent, recoveryCode: string) 
 }
 
 /** Past the SMS cooldown of the previous send, in worlds started with SMS_RESEND_COOLDOWN_SECONDS=1. */
+/** Locks the patient's second step for 15 minutes, as ten wrong codes in a row do. */
+export async function lockSecondStep(rt: TestRuntime, userId: number): Promise<number> {
+  const until = rt.clock.now() + 15 * 60_000;
+  await rt.db('second_step_lockouts').insert({ user_id: userId, failures: 0, locked_until: until }).onConflict('user_id').merge();
+  return until;
+}
+
 export const pastSmsCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 /** A patient with SMS two-step, signed in with both steps in a new browser. */

@@ -1,5 +1,6 @@
 import type { SecondFactorFailure, SecondFactorResult } from '../../domain/second-factor';
-import type { SmsLimitScope, SmsSendOutcome } from '../../domain/sms-codes';
+import type { SmsCodeOutcome } from '../../domain/second-factor';
+import type { SmsLimitScope } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
@@ -57,7 +58,7 @@ const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'co
  * (`unsure`: a notice, not a refusal), the same on every page that sends codes. Returns null when
  * the SMS went out.
  */
-export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
+export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
       return null;
@@ -67,6 +68,8 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
         message: w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt) }),
         noSmsSoon: false,
       };
+    case 'locked':
+      return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
     case 'limited': {
@@ -87,7 +90,7 @@ export function smsProblem(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wor
  * (`cooldown` for the number the earlier code went to: the code page says whether that code
  * still works and when a new one may be asked).
  */
-export function smsRefusal(outcome: SmsSendOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
+export function smsRefusal(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
   if (outcome.status === 'cooldown' && outcome.toAnotherNumber) {
     // A typo corrected within the cooldown: the code went to the other number, none to this one.
     return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };

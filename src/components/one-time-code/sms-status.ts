@@ -1,7 +1,6 @@
 import type { Session, SessionData } from 'express-session';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import type { SecondFactor } from '../../domain/second-factor';
-import type { SmsSendOutcome } from '../../domain/sms-codes';
+import type { SecondFactor, SmsCodeOutcome } from '../../domain/second-factor';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsProblem, type Wording } from './messages';
 
@@ -25,7 +24,7 @@ export interface SmsCodeStatus {
 /** The outcome of an SMS the page has not reported yet, what it was for, and whether the patient asked for it. */
 export interface LastSend {
   purpose: CodePurpose;
-  outcome: SmsSendOutcome;
+  outcome: SmsCodeOutcome;
   askedByPatient: boolean;
 }
 

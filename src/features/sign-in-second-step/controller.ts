@@ -86,8 +86,8 @@ export function createSecondStepController(deps: SecondStepDeps) {
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
     async begin(req: Request, user: User): Promise<string> {
       await auth.toHalf(req, user);
-      // While the second step is locked no code could be used: none is sent.
-      if (user.twoFactorMethod === 'sms' && !(await secondFactor.lockedUntil(user.id))) await sendSignInCode(req, user, false);
+      // While the second step is locked none is sent (sendSmsCode), and the code page shows the lock.
+      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user, false);
       return paths.secondStep.code;
     },
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, submitForm } from '../../support/forms';
-import { lastCode, pastSmsCooldown, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
+import { lastCode, lockSecondStep, pastSmsCooldown, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, signedInWithSms } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -106,6 +106,20 @@ describe('fresh confirmation before changes (J6)', () => {
     expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
     expect(notice.text).not.to.include('aria-invalid').and.not.include('We hebben een code gestuurd');
     expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
+  });
+
+  it('sends no code while the second step is locked, and says until when', async () => {
+    const agent = await fullySignedIn();
+    await pastSmsCooldown();
+    const sent = world.vonage.messages.length;
+    await lockSecondStep(world.rt, patient.id);
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    expect((await submitForm(agent, page, { terug: path }, '/account/bevestigen/code')).headers.location).to.equal(page);
+    const notice = (await agent.get(page)).text;
+    expect(notice).to.match(/We sturen nu geen SMS, want er is te vaak een verkeerde code ingevuld\. Je kunt om \d\d:\d\d opnieuw een code aanvragen\./);
+    expect(notice).not.to.include('We hebben een code gestuurd');
+    expect(world.vonage.messages, 'no SMS').to.have.length(sent);
   });
 
   it('confirms under a new session id and CSRF secret: a copy of the cookie from before is not fresh', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { csrfTokenOf, submitForm } from '../../support/forms';
-import { chooseSms, enterCode, enterPhone, lastCode, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
+import { chooseSms, enterCode, enterPhone, lastCode, lockSecondStep, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 describe('two-step setup: the SMS branch (J3, J4)', () => {
@@ -228,6 +228,26 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const res = await enterCode(agent, lastCode(vonage));
       expect(res.status).to.equal(400);
       expect(res.text).to.include('Deze code is verlopen');
+    });
+
+    it('sends no SMS while the second step is locked: the number stays in its field with the time, the code page says so', async () => {
+      const { rt, vonage } = world;
+      const { agent, patient } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      await lockSecondStep(rt, patient.id);
+      const locked = /We sturen nu geen SMS, want er is te vaak een verkeerde code ingevuld\. Je kunt om \d\d:\d\d opnieuw een code aanvragen\./;
+
+      const resend = await submitForm(agent, `${SETUP}/verificatie`, {}, `${SETUP}/verificatie/nieuwe-code`);
+      expect(resend.headers.location).to.equal(`${SETUP}/verificatie`);
+      const codePage = (await agent.get(`${SETUP}/verificatie`)).text;
+      expect(codePage).to.match(locked).and.not.include('We hebben een nieuwe code gestuurd');
+
+      await new Promise((r) => setTimeout(r, 1100)); // past the cooldown of the first SMS
+      const again = await enterPhone(agent, '0612345679');
+      expect(again.status).to.equal(429);
+      expect(again.text).to.match(locked).and.include('value="0612345679"');
+      expect(vonage.messages, 'only the SMS from before the lock').to.have.length(1);
     });
 
     it('kills a code after 5 wrong tries', async () => {
