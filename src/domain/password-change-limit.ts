@@ -1,7 +1,8 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimiterFactory } from '../infra/rate-limits';
-import type { Clock } from './clock';
+import { upToWholeMinute, type Clock } from './clock';
 
+/** `retryAt`: when a new password may be tried again, rounded up to the minute the patient can be told. */
 export type PasswordChangeReservation = { allowed: true } | { allowed: false; retryAt: number };
 
 export type PasswordChangeLimit = Awaited<ReturnType<typeof createPasswordChangeLimit>>;
@@ -21,7 +22,7 @@ export async function createPasswordChangeLimit(limiters: LimiterFactory, clock:
         return { allowed: true };
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
-        return { allowed: false, retryAt: clock.now() + err.msBeforeNext };
+        return { allowed: false, retryAt: upToWholeMinute(clock.now() + err.msBeforeNext) };
       }
     },
   };

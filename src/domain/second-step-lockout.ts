@@ -1,6 +1,6 @@
 import type { Database } from '../infra/database';
 import { PATIENT_TABLES, type AccountTables } from './account-tables';
-import type { Clock } from './clock';
+import { upToWholeMinute, type Clock } from './clock';
 
 export interface LockoutSettings {
   maxConsecutiveFailures: number;
@@ -17,12 +17,14 @@ export type SecondStepLockout = ReturnType<typeof createSecondStepLockout>;
  * the run *before* anything is compared, in one statement, so fifty requests in flight get no
  * more checks than fifty in a row. A success ends the run; a check that had nothing to compare
  * (no live code) gives its place back. `tables`: whose accounts (patients by default, or staff).
+ * A lock ends on a whole minute (upToWholeMinute), the one the pages, Berichten and e-mail name.
  */
 export function createSecondStepLockout(deps: { db: Database; clock: Clock; settings: LockoutSettings; tables?: AccountTables }) {
   const { db, clock, settings } = deps;
   const { lockouts: TABLE, key } = deps.tables ?? PATIENT_TABLES;
   const max = settings.maxConsecutiveFailures;
   const lockMs = settings.lockMinutes * 60_000;
+  const lockEnd = (now: number) => upToWholeMinute(now + lockMs);
 
   async function lockedUntil(userId: number): Promise<number | null> {
     const row = await db(TABLE).where(key, userId).first('locked_until');
@@ -37,7 +39,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
      */
     async reserve(userId: number): Promise<LockoutReservation> {
       const now = clock.now();
-      const until = now + lockMs;
+      const until = lockEnd(now);
       const rows: Array<{ failures: number; locked_until: number | string | null }> = await db.raw(
         `INSERT INTO ${TABLE} AS l (${key}, failures, locked_until) VALUES (?, 1, NULL)
          ON CONFLICT (${key}) DO UPDATE SET
@@ -63,7 +65,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
         .where(key, userId)
         .where('failures', '>=', max)
         .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now))
-        .update({ failures: 0, locked_until: now + lockMs });
+        .update({ failures: 0, locked_until: lockEnd(now) });
       return lockedUntil(userId);
     },
 

@@ -1,6 +1,6 @@
 import type { RequestOrigin } from './audit';
 import { clientNetwork } from './client-network';
-import type { Clock } from './clock';
+import { upToWholeMinute, type Clock } from './clock';
 import type { PasswordHasher } from './passwords';
 import type { SignInThrottle } from './sign-in-throttle';
 import { normalizeEmail, type User } from './users';
@@ -39,7 +39,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
     async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult<A>> {
       const accountKey = normalizeEmail(email);
       const pass = await throttle.reserve(accountKey, clientNetwork(origin.ip));
-      if (!pass.allowed) return { status: 'throttled', retryAt: Math.ceil((clock.now() + pass.retryAfterMs) / 60_000) * 60_000 };
+      if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };
 
       let outcome: 'success' | 'failure' = 'failure'; // a check that broke off keeps its place
       try {

@@ -3,13 +3,17 @@ import type { SmsConfig } from '../config';
 import type { Logger } from '../infra/logger';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
-import type { Clock } from './clock';
+import { upToWholeMinute, type Clock } from './clock';
 import { isAllowedDestination, maskPhoneNumber } from './phone-numbers';
 import type { SmsFailureReason, SmsSender } from './sms/sms-sender';
 import type { CodePurpose, VerificationCodes } from './verification-codes';
 
 export type SmsLimitScope = 'account' | 'number' | 'ip' | 'global';
 
+/**
+ * `nextAllowedAt` and `retryAt` are rounded up to the whole minute the patient is told (a new SMS
+ * may be let through a little earlier); `validUntil` is not: a code works until its own time.
+ */
 export type SmsSendOutcome =
   | { status: 'sent'; nextAllowedAt: number }
   /**
@@ -77,9 +81,9 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
    * a code stored since the cooldown began is that SMS's; an older one means that SMS is still on
    * its way (a double click), so its number is taken to be this one.
    */
-  async function codeOfCooldownWentElsewhere(userId: number, purpose: CodePurpose, phone: string, nextAllowedAt: number): Promise<boolean> {
+  async function codeOfCooldownWentElsewhere(userId: number, purpose: CodePurpose, phone: string, cooldownEndsAt: number): Promise<boolean> {
     const live = await codes.liveCode(userId, purpose);
-    const cooldownBegan = nextAllowedAt - settings.resendCooldownSeconds * 1000;
+    const cooldownBegan = cooldownEndsAt - settings.resendCooldownSeconds * 1000;
     return live !== null && live.sentAt >= cooldownBegan && live.phone !== phone;
   }
 
@@ -122,9 +126,11 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           // running window belongs to the SMS that was sent.
           await release(counter.scope === 'cooldown' ? [] : taken);
           logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
-          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: clock.now() + err.msBeforeNext };
-          const nextAllowedAt = clock.now() + err.msBeforeNext;
-          return { status: 'cooldown', nextAllowedAt, toAnotherNumber: await codeOfCooldownWentElsewhere(userId, purpose, phone, nextAllowedAt) };
+          const endsAt = clock.now() + err.msBeforeNext;
+          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: upToWholeMinute(endsAt) };
+          // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
+          const toAnotherNumber = await codeOfCooldownWentElsewhere(userId, purpose, phone, endsAt);
+          return { status: 'cooldown', nextAllowedAt: upToWholeMinute(endsAt), toAnotherNumber };
         }
       }
 
@@ -138,7 +144,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         return { status: 'failed', reason: result.reason };
       }
       await codes.save(userId, purpose, code, phone);
-      const nextAllowedAt = clock.now() + settings.resendCooldownSeconds * 1000;
+      const nextAllowedAt = upToWholeMinute(clock.now() + settings.resendCooldownSeconds * 1000);
       if (unsure) {
         logger?.warn({ userId, purpose, maskedPhone, reason: 'timeout' }, 'verification SMS timed out: it may still arrive, its code is kept');
         return { status: 'unsure', nextAllowedAt, validUntil: clock.now() + settings.codeTtlMinutes * 60_000 };
@@ -147,10 +153,10 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       return { status: 'sent', nextAllowedAt };
     },
 
-    /** When a new code may be asked for (epoch ms), or null when that is possible now. */
+    /** When a new code may be asked for (epoch ms, rounded up to the minute), or null when that is possible now. */
     async nextAllowedAt(userId: number, purpose: CodePurpose): Promise<number | null> {
       const res = await cooldown.get(cooldownKey(userId, purpose));
-      return res && res.consumedPoints >= 1 && res.msBeforeNext > 0 ? clock.now() + res.msBeforeNext : null;
+      return res && res.consumedPoints >= 1 && res.msBeforeNext > 0 ? upToWholeMinute(clock.now() + res.msBeforeNext) : null;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { SmsConfig } from '../../src/config';
+import { upToWholeMinute } from '../../src/domain/clock';
 import { cryptoRandom } from '../../src/domain/random';
 import { createSmsCodeService, type SmsCodeService, type SmsLimitScope, type SmsSendOutcome, type SmsSendRequest } from '../../src/domain/sms-codes';
 import type { SmsMessage, SmsResult, SmsSender } from '../../src/domain/sms/sms-sender';
@@ -110,9 +111,10 @@ for (const store of RATE_LIMIT_STORES) {
       const [user] = users as [number];
       expect(await sms.nextAllowedAt(user, 'setup')).to.equal(null);
       const outcome = await sms.send({ userId: user, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
-      expect(outcome).to.deep.equal({ status: 'sent', nextAllowedAt: clock.now() + 30_000 });
+      // 30 s from 13:00:00 is told as 13:01: the patient sees minutes, and 13:00 would be too early.
+      expect(outcome).to.deep.equal({ status: 'sent', nextAllowedAt: clock.now() + 60_000 });
       expect(sender.sent[0]!.to).to.equal(PHONE);
-      expect(await sms.nextAllowedAt(user, 'setup')).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
+      expect(await sms.nextAllowedAt(user, 'setup')).to.equal(clock.now() + 60_000);
       expect((await codes.liveCode(user, 'setup'))?.phone ?? null).to.equal(PHONE);
       expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
     });
@@ -132,7 +134,7 @@ for (const store of RATE_LIMIT_STORES) {
       await sms.send(request);
       const second = await sms.send(request);
       expect(second.status).to.equal('cooldown');
-      expect(second.status === 'cooldown' && second.nextAllowedAt).to.be.within(clock.now() + 29_000, clock.now() + 30_000);
+      expect(second.status === 'cooldown' && second.nextAllowedAt).to.equal(clock.now() + 60_000);
       expect(sender.sent).to.have.length(1);
     });
 
@@ -288,15 +290,15 @@ for (const store of RATE_LIMIT_STORES) {
       const burst = (sms: SmsCodeService, c: BurstCase) => Promise.all(Array.from({ length: BURST }, (_, i) => sms.send(c.request(i))));
       const statuses = (outcomes: SmsSendOutcome[]) => JSON.stringify(outcomes.map((o) => (o.status === 'limited' ? `limited:${o.scope}` : o.status)));
 
-      /** A refusal by the limit under test, saying when that limit lets a new SMS through. */
+      /** A refusal by the limit under test, saying when that limit lets a new SMS through (to the minute, rounded up). */
       function expectRefusedBy(c: BurstCase, outcome: SmsSendOutcome, label: string): void {
         const window = c.windowSeconds * 1000;
         if (c.scope === 'cooldown') {
           expect(outcome.status, label).to.equal('cooldown');
-          expect(outcome.status === 'cooldown' && outcome.nextAllowedAt, label).to.be.within(clock.now() + window - 5_000, clock.now() + window);
+          expect(outcome.status === 'cooldown' && outcome.nextAllowedAt, label).to.be.within(upToWholeMinute(clock.now() + window - 5_000), upToWholeMinute(clock.now() + window));
         } else {
           expect(outcome, label).to.include({ status: 'limited', scope: c.scope });
-          expect(outcome.status === 'limited' && outcome.retryAt, label).to.be.within(clock.now() + window - 60_000, clock.now() + window);
+          expect(outcome.status === 'limited' && outcome.retryAt, label).to.be.within(upToWholeMinute(clock.now() + window - 60_000), upToWholeMinute(clock.now() + window));
         }
       }
 

@@ -112,6 +112,30 @@ describe('sign-in, second step: the authenticator app (J5)', () => {
       expect((await enterSignInCode(fresh, appCode(patient.secret, rt.clock.now()))).headers.location).to.equal('/werkblad');
     });
 
+    it('names the minute the lock ends rounded up, and the lock lasts until that minute (page, Berichten, e-mail)', async () => {
+      const patient = await patientWithApp(rt);
+      rt.clock.advance(50_000); // 14:00:50: 15 minutes on is 14:15:50, which "tot 14:15" would cut short
+      const agent = await halfSession(patient);
+      const wrong = wrongAppCode(patient.secret, rt.clock.now());
+      for (let i = 1; i <= 9; i += 1) expect((await enterSignInCode(agent, wrong)).status).to.equal(400);
+      const locked = 'Je hebt te vaak een verkeerde code ingevuld. Daarom kun je tot 14:16 niet inloggen.';
+      expect((await enterSignInCode(agent, wrong)).text).to.include(locked);
+
+      rt.clock.advanceMinutes(15);
+      rt.clock.advance(5_000); // 14:15:55: the page said "tot 14:16", so still locked
+      const before = await halfSession(patient);
+      const refused = await enterSignInCode(before, appCode(patient.secret, rt.clock.now()));
+      expect(refused.status).to.equal(429);
+      expect(refused.text).to.include(locked);
+
+      rt.clock.advance(5_000); // 14:16:00
+      const after = await halfSession(patient);
+      expect((await enterSignInCode(after, appCode(patient.secret, rt.clock.now()))).headers.location).to.equal('/werkblad');
+      expect((await after.get('/berichten')).text).to.include('Daarom kun je tot 14:16 niet inloggen.');
+      const mails = await rt.db('mail_outbox').where({ user_id: patient.id }).pluck('text_body');
+      expect(mails.join('\n')).to.include('Daarom kan tot 14:16 niemand inloggen.');
+    });
+
     it('takes a recovery code instead of the app code', async () => {
       const patient = await patientWithApp(rt);
       const agent = rt.agent();

@@ -202,6 +202,21 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(page.text).not.to.include('error-summary').and.not.include('field-error').and.not.include('class="warning"');
     });
 
+    it('names the minute from which a new code may be asked rounded up, and until when the code works rounded down', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      rt.clock.advance(50_000); // sent at 14:00:50: a new code from 14:01:20, the code works until 14:10:50
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const page = await agent.get('/inloggen/code');
+      expect(page.text).to.include('De code is geldig tot 14:10.').and.include('Je kunt om 14:02 een nieuwe code aanvragen.');
+      // Asked for within the 30 seconds: refused, and told the same minute, not an earlier one.
+      const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+      expect(resend.headers.location).to.equal('/inloggen/code');
+      const refused = (await agent.get('/inloggen/code')).text;
+      expect(refused).to.match(/class="warning"[^>]*>[^<]*Je kunt om 14:02 een nieuwe code aanvragen/).and.not.include('14:01');
+    });
+
     it('says no new code was sent when the patient signs in again within 30 seconds, without an error, and that the used code is gone', async () => {
       const { rt, vonage } = world;
       const patient = await patientWithSms(rt);
