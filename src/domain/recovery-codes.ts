@@ -109,6 +109,14 @@ export function createRecoveryCodes(deps: RecoveryCodeDeps) {
       return id !== null && (await use(id));
     },
 
+    /**
+     * Whether the code stored under `codeHash` is still one of the account's, used or not: the set
+     * it came with has not been replaced or removed (two-step turned off) since.
+     */
+    async isCurrent(userId: number, codeHash: string): Promise<boolean> {
+      return (await db(TABLE).where({ [key]: userId, code_hash: codeHash }).first('id')) !== undefined;
+    },
+
     async countRemaining(userId: number): Promise<number> {
       const row = await db(TABLE).where(key, userId).whereNull('used_at').count({ n: '*' }).first();
       return Number(row?.n ?? 0);

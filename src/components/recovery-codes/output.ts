@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { formatRecoveryCode } from '../../domain/recovery-codes';
+import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 
 /**
@@ -34,39 +34,72 @@ export function sendCodesFile(res: Response, codes: string[], email: string): vo
 /** Where a journey keeps new recovery codes, sealed, until they are saved (src/http/session.ts). */
 export type NewCodesSessionKey = 'sealedNewRecoveryCodes' | 'passkeyRecoveryCodes' | 'deskNewRecoveryCodes';
 
+/** Waiting codes, with the stored hash of the first: what identifies the set they belong to. */
+interface WaitingCodes {
+  codes: string[];
+  firstHash: string;
+}
+
+/** The waiting codes sealed under `key`, or null for a value of another shape (kept before an update). */
+function openWaiting(box: SecretBox, sealed: string): WaitingCodes | null {
+  try {
+    const waiting = JSON.parse(box.open(sealed)) as Partial<WaitingCodes>;
+    return Array.isArray(waiting.codes) && typeof waiting.firstHash === 'string' ? (waiting as WaitingCodes) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The pages of new recovery codes that wait, sealed in the session under `key`, until the account
  * holder says they saved them: the codes (`view`, at `codesPath`), their printable page and their
- * file. Without codes waiting, each page sends to `elsewhere`.
+ * file. They are shown only while they are still the account's codes: codes replaced meanwhile
+ * (two-step turned off and on again, new codes made on another page) are forgotten, not shown as
+ * new. Without codes waiting, each page sends to `elsewhere`.
  */
 export function newCodesPages(options: {
   secretBox: SecretBox;
+  /** The account's codes (patients' or staff's), to check the waiting ones are still theirs. */
+  recoveryCodes: Pick<RecoveryCodes, 'isCurrent'>;
   key: NewCodesSessionKey;
   view: string;
   codesPath: string;
   elsewhere: string;
-  emailOf(req: Request): string;
+  accountOf(req: Request): { id: number; email: string };
 }) {
   const { secretBox, key } = options;
-  const waiting = (handle: (req: Request, res: Response, codes: string[]) => void) => (req: Request, res: Response) => {
+
+  /** The codes waiting in the session if they are still the account's; otherwise null, and they are forgotten. */
+  async function current(req: Request): Promise<string[] | null> {
     const sealed = req.session[key];
-    if (!sealed) return res.redirect(303, options.elsewhere);
-    handle(req, res, openCodes(secretBox, sealed));
+    if (!sealed) return null;
+    const waiting = openWaiting(secretBox, sealed);
+    if (waiting && (await options.recoveryCodes.isCurrent(options.accountOf(req).id, waiting.firstHash))) return waiting.codes;
+    delete req.session[key];
+    return null;
+  }
+
+  const waiting = (handle: (req: Request, res: Response, codes: string[]) => void) => async (req: Request, res: Response) => {
+    const codes = await current(req);
+    if (!codes) return res.redirect(303, options.elsewhere);
+    handle(req, res, codes);
   };
   return {
-    keep(req: Request, codes: string[]): void {
-      req.session[key] = sealCodes(secretBox, codes);
+    /** Keeps `codes`, just stored under `hashes` (in the same order), until they are saved. */
+    keep(req: Request, codes: string[], hashes: string[]): void {
+      const waiting: WaitingCodes = { codes, firstHash: hashes[0]! };
+      req.session[key] = secretBox.seal(JSON.stringify(waiting));
     },
     forget(req: Request): void {
       delete req.session[key];
     },
     /** New codes are waiting to be saved: a second "make new codes" shows them instead of making more. */
-    isWaiting: (req: Request): boolean => Boolean(req.session[key]),
+    isWaiting: async (req: Request): Promise<boolean> => (await current(req)) !== null,
     /** The controller's handlers of the three pages. */
     pages: {
       showCodes: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),
-      printCodes: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.emailOf(req))),
-      downloadCodes: waiting((req, res, codes) => sendCodesFile(res, codes, options.emailOf(req))),
+      printCodes: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.accountOf(req).email)),
+      downloadCodes: waiting((req, res, codes) => sendCodesFile(res, codes, options.accountOf(req).email)),
     },
   };
 }

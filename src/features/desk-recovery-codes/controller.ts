@@ -26,7 +26,7 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
  * new ones are shown, printed or downloaded until the staff member says they saved them.
  */
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
-  const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, emailOf: (req) => req.staff!.email });
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.staffRecoveryCodes, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, accountOf: (req) => req.staff! });
 
   async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = [], values: Record<string, string> = {}) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
@@ -38,7 +38,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
     async renew(req: Request, res: Response) {
       // A second click that came after the first had made them: its code is used, the codes are made.
-      if (newCodes.isWaiting(req)) return res.redirect(303, PATHS.codes);
+      if (await newCodes.isWaiting(req)) return res.redirect(303, PATHS.codes);
       const member = req.staff!;
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
@@ -50,7 +50,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
         await stores.staffTwoFactor.replaceRecoveryCodes(member.id, hashed);
         await stores.staffAudit.record(member.id, 'recovery_codes_renewed', requestOrigin(req));
       });
-      newCodes.keep(req, codes);
+      newCodes.keep(req, codes, hashed.hashes);
       res.redirect(303, PATHS.codes);
     },
 

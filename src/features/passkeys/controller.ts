@@ -37,7 +37,7 @@ export type PasskeysController = ReturnType<typeof createPasskeysController>;
 export function createPasskeysController(deps: PasskeysDeps) {
   const { passkeys, passkeyCeremonies: ceremonies, auth, clock, inTransaction, secretBox } = deps;
   const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
-  const newCodes = newCodesPages({ secretBox, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, emailOf: (req) => req.user!.email });
+  const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user! });
 
   /** The patient's passkey named in the path; otherwise the 404 page (and undefined). */
   async function ownPasskey(req: Request, res: Response): Promise<Passkey | undefined> {
@@ -49,9 +49,9 @@ export function createPasskeysController(deps: PasskeysDeps) {
 
   /**
    * Stores a verified passkey with its record and notice. A patient without two-step gets it
-   * turned on, with new recovery codes, in the same transaction: returned to be shown once.
+   * turned on, with new recovery codes, in the same transaction: returned (with their hashes) to be shown once.
    */
-  async function save(req: Request, name: string, passkey: NewPasskey): Promise<string[] | null> {
+  async function save(req: Request, name: string, passkey: NewPasskey): Promise<{ codes: string[]; hashes: string[] } | null> {
     const userId = req.user!.id;
     const origin = requestOrigin(req);
     const codes = req.user!.twoFactorMethod ? null : deps.recoveryCodes.generate();
@@ -66,7 +66,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       return on;
     });
     await auth.endOtherSessions(req, deps.users);
-    return turnedOn ? codes : null;
+    return turnedOn && codes ? { codes, hashes } : null;
   }
 
   return {
@@ -91,17 +91,17 @@ export function createPasskeysController(deps: PasskeysDeps) {
         req.log.warn({ refusal: checked.refusal }, 'passkey not added');
         return fail(t('passkeyCeremony.add.errors.notAccepted'));
       }
-      let codes: string[] | null;
+      let made: Awaited<ReturnType<typeof save>>;
       try {
-        codes = await save(req, name, checked.value);
+        made = await save(req, name, checked.value);
       } catch (err) {
         if (err instanceof DuplicatePasskeyError) return fail(t('passkeyCeremony.add.errors.duplicate'));
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
         throw err;
       }
-      req.log.info({ userId: req.user!.id, twoStepTurnedOn: codes !== null }, 'passkey added');
-      if (!codes) return redirectToTwoStepStatus(req, res, 'passkeyAdded');
-      newCodes.keep(req, codes);
+      req.log.info({ userId: req.user!.id, twoStepTurnedOn: made !== null }, 'passkey added');
+      if (!made) return redirectToTwoStepStatus(req, res, 'passkeyAdded');
+      newCodes.keep(req, made.codes, made.hashes);
       res.redirect(303, PATHS.codes);
     },
 

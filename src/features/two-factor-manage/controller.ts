@@ -32,7 +32,7 @@ export type ManageController = ReturnType<typeof createManageController>;
 
 export function createManageController(deps: ManageDeps) {
   const announce = createAnnounce(deps);
-  const newCodes = newCodesPages({ secretBox: deps.secretBox, key: 'sealedNewRecoveryCodes', view: 'two-factor-manage/codes', codesPath: twoStep.codes, elsewhere: twoStep.status, emailOf: (req) => req.user!.email });
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.recoveryCodes, key: 'sealedNewRecoveryCodes', view: 'two-factor-manage/codes', codesPath: twoStep.codes, elsewhere: twoStep.status, accountOf: (req) => req.user! });
 
   /** A new number for SMS users; the old one stays in use until the new one is verified. */
   const phoneChange = createPhoneFlow(deps, {
@@ -65,11 +65,11 @@ export function createManageController(deps: ManageDeps) {
     showNewCodes: (_req: Request, res: Response) => res.render('two-factor-manage/new-codes'),
 
     async makeNewCodes(req: Request, res: Response) {
-      if (newCodes.isWaiting(req)) return res.redirect(303, twoStep.codes); // a late second click
+      if (await newCodes.isWaiting(req)) return res.redirect(303, twoStep.codes); // a late second click
       const codes = deps.recoveryCodes.generate();
       const hashed = await deps.recoveryCodes.hashForStorage(codes); // slow: before the transaction
       await announce(req, 'recovery_codes_renewed', (stores) => stores.twoFactor.replaceRecoveryCodes(req.user!.id, hashed));
-      newCodes.keep(req, codes);
+      newCodes.keep(req, codes, hashed.hashes);
       res.redirect(303, twoStep.codes);
     },
 

@@ -110,6 +110,21 @@ describe('passkeys: add, rename and remove', () => {
       expect(activity.text).to.include('Toegangssleutel &#39;iPhone van Cas&#39; toegevoegd').and.include('Authenticatie in twee stappen ingeschakeld (met toegangssleutel)');
     });
 
+    it('no longer shows the codes a first passkey came with once they were replaced (new codes made before they were saved)', async () => {
+      const { patient, agent } = await signedIn();
+      await addPasskey(agent, authenticatorFor(rt));
+      const codesPage = async (path: string) => [...(await agent.get(path)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+      const first = await codesPage(`${PASSKEYS}/herstelcodes`);
+      expect(first).to.have.length(10);
+      expect((await submitForm(agent, `${TWO_STEP}/herstelcodes/nieuw`, {})).headers.location).to.equal(`${TWO_STEP}/herstelcodes`);
+      expect(await rt.services.recoveryCodes.consume(patient.id, first[0]!)).to.equal(false);
+      for (const suffix of ['', '/afdrukken', '/download']) {
+        expect((await agent.get(`${PASSKEYS}/herstelcodes${suffix}`)).headers.location, `the replaced codes${suffix}`).to.equal(TWO_STEP);
+      }
+      const renewed = await codesPage(`${TWO_STEP}/herstelcodes`);
+      expect(await rt.services.recoveryCodes.consume(patient.id, renewed[0]!), 'the codes that are shown work').to.equal(true);
+    });
+
     it('keeps the method of a patient with SMS: the passkey is an extra way, no new codes', async () => {
       const patient = await rt.createPatient();
       await rt.services.twoFactor.enableSms(patient.id, '+31612345678', rt.services.recoveryCodes.generate());

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, pastSmsCooldown, signedInWithSms } from '../../support/two-factor';
-import { appCode, patientWithApp } from '../../support/totp';
+import { appCode, enableAppTwoFactor, patientWithApp } from '../../support/totp';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
@@ -210,6 +210,27 @@ describe('managing two-step (J6)', () => {
     const shown = [...(await agent.get(`${BASE}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
     expect(shown).to.have.length(10);
     expect(await world.rt.services.recoveryCodes.consume(patient.id, shown[0]!)).to.equal(true);
+  });
+
+  it('never shows codes made before two-step was turned off and on again: "Nieuwe herstelcodes maken" makes codes that work', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/herstelcodes/nieuw`;
+    await confirm(agent, path);
+    await submitForm(agent, path, {}); // codes A, left without "Ik heb de codes bewaard"
+    const codesOf = async () => [...(await agent.get(`${BASE}/herstelcodes`)).text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    const before = await codesOf();
+    expect(before).to.have.length(10);
+    expect((await submitForm(agent, `${BASE}/uitzetten`, {})).headers.location).to.equal(BASE);
+    const { recoveryCodes: fromWizard } = await enableAppTwoFactor(agent, world.rt);
+    expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
+
+    expect((await agent.get(`${BASE}/herstelcodes`)).headers.location, 'the old codes are not waiting any more').to.equal(BASE);
+    expect((await submitForm(agent, path, {})).headers.location).to.equal(`${BASE}/herstelcodes`);
+    const shown = await codesOf();
+    expect(shown).to.have.length(10);
+    expect(shown.filter((code) => before.includes(code) || fromWizard.includes(code))).to.deep.equal([]);
+    expect(await world.rt.services.recoveryCodes.consume(patient.id, before[0]!)).to.equal(false);
+    expect(await world.rt.services.recoveryCodes.consume(patient.id, shown[0]!), 'the codes shown work').to.equal(true);
   });
 
   it('turns two-step off once when the button is pressed twice at once', async () => {
