@@ -8,6 +8,7 @@ import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
@@ -24,6 +25,9 @@ export interface SecondStepDeps extends PasskeyOptionsDeps {
   passkeys: PasskeyStore;
   clock: Clock;
 }
+
+/** The page notice that lets "Je hebt een herstelcode gebruikt" be shown, once. */
+const RECOVERY_CODE_USED = 'recoveryCodeUsed';
 
 export type SecondStepController = ReturnType<typeof createSecondStepController>;
 
@@ -141,7 +145,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         const result = await secondFactor.check(user.id, 'sign_in', { kind: 'recovery', code: recoveryCode }, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, 'recovery_code');
-          return res.redirect(303, paths.secondStep.recoveryUsed);
+          return redirectWithNotice(req, res, paths.secondStep.recoveryUsed, RECOVERY_CODE_USED);
         }
         errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals) });
       }
@@ -150,7 +154,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
       renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { method: user.twoFactorMethod });
     }),
 
+    /** Only right after a recovery code signed the patient in; opened again (a refresh, Back, a bookmark), the Werkblad. */
     async showRecoveryUsed(req: Request, res: Response) {
+      if (takePageNotice(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
       res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES_LEFT });
     },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { csrfTokenOf, submitForm } from '../../support/forms';
+import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { listRoutes } from '../../support/routes';
 import { enterRecoveryCode, enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
 
@@ -318,6 +318,34 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(info.text).to.include('<p>Je hebt geen herstelcodes meer.</p>').and.not.include('nog 0');
       expect(info.text, 'not "almost none"').not.to.include('bijna geen');
       expect(info.text).to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
+    });
+
+    it('says "Je hebt een herstelcode gebruikt" once, right after the sign-in: opened again (a refresh, Back) it leads to the Werkblad', async () => {
+      const { rt } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      expect((await enterRecoveryCode(agent, patient.recoveryCodes[0]!)).headers.location).to.equal('/inloggen/herstelcode-gebruikt');
+      expect((await agent.get('/inloggen/herstelcode-gebruikt')).text).to.include('Je hebt nog 9 herstelcodes over.');
+      const again = await agent.get('/inloggen/herstelcode-gebruikt');
+      expect(`${again.status} ${again.headers.location}`, 'opened again').to.equal('303 /werkblad');
+    });
+
+    it('sends a patient who did not just use a recovery code from "Je hebt een herstelcode gebruikt" to the Werkblad (a bookmark), also with two-step off', async () => {
+      const { rt } = world;
+      const withoutTwoStep = await rt.createPatient();
+      const off = rt.agent();
+      expect((await signIn(off, withoutTwoStep.email, withoutTwoStep.password)).headers.location).to.equal('/werkblad');
+      const page = await off.get('/inloggen/herstelcode-gebruikt');
+      expect(`${page.status} ${page.headers.location}`, 'two-step off').to.equal('303 /werkblad');
+      expect(page.text).not.to.include('Je hebt geen herstelcodes meer');
+
+      const patient = await patientWithSms(rt);
+      const withSms = rt.agent();
+      await passwordStep(withSms, patient.email, patient.password);
+      expect((await enterSignInCode(withSms, lastCode(world.vonage))).headers.location).to.equal('/werkblad');
+      const bookmark = await withSms.get('/inloggen/herstelcode-gebruikt');
+      expect(`${bookmark.status} ${bookmark.headers.location}`, 'signed in with an SMS code').to.equal('303 /werkblad');
     });
 
     it('lets exactly one of two simultaneous sign-ins with the same code through', async () => {
