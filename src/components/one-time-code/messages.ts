@@ -10,7 +10,11 @@ export interface Wording {
   t: Translate;
   formatTime(epochMs: number): string;
   formatDate(epochMs: number): string;
+  /** The label of the page's button that sends a new code, where it is not "Stuur nieuwe code". */
+  resendButton?: string;
 }
+
+const resendButton = (w: Wording) => w.resendButton ?? w.t('oneTimeCode.resend');
 
 /** What every page with a code field says when a code was not accepted. */
 const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
@@ -26,7 +30,7 @@ const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
 
 export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording): string {
   if (result.status === 'locked') return w.t('oneTimeCode.errors.locked', { time: w.formatTime(result.until) });
-  return w.t(FAILURE_KEYS[result.reason]);
+  return w.t(FAILURE_KEYS[result.reason], { resend: resendButton(w) });
 }
 
 export interface SmsProblem {
@@ -65,7 +69,7 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     case 'unsure': // not an error: the page goes on to the code field
       return {
         status: 200,
-        message: w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt) }),
+        message: w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt), resend: resendButton(w) }),
         noSmsSoon: false,
       };
     case 'locked':

@@ -8,7 +8,7 @@ import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { secondFactorMessage, smsProblem } from '../../components/one-time-code/messages';
+import { secondFactorMessage, smsProblem, type Wording } from '../../components/one-time-code/messages';
 import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
@@ -38,6 +38,12 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, smsNotice: null, hasPasskeys };
   };
 
+  /** The messages name this page's button, "Stuur code naar …", where others say "Stuur nieuwe code". */
+  const wording = (req: Request, res: Response): Wording => {
+    const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
+    return { ...res.locals, resendButton: phone ? res.locals.t('freshConfirmation.sendCode', { phone: maskPhoneNumber(phone) }) : undefined };
+  };
+
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
     const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req));
@@ -47,7 +53,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
   async function checkCode(req: Request, res: Response, proof: Proof): Promise<FieldError | null> {
     const result = await secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req));
-    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, res.locals) };
+    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, wording(req, res)) };
   }
 
   /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
@@ -63,7 +69,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     /** Says once what became of the code the patient asked for (see keepSmsReport): sent, or why not. */
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req.session, 'confirm')?.outcome;
-      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', res.locals)?.message ?? null) : null;
+      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res))?.message ?? null) : null;
       res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice });
     },
 

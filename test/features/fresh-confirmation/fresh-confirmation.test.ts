@@ -108,6 +108,16 @@ describe('fresh confirmation before changes (J6)', () => {
     expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
   });
 
+  it('names its own button, "Stuur code naar …", when there is no code to check', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const res = await submitForm(agent, page, { terug: path, password: patient.password, code: '123456' }, '/account/bevestigen');
+    expect(res.status).to.equal(400);
+    expect(res.text).to.include('Er is geen geldige code. Vraag een nieuwe code aan met &#39;Stuur code naar +31 6 ••••••78&#39;.');
+    expect(res.text).not.to.include('Stuur nieuwe code');
+  });
+
   it('sends no code while the second step is locked, and says until when', async () => {
     const agent = await fullySignedIn();
     await pastSmsCooldown();
