@@ -65,7 +65,8 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
       if (errors.length > 0) {
         res.locals.shownPath = PATHS.list; // the confirmation is the list's first form
-        return renderFormErrors(res, VIEWS.confirm, errors, { code: fields.code.trim() }, {}, throttled ? 429 : 400);
+        // The code field may hold a recovery code, a secret: it is not shown again.
+        return renderFormErrors(res, VIEWS.confirm, errors, {}, {}, throttled ? 429 : 400);
       }
       await deps.auth.toFresh(req); // a new session id and CSRF token, as every change of level
       back(req, res);

@@ -45,7 +45,8 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       // Password and code last, and only on an otherwise right form: each costs a place under a limit.
       const identity = errors.length === 0 ? await checkIdentity(deps, req, res, fields) : null;
       if (identity) errors.push(...identity.errors);
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, { code: fields.code.trim() }, { done: false }, identity?.throttled ? 429 : 400);
+      // The code field may hold a recovery code, a secret: it is not shown again.
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false }, identity?.throttled ? 429 : 400);
       const tooMany = await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals);
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction

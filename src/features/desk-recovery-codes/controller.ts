@@ -42,7 +42,8 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
       const member = req.staff!;
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
-      if (errors.length > 0) return renderPage(req, res, throttled ? 429 : 400, errors, { code: fields.code.trim() });
+      // The code field may hold a recovery code, a secret: it is not shown again.
+      if (errors.length > 0) return renderPage(req, res, throttled ? 429 : 400, errors, {});
       const codes = deps.staffRecoveryCodes.generate();
       const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
       // The new codes and their row in the Logboek land together.

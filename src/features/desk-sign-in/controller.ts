@@ -96,7 +96,9 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
       }
       const locals = await secondStepLocals(member);
-      renderFormErrors(res, form.view, errors, { [form.field]: typed.trim() }, locals, locals.lockedUntil ? 429 : 400);
+      // A recovery code is a secret: it is not shown again (an unused one may be in the field).
+      const kept = form.proof === 'recovery' ? {} : { [form.field]: typed.trim() };
+      renderFormErrors(res, form.view, errors, kept, locals, locals.lockedUntil ? 429 : 400);
     });
 
   return {

@@ -85,6 +85,13 @@ describe('desk: a staff member changes their own password', () => {
     expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'nothing changed').to.equal(`${DESK}/code`);
   });
 
+  it('never shows a recovery code typed in the code field again', async () => {
+    const code = member.recoveryCodes[0]!;
+    const res = await change({ currentPassword: 'helemaal-niet-goed-42', code, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.include('Je huidige wachtwoord klopt niet.').and.not.include(code);
+  });
+
   it('keeps the old password when its row in the Logboek cannot be written', async () => {
     const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
     await signInAtDesk(rt, member, broken);

@@ -126,6 +126,18 @@ describe('desk sign-in ("Balie")', () => {
     expect(await rt.services.recoveryCodes.countRemaining(member.id), 'the patients\' codes are another table').to.equal(0);
   });
 
+  it('never shows a recovery code again, not even an unused one refused while the second step is locked', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    await rt.db('staff_second_step_lockouts').insert({ staff_id: member.id, failures: 0, locked_until: rt.clock.now() + 15 * 60_000 });
+    const code = member.recoveryCodes[0]!;
+    const locked = await submitForm(agent, `${DESK}/herstelcode`, { recoveryCode: code });
+    expect(locked.status).to.equal(429);
+    expect(locked.text).not.to.include(code).and.not.include(`${code.slice(0, 5)} ${code.slice(5)}`);
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id), 'still unused').to.equal(10);
+  });
+
   it('signs in once when the app code is sent twice at once (a double click), and records no replay', async () => {
     const member = await createStaffMember(rt);
     const agent = rt.agent();
