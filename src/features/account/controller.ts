@@ -5,8 +5,8 @@ export function createAccountController() {
   return {
     showIndex: (_req: Request, res: Response) => res.render('account/index'),
     showProfile: (_req: Request, res: Response) => res.render('account/profile'),
-    /** A page of the menu that only informs; `texts` are full locale keys. */
-    showPage: (texts: { title: string; body: string }) => (_req: Request, res: Response) => res.render('account/page', { texts }),
+    /** A page of the menu that only informs, perhaps with a link on; `texts` are full locale keys. */
+    showPage: (texts: { title: string; body: string; link?: { text: string; href: string } }) => (_req: Request, res: Response) => res.render('account/page', { texts }),
   };
 }
 

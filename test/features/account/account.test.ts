@@ -17,11 +17,12 @@ const MENU: Array<[string, string]> = [
 ];
 
 /** The pages of the menu that only inform: a title and a text. */
-const INFO_PAGES: Array<{ path: string; title: string; body: string }> = [
+const INFO_PAGES: Array<{ path: string; title: string; body: string; link?: string }> = [
   {
     path: '/account/telefoonnummer',
     title: 'Telefoonnummer',
     body: 'Je telefoonnummer voor inloggen in twee stappen stel je in bij Authenticatie in twee stappen.',
+    link: '<p><a href="/account/twee-stappen">Naar Authenticatie in twee stappen</a></p>',
   },
   { path: '/account/notificaties', title: 'Notificaties', body: 'Je krijgt een e-mail wanneer er een nieuw bericht voor je is.' },
   { path: '/account/applicaties', title: 'Applicaties', body: 'Er zijn geen applicaties aan je account gekoppeld.' },
@@ -91,10 +92,11 @@ describe('Mijn account (J3)', () => {
 
   it('shows each page of the menu that only informs, marked in the menu', async () => {
     const { agent } = await signedInPatient(rt, { fresh: false });
-    for (const { path, title, body } of INFO_PAGES) {
+    for (const { path, title, body, link } of INFO_PAGES) {
       const page = await agent.get(path);
       expect(page.status, path).to.equal(200);
       expect(page.text, path).to.include(`<title>${title} – Karify</title>`).and.include(`<h1>${title}</h1>`).and.include(`<p>${body}</p>`);
+      if (link) expect(page.text, `${path}: the link to where it is set`).to.include(link);
       expectMenu(page.text, path);
     }
   });

@@ -280,6 +280,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
       const info = await agent.get('/inloggen/herstelcode-gebruikt');
       expect(info.text).to.include('Je hebt nog 9 herstelcodes over.');
+      expect(info.text, 'the help (J7)').to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>/);
       expect(info.text).not.to.include('Je hebt bijna geen herstelcodes meer');
       expect((await rt.services.messages.listForUser(patient.id))[0]).to.include({ kind: 'recovery_code_used' });
       expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('recovery_code_used');

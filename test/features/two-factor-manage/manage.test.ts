@@ -68,6 +68,19 @@ describe('managing two-step (J6)', () => {
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('phone_changed');
   });
 
+  it('shows the help (J7) on every page of managing two-step: turning off, new codes and the codes, switching to the app', async () => {
+    const agent = await fullySignedIn();
+    for (const path of [`${BASE}/uitzetten`, `${BASE}/herstelcodes/nieuw`, `${BASE}/overstappen/app`]) {
+      const res = await agent.get(path);
+      const page = res.status === 303 ? await agent.get((await confirm(agent, path)).headers.location!) : res;
+      expect(page.status, path).to.equal(200);
+      expect(page.text, `the help on ${path}`).to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="\/hulp\/vragenformulier"/);
+    }
+    const made = await submitForm(agent, `${BASE}/herstelcodes/nieuw`, {});
+    const codes = await agent.get(made.headers.location!);
+    expect(codes.text, 'the help with the new codes').to.include('Je nieuwe herstelcodes').and.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>/);
+  });
+
   it('answers "Stuur nieuwe code" within 30 seconds with a notice on the code page, said once, not an error on its field', async () => {
     const agent = await newNumberWithRealCooldown();
     const path = PHONE_CHANGE;

@@ -81,6 +81,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(done.text).to.include('Authenticatie in twee stappen is ingeschakeld voor jouw account');
       expect(done.text).to.include('Het is gelukt, je account is nu extra beveiligd!');
       expect(done.text).to.match(/href="\/account\/twee-stappen">Sluiten/);
+      expect(done.text, 'the help under "Klaar", as in the manual').to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>/);
       expect(done.text).not.to.include(shown[0]!);
 
       const on = await agent.get('/account/twee-stappen');
