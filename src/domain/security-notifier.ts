@@ -44,7 +44,7 @@ const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
 };
 
 // What a message may show; everything else (e.g. a desk employee's reason) stays in the audit log.
-const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey'];
+const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey', 'purpose'];
 
 function messageParams(details: Record<string, string | number>): Record<string, string | number> {
   return Object.fromEntries(Object.entries(details).filter(([key]) => MESSAGE_PARAMS.includes(key)));

@@ -74,3 +74,21 @@ export const lockedUntil =
     const until = wholeNumber(details.until);
     return until === null ? { key: keys.plain } : { key: keys.until, values: { until: formatTime(until) } };
   };
+
+type LockPlace = 'signIn' | 'setup' | 'change';
+
+/**
+ * Where the wrong codes that locked the second step were typed, from the check's purpose: at
+ * sign-in; while setting two-step up (it is off, so the password alone still signs in); or while
+ * confirming or changing it (it is on, so signing in waits too). Older details have no purpose.
+ */
+function lockPlace(purpose: unknown): LockPlace {
+  if (purpose === 'setup') return 'setup';
+  return purpose === undefined || purpose === 'sign_in' ? 'signIn' : 'change';
+}
+
+/** The lock's text for where it was set off, with until when it lasts when the details say. */
+export const lockedAt =
+  (keys: Record<LockPlace, { plain: string; until: string }>): TextPicker =>
+  (details, f) =>
+    lockedUntil(keys[lockPlace(details.purpose)])(details, f);

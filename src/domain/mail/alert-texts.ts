@@ -1,6 +1,6 @@
 import { INTL_LOCALES, type Language, type Translate } from '../../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../../i18n/format';
-import { lockedUntil, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
+import { lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
 import { shortenIp, type RequestOrigin } from '../audit';
 import { FEW_RECOVERY_CODES_LEFT } from '../recovery-codes';
 import { describeUserAgent } from '../user-agent';
@@ -80,7 +80,11 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   password_changed: { subject: 'mail.alerts.password_changed.subject', body: plainText('mail.alerts.password_changed.body') },
   second_step_locked: {
     subject: 'mail.alerts.second_step_locked.subject',
-    body: lockedUntil({ plain: 'mail.alerts.second_step_locked.body', until: 'mail.alerts.second_step_locked.bodyUntil' }),
+    body: lockedAt({
+      signIn: { plain: 'mail.alerts.second_step_locked.body', until: 'mail.alerts.second_step_locked.bodyUntil' },
+      setup: { plain: 'mail.alerts.second_step_locked.setup', until: 'mail.alerts.second_step_locked.setupUntil' },
+      change: { plain: 'mail.alerts.second_step_locked.change', until: 'mail.alerts.second_step_locked.changeUntil' },
+    }),
     notYou: 'mail.notYouLocked',
   },
   account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plainText('mail.alerts.account_disabled.body') },

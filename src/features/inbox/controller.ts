@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { InboxMessage, MessageKind, MessageStore } from '../../domain/messages';
 import { FEW_RECOVERY_CODES_LEFT } from '../../domain/recovery-codes';
-import { lockedUntil, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
+import { lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
 
 /** The locale keys of one kind of message; `body` picks the body text from the message's params. */
 interface MessageTexts {
@@ -65,7 +65,11 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   },
   second_step_locked: {
     subject: 'inbox.kinds.second_step_locked.subject',
-    body: lockedUntil({ plain: 'inbox.kinds.second_step_locked.body', until: 'inbox.kinds.second_step_locked.bodyUntil' }),
+    body: lockedAt({
+      signIn: { plain: 'inbox.kinds.second_step_locked.body', until: 'inbox.kinds.second_step_locked.bodyUntil' },
+      setup: { plain: 'inbox.kinds.second_step_locked.setup', until: 'inbox.kinds.second_step_locked.setupUntil' },
+      change: { plain: 'inbox.kinds.second_step_locked.change', until: 'inbox.kinds.second_step_locked.changeUntil' },
+    }),
     action: 'inbox.kinds.second_step_locked.action',
   },
   method_switched: {

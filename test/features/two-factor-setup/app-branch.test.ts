@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import QRCode from 'qrcode';
 import { QR_OPTIONS, totpPairing } from '../../../src/components/totp-pairing/pairing';
-import { csrfTokenOf, submitForm } from '../../support/forms';
+import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, chooseApp, enableAppTwoFactor, keyFromPage, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
 import { enterSignInCode, passwordStep, SETUP, signedInPatient } from '../../support/two-factor';
@@ -20,6 +20,23 @@ describe('two-step setup: the authenticator app (J4)', () => {
   describe('the wizard branch "Via een authenticatie-app"', () => {
     beforeEach(async () => {
       rt = await startTestRuntime();
+    });
+
+    it('tells a lock set off in the wizard truthfully: codes wait, signing in with the password does not (Berichten, e-mail)', async () => {
+      const { patient, agent } = await signedInPatient(rt);
+      await chooseApp(agent);
+      const secret = keyFromPage((await agent.get(`${SETUP}/koppelen`)).text);
+      await submitForm(agent, `${SETUP}/koppelen`, {});
+      const wrong = wrongAppCode(secret, rt.clock.now());
+      for (let i = 1; i <= 10; i += 1) await submitForm(agent, `${SETUP}/verificatie`, { code: wrong });
+      expect((await submitForm(agent, `${SETUP}/verificatie`, { code: appCode(secret, rt.clock.now()) })).status, 'locked').to.equal(429);
+
+      const inbox = (await agent.get('/berichten')).text;
+      expect(inbox).to.match(/te vaak een verkeerde code ingevuld bij het instellen van inloggen in twee stappen\. Daarom kun je tot \d\d:\d\d geen code gebruiken\. Inloggen met je wachtwoord kan gewoon\./);
+      expect(inbox).not.to.include('niet inloggen');
+      const mails = (await rt.db('mail_outbox').where({ user_id: patient.id }).pluck('text_body')).join('\n');
+      expect(mails).to.match(/Daarom kun je tot \d\d:\d\d geen code gebruiken\. Inloggen met je wachtwoord kan gewoon\./).and.not.include('niemand inloggen');
+      expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the password still signs in').to.equal('/werkblad');
     });
 
     it('turns the app on: Methode — Koppelen — Verificatie — Herstelcodes — Klaar', async () => {
