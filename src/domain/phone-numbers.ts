@@ -1,6 +1,8 @@
+import mobileExamples from 'libphonenumber-js/examples.mobile.json';
 import {
   getCountries,
   getCountryCallingCode,
+  getExampleNumber,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
@@ -52,6 +54,12 @@ export function listCountries(locale: string = DEFAULT_COUNTRY_LOCALE): Country[
 /** The name of the country with ISO code `code` in `locale`; the code itself if unknown. */
 export function countryName(code: string, locale: string = DEFAULT_COUNTRY_LOCALE): string {
   return countriesIn(locale).names.get(code.trim().toUpperCase()) ?? code;
+}
+
+/** A mobile number of `country` as its people write it (06 12345678 in the Netherlands), for hints and errors. */
+export function exampleMobileNumber(country: string): string | undefined {
+  const code = country.trim().toUpperCase();
+  return isSupportedCountry(code) ? getExampleNumber(code, mobileExamples)?.formatNational() : undefined;
 }
 
 const MAX_INPUT_LENGTH = 40;

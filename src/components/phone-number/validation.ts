@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { countryName, listCountries, parseMobileNumber, type PhoneError } from '../../domain/phone-numbers';
+import { countryName, exampleMobileNumber, listCountries, parseMobileNumber, type PhoneError } from '../../domain/phone-numbers';
 import { type FieldError, readFields } from '../../http/forms';
 import { INTL_LOCALES, type Translate } from '../../i18n';
 
@@ -29,6 +29,8 @@ export function validatePhone(
   }
   const message = t(PHONE_ERROR_KEYS[result.error], {
     country: countryName(fields.country, locale),
+    // The example is of the country chosen in Land: a Dutch one would be wrong for a Belgian number.
+    example: exampleMobileNumber(fields.country) ?? exampleMobileNumber(allowedCountries[0] ?? 'NL'),
     allowed: new Intl.ListFormat(locale, { type: 'disjunction' }).format(allowedCountries.map((c) => countryName(c, locale))),
   });
   // A country chosen in Land that is not served is that field's error; a number of another country, the number's.
@@ -38,11 +40,22 @@ export function validatePhone(
 
 /**
  * What the phone-number form shows: the countries an SMS can go to (SMS_ALLOWED_COUNTRIES), named
- * in the page's language, the Netherlands and Belgium first. Any other would only be refused.
+ * in the page's language, the Netherlands and Belgium first (any other would only be refused),
+ * and the hint with an example number of each.
  */
 export function phoneFormLocals(res: Response, allowedCountries: string[]) {
   const allowed = new Set(allowedCountries.map((c) => c.toUpperCase()));
-  return { countries: listCountries(INTL_LOCALES[res.locals.lang]).filter((c) => allowed.has(c.code)) };
+  const countries = listCountries(INTL_LOCALES[res.locals.lang]).filter((c) => allowed.has(c.code));
+  return { countries, numberHint: numberHint(countries, res.locals.t, INTL_LOCALES[res.locals.lang]) };
+}
+
+/** "Een mobiel nummer, bijvoorbeeld 06 12345678": with the country named after each example when Land offers several. */
+function numberHint(countries: Array<{ code: string; name: string }>, t: Translate, locale: string): string {
+  const examples = countries.flatMap((c) => {
+    const example = exampleMobileNumber(c.code);
+    return example ? [countries.length > 1 ? `${example} (${c.name})` : example] : [];
+  });
+  return t('phoneNumber.numberHint', { examples: new Intl.ListFormat(locale, { type: 'disjunction' }).format(examples) });
 }
 
 /** The submitted Land and Telefoonnummer: the values to show again, and the number in E.164 or the errors. */

@@ -311,10 +311,11 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       ['NL', '+31 6 12345678', '31612345678'],
       ['NL', '0031 6 1234 5678', '31612345678'],
       ['BE', '0470 12 34 56', '32470123456'],
-      ['NL', '030 737 0323', 'Dit is geen mobiel nummer'],
+      ['NL', '030 737 0323', 'Dit is geen mobiel nummer. Vul een mobiel nummer in, zoals 06 12345678.'],
+      ['BE', '04701', 'Vul een geldig mobiel nummer in, zoals 0450 00 12 34.'],
       ['NL', '+49 151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'phone'],
       ['DE', '0151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'country'],
-      ['NL', 'hallo', 'Vul een geldig mobiel nummer in'],
+      ['NL', 'hallo', 'Vul een geldig mobiel nummer in, zoals 06 12345678.'],
       ['NL', '', 'Vul je mobiele telefoonnummer in'],
       ['XX', '0612345678', 'Kies een land uit de lijst'],
     ];
@@ -346,6 +347,20 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const options = [...page.text.matchAll(/<option value="([A-Z]{2})"( selected)?>([^<]+)<\/option>/g)].map((m) => `${m[1]}${m[2] ?? ''} ${m[3]}`);
       expect(options).to.deep.equal(['NL selected Nederland (+31)', 'DE Duitsland (+49)', 'FR Frankrijk (+33)']);
       expect((await enterPhone(agent, '0151 23456789', 'DE')).headers.location, 'a listed country works').to.equal(`${SETUP}/verificatie`);
+    });
+
+    it('gives an example number of each country of Land in the hint, and of the one country when there is one', async () => {
+      world = await startSmsWorld();
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      const hint = (html: string) => /<p class="hint" id="phone-hint">([^<]*)<\/p>/.exec(html)?.[1];
+      expect(hint((await agent.get(`${SETUP}/telefoonnummer`)).text)).to.equal('Een mobiel nummer, bijvoorbeeld 06 12345678 (Nederland) of 0450 00 12 34 (België)');
+      await world.close();
+
+      world = await startSmsWorld({ SMS_ALLOWED_COUNTRIES: 'NL' });
+      const only = await signedInPatient(world.rt);
+      await chooseSms(only.agent);
+      expect(hint((await only.agent.get(`${SETUP}/telefoonnummer`)).text)).to.equal('Een mobiel nummer, bijvoorbeeld 06 12345678');
     });
   });
 
