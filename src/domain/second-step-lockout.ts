@@ -83,9 +83,12 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
       return row ? Number(row.locked_until) : null;
     },
 
-    /** A success ends the run (and a lock set meanwhile by requests racing it). */
+    /**
+     * A success ends the run (and a lock set meanwhile by requests racing it), and its notice: a
+     * new lock may end on the same whole minute, and must be announced again.
+     */
     async succeeded(userId: number): Promise<void> {
-      await db(TABLE).where(key, userId).update({ failures: 0, locked_until: null });
+      await db(TABLE).where(key, userId).update({ failures: 0, locked_until: null, announced_until: null });
     },
 
     /** A check that compared nothing gives its place back. */

@@ -106,8 +106,9 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
         { limiter: account, key: String(userId), scope: 'account' },
         { limiter: number, key: phone, scope: 'number' },
-        { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
+        // The day before the hour: when both are full, the refusal names when SMS can go again.
         { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
+        { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
         { limiter: global, key: 'all', scope: 'global' },
       ];
 

@@ -79,8 +79,9 @@ type LockPlace = 'signIn' | 'setup' | 'change';
 
 /**
  * Where the wrong codes that locked the second step were typed, from the check's purpose: at
- * sign-in; while setting two-step up (it is off, so the password alone still signs in); or while
- * confirming or changing it (it is on, so signing in waits too). Older details have no purpose.
+ * sign-in; while setting two-step up (it is off: the text does not say signing in waits, nor that
+ * it does not, as REQUIRE_TWO_FACTOR sends the patient to the wizard); or while confirming or
+ * changing it (it is on, so signing in waits too). Older details have no purpose.
  */
 function lockPlace(purpose: unknown): LockPlace {
   if (purpose === 'setup') return 'setup';

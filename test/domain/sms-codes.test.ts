@@ -192,6 +192,15 @@ for (const store of RATE_LIMIT_STORES) {
       }
     });
 
+    it('names the day\'s end when both caps per IP are full, not the hour\'s, when a new SMS can go', async () => {
+      const sms = await service({ maxPerIpPerHour: 1, maxPerIpPerDay: 1 });
+      const send = (i: number) => sms.send({ userId: users[i]!, purpose: 'setup', phone: `+3161234567${i}`, ip: '203.0.113.5' });
+      expect((await send(0)).status).to.equal('sent');
+      const refused = await send(1);
+      expect(refused).to.include({ status: 'limited', scope: 'ip' });
+      expect(refused.status === 'limited' && refused.retryAt, 'a day on').to.be.above(clock.now() + 23 * 3600_000);
+    });
+
     it('does not count a failed SMS, so a new attempt can be made at once', async () => {
       const sms = await service({ maxPerAccountPerHour: 1, maxPerNumberPerDay: 1, maxPerIpPerHour: 1, maxPerIpPerDay: 1, globalDailyCap: 1 });
       const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };

@@ -117,7 +117,6 @@ export function enterRecoveryCode(agent: supertest.Agent, recoveryCode: string) 
   return submitForm(agent, '/inloggen/herstelcode', { recoveryCode });
 }
 
-/** Past the SMS cooldown of the previous send, in worlds started with SMS_RESEND_COOLDOWN_SECONDS=1. */
 /** Locks the patient's second step for 15 minutes, as ten wrong codes in a row do. */
 export async function lockSecondStep(rt: TestRuntime, userId: number): Promise<number> {
   const until = rt.clock.now() + 15 * 60_000;
@@ -125,6 +124,7 @@ export async function lockSecondStep(rt: TestRuntime, userId: number): Promise<n
   return until;
 }
 
+/** Past the SMS cooldown of the previous send, in worlds started with SMS_RESEND_COOLDOWN_SECONDS=1. */
 export const pastSmsCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 /** A patient with SMS two-step, signed in with both steps in a new browser. */

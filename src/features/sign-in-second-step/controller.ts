@@ -44,7 +44,8 @@ export function createSecondStepController(deps: SecondStepDeps) {
   async function sendSignInCode(req: Request, user: User, askedByPatient: boolean): Promise<void> {
     const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
-    keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });
+    // While locked the code page is the lock's page, which says it all; a report kept for later would be stale.
+    if (outcome.status !== 'locked') keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });
   }
 
   async function codePageLocals(req: Request, res: Response, user: User) {

@@ -191,6 +191,22 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       await agent.post('/uitloggen').type('form').send({ _csrf: csrfTokenOf(page.text) });
     };
 
+    it('sends no code while locked, and once the lock is over the code page offers a new one, with no word of the lock', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      await rt.db('second_step_lockouts').insert({ user_id: patient.id, failures: 0, locked_until: rt.clock.now() + 5 * 60_000 });
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      expect((await agent.get('/inloggen/code')).text, 'the lock\'s page').to.match(/Daarom kun je tot \d\d:\d\d niet inloggen\./);
+      expect(vonage.messages, 'no SMS while locked').to.have.length(0);
+
+      rt.clock.advanceMinutes(6); // the lock is over; the half session (10 minutes) is not
+      const page = await agent.get('/inloggen/code');
+      expect(page.status).to.equal(200);
+      expect(page.text).not.to.include('We sturen nu geen SMS').and.not.include('te vaak een verkeerde code');
+      expect(page.text).to.include('Stuur nieuwe code');
+    });
+
     it('says a code was sent, to which number, and until when it works', async () => {
       const { rt } = world;
       const patient = await patientWithSms(rt);
