@@ -66,6 +66,7 @@ describe('passkeys: add, rename and remove', () => {
       const codes = await agent.get(`${PASSKEYS}/herstelcodes`);
       expect(codes.status, 'still signed in, with the codes to save').to.equal(200);
       expect([...codes.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)]).to.have.length(10);
+      expect(codes.text, 'the help (J7)').to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>/);
     });
 
     it('turns two-step on for a patient without it: method passkey, recovery codes shown once, recorded and announced', async () => {
