@@ -7,12 +7,12 @@ import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
 import type { PasskeyStore } from './passkeys';
 import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
-
-/** What became of a code asked for by SMS: sent or not by the SMS service, or none while the second step is locked. */
-export type SmsCodeOutcome = SmsSendOutcome | { status: 'locked'; until: number };
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
 import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './verification-codes';
+
+/** What became of a code asked for by SMS: sent or not by the SMS service, or none while the second step is locked. */
+export type SmsCodeOutcome = SmsSendOutcome | { status: 'locked'; until: number };
 
 /**
  * Every check of a second factor goes through here: sign-in step 2, the fresh confirmation, the

@@ -1,5 +1,4 @@
-import type { SecondFactorFailure, SecondFactorResult } from '../../domain/second-factor';
-import type { SmsCodeOutcome } from '../../domain/second-factor';
+import type { SecondFactorFailure, SecondFactorResult, SmsCodeOutcome } from '../../domain/second-factor';
 import type { SmsLimitScope } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
