@@ -31,17 +31,22 @@ export type ConfirmationController = ReturnType<typeof createConfirmationControl
 export function createConfirmationController(deps: ConfirmationDeps) {
   const { signIn, secondFactor, auth } = deps;
 
+  /** The masked number of the "Stuur code naar …" button, for a patient whose second step is SMS. */
+  const maskedSmsPhone = (req: Request) => {
+    const user = req.user!;
+    return user.twoFactorMethod === 'sms' && user.twoFactorPhone ? maskPhoneNumber(user.twoFactorPhone) : null;
+  };
+
   const locals = async (req: Request) => {
     const user = req.user!;
-    const phone = user.twoFactorMethod === 'sms' ? user.twoFactorPhone : null;
     const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
-    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: phone ? maskPhoneNumber(phone) : null, codeSent: false, smsNotice: null, hasPasskeys };
+    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: maskedSmsPhone(req), codeSent: false, smsNotice: null, hasPasskeys };
   };
 
   /** The messages name this page's button, "Stuur code naar …", where others say "Stuur nieuwe code". */
   const wording = (req: Request, res: Response): Wording => {
-    const phone = req.user!.twoFactorMethod === 'sms' ? req.user!.twoFactorPhone : null;
-    return { ...res.locals, resendButton: phone ? res.locals.t('freshConfirmation.sendCode', { phone: maskPhoneNumber(phone) }) : undefined };
+    const phone = maskedSmsPhone(req);
+    return { ...res.locals, resendButton: phone ? res.locals.t('freshConfirmation.sendCode', { phone }) : undefined };
   };
 
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
