@@ -8,6 +8,9 @@ import type { RandomSource } from './random';
 export type StaffRole = 'desk' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = ['desk', 'admin'];
 
+/** The key of the PostgreSQL advisory lock behind lockActiveAdmins (any number no other lock uses). */
+const ACTIVE_ADMINS_LOCK = 0x5354_4146;
+
 export const isStaffRole = (value: unknown): value is StaffRole => typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
 
 /** A member of the clinic's staff: an account of the desk ("Balie"), never a patient's. */
@@ -69,13 +72,15 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
 
     /**
-     * The ids of the active admins. In a transaction on PostgreSQL their rows stay locked until it
-     * ends, so two admins taking each other's rights at once are served one after the other and the
-     * second sees the first's change; SQLite's single connection runs transactions one at a time.
+     * The ids of the active admins. In a transaction on PostgreSQL it first takes one lock held
+     * until the transaction ends, so two admins taking each other's rights at once are served one
+     * after the other and the second sees the first's change. One lock, not the admins' rows
+     * `FOR UPDATE`: a row lock kept on an admin demoted meanwhile could deadlock with a change of
+     * that row. SQLite's single connection runs transactions one at a time.
      */
     async lockActiveAdmins(): Promise<number[]> {
-      const query = db('staff').where({ role: 'admin', disabled: false }).orderBy('id').select('id');
-      const rows: Array<{ id: number }> = databaseClient(db) === 'postgres' ? await query.forUpdate() : await query;
+      if (databaseClient(db) === 'postgres') await db.raw('select pg_advisory_xact_lock(?)', [ACTIVE_ADMINS_LOCK]);
+      const rows: Array<{ id: number }> = await db('staff').where({ role: 'admin', disabled: false }).orderBy('id').select('id');
       return rows.map((row) => row.id);
     },
   };
