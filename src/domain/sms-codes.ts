@@ -21,11 +21,17 @@ export type SmsSendOutcome =
    * `validUntil`) and it counts towards every limit, as a sent one does.
    */
   | { status: 'unsure'; nextAllowedAt: number; validUntil: number }
-  /** `toAnotherNumber`: the code that is still valid went to another number than this one. */
-  | { status: 'cooldown'; nextAllowedAt: number; toAnotherNumber: boolean }
+  /** `earlierCode`: where the SMS that began the cooldown brought its code, seen from this number. */
+  | { status: 'cooldown'; nextAllowedAt: number; earlierCode: EarlierCode }
   /** `retryAt`: when the cap that refused lets a new SMS through again. */
   | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
   | { status: 'failed'; reason: SmsFailureReason };
+
+/**
+ * `this_number`: a code that still works went, or is still on its way, to this number;
+ * `other_number`: it went to another number; `gone`: it was used, tried out or discarded.
+ */
+export type EarlierCode = 'this_number' | 'other_number' | 'gone';
 
 export interface SmsSendRequest {
   userId: number;
@@ -47,6 +53,8 @@ export interface SmsCodeServiceDeps {
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
+/** How long storing a code may take after the provider answered (or timed out). */
+const SMS_SAVE_MARGIN_MS = 200;
 
 interface Counter {
   limiter: RateLimiterAbstract;
@@ -77,14 +85,16 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
 
   /**
-   * Whether the SMS that started the running cooldown went to another number than `phone`. Only
-   * a code stored since the cooldown began is that SMS's; an older one means that SMS is still on
-   * its way (a double click), so its number is taken to be this one.
+   * Where the SMS that began the running cooldown brought its code. Only a code stored since the
+   * cooldown began is that SMS's. Without one, the SMS is either still on its way (a double click,
+   * within the provider's timeout), and taken to be for this number, or its code is gone.
    */
-  async function codeOfCooldownWentElsewhere(userId: number, purpose: CodePurpose, phone: string, cooldownEndsAt: number): Promise<boolean> {
+  async function earlierCodeOf(userId: number, purpose: CodePurpose, phone: string, msBeforeNext: number): Promise<EarlierCode> {
+    const cooldownBegan = clock.now() + msBeforeNext - settings.resendCooldownSeconds * 1000;
     const live = await codes.liveCode(userId, purpose);
-    const cooldownBegan = cooldownEndsAt - settings.resendCooldownSeconds * 1000;
-    return live !== null && live.sentAt >= cooldownBegan && live.phone !== phone;
+    if (live !== null && live.sentAt >= cooldownBegan) return live.phone === phone ? 'this_number' : 'other_number';
+    const stillOnItsWay = settings.resendCooldownSeconds * 1000 - msBeforeNext < settings.vonage.timeoutMs + SMS_SAVE_MARGIN_MS;
+    return stillOnItsWay ? 'this_number' : 'gone';
   }
 
   /** Gives back reserved points; the cooldown, with its single point, is simply cleared. */
@@ -127,11 +137,10 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           // running window belongs to the SMS that was sent.
           await release(counter.scope === 'cooldown' ? [] : taken);
           logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
-          const endsAt = clock.now() + err.msBeforeNext;
-          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: upToWholeMinute(endsAt) };
+          const endsAt = upToWholeMinute(clock.now() + err.msBeforeNext);
+          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
           // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
-          const toAnotherNumber = await codeOfCooldownWentElsewhere(userId, purpose, phone, endsAt);
-          return { status: 'cooldown', nextAllowedAt: upToWholeMinute(endsAt), toAnotherNumber };
+          return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode: await earlierCodeOf(userId, purpose, phone, err.msBeforeNext) };
         }
       }
 

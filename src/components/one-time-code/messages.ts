@@ -90,13 +90,15 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the
  * SMS went out, or may have (`unsure`), or none was sent because one went out a moment ago
- * (`cooldown` for the number the earlier code went to: the code page says whether that code
- * still works and when a new one may be asked).
+ * (`cooldown` while the earlier code, still working or on its way, is this number's: the code page
+ * says when a new one may be asked).
  */
 export function smsRefusal(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
-  if (outcome.status === 'cooldown' && outcome.toAnotherNumber) {
-    // A typo corrected within the cooldown: the code went to the other number, none to this one.
-    return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+  if (outcome.status === 'cooldown' && outcome.earlierCode !== 'this_number') {
+    // A typo corrected within the cooldown, or a number typed again after its code was used: no
+    // code went to this number that the code page could ask for.
+    const key = outcome.earlierCode === 'other_number' ? 'oneTimeCode.sms.errors.cooldownOtherNumber' : 'oneTimeCode.sms.errors.cooldownCodeGone';
+    return { status: 429, message: w.t(key, { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
   }
   return outcome.status === 'unsure' || outcome.status === 'cooldown' ? null : smsProblem(outcome, purpose, w);
 }

@@ -117,6 +117,20 @@ describe('managing two-step (J6)', () => {
     expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31687654321');
   });
 
+  it('keeps the next number in its field with the time when the last code was used within 30 seconds, and says no code went to it', async () => {
+    const agent = await newNumberWithRealCooldown();
+    const path = PHONE_CHANGE;
+    expect((await submitForm(agent, `${path}/verificatie`, { code: lastCode(world.vonage) })).headers.location).to.equal(BASE);
+    const sent = world.vonage.messages.length;
+    await new Promise((resolve) => setTimeout(resolve, 700)); // past the SMS timeout of the test world: no SMS can be on its way
+
+    const next = await submitForm(agent, path, { country: 'NL', phone: '06 11223344' });
+    expect(next.status).to.equal(429);
+    expect(next.text).to.match(/We hebben geen code naar dit nummer gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een code naar dit nummer laten sturen\./);
+    expect(next.text).to.include('value="06 11223344"').and.include('aria-invalid="true"').and.include('href="#phone"');
+    expect(world.vonage.messages, 'no SMS within the 30 seconds').to.have.length(sent);
+  });
+
   it('changes the number once when its code is sent twice at once (a double click), and tells nothing untrue', async () => {
     const path = PHONE_CHANGE;
     const agent = await awaitingCodeFor('06 87654321');
