@@ -31,10 +31,19 @@ export function takePageNoticeText(req: Request, t: Translate, notices: Readonly
 
 /** The notice kept for the page asked for, taken out of the session; another page's stays. */
 export function takePageNotice(req: Request): string | undefined {
+  const notice = pageNoticeOf(req);
+  if (notice !== undefined) delete req.session.pageNotice;
+  return notice;
+}
+
+/**
+ * The notice kept for the page asked for, left in the session: for a page that exists only
+ * because of it, which a refresh or the language link then shows again, until another page is
+ * shown (forgetStalePageNotice).
+ */
+export function pageNoticeOf(req: Request): string | undefined {
   const kept = req.session?.pageNotice;
-  if (!kept || kept.path !== pageOf(req)) return undefined;
-  delete req.session.pageNotice;
-  return kept.notice;
+  return kept && kept.path === pageOf(req) ? kept.notice : undefined;
 }
 
 /**

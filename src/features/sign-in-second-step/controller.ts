@@ -8,7 +8,7 @@ import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { pageNoticeOf, redirectWithNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
@@ -26,7 +26,7 @@ export interface SecondStepDeps extends PasskeyOptionsDeps {
   clock: Clock;
 }
 
-/** The page notice that lets "Je hebt een herstelcode gebruikt" be shown, once. */
+/** The page notice that lets "Je hebt een herstelcode gebruikt" be shown, until the patient goes on. */
 const RECOVERY_CODE_USED = 'recoveryCodeUsed';
 
 export type SecondStepController = ReturnType<typeof createSecondStepController>;
@@ -155,9 +155,12 @@ export function createSecondStepController(deps: SecondStepDeps) {
       renderFormErrors(res, 'sign-in-second-step/recovery', errors, {}, { method: user.twoFactorMethod });
     }),
 
-    /** Only right after a recovery code signed the patient in; opened again (a refresh, Back, a bookmark), the Werkblad. */
+    /**
+     * Only right after a recovery code signed the patient in (again on a refresh or in the other
+     * language); once they went on to another page, or from a bookmark, the Werkblad.
+     */
     async showRecoveryUsed(req: Request, res: Response) {
-      if (takePageNotice(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
+      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
       res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES_LEFT });
     },

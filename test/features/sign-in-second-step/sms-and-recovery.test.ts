@@ -337,15 +337,24 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(info.text).to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
     });
 
-    it('says "Je hebt een herstelcode gebruikt" once, right after the sign-in: opened again (a refresh, Back) it leads to the Werkblad', async () => {
+    it('says "Je hebt een herstelcode gebruikt" right after the sign-in, also refreshed or in English, and leads to the Werkblad once the patient went on', async () => {
       const { rt } = world;
       const patient = await patientWithSms(rt);
       const agent = rt.agent();
       await passwordStep(agent, patient.email, patient.password);
       expect((await enterRecoveryCode(agent, patient.recoveryCodes[0]!)).headers.location).to.equal('/inloggen/herstelcode-gebruikt');
-      expect((await agent.get('/inloggen/herstelcode-gebruikt')).text).to.include('Je hebt nog 9 herstelcodes over.');
+      const page = await agent.get('/inloggen/herstelcode-gebruikt');
+      expect(page.text).to.include('Je hebt nog 9 herstelcodes over.');
+      expect((await agent.get('/inloggen/herstelcode-gebruikt')).text, 'a refresh').to.include('Je hebt nog 9 herstelcodes over.');
+
+      const languageLink = /href="(\/taal\/en\?terug=[^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+      const english = await agent.get(languageLink);
+      expect(english.headers.location, 'the language link leads back to the page').to.equal('/inloggen/herstelcode-gebruikt');
+      expect((await agent.get(english.headers.location!)).text).to.include('<html lang="en"').and.include('You have 9 recovery codes left.');
+
+      expect((await agent.get('/werkblad')).status).to.equal(200);
       const again = await agent.get('/inloggen/herstelcode-gebruikt');
-      expect(`${again.status} ${again.headers.location}`, 'opened again').to.equal('303 /werkblad');
+      expect(`${again.status} ${again.headers.location}`, 'opened again after the Werkblad (Back)').to.equal('303 /werkblad');
     });
 
     it('sends a patient who did not just use a recovery code from "Je hebt een herstelcode gebruikt" to the Werkblad (a bookmark), also with two-step off', async () => {
