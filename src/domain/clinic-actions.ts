@@ -31,12 +31,17 @@ async function announce(stores: Stores, userId: number, kind: Parameters<Stores[
  * codes and no passkeys left (see two-factor.ts `disable`), every session ended. Returns how it
  * was and how many passkeys were removed, or null when it was off already (or a reset at the same
  * moment got there first): then nothing changed.
+ *
+ * The patient's row is locked first, as adding a passkey does: a passkey being added waits to be
+ * removed with the rest instead of outliving the reset, and the two never lock the same rows in
+ * opposite orders (which on PostgreSQL would end one of them as a deadlock).
  */
 export async function resetTwoFactor(
   stores: Stores,
   userId: number,
   by: ClinicActor,
 ): Promise<{ status: Extract<TwoFactorStatus, { enabled: true }>; passkeys: number } | null> {
+  await stores.users.lockForChange(userId);
   const status = await stores.twoFactor.status(userId);
   if (!status.enabled) return null;
   const passkeys = await stores.passkeys.countForUser(userId);

@@ -73,6 +73,7 @@ export async function setOwnStaffPassword(stores: Stores, memberId: number, pass
  * their next sign-in they set up the app again. False when they had none.
  */
 export async function resetStaffTwoFactor(stores: Stores, memberId: number, by: StaffActor): Promise<boolean> {
+  await stores.staff.lockForChange(memberId); // the account row first, as adding a passkey does (see resetTwoFactor)
   if (!(await stores.staffTwoFactor.disable(memberId))) return false;
   await stores.staff.bumpSessionGeneration(memberId);
   await stores.staffAudit.record(by.staffId, 'staff_two_factor_reset', by.origin, by.details, { targetStaffId: memberId });

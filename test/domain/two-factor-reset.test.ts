@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { resetTwoFactor } from '../../src/domain/clinic-actions';
+import type { NewPasskey } from '../../src/domain/passkeys';
+import { resetStaffTwoFactor } from '../../src/domain/staff-admin';
+import { createStaffMember } from '../support/desk';
+import { startTestRuntime, type TestRuntime } from '../support/runtime';
+import { TEST_DATABASE } from '../support/test-database';
+
+let keys = 0;
+const newPasskey = (): NewPasskey => {
+  keys += 1;
+  return { credentialId: `credential-${keys}`, publicKey: 'public-key', counter: 0, transports: [], backupEligible: false, backedUp: false, userHandle: `handle-${keys}` };
+};
+
+/** A promise to hold a transaction open with, and the function that lets it go on. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe(`a two-step reset while a passkey is being added, on ${TEST_DATABASE}`, () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  const reason = { staffId: null, origin: {}, reason: 'lost phone and codes' };
+
+  it("removes the patient's passkey that was being added, and neither ends in a deadlock", async () => {
+    const patient = await rt.createPatient();
+    expect(await rt.services.twoFactor.enablePasskey(patient.id, ['hash']), 'a first passkey in one tab').to.equal(true);
+    await rt.services.passkeys.add(patient.id, 'Laptop', newPasskey());
+
+    // A second tab, whose page still said two-step was off, adds a passkey as the passkeys page does.
+    const held = gate();
+    const secondTab = rt.services.inTransaction(async (stores) => {
+      await stores.users.lockForChange(patient.id);
+      await held.wait;
+      await stores.twoFactor.enablePasskey(patient.id, ['other hash']);
+      await stores.passkeys.add(patient.id, 'Telefoon', newPasskey());
+    });
+    await pause(100);
+    const reset = rt.services.inTransaction((stores) => resetTwoFactor(stores, patient.id, reason));
+    await pause(200);
+    held.open();
+
+    const outcomes = await Promise.allSettled([secondTab, reset]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).to.deep.equal(['ok', 'ok']);
+    expect((await rt.services.twoFactor.status(patient.id)).enabled, 'two-step').to.equal(false);
+    expect(await rt.services.passkeys.countForUser(patient.id), 'passkeys left').to.equal(0);
+  });
+
+  it("removes a staff member's passkey that was being added", async () => {
+    const member = await createStaffMember(rt);
+    const held = gate();
+    const adding = rt.services.inTransaction(async (stores) => {
+      await stores.staff.lockForChange(member.id);
+      await stores.staffPasskeys.add(member.id, 'Laptop', newPasskey());
+      await held.wait;
+    });
+    await pause(100);
+    const reset = rt.services.inTransaction((stores) => resetStaffTwoFactor(stores, member.id, { staffId: null, origin: {} }));
+    await pause(200);
+    held.open();
+
+    const outcomes = await Promise.allSettled([adding, reset]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).to.deep.equal(['ok', 'ok']);
+    expect(await rt.services.staffPasskeys.countForUser(member.id), 'passkeys left').to.equal(0);
+  });
+});
