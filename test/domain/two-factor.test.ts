@@ -115,4 +115,19 @@ describe('two-factor store', () => {
       expect(working.filter(Boolean), `round ${round}`).to.have.length(1);
     }
   });
+
+  it('changes the number only while SMS is the method: off, or the app, is refused and nothing changes', async () => {
+    const store = createTwoFactorStore({ db, clock, recoveryCodes: recovery });
+    const refused = async (work: Promise<void>) => work.then(() => undefined, (e: unknown) => e);
+    expect(await refused(store.changePhone(userId, '+31687654321')), 'two-step off').to.be.instanceOf(TwoFactorOffError);
+    expect(await store.status(userId)).to.deep.equal({ enabled: false });
+
+    await store.enableTotp(userId, 'sealed-secret', recovery.generate());
+    expect(await refused(store.changePhone(userId, '+31687654321')), 'the app').to.be.instanceOf(TwoFactorOffError);
+    expect(await store.status(userId)).to.include({ method: 'totp', phone: null });
+
+    await store.switchToSms(userId, '+31612345678');
+    await store.changePhone(userId, '+31687654321');
+    expect(await store.status(userId)).to.include({ method: 'sms', phone: '+31687654321' });
+  });
 });

@@ -4,6 +4,7 @@ import { newCodesPages } from '../../components/recovery-codes/output';
 import type { InTransaction } from '../../domain/account-stores';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
+import { TwoFactorOffError } from '../../domain/two-factor';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
@@ -47,10 +48,16 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
       const codes = deps.staffRecoveryCodes.generate();
       const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
       // The new codes and their row in the Logboek land together.
-      await deps.inTransaction(async (stores) => {
-        await stores.staffTwoFactor.replaceRecoveryCodes(member.id, hashed);
-        await stores.staffAudit.record(member.id, 'recovery_codes_renewed', requestOrigin(req));
-      });
+      try {
+        await deps.inTransaction(async (stores) => {
+          await stores.staffTwoFactor.replaceRecoveryCodes(member.id, hashed);
+          await stores.staffAudit.record(member.id, 'recovery_codes_renewed', requestOrigin(req));
+        });
+      } catch (err) {
+        // An admin reset their two-step meanwhile, which also ended their sessions: the page leads to signing in again.
+        if (!(err instanceof TwoFactorOffError)) throw err;
+        return res.redirect(303, PATHS.page);
+      }
       newCodes.keep(req, codes, hashed.hashes);
       res.redirect(303, PATHS.codes);
     },

@@ -1,12 +1,24 @@
-import { Router, type RequestHandler } from 'express';
-import type { TwoFactorMethod } from '../../domain/two-factor';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { TwoFactorOffError, type TwoFactorMethod } from '../../domain/two-factor';
 import type { AuthLevels } from '../../http/auth-level';
 import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
+import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 import type { ManageController } from './controller';
 import type { PhoneFlowHandlers } from './phone-flow';
 
 const { twoStep } = paths;
+
+/**
+ * Two-step was turned off, or its method changed, between the page and the change (another
+ * window, the desk): nothing changed, and the overview says so and shows how it is now.
+ */
+const changedMeanwhile: ErrorRequestHandler = (err, req, res, next) => {
+  if (!(err instanceof TwoFactorOffError)) return next(err);
+  delete req.session.pendingPhone;
+  delete req.session.totpSwitch;
+  redirectToTwoStepStatus(req, res, 'changedMeanwhile');
+};
 
 const onlyWhileOn: RequestHandler = (req, res, next) => {
   if (!req.user!.twoFactorMethod) return res.redirect(303, twoStep.status);
@@ -61,5 +73,6 @@ export function manageRoutes(controller: ManageController, auth: AuthLevels, one
 
   router.get(twoStep.turnOff, fresh(), controller.showTurnOff);
   router.post(twoStep.turnOff, fresh(twoStep.turnOff), once, controller.turnOff);
+  router.use(changedMeanwhile);
   return router;
 }
