@@ -60,7 +60,7 @@ describe('a two-step change when two-step changed meanwhile (another window, the
     const made = await submitForm(agent, `${BASE}/herstelcodes/nieuw`, {});
     expect(`${made.status} ${made.headers.location}`).to.equal(`303 ${BASE}`);
     const overview = await agent.get(BASE);
-    expect(overview.text).to.include('Er is niets gewijzigd, want je inloggen in twee stappen was intussen al veranderd, bijvoorbeeld in een ander venster.');
+    expect(overview.text).to.include('Er is niets gewijzigd, want je instellingen voor authenticatie in twee stappen waren intussen al veranderd, bijvoorbeeld in een ander venster. Hieronder zie je hoe ze nu zijn.');
     expect(overview.text).to.include('is <strong>uitgeschakeld</strong>');
     expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.type)).not.to.include('recovery_codes_renewed');
     expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(0);
