@@ -53,8 +53,11 @@ export interface SmsCodeServiceDeps {
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
-/** How long storing a code may take after the provider answered (or timed out). */
-const SMS_SAVE_MARGIN_MS = 200;
+/**
+ * Besides the provider's timeout, how long an SMS may take from its cooldown until its code is
+ * stored: reserving the other counters before it, storing the code after it.
+ */
+const SMS_SEND_MARGIN_MS = 1000;
 
 interface Counter {
   limiter: RateLimiterAbstract;
@@ -93,7 +96,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     const cooldownBegan = clock.now() + msBeforeNext - settings.resendCooldownSeconds * 1000;
     const live = await codes.liveCode(userId, purpose);
     if (live !== null && live.sentAt >= cooldownBegan) return live.phone === phone ? 'this_number' : 'other_number';
-    const stillOnItsWay = settings.resendCooldownSeconds * 1000 - msBeforeNext < settings.vonage.timeoutMs + SMS_SAVE_MARGIN_MS;
+    const stillOnItsWay = settings.resendCooldownSeconds * 1000 - msBeforeNext < settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS;
     return stillOnItsWay ? 'this_number' : 'gone';
   }
 

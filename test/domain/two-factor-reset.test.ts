@@ -12,7 +12,7 @@ const newPasskey = (): NewPasskey => {
   return { credentialId: `credential-${keys}`, publicKey: 'public-key', counter: 0, transports: [], backupEligible: false, backedUp: false, userHandle: `handle-${keys}` };
 };
 
-/** A promise to hold a transaction open with, and the function that lets it go on. */
+/** A promise to wait on, and the function that lets it go on. */
 function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
   const wait = new Promise<void>((resolve) => (open = resolve));
@@ -35,16 +35,18 @@ describe(`a two-step reset while a passkey is being added, on ${TEST_DATABASE}`,
     await rt.services.passkeys.add(patient.id, 'Laptop', newPasskey());
 
     // A second tab, whose page still said two-step was off, adds a passkey as the passkeys page does.
+    const locked = gate();
     const held = gate();
     const secondTab = rt.services.inTransaction(async (stores) => {
       await stores.users.lockForChange(patient.id);
+      locked.open();
       await held.wait;
       await stores.twoFactor.enablePasskey(patient.id, ['other hash']);
       await stores.passkeys.add(patient.id, 'Telefoon', newPasskey());
     });
-    await pause(100);
+    await locked.wait;
     const reset = rt.services.inTransaction((stores) => resetTwoFactor(stores, patient.id, reason));
-    await pause(200);
+    await pause(200); // for the reset to reach the account row and wait there
     held.open();
 
     const outcomes = await Promise.allSettled([secondTab, reset]);
@@ -55,15 +57,17 @@ describe(`a two-step reset while a passkey is being added, on ${TEST_DATABASE}`,
 
   it("removes a staff member's passkey that was being added", async () => {
     const member = await createStaffMember(rt);
+    const locked = gate();
     const held = gate();
     const adding = rt.services.inTransaction(async (stores) => {
       await stores.staff.lockForChange(member.id);
       await stores.staffPasskeys.add(member.id, 'Laptop', newPasskey());
+      locked.open();
       await held.wait;
     });
-    await pause(100);
+    await locked.wait;
     const reset = rt.services.inTransaction((stores) => resetStaffTwoFactor(stores, member.id, { staffId: null, origin: {} }));
-    await pause(200);
+    await pause(200); // for the reset to reach the account row and wait there
     held.open();
 
     const outcomes = await Promise.allSettled([adding, reset]);

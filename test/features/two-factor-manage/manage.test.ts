@@ -122,7 +122,7 @@ describe('managing two-step (J6)', () => {
     const path = PHONE_CHANGE;
     expect((await submitForm(agent, `${path}/verificatie`, { code: lastCode(world.vonage) })).headers.location).to.equal(BASE);
     const sent = world.vonage.messages.length;
-    await new Promise((resolve) => setTimeout(resolve, 700)); // past the SMS timeout of the test world: no SMS can be on its way
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past the SMS timeout of the test world and its margin: no SMS can be on its way
 
     const next = await submitForm(agent, path, { country: 'NL', phone: '06 11223344' });
     expect(next.status).to.equal(429);
