@@ -9,7 +9,7 @@ import { csrfErrorHandler, csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
 import { formBodies } from './http/forms';
 import { createOneSubmission } from './http/one-submission';
-import { forgetStalePageNotice } from './http/page-notice';
+import { forgetReportsOfOtherPages } from './http/page-notice';
 import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
 import { deskSessionSecret, sessionMiddleware } from './http/session';
@@ -73,7 +73,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'
   app.use(sessionMiddleware(config, sessionStore));
   app.use(auth.expire);
-  app.use(forgetStalePageNotice);
+  app.use(forgetReportsOfOtherPages);
   app.use(passport.session());
   app.use(exposeUser);
   app.use(auth.confine);

@@ -1,15 +1,22 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { Translate } from '../i18n';
+import type { Language } from '../i18n';
 
 /**
  * What a form that changed something says on the page it leads to ("Je wachtwoord is gewijzigd"):
- * kept in the session for that page, which shows it once. Not in the address: a link someone sends
- * would make the page claim a change that never happened, and a refresh would claim it again.
- * `notice` is the page's own name for it (each page maps it to its text).
+ * kept in the session for that page. Not in the address: a link someone sends would make the page
+ * claim a change that never happened. `notice` is the page's own name for it (each page maps it
+ * to its text). Said once in each language (see sayOnce).
  */
 export interface PageNotice {
   path: string;
   notice: string;
+  saidOn?: SaidOn;
+}
+
+/** Where, and in which language, a report kept in the session was said. */
+export interface SaidOn {
+  path: string;
+  lang: Language;
 }
 
 /** The page asked for, as redirectWithNotice names it. */
@@ -21,25 +28,39 @@ export function redirectWithNotice(req: Request, res: Response, path: string, no
 }
 
 /**
- * The text of the notice kept for this page, by the page's own table of notice names and their
- * locale keys (taken out of the session); null when there is none.
+ * Whether a report kept in the session is to be said on this page now, and marks it said: once
+ * in each language. A refresh, or coming back to the page, does not say it again; the language
+ * link, which shows the same page in the other language, does (the patient may not have been
+ * able to read it). When it returns false the caller forgets the report.
  */
-export function takePageNoticeText(req: Request, t: Translate, notices: Readonly<Record<string, string>>): string | null {
-  const notice = takePageNotice(req);
-  return notice !== undefined && Object.hasOwn(notices, notice) ? t(notices[notice]!) : null;
-}
-
-/** The notice kept for the page asked for, taken out of the session; another page's stays. */
-export function takePageNotice(req: Request): string | undefined {
-  const notice = pageNoticeOf(req);
-  if (notice !== undefined) delete req.session.pageNotice;
-  return notice;
+export function sayOnce(req: Request, res: Response, report: { saidOn?: SaidOn }): boolean {
+  const here: SaidOn = { path: pageOf(req), lang: res.locals.lang };
+  if (report.saidOn?.path === here.path && report.saidOn.lang === here.lang) return false;
+  report.saidOn = here;
+  return true;
 }
 
 /**
- * The notice kept for the page asked for, left in the session: for a page that exists only
- * because of it, which a refresh or the language link then shows again, until another page is
- * shown (forgetStalePageNotice).
+ * The text of the notice kept for this page, by the page's own table of notice names and their
+ * locale keys; null when there is none (or it was said already, see takePageNotice).
+ */
+export function takePageNoticeText(req: Request, res: Response, notices: Readonly<Record<string, string>>): string | null {
+  const notice = takePageNotice(req, res);
+  return notice !== undefined && Object.hasOwn(notices, notice) ? res.locals.t(notices[notice]!) : null;
+}
+
+/** The notice kept for the page asked for, to say now (sayOnce); another page's stays. */
+export function takePageNotice(req: Request, res: Response): string | undefined {
+  const kept = req.session.pageNotice;
+  if (!kept || kept.path !== pageOf(req)) return undefined;
+  if (sayOnce(req, res, kept)) return kept.notice;
+  delete req.session.pageNotice;
+  return undefined;
+}
+
+/**
+ * The notice kept for the page asked for, left as it is: for a page that exists only because of
+ * it, which a refresh then shows again too, until another page is shown (forgetReportsOfOtherPages).
  */
 export function pageNoticeOf(req: Request): string | undefined {
   const kept = req.session?.pageNotice;
@@ -47,12 +68,17 @@ export function pageNoticeOf(req: Request): string | undefined {
 }
 
 /**
- * A notice its page did not take at the next page shown (that page never came: a form still busy
- * after 10 s, a lost answer) is forgotten there, so it is never said later, when it may no longer
- * be true. After the session middleware.
+ * At the next other page shown, forgets a notice its page did not take (that page never came: a
+ * form still busy after 10 s, a lost answer), so it is never said later, when it may no longer be
+ * true; and the notice or SMS report a page said, which its page's language link would say
+ * again. After the session middleware.
  */
-export const forgetStalePageNotice: RequestHandler = (req, _res, next) => {
-  const kept = req.session?.pageNotice;
-  if (kept && req.method === 'GET' && kept.path !== pageOf(req)) delete req.session.pageNotice;
+export const forgetReportsOfOtherPages: RequestHandler = (req, _res, next) => {
+  const session = req.session;
+  if (session && req.method === 'GET') {
+    const here = pageOf(req);
+    if (session.pageNotice && session.pageNotice.path !== here) delete session.pageNotice;
+    if (session.lastSms?.saidOn && session.lastSms.saidOn.path !== here) delete session.lastSms;
+  }
   next();
 };

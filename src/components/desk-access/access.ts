@@ -6,7 +6,7 @@ import { createAuthLevels, type AuthLevels, type AuthRealm } from '../../http/au
 import { createPassport, type AppPassport } from '../../http/authentication';
 import { csrfProtection } from '../../http/csrf';
 import { formBodies } from '../../http/forms';
-import { forgetStalePageNotice } from '../../http/page-notice';
+import { forgetReportsOfOtherPages } from '../../http/page-notice';
 import { deskSessionCookieName, deskSessionSecret, sessionMiddleware } from '../../http/session';
 import { paths } from '../../paths';
 import type { Services } from '../../services';
@@ -74,7 +74,7 @@ export function createDeskAccess(deps: { config: Config; services: Services; ses
     stack: [
       sessionMiddleware(config, deps.sessionStore, { ...cookie, secret: deskSessionSecret(config.sessionSecret), absoluteHours: config.desk.absoluteTimeoutHours }),
       auth.expire,
-      forgetStalePageNotice,
+      forgetReportsOfOtherPages,
       passport.initialize({ userProperty: 'staff' }),
       passport.session(),
       exposeStaff,

@@ -1,4 +1,6 @@
+import type { Request, Response } from 'express';
 import type { Session, SessionData } from 'express-session';
+import { sayOnce, type SaidOn } from '../../http/page-notice';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor, SmsCodeOutcome } from '../../domain/second-factor';
 import type { CodePurpose } from '../../domain/verification-codes';
@@ -26,23 +28,46 @@ export interface LastSend {
   purpose: CodePurpose;
   outcome: SmsCodeOutcome;
   askedByPatient: boolean;
+  saidOn?: SaidOn;
 }
 
 /**
  * Keeps what became of an SMS for the code page, which the patient is sent to next (a form is
- * answered with a redirect): it reports it once, so a refresh does not say again that a code
- * was just sent, and a refusal is a notice there, not an error on a code field nobody filled in.
+ * answered with a redirect): it reports it once in each language (sayOnce), so a refresh does not
+ * say again that a code was just sent, and a refusal is a notice there, not an error on a code
+ * field nobody filled in.
  */
 export function keepSmsReport(session: Session & Partial<SessionData>, report: LastSend): void {
   session.lastSms = report;
 }
 
-/** The report kept for the code page of `purpose`, taken out of the session (reported once). */
-export function takeSmsReport(session: Session & Partial<SessionData>, purpose: CodePurpose): LastSend | undefined {
-  const report = session.lastSms;
+/** Until when what the outcome says holds: "wait until", "locked until", "works until". */
+function trueUntil(outcome: SmsCodeOutcome): number {
+  switch (outcome.status) {
+    case 'cooldown':
+      return outcome.nextAllowedAt;
+    case 'unsure':
+      return Math.min(outcome.nextAllowedAt, outcome.validUntil);
+    case 'locked':
+      return outcome.until;
+    case 'limited':
+      return outcome.retryAt;
+    default:
+      return Infinity;
+  }
+}
+
+/**
+ * The report kept for the code page of `purpose`, when the page is to say it now (sayOnce). Said
+ * again in the other language only while it still holds: a wait that is over is not announced.
+ */
+export function takeSmsReport(req: Request, res: Response, purpose: CodePurpose, now: number): LastSend | undefined {
+  const report = req.session.lastSms;
   if (report?.purpose !== purpose) return undefined;
-  delete session.lastSms;
-  return report;
+  const stillTrue = !report.saidOn || trueUntil(report.outcome) > now;
+  if (stillTrue && sayOnce(req, res, report)) return report;
+  delete req.session.lastSms;
+  return undefined;
 }
 
 export async function smsCodeStatus(

@@ -42,7 +42,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     res.locals.shownPath = PATHS.list; // also after a form sent to /toevoegen
     const own = await staffPasskeys.listForUser(req.staff!.id);
-    const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: takePageNoticeText(req, res.locals.t, NOTICES) };
+    const locals = { passkeys: own, full: own.length >= MAX_PASSKEYS_PER_ACCOUNT, notice: takePageNoticeText(req, res, NOTICES) };
     renderFormErrors(res, VIEWS.list, errors, values, locals, status);
   }
 

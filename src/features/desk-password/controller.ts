@@ -33,7 +33,7 @@ export type DeskPasswordController = ReturnType<typeof createDeskPasswordControl
  */
 export function createDeskPasswordController(deps: DeskPasswordDeps) {
   return {
-    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req) === 'changed' }),
+    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req, res) === 'changed' }),
 
     async submit(req: Request, res: Response) {
       const member = req.staff!;

@@ -141,7 +141,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
   }
 
   return {
-    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: takePageNotice(req) === 'twoStepSetUp' }),
+    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: takePageNotice(req, res) === 'twoStepSetUp' }),
 
     /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
     async search(req: Request, res: Response) {
@@ -184,7 +184,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         deskActions,
         actions,
         ownAccount: own,
-        notice: takePageNoticeText(req, t, DONE_NOTICES),
+        notice: takePageNoticeText(req, res, DONE_NOTICES),
       });
     },
 

@@ -61,7 +61,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
       const question = await questionOf(req, res);
       if (!question) return;
       await deps.staffAudit.record(req.staff!.id, 'question_viewed', requestOrigin(req), undefined, refsOf(question));
-      res.render('desk-questions/question', { question, notice: takePageNotice(req) === 'handled' });
+      res.render('desk-questions/question', { question, notice: takePageNotice(req, res) === 'handled' });
     },
 
     async markHandled(req: Request, res: Response) {

@@ -31,7 +31,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
   async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = [], values: Record<string, string> = {}) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
-    renderFormErrors(res, VIEWS.page, errors, values, { remaining, done: status === 200 && takePageNotice(req) === 'renewed' }, status);
+    renderFormErrors(res, VIEWS.page, errors, values, { remaining, done: status === 200 && takePageNotice(req, res) === 'renewed' }, status);
   }
 
   return {

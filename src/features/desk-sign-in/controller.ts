@@ -107,7 +107,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
-      res.render(SIGN_IN_VIEW, { notice: takePageNoticeText(req, res.locals.t, NOTICES) });
+      res.render(SIGN_IN_VIEW, { notice: takePageNoticeText(req, res, NOTICES) });
     },
 
     async submit(req: Request, res: Response) {

@@ -97,7 +97,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
-    const notice = takePageNoticeText(req, res.locals.t, NOTICES);
+    const notice = takePageNoticeText(req, res, NOTICES);
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
       .map((action) => ({ href: STAFF_ACTION_PATHS[action](member.id), text: res.locals.t(ACTIONS[action].texts.title) }));

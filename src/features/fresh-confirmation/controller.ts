@@ -73,7 +73,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
     /** Says once what became of the code the patient asked for (see keepSmsReport): sent, or why not. */
     async show(req: Request, res: Response) {
-      const outcome = takeSmsReport(req.session, 'confirm')?.outcome;
+      const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
       const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res))?.message ?? null) : null;
       res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice });
     },

@@ -12,7 +12,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
   return {
     show(req: Request, res: Response) {
       const user = req.user;
-      res.render(VIEW, { sent: takePageNotice(req) === 'sent', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
+      res.render(VIEW, { sent: takePageNotice(req, res) === 'sent', values: { name: user?.name ?? '', email: user?.email ?? '', question: '' } });
     },
 
     async submit(req: Request, res: Response) {

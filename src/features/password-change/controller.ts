@@ -26,7 +26,7 @@ export type PasswordChangeController = ReturnType<typeof createPasswordChangeCon
 /** "Wachtwoord wijzigen", after a fresh confirmation: the same rules as the admin command. */
 export function createPasswordChangeController(deps: PasswordChangeDeps) {
   return {
-    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req) === 'changed' }),
+    show: (req: Request, res: Response) => res.render(VIEW, { done: takePageNotice(req, res) === 'changed' }),
 
     async submit(req: Request, res: Response) {
       const user = req.user!;

@@ -54,7 +54,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     const hasPasskeys = method === 'passkey' || (await deps.passkeys.countForUser(user.id)) > 0;
     // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
     if (method !== 'sms') return { method, hasPasskeys };
-    const last = takeSmsReport(req.session, 'sign_in');
+    const last = takeSmsReport(req, res, 'sign_in', deps.clock.now());
     const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, last);
     return { method, hasPasskeys, status };
   }

@@ -44,7 +44,7 @@ export function createSignInController(deps: SignInDeps) {
 
     show(req: Request, res: Response) {
       if (auth.isSignedIn(req)) return res.redirect(303, paths.workspace);
-      res.render(VIEW, { values: {}, notice: takePageNoticeText(req, res.locals.t, NOTICES) });
+      res.render(VIEW, { values: {}, notice: takePageNoticeText(req, res, NOTICES) });
     },
 
     async submit(req: Request, res: Response) {

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
@@ -19,6 +20,7 @@ const { twoStep } = paths;
 export interface ManageDeps {
   users: UserStore;
   secondFactor: SecondFactor;
+  clock: Clock;
   recoveryCodes: RecoveryCodes;
   inTransaction: InTransaction;
   random: RandomSource;

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
@@ -31,6 +32,7 @@ export interface PhoneFlow {
 
 export interface PhoneFlowDeps {
   secondFactor: SecondFactor;
+  clock: Clock;
   allowedCountries: string[];
 }
 
@@ -42,7 +44,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
   async function verifyLocals(req: Request, res: Response) {
     const code = { userId: req.user!.id, purpose: flow.purpose, phone: pending(req)!.phone };
-    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, takeSmsReport(req.session, flow.purpose)) };
+    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, takeSmsReport(req, res, flow.purpose, deps.clock.now())) };
   }
 
   const sendToNewNumber = (req: Request, phone: string) =>

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
 import type { RandomSource } from '../../domain/random';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
@@ -22,6 +23,7 @@ export interface SetupControllerDeps {
   auth: AuthLevels;
   users: UserStore;
   secondFactor: SecondFactor;
+  clock: Clock;
   recoveryCodes: RecoveryCodes;
   inTransaction: InTransaction;
   random: RandomSource;
@@ -65,7 +67,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
       const code = { userId: req.user!.id, purpose: 'setup' as const, phone: setup.phone! };
-      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, takeSmsReport(req.session, 'setup')) };
+      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, takeSmsReport(req, res, 'setup', deps.clock.now())) };
     },
     recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };

@@ -39,7 +39,7 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
         maskedPhone,
         passkeys,
         passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_ACCOUNT,
-        changed: takePageNoticeText(req, res.locals.t, CHANGE_NOTICES),
+        changed: takePageNoticeText(req, res, CHANGE_NOTICES),
       });
     },
 
