@@ -11,6 +11,9 @@
  * - [data-passkey-href]: a hidden box that becomes a link.
  * - form[data-passkey-register]: adding a passkey. On submit it asks the options for the name
  *   typed, lets the browser make the passkey and submits the form with it.
+ * - [data-passkey-autofill] on such a box: the site's passkeys are also offered among the
+ *   suggestions of the field whose autocomplete ends in "webauthn" (the e-mail address at sign-in),
+ *   where the browser can; one picked there goes where the button's answer goes.
  * - [data-passkey-only] is shown, [data-passkey-fallback] hidden.
  * Uses @simplewebauthn/browser (window.SimpleWebAuthnBrowser), served from the installed package.
  */
@@ -81,13 +84,35 @@
     box.hidden = false;
   });
 
+  /**
+   * Offers the passkeys in the field's suggestions. When that ends without one (nothing picked,
+   * the browser cannot, the page left) nothing is said: the patient did not ask, and the button
+   * and the password are still there. Once the button was pressed this one does not start: the
+   * browser runs one ceremony at a time, and a later one would cancel the button's.
+   */
+  function offerInAutofill(box, form, buttonPressed) {
+    webauthn.browserSupportsWebAuthnAutofill()
+      .then(function (supported) {
+        if (!supported || buttonPressed()) return;
+        return askOptions(box.getAttribute('data-passkey-options'), form.elements._csrf.value).then(function (options) {
+          if (buttonPressed()) return;
+          return webauthn.startAuthentication({ optionsJSON: options, useBrowserAutofill: true }).then(function (credential) {
+            submitWith(form, credential);
+          });
+        });
+      })
+      .catch(function () {});
+  }
+
   each('[data-passkey-options]', function (box) {
     var form = box.closest('form') || formFor(box);
+    var pressed = false;
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'button button-secondary';
     button.textContent = box.getAttribute('data-passkey-label');
     button.addEventListener('click', function () {
+      pressed = true;
       button.disabled = true;
       askOptions(box.getAttribute('data-passkey-options'), form.elements._csrf.value)
         .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
@@ -99,6 +124,7 @@
     });
     box.appendChild(button);
     box.hidden = false;
+    if (box.hasAttribute('data-passkey-autofill')) offerInAutofill(box, form, function () { return pressed; });
   });
 
   each('form[data-passkey-register]', function (form) {

@@ -42,7 +42,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
   const patients = {} as {
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
-    cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient;
+    cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient; passkeyAutofill: PlainPatient;
   };
   /** The clinic's desk (J11): an admin with the app on. */
   const staff = {} as { admin: TestStaffMember; passkey: TestStaffMember };
@@ -65,6 +65,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     staff.passkey = await createStaffMember(rt, { name: 'Pieter Post', email: 'pieter@kliniek.nl' });
     patients.passkeySms = await patientWithSms(rt, '+31687654312');
     patients.passkeyOnly = await rt.createPatient();
+    patients.passkeyAutofill = await rt.createPatient();
     shared.outbox = await startBrowserWorld({ SMS_PROVIDER: 'outbox' });
     patients.outbox = await patientWithSms(shared.outbox.rt, '+31687654308');
     patients.copier = await rt.createPatient();
@@ -771,7 +772,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     it('J9 with JavaScript on: adds a passkey, signs in with it alone, uses it as the second step and removes it', async () => {
       const { vonage } = world();
       const patient = patients.passkeySms;
-      const p = await newPatient(world().passkeyURL, { javaScript: true });
+      const p = await newPatient(world().passkeyURL, { javaScript: true, passkeyAutofill: false });
       const authenticator = await VirtualAuthenticator.attach(p.page);
       await pastCooldown();
       await signInWithSms(p, patient.email, patient.password);
@@ -826,7 +827,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     it('J9 with JavaScript on: a first passkey turns two-step on; a relaying site and a replayed answer are refused; without JavaScript a recovery code', async () => {
       const { rt } = world();
       const patient = patients.passkeyOnly;
-      const p = await newPatient(world().passkeyURL, { javaScript: true });
+      const p = await newPatient(world().passkeyURL, { javaScript: true, passkeyAutofill: false });
       const authenticator = await VirtualAuthenticator.attach(p.page);
       await signInWithPassword(p, patient.email, patient.password, 'eerste toegangssleutel');
       await p.follow('Mijn account', 'Mijn account (eerste toegangssleutel)');
@@ -888,6 +889,54 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await noScript.fill('Herstelcode', codes[0]!);
       await noScript.press('Verifiëren', 'Herstelcode gebruikt (toegangssleutel)');
       expect(await noScript.heading()).to.equal('Je hebt een herstelcode gebruikt');
+    });
+
+    it('J9 with JavaScript on: the sign-in page offers the passkey among the e-mail field\'s suggestions; one refused there is not sent again', async () => {
+      const { rt } = world();
+      const patient = patients.passkeyAutofill;
+      const p = await newPatient(world().passkeyURL, { javaScript: true });
+      const authenticator = await VirtualAuthenticator.attach(p.page);
+      await signInWithPassword(p, patient.email, patient.password, 'toegangssleutel in suggesties');
+      await p.follow('Mijn account', 'Mijn account (toegangssleutel in suggesties)');
+      await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: uit (toegangssleutel in suggesties)');
+      await p.follow('Toegangssleutel toevoegen', 'Bevestigen (toegangssleutel in suggesties)');
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Bevestigen', 'Toegangssleutel toevoegen (suggesties)');
+      await p.fill('Naam van de toegangssleutel', 'Telefoon van Cas');
+      await p.press('Toegangssleutel toevoegen', 'Toegangssleutel: bewaar je herstelcodes (suggesties)');
+      await p.press('Ik heb de codes bewaard', 'Authenticatie in twee stappen: aan (suggesties)');
+      expect(await authenticator.credentials()).to.have.length(1);
+
+      // Signed out, the sign-in page asks the browser to offer the passkey in the e-mail field;
+      // Chromium's virtual authenticator picks it at once, as the patient would from the list.
+      const posted = p.page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/inloggen/toegangssleutel');
+      await p.button('Uitloggen').click();
+      await posted;
+      await p.page.waitForURL((url) => url.pathname === '/werkblad');
+      expect(await p.heading()).to.equal('Werkblad');
+      const [signIn] = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in');
+      expect(signIn!.details).to.deep.equal({ method: 'passkey' });
+
+      // A relaying site: Chromium signs for that origin, the app refuses it, and the page that says
+      // so does not offer the passkey again (a browser picking it by itself would go round and round).
+      const relay = await startRelay(Number(new URL(world().baseURL).port));
+      try {
+        const other = await newPatient(relay.url, { javaScript: true });
+        await authenticator.copyTo(other.page);
+        const answers: string[] = [];
+        other.page.on('request', (r) => {
+          if (r.method() === 'POST' && new URL(r.url()).pathname.startsWith('/inloggen/toegangssleutel')) answers.push(new URL(r.url()).pathname);
+        });
+        const refused = other.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/inloggen/toegangssleutel');
+        await other.page.goto('/inloggen');
+        expect((await refused).status()).to.equal(400);
+        await other.page.waitForLoadState('networkidle');
+        expect(await other.text()).to.include('Je toegangssleutel is niet geaccepteerd.');
+        expect(answers, 'one options request and one answer, not again').to.deep.equal(['/inloggen/toegangssleutel/opties', '/inloggen/toegangssleutel']);
+        expect(await other.button('Inloggen met een toegangssleutel').isVisible(), 'the button stays').to.equal(true);
+      } finally {
+        await relay.close();
+      }
     });
 
     it('shows the SMS in the development outbox; its code completes the sign-in', async () => {

@@ -22,7 +22,7 @@ describe('views (EJS include)', () => {
     expect(page.text).to.include('<html lang="nl">');
     // text-field with its parameters, inside the page's form with the page's CSRF token.
     expect(csrfTokenOf(page.text)).to.have.length.greaterThan(10);
-    expect(page.text).to.match(/<label for="email">E-mailadres<\/label>\s*<input id="email" name="email" type="email" value="" autocomplete="username" spellcheck="false">/);
+    expect(page.text).to.match(/<label for="email">E-mailadres<\/label>\s*<input id="email" name="email" type="email" value="" autocomplete="username webauthn" spellcheck="false">/);
     // page-end → footer: t with lng, otherLanguages and currentPath of the page.
     expect(page.text).to.include('<a href="/taal/en?terug=%2Finloggen" lang="en" hreflang="en">English</a>');
 

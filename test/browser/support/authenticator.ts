@@ -35,6 +35,14 @@ export class VirtualAuthenticator {
     return new VirtualAuthenticator(cdp, authenticatorId);
   }
 
+  /** Another page's authenticator with this one's passkeys: the same phone, in a new browser. */
+  async copyTo(page: Page): Promise<VirtualAuthenticator> {
+    const copy = await VirtualAuthenticator.attach(page);
+    const { credentials } = await this.cdp.send('WebAuthn.getCredentials', { authenticatorId: this.id });
+    for (const credential of credentials) await copy.cdp.send('WebAuthn.addCredential', { authenticatorId: copy.id, credential });
+    return copy;
+  }
+
   async credentials(): Promise<VirtualCredential[]> {
     return (await this.cdp.send('WebAuthn.getCredentials', { authenticatorId: this.id })).credentials;
   }

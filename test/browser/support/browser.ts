@@ -41,7 +41,16 @@ export interface BrowserSettings {
   /** The language the browser asks for (Accept-Language and navigator.language). */
   locale?: string;
   viewport?: { width: number; height: number };
+  /**
+   * false: a browser that offers no passkeys among a field's suggestions (WebAuthn without
+   * conditional mediation, as in Firefox before 119). Chromium's virtual authenticator picks a
+   * passkey offered there at once, as if the patient had, so the sign-in page would sign in by
+   * itself before anything could be typed or pressed.
+   */
+  passkeyAutofill?: boolean;
 }
+
+const NO_PASSKEY_AUTOFILL = `if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);`;
 
 export const PHONE_VIEWPORT = { width: 320, height: 568 };
 
@@ -54,6 +63,7 @@ export async function patientContext(browser: Browser, baseURL: string, settings
     viewport: settings.viewport ?? { width: 1280, height: 900 },
   });
   if (javaScriptEnabled) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  if (settings.passkeyAutofill === false) await context.addInitScript(NO_PASSKEY_AUTOFILL);
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   return context;
 }

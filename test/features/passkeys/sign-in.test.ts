@@ -19,8 +19,20 @@ describe('passkeys: signing in from the sign-in page', () => {
 
   it('offers nothing without JavaScript: the button is made by the script from an empty, hidden box', async () => {
     const page = await rt.agent().get('/inloggen');
-    expect(page.text).to.match(/<div class="passkey" hidden data-passkey-options="\/inloggen\/toegangssleutel\/opties" data-passkey-label="Inloggen met een toegangssleutel" data-passkey-error="[^"]+" data-passkey-action="\/inloggen\/toegangssleutel"><\/div>/);
+    expect(page.text).to.match(/<div class="passkey" hidden data-passkey-options="\/inloggen\/toegangssleutel\/opties" data-passkey-label="Inloggen met een toegangssleutel" data-passkey-error="[^"]+" data-passkey-action="\/inloggen\/toegangssleutel" data-passkey-autofill><\/div>/);
     expect(page.text).not.to.match(/<button[^>]*>Inloggen met een toegangssleutel/);
+  });
+
+  it('lets the script offer the passkeys among the e-mail field\'s suggestions, but not again right after one was refused', async () => {
+    const page = await rt.agent().get('/inloggen');
+    expect(page.text).to.match(/<input id="email" name="email" type="email" value="" autocomplete="username webauthn"/);
+    expect(page.text).to.include('data-passkey-autofill');
+    const refused = await passkeySignIn(rt.agent(), world.authenticator, { origin: 'https://karify-inloggen.example' });
+    expect(refused.status).to.equal(400);
+    expect(refused.text, 'the button stays').to.include('data-passkey-options="/inloggen/toegangssleutel/opties"');
+    expect(refused.text, 'a passkey picked from the suggestions is not sent again and again').not.to.include('data-passkey-autofill');
+    const desk = await rt.agent().get('/balie');
+    expect(desk.text, 'staff sign in with the password first').to.match(/<input id="email" name="email" type="email" value="" autocomplete="username"/);
   });
 
   it('signs the patient in fully with a new session id, recorded with the passkey; no password asked', async () => {
