@@ -84,11 +84,17 @@
     box.hidden = false;
   });
 
+  /** How long before its challenge ends an offer in the suggestions is renewed. */
+  var RENEW_BEFORE_MS = 15000;
+
   /**
    * Offers the passkeys in the field's suggestions. When that ends without one (nothing picked,
    * the browser cannot, the page left) nothing is said: the patient did not ask, and the button
    * and the password are still there. Once the button was pressed this one does not start: the
    * browser runs one ceremony at a time, and a later one would cancel the button's.
+   * The server takes an answer to its challenge for options.timeout only, and a sign-in page may
+   * stay open for long: shortly before that the offer is renewed with a new challenge (when the
+   * page is seen again, if it is in a tab behind others), so a passkey picked later still works.
    */
   function offerInAutofill(box, form, buttonPressed) {
     webauthn.browserSupportsWebAuthnAutofill()
@@ -96,8 +102,15 @@
         if (!supported || buttonPressed()) return;
         return askOptions(box.getAttribute('data-passkey-options'), form.elements._csrf.value).then(function (options) {
           if (buttonPressed()) return;
+          var renewal = setTimeout(function renew() {
+            if (document.hidden) return document.addEventListener('visibilitychange', renew, { once: true });
+            offerInAutofill(box, form, buttonPressed);
+          }, Math.max((options.timeout || 0) - RENEW_BEFORE_MS, RENEW_BEFORE_MS));
           return webauthn.startAuthentication({ optionsJSON: options, useBrowserAutofill: true }).then(function (credential) {
             submitWith(form, credential);
+          }, function (err) {
+            clearTimeout(renewal); // ended: cancelled by the button or a renewal, or refused by the browser
+            throw err;
           });
         });
       })

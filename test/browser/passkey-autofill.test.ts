@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, patientContext, startBrowserWorld, type BrowserWorld } from './support/browser';
+
+/*
+ * public/js/passkeys.js offering the passkeys among the e-mail field's suggestions on a sign-in
+ * page left open. Chromium's virtual authenticator answers such an offer at once (see
+ * journeys.test.ts), so it cannot show one that waits for the patient; here the SimpleWebAuthn
+ * bundle is replaced by one whose ceremonies wait, as a browser's do until the patient picks, and
+ * the page's timers run on Playwright's clock.
+ */
+
+/** SimpleWebAuthn's browser API as passkeys.js uses it; a new ceremony ends the one before, as there. */
+const WAITING_WEBAUTHN = `
+window.ceremonies = [];
+var ending;
+window.SimpleWebAuthnBrowser = {
+  browserSupportsWebAuthn: function () { return true; },
+  browserSupportsWebAuthnAutofill: function () { return Promise.resolve(true); },
+  startAuthentication: function (o) {
+    if (ending) ending(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    window.ceremonies.push({ challenge: o.optionsJSON.challenge, autofill: Boolean(o.useBrowserAutofill) });
+    return new Promise(function (resolve, reject) { ending = reject; });
+  },
+  startRegistration: function () { return new Promise(function () {}); },
+};`;
+
+/** Lets the test say whether the page is in a tab behind others (document.hidden). */
+const SETTABLE_VISIBILITY = `Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: function () { return window.behindOtherTabs === true; } });`;
+
+const CHALLENGE_MS = 5 * 60_000;
+
+describe('browser: passkeys offered in the e-mail field of a sign-in page left open', function () {
+  this.timeout(120_000);
+  let world: BrowserWorld;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let optionsAsked: number;
+
+  before(async () => {
+    world = await startBrowserWorld();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+  beforeEach(async () => {
+    context = await patientContext(browser, world.passkeyURL, { javaScript: true });
+    await context.route('**/js/simplewebauthn-browser.umd.min.js*', (route) => route.fulfill({ contentType: 'text/javascript', body: WAITING_WEBAUTHN }));
+    await context.addInitScript(SETTABLE_VISIBILITY);
+    page = await context.newPage();
+    optionsAsked = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/inloggen/toegangssleutel/opties') optionsAsked += 1;
+    });
+    await page.clock.install();
+    await page.goto('/inloggen');
+    await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 1);
+  });
+  afterEach(() => context.close());
+
+  const ceremonies = () => page.evaluate(() => (window as unknown as { ceremonies: Array<{ challenge: string; autofill: boolean }> }).ceremonies);
+  const settle = () => page.waitForLoadState('networkidle');
+
+  it('renews the offer with a new challenge shortly before the server stops taking the old one', async () => {
+    const [offer, ...more] = await ceremonies();
+    expect(offer).to.include({ autofill: true });
+    expect(more).to.have.length(0);
+    await page.clock.runFor(CHALLENGE_MS - 20_000);
+    await settle();
+    expect(await ceremonies(), 'not yet').to.have.length(1);
+    await page.clock.runFor(10_000);
+    await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 2);
+    const [first, second] = await ceremonies();
+    expect(second!.autofill).to.equal(true);
+    expect(second!.challenge, 'a new challenge').to.not.equal(first!.challenge);
+    expect(optionsAsked).to.equal(2);
+  });
+
+  it('renews it in a tab behind others only when the patient comes back to it', async () => {
+    await page.evaluate(() => { (window as unknown as { behindOtherTabs: boolean }).behindOtherTabs = true; });
+    await page.clock.runFor(3 * CHALLENGE_MS);
+    await settle();
+    expect(await ceremonies(), 'nothing asked while nobody looks').to.have.length(1);
+    await page.evaluate(() => {
+      (window as unknown as { behindOtherTabs: boolean }).behindOtherTabs = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 2);
+    expect(optionsAsked).to.equal(2);
+  });
+
+  it('stops offering once the patient pressed the button, whose ceremony it must not cancel', async () => {
+    await page.getByRole('button', { name: 'Inloggen met een toegangssleutel' }).click();
+    await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 2);
+    await page.clock.runFor(3 * CHALLENGE_MS);
+    await settle();
+    expect((await ceremonies()).map((c) => c.autofill)).to.deep.equal([true, false]);
+    expect(optionsAsked).to.equal(2);
+  });
+});
