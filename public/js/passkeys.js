@@ -120,6 +120,7 @@
   each('[data-passkey-options]', function (box) {
     var form = box.closest('form') || formFor(box);
     var pressed = false;
+    var offer = box.hasAttribute('data-passkey-autofill') ? function () { offerInAutofill(box, form, function () { return pressed; }); } : function () {};
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'button button-secondary';
@@ -133,11 +134,14 @@
         .catch(function (err) {
           button.disabled = false;
           say(box, (err && err.status && err.message) || box.getAttribute('data-passkey-error'));
+          // Cancelled, or no passkey chosen: the suggestions offer them again.
+          pressed = false;
+          offer();
         });
     });
     box.appendChild(button);
     box.hidden = false;
-    if (box.hasAttribute('data-passkey-autofill')) offerInAutofill(box, form, function () { return pressed; });
+    offer();
   });
 
   each('form[data-passkey-register]', function (form) {

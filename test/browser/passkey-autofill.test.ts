@@ -23,7 +23,9 @@ window.SimpleWebAuthnBrowser = {
     return new Promise(function (resolve, reject) { ending = reject; });
   },
   startRegistration: function () { return new Promise(function () {}); },
-};`;
+};
+/** The patient closes the browser's passkey window without choosing one. */
+window.cancelCeremony = function () { ending(Object.assign(new Error('cancelled'), { name: 'NotAllowedError' })); };`;
 
 /** Lets the test say whether the page is in a tab behind others (document.hidden). */
 const SETTABLE_VISIBILITY = `Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: function () { return window.behindOtherTabs === true; } });`;
@@ -92,12 +94,18 @@ describe('browser: passkeys offered in the e-mail field of a sign-in page left o
     expect(optionsAsked).to.equal(2);
   });
 
-  it('stops offering once the patient pressed the button, whose ceremony it must not cancel', async () => {
+  it('stops offering while the button\'s ceremony runs, which it must not cancel, and offers again when that one is cancelled', async () => {
     await page.getByRole('button', { name: 'Inloggen met een toegangssleutel' }).click();
     await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 2);
     await page.clock.runFor(3 * CHALLENGE_MS);
     await settle();
     expect((await ceremonies()).map((c) => c.autofill)).to.deep.equal([true, false]);
     expect(optionsAsked).to.equal(2);
+
+    await page.evaluate(() => (window as unknown as { cancelCeremony(): void }).cancelCeremony());
+    await page.waitForFunction(() => (window as unknown as { ceremonies: unknown[] }).ceremonies.length === 3);
+    expect((await ceremonies()).map((c) => c.autofill)).to.deep.equal([true, false, true]);
+    expect(await page.getByRole('alert').innerText(), 'the button says it did not work').to.include('toegangssleutel');
+    expect(await page.getByRole('button', { name: 'Inloggen met een toegangssleutel' }).isEnabled()).to.equal(true);
   });
 });
