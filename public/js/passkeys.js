@@ -93,8 +93,9 @@
    * and the password are still there. Once the button was pressed this one does not start: the
    * browser runs one ceremony at a time, and a later one would cancel the button's.
    * The server takes an answer to its challenge for options.timeout only, and a sign-in page may
-   * stay open for long: shortly before that the offer is renewed with a new challenge (when the
-   * page is seen again, if it is in a tab behind others), so a passkey picked later still works.
+   * stay open for long: shortly before that the offer is renewed with a new challenge. A tab
+   * behind others renews when it is seen again, and so does a page whose timer came late because
+   * the computer slept.
    */
   function offerInAutofill(box, form, buttonPressed) {
     webauthn.browserSupportsWebAuthnAutofill()
@@ -102,14 +103,29 @@
         if (!supported || buttonPressed()) return;
         return askOptions(box.getAttribute('data-passkey-options'), form.elements._csrf.value).then(function (options) {
           if (buttonPressed()) return;
-          var renewal = setTimeout(function renew() {
-            if (document.hidden) return document.addEventListener('visibilitychange', renew, { once: true });
+          var renewAt = Date.now() + Math.max((options.timeout || 0) - RENEW_BEFORE_MS, RENEW_BEFORE_MS);
+          var timer;
+          var stop = function () {
+            clearTimeout(timer);
+            document.removeEventListener('visibilitychange', renewWhenDue);
+          };
+          function renewWhenDue() {
+            clearTimeout(timer);
+            if (document.hidden) return;
+            if (Date.now() < renewAt) {
+              timer = setTimeout(renewWhenDue, renewAt - Date.now());
+              return;
+            }
+            stop();
             offerInAutofill(box, form, buttonPressed);
-          }, Math.max((options.timeout || 0) - RENEW_BEFORE_MS, RENEW_BEFORE_MS));
+          }
+          document.addEventListener('visibilitychange', renewWhenDue);
+          renewWhenDue();
           return webauthn.startAuthentication({ optionsJSON: options, useBrowserAutofill: true }).then(function (credential) {
+            stop();
             submitWith(form, credential);
           }, function (err) {
-            clearTimeout(renewal); // ended: cancelled by the button or a renewal, or refused by the browser
+            stop(); // ended: cancelled by the button or a renewal, or refused by the browser
             throw err;
           });
         });

@@ -5,7 +5,7 @@ import type { Language } from '../i18n';
  * What a form that changed something says on the page it leads to ("Je wachtwoord is gewijzigd"):
  * kept in the session for that page. Not in the address: a link someone sends would make the page
  * claim a change that never happened. `notice` is the page's own name for it (each page maps it
- * to its text). Said once in each language (see sayOnce).
+ * to its text). Said once, and again after the language link (see sayOnce).
  */
 export interface PageNotice {
   path: string;
@@ -28,10 +28,10 @@ export function redirectWithNotice(req: Request, res: Response, path: string, no
 }
 
 /**
- * Whether a report kept in the session is to be said on this page now, and marks it said: once
- * in each language. A refresh, or coming back to the page, does not say it again; the language
- * link, which shows the same page in the other language, does (the patient may not have been
- * able to read it). When it returns false the caller forgets the report.
+ * Whether a report kept in the session is to be said on this page now, and marks it said. A
+ * refresh, or coming back to the page, does not say it again; the language link, which shows the
+ * same page in another language, does (the patient may not have been able to read it), each time
+ * the language changes. When it returns false the caller forgets the report.
  */
 export function sayOnce(req: Request, res: Response, report: { saidOn?: SaidOn }): boolean {
   const here: SaidOn = { path: pageOf(req), lang: res.locals.lang };

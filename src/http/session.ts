@@ -40,8 +40,8 @@ declare module 'express-session' {
     deskAuth: AuthState;
     /** A staff member pairing their app at their first sign-in, sealed, until they saved their codes (desk-enrolment). */
     deskEnrolment: DeskEnrolment;
-    /** The passkey challenge this session was given last, for one purpose (components/passkey-ceremony). */
-    passkeyChallenge: PasskeyChallenge;
+    /** The passkey challenges this session was given last, newest first, each for one purpose (components/passkey-ceremony). */
+    passkeyChallenges: PasskeyChallenge[];
     /** The recovery codes made when a first passkey turned two-step on, sealed, until saved (passkeys). */
     passkeyRecoveryCodes: string;
     /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */

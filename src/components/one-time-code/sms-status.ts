@@ -33,8 +33,8 @@ export interface LastSend {
 
 /**
  * Keeps what became of an SMS for the code page, which the patient is sent to next (a form is
- * answered with a redirect): it reports it once in each language (sayOnce), so a refresh does not
- * say again that a code was just sent, and a refusal is a notice there, not an error on a code
+ * answered with a redirect): it reports it once, and again after the language link (sayOnce), so
+ * a refresh does not say again that a code was just sent, and a refusal is a notice there, not an error on a code
  * field nobody filled in.
  */
 export function keepSmsReport(session: Session & Partial<SessionData>, report: LastSend): void {
@@ -58,14 +58,13 @@ function trueUntil(outcome: SmsCodeOutcome): number {
 }
 
 /**
- * The report kept for the code page of `purpose`, when the page is to say it now (sayOnce). Said
- * again in the other language only while it still holds: a wait that is over is not announced.
+ * The report kept for the code page of `purpose`, when the page is to say it now (sayOnce), and
+ * only while it still holds: a wait that is over is not announced, the first time or again.
  */
 export function takeSmsReport(req: Request, res: Response, purpose: CodePurpose, now: number): LastSend | undefined {
   const report = req.session.lastSms;
   if (report?.purpose !== purpose) return undefined;
-  const stillTrue = !report.saidOn || trueUntil(report.outcome) > now;
-  if (stillTrue && sayOnce(req, res, report)) return report;
+  if (trueUntil(report.outcome) > now && sayOnce(req, res, report)) return report;
   delete req.session.lastSms;
   return undefined;
 }

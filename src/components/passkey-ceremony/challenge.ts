@@ -13,20 +13,43 @@ export interface PasskeyChallenge {
 }
 
 /**
- * The challenge of the options just given to the browser, bound to this session and its purpose
- * for 5 minutes. A newer one replaces it: only the last options a session asked for can be used.
+ * How many challenges a session keeps. The sign-in page asks one for its e-mail field's
+ * suggestions each time it is shown: a second tab, or the button pressed just after, must not
+ * make the passkey picked in the first one fail.
  */
+export const KEPT_CHALLENGES = 3;
+
+/** The challenge of the options just given to the browser, bound to this session and its purpose for 5 minutes. */
 export function keepChallenge(req: Request, purpose: ChallengePurpose, challenge: string, now: number, userHandle?: string): void {
-  req.session.passkeyChallenge = { purpose, challenge, expiresAt: now + CHALLENGE_TTL_MS, ...(userHandle ? { userHandle } : {}) };
+  const live = (req.session.passkeyChallenges ?? []).filter((kept) => now <= kept.expiresAt);
+  const given: PasskeyChallenge = { purpose, challenge, expiresAt: now + CHALLENGE_TTL_MS, ...(userHandle ? { userHandle } : {}) };
+  req.session.passkeyChallenges = [given, ...live].slice(0, KEPT_CHALLENGES);
+}
+
+/** The challenge the browser signed, as its client data says. */
+function challengeAnswered(answer: { response: { clientDataJSON: string } }): string | undefined {
+  try {
+    const clientData: unknown = JSON.parse(Buffer.from(answer.response.clientDataJSON, 'base64url').toString('utf8'));
+    const challenge = (clientData as { challenge?: unknown } | null)?.challenge;
+    return typeof challenge === 'string' ? challenge : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Takes the challenge out of the session (it serves one answer, whatever the outcome): returned
- * when it was given for `purpose` and is still valid. The store claims it again before it is
- * verified, for requests of the same session that race each other (see PasskeyStore.claimChallenge).
+ * Takes the challenge the answer was made for out of the session (it serves one answer, whatever
+ * the outcome): returned when it was given for `purpose` and is still valid. The store claims it
+ * again before it is verified, for requests of the same session that race each other (see
+ * PasskeyStore.claimChallenge).
  */
-export function takeChallenge(req: Request, purpose: ChallengePurpose, now: number): PasskeyChallenge | undefined {
-  const kept = req.session.passkeyChallenge;
-  delete req.session.passkeyChallenge;
-  return kept && kept.purpose === purpose && now <= kept.expiresAt ? kept : undefined;
+export function takeChallenge(req: Request, purpose: ChallengePurpose, answer: { response: { clientDataJSON: string } }, now: number): PasskeyChallenge | undefined {
+  const answered = challengeAnswered(answer);
+  const kept = req.session.passkeyChallenges ?? [];
+  const match = answered === undefined ? undefined : kept.find((given) => given.challenge === answered);
+  if (!match) return undefined;
+  const rest = kept.filter((given) => given !== match);
+  if (rest.length > 0) req.session.passkeyChallenges = rest;
+  else delete req.session.passkeyChallenges;
+  return match.purpose === purpose && now <= match.expiresAt ? match : undefined;
 }

@@ -81,7 +81,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       if (errors.length > 0) return fail(errors[0]!.message);
       const attestation = readAttestation(req.body);
       if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
-      const challenge = takeChallenge(req, 'register', clock.now());
+      const challenge = takeChallenge(req, 'register', attestation, clock.now());
       if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
       const checked = await deps.staffPasskeyCeremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
       if (!checked.ok) return fail(t('passkeyCeremony.add.errors.notAccepted'));

@@ -84,7 +84,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       if (errors.length > 0) return renderFormErrors(res, VIEWS.add, errors, { name: typed.trim() }, addLocals(req));
       const attestation = readAttestation(req.body);
       if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
-      const challenge = takeChallenge(req, 'register', clock.now());
+      const challenge = takeChallenge(req, 'register', attestation, clock.now());
       if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
       const checked = await ceremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
       if (!checked.ok) {

@@ -115,6 +115,23 @@ describe('passkeys: signing in from the sign-in page', () => {
     expect(await eventTypes(rt, world.patient.id), 'nothing was compared').not.to.include('second_step_failed');
   });
 
+  it('keeps the last three challenges: a passkey picked in the first of two sign-in tabs still signs in, one older than three does not', async () => {
+    const agent = rt.agent();
+    const token = csrfTokenOf((await agent.get('/inloggen')).text);
+    const firstTab = (await askOptions(agent, '/inloggen/toegangssleutel/opties', token)).body;
+    await askOptions(agent, '/inloggen/toegangssleutel/opties', token); // the second tab
+    const signedIn = await agent.post('/inloggen/toegangssleutel').type('form').send({ _csrf: token, credential: JSON.stringify(world.authenticator.get(firstTab)) });
+    expect(signedIn.headers.location).to.equal('/werkblad');
+
+    const other = rt.agent();
+    const otherToken = csrfTokenOf((await other.get('/inloggen')).text);
+    const oldest = (await askOptions(other, '/inloggen/toegangssleutel/opties', otherToken)).body;
+    for (let tab = 0; tab < 3; tab += 1) await askOptions(other, '/inloggen/toegangssleutel/opties', otherToken);
+    const refused = await other.post('/inloggen/toegangssleutel').type('form').send({ _csrf: otherToken, credential: JSON.stringify(world.authenticator.get(oldest)) });
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include('Dat duurde te lang. Probeer het opnieuw.');
+  });
+
   it('lets one of 50 requests with the same answer in, at the same moment', async () => {
     const agent = rt.agent();
     const token = csrfTokenOf((await agent.get('/inloggen')).text);
