@@ -34,8 +34,8 @@ export interface LastSend {
 /**
  * Keeps what became of an SMS for the code page, which the patient is sent to next (a form is
  * answered with a redirect): it reports it once, and again after the language link (sayOnce), so
- * a refresh does not say again that a code was just sent, and a refusal is a notice there, not an error on a code
- * field nobody filled in.
+ * a refresh does not say again that a code was just sent, and a refusal is a notice there, not
+ * an error on a code field nobody filled in.
  */
 export function keepSmsReport(session: Session & Partial<SessionData>, report: LastSend): void {
   session.lastSms = report;
