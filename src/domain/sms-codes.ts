@@ -15,7 +15,11 @@ export type SmsLimitScope = 'account' | 'number' | 'ip' | 'global';
  * may be let through a little earlier); `validUntil` is not: a code works until its own time.
  */
 export type SmsSendOutcome =
-  | { status: 'sent'; nextAllowedAt: number }
+  /**
+   * `shared`: sent by another request, on its way to the same number when this one came (a double
+   * click); this one says so as well, and sent nothing.
+   */
+  | { status: 'sent'; nextAllowedAt: number; shared?: true }
   /**
    * The provider did not answer in time: the SMS may still arrive. Its code is kept (until
    * `validUntil`) and it counts towards every limit, as a sent one does.
@@ -28,8 +32,8 @@ export type SmsSendOutcome =
   | { status: 'failed'; reason: SmsFailureReason };
 
 /**
- * `this_number`: a code that still works went, or is still on its way, to this number;
- * `other_number`: it went to another number; `gone`: it was used, tried out or discarded.
+ * `this_number`: a code that still works went to this number; `other_number`: it went to another
+ * number; `gone`: it was used, tried out or discarded, or its SMS did not come back in time.
  */
 export type EarlierCode = 'this_number' | 'other_number' | 'gone';
 
@@ -58,6 +62,8 @@ const DAY = 24 * HOUR;
  * stored: reserving the other counters before it, storing the code after it.
  */
 const SMS_SEND_MARGIN_MS = 1000;
+/** How often a request the cooldown refused looks whether the SMS on its way has been sent. */
+const ON_ITS_WAY_POLL_MS = 50;
 
 interface Counter {
   limiter: RateLimiterAbstract;
@@ -88,16 +94,28 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
 
   /**
-   * Where the SMS that began the running cooldown brought its code. Only a code stored since the
-   * cooldown began is that SMS's. Without one, the SMS is either still on its way (a double click,
-   * within the provider's timeout), and taken to be for this number, or its code is gone.
+   * Where the SMS that began the running cooldown brought its code: only a code stored since the
+   * cooldown began is that SMS's. While that SMS may still be on its way (a double click, or a
+   * number corrected at once, within the provider's timeout), this waits for its code to be
+   * stored: `joined` when it went to this number and the provider took it in time (the second
+   * click shares the first one's SMS); `released` when it failed and gave the cooldown back.
    */
-  async function earlierCodeOf(userId: number, purpose: CodePurpose, phone: string, msBeforeNext: number): Promise<EarlierCode> {
-    const cooldownBegan = clock.now() + msBeforeNext - settings.resendCooldownSeconds * 1000;
-    const live = await codes.liveCode(userId, purpose);
-    if (live !== null && live.sentAt >= cooldownBegan) return live.phone === phone ? 'this_number' : 'other_number';
-    const stillOnItsWay = settings.resendCooldownSeconds * 1000 - msBeforeNext < settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS;
-    return stillOnItsWay ? 'this_number' : 'gone';
+  async function earlierCodeOf(request: SmsSendRequest, msBeforeNext: number): Promise<EarlierCode | 'joined' | 'released'> {
+    const { userId, purpose, phone } = request;
+    const cooldownMs = settings.resendCooldownSeconds * 1000;
+    for (let left = msBeforeNext, waited = false; ; waited = true) {
+      const live = await codes.liveCode(userId, purpose);
+      const sinceCooldownBegan = cooldownMs - left;
+      if (live !== null && live.sentAt >= clock.now() - sinceCooldownBegan) {
+        if (live.phone !== phone) return 'other_number';
+        return waited && sinceCooldownBegan < settings.vonage.timeoutMs ? 'joined' : 'this_number';
+      }
+      if (sinceCooldownBegan >= settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS) return 'gone';
+      await new Promise((resolve) => setTimeout(resolve, ON_ITS_WAY_POLL_MS));
+      const running = await cooldown.get(cooldownKey(userId, purpose));
+      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return 'released';
+      left = running.msBeforeNext;
+    }
   }
 
   /** Gives back reserved points; the cooldown, with its single point, is simply cleared. */
@@ -107,7 +125,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     );
   }
 
-  return {
+  const service = {
     async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
       const { userId, purpose, phone } = request;
       // A number stored while its country was allowed gets no SMS once SMS_ALLOWED_COUNTRIES leaves it out.
@@ -143,7 +161,11 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           const endsAt = upToWholeMinute(clock.now() + err.msBeforeNext);
           if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
           // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
-          return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode: await earlierCodeOf(userId, purpose, phone, err.msBeforeNext) };
+          const earlierCode = await earlierCodeOf(request, err.msBeforeNext);
+          // That SMS failed: nothing went out, and this request may send one as a first would.
+          if (earlierCode === 'released') return service.send(request);
+          if (earlierCode === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
+          return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode };
         }
       }
 
@@ -172,4 +194,5 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       return res && res.consumedPoints >= 1 && res.msBeforeNext > 0 ? upToWholeMinute(clock.now() + res.msBeforeNext) : null;
     },
   };
+  return service;
 }

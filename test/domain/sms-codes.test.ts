@@ -18,9 +18,12 @@ class FakeSender implements SmsSender {
   sent: SmsMessage[] = [];
   failures: SmsResult[] = [];
   calls = 0;
+  /** While set, every SMS waits for it: the provider has not answered yet. */
+  answer: Promise<void> | undefined;
   async send(message: SmsMessage): Promise<SmsResult> {
     this.calls += 1;
     await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.answer;
     const failure = this.failures.shift();
     if (failure?.ok === false && failure.reason === 'timeout') this.sent.push(message); // it went out, the answer did not come
     if (failure) return failure;
@@ -146,35 +149,108 @@ for (const store of RATE_LIMIT_STORES) {
       expect(await sms.send({ ...request, phone: '+31612345679' })).to.include({ status: 'cooldown', earlierCode: 'other_number' });
     });
 
-    it('says the cooldown\'s code is gone once it was used, for this number and another, but not while its SMS may be on its way', async () => {
+    it('says the cooldown\'s code is gone once it was used, for this number and another', async () => {
       const sms = await service({ vonage: { ...SETTINGS.vonage, timeoutMs: 300 } });
       const request = { userId: users[0]!, purpose: 'phone_change' as const, phone: PHONE, ip: '203.0.113.5' };
       await sms.send(request);
       expect(await codes.verify(users[0]!, 'phone_change', sender.codeOf(0), PHONE)).to.equal('ok');
-      // Within the provider's timeout (and the time to store a code) a missing code may still be on its way.
-      expect(await sms.send({ ...request, phone: '+31612345679' })).to.include({ status: 'cooldown', earlierCode: 'this_number' });
-      await new Promise((resolve) => setTimeout(resolve, 1400));
+      // Within the provider's timeout (and the time to store a code) it waits for a code that may still come.
       expect(await sms.send({ ...request, phone: '+31612345679' })).to.include({ status: 'cooldown', earlierCode: 'gone' });
       expect(await sms.send(request)).to.include({ status: 'cooldown', earlierCode: 'gone' });
       expect(sender.sent, 'no SMS within the 30 s').to.have.length(1);
     });
 
-    it('takes a cooldown whose SMS is still on its way for this number, not for the number of an older code', async () => {
+    it('shares an SMS still on its way to this number (a double click), not the code of an older one to another number', async () => {
       const sms = await service();
       const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
       await codes.issue(users[0]!, 'setup', '+31612345679'); // a code from a minute ago
       clock.advance(60_000);
       const [first, second] = await Promise.all([sms.send(request), sms.send(request)]);
-      expect([first.status, second.status].sort()).to.deep.equal(['cooldown', 'sent']);
-      expect([first, second].find((o) => o.status === 'cooldown')).to.include({ earlierCode: 'this_number' });
+      expect([first, second].map((o) => o.status === 'sent' && (o.shared ?? false)).sort()).to.deep.equal([false, true]);
+      expect(sender.sent).to.have.length(1);
+    });
+
+    describe('while the SMS that began the cooldown is on its way (the provider has not answered)', () => {
+      const OTHER_PHONE = '+31612345679';
+      let answer: () => void;
+      beforeEach(() => {
+        sender.answer = new Promise<void>((resolve) => { answer = resolve; });
+      });
+      afterEach(() => answer());
+
+      const waitForCall = async () => {
+        while (sender.calls === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      };
+
+      /** Lets the SMS on its way be sent once the requests the cooldown refused had time to look at it. */
+      const answerSoon = () => setTimeout(answer, 150);
+
+      it('waits for it: a number corrected meanwhile is told no code went there, a double click (the same number) that it was sent', async () => {
+        const sms = await service();
+        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+        const first = sms.send(request);
+        await waitForCall();
+        const corrected = sms.send({ ...request, phone: OTHER_PHONE });
+        const again = sms.send(request);
+        answerSoon();
+        expect(await corrected).to.include({ status: 'cooldown', earlierCode: 'other_number' });
+        expect(await again).to.include({ status: 'sent', shared: true });
+        expect(await first).not.to.have.property('shared');
+        expect((await first).status).to.equal('sent');
+        expect(sender.sent.map((m) => m.to)).to.deep.equal([PHONE]);
+      });
+
+      it('does not share an SMS whose provider did not answer in time (it may not come): a double click is told when a new one may be asked', async () => {
+        const sms = await service({ vonage: { ...SETTINGS.vonage, timeoutMs: 300 } });
+        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+        sender.failures.push({ ok: false, reason: 'timeout' });
+        const first = sms.send(request);
+        await waitForCall();
+        const again = sms.send(request);
+        setTimeout(answer, 400);
+        expect(await first).to.include({ status: 'unsure' });
+        expect(await again).to.include({ status: 'cooldown', earlierCode: 'this_number' });
+      });
+
+      it('sends the SMS itself when that one failed meanwhile (nothing went out, the cooldown was given back)', async () => {
+        const sms = await service();
+        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+        sender.failures.push({ ok: false, reason: 'throttled' });
+        const first = sms.send(request);
+        await waitForCall();
+        const corrected = sms.send({ ...request, phone: OTHER_PHONE });
+        answerSoon();
+        expect(await first).to.deep.equal({ status: 'failed', reason: 'throttled' });
+        expect((await corrected).status).to.equal('sent');
+        expect(sender.sent.map((m) => m.to), 'the failed SMS is not in it').to.deep.equal([OTHER_PHONE]);
+        expect((await codes.liveCode(users[0]!, 'setup'))?.phone).to.equal(OTHER_PHONE);
+      });
+
+      it('tells each of 20 parallel requests, half of them for another number, whether the one SMS went to theirs', async () => {
+        const sms = await service();
+        const phones = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? PHONE : OTHER_PHONE));
+        const sends = phones.map((phone) => sms.send({ userId: users[0]!, purpose: 'setup', phone, ip: '203.0.113.5' }));
+        await waitForCall();
+        answerSoon();
+        const outcomes = await Promise.all(sends);
+        expect(sender.sent).to.have.length(1);
+        const sentTo = sender.sent[0]!.to;
+        outcomes.forEach((outcome, i) => {
+          const expected = phones[i] === sentTo ? { status: 'sent' } : { status: 'cooldown', earlierCode: 'other_number' };
+          expect(outcome, `request ${i} for ${phones[i]}`).to.include(expected);
+        });
+        expect(outcomes.filter((o) => o.status === 'sent' && !o.shared), 'the one that sent it').to.have.length(1);
+      });
     });
 
     it('sends exactly one SMS for concurrent requests', async () => {
       const sms = await service();
       const request = { userId: users[0]!, purpose: 'sign_in' as const, phone: PHONE, ip: '203.0.113.5' };
       const outcomes = await Promise.all([1, 2, 3, 4].map(() => sms.send(request)));
-      expect(outcomes.filter((o) => o.status === 'sent')).to.have.length(1);
       expect(sender.sent).to.have.length(1);
+      // The others met it on its way to the same number (a double click): they say it was sent, as it was.
+      expect(outcomes.filter((o) => o.status === 'sent' && !o.shared)).to.have.length(1);
+      expect(outcomes.filter((o) => o.status === 'sent' && o.shared)).to.have.length(3);
     });
 
     it('caps SMS per account', async () => {

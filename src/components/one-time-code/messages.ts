@@ -90,8 +90,8 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the
  * SMS went out, or may have (`unsure`), or none was sent because one went out a moment ago
- * (`cooldown` while the earlier code, still working or on its way, is this number's: the code page
- * says when a new one may be asked).
+ * (`cooldown` while the earlier code, still working, is this number's: the code page says when a
+ * new one may be asked).
  */
 export function smsRefusal(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
   if (outcome.status === 'cooldown' && outcome.earlierCode !== 'this_number') {

@@ -38,7 +38,18 @@ export interface LastSend {
  * an error on a code field nobody filled in.
  */
 export function keepSmsReport(session: Session & Partial<SessionData>, report: LastSend): void {
+  if (isSecondClick(session.lastSms, report)) return;
   session.lastSms = report;
+}
+
+/**
+ * A double click's second request, after the first one's SMS went out: the cooldown it meets is
+ * that SMS's, to this number. The first one's report, which the patient has not seen (the browser
+ * shows the second one's page), stays: that a code was sent.
+ */
+function isSecondClick(kept: LastSend | undefined, report: LastSend): boolean {
+  return kept !== undefined && !kept.saidOn && kept.purpose === report.purpose && kept.outcome.status === 'sent'
+    && report.outcome.status === 'cooldown' && report.outcome.earlierCode === 'this_number';
 }
 
 /** Until when what the outcome says holds: "wait until", "locked until", "works until". */

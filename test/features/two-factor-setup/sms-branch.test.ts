@@ -454,6 +454,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       await chooseSms(agent);
       await enterPhone(agent, '06 12345678');
       const code = lastCode(world.vonage);
+      expect((await agent.get(`${SETUP}/verificatie`)).text).to.include('We hebben een 6-cijferige verificatiecode');
       expect((await agent.get(`${SETUP}/telefoonnummer`)).status, 'back to Telefoonnummer').to.equal(200);
 
       const again = await enterPhone(agent, '06 12345678');
@@ -462,6 +463,19 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(page.text).to.include('+31 6 ••••••78').and.match(/want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d/).and.not.include('aria-invalid');
       expect(world.vonage.messages).to.have.length(1);
       expect((await enterCode(agent, code)).headers.location).to.equal(`${SETUP}/herstelcodes`);
+    });
+
+    it('says the code was sent after a double click on "Bevestig telefoonnummer" (the browser shows only the second click\'s page)', async () => {
+      world = await startSmsWorld(); // the real 30 seconds between SMS
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      const token = csrfTokenOf((await agent.get(`${SETUP}/telefoonnummer`)).text);
+      const click = () => agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: token, country: 'NL', phone: '06 12345678' });
+      expect((await click()).headers.location).to.equal(`${SETUP}/verificatie`);
+      expect((await click()).headers.location).to.equal(`${SETUP}/verificatie`);
+      const page = await agent.get(`${SETUP}/verificatie`);
+      expect(page.text).to.include('+31 6 ••••••78').and.include('We hebben een 6-cijferige verificatiecode').and.not.include('class="warning"');
+      expect(world.vonage.messages).to.have.length(1);
     });
 
     it('keeps another number in its field within 30 seconds of a code to the first one, and says when it can have one', async () => {
@@ -474,6 +488,21 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(other.text).to.match(/We hebben geen code naar dit nummer gestuurd, want je hebt net al een code gekregen op een ander nummer\. Je kunt om \d\d:\d\d een code naar dit nummer laten sturen\./);
       expect(other.text).to.include('value="06 12345679"').and.include('aria-invalid="true"');
       expect(world.vonage.messages).to.have.length(1);
+    });
+
+    it('does not claim a code for a number corrected while the first number\'s SMS is still on its way', async () => {
+      world = await startSmsWorld(); // the real 30 seconds between SMS
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      world.vonage.delayNext(300); // Vonage answers within the app's 400 ms, a little late
+      const first = enterPhone(agent, '06 12345678');
+      await new Promise((r) => setTimeout(r, 100));
+      const corrected = await enterPhone(agent, '06 12345679');
+      expect(corrected.status).to.equal(429);
+      expect(corrected.text).to.match(/We hebben geen code naar dit nummer gestuurd, want je hebt net al een code gekregen op een ander nummer\. Je kunt om \d\d:\d\d een code naar dit nummer laten sturen\./);
+      expect(corrected.text).to.include('value="06 12345679"');
+      expect((await first).headers.location).to.equal(`${SETUP}/verificatie`);
+      expect(world.vonage.messages.map((m) => m.to)).to.deep.equal(['31612345678']);
     });
 
     it('sends at most SMS_MAX_PER_ACCOUNT_PER_HOUR messages per account', async () => {
