@@ -98,23 +98,26 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
    * cooldown began is that SMS's. While that SMS may still be on its way (a double click, or a
    * number corrected at once, within the provider's timeout), this waits for its code to be
    * stored: `joined` when it went to this number and the provider took it in time (the second
-   * click shares the first one's SMS); `released` when it failed and gave the cooldown back.
+   * click shares the first one's SMS); `released` when it failed and gave the cooldown back;
+   * `over` when the cooldown ran out first (set shorter than the provider's timeout).
    */
-  async function earlierCodeOf(request: SmsSendRequest, msBeforeNext: number): Promise<EarlierCode | 'joined' | 'released'> {
+  async function earlierCodeOf(request: SmsSendRequest, msBeforeNext: number): Promise<EarlierCode | 'joined' | 'released' | 'over'> {
     const { userId, purpose, phone } = request;
     const cooldownMs = settings.resendCooldownSeconds * 1000;
-    for (let left = msBeforeNext, waited = false; ; waited = true) {
+    // Measured after each look, so that it is never less than when the code looked at was stored.
+    const refusedAt = performance.now();
+    const sinceCooldownBegan = () => cooldownMs - msBeforeNext + (performance.now() - refusedAt);
+    for (let waited = false; ; waited = true) {
       const live = await codes.liveCode(userId, purpose);
-      const sinceCooldownBegan = cooldownMs - left;
-      if (live !== null && live.sentAt >= clock.now() - sinceCooldownBegan) {
+      const since = sinceCooldownBegan();
+      if (live !== null && live.sentAt >= clock.now() - since) {
         if (live.phone !== phone) return 'other_number';
-        return waited && sinceCooldownBegan < settings.vonage.timeoutMs ? 'joined' : 'this_number';
+        return waited && since < settings.vonage.timeoutMs ? 'joined' : 'this_number';
       }
-      if (sinceCooldownBegan >= settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS) return 'gone';
+      if (since >= settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS) return 'gone';
       await new Promise((resolve) => setTimeout(resolve, ON_ITS_WAY_POLL_MS));
       const running = await cooldown.get(cooldownKey(userId, purpose));
-      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return 'released';
-      left = running.msBeforeNext;
+      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return sinceCooldownBegan() >= cooldownMs ? 'over' : 'released';
     }
   }
 
@@ -162,8 +165,10 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
           if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
           // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
           const earlierCode = await earlierCodeOf(request, err.msBeforeNext);
-          // That SMS failed: nothing went out, and this request may send one as a first would.
-          if (earlierCode === 'released') return service.send(request);
+          // That SMS failed: nothing went out. Said as this one's failure, without a try of its own:
+          // each request that waited for it would make one, one after the other.
+          if (earlierCode === 'released') return { status: 'failed', reason: 'earlier_sms_failed' };
+          if (earlierCode === 'over') return service.send(request); // as any request after the cooldown
           if (earlierCode === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
           return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode };
         }

@@ -212,7 +212,7 @@ for (const store of RATE_LIMIT_STORES) {
         expect(await again).to.include({ status: 'cooldown', earlierCode: 'this_number' });
       });
 
-      it('sends the SMS itself when that one failed meanwhile (nothing went out, the cooldown was given back)', async () => {
+      it('says the SMS failed when the one it waited for failed: nothing went out, and it makes no try of its own', async () => {
         const sms = await service();
         const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
         sender.failures.push({ ok: false, reason: 'throttled' });
@@ -221,9 +221,34 @@ for (const store of RATE_LIMIT_STORES) {
         const corrected = sms.send({ ...request, phone: OTHER_PHONE });
         answerSoon();
         expect(await first).to.deep.equal({ status: 'failed', reason: 'throttled' });
-        expect((await corrected).status).to.equal('sent');
-        expect(sender.sent.map((m) => m.to), 'the failed SMS is not in it').to.deep.equal([OTHER_PHONE]);
-        expect((await codes.liveCode(users[0]!, 'setup'))?.phone).to.equal(OTHER_PHONE);
+        expect(await corrected).to.deep.equal({ status: 'failed', reason: 'earlier_sms_failed' });
+        expect(sender.calls).to.equal(1);
+        expect(await sms.nextAllowedAt(users[0]!, 'setup'), 'nothing counted: a new try may go at once').to.equal(null);
+        expect((await sms.send({ ...request, phone: OTHER_PHONE })).status).to.equal('sent');
+      });
+
+      it('makes one try for a burst of 20 that meets a failing provider, and tells all 20 it failed', async () => {
+        const sms = await service();
+        sender.failures.push(...Array.from({ length: 20 }, (): SmsResult => ({ ok: false, reason: 'throttled' })));
+        const sends = Array.from({ length: 20 }, () => sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' }));
+        await waitForCall();
+        answerSoon();
+        const outcomes = await Promise.all(sends);
+        expect(sender.calls, 'SMS handed to the provider').to.equal(1);
+        const reasons = outcomes.map((o) => (o.status === 'failed' ? o.reason : o.status)).sort();
+        expect(reasons).to.deep.equal([...Array(19).fill('earlier_sms_failed'), 'throttled']);
+      });
+
+      it('sends one itself when the cooldown runs out before the SMS it waited for came (a cooldown shorter than the provider\'s timeout)', async () => {
+        const sms = await service({ resendCooldownSeconds: 1, vonage: { ...SETTINGS.vonage, timeoutMs: 3000 } });
+        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+        const first = sms.send(request);
+        await waitForCall();
+        const second = sms.send(request);
+        while (sender.calls < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+        answer();
+        expect((await Promise.all([first, second])).map((o) => o.status)).to.deep.equal(['sent', 'sent']);
+        expect(sender.sent, 'a second SMS, as a request after the cooldown gets').to.have.length(2);
       });
 
       it('tells each of 20 parallel requests, half of them for another number, whether the one SMS went to theirs', async () => {
@@ -421,14 +446,15 @@ for (const store of RATE_LIMIT_STORES) {
           sender.failures.push(...Array.from({ length: BURST }, (): SmsResult => ({ ok: false, reason: 'unreachable' })));
           const failed = await burst(sms, c);
           sender.failures.length = 0;
-          const tried = failed.filter((o) => o.status === 'failed');
+          const tried = failed.filter((o) => o.status === 'failed' && o.reason === 'unreachable');
           // The first ones reserve all there is; a point given back may let a later one try as well.
           expect(tried.length, statuses(failed)).to.be.at.least(c.allowed);
           expect(sender.calls, 'SMS handed to the sender').to.equal(tried.length);
           expect(sender.sent).to.have.length(0);
           failed.forEach((o, i) => {
-            if (o.status === 'failed') expect(o, `send #${i + 1}`).to.deep.equal({ status: 'failed', reason: 'unreachable' });
-            else expectRefusedBy(c, o, `send #${i + 1}`);
+            if (o.status !== 'failed') return expectRefusedBy(c, o, `send #${i + 1}`);
+            // Sends the cooldown made wait for an SMS that failed are told so, without a try of their own.
+            if (o.reason !== 'unreachable') expect([c.scope, o.reason], `send #${i + 1}`).to.deep.equal(['cooldown', 'earlier_sms_failed']);
           });
 
           sender.calls = 0;

@@ -43,12 +43,12 @@ export function keepSmsReport(session: Session & Partial<SessionData>, report: L
 }
 
 /**
- * A double click's second request, after the first one's SMS went out: the cooldown it meets is
- * that SMS's, to this number. The first one's report, which the patient has not seen (the browser
- * shows the second one's page), stays: that a code was sent.
+ * A double click's second request, after the first one's SMS went out (or may have): the cooldown
+ * it meets is that SMS's, to this number. The first one's report, which the patient has not seen
+ * (the browser shows the second one's page), stays: that a code was sent, or may come.
  */
 function isSecondClick(kept: LastSend | undefined, report: LastSend): boolean {
-  return kept !== undefined && !kept.saidOn && kept.purpose === report.purpose && kept.outcome.status === 'sent'
+  return kept !== undefined && !kept.saidOn && kept.purpose === report.purpose && (kept.outcome.status === 'sent' || kept.outcome.status === 'unsure')
     && report.outcome.status === 'cooldown' && report.outcome.earlierCode === 'this_number';
 }
 

@@ -8,6 +8,8 @@ export type SmsFailureReason =
   | 'quota_exceeded'
   | 'invalid_sender'
   | 'destination_not_allowed'
+  /** Not the provider's: the SMS this request waited for (a double click's first) failed. */
+  | 'earlier_sms_failed'
   | 'number_deactivated'
   | 'timeout'
   | 'unreachable'
@@ -33,6 +35,7 @@ const CATEGORIES: Record<SmsFailureReason, SmsFailureCategory> = {
   timeout: 'retry_later',
   unreachable: 'retry_later',
   unknown: 'retry_later',
+  earlier_sms_failed: 'retry_later',
   number_barred: 'check_number',
   destination_not_allowed: 'check_number',
   number_deactivated: 'check_number',

@@ -417,6 +417,20 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await enterCode(agent, lastCode(vonage))).headers.location).to.equal(`${SETUP}/herstelcodes`);
     });
 
+    it('a timeout and a double click: the page still says the SMS may come, not that it was sent', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      const token = csrfTokenOf((await agent.get(`${SETUP}/telefoonnummer`)).text);
+      vonage.delayNext(2000); // Vonage gets the SMS, but answers after the app stopped waiting
+      const click = () => agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: token, country: 'NL', phone: '06 12345678' });
+      expect((await click()).headers.location).to.equal(`${SETUP}/verificatie`);
+      expect((await click()).headers.location, 'the second click, which the browser shows').to.equal(`${SETUP}/verificatie`);
+      const page = await agent.get(`${SETUP}/verificatie`);
+      expect(page.text).to.match(/Het versturen van de SMS duurde langer dan normaal\. Misschien komt de SMS nog/);
+      expect(page.text).not.to.match(/We hebben een 6-cijferige|We hebben geen nieuwe code gestuurd/);
+    });
+
     it('a refused connection gives a clear message', async () => {
       const { rt, vonage } = world;
       const { agent } = await signedInPatient(rt);
