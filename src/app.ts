@@ -5,7 +5,7 @@ import type { Config } from './config';
 import { deskRoutes, FOOTER_PAGES, journeyRoutes, sessionlessRoutes } from './features';
 import { createAuthLevels } from './http/auth-level';
 import { createPassport } from './http/authentication';
-import { csrfErrorHandler, csrfProtection } from './http/csrf';
+import { csrfErrorHandler, csrfProtection, type ExpiredFormPages } from './http/csrf';
 import { errorHandler, notFound } from './http/errors';
 import { formBodies } from './http/forms';
 import { createOneSubmission } from './http/one-submission';
@@ -61,7 +61,8 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     sessionSecrets: [config.sessionSecret, deskSessionSecret(config.sessionSecret)],
     clock: services.clock,
   });
-  const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission };
+  const expiredForms: ExpiredFormPages = new Map();
+  const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission, expiredForms };
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
@@ -83,7 +84,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
 
   app.use(notFound);
   app.use(oneSubmission.repeatAfterMove); // before the CSRF error page: a double click's late repeat
-  app.use(csrfErrorHandler);
+  app.use(csrfErrorHandler(expiredForms));
   app.use(errorHandler);
   return app;
 }

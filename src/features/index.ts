@@ -4,6 +4,7 @@ import { createDeskAccess, deskNotFound, isDeskPath } from '../components/desk-a
 import type { Config } from '../config';
 import type { AuthLevels } from '../http/auth-level';
 import type { AppPassport } from '../http/authentication';
+import type { ExpiredFormPages } from '../http/csrf';
 import type { OneSubmission } from '../http/one-submission';
 import type { Database } from '../infra/database';
 import type { RedisClient } from '../infra/redis';
@@ -73,6 +74,8 @@ export interface FeatureDeps {
   deskSessionStore: Store;
   /** For forms that use up a one-time code: a double click is handled once. */
   oneSubmission: OneSubmission;
+  /** For forms left open for longer than a session lasts: shown again when sent too late. */
+  expiredForms: ExpiredFormPages;
 }
 
 /** The journeys that come before sessions: they must work without the session store. */
@@ -84,12 +87,12 @@ export function sessionlessRoutes({ config, services, db, redis, auth }: Feature
 }
 
 /** Every other journey, each a folder of its own: controller (with its dependencies), routes, validation. */
-export function journeyRoutes({ config, services, passport, auth, oneSubmission }: FeatureDeps): Router[] {
+export function journeyRoutes({ config, services, passport, auth, oneSubmission, expiredForms }: FeatureDeps): Router[] {
   const { sms, twoFactor } = config;
   const secondStep = createSecondStepController({ ...services, auth });
   return [
     languageMemoryRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
-    signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin }), oneSubmission),
+    signInRoutes(createSignInController({ ...services, passport, auth, beginSecondStep: secondStep.begin }), oneSubmission, expiredForms),
     secondStepRoutes(secondStep, auth, oneSubmission),
     workspaceRoutes(createWorkspaceController({ ...services, auth }), auth),
     twoFactorStatusRoutes(createTwoFactorStatusController(services), auth),
@@ -101,7 +104,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
     inboxRoutes(createInboxController(services), auth),
     accountRoutes(createAccountController(), auth),
     infoPageRoutes(createInfoPagesController(), auth),
-    helpQuestionRoutes(createHelpQuestionController(services), oneSubmission),
+    helpQuestionRoutes(createHelpQuestionController(services), oneSubmission, expiredForms),
     passkeysRoutes(createPasskeysController({ ...services, auth }), auth, oneSubmission),
     ...(services.outbox && !config.isProduction ? [devOutboxRoutes(createDevOutboxController({ outbox: services.outbox }))] : []),
     ...(config.mail.provider === 'outbox' && !config.isProduction ? [devMailOutboxRoutes(createDevMailOutboxController(services))] : []),
@@ -114,13 +117,13 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission 
  * request under /balie ends here (a 404 included), so a patient's session is never loaded on a
  * desk page; every other request passes by untouched.
  */
-export function deskRoutes({ config, services, deskSessionStore, oneSubmission }: FeatureDeps): Router {
+export function deskRoutes({ config, services, deskSessionStore, oneSubmission, expiredForms }: FeatureDeps): Router {
   const { auth, passport, stack } = createDeskAccess({ config, services, sessionStore: deskSessionStore });
   const router = Router();
   router.use((req, _res, next) => next(isDeskPath(req.path) ? undefined : 'router'));
   router.use(stack);
   router.use(
-    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth }), auth, oneSubmission),
+    deskSignInRoutes(createDeskSignInController({ ...services, passport, auth }), auth, oneSubmission, expiredForms),
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),

@@ -59,10 +59,25 @@ const AFTER_SESSION_ENDS = new Map<string, { path: string; notice?: SessionEnd }
   [paths.desk.secondStep.cancel, { path: paths.desk.home }],
 ]);
 
-export const csrfErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
-  const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
-  if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
-  req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
-  res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
-};
+/**
+ * Forms a visitor may leave open for longer than their session lasts (the sign-in forms, the
+ * Vragenformulier), by path: sent with a token that no longer works, and no sign-in in the session,
+ * their page is shown again, with what was typed (never a password) and why nothing happened,
+ * instead of the "session expired" page. Each journey adds its own (see its routes).
+ */
+export type ExpiredFormPages = Map<string, RequestHandler>;
+
+export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
+    const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
+    if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
+    req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
+    const formAgain = req.method === 'POST' && req.session && !hasSignInState(req) ? expiredForms.get(req.path) : undefined;
+    if (formAgain) {
+      res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works
+      return formAgain(req, res, next);
+    }
+    res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
+  };
+}

@@ -221,6 +221,14 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await p.heading()).to.equal('Pagina niet gevonden');
       await p.follow('Naar het begin', 'Werkblad (na 404)');
       expect(p.path()).to.equal('/werkblad');
+
+      // A form of a signed-in page sent after the session ended: nothing to keep, the session page.
+      await p.visit('/account/wachtwoord', 'Bevestig dat jij het bent (verlopen formulier)');
+      await p.fill('Wachtwoord', DEMO_PATIENT.password);
+      await p.context.clearCookies();
+      const expired = await p.press('Bevestigen', 'Sessie verlopen');
+      expect(expired.status).to.equal(403);
+      expect(await p.heading()).to.equal('Je sessie is verlopen');
     });
 
     it('J4: sets up SMS two-step as in the manual (steps 1–12), with errors on every step', async () => {
@@ -558,11 +566,29 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.press('Verstuur vraag', 'Vragenformulier: verstuurd');
       expect(await p.text()).to.include('Bedankt, we hebben je vraag ontvangen.');
 
-      await p.visit('/inloggen', 'Inloggen (verlopen formulier)');
+      // Forms left open for longer than their session lasts: shown again with what was typed.
+      await p.visit('/hulp/vragenformulier', 'Vragenformulier (verlopen formulier)');
+      await p.fill('Naam', 'Cas Test');
+      await p.fill('E-mailadres', 'cas@example.nl');
+      await p.fill('Je vraag', 'Ik krijg nog steeds geen SMS.');
       await p.context.clearCookies();
-      const expired = await p.press('Log in', 'Sessie verlopen');
+      const lateQuestion = await p.press('Verstuur vraag', 'Vragenformulier: formulier verlopen');
+      expect(lateQuestion.status).to.equal(403);
+      expect(await p.errors()).to.deep.equal(['Het formulier was verlopen, daarom hebben we je vraag nog niet verstuurd. Controleer je gegevens en verstuur je vraag opnieuw.']);
+      expect(await p.field('Je vraag').inputValue()).to.equal('Ik krijg nog steeds geen SMS.');
+      await p.press('Verstuur vraag', 'Vragenformulier: verstuurd na verlopen formulier');
+      expect(await p.text()).to.include('Bedankt, we hebben je vraag ontvangen.');
+
+      await p.visit('/inloggen', 'Inloggen (verlopen formulier)');
+      await p.fill('E-mailadres', 'cas@example.nl');
+      await p.fill('Wachtwoord', 'een-wachtwoord');
+      await p.context.clearCookies();
+      const expired = await p.press('Log in', 'Inloggen: formulier verlopen');
       expect(expired.status).to.equal(403);
-      expect(await p.heading()).to.equal('Je sessie is verlopen');
+      expect(await p.heading()).to.equal('Inloggen');
+      expect(await p.errors()).to.deep.equal(['Het formulier was verlopen, daarom ben je niet ingelogd. Vul je wachtwoord opnieuw in.']);
+      expect(await p.field('E-mailadres').inputValue()).to.equal('cas@example.nl');
+      expect(await p.field('Wachtwoord').inputValue()).to.equal('');
 
       const missing = await p.visit('/bestaat-niet', 'Pagina niet gevonden');
       expect(missing.status).to.equal(404);

@@ -8,7 +8,7 @@ import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 export interface RefusedSignIn {
   errors: FieldError[];
   values: { email: string };
-  status: 400 | 429;
+  status: 400 | 403 | 429;
 }
 
 /**
@@ -30,4 +30,13 @@ export async function checkSignInForm<A extends SessionAccount = User>(passport:
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
   return { account: result.user };
+}
+
+/**
+ * A sign-in form sent after its session ended (left open too long; see ExpiredFormPages): nobody
+ * was signed in, the address stays, the password is asked again.
+ */
+export function expiredSignInForm(req: Request, res: Response): RefusedSignIn {
+  const { email } = readFields(req.body, SIGN_IN_FIELDS);
+  return { errors: [{ field: 'password', message: res.locals.t('signInForm.errors.formExpired') }], values: { email: email.trim() }, status: 403 };
 }

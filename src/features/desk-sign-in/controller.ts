@@ -10,7 +10,7 @@ import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
 import { takePageNoticeText } from '../../http/page-notice';
-import { checkSignInForm } from '../../components/sign-in-form/check';
+import { checkSignInForm, expiredSignInForm, type RefusedSignIn } from '../../components/sign-in-form/check';
 import { type AppPassport, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
@@ -58,6 +58,7 @@ export type DeskSignInController = ReturnType<typeof createDeskSignInController>
  */
 export function createDeskSignInController(deps: DeskSignInDeps) {
   const { auth, staff, staffSecondFactor, staffNotifier } = deps;
+  const refuseSignIn = (res: Response, refused: RefusedSignIn) => renderFormErrors(res, SIGN_IN_VIEW, refused.errors, refused.values, { notice: null }, refused.status);
 
   /** The staff member of the half session, while they may still sign in with their app. */
   async function pendingStaff(id: number): Promise<StaffMember | undefined> {
@@ -112,7 +113,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     async submit(req: Request, res: Response) {
       const checked = await checkSignInForm<StaffMember>(deps.passport, req, res);
-      if ('errors' in checked) return renderFormErrors(res, SIGN_IN_VIEW, checked.errors, checked.values, { notice: null }, checked.status);
+      if ('errors' in checked) return refuseSignIn(res, checked);
       const member = checked.account;
       if (member.twoFactorMethod) {
         await auth.toHalf(req, member);
@@ -120,6 +121,11 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
       }
       await signedIn(req, member, 'password'); // only to set up two-step: see components/desk-access
       res.redirect(303, desk.patients);
+    },
+
+    /** The form sent after its session ended: the page again, with the address typed. */
+    formExpired(req: Request, res: Response) {
+      refuseSignIn(res, expiredSignInForm(req, res));
     },
 
     showCode: showSecondStep(SECOND_STEP_FORMS.code),

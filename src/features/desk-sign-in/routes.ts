@@ -1,13 +1,15 @@
 import { Router } from 'express';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
+import type { ExpiredFormPages } from '../../http/csrf';
 import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { DeskSignInController } from './controller';
 
-export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
+export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission, expiredForms: ExpiredFormPages): Router {
   const router = Router();
   const { home, signOut, secondStep, patients } = paths.desk;
+  expiredForms.set(home, controller.formExpired);
   // A password or code sent twice (a double click): the second goes where the first leads.
   const once = oneSubmission(() => patients);
   router.get(home, controller.show);

@@ -29,6 +29,12 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
       }
       redirectWithNotice(req, res, paths.help.question, 'sent');
     },
+
+    /** The form sent after its session ended: the page again, with the question typed, not yet sent. */
+    formExpired(req: Request, res: Response) {
+      const fields = readFields(req.body, QUESTION_FIELDS);
+      renderFormErrors(res, VIEW, [{ field: 'question', message: res.locals.t('helpQuestion.errors.formExpired') }], fields, { sent: false }, 403);
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import { takePageNoticeText } from '../../http/page-notice';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { type PasskeyOptionsDeps, signInPasskeyOptions } from '../../components/passkey-ceremony/options';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
-import { checkSignInForm } from '../../components/sign-in-form/check';
+import { checkSignInForm, expiredSignInForm, type RefusedSignIn } from '../../components/sign-in-form/check';
 
 const VIEW = 'sign-in/index';
 
@@ -37,6 +37,7 @@ export type SignInController = ReturnType<typeof createSignInController>;
 
 export function createSignInController(deps: SignInDeps) {
   const { passport, auth, audit } = deps;
+  const refuse = (res: Response, refused: RefusedSignIn) => renderFormErrors(res, VIEW, refused.errors, refused.values, { notice: null }, refused.status);
 
   return {
     /** The options public/js/passkeys.js asks for before a passkey signs in. */
@@ -49,13 +50,18 @@ export function createSignInController(deps: SignInDeps) {
 
     async submit(req: Request, res: Response) {
       const checked = await checkSignInForm(passport, req, res);
-      if ('errors' in checked) return renderFormErrors(res, VIEW, checked.errors, checked.values, { notice: null }, checked.status);
+      if ('errors' in checked) return refuse(res, checked);
       const user = checked.account;
       if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, user));
       await auth.toFull(req, user);
       await audit.record(user.id, 'sign_in', requestOrigin(req), { method: 'password' });
       req.log.info({ userId: user.id }, 'signed in');
       res.redirect(303, paths.workspace);
+    },
+
+    /** The form sent after its session ended: the page again, with the address typed. */
+    formExpired(req: Request, res: Response) {
+      refuse(res, expiredSignInForm(req, res));
     },
 
     /**

@@ -1,10 +1,12 @@
 import { Router } from 'express';
+import type { ExpiredFormPages } from '../../http/csrf';
 import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
 import type { SignInController } from './controller';
 
-export function signInRoutes(controller: SignInController, oneSubmission: OneSubmission): Router {
+export function signInRoutes(controller: SignInController, oneSubmission: OneSubmission, expiredForms: ExpiredFormPages): Router {
   const router = Router();
+  expiredForms.set(paths.signIn, controller.formExpired);
   router.get(paths.signIn, controller.show);
   // "Log in" pressed twice (a double click): one password check; the second goes where the first led.
   router.post(paths.signIn, oneSubmission(() => paths.workspace), controller.submit);

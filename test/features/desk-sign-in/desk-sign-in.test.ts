@@ -74,6 +74,20 @@ describe('desk sign-in ("Balie")', () => {
     expect(res.text).to.match(/<input id="email" name="email" type="email" value="anna@kliniek.nl"/);
   });
 
+  it('shows the Balie page again for a form left open for longer than its session lasts: the address kept, nobody signed in, then it works', async () => {
+    const member = await createStaffMember(rt);
+    const token = csrfTokenOf((await rt.agent().get(DESK)).text);
+    const agent = rt.agent(); // the session and its cookie ran out while the page stood open
+    const late = await agent.post(DESK).type('form').send({ _csrf: token, email: member.email, password: member.password });
+    expect(late.status).to.equal(403);
+    expect(late.text).to.include('<title>Fout: Balie – Karify</title>');
+    expect(late.text).to.include('<li><a href="#password">Het formulier was verlopen, daarom ben je niet ingelogd. Vul je wachtwoord opnieuw in.</a></li>');
+    expect(late.text).to.match(/<input id="email" name="email" type="email" value="[^"]+"/).and.not.include(member.password);
+    expect(await staffEvents(member.id), 'no password checked').to.deep.equal([]);
+    const again = await agent.post(DESK).type('form').send({ _csrf: csrfTokenOf(late.text), email: member.email, password: member.password });
+    expect(again.headers.location).to.equal(`${DESK}/code`);
+  });
+
   it('throttles wrong passwords like the patients\' sign-in, but counted apart from it', async () => {
     const member = await createStaffMember(rt, { email: 'cas@example.nl' });
     const patient = await rt.createPatient({ email: 'cas@example.nl' });

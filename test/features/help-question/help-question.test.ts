@@ -21,6 +21,28 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
+  it('keeps a question typed on a page left open for longer than its session lasts, and sends it with the page shown again', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const token = csrfTokenOf((await rt.agent().get('/hulp/vragenformulier')).text);
+      const agent = rt.agent(); // the session and its cookie ran out while the patient typed
+      const question = 'Ik krijg geen SMS meer sinds ik een nieuwe telefoon heb. <b>Wat nu?</b>';
+      const late = await agent.post('/hulp/vragenformulier').type('form').send({ _csrf: token, name: 'Cas', email: 'cas@example.nl', question });
+      expect(late.status).to.equal(403);
+      expect(late.text).to.include('<title>Fout: Vragenformulier – Karify</title>');
+      expect(late.text).to.match(/href="#question">Het formulier was verlopen, daarom hebben we je vraag nog niet verstuurd\. Controleer je gegevens en verstuur je vraag opnieuw\./);
+      expect(late.text).to.include('Ik krijg geen SMS meer sinds ik een nieuwe telefoon heb. &lt;b&gt;Wat nu?&lt;/b&gt;</textarea>');
+      expect(late.text).to.include('value="Cas"').and.include('value="cas@example.nl"');
+      expect(await rt.services.helpQuestions.list(), 'nothing stored yet').to.deep.equal([]);
+
+      const sent = await agent.post('/hulp/vragenformulier').type('form').send({ _csrf: csrfTokenOf(late.text), name: 'Cas', email: 'cas@example.nl', question });
+      expect(sent.headers.location).to.equal('/hulp/vragenformulier');
+      expect((await rt.services.helpQuestions.list()).map((q) => q.question)).to.deep.equal([question]);
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('does not say a question was sent because the address says so (a link from someone else)', async () => {
     const rt = await startTestRuntime();
     try {

@@ -143,6 +143,45 @@ describe('sign-in (J1)', () => {
     expect(res.text).to.match(/aria-describedby="email-error" aria-invalid="true"/);
   });
 
+  describe('a sign-in page left open for longer than its session lasts', () => {
+    /** The page's form, sent after its session ran out: gone from the store (an hour), or its cookie gone with it. */
+    async function sendLate(how: 'store' | 'cookie', fields: Record<string, string>) {
+      const agent = rt.agent();
+      const token = csrfTokenOf((await agent.get('/inloggen')).text);
+      if (how === 'store') await rt.db('sessions').delete();
+      const sender = how === 'store' ? agent : rt.agent();
+      return { agent: sender, res: await sender.post('/inloggen').type('form').send({ _csrf: token, ...fields }) };
+    }
+
+    for (const how of ['store', 'cookie'] as const) {
+      it(`shows the page again (session gone from the ${how}): the address kept, the password asked again, then signs in`, async () => {
+        const patient = await rt.createPatient();
+        let checks = 0;
+        const verify = rt.services.hasher.verify;
+        rt.services.hasher.verify = async (hash, password) => { checks += 1; return verify(hash, password); };
+        const { agent, res } = await sendLate(how, { email: patient.email, password: patient.password });
+        expect(res.status).to.equal(403);
+        expect(res.text).to.include('<title>Fout: Inloggen – Karify</title>');
+        expect(res.text).to.match(/class="error-summary"[\s\S]*href="#password">Het formulier was verlopen, daarom ben je niet ingelogd\. Vul je wachtwoord opnieuw in\./);
+        expect(res.text).to.match(/id="password-error"[^>]*><span class="visually-hidden">Fout:<\/span> Het formulier was verlopen/);
+        expect(res.text).to.include(`value="${patient.email}"`).and.not.include(patient.password);
+        expect(checks, 'no password was checked').to.equal(0);
+        expect((await agent.get('/werkblad')).headers.location, 'nobody signed in').to.equal('/inloggen');
+
+        const again = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(res.text), email: patient.email, password: patient.password });
+        expect(again.headers.location, 'the page it showed works').to.equal('/werkblad');
+      });
+    }
+
+    it('in English when the patient chose English', async () => {
+      const agent = rt.agent().set('cookie', 'karify.lang=en');
+      const token = csrfTokenOf((await agent.get('/inloggen')).text);
+      const res = await rt.agent().set('cookie', 'karify.lang=en').post('/inloggen').type('form').send({ _csrf: token, email: 'cas@example.nl', password: 'x' });
+      expect(res.status).to.equal(403);
+      expect(res.text).to.include('<html lang="en"').and.include('The form had expired, so you were not signed in. Enter your password again.');
+    });
+  });
+
   it('never puts the typed password back into the page', async () => {
     const res = await submitForm(rt.agent(), '/inloggen', { email: 'x', password: 'geheim-wachtwoord-123' });
     expect(res.status).to.equal(400);
