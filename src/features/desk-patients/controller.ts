@@ -4,6 +4,7 @@ import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog } from '../../domain/audit';
+import type { MailOutbox } from '../../domain/mail/mail-outbox';
 import { type ClinicActor, endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
@@ -89,6 +90,8 @@ export interface DeskPatientsDeps {
   audit: AuditLog;
   staffAudit: StaffAuditLog;
   inTransaction: InTransaction;
+  /** How many security alert mails could not be sent, shown to admins. */
+  mailOutbox: Pick<MailOutbox, 'countByStatus'>;
   /** REQUIRE_TWO_FACTOR: after a reset the patient sets two-step up again at once. */
   twoFactorRequired: boolean;
 }
@@ -140,21 +143,32 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : own ? 403 : 200);
   }
 
+  /**
+   * The search page's own locals: for an admin, how many alert mails to patients failed for good
+   * (a broken mail set-up would otherwise go unnoticed; the admin command lists and resends them).
+   */
+  const searchLocals = async (req: Request, setUp: boolean) => ({
+    setUp,
+    failedMails: req.staff!.role === 'admin' ? (await deps.mailOutbox.countByStatus()).failed : 0,
+  });
+
   return {
-    showSearch: (req: Request, res: Response) => res.render('desk-patients/search', { results: null, more: false, setUp: takePageNotice(req, res) === 'twoStepSetUp' }),
+    async showSearch(req: Request, res: Response) {
+      res.render('desk-patients/search', { results: null, more: false, ...(await searchLocals(req, takePageNotice(req, res) === 'twoStepSetUp')) });
+    },
 
     /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
     async search(req: Request, res: Response) {
       const { query } = readFields(req.body, ['query'] as const);
       const values = { query: query.trim() };
       const errors = validateSearch(query, res.locals.t);
-      if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, setUp: false });
+      if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, ...(await searchLocals(req, false)) });
       const found = await users.search(values.query, RESULTS_MAX + 1);
       const results = found.slice(0, RESULTS_MAX).map((patient) => ({
         ...patient,
         methodLabel: res.locals.t(patient.twoFactorMethod ? METHOD_LABELS[patient.twoFactorMethod] : 'deskPatients.patient.twoFactorOff'),
       }));
-      res.render('desk-patients/search', { values, results, more: found.length > RESULTS_MAX, setUp: false });
+      res.render('desk-patients/search', { values, results, more: found.length > RESULTS_MAX, ...(await searchLocals(req, false)) });
     },
 
     async showPatient(req: Request, res: Response) {

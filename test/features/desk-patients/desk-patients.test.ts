@@ -48,6 +48,24 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   }
 
   describe('search', () => {
+    it('tells an admin, not a desk employee, how many alert mails to patients could not be sent, and how to send them again', async () => {
+      const patient = await rt.createPatient();
+      const admin = await signInAtDesk(rt, await createStaffMember(rt, { role: 'admin', email: 'beheer@kliniek.nl' }));
+      const warning = /<p class="warning">(\d+) e-mails? met een beveiligingsmelding [^<]* &#39;npm run admin -- retry-mail&#39;[^<]*<\/p>/;
+      expect((await admin.get(PATIENTS)).text, 'none failed').not.to.match(warning);
+
+      const mail = { userId: patient.id, kind: 'two_factor_enabled', to: patient.email, language: 'nl', subject: 'S', text: 'T' };
+      await rt.services.mailOutbox.enqueue(mail);
+      await rt.services.mailOutbox.enqueue(mail);
+      await rt.db('mail_outbox').where({ user_id: patient.id }).update({ status: 'failed' });
+      expect(warning.exec((await admin.get(PATIENTS)).text)?.[1]).to.equal('2');
+      expect(warning.exec((await search('x', admin)).text)?.[1], 'also after a search').to.equal('2');
+      expect((await desk.get(PATIENTS)).text, 'a desk employee cannot act on it').not.to.match(warning);
+
+      await rt.services.mailOutbox.retryFailed();
+      expect((await admin.get(PATIENTS)).text, 'sent again').not.to.match(warning);
+    });
+
     it('finds patients by part of the e-mail address or the name, in any case', async () => {
       await rt.createPatient({ name: 'Cas de Vries', email: 'cas.devries@example.nl' });
       await rt.createPatient({ name: 'Bea Bakker', email: 'bea@voorbeeld.nl' });
