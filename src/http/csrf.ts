@@ -67,13 +67,26 @@ const AFTER_SESSION_ENDS = new Map<string, { path: string; notice?: SessionEnd }
  */
 export type ExpiredFormPages = Map<string, RequestHandler>;
 
+/**
+ * A form of this site's own pages, as far as the browser tells (text and old browsers tell
+ * nothing): another site's form is not shown here as if the patient had typed it.
+ */
+function fromOwnForm(req: Request): boolean {
+  if (!req.is('application/x-www-form-urlencoded')) return false;
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  const origin = req.get('origin');
+  if (!origin) return true;
+  return URL.canParse(origin) && new URL(origin).host === req.get('host');
+}
+
 export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHandler {
   return (err, req, res, next) => {
     if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
     const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
     if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
     req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
-    const formAgain = req.method === 'POST' && req.session && !hasSignInState(req) ? expiredForms.get(req.path) : undefined;
+    const formAgain = req.method === 'POST' && req.session && !hasSignInState(req) && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
     if (formAgain) {
       res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works
       return formAgain(req, res, next);

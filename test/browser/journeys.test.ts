@@ -574,7 +574,8 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.context.clearCookies();
       const lateQuestion = await p.press('Verstuur vraag', 'Vragenformulier: formulier verlopen');
       expect(lateQuestion.status).to.equal(403);
-      expect(await p.errors()).to.deep.equal(['Het formulier was verlopen, daarom hebben we je vraag nog niet verstuurd. Controleer je gegevens en verstuur je vraag opnieuw.']);
+      expect(await p.text()).to.include('Het formulier was verlopen, daarom hebben we je vraag nog niet verstuurd. Controleer je gegevens en verstuur je vraag opnieuw.');
+      expect(await p.errors()).to.deep.equal([]);
       expect(await p.field('Je vraag').inputValue()).to.equal('Ik krijg nog steeds geen SMS.');
       await p.press('Verstuur vraag', 'Vragenformulier: verstuurd na verlopen formulier');
       expect(await p.text()).to.include('Bedankt, we hebben je vraag ontvangen.');

@@ -30,10 +30,10 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
       redirectWithNotice(req, res, paths.help.question, 'sent');
     },
 
-    /** The form sent after its session ended: the page again, with the question typed, not yet sent. */
+    /** The form sent after its session ended: the page again, with the question typed, not yet sent (nothing is wrong with it). */
     formExpired(req: Request, res: Response) {
-      const fields = readFields(req.body, QUESTION_FIELDS);
-      renderFormErrors(res, VIEW, [{ field: 'question', message: res.locals.t('helpQuestion.errors.formExpired') }], fields, { sent: false }, 403);
+      const values = readFields(req.body, QUESTION_FIELDS);
+      res.status(403).render(VIEW, { sent: false, values, notice: res.locals.t('helpQuestion.formExpired') });
     },
   };
 }
