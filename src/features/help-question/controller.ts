@@ -7,6 +7,11 @@ import { QUESTION_FIELDS, validateQuestion } from './validation';
 
 const VIEW = 'help-question/index';
 
+/** The form again with what was typed, and why the question was not sent. */
+function showAgain(res: Response, values: Record<string, string>, notice: string, status: number): void {
+  res.status(status).render(VIEW, { sent: false, values, notice: res.locals.t(notice) });
+}
+
 /** The Vragenformulier: anyone may ask the clinic's helpdesk a question (limited per address and day). */
 export function createHelpQuestionController(deps: { helpQuestions: HelpQuestionStore }) {
   return {
@@ -23,17 +28,14 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
         { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim() },
         req.ip ?? 'unknown',
       );
-      if (result.status === 'limited') {
-        const message = res.locals.t(result.scope === 'ip' ? 'helpQuestion.errors.tooManyFromYou' : 'helpQuestion.errors.tooManyToday');
-        return renderFormErrors(res, VIEW, [{ field: 'question', message }], fields, { sent: false }, 429);
-      }
+      // Nothing is wrong with what was typed: a notice, the form kept, not an error at a field.
+      if (result.status === 'limited') return showAgain(res, fields, result.scope === 'ip' ? 'helpQuestion.tooManyFromYou' : 'helpQuestion.tooManyToday', 429);
       redirectWithNotice(req, res, paths.help.question, 'sent');
     },
 
-    /** The form sent after its session ended: the page again, with the question typed, not yet sent (nothing is wrong with it). */
+    /** The form sent after its session ended: the page again, with the question typed, not yet sent. */
     formExpired(req: Request, res: Response) {
-      const values = readFields(req.body, QUESTION_FIELDS);
-      res.status(403).render(VIEW, { sent: false, values, notice: res.locals.t('helpQuestion.formExpired') });
+      showAgain(res, readFields(req.body, QUESTION_FIELDS), 'helpQuestion.formExpired', 403);
     },
   };
 }
