@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { User } from '../../domain/users';
 import { type AppPassport, authenticatePassword, type SessionAccount } from '../../http/authentication';
-import { type FieldError, readFields } from '../../http/forms';
+import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
 /** A sign-in form refused: its errors, the values to show again (never the password), and the status. */
@@ -30,6 +30,11 @@ export async function checkSignInForm<A extends SessionAccount = User>(passport:
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
   return { account: result.user };
+}
+
+/** The sign-in page (`view`, the patients' or the desk's) again, with why the form was refused. */
+export function renderRefusedSignIn(res: Response, view: string, refused: RefusedSignIn): void {
+  renderFormErrors(res, view, refused.errors, refused.values, { notice: null }, refused.status);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
 import { takePageNoticeText } from '../../http/page-notice';
-import { checkSignInForm, expiredSignInForm, type RefusedSignIn } from '../../components/sign-in-form/check';
+import { checkSignInForm, expiredSignInForm, renderRefusedSignIn } from '../../components/sign-in-form/check';
 import { type AppPassport, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
@@ -58,7 +58,6 @@ export type DeskSignInController = ReturnType<typeof createDeskSignInController>
  */
 export function createDeskSignInController(deps: DeskSignInDeps) {
   const { auth, staff, staffSecondFactor, staffNotifier } = deps;
-  const refuseSignIn = (res: Response, refused: RefusedSignIn) => renderFormErrors(res, SIGN_IN_VIEW, refused.errors, refused.values, { notice: null }, refused.status);
 
   /** The staff member of the half session, while they may still sign in with their app. */
   async function pendingStaff(id: number): Promise<StaffMember | undefined> {
@@ -113,7 +112,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     async submit(req: Request, res: Response) {
       const checked = await checkSignInForm<StaffMember>(deps.passport, req, res);
-      if ('errors' in checked) return refuseSignIn(res, checked);
+      if ('errors' in checked) return renderRefusedSignIn(res, SIGN_IN_VIEW, checked);
       const member = checked.account;
       if (member.twoFactorMethod) {
         await auth.toHalf(req, member);
@@ -125,7 +124,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
     /** The form sent after its session ended: the page again, with the address typed. */
     formExpired(req: Request, res: Response) {
-      refuseSignIn(res, expiredSignInForm(req, res));
+      renderRefusedSignIn(res, SIGN_IN_VIEW, expiredSignInForm(req, res));
     },
 
     showCode: showSecondStep(SECOND_STEP_FORMS.code),

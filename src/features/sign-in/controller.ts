@@ -7,13 +7,12 @@ import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
 import { AppPassport, requestOrigin } from '../../http/authentication';
-import { renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { takePageNoticeText } from '../../http/page-notice';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { type PasskeyOptionsDeps, signInPasskeyOptions } from '../../components/passkey-ceremony/options';
 import { passkeyProof } from '../../components/passkey-ceremony/proof';
-import { checkSignInForm, expiredSignInForm, type RefusedSignIn } from '../../components/sign-in-form/check';
+import { checkSignInForm, expiredSignInForm, renderRefusedSignIn } from '../../components/sign-in-form/check';
 
 const VIEW = 'sign-in/index';
 
@@ -37,7 +36,6 @@ export type SignInController = ReturnType<typeof createSignInController>;
 
 export function createSignInController(deps: SignInDeps) {
   const { passport, auth, audit } = deps;
-  const refuse = (res: Response, refused: RefusedSignIn) => renderFormErrors(res, VIEW, refused.errors, refused.values, { notice: null }, refused.status);
 
   return {
     /** The options public/js/passkeys.js asks for before a passkey signs in. */
@@ -50,7 +48,7 @@ export function createSignInController(deps: SignInDeps) {
 
     async submit(req: Request, res: Response) {
       const checked = await checkSignInForm(passport, req, res);
-      if ('errors' in checked) return refuse(res, checked);
+      if ('errors' in checked) return renderRefusedSignIn(res, VIEW, checked);
       const user = checked.account;
       if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, user));
       await auth.toFull(req, user);
@@ -61,7 +59,7 @@ export function createSignInController(deps: SignInDeps) {
 
     /** The form sent after its session ended: the page again, with the address typed. */
     formExpired(req: Request, res: Response) {
-      refuse(res, expiredSignInForm(req, res));
+      renderRefusedSignIn(res, VIEW, expiredSignInForm(req, res));
     },
 
     /**
