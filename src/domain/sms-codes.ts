@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SmsConfig } from '../config';
 import type { Logger } from '../infra/logger';
@@ -29,7 +30,11 @@ export type SmsSendOutcome =
   | { status: 'cooldown'; nextAllowedAt: number; earlierCode: EarlierCode }
   /** `retryAt`: when the cap that refused lets a new SMS through again. */
   | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
-  | { status: 'failed'; reason: SmsFailureReason };
+  /**
+   * `shared`: the SMS of another request, on its way to the same number when this one came, failed
+   * with `reason`; this one sent nothing.
+   */
+  | { status: 'failed'; reason: SmsFailureReason; shared?: true };
 
 /**
  * `this_number`: a code that still works went to this number; `other_number`: it went to another
@@ -65,6 +70,23 @@ const SMS_SEND_MARGIN_MS = 1000;
 /** How often a request the cooldown refused looks whether the SMS on its way has been sent. */
 const ON_ITS_WAY_POLL_MS = 50;
 
+/**
+ * Where the SMS that began the running cooldown went, as far as a request the cooldown refused
+ * needs to know: `joined` when it went to this number and the provider took it in time (the second
+ * click shares the first one's SMS); `failedHere` when it failed for this number, and why;
+ * `released` when it failed (for another number, or for a reason this process did not see);
+ * `free` when the cooldown ran out first (set shorter than the provider's timeout), or was given
+ * back without an SMS: this request sends as any other would.
+ */
+type EarlierSms = EarlierCode | 'joined' | 'released' | 'free' | { failedHere: SmsFailureReason };
+
+/** An SMS this process is sending: what the requests the cooldown refused meanwhile wait for. */
+interface OnItsWay {
+  phone: string;
+  /** Settles when the send is over (the provider answered, or did not in time); undefined when it threw. */
+  outcome: Promise<SmsSendOutcome | undefined>;
+}
+
 interface Counter {
   limiter: RateLimiterAbstract;
   key: string;
@@ -93,20 +115,25 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
 
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
 
+  /** This process's SMS on their way, by cooldown key: waited for without looking in the store. */
+  const onTheirWay = new Map<string, OnItsWay>();
+
   /**
    * Where the SMS that began the running cooldown brought its code: only a code stored since the
    * cooldown began is that SMS's. While that SMS may still be on its way (a double click, or a
-   * number corrected at once, within the provider's timeout), this waits for its code to be
-   * stored: `joined` when it went to this number and the provider took it in time (the second
-   * click shares the first one's SMS); `released` when it failed and gave the cooldown back;
-   * `over` when the cooldown ran out first (set shorter than the provider's timeout).
+   * number corrected at once, within the provider's timeout), this waits for its outcome: from the
+   * send itself when this process makes it, else by looking every 50 ms for its code to be stored
+   * (another instance's send), or for the cooldown to be given back (it failed).
    */
-  async function earlierCodeOf(request: SmsSendRequest, msBeforeNext: number): Promise<EarlierCode | 'joined' | 'released' | 'over'> {
+  async function earlierSmsOf(request: SmsSendRequest, msBeforeNext: number): Promise<EarlierSms> {
     const { userId, purpose, phone } = request;
     const cooldownMs = settings.resendCooldownSeconds * 1000;
     // Measured after each look, so that it is never less than when the code looked at was stored.
     const refusedAt = performance.now();
     const sinceCooldownBegan = () => cooldownMs - msBeforeNext + (performance.now() - refusedAt);
+    const onItsWay = onTheirWay.get(cooldownKey(userId, purpose));
+    const known = onItsWay && (await awaitSmsOnItsWay(onItsWay, phone, msBeforeNext));
+    if (known) return known;
     for (let waited = false; ; waited = true) {
       const live = await codes.liveCode(userId, purpose);
       const since = sinceCooldownBegan();
@@ -115,9 +142,28 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         return waited && since < settings.vonage.timeoutMs ? 'joined' : 'this_number';
       }
       if (since >= settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS) return 'gone';
-      await new Promise((resolve) => setTimeout(resolve, ON_ITS_WAY_POLL_MS));
+      await sleep(ON_ITS_WAY_POLL_MS);
       const running = await cooldown.get(cooldownKey(userId, purpose));
-      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return sinceCooldownBegan() >= cooldownMs ? 'over' : 'released';
+      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return sinceCooldownBegan() >= cooldownMs ? 'free' : 'released';
+    }
+  }
+
+  /** The outcome of this process's send that holds the cooldown; undefined when that send threw. */
+  async function awaitSmsOnItsWay(onItsWay: OnItsWay, phone: string, msBeforeNext: number): Promise<EarlierSms | undefined> {
+    let cooldownEnds: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      onItsWay.outcome,
+      new Promise<'free'>((resolve) => { cooldownEnds = setTimeout(() => resolve('free'), msBeforeNext); }),
+    ]);
+    clearTimeout(cooldownEnds);
+    if (outcome === undefined || outcome === 'free') return outcome;
+    switch (outcome.status) {
+      case 'failed': return onItsWay.phone === phone ? { failedHere: outcome.reason } : 'released';
+      // A later cap refused it and gave the cooldown back, before any SMS: this one may meet another cap.
+      case 'limited': case 'cooldown': return 'free';
+      default:
+        if (onItsWay.phone !== phone) return 'other_number';
+        return outcome.status === 'sent' ? 'joined' : 'this_number';
     }
   }
 
@@ -128,69 +174,97 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     );
   }
 
-  const service = {
-    async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
-      const { userId, purpose, phone } = request;
-      // A number stored while its country was allowed gets no SMS once SMS_ALLOWED_COUNTRIES leaves it out.
-      if (!isAllowedDestination(phone, settings.allowedCountries)) {
-        logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'SMS not sent: the number\'s country is not in SMS_ALLOWED_COUNTRIES');
-        return { status: 'failed', reason: 'destination_not_allowed' };
-      }
-      const counters: Counter[] = [
-        { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
-        { limiter: account, key: String(userId), scope: 'account' },
-        { limiter: number, key: phone, scope: 'number' },
-        // The day before the hour: when both are full, the refusal names when SMS can go again.
-        { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
-        { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
-        { limiter: global, key: 'all', scope: 'global' },
-      ];
+  /** Sends the SMS the counters were reserved for, and keeps its code once the provider took it (or may have). */
+  async function deliver(request: SmsSendRequest, taken: Counter[]): Promise<SmsSendOutcome> {
+    const { userId, purpose, phone } = request;
+    const code = codes.generate();
+    const result = await sender.send({ to: phone, text: composeText(code) });
+    const maskedPhone = maskPhoneNumber(phone);
+    const unsure = !result.ok && result.reason === 'timeout';
+    if (!result.ok && !unsure) {
+      await release(taken);
+      logger?.warn({ userId, purpose, maskedPhone, reason: result.reason }, 'verification SMS failed');
+      return { status: 'failed', reason: result.reason };
+    }
+    await codes.save(userId, purpose, code, phone);
+    const nextAllowedAt = upToWholeMinute(clock.now() + settings.resendCooldownSeconds * 1000);
+    if (unsure) {
+      logger?.warn({ userId, purpose, maskedPhone, reason: 'timeout' }, 'verification SMS timed out: it may still arrive, its code is kept');
+      return { status: 'unsure', nextAllowedAt, validUntil: clock.now() + settings.codeTtlMinutes * 60_000 };
+    }
+    logger?.info({ userId, purpose, maskedPhone }, 'verification SMS sent');
+    return { status: 'sent', nextAllowedAt };
+  }
 
-      // Reserve one point in each counter, in order; the first refusal gives all taken points back.
-      const taken: Counter[] = [];
-      for (const counter of counters) {
-        try {
-          taken.push(counter);
-          await counter.limiter.consume(counter.key, 1);
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) {
-            await release(taken.slice(0, -1)).catch(() => undefined);
-            throw err; // the store itself failed
-          }
-          // A refused consume still counted; give it back too, except for the cooldown, whose
-          // running window belongs to the SMS that was sent.
-          await release(counter.scope === 'cooldown' ? [] : taken);
-          logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
-          const endsAt = upToWholeMinute(clock.now() + err.msBeforeNext);
-          if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
-          // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
-          const earlierCode = await earlierCodeOf(request, err.msBeforeNext);
-          // That SMS failed: nothing went out. Said as this one's failure, without a try of its own:
-          // each request that waited for it would make one, one after the other.
-          if (earlierCode === 'released') return { status: 'failed', reason: 'earlier_sms_failed' };
-          if (earlierCode === 'over') return service.send(request); // as any request after the cooldown
-          if (earlierCode === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
-          return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode };
+  /** Reserves the counters (`onCooldownTaken` once it holds the cooldown), then sends. */
+  async function reserveAndSend(request: SmsSendRequest, onCooldownTaken: () => void): Promise<SmsSendOutcome> {
+    const { userId, purpose, phone } = request;
+    // A number stored while its country was allowed gets no SMS once SMS_ALLOWED_COUNTRIES leaves it out.
+    if (!isAllowedDestination(phone, settings.allowedCountries)) {
+      logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'SMS not sent: the number\'s country is not in SMS_ALLOWED_COUNTRIES');
+      return { status: 'failed', reason: 'destination_not_allowed' };
+    }
+    const counters: Counter[] = [
+      { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
+      { limiter: account, key: String(userId), scope: 'account' },
+      { limiter: number, key: phone, scope: 'number' },
+      // The day before the hour: when both are full, the refusal names when SMS can go again.
+      { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
+      { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
+      { limiter: global, key: 'all', scope: 'global' },
+    ];
+
+    // Reserve one point in each counter, in order; the first refusal gives all taken points back.
+    const taken: Counter[] = [];
+    for (const counter of counters) {
+      try {
+        taken.push(counter);
+        await counter.limiter.consume(counter.key, 1);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) {
+          await release(taken.slice(0, -1)).catch(() => undefined);
+          throw err; // the store itself failed
         }
+        // A refused consume still counted; give it back too, except for the cooldown, whose
+        // running window belongs to the SMS that was sent.
+        await release(counter.scope === 'cooldown' ? [] : taken);
+        logger?.info({ userId, purpose, limit: counter.scope }, 'SMS refused by limit');
+        const endsAt = upToWholeMinute(clock.now() + err.msBeforeNext);
+        if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
+        // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
+        const earlier = await earlierSmsOf(request, err.msBeforeNext);
+        // That SMS failed: nothing went out. Said as this one's failure, without a try of its own:
+        // each request that waited for it would make one, one after the other.
+        if (typeof earlier === 'object') return { status: 'failed', reason: earlier.failedHere, shared: true };
+        if (earlier === 'released') return { status: 'failed', reason: 'earlier_sms_failed' };
+        if (earlier === 'free') return service.send(request);
+        if (earlier === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
+        return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode: earlier };
       }
+      if (counter.scope === 'cooldown') onCooldownTaken();
+    }
+    return deliver(request, taken);
+  }
 
-      const code = codes.generate();
-      const result = await sender.send({ to: phone, text: composeText(code) });
-      const maskedPhone = maskPhoneNumber(phone);
-      const unsure = !result.ok && result.reason === 'timeout';
-      if (!result.ok && !unsure) {
-        await release(taken);
-        logger?.warn({ userId, purpose, maskedPhone, reason: result.reason }, 'verification SMS failed');
-        return { status: 'failed', reason: result.reason };
+  const service = {
+    /**
+     * From the moment it holds the cooldown until it is over, a send is in `onTheirWay`: the
+     * requests the cooldown refuses meanwhile in this process wait for its outcome.
+     */
+    async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
+      const key = cooldownKey(request.userId, request.purpose);
+      let settle!: (outcome: SmsSendOutcome | undefined) => void;
+      const onItsWay: OnItsWay = { phone: request.phone, outcome: new Promise((resolve) => { settle = resolve; }) };
+      try {
+        const outcome = await reserveAndSend(request, () => onTheirWay.set(key, onItsWay));
+        settle(outcome);
+        return outcome;
+      } catch (err) {
+        settle(undefined);
+        throw err;
+      } finally {
+        if (onTheirWay.get(key) === onItsWay) onTheirWay.delete(key);
       }
-      await codes.save(userId, purpose, code, phone);
-      const nextAllowedAt = upToWholeMinute(clock.now() + settings.resendCooldownSeconds * 1000);
-      if (unsure) {
-        logger?.warn({ userId, purpose, maskedPhone, reason: 'timeout' }, 'verification SMS timed out: it may still arrive, its code is kept');
-        return { status: 'unsure', nextAllowedAt, validUntil: clock.now() + settings.codeTtlMinutes * 60_000 };
-      }
-      logger?.info({ userId, purpose, maskedPhone }, 'verification SMS sent');
-      return { status: 'sent', nextAllowedAt };
     },
 
     /** When a new code may be asked for (epoch ms, rounded up to the minute), or null when that is possible now. */

@@ -170,102 +170,153 @@ for (const store of RATE_LIMIT_STORES) {
       expect(sender.sent).to.have.length(1);
     });
 
-    describe('while the SMS that began the cooldown is on its way (the provider has not answered)', () => {
-      const OTHER_PHONE = '+31612345679';
-      let answer: () => void;
-      beforeEach(() => {
-        sender.answer = new Promise<void>((resolve) => { answer = resolve; });
-      });
-      afterEach(() => answer());
-
-      const waitForCall = async () => {
-        while (sender.calls === 0) await new Promise((resolve) => setTimeout(resolve, 2));
-      };
-
-      /** Lets the SMS on its way be sent once the requests the cooldown refused had time to look at it. */
-      const answerSoon = () => setTimeout(answer, 150);
-
-      it('waits for it: a number corrected meanwhile is told no code went there, a double click (the same number) that it was sent', async () => {
-        const sms = await service();
-        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-        const first = sms.send(request);
-        await waitForCall();
-        const corrected = sms.send({ ...request, phone: OTHER_PHONE });
-        const again = sms.send(request);
-        answerSoon();
-        expect(await corrected).to.include({ status: 'cooldown', earlierCode: 'other_number' });
-        expect(await again).to.include({ status: 'sent', shared: true });
-        expect(await first).not.to.have.property('shared');
-        expect((await first).status).to.equal('sent');
-        expect(sender.sent.map((m) => m.to)).to.deep.equal([PHONE]);
-      });
-
-      it('does not share an SMS whose provider did not answer in time (it may not come): a double click is told when a new one may be asked', async () => {
-        const sms = await service({ vonage: { ...SETTINGS.vonage, timeoutMs: 300 } });
-        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-        sender.failures.push({ ok: false, reason: 'timeout' });
-        const first = sms.send(request);
-        await waitForCall();
-        const again = sms.send(request);
-        setTimeout(answer, 400);
-        expect(await first).to.include({ status: 'unsure' });
-        expect(await again).to.include({ status: 'cooldown', earlierCode: 'this_number' });
-      });
-
-      it('says the SMS failed when the one it waited for failed: nothing went out, and it makes no try of its own', async () => {
-        const sms = await service();
-        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-        sender.failures.push({ ok: false, reason: 'throttled' });
-        const first = sms.send(request);
-        await waitForCall();
-        const corrected = sms.send({ ...request, phone: OTHER_PHONE });
-        answerSoon();
-        expect(await first).to.deep.equal({ status: 'failed', reason: 'throttled' });
-        expect(await corrected).to.deep.equal({ status: 'failed', reason: 'earlier_sms_failed' });
-        expect(sender.calls).to.equal(1);
-        expect(await sms.nextAllowedAt(users[0]!, 'setup'), 'nothing counted: a new try may go at once').to.equal(null);
-        expect((await sms.send({ ...request, phone: OTHER_PHONE })).status).to.equal('sent');
-      });
-
-      it('makes one try for a burst of 20 that meets a failing provider, and tells all 20 it failed', async () => {
-        const sms = await service();
-        sender.failures.push(...Array.from({ length: 20 }, (): SmsResult => ({ ok: false, reason: 'throttled' })));
-        const sends = Array.from({ length: 20 }, () => sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' }));
-        await waitForCall();
-        answerSoon();
-        const outcomes = await Promise.all(sends);
-        expect(sender.calls, 'SMS handed to the provider').to.equal(1);
-        const reasons = outcomes.map((o) => (o.status === 'failed' ? o.reason : o.status)).sort();
-        expect(reasons).to.deep.equal([...Array(19).fill('earlier_sms_failed'), 'throttled']);
-      });
-
-      it('sends one itself when the cooldown runs out before the SMS it waited for came (a cooldown shorter than the provider\'s timeout)', async () => {
-        const sms = await service({ resendCooldownSeconds: 1, vonage: { ...SETTINGS.vonage, timeoutMs: 3000 } });
-        const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
-        const first = sms.send(request);
-        await waitForCall();
-        const second = sms.send(request);
-        while (sender.calls < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-        answer();
-        expect((await Promise.all([first, second])).map((o) => o.status)).to.deep.equal(['sent', 'sent']);
-        expect(sender.sent, 'a second SMS, as a request after the cooldown gets').to.have.length(2);
-      });
-
-      it('tells each of 20 parallel requests, half of them for another number, whether the one SMS went to theirs', async () => {
-        const sms = await service();
-        const phones = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? PHONE : OTHER_PHONE));
-        const sends = phones.map((phone) => sms.send({ userId: users[0]!, purpose: 'setup', phone, ip: '203.0.113.5' }));
-        await waitForCall();
-        answerSoon();
-        const outcomes = await Promise.all(sends);
-        expect(sender.sent).to.have.length(1);
-        const sentTo = sender.sent[0]!.to;
-        outcomes.forEach((outcome, i) => {
-          const expected = phones[i] === sentTo ? { status: 'sent' } : { status: 'cooldown', earlierCode: 'other_number' };
-          expect(outcome, `request ${i} for ${phones[i]}`).to.include(expected);
+    /**
+     * A request the cooldown refuses waits for the SMS on its way: for the send itself when its own
+     * instance makes it, else by looking in the store (another instance's send, no sticky sessions).
+     */
+    for (const instance of ['this instance', 'another instance'] as const) {
+      describe(`while the SMS that began the cooldown is on its way (the provider has not answered), sent by ${instance}`, () => {
+        const OTHER_PHONE = '+31612345679';
+        let answer: () => void;
+        beforeEach(() => {
+          sender.answer = new Promise<void>((resolve) => { answer = resolve; });
         });
-        expect(outcomes.filter((o) => o.status === 'sent' && !o.shared), 'the one that sent it').to.have.length(1);
+        afterEach(() => answer());
+
+        const waitForCall = async () => {
+          while (sender.calls === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        };
+
+        /** Lets the SMS on its way be sent once the requests the cooldown refused had time to look at it. */
+        const answerSoon = () => setTimeout(answer, 150);
+
+        /** The instance that sends first, and the one the later requests reach. */
+        async function instances(overrides: Partial<SmsConfig> = {}): Promise<[SmsCodeService, SmsCodeService]> {
+          const first = await service(overrides);
+          return [first, instance === 'this instance' ? first : await service(overrides)];
+        }
+
+        it('waits for it: a number corrected meanwhile is told no code went there, a double click (the same number) that it was sent', async () => {
+          const [sms, later] = await instances();
+          const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+          const first = sms.send(request);
+          await waitForCall();
+          const corrected = later.send({ ...request, phone: OTHER_PHONE });
+          const again = later.send(request);
+          answerSoon();
+          expect(await corrected).to.include({ status: 'cooldown', earlierCode: 'other_number' });
+          expect(await again).to.include({ status: 'sent', shared: true });
+          expect(await first).not.to.have.property('shared');
+          expect((await first).status).to.equal('sent');
+          expect(sender.sent.map((m) => m.to)).to.deep.equal([PHONE]);
+        });
+
+        it('does not share an SMS whose provider did not answer in time (it may not come): a double click is told when a new one may be asked', async () => {
+          const [sms, later] = await instances({ vonage: { ...SETTINGS.vonage, timeoutMs: 300 } });
+          const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+          sender.failures.push({ ok: false, reason: 'timeout' });
+          const first = sms.send(request);
+          await waitForCall();
+          const again = later.send(request);
+          setTimeout(answer, 400);
+          expect(await first).to.include({ status: 'unsure' });
+          expect(await again).to.include({ status: 'cooldown', earlierCode: 'this_number' });
+        });
+
+        it('says the SMS failed when the one it waited for failed: nothing went out, and it makes no try of its own', async () => {
+          const [sms, later] = await instances();
+          const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+          sender.failures.push({ ok: false, reason: 'throttled' });
+          const first = sms.send(request);
+          await waitForCall();
+          const corrected = later.send({ ...request, phone: OTHER_PHONE });
+          answerSoon();
+          expect(await first).to.deep.equal({ status: 'failed', reason: 'throttled' });
+          expect(await corrected).to.deep.equal({ status: 'failed', reason: 'earlier_sms_failed' });
+          expect(sender.calls).to.equal(1);
+          expect(await sms.nextAllowedAt(users[0]!, 'setup'), 'nothing counted: a new try may go at once').to.equal(null);
+          expect((await later.send({ ...request, phone: OTHER_PHONE })).status).to.equal('sent');
+        });
+
+        it('makes one try for a burst of 20 that meets a failing provider, and tells all 20 it failed', async () => {
+          const [sms, later] = await instances();
+          sender.failures.push(...Array.from({ length: 20 }, (): SmsResult => ({ ok: false, reason: 'number_barred' })));
+          const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+          const first = sms.send(request);
+          await waitForCall();
+          const sends = Array.from({ length: 19 }, () => later.send(request));
+          answerSoon();
+          expect(await first).to.deep.equal({ status: 'failed', reason: 'number_barred' });
+          const outcomes = await Promise.all(sends);
+          expect(sender.calls, 'SMS handed to the provider').to.equal(1);
+          // The instance that sent it knows why it failed (here: check the number); another one only that it did.
+          const told = instance === 'this instance' ? { status: 'failed', reason: 'number_barred', shared: true } : { status: 'failed', reason: 'earlier_sms_failed' };
+          outcomes.forEach((outcome, i) => expect(outcome, `request ${i + 2}`).to.deep.equal(told));
+        });
+
+        it('sends one itself when the cooldown runs out before the SMS it waited for came (a cooldown shorter than the provider\'s timeout)', async () => {
+          const [sms, later] = await instances({ resendCooldownSeconds: 1, vonage: { ...SETTINGS.vonage, timeoutMs: 3000 } });
+          const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+          const first = sms.send(request);
+          await waitForCall();
+          const second = later.send(request);
+          while (sender.calls < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+          answer();
+          expect((await Promise.all([first, second])).map((o) => o.status)).to.deep.equal(['sent', 'sent']);
+          expect(sender.sent, 'a second SMS, as a request after the cooldown gets').to.have.length(2);
+        });
+
+        it('tells each of 20 parallel requests, half of them for another number, whether the one SMS went to theirs', async () => {
+          const [sms, later] = await instances();
+          const phones = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? PHONE : OTHER_PHONE));
+          const sends = phones.map((phone, i) => (i % 4 < 2 ? sms : later).send({ userId: users[0]!, purpose: 'setup', phone, ip: '203.0.113.5' }));
+          await waitForCall();
+          answerSoon();
+          const outcomes = await Promise.all(sends);
+          expect(sender.sent).to.have.length(1);
+          const sentTo = sender.sent[0]!.to;
+          outcomes.forEach((outcome, i) => {
+            const expected = phones[i] === sentTo ? { status: 'sent' } : { status: 'cooldown', earlierCode: 'other_number' };
+            expect(outcome, `request ${i} for ${phones[i]}`).to.include(expected);
+          });
+          expect(outcomes.filter((o) => o.status === 'sent' && !o.shared), 'the one that sent it').to.have.length(1);
+        });
       });
+    }
+
+    it('waits for its own instance\'s SMS on its way without looking in the store every 50 ms', async () => {
+      let looks = 0;
+      const store = codes;
+      codes = { ...store, liveCode: (...args) => { looks += 1; return store.liveCode(...args); } };
+      const sms = await service();
+      let answer!: () => void;
+      sender.answer = new Promise<void>((resolve) => { answer = resolve; });
+      const sends = Array.from({ length: 20 }, () => sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' }));
+      setTimeout(answer, 300);
+      const outcomes = await Promise.all(sends);
+      expect(outcomes.filter((o) => o.status === 'sent' && o.shared), 'the double clicks, told it was sent').to.have.length(19);
+      expect(looks, 'codes looked up while waiting').to.equal(0);
+    });
+
+    it('lets a corrected number send when the SMS it waited for was refused by a later cap (no SMS went out)', async () => {
+      let numberChecked: Promise<void> = Promise.resolve();
+      const slowNumberCap = (base: LimiterFactory): LimiterFactory => async (options) => {
+        const limiter = await base(options);
+        if (options.keyPrefix !== 'sms_number') return limiter;
+        const consume = limiter.consume.bind(limiter);
+        limiter.consume = async (...args) => { await numberChecked; return consume(...args); };
+        return limiter;
+      };
+      const sms = await service({ maxPerNumberPerDay: 1 }, slowNumberCap);
+      expect((await sms.send({ userId: users[1]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' })).status).to.equal('sent');
+      let check!: () => void;
+      numberChecked = new Promise<void>((resolve) => { check = resolve; });
+      const first = sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
+      const corrected = sms.send({ userId: users[0]!, purpose: 'setup', phone: '+31612345679', ip: '203.0.113.5' });
+      setTimeout(check, 100);
+      expect(await first).to.include({ status: 'limited', scope: 'number' });
+      expect(await corrected).to.include({ status: 'sent' });
+      expect(sender.sent.map((m) => m.to)).to.deep.equal([PHONE, '+31612345679']);
     });
 
     it('sends exactly one SMS for concurrent requests', async () => {

@@ -492,6 +492,23 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(world.vonage.messages).to.have.length(1);
     });
 
+    it('says to check the number after a double click on "Bevestig telefoonnummer" for a number Vonage refuses (not "try again in a minute")', async () => {
+      world = await startSmsWorld(); // the real 30 seconds between SMS
+      const { agent } = await signedInPatient(world.rt);
+      await chooseSms(agent);
+      const token = csrfTokenOf((await agent.get(`${SETUP}/telefoonnummer`)).text);
+      const click = () => agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: token, country: 'NL', phone: '06 12345678' });
+      world.vonage.delayNext(200);
+      world.vonage.failNext('7'); // number barred
+      const first = Promise.resolve(click()); // sent now, not when awaited
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await click();
+      expect((await first).status).to.equal(400);
+      expect(second.status).to.equal(400);
+      expect(second.text).to.include('We kunnen geen SMS sturen naar dit nummer. Controleer het nummer').and.include('value="06 12345678"');
+      expect(world.vonage.messages).to.have.length(0);
+    });
+
     it('keeps another number in its field within 30 seconds of a code to the first one, and says when it can have one', async () => {
       world = await startSmsWorld(); // the real 30 seconds between SMS
       const { agent } = await signedInPatient(world.rt);
