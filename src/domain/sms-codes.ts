@@ -74,16 +74,22 @@ const ON_ITS_WAY_POLL_MS = 50;
  * Where the SMS that began the running cooldown went, as far as a request the cooldown refused
  * needs to know: `joined` when it went to this number and the provider took it in time (the second
  * click shares the first one's SMS); `failedHere` when it failed for this number, and why;
- * `released` when it failed (for another number, or for a reason this process did not see);
- * `free` when the cooldown ran out first (set shorter than the provider's timeout), or was given
- * back without an SMS: this request sends as any other would.
+ * `released` when it failed (for another number, or for a reason this process did not see: seen
+ * from another instance, a cooldown given back because a later cap refused that send looks the
+ * same); `free` when the cooldown ran out first (set shorter than the provider's timeout), or was
+ * given back by this process's send that a later cap refused: this request sends as any other would.
  */
 type EarlierSms = EarlierCode | 'joined' | 'released' | 'free' | { failedHere: SmsFailureReason };
 
 /** An SMS this process is sending: what the requests the cooldown refused meanwhile wait for. */
 interface OnItsWay {
   phone: string;
-  /** Settles when the send is over (the provider answered, or did not in time); undefined when it threw. */
+  /** When its cooldown was taken (performance.now()). */
+  takenAt: number;
+  /**
+   * Settles when the send is over: the provider answered, or did not in time, or a later cap
+   * refused it before any SMS; undefined when it threw.
+   */
   outcome: Promise<SmsSendOutcome | undefined>;
 }
 
@@ -132,7 +138,12 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     const refusedAt = performance.now();
     const sinceCooldownBegan = () => cooldownMs - msBeforeNext + (performance.now() - refusedAt);
     const onItsWay = onTheirWay.get(cooldownKey(userId, purpose));
-    const known = onItsWay && (await awaitSmsOnItsWay(onItsWay, phone, msBeforeNext));
+    // Only the send whose cooldown refused this request: with a cooldown shorter than the provider's
+    // timeout, another instance may have taken the next one while this process's send waits.
+    const cooldownBegan = refusedAt - (cooldownMs - msBeforeNext);
+    const holdsCooldown = onItsWay !== undefined && Math.abs(onItsWay.takenAt - cooldownBegan) < cooldownMs / 2;
+    const waitMs = Math.min(msBeforeNext, settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS - sinceCooldownBegan());
+    const known = holdsCooldown && (await awaitSmsOnItsWay(onItsWay, phone, waitMs, waitMs === msBeforeNext));
     if (known) return known;
     for (let waited = false; ; waited = true) {
       const live = await codes.liveCode(userId, purpose);
@@ -148,19 +159,23 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     }
   }
 
-  /** The outcome of this process's send that holds the cooldown; undefined when that send threw. */
-  async function awaitSmsOnItsWay(onItsWay: OnItsWay, phone: string, msBeforeNext: number): Promise<EarlierSms | undefined> {
-    let cooldownEnds: NodeJS.Timeout | undefined;
+  /**
+   * The outcome of this process's send that holds the cooldown, waited for `waitMs` at most (then
+   * `free` when the cooldown ends then, else undefined, as when that send threw: the store decides).
+   */
+  async function awaitSmsOnItsWay(onItsWay: OnItsWay, phone: string, waitMs: number, cooldownEndsFirst: boolean): Promise<EarlierSms | undefined> {
+    let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       onItsWay.outcome,
-      new Promise<'free'>((resolve) => { cooldownEnds = setTimeout(() => resolve('free'), msBeforeNext); }),
+      new Promise<'waited'>((resolve) => { timer = setTimeout(() => resolve('waited'), Math.max(0, waitMs)); }),
     ]);
-    clearTimeout(cooldownEnds);
-    if (outcome === undefined || outcome === 'free') return outcome;
+    clearTimeout(timer);
+    if (outcome === 'waited') return cooldownEndsFirst ? 'free' : undefined;
+    if (outcome === undefined) return undefined;
     switch (outcome.status) {
       case 'failed': return onItsWay.phone === phone ? { failedHere: outcome.reason } : 'released';
-      // A later cap refused it and gave the cooldown back, before any SMS: this one may meet another cap.
-      case 'limited': case 'cooldown': return 'free';
+      // A later cap refused it and gave the cooldown back before any SMS: this one may meet another cap.
+      case 'limited': return 'free';
       default:
         if (onItsWay.phone !== phone) return 'other_number';
         return outcome.status === 'sent' ? 'joined' : 'this_number';
@@ -237,7 +252,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         // each request that waited for it would make one, one after the other.
         if (typeof earlier === 'object') return { status: 'failed', reason: earlier.failedHere, shared: true };
         if (earlier === 'released') return { status: 'failed', reason: 'earlier_sms_failed' };
-        if (earlier === 'free') return service.send(request);
+        if (earlier === 'free') return service.send(request); // as any request after the cooldown
         if (earlier === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
         return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode: earlier };
       }
@@ -254,9 +269,13 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     async send(request: SmsSendRequest): Promise<SmsSendOutcome> {
       const key = cooldownKey(request.userId, request.purpose);
       let settle!: (outcome: SmsSendOutcome | undefined) => void;
-      const onItsWay: OnItsWay = { phone: request.phone, outcome: new Promise((resolve) => { settle = resolve; }) };
+      const onItsWay: OnItsWay = { phone: request.phone, takenAt: 0, outcome: new Promise((resolve) => { settle = resolve; }) };
+      const holdCooldown = () => {
+        onItsWay.takenAt = performance.now();
+        onTheirWay.set(key, onItsWay);
+      };
       try {
-        const outcome = await reserveAndSend(request, () => onTheirWay.set(key, onItsWay));
+        const outcome = await reserveAndSend(request, holdCooldown);
         settle(outcome);
         return outcome;
       } catch (err) {

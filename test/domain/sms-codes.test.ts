@@ -81,12 +81,18 @@ for (const store of RATE_LIMIT_STORES) {
     });
 
     /** `limiters`: to change what the service's counters are made with (see the burst of the account cap). */
-    async function service(overrides: Partial<SmsConfig> = {}, limiters: (base: LimiterFactory) => LimiterFactory = (base) => base): Promise<SmsCodeService> {
+    async function service(overrides: Partial<SmsConfig> = {}, limiters: (base: LimiterFactory) => LimiterFactory = (base) => base, smsSender: SmsSender = sender): Promise<SmsCodeService> {
       return createSmsCodeService({
-        codes, sender, clock, limiters: limiters(createLimiterFactory({ db, redis })),
+        codes, sender: smsSender, clock, limiters: limiters(createLimiterFactory({ db, redis })),
         settings: { ...SETTINGS, ...overrides },
         composeText: (code) => `Je Karify verificatiecode is ${code}`,
       });
+    }
+
+    /** Until `refused` requests of the first patient's setup met the cooldown (a refused request counts there too). */
+    async function refusedByCooldown(refused: number): Promise<void> {
+      const cooldown = await createLimiterFactory({ db, redis })({ keyPrefix: 'sms_cooldown', points: 1, duration: SETTINGS.resendCooldownSeconds });
+      while (((await cooldown.get(`${users[0]}:setup`))?.consumedPoints ?? 0) < 1 + refused) await new Promise((resolve) => setTimeout(resolve, 5));
     }
 
     /** No counts at all, as on a fresh store. */
@@ -187,8 +193,11 @@ for (const store of RATE_LIMIT_STORES) {
           while (sender.calls === 0) await new Promise((resolve) => setTimeout(resolve, 2));
         };
 
-        /** Lets the SMS on its way be sent once the requests the cooldown refused had time to look at it. */
-        const answerSoon = () => setTimeout(answer, 150);
+        /** Lets the SMS on its way be sent once `refused` requests met its cooldown, and so wait for it. */
+        async function answerWhenRefused(refused: number): Promise<void> {
+          await refusedByCooldown(refused);
+          answer();
+        }
 
         /** The instance that sends first, and the one the later requests reach. */
         async function instances(overrides: Partial<SmsConfig> = {}): Promise<[SmsCodeService, SmsCodeService]> {
@@ -203,7 +212,7 @@ for (const store of RATE_LIMIT_STORES) {
           await waitForCall();
           const corrected = later.send({ ...request, phone: OTHER_PHONE });
           const again = later.send(request);
-          answerSoon();
+          await answerWhenRefused(2);
           expect(await corrected).to.include({ status: 'cooldown', earlierCode: 'other_number' });
           expect(await again).to.include({ status: 'sent', shared: true });
           expect(await first).not.to.have.property('shared');
@@ -230,7 +239,7 @@ for (const store of RATE_LIMIT_STORES) {
           const first = sms.send(request);
           await waitForCall();
           const corrected = later.send({ ...request, phone: OTHER_PHONE });
-          answerSoon();
+          await answerWhenRefused(1);
           expect(await first).to.deep.equal({ status: 'failed', reason: 'throttled' });
           expect(await corrected).to.deep.equal({ status: 'failed', reason: 'earlier_sms_failed' });
           expect(sender.calls).to.equal(1);
@@ -245,7 +254,7 @@ for (const store of RATE_LIMIT_STORES) {
           const first = sms.send(request);
           await waitForCall();
           const sends = Array.from({ length: 19 }, () => later.send(request));
-          answerSoon();
+          await answerWhenRefused(19);
           expect(await first).to.deep.equal({ status: 'failed', reason: 'number_barred' });
           const outcomes = await Promise.all(sends);
           expect(sender.calls, 'SMS handed to the provider').to.equal(1);
@@ -271,7 +280,7 @@ for (const store of RATE_LIMIT_STORES) {
           const phones = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? PHONE : OTHER_PHONE));
           const sends = phones.map((phone, i) => (i % 4 < 2 ? sms : later).send({ userId: users[0]!, purpose: 'setup', phone, ip: '203.0.113.5' }));
           await waitForCall();
-          answerSoon();
+          await answerWhenRefused(19);
           const outcomes = await Promise.all(sends);
           expect(sender.sent).to.have.length(1);
           const sentTo = sender.sent[0]!.to;
@@ -292,10 +301,46 @@ for (const store of RATE_LIMIT_STORES) {
       let answer!: () => void;
       sender.answer = new Promise<void>((resolve) => { answer = resolve; });
       const sends = Array.from({ length: 20 }, () => sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' }));
-      setTimeout(answer, 300);
+      await refusedByCooldown(19);
+      answer();
       const outcomes = await Promise.all(sends);
       expect(outcomes.filter((o) => o.status === 'sent' && o.shared), 'the double clicks, told it was sent').to.have.length(19);
       expect(looks, 'codes looked up while waiting').to.equal(0);
+    });
+
+    it('does not wait for its own instance\'s SMS once another instance took the next cooldown (a cooldown shorter than the provider\'s timeout)', async () => {
+      const settings = { resendCooldownSeconds: 1, vonage: { ...SETTINGS.vonage, timeoutMs: 5000 } };
+      const sms = await service(settings);
+      const otherInstance = await service(settings, undefined, new FakeSender());
+      let answer!: () => void;
+      sender.answer = new Promise<void>((resolve) => { answer = resolve; });
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      const slow = sms.send(request); // its provider has not answered when its cooldown ends
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await otherInstance.send({ ...request, phone: '+31612345679' })).status).to.equal('sent');
+      const atLast = setTimeout(() => answer(), 3000); // were it to wait for the slow one
+      const again = await sms.send({ ...request, phone: '+31612345679' });
+      clearTimeout(atLast);
+      answer();
+      await slow;
+      expect(again, 'the other instance\'s SMS just went to this number').to.include({ status: 'cooldown', earlierCode: 'this_number' });
+      expect(sender.calls, 'no second SMS from this instance').to.equal(1);
+    });
+
+    it('waits for its own instance\'s send no longer than the provider\'s timeout and a second, even when that send hangs after it', async () => {
+      let saved!: () => void;
+      const store = codes;
+      codes = { ...store, save: async (...args) => { await new Promise<void>((resolve) => { saved = resolve; }); return store.save(...args); } };
+      const sms = await service({ vonage: { ...SETTINGS.vonage, timeoutMs: 300 } });
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      const hanging = sms.send(request); // the database does not answer when its code is stored
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = performance.now();
+      const again = await sms.send(request);
+      expect(performance.now() - started, 'ms waited').to.be.below(3000);
+      expect(again, 'its code was never stored').to.include({ status: 'cooldown', earlierCode: 'gone' });
+      saved();
+      await hanging;
     });
 
     it('lets a corrected number send when the SMS it waited for was refused by a later cap (no SMS went out)', async () => {

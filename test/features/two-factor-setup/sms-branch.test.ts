@@ -498,7 +498,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       await chooseSms(agent);
       const token = csrfTokenOf((await agent.get(`${SETUP}/telefoonnummer`)).text);
       const click = () => agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: token, country: 'NL', phone: '06 12345678' });
-      world.vonage.delayNext(200);
+      world.vonage.delayNext(300); // within the app's 400 ms
       world.vonage.failNext('7'); // number barred
       const first = Promise.resolve(click()); // sent now, not when awaited
       await new Promise((r) => setTimeout(r, 50));
