@@ -196,7 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       appEnv === 'test' ? 'silent' : 'info'),
     timeZone: read.timeZone('TIME_ZONE', 'Europe/Amsterdam'),
-    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16 * 1024, { min: 1024, max: 1024 * 1024 }),
+    // At least what the longest form needs: the Vragenformulier's 2,000 characters, in any script,
+    // take up to 24 KB as a form body (4 UTF-8 bytes each, percent-encoded); a longer one is shown
+    // again with its text and "too long", and only far beyond that gets the 413 page.
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 64 * 1024, { min: 32 * 1024, max: 1024 * 1024 }),
     seedDemoPatient,
     session: {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),

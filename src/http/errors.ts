@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound' });
@@ -19,12 +19,24 @@ function clientErrorPage(status: number): string {
   return status === 413 ? 'tooLarge' : 'badRequest';
 }
 
+/**
+ * The page the form was sent from, when it is this site's (the Referrer-Policy sends it only to
+ * this origin): where "Terug" leads from a form refused as too large.
+ */
+function formPageOf(req: Request): string | undefined {
+  const referer = req.get('referer');
+  if (!referer || !URL.canParse(referer)) return undefined;
+  const from = new URL(referer);
+  return from.host === req.get('host') ? from.pathname + from.search : undefined;
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = (err as { status?: number; expose?: boolean }).status;
   if (status && status >= 400 && status < 500) {
     req.log?.warn({ status, type: (err as { type?: string }).type }, 'rejected request');
     if (res.headersSent) return;
-    res.status(status).render('errors/message', { page: clientErrorPage(status) });
+    const page = clientErrorPage(status);
+    res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? formPageOf(req) : undefined });
     return;
   }
   const unavailable = isUnavailableError(err);

@@ -348,15 +348,15 @@ describe('security (SPEC §4)', () => {
     });
 
     it('refuses a body larger than BODY_LIMIT_BYTES with a Dutch 413 page', async () => {
-      const small = await startTestRuntime({ BODY_LIMIT_BYTES: '2048' });
+      const small = await startTestRuntime({ BODY_LIMIT_BYTES: '32768' });
       try {
         const agent = small.agent();
         const page = await agent.get('/inloggen');
-        const big = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example.nl', password: 'x'.repeat(3000) });
+        const big = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example.nl', password: 'x'.repeat(33_000) });
         expectDutchPage(big, 413, 'Formulier te groot');
         expectNoLeaks(big.text);
         // Just under the limit is an ordinary form post.
-        const fits = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example', password: 'x'.repeat(1500) });
+        const fits = await agent.post('/inloggen').type('form').send({ _csrf: csrfTokenOf(page.text), email: 'a@example', password: 'x'.repeat(32_000) });
         expect(fits.status).to.equal(400);
       } finally {
         await small.close();

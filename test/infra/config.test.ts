@@ -48,7 +48,7 @@ describe('configuration (loadConfig)', () => {
     expect(config.sessionSecret).to.equal(DEVELOPMENT_SESSION_SECRET);
     expect(config.trustProxy).to.equal(false);
     expect(config.timeZone).to.equal('Europe/Amsterdam');
-    expect(config.bodyLimitBytes).to.equal(16 * 1024);
+    expect(config.bodyLimitBytes).to.equal(64 * 1024);
     expect(config.seedDemoPatient).to.equal(true);
     expect(config.session).to.include({ idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 });
     expect(config.sms.provider).to.equal('outbox');
@@ -264,6 +264,7 @@ describe('configuration (loadConfig)', () => {
     ['NODE_ENV', 'staging'],
     ['VONAGE_REST_HOST', 'ftp://rest.nexmo.com'],
     ['BODY_LIMIT_BYTES', '10'],
+    ['BODY_LIMIT_BYTES', '16384'], // less than the Vragenformulier needs
     ['SEED_DEMO_PATIENT', 'maybe'],
     ['HOST', 'http://0.0.0.0'],
     ['HOST', '10.0.0.1:3000'],

@@ -21,7 +21,7 @@ type Agent = supertest.Agent;
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
 
 const KB = 1024;
-const BODY_LIMIT = 16 * KB; // BODY_LIMIT_BYTES default (SPEC §4 "body size limit")
+const BODY_LIMIT = 64 * KB; // BODY_LIMIT_BYTES default (SPEC §4 "body size limit")
 const MANAGE = '/account/twee-stappen';
 const PHONES = { half: '+31611000001', verify: '+31611000004', recovery: '+31611000005', confirm: '+31611000006', fresh: '+31611000007', manage: '+31611000008', manageNew: '+31611000009' };
 const national = (e164: string) => `0${e164.slice(3)}`; // +31611000004 → 0611000004

@@ -21,6 +21,33 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
+  it('reads a question of 2,000 characters in any script, and shows a longer one again with its text; far beyond, "Terug" leads to the form', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const agent = rt.agent();
+      const longest = '问'.repeat(1000) + '😀'.repeat(1000); // 3 and 4 UTF-8 bytes, each 9 and 12 as a form
+      const ok = await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: longest });
+      expect(ok.headers.location, 'the longest question that may be asked').to.equal('/hulp/vragenformulier');
+      expect((await rt.services.helpQuestions.list())[0]!.question).to.equal(longest);
+
+      expect((await agent.get('/hulp/vragenformulier')).text).to.include('we hebben je vraag ontvangen'); // the page it leads to
+      const tooLong = await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: `${longest}😀` });
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.text).to.include('aria-invalid="true"').and.include(`${longest}😀</textarea>`);
+
+      const page = await agent.get('/hulp/vragenformulier');
+      const huge = await agent.post('/hulp/vragenformulier').type('form').set('Host', 'karify.test').set('Referer', 'http://karify.test/hulp/vragenformulier')
+        .send({ _csrf: csrfTokenOf(page.text), name: 'Cas', email: 'cas@example.nl', question: 'x'.repeat(70_000) });
+      expect(huge.status).to.equal(413);
+      expect(huge.text).to.include('<a href="/hulp/vragenformulier">Terug</a>');
+      const elsewhere = await agent.post('/hulp/vragenformulier').type('form').set('Referer', 'https://elders.example/hulp/vragenformulier')
+        .send({ _csrf: csrfTokenOf(page.text), question: 'x'.repeat(70_000) });
+      expect(elsewhere.text, 'another site\'s page is not linked').to.include('<a href="/">Terug</a>');
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('keeps a question typed on a page left open for longer than its session lasts, and sends it with the page shown again', async () => {
     const rt = await startTestRuntime();
     try {
