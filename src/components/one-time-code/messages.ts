@@ -39,9 +39,17 @@ export interface SmsProblem {
   noSmsSoon: boolean;
 }
 
+/** A number being set up or changed: nothing was changed, and another number may be given. */
 const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
   retry_later: 'oneTimeCode.sms.errors.retry_later',
   check_number: 'oneTimeCode.sms.errors.check_number',
+  service_problem: 'oneTimeCode.sms.errors.service_problem',
+};
+
+/** The account's own number, at sign-in or a confirmation: it cannot be changed there, a recovery code can stand in. */
+const STORED_NUMBER_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
+  retry_later: 'oneTimeCode.sms.errors.storedNumber.retry_later',
+  check_number: 'oneTimeCode.sms.errors.storedNumber.check_number',
   service_problem: 'oneTimeCode.sms.errors.service_problem',
 };
 
@@ -82,7 +90,8 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     }
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
-      return { status: category === 'check_number' ? 400 : 503, message: w.t(SMS_FAILURE_KEYS[category]), noSmsSoon: category !== 'retry_later' };
+      const keys = RECOVERY_CODE_ACCEPTED.has(purpose) ? STORED_NUMBER_FAILURE_KEYS : SMS_FAILURE_KEYS;
+      return { status: category === 'check_number' ? 400 : 503, message: w.t(keys[category]), noSmsSoon: category !== 'retry_later' };
     }
   }
 }

@@ -131,11 +131,23 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const page = await agent.get('/inloggen/code');
       // Not the patient's error: information, not an error summary, and no claim that a code was sent.
       expect(page.status).to.equal(200);
-      expect(page.text).to.match(/<p class="warning" role="status">Het versturen van de SMS is niet gelukt/);
+      expect(page.text).to.include('<p class="warning" role="status">Het versturen van de SMS is niet gelukt. Probeer het over een minuut opnieuw.');
+      expect(page.text, 'said where a number is set up or changed, not at sign-in').not.to.include('Er is niets veranderd');
       expect(page.text).not.to.include('error-summary').and.not.include('We hebben een 6-cijferige verificatiecode');
       const resend = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
       expect(resend.headers.location).to.equal('/inloggen/code');
       expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
+    });
+
+    it('points to a recovery code when Vonage refuses the patient\'s own number (which cannot be changed while signing in)', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      vonage.failNext('7'); // number barred
+      await passwordStep(agent, patient.email, patient.password);
+      const page = await agent.get('/inloggen/code');
+      expect(page.text).to.include('We kunnen geen SMS sturen naar je telefoonnummer. Gebruik een herstelcode, of bel de helpdesk via 030 – 737 0323.');
+      expect(page.text).not.to.include('gebruik een ander mobiel nummer');
     });
 
     it('locks the second step for 15 minutes after 10 failures, and a success resets the count', async () => {
