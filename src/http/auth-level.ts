@@ -44,8 +44,11 @@ interface Account {
   sessionGeneration: number;
 }
 
-/** Why a session ended, as the sign-in pages name the notice they show for it. */
-export type SessionEnd = 'expired' | 'signedOut';
+/**
+ * Why a session ended, as the sign-in pages name the notice they show for it: `ended` when the
+ * account's sessions were ended meanwhile (a security change elsewhere, the clinic) or it was disabled.
+ */
+export type SessionEnd = 'expired' | 'signedOut' | 'ended';
 
 /** Whose sessions an instance governs, and where its pages are. */
 export interface AuthRealm<A extends Account = Express.User> {
@@ -230,10 +233,16 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     }) satisfies RequestHandler,
 
     /**
-     * Keeps a half session on the second step, and a signed-in account with something to set up
-     * first (REQUIRE_TWO_FACTOR for patients; always for staff) on that.
+     * After passport: ends a signed-in session whose account passport no longer restores, saying
+     * why; keeps a half session on the second step, and a signed-in account with something to set
+     * up first (REQUIRE_TWO_FACTOR for patients; always for staff) on that.
      */
     confine: ((req, res, next) => {
+      // Signed in, but passport no longer restores the account: its sessions were ended, or it was disabled.
+      if (stateOf(req)?.level === 'full' && !accountOf(req)) {
+        endSession(req, res, 'ended').catch(next);
+        return;
+      }
       const current = level(req);
       if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);
       const pending = isSignedIn(req) ? realm.pendingSetup(accountOf(req)!) : null;
@@ -257,7 +266,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         const auth = stateOf(req);
         if (auth?.level !== 'half') return res.redirect(303, realm.signIn);
         const account = await load(auth.userId);
-        if (!account || account.sessionGeneration !== auth.generation) return endSession(req, res, 'expired');
+        if (!account || account.sessionGeneration !== auth.generation) return endSession(req, res, 'ended');
         await handler(req, res, account);
       };
     },

@@ -35,7 +35,7 @@ const SECOND_STEP_FORMS = {
 } as const satisfies Record<string, SecondStepForm>;
 
 /** What the desk's sign-in page may say about the session that ended, as full locale keys. */
-const NOTICES: Record<SessionEnd, string> = { expired: 'deskSignIn.sessionExpired', signedOut: 'deskSignIn.signedOut' };
+const NOTICES: Record<SessionEnd, string> = { expired: 'deskSignIn.sessionExpired', signedOut: 'deskSignIn.signedOut', ended: 'deskSignIn.sessionEnded' };
 
 export interface DeskSignInDeps {
   passport: AppPassport;

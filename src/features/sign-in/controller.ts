@@ -17,7 +17,7 @@ import { checkSignInForm, expiredSignInForm, renderRefusedSignIn } from '../../c
 const VIEW = 'sign-in/index';
 
 /** What the sign-in page may say about the session that ended, as full locale keys. */
-const NOTICES: Record<SessionEnd, string> = { expired: 'signIn.sessionExpired', signedOut: 'signIn.signedOut' };
+const NOTICES: Record<SessionEnd, string> = { expired: 'signIn.sessionExpired', signedOut: 'signIn.signedOut', ended: 'signIn.sessionEnded' };
 
 export interface SignInDeps extends PasskeyOptionsDeps {
   passport: AppPassport;
