@@ -53,7 +53,6 @@ function createMailTransport(mail: Config['mail']): MailTransport {
 export async function createServices(deps: ServiceDeps) {
   const { config, db, reads = db, clock, limiters, logger, random = cryptoRandom, hasher = createPasswordHasher() } = deps;
   const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
-  const t = translators.nl;
   const composeAlert = createAlertComposer({ translators, timeZone: config.timeZone });
   const storeDeps = { clock, random, hasher, lockout: config.twoFactor, composeAlert };
   const storesOn = (on: Database) => createAccountStores(on, storeDeps);
@@ -81,7 +80,7 @@ export async function createServices(deps: ServiceDeps) {
     limiters,
     clock,
     settings: config.sms,
-    composeText: (code) => t('oneTimeCode.sms.text', { code }),
+    composeText: (code, language) => (translators[language] ?? translators.nl)('oneTimeCode.sms.text', { code }),
     logger,
   });
 

@@ -6,7 +6,7 @@ import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
 import type { PasskeyStore } from './passkeys';
-import type { SmsCodeService, SmsSendOutcome } from './sms-codes';
+import type { SmsCodeService, SmsSendOutcome, SmsSendRequest } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
 import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './verification-codes';
@@ -230,9 +230,10 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
     /**
      * Sends a code for `purpose` to `phone` under the SMS limits (see createSmsCodeService); none
-     * while the second step is locked, as no code could be used before the lock ends.
+     * while the second step is locked, as no code could be used before the lock ends. The SMS is
+     * written in `request.language`, the page's.
      */
-    async sendSmsCode(request: { userId: number; purpose: CodePurpose; phone: string; ip: string }): Promise<SmsCodeOutcome> {
+    async sendSmsCode(request: SmsSendRequest): Promise<SmsCodeOutcome> {
       const until = await lockout.lockedUntil(request.userId);
       return until ? { status: 'locked', until } : sms().smsCodes.send(request);
     },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SmsConfig } from '../config';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n';
 import type { Logger } from '../infra/logger';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
@@ -47,6 +48,8 @@ export interface SmsSendRequest {
   purpose: CodePurpose;
   phone: string; // E.164
   ip: string;
+  /** The language of the page the SMS is asked on, which its text follows; Dutch when not given. */
+  language?: Language;
 }
 
 export interface SmsCodeServiceDeps {
@@ -55,8 +58,8 @@ export interface SmsCodeServiceDeps {
   limiters: LimiterFactory;
   clock: Clock;
   settings: SmsConfig;
-  /** The SMS text around the code, e.g. in Dutch; the code must appear in it. */
-  composeText: (code: string) => string;
+  /** The SMS text around the code, in `language`; the code must appear in it. */
+  composeText: (code: string, language: Language) => string;
   logger?: Logger;
 }
 
@@ -191,9 +194,9 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
 
   /** Sends the SMS the counters were reserved for, and keeps its code once the provider took it (or may have). */
   async function deliver(request: SmsSendRequest, taken: Counter[]): Promise<SmsSendOutcome> {
-    const { userId, purpose, phone } = request;
+    const { userId, purpose, phone, language = DEFAULT_LANGUAGE } = request;
     const code = codes.generate();
-    const result = await sender.send({ to: phone, text: composeText(code) });
+    const result = await sender.send({ to: phone, text: composeText(code, language) });
     const maskedPhone = maskPhoneNumber(phone);
     const unsure = !result.ok && result.reason === 'timeout';
     if (!result.ok && !unsure) {

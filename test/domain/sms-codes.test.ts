@@ -85,7 +85,7 @@ for (const store of RATE_LIMIT_STORES) {
       return createSmsCodeService({
         codes, sender: smsSender, clock, limiters: limiters(createLimiterFactory({ db, redis })),
         settings: { ...SETTINGS, ...overrides },
-        composeText: (code) => `Je Karify verificatiecode is ${code}`,
+        composeText: (code, language) => (language === 'en' ? `Your Karify verification code is ${code}` : `Je Karify verificatiecode is ${code}`),
       });
     }
 
@@ -126,6 +126,13 @@ for (const store of RATE_LIMIT_STORES) {
       expect(await sms.nextAllowedAt(user, 'setup')).to.equal(clock.now() + 60_000);
       expect((await codes.liveCode(user, 'setup'))?.phone ?? null).to.equal(PHONE);
       expect(await codes.verify(user, 'setup', sender.codeOf(0), PHONE)).to.equal('ok');
+    });
+
+    it('writes the SMS in the language of the request, Dutch when it names none', async () => {
+      const sms = await service();
+      await sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5', language: 'en' });
+      await sms.send({ userId: users[1]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
+      expect(sender.sent.map((m) => m.text)).to.deep.equal([`Your Karify verification code is ${sender.codeOf(0)}`, `Je Karify verificatiecode is ${sender.codeOf(1)}`]);
     });
 
     it('sends nothing to a stored number whose country is no longer allowed, and counts nothing', async () => {

@@ -14,7 +14,7 @@ export function renderPrintableCodes(res: Response, codes: string[], backPath: s
   res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath, account: email });
 }
 
-/** The recovery codes as a .txt attachment, with the warning from the manual. */
+/** The recovery codes as a .txt attachment named in the page's language, with the warning from the manual. */
 export function sendCodesFile(res: Response, codes: string[], email: string): void {
   const t = res.locals.t;
   const lines = [
@@ -27,7 +27,7 @@ export function sendCodesFile(res: Response, codes: string[], email: string): vo
     '',
   ];
   res.type('text/plain; charset=utf-8');
-  res.attachment('karify-herstelcodes.txt');
+  res.attachment(t('recoveryCodes.fileName'));
   res.send(lines.join('\r\n'));
 }
 

@@ -40,9 +40,10 @@ export function createSecondStepController(deps: SecondStepDeps) {
     return user && !user.disabled && user.twoFactorMethod ? user : undefined;
   }
 
-  /** Sends the sign-in SMS and keeps the outcome in the half session for the code page to report. */
-  async function sendSignInCode(req: Request, user: User, askedByPatient: boolean): Promise<void> {
-    const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
+  /** Sends the sign-in SMS, in the page's language, and keeps the outcome in the half session for the code page to report. */
+  async function sendSignInCode(req: Request, res: Response, user: User, askedByPatient: boolean): Promise<void> {
+    const request = { userId: user.id, purpose: 'sign_in' as const, phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown', language: res.locals.lang };
+    const outcome = await secondFactor.sendSmsCode(request);
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
     // While locked the code page is the lock's page, which says it all; a report kept for later would be stale.
     if (outcome.status !== 'locked') keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });
@@ -89,10 +90,10 @@ export function createSecondStepController(deps: SecondStepDeps) {
     passkeyOptions: ownPasskeyOptions(deps, 'second_step', (req) => auth.pendingUserId(req)),
 
     /** Called by the password step: the session becomes a half session and the SMS goes out once. */
-    async begin(req: Request, user: User): Promise<string> {
+    async begin(req: Request, res: Response, user: User): Promise<string> {
       await auth.toHalf(req, user);
       // While the second step is locked none is sent (sendSmsCode), and the code page shows the lock.
-      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, user, false);
+      if (user.twoFactorMethod === 'sms') await sendSignInCode(req, res, user, false);
       return paths.secondStep.code;
     },
 
@@ -131,7 +132,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     resendCode: unlessLocked(async (req, res, user) => {
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
-      await sendSignInCode(req, user, true);
+      await sendSignInCode(req, res, user, true);
       res.redirect(303, paths.secondStep.code);
     }),
 

@@ -29,7 +29,7 @@ export interface SignInDeps extends PasskeyOptionsDeps {
   notifier: SecurityNotifier;
   clock: Clock;
   /** Starts the second step for a patient with two-step on; returns where to go next. */
-  beginSecondStep(req: Request, user: User): Promise<string>;
+  beginSecondStep(req: Request, res: Response, user: User): Promise<string>;
 }
 
 export type SignInController = ReturnType<typeof createSignInController>;
@@ -50,7 +50,7 @@ export function createSignInController(deps: SignInDeps) {
       const checked = await checkSignInForm(passport, req, res);
       if ('errors' in checked) return renderRefusedSignIn(res, VIEW, checked);
       const user = checked.account;
-      if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, user));
+      if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, res, user));
       await auth.toFull(req, user);
       await audit.record(user.id, 'sign_in', requestOrigin(req), { method: 'password' });
       req.log.info({ userId: user.id }, 'signed in');

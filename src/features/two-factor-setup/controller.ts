@@ -84,8 +84,9 @@ export function createSetupController(deps: SetupControllerDeps) {
     renderFormErrors(res, VIEWS[step], errors, values, await locals(req, res, step), status);
   }
 
-  const sendCode = async (req: Request, phone: string) => {
-    const outcome = await deps.secondFactor.sendSmsCode({ userId: req.user!.id, purpose: 'setup', phone, ip: req.ip ?? 'unknown' });
+  const sendCode = async (req: Request, res: Response, phone: string) => {
+    const request = { userId: req.user!.id, purpose: 'setup' as const, phone, ip: req.ip ?? 'unknown', language: res.locals.lang };
+    const outcome = await deps.secondFactor.sendSmsCode(request);
     if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     return outcome;
   };
@@ -110,7 +111,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       if (errors.length > 0 || !e164) return renderErrors(req, res, 'phone', errors, values);
       // Not sent: the number stays in its field with the reason (the patient may give another one).
-      const outcome = await sendCode(req, e164);
+      const outcome = await sendCode(req, res, e164);
       const problem = smsRefusal(outcome, 'setup', res.locals);
       if (problem) return renderErrors(req, res, 'phone', [{ field: 'phone', message: problem.message }], values, problem.status);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: false });
@@ -125,7 +126,7 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     /** The code page reports what became of the SMS (see keepSmsReport). */
     async resendCode(req: Request, res: Response) {
-      const outcome = await sendCode(req, res.locals.setup.phone!);
+      const outcome = await sendCode(req, res, res.locals.setup.phone!);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: true });
       res.redirect(303, applyTransition(req, 'resendCode'));
     },
