@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 export type SecurityEventType =
   | 'sign_in'
   | 'sign_in_failed'
+  | 'confirmation_failed'
   | 'sign_out'
   | 'account_created'
   | 'account_disabled'

@@ -18,14 +18,21 @@ export type SignInResult<A extends PasswordAccount = User> =
   /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
   | { status: 'throttled'; retryAt: number };
 
-export type SignInService<A extends PasswordAccount = User> = ReturnType<typeof createSignInService<A>>;
+/**
+ * What a wrong password is recorded as: a failed sign-in or, for an account signed in already that
+ * confirms who it is before a change (the patients' fresh confirmation), a failed confirmation.
+ */
+export type WrongPasswordEvent = 'sign_in_failed' | 'confirmation_failed';
+
+/** `E`: the events of WrongPasswordEvent the account's audit log takes (the staff's: the failed sign-in). */
+export type SignInService<A extends PasswordAccount = User, E extends WrongPasswordEvent = 'sign_in_failed'> = ReturnType<typeof createSignInService<A, E>>;
 
 /** Patients (the user store and their audit log), or staff (the staff store and the staff audit log). */
-export function createSignInService<A extends PasswordAccount = User>(deps: {
+export function createSignInService<A extends PasswordAccount = User, E extends WrongPasswordEvent = 'sign_in_failed'>(deps: {
   users: { findByEmail(email: string): Promise<A | undefined> };
   hasher: PasswordHasher;
   throttle: SignInThrottle;
-  audit: { record(accountId: number, type: 'sign_in_failed', origin: RequestOrigin, details: Record<string, string>): Promise<void> };
+  audit: { record(accountId: number, type: E | 'sign_in_failed', origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
@@ -34,9 +41,10 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
     /**
      * Checks e-mail and password. An unknown e-mail, a disabled account and a wrong password give
      * the same answer after the same work (one argon2 verification), so nothing tells them apart.
-     * The throttle's places are taken before the verification (see createSignInThrottle).
+     * The throttle's places are taken before the verification (see createSignInThrottle), whatever
+     * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
      */
-    async checkPassword(email: string, password: string, origin: RequestOrigin): Promise<SignInResult<A>> {
+    async checkPassword(email: string, password: string, origin: RequestOrigin, wrongPasswordEvent: E | 'sign_in_failed' = 'sign_in_failed'): Promise<SignInResult<A>> {
       const accountKey = normalizeEmail(email);
       const pass = await throttle.reserve(accountKey, clientNetwork(origin.ip));
       if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };
@@ -49,7 +57,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'success';
           return { status: 'ok', user };
         }
-        if (user) await audit.record(user.id, 'sign_in_failed', origin, { reason: user.disabled ? 'disabled' : 'password' });
+        if (user) await audit.record(user.id, wrongPasswordEvent, origin, { reason: user.disabled ? 'disabled' : 'password' });
         return { status: 'invalid' };
       } finally {
         await pass.settle(outcome);

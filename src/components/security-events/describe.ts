@@ -11,6 +11,7 @@ import type { Translate } from '../../i18n';
 export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   sign_in: 'securityEvents.events.sign_in',
   sign_in_failed: 'securityEvents.events.sign_in_failed',
+  confirmation_failed: 'securityEvents.events.confirmation_failed',
   sign_out: 'securityEvents.events.sign_out',
   account_created: 'securityEvents.events.account_created',
   account_disabled: 'securityEvents.events.account_disabled',
@@ -40,6 +41,7 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
  */
 const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
   sign_in_failed: { disabled: 'securityEvents.eventVariants.sign_in_failed.disabled' },
+  confirmation_failed: { disabled: 'securityEvents.eventVariants.confirmation_failed.disabled' },
   two_factor_code_wrong: { setup: 'securityEvents.eventVariants.two_factor_code_wrong.setup' },
   account_created: { 'admin-cli': 'securityEvents.eventVariants.account_created.admin-cli' },
   account_disabled: { 'admin-cli': 'securityEvents.eventVariants.account_disabled.admin-cli', desk: 'securityEvents.eventVariants.account_disabled.desk' },

@@ -3,7 +3,8 @@ import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
-import type { SignInService } from '../../domain/sign-in';
+import type { SignInService, WrongPasswordEvent } from '../../domain/sign-in';
+import type { User } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -18,7 +19,7 @@ import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/pas
 const VIEW = 'fresh-confirmation/index';
 
 export interface ConfirmationDeps extends PasskeyOptionsDeps {
-  signIn: SignInService;
+  signIn: SignInService<User, WrongPasswordEvent>;
   secondFactor: SecondFactor;
   auth: AuthLevels;
   passkeys: PasskeyStore;
@@ -51,7 +52,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
-    const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req));
+    // Under the sign-in's throttle as before, but the patient is signed in: a wrong one is no failed sign-in.
+    const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req), 'confirmation_failed');
     if (result.status === 'throttled') return { field: 'password', message: t('freshConfirmation.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
     return result.status === 'invalid' ? { field: 'password', message: t('freshConfirmation.errors.passwordWrong') } : null;
   }
@@ -108,8 +110,10 @@ export function createConfirmationController(deps: ConfirmationDeps) {
         const codeError = typed && 'proof' in typed ? await checkCode(req, res, typed.proof) : await checkPasskey(req, res);
         if (codeError) errors.push(codeError);
       }
-      // The code field may hold a recovery code, a secret: it is not shown again.
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, l);
+      // A code of 6 digits that was not refused (the password was wrong) stays in its field; a
+      // recovery code is a secret, not shown again.
+      const keep = typed && 'proof' in typed && typed.proof.kind !== 'recovery' && !errors.some((e) => e.field === 'code');
+      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, keep ? { code: code.trim() } : {}, l);
       await auth.toFresh(req);
       res.redirect(303, l.returnTo);
     },

@@ -62,6 +62,10 @@ describe('security events in plain words (the patient\'s activity page, the desk
   it('uses a more precise description for known reasons and purposes', () => {
     expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'password' } })).to.equal('Inloggen mislukt (verkeerd wachtwoord)');
     expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'disabled' } })).to.equal('Inloggen geweigerd (account uitgeschakeld)');
+    // A signed-in patient's wrong password when confirming a change is no failed sign-in.
+    expect(describeEvent(t, { type: 'confirmation_failed', details: { reason: 'password' } })).to.equal('Bevestigen mislukt (verkeerd wachtwoord)');
+    expect(describeEvent(createTranslators().en!, { type: 'confirmation_failed', details: { reason: 'password' } })).to.equal('Confirmation failed (wrong password)');
+    expect(describeEvent(t, { type: 'confirmation_failed', details: { reason: 'disabled' } })).to.equal('Bevestigen geweigerd (account uitgeschakeld)');
     expect(describeEvent(t, { type: 'second_step_failed', details: { reason: 'wrong_recovery_code' } })).to.equal('Verkeerde herstelcode bij inloggen');
     expect(describeEvent(t, { type: 'two_factor_code_wrong', details: { purpose: 'setup', result: 'wrong' } }))
       .to.match(/^Verkeerde verificatiecode bij het instellen/);
