@@ -286,7 +286,10 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         if (level(req) === 'fresh') return next();
         if (!isSignedIn(req)) return res.redirect(303, realm.signIn);
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
-        res.redirect(303, confirm(back));
+        const to = confirm(back);
+        // A confirmation that ran out is said so on the confirmation page (its own notice table).
+        if (stateOf(req)?.freshAt !== undefined) req.session.pageNotice = { path: to.split('?')[0]!, notice: 'confirmationExpired' };
+        res.redirect(303, to);
       };
     },
   };

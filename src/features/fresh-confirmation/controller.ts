@@ -8,6 +8,7 @@ import type { User } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
+import { takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem, type Wording } from '../../components/one-time-code/messages';
 import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms-status';
@@ -17,6 +18,8 @@ import { CONFIRMATION_FIELDS, codeProof, safeReturnPath, validatePassword } from
 import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
 const VIEW = 'fresh-confirmation/index';
+/** What the route guard (auth.fresh) says here: an earlier confirmation ran out. */
+const NOTICES = { confirmationExpired: 'freshConfirmation.expired' } as const;
 
 export interface ConfirmationDeps extends PasskeyOptionsDeps {
   signIn: SignInService<User, WrongPasswordEvent>;
@@ -77,7 +80,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
       const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res))?.message ?? null) : null;
-      res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice });
+      const notice = takePageNoticeText(req, res, NOTICES);
+      res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice, notice });
     },
 
     async sendCode(req: Request, res: Response) {

@@ -87,7 +87,13 @@ describe('fresh confirmation before changes (J6)', () => {
     world.rt.clock.advanceMinutes(9); // activity keeps the session; the confirmation ages
     expect((await agent.get(path)).status).to.equal(200);
     world.rt.clock.advanceMinutes(2);
-    expect((await agent.get(path)).headers.location).to.match(/^\/account\/bevestigen/);
+    const again = (await agent.get(path)).headers.location!;
+    expect(again).to.match(/^\/account\/bevestigen/);
+    const said = 'Het is te lang geleden dat je bevestigde dat jij het bent. Bevestig het daarom opnieuw; daarna ga je verder waar je was.';
+    expect((await agent.get(again)).text).to.include(said);
+    expect((await agent.get(again)).text, 'said once').not.to.include(said);
+    const neverConfirmed = await fullySignedIn();
+    expect((await neverConfirmed.get((await neverConfirmed.get(path)).headers.location!)).text).not.to.include(said);
   });
 
   it('says once that the code was sent, and why not when it was not: a notice, not an error on the code field', async () => {

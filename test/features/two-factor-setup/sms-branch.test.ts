@@ -105,6 +105,20 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await agent.get(`${SETUP}/herstelcodes/download`)).headers.location).to.equal('/account/twee-stappen');
     });
 
+    it('finishes with "Ik heb de codes bewaard" after longer than the confirmation lasts (printing the codes), but shows the codes only while it lasts', async () => {
+      const { rt, vonage } = world;
+      const { agent } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '06 12345678');
+      expect((await enterCode(agent, lastCode(vonage))).headers.location).to.equal(`${SETUP}/herstelcodes`);
+      const token = csrfTokenOf((await agent.get(`${SETUP}/herstelcodes`)).text);
+      rt.clock.advanceMinutes(11);
+      expect((await agent.get(`${SETUP}/herstelcodes/download`)).headers.location, 'the codes again: confirm first').to.match(/^\/account\/bevestigen/);
+      const saved = await agent.post(`${SETUP}/herstelcodes`).type('form').send({ _csrf: token });
+      expect(saved.headers.location).to.equal(`${SETUP}/klaar`);
+      expect((await agent.get(`${SETUP}/klaar`)).text).to.include('Het is gelukt, je account is nu extra beveiligd!');
+    });
+
     it('leaves two-step off when the wizard is abandoned before the last step', async () => {
       const { rt, vonage } = world;
       const { patient, agent } = await signedInPatient(rt);
