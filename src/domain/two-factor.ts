@@ -30,7 +30,7 @@ export class UnknownUserError extends Error {
   }
 }
 
-/** A change to two-step for a user whose two-step is off, or no longer uses that method (changed meanwhile): nothing changed. */
+/** A change to two-step for a user whose two-step is off, no longer uses that method, or has that change already (changed meanwhile): nothing changed. */
 export class TwoFactorOffError extends Error {
   constructor() {
     super('Two-step is off for this user');
@@ -173,9 +173,12 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
       return updated === 1;
     },
 
-    /** The new number replaces the old one only now, after it was verified; TwoFactorOffError when SMS is no longer the method. */
+    /**
+     * The new number replaces the old one only now, after it was verified. TwoFactorOffError
+     * (nothing changed) when SMS is no longer the method, or this number is its number already.
+     */
     async changePhone(userId: number, phone: string): Promise<void> {
-      const updated = await settings().where({ [key]: userId, method: 'sms' }).update({ phone, updated_at: clock.now() });
+      const updated = await settings().where({ [key]: userId, method: 'sms' }).whereNot({ phone }).update({ phone, updated_at: clock.now() });
       if (updated !== 1) throw new TwoFactorOffError();
     },
 

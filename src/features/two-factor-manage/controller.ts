@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
+import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
@@ -19,6 +20,7 @@ const { twoStep } = paths;
 
 export interface ManageDeps {
   users: UserStore;
+  passkeys: PasskeyStore;
   secondFactor: SecondFactor;
   clock: Clock;
   recoveryCodes: RecoveryCodes;
@@ -82,7 +84,11 @@ export function createManageController(deps: ManageDeps) {
       redirectToTwoStepStatus(req, res, 'recoveryCodes');
     },
 
-    showTurnOff: (_req: Request, res: Response) => res.render('two-factor-manage/turn-off', { allowed: !deps.twoFactorRequired }),
+    /** The warning names the passkeys only to a patient who has them: turning two-step off removes them too. */
+    async showTurnOff(req: Request, res: Response) {
+      const hasPasskeys = (await deps.passkeys.countForUser(req.user!.id)) > 0;
+      res.render('two-factor-manage/turn-off', { allowed: !deps.twoFactorRequired, hasPasskeys });
+    },
 
     async turnOff(req: Request, res: Response) {
       if (deps.twoFactorRequired) return res.status(403).render('two-factor-manage/turn-off', { allowed: false });

@@ -60,6 +60,8 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     async submitForm(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
+      // The number in use already (in any notation): nothing would change, so no SMS goes to it.
+      if (e164 && e164 === req.user!.twoFactorPhone) errors.push({ field: 'phone', message: res.locals.t('twoFactorManage.samePhone') });
       const outcome = errors.length === 0 && e164 ? await sendToNewNumber(req, e164) : undefined;
       const problem = outcome ? smsRefusal(outcome, flow.purpose, res.locals) : null;
       if (errors.length > 0 || !e164 || !outcome || problem) {

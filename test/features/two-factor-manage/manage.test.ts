@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld, confirmWithSms, expectSignedOut, pastSmsCooldown, signedInWithSms } from '../../support/two-factor';
+import { authenticatorFor, mailedAlerts, registerPasskey } from '../../support/passkeys';
 import { appCode, enableAppTwoFactor, patientWithApp } from '../../support/totp';
 import { twoFactorRow } from '../../support/two-factor-row';
 
@@ -67,6 +68,49 @@ describe('managing two-step (J6)', () => {
     expect((await agent.get('/werkblad')).status).to.equal(200);
     expect((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('phone_changed');
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('phone_changed');
+  });
+
+  /** The stored number, and what announced a phone change: the security activity, Berichten and e-mail alerts. */
+  async function recordedChanges() {
+    const changes = (kinds: string[]) => kinds.filter((kind) => kind === 'phone_changed');
+    return {
+      phone: (await twoFactorRow(world.rt.db, patient.id)).two_factor_phone,
+      events: changes((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)),
+      messages: changes((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)),
+      mails: changes((await mailedAlerts(world.rt, patient.id)).map((m) => m.kind)),
+    };
+  }
+  const NOTHING_RECORDED = { events: [], messages: [], mails: [] };
+
+  it('refuses the number in use already, in another notation: an error by the field and in the summary, no SMS, nothing recorded', async () => {
+    const other = await fullySignedIn();
+    const agent = await fullySignedIn();
+    await confirm(agent, PHONE_CHANGE);
+    await pastSmsCooldown();
+    const sent = world.vonage.messages.length;
+    for (const phone of ['06 12345678', '+31 6 1234 5678']) {
+      const same = await submitForm(agent, PHONE_CHANGE, { country: 'NL', phone });
+      expect(same.status, phone).to.equal(400);
+      expect(same.text.match(/Dit is al je telefoonnummer\. Vul een ander mobiel nummer in\./g), 'by the field and in the summary').to.have.length(2);
+      expect(same.text).to.include(`value="${phone}"`).and.include('aria-invalid="true"').and.include('href="#phone"');
+    }
+    expect(world.vonage.messages, 'no SMS').to.have.length(sent);
+    expect((await agent.get(`${PHONE_CHANGE}/verificatie`)).headers.location, 'no number waits for a code').to.equal(PHONE_CHANGE);
+    expect(await recordedChanges()).to.deep.equal({ phone: '+31612345678', ...NOTHING_RECORDED });
+    expect((await other.get('/werkblad')).status, 'other sessions go on').to.equal(200);
+  });
+
+  it('records no change when the new number became the number in use meanwhile, before its code: the overview says nothing changed', async () => {
+    const other = await fullySignedIn();
+    const agent = await awaitingCodeFor('06 87654321');
+    await world.rt.services.twoFactor.changePhone(patient.id, '+31687654321'); // elsewhere, before the code is entered
+
+    const done = await submitForm(agent, `${PHONE_CHANGE}/verificatie`, { code: lastCode(world.vonage) });
+    expect(`${done.status} ${done.headers.location}`).to.equal(`303 ${BASE}`);
+    const overview = (await agent.get(BASE)).text;
+    expect(overview).to.include('Er is niets gewijzigd, want je instellingen voor authenticatie in twee stappen waren intussen al veranderd').and.not.include('Je telefoonnummer is gewijzigd');
+    expect(await recordedChanges()).to.deep.equal({ phone: '+31687654321', ...NOTHING_RECORDED });
+    expect((await other.get('/werkblad')).status, 'other sessions go on').to.equal(200);
   });
 
   it('shows the help (J7) on every page of managing two-step: turning off, new codes and the codes, switching to the app', async () => {
@@ -269,6 +313,19 @@ describe('managing two-step (J6)', () => {
     const events = (await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type);
     expect(events.filter((type) => type === 'two_factor_disabled')).to.have.length(1);
     expect((await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'two_factor_disabled')).to.have.length(1);
+  });
+
+  it('warns that the passkeys stop working only a patient who has passkeys, and turning off removes them', async () => {
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    await confirm(agent, path);
+    const warning = async () => (await agent.get(path)).text.match(/<p class="warning">([^<]*)<\/p>/)?.[1];
+    expect(await warning()).to.equal('Zonder authenticatie in twee stappen kan iemand die je wachtwoord weet in je account. Je herstelcodes werken daarna niet meer.');
+
+    await registerPasskey(world.rt, patient, authenticatorFor(world.rt));
+    expect(await warning()).to.equal('Zonder authenticatie in twee stappen kan iemand die je wachtwoord weet in je account. Je herstelcodes en je toegangssleutels werken daarna niet meer.');
+    expect((await submitForm(agent, path, {})).headers.location).to.equal(BASE);
+    expect(await world.rt.services.passkeys.countForUser(patient.id), 'the text is true: no passkey left').to.equal(0);
   });
 
   it('turns two-step off, and the next sign-in asks only the password', async () => {
