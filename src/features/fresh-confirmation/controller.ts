@@ -88,7 +88,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const user = req.user!;
       const returnTo = safeReturnPath(req.body?.terug);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.account.confirmThenReturn(returnTo));
-      const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown' });
+      const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown', language: res.locals.lang });
       if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
       keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
       res.redirect(303, paths.account.confirmThenReturn(returnTo));

@@ -47,8 +47,8 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
     return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, takeSmsReport(req, res, flow.purpose, deps.clock.now())) };
   }
 
-  const sendToNewNumber = (req: Request, phone: string) =>
-    secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown' });
+  const sendToNewNumber = (req: Request, res: Response, phone: string) =>
+    secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown', language: res.locals.lang });
 
   return {
     paths: flow.paths,
@@ -62,7 +62,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);
       // The number in use already (in any notation): nothing would change, so no SMS goes to it.
       if (e164 && e164 === req.user!.twoFactorPhone) errors.push({ field: 'phone', message: res.locals.t('twoFactorManage.samePhone') });
-      const outcome = errors.length === 0 && e164 ? await sendToNewNumber(req, e164) : undefined;
+      const outcome = errors.length === 0 && e164 ? await sendToNewNumber(req, res, e164) : undefined;
       const problem = outcome ? smsRefusal(outcome, flow.purpose, res.locals) : null;
       if (errors.length > 0 || !e164 || !outcome || problem) {
         const all = problem ? [{ field: 'phone', message: problem.message }] : errors;
@@ -82,7 +82,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
       const p = pending(req);
       if (!p) return res.redirect(303, flow.paths.form);
       // The code page reports what became of it (see keepSmsReport).
-      keepSmsReport(req.session, { purpose: flow.purpose, outcome: await sendToNewNumber(req, p.phone), askedByPatient: true });
+      keepSmsReport(req.session, { purpose: flow.purpose, outcome: await sendToNewNumber(req, res, p.phone), askedByPatient: true });
       res.redirect(303, flow.paths.verify);
     },
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { submitForm } from '../../support/forms';
 import {
-  chooseSms, enterCode, enterPhone, lastCode, passwordStep, pastSmsCooldown, patientWithSms, SETUP, signedInPatient, SmsWorld, startSmsWorld,
+  chooseSms, confirmWithSms, enterCode, enterPhone, lastCode, passwordStep, pastSmsCooldown, patientWithSms, SETUP, signedInPatient, signedInWithSms, SmsWorld, startSmsWorld,
 } from '../../support/two-factor';
 
 const SMS_TEXT = {
@@ -45,6 +45,20 @@ describe('the SMS and the recovery-code file in the language of the page', () =>
     await pastSmsCooldown();
     await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
     expectNewestSms('nl', 4);
+  });
+
+  it('sends the confirmation\'s code and the new number\'s code in English once chosen', async () => {
+    const patient = await patientWithSms(world.rt);
+    const agent = await signedInWithSms(world, patient);
+    await agent.get('/taal/en?terug=/werkblad');
+    const change = '/account/twee-stappen/telefoonnummer-wijzigen';
+    expect((await confirmWithSms(world, agent, change, patient.password)).headers.location).to.equal(change);
+    expectNewestSms('en', 2);
+    await pastSmsCooldown();
+    const sent = await submitForm(agent, change, { country: 'NL', phone: '06 12345670' });
+    expect(sent.headers.location).to.equal(`${change}/verificatie`);
+    expectNewestSms('en', 3);
+    expect(world.vonage.messages.at(-1)!.to).to.equal('31612345670');
   });
 
   for (const language of ['nl', 'en'] as const) {
