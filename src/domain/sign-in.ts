@@ -20,19 +20,19 @@ export type SignInResult<A extends PasswordAccount = User> =
 
 /**
  * What a wrong password is recorded as: a failed sign-in or, for an account signed in already that
- * confirms who it is before a change (the patients' fresh confirmation), a failed confirmation.
+ * confirms who it is before a change (the patients' fresh confirmation, the desk's identity check),
+ * a failed confirmation.
  */
 export type WrongPasswordEvent = 'sign_in_failed' | 'confirmation_failed';
 
-/** `E`: the events of WrongPasswordEvent the account's audit log takes (the staff's: the failed sign-in). */
-export type SignInService<A extends PasswordAccount = User, E extends WrongPasswordEvent = 'sign_in_failed'> = ReturnType<typeof createSignInService<A, E>>;
+export type SignInService<A extends PasswordAccount = User> = ReturnType<typeof createSignInService<A>>;
 
 /** Patients (the user store and their audit log), or staff (the staff store and the staff audit log). */
-export function createSignInService<A extends PasswordAccount = User, E extends WrongPasswordEvent = 'sign_in_failed'>(deps: {
+export function createSignInService<A extends PasswordAccount = User>(deps: {
   users: { findByEmail(email: string): Promise<A | undefined> };
   hasher: PasswordHasher;
   throttle: SignInThrottle;
-  audit: { record(accountId: number, type: E | 'sign_in_failed', origin: RequestOrigin, details: Record<string, string>): Promise<void> };
+  audit: { record(accountId: number, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
@@ -44,7 +44,7 @@ export function createSignInService<A extends PasswordAccount = User, E extends 
      * The throttle's places are taken before the verification (see createSignInThrottle), whatever
      * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
      */
-    async checkPassword(email: string, password: string, origin: RequestOrigin, wrongPasswordEvent: E | 'sign_in_failed' = 'sign_in_failed'): Promise<SignInResult<A>> {
+    async checkPassword(email: string, password: string, origin: RequestOrigin, wrongPasswordEvent: WrongPasswordEvent = 'sign_in_failed'): Promise<SignInResult<A>> {
       const accountKey = normalizeEmail(email);
       const pass = await throttle.reserve(accountKey, clientNetwork(origin.ip));
       if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };

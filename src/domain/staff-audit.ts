@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 export type StaffEventType =
   | 'sign_in'
   | 'sign_in_failed'
+  | 'confirmation_failed'
   | 'sign_out'
   | 'second_step_failed'
   | 'second_step_locked'

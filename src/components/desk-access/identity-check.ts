@@ -50,7 +50,8 @@ export async function checkIdentity(
   if (errors.length > 0) return { errors, throttled: false };
 
   const member = req.staff!;
-  const password = await deps.staffSignIn.checkPassword(member.email, fields.currentPassword, requestOrigin(req));
+  // Under the sign-in's throttle, but the staff member is signed in: a wrong one is no failed sign-in.
+  const password = await deps.staffSignIn.checkPassword(member.email, fields.currentPassword, requestOrigin(req), 'confirmation_failed');
   if (password.status === 'throttled') return refused('currentPassword', t('deskAccess.currentPassword.throttled', { time: formatTime(password.retryAt) }), true);
   if (password.status !== 'ok') return refused('currentPassword', t('deskAccess.currentPassword.wrong'));
 

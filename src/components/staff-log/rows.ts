@@ -6,6 +6,7 @@ import { paths } from '../../paths';
 const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   sign_in: 'staffLog.events.sign_in',
   sign_in_failed: 'staffLog.events.sign_in_failed',
+  confirmation_failed: 'staffLog.events.confirmation_failed',
   sign_out: 'staffLog.events.sign_out',
   second_step_failed: 'staffLog.events.second_step_failed',
   second_step_locked: 'staffLog.events.second_step_locked',

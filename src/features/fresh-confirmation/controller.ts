@@ -3,8 +3,7 @@ import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
-import type { SignInService, WrongPasswordEvent } from '../../domain/sign-in';
-import type { User } from '../../domain/users';
+import type { SignInService } from '../../domain/sign-in';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -22,7 +21,7 @@ const VIEW = 'fresh-confirmation/index';
 const NOTICES = { confirmationExpired: 'freshConfirmation.expired' } as const;
 
 export interface ConfirmationDeps extends PasskeyOptionsDeps {
-  signIn: SignInService<User, WrongPasswordEvent>;
+  signIn: SignInService;
   secondFactor: SecondFactor;
   auth: AuthLevels;
   passkeys: PasskeyStore;

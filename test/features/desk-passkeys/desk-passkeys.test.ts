@@ -63,7 +63,7 @@ describe('desk: a staff member\'s passkeys', () => {
     expect(removed.headers.location).to.equal(`${PAGE}`);
     expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
     expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id + 1000}/verwijderen`)).status, 'no such passkey').to.equal(404);
-    expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'sign_in_failed', 'second_step_failed']);
+    expect(await staffEvents(member.id)).to.include.members(['passkey_added', 'passkey_removed', 'confirmation_failed', 'second_step_failed']);
 
     rt.clock.advanceMinutes(11);
     expect((await desk.get(PAGE)).text, 'both again after 10 minutes').to.include('Vul eerst je wachtwoord en een code uit je app in.');

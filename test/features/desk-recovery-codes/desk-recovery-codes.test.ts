@@ -103,7 +103,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
 
   it('checks at most the throttle\'s free failures of 30 wrong passwords sent at once; the rest wait', async () => {
     const token = await deskToken(desk, PAGE);
-    const failed = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'sign_in_failed').length;
+    const failed = async () => (await rt.services.staffAudit.list({ limit: 500 })).filter((e) => e.type === 'confirmation_failed').length;
     const before = await failed();
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => desk.post(PAGE).type('form').send({ _csrf: token, currentPassword: `fout-wachtwoord-${i}`, code: '123456' })));
     expect((await failed()) - before).to.be.at.most(rt.config.signInThrottle.freeFailuresPerAccount);
