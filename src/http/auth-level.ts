@@ -233,15 +233,18 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     }) satisfies RequestHandler,
 
     /**
-     * After passport: ends a signed-in session whose account passport no longer restores, saying
-     * why; keeps a half session on the second step, and a signed-in account with something to set
-     * up first (REQUIRE_TWO_FACTOR for patients; always for staff) on that.
+     * After passport: makes a signed-in session whose account passport no longer restores
+     * anonymous, leaving why for the sign-in page; keeps a half session on the second step, and a
+     * signed-in account with something to set up first (REQUIRE_TWO_FACTOR for patients; always
+     * for staff) on that.
      */
     confine: ((req, res, next) => {
-      // Signed in, but passport no longer restores the account: its sessions were ended, or it was disabled.
+      // Signed in, but passport no longer restores the account: its sessions were ended, or it was
+      // disabled. The session becomes anonymous (the guards answer as for any) and the sign-in page
+      // says why, whichever page comes first.
       if (stateOf(req)?.level === 'full' && !accountOf(req)) {
-        endSession(req, res, 'ended').catch(next);
-        return;
+        delete req.session[realm.sessionField];
+        req.session.pageNotice = { path: realm.signIn, notice: 'ended' satisfies SessionEnd };
       }
       const current = level(req);
       if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);

@@ -27,7 +27,9 @@ function formPageOf(req: Request): string | undefined {
   const referer = req.get('referer');
   if (!referer || !URL.canParse(referer)) return undefined;
   const from = new URL(referer);
-  return from.host === req.get('host') ? from.pathname + from.search : undefined;
+  // `//other.example/…` as a path would be a link to another site.
+  if (from.host !== req.get('host') || /^\/[/\\]/.test(from.pathname)) return undefined;
+  return from.pathname + from.search;
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AuthLevels } from '../../http/auth-level';
 import type { OneSubmission } from '../../http/one-submission';
 import { paths } from '../../paths';
@@ -15,20 +15,15 @@ const onlyWhileOff: RequestHandler = (req, res, next) => {
 
 /**
  * Turning two-step on starts with a fresh confirmation of the password, as every later change
- * does: a session that was left open or stolen cannot enrol a phone or an app of its own. Once
- * two-step is on, "Ik heb de codes bewaard" (which shows nothing) and the last page need none: a
- * patient who took longer than the confirmation lasts, printing the codes, still finishes.
+ * does: a session that was left open or stolen cannot enrol a phone or an app of its own. The
+ * last page, shown once two-step is on, needs none.
  */
 export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();
   // A code, or "Ik heb de codes bewaard", sent twice (a double click): the second goes to the wizard's current step.
   const once = oneSubmission(() => setup.start);
   const fresh = auth.fresh(setup.start);
-  const needsNoConfirmation = (req: Request) => {
-    const path = req.originalUrl.split('?')[0];
-    return path === setup.done || (path === setup.recovery && req.method === 'POST');
-  };
-  router.use(setup.start, auth.signedIn, onlyWhileOff, (req, res, next) => (needsNoConfirmation(req) ? next() : fresh(req, res, next)));
+  router.use(setup.start, auth.signedIn, onlyWhileOff, (req, res, next) => (req.originalUrl.split('?')[0] === setup.done ? next() : fresh(req, res, next)));
   router.get(setup.start, (req, res) => res.redirect(303, STEP_PATHS[currentState(req).step]));
 
   router.get(setup.method, showStep('method'), controller.showMethod);

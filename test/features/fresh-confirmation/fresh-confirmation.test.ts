@@ -89,7 +89,7 @@ describe('fresh confirmation before changes (J6)', () => {
     world.rt.clock.advanceMinutes(2);
     const again = (await agent.get(path)).headers.location!;
     expect(again).to.match(/^\/account\/bevestigen/);
-    const said = 'Het is te lang geleden dat je bevestigde dat jij het bent. Bevestig het daarom opnieuw; daarna ga je verder waar je was.';
+    const said = 'Het is te lang geleden dat je bevestigde dat jij het bent. Bevestig het daarom opnieuw.';
     expect((await agent.get(again)).text).to.include(said);
     expect((await agent.get(again)).text, 'said once').not.to.include(said);
     const neverConfirmed = await fullySignedIn();

@@ -43,6 +43,9 @@ describe('help: the Vragenformulier (J7)', () => {
       const elsewhere = await agent.post('/hulp/vragenformulier').type('form').set('Referer', 'https://elders.example/hulp/vragenformulier')
         .send({ _csrf: csrfTokenOf(page.text), question: 'x'.repeat(70_000) });
       expect(elsewhere.text, 'another site\'s page is not linked').to.include('<a href="/">Terug</a>');
+      const doubleSlash = await agent.post('/hulp/vragenformulier').type('form').set('Host', 'karify.test').set('Referer', 'http://karify.test//elders.example/x')
+        .send({ _csrf: csrfTokenOf(page.text), question: 'x'.repeat(70_000) });
+      expect(doubleSlash.text, '//elders.example/x would be another site').to.include('<a href="/">Terug</a>');
     } finally {
       await rt.close();
     }

@@ -22,7 +22,7 @@ async function expectHalfSessionEnded(agent: supertest.Agent, answer: supertest.
   expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
   const page = await agent.get('/inloggen');
   expect(page.status, 'the sign-in page, not a redirect back to the second step').to.equal(200);
-  expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat. Log opnieuw in.');
+  expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat, of door je zorgaanbieder. Log opnieuw in.');
   expect((await agent.get('/inloggen/code')).headers.location).to.equal('/inloggen');
   expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
 }
@@ -66,9 +66,17 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     const answer = await other.get('/werkblad');
     expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
     const page = await other.get('/inloggen');
-    expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat. Log opnieuw in.');
+    expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat, of door je zorgaanbieder. Log opnieuw in.');
     expect((await other.get('/inloggen')).text, 'said once').not.to.include('sessies zijn beëindigd');
     expect((await other.get('/werkblad')).headers.location).to.equal('/inloggen');
+  });
+
+  it('shows a public page to a session ended elsewhere, as to anyone not signed in', async () => {
+    const other = await signedInWithSms(world, patient);
+    await world.rt.services.users.bumpSessionGeneration(patient.id);
+    const help = await other.get('/hulp/twee-stappen');
+    expect(help.status).to.equal(200);
+    expect(help.text).not.to.include('Uitloggen');
   });
 
   it('ends on the code page when the account was disabled meanwhile, without sending the browser round in circles', async () => {

@@ -105,18 +105,23 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await agent.get(`${SETUP}/herstelcodes/download`)).headers.location).to.equal('/account/twee-stappen');
     });
 
-    it('finishes with "Ik heb de codes bewaard" after longer than the confirmation lasts (printing the codes), but shows the codes only while it lasts', async () => {
+    it('says why "Ik heb de codes bewaard" asks for the password again after longer than the confirmation lasts (printing the codes), and then finishes', async () => {
       const { rt, vonage } = world;
-      const { agent } = await signedInPatient(rt);
+      const { agent, patient } = await signedInPatient(rt);
       await chooseSms(agent);
       await enterPhone(agent, '06 12345678');
       expect((await enterCode(agent, lastCode(vonage))).headers.location).to.equal(`${SETUP}/herstelcodes`);
       const token = csrfTokenOf((await agent.get(`${SETUP}/herstelcodes`)).text);
       rt.clock.advanceMinutes(11);
-      expect((await agent.get(`${SETUP}/herstelcodes/download`)).headers.location, 'the codes again: confirm first').to.match(/^\/account\/bevestigen/);
+      // It turns two-step on: not for a session whose confirmation ran out.
       const saved = await agent.post(`${SETUP}/herstelcodes`).type('form').send({ _csrf: token });
-      expect(saved.headers.location).to.equal(`${SETUP}/klaar`);
-      expect((await agent.get(`${SETUP}/klaar`)).text).to.include('Het is gelukt, je account is nu extra beveiligd!');
+      expect(saved.headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+      expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
+      const confirmPage = await agent.get(saved.headers.location!);
+      expect(confirmPage.text).to.include('Het is te lang geleden dat je bevestigde dat jij het bent. Bevestig het daarom opnieuw.');
+      const confirmed = await submitForm(agent, saved.headers.location!, { terug: SETUP, password: patient.password }, '/account/bevestigen');
+      expect((await agent.get(confirmed.headers.location!)).headers.location, 'back to the codes').to.equal(`${SETUP}/herstelcodes`);
+      expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);
     });
 
     it('leaves two-step off when the wizard is abandoned before the last step', async () => {
