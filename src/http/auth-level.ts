@@ -241,10 +241,10 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     confine: ((req, res, next) => {
       // Signed in, but passport no longer restores the account: its sessions were ended, or it was
       // disabled. The session becomes anonymous (the guards answer as for any) and the sign-in page
-      // says why, whichever page comes first.
+      // says why, also after public pages or a script's requests.
       if (stateOf(req)?.level === 'full' && !accountOf(req)) {
         delete req.session[realm.sessionField];
-        req.session.pageNotice = { path: realm.signIn, notice: 'ended' satisfies SessionEnd };
+        req.session.pageNotice = { path: realm.signIn, notice: 'ended' satisfies SessionEnd, untilShown: true };
       }
       const current = level(req);
       if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);

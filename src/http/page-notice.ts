@@ -11,6 +11,8 @@ export interface PageNotice {
   path: string;
   notice: string;
   saidOn?: SaidOn;
+  /** True until its page is shown, whatever comes first (why a session ended): not forgotten at other pages. */
+  untilShown?: true;
 }
 
 /** Where, and in which language, a report kept in the session was said. */
@@ -77,7 +79,8 @@ export const forgetReportsOfOtherPages: RequestHandler = (req, _res, next) => {
   const session = req.session;
   if (session && req.method === 'GET') {
     const here = pageOf(req);
-    if (session.pageNotice && session.pageNotice.path !== here) delete session.pageNotice;
+    const notice = session.pageNotice;
+    if (notice && notice.path !== here && !(notice.untilShown && !notice.saidOn)) delete session.pageNotice;
     if (session.lastSms?.saidOn && session.lastSms.saidOn.path !== here) delete session.lastSms;
   }
   next();

@@ -77,6 +77,8 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     const help = await other.get('/hulp/twee-stappen');
     expect(help.status).to.equal(200);
     expect(help.text).not.to.include('Uitloggen');
+    expect((await other.get('/werkblad')).headers.location).to.equal('/inloggen');
+    expect((await other.get('/inloggen')).text, 'why, after the public page too').to.include('omdat je sessies zijn beëindigd');
   });
 
   it('ends on the code page when the account was disabled meanwhile, without sending the browser round in circles', async () => {
