@@ -3,6 +3,7 @@ import type { Session, SessionData } from 'express-session';
 import { sayOnce, type SaidOn } from '../../http/page-notice';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondFactor, SmsCodeOutcome } from '../../domain/second-factor';
+import type { SmsSendRequest } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsProblem, type Wording } from './messages';
 
@@ -21,6 +22,11 @@ export interface SmsCodeStatus {
   noSmsSoon: boolean;
   /** The patient asked for a new code and it went out. */
   resent: boolean;
+}
+
+/** An SMS code asked for on this page: counted against its client's address, written in its language. */
+export function smsSendRequest(req: Request, res: Response, code: { userId: number; purpose: CodePurpose; phone: string }): SmsSendRequest {
+  return { ...code, ip: req.ip ?? 'unknown', language: res.locals.lang };
 }
 
 /** The outcome of an SMS the page has not reported yet, what it was for, and whether the patient asked for it. */

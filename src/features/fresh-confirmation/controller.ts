@@ -10,7 +10,7 @@ import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage, smsProblem, type Wording } from '../../components/one-time-code/messages';
-import { keepSmsReport, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, safeReturnPath, validatePassword } from './validation';
@@ -87,7 +87,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const user = req.user!;
       const returnTo = safeReturnPath(req.body?.terug);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.account.confirmThenReturn(returnTo));
-      const outcome = await secondFactor.sendSmsCode({ userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown', language: res.locals.lang });
+      const outcome = await secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone! }));
       if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
       keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
       res.redirect(303, paths.account.confirmThenReturn(returnTo));

@@ -11,7 +11,7 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { pageNoticeOf, redirectWithNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
@@ -42,8 +42,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
   /** Sends the sign-in SMS, in the page's language, and keeps the outcome in the half session for the code page to report. */
   async function sendSignInCode(req: Request, res: Response, user: User, askedByPatient: boolean): Promise<void> {
-    const request = { userId: user.id, purpose: 'sign_in' as const, phone: user.twoFactorPhone!, ip: req.ip ?? 'unknown', language: res.locals.lang };
-    const outcome = await secondFactor.sendSmsCode(request);
+    const outcome = await secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }));
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
     // While locked the code page is the lock's page, which says it all; a report kept for later would be stale.
     if (outcome.status !== 'locked') keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });

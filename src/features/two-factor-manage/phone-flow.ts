@@ -4,7 +4,7 @@ import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { type TwoStepChange, redirectToTwoStepStatus } from '../two-factor-status/controller';
@@ -48,7 +48,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
   }
 
   const sendToNewNumber = (req: Request, res: Response, phone: string) =>
-    secondFactor.sendSmsCode({ userId: req.user!.id, purpose: flow.purpose, phone, ip: req.ip ?? 'unknown', language: res.locals.lang });
+    secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: req.user!.id, purpose: flow.purpose, phone }));
 
   return {
     paths: flow.paths,

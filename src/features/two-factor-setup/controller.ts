@@ -11,7 +11,7 @@ import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { validateMethod } from './validation';
@@ -85,8 +85,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   }
 
   const sendCode = async (req: Request, res: Response, phone: string) => {
-    const request = { userId: req.user!.id, purpose: 'setup' as const, phone, ip: req.ip ?? 'unknown', language: res.locals.lang };
-    const outcome = await deps.secondFactor.sendSmsCode(request);
+    const outcome = await deps.secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: req.user!.id, purpose: 'setup', phone }));
     if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     return outcome;
   };
