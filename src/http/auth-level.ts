@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
 import { paths } from '../paths';
 import { renewCsrfToken } from './csrf';
-import { redirectWithNotice } from './page-notice';
+import { leaveNotice, redirectWithNotice } from './page-notice';
 import { patientCookie } from './session';
 
 /**
@@ -244,7 +244,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       // says why, also after public pages or a script's requests.
       if (stateOf(req)?.level === 'full' && !accountOf(req)) {
         delete req.session[realm.sessionField];
-        req.session.pageNotice = { path: realm.signIn, notice: 'ended' satisfies SessionEnd, untilShown: true };
+        leaveNotice(req, realm.signIn, 'ended' satisfies SessionEnd, { untilShown: true });
       }
       const current = level(req);
       if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);
@@ -291,7 +291,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
         const to = confirm(back);
         // A confirmation that ran out is said so on the confirmation page (its own notice table).
-        if (stateOf(req)?.freshAt !== undefined) req.session.pageNotice = { path: to.split('?')[0]!, notice: 'confirmationExpired' };
+        if (stateOf(req)?.freshAt !== undefined) leaveNotice(req, to, 'confirmationExpired');
         res.redirect(303, to);
       };
     },

@@ -24,8 +24,13 @@ export interface SaidOn {
 /** The page asked for, as redirectWithNotice names it. */
 const pageOf = (req: Request) => req.baseUrl + req.path;
 
+/** Keeps `notice` for the page at `path` (its address without the query), for when it is shown. */
+export function leaveNotice(req: Request, path: string, notice: string, options: { untilShown?: true } = {}): void {
+  req.session.pageNotice = { path: path.split('?')[0]!, notice, ...options };
+}
+
 export function redirectWithNotice(req: Request, res: Response, path: string, notice: string): void {
-  req.session.pageNotice = { path, notice };
+  leaveNotice(req, path, notice);
   res.redirect(303, path);
 }
 
