@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { expect } from 'chai';
 import type { SmsConfig } from '../../src/config';
 import { upToWholeMinute } from '../../src/domain/clock';
@@ -191,8 +192,24 @@ for (const store of RATE_LIMIT_STORES) {
       describe(`while the SMS that began the cooldown is on its way (the provider has not answered), sent by ${instance}`, () => {
         const OTHER_PHONE = '+31612345679';
         let answer: () => void;
+        /** The instance each request reached, by request number, and the instance whose send reached the provider. */
+        let reached: SmsCodeService[];
+        let sentBy: SmsCodeService | undefined;
+        /** The requests that looked in the store for the SMS on its way. */
+        let looked: Set<number>;
+        const requestNumber = new AsyncLocalStorage<number>();
         beforeEach(() => {
           sender.answer = new Promise<void>((resolve) => { answer = resolve; });
+          [reached, sentBy, looked] = [[], undefined, new Set()];
+          const store = codes;
+          codes = {
+            ...store,
+            liveCode: (...args) => {
+              const number = requestNumber.getStore();
+              if (number !== undefined) looked.add(number);
+              return store.liveCode(...args);
+            },
+          };
         });
         afterEach(() => answer());
 
@@ -200,16 +217,31 @@ for (const store of RATE_LIMIT_STORES) {
           while (sender.calls === 0) await new Promise((resolve) => setTimeout(resolve, 2));
         };
 
-        /** Lets the SMS on its way be sent once `refused` requests met its cooldown, and so wait for it. */
+        /**
+         * Lets the SMS on its way be sent once `refused` requests met its cooldown and wait for it.
+         * A request on another instance than the sending one waits by looking in the store: one that
+         * looked first after the code was stored would rightly take it for an SMS sent before it came.
+         */
         async function answerWhenRefused(refused: number): Promise<void> {
           await refusedByCooldown(refused);
+          while (reached.some((instance, number) => instance !== sentBy && !looked.has(number))) {
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
           answer();
+        }
+
+        /** An instance whose requests are numbered, to know which looked in the store, and whether it sent. */
+        async function numberedInstance(overrides: Partial<SmsConfig>): Promise<SmsCodeService> {
+          const numbered: SmsCodeService = { ...(await service(overrides, undefined, { send: (message) => { sentBy = numbered; return sender.send(message); } })) };
+          const { send } = numbered;
+          numbered.send = (request) => requestNumber.run(reached.push(numbered) - 1, () => send(request));
+          return numbered;
         }
 
         /** The instance that sends first, and the one the later requests reach. */
         async function instances(overrides: Partial<SmsConfig> = {}): Promise<[SmsCodeService, SmsCodeService]> {
-          const first = await service(overrides);
-          return [first, instance === 'this instance' ? first : await service(overrides)];
+          const first = await numberedInstance(overrides);
+          return [first, instance === 'this instance' ? first : await numberedInstance(overrides)];
         }
 
         it('waits for it: a number corrected meanwhile is told no code went there, a double click (the same number) that it was sent', async () => {
