@@ -6,7 +6,7 @@ import type { RecoveryCodes } from './recovery-codes';
 import type { SecondStepLockout } from './second-step-lockout';
 import type { SecretBox } from './secret-box';
 import type { PasskeyStore } from './passkeys';
-import type { SmsCodeService, SmsSendOutcome, SmsSendRequest } from './sms-codes';
+import type { SmsCapRequest, SmsCodeService, SmsSendOutcome, SmsSendRequest } from './sms-codes';
 import { verifyTotp } from './totp';
 import type { TwoFactorStore } from './two-factor';
 import { normalizeCodeInput, type CodePurpose, type VerificationCodes } from './verification-codes';
@@ -238,14 +238,21 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       return until ? { status: 'locked', until } : sms().smsCodes.send(request);
     },
 
-    nextSmsAllowedAt: (userId: number, purpose: CodePurpose) => sms().smsCodes.nextAllowedAt(userId, purpose),
-
-    /** What a code page can truthfully say: until when the code sent to `phone` works, and when a new one may be asked. */
-    async smsCodeState(userId: number, purpose: CodePurpose, phone: string) {
+    /**
+     * What a code page can truthfully say: until when the code sent to `phone` works, when a new
+     * one may be asked, and, when no code works (the page would advise a new one), the cap that
+     * refuses any new one meanwhile (see SmsCodeService.capInForce).
+     */
+    async smsCodeState(request: SmsCapRequest & { purpose: CodePurpose }) {
       const { verificationCodes: codes, smsCodes: sender } = sms();
+      const { userId, purpose, phone } = request;
       const [validUntil, nextAllowedAt] = await Promise.all([codes.validUntil(userId, purpose, phone), sender.nextAllowedAt(userId, purpose)]);
-      return { validUntil, nextAllowedAt };
+      const cap = validUntil === null ? await sender.capInForce(request) : null;
+      return { validUntil, nextAllowedAt, cap };
     },
+
+    /** The cap that refuses a new SMS code for `request` now, if any (see SmsCodeService.capInForce). */
+    smsCapInForce: (request: SmsCapRequest) => sms().smsCodes.capInForce(request),
 
     lockedUntil: (userId: number) => lockout.lockedUntil(userId),
   };

@@ -30,7 +30,7 @@ export type SmsSendOutcome =
   /** `earlierCode`: where the SMS that began the cooldown brought its code, seen from this number. */
   | { status: 'cooldown'; nextAllowedAt: number; earlierCode: EarlierCode }
   /** `retryAt`: when the cap that refused lets a new SMS through again. */
-  | { status: 'limited'; scope: SmsLimitScope; retryAt: number }
+  | ({ status: 'limited' } & SmsCap)
   /**
    * `shared`: the SMS of another request, on its way to the same number when this one came, failed
    * with `reason`; this one sent nothing.
@@ -50,6 +50,15 @@ export interface SmsSendRequest {
   ip: string;
   /** The language of the page the SMS is asked on, which its text follows; Dutch when not given. */
   language?: Language;
+}
+
+/** What the caps of an SMS are counted by. */
+export type SmsCapRequest = Pick<SmsSendRequest, 'userId' | 'phone' | 'ip'>;
+
+/** A cap that refuses every SMS for a request until `retryAt` (epoch ms, rounded up to the minute). */
+export interface SmsCap {
+  scope: SmsLimitScope;
+  retryAt: number;
 }
 
 export interface SmsCodeServiceDeps {
@@ -123,6 +132,16 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const global = await limiters({ keyPrefix: 'sms_global', points: settings.globalDailyCap, duration: DAY });
 
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
+
+  /** The caps an SMS for `request` counts towards, besides its cooldown. */
+  const capsOf = (request: SmsCapRequest): Counter[] => [
+    { limiter: account, key: String(request.userId), scope: 'account' },
+    { limiter: number, key: request.phone, scope: 'number' },
+    // The day before the hour: when both are full, the refusal names when SMS can go again.
+    { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
+    { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
+    { limiter: global, key: 'all', scope: 'global' },
+  ];
 
   /** This process's SMS on their way, by cooldown key: waited for without looking in the store. */
   const onTheirWay = new Map<string, OnItsWay>();
@@ -222,15 +241,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       logger?.warn({ userId, purpose, maskedPhone: maskPhoneNumber(phone) }, 'SMS not sent: the number\'s country is not in SMS_ALLOWED_COUNTRIES');
       return { status: 'failed', reason: 'destination_not_allowed' };
     }
-    const counters: Counter[] = [
-      { limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' },
-      { limiter: account, key: String(userId), scope: 'account' },
-      { limiter: number, key: phone, scope: 'number' },
-      // The day before the hour: when both are full, the refusal names when SMS can go again.
-      { limiter: ipDaily, key: clientNetwork(request.ip), scope: 'ip' },
-      { limiter: ipHourly, key: clientNetwork(request.ip), scope: 'ip' },
-      { limiter: global, key: 'all', scope: 'global' },
-    ];
+    const counters: Counter[] = [{ limiter: cooldown, key: cooldownKey(userId, purpose), scope: 'cooldown' }, ...capsOf(request)];
 
     // Reserve one point in each counter, in order; the first refusal gives all taken points back.
     const taken: Counter[] = [];
@@ -287,6 +298,23 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       } finally {
         if (onTheirWay.get(key) === onItsWay) onTheirWay.delete(key);
       }
+    },
+
+    /**
+     * The cap that would refuse an SMS for `request` now, and when it lets one through (the latest
+     * of the full caps, rounded up to the minute as a refusal's `retryAt`); null when none is full.
+     */
+    async capInForce(request: SmsCapRequest): Promise<SmsCap | null> {
+      const caps = capsOf(request);
+      const states = await Promise.all(caps.map((c) => c.limiter.get(c.key)));
+      let found: SmsCap | null = null;
+      for (const [i, state] of states.entries()) {
+        const { limiter, scope } = caps[i]!;
+        if (!state || state.consumedPoints < limiter.points || state.msBeforeNext <= 0) continue;
+        const retryAt = upToWholeMinute(clock.now() + state.msBeforeNext);
+        if (!found || retryAt > found.retryAt) found = { scope: scope as SmsLimitScope, retryAt };
+      }
+      return found;
     },
 
     /** When a new code may be asked for (epoch ms, rounded up to the minute), or null when that is possible now. */

@@ -436,9 +436,25 @@ for (const store of RATE_LIMIT_STORES) {
         await resetLimits(); // a fresh start for each case
         const send = (i: number) => sms.send({ userId: users[i]!, purpose: 'setup', phone: phone(i), ip: ip(i) });
         expect((await send(0)).status, scope).to.equal('sent');
+        expect(await sms.capInForce({ userId: users[2]!, phone: phone(2), ip: ip(2) }), `${scope}: one left`).to.equal(null);
         expect((await send(1)).status, scope).to.equal('sent');
-        expect(await send(2), scope).to.include({ status: 'limited', scope });
+        const refused = await send(2);
+        expect(refused, scope).to.include({ status: 'limited', scope });
+        // What a code page says meanwhile: when this cap lets an SMS through, without counting a try.
+        const { status: _, ...cap } = refused as Extract<SmsSendOutcome, { status: 'limited' }>;
+        expect(await sms.capInForce({ userId: users[2]!, phone: phone(2), ip: ip(2) }), scope).to.deep.equal(cap);
+        expect(await sms.capInForce({ userId: users[2]!, phone: phone(2), ip: ip(2) }), `${scope}: asked again`).to.deep.equal(cap);
       }
+    });
+
+    it('names the cap that lets an SMS through last, when several are full', async () => {
+      const sms = await service({ maxPerAccountPerHour: 1, maxPerIpPerDay: 1 });
+      const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
+      expect((await sms.send(request)).status).to.equal('sent');
+      const cap = await sms.capInForce(request);
+      expect(cap).to.include({ scope: 'ip' });
+      expect(cap!.retryAt, 'the day\'s end, not the hour\'s').to.equal(upToWholeMinute(clock.now() + 24 * 3600_000));
+      expect(await sms.capInForce({ ...request, ip: '198.51.100.7' })).to.deep.equal({ scope: 'account', retryAt: upToWholeMinute(clock.now() + 3600_000) });
     });
 
     it('names the day\'s end when both caps per IP are full, not the hour\'s, when a new SMS can go', async () => {

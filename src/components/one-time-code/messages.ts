@@ -1,5 +1,5 @@
 import type { SecondFactorFailure, SecondFactorResult, SmsCodeOutcome } from '../../domain/second-factor';
-import type { SmsLimitScope } from '../../domain/sms-codes';
+import type { SmsCap, SmsLimitScope } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
@@ -27,9 +27,33 @@ const FAILURE_KEYS: Record<SecondFactorFailure, string> = {
   wrong_passkey: 'oneTimeCode.errors.wrongPasskey',
 };
 
-export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording): string {
+/** The failures after which only a new SMS code helps: their message says how to get one. */
+const NEEDS_NEW_CODE: ReadonlySet<SecondFactorFailure> = new Set(['expired', 'exhausted', 'missing']);
+
+export const needsNewCode = (result: SecondFactorResult): boolean => result.status === 'failed' && NEEDS_NEW_CODE.has(result.reason);
+
+/** A cap that refuses new SMS codes (for `purpose`) meanwhile. */
+export interface CapForPurpose {
+  cap: SmsCap;
+  purpose: CodePurpose;
+}
+
+/**
+ * `smsCap`: a cap refuses any new SMS code now; a message that would advise one says when one can
+ * come instead, and what to do meanwhile.
+ */
+export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording, smsCap?: CapForPurpose): string {
   if (result.status === 'locked') return w.t('oneTimeCode.errors.locked', { time: w.formatTime(result.until) });
-  return w.t(FAILURE_KEYS[result.reason], { resend: resendButton(w) });
+  const message = w.t(FAILURE_KEYS[result.reason]);
+  if (!needsNewCode(result)) return message;
+  return `${message} ${smsCap ? capEnd(smsCap, w) : w.t('oneTimeCode.askNewCode', { resend: resendButton(w) })}`;
+}
+
+/** When the cap lets a new SMS code through, and what the patient can do until then. */
+export function capEnd({ cap, purpose }: CapForPurpose, w: Wording): string {
+  const when = w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(cap.retryAt), time: w.formatTime(cap.retryAt) });
+  const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
+  return `${when} ${meanwhile}`;
 }
 
 export interface SmsProblem {
@@ -83,11 +107,8 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
       return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
-    case 'limited': {
-      const when = w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(outcome.retryAt), time: w.formatTime(outcome.retryAt) });
-      const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
-      return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${when} ${meanwhile}`, noSmsSoon: true };
-    }
+    case 'limited':
+      return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${capEnd({ cap: outcome, purpose }, w)}`, noSmsSoon: true };
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
       const keys = RECOVERY_CODE_ACCEPTED.has(purpose) ? STORED_NUMBER_FAILURE_KEYS : SMS_FAILURE_KEYS;

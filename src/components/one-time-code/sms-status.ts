@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import type { Session, SessionData } from 'express-session';
 import { sayOnce, type SaidOn } from '../../http/page-notice';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import type { SecondFactor, SmsCodeOutcome } from '../../domain/second-factor';
+import type { SecondFactor, SecondFactorResult, SmsCodeOutcome } from '../../domain/second-factor';
 import type { SmsSendRequest } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
-import { smsProblem, type Wording } from './messages';
+import { capEnd, needsNewCode, secondFactorMessage, smsProblem, type Wording } from './messages';
 
 /**
  * What a page with an SMS code field says about the code, true in every state: a code was sent
@@ -18,10 +18,26 @@ export interface SmsCodeStatus {
   nextAllowedAt: number | null;
   /** Why the last SMS did not go out (or may not have): information, not an error of the patient's. */
   notSent: string | null;
+  /** A cap refuses any new SMS code: when it lets one through, and what to do meanwhile. */
+  capEnd: string | null;
   /** No SMS can come for a while: the page offers the recovery code first, and no "Stuur nieuwe code". */
   noSmsSoon: boolean;
   /** The patient asked for a new code and it went out. */
   resent: boolean;
+}
+
+/**
+ * What a page says of a refused code; `sms`: the SMS code's request, when it was one. A message
+ * that would advise a new SMS code says instead, while a cap refuses any, when one can come.
+ */
+export async function codeFailureMessage(
+  secondFactor: SecondFactor,
+  result: Exclude<SecondFactorResult, { status: 'ok' }>,
+  w: Wording,
+  sms?: SmsSendRequest,
+): Promise<string> {
+  const cap = sms && needsNewCode(result) ? await secondFactor.smsCapInForce(sms) : null;
+  return secondFactorMessage(result, w, cap && sms ? { cap, purpose: sms.purpose } : undefined);
 }
 
 /** An SMS code asked for on this page: counted against its client's address, written in its language. */
@@ -88,12 +104,12 @@ export function takeSmsReport(req: Request, res: Response, purpose: CodePurpose,
 
 export async function smsCodeStatus(
   secondFactor: SecondFactor,
-  code: { userId: number; purpose: CodePurpose; phone: string },
+  code: SmsSendRequest,
   w: Wording,
   /** The last send, when the page is to report it (takeSmsReport). */
   last?: LastSend,
 ): Promise<SmsCodeStatus> {
-  const { validUntil, nextAllowedAt } = await secondFactor.smsCodeState(code.userId, code.purpose, code.phone);
+  const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
   const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
   // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
@@ -107,7 +123,9 @@ export async function smsCodeStatus(
     validUntil: outcome?.status === 'unsure' ? null : validUntil,
     nextAllowedAt,
     notSent,
-    noSmsSoon: problem?.noSmsSoon ?? false,
+    // A cap's own report says when it ends; said once, the page still says it, without the button.
+    capEnd: cap && !notSent ? capEnd({ cap, purpose: code.purpose }, w) : null,
+    noSmsSoon: (problem?.noSmsSoon ?? false) || cap !== null,
     resent: outcome?.status === 'sent' && Boolean(last?.askedByPatient),
   };
 }

@@ -9,8 +9,8 @@ import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
-import { secondFactorMessage, smsProblem, type Wording } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { smsProblem, type Wording } from '../../components/one-time-code/messages';
+import { codeFailureMessage, keepSmsReport, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { CONFIRMATION_FIELDS, codeProof, safeReturnPath, validatePassword } from './validation';
@@ -52,6 +52,9 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return { ...res.locals, resendButton: phone ? res.locals.t('freshConfirmation.sendCode', { phone }) : undefined };
   };
 
+  /** The patient's SMS code for this confirmation, to their own number. */
+  const confirmationCode = (req: Request, res: Response) => smsSendRequest(req, res, { userId: req.user!.id, purpose: 'confirm', phone: req.user!.twoFactorPhone! });
+
   async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
     const t = res.locals.t;
     // Under the sign-in's throttle as before, but the patient is signed in: a wrong one is no failed sign-in.
@@ -62,7 +65,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
   async function checkCode(req: Request, res: Response, proof: Proof): Promise<FieldError | null> {
     const result = await secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req));
-    return result.status === 'ok' ? null : { field: 'code', message: secondFactorMessage(result, wording(req, res)) };
+    if (result.status === 'ok') return null;
+    return { field: 'code', message: await codeFailureMessage(secondFactor, result, wording(req, res), proof.kind === 'sms' ? confirmationCode(req, res) : undefined) };
   }
 
   /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
@@ -87,7 +91,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const user = req.user!;
       const returnTo = safeReturnPath(req.body?.terug);
       if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.account.confirmThenReturn(returnTo));
-      const outcome = await secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: user.id, purpose: 'confirm', phone: user.twoFactorPhone! }));
+      const outcome = await secondFactor.sendSmsCode(confirmationCode(req, res));
       if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
       keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
       res.redirect(303, paths.account.confirmThenReturn(returnTo));

@@ -11,7 +11,7 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { pageNoticeOf, redirectWithNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
@@ -40,9 +40,11 @@ export function createSecondStepController(deps: SecondStepDeps) {
     return user && !user.disabled && user.twoFactorMethod ? user : undefined;
   }
 
+  const signInCode = (req: Request, res: Response, user: User) => smsSendRequest(req, res, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! });
+
   /** Sends the sign-in SMS, in the page's language, and keeps the outcome in the half session for the code page to report. */
   async function sendSignInCode(req: Request, res: Response, user: User, askedByPatient: boolean): Promise<void> {
-    const outcome = await secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }));
+    const outcome = await secondFactor.sendSmsCode(signInCode(req, res, user));
     if (outcome.status !== 'sent') req.log.warn({ userId: user.id, outcome: outcome.status }, 'sign-in SMS not sent');
     // While locked the code page is the lock's page, which says it all; a report kept for later would be stale.
     if (outcome.status !== 'locked') keepSmsReport(req.session, { purpose: 'sign_in', outcome, askedByPatient });
@@ -55,7 +57,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     // The app and passkey variants: no number, nothing sent, no "Stuur nieuwe code".
     if (method !== 'sms') return { method, hasPasskeys };
     const last = takeSmsReport(req, res, 'sign_in', deps.clock.now());
-    const status = await smsCodeStatus(secondFactor, { userId: user.id, purpose: 'sign_in', phone: user.twoFactorPhone! }, res.locals, last);
+    const status = await smsCodeStatus(secondFactor, signInCode(req, res, user), res.locals, last);
     return { method, hasPasskeys, status };
   }
 
@@ -112,7 +114,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
           await finishSignIn(req, user, method);
           return res.redirect(303, paths.workspace);
         }
-        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
+        errors.push({ field: 'code', message: await codeFailureMessage(secondFactor, result, res.locals, method === 'sms' ? signInCode(req, res, user) : undefined) });
       }
       if (await showIfLocked(res, user)) return;
       renderFormErrors(res, 'sign-in-second-step/code', errors, { code: code.trim() }, await codePageLocals(req, res, user));

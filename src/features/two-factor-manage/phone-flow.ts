@@ -3,8 +3,8 @@ import type { Clock } from '../../domain/clock';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { smsRefusal } from '../../components/one-time-code/messages';
+import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { type TwoStepChange, redirectToTwoStepStatus } from '../two-factor-status/controller';
@@ -42,13 +42,14 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
   const { secondFactor } = deps;
   const pending = (req: Request) => (req.session.pendingPhone?.purpose === flow.purpose ? req.session.pendingPhone : undefined);
 
+  const codeTo = (req: Request, res: Response, phone: string) => smsSendRequest(req, res, { userId: req.user!.id, purpose: flow.purpose, phone });
+
   async function verifyLocals(req: Request, res: Response) {
-    const code = { userId: req.user!.id, purpose: flow.purpose, phone: pending(req)!.phone };
-    return { flow, status: await smsCodeStatus(secondFactor, code, res.locals, takeSmsReport(req, res, flow.purpose, deps.clock.now())) };
+    const status = await smsCodeStatus(secondFactor, codeTo(req, res, pending(req)!.phone), res.locals, takeSmsReport(req, res, flow.purpose, deps.clock.now()));
+    return { flow, status };
   }
 
-  const sendToNewNumber = (req: Request, res: Response, phone: string) =>
-    secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: req.user!.id, purpose: flow.purpose, phone }));
+  const sendToNewNumber = (req: Request, res: Response, phone: string) => secondFactor.sendSmsCode(codeTo(req, res, phone));
 
   return {
     paths: flow.paths,
@@ -98,7 +99,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
           delete req.session.pendingPhone;
           return redirectToTwoStepStatus(req, res, await flow.finish(req, p.phone));
         }
-        errors.push({ field: 'code', message: secondFactorMessage(result, res.locals) });
+        errors.push({ field: 'code', message: await codeFailureMessage(secondFactor, result, res.locals, codeTo(req, res, p.phone)) });
       }
       renderFormErrors(res, 'two-factor-manage/verify', errors, { code: code.trim() }, await verifyLocals(req, res));
     },

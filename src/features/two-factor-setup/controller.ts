@@ -10,8 +10,8 @@ import { generateTotpSecret } from '../../domain/totp';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
-import { secondFactorMessage, smsRefusal } from '../../components/one-time-code/messages';
-import { keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
+import { smsRefusal } from '../../components/one-time-code/messages';
+import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { validateMethod } from './validation';
@@ -58,6 +58,8 @@ export function createSetupController(deps: SetupControllerDeps) {
     return { progress: progressFor(step, method), method, caption: res.locals.t(caption) };
   };
 
+  const codeTo = (req: Request, res: Response, phone: string) => smsSendRequest(req, res, { userId: req.user!.id, purpose: 'setup', phone });
+
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
     phone: async (_req, res) => phoneFormLocals(res, deps.allowedCountries),
     pair: async (req, res) => ({
@@ -66,8 +68,7 @@ export function createSetupController(deps: SetupControllerDeps) {
     verify: async (req, res) => {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
-      const code = { userId: req.user!.id, purpose: 'setup' as const, phone: setup.phone! };
-      return { status: await smsCodeStatus(deps.secondFactor, code, res.locals, takeSmsReport(req, res, 'setup', deps.clock.now())) };
+      return { status: await smsCodeStatus(deps.secondFactor, codeTo(req, res, setup.phone!), res.locals, takeSmsReport(req, res, 'setup', deps.clock.now())) };
     },
     recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
   };
@@ -85,7 +86,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   }
 
   const sendCode = async (req: Request, res: Response, phone: string) => {
-    const outcome = await deps.secondFactor.sendSmsCode(smsSendRequest(req, res, { userId: req.user!.id, purpose: 'setup', phone }));
+    const outcome = await deps.secondFactor.sendSmsCode(codeTo(req, res, phone));
     if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'setup SMS not sent');
     return outcome;
   };
@@ -140,7 +141,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       const proof: Proof = setup.method === 'app' ? { kind: 'app', code, secret: totpSecretOf(setup) } : { kind: 'sms', code, phone: setup.phone! };
       const result = await deps.secondFactor.check(req.user!.id, 'setup', proof, requestOrigin(req));
       if (result.status !== 'ok') {
-        const message = secondFactorMessage(result, res.locals);
+        const message = await codeFailureMessage(deps.secondFactor, result, res.locals, proof.kind === 'sms' ? codeTo(req, res, proof.phone) : undefined);
         return renderErrors(req, res, 'verify', [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
       const sealedRecoveryCodes = sealCodes(secretBox, deps.recoveryCodes.generate());

@@ -125,6 +125,19 @@ describe('fresh confirmation before changes (J6)', () => {
     expect(res.text).not.to.include('Stuur nieuwe code');
   });
 
+  it('says when SMS come again, not to ask a new code, while a cap refuses any', async () => {
+    await world.close();
+    world = await startSmsWorld({ SMS_MAX_PER_ACCOUNT_PER_HOUR: '1' }); // the sign-in's SMS fills it
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const res = await submitForm(agent, page, { terug: path, password: patient.password, code: '123456' }, '/account/bevestigen');
+    expect(res.status).to.equal(400);
+    expect(res.text).to.match(/Er is geen geldige code. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Gebruik intussen een herstelcode, of bel de helpdesk via 030 – 737 0323./);
+    expect(res.text).not.to.include('Vraag een nieuwe code aan');
+  });
+
   it('sends no code while the second step is locked, and says until when', async () => {
     const agent = await fullySignedIn();
     await pastSmsCooldown();

@@ -280,10 +280,10 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(page.text).to.include('Stuur nieuwe code').and.include('Gebruik een herstelcode');
     });
 
-    it('says when SMS stop for the hour, with the time, and offers the recovery code first', async () => {
+    /** Five SMS in the hour (the cap), each after the cooldown, cleared here between sign-ins; the sixth sign-in's is refused. */
+    async function signInPastHourlyCap() {
       const { rt, vonage } = world;
       const patient = await patientWithSms(rt);
-      // Five SMS in the hour (the cap), each after the 30-second cooldown, which is cleared here between sign-ins.
       for (let i = 0; i < 5; i += 1) {
         await rt.db('rate_limits').where('key', 'like', 'sms_cooldown%').delete();
         await passwordStep(rt.agent(), patient.email, patient.password);
@@ -293,6 +293,11 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const sixth = rt.agent();
       await passwordStep(sixth, patient.email, patient.password);
       expect(vonage.messages, 'the sixth SMS of the hour is not sent').to.have.length(5);
+      return sixth;
+    }
+
+    it('says when SMS stop for the hour, with the time, and offers the recovery code first', async () => {
+      const sixth = await signInPastHourlyCap();
       const page = await sixth.get('/inloggen/code');
       expect(page.status).to.equal(200);
       expect(page.text).to.match(/We sturen je nu geen SMS meer, want je hebt te vaak een code aangevraagd. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Gebruik intussen een herstelcode/);
@@ -301,6 +306,27 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(page.text).not.to.include('error-summary');
       // The fifth code still works, and the page says so: it is the truth.
       expect(page.text).to.include('De code is geldig tot');
+    });
+
+    it('says when SMS come again, not "Stuur nieuwe code", once no code works while the cap lasts', async () => {
+      const { vonage } = world;
+      const sixth = await signInPastHourlyCap();
+      await sixth.get('/inloggen/code'); // the cap's notice, said once
+      const wrongCode = lastCode(vonage) === '000000' ? '111111' : '000000';
+      let refused;
+      for (let i = 0; i < 5; i += 1) refused = await enterSignInCode(sixth, wrongCode); // the fifth wrong try ends the code
+      expect(refused!.status).to.equal(400);
+      const capEnd = /Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Gebruik intussen een herstelcode, of bel de helpdesk via 030 – 737 0323./;
+      expect(refused!.text).to.match(new RegExp(`Je hebt te vaak een verkeerde code ingevuld. ${capEnd.source}`));
+      expect(refused!.text, 'no advice the cap would refuse').not.to.include('Vraag een nieuwe code aan').and.not.include('Stuur nieuwe code');
+      const again = await enterSignInCode(sixth, wrongCode);
+      expect(again.text).to.match(new RegExp(`Er is geen geldige code. ${capEnd.source}`)).and.not.include('Vraag een nieuwe code aan');
+
+      const page = await sixth.get('/inloggen/code');
+      expect(page.text).to.include('<p>Er is nu geen geldige code.</p>').and.match(capEnd);
+      expect(page.text).not.to.include('Stuur nieuwe code');
+      expect(page.text).to.match(/<a class="button" href="\/inloggen\/herstelcode">Gebruik een herstelcode<\/a>/);
+      expect(vonage.messages).to.have.length(5);
     });
   });
 

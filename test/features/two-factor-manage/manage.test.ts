@@ -212,6 +212,22 @@ describe('managing two-step (J6)', () => {
     expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31611000002');
   });
 
+  it('says on the code page when SMS come again, not "Stuur nieuwe code", once the code is used up while a cap lasts', async () => {
+    await world.close();
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1', SMS_MAX_PER_ACCOUNT_PER_HOUR: '3' });
+    patient = await patientWithSms(world.rt);
+    const agent = await awaitingCodeFor('06 87654321');
+    expect(world.vonage.messages.map((m) => m.to), 'signing in, the confirmation, the new number: the cap is full').to.deep.equal(['31612345678', '31612345678', '31687654321']);
+    const wrong = lastCode(world.vonage) === '000000' ? '111111' : '000000';
+    let refused;
+    for (let i = 0; i < 5; i += 1) refused = await submitForm(agent, `${PHONE_CHANGE}/verificatie`, { code: wrong }); // the fifth ends the code
+    const capEnd = /Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Heb je eerder hulp nodig\? Bel de helpdesk via 030 – 737 0323./;
+    expect(refused!.text).to.match(new RegExp(`Je hebt te vaak een verkeerde code ingevuld. ${capEnd.source}`)).and.not.include('Vraag een nieuwe code aan');
+    const page = await agent.get(`${PHONE_CHANGE}/verificatie`);
+    expect(page.text).to.include('<p>Er is nu geen geldige code.</p>').and.match(capEnd);
+    expect(page.text).not.to.include('Stuur nieuwe code');
+  });
+
   it('records a wrong code in the phone change, and counts it towards the lock of the second step', async () => {
     const path = PHONE_CHANGE;
     const agent = await awaitingCodeFor('06 11000003');

@@ -571,6 +571,27 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(world.vonage.messages).to.have.length(2);
     });
 
+    it('says on Verificatie when SMS come again, not "Stuur nieuwe code", once the code ran out while the cap lasts', async () => {
+      world = await startSmsWorld({ SMS_MAX_PER_ACCOUNT_PER_HOUR: '1' });
+      const { rt, vonage } = world;
+      const { agent, patient } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      expect((await agent.get(`${SETUP}/verificatie`)).text, 'while the code works').to.include('Stuur nieuwe code');
+      rt.clock.advanceMinutes(10);
+      rt.clock.advance(1000);
+      await confirmPassword(agent, patient.password);
+      const capEnd = /Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Heb je eerder hulp nodig\? Bel de helpdesk via 030 – 737 0323./;
+      const page = await agent.get(`${SETUP}/verificatie`);
+      expect(page.text).to.include('<p>Er is nu geen geldige code.</p>').and.match(capEnd);
+      expect(page.text).not.to.include('Stuur nieuwe code');
+      const res = await enterCode(agent, lastCode(vonage));
+      expect(res.status).to.equal(400);
+      expect(res.text).to.match(new RegExp(`Deze code is verlopen. ${capEnd.source}`)).and.not.include('Vraag een nieuwe code aan');
+      expect(res.text).not.to.include('Stuur nieuwe code');
+      expect(vonage.messages).to.have.length(1);
+    });
+
     it('sends at most SMS_MAX_PER_NUMBER_PER_DAY messages to one number, across accounts', async () => {
       world = await startSmsWorld({ SMS_MAX_PER_NUMBER_PER_DAY: '1' });
       const a = await signedInPatient(world.rt);
