@@ -7,6 +7,7 @@ import {
   parsePhoneNumberFromString,
   type CountryCode,
 } from 'libphonenumber-js/max';
+import { foldTypedDigits } from './typed-digits';
 
 export interface Country {
   code: string; // ISO 3166-1 alpha-2
@@ -71,7 +72,7 @@ const PLAUSIBLE_INPUT = /^\+?[\d\s().\-/]+$/;
  * itself names when it starts with + or 00. Returns the number in E.164.
  */
 export function parseMobileNumber(input: string, countryCode: string, allowedCountries: string[]): ParsedPhone {
-  const text = input.replace(/\s+/g, ' ').trim();
+  const text = foldTypedDigits(input).replace(/\s+/g, ' ').trim();
   if (text === '') return { ok: false, error: 'required' };
   if (text.length > MAX_INPUT_LENGTH || !PLAUSIBLE_INPUT.test(text)) return { ok: false, error: 'invalid' };
 

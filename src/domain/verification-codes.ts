@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Database } from '../infra/database';
 import type { Clock } from './clock';
 import { randomDigits, type RandomSource } from './random';
+import { foldTypedDigits } from './typed-digits';
 
 /** What a code was sent for: signing in, confirming, or proving a new number (wizard, change, switch). */
 export type CodePurpose = 'sign_in' | 'confirm' | 'setup' | 'phone_change' | 'switch_sms';
@@ -33,9 +34,9 @@ interface CodeRow {
   created_at: number | string;
 }
 
-/** Strips what people type between digits: spaces, dashes, dots. */
+/** Strips what people type between digits (spaces, dashes, dots), after folding full-width digits and typographic dashes. */
 export function normalizeCodeInput(input: string): string {
-  return input.replace(/[\s.\-]/g, '');
+  return foldTypedDigits(input).replace(/[\s.\-]/g, '');
 }
 
 export type VerificationCodes = ReturnType<typeof createVerificationCodes>;

@@ -5,7 +5,8 @@ const NL_BE = ['NL', 'BE'];
 
 describe('phone numbers', () => {
   describe('parseMobileNumber', () => {
-    for (const input of ['06 1234 5678', '0612345678', '+31 6 12345678', '0031612345678', '(06)-12.34.56.78']) {
+    // Also as pasted from a letter or a contact card: an en dash, a non-breaking hyphen or space, full-width digits.
+    for (const input of ['06 1234 5678', '0612345678', '+31 6 12345678', '0031612345678', '(06)-12.34.56.78', '06\u201312345678', '06\u201112345678', '06\u00a012345678', '\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18', '\uff0b31\u2009612345678']) {
       it(`reads the Dutch mobile number "${input}" as +31612345678`, () => {
         expect(parseMobileNumber(input, 'NL', NL_BE)).to.deep.equal({ ok: true, e164: '+31612345678', country: 'NL' });
       });

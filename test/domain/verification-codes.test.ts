@@ -58,6 +58,14 @@ describe('verification codes', () => {
     expect(await codes.verify(userId, 'setup', ` ${code.slice(0, 3)} -${code.slice(3)}.`, null)).to.equal('ok');
   });
 
+  it('accepts the code pasted with full-width digits or a typographic dash', async () => {
+    const fullWidth = (digits: string) => [...digits].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    const code = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'setup', fullWidth(code), null)).to.equal('ok');
+    const next = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'setup', `${next.slice(0, 3)}\u2011${next.slice(3)}`, null)).to.equal('ok');
+  });
+
   it('binds the code to its purpose and user', async () => {
     const other = await createUser(db, 'bram@example.nl');
     const code = await codes.issue(userId, 'setup', null);
