@@ -2,7 +2,8 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from '../infra/database';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
-import type { Clock } from './clock';
+import { upToWholeMinute, type Clock } from './clock';
+import { lastFullLimit } from './full-limits';
 
 export interface HelpQuestion {
   userId: number | null;
@@ -85,8 +86,11 @@ export function createQuestionRecords(db: Database, clock: Clock) {
   };
 }
 
-/** `limited`: too many from this address this hour (`ip`), or from everyone today (`day`). */
-export type AddResult = { status: 'stored' } | { status: 'limited'; scope: 'ip' | 'day' };
+/**
+ * `limited`: too many from this network this hour (`ip`), or from everyone in the last 24 hours
+ * (`day`); `retryAt`: when a question gets through again, rounded up to the minute the visitor is told.
+ */
+export type AddResult = { status: 'stored' } | { status: 'limited'; scope: 'ip' | 'day'; retryAt: number };
 
 export type HelpQuestionStore = Awaited<ReturnType<typeof createHelpQuestionStore>>;
 
@@ -100,11 +104,23 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
   const perIp = await deps.limiters({ keyPrefix: 'help_question_ip', points: limits.maxPerIpPerHour, duration: 3600 });
   const perDay = await deps.limiters({ keyPrefix: 'help_question_day', points: limits.maxPerDay, duration: 24 * 3600 });
 
+  const limitsFor = (ip: string) => [[perIp, clientNetwork(ip), 'ip'], [perDay, 'all', 'day']] as const;
+
+  /**
+   * A refusal, told as the full limit that ends last: when the network's hour ends while the total
+   * of the 24 hours is still full, only the end of those lets a question through.
+   */
+  async function refusal(ip: string, refused: 'ip' | 'day', msBeforeNext: number): Promise<AddResult> {
+    const told = { scope: refused, retryAt: upToWholeMinute(clock.now() + msBeforeNext) };
+    const last = await lastFullLimit(limitsFor(ip).map(([limiter, key, scope]) => ({ limiter, key, scope })), clock.now());
+    return { status: 'limited', ...(last && last.retryAt > told.retryAt ? last : told) };
+  }
+
   return {
     async add(input: HelpQuestion, ip: string): Promise<AddResult> {
       const taken: Array<[typeof perIp, string]> = [];
       const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1)));
-      for (const [limiter, key, scope] of [[perIp, clientNetwork(ip), 'ip'], [perDay, 'all', 'day']] as const) {
+      for (const [limiter, key, scope] of limitsFor(ip)) {
         try {
           await limiter.consume(key, 1);
           taken.push([limiter, key]);
@@ -114,7 +130,7 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
             throw err;
           }
           await Promise.all([giveBack(), limiter.reward(key, 1)]); // a refused consume counts too
-          return { status: 'limited', scope };
+          return refusal(ip, scope, err.msBeforeNext);
         }
       }
       try {

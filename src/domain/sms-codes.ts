@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { SmsConfig } from '../config';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n';
 import type { Logger } from '../infra/logger';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
+import { lastFullLimit, type CountedLimit } from './full-limits';
 import { upToWholeMinute, type Clock } from './clock';
 import { isAllowedDestination, maskPhoneNumber } from './phone-numbers';
 import type { SmsFailureReason, SmsSender } from './sms/sms-sender';
@@ -105,11 +106,7 @@ interface OnItsWay {
   outcome: Promise<SmsSendOutcome | undefined>;
 }
 
-interface Counter {
-  limiter: RateLimiterAbstract;
-  key: string;
-  scope: SmsLimitScope | 'cooldown';
-}
+type Counter = CountedLimit<SmsLimitScope | 'cooldown'>;
 
 export type SmsCodeService = Awaited<ReturnType<typeof createSmsCodeService>>;
 
@@ -134,7 +131,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   const cooldownKey = (userId: number, purpose: CodePurpose) => `${userId}:${purpose}`;
 
   /** The caps an SMS for `request` counts towards, besides its cooldown. */
-  const capsOf = (request: SmsCapRequest): Counter[] => [
+  const capsOf = (request: SmsCapRequest): CountedLimit<SmsLimitScope>[] => [
     { limiter: account, key: String(request.userId), scope: 'account' },
     { limiter: number, key: request.phone, scope: 'number' },
     // The day before the hour: when both are full, the refusal names when SMS can go again.
@@ -304,18 +301,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
      * The cap that would refuse an SMS for `request` now, and when it lets one through (the latest
      * of the full caps, rounded up to the minute as a refusal's `retryAt`); null when none is full.
      */
-    async capInForce(request: SmsCapRequest): Promise<SmsCap | null> {
-      const caps = capsOf(request);
-      const states = await Promise.all(caps.map((c) => c.limiter.get(c.key)));
-      let found: SmsCap | null = null;
-      for (const [i, state] of states.entries()) {
-        const { limiter, scope } = caps[i]!;
-        if (!state || state.consumedPoints < limiter.points || state.msBeforeNext <= 0) continue;
-        const retryAt = upToWholeMinute(clock.now() + state.msBeforeNext);
-        if (!found || retryAt > found.retryAt) found = { scope: scope as SmsLimitScope, retryAt };
-      }
-      return found;
-    },
+    capInForce: (request: SmsCapRequest): Promise<SmsCap | null> => lastFullLimit(capsOf(request), clock.now()),
 
     /** When a new code may be asked for (epoch ms, rounded up to the minute), or null when that is possible now. */
     async nextAllowedAt(userId: number, purpose: CodePurpose): Promise<number | null> {

@@ -177,7 +177,7 @@ for (const store of RATE_LIMIT_STORES) {
       const refused = results.filter((r) => r.status === 429);
       expect(refused).to.have.length(45);
       // Nothing is wrong with the question: a notice, not an error at its field.
-      expect(refused[0]!.text).to.include('<p class="warning" role="alert">Je hebt het afgelopen uur al een paar vragen gestuurd').and.not.include('aria-invalid');
+      expect(refused[0]!.text).to.include('<p class="warning" role="alert">We hebben je vraag niet verstuurd, want er zijn het afgelopen uur vanaf deze internetverbinding al veel vragen gestuurd').and.not.include('aria-invalid');
       expect(refused[0]!.text).to.match(/<textarea[^>]*>Vraag \d+<\/textarea>/);
       const other = browser('198.51.100.100');
       const second = await other.submit(`${world.url}/hulp/vragenformulier`, { name: 'Anna', email: 'anna@example.nl', question: 'Mag ik iets vragen?' });
@@ -192,7 +192,7 @@ for (const store of RATE_LIMIT_STORES) {
         Array.from({ length: 12 }, (_, i) => browser(`192.0.2.${i}`).submit(`${world.url}/hulp/vragenformulier`, { name: 'A', email: 'a@example.nl', question: `Vraag ${i}` })),
       );
       expect(await world.rt.services.helpQuestions.list(1000)).to.have.length(3);
-      expect(results.filter((r) => r.status === 429)[0]!.text).to.include('Er zijn vandaag al heel veel vragen gestuurd');
+      expect(results.filter((r) => r.status === 429)[0]!.text).to.include('er zijn de afgelopen 24 uur al heel veel vragen gestuurd');
     });
   });
 }

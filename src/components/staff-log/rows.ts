@@ -41,11 +41,48 @@ const PURPOSE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
   recovery_code_used: { confirm: 'staffLog.events.recovery_code_used_confirm' },
 };
 
-const descriptionKey = (event: StaffAuditEvent): string => {
-  const purpose = event.details?.purpose;
-  const byPurpose = PURPOSE_KEYS[event.type];
-  if (typeof purpose === 'string' && byPurpose && Object.hasOwn(byPurpose, purpose)) return byPurpose[purpose]!;
-  return DESCRIPTION_KEYS[event.type] ?? 'staffLog.unknownEvent';
+/**
+ * Failures whose text says why, by the code they were recorded with (`details.reason`: see
+ * sign-in.ts and second-factor.ts); the purpose's text comes first. A code never reaches the page.
+ */
+const FAILURE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
+  sign_in_failed: { password: 'staffLog.failures.sign_in_failed.password', disabled: 'staffLog.failures.sign_in_failed.disabled' },
+  confirmation_failed: { password: 'staffLog.failures.confirmation_failed.password', disabled: 'staffLog.failures.confirmation_failed.disabled' },
+  second_step_failed: {
+    wrong_recovery_code: 'staffLog.failures.second_step_failed.wrong_recovery_code',
+    wrong_passkey: 'staffLog.failures.second_step_failed.wrong_passkey',
+  },
+};
+
+/**
+ * The events whose `details` hold what staff typed: the reason of a desk action or admin command,
+ * the note on a handled question. Elsewhere `details.reason` is a failure's code.
+ */
+const TYPED_TEXT: Partial<Record<StaffEventType, 'reason' | 'note'>> = {
+  patient_two_factor_reset: 'reason',
+  patient_disabled: 'reason',
+  patient_enabled: 'reason',
+  patient_sessions_ended: 'reason',
+  staff_disabled: 'reason',
+  staff_enabled: 'reason',
+  staff_role_changed: 'reason',
+  staff_two_factor_reset: 'reason',
+  question_handled: 'note',
+};
+
+const entryFor = (map: Record<string, string> | undefined, value: unknown) =>
+  map && typeof value === 'string' && Object.hasOwn(map, value) ? map[value] : undefined;
+
+const descriptionKey = (event: StaffAuditEvent): string =>
+  entryFor(PURPOSE_KEYS[event.type], event.details?.purpose) ??
+  entryFor(FAILURE_KEYS[event.type], event.details?.reason) ??
+  DESCRIPTION_KEYS[event.type] ??
+  'staffLog.unknownEvent';
+
+const typedText = (event: StaffAuditEvent): string | null => {
+  const field = TYPED_TEXT[event.type];
+  const value = field ? event.details?.[field] : undefined;
+  return typeof value === 'string' ? value : null;
 };
 
 export interface StaffLogRow {
@@ -58,8 +95,6 @@ export interface StaffLogRow {
   about: { text: string; href: string } | null;
   reason: string | null;
 }
-
-const textOf = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /** The rows of a staff audit log table (views/components/staff-log/table), as the page's language says them. */
 export function staffLogRows(events: StaffAuditEvent[], locals: { t: Translate; formatDate(ms: number): string; formatTime(ms: number): string }): StaffLogRow[] {
@@ -77,6 +112,6 @@ export function staffLogRows(events: StaffAuditEvent[], locals: { t: Translate; 
     who: event.staff ? event.staff.name : t('staffLog.adminCommand'),
     what: t(descriptionKey(event)),
     about: aboutOf(event),
-    reason: textOf(event.details?.reason) ?? textOf(event.details?.note),
+    reason: typedText(event),
   }));
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { HelpQuestionStore } from '../../domain/help-questions';
+import type { AddResult, HelpQuestionStore } from '../../domain/help-questions';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
@@ -9,7 +9,15 @@ const VIEW = 'help-question/index';
 
 /** The form again with what was typed, and why the question was not sent. */
 function showAgain(res: Response, values: Record<string, string>, notice: string, status: number): void {
-  res.status(status).render(VIEW, { sent: false, values, notice: res.locals.t(notice) });
+  res.status(status).render(VIEW, { sent: false, values, notice });
+}
+
+/** Whose questions filled the limit (never this visitor's by name: a network is shared), and when one gets through. */
+function limitNotice(res: Response, limit: Extract<AddResult, { status: 'limited' }>): string {
+  const { t, formatDate, formatTime } = res.locals;
+  const why = t(limit.scope === 'ip' ? 'helpQuestion.limited.network' : 'helpQuestion.limited.everyone');
+  const when = t('helpQuestion.limited.when', { date: formatDate(limit.retryAt), time: formatTime(limit.retryAt) });
+  return `${why} ${when} ${t('helpQuestion.limited.help')}`;
 }
 
 /** The Vragenformulier: anyone may ask the clinic's helpdesk a question (limited per address and day). */
@@ -29,13 +37,13 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
         req.ip ?? 'unknown',
       );
       // Nothing is wrong with what was typed: a notice, the form kept, not an error at a field.
-      if (result.status === 'limited') return showAgain(res, fields, result.scope === 'ip' ? 'helpQuestion.tooManyFromYou' : 'helpQuestion.tooManyToday', 429);
+      if (result.status === 'limited') return showAgain(res, fields, limitNotice(res, result), 429);
       redirectWithNotice(req, res, paths.help.question, 'sent');
     },
 
     /** The form sent after its session ended: the page again, with the question typed, not yet sent. */
     formExpired(req: Request, res: Response) {
-      showAgain(res, readFields(req.body, QUESTION_FIELDS), 'helpQuestion.formExpired', 403);
+      showAgain(res, readFields(req.body, QUESTION_FIELDS), res.locals.t('helpQuestion.formExpired'), 403);
     },
   };
 }

@@ -2,9 +2,10 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createLogger } from '../../../src/infra/logger';
-import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { appCode } from '../../support/totp';
 
 const STAFF = `${DESK}/medewerkers`;
 
@@ -246,5 +247,81 @@ describe('desk: staff accounts and the log (admins)', () => {
     await createStaffMember(rt, { name: 'Dirk Dekker', withApp: false });
     const list = await desk.get(STAFF);
     expect(list.text).to.include('Ada Admin').and.include('Dirk Dekker').and.include('beheerder').and.include('Nog niet ingesteld');
+  });
+});
+
+describe('desk: the Logboek says in words why something failed, and shows only what staff typed as a reason or note', () => {
+  let rt: TestRuntime;
+  let admin: TestStaffMember;
+  let desk: supertest.Agent;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+    admin = await createStaffMember(rt, { role: 'admin', name: 'Ada Admin' });
+    desk = await signInAtDesk(rt, admin);
+  });
+  afterEach(() => rt.close());
+
+  const LOG = `${DESK}/logboek`;
+  /** The Logboek's rows, newest first: who, what happened, about, reason or note. */
+  const rowsOf = (html: string) =>
+    [...html.matchAll(/<tr><td><time [^>]*>[^<]*<\/time><\/td>(.*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]!));
+  const whatAndReasonOf = (html: string, who: string) => rowsOf(html).filter((cells) => cells[0] === who).map(([, what, , reason]) => [what, reason]);
+
+  it('shows a wrong password, a wrong recovery code and an app code used twice in the "what happened" column, in Dutch and English, with an empty reason column', async () => {
+    const member = await createStaffMember(rt, { name: 'Bea Balie' });
+    const bea = await signInAtDesk(rt, member);
+    const usedCode = appCode(member.secret, rt.clock.now()); // the code that just signed her in
+    const newPassword = { newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' };
+    const change = (fields: Record<string, string>) => submitForm(bea, `${DESK}/wachtwoord`, { ...newPassword, ...fields });
+    expect((await change({ currentPassword: member.password, code: usedCode })).status, 'the app code again').to.equal(400);
+    expect((await change({ ...identityOf(rt, member), currentPassword: 'niet-mijn-wachtwoord' })).status, 'a wrong password').to.equal(400);
+    expect((await change({ currentPassword: member.password, code: '12345 67890' })).status, 'a wrong recovery code').to.equal(400);
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'niet-mijn-wachtwoord' })).status, 'a failed sign-in').to.equal(400);
+    const half = rt.agent();
+    await deskPasswordStep(half, member);
+    expect((await submitForm(half, `${DESK}/herstelcode`, { recoveryCode: '12345 67890' })).status, 'a wrong recovery code at sign-in').to.equal(400);
+
+    const dutch = await desk.get(LOG);
+    expect(whatAndReasonOf(dutch.text, 'Bea Balie')).to.deep.equal([
+      ['Verkeerde herstelcode bij inloggen op de balie', ''],
+      ['Inloggen op de balie mislukt (verkeerd wachtwoord)', ''],
+      ['Verkeerde code bij het bevestigen van een wijziging', ''],
+      ['Bevestigen op de balie mislukt (verkeerd wachtwoord)', ''],
+      ['Code uit de app geweigerd: die was al gebruikt', ''],
+      ['Ingelogd op de balie', ''],
+    ]);
+    await desk.get(`/taal/en?terug=${encodeURIComponent(LOG)}`);
+    const english = await desk.get(LOG);
+    expect(english.text).to.include('<html lang="en"');
+    expect(whatAndReasonOf(english.text, 'Bea Balie')).to.deep.equal([
+      ['Wrong recovery code when signing in to the desk', ''],
+      ['Signing in to the desk failed (wrong password)', ''],
+      ['Wrong code when confirming a change', ''],
+      ['Confirmation at the desk failed (wrong password)', ''],
+      ['Code from the app refused: it had been used already', ''],
+      ['Signed in to the desk', ''],
+    ]);
+    for (const page of [dutch.text, english.text]) {
+      expect(page).not.to.match(/[>(]\s*(password|replayed|wrong_recovery_code|wrong_app_code|disabled)\s*[<)]/);
+    }
+  });
+
+  it('keeps the reasons and the notes staff typed in the reason column', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Werkt niet meer bij de kliniek' });
+    const patient = await rt.createPatient({ name: 'Piet Patiënt' });
+    await submitForm(desk, `${DESK}/patienten/${patient.id}/overal-uitloggen`, { reason: 'Telefoon gestolen' });
+    await submitForm(rt.agent(), '/hulp/vragenformulier', { name: 'Piet', email: 'piet@example.nl', question: 'Ik kan niet inloggen.' });
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    await submitForm(desk, `${DESK}/vragen/${question!.id}`, { note: 'Teruggebeld; uitleg gegeven.' });
+
+    const log = await desk.get(LOG);
+    expect(whatAndReasonOf(log.text, 'Ada Admin').slice(0, 5)).to.deep.equal([
+      ['Vraag afgehandeld', 'Teruggebeld; uitleg gegeven.'],
+      ['Vraag bekeken', ''],
+      ['Patiënt overal uitgelogd', 'Telefoon gestolen'],
+      ['Medewerker uitgeschakeld', 'Werkt niet meer bij de kliniek'],
+      ['Ingelogd op de balie', ''],
+    ]);
   });
 });
