@@ -82,7 +82,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
   /** The page that says until when the second step is locked, if it is (also after a refused code that locked it). */
   async function showIfLocked(res: Response, user: User, status = 429): Promise<boolean> {
     const lockedUntil = await secondFactor.lockedUntil(user.id);
-    if (lockedUntil) res.status(status).render('sign-in-second-step/locked', { lockedUntil });
+    if (lockedUntil) res.status(status).render('sign-in-second-step/locked', { lockedUntil, method: user.twoFactorMethod });
     return lockedUntil !== null;
   }
 
