@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
 import { paths } from '../paths';
@@ -15,11 +15,28 @@ declare global {
       formatMinutes(count: number): string;
       /**
        * The address of the page shown, where it is not the request's: a page shown again with a
-       * form's errors at the address the form was sent to. The menus mark their link to it.
+       * form's errors at the address the form was sent to. The menus mark their link to it, and
+       * the language link leads back to it.
        */
       shownPath?: string;
     }
   }
+}
+
+/**
+ * Where the language link leads back to, a page to GET with its query (`?terug=`, a filter): a GET's
+ * own address; for the answer to a form, the page it is shown as, or else the page the form was
+ * sent from (the Referrer-Policy sends it only to this origin), as the form's own address may take
+ * POST only. Without either, the request's address. /taal checks it again before it redirects.
+ */
+function languageReturnPath(req: Request, shownPath: string | undefined): string {
+  if (req.method === 'GET' || req.method === 'HEAD') return req.originalUrl;
+  if (shownPath !== undefined) return shownPath;
+  const referer = req.get('referer');
+  const from = referer && URL.canParse(referer) ? new URL(referer) : undefined;
+  // `//other.example/…` as a path would be a link to another site.
+  const sameSite = from !== undefined && from.host === req.get('host') && !/^\/[/\\]/.test(from.pathname);
+  return sameSite ? from.pathname + from.search : req.originalUrl;
 }
 
 /** What every template may use: translations, formatting, the user, and defaults for forms. */
@@ -43,7 +60,8 @@ export function viewLocals(deps: {
       t: deps.translators[lang],
       lang,
       otherLanguages: available.filter((language) => language !== lang),
-      currentPath: req.originalUrl.split('?')[0],
+      // Read when the page is rendered: a controller may have set shownPath meanwhile.
+      currentPath: () => languageReturnPath(req, res.locals.shownPath),
       assets: deps.assets,
       paths,
       footerPages: deps.footerPages,
