@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
 import { paths } from '../paths';
-import { renewCsrfToken } from './csrf';
+import { refuseFormOfEndedSession, renewCsrfToken } from './csrf';
 import { leaveNotice, redirectWithNotice } from './page-notice';
 import { patientCookie } from './session';
 
@@ -154,6 +154,18 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     redirectWithNotice(req, res, realm.signIn, why);
   }
 
+  /**
+   * A form sent after its session timed out: the session ends as in endSession, but the request goes
+   * on in the new, anonymous one, to be refused by the CSRF check (csrf.ts) whatever token it
+   * carries. So its page can be shown again with what was typed (ExpiredFormPages); any other form
+   * still goes to the sign-in page.
+   */
+  async function endSessionBeforeForm(req: Request): Promise<void> {
+    await regenerate(req);
+    leaveNotice(req, realm.signIn, 'expired' satisfies SessionEnd);
+    refuseFormOfEndedSession(req, realm.signIn);
+  }
+
   /** Passport's login regenerates the session (and saves it); `keep` carries its data over. */
   const login = (req: Request, account: A, keep: boolean) =>
     new Promise<void>((resolve, reject) =>
@@ -225,7 +237,8 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        endSession(req, res, 'expired').catch(next);
+        if (req.method === 'POST') endSessionBeforeForm(req).then(() => next(), next);
+        else endSession(req, res, 'expired').catch(next);
         return;
       }
       if (auth.level === 'full' && now - (auth.lastSeenAt ?? auth.since) >= TOUCH_INTERVAL_MS) auth.lastSeenAt = now;

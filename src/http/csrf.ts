@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { paths } from '../paths';
 import type { SessionEnd } from './auth-level';
+import { pageToReturnTo } from './return-page';
 import { redirectWithNotice } from './page-notice';
 import { hasSignInState } from './session';
 
@@ -15,7 +16,7 @@ import { hasSignInState } from './session';
  */
 const ANONYMOUS_FORM_SESSION_MS = 60 * 60_000;
 
-const { csrfSynchronisedProtection, generateToken } = csrfSync({
+const { csrfSynchronisedProtection, generateToken, getTokenFromRequest, invalidCsrfTokenError } = csrfSync({
   size: 32, // bytes: 256 bits
   // A form's hidden field; the header for the few requests made by script (passkeys).
   getTokenFromRequest: (req) => {
@@ -29,9 +30,23 @@ function tokenFor(req: Request): string {
   return generateToken(req);
 }
 
+/** Forms whose session timed out as they came in, and their realm's sign-in page (see refuseFormOfEndedSession). */
+const endedSessions = new WeakMap<Request, string>();
+
+/**
+ * A form sent after its session timed out (auth-level.ts ended it, and the request goes on in a
+ * new session): refused as one with a token that does not work, the ended session's included. Its
+ * page is shown again with what was typed (ExpiredFormPages), or it goes to `signIn`, which says
+ * the session expired.
+ */
+export function refuseFormOfEndedSession(req: Request, signIn: string): void {
+  endedSessions.set(req, signIn);
+}
+
 /** For the patients' sessions and the desk's. */
 export function csrfProtection(): RequestHandler[] {
   return [
+    (req, _res, next) => next(endedSessions.has(req) ? invalidCsrfTokenError : undefined),
     csrfSynchronisedProtection,
     (req, res, next) => {
       res.locals.csrfToken = () => tokenFor(req);
@@ -61,9 +76,10 @@ const AFTER_SESSION_ENDS = new Map<string, { path: string; notice?: SessionEnd }
 
 /**
  * Forms a visitor may leave open for longer than their session lasts (the sign-in forms, the
- * Vragenformulier), by path: sent with a token that no longer works, and no sign-in in the session,
- * their page is shown again, with what was typed (never a password) and why nothing happened,
- * instead of the "session expired" page. Each journey adds its own (see its routes).
+ * Vragenformulier), by path: sent with a token that no longer works, and no sign-in in the session
+ * (a session that timed out has ended by then, see refuseFormOfEndedSession), their page is shown
+ * again, with what was typed (never a password) and why nothing happened, instead of the "session
+ * expired" page or the sign-in page. Each journey adds its own (see its routes).
  */
 export type ExpiredFormPages = Map<string, RequestHandler>;
 
@@ -80,17 +96,27 @@ function fromOwnForm(req: Request): boolean {
   return URL.canParse(origin) && new URL(origin).host === req.get('host');
 }
 
+/**
+ * A form refused for its token: its page again (ExpiredFormPages), where a form that ends a session
+ * leads, the sign-in page after a timeout, or a page that says why: "Je sessie is verlopen" only
+ * when no signed-in or half session lives.
+ */
 export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHandler {
   return (err, req, res, next) => {
     if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
-    const ended = req.method === 'POST' ? AFTER_SESSION_ENDS.get(req.path) : undefined;
+    const timedOut = endedSessions.get(req);
+    const ended = req.method === 'POST' && timedOut === undefined ? AFTER_SESSION_ENDS.get(req.path) : undefined;
     if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
-    req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
+    if (timedOut === undefined) req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
     const formAgain = req.method === 'POST' && req.session && !hasSignInState(req) && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
     if (formAgain) {
       res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works
       return formAgain(req, res, next);
     }
-    res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: req.path });
+    if (timedOut !== undefined) return res.redirect(303, timedOut); // the notice is in the new session
+    if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: pageToReturnTo(req) });
+    // The session lives: a token of an older page (another tab went on), or none (not this site's form).
+    if (getTokenFromRequest(req) === undefined) return res.status(403).render('errors/message', { page: 'badRequest' });
+    res.status(403).render('errors/message', { page: 'formOutdated', retryHref: pageToReturnTo(req) });
   };
 }

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { pageToReturnTo } from './return-page';
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound' });
@@ -19,26 +20,13 @@ function clientErrorPage(status: number): string {
   return status === 413 ? 'tooLarge' : 'badRequest';
 }
 
-/**
- * The page the form was sent from, when it is this site's (the Referrer-Policy sends it only to
- * this origin): where "Terug" leads from a form refused as too large.
- */
-function formPageOf(req: Request): string | undefined {
-  const referer = req.get('referer');
-  if (!referer || !URL.canParse(referer)) return undefined;
-  const from = new URL(referer);
-  // `//other.example/…` as a path would be a link to another site.
-  if (from.host !== req.get('host') || /^\/[/\\]/.test(from.pathname)) return undefined;
-  return from.pathname + from.search;
-}
-
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = (err as { status?: number; expose?: boolean }).status;
   if (status && status >= 400 && status < 500) {
     req.log?.warn({ status, type: (err as { type?: string }).type }, 'rejected request');
     if (res.headersSent) return;
     const page = clientErrorPage(status);
-    res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? formPageOf(req) : undefined });
+    res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? pageToReturnTo(req) : undefined });
     return;
   }
   const unavailable = isUnavailableError(err);
@@ -46,5 +34,5 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   res.status(unavailable ? 503 : 500);
   if (unavailable) res.set('Retry-After', '30');
-  res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: req.originalUrl });
+  res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: pageToReturnTo(req) });
 };

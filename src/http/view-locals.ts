@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
 import { paths } from '../paths';
+import { pageToReturnTo } from './return-page';
 import { chooseLanguage } from './language';
 
 declare global {
@@ -24,19 +25,12 @@ declare global {
 }
 
 /**
- * Where the language link leads back to, a page to GET with its query (`?terug=`, a filter): a GET's
- * own address; for the answer to a form, the page it is shown as, or else the page the form was
- * sent from (the Referrer-Policy sends it only to this origin), as the form's own address may take
- * POST only. Without either, the request's address. /taal checks it again before it redirects.
+ * Where the language link leads back to, a page to GET with its query (`?terug=`, a filter): for the
+ * answer to a form, the page it is shown as (shownPath), else as the error pages' links lead. Without
+ * either, the request's address; /taal checks it again before it redirects.
  */
 function languageReturnPath(req: Request, shownPath: string | undefined): string {
-  if (req.method === 'GET' || req.method === 'HEAD') return req.originalUrl;
-  if (shownPath !== undefined) return shownPath;
-  const referer = req.get('referer');
-  const from = referer && URL.canParse(referer) ? new URL(referer) : undefined;
-  // `//other.example/…` as a path would be a link to another site.
-  const sameSite = from !== undefined && from.host === req.get('host') && !/^\/[/\\]/.test(from.pathname);
-  return sameSite ? from.pathname + from.search : req.originalUrl;
+  return (req.method === 'POST' ? shownPath : undefined) ?? pageToReturnTo(req, req.originalUrl);
 }
 
 /** What every template may use: translations, formatting, the user, and defaults for forms. */

@@ -238,7 +238,8 @@ describe('security (SPEC §4)', () => {
       const signedIn = await agent.post('/inloggen').type('form').send({ _csrf: before, email: patient.email, password: patient.password });
       expect(signedIn.headers.location).to.equal('/werkblad');
       const out = await agent.post('/uitloggen').type('form').send({ _csrf: before });
-      expectDutchPage(out, 403, 'Je sessie is verlopen');
+      expectDutchPage(out, 403, 'Deze pagina was verouderd'); // the session lives: it did not expire
+      expect(out.text).not.to.include('sessie is verlopen');
       const after = csrfTokenOf((await agent.get('/werkblad')).text);
       expect(after).not.to.equal(before);
       expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location).to.equal('/inloggen');
@@ -254,7 +255,7 @@ describe('security (SPEC §4)', () => {
       const half = csrfTokenOf((await agent.get('/inloggen/herstelcode')).text);
       const full = await agent.post('/inloggen/herstelcode').type('form').send({ _csrf: half, recoveryCode: codes[0] });
       expect(full.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
-      expectDutchPage(await agent.post('/uitloggen').type('form').send({ _csrf: half }), 403, 'Je sessie is verlopen');
+      expectDutchPage(await agent.post('/uitloggen').type('form').send({ _csrf: half }), 403, 'Deze pagina was verouderd');
 
       const signedIn = csrfTokenOf((await agent.get('/werkblad')).text);
       expect(signedIn).not.to.equal(half);
@@ -284,10 +285,11 @@ describe('security (SPEC §4)', () => {
       expect(await writesDuring(async () => expect(csrfTokenOf((await half.get('/inloggen/code')).text)).to.be.a('string')), 'first code page').to.equal(0);
     });
 
-    it('refuses sign-out without a token', async () => {
+    it('refuses sign-out without a token, without saying that the living session expired', async () => {
       const agent = await signedInAgent();
       const res = await agent.post('/uitloggen').type('form').send({});
-      expectDutchPage(res, 403, 'Je sessie is verlopen');
+      expectDutchPage(res, 403, 'Dit verzoek klopt niet');
+      expect(res.text).not.to.include('sessie is verlopen');
       expect((await agent.get('/werkblad')).status, 'still signed in').to.equal(200);
     });
   });

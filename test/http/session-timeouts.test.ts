@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { cookieSet, signIn } from '../support/forms';
+import { createStaffMember, DESK, signInAtDesk } from '../support/desk';
+import { cookieSet, csrfTokenOf, signIn } from '../support/forms';
 import { storedSessionFields } from '../support/page-access';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 
@@ -58,6 +59,38 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
   it('ends an idle session on any page, including a form post', async () => {
     rt.clock.advanceMinutes(45);
     await expectEnded(await agent.post('/uitloggen').type('form').send({}));
+  });
+
+  it('ends the session on a sign-in form sent after the timeout too, but shows that form again with its address, nobody signed in (as every form of ExpiredFormPages)', async () => {
+    const patient = await rt.createPatient({ email: 'cas@example.nl' });
+    const token = csrfTokenOf((await agent.get('/werkblad')).text);
+    rt.clock.advanceMinutes(31);
+    const late = await agent.post('/inloggen').type('form').send({ _csrf: token, email: patient.email, password: patient.password });
+    expect(`${late.status} ${late.headers.location ?? ''}`).to.equal('403 ');
+    expect(late.text).to.include('<title>Fout: Inloggen – Karify</title>').and.include('Het formulier was verlopen, daarom ben je niet ingelogd.');
+    expect(late.text).to.include('value="cas@example.nl"').and.not.include(patient.password);
+    expect(cookieSet(late), 'a new session id').to.match(/^karify\.sid=/).and.not.equal(signedInCookie);
+    expect((await storedSessionFields(rt)).flat(), 'the signed-in session is gone, nobody signed in').not.to.include('passport').and.not.include('auth');
+    expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
+  });
+
+  it('ends the session as before for another site\'s form sent after a timeout, even one whose page is shown again for this site\'s', async () => {
+    const token = csrfTokenOf((await agent.get('/hulp/vragenformulier')).text);
+    rt.clock.advanceMinutes(31);
+    const forged = agent.post('/hulp/vragenformulier').set('Sec-Fetch-Site', 'cross-site').type('form');
+    await expectEnded(await forged.send({ _csrf: token, name: 'Cas', email: 'boef@example.com', question: 'Bel mij op 0900 1234.' }));
+    expect(await rt.services.helpQuestions.list()).to.deep.equal([]);
+  });
+
+  it('shows the Balie\'s sign-in form again after the desk\'s idle timeout, and the desk session ends', async () => {
+    const member = await createStaffMember(rt);
+    const desk = await signInAtDesk(rt, member);
+    const token = csrfTokenOf((await desk.get(`${DESK}/patienten`)).text);
+    rt.clock.advanceMinutes(16);
+    const late = await desk.post(DESK).type('form').send({ _csrf: token, email: member.email, password: member.password });
+    expect(`${late.status} ${late.headers.location ?? ''}`).to.equal('403 ');
+    expect(late.text).to.include('<title>Fout: Balie – Karify</title>').and.include('Het formulier was verlopen, daarom ben je niet ingelogd.');
+    expect((await desk.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
   });
 
   it('does not show the "session expired" notice without a reason, also not when a link asks for it', async () => {

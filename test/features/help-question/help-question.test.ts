@@ -1,6 +1,33 @@
 import { expect } from 'chai';
-import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
-import { startTestRuntime } from '../../support/runtime';
+import { cookieSet, csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
+import { storedSessionFields } from '../../support/page-access';
+import { startTestRuntime, type TestRuntime } from '../../support/runtime';
+
+const EXPIRED_NOTICE = '<p class="warning" role="alert">Het formulier was verlopen, daarom hebben we je vraag nog niet verstuurd. Controleer je gegevens en verstuur je vraag opnieuw.</p>';
+
+/**
+ * The Vragenformulier sent after the session it was opened in timed out: the page again with what
+ * was typed and why nothing was sent, nothing stored, the session ended (no sign-in state in the
+ * store, a new session id); then sent again from that page, it is stored.
+ */
+async function expectKeptAfterTimeout(rt: TestRuntime, agent: ReturnType<TestRuntime['agent']>, token: string, sessionCookie: string) {
+  const question = 'Mijn code komt niet aan. <b>Wat nu?</b>';
+  const late = await agent.post('/hulp/vragenformulier').type('form').send({ _csrf: token, name: 'Cas', email: 'cas@example.nl', question });
+  expect(`${late.status} ${late.headers.location ?? ''}`, 'the page again, not the sign-in page').to.equal('403 ');
+  expect(late.text).to.include('<title>Vragenformulier – Karify</title>').and.include(EXPIRED_NOTICE).and.not.include('aria-invalid');
+  expect(late.text).to.include('Mijn code komt niet aan. &lt;b&gt;Wat nu?&lt;/b&gt;</textarea>');
+  expect(late.text).to.include('value="Cas"').and.include('value="cas@example.nl"');
+  expect(await rt.services.helpQuestions.list(), 'the ended session\'s token sends nothing').to.deep.equal([]);
+  expect(cookieSet(late), 'a new session id').to.match(/^karify\.sid=/).and.not.equal(sessionCookie);
+  const signInState = (await storedSessionFields(rt)).flat().filter((field) => field === 'auth' || field === 'passport');
+  expect(signInState, 'no sign-in state survives in the store').to.deep.equal([]);
+
+  const signInPage = await agent.get('/inloggen');
+  expect(signInPage.text, 'the sign-in page says why, and is not the code page').to.include('Je sessie is verlopen. Log opnieuw in.').and.include('name="password"');
+  const sent = await agent.post('/hulp/vragenformulier').type('form').send({ _csrf: csrfTokenOf(late.text), name: 'Cas', email: 'cas@example.nl', question });
+  expect(sent.headers.location).to.equal('/hulp/vragenformulier');
+  expect((await rt.services.helpQuestions.list()).map((q) => ({ userId: q.userId, question: q.question }))).to.deep.equal([{ userId: null, question }]);
+}
 
 describe('help: the Vragenformulier (J7)', () => {
   it('stores a question for the clinic, with errors next to the fields', async () => {
@@ -74,7 +101,41 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
-  it('shows the "session expired" page, not the form with what was sent, for another site\'s form, a body no form sends, or a signed-in session', async () => {
+  it('keeps a question typed from the code page\'s help box after the half session ran out, sends nothing then, and ends the half session', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const patient = await rt.createPatient();
+      await rt.services.twoFactor.enableSms(patient.id, '+31612345678', rt.services.recoveryCodes.generate());
+      const agent = rt.agent();
+      const password = await signIn(agent, patient.email, patient.password);
+      expect(password.headers.location).to.equal('/inloggen/code');
+      expect((await agent.get('/inloggen/code')).text, 'the help box links the Vragenformulier').to.include('<a href="/hulp/vragenformulier">');
+      const token = csrfTokenOf((await agent.get('/hulp/vragenformulier')).text);
+      rt.clock.advanceMinutes(10);
+      rt.clock.advance(1000);
+      await expectKeptAfterTimeout(rt, agent, token, cookieSet(password)!);
+      expect((await agent.get('/inloggen/code')).headers.location, 'no half session left').to.equal('/inloggen');
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('keeps a question typed by a signed-in patient idle for longer than the idle timeout, sends nothing then, and signs them out', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      const signedIn = await signIn(agent, patient.email, patient.password);
+      const token = csrfTokenOf((await agent.get('/hulp/vragenformulier')).text);
+      rt.clock.advanceMinutes(31);
+      await expectKeptAfterTimeout(rt, agent, token, cookieSet(signedIn)!);
+      expect((await agent.get('/werkblad')).headers.location, 'signed out').to.equal('/inloggen');
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('shows the "session expired" page, not the form with what was sent, for another site\'s form or a body no form sends; a signed-in session the "out of date" page', async () => {
     const rt = await startTestRuntime();
     try {
       const fields = { _csrf: 'x'.repeat(64), name: 'Cas', email: 'boef@example.com', question: 'Bel mij op 0900 1234.' };
@@ -96,7 +157,7 @@ describe('help: the Vragenformulier (J7)', () => {
       await signIn(signedIn, patient.email, patient.password);
       const res = await post(signedIn).type('form').send(fields);
       expect(res.status).to.equal(403);
-      expect(res.text, 'a signed-in session').to.include('<h1>Je sessie is verlopen</h1>');
+      expect(res.text, 'a signed-in session: it lives, so it did not expire').to.include('<h1>Deze pagina was verouderd</h1>').and.not.include('Bel mij op');
       expect((await signedIn.get('/werkblad')).status, 'still signed in').to.equal(200);
     } finally {
       await rt.close();

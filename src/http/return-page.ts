@@ -1,0 +1,34 @@
+import type { Request } from 'express';
+import { paths } from '../paths';
+
+/**
+ * The path and query of `address` (absolute, or relative to `base`) when it is on `host`:
+ * `//other.example/…` as a path would be a link to another site.
+ */
+function pathOn(host: string | undefined, address: string | undefined, base?: string): string | undefined {
+  if (!host || !address || !URL.canParse(address, base)) return undefined;
+  const url = new URL(address, base);
+  if (url.host !== host || /^\/[/\\]/.test(url.pathname)) return undefined;
+  return url.pathname + url.search;
+}
+
+/** A GET's own address is read as one on this made-up host: `//other.example/…` would be on another. */
+const OWN_HOST = 'karify.invalid';
+
+/** The start of the desk, for its paths, or of the portal. */
+const startOf = (req: Request) => (req.path === paths.desk.home || req.path.startsWith(`${paths.desk.home}/`) ? paths.desk.home : paths.home);
+
+/**
+ * Where the link of a page about a refused or failed request leads, never to another site: a page
+ * asked for (GET), that page; a form, the page it was sent from when that is this site's (the
+ * Referrer-Policy sends it only to this origin), not the form's own address, which may take POST
+ * only; else `fallback`, by default the start of the desk or of the portal, which sends each
+ * visitor on to their page.
+ */
+export function pageToReturnTo(req: Request, fallback: string = startOf(req)): string {
+  const back =
+    req.method === 'GET' || req.method === 'HEAD'
+      ? pathOn(OWN_HOST, req.originalUrl, `http://${OWN_HOST}`)
+      : pathOn(req.get('host'), req.get('referer'));
+  return back ?? fallback;
+}
