@@ -196,11 +196,14 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       renewCsrfToken(req);
     },
 
-    /** Full: a new session id (passport saves it), and the times the timeouts count from. */
-    async toFull(req: Request, user: A): Promise<void> {
+    /**
+     * Full: a new session id (passport saves it), and the times the timeouts count from.
+     * `confirmed`: the sign-in counts as a confirmation as well (fresh from its start).
+     */
+    async toFull(req: Request, user: A, { confirmed = false } = {}): Promise<void> {
       await login(req, user, false);
       const now = clock.now();
-      setState(req, { level: 'full', userId: user.id, since: now, lastSeenAt: now });
+      setState(req, { level: 'full', userId: user.id, since: now, lastSeenAt: now, ...(confirmed ? { freshAt: now } : {}) });
       renewCsrfToken(req);
     },
 

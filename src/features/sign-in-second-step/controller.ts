@@ -62,7 +62,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
   }
 
   async function finishSignIn(req: Request, user: User, method: 'sms' | 'totp' | 'recovery_code' | 'passkey') {
-    await auth.toFull(req, user);
+    // A patient without their phone has only recovery codes: making new ones, or changing the
+    // number, right after does not cost another (the sign-in was that confirmation).
+    await auth.toFull(req, user, { confirmed: method === 'recovery_code' });
     await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
   }

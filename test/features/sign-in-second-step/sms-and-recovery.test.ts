@@ -391,6 +391,33 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(info.text).to.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
     });
 
+    it('counts a sign-in with a recovery code as the confirmation: new codes, also after the last one, without spending another', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      for (const code of patient.recoveryCodes.slice(0, 9)) expect(await rt.services.recoveryCodes.consume(patient.id, code)).to.equal(true);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await enterRecoveryCode(agent, patient.recoveryCodes[9]!);
+      const newCodes = await agent.get('/account/twee-stappen/herstelcodes/nieuw');
+      expect(newCodes.status, 'no confirmation asked: the patient has no code left to give').to.equal(200);
+      expect((await agent.get('/account/twee-stappen/telefoonnummer-wijzigen')).status, 'nor to change the number of a lost phone').to.equal(200);
+      expect(vonage.messages, 'only the sign-in\'s SMS').to.have.length(1);
+
+      const minutes = rt.config.twoFactor.freshConfirmationMinutes;
+      rt.clock.advanceMinutes(minutes);
+      rt.clock.advance(1000);
+      expect((await agent.get('/account/twee-stappen/herstelcodes/nieuw')).headers.location, `not after ${minutes} minutes`).to.match(/^\/account\/bevestigen\?terug=/);
+    });
+
+    it('still asks for the confirmation right after a sign-in with an SMS code, which costs nothing to give again', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await enterSignInCode(agent, lastCode(vonage));
+      expect((await agent.get('/account/twee-stappen/herstelcodes/nieuw')).headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+    });
+
     it('says "Je hebt een herstelcode gebruikt" right after the sign-in, also refreshed or in English, and leads to the Werkblad once the patient went on', async () => {
       const { rt } = world;
       const patient = await patientWithSms(rt);
