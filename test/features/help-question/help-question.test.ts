@@ -101,6 +101,25 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
+  it('says how long a question may be, and leads from "Bedankt" back to where the patient was: the code page of a half sign-in', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const patient = await rt.createPatient();
+      await rt.services.twoFactor.enableSms(patient.id, '+31612345678', rt.services.recoveryCodes.generate());
+      const agent = rt.agent();
+      expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
+      const form = await agent.get('/hulp/vragenformulier');
+      expect(form.text).to.include('<p class="hint" id="question-hint">Hoogstens 2000 tekens. Vul nooit je wachtwoord of een code in.</p>');
+      await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: patient.email, question: 'Ik krijg geen SMS.' });
+      const thanks = await agent.get('/hulp/vragenformulier');
+      const back = /<p><a href="([^"]+)">Verder<\/a><\/p>/.exec(thanks.text)?.[1];
+      expect(back, 'a way on from "Bedankt"').to.be.a('string');
+      expect((await agent.get(back!)).headers.location, 'the half sign-in goes on at its code page').to.equal('/inloggen/code');
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('keeps a question typed from the code page\'s help box after the half session ran out, sends nothing then, and ends the half session', async () => {
     const rt = await startTestRuntime();
     try {
