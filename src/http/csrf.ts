@@ -43,6 +43,18 @@ export function refuseFormOfEndedSession(req: Request, signIn: string): void {
   endedSessions.set(req, signIn);
 }
 
+/** The fields a form's text is typed into (a desk action's reason, a question's note), kept on the page after a timeout. */
+const TYPED_TEXT_FIELDS = ['reason', 'note'] as const;
+
+/** What was typed into the text fields of a form, to be shown again rather than lost. */
+function typedTextOf(req: Request): { name: (typeof TYPED_TEXT_FIELDS)[number]; value: string }[] {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return TYPED_TEXT_FIELDS.flatMap((name) => {
+    const value = body[name];
+    return typeof value === 'string' && value.trim() !== '' ? [{ name, value }] : [];
+  });
+}
+
 /** For the patients' sessions and the desk's. */
 export function csrfProtection(): RequestHandler[] {
   return [
@@ -113,7 +125,12 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
       res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works
       return formAgain(req, res, next);
     }
-    if (timedOut !== undefined) return res.redirect(303, timedOut); // the notice is in the new session
+    if (timedOut !== undefined) {
+      // A reason or note typed before the session timed out is not lost: the page shows it to copy.
+      const typed = fromOwnForm(req) ? typedTextOf(req) : [];
+      if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: timedOut });
+      return res.redirect(303, timedOut); // the notice is in the new session
+    }
     if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: pageToReturnTo(req) });
     // The session lives: a token of an older page (another tab went on), or none (not this site's form).
     if (getTokenFromRequest(req) === undefined) return res.status(403).render('errors/message', { page: 'badRequest' });

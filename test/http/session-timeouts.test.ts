@@ -93,6 +93,29 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     expect((await desk.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
   });
 
+  it('shows a desk note typed before the desk\'s idle timeout on the page to copy, instead of losing it; nothing is saved, and another site\'s form is not shown', async () => {
+    const member = await createStaffMember(rt);
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.' }, '203.0.113.9');
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    const path = `${DESK}/vragen/${question!.id}`;
+    const desk = await signInAtDesk(rt, member);
+    const token = csrfTokenOf((await desk.get(path)).text);
+    rt.clock.advanceMinutes(16);
+    const note = 'Gebeld <b>en</b> uitgelegd hoe een herstelcode werkt.';
+    const forged = await desk.post(path).set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf: token, note });
+    expect(`${forged.status} ${forged.headers.location}`, 'another site\'s form').to.equal(`303 ${DESK}`);
+    const desk2 = await signInAtDesk(rt, member);
+    const token2 = csrfTokenOf((await desk2.get(path)).text);
+    rt.clock.advanceMinutes(16);
+    const late = await desk2.post(path).type('form').send({ _csrf: token2, note });
+    expect(late.status).to.equal(403);
+    expect(late.text).to.include('<h1>Je sessie is verlopen</h1>').and.include('<label for="kept-note">Notitie</label>');
+    expect(late.text).to.include('readonly>Gebeld &lt;b&gt;en&lt;/b&gt; uitgelegd hoe een herstelcode werkt.</textarea>');
+    expect(late.text).to.include(`<a class="button" href="${DESK}">Opnieuw inloggen</a>`);
+    expect((await rt.services.questions.list({ limit: 1 }))[0]!.status, 'nothing saved').to.equal('open');
+    expect((await desk2.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
+  });
+
   it('does not show the "session expired" notice without a reason, also not when a link asks for it', async () => {
     const fresh = await rt.agent().get('/inloggen');
     expect(fresh.text).not.to.include('Je sessie is verlopen');
