@@ -133,6 +133,20 @@ describe('the language link returns to the same page, with its query', () => {
       expect(english.text).to.include('<html lang="en">').and.include('name="terug" value="/account/wachtwoord"');
     });
 
+    it('keeps the confirmation\'s `terug` also without the page the form was sent from (a second wrong password): the form is sent to its own address with it', async () => {
+      rt = await startTestRuntime();
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await signIn(agent, patient.email, patient.password);
+      const page = '/account/bevestigen?terug=%2Faccount%2Fwachtwoord';
+      const form = await agent.get(page);
+      const action = /<form method="post" action="([^"]+)" novalidate>/.exec(form.text)![1]!.replace(/&amp;/g, '&');
+      expect(action).to.equal(page);
+      const wrong = await agent.post(action).type('form').send({ _csrf: csrfTokenOf(form.text), terug: '/account/wachtwoord', password: 'niet-mijn-wachtwoord' });
+      expect(wrong.status).to.equal(400);
+      expect(languageLinkOf(wrong.text)).to.equal(`/taal/en?terug=${encodeURIComponent(page)}`);
+    });
+
     it('leads to a page that exists when the form\'s own address takes POST only: the lock\'s page after "Stuur nieuwe code"', async () => {
       rt = await startTestRuntime();
       const patient = await patientWithSms(rt);
