@@ -96,7 +96,14 @@ export function createAccountRecords<Row extends AccountRow, Account>(
       await rows().where('id', id).increment('session_generation', 1).update({ updated_at: clock.now() } as never);
     },
 
-    setDisabled: (id: number, disabled: boolean) => update(id, { disabled } as Partial<Row>),
+    /**
+     * Disabling also ends every session (a new generation): an account enabled again must not find
+     * the sessions it had, a thief's among them, working again.
+     */
+    async setDisabled(id: number, disabled: boolean): Promise<void> {
+      const change = rows().where('id', id);
+      await (disabled ? change.increment('session_generation', 1) : change).update({ disabled, updated_at: clock.now() } as never);
+    },
 
     /**
      * Inside a transaction: holds the account's row until it ends, so a count and what depends

@@ -51,7 +51,7 @@ export async function resetTwoFactor(
   return { status, passkeys };
 }
 
-/** Disables (which also ends every session: see passport's deserialize) or enables again; false when it already was. */
+/** Disables (which ends every session, so none comes back when it is enabled again) or enables again; false when it already was. */
 export async function setPatientDisabled(stores: Stores, userId: number, disabled: boolean, by: ClinicActor): Promise<boolean> {
   const user = await stores.users.findById(userId);
   if (!user || user.disabled === disabled) return false;
