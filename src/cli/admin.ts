@@ -49,6 +49,7 @@ async function run(args: string[]): Promise<void> {
     await command.run(options, {
       services,
       timeZone: config.timeZone,
+      siteOrigin: config.webauthn.origin,
       twoFactorRequired: config.twoFactor.required,
       print: (text) => console.log(text),
       readNewPassword,

@@ -5,6 +5,8 @@ export interface CommandEnv {
   /** Opens the database on first use; validation before it needs no database. */
   services(): Promise<Services>;
   timeZone: string;
+  /** Where patients and staff reach the site (PUBLIC_URL's origin), for the addresses a command names. */
+  siteOrigin: string;
   /** REQUIRE_TWO_FACTOR: patients without two-step must set it up before they reach anything. */
   twoFactorRequired: boolean;
   /** Writes a line (or lines) of the command's output. */

@@ -33,7 +33,7 @@ export const createStaff = command({
     env.print(
       [
         `Created staff member ${member.id}: ${member.email} (${member.name}, ${member.role}).`,
-        `They sign in at ${paths.desk.home} and set up their authenticator app before anything else.`,
+        `They sign in at ${env.siteOrigin}${paths.desk.home} and set up their authenticator app before anything else.`,
       ].join('\n'),
     );
   },
@@ -70,10 +70,12 @@ async function staffMember(emailInput: string, env: CommandEnv): Promise<{ membe
   return { member, email };
 }
 
-async function setDisabled(emailInput: string, disabled: boolean, env: CommandEnv): Promise<void> {
-  const { member, email } = await staffMember(emailInput, env);
+async function setDisabled(options: { email: string; reason: string }, disabled: boolean, env: CommandEnv): Promise<void> {
+  const { member, email } = await staffMember(options.email, env);
+  const reason = validReason(options.reason);
   const { inTransaction } = await env.services();
-  const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, { staffId: null, origin: {}, details: BY_ADMIN_CLI })).catch((err) => {
+  const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
+  const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, by)).catch((err) => {
     if (err instanceof LastActiveAdminError) {
       throw new CommandFailure(`${email} is the only active admin; nothing changed. Make another admin first (create-staff --role admin).`);
     }
@@ -88,16 +90,16 @@ async function setDisabled(emailInput: string, disabled: boolean, env: CommandEn
 
 export const disableStaff = command({
   name: 'disable-staff',
-  summary: 'Stop a desk account from signing in (ends their sessions).',
-  options: ['email'],
-  run: (options, env) => setDisabled(options.email, true, env),
+  summary: 'Stop a desk account from signing in (ends their sessions), with the reason for the Logboek.',
+  options: ['email', 'reason'],
+  run: (options, env) => setDisabled(options, true, env),
 });
 
 export const enableStaff = command({
   name: 'enable-staff',
-  summary: 'Let a disabled desk account sign in again.',
-  options: ['email'],
-  run: (options, env) => setDisabled(options.email, false, env),
+  summary: 'Let a disabled desk account sign in again, with the reason for the Logboek.',
+  options: ['email', 'reason'],
+  run: (options, env) => setDisabled(options, false, env),
 });
 
 /** The way back in when an admin (perhaps the only one) lost their app, passkeys and recovery codes. */

@@ -82,6 +82,7 @@ export function runAdmin(database: Record<string, string>, args: string[], stdin
       DATABASE_URL: '',
       REDIS_URL: '',
       TIME_ZONE: 'Europe/Amsterdam',
+      PUBLIC_URL: 'https://karify.example.nl',
       ...database,
     },
   });

@@ -30,6 +30,7 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
   it('creates a desk account with the password from standard input, and records it in the staff audit log', async () => {
     const result = await succeeds(createStaff('Anna@Kliniek.nl', 'admin'));
     expect(result.stdout).to.include('Created staff member 1: anna@kliniek.nl (Anna Jansen, admin).');
+    expect(result.stdout, 'the whole address, from PUBLIC_URL').to.include('They sign in at https://karify.example.nl/balie and set up');
     await inDatabase(async ({ staff, audit }) => {
       const member = (await staff.findByEmail('anna@kliniek.nl'))!;
       expect(member).to.deep.include({ role: 'admin', mustChangePassword: false, twoFactorMethod: null, disabled: false });
@@ -119,27 +120,31 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     expect(unknown.stderr).to.include('No staff member has the e-mail address cas@kliniek.nl.');
   });
 
-  it('disables and enables a desk account, each once, in the Logboek', async () => {
+  it('disables and enables a desk account, each once, in the Logboek with the reason given, as the desk asks one', async () => {
     await succeeds(createStaff('bo@kliniek.nl', 'admin')); // another admin stays
     const id = await staffWithTwoStep('anna@kliniek.nl');
-    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Disabled anna@kliniek.nl');
+    const noReason = await admin(['disable-staff', '--email', 'anna@kliniek.nl']);
+    expect(noReason.code).to.equal(2);
+    expect(noReason.stderr).to.include('Missing option --reason.');
+    const disable = ['disable-staff', '--email', 'anna@kliniek.nl', '--reason', 'Laptop gestolen'];
+    expect((await succeeds(admin(disable))).stdout).to.include('Disabled anna@kliniek.nl');
     expect(await rowsOf(id)).to.deep.include({ disabled: true, twoFactor: 1 });
-    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('already disabled; nothing changed');
-    expect((await succeeds(admin(['enable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Enabled anna@kliniek.nl');
+    expect((await succeeds(admin(disable))).stdout).to.include('already disabled; nothing changed');
+    expect((await succeeds(admin(['enable-staff', '--email', 'anna@kliniek.nl', '--reason', 'Nieuwe laptop']))).stdout).to.include('Enabled anna@kliniek.nl');
     expect(await rowsOf(id)).to.deep.include({ disabled: false });
     await inDatabase(async ({ audit }) => {
-      const types = (await audit.list({ limit: 10 })).map((row) => row.type);
-      expect(types).to.deep.equal(['staff_enabled', 'staff_disabled', 'staff_created', 'staff_created']);
+      const rows = (await audit.list({ limit: 10 })).map((row) => [row.type, row.details?.reason ?? null]);
+      expect(rows).to.deep.equal([['staff_enabled', 'Nieuwe laptop'], ['staff_disabled', 'Laptop gestolen'], ['staff_created', null], ['staff_created', null]]);
     });
   });
 
   it('refuses to disable the only active admin, so the desk keeps someone who manages staff', async () => {
     const id = await staffWithTwoStep('anna@kliniek.nl');
-    const refused = await admin(['disable-staff', '--email', 'anna@kliniek.nl']);
+    const refused = await admin(['disable-staff', '--email', 'anna@kliniek.nl', '--reason', 'Laptop gestolen']);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.include('anna@kliniek.nl is the only active admin; nothing changed. Make another admin first (create-staff --role admin).');
     expect(await rowsOf(id)).to.deep.include({ disabled: false });
     await succeeds(createStaff('bo@kliniek.nl', 'admin'));
-    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl']))).stdout).to.include('Disabled anna@kliniek.nl');
+    expect((await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl', '--reason', 'Laptop gestolen']))).stdout).to.include('Disabled anna@kliniek.nl');
   });
 });

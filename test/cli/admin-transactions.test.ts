@@ -48,6 +48,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
   const env = (services: Services = rt.services): CommandEnv => ({
     services: async () => services,
     timeZone: 'Europe/Amsterdam',
+    siteOrigin: 'http://localhost:3000',
     twoFactorRequired: false,
     print: (text) => output.push(text),
     readNewPassword: async () => PASSWORD,
