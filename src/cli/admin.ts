@@ -2,21 +2,28 @@ import { openServices, type ServiceRuntime } from '../bootstrap';
 import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
 import { createLogger } from '../infra/logger';
 import { CommandFailure, parseOptions, UsageError } from './args';
+import type { Command } from './command';
 import { COMMANDS, findCommand } from './commands';
 import { readNewPassword } from './read-password';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 
+const HELP = ['help', '--help', '-h'];
+
+function synopsisOf(command: Command): string {
+  return [
+    command.name,
+    ...command.options.map((option) => `--${option} ${option.toUpperCase()}`),
+    ...(command.optional ?? []).map((option) => `[--${option} ${option.toUpperCase()}]`),
+    ...(command.flags ?? []).map((flag) => `[--${flag}]`),
+  ].join(' ');
+}
+
+const PASSWORDS_NOTE = ['Passwords are never given on the command line: type them when asked,', 'or pipe them in as the first line of standard input.'];
+
 function usage(): string {
-  const synopses = COMMANDS.map((command) =>
-    [
-      command.name,
-      ...command.options.map((option) => `--${option} ${option.toUpperCase()}`),
-      ...(command.optional ?? []).map((option) => `[--${option} ${option.toUpperCase()}]`),
-      ...(command.flags ?? []).map((flag) => `[--${flag}]`),
-    ].join(' '),
-  );
+  const synopses = COMMANDS.map(synopsisOf);
   const width = Math.max(...synopses.map((synopsis) => synopsis.length)) + 2;
   const lines = COMMANDS.map((command, i) => `  ${(synopses[i] ?? '').padEnd(width)}${command.summary}`);
   return [
@@ -26,20 +33,28 @@ function usage(): string {
     '',
     'Commands:',
     ...lines,
-    `  ${'help'.padEnd(width)}Show this text.`,
+    `  ${'help'.padEnd(width)}Show this text; "help <command>" or "<command> --help" shows one command.`,
     '',
-    'Passwords are never given on the command line: type them when asked,',
-    'or pipe them in as the first line of standard input.',
+    ...PASSWORDS_NOTE,
   ].join('\n');
+}
+
+/** One command's usage: `help <command>` or `<command> --help`. */
+function commandUsage(command: Command): string {
+  return [`Usage: npm run admin -- ${synopsisOf(command)}`, '', command.summary, '', ...PASSWORDS_NOTE].join('\n');
 }
 
 async function run(args: string[]): Promise<void> {
   const [name, ...rest] = args;
-  if (name === undefined || ['help', '--help', '-h'].includes(name)) {
-    console.log(usage());
+  if (name === undefined || HELP.includes(name)) {
+    console.log(rest[0] === undefined ? usage() : commandUsage(findCommand(rest[0])));
     return;
   }
   const command = findCommand(name);
+  if (rest.some((arg) => HELP.slice(1).includes(arg))) {
+    console.log(commandUsage(command));
+    return;
+  }
   const options = parseOptions(rest, command.options, command.optional, command.flags);
   const config = loadConfig();
   let runtime: ServiceRuntime | undefined;

@@ -132,6 +132,20 @@ describe('admin command line (J8)', function () {
     expect(help.stdout).to.include('disable-user --email EMAIL');
   });
 
+  it('shows one command\'s usage with "<command> --help" or "help <command>", and changes nothing', async () => {
+    const [asked, named, unknown] = await Promise.all([
+      admin(['disable-user', '--email', 'cas@example.nl', '--help']),
+      admin(['help', 'list-questions']),
+      admin(['help', 'delete-everything']),
+    ]);
+    expect(asked.code, asked.stderr).to.equal(0);
+    expect(asked.stdout).to.match(/^Usage: npm run admin -- disable-user --email EMAIL --reason REASON\n\nStop a patient/);
+    expect(named.code, named.stderr).to.equal(0);
+    expect(named.stdout).to.include('Usage: npm run admin -- list-questions [--limit LIMIT]').and.not.include('Commands:');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('Unknown command "delete-everything".');
+  });
+
   it('disables and enables a patient, recording both and telling the patient in Berichten and by e-mail', async () => {
     await succeeds(createUser('cas@example.nl'));
     expect((await admin(['disable-user', '--email', 'cas@example.nl'])).stderr, 'a reason is needed').to.include('Missing option --reason.');
