@@ -50,6 +50,18 @@ export function shortenIp(ip: string | undefined): string | null {
   return groups.length > 0 ? `${groups.join(':')}::` : null;
 }
 
+/** The event types only the clinic causes (src/domain/clinic-actions.ts), whatever their details say. */
+const BY_CLINIC_TYPES: ReadonlySet<SecurityEventType> = new Set(['two_factor_reset_by_clinic', 'sessions_ended_by_clinic']);
+
+/**
+ * Whether the clinic did it, at the desk or with the admin command (`details.by`, see
+ * clinic-actions.ts and src/cli): then its browser and network are the clinic's, not the patient's.
+ */
+export function isByClinic(event: Pick<SecurityEvent, 'type' | 'details'>): boolean {
+  const by = event.details?.by;
+  return BY_CLINIC_TYPES.has(event.type) || by === 'desk' || by === 'admin-cli';
+}
+
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
 export function createAuditLog(db: Database, clock: Clock) {
@@ -70,8 +82,11 @@ export function createAuditLog(db: Database, clock: Clock) {
       });
     },
 
-    async listForUser(userId: number, limit = 50): Promise<SecurityEvent[]> {
-      const rows = await db('security_events').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
+    /** Newest first (by id, so also in the order they happened within one moment); older than event `before` when given. */
+    async listForUser(userId: number, limit = 50, before?: number): Promise<SecurityEvent[]> {
+      const query = db('security_events').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
+      if (before !== undefined) query.where('id', '<', before);
+      const rows = await query;
       return rows.map((row) => ({
         id: row.id,
         type: row.type,
@@ -80,6 +95,12 @@ export function createAuditLog(db: Database, clock: Clock) {
         details: row.details ? JSON.parse(row.details) : null,
         createdAt: Number(row.created_at),
       }));
+    },
+
+    /** The ids of the patient's events from event `from` on, oldest first (for the link to a newer page). */
+    async newerIds(userId: number, from: number, limit: number): Promise<number[]> {
+      const rows = await db('security_events').where({ user_id: userId }).where('id', '>=', from).orderBy('id', 'asc').limit(limit).select('id');
+      return rows.map((row) => Number(row.id));
     },
   };
 }

@@ -38,8 +38,11 @@ export function createMessageStore(db: Database, clock: Clock) {
       await db('messages').insert({ user_id: userId, kind, params: JSON.stringify(params), created_at: clock.now(), read_at: null });
     },
 
-    async listForUser(userId: number, limit = 50): Promise<InboxMessage[]> {
-      const rows = await db('messages').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
+    /** Newest first (by id, so also in the order they were posted within one moment); older than message `before` when given. */
+    async listForUser(userId: number, limit = 50, before?: number): Promise<InboxMessage[]> {
+      const query = db('messages').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
+      if (before !== undefined) query.where('id', '<', before);
+      const rows = await query;
       return rows.map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -49,13 +52,23 @@ export function createMessageStore(db: Database, clock: Clock) {
       }));
     },
 
-    /** Marks the messages up to `lastSeenId` as read: one that arrived meanwhile stays new. */
-    async markReadUpTo(userId: number, lastSeenId: number): Promise<void> {
-      await db('messages').where({ user_id: userId }).where('id', '<=', lastSeenId).whereNull('read_at').update({ read_at: clock.now() });
+    /** The ids of the patient's messages from message `from` on, oldest first (for the link to a newer page). */
+    async newerIds(userId: number, from: number, limit: number): Promise<number[]> {
+      const rows = await db('messages').where({ user_id: userId }).where('id', '>=', from).orderBy('id', 'asc').limit(limit).select('id');
+      return rows.map((row) => Number(row.id));
     },
 
-    async countUnread(userId: number): Promise<number> {
-      const row = await db('messages').where({ user_id: userId }).whereNull('read_at').count({ n: '*' }).first();
+    /** Marks these messages read (those the patient was shown): one on another page, or new since, stays new. */
+    async markRead(userId: number, ids: number[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db('messages').where({ user_id: userId }).whereIn('id', ids).whereNull('read_at').update({ read_at: clock.now() });
+    },
+
+    /** All unread messages, or only those older than message `before`. */
+    async countUnread(userId: number, before?: number): Promise<number> {
+      const query = db('messages').where({ user_id: userId }).whereNull('read_at');
+      if (before !== undefined) query.where('id', '<', before);
+      const row = await query.count({ n: '*' }).first();
       return Number(row?.n ?? 0);
     },
   };

@@ -19,7 +19,7 @@ export const TEMPLATE_LOCALS = [
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',
   'results', 'returnTo', 'rows', 'self', 'sent', 'setUp', 'smsNotice', 'staff', 'status', 'stepName', 'subject',
-  'submitLabel', 'summary', 't', 'texts', 'title', 'twoFactor', 'twoStepOn', 'unreadCount', 'user',
+  'submitLabel', 'summary', 't', 'texts', 'title', 'twoFactor', 'twoStepOn', 'unreadCount', 'unreadOlder', 'user',
   'values', 'width',
 ];
 

@@ -1,3 +1,4 @@
+import type { StaffRole } from '../../domain/staff';
 import type { StaffAuditEvent, StaffEventType } from '../../domain/staff-audit';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
@@ -41,6 +42,24 @@ const PURPOSE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
   recovery_code_used: { confirm: 'staffLog.events.recovery_code_used_confirm' },
 };
 
+/** A new staff member's role (`details.role`: see staff-admin.ts), in words. */
+const CREATED_KEYS: Record<StaffRole, string> = {
+  desk: 'staffLog.events.staff_created_desk',
+  admin: 'staffLog.events.staff_created_admin',
+};
+
+/** A role change (`details.from` and `details.to`), so that giving or taking an admin's rights reads as such. */
+const ROLE_CHANGE_KEYS: Record<string, string> = {
+  'desk>admin': 'staffLog.events.staff_role_changed_to_admin',
+  'admin>desk': 'staffLog.events.staff_role_changed_to_desk',
+};
+
+const roleKey = (event: StaffAuditEvent): string | undefined => {
+  if (event.type === 'staff_created') return entryFor(CREATED_KEYS, event.details?.role);
+  if (event.type === 'staff_role_changed') return entryFor(ROLE_CHANGE_KEYS, `${String(event.details?.from)}>${String(event.details?.to)}`);
+  return undefined;
+};
+
 /**
  * Failures whose text says why, by the code they were recorded with (`details.reason`: see
  * sign-in.ts and second-factor.ts); the purpose's text comes first. A code never reaches the page.
@@ -74,6 +93,7 @@ const entryFor = (map: Record<string, string> | undefined, value: unknown) =>
   map && typeof value === 'string' && Object.hasOwn(map, value) ? map[value] : undefined;
 
 const descriptionKey = (event: StaffAuditEvent): string =>
+  roleKey(event) ??
   entryFor(PURPOSE_KEYS[event.type], event.details?.purpose) ??
   entryFor(FAILURE_KEYS[event.type], event.details?.reason) ??
   DESCRIPTION_KEYS[event.type] ??

@@ -37,6 +37,11 @@ interface AlertTexts {
 }
 
 const byClinic = { notYou: 'mail.notYouClinic', byClinic: true } as const;
+/**
+ * Changes someone else could have asked the desk for, or the desk makes when someone else may be
+ * signed in: a reset leaves only the password, and ending sessions keeps nobody out who knows it.
+ */
+const byClinicNewPassword = { notYou: 'mail.notYouClinicPassword', byClinic: true } as const;
 
 const METHOD_KEYS: Record<string, string> = { sms: 'mail.methods.sms', totp: 'mail.methods.totp', passkey: 'mail.methods.passkey' };
 
@@ -54,7 +59,7 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   },
   two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plainText('mail.alerts.two_factor_disabled.body') },
   two_factor_reset_by_clinic: {
-    ...byClinic,
+    ...byClinicNewPassword,
     subject: 'mail.alerts.two_factor_reset_by_clinic.subject',
     body: plainText('mail.alerts.two_factor_reset_by_clinic.body'),
   },
@@ -77,7 +82,12 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
       remaining: 'mail.alerts.recovery_code_used.bodyRemaining',
     }),
   },
-  password_changed: { subject: 'mail.alerts.password_changed.subject', body: plainText('mail.alerts.password_changed.body') },
+  password_changed: {
+    subject: 'mail.alerts.password_changed.subject',
+    body: plainText('mail.alerts.password_changed.body'),
+    // Whoever changed it knows the new one and the patient does not: changing it again needs the current one.
+    notYou: 'mail.notYouPassword',
+  },
   second_step_locked: {
     subject: 'mail.alerts.second_step_locked.subject',
     body: lockedAt({
@@ -89,10 +99,12 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   },
   account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plainText('mail.alerts.account_disabled.body') },
   account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plainText('mail.alerts.account_enabled.body') },
-  sessions_ended_by_clinic: { ...byClinic, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plainText('mail.alerts.sessions_ended_by_clinic.body') },
+  sessions_ended_by_clinic: { ...byClinicNewPassword, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plainText('mail.alerts.sessions_ended_by_clinic.body') },
   passkey_added: {
     subject: 'mail.alerts.passkey_added.subject',
     body: naming('passkey', { plain: 'mail.alerts.passkey_added.body', named: 'mail.alerts.passkey_added.bodyWithPasskey' }),
+    // A new password keeps nobody out who has the passkey: it must go too.
+    notYou: 'mail.notYouPasskeyAdded',
   },
   passkey_removed: {
     subject: 'mail.alerts.passkey_removed.subject',

@@ -33,7 +33,7 @@ interface ActionSpec {
   run(stores: ActionStores, patient: User, by: ClinicActor): Promise<boolean>;
   identityCheck: boolean;
   /** Full locale keys of the confirmation page and of the notice afterwards; `whatIfRequired` under REQUIRE_TWO_FACTOR. */
-  texts: { title: string; what: string; whatIfRequired?: string; submit: string; done: string };
+  texts: { title: string; what: string; whatIfRequired?: string; reasonHint: string; submit: string; done: string };
 }
 
 /** What the desk can do to a patient's account; each is confirmed on a page of its own, with a reason. */
@@ -42,25 +42,25 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
     applies: (_patient, status) => status.enabled,
     run: async (stores, patient, by) => (await resetTwoFactor(stores, patient.id, by)) !== null,
     identityCheck: true,
-    texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
+    texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', reasonHint: 'deskPatients.reset.reasonHint', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
   },
   disable: {
     applies: (patient) => !patient.disabled,
     run: (stores, patient, by) => setPatientDisabled(stores, patient.id, true, by),
     identityCheck: false,
-    texts: { title: 'deskPatients.disable.title', what: 'deskPatients.disable.what', submit: 'deskPatients.disable.submit', done: 'deskPatients.disable.done' },
+    texts: { title: 'deskPatients.disable.title', what: 'deskPatients.disable.what', reasonHint: 'deskPatients.disable.reasonHint', submit: 'deskPatients.disable.submit', done: 'deskPatients.disable.done' },
   },
   enable: {
     applies: (patient) => patient.disabled,
     run: (stores, patient, by) => setPatientDisabled(stores, patient.id, false, by),
     identityCheck: false,
-    texts: { title: 'deskPatients.enable.title', what: 'deskPatients.enable.what', submit: 'deskPatients.enable.submit', done: 'deskPatients.enable.done' },
+    texts: { title: 'deskPatients.enable.title', what: 'deskPatients.enable.what', reasonHint: 'deskPatients.enable.reasonHint', submit: 'deskPatients.enable.submit', done: 'deskPatients.enable.done' },
   },
   endSessions: {
     applies: (patient) => !patient.disabled,
     run: (stores, patient, by) => endPatientSessions(stores, patient.id, by),
     identityCheck: false,
-    texts: { title: 'deskPatients.endSessions.title', what: 'deskPatients.endSessions.what', submit: 'deskPatients.endSessions.submit', done: 'deskPatients.endSessions.done' },
+    texts: { title: 'deskPatients.endSessions.title', what: 'deskPatients.endSessions.what', reasonHint: 'deskPatients.endSessions.reasonHint', submit: 'deskPatients.endSessions.submit', done: 'deskPatients.endSessions.done' },
   },
 };
 

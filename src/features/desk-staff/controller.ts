@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { findByPathId } from '../../components/desk-access/access';
 import { validateReason } from '../../components/desk-reason/validation';
+import { pageOf } from '../../components/paging/newest-first';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordHasher } from '../../domain/passwords';
@@ -17,42 +18,44 @@ import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
-/** Rows per page of the Logboek; older pages are reached by the id of the last row shown. */
-const LOG_PAGE = 50;
 
 export type StaffAction = 'disable' | 'enable' | 'resetTwoFactor';
 
-type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<boolean>;
+/** Makes the change and says what its page says afterwards; null when there was nothing to do after all. */
+type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<StaffNotice | null>;
 
 interface StaffActionSpec {
   /** Whether it can be done to this staff member now (otherwise the page says so). */
   applies(member: StaffMember): boolean;
   run: StaffChange;
-  /** What the staff member's page says afterwards. */
-  notice: StaffNotice;
-  /** Full locale keys of the confirmation page. */
-  texts: { title: string; what: string; submit: string };
+  /** Full locale keys of the confirmation page; `hint` is the reason's example. */
+  texts: { title: string; what: string; submit: string; hint: string };
 }
+
+/** Counted under the account's lock, as the reset takes them: the notice names passkeys only when there were some. */
+const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
+  await stores.staff.lockForChange(member.id);
+  const passkeys = await stores.staffPasskeys.countForUser(member.id);
+  if (!(await resetStaffTwoFactor(stores, member.id, by))) return null;
+  return passkeys > 0 ? 'twoFactorAndPasskeys' : 'twoFactor';
+};
 
 /** What an admin can do to another staff member's account; each is confirmed on a page of its own, with a reason. */
 const ACTIONS: Record<StaffAction, StaffActionSpec> = {
   disable: {
     applies: (member) => !member.disabled,
-    run: (stores, member, by) => setStaffDisabled(stores, member.id, true, by),
-    notice: 'disabled',
-    texts: { title: 'deskStaff.disable.title', what: 'deskStaff.disable.what', submit: 'deskStaff.disable.submit' },
+    run: async (stores, member, by) => ((await setStaffDisabled(stores, member.id, true, by)) ? 'disabled' : null),
+    texts: { title: 'deskStaff.disable.title', what: 'deskStaff.disable.what', submit: 'deskStaff.disable.submit', hint: 'deskStaff.disable.reasonHint' },
   },
   enable: {
     applies: (member) => member.disabled,
-    run: (stores, member, by) => setStaffDisabled(stores, member.id, false, by),
-    notice: 'enabled',
-    texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit' },
+    run: async (stores, member, by) => ((await setStaffDisabled(stores, member.id, false, by)) ? 'enabled' : null),
+    texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit', hint: 'deskStaff.enable.reasonHint' },
   },
   resetTwoFactor: {
     applies: (member) => member.twoFactorMethod !== null,
-    run: (stores, member, by) => resetStaffTwoFactor(stores, member.id, by),
-    notice: 'twoFactor',
-    texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit' },
+    run: resetTwoFactorOf,
+    texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit', hint: 'deskStaff.resetTwoFactor.reasonHint' },
   },
 };
 
@@ -68,6 +71,7 @@ const NOTICES = {
   disabled: 'deskStaff.member.done.disabled',
   enabled: 'deskStaff.member.done.enabled',
   twoFactor: 'deskStaff.member.done.twoFactor',
+  twoFactorAndPasskeys: 'deskStaff.member.done.twoFactorAndPasskeys',
   nothing: 'deskStaff.member.done.nothing',
   lastAdmin: 'deskStaff.member.done.lastAdmin',
 } as const;
@@ -111,10 +115,10 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   };
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
-  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, notice: StaffNotice, details?: Record<string, string>) => {
+  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, details?: Record<string, string>) => {
     let outcome: StaffNotice;
     try {
-      outcome = (await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }))) ? notice : 'nothing';
+      outcome = (await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }))) ?? 'nothing';
     } catch (err) {
       // Only when two admins take each other's rights at the same moment: one of them stays.
       if (!(err instanceof LastActiveAdminError)) throw err;
@@ -188,7 +192,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const role = validateRole(chosen, res.locals.t, errors);
       errors.push(...validateReason(reason, res.locals.t));
       if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() });
-      await change(req, res, member, (stores, _member, by) => changeStaffRole(stores, member.id, role, by), 'role', { reason: reason.trim() });
+      await change(req, res, member, async (stores, _member, by) => ((await changeStaffRole(stores, member.id, role, by)) ? 'role' : null), { reason: reason.trim() });
     },
 
     /** The confirmation page: what will happen, the reason field, the button. */
@@ -204,19 +208,14 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const errors = validateReason(reason, res.locals.t);
       if (errors.length > 0) return renderAction(res, member, action, errors, { reason: reason.trim() });
       const spec = ACTIONS[action];
-      const outcome = await change(req, res, member, spec.run, spec.notice, { reason: reason.trim() });
+      const outcome = await change(req, res, member, spec.run, { reason: reason.trim() });
       req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');
     },
 
+    /** A page of the Logboek; its "newer" link leads to the newest page. */
     async log(req: Request, res: Response) {
-      const before = /^[1-9]\d{0,15}$/.test(String(req.query.voor)) ? Number(req.query.voor) : undefined;
-      const events = await deps.staffAudit.list({ limit: LOG_PAGE + 1, before });
-      const shown = events.slice(0, LOG_PAGE);
-      res.render('desk-staff/log', {
-        rows: staffLogRows(shown, res.locals),
-        newerPath: before === undefined ? null : desk.log,
-        olderPath: events.length > LOG_PAGE ? desk.logBefore(shown.at(-1)!.id) : null,
-      });
+      const page = await pageOf({ list: (limit, before) => deps.staffAudit.list({ limit, before }), path: desk.log, pathBefore: desk.logBefore }, req.query.voor);
+      res.render('desk-staff/log', { rows: staffLogRows(page.rows, res.locals), newerPath: page.newerPath, olderPath: page.olderPath });
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
+import { pageOf } from '../../components/paging/newest-first';
 import type { InboxMessage, MessageKind, MessageStore } from '../../domain/messages';
 import { FEW_RECOVERY_CODES_LEFT } from '../../domain/recovery-codes';
 import { lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
+import { paths } from '../../paths';
 
 /** The locale keys of one kind of message; `body` picks the body text from the message's params. */
 interface MessageTexts {
@@ -154,16 +156,30 @@ export type InboxController = ReturnType<typeof createInboxController>;
 
 export function createInboxController(deps: { messages: MessageStore }) {
   return {
-    /** Lists the messages, then marks them read: they count as read once the page is rendered. */
+    /**
+     * One page of messages, then marks those on it read: they count as read once the page is
+     * rendered. Those on other pages stay new, and the count says how many are new in all.
+     */
     async show(req: Request, res: Response) {
       const userId = req.user!.id;
       const { t, formatDate, formatTime } = res.locals;
-      const messages = (await deps.messages.listForUser(userId)).map((m) => describeMessage(m, { t, formatDate, formatTime }));
-      const unreadCount = messages.filter((m) => m.unread).length;
+      const page = await pageOf(
+        {
+          list: (limit, before) => deps.messages.listForUser(userId, limit, before),
+          newerIds: (from, limit) => deps.messages.newerIds(userId, from, limit),
+          path: paths.inbox,
+          pathBefore: (id) => `${paths.inbox}?voor=${id}`,
+        },
+        req.query.voor,
+      );
+      const messages = page.rows.map((m) => describeMessage(m, { t, formatDate, formatTime }));
+      const unreadCount = await deps.messages.countUnread(userId);
+      const unreadOlder = page.olderPath ? await deps.messages.countUnread(userId, page.rows.at(-1)!.id) : 0;
       const html = await new Promise<string>((resolve, reject) => {
-        res.render('inbox/index', { messages, unreadCount }, (err, out) => (err ? reject(err) : resolve(out)));
+        const locals = { messages, unreadCount, unreadOlder, newerPath: page.newerPath, olderPath: page.olderPath };
+        res.render('inbox/index', locals, (err, out) => (err ? reject(err) : resolve(out)));
       });
-      if (messages.length > 0) await deps.messages.markReadUpTo(userId, Math.max(...messages.map((m) => m.id)));
+      await deps.messages.markRead(userId, messages.filter((m) => m.unread).map((m) => m.id));
       res.send(html);
     },
   };

@@ -1,23 +1,41 @@
 import type { Request, Response } from 'express';
+import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
-import type { AuditLog } from '../../domain/audit';
+import { type AuditLog, isByClinic } from '../../domain/audit';
+import { paths } from '../../paths';
 
 export type SecurityActivityController = ReturnType<typeof createSecurityActivityController>;
 
 export function createSecurityActivityController(deps: { audit: AuditLog }) {
   return {
+    /** One page of the patient's security events, newest first, with links to the newer and older pages. */
     async show(req: Request, res: Response) {
       const { t, formatDate, formatTime } = res.locals;
-      const events = await deps.audit.listForUser(req.user!.id);
-      const rows = events.map((event) => ({
-        id: event.id,
-        datetime: new Date(event.createdAt).toISOString(),
-        when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
-        description: describeEvent(t, event),
-        device: describeDevice(t, event.userAgent),
-        ip: event.ip, // shortened when it was stored
-      }));
-      res.render('security-activity/index', { rows });
+      const userId = req.user!.id;
+      const { activity } = paths.account;
+      const page = await pageOf(
+        {
+          list: (limit, before) => deps.audit.listForUser(userId, limit, before),
+          newerIds: (from, limit) => deps.audit.newerIds(userId, from, limit),
+          path: activity,
+          pathBefore: (id) => `${activity}?voor=${id}`,
+        },
+        req.query.voor,
+      );
+      const rows = page.rows.map((event) => {
+        // What the clinic did came from a staff member's browser and the clinic's network, not the patient's.
+        const byClinic = isByClinic(event);
+        return {
+          id: event.id,
+          datetime: new Date(event.createdAt).toISOString(),
+          when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
+          description: describeEvent(t, event),
+          device: byClinic ? t('securityActivity.byClinic') : describeDevice(t, event.userAgent),
+          byClinic,
+          ip: byClinic ? null : event.ip, // shortened when it was stored
+        };
+      });
+      res.render('security-activity/index', { rows, newerPath: page.newerPath, olderPath: page.olderPath });
     },
   };
 }

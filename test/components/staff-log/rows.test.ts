@@ -100,4 +100,21 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
     expect(rowOf(nl, event('staff_created', { role: 'desk', by: 'admin-cli' })).reason, 'nothing typed').to.equal(null);
     expect(rowOf(nl, event('question_handled', { reason: 'password' })).reason, 'a question keeps its note, not a code').to.equal(null);
   });
+
+  it('says in words which role a staff member was given and whether a role change gave or took an admin\'s rights, in Dutch and English', () => {
+    const cases: Array<[StaffEventType, Record<string, unknown>, string, string]> = [
+      ['staff_created', { role: 'desk' }, 'Medewerker toegevoegd met de rol balie', 'Added a staff member with the role desk'],
+      ['staff_created', { role: 'admin', by: 'admin-cli' }, 'Medewerker toegevoegd met de rol beheerder', 'Added a staff member with the role administrator'],
+      ['staff_role_changed', { from: 'desk', to: 'admin', reason: 'Wordt teamleider' }, 'Rol van medewerker gewijzigd van balie naar beheerder', "Changed a staff member's role from desk to administrator"],
+      ['staff_role_changed', { from: 'admin', to: 'desk', reason: 'Geen teamleider meer' }, 'Rol van medewerker gewijzigd van beheerder naar balie', "Changed a staff member's role from administrator to desk"],
+      // A row that does not say (or says something unknown) keeps the plain text: never a guess.
+      ['staff_created', { role: 'baas' }, 'Medewerker toegevoegd', 'Added a staff member'],
+      ['staff_role_changed', { to: 'admin', reason: 'Teamleider' }, 'Rol van medewerker gewijzigd', "Changed a staff member's role"],
+    ];
+    for (const [type, details, dutch, english] of cases) {
+      expect(rowOf(nl, event(type, details)).what, `${type} ${JSON.stringify(details)}`).to.equal(dutch);
+      expect(rowOf(en, event(type, details)).what, `${type} ${JSON.stringify(details)}`).to.equal(english);
+    }
+  });
 });
+

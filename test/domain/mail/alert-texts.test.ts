@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createAlertComposer, type AlertInput, type MailAlertKind } from '../../../src/domain/mail/alert-texts';
-import { createTranslators } from '../../../src/i18n';
+import { createTranslators, loadLocale } from '../../../src/i18n';
 
 const KINDS: MailAlertKind[] = [
   'two_factor_enabled', 'two_factor_disabled', 'two_factor_reset_by_clinic', 'phone_changed', 'method_switched',
@@ -60,4 +60,33 @@ describe('security alert texts', () => {
     const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
     expect(locked).to.include('tot 14:20 niemand inloggen').and.include('iemand anders misschien je wachtwoord');
   });
+
+  it('says that a new passkey signs in without a password and without a code, and that the passkey must go if it was not the patient, in Dutch and English', () => {
+    const dutch = write('passkey_added', { details: { passkey: 'iPhone van Cas' } }).text;
+    expect(dutch).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd. Daarmee kun je inloggen zonder wachtwoord en zonder code.");
+    expect(dutch).to.include('Was jij dit niet? Dan kan iemand anders met die toegangssleutel inloggen op je account.')
+      .and.include('Verwijder dan ook meteen de toegangssleutel via Mijn account en wijzig je wachtwoord.');
+    const english = write('passkey_added', { language: 'en' }).text;
+    expect(english).to.include('A passkey was added to your Karify account. It lets you sign in without a password and without a code.');
+    expect(english).to.include('remove the passkey in My account straight away and change your password.');
+  });
+
+  /** What the advice asks the patient to do, in the words of either language. */
+  const advice = (text: string) => ({
+    changePassword: /(wijzig|change) (dan )?(ook )?(direct |meteen )?(je|your) (wachtwoord|password)/i.test(text),
+    removePasskey: /(verwijder|remove) (dan )?(ook )?(meteen )?de (toegangssleutel)|remove the passkey/i.test(text),
+    callHelpdesk: text.includes('030 – 737 0323'),
+  });
+
+  for (const language of ['nl', 'en'] as const) {
+    it(`asks the patient in ${language} to do what Berichten asks when the change was not theirs: a new password only where it helps`, () => {
+      const inbox = (loadLocale(language) as { inbox: { kinds: Record<string, { action: string }>; unknown: { action: string } } }).inbox;
+      for (const kind of KINDS) {
+        const paragraphs = write(kind, { language, details: { passkey: 'iPhone van Cas' } }).text.split('\n\n');
+        const notYou = paragraphs.find((paragraph) => /Was jij dit niet\?|Heb jij hier niet om gevraagd\?|Was this not you\?|Did you not ask for this\?/.test(paragraph))!;
+        const berichten = kind === 'security_changed' ? inbox.unknown.action : inbox.kinds[kind]!.action;
+        expect(advice(notYou), `${kind}: "${notYou}" and Berichten's "${berichten}"`).to.deep.equal(advice(berichten));
+      }
+    });
+  }
 });

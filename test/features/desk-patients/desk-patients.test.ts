@@ -333,3 +333,27 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     }
   });
 });
+
+describe('desk: the reason on each patient action\'s confirmation page has an example that fits that action', () => {
+  let rt: TestRuntime;
+  let desk: supertest.Agent;
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, desk } = signedIn), { name: 'Anna Jansen' });
+
+  const hintOn = async (path: string) => /<p class="hint" id="reason-hint">([^<]*)<\/p>/.exec((await desk.get(path)).text)?.[1];
+
+  it('suggests a reason fitting a two-step reset, disabling, enabling and signing out everywhere, in Dutch and English', async () => {
+    const patient = await patientWithSms(rt);
+    const page = `${PATIENTS}/${patient.id}`;
+    expect(await hintOn(`${page}/twee-stappen-uitzetten`)).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon en herstelcodes kwijt, paspoort gecontroleerd aan de balie.');
+    expect(await hintOn(`${page}/overal-uitloggen`)).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon gestolen, patiënt belde zelf.');
+    expect(await hintOn(`${page}/uitschakelen`)).to.equal('Komt in het logboek. Bijvoorbeeld: patiënt denkt dat iemand anders in het account is geweest.');
+    await rt.services.users.setDisabled(patient.id, true);
+    expect(await hintOn(`${page}/inschakelen`)).to.equal('Komt in het logboek. Bijvoorbeeld: patiënt komt weer in behandeling.');
+
+    await desk.get(`/taal/en?terug=${encodeURIComponent(page)}`);
+    expect(await hintOn(`${page}/inschakelen`)).to.equal('Goes into the log. For example: the patient is back in treatment.');
+    await rt.services.users.setDisabled(patient.id, false);
+    expect(await hintOn(`${page}/overal-uitloggen`)).to.equal('Goes into the log. For example: phone stolen, the patient called us.');
+    expect(await hintOn(`${page}/uitschakelen`)).to.equal('Goes into the log. For example: the patient thinks someone else has been in the account.');
+  });
+});

@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { createLogger } from '../../../src/infra/logger';
 import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
+import { authenticatorFor } from '../../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode } from '../../support/totp';
 
@@ -115,7 +116,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await desk.get(`${STAFF}/${member.id}/app-uitzetten`)).text, 'the passkeys go too').to.include('De app, de herstelcodes en de toegangssleutels van');
     const reset = await confirmed('app-uitzetten', 'Telefoon en herstelcodes kwijt');
     expect(reset.headers.location).to.equal(`${STAFF}/${member.id}`);
-    expect((await desk.get(reset.headers.location!)).text).to.include('de toegangssleutels van de medewerker zijn verwijderd');
+    expect((await desk.get(reset.headers.location!)).text).to.include('De app is uitgezet, de herstelcodes van de medewerker zijn verwijderd en de medewerker is uitgelogd.');
     expect((await again.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(0);
     const next = rt.agent();
@@ -130,7 +131,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     ]);
     const log = await desk.get(`${DESK}/logboek`);
     expect(log.status).to.equal(200);
-    for (const text of ['Rol van medewerker gewijzigd', 'Medewerker uitgeschakeld', 'Medewerker weer ingeschakeld', 'Authenticatie-app van medewerker uitgezet']) {
+    for (const text of ['Rol van medewerker gewijzigd van balie naar beheerder', 'Medewerker uitgeschakeld', 'Medewerker weer ingeschakeld', 'Authenticatie-app van medewerker uitgezet']) {
       expect(log.text, text).to.include(text);
     }
     expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`).and.include('Telefoon en herstelcodes kwijt');
@@ -241,6 +242,45 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500]);
     expect(await rt.services.staff.list()).to.deep.equal(before);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);
+  });
+
+  it('says after turning off an app exactly what happened: the recovery codes removed and the staff member signed out, and the passkeys only when there were some', async () => {
+    const withoutPasskeys = await createStaffMember(rt, { name: 'Cas Collega' });
+    const withPasskey = await createStaffMember(rt, { name: 'Dirk Dekker' });
+    const { options, userHandle } = await rt.services.staffPasskeyCeremonies.registrationOptions(withPasskey);
+    const checked = await rt.services.staffPasskeyCeremonies.verifyRegistration(authenticatorFor(rt).create(options), options.challenge, userHandle);
+    if (!checked.ok) throw new Error(checked.refusal);
+    await rt.services.staffPasskeys.add(withPasskey.id, 'Werklaptop', checked.value);
+
+    const noticeAfterReset = async (member: TestStaffMember) => {
+      const reset = await submitForm(desk, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon en herstelcodes kwijt' });
+      return /<p class="notice" role="status">([^<]*)<\/p>/.exec((await desk.get(reset.headers.location!)).text)?.[1]?.replaceAll('&#39;', "'");
+    };
+    expect(await noticeAfterReset(withoutPasskeys)).to.equal(
+      'De app is uitgezet, de herstelcodes van de medewerker zijn verwijderd en de medewerker is uitgelogd. Bij de volgende keer inloggen stelt de medewerker een nieuwe app in.',
+    );
+    expect(await noticeAfterReset(withPasskey)).to.equal(
+      'De app is uitgezet, de herstelcodes en de toegangssleutels van de medewerker zijn verwijderd en de medewerker is uitgelogd. Bij de volgende keer inloggen stelt de medewerker een nieuwe app in.',
+    );
+    expect(await rt.services.staffPasskeys.countForUser(withPasskey.id)).to.equal(0);
+
+    const english = await createStaffMember(rt, { name: 'Eva Engels' });
+    await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
+    expect(await noticeAfterReset(english)).to.equal(
+      "The app has been turned off, the staff member's recovery codes have been removed and the staff member has been signed out. They set up a new app at their next sign-in.",
+    );
+  });
+
+  it('gives the reason on each confirmation page an example that fits it, in Dutch and English', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const hintOf = async (action: string) => /<p class="hint" id="reason-hint">([^<]*)<\/p>/.exec((await desk.get(`${STAFF}/${member.id}/${action}`)).text)?.[1];
+    expect(await hintOf('uitschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: werkt niet meer bij de kliniek.');
+    expect(await hintOf('app-uitzetten')).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon en herstelcodes kwijt.');
+    await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
+    expect(await hintOf('inschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: terug van verlof.');
+    await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
+    expect(await hintOf('inschakelen')).to.equal('Goes into the log. For example: back from leave.');
+    expect(await hintOf('app-uitzetten')).to.equal('Goes into the log. For example: lost phone and recovery codes.');
   });
 
   it('lists the staff with role, app and account', async () => {

@@ -106,7 +106,7 @@ describe('passkeys: add, rename and remove', () => {
       expect(mailed[1]!.text).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd.");
       const inbox = await agent.get('/berichten');
       expect(inbox.text, 'Berichten names the passkey too').to.include('Voortaan log je in met je toegangssleutel.').and.not.include('Voortaan vul je bij het inloggen ook een code in.');
-      expect(inbox.text).to.include('Er is een toegangssleutel toegevoegd').and.include('de toegangssleutel &#39;iPhone van Cas&#39; aan je account toegevoegd');
+      expect(inbox.text).to.include('Er is een toegangssleutel toegevoegd').and.include('de toegangssleutel &#39;iPhone van Cas&#39; aan je account toegevoegd. Daarmee kun je inloggen zonder wachtwoord en zonder code.');
       const activity = await agent.get('/account/beveiliging');
       expect(activity.text).to.include('Toegangssleutel &#39;iPhone van Cas&#39; toegevoegd').and.include('Authenticatie in twee stappen ingeschakeld (met toegangssleutel)');
     });

@@ -75,11 +75,11 @@ describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
   it('shows a dash for an unknown IP address and "onbekende browser" for an unknown browser', async () => {
     const { patient, agent } = await signedInPatient(rt);
     await rt.db('security_events').where({ user_id: patient.id }).delete();
-    await rt.services.audit.record(patient.id, 'two_factor_reset_by_clinic', {}, { by: 'admin-cli' });
+    await rt.services.audit.record(patient.id, 'sign_out', {});
     const res = await agent.get(PAGE);
     const rows = tableRows(res.text);
     expect(rows).to.have.length(1);
-    expect(rows[0]![1]).to.equal('Authenticatie in twee stappen uitgezet door je zorgaanbieder');
+    expect(rows[0]![1]).to.equal('Uitgelogd');
     expect(rows[0]![2]).to.equal('onbekende browser');
     expect(rows[0]![3]).to.match(/^—/);
     expect(res.text).to.include('<span aria-hidden="true">—</span><span class="visually-hidden">onbekend</span>');
