@@ -113,9 +113,10 @@ export const resetStaffTwoFactor = command({
     const { inTransaction } = await env.services();
     const reset = await inTransaction((stores) => resetTwoFactorOf(stores, member.id, { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } }));
     if (!reset) throw new CommandFailure(`${email} has no two-step sign-in set up; nothing changed.`);
+    const removed = reset.passkeys > 0 ? `app, recovery codes and ${reset.passkeys === 1 ? 'passkey' : `${reset.passkeys} passkeys`}` : 'app and recovery codes';
     env.print(
       [
-        `Turned off two-step sign-in for ${email}: their app, recovery codes and passkeys no longer work.`,
+        `Turned off two-step sign-in for ${email}: their ${removed} no longer work.`,
         'They are signed out of the desk. At their next sign-in, after their password, they set up the app again.',
         'The reset and your reason are in the desk\'s Logboek.',
       ].join('\n'),

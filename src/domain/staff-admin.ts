@@ -8,6 +8,7 @@ import type { StaffMember, StaffRole } from './staff';
  * its row in the staff audit log land together. `by.staffId` is null for the admin command.
  */
 type Stores = Pick<AccountStores, 'staff' | 'staffAudit' | 'staffTwoFactor'>;
+type ResetStores = Stores & Pick<AccountStores, 'staffPasskeys'>;
 
 export interface StaffActor {
   staffId: number | null;
@@ -69,13 +70,15 @@ export async function setOwnStaffPassword(stores: Stores, memberId: number, pass
 }
 
 /**
- * For a staff member who lost their app and codes: no app, no codes, every session ended; at
- * their next sign-in they set up the app again. False when they had none.
+ * For a staff member who lost their app and codes: no app, no codes, no passkeys, every session
+ * ended; at their next sign-in they set up the app again. Null when they had none; else how many
+ * passkeys went (counted under the account's lock, so what is said is what was removed).
  */
-export async function resetStaffTwoFactor(stores: Stores, memberId: number, by: StaffActor): Promise<boolean> {
+export async function resetStaffTwoFactor(stores: ResetStores, memberId: number, by: StaffActor): Promise<{ passkeys: number } | null> {
   await stores.staff.lockForChange(memberId); // the account row first, as adding a passkey does (see resetTwoFactor)
-  if (!(await stores.staffTwoFactor.disable(memberId))) return false;
+  const passkeys = await stores.staffPasskeys.countForUser(memberId);
+  if (!(await stores.staffTwoFactor.disable(memberId))) return null;
   await stores.staff.bumpSessionGeneration(memberId);
   await stores.staffAudit.record(by.staffId, 'staff_two_factor_reset', by.origin, by.details, { targetStaffId: memberId });
-  return true;
+  return { passkeys };
 }

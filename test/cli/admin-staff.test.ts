@@ -95,13 +95,21 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     }
   }
 
+  it('names the passkeys it removed only when there were some', async () => {
+    const id = await staffWithTwoStep('anna@kliniek.nl');
+    const db = await database.open();
+    await db('staff_passkeys').where({ staff_id: id }).delete().finally(() => db.destroy());
+    const result = await succeeds(admin(['reset-staff-two-factor', '--email', 'anna@kliniek.nl', '--reason', 'telefoon kwijt']));
+    expect(result.stdout).to.include('Turned off two-step sign-in for anna@kliniek.nl: their app and recovery codes no longer work.').and.not.include('passkey');
+  });
+
   it('resets the two-step of a staff member who lost it: app, codes and passkeys gone, signed out, the reason in the Logboek', async () => {
     const id = await staffWithTwoStep('anna@kliniek.nl');
     const before = await rowsOf(id);
     expect(before).to.deep.include({ twoFactor: 1, codes: 2, passkeys: 1 });
 
     const result = await succeeds(admin(['reset-staff-two-factor', '--email', 'ANNA@kliniek.nl', '--reason', 'telefoon kwijt; identiteit gecontroleerd']));
-    expect(result.stdout).to.include('Turned off two-step sign-in for anna@kliniek.nl');
+    expect(result.stdout).to.include('Turned off two-step sign-in for anna@kliniek.nl: their app, recovery codes and passkey no longer work.');
     expect(result.stdout).to.include('they set up the app again');
     expect(await rowsOf(id)).to.deep.equal({ twoFactor: 0, codes: 0, passkeys: 0, disabled: false, generation: before.generation + 1 });
     await inDatabase(async ({ audit }) => {

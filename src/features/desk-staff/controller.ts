@@ -32,12 +32,11 @@ interface StaffActionSpec {
   texts: { title: string; what: string; submit: string; hint: string };
 }
 
-/** Counted under the account's lock, as the reset takes them: the notice names passkeys only when there were some. */
+/** The notice names passkeys only when there were some. */
 const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
-  await stores.staff.lockForChange(member.id);
-  const passkeys = await stores.staffPasskeys.countForUser(member.id);
-  if (!(await resetStaffTwoFactor(stores, member.id, by))) return null;
-  return passkeys > 0 ? 'twoFactorAndPasskeys' : 'twoFactor';
+  const reset = await resetStaffTwoFactor(stores, member.id, by);
+  if (!reset) return null;
+  return reset.passkeys > 0 ? 'twoFactorAndPasskeys' : 'twoFactor';
 };
 
 /** What an admin can do to another staff member's account; each is confirmed on a page of its own, with a reason. */
