@@ -185,7 +185,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(second.text).to.include(`<a href="${DESK}/logboek">Nieuwste regels</a>`);
     expect(olderLink(second.text), 'the last page').to.equal(undefined);
 
-    for (const bogus of ['abc', '-1', '0', '1e3', '99999999999999999999']) {
+    for (const bogus of ['abc', '-1', '0', '1e3', '99999999999999999999', '9999999999', '2147483648']) {
       const page = await desk.get(`${DESK}/logboek?voor=${encodeURIComponent(bogus)}`);
       expect(page.status, bogus).to.equal(200);
       expect(rowsOf(page.text), bogus).to.equal(50);
