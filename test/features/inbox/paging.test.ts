@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { pagerLink } from '../../support/pager';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 
@@ -11,10 +12,7 @@ function shown(html: string): { id: number; unread: boolean }[] {
 }
 
 /** The href of the pager's link with this text, or undefined. */
-function link(html: string, text: string): string | undefined {
-  const nav = /<nav aria-label="Pagina&#39;s met berichten">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
-  return new RegExp(`<a href="([^"]+)">${text}</a>`).exec(nav)?.[1];
-}
+const link = (html: string, text: string) => pagerLink(html, "Pagina&#39;s met berichten", text);
 
 describe('inbox: paging back through more messages than fit on a page', () => {
   let rt: TestRuntime;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { pagerLink } from '../../support/pager';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { FIREFOX_LINUX } from '../../support/user-agents';
@@ -13,10 +14,7 @@ function descriptions(html: string): string[] {
 }
 
 /** The href of the pager's link with this text, or undefined. */
-function link(html: string, text: string): string | undefined {
-  const nav = /<nav aria-label="Pagina&#39;s met beveiligingsactiviteit">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
-  return new RegExp(`<a href="([^"]+)">${text}</a>`).exec(nav)?.[1];
-}
+const link = (html: string, text: string) => pagerLink(html, "Pagina&#39;s met beveiligingsactiviteit", text);
 
 describe('security activity page: paging back through more events than fit on a page', () => {
   let rt: TestRuntime;
