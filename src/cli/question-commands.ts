@@ -1,4 +1,4 @@
-import type { HelpQuestion } from '../domain/help-questions';
+import type { StoredQuestion } from '../domain/help-questions';
 import { command } from './command';
 import { dateTimeFormatter } from './dates';
 import { printable } from './table';
@@ -23,21 +23,28 @@ export function wrap(text: string, width = WIDTH): string[] {
   });
 }
 
-function formatQuestion(question: HelpQuestion & { id: number; createdAt: number }, when: (ms: number) => string): string {
+/** Open, or handled: when and by whom (the note stays at the desk). */
+function statusOf(question: StoredQuestion, when: (ms: number) => string): string {
+  if (question.status === 'open') return 'open';
+  const by = question.handledBy ? ` by ${printable(question.handledBy.name)}` : '';
+  return `handled${question.handledAt === null ? '' : ` ${when(question.handledAt)}`}${by}`;
+}
+
+function formatQuestion(question: StoredQuestion, when: (ms: number) => string): string {
   const who = `${printable(question.name)} <${printable(question.email)}>`;
   const account = question.userId === null ? 'no patient account' : `patient ${question.userId}`;
   const body = wrap(question.question).map((line) => (line ? INDENT + printable(line) : ''));
-  return [`#${question.id}  ${when(question.createdAt)}  ${who}  (${account})`, ...body].join('\n');
+  return [`#${question.id}  ${when(question.createdAt)}  ${who}  (${account})  [${statusOf(question, when)}]`, ...body].join('\n');
 }
 
 export const listQuestions = command({
   name: 'list-questions',
-  summary: `Show the questions sent with the Vragenformulier, newest first (default ${DEFAULT_LIMIT}).`,
+  summary: `Show the questions sent with the Vragenformulier, newest first (default ${DEFAULT_LIMIT}), open or handled.`,
   options: [],
   optional: ['limit'],
   async run(options, env) {
     const limit = options.limit === undefined ? DEFAULT_LIMIT : validLimit(options.limit);
-    const questions = await (await env.services()).helpQuestions.list(limit);
+    const questions = await (await env.services()).questions.list({ limit });
     const when = dateTimeFormatter(env.timeZone);
     env.print(questions.length === 0 ? 'No questions have been sent yet.' : questions.map((q) => formatQuestion(q, when)).join('\n\n'));
   },

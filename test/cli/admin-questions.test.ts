@@ -6,21 +6,23 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
   const world = withAdminDatabase();
   const admin = (args: string[]) => world.database.admin(args);
 
-  it('lists stored questions newest first, with date, time, name, e-mail, patient and the question', async () => {
+  it('lists stored questions newest first, with date, time, name, e-mail, patient, open or handled (when, by whom) and the question', async () => {
     const { rt } = world;
     const patient = await rt.createPatient({ email: 'cas@example.nl', name: 'Cas Test' });
     await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?' }, '203.0.113.1');
     rt.clock.advanceMinutes(5);
+    const staff = await rt.services.staff.create({ email: 'anna@kliniek.nl', name: 'Anna Jansen', role: 'desk', passwordHash: 'x', mustChangePassword: false });
+    await rt.services.questions.markHandled(1, staff.id, 'Gebeld');
     const question = 'I lost my phone.\nHow do I sign in now? \u001b[31mred';
     await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question }, '203.0.113.1');
 
     const all = await succeeds(admin(['list-questions']));
     const [newest, oldest] = all.stdout.trimEnd().split('\n\n');
     // The test clock starts at 13:00 UTC on 25 November 2026: 14:00 in Amsterdam.
-    expect(newest).to.match(/^#2 {2}2026-11-25 14:05 {2}Cas Test <cas@example\.nl> {2}\(patient \d+\)\n/);
+    expect(newest).to.match(/^#2 {2}2026-11-25 14:05 {2}Cas Test <cas@example\.nl> {2}\(patient \d+\) {2}\[open\]\n/);
     expect(newest).to.include(`(patient ${patient.id})`);
     expect(newest).to.include('    I lost my phone.\n    How do I sign in now? ?[31mred');
-    expect(oldest).to.match(/^#1 {2}2026-11-25 14:00 {2}Bea Anoniem <bea@example\.nl> {2}\(no patient account\)\n {4}Where do I sign up\?$/);
+    expect(oldest).to.match(/^#1 {2}2026-11-25 14:00 {2}Bea Anoniem <bea@example\.nl> {2}\(no patient account\) {2}\[handled 2026-11-25 14:05 by Anna Jansen\]\n {4}Where do I sign up\?$/);
     expect(all.stdout, 'control characters are not passed to the terminal').not.to.include('\u001b');
 
     const limited = await succeeds(admin(['list-questions', '--limit', '1']));
