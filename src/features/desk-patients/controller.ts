@@ -8,6 +8,7 @@ import type { MailOutbox } from '../../domain/mail/mail-outbox';
 import { type ClinicActor, endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
+import type { SecondStepLockout } from '../../domain/second-step-lockout';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import type { TwoFactorMethod, TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
 import { normalizeEmail, type User, type UserStore } from '../../domain/users';
@@ -94,6 +95,8 @@ export interface DeskPatientsDeps {
   mailOutbox: Pick<MailOutbox, 'countByStatus'>;
   /** REQUIRE_TWO_FACTOR: after a reset the patient sets two-step up again at once. */
   twoFactorRequired: boolean;
+  /** Whether the patient's second step is locked now (too many wrong codes): what a caller may be ringing about. */
+  lockout: Pick<SecondStepLockout, 'lockedUntil'>;
 }
 
 const METHOD_LABELS: Record<TwoFactorMethod, string> = {
@@ -120,9 +123,10 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
 
   /** What the desk sees of a patient's two-step, passkeys included (a reset removes them too). */
   async function twoFactorSummary(patientId: number, status: TwoFactorStatus, t: Translate) {
-    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null, passkeys: 0 };
+    if (!status.enabled) return { method: t('deskPatients.patient.twoFactorOff'), phone: null, codesLeft: null, passkeys: 0, lockedUntil: null };
     return {
       method: t(METHOD_LABELS[status.method]),
+      lockedUntil: await deps.lockout.lockedUntil(patientId),
       passkeys: await deps.passkeys.countForUser(patientId),
       phone: status.phone ? maskPhoneNumber(status.phone) : null,
       codesLeft: status.recoveryCodesLeft,

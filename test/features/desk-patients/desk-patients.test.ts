@@ -4,7 +4,7 @@ import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signI
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
-import { expectSignedOut, patientWithSms } from '../../support/two-factor';
+import { expectSignedOut, lockSecondStep, patientWithSms } from '../../support/two-factor';
 
 const PATIENTS = `${DESK}/patienten`;
 const REASON = 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie';
@@ -234,6 +234,20 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect((await staffRows()).filter((r) => r.type === 'patient_two_factor_reset')).to.have.length(1);
       expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic']);
     });
+  });
+
+  it('says on the patient\'s page until when their second step is locked, and nothing once it is over', async () => {
+    const patient = await patientWithSms(rt);
+    const page = `${PATIENTS}/${patient.id}`;
+    expect((await desk.get(page)).text).not.to.include('Geblokkeerd tot');
+    await lockSecondStep(rt, patient.id); // 14:00 + 15 minutes
+    expect((await desk.get(page)).text).to.include('<dt>Tweede stap</dt><dd class="warning">Geblokkeerd tot 14:15: er is te vaak een verkeerde code ingevuld.');
+    rt.clock.advanceMinutes(8); // within the desk's idle timeout, twice
+    expect((await desk.get(page)).text).to.include('Geblokkeerd tot 14:15');
+    rt.clock.advanceMinutes(8);
+    const over = await desk.get(page);
+    expect(over.status).to.equal(200);
+    expect(over.text).to.include('<h1>').and.not.include('Geblokkeerd tot');
   });
 
   describe('disable, enable, sign out everywhere', () => {
