@@ -27,11 +27,12 @@ type UserRow = AccountRow & { language: string; name_search: string | null };
 export const NAME_MAX_LENGTH = 100;
 
 /**
- * Text as the desk's search compares it: lower-cased by Unicode's rules, in NFC. The name is
- * stored this way beside itself (`name_search`), since SQLite's LOWER() and LIKE fold A–Z only.
+ * Text as the desk's search compares it: without accents, lower-cased by Unicode's rules, in NFC
+ * ("Öztürk" as "ozturk"). The name is stored this way beside itself (`name_search`), since
+ * SQLite's LOWER() and LIKE fold A–Z only.
  */
 export function searchableText(text: string): string {
-  return text.trim().normalize('NFC').toLowerCase();
+  return text.trim().normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').toLowerCase();
 }
 
 // Deliberately simple: one @, something on both sides, a dot in the domain, no spaces.

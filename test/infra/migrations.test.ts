@@ -7,6 +7,7 @@ const SETTINGS = '20261203000002_two_factor_settings.ts';
 const USER_LANGUAGE = '20261204000003_user_language.ts';
 const DESK = '20261204000004_staff_desk.ts';
 const NAME_SEARCH = '20261205000002_user_name_search.ts';
+const FOLD_ACCENTS = '20261205000003_search_folds_accents.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -106,6 +107,15 @@ describe('migrations', () => {
     await db.migrate.down();
     expect(Object.keys(await db('users').columnInfo())).not.to.include('name_search');
     expect(await db('recovery_codes').where({ user_id: id })).to.have.length(1);
+  });
+
+  it('gives every patient their name as the desk searches it without accents, and back', async () => {
+    await migrateUpTo(FOLD_ACCENTS);
+    await db('users').insert({ email: 'o@example.nl', name: 'Ömer ÖZTÜRK', name_search: 'ömer öztürk', password_hash: 'x', created_at: 0, updated_at: 0 });
+    await db.migrate.up();
+    expect(await db('users').pluck('name_search')).to.deep.equal(['omer ozturk']);
+    await db.migrate.down();
+    expect(await db('users').pluck('name_search')).to.deep.equal(['ömer öztürk']);
   });
 
   it('gives the questions asked before the desk existed the status open, and keeps every one', async () => {

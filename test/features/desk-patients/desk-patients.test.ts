@@ -74,7 +74,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect(resultNames((await search('.nl')).text)).to.deep.equal(['Bea Bakker', 'Cas de Vries']);
       await rt.createPatient({ name: 'Ömer Öztürk', email: 'omer@example.nl' });
       await rt.createPatient({ name: 'ÉLODIE ÇELIK', email: 'elodie@example.nl' });
-      for (const text of ['Öztürk', 'öztürk', 'ÖMER']) expect(resultNames((await search(text)).text), text).to.deep.equal(['Ömer Öztürk']);
+      for (const text of ['Öztürk', 'öztürk', 'ÖMER', 'ozturk', 'Omer Ozturk']) expect(resultNames((await search(text)).text), text).to.deep.equal(['Ömer Öztürk']);
       for (const text of ['élodie', 'çelik']) expect(resultNames((await search(text)).text), text).to.deep.equal(['ÉLODIE ÇELIK']);
       const none = await search('niemand');
       expect(none.text).to.include('Er is geen patiënt gevonden.');
