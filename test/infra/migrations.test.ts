@@ -8,6 +8,7 @@ const USER_LANGUAGE = '20261204000003_user_language.ts';
 const DESK = '20261204000004_staff_desk.ts';
 const NAME_SEARCH = '20261205000002_user_name_search.ts';
 const FOLD_ACCENTS = '20261205000003_search_folds_accents.ts';
+const PAGING_INDEXES = '20261205000004_paging_indexes.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -116,6 +117,19 @@ describe('migrations', () => {
     expect(await db('users').pluck('name_search')).to.deep.equal(['omer ozturk']);
     await db.migrate.down();
     expect(await db('users').pluck('name_search')).to.deep.equal(['ömer öztürk']);
+  });
+
+  it('adds and removes the indexes the pages of Berichten and Beveiligingsactiviteit go by', async () => {
+    const indexes = async (table: string): Promise<string[]> =>
+      db.client.config.client === 'pg'
+        ? db('pg_indexes').where({ tablename: table }).pluck('indexname')
+        : (await db.raw(`PRAGMA index_list('${table}')`) as Array<{ name: string }>).map((row) => row.name);
+    const added = ['messages_user_id_id_index', 'security_events_user_id_id_index'];
+    await migrateUpTo(PAGING_INDEXES);
+    await db.migrate.up();
+    expect([...(await indexes('messages')), ...(await indexes('security_events'))]).to.include.members(added);
+    await db.migrate.down();
+    expect([...(await indexes('messages')), ...(await indexes('security_events'))]).not.to.include.members([added[0]]).and.not.to.include.members([added[1]]);
   });
 
   it('gives the questions asked before the desk existed the status open, and keeps every one', async () => {
