@@ -157,11 +157,13 @@ export function createAlertComposer(deps: { translators: Partial<Record<Language
     const t = deps.translators[language] ?? deps.translators.nl;
     const format = formatterFor(deps.translators[language] ? language : 'nl');
     const texts = ALERT_TEXTS[kind];
-    const body = texts.body(details, { t, formatTime: format.time });
+    // A time in the text (a lock's end) with its zone, and its date when that is another day.
+    const formatTime = (ms: number) => (format.date(ms) === format.date(at) ? format.zonedTime(ms) : `${format.date(ms)} ${format.zonedTime(ms)}`);
+    const body = texts.body(details, { t, formatTime });
     const ip = texts.byClinic ? null : shortenIp(origin.ip);
     const userAgent = texts.byClinic ? null : origin.userAgent;
     const facts = [
-      t('mail.when', { date: format.date(at), time: format.time(at) }),
+      t('mail.when', { date: format.date(at), time: format.zonedTime(at) }),
       ...(userAgent ? [t('mail.browser', { device: deviceOf(t, userAgent) })] : []),
       ...(ip ? [t('mail.ip', { ip })] : []),
       ...(!userAgent && !ip ? [t('mail.byClinic')] : []),

@@ -25,7 +25,8 @@ describe('security alert texts', () => {
         const { subject, text } = write(kind, { language });
         expect(subject, kind).to.be.a('string').and.not.include('mail.');
         expect(text, kind).to.match(language === 'nl' ? /^Beste Anna,\n\n/ : /^Dear Anna,\n\n/).and.include('030 – 737 0323').and.not.include('mail.');
-        expect(text, kind).to.include(language === 'nl' ? '25 november 2026 om 14:05' : '25 November 2026 at 14:05');
+        // With the zone: an e-mail may be read abroad.
+        expect(text, kind).to.include(language === 'nl' ? 'Wanneer: 25 november 2026 om 14:05 CET' : 'When: 25 November 2026 at 14:05 CET');
         expect(text, kind).not.to.include('2001:db8:1:2::5');
         if (BY_CLINIC.has(kind)) expect(text, kind).to.include(language === 'nl' ? 'Door: je zorgaanbieder' : 'By: your care provider').and.not.include('2001:db8');
         else expect(text, kind).to.include('2001:db8:1::');
@@ -58,7 +59,11 @@ describe('security alert texts', () => {
     expect(write('passkey_removed', {}).text).to.include('Er is een toegangssleutel van je Karify account verwijderd.');
     expect(write('two_factor_enabled', { details: { method: 'passkey' } }).text).to.include('Voortaan log je in met je toegangssleutel.').and.not.include('met je wachtwoord en een toegangssleutel');
     const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
-    expect(locked).to.include('tot 14:20 niemand inloggen').and.include('iemand anders misschien je wachtwoord');
+    expect(locked).to.include('tot 14:20 CET niemand inloggen').and.include('iemand anders misschien je wachtwoord');
+    const lateLock = write('second_step_locked', { at: Date.UTC(2026, 10, 25, 22, 50), details: { until: Date.UTC(2026, 10, 25, 23, 5) } }).text;
+    expect(lateLock, 'a lock that ends the next day says which day').to.include('tot 26 november 2026 00:05 CET niemand inloggen');
+    const summer = write('password_changed', { at: Date.UTC(2026, 6, 1, 12, 0) }).text;
+    expect(summer, 'summer time').to.include('Wanneer: 1 juli 2026 om 14:00 CEST');
   });
 
   it('says that a new passkey signs in without a password and without a code, and that the passkey must go if it was not the patient, in Dutch and English', () => {

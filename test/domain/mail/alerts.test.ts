@@ -156,7 +156,7 @@ describe('security alerts by e-mail (issue 16)', function () {
     await passwordStep(intruder, patient.email, newPassword);
     const wrong = lastCode(vonage) === '000000' ? '111111' : '000000';
     for (let i = 0; i < 3; i += 1) await enterSignInCode(intruder, wrong);
-    expected.push(['Te vaak een verkeerde code ingevuld voor je Karify account', /Daarom kan tot 1\d:\d\d niemand inloggen\.[\s\S]*iemand anders misschien je wachtwoord/]);
+    expected.push(['Te vaak een verkeerde code ingevuld voor je Karify account', /Daarom kan tot 1\d:\d\d CET niemand inloggen\.[\s\S]*iemand anders misschien je wachtwoord/]);
 
     // Two-step off
     nextAction();

@@ -133,7 +133,7 @@ describe('sign-in, second step: the authenticator app (J5)', () => {
       expect((await enterSignInCode(after, appCode(patient.secret, rt.clock.now()))).headers.location).to.equal('/werkblad');
       expect((await after.get('/berichten')).text).to.include('Daarom kun je tot 14:16 niet inloggen.');
       const mails = await rt.db('mail_outbox').where({ user_id: patient.id }).pluck('text_body');
-      expect(mails.join('\n')).to.include('Daarom kan tot 14:16 niemand inloggen.');
+      expect(mails.join('\n')).to.include('Daarom kan tot 14:16 CET niemand inloggen.');
     });
 
     it('takes a recovery code instead of the app code', async () => {
