@@ -35,7 +35,7 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect(inbox).to.match(/te vaak een verkeerde code ingevuld bij het instellen van inloggen in twee stappen\. Daarom kun je tot \d\d:\d\d geen code gebruiken\./);
       expect(inbox).not.to.include('niet inloggen');
       const mails = (await rt.db('mail_outbox').where({ user_id: patient.id }).pluck('text_body')).join('\n');
-      expect(mails).to.match(/bij het instellen van inloggen in twee stappen voor je Karify account\. Daarom kun je tot \d\d:\d\d geen code gebruiken\./).and.not.include('niemand inloggen');
+      expect(mails).to.match(/bij het instellen van inloggen in twee stappen voor je Karify account\. Daarom kun je tot \d\d:\d\d CET geen code gebruiken\./).and.not.include('niemand inloggen');
       expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the password still signs in').to.equal('/werkblad');
     });
 
