@@ -112,11 +112,15 @@ export async function smsCodeStatus(
   const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
   const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
+  const cooldown = outcome?.status === 'cooldown' ? outcome : undefined;
+  let notSent = problem?.message ?? null;
   // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
   // And whether that code still works: used, or killed by wrong tries, it does not.
-  const notSent = outcome?.status === 'cooldown' && !last?.askedByPatient
-    ? w.t(validUntil ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time: w.formatTime(outcome.nextAllowedAt) })
-    : (problem?.message ?? null);
+  if (cooldown && !last?.askedByPatient) {
+    notSent = w.t(validUntil ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time: w.formatTime(cooldown.nextAllowedAt) });
+  }
+  // While a cap refuses any new code, a cooldown's "ask again at …" would not hold: the cap says when.
+  if (cooldown && cap !== null) notSent = null;
   return {
     maskedPhone: maskPhoneNumber(code.phone),
     // An SMS that may not come: the notice says until when its code works, not that it was sent.

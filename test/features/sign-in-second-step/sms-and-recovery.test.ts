@@ -308,6 +308,22 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(page.text).to.include('De code is geldig tot');
     });
 
+    it('says when SMS come again, not the cooldown\'s "ask at …", when a sign-in within the cooldown also meets the hourly cap', async () => {
+      await world.close();
+      world = await startSmsWorld({ SMS_MAX_PER_ACCOUNT_PER_HOUR: '1' }); // the real 30 seconds between SMS
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const first = rt.agent();
+      await passwordStep(first, patient.email, patient.password);
+      await enterSignInCode(first, lastCode(vonage));
+      const again = rt.agent();
+      await passwordStep(again, patient.email, patient.password);
+      const page = await again.get('/inloggen/code');
+      expect(page.text).to.include('<p>Er is nu geen geldige code.</p>').and.match(/Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen\. Gebruik intussen een herstelcode/);
+      expect(page.text, 'the cooldown\'s time would not hold').not.to.include('We hebben geen nieuwe code gestuurd').and.not.include('Stuur nieuwe code');
+      expect(vonage.messages).to.have.length(1);
+    });
+
     it('says when SMS come again, not "Stuur nieuwe code", once no code works while the cap lasts', async () => {
       const { vonage } = world;
       const sixth = await signInPastHourlyCap();
