@@ -33,7 +33,7 @@ const NEEDS_NEW_CODE: ReadonlySet<SecondFactorFailure> = new Set(['expired', 'ex
 export const needsNewCode = (result: SecondFactorResult): boolean => result.status === 'failed' && NEEDS_NEW_CODE.has(result.reason);
 
 /** A cap that refuses new SMS codes (for `purpose`) meanwhile. */
-export interface CapForPurpose {
+interface CapForPurpose {
   cap: SmsCap;
   purpose: CodePurpose;
 }

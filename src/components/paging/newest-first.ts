@@ -33,7 +33,7 @@ export interface Page<T> {
 }
 
 /** The id in `?voor=`; anything else (missing, repeated, not a whole number, too large) is the newest page. */
-export function readCursor(value: unknown): number | undefined {
+function readCursor(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value)) return undefined;
   const id = Number(value);
   return id <= MAX_ID ? id : undefined;
