@@ -4,6 +4,7 @@ import { validateReason } from '../../components/desk-reason/validation';
 import { pageOf } from '../../components/paging/newest-first';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
+import type { PasskeyStore } from '../../domain/passkeys';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
@@ -30,6 +31,8 @@ interface StaffActionSpec {
   run: StaffChange;
   /** Full locale keys of the confirmation page; `hint` is the reason's example. */
   texts: { title: string; what: string; submit: string; hint: string };
+  /** The `what` key when it depends on more than the account's row. */
+  whatFor?: (member: StaffMember, deps: DeskStaffDeps) => Promise<string>;
 }
 
 /** The notice names passkeys only when there were some. */
@@ -55,6 +58,8 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
     applies: (member) => member.twoFactorMethod !== null,
     run: resetTwoFactorOf,
     texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit', hint: 'deskStaff.resetTwoFactor.reasonHint' },
+    whatFor: async (member, deps) =>
+      (await deps.staffPasskeys.countForUser(member.id)) > 0 ? 'deskStaff.resetTwoFactor.whatWithPasskeys' : 'deskStaff.resetTwoFactor.what',
   },
 };
 
@@ -84,6 +89,7 @@ export interface DeskStaffDeps {
   /** Seals the one-time password for the one page that shows it. */
   secretBox: SecretBox;
   inTransaction: InTransaction;
+  staffPasskeys: Pick<PasskeyStore, 'countForUser'>;
 }
 
 export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
@@ -107,9 +113,10 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice, actions }, errors.length > 0 ? 400 : 200);
   };
 
-  const renderAction = (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
+  const renderAction = async (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
     const spec = ACTIONS[action];
-    const locals = { member, action: { ...spec.texts, path: STAFF_ACTION_PATHS[action](member.id), applies: spec.applies(member) } };
+    const what = spec.whatFor ? await spec.whatFor(member, deps) : spec.texts.what;
+    const locals = { member, action: { ...spec.texts, what, path: STAFF_ACTION_PATHS[action](member.id), applies: spec.applies(member) } };
     renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
@@ -197,7 +204,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     /** The confirmation page: what will happen, the reason field, the button. */
     showAction: (action: StaffAction) => async (req: Request, res: Response) => {
       const member = await otherMemberOf(req, res);
-      if (member) renderAction(res, member, action);
+      if (member) await renderAction(res, member, action);
     },
 
     doAction: (action: StaffAction) => async (req: Request, res: Response) => {
@@ -205,7 +212,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       if (!member) return;
       const { reason } = readFields(req.body, ['reason'] as const);
       const errors = validateReason(reason, res.locals.t);
-      if (errors.length > 0) return renderAction(res, member, action, errors, { reason: reason.trim() });
+      if (errors.length > 0) return await renderAction(res, member, action, errors, { reason: reason.trim() });
       const spec = ACTIONS[action];
       const outcome = await change(req, res, member, spec.run, { reason: reason.trim() });
       req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');

@@ -113,7 +113,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(on.headers.location).to.equal(`${STAFF}/${member.id}`);
 
     const again = await signInAtDesk(rt, member);
-    expect((await desk.get(`${STAFF}/${member.id}/app-uitzetten`)).text, 'the passkeys go too').to.include('De app, de herstelcodes en de toegangssleutels van');
+    expect((await desk.get(`${STAFF}/${member.id}/app-uitzetten`)).text, 'no passkeys to name').to.include('De app en de herstelcodes van Cas Collega worden verwijderd');
     const reset = await confirmed('app-uitzetten', 'Telefoon en herstelcodes kwijt');
     expect(reset.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await desk.get(reset.headers.location!)).text).to.include('De app is uitgezet, de herstelcodes van de medewerker zijn verwijderd en de medewerker is uitgelogd.');
@@ -252,6 +252,9 @@ describe('desk: staff accounts and the log (admins)', () => {
     if (!checked.ok) throw new Error(checked.refusal);
     await rt.services.staffPasskeys.add(withPasskey.id, 'Werklaptop', checked.value);
 
+    const confirmation = async (member: TestStaffMember) => /<p class="warning">([^<]*)<\/p>/.exec((await desk.get(`${STAFF}/${member.id}/app-uitzetten`)).text)?.[1];
+    expect(await confirmation(withoutPasskeys)).to.match(/^De app en de herstelcodes van [^,]+ worden verwijderd, en de medewerker wordt uitgelogd\./);
+    expect(await confirmation(withPasskey)).to.match(/^De app, de herstelcodes en de toegangssleutels van [^,]+ worden verwijderd, en de medewerker wordt uitgelogd\./);
     const noticeAfterReset = async (member: TestStaffMember) => {
       const reset = await submitForm(desk, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon en herstelcodes kwijt' });
       return /<p class="notice" role="status">([^<]*)<\/p>/.exec((await desk.get(reset.headers.location!)).text)?.[1]?.replaceAll('&#39;', "'");
