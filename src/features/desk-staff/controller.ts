@@ -90,6 +90,8 @@ export interface DeskStaffDeps {
   secretBox: SecretBox;
   inTransaction: InTransaction;
   staffPasskeys: Pick<PasskeyStore, 'countForUser'>;
+  /** Where staff reach the site (PUBLIC_URL's origin), for the address a new staff member is given. */
+  siteOrigin: string;
 }
 
 export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
@@ -181,7 +183,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       delete req.session.addedStaffMember; // shown once
       const member = added && (await staff.findById(added.id));
       if (!added || !member) return res.redirect(303, desk.staff);
-      res.render('desk-staff/created', { member, password: deps.secretBox.open(added.sealedPassword) });
+      res.render('desk-staff/created', { member, password: deps.secretBox.open(added.sealedPassword), deskAddress: `${deps.siteOrigin}${desk.home}` });
     },
 
     async show(req: Request, res: Response) {

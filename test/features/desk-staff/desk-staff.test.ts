@@ -39,6 +39,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const created = await desk.get(added.headers.location!);
     expect(created.status).to.equal(200);
     expect(created.text).to.include('Bea Bakker (bea@kliniek.nl) is toegevoegd.').and.include('je ziet dit wachtwoord maar één keer');
+    expect(created.text, 'where to sign in').to.include(`De medewerker logt in op de Balie, ${rt.config.webauthn.origin}/balie, kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.`);
     const password = oneTimePasswordOf(created.text)!;
     expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     expect(logLines.join('\n'), 'the one-time password is in no log line').not.to.include(password);
