@@ -46,16 +46,25 @@ export const namingMethod =
     return typeof method === 'string' && Object.hasOwn(methodKeys, method) ? { key: keys.named, values: { method: t(methodKeys[method]!) } } : { key: keys.plain };
   };
 
+/** A text of its own for some values of the detail `param`; any other value is left to `otherwise`. */
+export const perDetail =
+  (param: string, keysByValue: Record<string, string>, otherwise: TextPicker): TextPicker =>
+  (details, f) => {
+    const value = details[param];
+    return typeof value === 'string' && Object.hasOwn(keysByValue, value) ? { key: keysByValue[value]! } : otherwise(details, f);
+  };
+
 /**
  * A text of its own for the methods in `methodKeys` (a passkey signs in without password and
  * code, so "you also enter a code" would be untrue); any other method is left to `otherwise`.
  */
-export const perMethod =
-  (methodKeys: Record<string, string>, otherwise: TextPicker): TextPicker =>
-  (details, f) => {
-    const { method } = details;
-    return typeof method === 'string' && Object.hasOwn(methodKeys, method) ? { key: methodKeys[method]! } : otherwise(details, f);
-  };
+export const perMethod = (methodKeys: Record<string, string>, otherwise: TextPicker): TextPicker => perDetail('method', methodKeys, otherwise);
+
+/**
+ * Who at the clinic made a change: its helpdesk at the desk (`by: 'desk'`) has a text of its own;
+ * the admin command and older details without `by` get the text that only names the clinic.
+ */
+export const byDesk = (keys: { desk: string; clinic: string }): TextPicker => perDetail('by', { desk: keys.desk }, plainText(keys.clinic));
 
 /** How many recovery codes are left after a use: none, a few (make new ones), or how many. */
 export const recoveryCodesLeft =

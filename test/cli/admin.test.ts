@@ -7,11 +7,14 @@ import { createPasswordHasher } from '../../src/domain/passwords';
 import { cryptoRandom } from '../../src/domain/random';
 import { createStaffAuditLog } from '../../src/domain/staff-audit';
 import { createUserStore } from '../../src/domain/users';
+import { describeMessage } from '../../src/features/inbox/controller';
+import { createTranslators } from '../../src/i18n';
 import { signIn } from '../support/forms';
 import { startTestRuntime } from '../support/runtime';
 import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const PASSWORD = 'paarse-olifant-wandelt';
+const inDutch = { t: createTranslators().nl!, formatDate: () => '5-12', formatTime: () => '12:00' };
 
 describe('admin command line (J8)', function () {
   this.timeout(60_000); // each test starts the real command one or more times (about a second each)
@@ -174,11 +177,17 @@ describe('admin command line (J8)', function () {
     const told = await inDatabase(async ({ users, messages, mailOutbox }) => {
       const user = await users.findByEmail('cas@example.nl');
       return {
-        messages: (await messages.listForUser(user!.id)).map((m) => m.kind),
+        messages: (await messages.listForUser(user!.id)).map((m) => [m.kind, describeMessage(m, inDutch).body]),
         mails: (await mailOutbox.list({ limit: 10 })).filter((m) => m.userId === user!.id).map((m) => m.kind),
       };
     });
-    expect(told).to.deep.equal({ messages: ['account_enabled', 'account_disabled'], mails: ['account_enabled', 'account_disabled'] });
+    expect(told, 'Berichten name the clinic, not its helpdesk: a command on the server did it').to.deep.equal({
+      messages: [
+        ['account_enabled', 'Op 5-12 om 12:00 heeft je zorgaanbieder je account weer ingeschakeld. Je kunt weer inloggen.'],
+        ['account_disabled', 'Op 5-12 om 12:00 heeft je zorgaanbieder je account uitgeschakeld. Je kon toen niet meer inloggen.'],
+      ],
+      mails: ['account_enabled', 'account_disabled'],
+    });
     expect((await admin(['enable-user', '--email', 'cas@example.nl', '--reason', 'Nog eens'])).stdout).to.include('is already enabled; nothing changed.');
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createTranslators } from '../../src/i18n';
-import { lockedAt } from '../../src/i18n/text-choice';
+import { byDesk, lockedAt } from '../../src/i18n/text-choice';
 
 describe('text choice: a lock of the second step, by where it was set off', () => {
   const keys = {
@@ -26,5 +26,16 @@ describe('text choice: a lock of the second step, by where it was set off', () =
   it('takes a message stored before the purpose was kept for one from signing in', () => {
     expect(pick({ until: 1 }, f).key).to.equal('signInUntil');
     expect(pick({}, f).key).to.equal('signIn');
+  });
+});
+
+describe('text choice: who at the clinic made a change', () => {
+  const pick = byDesk({ desk: 'desk', clinic: 'clinic' });
+  const f = { t: createTranslators({ onMissing: () => undefined }).nl!, formatTime: () => '13:15' };
+
+  it('names the helpdesk only for a change made at the desk; the admin command and older messages name the clinic', () => {
+    expect(pick({ by: 'desk' }, f).key).to.equal('desk');
+    expect(pick({ by: 'admin-cli' }, f).key).to.equal('clinic');
+    expect(pick({}, f).key).to.equal('clinic');
   });
 });

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { pageOf } from '../../components/paging/newest-first';
 import type { InboxMessage, MessageKind, MessageStore } from '../../domain/messages';
 import { FEW_RECOVERY_CODES_LEFT } from '../../domain/recovery-codes';
-import { lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
+import { byDesk, lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
 import { paths } from '../../paths';
 
 /** The locale keys of one kind of message; `body` picks the body text from the message's params. */
@@ -86,12 +86,12 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   },
   account_disabled: {
     subject: 'inbox.kinds.account_disabled.subject',
-    body: plainText('inbox.kinds.account_disabled.body'),
+    body: byDesk({ desk: 'inbox.kinds.account_disabled.body', clinic: 'inbox.kinds.account_disabled.bodyByClinic' }),
     action: 'inbox.kinds.account_disabled.action',
   },
   account_enabled: {
     subject: 'inbox.kinds.account_enabled.subject',
-    body: plainText('inbox.kinds.account_enabled.body'),
+    body: byDesk({ desk: 'inbox.kinds.account_enabled.body', clinic: 'inbox.kinds.account_enabled.bodyByClinic' }),
     action: 'inbox.kinds.account_enabled.action',
   },
   question_handled: {

@@ -279,6 +279,8 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       await expectMailedByClinic(patient.id, ['account_disabled', 'account_enabled'], ['Op verzoek van de patiënt', 'Patiënt belde terug']);
       const activity = await back.get('/account/beveiliging');
       expect(activity.text).to.include('Account uitgeschakeld door de helpdesk van je zorgaanbieder').and.include('Account weer ingeschakeld door de helpdesk van je zorgaanbieder');
+      const berichten = (await back.get('/berichten')).text;
+      expect(berichten, 'Berichten name the helpdesk too').to.match(/heeft de helpdesk van je zorgaanbieder je account uitgeschakeld\./).and.match(/heeft de helpdesk van je zorgaanbieder je account weer ingeschakeld\./);
       expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_enabled', 'patient_disabled']);
     });
 
