@@ -3,6 +3,8 @@ import type { RandomSource } from './random';
 
 /** RFC 6238 as SPEC §4 sets it: SHA-1, 6 digits, 30-second steps, ±1 step, 160-bit secret. */
 export const TOTP_ISSUER = 'Karify';
+/** Staff's own entry in their app, so a staff member who is also a patient can tell the two apart. */
+export const STAFF_TOTP_ISSUER = 'Karify Balie';
 export const TOTP_ALGORITHM = 'SHA1';
 export const TOTP_DIGITS = 6;
 export const TOTP_PERIOD_SECONDS = 30;
@@ -21,9 +23,9 @@ export function isTotpSecret(value: unknown): value is string {
   return typeof value === 'string' && value.length === 32 && BASE32.test(value);
 }
 
-function totp(secret: string, label = ''): TOTP {
+function totp(secret: string, label = '', issuer = TOTP_ISSUER): TOTP {
   return new TOTP({
-    issuer: TOTP_ISSUER,
+    issuer,
     label,
     secret: Secret.fromBase32(secret),
     algorithm: TOTP_ALGORITHM,
@@ -33,8 +35,8 @@ function totp(secret: string, label = ''): TOTP {
 }
 
 /** otpauth://totp/Karify:<e-mail>?issuer=Karify&secret=…&algorithm=SHA1&digits=6&period=30 */
-export function totpUri(secret: string, email: string): string {
-  return totp(secret, email).toString();
+export function totpUri(secret: string, email: string, issuer = TOTP_ISSUER): string {
+  return totp(secret, email, issuer).toString();
 }
 
 /** The time step (counter) of a moment: whole periods since the epoch. */

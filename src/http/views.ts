@@ -10,7 +10,7 @@ import type { Express } from 'express';
  */
 export const TEMPLATE_LOCALS = [
   'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'back',
-  'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'countries',
+  'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
   'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',

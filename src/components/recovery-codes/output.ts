@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
+import { STAFF_TOTP_ISSUER, TOTP_ISSUER } from '../../domain/totp';
 
 /**
  * Recovery codes waiting to be saved live in the session only sealed (AES-256-GCM with the secret
@@ -9,16 +10,38 @@ import type { SecretBox } from '../../domain/secret-box';
 export const sealCodes = (box: SecretBox, codes: string[]): string => box.seal(codes.join(','));
 export const openCodes = (box: SecretBox, sealed: string): string[] => box.open(sealed).split(',');
 
-/** The printable page of recovery codes of the account `email`; `backPath` is where "back" leads. */
-export function renderPrintableCodes(res: Response, codes: string[], backPath: string, email: string): void {
-  res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath, account: email });
+/**
+ * Whose codes they are: the e-mail address, and the name the account goes by in the authenticator
+ * app (domain/totp.ts), so a staff member who is also a patient can tell the desk's codes apart.
+ */
+export interface CodesAccount {
+  email: string;
+  issuer: string;
+}
+
+export const patientCodes = (email: string): CodesAccount => ({ email, issuer: TOTP_ISSUER });
+export const staffCodes = (email: string): CodesAccount => ({ email, issuer: STAFF_TOTP_ISSUER });
+
+/** The name of the codes' file, in the page's language: karify-herstelcodes.txt, karify-balie-herstelcodes.txt. */
+const codesFileName = (res: Response, { issuer }: CodesAccount): string =>
+  res.locals.t('recoveryCodes.fileName', { issuer: issuer.toLowerCase().replaceAll(' ', '-') });
+
+/** What a page that shows the codes needs (views/components/recovery-codes/show.ejs). */
+export const codesPageLocals = (res: Response, codes: string[], account: CodesAccount) => ({
+  recoveryCodes: codes.map(formatRecoveryCode),
+  codesFile: codesFileName(res, account),
+});
+
+/** The printable page of the account's recovery codes; `backPath` is where "back" leads. */
+export function renderPrintableCodes(res: Response, codes: string[], backPath: string, account: CodesAccount): void {
+  res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath, account });
 }
 
 /** The recovery codes as a .txt attachment named in the page's language, with the warning from the manual. */
-export function sendCodesFile(res: Response, codes: string[], email: string): void {
+export function sendCodesFile(res: Response, codes: string[], { email, issuer }: CodesAccount): void {
   const t = res.locals.t;
   const lines = [
-    t('recoveryCodes.fileHeader', { email }),
+    t('recoveryCodes.fileHeader', { email, issuer }),
     '',
     ...codes.map(formatRecoveryCode),
     '',
@@ -27,7 +50,7 @@ export function sendCodesFile(res: Response, codes: string[], email: string): vo
     '',
   ];
   res.type('text/plain; charset=utf-8');
-  res.attachment(t('recoveryCodes.fileName'));
+  res.attachment(codesFileName(res, { email, issuer }));
   res.send(lines.join('\r\n'));
 }
 
@@ -66,8 +89,11 @@ export function newCodesPages(options: {
   codesPath: string;
   elsewhere: string;
   accountOf(req: Request): { id: number; email: string };
+  /** The name the account goes by in the authenticator app. */
+  issuer: string;
 }) {
   const { secretBox, key } = options;
+  const codesAccount = (req: Request): CodesAccount => ({ email: options.accountOf(req).email, issuer: options.issuer });
 
   /** The codes waiting in the session if they are still the account's; otherwise null, and they are forgotten. */
   async function current(req: Request): Promise<string[] | null> {
@@ -97,9 +123,9 @@ export function newCodesPages(options: {
     isWaiting: async (req: Request): Promise<boolean> => (await current(req)) !== null,
     /** The controller's handlers of the three pages. */
     pages: {
-      showCodes: waiting((_req, res, codes) => res.render(options.view, { recoveryCodes: codes.map(formatRecoveryCode) })),
-      printCodes: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, options.accountOf(req).email)),
-      downloadCodes: waiting((req, res, codes) => sendCodesFile(res, codes, options.accountOf(req).email)),
+      showCodes: waiting((req, res, codes) => res.render(options.view, codesPageLocals(res, codes, codesAccount(req)))),
+      printCodes: waiting((req, res, codes) => renderPrintableCodes(res, codes, options.codesPath, codesAccount(req))),
+      downloadCodes: waiting((req, res, codes) => sendCodesFile(res, codes, codesAccount(req))),
     },
   };
 }

@@ -2,18 +2,18 @@ import type { Request, Response } from 'express';
 import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { codesPageLocals, openCodes, renderPrintableCodes, sealCodes, sendCodesFile, staffCodes } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import type { InTransaction } from '../../domain/account-stores';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
-import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
-import { generateTotpSecret } from '../../domain/totp';
+import { generateTotpSecret, STAFF_TOTP_ISSUER } from '../../domain/totp';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -66,7 +66,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
   }
 
   async function renderPair(req: Request, res: Response, errors: FieldError[] = [], values: Record<string, string> = {}, status = 200) {
-    const pairing = await totpPairing(secretOf(enrolment(req)), req.staff!.email, res.locals.t('totpPairing.qrLabel'));
+    const pairing = await totpPairing(secretOf(enrolment(req)), req.staff!.email, res.locals.t, STAFF_TOTP_ISSUER);
     renderFormErrors(res, VIEWS.pair, errors, values, { pairing }, errors.length > 0 ? status : 200);
   }
 
@@ -117,11 +117,11 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       res.redirect(303, firstTime.recovery);
     },
 
-    showRecovery: withCodes((_req, res, codes) => res.render(VIEWS.recovery, { recoveryCodes: codes.map(formatRecoveryCode) })),
+    showRecovery: withCodes((req, res, codes) => res.render(VIEWS.recovery, codesPageLocals(res, codes, staffCodes(req.staff!.email)))),
 
-    printRecovery: withCodes((req, res, codes) => renderPrintableCodes(res, codes, firstTime.recovery, req.staff!.email)),
+    printRecovery: withCodes((req, res, codes) => renderPrintableCodes(res, codes, firstTime.recovery, staffCodes(req.staff!.email))),
 
-    downloadRecovery: withCodes((req, res, codes) => sendCodesFile(res, codes, req.staff!.email)),
+    downloadRecovery: withCodes((req, res, codes) => sendCodesFile(res, codes, staffCodes(req.staff!.email))),
 
     /** "Ik heb de codes bewaard": two-step is on from now, and other sessions (password only) end. */
     confirmRecovery: withCodes(async (req, res, codes) => {

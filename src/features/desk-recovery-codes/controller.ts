@@ -9,6 +9,7 @@ import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
+import { STAFF_TOTP_ISSUER } from '../../domain/totp';
 
 const { recoveryCodes: PATHS } = paths.desk;
 const VIEWS = { page: 'desk-recovery-codes/index', codes: 'desk-recovery-codes/codes' } as const;
@@ -27,7 +28,7 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
  * new ones are shown, printed or downloaded until the staff member says they saved them.
  */
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
-  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.staffRecoveryCodes, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, accountOf: (req) => req.staff! });
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.staffRecoveryCodes, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, accountOf: (req) => req.staff!, issuer: STAFF_TOTP_ISSUER });
 
   async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = [], values: Record<string, string> = {}) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);

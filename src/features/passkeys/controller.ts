@@ -15,6 +15,7 @@ import { newCodesPages } from '../../components/recovery-codes/output';
 import type { AuthLevels } from '../../http/auth-level';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { newPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
+import { TOTP_ISSUER } from '../../domain/totp';
 
 export interface PasskeysDeps extends PasskeyOptionsDeps {
   auth: AuthLevels;
@@ -37,7 +38,7 @@ export type PasskeysController = ReturnType<typeof createPasskeysController>;
 export function createPasskeysController(deps: PasskeysDeps) {
   const { passkeys, passkeyCeremonies: ceremonies, auth, clock, inTransaction, secretBox } = deps;
   const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
-  const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user! });
+  const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER });
 
   /** The patient's passkey named in the path; otherwise the 404 page (and undefined). */
   async function ownPasskey(req: Request, res: Response): Promise<Passkey | undefined> {

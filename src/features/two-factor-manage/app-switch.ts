@@ -26,7 +26,7 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
   const secretOf = (req: Request) => deps.secretBox.open(req.session.totpSwitch!.sealedSecret);
 
   async function pairLocals(req: Request, res: Response) {
-    return { pairing: await totpPairing(secretOf(req), req.user!.email, res.locals.t('totpPairing.qrLabel')) };
+    return { pairing: await totpPairing(secretOf(req), req.user!.email, res.locals.t) };
   }
 
   return {

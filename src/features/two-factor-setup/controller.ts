@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { RandomSource } from '../../domain/random';
-import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
 import type { InTransaction } from '../../domain/account-stores';
@@ -15,7 +15,7 @@ import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeS
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { phoneFormLocals, readPhoneForm } from '../../components/phone-number/validation';
 import { validateMethod } from './validation';
-import { openCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
+import { codesPageLocals, openCodes, patientCodes, renderPrintableCodes, sealCodes, sendCodesFile } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import { applyTransition, progressFor, SetupMethod, SetupState, SetupStep, STEP_PATHS } from './wizard';
 
@@ -63,14 +63,14 @@ export function createSetupController(deps: SetupControllerDeps) {
   const stepLocals: Partial<Record<SetupStep, (req: Request, res: Response) => Promise<Record<string, unknown>>>> = {
     phone: async (_req, res) => phoneFormLocals(res, deps.allowedCountries),
     pair: async (req, res) => ({
-      pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t('totpPairing.qrLabel')),
+      pairing: await totpPairing(totpSecretOf(req.session.twoFactorSetup!), req.user!.email, res.locals.t),
     }),
     verify: async (req, res) => {
       const setup = req.session.twoFactorSetup!;
       if (setup.method === 'app') return {};
       return { status: await smsCodeStatus(deps.secondFactor, codeTo(req, res, setup.phone!), res.locals, takeSmsReport(req, res, 'setup', deps.clock.now())) };
     },
-    recovery: async (req) => ({ recoveryCodes: codesOf(req).map(formatRecoveryCode) }),
+    recovery: async (req, res) => codesPageLocals(res, codesOf(req), patientCodes(req.user!.email)),
   };
 
   async function locals(req: Request, res: Response, step: SetupStep) {
@@ -150,9 +150,9 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
 
-    printRecovery: (req: Request, res: Response) => renderPrintableCodes(res, codesOf(req), STEP_PATHS.recovery, req.user!.email),
+    printRecovery: (req: Request, res: Response) => renderPrintableCodes(res, codesOf(req), STEP_PATHS.recovery, patientCodes(req.user!.email)),
 
-    downloadRecovery: (req: Request, res: Response) => sendCodesFile(res, codesOf(req), req.user!.email),
+    downloadRecovery: (req: Request, res: Response) => sendCodesFile(res, codesOf(req), patientCodes(req.user!.email)),
 
     async confirmRecovery(req: Request, res: Response) {
       const setup: SetupState = res.locals.setup;

@@ -48,6 +48,8 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect(pair.status).to.equal(200);
     expect(pair.text).to.include('Stel je authenticatie-app in').and.include('<svg class="qr-code" role="img"').and.include(member.email);
     expect(pair.text, 'never SMS').not.to.match(/SMS|Telefoonnummer/);
+    expect(pair.text, 'the desk\'s own entry in the app').to.include('De app laat nu bij Karify Balie een code van 6 cijfers zien.').and.include('aria-label="QR-code om je Karify Balie account aan je authenticatie-app toe te voegen"');
+    expect(pair.text).to.include('Vul de code van 6 cijfers in die je app nu bij Karify Balie laat zien.');
     const secret = keyFromPage(pair.text);
 
     const wrong = await submitForm(agent, `${FIRST}/koppelen`, { code: wrongAppCode(secret, rt.clock.now()) });
@@ -64,9 +66,11 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     const codes = [...codesPage.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
     expect(codes).to.have.length(10);
     const print = await agent.get(`${FIRST}/herstelcodes/afdrukken`);
-    expect(print.text).to.include(`Account: ${member.email}`).and.include(codes[0]!);
+    expect(print.text).to.include(`Account: ${member.email}`).and.include(codes[0]!).and.include('<h1>Herstelcodes voor je Karify Balie account</h1>');
+    expect(codesPage.text, 'a name of its own beside a patient\'s file').to.include('download="karify-balie-herstelcodes.txt"');
     const file = await agent.get(`${FIRST}/herstelcodes/download`);
-    expect(file.headers['content-disposition']).to.include('karify-herstelcodes.txt');
+    expect(file.headers['content-disposition']).to.equal('attachment; filename=karify-balie-herstelcodes.txt');
+    expect(file.text).to.include(`Herstelcodes voor je Karify Balie account (${member.email})`);
     expect(file.text).to.include(codes[9]!);
     expect(await rt.services.staffTwoFactor.status(member.id), 'not on before the codes are saved').to.deep.equal({ enabled: false });
 

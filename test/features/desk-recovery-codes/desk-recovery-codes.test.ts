@@ -57,8 +57,9 @@ describe('desk: a staff member renews their own recovery codes', () => {
     expect(print.status).to.equal(200);
     expect(codesIn(print.text)).to.deep.equal(codes);
     const file = await desk.get(`${CODES}/download`);
-    expect(file.headers['content-disposition']).to.include('attachment');
-    expect(file.text).to.include(member.email);
+    expect(file.headers['content-disposition']).to.equal('attachment; filename=karify-balie-herstelcodes.txt');
+    expect(file.text).to.include(`Herstelcodes voor je Karify Balie account (${member.email})`);
+    expect(print.text).to.include('<h1>Herstelcodes voor je Karify Balie account</h1>');
 
     const [event] = await rt.services.staffAudit.list({ limit: 1 });
     expect(event).to.deep.include({ type: 'recovery_codes_renewed' });

@@ -9,6 +9,7 @@ const SMS_TEXT = {
   en: /^\d{6} is your Karify verification code\. Do not share this code with anyone/,
 };
 const FILE_NAME = { nl: 'karify-herstelcodes.txt', en: 'karify-recovery-codes.txt' };
+const FILE_HEADER = { nl: 'Herstelcodes voor je Karify account', en: 'Recovery codes for your Karify account' };
 
 describe('the SMS and the recovery-code file in the language of the page', () => {
   let world: SmsWorld;
@@ -78,7 +79,8 @@ describe('the SMS and the recovery-code file in the language of the page', () =>
       expect(page.text).to.include(`href="${SETUP}/herstelcodes/download" download="${FILE_NAME[language]}"`);
       const file = await agent.get(`${SETUP}/herstelcodes/download`);
       expect(file.headers['content-disposition']).to.equal(`attachment; filename=${FILE_NAME[language]}`);
-      expect(file.text).to.include(patient.email);
+      expect(file.text).to.include(`${FILE_HEADER[language]} (${patient.email})`);
+      expect((await agent.get(`${SETUP}/herstelcodes/afdrukken`)).text).to.include(`<h1>${FILE_HEADER[language]}</h1>`);
     });
   }
 });

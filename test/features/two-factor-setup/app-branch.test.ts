@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import QRCode from 'qrcode';
 import { QR_OPTIONS, totpPairing } from '../../../src/components/totp-pairing/pairing';
+import { STAFF_TOTP_ISSUER } from '../../../src/domain/totp';
+import { createTranslators } from '../../../src/i18n';
 import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, chooseApp, enableAppTwoFactor, keyFromPage, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
@@ -53,7 +55,7 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect(labels).to.deep.equal(['Methode', 'Koppelen', 'Verificatie', 'Herstelcodes']);
       expect(pair.text).to.match(/aria-current="step"><span class="progress-mark" aria-hidden="true">2<\/span> Koppelen/);
       expect(pair.text).to.include('Microsoft Authenticator').and.include('Google Authenticator').and.include('FreeOTP');
-      expect(pair.text).to.include(patient.email);
+      expect(pair.text).to.include(patient.email).and.include('De app laat nu bij Karify een code van 6 cijfers zien.');
       expect(pair.text).to.match(/<code class="totp-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}<\/code>/);
       const secret = keyFromPage(pair.text);
 
@@ -162,9 +164,20 @@ describe('two-step setup: the authenticator app (J4)', () => {
   });
 
   describe('the QR code', () => {
+    it('names the desk\'s own issuer for staff, so a staff member who is also a patient tells the two apart', async () => {
+      const nl = createTranslators().nl!;
+      const patient = await totpPairing('AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT', 'cas@example.nl', nl);
+      const staff = await totpPairing('AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT', 'cas@example.nl', nl, STAFF_TOTP_ISSUER);
+      expect(new URL(patient.uri).searchParams.get('issuer')).to.equal('Karify');
+      expect(decodeURIComponent(new URL(staff.uri).pathname)).to.equal('/Karify Balie:cas@example.nl');
+      expect(new URL(staff.uri).searchParams.get('issuer')).to.equal('Karify Balie');
+      expect(patient.svg).to.include(`<title>${QR_LABEL}</title>`);
+      expect(staff.svg).to.include('<title>QR-code om je Karify Balie account aan je authenticatie-app toe te voegen</title>');
+    });
+
     it('holds the otpauth:// URI: issuer Karify, the e-mail, SHA1, 6 digits, 30 seconds', async () => {
       const secret = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT';
-      const { uri, svg, key } = await totpPairing(secret, 'cas@example.nl', 'QR "code" <voor> & app');
+      const { uri, svg, key } = await totpPairing(secret, 'cas@example.nl', () => 'QR "code" <voor> & app');
       const parsed = new URL(uri);
       expect(parsed.protocol).to.equal('otpauth:');
       expect(parsed.host).to.equal('totp');
