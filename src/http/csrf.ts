@@ -93,7 +93,12 @@ const AFTER_SESSION_ENDS = new Map<string, { path: string; notice?: SessionEnd }
  * again, with what was typed (never a password) and why nothing happened, instead of the "session
  * expired" page or the sign-in page. Each journey adds its own (see its routes).
  */
-export type ExpiredFormPages = Map<string, RequestHandler>;
+export interface ExpiredFormPage {
+  show: RequestHandler;
+  /** Shown again in a live sign-in too (a tab opened before signing in), for a form that is the same either way. */
+  whileSignedIn?: boolean;
+}
+export type ExpiredFormPages = Map<string, ExpiredFormPage>;
 
 /**
  * A form of this site's own pages, as far as the browser tells (text and old browsers tell
@@ -120,10 +125,10 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     const ended = req.method === 'POST' && timedOut === undefined ? AFTER_SESSION_ENDS.get(req.path) : undefined;
     if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
     if (timedOut === undefined) req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
-    const formAgain = req.method === 'POST' && req.session && !hasSignInState(req) && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
-    if (formAgain) {
+    const page = req.method === 'POST' && req.session && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
+    if (page && (page.whileSignedIn || !hasSignInState(req))) {
       res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works
-      return formAgain(req, res, next);
+      return page.show(req, res, next);
     }
     if (timedOut !== undefined) {
       // A reason or note typed before the session timed out is not lost: the page shows it to copy.

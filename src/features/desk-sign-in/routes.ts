@@ -9,7 +9,7 @@ import type { DeskSignInController } from './controller';
 export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission, expiredForms: ExpiredFormPages): Router {
   const router = Router();
   const { home, signOut, secondStep, patients } = paths.desk;
-  expiredForms.set(home, controller.formExpired);
+  expiredForms.set(home, { show: controller.formExpired });
   // A password or code sent twice (a double click): the second goes where the first leads.
   const once = oneSubmission(() => patients);
   router.get(home, controller.show);

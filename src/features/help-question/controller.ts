@@ -41,7 +41,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
       redirectWithNotice(req, res, paths.help.question, 'sent');
     },
 
-    /** The form sent after its session ended: the page again, with the question typed, not yet sent. */
+    /** The form sent after its session ended, or from a tab opened before signing in: the page again, with the question typed, not yet sent. */
     formExpired(req: Request, res: Response) {
       showAgain(res, readFields(req.body, QUESTION_FIELDS), res.locals.t('helpQuestion.formExpired'), 403);
     },

@@ -6,7 +6,7 @@ import type { HelpQuestionController } from './controller';
 
 export function helpQuestionRoutes(controller: HelpQuestionController, oneSubmission: OneSubmission, expiredForms: ExpiredFormPages): Router {
   const router = Router();
-  expiredForms.set(paths.help.question, controller.formExpired);
+  expiredForms.set(paths.help.question, { show: controller.formExpired, whileSignedIn: true });
   router.get(paths.help.question, controller.show);
   router.post(paths.help.question, oneSubmission(() => paths.help.question), controller.submit);
   return router;

@@ -6,7 +6,7 @@ import type { SignInController } from './controller';
 
 export function signInRoutes(controller: SignInController, oneSubmission: OneSubmission, expiredForms: ExpiredFormPages): Router {
   const router = Router();
-  expiredForms.set(paths.signIn, controller.formExpired);
+  expiredForms.set(paths.signIn, { show: controller.formExpired });
   router.get(paths.signIn, controller.show);
   // "Log in" pressed twice (a double click): one password check; the second goes where the first led.
   router.post(paths.signIn, oneSubmission(() => paths.workspace), controller.submit);

@@ -154,7 +154,7 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
-  it('shows the "session expired" page, not the form with what was sent, for another site\'s form or a body no form sends; a signed-in session the "out of date" page', async () => {
+  it('shows the "session expired" page, not the form with what was sent, for another site\'s form or a body no form sends; in a signed-in session the form again, or the "out of date" page for another site\'s', async () => {
     const rt = await startTestRuntime();
     try {
       const fields = { _csrf: 'x'.repeat(64), name: 'Cas', email: 'boef@example.com', question: 'Bel mij op 0900 1234.' };
@@ -174,9 +174,14 @@ describe('help: the Vragenformulier (J7)', () => {
       const patient = await rt.createPatient();
       const signedIn = rt.agent();
       await signIn(signedIn, patient.email, patient.password);
-      const res = await post(signedIn).type('form').send(fields);
-      expect(res.status).to.equal(403);
-      expect(res.text, 'a signed-in session: it lives, so it did not expire').to.include('<h1>Deze pagina was verouderd</h1>').and.not.include('Bel mij op');
+      const tabFromBefore = await post(signedIn).type('form').send(fields);
+      expect(tabFromBefore.status).to.equal(403);
+      expect(tabFromBefore.text, 'a tab opened before signing in: the question is kept, not sent').to.include('Bel mij op 0900 1234.').and.include('daarom hebben we je vraag nog niet verstuurd');
+      const again = await submitForm(signedIn, '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: 'Bel mij op 0900 1234.' });
+      expect(again.headers.location, 'the form shown again works').to.equal('/hulp/vragenformulier');
+      const otherSite = await post(signedIn).set('Sec-Fetch-Site', 'cross-site').type('form').send(fields);
+      expect(otherSite.status).to.equal(403);
+      expect(otherSite.text, 'another site\'s form in a live session').to.include('<h1>Deze pagina was verouderd</h1>').and.not.include('Bel mij op');
       expect((await signedIn.get('/werkblad')).status, 'still signed in').to.equal(200);
     } finally {
       await rt.close();
