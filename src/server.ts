@@ -21,9 +21,10 @@ async function main(): Promise<void> {
   const runtime = await bootstrap(config);
   const { logger } = runtime;
   const server = runtime.app.listen(config.port, config.host, () => {
-    logger.info({ host: config.host, port: config.port, env: config.env }, `Karify listening on http://${urlHost(config.host)}:${config.port}`);
+    const site = config.webauthn.origin;
+    logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
     if (config.seedDemoPatient) {
-      logger.info(`Sign in at http://localhost:${config.port}${paths.signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
+      logger.info(`Sign in at ${site}${paths.signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
     }
   });
 

@@ -63,8 +63,10 @@ describe('production build', function () {
 
   it('serves the sign-in page with its stylesheet, and stops cleanly on SIGTERM', async () => {
     const port = await freeLoopbackPort();
-    const child = spawn(process.execPath, [path.join(outDir, 'src', 'server.js')], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: 'inherit' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const child = spawn(process.execPath, [path.join(outDir, 'src', 'server.js')], { cwd: ROOT, env: { ...env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
       await eventually(async () => (await fetch(`${base}/healthz`)).ok);
@@ -77,6 +79,7 @@ describe('production build', function () {
       expect((await fetch(`${base}${css}`)).status).to.equal(200);
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
+      expect(log, 'the start-up line names the address patients use').to.include(`Karify listening on http://127.0.0.1:${port}, for patients at https://karify.example.nl`);
     } finally {
       child.kill('SIGKILL');
     }
