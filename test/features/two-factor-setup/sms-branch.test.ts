@@ -68,6 +68,8 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       for (const c of shown) expect(recovery.text.split(c), 'each code once').to.have.length(2);
       expect(recovery.text).to.match(/<script src="\/js\/copy-codes\.js\?v=[0-9a-f]{10}" defer><\/script>/);
       expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
+      expect(recovery.text.replaceAll('&#34;', '"'), 'says what is still true: nothing is on yet').to.include('Authenticatie in twee stappen staat pas aan als je op "Ik heb de codes bewaard" klikt. Tot dan werken deze codes ook niet.');
+      expect(await rt.services.recoveryCodes.countRemaining(patient.id), 'no codes stored yet').to.equal(0);
 
       const download = await agent.get(`${SETUP}/herstelcodes/download`);
       expect(download.headers['content-disposition']).to.match(/^attachment; filename="?karify-herstelcodes\.txt"?$/);
