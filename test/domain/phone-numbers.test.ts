@@ -5,8 +5,13 @@ const NL_BE = ['NL', 'BE'];
 
 describe('phone numbers', () => {
   describe('parseMobileNumber', () => {
-    // Also as pasted from a letter or a contact card: an en dash, a non-breaking hyphen or space, full-width digits.
-    for (const input of ['06 1234 5678', '0612345678', '+31 6 12345678', '0031612345678', '(06)-12.34.56.78', '06\u201312345678', '06\u201112345678', '06\u00a012345678', '\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18', '\uff0b31\u2009612345678']) {
+    // Also as pasted from a letter or a contact card: an en dash, a non-breaking hyphen or space, full-width digits,
+    // Arabic-Indic or Persian digits (an Arabic keyboard), a zero-width space or direction marks copied along.
+    for (const input of [
+      '06 1234 5678', '0612345678', '+31 6 12345678', '0031612345678', '(06)-12.34.56.78', '06\u201312345678', '06\u201112345678', '06\u00a012345678',
+      '\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18', '\uff0b31\u2009612345678',
+      '\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668', '\u200f+\u06f3\u06f1 \u06f6 \u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u200f', '+31\u200b612345678', '\ufeff06\u00ad12345678',
+    ]) {
       it(`reads the Dutch mobile number "${input}" as +31612345678`, () => {
         expect(parseMobileNumber(input, 'NL', NL_BE)).to.deep.equal({ ok: true, e164: '+31612345678', country: 'NL' });
       });

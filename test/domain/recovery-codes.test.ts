@@ -53,6 +53,7 @@ describe('recovery codes', () => {
     expect(recovery.normalize('39376.93737')).to.equal('3937693737');
     expect(recovery.normalize('39376\u201393737'), 'an en dash').to.equal('3937693737');
     expect(recovery.normalize('\uff13\uff19\uff13\uff17\uff16 \uff19\uff13\uff17\uff13\uff17'), 'full-width digits').to.equal('3937693737');
+    expect(recovery.normalize('\u06f3\u06f9\u06f3\u06f7\u06f6\u200c \u06f9\u06f3\u06f7\u06f3\u06f7'), 'Persian digits, a zero-width non-joiner').to.equal('3937693737');
     expect(recovery.normalize('3937693')).to.equal(null);
     expect(recovery.normalize('39376937371')).to.equal(null);
     expect(recovery.normalize('39376 9373a')).to.equal(null);

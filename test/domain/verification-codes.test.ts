@@ -58,12 +58,15 @@ describe('verification codes', () => {
     expect(await codes.verify(userId, 'setup', ` ${code.slice(0, 3)} -${code.slice(3)}.`, null)).to.equal('ok');
   });
 
-  it('accepts the code pasted with full-width digits or a typographic dash', async () => {
+  it('accepts the code pasted with full-width or Arabic-Indic digits, a typographic dash or invisible marks', async () => {
     const fullWidth = (digits: string) => [...digits].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
     const code = await codes.issue(userId, 'setup', null);
     expect(await codes.verify(userId, 'setup', fullWidth(code), null)).to.equal('ok');
     const next = await codes.issue(userId, 'setup', null);
     expect(await codes.verify(userId, 'setup', `${next.slice(0, 3)}\u2011${next.slice(3)}`, null)).to.equal('ok');
+    const arabicIndic = (digits: string) => [...digits].map((d) => String.fromCharCode(0x0660 + Number(d))).join('');
+    const third = await codes.issue(userId, 'setup', null);
+    expect(await codes.verify(userId, 'setup', `\u200f${arabicIndic(third)}\u200b`, null), 'Arabic-Indic digits, marks copied along').to.equal('ok');
   });
 
   it('binds the code to its purpose and user', async () => {
