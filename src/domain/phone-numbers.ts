@@ -15,9 +15,10 @@ export interface Country {
   callingCode: string; // without '+'
 }
 
-export type PhoneError = 'required' | 'invalid' | 'not_mobile' | 'country_not_allowed' | 'unknown_country';
+export type PhoneError = 'required' | 'invalid' | 'not_mobile' | 'country_not_allowed' | 'unknown_country' | 'other_country';
 
-export type ParsedPhone = { ok: true; e164: string; country: string } | { ok: false; error: PhoneError };
+/** `country` with 'other_country': the allowed country whose mobile number it is (Land was set to another). */
+export type ParsedPhone = { ok: true; e164: string; country: string } | { ok: false; error: PhoneError; country?: string };
 
 const FIRST_COUNTRIES = ['NL', 'BE'];
 /** Country names in Dutch unless a locale is given. */
@@ -57,6 +58,9 @@ export function countryName(code: string, locale: string = DEFAULT_COUNTRY_LOCAL
   return countriesIn(locale).names.get(code.trim().toUpperCase()) ?? code;
 }
 
+/** '32' for Belgium: the calling code, without '+'. */
+export const callingCodeOf = (country: string): string => getCountryCallingCode(country as CountryCode);
+
 /** A mobile number of `country` as its people write it (06 12345678 in the Netherlands), for hints and errors. */
 export function exampleMobileNumber(country: string): string | undefined {
   const code = country.trim().toUpperCase();
@@ -84,15 +88,21 @@ export function parseMobileNumber(input: string, countryCode: string, allowedCou
   const parsed = international
     ? parsePhoneNumberFromString(normalized)
     : parsePhoneNumberFromString(normalized, { defaultCountry: country as CountryCode });
-  if (!parsed || !parsed.isValid()) return { ok: false, error: 'invalid' };
-
   const allowed = allowedCountries.map((c) => c.toUpperCase());
+  const wrongLand = (error: PhoneError): ParsedPhone => {
+    const elsewhere = international ? undefined : allowed.find((other) => other !== country && isMobile(parsePhoneNumberFromString(normalized, { defaultCountry: other as CountryCode })));
+    return elsewhere ? { ok: false, error: 'other_country', country: elsewhere } : { ok: false, error };
+  };
+  if (!parsed || !parsed.isValid()) return wrongLand('invalid');
   if (!parsed.country || !allowed.includes(parsed.country)) return { ok: false, error: 'country_not_allowed' };
-
-  const type = parsed.getType();
-  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return { ok: false, error: 'not_mobile' };
+  if (!isMobile(parsed)) return wrongLand('not_mobile');
 
   return { ok: true, e164: parsed.number, country: parsed.country };
+}
+
+function isMobile(parsed: ReturnType<typeof parsePhoneNumberFromString>): boolean {
+  const type = parsed?.isValid() ? parsed.getType() : undefined;
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 }
 
 /** Whether SMS may go to this stored number (E.164): its country is on the allowlist now. */

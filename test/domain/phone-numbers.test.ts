@@ -30,6 +30,14 @@ describe('phone numbers', () => {
       expect(parseMobileNumber('030 737 0323', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'not_mobile' });
     });
 
+    it('names the other allowed country whose mobile number it is when Land was left on another', () => {
+      expect(parseMobileNumber('0470 12 34 56', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'other_country', country: 'BE' });
+      expect(parseMobileNumber('06 12345678', 'BE', NL_BE)).to.deep.equal({ ok: false, error: 'other_country', country: 'NL' });
+      expect(parseMobileNumber('0470 12 34 56', 'NL', ['NL']), 'not when SMS cannot go there').to.deep.equal({ ok: false, error: 'invalid' });
+      expect(parseMobileNumber('030 737 0323', 'BE', NL_BE), 'not for a fixed line').to.deep.include({ ok: false });
+      expect(parseMobileNumber('030 737 0323', 'BE', NL_BE).error).not.to.equal('other_country');
+    });
+
     it('refuses a valid German mobile number when only NL and BE are allowed', () => {
       expect(parseMobileNumber('+49 1512 3456789', 'NL', NL_BE)).to.deep.equal({ ok: false, error: 'country_not_allowed' });
       expect(parseMobileNumber('01512 3456789', 'DE', NL_BE)).to.deep.equal({ ok: false, error: 'country_not_allowed' });

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { countryName, exampleMobileNumber, listCountries, parseMobileNumber, type PhoneError } from '../../domain/phone-numbers';
+import { callingCodeOf, countryName, exampleMobileNumber, listCountries, parseMobileNumber, type PhoneError } from '../../domain/phone-numbers';
 import { type FieldError, readFields } from '../../http/forms';
 import { INTL_LOCALES, type Translate } from '../../i18n';
 
@@ -11,6 +11,7 @@ const PHONE_ERROR_KEYS: Record<Exclude<PhoneError, 'unknown_country'>, string> =
   invalid: 'phoneNumber.errors.invalid',
   not_mobile: 'phoneNumber.errors.not_mobile',
   country_not_allowed: 'phoneNumber.errors.country_not_allowed',
+  other_country: 'phoneNumber.errors.other_country',
 };
 
 export type PhoneValidation = { errors: FieldError[]; e164?: string };
@@ -29,6 +30,8 @@ export function validatePhone(
   }
   const message = t(PHONE_ERROR_KEYS[result.error], {
     country: countryName(fields.country, locale),
+    numberCountry: result.country ? countryName(result.country, locale) : undefined,
+    callingCode: result.country ? `+${callingCodeOf(result.country)}` : undefined,
     // The example is of the country chosen in Land: a Dutch one would be wrong for a Belgian number.
     example: exampleMobileNumber(fields.country) ?? exampleMobileNumber(allowedCountries[0] ?? 'NL'),
     allowed: new Intl.ListFormat(locale, { type: 'disjunction' }).format(allowedCountries.map((c) => countryName(c, locale))),

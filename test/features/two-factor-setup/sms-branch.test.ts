@@ -336,6 +336,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       ['BE', '04701', 'Vul een geldig mobiel nummer in, zoals 0450 00 12 34.'],
       ['NL', '+49 151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'phone'],
       ['DE', '0151 23456789', 'Naar telefoonnummers in dit land kunnen we geen SMS sturen. Gebruik een mobiel nummer uit Nederland of België', 'country'],
+      ['NL', '0470 12 34 56', 'Dit is een mobiel nummer uit België. Kies België bij Land, of begin het nummer met +32.', 'phone'],
       ['NL', 'hallo', 'Vul een geldig mobiel nummer in, zoals 06 12345678.'],
       ['NL', '', 'Vul je mobiele telefoonnummer in'],
       ['XX', '0612345678', 'Kies een land uit de lijst'],
