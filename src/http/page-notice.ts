@@ -65,6 +65,12 @@ export function takePageNotice(req: Request, res: Response): string | undefined 
   return undefined;
 }
 
+/** Whether a notice waits for the page at `path`, not yet shown: a change just made leads there. */
+export function noticeWaitsFor(req: Request, path: string): boolean {
+  const kept = req.session?.pageNotice;
+  return kept !== undefined && kept.path === path && !kept.saidOn;
+}
+
 /**
  * The notice kept for the page asked for, left as it is: for a page that exists only because of
  * it, which a refresh then shows again too, until another page is shown (forgetReportsOfOtherPages).

@@ -325,7 +325,12 @@ export function definePageChecks(get: () => Context): void {
         { name: 'Inloggen (stap 2): geen nieuwe code, net al gestuurd', fields: ['Verificatiecode'], buttons: ['Verifiëren', 'Stuur nieuwe code'], masked: true, says: [/We hebben geen nieuwe code gestuurd/], lacks: [/We hebben een 6-cijferige/, /Fout/] },
         { name: 'Inloggen (stap 2): SMS-limiet bereikt', fields: ['Verificatiecode'], buttons: ['Verifiëren'], masked: true, says: [/We sturen je nu geen SMS meer/, /Gebruik een herstelcode[\s\S]*Verificatiecode/], lacks: [/Fout/] },
         { name: 'Inloggen met herstelcode: verkeerd', fields: ['Herstelcode'], buttons: ['Verifiëren'], error: true, lacks: [/1234567890/] },
-        { name: 'Wizard 4: herstelcodes', fields: [], buttons: ['Ik heb de codes bewaard'], says: [recoveryActions], lacks: [/(\d{5} \d{5})[\s\S]*\1/] },
+        {
+          name: 'Wizard 4: herstelcodes', fields: [], buttons: ['Ik heb de codes bewaard'],
+          // The steps numbered once, by the list: the marks come from the stylesheet.
+          says: [recoveryActions, /1\. Methode \(klaar\)\n\s*2\. Telefoonnummer \(klaar\)\n\s*3\. Verificatie \(klaar\)\n\s*4\. Herstelcodes \(huidige stap\)/],
+          lacks: [/(\d{5} \d{5})[\s\S]*\1/, /\d\. [✓\d] /],
+        },
       ];
       for (const { name, fields, buttons, words = dutch, error = false, masked = false, says = [], lacks = [] } of states) {
         const text = await w3mDump(find(name).html);

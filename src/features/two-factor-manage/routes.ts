@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { TwoFactorOffError, type TwoFactorMethod } from '../../domain/two-factor';
 import type { AuthLevels } from '../../http/auth-level';
 import type { OneSubmission } from '../../http/one-submission';
+import { noticeWaitsFor } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 import type { ManageController } from './controller';
@@ -20,19 +21,25 @@ const changedMeanwhile: ErrorRequestHandler = (err, req, res, next) => {
   redirectToTwoStepStatus(req, res, 'changedMeanwhile');
 };
 
-const onlyWhileOn: RequestHandler = (req, res, next) => {
-  if (!req.user!.twoFactorMethod) return res.redirect(303, twoStep.status);
-  next();
+/**
+ * A page of a change that does not fit how two-step is now: to the overview. A form sent to it
+ * was made for how it was (another window or the desk changed it since), so the overview says
+ * nothing changed; unless it is a double click's second request, which finds the first one's
+ * change with its notice still waiting to be shown.
+ */
+const notNow: RequestHandler = (req, res, next) => {
+  if (req.method === 'POST' && !noticeWaitsFor(req, twoStep.status)) return changedMeanwhile(new TwoFactorOffError(), req, res, next);
+  res.redirect(303, twoStep.status);
 };
+
+const onlyWhileOn: RequestHandler = (req, res, next) => (req.user!.twoFactorMethod ? next() : notNow(req, res, next));
 
 /**
  * Pages for the users of some methods only: changing the number is for SMS; switching to the app
  * for SMS and passkeys, to SMS for the app and passkeys (a patient with passkeys only adds one).
  */
-const onlyWith = (methods: readonly TwoFactorMethod[]): RequestHandler => (req, res, next) => {
-  if (!methods.includes(req.user!.twoFactorMethod!)) return res.redirect(303, twoStep.status);
-  next();
-};
+const onlyWith = (methods: readonly TwoFactorMethod[]): RequestHandler => (req, res, next) =>
+  methods.includes(req.user!.twoFactorMethod!) ? next() : notNow(req, res, next);
 
 export function manageRoutes(controller: ManageController, auth: AuthLevels, oneSubmission: OneSubmission): Router {
   const router = Router();

@@ -3,7 +3,7 @@ import type supertest from 'supertest';
 import { resetStaffTwoFactor } from '../../../src/domain/staff-admin';
 import { createPasswordHasher, type PasswordHasher } from '../../../src/domain/passwords';
 import { createStaffMember, DESK } from '../../support/desk';
-import { submitForm } from '../../support/forms';
+import { csrfTokenOf, submitForm } from '../../support/forms';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 import { appCode, patientWithApp, STEP_MS } from '../../support/totp';
 import { enterSignInCode, passwordStep } from '../../support/two-factor';
@@ -64,6 +64,28 @@ describe('a two-step change when two-step changed meanwhile (another window, the
     expect(overview.text).to.include('is <strong>uitgeschakeld</strong>');
     expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.type)).not.to.include('recovery_codes_renewed');
     expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(0);
+  });
+
+  it('says nothing changed when a form of an older window comes after two-step was turned off or switched in another; a double click\'s second shows the first one\'s change', async () => {
+    const patient = await patientWithApp(rt);
+    const agent = await freshlyConfirmed(patient, `${BASE}/herstelcodes/nieuw`);
+    const olderWindow = csrfTokenOf((await agent.get(`${BASE}/herstelcodes/nieuw`)).text);
+    const switchWindow = csrfTokenOf((await agent.get(`${BASE}/overstappen/sms`)).text);
+    const turnOff = (await agent.get(`${BASE}/uitzetten`)).text;
+
+    const [first, second] = await Promise.all([0, 1].map(() => Promise.resolve(agent.post(`${BASE}/uitzetten`).type('form').send({ _csrf: csrfTokenOf(turnOff) }))));
+    expect([first!.headers.location, second!.headers.location]).to.deep.equal([BASE, BASE]);
+    const afterDoubleClick = (await agent.get(BASE)).text;
+    expect(afterDoubleClick, 'the double click\'s page says what the first did').to.include('Authenticatie in twee stappen is uitgeschakeld.').and.not.include('Er is niets gewijzigd');
+
+    const stale = await agent.post(`${BASE}/herstelcodes/nieuw`).type('form').send({ _csrf: olderWindow });
+    expect(`${stale.status} ${stale.headers.location}`).to.equal(`303 ${BASE}`);
+    expect((await agent.get(BASE)).text, 'the older window\'s form').to.include('Er is niets gewijzigd, want je instellingen voor authenticatie in twee stappen waren intussen al veranderd');
+    const staleSwitch = await agent.post(`${BASE}/overstappen/sms`).type('form').send({ _csrf: switchWindow, country: 'NL', phone: '06 12345678' });
+    expect(`${staleSwitch.status} ${staleSwitch.headers.location}`).to.equal(`303 ${BASE}`);
+    expect((await agent.get(BASE)).text).to.include('Er is niets gewijzigd');
+    expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(0);
+    expect(await rt.services.outbox!.list(), 'no SMS').to.have.length(0);
   });
 
   it('leads a staff member whose two-step an admin reset meanwhile to signing in again, without new codes', async () => {
