@@ -2,14 +2,14 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
-import type { Proof, SecondFactor } from '../../domain/second-factor';
+import type { Proof, SecondFactor, SmsCodeOutcome } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
-import { smsProblem, type Wording } from '../../components/one-time-code/messages';
+import { capEnd, smsProblem, type Wording } from '../../components/one-time-code/messages';
 import { codeFailureMessage, keepSmsReport, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { hasCredential } from '../../components/passkey-ceremony/credential';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
@@ -40,11 +40,23 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return user.twoFactorMethod === 'sms' && user.twoFactorPhone ? maskPhoneNumber(user.twoFactorPhone) : null;
   };
 
-  const locals = async (req: Request) => {
+  const locals = async (req: Request, res: Response, said?: SmsCodeOutcome) => {
     const user = req.user!;
     const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
-    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: maskedSmsPhone(req), codeSent: false, smsNotice: null, hasPasskeys };
+    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: maskedSmsPhone(req), codeSent: false, smsNotice: null, hasPasskeys, smsState: await smsState(req, res, said) };
   };
+
+  /**
+   * For a patient whose second step is SMS: until when the code asked for works, when another may
+   * be asked, and, while no code works, a cap that refuses any: then no "Stuur code" button, and
+   * when one can come (unless `said`, the report of the refusal shown on the page, says it already).
+   */
+  async function smsState(req: Request, res: Response, said?: SmsCodeOutcome) {
+    if (!maskedSmsPhone(req)) return null;
+    const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(confirmationCode(req, res));
+    // An SMS that may not come: its notice says until when its code works.
+    return { validUntil: said?.status === 'unsure' ? null : validUntil, nextAllowedAt, noSms: cap !== null, capEnd: cap && said?.status !== 'limited' ? capEnd({ cap, purpose: 'confirm' }, wording(req, res)) : null };
+  }
 
   /** The messages name this page's button, "Stuur code naar …", where others say "Stuur nieuwe code". */
   const wording = (req: Request, res: Response): Wording => {
@@ -84,7 +96,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
       const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res))?.message ?? null) : null;
       const notice = takePageNoticeText(req, res, NOTICES);
-      res.render(VIEW, { ...(await locals(req)), codeSent: outcome?.status === 'sent', smsNotice, notice });
+      res.render(VIEW, { ...(await locals(req, res, outcome)), codeSent: outcome?.status === 'sent', smsNotice, notice });
     },
 
     async sendCode(req: Request, res: Response) {
@@ -98,7 +110,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const l = await locals(req);
+      const l = await locals(req, res);
       // Confirmed a moment ago (the form sent twice): nothing to check again.
       if (auth.level(req) === 'fresh') return res.redirect(303, l.returnTo);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
@@ -120,6 +132,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       // A code of 6 digits that was not refused (the password was wrong) stays in its field; a
       // recovery code is a secret, not shown again.
       const keep = typed && 'proof' in typed && typed.proof.kind !== 'recovery' && !errors.some((e) => e.field === 'code');
+      // A refused code's message says a cap's end itself.
+      if (errors.some((e) => e.field === 'code') && l.smsState) l.smsState.capEnd = null;
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, keep ? { code: code.trim() } : {}, l);
       await auth.toFresh(req);
       res.redirect(303, l.returnTo);

@@ -105,13 +105,18 @@ describe('fresh confirmation before changes (J6)', () => {
     const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
     const sent = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     expect(sent.headers.location).to.equal(page);
-    expect((await agent.get(page)).text).to.include('We hebben een code gestuurd naar +31 6 ••••••78.');
-    expect((await agent.get(page)).text, 'a refresh does not say it again').not.to.include('We hebben een code gestuurd');
+    const withCode = (await agent.get(page)).text;
+    expect(withCode).to.include('We hebben een code gestuurd naar +31 6 ••••••78.').and.match(/<p>De code is geldig tot \d\d:\d\d\.<\/p>/);
+    expect(withCode, 'when another may be asked').to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen\.<\/p>/);
+    const refreshed = (await agent.get(page)).text;
+    expect(refreshed, 'a refresh does not say it again').not.to.include('We hebben een code gestuurd');
+    expect(refreshed, 'but the code still works').to.match(/De code is geldig tot \d\d:\d\d\./);
     const tooSoon = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     expect(tooSoon.headers.location).to.equal(page);
     const notice = await agent.get(page);
     expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
     expect(notice.text).not.to.include('aria-invalid').and.not.include('We hebben een code gestuurd');
+    expect(notice.text.split('een nieuwe code aanvragen').length, 'said once').to.equal(2);
     expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
   });
 
@@ -132,10 +137,15 @@ describe('fresh confirmation before changes (J6)', () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/uitzetten`;
     const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const before = (await agent.get(page)).text;
+    expect(before, 'no button that would be refused').not.to.include('Stuur code naar');
+    expect(before).to.include('Vul ook een herstelcode in: een SMS met een code kunnen we je nu niet sturen.').and.not.include('met de knop hieronder');
+    expect(before).to.match(/<p class="warning">Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen\. Gebruik intussen een herstelcode, of bel de helpdesk via 030 – 737 0323\.<\/p>/);
     const res = await submitForm(agent, page, { terug: path, password: patient.password, code: '123456' }, '/account/bevestigen');
     expect(res.status).to.equal(400);
     expect(res.text).to.match(/Er is geen geldige code. Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen. Gebruik intussen een herstelcode, of bel de helpdesk via 030 – 737 0323./);
-    expect(res.text).not.to.include('Vraag een nieuwe code aan');
+    expect(res.text).not.to.include('Vraag een nieuwe code aan').and.not.include('Stuur code naar');
+    expect(res.text.split('weer een code aanvragen').length, 'the cap said once, at the field and in the summary').to.be.at.most(3);
   });
 
   it('sends no code while the second step is locked, and says until when', async () => {
