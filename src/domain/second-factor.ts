@@ -240,14 +240,13 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
     /**
      * What a code page can truthfully say: until when the code sent to `phone` works, when a new
-     * one may be asked, and, when no code works (the page would advise a new one), the cap that
-     * refuses any new one meanwhile (see SmsCodeService.capInForce).
+     * one may be asked, and the cap that refuses any new one meanwhile (see
+     * SmsCodeService.capInForce), so that the page offers no button that would be refused.
      */
     async smsCodeState(request: SmsCapRequest & { purpose: CodePurpose }) {
       const { verificationCodes: codes, smsCodes: sender } = sms();
       const { userId, purpose, phone } = request;
-      const [validUntil, nextAllowedAt] = await Promise.all([codes.validUntil(userId, purpose, phone), sender.nextAllowedAt(userId, purpose)]);
-      const cap = validUntil === null ? await sender.capInForce(request) : null;
+      const [validUntil, nextAllowedAt, cap] = await Promise.all([codes.validUntil(userId, purpose, phone), sender.nextAllowedAt(userId, purpose), sender.capInForce(request)]);
       return { validUntil, nextAllowedAt, cap };
     },
 

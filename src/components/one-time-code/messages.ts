@@ -49,9 +49,10 @@ export function secondFactorMessage(result: Exclude<SecondFactorResult, { status
   return `${message} ${smsCap ? capEnd(smsCap, w) : w.t('oneTimeCode.askNewCode', { resend: resendButton(w) })}`;
 }
 
-/** When the cap lets a new SMS code through, and what the patient can do until then. */
-export function capEnd({ cap, purpose }: CapForPurpose, w: Wording): string {
+/** When the cap lets a new SMS code through, and, unless the code sent last still works, what the patient can do until then. */
+export function capEnd({ cap, purpose }: CapForPurpose, w: Wording, codeWorks = false): string {
   const when = w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(cap.retryAt), time: w.formatTime(cap.retryAt) });
+  if (codeWorks) return when;
   const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
   return `${when} ${meanwhile}`;
 }

@@ -20,8 +20,10 @@ export interface SmsCodeStatus {
   notSent: string | null;
   /** A cap refuses any new SMS code: when it lets one through, and what to do meanwhile. */
   capEnd: string | null;
-  /** No SMS can come for a while: the page offers the recovery code first, and no "Stuur nieuwe code". */
+  /** No SMS can come for a while: no "Stuur nieuwe code". */
   noSmsSoon: boolean;
+  /** Nor a code to use (none works, or the patient was just told no SMS came): the page offers the recovery code first. */
+  recoveryFirst: boolean;
   /** The patient asked for a new code and it went out. */
   resent: boolean;
 }
@@ -121,15 +123,17 @@ export async function smsCodeStatus(
   }
   // While a cap refuses any new code, a cooldown's "ask again at …" would not hold: the cap says when.
   if (cooldown && cap !== null) notSent = null;
+  // An SMS that may not come: the notice says until when its code works, not that it was sent.
+  const shownValidUntil = outcome?.status === 'unsure' ? null : validUntil;
   return {
     maskedPhone: maskPhoneNumber(code.phone),
-    // An SMS that may not come: the notice says until when its code works, not that it was sent.
-    validUntil: outcome?.status === 'unsure' ? null : validUntil,
+    validUntil: shownValidUntil,
     nextAllowedAt,
     notSent,
     // A cap's own report says when it ends; said once, the page still says it, without the button.
-    capEnd: cap && !notSent ? capEnd({ cap, purpose: code.purpose }, w) : null,
+    capEnd: cap && !notSent ? capEnd({ cap, purpose: code.purpose }, w, shownValidUntil !== null) : null,
     noSmsSoon: (problem?.noSmsSoon ?? false) || cap !== null,
+    recoveryFirst: (problem?.noSmsSoon ?? false) || (cap !== null && shownValidUntil === null),
     resent: outcome?.status === 'sent' && Boolean(last?.askedByPatient),
   };
 }

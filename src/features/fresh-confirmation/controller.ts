@@ -48,14 +48,17 @@ export function createConfirmationController(deps: ConfirmationDeps) {
 
   /**
    * For a patient whose second step is SMS: until when the code asked for works, when another may
-   * be asked, and, while no code works, a cap that refuses any: then no "Stuur code" button, and
-   * when one can come (unless `said`, the report of the refusal shown on the page, says it already).
+   * be asked, and a cap that refuses any new one: then no "Stuur code" button, and when one can
+   * come (unless `said`, the report of the refusal shown on the page, says it already).
    */
   async function smsState(req: Request, res: Response, said?: SmsCodeOutcome) {
     if (!maskedSmsPhone(req)) return null;
-    const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(confirmationCode(req, res));
+    const state = await secondFactor.smsCodeState(confirmationCode(req, res));
+    const { nextAllowedAt, cap } = state;
     // An SMS that may not come: its notice says until when its code works.
-    return { validUntil: said?.status === 'unsure' ? null : validUntil, nextAllowedAt, noSms: cap !== null, capEnd: cap && said?.status !== 'limited' ? capEnd({ cap, purpose: 'confirm' }, wording(req, res)) : null };
+    const validUntil = said?.status === 'unsure' ? null : state.validUntil;
+    const capText = cap && said?.status !== 'limited' ? capEnd({ cap, purpose: 'confirm' }, wording(req, res), validUntil !== null) : null;
+    return { validUntil, nextAllowedAt, noSms: cap !== null, capEnd: capText };
   }
 
   /** The messages name this page's button, "Stuur code naar …", where others say "Stuur nieuwe code". */

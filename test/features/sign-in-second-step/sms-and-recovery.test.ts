@@ -324,6 +324,16 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(vonage.messages).to.have.length(1);
     });
 
+    it('offers no "Stuur nieuwe code" while a cap would refuse it, also when the code sent last still works, and says when one can come', async () => {
+      const sixth = await signInPastHourlyCap();
+      await sixth.get('/inloggen/code'); // the cap's notice, said once
+      for (const page of [await sixth.get('/inloggen/code'), await sixth.get('/inloggen/code')]) {
+        expect(page.text, 'a refresh: the cap still holds').not.to.include('Stuur nieuwe code');
+        expect(page.text).to.include('De code is geldig tot').and.match(/<p>Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen\.<\/p>/);
+        expect(page.text, 'the code works: no advice to use a recovery code instead').not.to.include('Gebruik intussen een herstelcode').and.not.include('class="button" href="/inloggen/herstelcode"');
+      }
+    });
+
     it('says when SMS come again, not "Stuur nieuwe code", once no code works while the cap lasts', async () => {
       const { vonage } = world;
       const sixth = await signInPastHourlyCap();

@@ -574,13 +574,15 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(world.vonage.messages).to.have.length(2);
     });
 
-    it('says on Verificatie when SMS come again, not "Stuur nieuwe code", once the code ran out while the cap lasts', async () => {
+    it('says on Verificatie when SMS come again, not "Stuur nieuwe code", while the cap lasts: with the code working, and once it ran out', async () => {
       world = await startSmsWorld({ SMS_MAX_PER_ACCOUNT_PER_HOUR: '1' });
       const { rt, vonage } = world;
       const { agent, patient } = await signedInPatient(rt);
       await chooseSms(agent);
       await enterPhone(agent, '0612345678');
-      expect((await agent.get(`${SETUP}/verificatie`)).text, 'while the code works').to.include('Stuur nieuwe code');
+      const working = (await agent.get(`${SETUP}/verificatie`)).text;
+      expect(working, 'while the code works').not.to.include('Stuur nieuwe code');
+      expect(working).to.include('De code is geldig tot').and.match(/<p>Je kunt op \d+ \w+ \d{4} om \d\d:\d\d weer een code aanvragen\.<\/p>/);
       rt.clock.advanceMinutes(10);
       rt.clock.advance(1000);
       await confirmPassword(agent, patient.password);
