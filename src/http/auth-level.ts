@@ -103,6 +103,9 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
   };
 }
 
+/** The fields of a form interrupted by a confirmation that its page shows again: never a password or a code. */
+const KEPT_FIELDS = ['method', 'country', 'phone', 'name'] as const;
+
 export type AuthLevels<A extends Account = Express.User> = ReturnType<typeof createAuthLevels<A>>;
 
 export function createAuthLevels<A extends Account = Express.User>(settings: AuthLevelSettings<A>) {
@@ -119,6 +122,19 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     req.session[realm.sessionField] = state;
   };
   const accountOf = (req: Request): A | undefined => (req as unknown as Record<string, A | undefined>)[realm.userProperty];
+
+  /** A form's own address, also inside a router mounted on a path. */
+  const formPathOf = (req: Request) => req.originalUrl.split('?')[0]!;
+
+  /**
+   * What was typed into a form that a confirmation interrupted (see fresh): its choices, phone
+   * number or name, never a secret, for its page to show again after the confirmation.
+   */
+  function keepTyped(req: Request): void {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = Object.fromEntries(KEPT_FIELDS.flatMap((name) => (typeof body[name] === 'string' ? [[name, body[name]]] : [])));
+    if (Object.keys(values).length > 0) req.session.typedBeforeConfirmation = { path: formPathOf(req), values, until: clock.now() + freshMs };
+  }
 
   function level(req: Request): AuthLevel {
     const auth = stateOf(req);
@@ -298,12 +314,21 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
      * confirmation page, which leads back to `returnTo` (by default the page asked for; a form is
      * shown again, not resubmitted).
      */
+    /** What was typed into this page's form when a confirmation interrupted it (see fresh), once; otherwise nothing. */
+    typedBeforeConfirmation(req: Request): Record<string, string> {
+      const kept = req.session?.typedBeforeConfirmation;
+      if (!kept || kept.path !== formPathOf(req)) return {};
+      delete req.session.typedBeforeConfirmation;
+      return kept.until > clock.now() ? kept.values : {};
+    },
+
     fresh(returnTo?: string): RequestHandler {
       const confirm = realm.confirm;
       if (!confirm) throw new Error('this realm has no fresh confirmation');
       return (req, res, next) => {
         if (level(req) === 'fresh') return next();
         if (!isSignedIn(req)) return res.redirect(303, realm.signIn);
+        if (req.method !== 'GET') keepTyped(req);
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
         const to = confirm(back);
         // A confirmation that ran out is said so on the confirmation page (its own notice table).

@@ -34,6 +34,8 @@ declare module 'express-session' {
     totpSwitch: { sealedSecret: string };
     /** New recovery codes, sealed, kept only until the patient says they saved them (two-factor-manage). */
     sealedNewRecoveryCodes: string;
+    /** What a form held (no secrets) when a fresh confirmation interrupted it, for its page (auth-level.ts). */
+    typedBeforeConfirmation: { path: string; values: Record<string, string>; until: number };
 
     // The desk's own sessions (cookie on /balie only; see components/desk-access) hold these instead.
     /** How far a staff member has signed in: the desk's `auth` (read and changed only through auth-level.ts). */

@@ -74,7 +74,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
     /** The options public/js/passkeys.js asks for before the browser makes a new passkey. */
     addOptions: newPasskeyOptions(deps, (req) => req.user!),
 
-    showAdd: (req: Request, res: Response) => res.render(VIEWS.add, { ...addLocals(req), values: { name: '' } }),
+    showAdd: (req: Request, res: Response) => res.render(VIEWS.add, { ...addLocals(req), values: { name: '', ...auth.typedBeforeConfirmation(req) } }),
 
     /** The form, with the browser's new credential in it (public/js/passkeys.js). */
     async submitAdd(req: Request, res: Response) {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
+import type { AuthLevels } from '../../http/auth-level';
 import type { SecondFactor } from '../../domain/second-factor';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
@@ -34,6 +35,7 @@ export interface PhoneFlowDeps {
   secondFactor: SecondFactor;
   clock: Clock;
   allowedCountries: string[];
+  auth: Pick<AuthLevels, 'typedBeforeConfirmation'>;
 }
 
 export type PhoneFlowHandlers = ReturnType<typeof createPhoneFlow>;
@@ -56,7 +58,7 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
 
     showForm(req: Request, res: Response) {
       const p = pending(req);
-      res.render('two-factor-manage/phone', { flow, ...phoneFormLocals(res, deps.allowedCountries), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '' } });
+      res.render('two-factor-manage/phone', { flow, ...phoneFormLocals(res, deps.allowedCountries), values: { country: p?.country ?? 'NL', phone: p?.phoneInput ?? '', ...deps.auth.typedBeforeConfirmation(req) } });
     },
 
     async submitForm(req: Request, res: Response) {

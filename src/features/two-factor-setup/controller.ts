@@ -92,7 +92,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   };
 
   return {
-    showMethod: (req: Request, res: Response) => render(req, res, 'method', { values: { method: res.locals.setup.method ?? '' } }),
+    showMethod: (req: Request, res: Response) => render(req, res, 'method', { values: { method: res.locals.setup.method ?? '', ...deps.auth.typedBeforeConfirmation(req) } }),
 
     async chooseMethod(req: Request, res: Response) {
       const fields = readFields(req.body, ['method'] as const);
@@ -105,7 +105,7 @@ export function createSetupController(deps: SetupControllerDeps) {
     },
 
     showPhone: (req: Request, res: Response) =>
-      render(req, res, 'phone', { values: { country: res.locals.setup.country ?? 'NL', phone: res.locals.setup.phoneInput ?? '' } }),
+      render(req, res, 'phone', { values: { country: res.locals.setup.country ?? 'NL', phone: res.locals.setup.phoneInput ?? '', ...deps.auth.typedBeforeConfirmation(req) } }),
 
     async submitPhone(req: Request, res: Response) {
       const { values, errors, e164 } = readPhoneForm(req.body, res, deps.allowedCountries);

@@ -166,6 +166,22 @@ describe('managing two-step: switching method (J6)', () => {
       expect((await enterRecoveryCode(next, patient.recoveryCodes[0]!)).status, 'an old recovery code still works').to.equal(303);
     });
 
+    it('keeps the number typed for SMS when the confirmation ran out before "Stuur code", and shows it after confirming', async () => {
+      const patient = await patientWithApp(rt);
+      const agent = await signedInWithApp(patient);
+      const start = `${BASE}/overstappen/sms`;
+      rt.clock.advance(STEP_MS);
+      await confirmWith(agent, start, patient.password, appCode(patient.secret, rt.clock.now()));
+      const form = await agent.get(start);
+      rt.clock.advanceMinutes(11);
+      const sent = await agent.post(start).type('form').send({ _csrf: csrfTokenOf(form.text), country: 'NL', phone: '06 87654321' });
+      expect(sent.headers.location).to.equal(`/account/bevestigen?terug=${encodeURIComponent(start)}`);
+      expect(world.vonage.messages, 'no SMS before the confirmation').to.have.length(0);
+      rt.clock.advance(STEP_MS);
+      await confirmWith(agent, start, patient.password, appCode(patient.secret, rt.clock.now()));
+      expect((await agent.get(start)).text).to.include('value="06 87654321"');
+    });
+
     it('offers each switch only to the users of the other method', async () => {
       const smsPatient = await patientWithSms(rt);
       const smsAgent = await signedInWithSms(smsPatient);

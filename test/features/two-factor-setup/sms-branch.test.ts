@@ -323,6 +323,30 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
     });
   });
 
+  describe('a confirmation that runs out while the number is typed', () => {
+    beforeEach(async () => {
+      world = await startSmsWorld();
+    });
+
+    it('shows the number and the country again after confirming, and sends nothing before', async () => {
+      const { rt, vonage } = world;
+      const { agent, patient } = await signedInPatient(rt);
+      await chooseSms(agent);
+      const form = await agent.get(`${SETUP}/telefoonnummer`);
+      rt.clock.advanceMinutes(10);
+      rt.clock.advance(1000);
+      const sent = await agent.post(`${SETUP}/telefoonnummer`).type('form').send({ _csrf: csrfTokenOf(form.text), country: 'BE', phone: '0470 12 34 56', password: 'not kept' });
+      expect(sent.headers.location).to.match(/^\/account\/bevestigen\?terug=/);
+      expect(vonage.messages, 'nothing sent').to.have.length(0);
+      const stored = JSON.stringify(await rt.db('sessions').select('sess'));
+      expect(stored).to.include('0470 12 34 56').and.not.include('not kept');
+      await confirmPassword(agent, patient.password);
+      const again = await agent.get(`${SETUP}/telefoonnummer`);
+      expect(again.text).to.include('value="0470 12 34 56"').and.match(/<option value="BE" selected>/);
+      expect((await agent.get(`${SETUP}/telefoonnummer`)).text, 'once').not.to.include('0470 12 34 56');
+    });
+  });
+
   describe('phone numbers', () => {
     beforeEach(async () => {
       world = await startSmsWorld();
