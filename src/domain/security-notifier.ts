@@ -44,7 +44,7 @@ const EMAILED: Partial<Record<SecurityEventType, MailAlertKind>> = {
 };
 
 // What a message may show or pick its text by; everything else (e.g. a desk employee's reason) stays in the audit log.
-const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey', 'purpose', 'by'];
+const MESSAGE_PARAMS = ['remaining', 'phone', 'until', 'method', 'passkey', 'purpose', 'by', 'removed'];
 
 function messageParams(details: Record<string, string | number>): Record<string, string | number> {
   return Object.fromEntries(Object.entries(details).filter(([key]) => MESSAGE_PARAMS.includes(key)));

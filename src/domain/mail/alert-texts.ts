@@ -1,6 +1,6 @@
 import { INTL_LOCALES, type Language, type Translate } from '../../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../../i18n/format';
-import { lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
+import { lockedAt, naming, namingMethod, perDetail, perMethod, plainText, recoveryCodesLeft, type ChoiceDetails, type TextPicker } from '../../i18n/text-choice';
 import { shortenIp, type RequestOrigin } from '../audit';
 import { FEW_RECOVERY_CODES_LEFT } from '../recovery-codes';
 import { describeUserAgent } from '../user-agent';
@@ -57,7 +57,10 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
       namingMethod(METHOD_KEYS, { plain: 'mail.alerts.two_factor_enabled.body', named: 'mail.alerts.two_factor_enabled.bodyWithMethod' }),
     ),
   },
-  two_factor_disabled: { subject: 'mail.alerts.two_factor_disabled.subject', body: plainText('mail.alerts.two_factor_disabled.body') },
+  two_factor_disabled: {
+    subject: 'mail.alerts.two_factor_disabled.subject',
+    body: perDetail('removed', { passkeys: 'mail.alerts.two_factor_disabled.bodyWithPasskeys' }, plainText('mail.alerts.two_factor_disabled.body')),
+  },
   two_factor_reset_by_clinic: {
     ...byClinicNewPassword,
     subject: 'mail.alerts.two_factor_reset_by_clinic.subject',

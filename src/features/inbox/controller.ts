@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { pageOf } from '../../components/paging/newest-first';
 import type { InboxMessage, MessageKind, MessageStore } from '../../domain/messages';
 import { FEW_RECOVERY_CODES_LEFT } from '../../domain/recovery-codes';
-import { byDesk, lockedAt, naming, namingMethod, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
+import { byDesk, lockedAt, naming, namingMethod, perDetail, perMethod, plainText, recoveryCodesLeft, type ChoiceFormatting, type TextPicker } from '../../i18n/text-choice';
 import { paths } from '../../paths';
 
 /** The locale keys of one kind of message; `body` picks the body text from the message's params. */
@@ -32,7 +32,7 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   },
   two_factor_disabled: {
     subject: 'inbox.kinds.two_factor_disabled.subject',
-    body: plainText('inbox.kinds.two_factor_disabled.body'),
+    body: perDetail('removed', { passkeys: 'inbox.kinds.two_factor_disabled.bodyWithPasskeys' }, plainText('inbox.kinds.two_factor_disabled.body')),
     action: 'inbox.kinds.two_factor_disabled.action',
   },
   two_factor_reset_by_clinic: {

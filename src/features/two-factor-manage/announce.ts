@@ -5,8 +5,11 @@ import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 
-/** Makes a change with the stores of one transaction; false when there was nothing to change. */
-export type Change = (stores: AccountStores) => Promise<boolean | void>;
+/**
+ * Makes a change with the stores of one transaction; false when there was nothing to change, or
+ * more details for its record (what went with it, counted in the same transaction).
+ */
+export type Change = (stores: AccountStores) => Promise<boolean | void | { details: Record<string, string | number> }>;
 
 export type Announce = (
   req: Request,
@@ -23,8 +26,9 @@ export type Announce = (
 export function createAnnounce(deps: { inTransaction: InTransaction; users: UserStore; auth: AuthLevels }): Announce {
   return async (req, type, change, details = {}) => {
     const changed = await deps.inTransaction(async (stores) => {
-      if ((await change(stores)) === false) return false;
-      await stores.notifier.notify(req.user!.id, type, requestOrigin(req), details);
+      const done = await change(stores);
+      if (done === false) return false;
+      await stores.notifier.notify(req.user!.id, type, requestOrigin(req), typeof done === 'object' ? { ...details, ...done.details } : details);
       return true;
     });
     if (changed) await deps.auth.endOtherSessions(req, deps.users);

@@ -93,7 +93,12 @@ export function createManageController(deps: ManageDeps) {
 
     async turnOff(req: Request, res: Response) {
       if (deps.twoFactorRequired) return res.status(403).render('two-factor-manage/turn-off', { allowed: false });
-      await announce(req, 'two_factor_disabled', (stores) => stores.twoFactor.disable(req.user!.id));
+      await announce(req, 'two_factor_disabled', async (stores) => {
+        const passkeys = await stores.passkeys.countForUser(req.user!.id);
+        if (!(await stores.twoFactor.disable(req.user!.id))) return false;
+        // The passkeys go with it: the record, Berichten and the e-mail say so.
+        return passkeys > 0 ? { details: { removed: 'passkeys' } } : true;
+      });
       redirectToTwoStepStatus(req, res, 'off');
     },
   };

@@ -5,6 +5,9 @@ import { enterSignInCode, lastCode, passwordStep, patientWithSms, SmsWorld, star
 import { authenticatorFor, mailedAlerts, registerPasskey } from '../../support/passkeys';
 import { appCode, enableAppTwoFactor, patientWithApp } from '../../support/totp';
 import { twoFactorRow } from '../../support/two-factor-row';
+import { describeEvent } from '../../../src/components/security-events/describe';
+import { describeMessage } from '../../../src/features/inbox/controller';
+import { createTranslators } from '../../../src/i18n';
 
 type Patient = Awaited<ReturnType<typeof patientWithSms>>;
 const BASE = '/account/twee-stappen';
@@ -342,6 +345,16 @@ describe('managing two-step (J6)', () => {
     expect(await warning()).to.equal('Zonder authenticatie in twee stappen kan iemand die je wachtwoord weet in je account. Je herstelcodes en je toegangssleutels werken daarna niet meer.');
     expect((await submitForm(agent, path, {})).headers.location).to.equal(BASE);
     expect(await world.rt.services.passkeys.countForUser(patient.id), 'the text is true: no passkey left').to.equal(0);
+    const { rt } = world;
+    const [off] = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'two_factor_disabled');
+    const nl = createTranslators().nl!;
+    expect(describeEvent(nl, off!), 'the activity says the passkeys went').to.equal('Authenticatie in twee stappen uitgeschakeld en toegangssleutels verwijderd');
+    const [message] = (await rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'two_factor_disabled');
+    expect(describeMessage(message!, { t: nl, formatDate: () => '5-12', formatTime: () => '12:00' }).body).to.equal(
+      'Op 5-12 om 12:00 is authenticatie in twee stappen uitgeschakeld voor je account, en zijn je toegangssleutels verwijderd. Je logt nu in met alleen je wachtwoord.',
+    );
+    const mail = (await mailedAlerts(rt, patient.id)).find((m) => m.kind === 'two_factor_disabled');
+    expect(mail!.text).to.include('Authenticatie in twee stappen is uitgeschakeld voor je Karify account, en je toegangssleutels zijn verwijderd.');
   });
 
   it('turns two-step off, and the next sign-in asks only the password', async () => {
@@ -354,7 +367,8 @@ describe('managing two-step (J6)', () => {
     expect((await agent.get(off.headers.location!)).text).to.include('<strong>uitgeschakeld</strong>');
     expect(await world.rt.db('recovery_codes').where({ user_id: patient.id })).to.have.length(0);
     await expectSignedOut(other);
-    expect((await world.rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.include('two_factor_disabled');
+    const [event] = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'two_factor_disabled');
+    expect(describeEvent(createTranslators().nl!, event!), 'no passkeys to name').to.equal('Authenticatie in twee stappen uitgeschakeld');
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.include('two_factor_disabled');
     expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location).to.equal('/werkblad');
   });
