@@ -942,7 +942,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.page.waitForURL((url) => url.pathname === '/werkblad');
       expect(await p.heading()).to.equal('Werkblad');
       const [signIn] = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in');
-      expect(signIn!.details).to.deep.equal({ method: 'passkey' });
+      expect(signIn!.details).to.deep.equal({ method: 'passkey', without: 'password' });
 
       // A relaying site: Chromium signs for that origin, the app refuses it, and the page that says
       // so does not offer the passkey again (a browser picking it by itself would go round and round).

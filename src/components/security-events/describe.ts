@@ -37,7 +37,8 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
 
 /**
  * Descriptions more precise than the event type's own, by the value of one of the event's details
- * (reason, purpose, by or what was removed with it; e.g. { reason: 'disabled' } on sign_in_failed).
+ * (reason, purpose, by, what was removed with it or what a sign-in went without; e.g. { reason:
+ * 'disabled' } on sign_in_failed).
  */
 const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
   sign_in_failed: { disabled: 'securityEvents.eventVariants.sign_in_failed.disabled' },
@@ -48,6 +49,11 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   account_enabled: { 'admin-cli': 'securityEvents.eventVariants.account_enabled.admin-cli', desk: 'securityEvents.eventVariants.account_enabled.desk' },
   two_factor_reset_by_clinic: { desk: 'securityEvents.eventVariants.two_factor_reset_by_clinic.desk' },
   two_factor_disabled: { passkeys: 'securityEvents.eventVariants.two_factor_disabled.passkeys' },
+  sign_in: { password: 'securityEvents.eventVariants.sign_in.without_password' },
+  passkey_used: {
+    sign_in: 'securityEvents.eventVariants.passkey_used.sign_in',
+    confirm: 'securityEvents.eventVariants.passkey_used.confirm',
+  },
   recovery_code_used: {
     sign_in: 'securityEvents.eventVariants.recovery_code_used.sign_in',
     confirm: 'securityEvents.eventVariants.recovery_code_used.confirm',
@@ -64,7 +70,7 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   },
 };
 // The purpose first: a wrong code while changing the number is that, whatever kind of wrong.
-const VARIANT_FIELDS = ['purpose', 'reason', 'by', 'removed'] as const;
+const VARIANT_FIELDS = ['purpose', 'reason', 'by', 'removed', 'without'] as const;
 
 /** Descriptions that name the method ("Ingelogd met {{method}}"), for the event types that have one. */
 const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {

@@ -78,7 +78,7 @@ export function createSignInController(deps: SignInDeps) {
       const result = await deps.secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
       if (result.status !== 'ok') return refuse(secondFactorMessage(result, res.locals), result.status === 'locked' ? 429 : 400);
       await auth.toFull(req, user);
-      await deps.notifier.notify(user.id, 'sign_in', requestOrigin(req), { method: 'passkey' });
+      await deps.notifier.notify(user.id, 'sign_in', requestOrigin(req), { method: 'passkey', without: 'password' });
       req.log.info({ userId: user.id, method: 'passkey' }, 'signed in with a passkey');
       res.redirect(303, paths.workspace);
     },

@@ -43,6 +43,8 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const res = await step.send(authenticator.get(step.options));
       expect(res.headers.location).to.equal('/werkblad');
       expect((await rt.services.audit.listForUser(patient.id))[0]).to.deep.include({ type: 'sign_in', details: { method: 'passkey' } });
+      const activity = (await agent.get('/account/beveiliging')).text;
+      expect(activity, 'after the password').to.include('Ingelogd met toegangssleutel').and.not.include('zonder wachtwoord');
     });
 
     it('refuses another patient\'s passkey at their second step, and counts it', async () => {
@@ -149,6 +151,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       expect(confirmed.headers.location).to.equal(returnTo);
       expect((await agent.get(returnTo)).status).to.equal(200);
       expect((await rt.services.audit.listForUser(patient.id))[0]).to.deep.include({ type: 'passkey_used', details: { purpose: 'confirm', passkey: 'iPhone van Cas' } });
+      expect((await agent.get('/account/beveiliging')).text.replaceAll('&#39;', "'")).to.include("Toegangssleutel 'iPhone van Cas' gebruikt om een wijziging te bevestigen");
 
       rt.clock.advanceMinutes(11);
       const byCode = await submitForm(agent, page, { terug: returnTo, password: patient.password, code: world.recoveryCodes[1]! }, '/account/bevestigen');

@@ -45,13 +45,14 @@ describe('passkeys: signing in from the sign-in page', () => {
     expect((await agent.get('/werkblad')).status).to.equal(200);
     const events = await rt.services.audit.listForUser(world.patient.id);
     expect(events.slice(0, 2).map((e) => [e.type, e.details])).to.deep.equal([
-      ['sign_in', { method: 'passkey' }],
+      ['sign_in', { method: 'passkey', without: 'password' }],
       ['passkey_used', { purpose: 'sign_in', passkey: 'iPhone van Cas' }],
     ]);
     const [passkey] = await rt.services.passkeys.listForUser(world.patient.id);
     expect(passkey).to.include({ counter: 1, lastUsedAt: rt.clock.now() });
     expect((await agent.get(TWO_STEP)).text).to.include('Laatst gebruikt op 25 november 2026');
-    expect((await agent.get('/account/beveiliging')).text).to.include('Ingelogd met toegangssleutel');
+    const activity = (await agent.get('/account/beveiliging')).text.replaceAll('&#39;', "'");
+    expect(activity, 'told apart from password and passkey').to.include('Ingelogd met alleen een toegangssleutel, zonder wachtwoord').and.include("Toegangssleutel 'iPhone van Cas' gebruikt om in te loggen");
   });
 
   it('has the same timeouts as any sign-in', async () => {
