@@ -40,12 +40,17 @@ export function createPasskeysController(deps: PasskeysDeps) {
   const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
   const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER });
 
-  /** The patient's passkey named in the path; otherwise the 404 page (and undefined). */
+  /**
+   * The patient's passkey named in the path. Otherwise the 404 page, or, for the page of one (the
+   * back button after removing it), the overview, which says it is not there (whoever's it was).
+   */
   async function ownPasskey(req: Request, res: Response): Promise<Passkey | undefined> {
     const id = passkeyIdOf(req.params.id);
     const passkey = id === null ? undefined : await passkeys.findForUser(req.user!.id, id);
-    if (!passkey) res.status(404).render('errors/message', { page: 'notFound' });
-    return passkey;
+    if (passkey) return passkey;
+    if (id !== null && req.method === 'GET') redirectToTwoStepStatus(req, res, 'passkeyGone');
+    else res.status(404).render('errors/message', { page: 'notFound' });
+    return undefined;
   }
 
   /**

@@ -16,6 +16,7 @@ const CHANGE_NOTICES = {
   passkeyTurnedOn: 'passkeys.changed.enabled',
   passkeyRenamed: 'passkeys.changed.renamed',
   passkeyRemoved: 'passkeys.changed.removed',
+  passkeyGone: 'passkeys.changed.gone',
   changedMeanwhile: 'twoFactorManage.changed.intussen',
 } as const;
 

@@ -363,14 +363,21 @@ describe('passkeys: add, rename and remove', () => {
       expect(removal?.text).to.include("De toegangssleutel 'Oude laptop' is van je Karify account verwijderd.");
       await expectSignedOut(other);
       expect((await agent.get(res.headers.location!)).text).to.include('Je toegangssleutel is verwijderd.');
+      const back = await agent.get(path);
+      expect(`${back.status} ${back.headers.location}`, 'the back button: the overview, not "not found"').to.equal(`303 ${TWO_STEP}`);
+      expect((await agent.get(TWO_STEP)).text).to.include('Die toegangssleutel is er niet (meer).');
     });
 
-    it('shows another patient\'s passkey to nobody: rename and remove answer 404 and change nothing', async () => {
+    it('shows another patient\'s passkey to nobody: its pages lead to the overview as a removed one\'s do, its forms answer 404, nothing changes', async () => {
       const stranger = await patientWithPasskey(rt, 'Van een ander');
       const [theirs] = await passkeysOf(stranger.patient.id);
-      for (const path of [`${PASSKEYS}/${theirs!.id}/naam`, `${PASSKEYS}/${theirs!.id}/verwijderen`, `${PASSKEYS}/abc/naam`]) {
-        expect((await world.agent.get(path)).status, path).to.equal(404);
+      for (const path of [`${PASSKEYS}/${theirs!.id}/naam`, `${PASSKEYS}/${theirs!.id}/verwijderen`]) {
+        const page = await world.agent.get(path);
+        expect(`${page.status} ${page.headers.location}`, path).to.equal(`303 ${TWO_STEP}`);
+        const overview = (await world.agent.get(TWO_STEP)).text;
+        expect(overview).to.include('Die toegangssleutel is er niet (meer). Hieronder zie je je toegangssleutels.').and.not.include('Van een ander');
       }
+      expect((await world.agent.get(`${PASSKEYS}/abc/naam`)).status).to.equal(404);
       const token = csrfTokenOf((await world.agent.get(TWO_STEP)).text);
       expect((await world.agent.post(`${PASSKEYS}/${theirs!.id}/verwijderen`).type('form').send({ _csrf: token })).status).to.equal(404);
       expect((await world.agent.post(`${PASSKEYS}/${theirs!.id}/naam`).type('form').send({ _csrf: token, name: 'Van mij' })).status).to.equal(404);
