@@ -1,8 +1,13 @@
 /** Dashes and minus signs that phones and word processors put where a patient typed or pasted "-". */
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63]/g;
 
-/** Characters that show nothing (zero-width spaces, direction marks, soft hyphens) but come along with copied text. */
-const INVISIBLE = /\p{Cf}/gu;
+/**
+ * Characters that show nothing but come along with copied text: soft hyphen, zero-width space,
+ * non-joiner and joiner, direction marks, word joiner, byte order mark. Not the bidirectional
+ * embeddings, overrides and isolates, which no one types and which can disguise text: those stay,
+ * and the input is refused.
+ */
+const INVISIBLE = /[\u00AD\u061C\u200B-\u200F\u2060\uFEFF]/g;
 
 /** Digits of other scripts (Arabic-Indic, Persian, Devanagari, …) that NFKC leaves as they are. */
 const OTHER_SCRIPT_DIGITS = /(?![0-9])\p{Nd}/gu;
