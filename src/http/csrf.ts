@@ -139,6 +139,9 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: pageToReturnTo(req) });
     // The session lives: a token of an older page (another tab went on), or none (not this site's form).
     if (getTokenFromRequest(req) === undefined) return res.status(403).render('errors/message', { page: 'badRequest' });
+    // A reason or note typed on the old page is not lost either.
+    const typed = fromOwnForm(req) ? typedTextOf(req) : [];
+    if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: pageToReturnTo(req), page: 'formOutdated' });
     res.status(403).render('errors/message', { page: 'formOutdated', retryHref: pageToReturnTo(req) });
   };
 }

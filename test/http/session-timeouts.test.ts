@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { createStaffMember, DESK, signInAtDesk } from '../support/desk';
-import { cookieSet, csrfTokenOf, signIn } from '../support/forms';
+import { cookieSet, csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { storedSessionFields } from '../support/page-access';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
 
@@ -114,6 +114,24 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     expect(late.text).to.include(`<a class="button" href="${DESK}">Opnieuw inloggen</a>`);
     expect((await rt.services.questions.list({ limit: 1 }))[0]!.status, 'nothing saved').to.equal('open');
     expect((await desk2.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
+  });
+
+  it('shows a desk note typed on a page older than the live session (signed in again meanwhile) to copy, with a way back; nothing is saved', async () => {
+    const member = await createStaffMember(rt);
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.' }, '203.0.113.9');
+    const [question] = await rt.services.questions.list({ limit: 1 });
+    const path = `${DESK}/vragen/${question!.id}`;
+    const desk = await signInAtDesk(rt, member);
+    const oldToken = csrfTokenOf((await desk.get(path)).text);
+    await submitForm(desk, `${DESK}/patienten`, {}, `${DESK}/uitloggen`);
+    rt.clock.advance(30_000);
+    await signInAtDesk(rt, member, desk);
+    const stale = await desk.post(path).type('form').send({ _csrf: oldToken, note: 'Gebeld en uitgelegd.' });
+    expect(stale.status).to.equal(403);
+    expect(stale.text).to.include('<h1>Deze pagina was verouderd</h1>').and.include('readonly>Gebeld en uitgelegd.</textarea>');
+    expect(stale.text, 'no Referer: the desk\'s start').to.include(`<a class="button" href="${DESK}">Open de pagina opnieuw</a>`);
+    expect((await rt.services.questions.list({ limit: 1 }))[0]!.status, 'nothing saved').to.equal('open');
+    expect((await desk.get(`${DESK}/patienten`)).status, 'still signed in').to.equal(200);
   });
 
   it('does not show the "session expired" notice without a reason, also not when a link asks for it', async () => {
