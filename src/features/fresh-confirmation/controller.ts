@@ -40,10 +40,13 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     return user.twoFactorMethod === 'sms' && user.twoFactorPhone ? maskPhoneNumber(user.twoFactorPhone) : null;
   };
 
+  const returnToOf = (req: Request) => safeReturnPath(req.query.terug ?? req.body?.terug);
+
+  /** What the page shows besides a notice: read only when it is shown, not for a confirmation that succeeds. */
   const locals = async (req: Request, res: Response, said?: SmsCodeOutcome) => {
     const user = req.user!;
     const hasPasskeys = user.twoFactorMethod === 'passkey' || (user.twoFactorMethod !== null && (await deps.passkeys.countForUser(user.id)) > 0);
-    return { returnTo: safeReturnPath(req.query.terug ?? req.body?.terug), maskedPhone: maskedSmsPhone(req), codeSent: false, smsNotice: null, hasPasskeys, smsState: await smsState(req, res, said) };
+    return { returnTo: returnToOf(req), maskedPhone: maskedSmsPhone(req), codeSent: false, smsNotice: null, hasPasskeys, smsState: await smsState(req, res, said) };
   };
 
   /**
@@ -113,9 +116,9 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const l = await locals(req, res);
+      const returnTo = returnToOf(req);
       // Confirmed a moment ago (the form sent twice): nothing to check again.
-      if (auth.level(req) === 'fresh') return res.redirect(303, l.returnTo);
+      if (auth.level(req) === 'fresh') return res.redirect(303, returnTo);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
       const t = res.locals.t;
       // An empty code field, or one that cannot hold a code, is said together with the password's
@@ -135,11 +138,14 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       // A code of 6 digits that was not refused (the password was wrong) stays in its field; a
       // recovery code is a secret, not shown again.
       const keep = typed && 'proof' in typed && typed.proof.kind !== 'recovery' && !errors.some((e) => e.field === 'code');
-      // A refused code's message says a cap's end itself.
-      if (errors.some((e) => e.field === 'code') && l.smsState) l.smsState.capEnd = null;
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, keep ? { code: code.trim() } : {}, l);
+      if (errors.length > 0) {
+        const l = await locals(req, res);
+        // A refused code's message says a cap's end itself.
+        if (errors.some((e) => e.field === 'code') && l.smsState) l.smsState.capEnd = null;
+        return renderFormErrors(res, VIEW, errors, keep ? { code: code.trim() } : {}, l);
+      }
       await auth.toFresh(req);
-      res.redirect(303, l.returnTo);
+      res.redirect(303, returnTo);
     },
   };
 }
