@@ -50,6 +50,8 @@ describe('production build', function () {
   });
 
   it('shares the schema history with the TypeScript sources: migrated by one, up to date for the other', async () => {
+    expect(run(['--import', 'tsx', 'src/cli/migrate.ts', '--help']), '--help: the usage, nothing migrated').to.match(/^Usage: npm run migrate\n/);
+    expect(fs.existsSync(sqliteFile), 'no database made by --help').to.equal(false);
     expect(run(['--import', 'tsx', 'src/cli/migrate.ts'])).to.match(/^Applied: .*_foundation\.ts/);
     expect(run([path.join(outDir, 'src', 'cli', 'migrate.js')]).trim()).to.equal('The database is up to date.');
     const db = knex({ client: 'sqlite3', connection: { filename: sqliteFile }, useNullAsDefault: true });

@@ -35,7 +35,9 @@ export const retryMail = command({
     const id = options.id === undefined ? undefined : validId(options.id);
     const { mailOutbox } = await env.services();
     const count = await mailOutbox.retryFailed(id);
-    if (count === 0) throw new CommandFailure(id === undefined ? 'No e-mail has failed; nothing to send again.' : `No failed e-mail has the ID ${id}.`);
+    if (count === 0 && id !== undefined) throw new CommandFailure(`No failed e-mail has the ID ${id}.`);
+    // Nothing failed is not a failure: a scheduled `retry-mail` then exits 0.
+    if (count === 0) return env.print('No e-mail has failed; nothing to send again.');
     env.print(`${count === 1 ? '1 e-mail is' : `${count} e-mails are`} waiting to be sent again; the app sends ${count === 1 ? 'it' : 'them'} within MAIL_POLL_SECONDS (check with list-mail).`);
   },
 });

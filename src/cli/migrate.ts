@@ -3,6 +3,11 @@ import { createDatabase } from '../infra/database';
 
 /** Brings the database up to the latest schema (`npm run migrate`). The app also does this on start. */
 async function main(): Promise<void> {
+  if (process.argv.length > 2) {
+    console.log('Usage: npm run migrate\nBrings the database named by the configuration (.env, DATABASE_URL or SQLITE_FILE) up to the latest schema. Takes no options.');
+    process.exitCode = process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h') ? 0 : 2;
+    return;
+  }
   loadDotEnvFile();
   const db = createDatabase(loadConfig().database);
   try {

@@ -105,7 +105,7 @@ export const enableStaff = command({
 /** The way back in when an admin (perhaps the only one) lost their app, passkeys and recovery codes. */
 export const resetStaffTwoFactor = command({
   name: 'reset-staff-two-factor',
-  summary: 'Turn off the app and passkeys of a staff member who lost them; they set up the app again at their next sign-in.',
+  summary: 'Turn off the app, recovery codes and passkeys of a staff member who lost them; they set up the app again at their next sign-in.',
   options: ['email', 'reason'],
   async run(options, env) {
     const { member, email } = await staffMember(options.email, env);
