@@ -10,10 +10,10 @@ import type { Express } from 'express';
  */
 export const TEMPLATE_LOCALS = [
   'account', 'action', 'actions', 'activity', 'allowed', 'assets', 'autocomplete', 'back',
-  'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'countries',
+  'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'columns', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'inputmode', 'label',
-  'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
+  'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'page', 'pairing',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',

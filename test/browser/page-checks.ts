@@ -3,14 +3,14 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { expect } from 'chai';
-import { HtmlValidate } from 'html-validate';
+import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
 import type { Browser, Page } from 'playwright-core';
 import type { BrowserWorld } from './support/browser';
 import type { Journal, VisitedPage } from './support/journal';
 import { Replayer } from './support/replay';
 import { keepScreenshot, writingScreenshots } from './support/screenshots';
 import {
-  ACTIVE_ELEMENT, ENLARGE_TEXT, ERROR_SUMMARY_LINKS, FOCUS_STYLES, FOCUSABLE_BEFORE_SUMMARY, FONT_SIZES, OVERFLOW,
+  ACTIVE_ELEMENT, BROKEN_WORDS, ENLARGE_TEXT, ERROR_SUMMARY_LINKS, FOCUS_STYLES, FOCUSABLE_BEFORE_SUMMARY, FONT_SIZES, OVERFLOW, OVERLAPS,
   PRINT_STATE, SMALL_TARGETS,
   type ActiveElement, type FocusStyle, type Overflow, type PrintState, type SmallTarget, type SummaryLink,
 } from './support/in-page';
@@ -152,7 +152,9 @@ async function desktopPass(page: Page, record: VisitedPage, problems: Problems):
     enlarged: ${ENLARGE_TEXT},
     large: ${FONT_SIZES},
     overflow: ${OVERFLOW},
-  })`) as { focus: FocusStyle[]; targets: SmallTarget[]; normal: number[]; large: number[]; overflow: Overflow };
+    broken: ${BROKEN_WORDS},
+    overlaps: ${OVERLAPS},
+  })`) as { focus: FocusStyle[]; targets: SmallTarget[]; normal: number[]; large: number[]; overflow: Overflow; broken: string[]; overlaps: string[] };
 
   add('focus', m.focus.filter((f) => !f.visible)
     .map((f) => `no visible focus on ${f.description} (outline ${f.outline}, box-shadow ${f.boxShadow})`));
@@ -164,17 +166,21 @@ async function desktopPass(page: Page, record: VisitedPage, problems: Problems):
   });
   if (m.overflow.scrollWidth > DESKTOP) zoom.push(`scrolls sideways: scrollWidth ${m.overflow.scrollWidth} > ${DESKTOP}`);
   zoom.push(...m.overflow.spilling.map((s) => `content wider than its box: ${s}`));
+  zoom.push(...m.broken.map((w) => `word cut across lines: ${w}`));
+  zoom.push(...m.overlaps.map((o) => `drawn over each other: ${o}`));
   add('zoom', zoom);
 }
 
 /** At 320 px, JavaScript off: reflow and target sizes. */
 async function narrowPass(page: Page, record: VisitedPage, problems: Problems): Promise<void> {
   const add = (check: CheckName, list: string[]) => problems[check].push(...list.map((p) => `${where(record)}: ${p}`));
-  const m = await page.evaluate(`({ overflow: ${OVERFLOW}, targets: ${SMALL_TARGETS} })`) as { overflow: Overflow; targets: SmallTarget[] };
+  const m = await page.evaluate(`({ overflow: ${OVERFLOW}, targets: ${SMALL_TARGETS}, broken: ${BROKEN_WORDS}, overlaps: ${OVERLAPS} })`) as { overflow: Overflow; targets: SmallTarget[]; broken: string[]; overlaps: string[] };
   const reflow: string[] = [];
   if (m.overflow.scrollWidth > NARROW) reflow.push(`scrolls sideways: scrollWidth ${m.overflow.scrollWidth} > ${NARROW}`);
   if (m.overflow.hiddenOverflow) reflow.push(`horizontal overflow hidden on html/body (${m.overflow.hiddenOverflow}) would hide content`);
   reflow.push(...m.overflow.spilling.map((s) => `content wider than its box: ${s}`));
+  reflow.push(...m.broken.map((w) => `word cut across lines: ${w}`));
+  reflow.push(...m.overlaps.map((o) => `drawn over each other: ${o}`));
   add('reflow', reflow);
   add('target-size', m.targets.map((t) => `at ${NARROW} px: ${t.description} is ${t.width}×${t.height}`));
 }
@@ -244,7 +250,7 @@ export function definePageChecks(get: () => Context): void {
     });
 
     it('html-validate finds no error (config: .htmlvalidate.json)', async () => {
-      const validator = new HtmlValidate();
+      const validator = new HtmlValidate(new FileSystemConfigLoader()); // without a loader it reads no .htmlvalidate.json
       problems['html-validate'] = await eachPage(pages, async (record) => {
         const report = await validator.validateString(record.html, path.join(ROOT, 'page.html'));
         return report.results.flatMap((r) => r.messages)
@@ -285,11 +291,11 @@ export function definePageChecks(get: () => Context): void {
       expectNone('focus', 'focus not visible');
     });
 
-    it(`reflows at ${NARROW} CSS px: no page scrolls sideways`, () => {
+    it(`reflows at ${NARROW} CSS px: no page scrolls sideways, no word is cut across lines, nothing drawn over other text`, () => {
       expectNone('reflow', `reflow at ${NARROW} px`);
     });
 
-    it('keeps text readable at 200%: the text grows and nothing spills or scrolls sideways', () => {
+    it('keeps text readable at 200%: the text grows, nothing spills, overlaps or scrolls sideways, no word is cut', () => {
       expectNone('zoom', 'text at 200%');
     });
 

@@ -84,6 +84,17 @@ export const ERROR_SUMMARY_LINKS = `(() => [...document.querySelectorAll('.error
   return { href, target: target ? target.tagName.toLowerCase() : null };
 }))()`;
 
+/**
+ * Whether an element is inside a box hidden the way .visually-hidden hides one (clipped to
+ * nothing), as a data table's header row is where its rows stack: read by screen readers, not shown.
+ */
+const CLIPPED = `(el) => {
+  for (let box = el; box; box = box.parentElement) {
+    if (box.classList.contains('visually-hidden') || getComputedStyle(box).clipPath === 'inset(50%)') return true;
+  }
+  return false;
+}`;
+
 export interface Overflow {
   scrollWidth: number;
   clientWidth: number;
@@ -95,18 +106,70 @@ export interface Overflow {
 /** Whether the page scrolls sideways, and which boxes are too narrow for their content. */
 export const OVERFLOW = `(() => {
   const describe = ${DESCRIBE};
+  const clipped = ${CLIPPED};
   const root = document.scrollingElement;
   const hiddenOverflow = [document.documentElement, document.body]
     .map((el) => getComputedStyle(el).overflowX).filter((v) => v === 'hidden' || v === 'clip').join(' ');
   const spilling = [];
   for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.visually-hidden, .skip-link, head, script, style')) continue;
+    if (el.closest('.skip-link, head, script, style') || clipped(el)) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.display === 'inline' || style.display === 'contents') continue;
     if (el.clientWidth === 0) continue;
     if (el.scrollWidth > el.clientWidth + 1) spilling.push(describe(el) + ' ' + el.scrollWidth + '>' + el.clientWidth);
   }
   return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, hiddenOverflow, spilling };
+})()`;
+
+/**
+ * Words cut across two lines ("Med|ewerker", "18:5|7"): each word of up to 16 characters in the
+ * page's visible text whose letters sit on more than one line. A hyphen is a word's end ("e-|mail"
+ * may wrap); longer words (e-mail addresses, web addresses, codes) may wrap where they must.
+ */
+export const BROKEN_WORDS = `(() => {
+  const describe = ${DESCRIBE};
+  const clipped = ${CLIPPED};
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('.skip-link, script, style, [hidden]') || clipped(parent)) continue;
+    for (const match of node.data.matchAll(/[^\\s\\u2010-]+/g)) {
+      if (match[0].length > 16) continue;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push('"' + match[0] + '" in ' + describe(parent));
+    }
+  }
+  return broken;
+})()`;
+
+/**
+ * Text boxes drawn over one another (a menu over the site's name): pairs of visible headings,
+ * paragraphs, labels, links, buttons and table cells laid out as boxes (an inline link's box
+ * reaches into the lines above and below it, so those are left out), neither inside the other,
+ * that share more than a few pixels.
+ */
+export const OVERLAPS = `(() => {
+  const describe = ${DESCRIBE};
+  const clipped = ${CLIPPED};
+  const boxes = [...document.querySelectorAll('body h1, body h2, body h3, body p, body label, body legend, body a, body button, body dt, body dd, body td, body th')]
+    .filter((el) => !el.closest('.skip-link, [hidden]') && !clipped(el) && el.getClientRects().length > 0 && getComputedStyle(el).display !== 'inline')
+    .map((el) => ({ el, r: el.getBoundingClientRect() }))
+    .filter(({ r }) => r.width > 0 && r.height > 0);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i += 1) {
+    for (let j = i + 1; j < boxes.length; j += 1) {
+      const a = boxes[i], b = boxes[j];
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 2 && h > 2) overlaps.push(describe(a.el) + ' and ' + describe(b.el));
+    }
+  }
+  return overlaps;
 })()`;
 
 /** Computed font sizes (px) of the first few text elements, to see that text scales. */

@@ -7,6 +7,7 @@ import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { authenticatorFor } from '../../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode } from '../../support/totp';
+import { tableRows } from '../../support/tables';
 
 const STAFF = `${DESK}/medewerkers`;
 
@@ -171,7 +172,7 @@ describe('desk: staff accounts and the log (admins)', () => {
   it('shows the Logboek 50 rows a page, newest first, with links to older and back to the newest rows', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     for (let i = 0; i < 60; i += 1) await rt.services.staffAudit.record(admin.id, i % 2 === 0 ? 'staff_disabled' : 'staff_enabled', {}, undefined, { targetStaffId: member.id });
-    const rowsOf = (html: string) => (html.match(/<tr><td><time/g) ?? []).length;
+    const rowsOf = (html: string) => tableRows(html).length;
     const olderLink = (html: string) => /<a href="(\/balie\/logboek\?voor=\d+)">Oudere regels<\/a>/.exec(html)?.[1];
     const all = await rt.services.staffAudit.list({ limit: 1000 });
 
@@ -307,8 +308,7 @@ describe('desk: the Logboek says in words why something failed, and shows only w
 
   const LOG = `${DESK}/logboek`;
   /** The Logboek's rows, newest first: who, what happened, about, reason or note. */
-  const rowsOf = (html: string) =>
-    [...html.matchAll(/<tr><td><time [^>]*>[^<]*<\/time><\/td>(.*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]!));
+  const rowsOf = (html: string) => tableRows(html).map((cells) => cells.slice(1));
   const whatAndReasonOf = (html: string, who: string) => rowsOf(html).filter((cells) => cells[0] === who).map(([, what, , reason]) => [what, reason]);
 
   it('shows a wrong password, a wrong recovery code and an app code used twice in the "what happened" column, in Dutch and English, with an empty reason column', async () => {

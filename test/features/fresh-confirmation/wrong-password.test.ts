@@ -4,6 +4,7 @@ import { signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
 import { enterSignInCode, passwordStep, signedInPatient } from '../../support/two-factor';
+import { tableRows } from '../../support/tables';
 
 const TARGET = '/account/twee-stappen/herstelcodes/nieuw';
 const PAGE = `/account/bevestigen?terug=${encodeURIComponent(TARGET)}`;
@@ -14,7 +15,7 @@ const confirm = (agent: supertest.Agent, fields: Record<string, string>) => subm
 const valueOf = (html: string, field: string) => new RegExp(`<input id="${field}" name="${field}" type="\\w+"(?: value="([^"]*)")?`).exec(html)?.[1];
 /** The descriptions on the security activity page, newest first. */
 const activity = async (agent: supertest.Agent) =>
-  [...(await agent.get('/account/beveiliging')).text.matchAll(/<tr>\s*<td>[\s\S]*?<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]!.trim());
+  tableRows((await agent.get('/account/beveiliging')).text).map((cells) => cells[1]!);
 
 describe('fresh confirmation: a wrong password or code', () => {
   let rt: TestRuntime;

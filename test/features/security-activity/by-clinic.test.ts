@@ -6,16 +6,10 @@ import { signIn, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 import { patientWithSms } from '../../support/two-factor';
 import { CHROME_WINDOWS, FIREFOX_LINUX } from '../../support/user-agents';
+import { tableRows } from '../../support/tables';
 
 const PAGE = '/account/beveiliging';
 const REASON = 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie';
-
-/** The rows of the activity table, as the text of their cells. */
-function tableRows(html: string): string[][] {
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()));
-}
 
 describe('security activity page: what the clinic did', () => {
   let rt: TestRuntime;

@@ -4,13 +4,13 @@ import { pagerLink } from '../../support/pager';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { FIREFOX_LINUX } from '../../support/user-agents';
+import { tableRows } from '../../support/tables';
 
 const PAGE = '/account/beveiliging';
 
 /** The descriptions in the activity table, top to bottom. */
 function descriptions(html: string): string[] {
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
-  return [...body.matchAll(/<tr><td>[\s\S]*?<\/td><td>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.trim());
+  return tableRows(html).map((cells) => cells[1]!);
 }
 
 /** The href of the pager's link with this text, or undefined. */

@@ -4,15 +4,9 @@ import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { unionMembers } from '../../support/source-types';
 import { CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE } from '../../support/user-agents';
+import { tableRows } from '../../support/tables';
 
 const PAGE = '/account/beveiliging';
-
-/** The rows of the activity table, as the text of their cells. */
-function tableRows(html: string): string[][] {
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()));
-}
 
 describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
   let rt: TestRuntime;
@@ -34,10 +28,10 @@ describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
     expect(res.text).to.include('<title>Beveiligingsactiviteit – Karify</title>');
     expect(res.text).to.include('<h1>Beveiligingsactiviteit</h1>');
     expect(res.text).to.include('class="account-menu"');
-    expect(res.text).to.match(/<table class="table">\s*<caption[^>]*>[^<]+<\/caption>/);
+    expect(res.text).to.match(/<table class="table" role="table">\s*<caption[^>]*>[^<]+<\/caption>/);
     // The address is stored shortened (the last part zeroed): the header says so, as the e-mail does.
     for (const column of ['Datum en tijd', 'Wat er gebeurde', 'Browser', 'IP-adres (ingekort)']) {
-      expect(res.text).to.include(`<th scope="col">${column}</th>`);
+      expect(res.text).to.include(`<th scope="col" role="columnheader">${column}</th>`);
     }
     expect(res.text).not.to.match(/<script|style=/);
   });
