@@ -1,4 +1,5 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { isLanguage, type Language } from '../i18n';
 import type { Database } from '../infra/database';
 import type { LimiterFactory } from '../infra/rate-limits';
 import { clientNetwork } from './client-network';
@@ -10,6 +11,8 @@ export interface HelpQuestion {
   name: string;
   email: string;
   question: string;
+  /** The language of the page it was typed on; null for questions from before it was kept. */
+  language: Language | null;
 }
 
 export interface HelpQuestionLimits {
@@ -35,6 +38,7 @@ interface QuestionRow {
   name: string;
   email: string;
   question: string;
+  language: string | null;
   created_at: number | string;
   status: string;
   handled_at: number | string | null;
@@ -55,6 +59,7 @@ export function createQuestionRecords(db: Database, clock: Clock) {
     name: r.name,
     email: r.email,
     question: r.question,
+    language: isLanguage(r.language) ? r.language : null,
     createdAt: Number(r.created_at),
     status: r.status === 'handled' ? 'handled' : 'open',
     handledAt: r.handled_at === null ? null : Number(r.handled_at),
@@ -139,6 +144,7 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
           name: input.name,
           email: input.email,
           question: input.question,
+          language: input.language,
           created_at: clock.now(),
         });
       } catch (err) {

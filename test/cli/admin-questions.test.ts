@@ -9,12 +9,12 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
   it('lists stored questions newest first, with date, time, name, e-mail, patient, open or handled (when, by whom) and the question', async () => {
     const { rt } = world;
     const patient = await rt.createPatient({ email: 'cas@example.nl', name: 'Cas Test' });
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?' }, '203.0.113.1');
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?', language: 'en' }, '203.0.113.1');
     rt.clock.advanceMinutes(5);
     const staff = await rt.services.staff.create({ email: 'anna@kliniek.nl', name: 'Anna Jansen', role: 'desk', passwordHash: 'x', mustChangePassword: false });
     await rt.services.questions.markHandled(1, staff.id, 'Gebeld');
     const question = 'I lost my phone.\nHow do I sign in now? \u001b[31mred';
-    await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question }, '203.0.113.1');
+    await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question, language: 'en' }, '203.0.113.1');
 
     const all = await succeeds(admin(['list-questions']));
     const [newest, oldest] = all.stdout.trimEnd().split('\n\n');

@@ -8,7 +8,7 @@ describe('help questions: the limits per network and for everyone', () => {
   });
   afterEach(() => rt.close());
 
-  const question = (n: number) => ({ userId: null, name: `Bezoeker ${n}`, email: `bezoeker${n}@example.nl`, question: `Vraag ${n}` });
+  const question = (n: number) => ({ userId: null, name: `Bezoeker ${n}`, email: `bezoeker${n}@example.nl`, question: `Vraag ${n}`, language: null });
 
   it('refuses a question from a full network until the end of its hour, rounded up to the whole minute a page names', async () => {
     rt.clock.advance(30_000); // 13:00:30 UTC: the hour ends at 14:00:30, so 14:01 is the first whole minute after it

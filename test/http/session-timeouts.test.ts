@@ -95,7 +95,7 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
 
   it('shows a desk note typed before the desk\'s idle timeout on the page to copy, instead of losing it; nothing is saved, and another site\'s form is not shown', async () => {
     const member = await createStaffMember(rt);
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.' }, '203.0.113.9');
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.', language: 'nl' }, '203.0.113.9');
     const [question] = await rt.services.questions.list({ limit: 1 });
     const path = `${DESK}/vragen/${question!.id}`;
     const desk = await signInAtDesk(rt, member);
@@ -118,7 +118,7 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
 
   it('shows a desk note typed on a page older than the live session (signed in again meanwhile) to copy, with a way back; nothing is saved', async () => {
     const member = await createStaffMember(rt);
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.' }, '203.0.113.9');
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Geen SMS.', language: 'nl' }, '203.0.113.9');
     const [question] = await rt.services.questions.list({ limit: 1 });
     const path = `${DESK}/vragen/${question!.id}`;
     const desk = await signInAtDesk(rt, member);

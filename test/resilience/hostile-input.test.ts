@@ -525,7 +525,7 @@ describe('hostile input on every form (issue 7)', function () {
 
     expect((await createStaffMember(rt, { name: 'Dirk Dekker' })).id, 'staff member 1').to.equal(1);
     c.admin = await createStaffMember(rt, { role: 'admin' });
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Help.' }, '203.0.113.9');
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Help.', language: 'nl' }, '203.0.113.9');
     c.deskAnon = rt.agent();
     c.deskHalfMember = await createStaffMember(rt);
     c.deskHalf = rt.agent();

@@ -33,7 +33,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
       const errors = validateQuestion(fields, res.locals.t);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
       const result = await deps.helpQuestions.add(
-        { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim() },
+        { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim(), language: res.locals.lang },
         req.ip ?? 'unknown',
       );
       // Nothing is wrong with what was typed: a notice, the form kept, not an error at a field.

@@ -26,7 +26,7 @@ describe('the desk is apart from the patient portal: every /balie route, by who 
     // Every route with :id filled in with 1: a patient 1, a question 1 and staff member 1 (the admin) exist.
     admin = await createStaffMember(rt, { role: 'admin' });
     patientId = (await patientWithSms(rt)).id;
-    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Help.' }, '203.0.113.9');
+    await rt.services.helpQuestions.add({ userId: null, name: 'Bea', email: 'bea@example.nl', question: 'Help.', language: 'nl' }, '203.0.113.9');
     // Ending the session (stopping halfway, signing out) last, so every other route meets the session as it was.
     const ending = (path: string) => ['/balie/annuleren', '/balie/uitloggen'].includes(path);
     const all = listRoutes(rt.app).filter(([, path]) => under(path, DESK));

@@ -21,7 +21,7 @@ describe('desk: questions from the Vragenformulier', () => {
     return latest!.id;
   }
 
-  const listed = (html: string) => [...html.matchAll(/<a href="\/balie\/vragen\/(\d+)">/g)].map((m) => Number(m[1]));
+  const listed = (html: string) => [...html.matchAll(/<a href="\/balie\/vragen\/(\d+)"[^>]*>/g)].map((m) => Number(m[1]));
 
   it('lists open questions newest first, with filters for handled and all', async () => {
     const first = await ask('Bea', 'Ik kan niet inloggen.');
@@ -34,6 +34,23 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(listed((await desk.get(`${QUESTIONS}?status=afgehandeld`)).text)).to.deep.equal([first]);
     expect(listed((await desk.get(`${QUESTIONS}?status=alle`)).text)).to.deep.equal([second, first]);
     expect(listed((await desk.get(`${QUESTIONS}?status=iets`)).text), 'an unknown filter: open').to.deep.equal([second]);
+  });
+
+  it('marks each question with the language of the page it was typed on (lang), as it reads in either language of the desk', async () => {
+    const visitor = rt.agent();
+    await visitor.get('/taal/en');
+    expect((await submitForm(visitor, '/hulp/vragenformulier', { name: 'Dee', email: 'dee@example.com', question: 'How do I sign in?' })).headers.location)
+      .to.equal('/hulp/vragenformulier');
+    const [english] = await rt.services.questions.list({ limit: 1 });
+    const dutch = await ask('Bea', 'Ik kan niet inloggen.');
+    for (const language of ['nl', 'en']) {
+      await desk.get(`/taal/${language}?terug=${encodeURIComponent(QUESTIONS)}`);
+      const list = (await desk.get(QUESTIONS)).text;
+      expect(list, language).to.include(`<a href="${QUESTIONS}/${english!.id}" lang="en">How do I sign in?</a>`);
+      expect(list, language).to.include(`<a href="${QUESTIONS}/${dutch}" lang="nl">Ik kan niet inloggen.</a>`);
+      expect((await desk.get(`${QUESTIONS}/${english!.id}`)).text, language).to.include('<p class="question-text" lang="en">How do I sign in?</p>');
+      expect((await desk.get(`${QUESTIONS}/${dutch}`)).text, language).to.include('<p class="question-text" lang="nl">Ik kan niet inloggen.</p>');
+    }
   });
 
   it('links the three filters, the one shown marked as the current one (an unknown filter shows the open questions)', async () => {
@@ -68,7 +85,7 @@ describe('desk: questions from the Vragenformulier', () => {
 
   it('logs the opening of a question in the Logboek, as a patient\'s page, with its patient when they were signed in', async () => {
     const patient = await rt.createPatient({ name: 'Dirk Dekker' });
-    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?', language: 'nl' }, '203.0.113.1');
     const [question] = await rt.services.questions.list({ limit: 1 });
     await desk.get(`${QUESTIONS}/${question!.id}`);
     const [row] = await rt.services.staffAudit.list({ limit: 1 });
@@ -79,7 +96,7 @@ describe('desk: questions from the Vragenformulier', () => {
 
   it('links a signed-in patient\'s question to their page', async () => {
     const patient = await rt.createPatient({ name: 'Dirk Dekker' });
-    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?', language: 'nl' }, '203.0.113.1');
     const [question] = await rt.services.questions.list({ limit: 1 });
     const page = await desk.get(`${QUESTIONS}/${question!.id}`);
     expect(page.text).to.include(`<a href="/balie/patienten/${patient.id}">Naar de patiënt</a>`);
@@ -87,7 +104,7 @@ describe('desk: questions from the Vragenformulier', () => {
 
   it('tells a patient who asked while signed in that the question was handled, once, in Berichten (not the desk\'s note)', async () => {
     const patient = await rt.createPatient({ name: 'Dirk Dekker' });
-    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?' }, '203.0.113.1');
+    await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?', language: 'nl' }, '203.0.113.1');
     const [question] = await rt.services.questions.list({ limit: 1 });
     const path = `${QUESTIONS}/${question!.id}`;
     await doubleClick(desk, path, { note: 'Uitleg gemaild over de app.' }, { first: path, second: [path] });
