@@ -153,6 +153,9 @@ export const paths = {
     disablePatient: (id: number | string) => `${DESK}/patienten/${id}/uitschakelen`,
     enablePatient: (id: number | string) => `${DESK}/patienten/${id}/inschakelen`,
     endSessions: (id: number | string) => `${DESK}/patienten/${id}/overal-uitloggen`,
+    /** All of a patient's security activity, and all the desk did to the account, paged (`?voor=`). */
+    patientActivity: (id: number | string) => `${DESK}/patienten/${id}/activiteit`,
+    patientDeskActions: (id: number | string) => `${DESK}/patienten/${id}/balie-acties`,
     questions: `${DESK}/vragen`,
     questionsWithStatus: (status: string) => `${DESK}/vragen?status=${status}`,
     question: (id: number | string) => `${DESK}/vragen/${id}`,

@@ -1068,6 +1068,12 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.press('Zet twee stappen uit', 'Balie: patiënt, twee stappen uit');
       expect(await desk.text()).to.include('Authenticatie in twee stappen is uitgezet.').and.include('Telefoon en herstelcodes kwijt');
 
+      // More activity than the patient's page shows: all of it on a page of its own.
+      for (let i = 0; i < 10; i += 1) await world().rt.services.audit.record(patient.id, 'sign_in', { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0' }, { method: 'sms' });
+      await desk.visit(`/balie/patienten/${patient.id}`, 'Balie: patiënt, met meer activiteit');
+      await desk.follow('Alle beveiligingsactiviteit van deze patiënt', 'Balie: alle activiteit van een patiënt');
+      expect(await desk.heading()).to.equal(`Beveiligingsactiviteit van ${patient.name}`);
+
       // The patient: the password alone now, and a message in Berichten.
       const p = await newPatient();
       await signInWithPassword(p, patient.email, patient.password, 'na reset door de balie');

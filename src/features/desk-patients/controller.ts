@@ -1,15 +1,16 @@
 import type { Request, Response } from 'express';
+import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
 import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
-import type { AuditLog } from '../../domain/audit';
+import type { AuditLog, SecurityEvent } from '../../domain/audit';
 import type { MailOutbox } from '../../domain/mail/mail-outbox';
 import { type ClinicActor, endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondStepLockout } from '../../domain/second-step-lockout';
-import type { StaffAuditLog } from '../../domain/staff-audit';
+import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
 import type { TwoFactorMethod, TwoFactorStatus, TwoFactorStore } from '../../domain/two-factor';
 import { normalizeEmail, type User, type UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
@@ -21,7 +22,23 @@ import { validateAction, validateSearch } from './validation';
 
 const { desk } = paths;
 const RESULTS_MAX = 50;
+/** Rows of each list on a patient's page; the rest on pages of their own. */
 const ACTIVITY_SHOWN = 10;
+/** The desk's own looking is in the Logboek, not among what it did to the account. */
+const HISTORY_LEAVES_OUT: StaffEventType[] = ['patient_viewed'];
+
+/** A patient's security events as the desk's tables show them (the device and network as stored). */
+function activityRows(events: SecurityEvent[], res: Response) {
+  const { t, formatDate, formatTime } = res.locals;
+  return events.map((event) => ({
+    id: event.id,
+    datetime: new Date(event.createdAt).toISOString(),
+    when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
+    description: describeEvent(t, event, 'desk'),
+    device: describeDevice(t, event.userAgent),
+    ip: event.ip,
+  }));
+}
 
 export type PatientAction = 'reset' | 'disable' | 'enable' | 'endSessions';
 
@@ -118,6 +135,13 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
   const { users, twoFactor, staffAudit } = deps;
 
   const patientOf = (req: Request, res: Response) => findByPathId(req, res, users.findById);
+
+  /** The patient of a page that shows their data, its viewing written in the Logboek. */
+  async function viewedPatient(req: Request, res: Response): Promise<User | undefined> {
+    const patient = await patientOf(req, res);
+    if (patient) await staffAudit.record(req.staff!.id, 'patient_viewed', requestOrigin(req), undefined, { patientId: patient.id });
+    return patient;
+  }
   /** A staff member's own patient account (the same e-mail address): a colleague acts on it, not they. */
   const isOwnAccount = (req: Request, patient: User) => normalizeEmail(patient.email) === normalizeEmail(req.staff!.email);
 
@@ -176,21 +200,12 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     },
 
     async showPatient(req: Request, res: Response) {
-      const patient = await patientOf(req, res);
+      const patient = await viewedPatient(req, res);
       if (!patient) return;
-      const { t, formatDate, formatTime } = res.locals;
-      await staffAudit.record(req.staff!.id, 'patient_viewed', requestOrigin(req), undefined, { patientId: patient.id });
+      const { t } = res.locals;
       const status = await twoFactor.status(patient.id);
-      const events = await deps.audit.listForUser(patient.id, ACTIVITY_SHOWN);
-      const activity = events.map((event) => ({
-        id: event.id,
-        datetime: new Date(event.createdAt).toISOString(),
-        when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
-        description: describeEvent(t, event, 'desk'),
-        device: describeDevice(t, event.userAgent),
-        ip: event.ip,
-      }));
-      const deskActions = staffLogRows(await staffAudit.list({ limit: ACTIVITY_SHOWN, patientId: patient.id, leaveOut: ['patient_viewed'] }), res.locals);
+      const events = await deps.audit.listForUser(patient.id, ACTIVITY_SHOWN + 1);
+      const actionsDone = await staffAudit.list({ limit: ACTIVITY_SHOWN + 1, patientId: patient.id, leaveOut: HISTORY_LEAVES_OUT });
       const own = isOwnAccount(req, patient);
       const actions = (Object.keys(ACTIONS) as PatientAction[])
         .filter((action) => !own && ACTIONS[action].applies(patient, status))
@@ -198,12 +213,41 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       res.render('desk-patients/patient', {
         patient,
         twoFactor: await twoFactorSummary(patient.id, status, t),
-        activity,
-        deskActions,
+        activity: activityRows(events.slice(0, ACTIVITY_SHOWN), res),
+        deskActions: staffLogRows(actionsDone.slice(0, ACTIVITY_SHOWN), res.locals),
+        allActivityPath: events.length > ACTIVITY_SHOWN ? desk.patientActivity(patient.id) : null,
+        allDeskActionsPath: actionsDone.length > ACTIVITY_SHOWN ? desk.patientDeskActions(patient.id) : null,
         actions,
         ownAccount: own,
         notice: takePageNoticeText(req, res, DONE_NOTICES),
       });
+    },
+
+    /** All of the patient's security activity, a page at a time, newest first. */
+    async showActivity(req: Request, res: Response) {
+      const patient = await viewedPatient(req, res);
+      if (!patient) return;
+      const path = desk.patientActivity(patient.id);
+      const page = await pageOf({
+        list: (limit, before) => deps.audit.listForUser(patient.id, limit, before),
+        newerIds: (from, limit) => deps.audit.newerIds(patient.id, from, limit),
+        path,
+        pathBefore: (id) => `${path}?voor=${id}`,
+      }, req.query.voor);
+      res.render('desk-patients/history', { patient, history: 'activity', activity: activityRows(page.rows, res), newerPath: page.newerPath, olderPath: page.olderPath });
+    },
+
+    /** All the desk did to the patient's account, a page at a time, newest first. */
+    async showDeskActions(req: Request, res: Response) {
+      const patient = await viewedPatient(req, res);
+      if (!patient) return;
+      const path = desk.patientDeskActions(patient.id);
+      const page = await pageOf({
+        list: (limit, before) => staffAudit.list({ limit, before, patientId: patient.id, leaveOut: HISTORY_LEAVES_OUT }),
+        path,
+        pathBefore: (id) => `${path}?voor=${id}`,
+      }, req.query.voor);
+      res.render('desk-patients/history', { patient, history: 'desk', deskActions: staffLogRows(page.rows, res.locals), newerPath: page.newerPath, olderPath: page.olderPath });
     },
 
     /** The confirmation page: what will happen, the reason field, the button. */

@@ -13,6 +13,8 @@ export function deskPatientsRoutes(controller: DeskPatientsController, auth: Aut
   router.get(patients, auth.signedIn, controller.showSearch);
   router.post(patients, auth.signedIn, controller.search);
   router.get(patient(':id'), auth.signedIn, controller.showPatient);
+  router.get(paths.desk.patientActivity(':id'), auth.signedIn, controller.showActivity);
+  router.get(paths.desk.patientDeskActions(':id'), auth.signedIn, controller.showDeskActions);
   for (const action of Object.keys(ACTION_PATHS) as PatientAction[]) {
     router.get(ACTION_PATHS[action](':id'), auth.signedIn, controller.showAction(action));
     router.post(ACTION_PATHS[action](':id'), auth.signedIn, once, controller.doAction(action));

@@ -251,6 +251,64 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     expect(over.text).to.include('<h1>').and.not.include('Geblokkeerd tot');
   });
 
+  describe('all of a patient\'s history, a page at a time', () => {
+    /** The link under a list of the patient's page that leads to all of it, or undefined. */
+    const allLink = (html: string, text: string) => new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html)?.[1];
+    const olderLink = (html: string) => /<a href="([^"]+)">Oudere regels<\/a>/.exec(html)?.[1]?.replaceAll('&#x3D;', '=');
+
+    it('shows the latest 10 events on the patient\'s page, and all of them 50 a page, newest first; each view is logged', async () => {
+      const patient = await rt.createPatient();
+      const page = `${PATIENTS}/${patient.id}`;
+      for (let i = 1; i <= 10; i += 1) await rt.services.audit.record(patient.id, i % 2 ? 'sign_in' : 'sign_out');
+      expect(allLink((await desk.get(page)).text, 'Alle beveiligingsactiviteit van deze patiënt'), 'ten: all on the page').to.equal(undefined);
+      for (let i = 11; i <= 60; i += 1) await rt.services.audit.record(patient.id, i === 60 ? 'password_changed' : 'sign_in');
+      const shown = (await desk.get(page)).text;
+      expect(tableRows(shown)).to.have.length(10);
+      const all = allLink(shown, 'Alle beveiligingsactiviteit van deze patiënt');
+      expect(all).to.equal(`${page}/activiteit`);
+
+      const viewsBefore = (await rt.services.staffAudit.list({ limit: 100 })).filter((e) => e.type === 'patient_viewed').length;
+      const first = await desk.get(all!);
+      expect(first.status).to.equal(200);
+      expect(first.text).to.include(`<h1>Beveiligingsactiviteit van ${patient.name}</h1>`);
+      const rows = tableRows(first.text);
+      expect(rows).to.have.length(50);
+      expect(rows[0]![1]).to.equal('Wachtwoord gewijzigd');
+      const older = await desk.get(olderLink(first.text)!);
+      expect(tableRows(older.text)).to.have.length(10);
+      expect(older.text, 'newer: the newest page').to.include(`<a href="${page}/activiteit">Nieuwere regels</a>`);
+      const views = (await rt.services.staffAudit.list({ limit: 100 })).filter((e) => e.type === 'patient_viewed');
+      expect(views.length - viewsBefore, 'both pages were logged as views of the patient').to.equal(2);
+      expect(views[0]!.patient!.id).to.equal(patient.id);
+    });
+
+    it('shows the desk\'s latest 10 actions on the patient\'s page, and all of them on a page of their own, without the views', async () => {
+      const patient = await rt.createPatient();
+      const page = `${PATIENTS}/${patient.id}`;
+      await rt.services.audit.record(patient.id, 'sign_in'); // the first table: the patient's activity
+      for (let i = 1; i <= 11; i += 1) {
+        await rt.services.staffAudit.record(member.id, i % 2 ? 'patient_sessions_ended' : 'patient_disabled', {}, { reason: `Reden ${i}` }, { patientId: patient.id });
+      }
+      const shown = (await desk.get(page)).text;
+      expect(tableRows(shown, 1)).to.have.length(10);
+      const all = allLink(shown, 'Alle acties van de balie bij deze patiënt');
+      expect(all).to.equal(`${page}/balie-acties`);
+      const list = await desk.get(all!);
+      expect(list.text).to.include(`<h1>Acties van de balie bij ${patient.name}</h1>`);
+      expect(tableRows(list.text).map((cells) => cells[4])).to.deep.equal(Array.from({ length: 11 }, (_, i) => `Reden ${11 - i}`));
+      expect(olderLink(list.text)).to.equal(undefined);
+    });
+
+    it('gives a 404 page for a patient that does not exist, and an empty page past the oldest row', async () => {
+      for (const path of ['activiteit', 'balie-acties']) expect((await desk.get(`${PATIENTS}/999999/${path}`)).status, path).to.equal(404);
+      const patient = await rt.createPatient();
+      await rt.services.audit.record(patient.id, 'sign_in');
+      const past = await desk.get(`${PATIENTS}/${patient.id}/activiteit?voor=1`);
+      expect(past.status).to.equal(200);
+      expect(past.text).to.include('Op deze pagina staat niets meer.').and.include('Nieuwere regels');
+    });
+  });
+
   describe('disable, enable, sign out everywhere', () => {
     it('disables once when the button is pressed twice at once, and does not say that nothing changed', async () => {
       const patient = await rt.createPatient();
