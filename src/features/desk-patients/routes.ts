@@ -7,14 +7,14 @@ import { ACTION_PATHS, type DeskPatientsController, type PatientAction } from '.
 
 export function deskPatientsRoutes(controller: DeskPatientsController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();
-  const { patients, patient } = paths.desk;
+  const { patients, patient, patientActivity, patientDeskActions } = paths.desk;
   // An action sent twice (a double click): the second goes to the patient's page, which shows the change.
   const once = oneSubmission((req) => patient(String(req.params.id)));
   router.get(patients, auth.signedIn, controller.showSearch);
   router.post(patients, auth.signedIn, controller.search);
   router.get(patient(':id'), auth.signedIn, controller.showPatient);
-  router.get(paths.desk.patientActivity(':id'), auth.signedIn, controller.showActivity);
-  router.get(paths.desk.patientDeskActions(':id'), auth.signedIn, controller.showDeskActions);
+  router.get(patientActivity(':id'), auth.signedIn, controller.showActivity);
+  router.get(patientDeskActions(':id'), auth.signedIn, controller.showDeskActions);
   for (const action of Object.keys(ACTION_PATHS) as PatientAction[]) {
     router.get(ACTION_PATHS[action](':id'), auth.signedIn, controller.showAction(action));
     router.post(ACTION_PATHS[action](':id'), auth.signedIn, once, controller.doAction(action));
