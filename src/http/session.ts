@@ -37,7 +37,7 @@ declare module 'express-session' {
     /** What a form held (no secrets) when a fresh confirmation interrupted it, for its page (auth-level.ts). */
     typedBeforeConfirmation: { path: string; values: Record<string, string>; until: number };
 
-    // The desk's own sessions (cookie on /balie only; see components/desk-access) hold these instead.
+    // The desk's own sessions (their own cookie, read under /balie only; see components/desk-access) hold these instead.
     /** How far a staff member has signed in: the desk's `auth` (read and changed only through auth-level.ts). */
     deskAuth: AuthState;
     /** A staff member pairing their app at their first sign-in, sealed, until they saved their codes (desk-enrolment). */
@@ -60,7 +60,7 @@ declare module 'express-session' {
  */
 export const hasSignInState = (req: Request): boolean => Boolean(req.session?.auth || req.session?.deskAuth);
 
-/** A session cookie: the patients' on the whole site, the desk's on /balie only. */
+/** A session cookie: the patients' and the desk's, each on the whole site (a `__Host-` cookie must be), apart by name and key. */
 export interface SessionCookie {
   name: string;
   path: string;
@@ -74,9 +74,8 @@ export function sessionCookieName(isProduction: boolean): string {
   return isProduction ? '__Host-karify.sid' : 'karify.sid';
 }
 
-/** `__Host-` would need Path=/; `__Secure-` still makes browsers refuse it without Secure. */
 export function deskSessionCookieName(isProduction: boolean): string {
-  return isProduction ? '__Secure-karify.balie' : 'karify.balie';
+  return isProduction ? '__Host-karify.balie' : 'karify.balie';
 }
 
 /** The patients' session cookie: its name, and the whole site as its path. */

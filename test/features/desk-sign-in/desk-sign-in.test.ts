@@ -40,7 +40,7 @@ describe('desk sign-in ("Balie")', () => {
     expect(done.headers.location).to.equal(`${DESK}/patienten`);
     const cookie = setCookies(done).find((c) => c.startsWith('karify.balie='));
     expect(cookie, 'the desk session cookie').to.be.a('string');
-    expect(cookie!.split(';').map((a) => a.trim().toLowerCase())).to.include.members(['path=/balie', 'httponly', 'samesite=lax']);
+    expect(cookie!.split(';').map((a) => a.trim().toLowerCase())).to.include.members(['path=/', 'httponly', 'samesite=lax']);
     expect(setCookies(done).some((c) => c.startsWith('karify.sid=')), 'no patient cookie').to.equal(false);
 
     const page = await agent.get(`${DESK}/patienten`);
@@ -96,7 +96,7 @@ describe('desk sign-in ("Balie")', () => {
     expect(results).to.deep.equal([400, 400, 400, 429]);
     const locked = await deskPasswordStep(rt.agent(), member);
     expect(locked.status, 'even the right password while locked').to.equal(429);
-    expect(locked.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    expect(locked.text).to.match(/Te veel pogingen. Probeer het om \d\d:\d\d opnieuw./);
     expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the patient with the same address is not locked').to.equal('/werkblad');
   });
 
@@ -253,13 +253,15 @@ describe('desk sign-in ("Balie")', () => {
     expect((await agent.get(`${DESK}/eerste-keer/koppelen`)).status).to.equal(200);
   });
 
-  it('uses a __Secure- cookie on /balie with Secure in production behind a TLS proxy', async () => {
+  it('uses a __Host- cookie (Secure, path /) in production behind a TLS proxy, as the patients\' does', async () => {
     const prod = await startTestRuntime(PRODUCTION_ENV);
     try {
       const res = await prod.agent().get(DESK).set('X-Forwarded-Proto', 'https');
-      const cookie = setCookies(res).find((c) => c.startsWith('__Secure-karify.balie='));
+      const cookie = setCookies(res).find((c) => c.startsWith('__Host-karify.balie='));
       expect(cookie, setCookies(res).join(' | ')).to.be.a('string');
-      expect(cookie!.split(';').map((a) => a.trim().toLowerCase())).to.include.members(['path=/balie', 'secure', 'httponly', 'samesite=lax']);
+      const attributes = cookie!.split(';').map((a) => a.trim().toLowerCase());
+      expect(attributes).to.include.members(['path=/', 'secure', 'httponly', 'samesite=lax']);
+      expect(attributes.some((a) => a.startsWith('domain=')), 'a __Host- cookie has no Domain').to.equal(false);
     } finally {
       await prod.close();
     }
