@@ -524,7 +524,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.fill('Wachtwoord', locked.password);
       const page = await p.press('Log in', 'Inloggen: geblokkeerd');
       expect(page.status).to.equal(429);
-      expect((await p.errors()).join(' ')).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+      expect((await p.errors()).join(' ')).to.match(/Te veel pogingen. Probeer het om \d\d:\d\d opnieuw./);
 
       const patient = patients.secondStepLocked;
       const q = await newPatient();

@@ -135,14 +135,15 @@ export function createConfirmationController(deps: ConfirmationDeps) {
         const codeError = typed && 'proof' in typed ? await checkCode(req, res, typed.proof) : await checkPasskey(req, res);
         if (codeError) errors.push(codeError);
       }
-      // A code of 6 digits that was not refused (the password was wrong) stays in its field; a
-      // recovery code is a secret, not shown again.
-      const keep = typed && 'proof' in typed && typed.proof.kind !== 'recovery' && !errors.some((e) => e.field === 'code');
       if (errors.length > 0) {
         const l = await locals(req, res);
+        const codeRefused = errors.some((e) => e.field === 'code');
         // A refused code's message says a cap's end itself.
-        if (errors.some((e) => e.field === 'code') && l.smsState) l.smsState.capEnd = null;
-        return renderFormErrors(res, VIEW, errors, keep ? { code: code.trim() } : {}, l);
+        if (codeRefused && l.smsState) l.smsState.capEnd = null;
+        // A code that was not checked (the password was not right) may still work: a secret, so it
+        // is not written into the page again; the patient is told it was not used up.
+        const unchecked = typed && 'proof' in typed && !codeRefused;
+        return renderFormErrors(res, VIEW, errors, {}, { ...l, notice: unchecked ? t('freshConfirmation.codeNotUsed') : null });
       }
       await auth.toFresh(req);
       res.redirect(303, returnTo);

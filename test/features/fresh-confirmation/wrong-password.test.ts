@@ -49,7 +49,7 @@ describe('fresh confirmation: a wrong password or code', () => {
       for (let i = 0; i < 2; i += 1) expect((await confirm(agent, { password: WRONG })).text).to.include('Dit wachtwoord klopt niet');
       const locked = await confirm(agent, { password: patient.password });
       expect(locked.status).to.equal(400);
-      expect(locked.text).to.match(/Te veel mislukte pogingen\. Probeer het om \d\d:\d\d opnieuw\./);
+      expect(locked.text).to.match(/Te veel pogingen\. Probeer het om \d\d:\d\d opnieuw\./);
       expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'the sign-in is locked too').to.equal(429);
       expect((await eventsOf(patient.id)).filter((e) => e.type === 'confirmation_failed'), 'a refused check records nothing').to.have.length(2);
     });
@@ -79,14 +79,18 @@ describe('fresh confirmation: a wrong password or code', () => {
       await enterSignInCode(agent, signInCode);
     });
 
-    it('stays in its field when only the password was wrong, and still confirms with the right one', async () => {
+    it('is not written into the page when only the password was wrong (it still works: a secret), and the page says it was not used', async () => {
       rt.clock.advance(STEP_MS); // a code the sign-in did not use
       const code = appCode(patient.secret, rt.clock.now());
       const wrongPassword = await confirm(agent, { password: WRONG, code });
       expect(wrongPassword.status).to.equal(400);
-      expect(valueOf(wrongPassword.text, 'code')).to.equal(code);
+      expect(valueOf(wrongPassword.text, 'code')).to.equal('');
+      expect(wrongPassword.text).not.to.include(code);
+      expect(wrongPassword.text).to.include('<p class="notice" role="status">Je code is nog niet gebruikt. Vul de code opnieuw in.</p>');
       expect(valueOf(wrongPassword.text, 'password'), 'the password is not shown again').to.equal(undefined);
-      expect(valueOf((await confirm(agent, { password: '', code: ` ${code} ` })).text, 'code'), 'no password given').to.equal(code);
+      const noPassword = await confirm(agent, { password: '', code: ` ${code} ` });
+      expect(valueOf(noPassword.text, 'code'), 'no password given').to.equal('');
+      expect(noPassword.text).to.include('Je code is nog niet gebruikt');
       expect((await confirm(agent, { password: patient.password, code })).headers.location, 'the code was not used').to.equal(TARGET);
     });
 
@@ -94,6 +98,7 @@ describe('fresh confirmation: a wrong password or code', () => {
       const wrongCode = await confirm(agent, { password: patient.password, code: wrongAppCode(patient.secret, rt.clock.now()) });
       expect(wrongCode.text).to.include('aria-invalid="true"');
       expect(valueOf(wrongCode.text, 'code')).to.equal('');
+      expect(wrongCode.text, 'a refused code was checked: no "not used" notice').not.to.include('nog niet gebruikt');
       const unreadable = await confirm(agent, { password: WRONG, code: '12345' });
       expect(valueOf(unreadable.text, 'code')).to.equal('');
       const recovery = await confirm(agent, { password: WRONG, code: patient.recoveryCodes[0]! });

@@ -214,7 +214,7 @@ describe('sign-in (J1)', () => {
     }
     const locked = await signIn(agent, patient.email, patient.password);
     expect(locked.status).to.equal(429);
-    expect(locked.text).to.match(/Te veel mislukte pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    expect(locked.text).to.match(/Te veel pogingen. Probeer het om \d\d:\d\d opnieuw./);
 
     for (let i = 0; i < 3; i += 1) await signIn(agent, 'ghost@example.nl', 'wrong-password-x');
     const ghost = await signIn(agent, 'ghost@example.nl', 'wrong-password-x');
