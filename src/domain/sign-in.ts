@@ -15,6 +15,8 @@ export interface PasswordAccount {
 export type SignInResult<A extends PasswordAccount = User> =
   | { status: 'ok'; user: A }
   | { status: 'invalid' }
+  /** The right password of an account that is switched off: said only to whoever knows the password. */
+  | { status: 'disabled' }
   /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
   | { status: 'throttled'; retryAt: number };
 
@@ -39,8 +41,9 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
 
   return {
     /**
-     * Checks e-mail and password. An unknown e-mail, a disabled account and a wrong password give
-     * the same answer after the same work (one argon2 verification), so nothing tells them apart.
+     * Checks e-mail and password. An unknown e-mail and a wrong password give the same answer after
+     * the same work (one argon2 verification), so nothing tells them apart; a disabled account is
+     * named only after its right password (it still counts as a failure).
      * The throttle's places are taken before the verification (see createSignInThrottle), whatever
      * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
      */
@@ -57,8 +60,10 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'success';
           return { status: 'ok', user };
         }
-        if (user) await audit.record(user.id, wrongPasswordEvent, origin, { reason: user.disabled ? 'disabled' : 'password' });
-        return { status: 'invalid' };
+        if (!user) return { status: 'invalid' };
+        const refusedAsDisabled = passwordOk && user.disabled;
+        await audit.record(user.id, wrongPasswordEvent, origin, { reason: refusedAsDisabled ? 'disabled' : 'password' });
+        return { status: refusedAsDisabled ? 'disabled' : 'invalid' };
       } finally {
         await pass.settle(outcome);
       }

@@ -16,7 +16,13 @@ export interface RefusedSignIn {
  * throttle): the account whose password it is, or what the form says. A wrong address and a wrong
  * password are one error, so the form never tells which addresses have an account.
  */
-export async function checkSignInForm<A extends SessionAccount = User>(passport: AppPassport, req: Request, res: Response): Promise<{ account: A } | RefusedSignIn> {
+export async function checkSignInForm<A extends SessionAccount = User>(
+  passport: AppPassport,
+  req: Request,
+  res: Response,
+  /** What a disabled account is told after its right password: who can switch it on again differs. */
+  disabledMessageKey = 'signInForm.errors.disabled',
+): Promise<{ account: A } | RefusedSignIn> {
   const { t, formatTime } = res.locals;
   const fields = readFields(req.body, SIGN_IN_FIELDS);
   const values = { email: fields.email.trim() };
@@ -29,6 +35,7 @@ export async function checkSignInForm<A extends SessionAccount = User>(passport:
     return { errors: [{ field: 'email', message: t('signInForm.errors.throttled', { time: formatTime(result.retryAt) }) }], values, status: 429 };
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
+  if (result.status === 'disabled') return { errors: [{ field: 'email', message: t(disabledMessageKey) }], values, status: 403 };
   return { account: result.user };
 }
 

@@ -111,7 +111,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const checked = await checkSignInForm<StaffMember>(deps.passport, req, res);
+      const checked = await checkSignInForm<StaffMember>(deps.passport, req, res, 'deskSignIn.disabled');
       if ('errors' in checked) return renderRefusedSignIn(res, SIGN_IN_VIEW, checked);
       const member = checked.account;
       if (member.twoFactorMethod) {

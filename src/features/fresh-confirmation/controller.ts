@@ -78,7 +78,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     // Under the sign-in's throttle as before, but the patient is signed in: a wrong one is no failed sign-in.
     const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req), 'confirmation_failed');
     if (result.status === 'throttled') return { field: 'password', message: t('freshConfirmation.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
-    return result.status === 'invalid' ? { field: 'password', message: t('freshConfirmation.errors.passwordWrong') } : null;
+    // 'disabled' cannot come here: a disabled account's sessions are signed out before any page.
+    return result.status === 'ok' ? null : { field: 'password', message: t('freshConfirmation.errors.passwordWrong') };
   }
 
   async function checkCode(req: Request, res: Response, proof: Proof): Promise<FieldError | null> {

@@ -50,21 +50,24 @@ describe('desk sign-in ("Balie")', () => {
     expect((await agent.get(DESK)).headers.location, 'signed in: the Balie page leads on').to.equal(`${DESK}/patienten`);
   });
 
-  it('gives the same answer for an unknown address, a wrong password and a disabled account, and records the failures', async () => {
+  it('gives the same answer for an unknown address and a wrong password (also of a disabled account), and records the failures', async () => {
     const member = await createStaffMember(rt);
     const disabled = await createStaffMember(rt);
     await rt.services.staff.setDisabled(disabled.id, true);
     for (const attempt of [
       { email: 'niemand@kliniek.nl', password: 'iets-anders-nog' },
       { email: member.email, password: 'iets-anders-nog' },
-      { email: disabled.email, password: disabled.password },
+      { email: disabled.email, password: 'iets-anders-nog' },
     ]) {
       const res = await deskPasswordStep(rt.agent(), attempt);
       expect(res.status, attempt.email).to.equal(400);
       expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet.');
     }
+    const right = await deskPasswordStep(rt.agent(), disabled);
+    expect(right.status, 'the right password of a disabled account').to.equal(403);
+    expect(right.text).to.include('Je account is uitgeschakeld, daarom kun je niet inloggen. Vraag een beheerder om het weer in te schakelen.');
     expect(await staffEvents(member.id)).to.deep.equal(['sign_in_failed']);
-    expect(await staffEvents(disabled.id)).to.deep.equal(['sign_in_failed']);
+    expect(await staffEvents(disabled.id)).to.deep.equal(['sign_in_failed', 'sign_in_failed']);
   });
 
   it('shows clear messages for empty fields and keeps the e-mail address', async () => {

@@ -113,12 +113,20 @@ describe('sign-in (J1)', () => {
     expect(wrong.text).to.include('Het e-mailadres of wachtwoord klopt niet');
   });
 
-  it('refuses a disabled account with the same message', async () => {
+  it('tells a disabled account so only after its right password; a wrong one gets the same message as any', async () => {
     const patient = await rt.createPatient();
     await rt.services.users.setDisabled(patient.id, true);
-    const res = await signIn(rt.agent(), patient.email, patient.password);
-    expect(res.status).to.equal(400);
-    expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet');
+    const wrong = await signIn(rt.agent(), patient.email, 'whatever-password');
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('Het e-mailadres of wachtwoord klopt niet').and.not.include('uitgeschakeld');
+    const right = await signIn(rt.agent(), patient.email, patient.password);
+    expect(right.status).to.equal(403);
+    expect(right.text).to.include('Je account is uitgeschakeld, daarom kun je niet inloggen. Bel de helpdesk via 030 – 737 0323')
+      .and.not.include('klopt niet');
+    expect(right.text, 'in the error summary, linked to the field').to.include('<a href="#email">Je account is uitgeschakeld');
+    const reasons = (await rt.services.audit.listForUser(patient.id)).map((e) => e.details?.reason);
+    expect(reasons).to.deep.equal(['disabled', 'password']);
+    expect((await rt.agent().get('/werkblad')).status, 'not signed in').to.equal(303);
   });
 
   it('spends an argon2 verification on unknown accounts too (no timing shortcut)', async () => {
