@@ -1215,6 +1215,21 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await bea.fill('Herstelcode', codes[0]!);
       await bea.press('Verifiëren', 'Balie: Patiënten (Bea, herstelcode)');
       expect(bea.path()).to.equal('/balie/patienten');
+      // Too many wrong codes in another browser: the lock is said instead of a form that would be refused.
+      const beaElsewhere = await newPatient();
+      await beaElsewhere.visit('/balie', 'Balie (Bea, ander apparaat)');
+      await beaElsewhere.fill('E-mailadres', 'bea@kliniek.nl');
+      await beaElsewhere.fill('Wachtwoord', 'blauwe-fiets-onder-de-brug');
+      await beaElsewhere.press('Log in', 'Balie: code (Bea, ander apparaat)');
+      for (let i = 1; (await beaElsewhere.heading()) !== 'Inloggen is tijdelijk geblokkeerd'; i += 1) {
+        expect(i, 'locked within the limit').to.be.at.most(10);
+        await beaElsewhere.fill('Verificatiecode', wrongCode(nextAppCode(secret)));
+        await beaElsewhere.press('Verifiëren', `Balie: verkeerde code ${i} (Bea)`);
+      }
+      expect(await beaElsewhere.text()).to.match(/Daarom kun je tot \d\d:\d\d niet inloggen\./);
+      expect(await beaElsewhere.page.getByRole('textbox').count()).to.equal(0);
+      await beaElsewhere.visit('/balie/herstelcode', 'Balie: herstelcode (Bea, geblokkeerd)');
+      expect(await beaElsewhere.heading()).to.equal('Inloggen is tijdelijk geblokkeerd');
 
       await admin.visit('/balie/medewerkers', 'Balie: Medewerkers (met Bea)');
       await admin.follow('Bea Bakker', 'Balie: medewerker (Bea)');

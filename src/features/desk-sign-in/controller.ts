@@ -19,6 +19,7 @@ import { ownPasskeyOptions } from '../../components/passkey-ceremony/options';
 
 const { desk } = paths;
 const SIGN_IN_VIEW = 'desk-sign-in/index';
+const LOCKED_VIEW = 'desk-sign-in/locked';
 
 /** The two ways through the second step: the code from the app, or a recovery code. */
 interface SecondStepForm {
@@ -71,15 +72,19 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     req.log.info({ staffId: member.id, method }, 'staff member signed in at the desk');
   }
 
-  /** What every second-step page shows: the lock, and whether a passkey is offered. */
-  const secondStepLocals = async (member: StaffMember) => ({
-    lockedUntil: await staffSecondFactor.lockedUntil(member.id),
-    hasPasskeys: (await deps.staffPasskeys.countForUser(member.id)) > 0,
-  });
+  /** What every second-step form shows besides the form: whether a passkey is offered. */
+  const secondStepLocals = async (member: StaffMember) => ({ hasPasskeys: (await deps.staffPasskeys.countForUser(member.id)) > 0 });
+
+  /** The page that says until when the second step is locked, instead of a form, if it is (also after a refused code that locked it). */
+  async function showIfLocked(res: Response, member: StaffMember, status = 429): Promise<boolean> {
+    const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
+    if (lockedUntil) res.status(status).render(LOCKED_VIEW, { lockedUntil });
+    return lockedUntil !== null;
+  }
 
   const showSecondStep = (form: SecondStepForm) =>
     auth.forPending(pendingStaff, async (_req, res, member) => {
-      res.render(form.view, await secondStepLocals(member));
+      if (!(await showIfLocked(res, member, 200))) res.render(form.view, await secondStepLocals(member));
     });
 
   /** The code or recovery code, checked under the second step's limits; the page again with the message when it is not right. */
@@ -95,10 +100,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         }
         errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
       }
-      const locals = await secondStepLocals(member);
+      if (await showIfLocked(res, member)) return;
       // A recovery code is a secret: it is not shown again (an unused one may be in the field).
       const kept = form.proof === 'recovery' ? {} : { [form.field]: typed.trim() };
-      renderFormErrors(res, form.view, errors, kept, locals, locals.lockedUntil ? 429 : 400);
+      renderFormErrors(res, form.view, errors, kept, await secondStepLocals(member));
     });
 
   return {
@@ -136,8 +141,8 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         await signedIn(req, member, 'passkey');
         return res.redirect(303, desk.patients);
       }
-      const locals = await secondStepLocals(member);
-      res.status(locals.lockedUntil ? 429 : 400).render(SECOND_STEP_FORMS.code.view, { ...locals, passkeyError: problem });
+      if (await showIfLocked(res, member)) return;
+      res.status(400).render(SECOND_STEP_FORMS.code.view, { ...(await secondStepLocals(member)), passkeyError: problem });
     }),
     showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
     submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),

@@ -123,8 +123,23 @@ describe('desk sign-in ("Balie")', () => {
     rt.clock.advance(STEP_MS);
     const locked = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
     expect(locked.status, 'locked: even the right code').to.equal(429);
-    expect(locked.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+    expect(locked.text).to.include('<h1>Inloggen is tijdelijk geblokkeerd</h1>')
+      .and.match(/Je hebt te vaak een verkeerde code ingevuld. Daarom kun je tot \d\d:\d\d niet inloggen./);
+    expect(locked.text, 'no form that cannot work').not.to.include('name="code"');
     expect(await staffEvents(member.id)).to.include('second_step_locked');
+
+    // Signing in again while locked: the second step's pages say so instead of offering a form.
+    const again = rt.agent();
+    expect((await deskPasswordStep(again, member)).headers.location).to.equal(`${DESK}/code`);
+    for (const page of [`${DESK}/code`, `${DESK}/herstelcode`]) {
+      const shown = await again.get(page);
+      expect(shown.status, page).to.equal(200);
+      expect(shown.text, page).to.include('Inloggen is tijdelijk geblokkeerd').and.not.include('name="code"').and.not.include('name="recoveryCode"');
+    }
+    rt.clock.advanceMinutes(16);
+    const later = rt.agent();
+    await deskPasswordStep(later, member);
+    expect((await later.get(`${DESK}/code`)).text, 'after the lock').to.include('name="code"');
     // The patients' lock table knows nothing of it: staff have their own.
     expect(await rt.db('second_step_lockouts').select('*')).to.deep.equal([]);
   });
