@@ -41,7 +41,7 @@ function usage(): string {
 
 /** One command's usage: `help <command>` or `<command> --help`. */
 function commandUsage(command: Command): string {
-  return [`Usage: npm run admin -- ${synopsisOf(command)}`, '', command.summary, '', ...PASSWORDS_NOTE].join('\n');
+  return [`Usage: npm run admin -- ${synopsisOf(command)}`, '', command.summary, ...(command.readsPassword ? ['', ...PASSWORDS_NOTE] : [])].join('\n');
 }
 
 async function run(args: string[]): Promise<void> {

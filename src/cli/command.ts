@@ -22,6 +22,8 @@ export interface Command<Required extends string = string, Optional extends stri
   optional?: readonly Optional[];
   /** Options given alone (`--failed`): present as "true" when given. */
   flags?: readonly Flag[];
+  /** Reads a new password from standard input: its help says how to give it. */
+  readsPassword?: boolean;
   run(options: Record<Required, string> & Partial<Record<Optional | Flag, string>>, env: CommandEnv): Promise<void>;
 }
 

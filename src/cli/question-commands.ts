@@ -32,7 +32,7 @@ function statusOf(question: StoredQuestion, when: (ms: number) => string): strin
 
 function formatQuestion(question: StoredQuestion, when: (ms: number) => string): string {
   const who = `${printable(question.name)} <${printable(question.email)}>`;
-  const account = question.userId === null ? 'no patient account' : `patient ${question.userId}`;
+  const account = question.userId === null ? 'sent while not signed in' : `patient ${question.userId}`;
   const body = wrap(question.question).map((line) => (line ? INDENT + printable(line) : ''));
   return [`#${question.id}  ${when(question.createdAt)}  ${who}  (${account})  [${statusOf(question, when)}]`, ...body].join('\n');
 }

@@ -14,6 +14,7 @@ export const createStaff = command({
   name: 'create-staff',
   summary: 'Create a desk account (--role desk or admin). The password is read from standard input.',
   options: ['email', 'name', 'role'],
+  readsPassword: true,
   async run(options, env) {
     const email = validEmail(options.email);
     const name = validName(options.name);

@@ -28,6 +28,7 @@ export const createUser = command({
   name: 'create-user',
   summary: 'Create a patient. The password is read from standard input.',
   options: ['email', 'name'],
+  readsPassword: true,
   async run(options, env) {
     const email = validEmail(options.email);
     const name = validName(options.name);

@@ -22,7 +22,7 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
     expect(newest).to.match(/^#2 {2}2026-11-25 14:05 {2}Cas Test <cas@example\.nl> {2}\(patient \d+\) {2}\[open\]\n/);
     expect(newest).to.include(`(patient ${patient.id})`);
     expect(newest).to.include('    I lost my phone.\n    How do I sign in now? ?[31mred');
-    expect(oldest).to.match(/^#1 {2}2026-11-25 14:00 {2}Bea Anoniem <bea@example\.nl> {2}\(no patient account\) {2}\[handled 2026-11-25 14:05 by Anna Jansen\]\n {4}Where do I sign up\?$/);
+    expect(oldest).to.match(/^#1 {2}2026-11-25 14:00 {2}Bea Anoniem <bea@example\.nl> {2}\(sent while not signed in\) {2}\[handled 2026-11-25 14:05 by Anna Jansen\]\n {4}Where do I sign up\?$/);
     expect(all.stdout, 'control characters are not passed to the terminal').not.to.include('\u001b');
 
     const limited = await succeeds(admin(['list-questions', '--limit', '1']));

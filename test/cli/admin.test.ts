@@ -136,13 +136,16 @@ describe('admin command line (J8)', function () {
   });
 
   it('shows one command\'s usage with "<command> --help" or "help <command>", and changes nothing', async () => {
-    const [asked, named, unknown] = await Promise.all([
+    const [asked, named, unknown, withPassword] = await Promise.all([
       admin(['disable-user', '--email', 'cas@example.nl', '--help']),
       admin(['help', 'list-questions']),
       admin(['help', 'delete-everything']),
+      admin(['help', 'create-user']),
     ]);
     expect(asked.code, asked.stderr).to.equal(0);
     expect(asked.stdout).to.match(/^Usage: npm run admin -- disable-user --email EMAIL --reason REASON\n\nStop a patient/);
+    expect(asked.stdout, 'no password is asked: no word on how to give one').not.to.include('Passwords');
+    expect(withPassword.stdout).to.include('Passwords are never given on the command line: type them when asked,');
     expect(named.code, named.stderr).to.equal(0);
     expect(named.stdout).to.include('Usage: npm run admin -- list-questions [--limit LIMIT]').and.not.include('Commands:');
     expect(unknown.code).to.equal(2);
@@ -204,8 +207,8 @@ describe('admin command line (J8)', function () {
       expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(303);
       await succeeds(admin(['disable-user', '--email', 'cas@example.nl', '--reason', 'Op verzoek']));
       const res = await signIn(rt.agent(), 'cas@example.nl', PASSWORD);
-      expect(res.status).to.equal(400);
-      expect(res.text).to.include('Het e-mailadres of wachtwoord klopt niet');
+      expect(res.status).to.equal(403);
+      expect(res.text).to.include('Je account is uitgeschakeld, daarom kun je niet inloggen.');
     } finally {
       await rt.close();
     }

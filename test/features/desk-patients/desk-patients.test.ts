@@ -327,7 +327,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const off = await submitForm(desk, `${PATIENTS}/${patient.id}/uitschakelen`, { reason: 'Op verzoek van de patiënt' });
       expect(off.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
       await expectSignedOut(patientAgent);
-      expect((await signIn(rt.agent(), patient.email, patient.password)).status).to.equal(400);
+      expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'refused: the account is switched off').to.equal(403);
       expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Uitgeschakeld</dd>').and.include('Account weer inschakelen');
 
       const on = await submitForm(desk, `${PATIENTS}/${patient.id}/inschakelen`, { reason: 'Patiënt belde terug' });

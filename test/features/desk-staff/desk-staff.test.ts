@@ -110,7 +110,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const off = await confirmed('uitschakelen', 'Werkt niet meer bij de kliniek');
     expect(off.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
-    expect((await deskPasswordStep(rt.agent(), member)).status).to.equal(400);
+    expect((await deskPasswordStep(rt.agent(), member)).status, 'refused: the account is switched off').to.equal(403);
     const on = await confirmed('inschakelen', 'Komt terug na verlof');
     expect(on.headers.location).to.equal(`${STAFF}/${member.id}`);
 
