@@ -245,9 +245,13 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
      * matches) and this one continues, at the level it had, under a new id with the new generation.
      */
     async endOtherSessions(req: Request, users: { bumpSessionGeneration(id: number): Promise<void>; findById(id: number): Promise<A | undefined> }): Promise<void> {
-      const { id } = accountOf(req)!;
-      await users.bumpSessionGeneration(id);
-      await login(req, (await users.findById(id))!, true);
+      const before = accountOf(req)!;
+      await users.bumpSessionGeneration(before.id);
+      const after = (await users.findById(before.id))!;
+      await login(req, after, true);
+      // Leaving (or moving on in) the set-up an account is confined to changes what it may reach:
+      // a change of level like the others, so the CSRF secret is new too.
+      if (realm.pendingSetup(before)?.start !== realm.pendingSetup(after)?.start) renewCsrfToken(req);
     },
 
     /** Ends a half session after its minutes, a full one after the idle or absolute timeout. Before passport: an ended session costs no lookup. */

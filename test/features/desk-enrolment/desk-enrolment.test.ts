@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import type { AccountStores } from '../../../src/domain/account-stores';
 import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, fail } from '../../support/desk';
-import { doubleClick, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, keyFromPage, STEP_MS, wrongAppCode } from '../../support/totp';
 
@@ -76,7 +76,11 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
 
     const done = await submitForm(agent, `${FIRST}/herstelcodes`, {});
     expect(done.headers.location).to.equal(`${DESK}/patienten`);
-    expect((await agent.get(`${DESK}/patienten`)).text).to.include('Je authenticatie-app is ingesteld.');
+    const patientsPage = await agent.get(`${DESK}/patienten`);
+    expect(patientsPage.text).to.include('Je authenticatie-app is ingesteld.');
+    // From set-up only to the whole desk: a change of level, so the form secret is new as well.
+    expect(csrfTokenOf(patientsPage.text), 'a new CSRF token').not.to.equal(csrfTokenOf(codesPage.text));
+    expect((await agent.post(`${DESK}/patienten`).type('form').send({ _csrf: csrfTokenOf(codesPage.text), zoek: 'x' })).status, 'the old token is refused').to.equal(403);
     const status = await rt.services.staffTwoFactor.status(member.id);
     expect(status).to.deep.include({ enabled: true, method: 'totp', recoveryCodesLeft: 10 });
     expect((await agent.get(`${FIRST}/koppelen`)).headers.location, 'nothing left to set up').to.equal(`${DESK}/patienten`);
@@ -144,9 +148,12 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect(tooMany.text).to.include('Je hebt het afgelopen uur te vaak een nieuw wachtwoord geprobeerd.');
     await rt.db('rate_limits').where('key', 'like', 'password_change%').delete();
 
+    const passwordPage = await agent.get(`${FIRST}/wachtwoord`);
     const chosen = await submitForm(agent, `${FIRST}/wachtwoord`, { newPassword: 'blauwe-fiets-onder-de-brug', repeatPassword: 'blauwe-fiets-onder-de-brug' });
     expect(chosen.headers.location).to.equal(`${FIRST}/koppelen`);
-    expect((await agent.get(`${FIRST}/koppelen`)).status).to.equal(200);
+    const pairPage = await agent.get(`${FIRST}/koppelen`);
+    expect(pairPage.status).to.equal(200);
+    expect(csrfTokenOf(pairPage.text), 'the one-time password\'s session moved on: a new CSRF token').not.to.equal(csrfTokenOf(passwordPage.text));
     expect((await other.get(`${FIRST}/wachtwoord`)).headers.location, 'the other browser is signed out').to.equal(DESK);
     expect((await deskPasswordStep(rt.agent(), member)).status, 'the one-time password no longer works').to.equal(400);
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'blauwe-fiets-onder-de-brug' })).headers.location).to.equal(`${DESK}/patienten`);
