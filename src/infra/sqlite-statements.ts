@@ -49,9 +49,18 @@ export function keepStatementsPrepared(connection: SqliteConnection, size = PREP
   const split = <C>(params: unknown, callback?: C): [unknown[], C | undefined] =>
     typeof params === 'function' ? [[], params as C] : [(params as unknown[] | undefined) ?? [], callback];
 
+  /**
+   * A statement whose step failed (SQLITE_BUSY, a constraint) is left active by node-sqlite3 until
+   * it runs again: SQLite's automatic transaction stays open, holding the write lock and taking the
+   * connection's later writes into it uncommitted. It is reset before its caller hears of the error.
+   */
+  const afterStep = (statement: Statement, err: Error | null, answer: () => void) => (err ? statement.reset(answer) : answer());
+
   const all = (sql: string, params?: unknown, callback?: RowsCallback) => {
     const [values, done = () => {}] = split(params, callback);
-    withStatement(sql, (err) => done.call(undefined, err), (statement) => statement.all(values, (err, rows) => done.call(statement, err, rows)));
+    withStatement(sql, (err) => done.call(undefined, err), (statement) =>
+      statement.all(values, (err, rows) => afterStep(statement, err, () => done.call(statement, err, rows))),
+    );
     return connection;
   };
 
@@ -66,7 +75,8 @@ export function keepStatementsPrepared(connection: SqliteConnection, size = PREP
       withStatement(sql, (err) => done.call({}, err), (statement) =>
         statement.run(values, function (this: { lastID: number; changes: number }, err: Error | null) {
           // Copied: the statement's own fields change when it runs again.
-          done.call({ lastID: this.lastID, changes: this.changes }, err);
+          const result = { lastID: this.lastID, changes: this.changes };
+          afterStep(statement, err, () => done.call(result, err));
         }),
       );
       return connection;

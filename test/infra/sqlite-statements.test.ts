@@ -8,8 +8,8 @@ import { createDatabase } from '../../src/infra/database';
 import { keepStatementsPrepared } from '../../src/infra/sqlite-statements';
 
 /** An in-memory connection whose statements stay prepared, and the SQL it has prepared so far. */
-async function connection(size?: number) {
-  const db = new sqlite3.Database(':memory:');
+async function connection(size?: number, file = ':memory:') {
+  const db = new sqlite3.Database(file);
   const prepared: string[] = [];
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string, ...rest: unknown[]) => {
@@ -67,6 +67,32 @@ describe('SQLite statements kept prepared (src/infra/sqlite-statements.ts)', () 
     expect(err?.message).to.match(/UNIQUE constraint failed/);
     expect((await c.run('insert into items (name) values (?)', ['b'])).lastID).to.equal(2);
     expect(c.prepared).to.deep.equal(['insert into items (name) values (?)']);
+  });
+
+  it('lets go of the database after a statement found it locked (SQLITE_BUSY): its lock ends and later writes are committed', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'karify-busy-')), 'busy.sqlite3');
+    const c = await connection(undefined, file);
+    const other = new sqlite3.Database(file);
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => other.exec(sql, (err) => (err ? reject(err) : resolve())));
+    try {
+      await c.run('pragma busy_timeout = 0');
+      await exec('begin exclusive');
+      for (const statement of [() => c.all('insert into items (name) values (?) returning id', ['a']), () => c.run('insert into items (name) values (?)', ['a'])]) {
+        const err = await statement().then(() => undefined, (e: Error & { code?: string }) => e);
+        expect(err?.code).to.equal('SQLITE_BUSY');
+      }
+      await exec('commit');
+      await c.run('insert into items (name) values (?)', ['b']);
+      await exec('begin immediate'); // refused while the connection above still held its write lock
+      const seen = await new Promise<unknown[]>((resolve, reject) => other.all('select name from items', (err, rows) => (err ? reject(err) : resolve(rows))));
+      await exec('commit');
+      expect(seen, 'the write after the lock was committed').to.deep.equal([{ name: 'b' }]);
+      expect(await c.all('insert into items (name) values (?) returning id', ['c']), 'the failed statement works again').to.deep.equal([{ id: 2 }]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+      await new Promise((resolve) => c.db.close(resolve));
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('finalizes the least recently used statement beyond its size, and everything when the connection closes', async () => {
