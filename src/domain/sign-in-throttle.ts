@@ -8,10 +8,13 @@ export interface SignInThrottleSettings {
   lockMaxSeconds: number;
 }
 
-/** A password check may go ahead; `settle` says how it went, and must be called once. */
+/**
+ * A password check may go ahead; `settle` says how it went, and must be called once: `undecided`
+ * when it broke off before the password was known to be right or wrong (a database outage).
+ */
 export interface ThrottlePass {
   allowed: true;
-  settle(outcome: 'success' | 'failure'): Promise<void>;
+  settle(outcome: 'success' | 'failure' | 'undecided'): Promise<void>;
 }
 
 export type ThrottleReservation = ThrottlePass | { allowed: false; retryAfterMs: number };
@@ -97,6 +100,7 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
           if (settled) return;
           settled = true;
           if (outcome === 'failure') return; // the places stay taken: that is the count
+          if (outcome === 'undecided') return void (await Promise.all([account.giveBack(accountKey, byAccount), ip.giveBack(ipKey, byIp)]));
           await Promise.all([account.reset(accountKey), ip.giveBack(ipKey, byIp)]);
         },
       };

@@ -52,7 +52,9 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
       const pass = await throttle.reserve(accountKey, clientNetwork(origin.ip));
       if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };
 
-      let outcome: 'success' | 'failure' = 'failure'; // a check that broke off keeps its place
+      // A check that broke off before the password was known (the database unreachable) gives its
+      // places back: an outage is nobody's failed attempt, and must not lock the patient out after it.
+      let outcome: 'success' | 'failure' | 'undecided' = 'undecided';
       try {
         const user = await users.findByEmail(accountKey);
         const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
@@ -60,6 +62,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'success';
           return { status: 'ok', user };
         }
+        outcome = 'failure';
         if (!user) return { status: 'invalid' };
         const refusedAsDisabled = passwordOk && user.disabled;
         await audit.record(user.id, wrongPasswordEvent, origin, { reason: refusedAsDisabled ? 'disabled' : 'password' });

@@ -80,6 +80,28 @@ describe('faults: the patient gets a clear page, nothing crashes, service comes 
     }
   });
 
+  it('the database is unreachable while Redis counts sign-ins: a right password tried during it is no failed attempt, and signs in after it', async () => {
+    const [pg, redis] = await Promise.all([startPostgresServer('karify_fault_throttle'), startRedisServer()]);
+    const rt = await startTestRuntime({ DATABASE_URL: pg.url, REDIS_URL: redis.url, SIGNIN_FREE_FAILURES_PER_ACCOUNT: '3' });
+    const server = await listen(rt.app);
+    try {
+      const patient = await rt.createPatient();
+      await pg.down();
+      for (let i = 0; i < 6; i += 1) {
+        const during = await new HttpClient().submit(`${server.url}/inloggen`, { email: patient.email, password: patient.password });
+        expect(during.status, `attempt ${i + 1} during the outage`).to.equal(503);
+      }
+      await pg.up();
+      await eventually(async () => (await new HttpClient().get(`${server.url}/readyz`)).status === 200);
+      const after = await new HttpClient().submit(`${server.url}/inloggen`, { email: patient.email, password: patient.password });
+      expect(after.location, after.text.match(/<li><a href="#\w+">([^<]+)/)?.[1] ?? String(after.status)).to.equal('/werkblad');
+    } finally {
+      await server.close();
+      await rt.close();
+      await Promise.all([pg.stop(), redis.stop()]);
+    }
+  });
+
   it('SIGTERM: stops accepting, finishes the request in flight, closes everything and exits 0', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-sigterm-'));
     const sqliteFile = path.join(dir, 'karify.sqlite3');
