@@ -32,8 +32,10 @@ const standardOutput = () => pino.destination({ dest: 1, sync: false, minLength:
  */
 const VALUE_FIELDS = ['detail', 'where', 'internalQuery', 'parameters', 'bindings', 'sql'];
 
-function serializeError(err: Error): Record<string, unknown> {
-  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(err) };
+function serializeError(err: unknown): Record<string, unknown> {
+  // Some callers log only the message: kept as one field, not spread into its characters.
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(err as Error) };
   for (const field of VALUE_FIELDS) delete serialized[field];
   return serialized;
 }

@@ -38,4 +38,11 @@ describe(`errors of failed statements on ${TEST_DATABASE}`, () => {
     expect(output).to.include('"message"').and.include('code_hash');
     expect(output).not.to.match(/612345678|687654321/);
   });
+
+  it('log an error given as its message alone as that message, not as its characters one by one', () => {
+    let output = '';
+    const logger = createLogger('info', new Writable({ write: (chunk, _enc, done) => ((output += String(chunk)), done()) }));
+    logger.warn({ err: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'mail outbox not reachable; trying again');
+    expect(JSON.parse(output).err).to.deep.equal({ message: 'connect ECONNREFUSED 127.0.0.1:5432' });
+  });
 });
