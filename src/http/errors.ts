@@ -5,6 +5,15 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound' });
 };
 
+/** The methods a page or form of this site uses; csurf would call any other an expired session. */
+const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+export const otherMethodsRefused: RequestHandler = (req, res, next) => {
+  if (PAGE_METHODS.has(req.method)) return next();
+  req.log?.warn({ method: req.method }, 'rejected request method');
+  res.status(405).set('Allow', 'GET, HEAD, POST').render('errors/message', { page: 'badRequest' });
+};
+
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'SQLITE_BUSY', '57P01', '57P03']);
 
 /** A dependency (database, Redis) that did not answer: the patient should try again later. */

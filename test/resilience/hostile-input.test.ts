@@ -635,4 +635,14 @@ describe('hostile input on every form (issue 7)', function () {
     expect(judge(over, 'too-large'), 'one byte over the limit').to.equal(null);
     expect(await c.world.rt.db('help_questions').count({ n: '*' }).first()).to.deep.equal(count);
   });
+
+  it('answers a method no page uses with 405 and "Dit verzoek klopt niet", not with an expired session', async () => {
+    const agent = c.world.rt.agent();
+    for (const [method, path] of [['delete', '/inloggen'], ['put', '/account'], ['patch', '/balie'], ['options', '/werkblad']] as const) {
+      const res = await agent[method](path);
+      expect(res.status, `${method} ${path}`).to.equal(405);
+      expect(res.headers.allow).to.equal('GET, HEAD, POST');
+      expect(res.text, `${method} ${path}`).to.include('<h1>Dit verzoek klopt niet</h1>').and.not.include('sessie');
+    }
+  });
 });
