@@ -35,7 +35,8 @@ function activityRows(events: SecurityEvent[], res: Response) {
     datetime: new Date(event.createdAt).toISOString(),
     when: t('dates.at', { date: formatDate(event.createdAt), time: formatTime(event.createdAt) }),
     description: describeEvent(t, event, 'desk'),
-    device: describeDevice(t, event.userAgent),
+    // An admin command has no browser: said as what it was.
+    device: event.details?.by === 'admin-cli' ? t('deskPatients.patient.byAdminCommand') : describeDevice(t, event.userAgent),
     ip: event.ip,
   }));
 }

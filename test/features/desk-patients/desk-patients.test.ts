@@ -78,7 +78,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       for (const text of ['Öztürk', 'öztürk', 'ÖMER', 'ozturk', 'Omer Ozturk']) expect(resultNames((await search(text)).text), text).to.deep.equal(['Ömer Öztürk']);
       for (const text of ['élodie', 'çelik']) expect(resultNames((await search(text)).text), text).to.deep.equal(['ÉLODIE ÇELIK']);
       const none = await search('niemand');
-      expect(none.text).to.include('Er is geen patiënt gevonden.');
+      expect(none.text).to.include('Er is geen patiënt gevonden.').and.include('<h2 id="results-title">Zoekresultaat</h2>').and.not.include('Gevonden patiënten');
     });
 
     it('takes % and _ as plain characters, not as wildcards', async () => {
@@ -128,6 +128,14 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect(viewed[0]!.staff!.id).to.equal(member.id);
       expect((await desk.get(`${PATIENTS}/999999`)).status).to.equal(404);
       expect((await desk.get(`${PATIENTS}/abc`)).status).to.equal(404);
+    });
+
+    it('names an admin command on the server as such in the activity, and an unknown network as "onbekend" in plain text', async () => {
+      const patient = await rt.createPatient();
+      await rt.services.audit.record(patient.id, 'account_disabled', {}, { by: 'admin-cli' });
+      await rt.services.audit.record(patient.id, 'sign_out', {});
+      const rows = tableRows((await desk.get(`${PATIENTS}/${patient.id}`)).text).map((cells) => cells.slice(2));
+      expect(rows).to.deep.equal([['onbekende browser', 'onbekend'], ['beheeropdracht op de server', 'onbekend']]);
     });
   });
 
