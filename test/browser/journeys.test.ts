@@ -302,7 +302,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await p.errors()).to.deep.equal(['Deze code klopt niet. Controleer de code en probeer het opnieuw.']);
       await pastCooldown();
       await p.press('Stuur nieuwe code', 'Wizard 3: nieuwe code gestuurd');
-      expect(await p.text()).to.include('We hebben een nieuwe code gestuurd. De vorige code werkt niet meer.');
+      expect(await p.text()).to.include('We hebben een nieuwe code gestuurd. Gebruik de code uit de nieuwste SMS.');
       expect(vonage.messages.length).to.equal(sentBefore + 2);
       await p.fill('Verificatiecode', lastCode(vonage));
       await p.press('Verifiëren', 'Wizard 4: herstelcodes', { screenshot: '09-herstelcodes' });

@@ -92,16 +92,19 @@ const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'co
 /**
  * What the patient is told when an SMS (for `purpose`) could not be sent, or may not have been
  * (`unsure`: a notice, not a refusal), the same on every page that sends codes. Returns null when
- * the SMS went out.
+ * the SMS went out. `capInForce`: a cap refuses the next SMS, so no new code is advised (the page
+ * says the cap's end itself).
  */
-export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording): SmsProblem | null {
+export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording, capInForce = false): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
       return null;
     case 'unsure': // not an error: the page goes on to the code field
       return {
         status: 200,
-        message: w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt), resend: resendButton(w) }),
+        message: capInForce
+          ? w.t('oneTimeCode.sms.unsureCapped', { until: w.formatTime(outcome.validUntil) })
+          : w.t('oneTimeCode.sms.unsure', { until: w.formatTime(outcome.validUntil), time: w.formatTime(outcome.nextAllowedAt), resend: resendButton(w) }),
         noSmsSoon: false,
       };
     case 'locked':

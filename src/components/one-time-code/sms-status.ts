@@ -113,7 +113,7 @@ export async function smsCodeStatus(
 ): Promise<SmsCodeStatus> {
   const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
-  const problem = outcome ? smsProblem(outcome, code.purpose, w) : null;
+  const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null) : null;
   const cooldown = outcome?.status === 'cooldown' ? outcome : undefined;
   let notSent = problem?.message ?? null;
   // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
@@ -131,7 +131,8 @@ export async function smsCodeStatus(
     nextAllowedAt,
     notSent,
     // A cap's own report says when it ends; said once, the page still says it, without the button.
-    capEnd: cap && !notSent ? capEnd({ cap, purpose: code.purpose }, w, shownValidUntil !== null) : null,
+    // An SMS that may not come says nothing of a new code: the cap's end is said after it.
+    capEnd: cap && (!notSent || outcome?.status === 'unsure') ? capEnd({ cap, purpose: code.purpose }, w, shownValidUntil !== null) : null,
     noSmsSoon: (problem?.noSmsSoon ?? false) || cap !== null,
     recoveryFirst: (problem?.noSmsSoon ?? false) || (cap !== null && shownValidUntil === null),
     resent: outcome?.status === 'sent' && Boolean(last?.askedByPatient),

@@ -101,9 +101,10 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     /** Says once what became of the code the patient asked for (see keepSmsReport): sent, or why not. */
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
-      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res))?.message ?? null) : null;
+      const l = await locals(req, res, outcome);
+      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res), l.smsState?.noSms)?.message ?? null) : null;
       const notice = takePageNoticeText(req, res, NOTICES);
-      res.render(VIEW, { ...(await locals(req, res, outcome)), codeSent: outcome?.status === 'sent', smsNotice, notice });
+      res.render(VIEW, { ...l, codeSent: outcome?.status === 'sent', smsNotice, notice });
     },
 
     async sendCode(req: Request, res: Response) {

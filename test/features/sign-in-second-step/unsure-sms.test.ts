@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import { lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
+
+describe('sign-in, second step: an SMS that may still come while a cap refuses the next one', () => {
+  let world: SmsWorld;
+  beforeEach(async () => {
+    world = await startSmsWorld({ SMS_MAX_PER_ACCOUNT_PER_HOUR: '1' }); // the sign-in's own SMS fills it
+  });
+  afterEach(() => world?.close());
+
+  it('says until when its code works and when a code can come again, and advises no "Stuur nieuwe code" that is not there', async () => {
+    const { rt, vonage } = world;
+    const patient = await patientWithSms(rt);
+    const agent = rt.agent();
+    vonage.delayNext(1000); // Vonage takes the SMS, but answers after the app stopped waiting (400 ms)
+    await passwordStep(agent, patient.email, patient.password);
+    const page = (await agent.get('/inloggen/code')).text;
+    expect(page).to.match(/Het versturen van de SMS duurde langer dan normaal\. Misschien komt de SMS nog: de code daarin werkt tot \d\d:\d\d\./);
+    expect(page, 'no advice to ask for a code the cap refuses').not.to.include('Vraag dan vanaf').and.not.include('value="Stuur nieuwe code"');
+    expect(page).not.to.match(/<button[^>]*>Stuur nieuwe code</);
+    expect(page).to.match(/om \d\d:\d\d weer een code aanvragen/).and.include('herstelcode');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(lastCode(vonage), 'the SMS did come').to.match(/^\d{6}$/);
+  });
+});
