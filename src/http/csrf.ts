@@ -43,10 +43,16 @@ export function refuseFormOfEndedSession(req: Request, signIn: string): void {
   endedSessions.set(req, signIn);
 }
 
-/** The fields a form's text is typed into (a desk action's reason, a question's note), kept on the page after a timeout. */
-const TYPED_TEXT_FIELDS = ['reason', 'note'] as const;
+/**
+ * The fields a form's text is typed into (a desk action's reason, a question's note, a patient's
+ * question), kept on the page after a timeout or an outage.
+ */
+const TYPED_TEXT_FIELDS = ['reason', 'note', 'question'] as const;
 
 /** What was typed into the text fields of a form, to be shown again rather than lost. */
+/** The text typed into this site's own form (see fromOwnForm), to show again where it could not be saved. */
+export const typedTextOfOwnForm = (req: Request) => (fromOwnForm(req) ? typedTextOf(req) : []);
+
 function typedTextOf(req: Request): { name: (typeof TYPED_TEXT_FIELDS)[number]; value: string }[] {
   const body = (req.body ?? {}) as Record<string, unknown>;
   return TYPED_TEXT_FIELDS.flatMap((name) => {
@@ -132,7 +138,7 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     }
     if (timedOut !== undefined) {
       // A reason or note typed before the session timed out is not lost: the page shows it to copy.
-      const typed = fromOwnForm(req) ? typedTextOf(req) : [];
+      const typed = typedTextOfOwnForm(req);
       if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: timedOut });
       return res.redirect(303, timedOut); // the notice is in the new session
     }
@@ -140,7 +146,7 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     // The session lives: a token of an older page (another tab went on), or none (not this site's form).
     if (getTokenFromRequest(req) === undefined) return res.status(403).render('errors/message', { page: 'badRequest' });
     // A reason or note typed on the old page is not lost either.
-    const typed = fromOwnForm(req) ? typedTextOf(req) : [];
+    const typed = typedTextOfOwnForm(req);
     if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: pageToReturnTo(req), page: 'formOutdated' });
     res.status(403).render('errors/message', { page: 'formOutdated', retryHref: pageToReturnTo(req) });
   };

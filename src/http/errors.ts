@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { typedTextOfOwnForm } from './csrf';
 import { pageToReturnTo } from './return-page';
 
 export const notFound: RequestHandler = (_req, res) => {
@@ -43,5 +44,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   res.status(unavailable ? 503 : 500);
   if (unavailable) res.set('Retry-After', '30');
+  // A question, reason or note sent while the database was away is shown to copy, not lost.
+  const typed = unavailable && req.method === 'POST' ? typedTextOfOwnForm(req) : [];
+  if (typed.length > 0) return res.render('errors/typed-text-kept', { fields: typed, backPath: pageToReturnTo(req), page: 'unavailable' });
   res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: pageToReturnTo(req) });
 };

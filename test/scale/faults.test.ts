@@ -102,6 +102,29 @@ describe('faults: the patient gets a clear page, nothing crashes, service comes 
     }
   });
 
+  it('a question sent while the database is away is shown back to copy on the 503 page, not lost', async () => {
+    const [pg, redis] = await Promise.all([startPostgresServer('karify_fault_question'), startRedisServer()]);
+    const rt = await startTestRuntime({ DATABASE_URL: pg.url, REDIS_URL: redis.url });
+    const server = await listen(rt.app);
+    try {
+      const browser = new HttpClient();
+      const form = `${server.url}/hulp/vragenformulier`;
+      const token = /name="_csrf" value="([^"]+)"/.exec((await browser.get(form)).text)![1]!;
+      await pg.down();
+      const question = 'Ik krijg geen SMS meer sinds ik een nieuwe telefoon heb. Wat moet ik doen?';
+      const res = await browser.post(form, { _csrf: token, name: 'Jan', email: 'jan@example.nl', question }, { referer: form });
+      expect(res.status).to.equal(503);
+      expect(res.text).to.include('<h1>Tijdelijk niet beschikbaar</h1>').and.include('Daarom is wat je verstuurde niet opgeslagen.');
+      expect(res.text).to.include('<label for="kept-question">Je vraag</label>').and.include(`readonly>${question}</textarea>`);
+      expect(res.text).to.include('href="/hulp/vragenformulier"');
+    } finally {
+      await pg.up().catch(() => undefined);
+      await server.close();
+      await rt.close();
+      await Promise.all([pg.stop(), redis.stop()]);
+    }
+  });
+
   it('SIGTERM: stops accepting, finishes the request in flight, closes everything and exits 0', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-sigterm-'));
     const sqliteFile = path.join(dir, 'karify.sqlite3');
