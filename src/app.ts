@@ -7,6 +7,7 @@ import { createAuthLevels } from './http/auth-level';
 import { createPassport } from './http/authentication';
 import { csrfErrorHandler, csrfProtection, type ExpiredFormPages } from './http/csrf';
 import { errorHandler, notFound, otherMethodsRefused } from './http/errors';
+import { requestTimeout } from './http/request-timeout';
 import { formBodies } from './http/forms';
 import { createOneSubmission } from './http/one-submission';
 import { forgetReportsOfOtherPages } from './http/page-notice';
@@ -72,6 +73,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.use(cookieParser()); // the language cookie, read by the view locals
   app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls, footerPages: FOOTER_PAGES }));
   app.use(otherMethodsRefused);
+  app.use(requestTimeout(config.requestTimeoutMs));
   app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'
   app.use(sessionMiddleware(config, sessionStore));
   app.use(auth.expire);

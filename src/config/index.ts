@@ -25,6 +25,8 @@ export interface Config {
   logLevel: string;
   timeZone: string;
   bodyLimitBytes: number;
+  /** A request not answered by then gets the 503 page: something it waits for (Redis, the database) hangs. */
+  requestTimeoutMs: number;
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
   /** The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's. */
@@ -137,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     restHost: read.optionalUrl('VONAGE_REST_HOST', ['https:', 'http:']) ?? 'https://rest.nexmo.com',
     timeoutMs: read.integer('VONAGE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
   };
+  // The longest wait a request may have: an SMS on its way for another request, then its own.
+  const requestTimeoutMs = read.integer('REQUEST_TIMEOUT_SECONDS', 30, { min: 3, max: 300 }) * 1000;
+  if (requestTimeoutMs < 2 * vonage.timeoutMs + 2000) read.fail('REQUEST_TIMEOUT_SECONDS', 'must be at least twice VONAGE_TIMEOUT_MS plus 2 seconds');
   if (smsProvider === 'vonage') {
     if (!vonage.apiKey) read.fail('VONAGE_API_KEY', 'must be set when SMS_PROVIDER is vonage');
     if (!vonage.apiSecret) read.fail('VONAGE_API_SECRET', 'must be set when SMS_PROVIDER is vonage');
@@ -200,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // take up to 24 KB as a form body (4 UTF-8 bytes each, percent-encoded); a longer one is shown
     // again with its text and "too long", and only far beyond that gets the 413 page.
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 64 * 1024, { min: 32 * 1024, max: 1024 * 1024 }),
+    requestTimeoutMs,
     seedDemoPatient,
     session: {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),

@@ -39,6 +39,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? pageToReturnTo(req) : undefined });
     return;
   }
+  // The answer went already (the request timed out, see request-timeout.ts): nothing more to say.
+  if (res.headersSent && (err as { code?: string }).code === 'ERR_HTTP_HEADERS_SENT') return;
   const unavailable = isUnavailableError(err);
   req.log?.error({ err }, unavailable ? 'dependency unavailable' : 'unhandled error');
   if (res.headersSent) return;

@@ -248,6 +248,13 @@ describe('configuration (loadConfig)', () => {
     expect(problemsAbout(configError({ SMS_MAX_PER_IP_PER_DAY: '19' }), 'SMS_MAX_PER_IP_PER_DAY')).to.have.length(1);
   });
 
+  it('gives a request 30 s by default, and refuses a limit shorter than two SMS sends can take', () => {
+    expect(loadConfig({}).requestTimeoutMs).to.equal(30_000);
+    expect(loadConfig({ REQUEST_TIMEOUT_SECONDS: '3', VONAGE_TIMEOUT_MS: '500' }).requestTimeoutMs).to.equal(3000);
+    expect(problemsAbout(configError({ REQUEST_TIMEOUT_SECONDS: '10' }), 'REQUEST_TIMEOUT_SECONDS'), 'VONAGE_TIMEOUT_MS 5000').to.have.length(1);
+    expect(problemsAbout(configError({ REQUEST_TIMEOUT_SECONDS: '2' }), 'REQUEST_TIMEOUT_SECONDS')).to.have.length(1);
+  });
+
   it('refuses an unknown SMS_PROVIDER', () => {
     expect(problemsAbout(configError({ SMS_PROVIDER: 'twilio' }), 'SMS_PROVIDER')).to.have.length(1);
   });

@@ -54,6 +54,33 @@ describe('faults: the patient gets a clear page, nothing crashes, service comes 
     }
   });
 
+  it('Redis hangs (stopped, its connections open): a page waits at most REQUEST_TIMEOUT_SECONDS for the 503, and all goes on when it answers again', async () => {
+    const redis = await startRedisServer();
+    const rt = await startTestRuntime({ REDIS_URL: redis.url, REQUEST_TIMEOUT_SECONDS: '3', VONAGE_TIMEOUT_MS: '500' });
+    const server = await listen(rt.app);
+    try {
+      const patient = await rt.createPatient();
+      const browser = new HttpClient();
+      expect((await browser.submit(`${server.url}/inloggen`, { email: patient.email, password: patient.password })).location).to.equal('/werkblad');
+
+      redis.hang();
+      const started = Date.now();
+      const during = await browser.get(`${server.url}/werkblad`);
+      const waited = Date.now() - started;
+      expect(during.status).to.equal(503);
+      expect(during.text).to.include('Tijdelijk niet beschikbaar').and.not.include('niet opgeslagen');
+      expect(waited, 'ms until the answer').to.be.within(2_900, 6_000);
+
+      redis.resume();
+      await eventually(async () => (await browser.get(`${server.url}/werkblad`)).status === 200);
+    } finally {
+      redis.resume();
+      await server.close();
+      await rt.close();
+      await redis.stop();
+    }
+  });
+
   it('the database becomes unreachable: 503, and the session survives until it is back', async () => {
     const pg = await startPostgresServer('karify_fault');
     const rt = await startTestRuntime({ DATABASE_URL: pg.url });

@@ -12,6 +12,9 @@ export interface TestRedisServer {
   down(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
   up(): Promise<void>;
+  /** Stops the process where it is (SIGSTOP): connections stay open and nothing answers. `resume()` lets it go on. */
+  hang(): void;
+  resume(): void;
   /** down() then up(): a restart that loses every key. */
   restart(): Promise<void>;
   /** Shuts it down for good. Safe to call twice. */
@@ -195,6 +198,7 @@ export async function startRedisServer(): Promise<TestRedisServer> {
   const down = async () => {
     const server = current;
     current = undefined;
+    server?.child.kill('SIGCONT'); // a hung server cannot act on SIGTERM
     if (server) await stopProcess(server, 'SIGTERM');
   };
 
@@ -204,6 +208,8 @@ export async function startRedisServer(): Promise<TestRedisServer> {
     port,
     down,
     up,
+    hang: () => void current?.child.kill('SIGSTOP'),
+    resume: () => void current?.child.kill('SIGCONT'),
     async restart() {
       await down();
       await up();
