@@ -3,6 +3,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
 import { DEMO_PATIENT, seedDemoPatient } from './domain/demo-patient';
+import { paths } from './paths';
 import type { PasswordHasher } from './domain/passwords';
 import { createDatabase, createReadDatabase, Database, migrateToLatest } from './infra/database';
 import { createLogger, Logger } from './infra/logger';
@@ -73,8 +74,13 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const runtime = await openServices(config, options);
   const { services, db, reads, redis, logger } = runtime;
   try {
-    if (config.seedDemoPatient && (await seedDemoPatient(services))) {
-      logger.info(`Demo patient created: sign in with ${DEMO_PATIENT.email} and password ${DEMO_PATIENT.password}`);
+    if (config.seedDemoPatient) {
+      const demo = await seedDemoPatient(services);
+      const signIn = `${config.webauthn.origin}${paths.signIn}`;
+      // Its password is named only while it still works: a patient may have chosen another.
+      logger.info(demo === 'own_password'
+        ? `Demo patient: sign in at ${signIn} as ${DEMO_PATIENT.email} with the password chosen for it`
+        : `Demo patient${demo === 'created' ? ' created' : ''}: sign in at ${signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
     }
     const sessionStore = createSessionStore({ db, reads, redis, logger });
     const deskSessionStore = createSessionStore({ db, reads, redis, logger, desk: true });

@@ -1,7 +1,5 @@
 import { ConfigError, loadConfig, loadDotEnvFile } from './config';
 import { bootstrap } from './bootstrap';
-import { DEMO_PATIENT } from './domain/demo-patient';
-import { paths } from './paths';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -23,9 +21,6 @@ async function main(): Promise<void> {
   const server = runtime.app.listen(config.port, config.host, () => {
     const site = config.webauthn.origin;
     logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
-    if (config.seedDemoPatient) {
-      logger.info(`Sign in at ${site}${paths.signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
-    }
   });
 
   let stopping = false;

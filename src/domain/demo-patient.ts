@@ -19,14 +19,18 @@ const DEMO_MODULES: Omit<WorkspaceModule, 'id'>[] = [
   { position: 10, title: 'Piekeren', kind: 'package', submittedAt: null },
 ];
 
-/** Creates the demo patient of the manual when it does not exist yet. Returns true when created. */
-export async function seedDemoPatient(deps: { users: UserStore; modules: ModuleStore; hasher: PasswordHasher }): Promise<boolean> {
-  if (await deps.users.findByEmail(DEMO_PATIENT.email)) return false;
+/** Whether the demo patient was made just now, or was there already with its public password, or with one chosen since. */
+export type DemoPatientState = 'created' | 'demo_password' | 'own_password';
+
+/** Creates the demo patient of the manual when it does not exist yet. */
+export async function seedDemoPatient(deps: { users: UserStore; modules: ModuleStore; hasher: PasswordHasher }): Promise<DemoPatientState> {
+  const existing = await deps.users.findByEmail(DEMO_PATIENT.email);
+  if (existing) return (await deps.hasher.verify(existing.passwordHash, DEMO_PATIENT.password)) ? 'demo_password' : 'own_password';
   const user = await deps.users.create({
     email: DEMO_PATIENT.email,
     name: DEMO_PATIENT.name,
     passwordHash: await deps.hasher.hash(DEMO_PATIENT.password),
   });
   await deps.modules.replaceForUser(user.id, DEMO_MODULES);
-  return true;
+  return 'created';
 }
