@@ -36,6 +36,13 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(listed((await desk.get(`${QUESTIONS}?status=iets`)).text), 'an unknown filter: open').to.deep.equal([second]);
   });
 
+  it('links the asker\'s address to an e-mail to them, as the form promises an answer by e-mail', async () => {
+    const id = await ask('Bea', 'Ik kan niet inloggen.');
+    const page = (await desk.get(`${QUESTIONS}/${id}`)).text;
+    expect(page).to.include('<dd><a href="mailto:vrager@example.nl?subject=Je%20vraag%20aan%20de%20helpdesk%20van%20Karify">vrager@example.nl</a></dd>');
+    expect(page).to.include('Bijvoorbeeld: per e-mail beantwoord');
+  });
+
   it('marks each question with the language of the page it was typed on (lang), as it reads in either language of the desk', async () => {
     const visitor = rt.agent();
     await visitor.get('/taal/en');
