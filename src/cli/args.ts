@@ -43,7 +43,8 @@ export function parseOptions(args: readonly string[], required: readonly string[
     }
     // Without `=`, a next argument that looks like an option is taken as a forgotten value.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
-      throw new UsageError(`Option --${token.name} needs a value.`);
+      const dashed = token.value !== undefined && !token.value.startsWith('--');
+      throw new UsageError(`Option --${token.name} needs a value.${dashed ? ` A value that starts with "-" is written --${token.name}=${token.value}.` : ''}`);
     }
     options[token.name] = token.value;
   }

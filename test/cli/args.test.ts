@@ -30,6 +30,7 @@ describe('admin command options (util.parseArgs)', () => {
     expect(refused(['--email', 'a', '--name', 'n', '--email=b'])).to.equal('Option --email is given twice.');
     expect(refused(['--name', 'n', '--email'])).to.equal('Option --email needs a value.');
     expect(refused(['--email', '--name', 'n'])).to.equal('Option --email needs a value.');
+    expect(refused(['--name', 'n', '--email', '-5'])).to.equal('Option --email needs a value. A value that starts with "-" is written --email=-5.');
     expect(refused(['--email', 'e', '--name', 'n', 'extra'])).to.equal('Unexpected argument "extra".');
   });
 
