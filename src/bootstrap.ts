@@ -3,7 +3,6 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
 import { DEMO_PATIENT, seedDemoPatient } from './domain/demo-patient';
-import { paths } from './paths';
 import type { PasswordHasher } from './domain/passwords';
 import { createDatabase, createReadDatabase, Database, migrateToLatest } from './infra/database';
 import { createLogger, Logger } from './infra/logger';
@@ -11,6 +10,7 @@ import { createLimiterFactory } from './infra/rate-limits';
 import { connectRedis, RedisClient } from './infra/redis';
 import { createSessionStore, type SessionStore } from './infra/session-store';
 import { createServices, Services } from './services';
+import { paths } from './paths';
 
 /** What the server and the admin command both run on: the database (migrated), Redis, the services. */
 export interface ServiceRuntime {

@@ -49,10 +49,10 @@ export function refuseFormOfEndedSession(req: Request, signIn: string): void {
  */
 const TYPED_TEXT_FIELDS = ['reason', 'note', 'question'] as const;
 
-/** What was typed into the text fields of a form, to be shown again rather than lost. */
 /** The text typed into this site's own form (see fromOwnForm), to show again where it could not be saved. */
 export const typedTextOfOwnForm = (req: Request) => (fromOwnForm(req) ? typedTextOf(req) : []);
 
+/** What was typed into the text fields of a form, to be shown again rather than lost. */
 function typedTextOf(req: Request): { name: (typeof TYPED_TEXT_FIELDS)[number]; value: string }[] {
   const body = (req.body ?? {}) as Record<string, unknown>;
   return TYPED_TEXT_FIELDS.flatMap((name) => {

@@ -37,9 +37,9 @@ export interface DeskAccess {
 /**
  * The desk's own sign-in machinery, apart from the patients': its own session (cookie
  * `karify.balie`, in production `__Host-karify.balie`, signed with its own key and read only under
- * /balie, so a patient's session is never loaded here nor a desk's on a patient page), its own passport (the signed-in
- * staff member is `req.staff`, never `req.user`), its own authentication levels (15 minutes idle
- * by default), and the same CSRF protection and form parsing as every page.
+ * /balie, so a patient's session is never loaded here nor a desk's on a patient page), its own
+ * passport (the signed-in staff member is `req.staff`, never `req.user`), its own authentication
+ * levels (15 minutes idle by default), and the same CSRF protection and form parsing as every page.
  */
 export function createDeskAccess(deps: { config: Config; services: Services; sessionStore: Store }): DeskAccess {
   const { config, services } = deps;
