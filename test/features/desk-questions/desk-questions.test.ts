@@ -119,7 +119,7 @@ describe('desk: questions from the Vragenformulier', () => {
     const theirs = rt.agent();
     await signIn(theirs, patient.email, patient.password);
     const inbox = await theirs.get('/berichten');
-    expect(inbox.text).to.include('Je vraag is behandeld').and.not.include('Uitleg gemaild');
+    expect(inbox.text).to.include('Je vraag is afgehandeld').and.not.include('Uitleg gemaild');
   });
 
   it('handles a question once when colleagues mark it at the same moment', async () => {
