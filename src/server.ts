@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, loadDotEnvFile } from './config';
 import { bootstrap } from './bootstrap';
+import { answerUnreadableRequests } from './http/unreadable-requests';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     const site = config.webauthn.origin;
     logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
   });
+  server.on('clientError', answerUnreadableRequests(runtime.app, logger));
 
   let stopping = false;
   const stop = (signal: string) => {

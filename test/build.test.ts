@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import knex from 'knex';
+import { rawRequest } from './support/http-client';
 import { freeLoopbackPort } from './support/redis-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -79,8 +80,11 @@ describe('production build', function () {
       const css = html.match(/href="(\/css\/app\.css\?v=[0-9a-f]+)"/)?.[1];
       expect(css, 'stylesheet link').to.be.a('string');
       expect((await fetch(`${base}${css}`)).status).to.equal(200);
+      const oversized = await rawRequest(port, `GET /inloggen HTTP/1.1\r\nHost: localhost\r\nCookie: k=${'x'.repeat(20_000)}\r\n\r\n`);
+      expect(oversized, 'headers over the limit: the Dutch page').to.match(/^HTTP\/1\.1 431 /).and.include('Verzoek te groot');
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
+      expect(log, 'the unreadable request logged').to.include('"msg":"unreadable request"');
       expect(log, 'the start-up line names the address patients use').to.include(`Karify listening on http://127.0.0.1:${port}, for patients at https://karify.example.nl`);
     } finally {
       child.kill('SIGKILL');

@@ -1,3 +1,5 @@
+import net from 'node:net';
+
 /**
  * A tiny browser stand-in over real HTTP: one cookie jar that can talk to several app
  * instances (as a load balancer without sticky sessions would send it), no redirects followed.
@@ -62,4 +64,15 @@ export async function listen(app: import('express').Express): Promise<{ url: str
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+}
+
+/** Sends raw bytes and reads the whole answer until the server closes the connection. */
+export function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }
