@@ -239,15 +239,16 @@ export function createSecondFactor(deps: SecondFactorDeps) {
     },
 
     /**
-     * What a code page can truthfully say: until when the code sent to `phone` works, when a new
-     * one may be asked, and the cap that refuses any new one meanwhile (see
-     * SmsCodeService.capInForce), so that the page offers no button that would be refused.
+     * What a code page can truthfully say: until when the code sent to `phone` works (and whether
+     * its SMS may not have gone out), when a new one may be asked, and the cap that refuses any
+     * new one meanwhile (see SmsCodeService.capInForce), so that the page offers no button that
+     * would be refused.
      */
     async smsCodeState(request: SmsCapRequest & { purpose: CodePurpose }) {
       const { verificationCodes: codes, smsCodes: sender } = sms();
       const { userId, purpose, phone } = request;
-      const [validUntil, nextAllowedAt, cap] = await Promise.all([codes.validUntil(userId, purpose, phone), sender.nextAllowedAt(userId, purpose), sender.capInForce(request)]);
-      return { validUntil, nextAllowedAt, cap };
+      const [code, nextAllowedAt, cap] = await Promise.all([codes.usableCode(userId, purpose, phone), sender.nextAllowedAt(userId, purpose), sender.capInForce(request)]);
+      return { validUntil: code?.validUntil ?? null, deliveryUnsure: code?.deliveryUnsure ?? false, nextAllowedAt, cap };
     },
 
     /** The cap that refuses a new SMS code for `request` now, if any (see SmsCodeService.capInForce). */

@@ -220,7 +220,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       logger?.warn({ userId, purpose, maskedPhone, reason: result.reason }, 'verification SMS failed');
       return { status: 'failed', reason: result.reason };
     }
-    await codes.save(userId, purpose, code, phone);
+    await codes.save(userId, purpose, code, phone, unsure);
     const nextAllowedAt = upToWholeMinute(clock.now() + settings.resendCooldownSeconds * 1000);
     if (unsure) {
       logger?.warn({ userId, purpose, maskedPhone, reason: 'timeout' }, 'verification SMS timed out: it may still arrive, its code is kept');

@@ -32,6 +32,8 @@ interface CodeRow {
   attempts: number;
   expires_at: number | string;
   created_at: number | string;
+  /** The provider did not answer in time: the SMS may or may not have gone out. */
+  delivery_unsure: boolean | number;
 }
 
 /** Strips what people type between digits (spaces, dashes, dots), after folding full-width digits and typographic dashes. */
@@ -69,8 +71,11 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
       return randomDigits(random, CODE_LENGTH);
     },
 
-    /** Stores `code` as the live code for (user, purpose), replacing any earlier one, with a fresh expiry and attempt count. */
-    async save(userId: number, purpose: CodePurpose, code: string, phone: string | null): Promise<void> {
+    /**
+     * Stores `code` as the live code for (user, purpose), replacing any earlier one, with a fresh
+     * expiry and attempt count; `deliveryUnsure`: its SMS may not have gone out.
+     */
+    async save(userId: number, purpose: CodePurpose, code: string, phone: string | null, deliveryUnsure = false): Promise<void> {
       const now = clock.now();
       const row = {
         user_id: userId,
@@ -80,6 +85,7 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
         attempts: 0,
         expires_at: now + ttlMs,
         created_at: now,
+        delivery_unsure: deliveryUnsure,
       };
       // One statement, atomic on SQLite and PostgreSQL alike (unique on user_id + purpose).
       await db('verification_codes').insert(row).onConflict(['user_id', 'purpose']).merge();
@@ -131,12 +137,15 @@ export function createVerificationCodes(settings: VerificationCodeSettings) {
       await table().where({ user_id: userId, purpose }).delete();
     },
 
-    /** When the code sent to `phone` for `purpose` stops working; null when there is none that can still be used. */
-    async validUntil(userId: number, purpose: CodePurpose, phone: string): Promise<number | null> {
+    /**
+     * The code sent to `phone` for `purpose` that can still be used: when it stops working, and
+     * whether its SMS may not have gone out. Null when there is none.
+     */
+    async usableCode(userId: number, purpose: CodePurpose, phone: string): Promise<{ validUntil: number; deliveryUnsure: boolean } | null> {
       const row = await table().where({ user_id: userId, purpose, phone }).first();
       if (!row || row.attempts >= maxAttempts) return null;
-      const expiresAt = Number(row.expires_at);
-      return clock.now() < expiresAt ? expiresAt : null;
+      const validUntil = Number(row.expires_at);
+      return clock.now() < validUntil ? { validUntil, deliveryUnsure: Boolean(row.delivery_unsure) } : null;
     },
 
     /** Where and when the live (unexpired) code was sent, if there is one. */

@@ -15,6 +15,8 @@ import { capEnd, needsNewCode, secondFactorMessage, smsProblem, type Wording } f
 export interface SmsCodeStatus {
   maskedPhone: string;
   validUntil: number | null;
+  /** The code's SMS may not have gone out (the provider did not answer in time): not "we sent". */
+  deliveryUnsure: boolean;
   nextAllowedAt: number | null;
   /** Why the last SMS did not go out (or may not have): information, not an error of the patient's. */
   notSent: string | null;
@@ -111,7 +113,7 @@ export async function smsCodeStatus(
   /** The last send, when the page is to report it (takeSmsReport). */
   last?: LastSend,
 ): Promise<SmsCodeStatus> {
-  const { validUntil, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
+  const { validUntil, deliveryUnsure, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
   const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null) : null;
   const cooldown = outcome?.status === 'cooldown' ? outcome : undefined;
@@ -128,6 +130,7 @@ export async function smsCodeStatus(
   return {
     maskedPhone: maskPhoneNumber(code.phone),
     validUntil: shownValidUntil,
+    deliveryUnsure,
     nextAllowedAt,
     notSent,
     // A cap's own report says when it ends; said once, the page still says it, without the button.

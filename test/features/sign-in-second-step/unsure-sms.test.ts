@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { lastCode, passwordStep, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
+import { submitForm } from '../../support/forms';
+import { enterSignInCode, lastCode, passwordStep, pastSmsCooldown, patientWithSms, SmsWorld, startSmsWorld } from '../../support/two-factor';
 
 describe('sign-in, second step: an SMS that may still come while a cap refuses the next one', () => {
   let world: SmsWorld;
@@ -21,5 +22,26 @@ describe('sign-in, second step: an SMS that may still come while a cap refuses t
     expect(page).to.match(/om \d\d:\d\d weer een code aanvragen/).and.include('herstelcode');
     await new Promise((r) => setTimeout(r, 1100));
     expect(lastCode(vonage), 'the SMS did come').to.match(/^\d{6}$/);
+  });
+
+  it('opened again, still says the SMS may not have gone out, not that it was sent; a code sent after it is "gestuurd" again', async () => {
+    await world.close();
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+    const { rt, vonage } = world;
+    const patient = await patientWithSms(rt);
+    const agent = rt.agent();
+    vonage.delayNext(1000);
+    await passwordStep(agent, patient.email, patient.password);
+    expect((await agent.get('/inloggen/code')).text).to.include('Misschien komt de SMS nog');
+    const again = (await agent.get('/inloggen/code')).text;
+    expect(again, 'the notice is said once').not.to.include('Vraag dan vanaf');
+    expect(again).to.match(/duurde langer dan normaal\. Misschien komt de SMS nog\. De code is geldig tot \d\d:\d\d\./);
+    expect(again).not.to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd.');
+    await pastSmsCooldown();
+    await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+    await agent.get('/inloggen/code');
+    const afterResend = (await agent.get('/inloggen/code')).text;
+    expect(afterResend).to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd.').and.not.include('duurde langer');
+    expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
   });
 });
