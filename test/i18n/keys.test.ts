@@ -33,7 +33,7 @@ const KEY_LIKE = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_-]+)+$/;
  * - the first argument of every `t(...)` / `x.t(...)` call: a string, a list of strings, a choice
  *   between strings (`a ? 'x.y' : 'x.z'`, `map[k] ?? 'x.y'`), or a variable holding a key; never
  *   a template literal or a concatenation;
- * - every string anywhere that starts with a top-level locale key and a dot ("twoFactorManage.changed.uit"):
+ * - every string anywhere that starts with a top-level locale key and a dot ("twoFactorManage.changed.off"):
  *   a key kept in a map or a constant for later;
  * - every string or template literal that is only the start of a key ("pages.", `question.errors.${k}`).
  */

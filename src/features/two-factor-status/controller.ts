@@ -8,16 +8,16 @@ import { forgetFinishedSetup } from '../two-factor-setup/wizard';
 
 /** What the manage and passkey pages may say they changed when they lead back here, and its text. */
 const CHANGE_NOTICES = {
-  phone: 'twoFactorManage.changed.telefoonnummer',
-  method: 'twoFactorManage.changed.methode',
-  recoveryCodes: 'twoFactorManage.changed.herstelcodes',
-  off: 'twoFactorManage.changed.uit',
+  phone: 'twoFactorManage.changed.phone',
+  method: 'twoFactorManage.changed.method',
+  recoveryCodes: 'twoFactorManage.changed.recoveryCodes',
+  off: 'twoFactorManage.changed.off',
   passkeyAdded: 'passkeys.changed.added',
   passkeyTurnedOn: 'passkeys.changed.enabled',
   passkeyRenamed: 'passkeys.changed.renamed',
   passkeyRemoved: 'passkeys.changed.removed',
   passkeyGone: 'passkeys.changed.gone',
-  changedMeanwhile: 'twoFactorManage.changed.intussen',
+  changedMeanwhile: 'twoFactorManage.changed.changedMeanwhile',
 } as const;
 
 export type TwoStepChange = keyof typeof CHANGE_NOTICES;
