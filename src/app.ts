@@ -17,7 +17,6 @@ import { deskSessionSecret, sessionMiddleware } from './http/session';
 import { staticAssets } from './http/static-assets';
 import { useEjsViews } from './http/views';
 import { exposeUser, viewLocals } from './http/view-locals';
-import { createTranslators } from './i18n';
 import type { Database } from './infra/database';
 import type { Logger } from './infra/logger';
 import type { RedisClient } from './infra/redis';
@@ -41,7 +40,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.set('trust proxy', config.trustProxy);
   useEjsViews(app, { rootDir: config.rootDir, cache: config.env !== 'development', isProduction: config.isProduction });
 
-  const translators = createTranslators({ onMissing: (missing) => logger.warn({ missing }, 'translation missing') });
+  const { translators } = services;
   const passport = createPassport(services);
   const assets = staticAssets(config.rootDir);
   const devOutbox = services.outbox && !config.isProduction;

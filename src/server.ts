@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const site = config.webauthn.origin;
     logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
   });
-  server.on('clientError', answerUnreadableRequests(runtime.app, logger));
+  server.on('clientError', answerUnreadableRequests(runtime.app, runtime.services.translators.nl, logger));
 
   let stopping = false;
   const stop = (signal: string) => {

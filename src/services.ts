@@ -89,6 +89,8 @@ export async function createServices(deps: ServiceDeps) {
     random,
     /** Counters in the shared store (Redis, else the database), for limits kept by the web layer. */
     limiters,
+    /** The texts in every language: pages, SMS, e-mails. */
+    translators,
     ...accountStores,
     /** Several account changes that must land together: see InTransaction. */
     inTransaction,

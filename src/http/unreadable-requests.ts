@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
-import { createTranslator } from '../i18n';
+import type { Translate } from '../i18n';
 import type { Logger } from '../infra/logger';
 import { paths } from '../paths';
 
@@ -14,11 +14,11 @@ function statusOf(code: string | undefined): { status: number; reason: string; p
 /**
  * A request Node cannot parse (headers over its limit, a malformed request line, headers that
  * never finished) never reaches Express: Node would answer it with a bare status and no log
- * line. This answers with the same status, a short Dutch page (no cookies were read, so no
- * language choice), and a log line naming what was wrong, never the request's contents.
+ * line. This answers with the same status, a short Dutch page (`dutch`: the Dutch texts; no
+ * cookie was read, so no language choice), and a log line naming what was wrong, never the
+ * request's contents.
  */
-export function answerUnreadableRequests(app: Express, logger: Logger): (err: Error & { code?: string }, socket: Socket) => void {
-  const t = createTranslator('nl');
+export function answerUnreadableRequests(app: Express, dutch: Translate, logger: Logger): (err: Error & { code?: string }, socket: Socket) => void {
   return (err, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -26,7 +26,7 @@ export function answerUnreadableRequests(app: Express, logger: Logger): (err: Er
     }
     const { status, reason, page } = statusOf(err.code);
     logger.warn({ parseError: err.code, status, remoteAddress: socket.remoteAddress }, 'unreadable request');
-    app.render('errors/unreadable-request', { t, lang: 'nl', page, paths }, (renderError, html) => {
+    app.render('errors/unreadable-request', { t: dutch, lang: 'nl', page, paths }, (renderError, html) => {
       if (!socket.writable) return void socket.destroy();
       const body = renderError ? `${status} ${reason}` : html;
       if (renderError) logger.error({ err: renderError }, 'unreadable request page failed');

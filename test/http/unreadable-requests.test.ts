@@ -17,7 +17,7 @@ describe('requests Node cannot parse', () => {
     rt = await startTestRuntime();
     const destination = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
     server = http.createServer(rt.app);
-    server.on('clientError', answerUnreadableRequests(rt.app, createLogger('info', destination)));
+    server.on('clientError', answerUnreadableRequests(rt.app, rt.services.translators.nl, createLogger('info', destination)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
