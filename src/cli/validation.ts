@@ -43,7 +43,6 @@ export function validReason(input: string): string {
   return input.trim();
 }
 
-/** A whole number of rows to show, 1 to LIMIT_MAX. */
 /** A row's ID as list commands show it. */
 export function validId(input: string): number {
   const id = /^\d{1,12}$/.test(input.trim()) ? Number(input.trim()) : NaN;
@@ -51,6 +50,7 @@ export function validId(input: string): number {
   return id;
 }
 
+/** A whole number of rows to show, 1 to LIMIT_MAX. */
 export function validLimit(input: string): number {
   const limit = /^\d{1,6}$/.test(input.trim()) ? Number(input.trim()) : NaN;
   if (!(limit >= 1 && limit <= LIMIT_MAX)) throw new CommandFailure(`--limit must be a whole number from 1 to ${LIMIT_MAX}, not "${input}".`);

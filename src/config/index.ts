@@ -28,7 +28,7 @@ export interface Config {
   /** A request not answered by then gets the 503 page: something it waits for (Redis, the database) hangs. */
   requestTimeoutMs: number;
   seedDemoPatient: boolean;
-  session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; touchIntervalSeconds: number };
+  session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
   /** The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's. */
   desk: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
   sms: SmsConfig;
@@ -210,7 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 7 * 24 }),
-      touchIntervalSeconds: 60,
     },
     desk: {
       idleTimeoutMinutes: read.integer('DESK_SESSION_IDLE_MINUTES', 15, { min: 1, max: 24 * 60 }),

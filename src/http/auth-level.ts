@@ -82,6 +82,7 @@ export interface AuthLevelSettings<A extends Account = Express.User> {
   realm?: AuthRealm<A>;
 }
 
+/** How often a signed-in session's last activity is written (its idle timeout counts from it). */
 const TOUCH_INTERVAL_MS = 60_000;
 
 const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep);
@@ -313,11 +314,6 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     /** Route guard of the second step: a half session; others go to the sign-in page. */
     half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 
-    /**
-     * Route guard for changes to sign-in security: a fresh confirmation, or first to the
-     * confirmation page, which leads back to `returnTo` (by default the page asked for; a form is
-     * shown again, not resubmitted).
-     */
     /** What was typed into this page's form when a confirmation interrupted it (see fresh), once; otherwise nothing. */
     typedBeforeConfirmation(req: Request): Record<string, string> {
       const kept = req.session?.typedBeforeConfirmation;
@@ -326,6 +322,11 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       return kept.until > clock.now() ? kept.values : {};
     },
 
+    /**
+     * Route guard for changes to sign-in security: a fresh confirmation, or first to the
+     * confirmation page, which leads back to `returnTo` (by default the page asked for; a form is
+     * shown again, not resubmitted).
+     */
     fresh(returnTo?: string): RequestHandler {
       const confirm = realm.confirm;
       if (!confirm) throw new Error('this realm has no fresh confirmation');

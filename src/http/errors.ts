@@ -6,7 +6,7 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound' });
 };
 
-/** The methods a page or form of this site uses; csurf would call any other an expired session. */
+/** The methods a page or form of this site uses; the CSRF check would call any other an expired session. */
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 export const otherMethodsRefused: RequestHandler = (req, res, next) => {
