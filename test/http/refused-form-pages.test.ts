@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, signIn } from '../support/forms';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { appWith, connectionReset, sameBrowserOn, sessionStoreReading, startTestRuntime, TestRuntime } from '../support/runtime';
 
 const HOST = 'karify.test';
 
@@ -105,21 +105,18 @@ describe('the page of a refused or failed form: true about the session, its link
     const patient = await rt.createPatient();
     const agent = rt.agent();
     await signIn(agent, patient.email, patient.password);
-    rt.services.audit.record = async () => {
-      throw new Error('kaboom');
-    };
     const token = csrfTokenOf((await agent.get('/account')).text);
-    const failed = await agent.post('/uitloggen').set('Host', HOST).set('Referer', `http://${HOST}/account`).type('form').send({ _csrf: token });
+    const failing = () => { throw new Error('kaboom'); };
+    const auditFails = sameBrowserOn(appWith(rt, { services: { audit: { ...rt.services.audit, record: failing } } }), agent);
+    const failed = await auditFails.post('/uitloggen').set('Host', HOST).set('Referer', `http://${HOST}/account`).type('form').send({ _csrf: token });
     expectPage(failed, 500, 'Er ging iets mis');
     expect(linkOf(failed.text, 'Opnieuw proberen')).to.equal('/account');
-    const noReferer = await agent.post('/uitloggen').type('form').send({ _csrf: token });
+    const noReferer = await auditFails.post('/uitloggen').type('form').send({ _csrf: token });
     expectPage(noReferer, 500, 'Er ging iets mis');
     expect(linkOf(noReferer.text, 'Opnieuw proberen')).to.equal('/');
 
-    rt.services.modules.listForUser = async () => {
-      throw new Error('kaboom');
-    };
-    const page = await agent.get('/werkblad?x=1');
+    const modulesFail = sameBrowserOn(appWith(rt, { services: { modules: { ...rt.services.modules, listForUser: failing } } }), agent);
+    const page = await modulesFail.get('/werkblad?x=1');
     expectPage(page, 500, 'Er ging iets mis');
     expect(linkOf(page.text, 'Opnieuw proberen')).to.equal('/werkblad?x=1');
   });
@@ -128,13 +125,8 @@ describe('the page of a refused or failed form: true about the session, its link
     const patient = await rt.createPatient();
     const agent = rt.agent();
     await signIn(agent, patient.email, patient.password);
-    const store = rt.sessionStore;
-    const originalGet = store.get.bind(store);
-    store.get = (_sid, callback) => {
-      store.get = originalGet;
-      callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-    };
-    const res = await agent.get('//evil.example/werkblad');
+    const unreadable = sessionStoreReading(rt.sessionStore, (_sid, callback) => callback(connectionReset()));
+    const res = await sameBrowserOn(appWith(rt, { sessionStore: unreadable }), agent).get('//evil.example/werkblad');
     expectPage(res, 503, 'Tijdelijk niet beschikbaar');
     expect(linkOf(res.text, 'Opnieuw proberen')).to.equal('/');
   });

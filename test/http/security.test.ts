@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
-import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../support/runtime';
+import { appWith, connectionReset, PRODUCTION_ENV, sameBrowserOn, sessionStoreReading, startTestRuntime, TestRuntime } from '../support/runtime';
 import { patientWithApp } from '../support/totp';
 
 function setCookies(res: supertest.Response): string[] {
@@ -304,10 +304,10 @@ describe('security (SPEC §4)', () => {
     });
 
     it('shows a Dutch 500 page that leaks nothing when something breaks', async () => {
-      const agent = await signedInAgent();
-      rt.services.modules.listForUser = async () => {
+      const listForUser = async () => {
         throw new Error('kaboom in /work/main/src/domain/modules.ts: select * from "modules"');
       };
+      const agent = sameBrowserOn(appWith(rt, { services: { modules: { ...rt.services.modules, listForUser } } }), await signedInAgent());
       const res = await agent.get('/werkblad');
       expectDutchPage(res, 500, 'Er ging iets mis');
       expectNoLeaks(res.text, ['kaboom', 'select *']);
@@ -335,13 +335,13 @@ describe('security (SPEC §4)', () => {
     });
 
     it('keeps the patient signed in after a session store hiccup (503 once, then back to normal)', async () => {
-      const agent = await signedInAgent();
-      const store = rt.sessionStore;
-      const originalGet = store.get.bind(store);
-      store.get = (_sid, callback) => {
-        store.get = originalGet; // fails once, like a dropped connection
-        callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-      };
+      let dropped = false;
+      const failsOnce = sessionStoreReading(rt.sessionStore, (_sid, callback, get) => {
+        if (dropped) return get();
+        dropped = true; // fails once, like a dropped connection
+        callback(connectionReset());
+      });
+      const agent = sameBrowserOn(appWith(rt, { sessionStore: failsOnce }), await signedInAgent());
       const res = await agent.get('/werkblad');
       expectDutchPage(res, 503, 'Tijdelijk niet beschikbaar');
       await new Promise((resolve) => setTimeout(resolve, 50));

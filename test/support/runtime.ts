@@ -1,7 +1,11 @@
+import type { Express } from 'express';
+import type { SessionData, Store } from 'express-session';
 import supertest from 'supertest';
+import { createApp } from '../../src/app';
 import { bootstrap, BootstrapOptions, Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import type { User } from '../../src/domain/users';
+import type { Services } from '../../src/services';
 import { TestClock } from './clock';
 import { releaseTestDatabase, testDatabaseEnv } from './test-database';
 
@@ -59,4 +63,29 @@ export async function startTestRuntime(env: TestEnv = {}, options: BootstrapOpti
       return { ...user, password };
     },
   };
+}
+
+/**
+ * A second app on the same runtime (database, sessions, clock) with some services or the session
+ * store replaced, for instance by one that fails: the runtime's own stay as they are.
+ */
+export function appWith(rt: TestRuntime, replaced: { services?: Partial<Services>; sessionStore?: Store }): Express {
+  return createApp({ ...rt, services: { ...rt.services, ...replaced.services }, sessionStore: replaced.sessionStore ?? rt.sessionStore });
+}
+
+/** The session store with its reads passed through `read` (to fail one, or count them); `get` reads for real. */
+export function sessionStoreReading(store: Store, read: (sid: string, callback: (err: unknown, session?: SessionData | null) => void, get: () => void) => void): Store {
+  const wrapped = Object.create(store) as Store;
+  wrapped.get = (sid, callback) => read(sid, callback, () => store.get(sid, callback));
+  return wrapped;
+}
+
+/** An error of a dropped connection, as a store that lost Redis or the database gives. */
+export const connectionReset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+/** A browser of `app` holding the cookies of `agent` (the same jar): the same patient, another app. */
+export function sameBrowserOn(app: Express, agent: supertest.Agent): supertest.Agent {
+  const twin = supertest.agent(app);
+  twin.jar = agent.jar;
+  return twin;
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { startFakeVonage } from './fake-vonage';
 import { signIn, submitForm } from './forms';
+import type { BootstrapOptions } from '../../src/bootstrap';
 import { startTestRuntime, TestEnv, TestRuntime } from './runtime';
 
 export type FakeVonage = Awaited<ReturnType<typeof startFakeVonage>>;
@@ -15,7 +16,7 @@ export interface SmsWorld {
 }
 
 /** An app that sends SMS through the real Vonage SDK to a local fake Vonage server. */
-export async function startSmsWorld(env: TestEnv = {}): Promise<SmsWorld> {
+export async function startSmsWorld(env: TestEnv = {}, options: BootstrapOptions = {}): Promise<SmsWorld> {
   const vonage = await startFakeVonage();
   const rt = await startTestRuntime({
     SMS_PROVIDER: 'vonage',
@@ -24,7 +25,7 @@ export async function startSmsWorld(env: TestEnv = {}): Promise<SmsWorld> {
     VONAGE_REST_HOST: vonage.url,
     VONAGE_TIMEOUT_MS: '400',
     ...env,
-  });
+  }, options);
   return {
     rt,
     vonage,
