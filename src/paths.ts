@@ -169,8 +169,6 @@ export const paths = {
     enableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/inschakelen`,
     resetStaffTwoFactor: (id: number | string) => `${DESK}/medewerkers/${id}/app-uitzetten`,
     log: `${DESK}/logboek`,
-    /** The log's older page: the events before the one with this id. */
-    logBefore: (id: number) => `${DESK}/logboek?voor=${id}`,
   },
 } as const;
 

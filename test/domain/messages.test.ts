@@ -58,7 +58,6 @@ describe('message store: pages of the inbox, what is unread, what is marked read
       list: (limit: number, before?: number) => messages().listForUser(patient, limit, before),
       newerIds: (from: number, limit: number) => messages().newerIds(patient, from, limit),
       path: '/berichten',
-      pathBefore: (id: number) => `/berichten?voor=${id}`,
     };
     const seen: number[] = [];
     const paths: string[] = [];

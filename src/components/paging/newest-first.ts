@@ -20,9 +20,10 @@ export interface PagedList<T extends { id: number }> {
   newerIds?(from: number, limit: number): Promise<number[]>;
   /** The newest page. */
   path: string;
-  /** The page of the rows older than row `id`. */
-  pathBefore(id: number): string;
 }
+
+/** The page of `path`'s rows older than row `id`. */
+const pathBefore = (path: string, id: number) => `${path}?voor=${id}`;
 
 export interface Page<T> {
   rows: T[];
@@ -44,7 +45,7 @@ export async function pageOf<T extends { id: number }>(source: PagedList<T>, cur
   const before = readCursor(cursor);
   const found = await source.list(PAGE_SIZE + 1, before);
   const rows = found.slice(0, PAGE_SIZE);
-  const olderPath = found.length > PAGE_SIZE ? source.pathBefore(rows.at(-1)!.id) : null;
+  const olderPath = found.length > PAGE_SIZE ? pathBefore(source.path, rows.at(-1)!.id) : null;
   return { rows, olderPath, newerPath: await newerPathOf(source, before) };
 }
 
@@ -55,5 +56,5 @@ async function newerPathOf<T extends { id: number }>(source: PagedList<T>, befor
   // PAGE_SIZE oldest of them, i.e. those older than the next one (or it is the newest page).
   const newer = await source.newerIds(before, PAGE_SIZE + 1);
   if (newer.length === 0) return null;
-  return newer.length > PAGE_SIZE ? source.pathBefore(newer[PAGE_SIZE]!) : source.path;
+  return newer.length > PAGE_SIZE ? pathBefore(source.path, newer[PAGE_SIZE]!) : source.path;
 }

@@ -233,7 +233,6 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
         list: (limit, before) => deps.audit.listForUser(patient.id, limit, before),
         newerIds: (from, limit) => deps.audit.newerIds(patient.id, from, limit),
         path,
-        pathBefore: (id) => `${path}?voor=${id}`,
       }, req.query.voor);
       res.render('desk-patients/history', { patient, history: 'activity', activity: activityRows(page.rows, res), newerPath: page.newerPath, olderPath: page.olderPath });
     },
@@ -246,7 +245,6 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const page = await pageOf({
         list: (limit, before) => staffAudit.list({ limit, before, patientId: patient.id, leaveOut: HISTORY_LEAVES_OUT }),
         path,
-        pathBefore: (id) => `${path}?voor=${id}`,
       }, req.query.voor);
       res.render('desk-patients/history', { patient, history: 'desk', deskActions: staffLogRows(page.rows, res.locals), newerPath: page.newerPath, olderPath: page.olderPath });
     },

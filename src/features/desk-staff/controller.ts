@@ -222,7 +222,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     /** A page of the Logboek; its "newer" link leads to the newest page. */
     async log(req: Request, res: Response) {
-      const page = await pageOf({ list: (limit, before) => deps.staffAudit.list({ limit, before }), path: desk.log, pathBefore: desk.logBefore }, req.query.voor);
+      const page = await pageOf({ list: (limit, before) => deps.staffAudit.list({ limit, before }), path: desk.log }, req.query.voor);
       res.render('desk-staff/log', { rows: staffLogRows(page.rows, res.locals), newerPath: page.newerPath, olderPath: page.olderPath });
     },
   };

@@ -168,7 +168,6 @@ export function createInboxController(deps: { messages: MessageStore }) {
           list: (limit, before) => deps.messages.listForUser(userId, limit, before),
           newerIds: (from, limit) => deps.messages.newerIds(userId, from, limit),
           path: paths.inbox,
-          pathBefore: (id) => `${paths.inbox}?voor=${id}`,
         },
         req.query.voor,
       );

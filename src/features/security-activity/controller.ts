@@ -18,7 +18,6 @@ export function createSecurityActivityController(deps: { audit: AuditLog }) {
           list: (limit, before) => deps.audit.listForUser(userId, limit, before),
           newerIds: (from, limit) => deps.audit.newerIds(userId, from, limit),
           path: activity,
-          pathBefore: (id) => `${activity}?voor=${id}`,
         },
         req.query.voor,
       );
