@@ -176,6 +176,15 @@ export function createSecondFactor(deps: SecondFactorDeps) {
     });
   }
 
+  /** What a proof that passed says, once its use is recorded. */
+  async function passed(userId: number, purpose: SecondFactorPurpose, proof: Proof, outcome: Outcome & { ok: true }, origin: RequestOrigin): Promise<SecondFactorResult> {
+    if (outcome.use) {
+      await recordPasskeyUse(userId, purpose, outcome.use, origin);
+      return { status: 'ok' };
+    }
+    return proof.kind === 'recovery' ? { status: 'ok', recoveryCodesLeft: outcome.recoveryCodesLeft } : { status: 'ok', totpStep: outcome.totpStep };
+  }
+
   return {
     /**
      * Checks one proof for `purpose`, under the limits above, and records what the patient must
@@ -206,13 +215,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
         if (outcome.ok) await lockout.succeeded(userId);
         else if (outcome.reason === 'missing') await lockout.refund(userId); // nothing could be guessed
       }
-      if (outcome.ok) {
-        if (outcome.use) {
-          await recordPasskeyUse(userId, purpose, outcome.use, origin);
-          return { status: 'ok' };
-        }
-        return proof.kind === 'recovery' ? { status: 'ok', recoveryCodesLeft: outcome.recoveryCodesLeft } : { status: 'ok', totpStep: outcome.totpStep };
-      }
+      if (outcome.ok) return passed(userId, purpose, proof, outcome, origin);
       if (outcome.reason === 'missing') return { status: 'failed', reason: 'missing' };
 
       const { reason, refusal } = outcome;
@@ -226,6 +229,24 @@ export function createSecondFactor(deps: SecondFactorDeps) {
       });
       if (until === null) return { status: 'failed', reason };
       return { status: 'locked', until };
+    },
+
+    /**
+     * Signing in with a passkey alone: the passkey whose id the browser sent names the account, but
+     * anyone may know that id, and a signature that fails proves nothing about the account. So a
+     * failure is no failure of the account's second step: not counted towards its lock (which
+     * anyone could otherwise bring about without its password), nor in its activity. The caller
+     * limits these checks by the client's network (SignInService.withoutPassword). While the second
+     * step is locked, a passkey signs in no more than any other proof.
+     */
+    async checkPasskeyAlone(userId: number, proof: Proof & { kind: 'passkey' }, origin: RequestOrigin): Promise<SecondFactorResult> {
+      passkeyCeremonies();
+      const until = await lockout.lockedUntil(userId);
+      if (until !== null) return { status: 'locked', until };
+      const outcome = await compare(userId, 'sign_in', proof, origin);
+      if (!outcome.ok) return { status: 'failed', reason: outcome.reason };
+      await lockout.succeeded(userId);
+      return passed(userId, 'sign_in', proof, outcome, origin);
     },
 
     /**

@@ -78,6 +78,20 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
   const account = await counter('account', settings.freeFailuresPerAccount, ACCOUNT_WINDOW_SECONDS);
   const ip = await counter('ip', settings.freeFailuresPerIp, IP_WINDOW_SECONDS);
 
+  /** A pass that keeps the places of a failure and gives back those of any other outcome. */
+  const passFor = (giveBack: () => Promise<unknown>, success: () => Promise<unknown>): ThrottlePass => {
+    let settled = false;
+    return {
+      allowed: true,
+      async settle(outcome) {
+        if (settled) return;
+        settled = true;
+        if (outcome === 'failure') return; // the places stay taken: that is the count
+        await (outcome === 'undecided' ? giveBack() : success());
+      },
+    };
+  };
+
   return {
     async reserve(accountKey: string, ipKey: string): Promise<ThrottleReservation> {
       const byAccount = await account.take(accountKey);
@@ -93,17 +107,22 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
         await account.giveBack(accountKey, byAccount);
         return { allowed: false, retryAfterMs: byIp.retryAfterMs };
       }
-      let settled = false;
-      return {
-        allowed: true,
-        async settle(outcome) {
-          if (settled) return;
-          settled = true;
-          if (outcome === 'failure') return; // the places stay taken: that is the count
-          if (outcome === 'undecided') return void (await Promise.all([account.giveBack(accountKey, byAccount), ip.giveBack(ipKey, byIp)]));
-          await Promise.all([account.reset(accountKey), ip.giveBack(ipKey, byIp)]);
-        },
-      };
+      return passFor(
+        () => Promise.all([account.giveBack(accountKey, byAccount), ip.giveBack(ipKey, byIp)]),
+        () => Promise.all([account.reset(accountKey), ip.giveBack(ipKey, byIp)]),
+      );
+    },
+
+    /**
+     * For a sign-in that names no account until it is checked (a passkey alone): the places of the
+     * client's network only. What it checks is a signature, which proves nothing about an account
+     * when it fails, so the failure counts against no account.
+     */
+    async reserveForNetwork(ipKey: string): Promise<ThrottleReservation> {
+      const byIp = await ip.take(ipKey);
+      if (!byIp.ok) return { allowed: false, retryAfterMs: byIp.retryAfterMs };
+      const giveBack = () => ip.giveBack(ipKey, byIp);
+      return passFor(giveBack, giveBack);
     },
   };
 }

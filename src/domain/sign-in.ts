@@ -71,5 +71,23 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
         await pass.settle(outcome);
       }
     },
+
+    /**
+     * A sign-in without a password (a passkey alone), under the throttle of the client's network
+     * only (see SignInThrottle.reserveForNetwork): `check` says whether it succeeded, and what to
+     * answer. A check that broke off gives its place back, as a password check does.
+     */
+    async withoutPassword<R>(origin: RequestOrigin, check: () => Promise<{ succeeded: boolean; result: R }>): Promise<{ status: 'throttled'; retryAt: number } | { status: 'checked'; result: R }> {
+      const pass = await throttle.reserveForNetwork(clientNetwork(origin.ip));
+      if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };
+      let outcome: 'success' | 'failure' | 'undecided' = 'undecided';
+      try {
+        const { succeeded, result } = await check();
+        outcome = succeeded ? 'success' : 'failure';
+        return { status: 'checked', result };
+      } finally {
+        await pass.settle(outcome);
+      }
+    },
   };
 }

@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
-import type { AuditLog } from '../../domain/audit';
+import type { AuditLog, RequestOrigin } from '../../domain/audit';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
-import type { SecondFactor } from '../../domain/second-factor';
+import type { Proof, SecondFactor, SecondFactorResult } from '../../domain/second-factor';
+import type { SignInService } from '../../domain/sign-in';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
@@ -16,6 +17,8 @@ import { checkSignInForm, expiredSignInForm, renderRefusedSignIn } from '../../c
 
 const VIEW = 'sign-in/index';
 
+type PasskeyProof = Proof & { kind: 'passkey' };
+
 /** What the sign-in page may say about the session that ended, as full locale keys. */
 const NOTICES: Record<SessionEnd, string> = { expired: 'signIn.sessionExpired', signedOut: 'signIn.signedOut', ended: 'signIn.sessionEnded' };
 
@@ -26,6 +29,8 @@ export interface SignInDeps extends PasskeyOptionsDeps {
   users: UserStore;
   passkeys: PasskeyStore;
   secondFactor: SecondFactor;
+  /** The throttle of a passkey used alone (by the client's network). */
+  signIn: SignInService;
   notifier: SecurityNotifier;
   clock: Clock;
   /** Starts the second step for a patient with two-step on; returns where to go next. */
@@ -36,6 +41,15 @@ export type SignInController = ReturnType<typeof createSignInController>;
 
 export function createSignInController(deps: SignInDeps) {
   const { passport, auth, audit } = deps;
+
+  /** Whose passkey it is, and whether its signature holds; a passkey nobody (enabled) has is refused at once. */
+  async function checkPasskeyAlone(proof: PasskeyProof, origin: RequestOrigin) {
+    const owner = await deps.passkeys.findByCredentialId(proof.response.id);
+    const found = owner && (await deps.users.findById(owner.userId));
+    const user = found && !found.disabled ? found : null;
+    const result: SecondFactorResult = user ? await deps.secondFactor.checkPasskeyAlone(user.id, proof, origin) : { status: 'failed', reason: 'wrong_passkey' };
+    return { succeeded: result.status === 'ok', result: { user, result } };
+  }
 
   return {
     /** The options public/js/passkeys.js asks for before a passkey signs in. */
@@ -64,21 +78,25 @@ export function createSignInController(deps: SignInDeps) {
 
     /**
      * A passkey alone: with user verification it is both steps (something the patient has, and
-     * their fingerprint, face or PIN), so it signs in fully, under the second step's limits.
+     * their fingerprint, face or PIN), so it signs in fully; limited by the client's network, as no
+     * account is proven before the signature is (see SecondFactor.checkPasskeyAlone).
      */
     async submitPasskey(req: Request, res: Response) {
-      const { t } = res.locals;
+      const { t, formatTime } = res.locals;
       const given = passkeyProof(req, 'sign_in', deps.clock.now());
       const refuse = (problem: string, status = 400) => res.status(status).render(VIEW, { values: {}, notice: null, passkeyError: problem });
       if ('problem' in given) return refuse(t(given.problem));
-      // Whose passkey it is decides whose limits apply; a credential nobody has is refused at once.
-      const owner = await deps.passkeys.findByCredentialId(given.proof.response.id);
-      const user = owner && (await deps.users.findById(owner.userId));
-      if (!user || user.disabled) return refuse(t('passkeyCeremony.notAccepted'));
-      const result = await deps.secondFactor.check(user.id, 'sign_in', given.proof, requestOrigin(req));
-      if (result.status !== 'ok') return refuse(secondFactorMessage(result, res.locals), result.status === 'locked' ? 429 : 400);
+      const origin = requestOrigin(req);
+      const attempt = await deps.signIn.withoutPassword(origin, () => checkPasskeyAlone(given.proof, origin));
+      if (attempt.status === 'throttled') return refuse(t('signInForm.errors.throttled', { time: formatTime(attempt.retryAt) }), 429);
+      const { user, result } = attempt.result;
+      if (!user) return refuse(t('passkeyCeremony.notAccepted'));
+      if (result.status !== 'ok') {
+        req.log.warn({ userId: user.id, result: result.status }, 'passkey sign-in refused');
+        return refuse(secondFactorMessage(result, res.locals), result.status === 'locked' ? 429 : 400);
+      }
       await auth.toFull(req, user);
-      await deps.notifier.notify(user.id, 'sign_in', requestOrigin(req), { method: 'passkey', without: 'password' });
+      await deps.notifier.notify(user.id, 'sign_in', origin, { method: 'passkey', without: 'password' });
       req.log.info({ userId: user.id, method: 'passkey' }, 'signed in with a passkey');
       res.redirect(303, paths.workspace);
     },
