@@ -84,11 +84,15 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
     },
 
     /**
-     * A success ends the run (and a lock set meanwhile by requests racing it), and its notice: a
-     * new lock may end on the same whole minute, and must be announced again.
+     * A success ends the run. A lock that requests racing it set meanwhile stays: it was announced
+     * ("nobody can sign in until …"), and ending it silently would make that untrue. (The success
+     * took its place before that lock, so it still counts.)
      */
     async succeeded(userId: number): Promise<void> {
-      await db(TABLE).where(key, userId).update({ failures: 0, locked_until: null, announced_until: null });
+      await db(TABLE)
+        .where(key, userId)
+        .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', clock.now()))
+        .update({ failures: 0, locked_until: null, announced_until: null });
     },
 
     /** A check that compared nothing gives its place back. */

@@ -283,6 +283,17 @@ describe(`limits under a parallel burst: the second step on ${TEST_DATABASE} (is
     expect(await world.rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(10);
   });
 
+  it('signs one of 20 parallel sessions in with the same recovery code; a lock the others set stays, as announced', async () => {
+    const patient = await patientWithSms(world.rt, '+31611000202');
+    const sessions = [];
+    for (let i = 0; i < 20; i += 1) sessions.push(await halfSession(patient.email, patient.password, '/inloggen/herstelcode'));
+    const results = await Promise.all(sessions.map(({ client, token }) => client.post(`${world.url}/inloggen/herstelcode`, { _csrf: token, recoveryCode: patient.recoveryCodes[0]! })));
+    expect(results.filter((r) => r.location === '/inloggen/herstelcode-gebruikt'), 'signed in').to.have.length(1);
+    const announced = (await world.rt.services.audit.listForUser(patient.id, 1000)).some((e) => e.type === 'second_step_locked');
+    const lockedUntil = await world.rt.services.secondFactor.lockedUntil(patient.id);
+    expect(lockedUntil !== null, `the lock announced (${announced}) is the lock in force (${lockedUntil})`).to.equal(announced);
+  });
+
   /**
    * The tries taken from SMS codes, as the database answered them: each check of a code takes
    * one (an UPDATE … attempts + 1 … RETURNING) before it compares, and only a check that got
