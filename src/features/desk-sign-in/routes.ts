@@ -10,14 +10,14 @@ export function deskSignInRoutes(controller: DeskSignInController, auth: AuthLev
   const router = Router();
   const { home, signOut, secondStep, patients } = paths.desk;
   expiredForms.set(home, { show: controller.formExpired });
-  // A password or code sent twice (a double click): the second goes where the first leads.
+  // A password, code or passkey answer sent twice (a double click): the second goes where the first leads.
   const once = oneSubmission(() => patients);
   router.get(home, controller.show);
   router.post(home, oneSubmission(() => secondStep.code), controller.submit);
   router.get(secondStep.code, auth.half, controller.showCode);
   router.post(secondStep.code, auth.half, once, controller.submitCode);
   router.post(secondStep.passkeyOptions, auth.half, controller.passkeyOptions);
-  router.post(secondStep.passkey, auth.half, controller.submitPasskey);
+  router.post(secondStep.passkey, auth.half, once, controller.submitPasskey);
   router.get(secondStep.recovery, auth.half, controller.showRecovery);
   router.post(secondStep.recovery, auth.half, once, controller.submitRecovery);
   router.post(secondStep.cancel, auth.half, controller.cancel);

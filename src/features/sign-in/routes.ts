@@ -9,9 +9,10 @@ export function signInRoutes(controller: SignInController, oneSubmission: OneSub
   expiredForms.set(paths.signIn, { show: controller.formExpired });
   router.get(paths.signIn, controller.show);
   // "Log in" pressed twice (a double click): one password check; the second goes where the first led.
-  router.post(paths.signIn, oneSubmission(() => paths.workspace), controller.submit);
+  const once = oneSubmission(() => paths.workspace);
+  router.post(paths.signIn, once, controller.submit);
   router.post(paths.signInPasskeyOptions, controller.passkeyOptions);
-  router.post(paths.signInPasskey, controller.submitPasskey);
+  router.post(paths.signInPasskey, once, controller.submitPasskey);
   router.post(paths.signOut, controller.signOut);
   return router;
 }

@@ -47,6 +47,20 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       expect(activity, 'after the password').to.include('Ingelogd met toegangssleutel').and.not.include('zonder wachtwoord');
     });
 
+    it('signs in once when the answer is sent twice at once (a double click): both go to the Werkblad, nothing counted as a replay', async () => {
+      const patient = await patientWithSms(rt);
+      const authenticator = authenticatorFor(rt);
+      await registerPasskey(rt, patient, authenticator);
+      const agent = rt.agent();
+      const step = await passkeyStep(agent, await passwordStep(agent, patient), authenticator);
+      const answer = authenticator.get(step.options);
+      const [first, second] = await Promise.all([step.send(answer), step.send(answer)]);
+      expect([first.headers.location, second.headers.location]).to.deep.equal(['/werkblad', '/werkblad']);
+      const events = await eventTypes(rt, patient.id);
+      expect(events.filter((type) => type === 'sign_in')).to.have.length(1);
+      expect(events).not.to.include('second_step_failed');
+    });
+
     it('refuses another patient\'s passkey at their second step, and counts it', async () => {
       const patient = await patientWithSms(rt);
       await registerPasskey(rt, patient, authenticatorFor(rt));
