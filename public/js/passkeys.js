@@ -26,11 +26,16 @@
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
 
-  /** POSTs to `url`; resolves with the JSON options, rejects with the server's message if any. */
+  /**
+   * POSTs to `url`; resolves with the JSON options, rejects with the server's message if any. A
+   * redirect is not followed: the server sends the page elsewhere (the session or the fresh
+   * confirmation ran out), which the page itself then asks again (error `moved`).
+   */
   function askOptions(url, token, body) {
     var headers = { 'X-CSRF-Token': token, Accept: 'application/json' };
     if (body) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    return fetch(url, { method: 'POST', credentials: 'same-origin', headers: headers, body: body }).then(function (res) {
+    return fetch(url, { method: 'POST', credentials: 'same-origin', redirect: 'manual', headers: headers, body: body }).then(function (res) {
+      if (res.type === 'opaqueredirect') throw Object.assign(new Error('sent elsewhere'), { moved: true });
       return res.json().catch(function () { return {}; }).then(function (data) {
         if (!res.ok) throw Object.assign(new Error('options refused'), { status: res.status, message: data.message });
         return data;
@@ -148,6 +153,8 @@
         .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
         .then(function (credential) { submitWith(form, credential); })
         .catch(function (err) {
+          // The page is no longer what the session allows: loading it again leads where the server says.
+          if (err && err.moved) return window.location.reload();
           button.disabled = false;
           say(box, (err && err.status && err.message) || box.getAttribute('data-passkey-error'));
           // Cancelled, or no passkey chosen: the suggestions offer them again.
@@ -170,8 +177,9 @@
         .then(function (options) {
           return webauthn.startRegistration({ optionsJSON: options }).then(function (credential) { submitWith(form, credential); });
         }, function (err) {
-          // A name the server refuses: the form goes as it is, and comes back with the message at the field.
-          if (err && err.status === 400) return form.submit();
+          // A name the server refuses, or a confirmation that ran out: the form goes as it is, and
+          // comes back with the message at the field, or by way of the confirmation with the name kept.
+          if (err && (err.status === 400 || err.moved)) return form.submit();
           throw err;
         })
         .catch(function (err) {
