@@ -81,7 +81,8 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   },
   totp_replay_refused: {
     subject: 'inbox.kinds.totp_replay_refused.subject',
-    body: plainText('inbox.kinds.totp_replay_refused.body'),
+    // A used code typed to confirm a change (signed in already, often the code just used to sign in) is no sign-in.
+    body: perDetail('purpose', { confirm: 'inbox.kinds.totp_replay_refused.bodyConfirm' }, plainText('inbox.kinds.totp_replay_refused.body')),
     action: 'inbox.kinds.totp_replay_refused.action',
   },
   account_disabled: {

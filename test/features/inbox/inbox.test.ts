@@ -36,7 +36,7 @@ describe('inbox: message texts', () => {
 
   it('has a Dutch subject, body and "was jij dit niet?" advice for every kind, with and without params', () => {
     const paramSets: InboxMessage['params'][] = [
-      {}, { remaining: 7 }, { remaining: 2 }, { remaining: 0 }, { phone: '+31 6 ••••••12' }, { until: at + 15 * 60_000 }, { method: 'sms' },
+      {}, { remaining: 7 }, { remaining: 2 }, { remaining: 0 }, { phone: '+31 6 ••••••12' }, { until: at + 15 * 60_000 }, { method: 'sms' }, { purpose: 'confirm' },
     ];
     const subjects = new Set<string>();
     for (const kind of allKinds) {
@@ -54,6 +54,12 @@ describe('inbox: message texts', () => {
       }
     }
     expect(subjects.size, 'every kind has its own subject').to.equal(allKinds.length);
+  });
+
+  it('says of a used app code refused while confirming a change that it was no sign-in', () => {
+    expect(describeMessage(message('totp_replay_refused', { purpose: 'sign_in', method: 'totp' }), format).body).to.include('probeerde iemand in te loggen');
+    const confirming = describeMessage(message('totp_replay_refused', { purpose: 'confirm', method: 'totp' }), format).body;
+    expect(confirming).to.include('bij het bevestigen van een wijziging in je account').and.not.include('in te loggen');
   });
 
   it('says how many recovery codes are left, and urges new ones when few are left', () => {
