@@ -24,7 +24,7 @@ const INFO_PAGES: Array<{ path: string; title: string; body: string; link?: stri
     body: 'Je telefoonnummer voor inloggen in twee stappen stel je in bij Authenticatie in twee stappen.',
     link: '<p><a href="/account/twee-stappen">Naar Authenticatie in twee stappen</a></p>',
   },
-  { path: '/account/notificaties', title: 'Notificaties', body: 'Je krijgt een e-mail wanneer er een nieuw bericht voor je is.' },
+  { path: '/account/notificaties', title: 'Notificaties', body: 'We sturen je een e-mail als er iets verandert aan hoe je inlogt, bijvoorbeeld als je wachtwoord is gewijzigd of als authenticatie in twee stappen aan of uit is gezet. Je vindt deze berichten ook bij Berichten. Deze e-mails kun je niet uitzetten: ze helpen je account veilig te houden.' },
   { path: '/account/applicaties', title: 'Applicaties', body: 'Er zijn geen applicaties aan je account gekoppeld.' },
   { path: '/account/afwezigheidsmeldingen', title: 'Afwezigheidsmeldingen', body: 'Er zijn geen afwezigheidsmeldingen.' },
 ];
