@@ -27,6 +27,8 @@ export type MailAlertKind =
 interface AlertTexts {
   subject: string;
   body: TextPicker;
+  /** What to do if it was them; `mail.wasYou` ("nothing") unless the change asks something of them. */
+  wasYou?: TextPicker;
   /** What to do if it was not them; `mail.notYou` unless the change calls for other advice. */
   notYou?: string;
   /**
@@ -84,6 +86,8 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
       few: 'mail.alerts.recovery_code_used.bodyFew',
       remaining: 'mail.alerts.recovery_code_used.bodyRemaining',
     }),
+    // Few or none left: the body asks for new codes, so "nothing to do" would contradict it.
+    wasYou: recoveryCodesLeft(FEW_RECOVERY_CODES_LEFT, { plain: 'mail.wasYou', remaining: 'mail.wasYou', few: 'mail.wasYouNewCodes', none: 'mail.wasYouNewCodes' }),
   },
   password_changed: {
     subject: 'mail.alerts.password_changed.subject',
@@ -98,6 +102,7 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
       setup: { plain: 'mail.alerts.second_step_locked.setup', until: 'mail.alerts.second_step_locked.setupUntil' },
       change: { plain: 'mail.alerts.second_step_locked.change', until: 'mail.alerts.second_step_locked.changeUntil' },
     }),
+    wasYou: plainText('mail.wasYouLocked'),
     notYou: 'mail.notYouLocked',
   },
   account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plainText('mail.alerts.account_disabled.body') },
@@ -163,6 +168,7 @@ export function createAlertComposer(deps: { translators: Partial<Record<Language
     // A time in the text (a lock's end) with its zone, and its date when that is another day.
     const formatTime = (ms: number) => (format.date(ms) === format.date(at) ? format.zonedTime(ms) : `${format.date(ms)} ${format.zonedTime(ms)}`);
     const body = texts.body(details, { t, formatTime });
+    const wasYou = (texts.wasYou ?? plainText('mail.wasYou'))(details, { t, formatTime });
     const ip = texts.byClinic ? null : shortenIp(origin.ip);
     const userAgent = texts.byClinic ? null : origin.userAgent;
     const facts = [
@@ -175,7 +181,7 @@ export function createAlertComposer(deps: { translators: Partial<Record<Language
       t('mail.greeting', { name }),
       t(body.key, body.values),
       facts.join('\n'),
-      [...(texts.byClinic ? [] : [t('mail.wasYou')]), t(texts.notYou ?? 'mail.notYou')].join('\n'),
+      [...(texts.byClinic ? [] : [t(wasYou.key, wasYou.values)]), t(texts.notYou ?? 'mail.notYou')].join('\n'),
       t('mail.signature'),
       t('mail.why'),
     ];

@@ -66,6 +66,17 @@ describe('security alert texts', () => {
     expect(summer, 'summer time').to.include('Wanneer: 1 juli 2026 om 14:00 CEST');
   });
 
+  it('says "nothing to do" only when there is nothing to do: not with few recovery codes left, nor after a lock', () => {
+    expect(write('recovery_code_used', { details: { remaining: 7 } }).text).to.include('Was jij dit? Dan hoef je niets te doen.');
+    for (const remaining of [2, 0]) {
+      const text = write('recovery_code_used', { details: { remaining } }).text;
+      expect(text, `${remaining} left`).to.include('Was jij dit? Maak dan nieuwe herstelcodes').and.not.include('niets te doen');
+    }
+    const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
+    expect(locked).to.include('Was jij dit? Probeer het dan opnieuw als de blokkade voorbij is.').and.not.include('niets te doen');
+    expect(write('second_step_locked', { language: 'en', details: {} }).text).to.include('Was this you? Then try again once the block has ended.');
+  });
+
   it('says that a new passkey signs in without a password and without a code, and that the passkey must go if it was not the patient, in Dutch and English', () => {
     const dutch = write('passkey_added', { details: { passkey: 'iPhone van Cas' } }).text;
     expect(dutch).to.include("De toegangssleutel 'iPhone van Cas' is aan je Karify account toegevoegd. Daarmee kun je inloggen zonder wachtwoord en zonder code.");
