@@ -70,7 +70,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
   app.use(assets.middleware);
   app.use(noStore);
   app.use(cookieParser()); // the language cookie, read by the view locals
-  app.use(viewLocals({ translators, timeZone: config.timeZone, assets: assets.urls, footerPages: FOOTER_PAGES }));
+  app.use(viewLocals({ translators, timeZone: config.timeZone, clock: services.clock, assets: assets.urls, footerPages: FOOTER_PAGES }));
   app.use(otherMethodsRefused);
   app.use(requestTimeout(config.requestTimeoutMs));
   app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import type { Clock } from '../domain/clock';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
 import { paths } from '../paths';
@@ -14,6 +15,8 @@ declare global {
       formatTime(epochMs: number): string;
       formatDate(epochMs: number): string;
       formatMinutes(count: number): string;
+      /** Whether the moment falls on today's date (in the portal's time zone): a text then gives only its time. */
+      isToday(epochMs: number): boolean;
       /**
        * The address of the page shown, where it is not the request's: a page shown again with a
        * form's errors at the address the form was sent to. The menus mark their link to it, and
@@ -37,6 +40,7 @@ function languageReturnPath(req: Request, shownPath: string | undefined): string
 export function viewLocals(deps: {
   translators: Partial<Record<Language, Translate>>;
   timeZone: string;
+  clock: Clock;
   assets: Record<string, string>;
   /** The footer's links: a path and the locale key of its text. */
   footerPages: ReadonlyArray<{ path: string; title: string }>;
@@ -62,6 +66,7 @@ export function viewLocals(deps: {
       formatDate: formatter.date,
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,
+      isToday: (epochMs: number) => formatter.date(epochMs) === formatter.date(deps.clock.now()),
       user: null,
       errors: [],
       values: {},

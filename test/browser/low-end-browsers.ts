@@ -110,7 +110,7 @@ export function defineLowEndChecks(get: () => LowEndContext): void {
       await expectNoErrorState(p, 'capped');
       await expectHeadingInFirstScreen(p, 'capped code page');
       const text = await p.text();
-      expect(text).to.match(new RegExp(`We sturen je nu geen SMS meer, want je hebt te vaak een code aangevraagd\\. Je kunt op .+ om ${CLOCK_TIME} weer een code aanvragen\\. Gebruik intussen een herstelcode`));
+      expect(text).to.match(new RegExp(`We sturen je nu geen SMS meer, want er zijn het afgelopen uur al veel codes naar je gestuurd\\. Je kunt om ${CLOCK_TIME} weer een code aanvragen\\. Gebruik intussen een herstelcode`));
       expect(text, 'the code sent before still works, and the page says until when').to.match(new RegExp(`De code is geldig tot ${CLOCK_TIME}\\.`));
       expect(await p.button('Stuur nieuwe code').count(), 'no resend while no SMS can come').to.equal(0);
       const recoveryAt = page.html.indexOf('<a class="button" href="/inloggen/herstelcode"');

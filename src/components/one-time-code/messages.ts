@@ -9,6 +9,7 @@ export interface Wording {
   t: Translate;
   formatTime(epochMs: number): string;
   formatDate(epochMs: number): string;
+  isToday(epochMs: number): boolean;
   /** The label of the page's button that sends a new code, where it is not "Stuur nieuwe code". */
   resendButton?: string;
 }
@@ -51,7 +52,8 @@ export function secondFactorMessage(result: Exclude<SecondFactorResult, { status
 
 /** When the cap lets a new SMS code through, and, unless the code sent last still works, what the patient can do until then. */
 export function capEnd({ cap, purpose }: CapForPurpose, w: Wording, codeWorks = false): string {
-  const when = w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(cap.retryAt), time: w.formatTime(cap.retryAt) });
+  const time = w.formatTime(cap.retryAt);
+  const when = w.isToday(cap.retryAt) ? w.t('oneTimeCode.sms.limited.whenToday', { time }) : w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(cap.retryAt), time });
   if (codeWorks) return when;
   const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
   return `${when} ${meanwhile}`;
