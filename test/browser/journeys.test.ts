@@ -730,7 +730,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(p.path()).to.equal('/werkblad');
       expect(await pageLanguage(p)).to.equal('en');
       expect(await p.heading()).to.equal('Workspace');
-      expect(await p.text()).to.include('Click on a task or package to open it.');
+      expect(await p.text()).to.include('Select a task or package to open it.');
 
       // The wizard, with the country list and its messages in English
       await p.follow('My account', 'My account (English)');

@@ -54,7 +54,7 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
       ['second_step_failed', { reason: 'wrong_passkey', purpose: 'sign_in', method: 'passkey', refusal: 'replayed' }, 'Inloggen op de balie met een toegangssleutel mislukt', 'Signing in to the desk with a passkey failed'],
       ['second_step_failed', { reason: 'wrong_recovery_code', purpose: 'confirm', method: 'recovery_code' }, 'Verkeerde code bij het bevestigen van een wijziging', 'Wrong code when confirming a change'],
       ['second_step_failed', { reason: 'wrong_app_code', purpose: 'setup', method: 'totp' }, 'Verkeerde code bij het instellen van de app', 'Wrong code when setting up the app'],
-      ['totp_replay_refused', { reason: 'replayed', purpose: 'confirm', method: 'totp' }, 'Code uit de app geweigerd: die was al gebruikt', 'Code from the app refused: it had been used already'],
+      ['totp_replay_refused', { reason: 'replayed', purpose: 'confirm', method: 'totp' }, 'Code uit de app geweigerd: die was al gebruikt', 'Code from the app refused: it had already been used'],
     ];
     for (const [type, details, dutch, english] of cases) {
       const e = event(type, details);
@@ -103,8 +103,8 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
 
   it('says in words which role a staff member was given and whether a role change gave or took an admin\'s rights, in Dutch and English', () => {
     const cases: Array<[StaffEventType, Record<string, unknown>, string, string]> = [
-      ['staff_created', { role: 'desk' }, 'Medewerker toegevoegd met de rol balie', 'Added a staff member with the role desk'],
-      ['staff_created', { role: 'admin', by: 'admin-cli' }, 'Medewerker toegevoegd met de rol beheerder', 'Added a staff member with the role administrator'],
+      ['staff_created', { role: 'desk' }, 'Medewerker toegevoegd met de rol balie', 'Added a staff member with the desk role'],
+      ['staff_created', { role: 'admin', by: 'admin-cli' }, 'Medewerker toegevoegd met de rol beheerder', 'Added a staff member with the administrator role'],
       ['staff_role_changed', { from: 'desk', to: 'admin', reason: 'Wordt teamleider' }, 'Rol van medewerker gewijzigd van balie naar beheerder', "Changed a staff member's role from desk to administrator"],
       ['staff_role_changed', { from: 'admin', to: 'desk', reason: 'Geen teamleider meer' }, 'Rol van medewerker gewijzigd van beheerder naar balie', "Changed a staff member's role from administrator to desk"],
       // A row that does not say (or says something unknown) keeps the plain text: never a guess.

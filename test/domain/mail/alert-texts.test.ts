@@ -74,7 +74,7 @@ describe('security alert texts', () => {
     }
     const locked = write('second_step_locked', { details: { until: AT + 15 * 60_000 } }).text;
     expect(locked).to.include('Was jij dit? Probeer het dan opnieuw als de blokkade voorbij is.').and.not.include('niets te doen');
-    expect(write('second_step_locked', { language: 'en', details: {} }).text).to.include('Was this you? Then try again once the block has ended.');
+    expect(write('second_step_locked', { language: 'en', details: {} }).text).to.include('If this was you, try again once the block has ended.');
   });
 
   it('says that a new passkey signs in without a password and without a code, and that the passkey must go if it was not the patient, in Dutch and English', () => {
@@ -83,7 +83,7 @@ describe('security alert texts', () => {
     expect(dutch).to.include('Was jij dit niet? Dan kan iemand anders met die toegangssleutel inloggen op je account.')
       .and.include('Verwijder dan ook meteen de toegangssleutel via Mijn account en wijzig je wachtwoord.');
     const english = write('passkey_added', { language: 'en' }).text;
-    expect(english).to.include('A passkey was added to your Karify account. It lets you sign in without a password and without a code.');
+    expect(english).to.include('A passkey has been added to your Karify account. It lets you sign in without a password and without a code.');
     expect(english).to.include('remove the passkey in My account straight away and change your password.');
   });
 
@@ -99,7 +99,7 @@ describe('security alert texts', () => {
       const inbox = (loadLocale(language) as { inbox: { kinds: Record<string, { action: string }>; unknown: { action: string } } }).inbox;
       for (const kind of KINDS) {
         const paragraphs = write(kind, { language, details: { passkey: 'iPhone van Cas' } }).text.split('\n\n');
-        const notYou = paragraphs.find((paragraph) => /Was jij dit niet\?|Heb jij hier niet om gevraagd\?|Was this not you\?|Did you not ask for this\?/.test(paragraph))!;
+        const notYou = paragraphs.find((paragraph) => /Was jij dit niet\?|Heb jij hier niet om gevraagd\?|If this was not you,|If you did not ask for this,/.test(paragraph))!;
         const berichten = kind === 'security_changed' ? inbox.unknown.action : inbox.kinds[kind]!.action;
         expect(advice(notYou), `${kind}: "${notYou}" and Berichten's "${berichten}"`).to.deep.equal(advice(berichten));
       }

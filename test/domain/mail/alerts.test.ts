@@ -209,7 +209,7 @@ describe('security alerts by e-mail (issue 16)', function () {
     await submitForm(agent, '/account/wachtwoord', { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' });
 
     const [mail] = await mailsSince(0);
-    expect(mail!.subject).to.equal('Your password has changed');
+    expect(mail!.subject).to.equal('Your password has been changed');
     expect(mail!.text).to.match(/^Dear Bea Jansen,\n/).and.match(/When: 25 November 2026 at 1\d:\d\d/).and.include('Browser used: Firefox on Windows').and.include(HELPDESK);
   });
 

@@ -434,9 +434,9 @@ describe('desk: the reason on each patient action\'s confirmation page has an ex
     expect(await hintOn(`${page}/inschakelen`)).to.equal('Komt in het logboek. Bijvoorbeeld: patiënt komt weer in behandeling.');
 
     await desk.get(`/taal/en?terug=${encodeURIComponent(page)}`);
-    expect(await hintOn(`${page}/inschakelen`)).to.equal('Goes into the log. For example: the patient is back in treatment.');
+    expect(await hintOn(`${page}/inschakelen`)).to.equal('This goes into the log. For example: the patient is back in treatment.');
     await rt.services.users.setDisabled(patient.id, false);
-    expect(await hintOn(`${page}/overal-uitloggen`)).to.equal('Goes into the log. For example: phone stolen, the patient called us.');
-    expect(await hintOn(`${page}/uitschakelen`)).to.equal('Goes into the log. For example: the patient thinks someone else has been in the account.');
+    expect(await hintOn(`${page}/overal-uitloggen`)).to.equal('This goes into the log. For example: phone stolen, the patient called us.');
+    expect(await hintOn(`${page}/uitschakelen`)).to.equal('This goes into the log. For example: the patient thinks someone else has been in the account.');
   });
 });

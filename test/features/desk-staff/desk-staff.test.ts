@@ -272,7 +272,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const english = await createStaffMember(rt, { name: 'Eva Engels' });
     await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
     expect(await noticeAfterReset(english)).to.equal(
-      "The app has been turned off, the staff member's recovery codes have been removed and the staff member has been signed out. They set up a new app at their next sign-in.",
+      "The app has been turned off, the staff member's recovery codes have been removed and the staff member has been signed out. They will set up a new app the next time they sign in.",
     );
   });
 
@@ -284,8 +284,8 @@ describe('desk: staff accounts and the log (admins)', () => {
     await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
     expect(await hintOf('inschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: terug van verlof.');
     await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
-    expect(await hintOf('inschakelen')).to.equal('Goes into the log. For example: back from leave.');
-    expect(await hintOf('app-uitzetten')).to.equal('Goes into the log. For example: lost phone and recovery codes.');
+    expect(await hintOf('inschakelen')).to.equal('This goes into the log. For example: back from leave.');
+    expect(await hintOf('app-uitzetten')).to.equal('This goes into the log. For example: lost phone and recovery codes.');
   });
 
   it('lists the staff with role, app and account', async () => {
@@ -342,7 +342,7 @@ describe('desk: the Logboek says in words why something failed, and shows only w
       ['Signing in to the desk failed (wrong password)', ''],
       ['Wrong code when confirming a change', ''],
       ['Confirmation at the desk failed (wrong password)', ''],
-      ['Code from the app refused: it had been used already', ''],
+      ['Code from the app refused: it had already been used', ''],
       ['Signed in to the desk', ''],
     ]);
     for (const page of [dutch.text, english.text]) {

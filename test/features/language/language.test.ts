@@ -76,7 +76,7 @@ describe('language choice (issue 6)', () => {
     expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/werkblad');
     const workspace = await agent.get('/werkblad');
     expect(workspace.text).to.include('<html lang="en">');
-    expect(workspace.text).to.include('Click on a task or package to open it.');
+    expect(workspace.text).to.include('Select a task or package to open it.');
     expect(languageLinkOf(workspace.text)).to.deep.equal({ href: '/taal/nl?terug=%2Fwerkblad', lang: 'nl', text: 'Nederlands' });
   });
 
@@ -143,7 +143,7 @@ describe('language choice (issue 6)', () => {
     expect(dutch.text).to.include('Ingeleverd op 9 februari 2021 om 13:15').and.include('Beschikbaar');
     await agent.get('/taal/en?terug=/werkblad');
     const english = await agent.get('/werkblad');
-    expect(english.text).to.include('Handed in on 9 February 2021 at 13:15').and.include('Available');
+    expect(english.text).to.include('Submitted on 9 February 2021 at 13:15').and.include('Available');
     expect(english.text).not.to.include('februari');
   });
 
