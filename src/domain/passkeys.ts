@@ -38,6 +38,26 @@ export class DuplicatePasskeyError extends Error {
   }
 }
 
+/** The account has a passkey of that name already (see nameTaken): nothing added or renamed. */
+export class PasskeyNameTakenError extends Error {
+  constructor() {
+    super('This account has a passkey of that name already');
+  }
+}
+
+/** A name as compared: letter case and spaces do not tell two passkeys apart to the person who reads their list. */
+const comparable = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * Whether `name` is that of one of `passkeys` already. The passkey being renamed (`renaming`)
+ * may keep its own name, in other letters too.
+ */
+export function nameTaken(passkeys: readonly Pick<Passkey, 'id' | 'name'>[], name: string, renaming?: Pick<Passkey, 'id' | 'name'>): boolean {
+  const wanted = comparable(name);
+  if (renaming && comparable(renaming.name) === wanted) return false;
+  return passkeys.some((passkey) => passkey.id !== renaming?.id && comparable(passkey.name) === wanted);
+}
+
 /** `user_id` in `passkeys`, `staff_id` in `staff_passkeys` (AccountTables.key). */
 type PasskeyRow = { [owner in AccountTables['key']]?: number } & {
   id: number;
@@ -85,6 +105,7 @@ export function createPasskeyStore(db: Database, clock: Clock, tables: AccountTa
   const passkeys = () => db<PasskeyRow>(table);
   /** The row's owner column under the name the rest of this module uses. */
   const owned = (userId: number, more: Record<string, unknown> = {}) => ({ [key]: userId, ...more });
+  const namesOf = (userId: number): Promise<Pick<Passkey, 'id' | 'name'>[]> => passkeys().where(owned(userId)).select('id', 'name');
 
   return {
     async listForUser(userId: number): Promise<Passkey[]> {
@@ -106,8 +127,13 @@ export function createPasskeyStore(db: Database, clock: Clock, tables: AccountTa
       return row && toPasskey(row, key);
     },
 
-    /** Adds a verified passkey. Throws DuplicatePasskeyError when its credential is registered already. */
+    /**
+     * Adds a verified passkey. Throws DuplicatePasskeyError when its credential is registered
+     * already, PasskeyNameTakenError when the account has a passkey of that name. Two adds at once
+     * cannot both find the name free when the caller holds the account's row (lockForChange).
+     */
     async add(userId: number, name: string, passkey: NewPasskey): Promise<Passkey> {
+      if (nameTaken(await namesOf(userId), name)) throw new PasskeyNameTakenError();
       const [row] = (await passkeys()
         .insert({
           [key]: userId,
@@ -129,10 +155,15 @@ export function createPasskeyStore(db: Database, clock: Clock, tables: AccountTa
       return toPasskey(row, key);
     },
 
-    /** The new name; returns the passkey as it was, or undefined when it is not the patient's (any more). */
+    /**
+     * The new name; returns the passkey as it was, or undefined when it is not the patient's (any
+     * more). Throws PasskeyNameTakenError when another of theirs has that name (as for add, the
+     * caller holds the account's row).
+     */
     async rename(userId: number, id: number, name: string): Promise<Passkey | undefined> {
       const before = await passkeys().where(owned(userId, { id })).first();
       if (!before) return undefined;
+      if (nameTaken(await namesOf(userId), name, before)) throw new PasskeyNameTakenError();
       await passkeys().where(owned(userId, { id })).update({ name });
       return toPasskey(before, key);
     },

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
-import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
+import { MAX_PASSKEYS_PER_ACCOUNT, nameTaken, type PasskeyStore } from '../../domain/passkeys';
 import { readFields } from '../../http/forms';
 import { keepChallenge, type ChallengePurpose } from './challenge';
 import { NAME_FIELDS, validateName } from './name';
@@ -49,10 +49,11 @@ export function ownPasskeyOptions(deps: PasskeyOptionsDeps, purpose: 'second_ste
  */
 export function newPasskeyOptions(deps: PasskeyOptionsDeps, accountOf: (req: Request) => { id: number; email: string; name: string }): RequestHandler {
   return async (req, res) => {
-    const { errors } = validateName(readFields(req.body, NAME_FIELDS).name, res.locals.t);
-    if (errors.length > 0) return res.status(400).json({ message: errors[0]!.message, errors });
     const account = accountOf(req);
-    if ((await deps.passkeys.countForUser(account.id)) >= MAX_PASSKEYS_PER_ACCOUNT) {
+    const own = await deps.passkeys.listForUser(account.id);
+    const { errors } = validateName(readFields(req.body, NAME_FIELDS).name, res.locals.t, (name) => nameTaken(own, name));
+    if (errors.length > 0) return res.status(400).json({ message: errors[0]!.message, errors });
+    if (own.length >= MAX_PASSKEYS_PER_ACCOUNT) {
       const message = res.locals.t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT });
       return res.status(409).json({ message, errors: [{ field: 'name', message }] });
     }

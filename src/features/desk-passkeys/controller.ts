@@ -7,7 +7,7 @@ import { newPasskeyOptions } from '../../components/passkey-ceremony/options';
 import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
-import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type PasskeyStore } from '../../domain/passkeys';
+import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, nameTaken, PasskeyLimitError, PasskeyNameTakenError, type PasskeyStore } from '../../domain/passkeys';
 import type { StaffMember } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
@@ -77,7 +77,8 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       const { t } = res.locals;
       const typed = readFields(req.body, NAME_FIELDS).name;
       const fail = (message: string) => renderList(req, res, 400, [{ field: 'name', message }], { name: typed.trim() });
-      const { name, errors } = validateName(typed, t);
+      const own = await staffPasskeys.listForUser(req.staff!.id);
+      const { name, errors } = validateName(typed, t, (wanted) => nameTaken(own, wanted));
       if (errors.length > 0) return fail(errors[0]!.message);
       const attestation = readAttestation(req.body);
       if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
@@ -96,6 +97,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       } catch (err) {
         if (err instanceof DuplicatePasskeyError) return fail(t('passkeyCeremony.add.errors.duplicate'));
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
+        if (err instanceof PasskeyNameTakenError) return fail(t('passkeyCeremony.name.errors.taken')); // added meanwhile, in another session
         throw err;
       }
       back(req, res, 'added');

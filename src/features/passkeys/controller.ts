@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import type { InTransaction } from '../../domain/account-stores';
-import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, PasskeyLimitError, type NewPasskey, type Passkey } from '../../domain/passkeys';
+import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, nameTaken, PasskeyLimitError, PasskeyNameTakenError, type NewPasskey, type Passkey } from '../../domain/passkeys';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 import type { TwoFactorMethod } from '../../domain/two-factor';
 import type { UserStore } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { readFields, renderFormErrors, type FieldError } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectToTwoStepStatus } from '../two-factor-status/controller';
 import { takeChallenge } from '../../components/passkey-ceremony/challenge';
@@ -86,7 +86,8 @@ export function createPasskeysController(deps: PasskeysDeps) {
       const t = res.locals.t;
       const typed = readFields(req.body, NAME_FIELDS).name;
       const fail = (message: string) => renderFormErrors(res, VIEWS.add, [{ field: 'name', message }], { name: typed.trim() }, addLocals(req));
-      const { name, errors } = validateName(typed, t);
+      const own = await passkeys.listForUser(req.user!.id);
+      const { name, errors } = validateName(typed, t, (wanted) => nameTaken(own, wanted));
       if (errors.length > 0) return renderFormErrors(res, VIEWS.add, errors, { name: typed.trim() }, addLocals(req));
       const attestation = readAttestation(req.body);
       if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
@@ -103,6 +104,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       } catch (err) {
         if (err instanceof DuplicatePasskeyError) return fail(t('passkeyCeremony.add.errors.duplicate'));
         if (err instanceof PasskeyLimitError) return fail(t('passkeyCeremony.tooMany', { max: MAX_PASSKEYS_PER_ACCOUNT }));
+        if (err instanceof PasskeyNameTakenError) return fail(t('passkeyCeremony.name.errors.taken')); // added meanwhile, in another session
         throw err;
       }
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: made !== null }, 'passkey added');
@@ -127,13 +129,21 @@ export function createPasskeysController(deps: PasskeysDeps) {
       const passkey = await ownPasskey(req, res);
       if (!passkey) return;
       const typed = readFields(req.body, NAME_FIELDS).name;
-      const { name, errors } = validateName(typed, res.locals.t);
-      if (errors.length > 0) return renderFormErrors(res, VIEWS.rename, errors, { name: typed.trim() }, { passkey });
+      const refuse = (errors: FieldError[]) => renderFormErrors(res, VIEWS.rename, errors, { name: typed.trim() }, { passkey });
       const userId = req.user!.id;
-      await inTransaction(async (stores) => {
-        const before = await stores.passkeys.rename(userId, passkey.id, name);
-        if (before) await stores.notifier.notify(userId, 'passkey_renamed', requestOrigin(req), { passkey: name, previous: before.name });
-      });
+      const own = await passkeys.listForUser(userId);
+      const { name, errors } = validateName(typed, res.locals.t, (wanted) => nameTaken(own, wanted, passkey));
+      if (errors.length > 0) return refuse(errors);
+      try {
+        await inTransaction(async (stores) => {
+          await stores.users.lockForChange(userId); // as an add does: two names given at once are compared one after the other
+          const before = await stores.passkeys.rename(userId, passkey.id, name);
+          if (before) await stores.notifier.notify(userId, 'passkey_renamed', requestOrigin(req), { passkey: name, previous: before.name });
+        });
+      } catch (err) {
+        if (err instanceof PasskeyNameTakenError) return refuse([{ field: 'name', message: res.locals.t('passkeyCeremony.name.errors.taken') }]);
+        throw err;
+      }
       redirectToTwoStepStatus(req, res, 'passkeyRenamed');
     },
 

@@ -118,6 +118,25 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await staffEvents(member.id)).filter((type) => type === 'passkey_added')).to.have.length(1);
   });
 
+  it('refuses a second passkey of the same name (case and spaces aside), before the browser makes one and at the form, keeping what was typed', async () => {
+    const taken = 'Je hebt al een toegangssleutel met deze naam. Kies een andere naam.';
+    expect((await addPasskey(desk, authenticatorFor(rt), 'Desk key')).headers.location).to.equal(PAGE);
+    const token = csrfTokenOf((await desk.get(PAGE)).text);
+    const options = await askOptions(desk, `${PAGE}/toevoegen/opties`, token, { name: ' desk  KEY ' });
+    expect(options.status).to.equal(400);
+    expect(options.body.message).to.equal(taken);
+    const form = await desk.post(`${PAGE}/toevoegen`).type('form').send({ _csrf: token, name: ' desk  KEY ', credential: '' });
+    expect(form.status).to.equal(400);
+    expect(form.text).to.include(`<li><a href="#name">${taken}</a></li>`).and.include('<title>Fout: Toegangssleutels').and.include('value="desk  KEY"');
+    // Options asked for another name, the form sent with the taken one: nothing added.
+    const other = await askOptions(desk, `${PAGE}/toevoegen/opties`, token, { name: 'Tweede' });
+    const swapped = await desk.post(`${PAGE}/toevoegen`).type('form').send({ _csrf: token, name: 'Desk key', credential: JSON.stringify(authenticatorFor(rt).create(other.body)) });
+    expect(swapped.status).to.equal(400);
+    expect(swapped.text).to.include(taken);
+    expect((await rt.services.staffPasskeys.listForUser(member.id)).map((p) => p.name)).to.deep.equal(['Desk key']);
+    expect((await staffEvents(member.id)).filter((type) => type === 'passkey_added')).to.have.length(1);
+  });
+
   it('removes once when the form is sent twice at once (a double click): one entry in the Logboek', async () => {
     await addPasskey(desk, authenticatorFor(rt));
     const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
