@@ -19,11 +19,14 @@ export interface PasskeyChallenge {
  */
 export const KEPT_CHALLENGES = 3;
 
-/** The challenge of the options just given to the browser, bound to this session and its purpose for 5 minutes. */
+/**
+ * The challenge of the options just given to the browser, bound to this session and its purpose
+ * for 5 minutes. One that ran out stays while there is room (the newest are kept): an answer to
+ * it is told that it came too late, not that it was never asked for.
+ */
 export function keepChallenge(req: Request, purpose: ChallengePurpose, challenge: string, now: number, userHandle?: string): void {
-  const live = (req.session.passkeyChallenges ?? []).filter((kept) => now <= kept.expiresAt);
   const given: PasskeyChallenge = { purpose, challenge, expiresAt: now + CHALLENGE_TTL_MS, ...(userHandle ? { userHandle } : {}) };
-  req.session.passkeyChallenges = [given, ...live].slice(0, KEPT_CHALLENGES);
+  req.session.passkeyChallenges = [given, ...(req.session.passkeyChallenges ?? [])].slice(0, KEPT_CHALLENGES);
 }
 
 /** The challenge the browser signed, as its client data says. */
@@ -38,18 +41,30 @@ function challengeAnswered(answer: { response: { clientDataJSON: string } }): st
 }
 
 /**
- * Takes the challenge the answer was made for out of the session (it serves one answer, whatever
- * the outcome): returned when it was given for `purpose` and is still valid. The store claims it
- * again before it is verified, for requests of the same session that race each other (see
- * PasskeyStore.claimChallenge).
+ * Why an answer's challenge was not taken: it ran out, or this session did not give it for this
+ * purpose (another page's, another session's, one used already or pushed out by newer ones).
  */
-export function takeChallenge(req: Request, purpose: ChallengePurpose, answer: { response: { clientDataJSON: string } }, now: number): PasskeyChallenge | undefined {
+export type ChallengeRefusal = 'expired' | 'not_given';
+
+/**
+ * Takes the challenge the answer was made for out of the session (it serves one answer, whatever
+ * the outcome): returned when it was given for `purpose` and is still valid, otherwise why not
+ * (only one that ran out is 'expired'). The store claims it again before it is verified, for
+ * requests of the same session that race each other (see PasskeyStore.claimChallenge).
+ */
+export function takeChallenge(
+  req: Request,
+  purpose: ChallengePurpose,
+  answer: { response: { clientDataJSON: string } },
+  now: number,
+): { kept: PasskeyChallenge } | { refusal: ChallengeRefusal } {
   const answered = challengeAnswered(answer);
   const kept = req.session.passkeyChallenges ?? [];
   const match = answered === undefined ? undefined : kept.find((given) => given.challenge === answered);
-  if (!match) return undefined;
+  if (!match) return { refusal: 'not_given' };
   const rest = kept.filter((given) => given !== match);
   if (rest.length > 0) req.session.passkeyChallenges = rest;
   else delete req.session.passkeyChallenges;
-  return match.purpose === purpose && now <= match.expiresAt ? match : undefined;
+  if (match.purpose !== purpose) return { refusal: 'not_given' };
+  return now <= match.expiresAt ? { kept: match } : { refusal: 'expired' };
 }

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../components/desk-access/identity-check';
-import { readAttestation } from '../../components/passkey-ceremony/credential';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
-import { takeChallenge } from '../../components/passkey-ceremony/challenge';
+import { newPasskeyAnswer } from '../../components/passkey-ceremony/proof';
 import { newPasskeyOptions } from '../../components/passkey-ceremony/options';
 import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
@@ -80,11 +79,9 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       const own = await staffPasskeys.listForUser(req.staff!.id);
       const { name, errors } = validateName(typed, t, (wanted) => nameTaken(own, wanted));
       if (errors.length > 0) return fail(errors[0]!.message);
-      const attestation = readAttestation(req.body);
-      if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
-      const challenge = takeChallenge(req, 'register', attestation, clock.now());
-      if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
-      const checked = await deps.staffPasskeyCeremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
+      const answer = newPasskeyAnswer(req, clock.now());
+      if ('problem' in answer) return fail(t(answer.problem));
+      const checked = await deps.staffPasskeyCeremonies.verifyRegistration(answer.attestation, answer.challenge, answer.userHandle);
       if (!checked.ok) return fail(t('passkeyCeremony.add.errors.notAccepted'));
       const staffId = req.staff!.id;
       try {

@@ -9,8 +9,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors, type FieldError } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectToTwoStepStatus } from '../two-factor-status/controller';
-import { takeChallenge } from '../../components/passkey-ceremony/challenge';
-import { readAttestation } from '../../components/passkey-ceremony/credential';
+import { newPasskeyAnswer } from '../../components/passkey-ceremony/proof';
 import { newCodesPages } from '../../components/recovery-codes/output';
 import type { AuthLevels } from '../../http/auth-level';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
@@ -89,11 +88,9 @@ export function createPasskeysController(deps: PasskeysDeps) {
       const own = await passkeys.listForUser(req.user!.id);
       const { name, errors } = validateName(typed, t, (wanted) => nameTaken(own, wanted));
       if (errors.length > 0) return renderFormErrors(res, VIEWS.add, errors, { name: typed.trim() }, addLocals(req));
-      const attestation = readAttestation(req.body);
-      if (!attestation) return fail(t('passkeyCeremony.add.errors.noPasskey'));
-      const challenge = takeChallenge(req, 'register', attestation, clock.now());
-      if (!challenge?.userHandle) return fail(t('passkeyCeremony.expired'));
-      const checked = await ceremonies.verifyRegistration(attestation, challenge.challenge, challenge.userHandle);
+      const answer = newPasskeyAnswer(req, clock.now());
+      if ('problem' in answer) return fail(t(answer.problem));
+      const checked = await ceremonies.verifyRegistration(answer.attestation, answer.challenge, answer.userHandle);
       if (!checked.ok) {
         req.log.warn({ refusal: checked.refusal }, 'passkey not added');
         return fail(t('passkeyCeremony.add.errors.notAccepted'));
