@@ -2,6 +2,12 @@ import type { Request } from 'express';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n';
 
 export const LANGUAGE_COOKIE = 'karify.lang';
+/**
+ * Set with the language cookie when the patient chose it on a page of this site, until a signed-in
+ * page keeps the choice on their account: a language cookie alone (another person's choice on a
+ * shared computer, a link from another site) changes the pages shown, not the account's e-mail.
+ */
+export const LANGUAGE_CHOSEN_COOKIE = 'karify.lang-chosen';
 
 /**
  * Dutch, the clinic's language, unless the patient chose another with the language link (a

@@ -227,6 +227,23 @@ describe('security alerts by e-mail (issue 16)', function () {
     expect((await world.rt.services.users.findById(never.id))!.language, 'a browser preference is no choice').to.equal('nl');
   });
 
+  it('keeps only a choice made on this site: not a language cookie left on a shared computer, nor a link from another site', async () => {
+    const patient = await world.rt.createPatient();
+    const shared = browser().set('Cookie', 'karify.lang=en'); // someone else chose English on this computer
+    await signIn(shared, patient.email, patient.password);
+    expect((await shared.get('/werkblad')).text, 'the pages follow the browser').to.include('<html lang="en">');
+    expect((await world.rt.services.users.findById(patient.id))!.language, 'the account keeps its language').to.equal('nl');
+
+    const agent = browser();
+    await signIn(agent, patient.email, patient.password);
+    await agent.get('/taal/en?terug=/werkblad').set('Sec-Fetch-Site', 'cross-site');
+    await agent.get('/werkblad');
+    expect((await world.rt.services.users.findById(patient.id))!.language, 'a link from another site').to.equal('nl');
+    await agent.get('/taal/en?terug=/werkblad').set('Sec-Fetch-Site', 'same-origin');
+    await agent.get('/werkblad');
+    expect((await world.rt.services.users.findById(patient.id))!.language, 'the footer link').to.equal('en');
+  });
+
   it('lets the change succeed while the SMTP server is down, and delivers the mail once it is back', async () => {
     const patient = await world.rt.createPatient();
     const agent = browser();
