@@ -110,6 +110,11 @@ describe('help: the Vragenformulier (J7)', () => {
       expect((await signIn(agent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
       const form = await agent.get('/hulp/vragenformulier');
       expect(form.text).to.include('<p class="hint" id="question-hint">Hoogstens 2000 tekens. Vul nooit je wachtwoord of een code in.</p>');
+      const backToSignIn = /<p><a href="([^"]+)">Terug naar inloggen<\/a><\/p>/.exec(form.text)?.[1];
+      expect((await agent.get(backToSignIn!)).headers.location, 'the form leads back to the code page').to.equal('/inloggen/code');
+      const visitor = rt.agent();
+      const visitorBack = /<p><a href="([^"]+)">Terug naar inloggen<\/a><\/p>/.exec((await visitor.get('/hulp/vragenformulier')).text)?.[1];
+      expect((await visitor.get(visitorBack!)).headers.location, 'and a visitor to the sign-in page').to.equal('/inloggen');
       await submitForm(agent, '/hulp/vragenformulier', { name: 'Cas', email: patient.email, question: 'Ik krijg geen SMS.' });
       const thanks = await agent.get('/hulp/vragenformulier');
       const back = /<p><a href="([^"]+)">Verder<\/a><\/p>/.exec(thanks.text)?.[1];
