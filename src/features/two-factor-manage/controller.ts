@@ -54,7 +54,7 @@ export function createManageController(deps: ManageDeps) {
   const smsSwitch = createPhoneFlow(deps, {
     purpose: 'switch_sms',
     paths: { form: twoStep.switchSms, verify: twoStep.switchSmsVerify, resend: twoStep.switchSmsResend },
-    texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', introPasskey: 'twoFactorManage.switchSms.introPasskey', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
+    texts: { title: 'twoFactorManage.switchSms.title', intro: 'twoFactorManage.switchSms.intro', introPasskey: 'twoFactorManage.switchSms.introPasskey', risk: 'twoFactorSetup.method.smsHint', submit: 'twoFactorManage.switchSms.submit', verifyTitle: 'twoFactorManage.switchSms.verifyTitle', verifySubmit: 'twoFactorManage.switchSms.verifySubmit' },
     async finish(req, phone) {
       await announce(req, 'method_switched', (stores) => stores.twoFactor.switchToSms(req.user!.id, phone), { method: 'sms' });
       req.log.info({ userId: req.user!.id }, 'two-step switched to SMS');

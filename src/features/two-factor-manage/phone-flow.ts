@@ -25,8 +25,11 @@ export interface PendingPhone {
 export interface PhoneFlow {
   purpose: PhoneFlowPurpose;
   paths: { form: string; verify: string; resend: string };
-  /** Locale keys of the two pages (`introPasskey`: the intro for a patient whose method is passkeys). */
-  texts: { title: string; intro: string; introPasskey?: string; submit: string; verifyTitle: string; verifySubmit: string };
+  /**
+   * Locale keys of the two pages (`introPasskey`: the intro for a patient whose method is passkeys;
+   * `risk`: a note on the risk of the new method, for a patient who did not use SMS yet).
+   */
+  texts: { title: string; intro: string; introPasskey?: string; risk?: string; submit: string; verifyTitle: string; verifySubmit: string };
   /** Makes the verified number the patient's and announces it; returns the status page notice. */
   finish(req: Request, phone: string): Promise<TwoStepChange>;
 }

@@ -131,6 +131,7 @@ describe('managing two-step: switching method (J6)', () => {
 
       const form = await agent.get(start);
       expect(form.text).to.include('Overstappen op SMS').and.include('Je authenticatie-app blijft werken tot je de code hebt ingevuld.');
+      expect(form.text, 'the risk of SMS, as in the wizard').to.include('Let op: een SMS is minder veilig dan een app.');
       const submitted = await submitForm(agent, start, { country: 'NL', phone: '06 87654321' });
       expect(submitted.headers.location).to.equal(`${start}/verificatie`);
       expect(world.vonage.messages.at(-1)!.to).to.equal('31687654321');
