@@ -20,9 +20,16 @@ export interface ClinicActor {
 }
 
 /** Tells the patient (activity, Berichten, e-mail) and writes the Logboek line, for a change that was made. */
-async function announce(stores: Stores, userId: number, kind: Parameters<Stores['notifier']['notify']>[1], staffEvent: StaffEventType, by: ClinicActor): Promise<void> {
+async function announce(
+  stores: Stores,
+  userId: number,
+  kind: Parameters<Stores['notifier']['notify']>[1],
+  staffEvent: StaffEventType,
+  by: ClinicActor,
+  details: Record<string, string> = {},
+): Promise<void> {
   const actor: Record<string, string | number> = by.staffId === null ? { by: 'admin-cli' } : { by: 'desk', staffId: by.staffId };
-  await stores.notifier.notify(userId, kind, by.origin, { ...actor, reason: by.reason });
+  await stores.notifier.notify(userId, kind, by.origin, { ...actor, reason: by.reason, ...details });
   await stores.staffAudit.record(by.staffId, staffEvent, by.origin, { reason: by.reason }, { patientId: userId });
 }
 
@@ -47,7 +54,8 @@ export async function resetTwoFactor(
   const passkeys = await stores.passkeys.countForUser(userId);
   if (!(await stores.twoFactor.disable(userId))) return null;
   await stores.users.bumpSessionGeneration(userId); // signs them out everywhere
-  await announce(stores, userId, 'two_factor_reset_by_clinic', 'patient_two_factor_reset', by);
+  // The patient is told their passkeys went too, as when they turn two-step off themselves.
+  await announce(stores, userId, 'two_factor_reset_by_clinic', 'patient_two_factor_reset', by, passkeys > 0 ? { removed: 'passkeys' } : {});
   return { status, passkeys };
 }
 

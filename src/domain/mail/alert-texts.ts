@@ -66,7 +66,7 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   two_factor_reset_by_clinic: {
     ...byClinicNewPassword,
     subject: 'mail.alerts.two_factor_reset_by_clinic.subject',
-    body: plainText('mail.alerts.two_factor_reset_by_clinic.body'),
+    body: perDetail('removed', { passkeys: 'mail.alerts.two_factor_reset_by_clinic.bodyWithPasskeys' }, plainText('mail.alerts.two_factor_reset_by_clinic.body')),
   },
   phone_changed: {
     subject: 'mail.alerts.phone_changed.subject',

@@ -37,7 +37,7 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
   },
   two_factor_reset_by_clinic: {
     subject: 'inbox.kinds.two_factor_reset_by_clinic.subject',
-    body: plainText('inbox.kinds.two_factor_reset_by_clinic.body'),
+    body: perDetail('removed', { passkeys: 'inbox.kinds.two_factor_reset_by_clinic.bodyWithPasskeys' }, plainText('inbox.kinds.two_factor_reset_by_clinic.body')),
     action: 'inbox.kinds.two_factor_reset_by_clinic.action',
   },
   phone_changed: {

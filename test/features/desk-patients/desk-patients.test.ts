@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
-import { authenticatorFor, patientWithPasskey, registerPasskey } from '../../support/passkeys';
+import { authenticatorFor, mailedAlerts, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut, lockSecondStep, patientWithSms } from '../../support/two-factor';
 import { tableRows } from '../../support/tables';
@@ -218,6 +218,10 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect(await rt.services.passkeys.countForUser(patient.id)).to.equal(0);
       expect(await rt.services.passkeys.countForUser(withSms.id), 'another patient keeps theirs').to.equal(2);
       expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Uit</dd>').and.not.include('<dt>Toegangssleutels</dt>');
+      const [message] = await rt.services.messages.listForUser(patient.id);
+      expect(message!.params, 'Berichten says the passkeys went too').to.include({ removed: 'passkeys' });
+      const mail = (await mailedAlerts(rt, patient.id)).find((m) => m.kind === 'two_factor_reset_by_clinic');
+      expect(mail!.text).to.include('en je toegangssleutels zijn verwijderd').and.not.include('als je je telefoon en je herstelcodes kwijt bent.');
     });
 
     it('changes nothing, and says so, when two-step was off already (a colleague was first)', async () => {

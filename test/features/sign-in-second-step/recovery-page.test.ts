@@ -25,6 +25,7 @@ describe('sign-in, second step: the recovery-code page\'s way back', () => {
       expect(html, what).not.to.match(/<a [^>]*href="\/inloggen\/code"/);
       expect(html, what).to.include('<div class="passkey" hidden data-passkey-href="/inloggen/code" data-passkey-label="Gebruik je toegangssleutel"></div>');
       expect(html, what).to.include(`<p data-passkey-fallback>${FALLBACK}</p>`);
+      expect(html, `${what}: no phone for a patient who signs in with a passkey`).not.to.include('telefoon');
       expect(html, `${what}: the script that makes the link`).to.match(/<script src="\/js\/passkeys\.js\?v=[0-9a-f]{10}" defer><\/script>/);
     }
   });
