@@ -1,22 +1,23 @@
 // "Kopieer herstelcodes": with JavaScript the link becomes a button that copies the codes to the
-// clipboard and says so; without it, the link leads to the list of codes, to select by hand.
+// clipboard and says so; without it, the link leads to the read-only block of codes, to select by hand.
 (function () {
   'use strict';
   var link = document.querySelector('[data-copy-codes]');
   var status = document.getElementById('copy-status');
-  var list = document.getElementById('herstelcodes');
-  if (!link || !status || !list) return;
+  var block = document.getElementById('herstelcodes');
+  if (!link || !status || !block) return;
 
   var codes = function () {
-    return Array.prototype.map.call(list.querySelectorAll('code'), function (code) { return code.textContent.trim(); }).join('\n');
+    return Array.prototype.map.call(block.querySelectorAll('code'), function (code) { return code.textContent.trim(); }).join('\n');
   };
   var say = function (text) {
     status.textContent = text;
     status.className = 'notice';
   };
-  var selectList = function () {
+  var selectBlock = function () {
+    block.focus();
     var range = document.createRange();
-    range.selectNodeContents(list);
+    range.selectNodeContents(block);
     var selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
@@ -35,7 +36,7 @@
     copied.then(
       function () { say(status.getAttribute('data-copied')); },
       function () {
-        selectList();
+        selectBlock();
         say(status.getAttribute('data-select'));
       }
     );

@@ -3,7 +3,7 @@ import type supertest from 'supertest';
 import type { User } from '../../src/domain/users';
 import { csrfTokenOf, signIn } from './forms';
 import type { TestRuntime } from './runtime';
-import { confirmPassword } from './two-factor';
+import { confirmPassword, recoveryCodesIn } from './two-factor';
 import { SoftAuthenticator, type CeremonyOverrides } from './webauthn-authenticator';
 
 export const TWO_STEP = '/account/twee-stappen';
@@ -53,7 +53,7 @@ export async function patientWithPasskey(rt: TestRuntime, name = 'iPhone van Cas
   expect(added.status, added.text.slice(0, 300)).to.equal(303);
   expect(added.headers.location).to.equal(`${PASSKEYS}/herstelcodes`);
   const codesPage = await agent.get(`${PASSKEYS}/herstelcodes`);
-  const recoveryCodes = [...codesPage.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!.replace(' ', ''));
+  const recoveryCodes = recoveryCodesIn(codesPage.text).map((code) => code.replace(' ', ''));
   expect(recoveryCodes).to.have.length(10);
   const saved = await agent.post(`${PASSKEYS}/herstelcodes`).type('form').send({ _csrf: csrfTokenOf(codesPage.text) });
   expect(saved.headers.location).to.equal(`${TWO_STEP}`);

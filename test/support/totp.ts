@@ -3,7 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import type supertest from 'supertest';
 import { submitForm } from './forms';
 import type { TestRuntime } from './runtime';
-import { SETUP } from './two-factor';
+import { recoveryCodesIn, SETUP } from './two-factor';
 
 export const STEP_MS = 30_000;
 
@@ -38,7 +38,7 @@ export async function enableAppTwoFactor(agent: supertest.Agent, rt: TestRuntime
   const verified = await submitForm(agent, `${SETUP}/verificatie`, { code: appCode(secret, rt.clock.now()) });
   expect(verified.headers.location).to.equal(`${SETUP}/herstelcodes`);
   const page = await agent.get(`${SETUP}/herstelcodes`);
-  const recoveryCodes = [...page.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+  const recoveryCodes = recoveryCodesIn(page.text);
   expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);
   return { secret, recoveryCodes };
 }

@@ -78,13 +78,18 @@ export function enterCode(agent: supertest.Agent, code: string) {
   return submitForm(agent, `${SETUP}/verificatie`, { code });
 }
 
+/** The recovery codes a page shows, as shown ('39376 93737'). */
+export function recoveryCodesIn(html: string): string[] {
+  return [...html.matchAll(/<code>(\d{5} \d{5})<\/code>/g)].map((m) => m[1]!);
+}
+
 /** Walks the wizard up to the recovery codes page; returns the recovery codes shown. */
 export async function setupUntilRecoveryCodes(agent: supertest.Agent, vonage: FakeVonage, phone = '06 12345678'): Promise<string[]> {
   expect((await chooseSms(agent)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
   expect((await enterPhone(agent, phone)).headers.location).to.equal(`${SETUP}/verificatie`);
   expect((await enterCode(agent, lastCode(vonage))).headers.location).to.equal(`${SETUP}/herstelcodes`);
   const page = await agent.get(`${SETUP}/herstelcodes`);
-  return [...page.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+  return recoveryCodesIn(page.text);
 }
 
 /** The whole wizard: two-step SMS is on afterwards. Returns the recovery codes. */

@@ -5,6 +5,7 @@ import { doubleClick, submitForm } from '../../support/forms';
 import { staffLogRows } from '../../../src/components/staff-log/rows';
 import { createTranslators } from '../../../src/i18n';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
+import { recoveryCodesIn } from '../../support/two-factor';
 
 const PAGE = `${DESK}/herstelcodes`;
 const CODES = `${PAGE}/nieuw`;
@@ -17,7 +18,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
 
   /** The form with the password and a code from the app, each right unless given. */
   const renew = (fields: { currentPassword?: string; code?: string } = {}, agent = desk) => submitForm(agent, PAGE, { ...identityOf(rt, member), ...fields });
-  const codesIn = (html: string) => [...html.matchAll(/<li><code>([\d ]+)<\/code><\/li>/g)].map((m) => m[1]!.replace(/\s/g, ''));
+  const codesIn = (html: string) => recoveryCodesIn(html).map((code) => code.replace(' ', ''));
   const remaining = () => rt.services.staffRecoveryCodes.countRemaining(member.id);
 
   it('is in the staff member\'s own menu and says how many codes are left', async () => {

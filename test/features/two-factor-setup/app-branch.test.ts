@@ -6,7 +6,7 @@ import { createTranslators } from '../../../src/i18n';
 import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, chooseApp, enableAppTwoFactor, keyFromPage, patientWithApp, STEP_MS, wrongAppCode } from '../../support/totp';
-import { enterSignInCode, passwordStep, SETUP, signedInPatient } from '../../support/two-factor';
+import { enterSignInCode, passwordStep, recoveryCodesIn, SETUP, signedInPatient } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 const BASE = '/account/twee-stappen';
@@ -85,7 +85,7 @@ describe('two-step setup: the authenticator app (J4)', () => {
       const verified = await submitForm(agent, `${SETUP}/verificatie`, { code: `${code.slice(0, 3)} ${code.slice(3)}` });
       expect(verified.headers.location).to.equal(`${SETUP}/herstelcodes`);
       const recovery = await agent.get(`${SETUP}/herstelcodes`);
-      const shown = [...recovery.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+      const shown = recoveryCodesIn(recovery.text);
       expect(shown).to.have.length(10);
       expect((await twoFactorRow(rt.db, patient.id)).two_factor_method, 'on only after the codes were saved').to.equal(null);
       expect((await submitForm(agent, `${SETUP}/herstelcodes`, {})).headers.location).to.equal(`${SETUP}/klaar`);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { csrfTokenOf, submitForm } from '../../support/forms';
-import { chooseSms, enterCode, enterPhone, lastCode, lockSecondStep, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
+import { chooseSms, enterCode, enterPhone, lastCode, lockSecondStep, recoveryCodesIn, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 describe('two-step setup: the SMS branch (J3, J4)', () => {
@@ -58,13 +58,13 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
 
       const recovery = await agent.get(`${SETUP}/herstelcodes`);
       expect(recovery.text).to.include('4. Nog één belangrijke stap: jouw herstelcodes');
-      const shown = [...recovery.text.matchAll(/<li><code>(\d{5} \d{5})<\/code><\/li>/g)].map((m) => m[1]!);
+      const shown = recoveryCodesIn(recovery.text);
       expect(shown).to.have.length(10);
       expect(new Set(shown).size).to.equal(10);
       expect(recovery.text).to.include('Let op: Je hebt geen toegang meer tot je account wanneer je toegang tot je apparaat én deze herstelcodes verliest.');
-      // The three buttons of the manual, in its order; Kopieer leads to the codes without JavaScript, which appear once.
+      // The three buttons of the manual, in its order; Kopieer leads to the read-only block of codes without JavaScript, which appear once.
       expect(recovery.text).to.match(/>Print herstelcodes<\/a><\/li>\n<li><a class="button button-secondary" href="#herstelcodes" data-copy-codes>Kopieer herstelcodes<\/a><\/li>\n<li><a [^>]*>Download herstelcodes<\/a>/);
-      expect(recovery.text).to.include('<ol id="herstelcodes" class="recovery-codes"');
+      expect(recovery.text).to.include('<pre id="herstelcodes" class="recovery-codes" tabindex="-1">');
       for (const c of shown) expect(recovery.text.split(c), 'each code once').to.have.length(2);
       expect(recovery.text).to.match(/<script src="\/js\/copy-codes\.js\?v=[0-9a-f]{10}" defer><\/script>/);
       expect((await twoFactorRow(rt.db, patient.id)).two_factor_method).to.equal(null);
