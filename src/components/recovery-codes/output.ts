@@ -1,14 +1,30 @@
 import type { Request, Response } from 'express';
 import { formatRecoveryCode, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { Clock } from '../../domain/clock';
 import type { SecretBox } from '../../domain/secret-box';
 import { STAFF_TOTP_ISSUER, TOTP_ISSUER } from '../../domain/totp';
+
+/**
+ * New codes and when they were made (epoch ms): the page, the printout and the file say it, so
+ * that after making new codes the current printout or file can be told from an old one.
+ */
+export interface NewCodes {
+  codes: string[];
+  /** Unknown for codes sealed before the time was kept (an update during the wizard). */
+  madeAt?: number;
+}
 
 /**
  * Recovery codes waiting to be saved live in the session only sealed (AES-256-GCM with the secret
  * box's key), so a session store that leaks does not leak them.
  */
-export const sealCodes = (box: SecretBox, codes: string[]): string => box.seal(codes.join(','));
-export const openCodes = (box: SecretBox, sealed: string): string[] => box.open(sealed).split(',');
+export const sealCodes = (box: SecretBox, codes: NewCodes): string => box.seal(JSON.stringify(codes));
+
+export function openCodes(box: SecretBox, sealed: string): NewCodes {
+  const opened = box.open(sealed);
+  // Sealed before the time was kept: the codes only, separated by commas.
+  return opened.startsWith('{') ? (JSON.parse(opened) as NewCodes) : { codes: opened.split(',') };
+}
 
 /**
  * Whose codes they are: the e-mail address, and the name the account goes by in the authenticator
@@ -26,24 +42,38 @@ export const staffCodes = (email: string): CodesAccount => ({ email, issuer: STA
 const codesFileName = (res: Response, { issuer }: CodesAccount): string =>
   res.locals.t('recoveryCodes.fileName', { issuer: issuer.toLowerCase().replaceAll(' ', '-') });
 
+/** "Gemaakt op 9 februari 2021 om 13:15", in the page's language and the portal's time zone; null when unknown. */
+function madeAtText(res: Response, { madeAt }: NewCodes): string | null {
+  const { t, formatDate, formatTime } = res.locals;
+  return madeAt === undefined ? null : t('recoveryCodes.madeAt', { date: formatDate(madeAt), time: formatTime(madeAt) });
+}
+
+/** What the codes' block needs (views/components/recovery-codes/list.ejs). */
+const codesBlockLocals = (res: Response, codes: NewCodes) => ({
+  recoveryCodes: codes.codes.map(formatRecoveryCode),
+  codesMadeAt: madeAtText(res, codes),
+});
+
 /** What a page that shows the codes needs (views/components/recovery-codes/show.ejs). */
-export const codesPageLocals = (res: Response, codes: string[], account: CodesAccount) => ({
-  recoveryCodes: codes.map(formatRecoveryCode),
+export const codesPageLocals = (res: Response, codes: NewCodes, account: CodesAccount) => ({
+  ...codesBlockLocals(res, codes),
   codesFile: codesFileName(res, account),
 });
 
 /** The printable page of the account's recovery codes; `backPath` is where "back" leads. */
-export function renderPrintableCodes(res: Response, codes: string[], backPath: string, account: CodesAccount): void {
-  res.render('components/recovery-codes/print', { recoveryCodes: codes.map(formatRecoveryCode), backPath, account });
+export function renderPrintableCodes(res: Response, codes: NewCodes, backPath: string, account: CodesAccount): void {
+  res.render('components/recovery-codes/print', { ...codesBlockLocals(res, codes), backPath, account });
 }
 
-/** The recovery codes as a .txt attachment named in the page's language, with the warning from the manual. */
-export function sendCodesFile(res: Response, codes: string[], { email, issuer }: CodesAccount): void {
+/** The recovery codes as a .txt attachment named in the page's language, with when they were made and the warning from the manual. */
+export function sendCodesFile(res: Response, codes: NewCodes, { email, issuer }: CodesAccount): void {
   const t = res.locals.t;
+  const madeAt = madeAtText(res, codes);
   const lines = [
     t('recoveryCodes.fileHeader', { email, issuer }),
+    ...(madeAt ? [madeAt] : []),
     '',
-    ...codes.map(formatRecoveryCode),
+    ...codes.codes.map(formatRecoveryCode),
     '',
     t('recoveryCodes.fileOnce'),
     t('recoveryCodes.warning'),
@@ -58,8 +88,7 @@ export function sendCodesFile(res: Response, codes: string[], { email, issuer }:
 export type NewCodesSessionKey = 'sealedNewRecoveryCodes' | 'passkeyRecoveryCodes' | 'deskNewRecoveryCodes';
 
 /** Waiting codes, with the stored hash of the first: what identifies the set they belong to. */
-interface WaitingCodes {
-  codes: string[];
+interface WaitingCodes extends NewCodes {
   firstHash: string;
 }
 
@@ -91,21 +120,23 @@ export function newCodesPages(options: {
   accountOf(req: Request): { id: number; email: string };
   /** The name the account goes by in the authenticator app. */
   issuer: string;
+  /** When the codes kept were made. */
+  clock: Pick<Clock, 'now'>;
 }) {
   const { secretBox, key } = options;
   const codesAccount = (req: Request): CodesAccount => ({ email: options.accountOf(req).email, issuer: options.issuer });
 
   /** The codes waiting in the session if they are still the account's; otherwise null, and they are forgotten. */
-  async function current(req: Request): Promise<string[] | null> {
+  async function current(req: Request): Promise<NewCodes | null> {
     const sealed = req.session[key];
     if (!sealed) return null;
     const waiting = openWaiting(secretBox, sealed);
-    if (waiting && (await options.recoveryCodes.isCurrent(options.accountOf(req).id, waiting.firstHash))) return waiting.codes;
+    if (waiting && (await options.recoveryCodes.isCurrent(options.accountOf(req).id, waiting.firstHash))) return waiting;
     delete req.session[key];
     return null;
   }
 
-  const waiting = (handle: (req: Request, res: Response, codes: string[]) => void) => async (req: Request, res: Response) => {
+  const waiting = (handle: (req: Request, res: Response, codes: NewCodes) => void) => async (req: Request, res: Response) => {
     const codes = await current(req);
     if (!codes) return res.redirect(303, options.elsewhere);
     handle(req, res, codes);
@@ -113,7 +144,7 @@ export function newCodesPages(options: {
   return {
     /** Keeps `codes`, just stored under `hashes` (in the same order), until they are saved. */
     keep(req: Request, codes: string[], hashes: string[]): void {
-      const waiting: WaitingCodes = { codes, firstHash: hashes[0]! };
+      const waiting: WaitingCodes = { codes, firstHash: hashes[0]!, madeAt: options.clock.now() };
       req.session[key] = secretBox.seal(JSON.stringify(waiting));
     },
     forget(req: Request): void {

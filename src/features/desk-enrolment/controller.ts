@@ -2,9 +2,10 @@ import type { Request, Response } from 'express';
 import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
-import { codesPageLocals, openCodes, renderPrintableCodes, sealCodes, sendCodesFile, staffCodes } from '../../components/recovery-codes/output';
+import { codesPageLocals, type NewCodes, openCodes, renderPrintableCodes, sealCodes, sendCodesFile, staffCodes } from '../../components/recovery-codes/output';
 import { totpPairing } from '../../components/totp-pairing/pairing';
 import type { InTransaction } from '../../domain/account-stores';
+import type { Clock } from '../../domain/clock';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
@@ -41,6 +42,7 @@ export interface DeskEnrolmentDeps {
   staffSecondFactor: SecondFactor;
   staffRecoveryCodes: RecoveryCodes;
   inTransaction: InTransaction;
+  clock: Clock;
   /** The patients' limit on new passwords per account and hour, counted per staff member. */
   passwordChangeLimit: PasswordChangeLimit;
 }
@@ -71,7 +73,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
   }
 
   /** Runs `handler` with the codes to save; before the app is proved, back to Koppelen. */
-  const withCodes = (handler: (req: Request, res: Response, codes: string[]) => unknown) => async (req: Request, res: Response) => {
+  const withCodes = (handler: (req: Request, res: Response, codes: NewCodes) => unknown) => async (req: Request, res: Response) => {
     const codes = codesOf(req);
     if (!codes) return res.redirect(303, firstTime.pair);
     await handler(req, res, codes);
@@ -113,7 +115,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
         const message = secondFactorMessage(result, res.locals);
         return renderPair(req, res, [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
-      req.session.deskEnrolment = { ...state, totpStep: result.totpStep, sealedRecoveryCodes: sealCodes(secretBox, deps.staffRecoveryCodes.generate()) };
+      req.session.deskEnrolment = { ...state, totpStep: result.totpStep, sealedRecoveryCodes: sealCodes(secretBox, { codes: deps.staffRecoveryCodes.generate(), madeAt: deps.clock.now() }) };
       res.redirect(303, firstTime.recovery);
     },
 
@@ -127,7 +129,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
     confirmRecovery: withCodes(async (req, res, codes) => {
       const member = req.staff!;
       const state = req.session.deskEnrolment!;
-      const hashed = await deps.staffRecoveryCodes.hashForStorage(codes); // slow: before the transaction
+      const hashed = await deps.staffRecoveryCodes.hashForStorage(codes.codes); // slow: before the transaction
       await deps.inTransaction(async ({ staffTwoFactor, staffNotifier }) => {
         await staffTwoFactor.enableTotp(member.id, state.sealedTotpSecret, hashed, state.totpStep ?? null);
         await staffNotifier.notify(member.id, 'two_factor_enabled', requestOrigin(req), { method: 'totp' });

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../components/desk-access/identity-check';
 import { newCodesPages } from '../../components/recovery-codes/output';
 import type { InTransaction } from '../../domain/account-stores';
+import type { Clock } from '../../domain/clock';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
 import { TwoFactorOffError } from '../../domain/two-factor';
@@ -18,6 +19,7 @@ export interface DeskRecoveryCodesDeps extends IdentityCheckDeps {
   staffRecoveryCodes: RecoveryCodes;
   secretBox: SecretBox;
   inTransaction: InTransaction;
+  clock: Clock;
 }
 
 export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCodesController>;
@@ -28,7 +30,7 @@ export type DeskRecoveryCodesController = ReturnType<typeof createDeskRecoveryCo
  * new ones are shown, printed or downloaded until the staff member says they saved them.
  */
 export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
-  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.staffRecoveryCodes, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, accountOf: (req) => req.staff!, issuer: STAFF_TOTP_ISSUER });
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.staffRecoveryCodes, key: 'deskNewRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: PATHS.page, accountOf: (req) => req.staff!, issuer: STAFF_TOTP_ISSUER, clock: deps.clock });
 
   async function renderPage(req: Request, res: Response, status = 200, errors: FieldError[] = [], values: Record<string, string> = {}) {
     const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);

@@ -37,7 +37,7 @@ export type PasskeysController = ReturnType<typeof createPasskeysController>;
 export function createPasskeysController(deps: PasskeysDeps) {
   const { passkeys, passkeyCeremonies: ceremonies, auth, clock, inTransaction, secretBox } = deps;
   const addLocals = (req: Request) => ({ twoStepOn: Boolean(req.user!.twoFactorMethod) });
-  const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER });
+  const newCodes = newCodesPages({ secretBox, recoveryCodes: deps.recoveryCodes, key: 'passkeyRecoveryCodes', view: VIEWS.codes, codesPath: PATHS.codes, elsewhere: paths.twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER, clock });
 
   /**
    * The patient's passkey named in the path. Otherwise the 404 page, or, for the page of one (the

@@ -37,7 +37,7 @@ export type ManageController = ReturnType<typeof createManageController>;
 
 export function createManageController(deps: ManageDeps) {
   const announce = createAnnounce(deps);
-  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.recoveryCodes, key: 'sealedNewRecoveryCodes', view: 'two-factor-manage/codes', codesPath: twoStep.codes, elsewhere: twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER });
+  const newCodes = newCodesPages({ secretBox: deps.secretBox, recoveryCodes: deps.recoveryCodes, key: 'sealedNewRecoveryCodes', view: 'two-factor-manage/codes', codesPath: twoStep.codes, elsewhere: twoStep.status, accountOf: (req) => req.user!, issuer: TOTP_ISSUER, clock: deps.clock });
 
   /** A new number for SMS users; the old one stays in use until the new one is verified. */
   const phoneChange = createPhoneFlow(deps, {

@@ -144,7 +144,7 @@ export function createSetupController(deps: SetupControllerDeps) {
         const message = await codeFailureMessage(deps.secondFactor, result, res.locals, proof.kind === 'sms' ? codeTo(req, res, proof.phone) : undefined);
         return renderErrors(req, res, 'verify', [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
-      const sealedRecoveryCodes = sealCodes(secretBox, deps.recoveryCodes.generate());
+      const sealedRecoveryCodes = sealCodes(secretBox, { codes: deps.recoveryCodes.generate(), madeAt: deps.clock.now() });
       res.redirect(303, applyTransition(req, 'verifyCode', { totpStep: result.totpStep, sealedRecoveryCodes }));
     },
 
@@ -157,7 +157,7 @@ export function createSetupController(deps: SetupControllerDeps) {
     async confirmRecovery(req: Request, res: Response) {
       const setup: SetupState = res.locals.setup;
       const userId = req.user!.id;
-      const codes = await deps.recoveryCodes.hashForStorage(codesOf(req)); // slow: before the transaction
+      const codes = await deps.recoveryCodes.hashForStorage(codesOf(req).codes); // slow: before the transaction
       const method = storedMethod(setup.method!);
       await deps.inTransaction(async ({ twoFactor, notifier }) => {
         if (setup.method === 'app') await twoFactor.enableTotp(userId, setup.sealedTotpSecret!, codes, setup.totpStep ?? null);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { createStaffMember, DESK, deskPasswordStep, identityOf, signInAtDesk } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
 import { addPasskey, authenticatorFor, PASSKEYS } from '../../support/passkeys';
@@ -80,6 +81,21 @@ describe('the pages of new recovery codes (components/recovery-codes)', function
       expect(html).not.to.match(/<(ol|ul)[^>]*recovery-codes/);
       for (const code of codes) expect(html.split(code), `${code} once`).to.have.length(2);
       expect(copyBlockOf((await agent.get(print)).text), 'the printable page').to.equal(codes.join('\n'));
+    });
+
+    it(`${journey}: the page, the printout and the file say when the codes were made`, async () => {
+      const { agent, page, print, download } = await reach(world);
+      const made = createDateTimeFormatter('nl-NL', 'Europe/Amsterdam');
+      const madeAt = world.rt.clock.now();
+      const expected = `Gemaakt op ${made.date(madeAt)} om ${made.time(madeAt)}`;
+      world.rt.clock.advanceMinutes(3); // shown later, still the time they were made
+      expect((await agent.get(page)).text).to.include(expected);
+      expect((await agent.get(print)).text).to.include(expected);
+      const file = (await agent.get(download)).text;
+      expect(file.split('\r\n').slice(0, 3)).to.deep.equal([file.split('\r\n')[0], expected, '']);
+      await agent.get(`/taal/en?terug=${encodeURIComponent(page)}`);
+      const english = createDateTimeFormatter('en-GB', 'Europe/Amsterdam');
+      expect((await agent.get(download)).text).to.include(`Created on ${english.date(madeAt)} at ${english.time(madeAt)}`);
     });
   }
 });
