@@ -14,7 +14,7 @@ export const TEMPLATE_LOCALS = [
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
-  'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newerPath', 'nextAllowedAt',
+  'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'page', 'pairing',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
-import { FEW_RECOVERY_CODES_LEFT, type RecoveryCodes } from '../../domain/recovery-codes';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
 import type { SecurityNotifier } from '../../domain/security-notifier';
 import type { User, UserStore } from '../../domain/users';
@@ -14,6 +14,7 @@ import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
+import { fewCodesLeft } from '../../components/recovery-codes/left';
 import { ownPasskeyOptions, type PasskeyOptionsDeps } from '../../components/passkey-ceremony/options';
 
 export interface SecondStepDeps extends PasskeyOptionsDeps {
@@ -166,7 +167,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     async showRecoveryUsed(req: Request, res: Response) {
       if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
-      res.render('sign-in-second-step/recovery-used', { remaining, few: remaining <= FEW_RECOVERY_CODES_LEFT });
+      res.render('sign-in-second-step/recovery-used', { remaining, few: fewCodesLeft(remaining) });
     },
 
     async cancel(req: Request, res: Response) {

@@ -20,6 +20,31 @@ describe('the two-step status page', () => {
     expect(page.text).to.include('Telefoonnummer wijzigen').and.include('Nieuwe herstelcodes maken').and.include('Authenticatie in twee stappen uitzetten');
   });
 
+  it('urges new recovery codes when 3 or fewer are left, with the button that makes them', async () => {
+    const patient = await patientWithSms(world.rt);
+    const agent = await signedInWithSms(world, patient);
+    const useCodes = async (count: number) => {
+      for (const code of patient.recoveryCodes.splice(0, count)) expect(await world.rt.services.recoveryCodes.consume(patient.id, code)).to.equal(true);
+    };
+    const urging = /<p class="warning">([^<]*)<\/p>\n<p><a class="button" href="\/account\/twee-stappen\/herstelcodes\/nieuw">Nieuwe herstelcodes maken<\/a><\/p>/;
+    await useCodes(6);
+    const four = await agent.get(BASE);
+    expect(four.text).to.include('4 van de 10').and.not.match(urging);
+
+    await useCodes(1);
+    const three = await agent.get(BASE);
+    expect(three.text).to.include('3 van de 10');
+    expect(urging.exec(three.text)?.[1]).to.equal('Je hebt nog maar 3 herstelcodes. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.');
+    await useCodes(2);
+    expect(urging.exec((await agent.get(BASE)).text)?.[1]).to.equal('Je hebt nog maar 1 herstelcode. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.');
+    await useCodes(1);
+    const none = await agent.get(BASE);
+    expect(none.text).to.include('0 van de 10');
+    expect(urging.exec(none.text)?.[1]).to.equal('Je hebt geen herstelcodes meer. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.');
+    await agent.get(`/taal/en?terug=${encodeURIComponent(BASE)}`);
+    expect((await agent.get(BASE)).text).to.include('You have no recovery codes left. Make new recovery codes, so that you can always sign in.');
+  });
+
   it('shows two-step off with the way to set it up, and asks a visitor to sign in first', async () => {
     const patient = await world.rt.createPatient();
     const agent = world.rt.agent();
