@@ -138,6 +138,8 @@ export const paths = {
       recoveryPrint: `${FIRST_TIME}/herstelcodes/afdrukken`,
       recoveryDownload: `${FIRST_TIME}/herstelcodes/download`,
     },
+    /** Signed in with a recovery code: how many are left (not a second-step page: the half session is over). */
+    recoveryCodeUsed: `${DESK}/herstelcode-gebruikt`,
     /** A staff member's own recovery codes, renewed after the current password and an app code; the new ones are shown once. */
     recoveryCodes: {
       page: `${DESK}/herstelcodes`,

@@ -1221,7 +1221,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await bea.press('Log in', 'Balie: code (Bea)');
       await bea.follow('Gebruik een herstelcode', 'Balie: herstelcode (Bea)');
       await bea.fill('Herstelcode', codes[0]!);
-      await bea.press('Verifiëren', 'Balie: Patiënten (Bea, herstelcode)');
+      await bea.press('Verifiëren', 'Balie: herstelcode gebruikt (Bea)');
+      expect(bea.path()).to.equal('/balie/herstelcode-gebruikt');
+      expect(await bea.text()).to.include('Je hebt nog 9 herstelcodes over.');
+      await bea.follow('Verder naar Patiënten', 'Balie: Patiënten (Bea, herstelcode)');
       expect(bea.path()).to.equal('/balie/patienten');
       // Too many wrong codes in another browser: the lock is said instead of a form that would be refused.
       const beaElsewhere = await newPatient();

@@ -599,7 +599,7 @@ describe('hostile input on every form (issue 7)', function () {
       [`${MANAGE}/telefoonnummer-wijzigen`]: `${MANAGE}/telefoonnummer-wijzigen/verificatie`,
       [`${MANAGE}/telefoonnummer-wijzigen/verificatie`]: `${MANAGE}`,
       [DESK]: `${DESK}/code`,
-      [`${DESK}/herstelcode`]: `${DESK}/patienten`,
+      [`${DESK}/herstelcode`]: `${DESK}/herstelcode-gebruikt`,
       [`${DESK}/eerste-keer/wachtwoord`]: `${DESK}/eerste-keer/koppelen`,
       [`${DESK}/eerste-keer/koppelen`]: `${DESK}/eerste-keer/herstelcodes`,
       [`${DESK}/eerste-keer/herstelcodes`]: `${DESK}/patienten`,

@@ -265,7 +265,7 @@ describe(`limits under a parallel burst: the second step on ${TEST_DATABASE} (is
     world.count.verify = 0;
     const codes = Array.from({ length: 30 }, (_, i) => (i === 29 ? member.recoveryCodes[0]! : String(3_000_000_000 + i)));
     const results = await Promise.all(codes.map((recoveryCode) => client.post(`${world.url}${DESK}/herstelcode`, { _csrf: token, recoveryCode })));
-    expect(results.filter((r) => r.location === `${DESK}/patienten`)).to.have.length(0);
+    expect(results.filter((r) => r.location === `${DESK}/herstelcode-gebruikt`)).to.have.length(0);
     expect(results[29]!.status).to.equal(429);
     expect(world.count.verify, 'argon2id verifications').to.be.at.most(10 * 10);
     expect(await world.rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);

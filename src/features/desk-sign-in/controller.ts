@@ -2,14 +2,16 @@ import type { Request, Response } from 'express';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateRecoveryCode, validateSixDigitCode } from '../../components/one-time-code/validation';
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
+import { fewCodesLeft } from '../../components/recovery-codes/left';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import type { PasskeyStore } from '../../domain/passkeys';
+import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
-import { takePageNoticeText } from '../../http/page-notice';
+import { pageNoticeOf, redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { checkSignInForm, expiredSignInForm, renderRefusedSignIn } from '../../components/sign-in-form/check';
 import { type AppPassport, requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
@@ -20,6 +22,8 @@ import { ownPasskeyOptions } from '../../components/passkey-ceremony/options';
 const { desk } = paths;
 const SIGN_IN_VIEW = 'desk-sign-in/index';
 const LOCKED_VIEW = 'desk-sign-in/locked';
+/** The page notice that lets "Je hebt een herstelcode gebruikt" be shown, until the staff member goes on. */
+const RECOVERY_CODE_USED = 'recoveryCodeUsed';
 
 /** The two ways through the second step: the code from the app, or a recovery code. */
 interface SecondStepForm {
@@ -47,6 +51,8 @@ export interface DeskSignInDeps {
   /** A staff member with passkeys may use one instead of the code (with JavaScript). */
   staffPasskeys: PasskeyStore;
   staffPasskeyCeremonies: PasskeyCeremonies;
+  /** How many recovery codes are left, said after one was used. */
+  staffRecoveryCodes: Pick<RecoveryCodes, 'countRemaining'>;
   clock: Clock;
 }
 
@@ -96,6 +102,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         const result = await staffSecondFactor.check(member.id, 'sign_in', { kind: form.proof, code: typed }, requestOrigin(req));
         if (result.status === 'ok') {
           await signedIn(req, member, form.method);
+          if (form.proof === 'recovery') return redirectWithNotice(req, res, desk.recoveryCodeUsed, RECOVERY_CODE_USED);
           return res.redirect(303, desk.patients);
         }
         errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
@@ -146,6 +153,16 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     }),
     showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),
     submitRecovery: submitSecondStep(SECOND_STEP_FORMS.recovery),
+
+    /**
+     * Only right after a recovery code signed the staff member in (again on a refresh or in the
+     * other language); once they went on to another page, or from a bookmark, the patients' search.
+     */
+    async showRecoveryUsed(req: Request, res: Response) {
+      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, desk.patients);
+      const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
+      res.render('desk-sign-in/recovery-used', { remaining, few: fewCodesLeft(remaining) });
+    },
 
     async cancel(req: Request, res: Response) {
       await auth.toAnonymous(req, res);

@@ -94,7 +94,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect((await submitForm(next, `${DESK}/code`, { code: appCode(secret, rt.clock.now()) })).headers.location).to.equal(`${DESK}/patienten`);
     const recovery = rt.agent();
     await deskPasswordStep(recovery, member);
-    expect((await submitForm(recovery, `${DESK}/herstelcode`, { recoveryCode: codes[3]! })).headers.location).to.equal(`${DESK}/patienten`);
+    expect((await submitForm(recovery, `${DESK}/herstelcode`, { recoveryCode: codes[3]! })).headers.location).to.equal(`${DESK}/herstelcode-gebruikt`);
     const events = (await rt.services.staffAudit.list({ limit: 20 })).map((e) => e.type);
     expect(events).to.include.members(['two_factor_enabled', 'sign_in', 'recovery_code_used']);
   });

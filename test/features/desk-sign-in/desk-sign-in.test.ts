@@ -149,13 +149,53 @@ describe('desk sign-in ("Balie")', () => {
     const agent = rt.agent();
     await deskPasswordStep(agent, member);
     const res = await submitForm(agent, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
-    expect(res.headers.location).to.equal(`${DESK}/patienten`);
+    expect(res.headers.location).to.equal(`${DESK}/herstelcode-gebruikt`);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(9);
     const again = rt.agent();
     await deskPasswordStep(again, member);
     const reused = await submitForm(again, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
     expect(reused.status).to.equal(400);
     expect(await rt.services.recoveryCodes.countRemaining(member.id), 'the patients\' codes are another table').to.equal(0);
+  });
+
+  it('says after a recovery code how many are left, and urges new ones when 3 or fewer are left, as the patients\' page does', async () => {
+    const member = await createStaffMember(rt);
+    const USED = `${DESK}/herstelcode-gebruikt`;
+    const signInWith = async (recoveryCode: string) => {
+      const agent = rt.agent();
+      await deskPasswordStep(agent, member);
+      expect((await submitForm(agent, `${DESK}/herstelcode`, { recoveryCode })).headers.location).to.equal(USED);
+      return agent;
+    };
+    const urging = (text: string) => /<p class="warning">([^<]*)<\/p>\n<p><a class="button" href="\/balie\/herstelcodes">Nieuwe herstelcodes maken<\/a><\/p>/.exec(text)?.[1];
+
+    const agent = await signInWith(member.recoveryCodes[0]!);
+    const page = await agent.get(USED);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('<h1>Je hebt een herstelcode gebruikt</h1>').and.include('Je hebt nog 9 herstelcodes over.').and.include(`<a href="${DESK}/patienten">Verder naar Patiënten</a>`);
+    expect(urging(page.text), 'not with 9 left').to.equal(undefined);
+    expect((await agent.get(USED)).text, 'a refresh').to.include('Je hebt nog 9 herstelcodes over.');
+    expect((await agent.get(`${DESK}/patienten`)).status).to.equal(200);
+    expect((await agent.get(USED)).headers.location, 'once the staff member went on, or from a bookmark').to.equal(`${DESK}/patienten`);
+
+    for (const code of member.recoveryCodes.slice(1, 7)) await rt.services.staffRecoveryCodes.consume(member.id, code);
+    const few = (await (await signInWith(member.recoveryCodes[7]!)).get(USED)).text;
+    expect(urging(few)).to.equal('Je hebt nog maar 2 herstelcodes. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.');
+    expect(few, 'the count said once').not.to.include('herstelcodes over');
+    await rt.services.staffRecoveryCodes.consume(member.id, member.recoveryCodes[8]!);
+    const none = await signInWith(member.recoveryCodes[9]!);
+    expect(urging((await none.get(USED)).text)).to.equal('Je hebt geen herstelcodes meer. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.');
+    await none.get(`/taal/en?terug=${encodeURIComponent(USED)}`);
+    expect((await none.get(USED)).text, 'in English').to.include('<h1>You have used a recovery code</h1>').and.include('You have no recovery codes left.');
+  });
+
+  it('says how many recovery codes are left also when the recovery code is sent twice at once (a double click)', async () => {
+    const member = await createStaffMember(rt);
+    const agent = rt.agent();
+    await deskPasswordStep(agent, member);
+    const USED = `${DESK}/herstelcode-gebruikt`;
+    await doubleClick(agent, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! }, { first: USED, second: [USED, DESK] });
+    expect((await agent.get(USED)).text).to.include('Je hebt nog 9 herstelcodes over.');
   });
 
   it('never shows a recovery code again, not even an unused one refused while the second step is locked', async () => {
