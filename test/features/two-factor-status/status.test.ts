@@ -53,6 +53,10 @@ describe('the two-step status page', () => {
     const page = await agent.get(BASE);
     expect(page.text).to.include('<strong>uitgeschakeld</strong>').and.include('href="/account/twee-stappen/instellen"');
     expect(page.text).not.to.include('Telefoonnummer wijzigen');
+    // As in the manual: the explanation right under the button, before the passkeys' own section.
+    const readMore = page.text.indexOf('Lees meer over authenticatie in twee stappen');
+    expect(readMore).to.be.greaterThan(page.text.indexOf('Authenticatie in twee stappen instellen'));
+    expect(readMore).to.be.lessThan(page.text.indexOf('<h2', page.text.indexOf('Authenticatie in twee stappen instellen')));
   });
 
   it('says once what changed, after the change itself, and never because the address says so', async () => {
