@@ -3,7 +3,7 @@ import { REASON_MAX_LENGTH, reasonProblem, type ReasonProblem } from '../domain/
 import { isPlausibleEmail, NAME_MAX_LENGTH, normalizeEmail } from '../domain/users';
 import { CommandFailure } from './args';
 
-export const LIMIT_MAX = 10_000;
+const LIMIT_MAX = 10_000;
 
 const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
   required: 'it is empty.',

@@ -22,7 +22,7 @@ export type ParsedPhone = { ok: true; e164: string; country: string } | { ok: fa
 
 const FIRST_COUNTRIES = ['NL', 'BE'];
 /** Country names in Dutch unless a locale is given. */
-export const DEFAULT_COUNTRY_LOCALE = 'nl-NL';
+const DEFAULT_COUNTRY_LOCALE = 'nl-NL';
 const countriesByLocale = new Map<string, { list: Country[]; names: Map<string, string> }>();
 
 function countriesIn(locale: string) {

@@ -6,8 +6,8 @@ import { createPasswordHasher, type PasswordHasher } from './passwords';
 import { randomDigits, type RandomSource } from './random';
 import { normalizeCodeInput } from './verification-codes';
 
-export const RECOVERY_CODE_COUNT = 10;
-export const RECOVERY_CODE_LENGTH = 10;
+const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_LENGTH = 10;
 /** From this many left, the patient is urged to make new ones (after a use, in Berichten, by e-mail). */
 export const FEW_RECOVERY_CODES_LEFT = 3;
 

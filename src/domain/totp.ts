@@ -5,11 +5,11 @@ import type { RandomSource } from './random';
 export const TOTP_ISSUER = 'Karify';
 /** Staff's own entry in their app, so a staff member who is also a patient can tell the two apart. */
 export const STAFF_TOTP_ISSUER = 'Karify Balie';
-export const TOTP_ALGORITHM = 'SHA1';
-export const TOTP_DIGITS = 6;
-export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_WINDOW = 1;
-export const TOTP_SECRET_BYTES = 20;
+const TOTP_ALGORITHM = 'SHA1';
+const TOTP_DIGITS = 6;
+const TOTP_PERIOD_SECONDS = 30;
+const TOTP_WINDOW = 1;
+const TOTP_SECRET_BYTES = 20;
 
 const BASE32 = /^[A-Z2-7]+$/;
 

@@ -21,7 +21,7 @@ export interface VerificationCodeSettings {
 
 export const hmacSha256 = (key: Buffer) => (text: string) => crypto.createHmac('sha256', key).update(text).digest('hex');
 
-export const CODE_LENGTH = 6;
+const CODE_LENGTH = 6;
 
 interface CodeRow {
   id: number;

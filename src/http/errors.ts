@@ -18,7 +18,7 @@ export const otherMethodsRefused: RequestHandler = (req, res, next) => {
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'SQLITE_BUSY', '57P01', '57P03']);
 
 /** A dependency (database, Redis) that did not answer: the patient should try again later. */
-export function isUnavailableError(err: unknown): boolean {
+function isUnavailableError(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
   if (e.name === 'KnexTimeoutError' || e.name === 'ClientClosedError' || e.name === 'ClientOfflineError' || e.name === 'SocketClosedUnexpectedlyError') return true;

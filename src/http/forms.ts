@@ -15,7 +15,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * body-parser `verify` for form bodies: the bytes and every %-escape must be UTF-8. Otherwise the
  * parser would keep U+FFFD or the undecoded escapes as if the patient had typed them.
  */
-export function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): void {
   try {
     const text = utf8.decode(body);
     for (const pair of text.split('&')) decodeURIComponent(pair.replace(/\+/g, ' '));

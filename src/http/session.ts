@@ -70,7 +70,7 @@ export interface SessionCookie {
   absoluteHours: number;
 }
 
-export function sessionCookieName(isProduction: boolean): string {
+function sessionCookieName(isProduction: boolean): string {
   return isProduction ? '__Host-karify.sid' : 'karify.sid';
 }
 
@@ -83,7 +83,7 @@ export function patientCookie(isProduction: boolean): { name: string; path: stri
   return { name: sessionCookieName(isProduction), path: '/' };
 }
 
-export function patientSessionCookie(config: Config): SessionCookie {
+function patientSessionCookie(config: Config): SessionCookie {
   return { ...patientCookie(config.isProduction), secret: config.sessionSecret, absoluteHours: config.session.absoluteTimeoutHours };
 }
 

@@ -25,7 +25,7 @@ export const plainText =
   () => ({ key });
 
 /** A count or a time kept in the details (some stores keep it as text), or null. */
-export function wholeNumber(value: unknown): number | null {
+function wholeNumber(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
 }

@@ -11,7 +11,7 @@ type KnexStoreOptions = ConstructorParameters<typeof ConnectSessionKnexStore>[0]
 export type SessionStore = Store & { close(): Promise<void> };
 
 /** How often expired sessions are deleted from the database. */
-export const SESSION_CLEANUP_INTERVAL_MS = 10 * 60_000;
+const SESSION_CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Sessions expire at a fixed time (the absolute timeout); the idle timeout is enforced from a

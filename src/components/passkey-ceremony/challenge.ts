@@ -17,7 +17,7 @@ export interface PasskeyChallenge {
  * suggestions each time it is shown: a second tab, or the button pressed just after, must not
  * make the passkey picked in the first one fail.
  */
-export const KEPT_CHALLENGES = 3;
+const KEPT_CHALLENGES = 3;
 
 /**
  * The challenge of the options just given to the browser, bound to this session and its purpose

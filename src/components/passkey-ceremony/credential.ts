@@ -5,7 +5,7 @@ import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, Registra
  * field `credential` of the form it submits (JSON of @simplewebauthn/browser's result). Anything
  * that is not the expected shape is null: the library only ever sees well-formed input.
  */
-export const CREDENTIAL_FIELD = 'credential';
+const CREDENTIAL_FIELD = 'credential';
 
 const MAX_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]{1,4096}$/;

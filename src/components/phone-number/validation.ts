@@ -4,7 +4,7 @@ import { type FieldError, readFields } from '../../http/forms';
 import { INTL_LOCALES, type Translate } from '../../i18n';
 
 /** Land and Telefoonnummer, as the wizard and the number change ask them. */
-export const PHONE_FIELDS = ['country', 'phone'] as const;
+const PHONE_FIELDS = ['country', 'phone'] as const;
 
 const PHONE_ERROR_KEYS: Record<Exclude<PhoneError, 'unknown_country'>, string> = {
   required: 'phoneNumber.errors.required',
@@ -16,7 +16,7 @@ const PHONE_ERROR_KEYS: Record<Exclude<PhoneError, 'unknown_country'>, string> =
 
 export type PhoneValidation = { errors: FieldError[]; e164?: string };
 
-export function validatePhone(
+function validatePhone(
   fields: { country: string; phone: string },
   allowedCountries: string[],
   /** The page's language as a BCP 47 tag, for the country names in the messages. */

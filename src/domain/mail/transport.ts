@@ -43,7 +43,7 @@ interface SmtpError {
  * down, slow, or refused our credentials (a setting to fix, not a reason to drop the mail) — the
  * mail is tried again later too.
  */
-export function classifySendError(err: unknown): MailSendError {
+function classifySendError(err: unknown): MailSendError {
   const e = (err ?? {}) as SmtpError;
   const refusedLogin = e.code === 'EAUTH' || e.code === 'ENOAUTH'; // about our settings, not this mail
   const permanent = !refusedLogin && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;

@@ -27,7 +27,7 @@ const STATUS_REASONS: Record<string, SmsFailureReason> = {
   '33': 'number_deactivated',
 };
 
-export function reasonForVonageStatus(status: string): SmsFailureReason {
+function reasonForVonageStatus(status: string): SmsFailureReason {
   return STATUS_REASONS[status] ?? 'unknown';
 }
 

@@ -30,7 +30,7 @@ export const STEP_PATHS: Record<SetupStep, string> = {
 };
 
 /** The four steps of each branch's progress bar, in order; "done" shows all four as completed. */
-export const PROGRESS_STEPS: Record<SetupMethod, readonly SetupStep[]> = {
+const PROGRESS_STEPS: Record<SetupMethod, readonly SetupStep[]> = {
   sms: ['method', 'phone', 'verify', 'recovery'],
   app: ['method', 'pair', 'verify', 'recovery'],
 };
@@ -58,7 +58,7 @@ interface Transition {
 }
 
 /** Every state change of the wizard: where it may start, where it leads, and in which branch. */
-export const TRANSITIONS = {
+const TRANSITIONS = {
   chooseMethod: { from: ['method', 'phone', 'pair', 'verify'], to: { sms: 'phone', app: 'pair' } },
   sendCode: { from: ['phone', 'verify'], to: 'verify', only: 'sms' },
   resendCode: { from: ['verify'], to: 'verify', only: 'sms' },
@@ -83,11 +83,11 @@ function branchOf(state: SetupState): readonly SetupStep[] {
   return state.method ? [...PROGRESS_STEPS[state.method], 'done'] : ['method'];
 }
 
-export function canShow(state: SetupState, step: SetupStep): boolean {
+function canShow(state: SetupState, step: SetupStep): boolean {
   return VIEWABLE_FROM[step].includes(state.step) && branchOf(state).includes(step);
 }
 
-export function canApply(state: SetupState, transition: SetupTransition): boolean {
+function canApply(state: SetupState, transition: SetupTransition): boolean {
   const t: Transition = TRANSITIONS[transition];
   return t.from.includes(state.step) && (!t.only || t.only === state.method);
 }
