@@ -12,9 +12,11 @@ export interface SignInThrottleSettings {
  * A password check may go ahead; `settle` says how it went, and must be called once: `undecided`
  * when it broke off before the password was known to be right or wrong (a database outage).
  */
+export type ThrottleOutcome = 'success' | 'failure' | 'undecided';
+
 export interface ThrottlePass {
   allowed: true;
-  settle(outcome: 'success' | 'failure' | 'undecided'): Promise<void>;
+  settle(outcome: ThrottleOutcome): Promise<void>;
 }
 
 export type ThrottleReservation = ThrottlePass | { allowed: false; retryAfterMs: number };

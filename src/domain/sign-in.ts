@@ -2,7 +2,7 @@ import type { RequestOrigin } from './audit';
 import { clientNetwork } from './client-network';
 import { upToWholeMinute, type Clock } from './clock';
 import type { PasswordHasher } from './passwords';
-import type { SignInThrottle } from './sign-in-throttle';
+import type { SignInThrottle, ThrottleOutcome } from './sign-in-throttle';
 import { normalizeEmail, type User } from './users';
 
 /** What a password check needs of an account: a patient (User) or a staff member (StaffMember). */
@@ -54,7 +54,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
 
       // A check that broke off before the password was known (the database unreachable) gives its
       // places back: an outage is nobody's failed attempt, and must not lock the patient out after it.
-      let outcome: 'success' | 'failure' | 'undecided' = 'undecided';
+      let outcome: ThrottleOutcome = 'undecided';
       try {
         const user = await users.findByEmail(accountKey);
         const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
@@ -74,17 +74,20 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
 
     /**
      * A sign-in without a password (a passkey alone), under the throttle of the client's network
-     * only (see SignInThrottle.reserveForNetwork): `check` says whether it succeeded, and what to
-     * answer. A check that broke off gives its place back, as a password check does.
+     * only (see SignInThrottle.reserveForNetwork): `check` says how it went, and what to answer. A
+     * check that broke off, or checked nothing (`undecided`), gives its place back.
      */
-    async withoutPassword<R>(origin: RequestOrigin, check: () => Promise<{ succeeded: boolean; result: R }>): Promise<{ status: 'throttled'; retryAt: number } | { status: 'checked'; result: R }> {
+    async withoutPassword<R>(
+      origin: RequestOrigin,
+      check: () => Promise<{ outcome: ThrottleOutcome; result: R }>,
+    ): Promise<{ status: 'throttled'; retryAt: number } | { status: 'checked'; result: R }> {
       const pass = await throttle.reserveForNetwork(clientNetwork(origin.ip));
       if (!pass.allowed) return { status: 'throttled', retryAt: upToWholeMinute(clock.now() + pass.retryAfterMs) };
-      let outcome: 'success' | 'failure' | 'undecided' = 'undecided';
+      let outcome: ThrottleOutcome = 'undecided';
       try {
-        const { succeeded, result } = await check();
-        outcome = succeeded ? 'success' : 'failure';
-        return { status: 'checked', result };
+        const checked = await check();
+        outcome = checked.outcome;
+        return { status: 'checked', result: checked.result };
       } finally {
         await pass.settle(outcome);
       }

@@ -48,7 +48,9 @@ export function createSignInController(deps: SignInDeps) {
     const found = owner && (await deps.users.findById(owner.userId));
     const user = found && !found.disabled ? found : null;
     const result: SecondFactorResult = user ? await deps.secondFactor.checkPasskeyAlone(user.id, proof, origin) : { status: 'failed', reason: 'wrong_passkey' };
-    return { succeeded: result.status === 'ok', result: { user, result } };
+    // A locked second step checked no signature: no failure of this network's.
+    const outcome = result.status === 'ok' ? 'success' : result.status === 'locked' ? 'undecided' : 'failure';
+    return { outcome, result: { user, result } } as const;
   }
 
   return {

@@ -187,9 +187,12 @@ describe('passkeys: signing in from the sign-in page', () => {
 
   it('does not sign in while the second step is locked by wrong codes after the password', async () => {
     for (let i = 0; i < 10; i += 1) await rt.services.secondFactor.check(world.patient.id, 'sign_in', { kind: 'recovery', code: '0000000000' }, { ip: '203.0.113.9', userAgent: 'test' });
-    const locked = await passkeySignIn(rt.agent(), world.authenticator);
-    expect(locked.status).to.equal(429);
-    expect(locked.text).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+    // More tries than the network's free failures (5): a lock checks no signature, so none counts.
+    for (let i = 0; i < 7; i += 1) {
+      const locked = await passkeySignIn(rt.agent(), world.authenticator);
+      expect(locked.status).to.equal(429);
+      expect(locked.text, `try ${i + 1}`).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+    }
     rt.clock.advanceMinutes(16);
     expect((await passkeySignIn(rt.agent(), world.authenticator)).headers.location).to.equal('/werkblad');
   });
