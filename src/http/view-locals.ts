@@ -49,6 +49,9 @@ export function viewLocals(deps: {
   const formatters = Object.fromEntries(
     available.map((language) => [language, createDateTimeFormatter(INTL_LOCALES[language], deps.timeZone)]),
   ) as Record<Language, DateTimeFormatter>;
+  // The same day in every language: one function for all requests.
+  const sameDate = formatters[available[0]!].date;
+  const isToday = (epochMs: number) => sameDate(epochMs) === sameDate(deps.clock.now());
 
   return (req, res, next) => {
     const path = req.path;
@@ -66,7 +69,7 @@ export function viewLocals(deps: {
       formatDate: formatter.date,
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,
-      isToday: (epochMs: number) => formatter.date(epochMs) === formatter.date(deps.clock.now()),
+      isToday,
       user: null,
       errors: [],
       values: {},
