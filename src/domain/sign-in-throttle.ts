@@ -8,12 +8,13 @@ export interface SignInThrottleSettings {
   lockMaxSeconds: number;
 }
 
-/**
- * A password check may go ahead; `settle` says how it went, and must be called once: `undecided`
- * when it broke off before the password was known to be right or wrong (a database outage).
- */
+/** How a check went: `undecided` when it broke off, or checked nothing, before it was known to be right or wrong. */
 export type ThrottleOutcome = 'success' | 'failure' | 'undecided';
 
+/**
+ * A check may go ahead; `settle` says how it went, and must be called once (a database outage
+ * before the password was known is `undecided`).
+ */
 export interface ThrottlePass {
   allowed: true;
   settle(outcome: ThrottleOutcome): Promise<void>;
