@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { Secret } from 'otpauth';
 import type supertest from 'supertest';
-import { createApp } from '../../src/app';
 import type { AccountStores } from '../../src/domain/account-stores';
 import type { StaffRole } from '../../src/domain/staff';
 import type { Services } from '../../src/services';
 import { submitForm } from './forms';
-import { DEFAULT_TEST_PASSWORD, startTestRuntime, type TestEnv, type TestRuntime } from './runtime';
+import { appWith, DEFAULT_TEST_PASSWORD, startTestRuntime, type TestEnv, type TestRuntime } from './runtime';
 import { appCode, STEP_MS } from './totp';
 
 export const DESK = '/balie';
@@ -67,7 +66,7 @@ export function withStoresSwapped(services: Services, swap: (stores: AccountStor
 
 /** A second app on the same runtime (database, sessions) whose transactions get the swapped stores. */
 export function appWithStoresSwapped(rt: TestRuntime, swap: (stores: AccountStores) => AccountStores) {
-  return createApp({ ...rt, services: withStoresSwapped(rt.services, swap) });
+  return appWith(rt, { services: withStoresSwapped(rt.services, swap) });
 }
 
 export class InjectedFailure extends Error {

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { createApp } from '../../../src/app';
 import { countingHasher } from '../../support/counting-hasher';
 import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
-import { startTestRuntime, TestRuntime } from '../../support/runtime';
+import { appWith, startTestRuntime, TestRuntime } from '../../support/runtime';
 import { storedSessionFields } from '../../support/page-access';
 
 describe('sign-in (J1)', () => {
@@ -67,7 +66,7 @@ describe('sign-in (J1)', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     const { audit } = rt.services;
     const heldAudit = { ...audit, record: async (...args: Parameters<typeof audit.record>) => (moved(), await released, audit.record(...args)) };
-    const app = createApp({ ...rt, services: { ...rt.services, audit: heldAudit } });
+    const app = appWith(rt, { services: { audit: heldAudit } });
     const page = await supertest(app).get('/inloggen');
     const post = () => supertest(app).post('/inloggen').set('Cookie', cookieSet(page)!).type('form')
       .send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password }).then((res) => res);
