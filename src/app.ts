@@ -28,13 +28,14 @@ export interface AppDeps {
   services: Services;
   sessionStore: Store;
   deskSessionStore: Store;
+  movedFormStore?: Store;
   logger: Logger;
   db: Database;
   redis?: RedisClient;
 }
 
 /** The web app: what every page shares, in order, then the journeys (src/features). */
-export function createApp({ config, services, sessionStore, deskSessionStore, logger, db, redis }: AppDeps): Express {
+export function createApp({ config, services, sessionStore, deskSessionStore, movedFormStore, logger, db, redis }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -60,6 +61,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, lo
     key: config.codeHashKey,
     sessionSecrets: [config.sessionSecret, deskSessionSecret(config.sessionSecret)],
     clock: services.clock,
+    sharedStore: movedFormStore,
   });
   const expiredForms: ExpiredFormPages = new Map();
   const features = { config, services, db, redis, passport, auth, deskSessionStore, oneSubmission, expiredForms };

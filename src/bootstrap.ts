@@ -4,7 +4,7 @@ import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
 import { DEMO_PATIENT, seedDemoPatient } from './domain/demo-patient';
 import type { PasswordHasher } from './domain/passwords';
-import { createDatabase, createReadDatabase, Database, migrateToLatest } from './infra/database';
+import { createDatabase, createReadDatabase, Database, databaseClient, migrateToLatest } from './infra/database';
 import { createLogger, Logger } from './infra/logger';
 import { createLimiterFactory } from './infra/rate-limits';
 import { connectRedis, RedisClient } from './infra/redis';
@@ -29,6 +29,8 @@ export interface Runtime extends ServiceRuntime {
   sessionStore: SessionStore;
   /** The desk's sessions (/balie), apart from the patients'. */
   deskSessionStore: SessionStore;
+  /** With several instances: the forms whose success moved the session, for the others (src/http/moved-forms.ts). */
+  movedFormStore?: SessionStore;
 }
 
 export interface BootstrapOptions {
@@ -83,14 +85,16 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         : `Demo patient${demo === 'created' ? ' created' : ''}: sign in at ${signIn} as ${DEMO_PATIENT.email} with password ${DEMO_PATIENT.password}`);
     }
     const sessionStore = createSessionStore({ db, reads, redis, logger });
-    const deskSessionStore = createSessionStore({ db, reads, redis, logger, desk: true });
-    const app = createApp({ config, services, sessionStore, deskSessionStore, logger, db, redis });
+    const deskSessionStore = createSessionStore({ db, reads, redis, logger, kind: 'desk' });
+    // Several instances share Redis or PostgreSQL; read from the primary, where the form was just kept.
+    const movedFormStore = redis || databaseClient(db) === 'postgres' ? createSessionStore({ db, redis, logger, kind: 'movedForms' }) : undefined;
+    const app = createApp({ config, services, sessionStore, deskSessionStore, movedFormStore, logger, db, redis });
     const close = async () => {
-      await Promise.all([sessionStore.close(), deskSessionStore.close()]);
+      await Promise.all([sessionStore.close(), deskSessionStore.close(), movedFormStore?.close()]);
       await runtime.close();
     };
     services.mailWorker.start();
-    return { ...runtime, app, sessionStore, deskSessionStore, close };
+    return { ...runtime, app, sessionStore, deskSessionStore, movedFormStore, close };
   } catch (err) {
     await runtime.close().catch(() => undefined);
     throw err;

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import { signedCookie } from 'cookie-parser';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { Store } from 'express-session';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../domain/clock';
 import type { LimiterFactory } from '../infra/rate-limits';
+import { beforeSessionMoves, type MovedForm, sharedMovedForms } from './moved-forms';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
 const CLAIM_SECONDS = 30;
@@ -22,13 +24,6 @@ export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
 
 /** The guard, and what answers a repeat that comes after the first one moved the session (see below). */
 export type OneSubmissionGuard = OneSubmission & { repeatAfterMove: ErrorRequestHandler };
-
-/** A form whose success moved the session to a new id: where it led, and the new session's cookies. */
-interface MovedForm {
-  location: string;
-  newSessionId: string;
-  cookies: string[] | undefined;
-}
 
 type Limiter = Awaited<ReturnType<LimiterFactory>>;
 
@@ -62,8 +57,21 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * password is your current one"): it is sent on to where the first led instead
  * (`repeatAfterMove`, before the CSRF error page), with the new session's cookies when it came
  * with the old one. `sessionSecrets` unsign the session cookies it came with.
+ *
+ * With several instances (`sharedStore`: they share Redis or PostgreSQL), the repeat
+ * may come to another one, which does not have that answer: it is kept in the session store as
+ * well (`sharedStore`, see moved-forms.ts), before the claim says the first one succeeded, and marked there before
+ * the old session goes. A repeat that no longer finds its session finds the mark and waits.
  */
-export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffer; sessionSecrets: string[]; clock: Clock }): OneSubmissionGuard {
+export function createOneSubmission(deps: {
+  limiters: LimiterFactory;
+  key: Buffer;
+  sessionSecrets: string[];
+  clock: Clock;
+  sharedStore?: Store;
+}): OneSubmissionGuard {
+  const shared = sharedMovedForms(deps.sharedStore, { seconds: CLAIM_SECONDS });
+  const keepUntil = () => deps.clock.now() + CLAIM_SECONDS * 1000;
   let made: Promise<Limiter> | undefined;
   // Made at the first form; a store that was down then is asked again at the next one.
   const claims = () =>
@@ -90,21 +98,39 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);
   const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
+  /** Looks until `look` sees an outcome: at first soon, then ever less often; 'still busy' after WAIT_MS. */
+  async function lookUntil<T>(look: () => Promise<T | 'not yet'>): Promise<T | 'still busy'> {
+    const deadline = Date.now() + WAIT_MS;
+    for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
+      const seen = await look();
+      if (seen !== 'not yet') return seen;
+      if (Date.now() >= deadline) return 'still busy';
+      await sleep(Math.min(pause, deadline - Date.now()));
+    }
+  }
+
   /** Claims the key, or waits for the request that holds it: 'succeeded' when that one did. */
   async function claimOrWait(key: string): Promise<'claimed' | 'succeeded' | 'still busy'> {
     const claim = await claims();
-    const deadline = Date.now() + WAIT_MS;
-    for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
+    return lookUntil(async () => {
       try {
         await claim.consume(key, 1);
         return 'claimed';
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
-        if (err.consumedPoints > SUCCEEDED) return 'succeeded';
+        return err.consumedPoints > SUCCEEDED ? 'succeeded' : 'not yet';
       }
-      if (Date.now() >= deadline) return 'still busy';
-      await sleep(Math.min(pause, deadline - Date.now()));
-    }
+    });
+  }
+
+  /** The form another instance handled and kept under `key`, once it is answered. */
+  async function movedElsewhere(req: Request, key: string): Promise<MovedForm | undefined> {
+    if (!shared.enabled) return undefined;
+    const found = await lookUntil(async () => {
+      const form = await shared.find(key, deps.clock.now());
+      return form === 'moving' ? 'not yet' : form;
+    });
+    return found === 'still busy' ? undefined : found;
   }
 
   /**
@@ -129,7 +155,7 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
       settle(moved?.form);
       if (!moved) return void forget(key);
       // By the app's clock, as the session's own times are: a form sent again later is a new one.
-      entry.keptUntil = deps.clock.now() + CLAIM_SECONDS * 1000;
+      entry.keptUntil = keepUntil();
       answers.set(moved.newKey, entry);
       setTimeout(() => [key, moved.newKey].forEach(forget), CLAIM_SECONDS * 1000).unref();
     };
@@ -157,7 +183,8 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   const guard: OneSubmission = (then) => async (req, res, next) => {
     // A repeat on this instance waits here for the first's answer; the claim below is for the others.
     const ownKey = answerKey(req, req.sessionID);
-    const earlier = await movedFormOf(ownKey);
+    // Also one that comes with the new session's cookie and passes its CSRF check (a change that kept the secret).
+    const earlier = (await movedFormOf(ownKey)) ?? (await movedElsewhere(req, ownKey));
     if (earlier) return sendOnAfterMove(req, res, earlier, req.sessionID);
     const settle = expectAnswer(ownKey);
     const key = claimKey(req);
@@ -167,18 +194,35 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
     });
     if (outcome !== 'claimed') {
       settle();
+      const elsewhere = outcome === 'succeeded' ? await movedElsewhere(req, ownKey) : undefined;
+      if (elsewhere) return sendOnAfterMove(req, res, elsewhere, req.sessionID);
       return sendOn(req, res, then(req), undefined, outcome);
     }
     const { sessionID: sessionId, path } = req;
     const location = then(req);
+    let marked = false;
+    if (shared.enabled) {
+      beforeSessionMoves(req, () =>
+        shared.markMoving(ownKey, keepUntil()).then(
+          () => void (marked = true),
+          (err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not mark a form as moving for the other instances'),
+        ),
+      );
+    }
     whenAnswered(res, (status, cookies) => {
       const succeeded = status < 400;
       const moved = succeeded && req.sessionID !== sessionId;
       const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies: cookieList(cookies) };
-      settle(moved ? { form, newKey: answerKey(req, req.sessionID, path) } : undefined);
-      claims()
+      const newKey = moved ? answerKey(req, req.sessionID, path) : undefined;
+      settle(newKey ? { form, newKey } : undefined);
+      const warn = (what: string) => (err: Error) => req.log.warn({ err: err.message ?? String(err) }, what);
+      // Kept before the claim says it succeeded: a repeat the claim sends on finds it.
+      const keptForOthers = newKey ? shared.keep([ownKey, newKey], form, keepUntil()) : marked ? shared.forget(ownKey) : Promise.resolve();
+      keptForOthers
+        .catch(warn('could not keep a moved form for the other instances'))
+        .then(claims)
         .then(async (claim) => void (succeeded ? await claim.set(key, SUCCEEDED, CLAIM_SECONDS) : await claim.delete(key)))
-        .catch((err: Error) => req.log.warn({ err: err.message ?? String(err) }, 'could not settle a form claim; it expires by itself'));
+        .catch(warn('could not settle a form claim; it expires by itself'));
     });
     next();
   };
@@ -192,7 +236,8 @@ export function createOneSubmission(deps: { limiters: LimiterFactory; key: Buffe
   /** A form refused for its CSRF token that repeats one whose session moved, by the session it has or its cookies name. */
   async function sendOnIfRepeat(req: Request, res: Response): Promise<boolean> {
     for (const sessionId of [req.sessionID, ...presentedSessionIds(req)]) {
-      const form = await movedFormOf(answerKey(req, sessionId));
+      const key = answerKey(req, sessionId);
+      const form = (await movedFormOf(key)) ?? (await movedElsewhere(req, key));
       if (form) return (sendOnAfterMove(req, res, form, sessionId), true);
     }
     return false;

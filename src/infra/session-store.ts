@@ -67,22 +67,29 @@ export interface SessionStoreDeps {
   reads?: Database;
   redis?: RedisClient;
   logger?: Logger;
-  /** The clinic desk's sessions (/balie): their own Redis keys or their own table. */
-  desk?: boolean;
+  /** Whose: the clinic desk's sessions (/balie) and the moved forms each have their own Redis keys or their own table. */
+  kind?: keyof typeof KINDS;
   cleanupIntervalMs?: number;
 }
 
+const KINDS = {
+  patients: { prefix: 'karify:sess:', table: 'sessions' },
+  desk: { prefix: 'karify:balie:', table: 'desk_sessions' },
+  /** Not sessions: forms whose success moved the session, for the other instances (src/http/moved-forms.ts). */
+  movedForms: { prefix: 'karify:moved-form:', table: 'moved_forms' },
+};
+
 /**
- * The patients' sessions, or (`desk`) the clinic desk's, kept apart. Each middleware gets a store
- * of its own (see sessionMiddleware).
+ * The patients' sessions, or the clinic desk's, kept apart. Each middleware gets a store of its
+ * own (see sessionMiddleware).
  */
 export function createSessionStore(deps: SessionStoreDeps): SessionStore {
+  const { prefix, table: tableName } = KINDS[deps.kind ?? 'patients'];
   if (deps.redis) {
     // Redis expires sessions itself; the client is closed with the runtime.
-    const store = new RedisStore({ client: deps.redis, prefix: deps.desk ? 'karify:balie:' : 'karify:sess:', disableTouch: true });
+    const store = new RedisStore({ client: deps.redis, prefix, disableTouch: true });
     return Object.assign(store, { close: async () => undefined });
   }
-  const tableName = deps.desk ? 'desk_sessions' : 'sessions';
   const options: KnexStoreOptions = {
     knex: deps.db,
     tableName,

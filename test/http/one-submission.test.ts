@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
-import express from 'express';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { systemClock } from '../../src/domain/clock';
@@ -14,37 +15,74 @@ declare module 'express-session' {
   }
 }
 
+interface FormAppOptions {
+  /** How long the form takes before it moves the session, and after. */
+  beforeMoveMs?: number;
+  afterMoveMs: number;
+  /** The form fails after it moved the session. */
+  failsAfterMove?: boolean;
+  /** What instances of the app share, as they share Redis: the sessions, the claims and the moved forms. */
+  store?: session.Store;
+  claims?: RateLimiterMemory;
+  movedForms?: session.Store;
+}
+
 /**
  * The guard on its own, around a form that, like a sign-in step, gives the session a new id and
- * takes a while: the browser drops the first request of a double click while it is handled.
+ * takes a while: the browser drops the first request of a double click while it is handled. A
+ * form that comes without the session it was shown in is refused as the CSRF check refuses it.
  */
-function formApp(handlingMs: number) {
+function formApp({ beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store = new session.MemoryStore(), claims, movedForms }: FormAppOptions) {
   const app = express();
   const logger = createLogger('silent');
   app.use((req, _res, next) => {
     req.log = logger;
     next();
   });
-  app.use(session({ secret: 'a test secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
+  app.use(cookieParser()); // as in the app: a repeat's session cookie is read from it
+  app.use(session({ secret: 'a test secret', resave: false, saveUninitialized: false, store }));
   app.use(express.urlencoded({ extended: false }));
-  const once = createOneSubmission({ limiters: async (options) => new RateLimiterMemory(options), key: Buffer.from('a test key'), sessionSecrets: ['a test secret'], clock: systemClock });
+  const once = createOneSubmission({
+    limiters: async (options) => claims ?? new RateLimiterMemory(options),
+    key: Buffer.from('a test key'),
+    sessionSecrets: ['a test secret'],
+    clock: systemClock,
+    sharedStore: movedForms,
+  });
+  const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   app.get('/start', (req, res) => {
     req.session.step = 'half';
     res.send('started');
   });
+  app.post('/verify', (req, _res, next) => next(req.session.step ? undefined : Object.assign(new Error('no session'), { code: 'EBADCSRFTOKEN' })));
   app.post('/verify', once(() => '/done'), (req, res, next) => {
     if (req.session.step !== 'half') return res.redirect(303, '/start');
-    setTimeout(() => {
+    later(beforeMoveMs).then(() => {
       req.session.regenerate((err) => {
         if (err) return next(err);
         req.session.step = 'full';
-        res.redirect(303, '/done');
+        later(afterMoveMs).then(() => (failsAfterMove ? next(new Error('the form failed')) : res.redirect(303, '/done')), next);
       });
-    }, handlingMs);
+    }, next);
   });
   app.get('/done', (req, res) => res.send(req.session.step ?? 'no session'));
+  app.use(once.repeatAfterMove);
+  app.use(((err, _req, res, _next) => res.status(403).send(String((err as Error).message))) as ErrorRequestHandler);
   return app;
 }
+
+/** Two instances of the form app on one session store, one claim store and one store of moved forms. */
+async function twoInstances(options: Omit<FormAppOptions, 'store' | 'claims' | 'movedForms'>) {
+  const shared = {
+    store: new session.MemoryStore(),
+    claims: new RateLimiterMemory({ keyPrefix: 'form_submission', points: 1, duration: 30 }),
+    movedForms: new session.MemoryStore(),
+  };
+  return Promise.all([listen(formApp({ ...options, ...shared })), listen(formApp({ ...options, ...shared }))]);
+}
+
+const postForm = (url: string, cookie: string) =>
+  fetch(url, { method: 'POST', redirect: 'manual', body: 'code=123456', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
 
 const cookieOf = (response: Response) => response.headers.getSetCookie().map((line) => line.split(';')[0]!).join('; ');
 
@@ -64,16 +102,13 @@ function sendAndDrop(url: string, cookie: string, afterMs: number): Promise<{ an
 
 describe('one submission: a double click whose first request the browser dropped', () => {
   it('answers the second with where the first led and the new session\'s cookie, once the first is done', async () => {
-    const server = await listen(formApp(300));
+    const server = await listen(formApp({ afterMoveMs: 300 }));
     try {
       const cookie = cookieOf(await fetch(`${server.url}/start`));
       const first = await sendAndDrop(`${server.url}/verify`, cookie, 50);
       expect(first.answered, 'the first was still being handled').to.equal(false);
 
-      const second = await fetch(`${server.url}/verify`, {
-        method: 'POST', redirect: 'manual', body: 'code=123456',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      });
+      const second = await postForm(`${server.url}/verify`, cookie);
 
       expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
       const kept = cookieOf(second);
@@ -82,5 +117,73 @@ describe('one submission: a double click whose first request the browser dropped
     } finally {
       await server.close();
     }
+  });
+
+  describe('on two instances that share the sessions and the claims (a load balancer without sticky sessions)', () => {
+    it('sends a repeat on the other instance, that came while the first moved the session, to where the first led with the new session', async () => {
+      const [a, b] = await twoInstances({ beforeMoveMs: 100, afterMoveMs: 300 });
+      try {
+        const cookie = cookieOf(await fetch(`${a.url}/start`));
+        const first = postForm(`${a.url}/verify`, cookie);
+        await new Promise((resolve) => setTimeout(resolve, 250)); // the session has moved; the first is not answered yet
+        const second = await postForm(`${b.url}/verify`, cookie);
+        expect((await first).status).to.equal(303);
+
+        expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
+        const kept = cookieOf(second);
+        expect(kept, 'the new session\'s cookie').to.match(/^connect\.sid=/).and.not.equal(cookie);
+        expect(await (await fetch(`${b.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('sends one that comes after the first was answered (its session gone) there too, not to "your session expired"', async () => {
+      const [a, b] = await twoInstances({ afterMoveMs: 0 });
+      try {
+        const cookie = cookieOf(await fetch(`${a.url}/start`));
+        const first = await postForm(`${a.url}/verify`, cookie);
+        expect(first.status).to.equal(303);
+        expect(await (await fetch(`${a.url}/done`, { headers: { cookie } })).text(), 'the old session is gone').to.equal('no session');
+
+        const second = await postForm(`${b.url}/verify`, cookie);
+
+        expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
+        expect(await (await fetch(`${b.url}/done`, { headers: { cookie: cookieOf(second) } })).text()).to.equal('full');
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('sends on one that comes late with the new session\'s cookie, whose form the new state would refuse', async () => {
+      const [a, b] = await twoInstances({ afterMoveMs: 0 });
+      try {
+        const cookie = cookieOf(await fetch(`${a.url}/start`));
+        const kept = cookieOf(await postForm(`${a.url}/verify`, cookie));
+
+        const second = await postForm(`${b.url}/verify`, kept);
+
+        expect(`${second.status} ${second.headers.get('location')}`, 'not sent back to the start').to.equal('303 /done');
+        expect(await (await fetch(`${b.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('does not hold up a repeat of a form that failed after it moved the session', async () => {
+      const [a, b] = await twoInstances({ afterMoveMs: 0, failsAfterMove: true });
+      try {
+        const cookie = cookieOf(await fetch(`${a.url}/start`));
+        expect((await postForm(`${a.url}/verify`, cookie)).status).to.equal(403);
+        const started = Date.now();
+
+        const second = await postForm(`${b.url}/verify`, cookie);
+
+        expect(second.status, 'refused: its session is gone').to.equal(403);
+        expect(Date.now() - started, 'at once, not after the wait for a first that is still busy').to.be.below(1000);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
   });
 });
