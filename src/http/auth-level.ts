@@ -38,6 +38,12 @@ export interface AuthState {
   generation?: number;
 }
 
+/**
+ * The one field of a session that a request changes just by coming (expire refreshes it): copies
+ * of a double click that come at different moments still send the same form (one-submission.ts).
+ */
+export const REFRESHED_BY_EVERY_REQUEST = 'lastSeenAt' satisfies keyof AuthState;
+
 /** An account as the levels see it: its id and session generation (passport holds the rest). */
 interface Account {
   id: number;

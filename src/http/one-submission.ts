@@ -5,6 +5,7 @@ import type { Store } from 'express-session';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../domain/clock';
 import type { LimiterFactory } from '../infra/rate-limits';
+import { REFRESHED_BY_EVERY_REQUEST } from './auth-level';
 import { beforeSessionMoves, type MovedForm, sharedMovedForms } from './moved-forms';
 
 /** How long a claim outlives a request that never answered (a crash): then the same form may be sent again. */
@@ -88,11 +89,12 @@ export function createOneSubmission(deps: {
     return hmac.digest('base64url');
   };
   /**
-   * The session's state, but its cookie (whose expiry express-session moves at every request) and
-   * the notice a success left for the next page: a second click that comes after the first was
-   * answered is the same form.
+   * The session's state, but its cookie (whose expiry express-session moves at every request), the
+   * idle timeout's last request seen and the notice a success left for the next page: a second
+   * click that comes a moment after the first, or after the first was answered, is the same form.
    */
-  const stateOf = (req: Request) => JSON.stringify({ ...req.session, cookie: undefined, pageNotice: undefined });
+  const notState = new Set(['cookie', 'pageNotice', REFRESHED_BY_EVERY_REQUEST]);
+  const stateOf = (req: Request) => JSON.stringify(req.session, (name, value: unknown) => (notState.has(name) ? undefined : value));
   const claimKey = (req: Request) => formKey(req, `${req.sessionID}\n${stateOf(req)}`);
   const answerKey = (req: Request, sessionId: string, path = req.path) => formKey(req, `answer\n${sessionId}`, path);
   const cookieList = (cookies: ReturnType<Response['getHeader']>) => (Array.isArray(cookies) && cookies.length > 0 ? cookies : undefined);

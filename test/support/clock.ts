@@ -16,3 +16,11 @@ export class TestClock implements Clock {
     this.advance(minutes * 60_000);
   }
 }
+
+/** A test clock that also moves a millisecond each time it is read, as time goes on between two requests. */
+export class RunningTestClock extends TestClock {
+  override now(): number {
+    this.advance(1);
+    return super.now();
+  }
+}

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { csrfTokenOf, submitForm } from '../../support/forms';
+import { csrfTokenOf, expectDoubleClickAnswers, submitForm } from '../../support/forms';
 import { chooseSms, enterCode, enterPhone, lastCode, lockSecondStep, recoveryCodesIn, SETUP, setupUntilRecoveryCodes, signedInPatient, SmsWorld, startSmsWorld, confirmPassword } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
+import { RunningTestClock } from '../../support/clock';
 
 describe('two-step setup: the SMS branch (J3, J4)', () => {
   let world: SmsWorld;
@@ -223,6 +224,23 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const sessions = JSON.stringify(await rt.db('sessions').select('sess'));
       for (const code of shown) expect(sessions).not.to.include(code);
       expect(sessions).to.include('sealedRecoveryCodes');
+    });
+
+    it('checks the code of a double click once when the patient was on Verificatie for over a minute (a refresh of the idle timeout is no new form)', async () => {
+      await world.close();
+      world = await startSmsWorld({}, { clock: new RunningTestClock() }); // each copy sees its own moment
+      const { rt, vonage } = world;
+      const { agent, patient } = await signedInPatient(rt);
+      await chooseSms(agent);
+      await enterPhone(agent, '0612345678');
+      const token = csrfTokenOf((await agent.get(`${SETUP}/verificatie`)).text);
+      rt.clock.advance(61_000);
+      const send = () => agent.post(`${SETUP}/verificatie`).type('form').send({ _csrf: token, code: lastCode(vonage) });
+      const answers = (await Promise.all([send(), send()])).map((res) => `${res.status} ${res.headers.location}`);
+      expectDoubleClickAnswers(answers, `${SETUP}/herstelcodes`, [SETUP]);
+      expect((await agent.get(SETUP)).headers.location, 'the wizard went on').to.equal(`${SETUP}/herstelcodes`);
+      const failures = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'second_step_failed');
+      expect(failures, 'the used code not checked again').to.have.length(0);
     });
 
     it('records a wrong code as a failed second step of the wizard', async () => {
