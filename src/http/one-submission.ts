@@ -28,6 +28,16 @@ export type OneSubmissionGuard = OneSubmission & { repeatAfterMove: ErrorRequest
 
 type Limiter = Awaited<ReturnType<LimiterFactory>>;
 
+/** The answer of a form that failed: the page with the error. */
+interface FailedAnswer {
+  status: number;
+  contentType: string | undefined;
+  body: string | Buffer;
+}
+
+/** A form's answer on this instance, for a repeat of it that waits: it moved the session, or failed; else nothing. */
+type LocalAnswer = { moved: MovedForm; failed?: undefined } | { failed: FailedAnswer; moved?: undefined } | undefined;
+
 /**
  * A form that checks a password, uses up a one-time proof (an SMS or app code, a recovery code)
  * or changes the account is handled once per session state and input. A double click sends the
@@ -36,8 +46,10 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * notice, a second e-mail). The browser
  * shows only the answer to the second, so that one waits until the first has been answered:
  * - the first succeeded: the second is sent on (303) to where the first leads (`then`);
- * - the first failed (answered 400 or more): its claim is given back, and the second is handled
- *   as a submission of its own, which meets the same rules and so shows the same error;
+ * - the first failed (answered 400 or more): the second gets the same answer, the page with the
+ *   error (a wrong code or password counted once); one on another instance, or one that comes
+ *   after the first was answered, is handled as a submission of its own (the claim is given
+ *   back), which meets the same rules and so shows the same error;
  * - the first is still busy after 10 s: the second is sent on to `then`, whose page shows what is
  *   true by then.
  * Claims and outcomes are atomic in the limits' store (Redis, or the database), so parallel
@@ -59,10 +71,10 @@ type Limiter = Awaited<ReturnType<LimiterFactory>>;
  * (`repeatAfterMove`, before the CSRF error page), with the new session's cookies when it came
  * with the old one. `sessionSecrets` unsign the session cookies it came with.
  *
- * With several instances (`sharedStore`: they share Redis or PostgreSQL), the repeat
- * may come to another one, which does not have that answer: it is kept in the session store as
- * well (`sharedStore`, see moved-forms.ts), before the claim says the first one succeeded, and marked there before
- * the old session goes. A repeat that no longer finds its session finds the mark and waits.
+ * With several instances (`sharedStore`: they share Redis or PostgreSQL), the repeat may come to
+ * another one, which does not have that answer: a moved form is kept in the shared store as well
+ * (moved-forms.ts), before the claim says the first one succeeded, and marked there before the old
+ * session goes. A repeat that no longer finds its session finds the mark and waits.
  */
 export function createOneSubmission(deps: {
   limiters: LimiterFactory;
@@ -140,35 +152,36 @@ export function createOneSubmission(deps: {
    * handled, and for as long as a claim lasts after its success moved the session to a new id
    * (then under the new id as well). A repeat on this instance waits for it and, when the session
    * moved, gets the new session's cookies: the browser shows the repeat's answer only, so without
-   * them it would go on with the session the first one ended. Not on another instance: there the
-   * patient signs in again.
+   * them it would go on with the session the first one ended. One that waited for a first that
+   * failed gets its page. (On another instance: see moved-forms.ts.)
    */
-  const answers = new Map<string, { answer: Promise<MovedForm | undefined>; keptUntil?: number }>();
+  const answers = new Map<string, { answer: Promise<LocalAnswer>; keptUntil?: number }>();
 
   /** Registers the answer of the request that goes ahead; returns how to settle it. */
-  function expectAnswer(key: string): (moved?: { form: MovedForm; newKey: string }) => void {
-    let settle!: (form: MovedForm | undefined) => void;
-    const entry: { answer: Promise<MovedForm | undefined>; keptUntil?: number } = {
-      answer: new Promise<MovedForm | undefined>((resolve) => (settle = resolve)),
+  function expectAnswer(key: string): (outcome?: { moved: MovedForm; newKey: string } | { failed: FailedAnswer }) => void {
+    let settle!: (answer: LocalAnswer) => void;
+    const entry: { answer: Promise<LocalAnswer>; keptUntil?: number } = {
+      answer: new Promise<LocalAnswer>((resolve) => (settle = resolve)),
     };
     answers.set(key, entry);
     const forget = (k: string) => answers.get(k) === entry && answers.delete(k);
-    return (moved) => {
-      settle(moved?.form);
-      if (!moved) return void forget(key);
+    return (outcome) => {
+      if (!outcome || 'failed' in outcome) return void (settle(outcome), forget(key));
+      settle({ moved: outcome.moved });
       // By the app's clock, as the session's own times are: a form sent again later is a new one.
       entry.keptUntil = keepUntil();
-      answers.set(moved.newKey, entry);
-      setTimeout(() => [key, moved.newKey].forEach(forget), CLAIM_SECONDS * 1000).unref();
+      answers.set(outcome.newKey, entry);
+      setTimeout(() => [key, outcome.newKey].forEach(forget), CLAIM_SECONDS * 1000).unref();
     };
   }
 
-  /** The moved form kept under `key`, once it is answered; a first request that hangs is waited for as long as a claim is. */
-  const movedFormOf = async (key: string): Promise<MovedForm | undefined> => {
+  /** The answer kept under `key`, once there is one; a first request that hangs is waited for as long as a claim is. */
+  const localAnswerOf = async (key: string): Promise<LocalAnswer> => {
     const entry = answers.get(key);
     if (!entry || (entry.keptUntil !== undefined && deps.clock.now() > entry.keptUntil)) return undefined;
     return Promise.race([entry.answer, sleep(WAIT_MS)]);
   };
+  const movedFormOf = async (key: string) => (await localAnswerOf(key))?.moved;
 
   /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */
   function sendOn(req: Request, res: Response, location: string, cookies: string[] | undefined, first: string) {
@@ -178,6 +191,14 @@ export function createOneSubmission(deps: {
     res.redirect(303, location);
   }
 
+  /** Answers a repeat as the first one that failed was answered: its page, with the error. */
+  function answerAsFailed(req: Request, res: Response, { status, contentType, body }: FailedAnswer) {
+    req.log.info({ path: req.path, first: 'failed' }, 'form sent again while the first was handled: given its answer');
+    (req as { session?: unknown }).session = undefined;
+    if (contentType !== undefined) res.setHeader('Content-Type', contentType);
+    res.status(status).end(body);
+  }
+
   /** `sessionId`: the one the repeat came with; with the old one it gets the new session's cookies. */
   const sendOnAfterMove = (req: Request, res: Response, form: MovedForm, sessionId: string) =>
     sendOn(req, res, form.location, sessionId === form.newSessionId ? undefined : form.cookies, 'moved the session');
@@ -185,9 +206,11 @@ export function createOneSubmission(deps: {
   const guard: OneSubmission = (then) => async (req, res, next) => {
     // A repeat on this instance waits here for the first's answer; the claim below is for the others.
     const ownKey = answerKey(req, req.sessionID);
+    const earlier = await localAnswerOf(ownKey);
+    if (earlier?.failed) return answerAsFailed(req, res, earlier.failed);
     // Also one that comes with the new session's cookie and passes its CSRF check (a change that kept the secret).
-    const earlier = (await movedFormOf(ownKey)) ?? (await movedElsewhere(req, ownKey));
-    if (earlier) return sendOnAfterMove(req, res, earlier, req.sessionID);
+    const moved = earlier?.moved ?? (await movedElsewhere(req, ownKey));
+    if (moved) return sendOnAfterMove(req, res, moved, req.sessionID);
     const settle = expectAnswer(ownKey);
     const key = claimKey(req);
     const outcome = await claimOrWait(key).catch((err: unknown) => {
@@ -211,12 +234,13 @@ export function createOneSubmission(deps: {
         ),
       );
     }
-    whenAnswered(res, (status, cookies) => {
+    whenAnswered(res, (status, cookies, body) => {
       const succeeded = status < 400;
       const moved = succeeded && req.sessionID !== sessionId;
       const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies: cookieList(cookies) };
       const newKey = moved ? answerKey(req, req.sessionID, path) : undefined;
-      settle(newKey ? { form, newKey } : undefined);
+      const contentType = res.getHeader('content-type')?.toString();
+      settle(newKey ? { moved: form, newKey } : !succeeded && body !== undefined ? { failed: { status, contentType, body } } : undefined);
       const warn = (what: string) => (err: Error) => req.log.warn({ err: err.message ?? String(err) }, what);
       // Kept before the claim says it succeeded: a repeat the claim sends on finds it.
       const keptForOthers = newKey ? shared.keep([ownKey, newKey], form, keepUntil()) : marked ? shared.forget(ownKey) : Promise.resolve();
@@ -260,18 +284,21 @@ export function createOneSubmission(deps: {
  * second click goes out: its connection closes while it is still handled, so its outcome is
  * known only when it answers.
  */
-function whenAnswered(res: Response, answered: (status: number, cookies: ReturnType<Response['getHeader']>) => void): void {
+function whenAnswered(res: Response, answered: (status: number, cookies: ReturnType<Response['getHeader']>, body?: string | Buffer) => void): void {
   let status: number | undefined;
+  let body: string | Buffer | undefined;
   let over = false;
   let called = false;
   const settle = () => {
     if (called || status === undefined || !over) return;
     called = true;
-    answered(status, res.getHeader('set-cookie'));
+    answered(status, res.getHeader('set-cookie'), body);
   };
   const end = res.end;
   res.end = function (this: Response, ...args: unknown[]) {
     status ??= this.statusCode;
+    // The whole answer, when it comes in one piece (a page sent at once, as res.send and res.render do).
+    if (!this.headersSent && (typeof args[0] === 'string' || Buffer.isBuffer(args[0]))) body = args[0];
     const result = (end as (...a: unknown[]) => Response).apply(this, args);
     settle();
     return result;
