@@ -83,8 +83,8 @@ export function pageNoticeOf(req: Request): string | undefined {
 /**
  * At the next other page shown, forgets a notice its page did not take (that page never came: a
  * form still busy after 10 s, a lost answer), so it is never said later, when it may no longer be
- * true; and the notice or SMS report a page said, which its page's language link would say
- * again. After the session middleware.
+ * true; and the notice, SMS report or one-time password a page said, which its page's language
+ * link would say again. After the session middleware.
  */
 export const forgetReportsOfOtherPages: RequestHandler = (req, _res, next) => {
   const session = req.session;
@@ -93,6 +93,7 @@ export const forgetReportsOfOtherPages: RequestHandler = (req, _res, next) => {
     const notice = session.pageNotice;
     if (notice && notice.path !== here && !(notice.untilShown && !notice.saidOn)) delete session.pageNotice;
     if (session.lastSms?.saidOn && session.lastSms.saidOn.path !== here) delete session.lastSms;
+    if (session.addedStaffMember?.saidOn && session.addedStaffMember.saidOn.path !== here) delete session.addedStaffMember;
   }
   next();
 };

@@ -8,7 +8,7 @@ import type { DeskEnrolment } from '../features/desk-enrolment/controller';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
-import type { PageNotice } from './page-notice';
+import type { PageNotice, SaidOn } from './page-notice';
 
 /**
  * Every session middleware needs a store object of its own: express-session installs its cookie
@@ -48,8 +48,8 @@ declare module 'express-session' {
     passkeyRecoveryCodes: string;
     /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */
     deskNewRecoveryCodes: string;
-    /** The staff member an admin just added and their one-time password, sealed, until it is shown (desk-staff). */
-    addedStaffMember: { id: number; sealedPassword: string };
+    /** The staff member an admin just added and their one-time password, sealed, until it is shown (desk-staff; said once, see page-notice.ts). */
+    addedStaffMember: { id: number; sealedPassword: string; saidOn?: SaidOn };
   }
 }
 

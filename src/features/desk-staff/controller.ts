@@ -15,7 +15,7 @@ import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
+import { redirectWithNotice, sayOnce, takePageNoticeText } from '../../http/page-notice';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -180,9 +180,12 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     async showAdded(req: Request, res: Response) {
       const added = req.session.addedStaffMember;
-      delete req.session.addedStaffMember; // shown once
       const member = added && (await staff.findById(added.id));
-      if (!added || !member) return res.redirect(303, desk.staff);
+      // Shown once, and again after the language link (the admin may not have been able to read it).
+      if (!added || !member || !sayOnce(req, res, added)) {
+        delete req.session.addedStaffMember;
+        return res.redirect(303, desk.staff);
+      }
       res.render('desk-staff/created', { member, password: deps.secretBox.open(added.sealedPassword), deskAddress: `${deps.siteOrigin}${desk.home}` });
     },
 

@@ -44,8 +44,14 @@ describe('desk: staff accounts and the log (admins)', () => {
     const password = oneTimePasswordOf(created.text)!;
     expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     expect(logLines.join('\n'), 'the one-time password is in no log line').not.to.include(password);
+    const english = await desk.get(`/taal/en?terug=${encodeURIComponent(`${STAFF}/nieuw/toegevoegd`)}`);
+    const inEnglish = await desk.get(english.headers.location!);
+    expect(inEnglish.text, 'again after the language link, in English').to.include('Bea Bakker (bea@kliniek.nl) has been added.');
+    expect(oneTimePasswordOf(inEnglish.text)).to.equal(password);
     const again = await desk.get(`${STAFF}/nieuw/toegevoegd`);
     expect(again.headers.location, 'shown once').to.equal(STAFF);
+    await desk.get(`/taal/nl?terug=${encodeURIComponent(STAFF)}`);
+    expect((await desk.get(`${STAFF}/nieuw/toegevoegd`)).headers.location, 'not again in Dutch after it was said').to.equal(STAFF);
 
     const duplicate = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea B.', email: 'bea@kliniek.nl', role: 'admin' });
     expect(duplicate.status).to.equal(400);
