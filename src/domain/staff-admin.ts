@@ -63,10 +63,16 @@ export async function changeStaffRole(stores: Stores, memberId: number, role: St
   return true;
 }
 
-/** A staff member's own new password (at the first sign-in, or changed later), with its row in the log. */
-export async function setOwnStaffPassword(stores: Stores, memberId: number, passwordHash: string, origin: RequestOrigin): Promise<void> {
+/** A staff member's own new password (`password_chosen` at the first sign-in, or changed later), with its row in the log. */
+export async function setOwnStaffPassword(
+  stores: Stores,
+  memberId: number,
+  passwordHash: string,
+  origin: RequestOrigin,
+  event: 'password_chosen' | 'password_changed',
+): Promise<void> {
   await stores.staff.setOwnPassword(memberId, passwordHash);
-  await stores.staffAudit.record(memberId, 'password_changed', origin);
+  await stores.staffAudit.record(memberId, event, origin);
 }
 
 /**

@@ -13,6 +13,7 @@ export type StaffEventType =
   | 'recovery_code_used'
   | 'totp_replay_refused'
   | 'two_factor_enabled'
+  | 'password_chosen'
   | 'password_changed'
   | 'recovery_codes_renewed'
   | 'passkey_added'

@@ -14,6 +14,7 @@ const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   recovery_code_used: 'staffLog.events.recovery_code_used',
   totp_replay_refused: 'staffLog.events.totp_replay_refused',
   two_factor_enabled: 'staffLog.events.two_factor_enabled',
+  password_chosen: 'staffLog.events.password_chosen',
   password_changed: 'staffLog.events.password_changed',
   recovery_codes_renewed: 'staffLog.events.recovery_codes_renewed',
   passkey_added: 'staffLog.events.passkey_added',

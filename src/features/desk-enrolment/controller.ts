@@ -97,7 +97,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       }
       if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
-      await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req)));
+      await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req), 'password_chosen'));
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
       res.redirect(303, firstTime.pair);
     },

@@ -63,6 +63,11 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
     }
   });
 
+  it('tells a first own password (at the first sign-in) from a change later', () => {
+    expect([rowOf(nl, event('password_chosen', null)).what, rowOf(nl, event('password_changed', null)).what]).to.deep.equal(['Eigen wachtwoord gekozen', 'Eigen wachtwoord gewijzigd']);
+    expect([rowOf(en, event('password_chosen', null)).what, rowOf(en, event('password_changed', null)).what]).to.deep.equal(['Chose their own password', 'Changed their own password']);
+  });
+
   it('never shows a failure\'s code, for any event, with any code it could be recorded with', () => {
     const leaves = (value: unknown): string[] => (typeof value === 'string' ? [value] : Object.values(value as object).flatMap(leaves));
     const texts = { nl: leaves(loadLocale('nl').staffLog), en: leaves(loadLocale('en').staffLog) };

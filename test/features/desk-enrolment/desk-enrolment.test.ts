@@ -119,7 +119,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
 
     await doubleClick(agent, `${FIRST}/wachtwoord`, { newPassword: chosen, repeatPassword: chosen }, { first: `${FIRST}/koppelen`, second: [`${FIRST}/koppelen`] });
 
-    expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'password_changed'), 'one line in the Logboek').to.have.length(1);
+    expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'password_chosen'), 'one line in the Logboek').to.have.length(1);
     expect((await agent.get(`${FIRST}/koppelen`)).status, 'the browser goes on to the app').to.equal(200);
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: chosen })).headers.location).to.equal(`${DESK}/patienten`);
   });
@@ -159,6 +159,6 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect((await deskPasswordStep(rt.agent(), member)).status, 'the one-time password no longer works').to.equal(400);
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'blauwe-fiets-onder-de-brug' })).headers.location).to.equal(`${DESK}/patienten`);
     expect((await rt.services.staff.findById(member.id))!.mustChangePassword).to.equal(false);
-    expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).to.include('password_changed');
+    expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).to.include('password_chosen');
   });
 });
