@@ -14,6 +14,7 @@
  * - [data-passkey-autofill] on such a box: the site's passkeys are also offered among the
  *   suggestions of the field whose autocomplete ends in "webauthn" (the e-mail address at sign-in),
  *   where the browser can; one picked there goes where the button's answer goes.
+ * - script[data-passkey-form]: the form for adding a passkey, put in the page in its place.
  * - [data-passkey-only] is shown, [data-passkey-fallback] hidden.
  * Uses @simplewebauthn/browser (window.SimpleWebAuthnBrowser), served from the installed package.
  */
@@ -25,6 +26,12 @@
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
+
+  // Server-rendered markup (its values escaped), kept where text browsers do not show it.
+  each('script[data-passkey-form]', function (kept) {
+    kept.insertAdjacentHTML('afterend', kept.textContent);
+    kept.parentNode.removeChild(kept);
+  });
 
   /**
    * POSTs to `url`; resolves with the JSON options, rejects with the server's message if any. A

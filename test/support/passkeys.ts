@@ -82,3 +82,14 @@ export async function messageKinds(rt: TestRuntime, userId: number): Promise<str
 export async function mailedAlerts(rt: TestRuntime, userId: number): Promise<{ kind: string; text: string }[]> {
   return rt.db('mail_outbox').where({ user_id: userId }).orderBy('id').select('kind', 'text_body as text');
 }
+
+/**
+ * The form for adding a passkey is in a page only for the script to put in (a script element of
+ * its own, which no browser shows; text browsers show a hidden form): without JavaScript, no
+ * field or button to add one.
+ */
+export function expectPasskeyFormForScriptOnly(html: string): void {
+  expect(html).to.match(/<script type="text\/html" data-passkey-form>\n<form method="post" [^>]*data-passkey-register=/);
+  const outsideScripts = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+  expect(outsideScripts, 'no form outside it').not.to.include('data-passkey-register').and.not.include('name="name"');
+}

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
 import {
-  addPasskey, askOptions, authenticatorFor, eventTypes, mailedAlerts, messageKinds, PASSKEYS, passkeySignIn, patientWithPasskey, registerPasskey, TWO_STEP,
+  addPasskey, askOptions, authenticatorFor, eventTypes, expectPasskeyFormForScriptOnly, mailedAlerts, messageKinds, PASSKEYS, passkeySignIn, patientWithPasskey,
+  registerPasskey, TWO_STEP,
 } from '../../support/passkeys';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 import { confirmPassword, expectSignedOut, recoveryCodesIn } from '../../support/two-factor';
@@ -170,7 +171,9 @@ describe('passkeys: add, rename and remove', () => {
       const form = await agent.post(`${PASSKEYS}/toevoegen`).type('form').send({ _csrf: token, name: 'x'.repeat(51), credential: '' });
       expect(form.status).to.equal(400);
       expect(form.text).to.include('class="error-summary"').and.include('Gebruik voor de naam hoogstens 50 tekens.').and.include(`value="${'x'.repeat(51)}"`);
-      expect(form.text, 'after an error the form is shown (only a script could have sent it)').not.to.match(/<form[^>]*data-passkey-register[^>]* hidden/);
+      expect(form.text, 'after an error the form is in the page (only a script could have sent it)').to.match(/<main[\s\S]*<form [^>]*data-passkey-register=[\s\S]*<\/main>/);
+      expect(form.text).not.to.include('data-passkey-form');
+      expectPasskeyFormForScriptOnly((await agent.get(`${PASSKEYS}/toevoegen`)).text);
     });
 
     it('says plainly when the browser made no passkey (a form sent without JavaScript)', async () => {
