@@ -450,7 +450,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       nextAction();
       await p.follow('Nieuwe herstelcodes maken', 'Bevestigen (herstelcodes)');
       await confirmWithSms(p, patient.password, 'Nieuwe herstelcodes maken');
-      expect(await p.text()).to.include('Je oude herstelcodes werken daarna niet meer.');
+      expect(await p.text()).to.include('Als je nieuwe codes maakt, werken je oude herstelcodes niet meer.');
       await p.press('Nieuwe herstelcodes maken', 'Je nieuwe herstelcodes');
       const codes = (await p.page.locator('.recovery-codes code').allInnerTexts()).map((c) => c.trim());
       expect(codes).to.have.length(10);
@@ -466,7 +466,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await confirmWithSms(p, patient.password, 'Wachtwoord wijzigen');
       expect(await p.heading()).to.equal('Wachtwoord wijzigen');
       await p.press('Wachtwoord wijzigen', 'Wachtwoord wijzigen: leeg');
-      expect(await p.errors()).to.include('Vul een wachtwoord in.');
+      expect(await p.errors()).to.include('Vul een nieuw wachtwoord in.');
       for (const [value, repeat, name, message] of [
         ['kort', 'kort', 'te kort', /minstens 8 tekens/],
         ['password123', 'password123', 'veelgebruikt', /Dit wachtwoord wordt veel gebruikt/],

@@ -266,7 +266,7 @@ describe('managing two-step (J6)', () => {
     const agent = await fullySignedIn();
     const path = `${BASE}/herstelcodes/nieuw`;
     await confirm(agent, path);
-    expect((await agent.get(path)).text).to.include('Je oude herstelcodes werken daarna niet meer.');
+    expect((await agent.get(path)).text).to.include('Als je nieuwe codes maakt, werken je oude herstelcodes niet meer.');
     const made = await submitForm(agent, path, {});
     expect(made.headers.location).to.equal(`${BASE}/herstelcodes`);
     const page = await agent.get(`${BASE}/herstelcodes`);
