@@ -175,13 +175,16 @@ export function createOneSubmission(deps: {
     };
   }
 
-  /** The answer kept under `key`, once there is one; a first request that hangs is waited for as long as a claim is. */
-  const localAnswerOf = async (key: string): Promise<LocalAnswer> => {
+  /**
+   * The answer kept under `key`, to wait for (a first request that hangs is waited for as long as
+   * a claim is); undefined, at once, when there is none.
+   */
+  const keptAnswer = (key: string): Promise<LocalAnswer> | undefined => {
     const entry = answers.get(key);
     if (!entry || (entry.keptUntil !== undefined && deps.clock.now() > entry.keptUntil)) return undefined;
     return Promise.race([entry.answer, sleep(WAIT_MS)]);
   };
-  const movedFormOf = async (key: string) => (await localAnswerOf(key))?.moved;
+  const movedFormOf = async (key: string) => (await keptAnswer(key))?.moved;
 
   /** Sends a repeat on, without writing back its copy of the session (read before the first one changed it). */
   function sendOn(req: Request, res: Response, location: string, cookies: string[] | undefined, first: string) {
@@ -206,12 +209,21 @@ export function createOneSubmission(deps: {
   const guard: OneSubmission = (then) => async (req, res, next) => {
     // A repeat on this instance waits here for the first's answer; the claim below is for the others.
     const ownKey = answerKey(req, req.sessionID);
-    const earlier = await localAnswerOf(ownKey);
+    // Looked for and registered with nothing awaited in between: of copies that come at once, one goes ahead, the others wait.
+    const kept = keptAnswer(ownKey);
+    const earlier = kept && (await kept);
     if (earlier?.failed) return answerAsFailed(req, res, earlier.failed);
-    // Also one that comes with the new session's cookie and passes its CSRF check (a change that kept the secret).
-    const moved = earlier?.moved ?? (await movedElsewhere(req, ownKey));
-    if (moved) return sendOnAfterMove(req, res, moved, req.sessionID);
+    if (earlier?.moved) return sendOnAfterMove(req, res, earlier.moved, req.sessionID);
     const settle = expectAnswer(ownKey);
+    // Also one that comes with the new session's cookie and passes its CSRF check (a change that kept the secret).
+    const movedOnAnother = await movedElsewhere(req, ownKey).catch((err: unknown) => {
+      settle();
+      throw err;
+    });
+    if (movedOnAnother) {
+      settle();
+      return sendOnAfterMove(req, res, movedOnAnother, req.sessionID);
+    }
     const key = claimKey(req);
     const outcome = await claimOrWait(key).catch((err: unknown) => {
       settle();
