@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { startFakeVonage } from '../support/fake-vonage';
 import { csrfTokenOf } from '../support/forms';
-import { HttpClient, listen } from '../support/http-client';
+import { HttpClient } from '../support/http-client';
+import { type Instance, startTwoInstances } from '../support/instances';
 import { startPostgresServer, type TestPostgresServer } from '../support/postgres-server';
-import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { patientWithSms } from '../support/two-factor';
-
-type Instance = { rt: TestRuntime; url: string; close(): Promise<void> };
 
 /** Without Redis, two instances keep the forms that moved a session in PostgreSQL's moved_forms table. */
 describe('two app instances on one PostgreSQL, without Redis: a double click\'s late copy on the other instance', function () {
@@ -18,21 +16,7 @@ describe('two app instances on one PostgreSQL, without Redis: a double click\'s 
 
   before(async () => {
     [pg, vonage] = await Promise.all([startPostgresServer('karify_moved_forms'), startFakeVonage()]);
-    const env = {
-      DATABASE_URL: pg.url,
-      SMS_PROVIDER: 'vonage',
-      VONAGE_API_KEY: 'test-key',
-      VONAGE_API_SECRET: 'test-secret',
-      VONAGE_REST_HOST: vonage.url,
-      SESSION_SECRET: 'a-shared-secret-that-both-instances-use-123',
-    };
-    const start = async (): Promise<Instance> => {
-      const rt = await startTestRuntime(env);
-      const server = await listen(rt.app);
-      return { rt, url: server.url, close: async () => { await server.close(); await rt.close(); } };
-    };
-    a = await start();
-    b = await start();
+    [a, b] = await startTwoInstances({ DATABASE_URL: pg.url }, vonage);
   });
   after(async () => {
     await a?.close();

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import { startFakeVonage } from '../support/fake-vonage';
 import { csrfTokenOf, expectDoubleClickAnswers } from '../support/forms';
-import { HttpClient, listen } from '../support/http-client';
+import { HttpClient } from '../support/http-client';
+import { type Instance, startTwoInstances } from '../support/instances';
 import { authenticatorFor, registerPasskey } from '../support/passkeys';
 import { startPostgresServer, TestPostgresServer } from '../support/postgres-server';
 import { startRedisServer, TestRedisServer } from '../support/redis-server';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
 import { lastCode, patientWithSms } from '../support/two-factor';
-
-type Instance = { rt: TestRuntime; url: string; close(): Promise<void> };
 
 describe('two app instances on one Redis and one PostgreSQL (scale-out)', function () {
   this.timeout(60_000);
@@ -20,22 +18,7 @@ describe('two app instances on one Redis and one PostgreSQL (scale-out)', functi
 
   before(async () => {
     [redis, pg, vonage] = await Promise.all([startRedisServer(), startPostgresServer('karify_scale'), startFakeVonage()]);
-    const env = {
-      DATABASE_URL: pg.url,
-      REDIS_URL: redis.url,
-      SMS_PROVIDER: 'vonage',
-      VONAGE_API_KEY: 'test-key',
-      VONAGE_API_SECRET: 'test-secret',
-      VONAGE_REST_HOST: vonage.url,
-      SESSION_SECRET: 'a-shared-secret-that-both-instances-use-123',
-    };
-    const start = async (): Promise<Instance> => {
-      const rt = await startTestRuntime(env);
-      const server = await listen(rt.app);
-      return { rt, url: server.url, close: async () => { await server.close(); await rt.close(); } };
-    };
-    a = await start();
-    b = await start();
+    [a, b] = await startTwoInstances({ DATABASE_URL: pg.url, REDIS_URL: redis.url }, vonage);
   });
   after(async () => {
     await a?.close();
