@@ -80,8 +80,8 @@ const KINDS = {
 };
 
 /**
- * The patients' sessions, or the clinic desk's, kept apart. Each middleware gets a store of its
- * own (see sessionMiddleware).
+ * The patients' sessions, or the clinic desk's, kept apart (or the moved forms, kept as sessions
+ * are). Each middleware gets a store of its own (see sessionMiddleware).
  */
 export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const { prefix, table: tableName } = KINDS[deps.kind ?? 'patients'];
