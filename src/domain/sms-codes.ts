@@ -82,6 +82,11 @@ const DAY = 24 * HOUR;
 const SMS_SEND_MARGIN_MS = 1000;
 /** How often a request the cooldown refused looks whether the SMS on its way has been sent. */
 const ON_ITS_WAY_POLL_MS = 50;
+/**
+ * How close to its end a cooldown found gone counts as run out rather than given back: the time
+ * left was measured before the refusal's own clock started, by as much as the store's answer took.
+ */
+const COOLDOWN_END_MARGIN_MS = 250;
 
 /**
  * Where the SMS that began the running cooldown went, as far as a request the cooldown refused
@@ -174,7 +179,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       if (since >= settings.vonage.timeoutMs + SMS_SEND_MARGIN_MS) return 'gone';
       await sleep(ON_ITS_WAY_POLL_MS);
       const running = await cooldown.get(cooldownKey(userId, purpose));
-      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return sinceCooldownBegan() >= cooldownMs ? 'free' : 'released';
+      if (!running || running.consumedPoints < 1 || running.msBeforeNext <= 0) return sinceCooldownBegan() >= cooldownMs - COOLDOWN_END_MARGIN_MS ? 'free' : 'released';
     }
   }
 
