@@ -28,12 +28,15 @@ export type OneSubmissionGuard = OneSubmission & { repeatAfterMove: ErrorRequest
 
 type Limiter = Awaited<ReturnType<LimiterFactory>>;
 
-/** The answer of a form that failed: the page with the error. */
+/** The answer of a form that failed: the page with the error, and what its headers say of it. */
 interface FailedAnswer {
   status: number;
-  contentType: string | undefined;
+  headers: Record<string, string>;
   body: string | Buffer;
 }
+
+/** The headers of a failed answer that a copy given it gets too (the session's cookie it has). */
+const FAILED_ANSWER_HEADERS = ['content-type', 'retry-after'];
 
 /** A form's answer on this instance, for a repeat of it that waits: it moved the session, or failed; else nothing. */
 type LocalAnswer = { moved: MovedForm; failed?: undefined } | { failed: FailedAnswer; moved?: undefined } | undefined;
@@ -195,11 +198,10 @@ export function createOneSubmission(deps: {
   }
 
   /** Answers a repeat as the first one that failed was answered: its page, with the error. */
-  function answerAsFailed(req: Request, res: Response, { status, contentType, body }: FailedAnswer) {
+  function answerAsFailed(req: Request, res: Response, { status, headers, body }: FailedAnswer) {
     req.log.info({ path: req.path, first: 'failed' }, 'form sent again while the first was handled: given its answer');
     (req as { session?: unknown }).session = undefined;
-    if (contentType !== undefined) res.setHeader('Content-Type', contentType);
-    res.status(status).end(body);
+    res.status(status).set(headers).end(body);
   }
 
   /** `sessionId`: the one the repeat came with; with the old one it gets the new session's cookies. */
@@ -251,8 +253,8 @@ export function createOneSubmission(deps: {
       const moved = succeeded && req.sessionID !== sessionId;
       const form = { location: String(res.getHeader('location') ?? location), newSessionId: req.sessionID, cookies: cookieList(cookies) };
       const newKey = moved ? answerKey(req, req.sessionID, path) : undefined;
-      const contentType = res.getHeader('content-type')?.toString();
-      settle(newKey ? { moved: form, newKey } : !succeeded && body !== undefined ? { failed: { status, contentType, body } } : undefined);
+      const headers = Object.fromEntries(FAILED_ANSWER_HEADERS.flatMap((name) => (res.hasHeader(name) ? [[name, String(res.getHeader(name))]] : [])));
+      settle(newKey ? { moved: form, newKey } : !succeeded && body !== undefined ? { failed: { status, headers, body } } : undefined);
       const warn = (what: string) => (err: Error) => req.log.warn({ err: err.message ?? String(err) }, what);
       // Kept before the claim says it succeeded: a repeat the claim sends on finds it.
       const keptForOthers = newKey ? shared.keep([ownKey, newKey], form, keepUntil()) : marked ? shared.forget(ownKey) : Promise.resolve();

@@ -66,6 +66,8 @@ function formApp({ beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store 
     }, next);
   });
   app.get('/done', (req, res) => res.send(req.session.step ?? 'no session'));
+  // A form that fails a moment later, as one does while the database is away.
+  app.post('/unavailable', once(() => '/done'), (_req, res) => void later(100).then(() => res.status(503).set('Retry-After', '30').send('later')));
   app.use(once.repeatAfterMove);
   app.use(((err, _req, res, _next) => res.status(403).send(String((err as Error).message))) as ErrorRequestHandler);
   return app;
@@ -114,6 +116,17 @@ describe('one submission: a double click whose first request the browser dropped
       const kept = cookieOf(second);
       expect(kept, 'the new session\'s cookie').to.match(/^connect\.sid=/).and.not.equal(cookie);
       expect(await (await fetch(`${server.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives a copy that waited for a first that failed the first\'s answer: its status, page and Retry-After', async () => {
+    const server = await listen(formApp({ afterMoveMs: 0 }));
+    try {
+      const cookie = cookieOf(await fetch(`${server.url}/start`));
+      const answers = await Promise.all([0, 1].map(() => postForm(`${server.url}/unavailable`, cookie)));
+      for (const answer of answers) expect(`${answer.status} ${answer.headers.get('retry-after')} ${await answer.text()}`).to.equal('503 30 later');
     } finally {
       await server.close();
     }
