@@ -313,7 +313,11 @@ for (const store of RATE_LIMIT_STORES) {
           const first = sms.send(request);
           await waitForCall();
           const second = later.send(request);
-          while (sender.calls < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+          // Bounded, and saying what the second request answered if it made no SMS of its own.
+          let answeredEarly: SmsSendOutcome | undefined;
+          void second.then((outcome) => (answeredEarly = outcome));
+          for (const deadline = Date.now() + 10_000; sender.calls < 2 && !answeredEarly && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 20));
+          expect(sender.calls, `a second SMS; the second request answered ${JSON.stringify(answeredEarly)}`).to.equal(2);
           answer();
           expect((await Promise.all([first, second])).map((o) => o.status)).to.deep.equal(['sent', 'sent']);
           expect(sender.sent, 'a second SMS, as a request after the cooldown gets').to.have.length(2);
