@@ -170,6 +170,9 @@ export const paths = {
     disableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/uitschakelen`,
     enableStaff: (id: number | string) => `${DESK}/medewerkers/${id}/inschakelen`,
     resetStaffTwoFactor: (id: number | string) => `${DESK}/medewerkers/${id}/app-uitzetten`,
+    /** A new one-time password for a staff member who forgot theirs; then the page that shows it once. */
+    newStaffPassword: (id: number | string) => `${DESK}/medewerkers/${id}/eenmalig-wachtwoord`,
+    staffPasswordGiven: (id: number | string) => `${DESK}/medewerkers/${id}/eenmalig-wachtwoord/gegeven`,
     log: `${DESK}/logboek`,
   },
 } as const;

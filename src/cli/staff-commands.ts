@@ -1,5 +1,5 @@
 import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
-import { addStaffMember, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
+import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
@@ -120,6 +120,31 @@ export const resetStaffTwoFactor = command({
         `Turned off two-step sign-in for ${email}: their ${removed} no longer work.`,
         'They are signed out of the desk. At their next sign-in, after their password, they set up the app again.',
         'The reset and your reason are in the desk\'s Logboek.',
+      ].join('\n'),
+    );
+  },
+});
+
+/** The way back in for a staff member (perhaps the only admin) who forgot their password. */
+export const resetStaffPassword = command({
+  name: 'reset-staff-password',
+  summary: 'Give a staff member who forgot their password a one-time one, read from standard input; they choose their own at their next sign-in.',
+  options: ['email', 'reason'],
+  readsPassword: true,
+  async run(options, env) {
+    const { member, email } = await staffMember(options.email, env);
+    const reason = validReason(options.reason);
+    const { hasher, inTransaction } = await env.services();
+    const password = await env.readNewPassword();
+    await assertAcceptablePassword(password, member);
+    const passwordHash = await hasher.hash(password); // slow: before the transaction
+    await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } }));
+    const secondStep = member.twoFactorMethod ? ' and a code from their authenticator app' : '';
+    env.print(
+      [
+        `Gave ${email} a one-time password: their old password no longer works, and they are signed out of the desk.`,
+        `They sign in at ${env.siteOrigin}${paths.desk.home} with it${secondStep}, and choose their own password before anything else.`,
+        'The change and your reason are in the desk\'s Logboek.',
       ].join('\n'),
     );
   },

@@ -76,6 +76,19 @@ export async function setOwnStaffPassword(
 }
 
 /**
+ * For a staff member who forgot their password: a one-time one in its place, which they change
+ * at their next sign-in (after their app's code, when they have the app), and every session
+ * ended. False when the account has gone.
+ */
+export async function giveStaffOneTimePassword(stores: Stores, memberId: number, passwordHash: string, by: StaffActor): Promise<boolean> {
+  if (!(await stores.staff.findById(memberId))) return false;
+  await stores.staff.setOneTimePassword(memberId, passwordHash);
+  await stores.staff.bumpSessionGeneration(memberId);
+  await stores.staffAudit.record(by.staffId, 'staff_password_reset', by.origin, by.details, { targetStaffId: memberId });
+  return true;
+}
+
+/**
  * For a staff member who lost their app and codes: no app, no codes, no passkeys, every session
  * ended; at their next sign-in they set up the app again. Null when they had none; else how many
  * passkeys went (counted under the account's lock, so what is said is what was removed).

@@ -30,7 +30,8 @@ export type StaffEventType =
   | 'staff_disabled'
   | 'staff_enabled'
   | 'staff_role_changed'
-  | 'staff_two_factor_reset';
+  | 'staff_two_factor_reset'
+  | 'staff_password_reset';
 
 /** Whom or what an event concerns, besides the staff member who did it. */
 export interface StaffAuditRefs {

@@ -69,6 +69,9 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
     /** The staff member's own password: a one-time password is gone with it. */
     setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
 
+    /** A one-time password an admin has seen: the staff member chooses their own at the next sign-in. */
+    setOneTimePassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: true }),
+
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
 
     /**

@@ -93,7 +93,7 @@ export const forgetReportsOfOtherPages: RequestHandler = (req, _res, next) => {
     const notice = session.pageNotice;
     if (notice && notice.path !== here && !(notice.untilShown && !notice.saidOn)) delete session.pageNotice;
     if (session.lastSms?.saidOn && session.lastSms.saidOn.path !== here) delete session.lastSms;
-    if (session.addedStaffMember?.saidOn && session.addedStaffMember.saidOn.path !== here) delete session.addedStaffMember;
+    if (session.givenOneTimePassword?.saidOn && session.givenOneTimePassword.saidOn.path !== here) delete session.givenOneTimePassword;
   }
   next();
 };

@@ -48,8 +48,8 @@ declare module 'express-session' {
     passkeyRecoveryCodes: string;
     /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */
     deskNewRecoveryCodes: string;
-    /** The staff member an admin just added and their one-time password, sealed, until it is shown (desk-staff; said once, see page-notice.ts). */
-    addedStaffMember: { id: number; sealedPassword: string; saidOn?: SaidOn };
+    /** The staff member an admin just added or gave a new password, and their one-time password, sealed, until it is shown (desk-staff; said once, see page-notice.ts). */
+    givenOneTimePassword: { id: number; kind: 'added' | 'reset'; sealedPassword: string; saidOn?: SaidOn };
   }
 }
 

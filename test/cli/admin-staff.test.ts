@@ -7,7 +7,7 @@ import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const PASSWORD = 'paarse-olifant-wandelt';
 
-describe('admin command line: desk accounts (create-staff, list-staff, disable-staff, enable-staff, reset-staff-two-factor)', function () {
+describe('admin command line: desk accounts (create-staff, list-staff, disable-staff, enable-staff, reset-staff-password, reset-staff-two-factor)', function () {
   this.timeout(60_000);
   let database: AdminTestDatabase;
   beforeEach(async () => {
@@ -126,6 +126,39 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     const unknown = await admin(['reset-staff-two-factor', '--email', 'cas@kliniek.nl', '--reason', 'x y z']);
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr).to.include('No staff member has the e-mail address cas@kliniek.nl.');
+  });
+
+  it('gives a staff member who forgot their password a one-time one from standard input: the old one stops working, they are signed out, they choose their own at the next sign-in, their app stays', async () => {
+    const id = await staffWithTwoStep('anna@kliniek.nl');
+    const before = await rowsOf(id);
+    const oneTime = 'tijdelijk-groen-kanaal-79';
+    const reset = (args: string[], stdin = `${oneTime}\n`) => admin(['reset-staff-password', ...args], stdin);
+    const noReason = await reset(['--email', 'anna@kliniek.nl']);
+    expect(noReason.code).to.equal(2);
+    expect(noReason.stderr).to.include('Missing option --reason.');
+    const weak = await reset(['--email', 'anna@kliniek.nl', '--reason', 'vergeten'], 'password1\n');
+    expect(weak.code).to.equal(1);
+    expect(weak.stderr).to.include('Password refused');
+    const unknown = await reset(['--email', 'cas@kliniek.nl', '--reason', 'vergeten']);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.include('No staff member has the e-mail address cas@kliniek.nl.');
+    await inDatabase(async ({ staff }) => expect(await staff.findById(id)).to.deep.include({ mustChangePassword: false }));
+
+    const result = await succeeds(reset(['--email', 'Anna@kliniek.nl', '--reason', 'wachtwoord vergeten; gebeld']));
+    expect(result.stdout).to.include('Gave anna@kliniek.nl a one-time password: their old password no longer works, and they are signed out of the desk.')
+      .and.include('They sign in at https://karify.example.nl/balie with it and a code from their authenticator app, and choose their own password before anything else.')
+      .and.not.include(oneTime);
+    expect(await rowsOf(id)).to.deep.equal({ ...before, generation: before.generation + 1 });
+    await inDatabase(async ({ staff, audit }) => {
+      const member = (await staff.findById(id))!;
+      expect(member.mustChangePassword).to.equal(true);
+      const hasher = createPasswordHasher();
+      expect(await hasher.verify(member.passwordHash, oneTime)).to.equal(true);
+      expect(await hasher.verify(member.passwordHash, PASSWORD)).to.equal(false);
+      const [row] = await audit.list({ limit: 1 });
+      expect(row).to.deep.include({ type: 'staff_password_reset', staff: null, details: { reason: 'wachtwoord vergeten; gebeld', by: 'admin-cli' } });
+      expect(row!.targetStaff!.id).to.equal(id);
+    });
   });
 
   it('disables and enables a desk account, each once, in the Logboek with the reason given, as the desk asks one', async () => {

@@ -32,6 +32,7 @@ const DESCRIPTION_KEYS: Record<StaffEventType, string> = {
   staff_enabled: 'staffLog.events.staff_enabled',
   staff_role_changed: 'staffLog.events.staff_role_changed',
   staff_two_factor_reset: 'staffLog.events.staff_two_factor_reset',
+  staff_password_reset: 'staffLog.events.staff_password_reset',
 };
 
 /**
@@ -87,6 +88,7 @@ const TYPED_TEXT: Partial<Record<StaffEventType, 'reason' | 'note'>> = {
   staff_enabled: 'reason',
   staff_role_changed: 'reason',
   staff_two_factor_reset: 'reason',
+  staff_password_reset: 'reason',
   question_handled: 'note',
 };
 

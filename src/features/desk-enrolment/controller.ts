@@ -49,6 +49,9 @@ export interface DeskEnrolmentDeps {
 
 export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentController>;
 
+/** After their own password: the app, unless it is set up already (the one-time password was given for a forgotten one). */
+export const afterOwnPassword = (member: StaffMember) => (member.twoFactorMethod ? paths.desk.patients : firstTime.pair);
+
 /**
  * A staff member's first sign-in (components/desk-access sends them here before anything else):
  * their own password, when an admin made the account with a one-time one; then the authenticator
@@ -81,13 +84,13 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
 
   return {
     showPassword(req: Request, res: Response) {
-      if (!req.staff!.mustChangePassword) return res.redirect(303, firstTime.pair);
+      if (!req.staff!.mustChangePassword) return res.redirect(303, afterOwnPassword(req.staff!));
       res.render(VIEWS.password);
     },
 
     async submitPassword(req: Request, res: Response) {
       const member = req.staff!;
-      if (!member.mustChangePassword) return res.redirect(303, firstTime.pair);
+      if (!member.mustChangePassword) return res.redirect(303, afterOwnPassword(member));
       const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
       const errors = await validateNewPassword(fields, member, res.locals.t);
       const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;
@@ -99,7 +102,8 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req), 'password_chosen'));
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
-      res.redirect(303, firstTime.pair);
+      if (member.twoFactorMethod) redirectWithNotice(req, res, paths.desk.patients, 'ownPasswordChosen');
+      else res.redirect(303, firstTime.pair);
     },
 
     showPair: (req: Request, res: Response) => (codesOf(req) ? res.redirect(303, firstTime.recovery) : renderPair(req, res)),

@@ -17,7 +17,7 @@ import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { paths } from '../../paths';
-import { redirectWithNotice, takePageNotice, takePageNoticeText } from '../../http/page-notice';
+import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { validateAction, validateSearch } from './validation';
 
 const { desk } = paths;
@@ -26,6 +26,12 @@ const RESULTS_MAX = 50;
 const ACTIVITY_SHOWN = 10;
 /** The desk's own looking is in the Logboek, not among what it did to the account. */
 const HISTORY_LEAVES_OUT: StaffEventType[] = ['patient_viewed'];
+
+/** What the search page (the desk's first page) says after a staff member's own setup step. */
+const SEARCH_NOTICES = {
+  twoStepSetUp: 'deskPatients.search.setUp',
+  ownPasswordChosen: 'deskPatients.search.passwordChosen',
+} as const;
 
 /** A patient's security events as the desk's tables show them (the device and network as stored). */
 function activityRows(events: SecurityEvent[], res: Response) {
@@ -176,14 +182,14 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
    * The search page's own locals: for an admin, how many alert mails to patients failed for good
    * (a broken mail set-up would otherwise go unnoticed; the admin command lists and resends them).
    */
-  const searchLocals = async (req: Request, setUp: boolean) => ({
-    setUp,
+  const searchLocals = async (req: Request, notice: string | null) => ({
+    notice,
     failedMails: req.staff!.role === 'admin' ? (await deps.mailOutbox.countByStatus()).failed : 0,
   });
 
   return {
     async showSearch(req: Request, res: Response) {
-      res.render('desk-patients/search', { results: null, more: false, ...(await searchLocals(req, takePageNotice(req, res) === 'twoStepSetUp')) });
+      res.render('desk-patients/search', { results: null, more: false, ...(await searchLocals(req, takePageNoticeText(req, res, SEARCH_NOTICES))) });
     },
 
     /** A POST, so what was searched for (an e-mail address, a name) stays out of addresses and logs. */
@@ -191,13 +197,13 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const { query } = readFields(req.body, ['query'] as const);
       const values = { query: query.trim() };
       const errors = validateSearch(query, res.locals.t);
-      if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, ...(await searchLocals(req, false)) });
+      if (errors.length > 0) return renderFormErrors(res, 'desk-patients/search', errors, values, { results: null, more: false, ...(await searchLocals(req, null)) });
       const found = await users.search(values.query, RESULTS_MAX + 1);
       const results = found.slice(0, RESULTS_MAX).map((patient) => ({
         ...patient,
         methodLabel: res.locals.t(patient.twoFactorMethod ? METHOD_LABELS[patient.twoFactorMethod] : 'deskPatients.patient.twoFactorOff'),
       }));
-      res.render('desk-patients/search', { values, results, more: found.length > RESULTS_MAX, ...(await searchLocals(req, false)) });
+      res.render('desk-patients/search', { values, results, more: found.length > RESULTS_MAX, ...(await searchLocals(req, null)) });
     },
 
     async showPatient(req: Request, res: Response) {

@@ -9,7 +9,7 @@ import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
 import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
-import { addStaffMember, changeStaffRole, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
+import { addStaffMember, changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
@@ -20,20 +20,37 @@ import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
 
-export type StaffAction = 'disable' | 'enable' | 'resetTwoFactor';
+export type StaffAction = 'disable' | 'enable' | 'resetTwoFactor' | 'newPassword';
 
 /** Makes the change and says what its page says afterwards; null when there was nothing to do after all. */
 type StaffChange = (stores: Parameters<Parameters<InTransaction>[0]>[0], member: StaffMember, by: StaffActor) => Promise<StaffNotice | null>;
 
+/** What an action has to work with once its reason is given. */
+interface ActionContext {
+  req: Request;
+  res: Response;
+  member: StaffMember;
+  by: StaffActor;
+  deps: DeskStaffDeps;
+  /** Makes a change in one transaction with its audit row, then goes back to the member's page with its notice. */
+  change(work: StaffChange): Promise<StaffNotice>;
+}
+
 interface StaffActionSpec {
   /** Whether it can be done to this staff member now (otherwise the page says so). */
   applies(member: StaffMember): boolean;
-  run: StaffChange;
+  /** Does it and answers; returns what happened, for the log line. */
+  run(context: ActionContext): Promise<StaffNotice | void>;
+  /** Where the confirmation form is, and where a second copy of it (a double click) is sent: where the first leads. */
+  path: (id: number | string) => string;
+  leadsTo: (id: number | string) => string;
   /** Full locale keys of the confirmation page; `hint` is the reason's example. */
   texts: { title: string; what: string; submit: string; hint: string };
   /** The `what` key when it depends on more than the account's row. */
   whatFor?: (member: StaffMember, deps: DeskStaffDeps) => Promise<string>;
 }
+
+const changeWith = (work: StaffChange) => (context: ActionContext) => context.change(work);
 
 /** The notice names passkeys only when there were some. */
 const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
@@ -42,31 +59,82 @@ const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
   return reset.passkeys > 0 ? 'twoFactorAndPasskeys' : 'twoFactor';
 };
 
+/**
+ * The one-time password is never stored, logged or put in an address: it waits sealed in the
+ * admin's session for the page that shows it once (showOneTimePassword), so that a double click,
+ * whose second answer is the one the browser shows, still shows it.
+ */
+function handOver(req: Request, res: Response, deps: DeskStaffDeps, member: Pick<StaffMember, 'id'>, kind: OneTimePasswordKind, password: string) {
+  req.session.givenOneTimePassword = { id: member.id, kind, sealedPassword: deps.secretBox.seal(password) };
+  res.redirect(303, ONE_TIME_PASSWORD_PAGES[kind].path(member.id));
+}
+
+/** For a staff member who forgot their password; their app, codes and passkeys stay. */
+async function giveNewPassword({ req, res, member, by, deps }: ActionContext) {
+  const password = oneTimePassword(deps.random);
+  const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
+  await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by));
+  handOver(req, res, deps, member, 'reset', password);
+}
+
 /** What an admin can do to another staff member's account; each is confirmed on a page of its own, with a reason. */
 const ACTIONS: Record<StaffAction, StaffActionSpec> = {
   disable: {
     applies: (member) => !member.disabled,
-    run: async (stores, member, by) => ((await setStaffDisabled(stores, member.id, true, by)) ? 'disabled' : null),
+    run: changeWith(async (stores, member, by) => ((await setStaffDisabled(stores, member.id, true, by)) ? 'disabled' : null)),
+    path: desk.disableStaff,
+    leadsTo: desk.staffMember,
     texts: { title: 'deskStaff.disable.title', what: 'deskStaff.disable.what', submit: 'deskStaff.disable.submit', hint: 'deskStaff.disable.reasonHint' },
   },
   enable: {
     applies: (member) => member.disabled,
-    run: async (stores, member, by) => ((await setStaffDisabled(stores, member.id, false, by)) ? 'enabled' : null),
+    run: changeWith(async (stores, member, by) => ((await setStaffDisabled(stores, member.id, false, by)) ? 'enabled' : null)),
+    path: desk.enableStaff,
+    leadsTo: desk.staffMember,
     texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit', hint: 'deskStaff.enable.reasonHint' },
+  },
+  newPassword: {
+    applies: () => true,
+    run: giveNewPassword,
+    path: desk.newStaffPassword,
+    leadsTo: desk.staffPasswordGiven,
+    texts: { title: 'deskStaff.newPassword.title', what: 'deskStaff.newPassword.what', submit: 'deskStaff.newPassword.submit', hint: 'deskStaff.newPassword.reasonHint' },
+    whatFor: async (member) => (member.twoFactorMethod ? 'deskStaff.newPassword.whatWithApp' : 'deskStaff.newPassword.what'),
   },
   resetTwoFactor: {
     applies: (member) => member.twoFactorMethod !== null,
-    run: resetTwoFactorOf,
+    run: changeWith(resetTwoFactorOf),
+    path: desk.resetStaffTwoFactor,
+    leadsTo: desk.staffMember,
     texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit', hint: 'deskStaff.resetTwoFactor.reasonHint' },
     whatFor: async (member, deps) =>
       (await deps.staffPasskeys.countForUser(member.id)) > 0 ? 'deskStaff.resetTwoFactor.whatWithPasskeys' : 'deskStaff.resetTwoFactor.what',
   },
 };
 
-export const STAFF_ACTION_PATHS: Record<StaffAction, (id: number | string) => string> = {
-  disable: desk.disableStaff,
-  enable: desk.enableStaff,
-  resetTwoFactor: desk.resetStaffTwoFactor,
+/** Where each action's form is and where a repeat of it is sent, for routes.ts. */
+export const STAFF_ACTIONS: ReadonlyArray<{ action: StaffAction; path: StaffActionSpec['path']; leadsTo: StaffActionSpec['leadsTo'] }> = (
+  Object.keys(ACTIONS) as StaffAction[]
+).map((action) => ({ action, path: ACTIONS[action].path, leadsTo: ACTIONS[action].leadsTo }));
+
+type OneTimePasswordKind = 'added' | 'reset';
+
+/** The page that shows a one-time password once, by why it was given; its texts as full locale keys. */
+const ONE_TIME_PASSWORD_PAGES: Record<OneTimePasswordKind, { path: (id: number | string) => string; leaveTo: (id: number | string) => string; texts: (member: StaffMember) => { title: string; done: string; next: string } }> = {
+  added: {
+    path: () => desk.staffAdded,
+    leaveTo: () => desk.staff,
+    texts: () => ({ title: 'deskStaff.created.title', done: 'deskStaff.created.done', next: 'deskStaff.created.next' }),
+  },
+  reset: {
+    path: desk.staffPasswordGiven,
+    leaveTo: desk.staffMember,
+    texts: (member) => ({
+      title: 'deskStaff.passwordGiven.title',
+      done: 'deskStaff.passwordGiven.done',
+      next: member.twoFactorMethod ? 'deskStaff.passwordGiven.nextWithApp' : 'deskStaff.created.next',
+    }),
+  },
 };
 
 /** What a staff member's page says after a change, as full locale keys. */
@@ -98,7 +166,8 @@ export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
 
 /**
  * "Medewerkers" and "Logboek", for admins only (see routes.ts): the staff accounts (add one with
- * a one-time password shown once, change a role, disable or enable, turn off a lost app) and the
+ * a one-time password shown once, change a role, disable or enable, give a new one-time password
+ * for a forgotten one, turn off a lost app) and the
  * staff audit log. An admin cannot change their own account here, so there is always one admin.
  */
 export function createDeskStaffController(deps: DeskStaffDeps) {
@@ -111,22 +180,22 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     const notice = takePageNoticeText(req, res, NOTICES);
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
-      .map((action) => ({ href: STAFF_ACTION_PATHS[action](member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
+      .map((action) => ({ href: ACTIONS[action].path(member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
     renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice, actions }, errors.length > 0 ? 400 : 200);
   };
 
   const renderAction = async (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
     const spec = ACTIONS[action];
     const what = spec.whatFor ? await spec.whatFor(member, deps) : spec.texts.what;
-    const locals = { member, action: { ...spec.texts, what, path: STAFF_ACTION_PATHS[action](member.id), applies: spec.applies(member) } };
+    const locals = { member, action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member) } };
     renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
-  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, details?: Record<string, string>) => {
+  const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, by: StaffActor) => {
     let outcome: StaffNotice;
     try {
-      outcome = (await deps.inTransaction((stores) => work(stores, member, { ...actor(req), details }))) ?? 'nothing';
+      outcome = (await deps.inTransaction((stores) => work(stores, member, by))) ?? 'nothing';
     } catch (err) {
       // Only when two admins take each other's rights at the same moment: one of them stays.
       if (!(err instanceof LastActiveAdminError)) throw err;
@@ -153,11 +222,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
 
-    /**
-     * The one-time password is never stored, logged or put in an address: it waits sealed in the
-     * admin's session for the page that shows it once (showAdded), so that a double click, whose
-     * second answer is the one the browser shows, still shows it.
-     */
+    /** A new staff member, with a one-time password shown once (handOver). */
     async create(req: Request, res: Response) {
       const fields = readFields(req.body, STAFF_FIELDS);
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
@@ -170,23 +235,25 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
           addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash, mustChangePassword: true }, actor(req)),
         );
         req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
-        req.session.addedStaffMember = { id: member.id, sealedPassword: deps.secretBox.seal(password) };
-        res.redirect(303, desk.staffAdded);
+        handOver(req, res, deps, member, 'added', password);
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
         renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
       }
     },
 
-    async showAdded(req: Request, res: Response) {
-      const added = req.session.addedStaffMember;
-      const member = added && (await staff.findById(added.id));
-      // Shown once, and again after the language link (the admin may not have been able to read it).
-      if (!added || !member || !sayOnce(req, res, added)) {
-        delete req.session.addedStaffMember;
-        return res.redirect(303, desk.staff);
+    /** Shown once, and again after the language link (the admin may not have been able to read it). */
+    showOneTimePassword: (kind: OneTimePasswordKind) => async (req: Request, res: Response) => {
+      const page = ONE_TIME_PASSWORD_PAGES[kind];
+      const given = req.session.givenOneTimePassword;
+      const forThisPage = given?.kind === kind && page.path(given.id) === req.path;
+      const member = forThisPage ? await staff.findById(given.id) : undefined;
+      if (!given || !member || !sayOnce(req, res, given)) {
+        if (forThisPage) delete req.session.givenOneTimePassword;
+        return res.redirect(303, page.leaveTo(String(req.params.id)));
       }
-      res.render('desk-staff/created', { member, password: deps.secretBox.open(added.sealedPassword), deskAddress: `${deps.siteOrigin}${desk.home}` });
+      const deskAddress = `${deps.siteOrigin}${desk.home}`;
+      res.render('desk-staff/one-time-password', { member, texts: page.texts(member), password: deps.secretBox.open(given.sealedPassword), deskAddress });
     },
 
     async show(req: Request, res: Response) {
@@ -203,7 +270,8 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const role = validateRole(chosen, res.locals.t, errors);
       errors.push(...validateReason(reason, res.locals.t));
       if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() });
-      await change(req, res, member, async (stores, _member, by) => ((await changeStaffRole(stores, member.id, role, by)) ? 'role' : null), { reason: reason.trim() });
+      const by = { ...actor(req), details: { reason: reason.trim() } };
+      await change(req, res, member, async (stores) => ((await changeStaffRole(stores, member.id, role, by)) ? 'role' : null), by);
     },
 
     /** The confirmation page: what will happen, the reason field, the button. */
@@ -218,8 +286,8 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const { reason } = readFields(req.body, ['reason'] as const);
       const errors = validateReason(reason, res.locals.t);
       if (errors.length > 0) return await renderAction(res, member, action, errors, { reason: reason.trim() });
-      const spec = ACTIONS[action];
-      const outcome = await change(req, res, member, spec.run, { reason: reason.trim() });
+      const by = { ...actor(req), details: { reason: reason.trim() } };
+      const outcome = await ACTIONS[action].run({ req, res, member, by, deps, change: (work) => change(req, res, member, work, by) });
       req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');
     },
 

@@ -6,7 +6,7 @@ import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failin
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { authenticatorFor } from '../../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
-import { appCode } from '../../support/totp';
+import { appCode, STEP_MS } from '../../support/totp';
 import { tableRows } from '../../support/tables';
 
 const STAFF = `${DESK}/medewerkers`;
@@ -145,6 +145,68 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(log.text).to.include(`<a href="/balie/medewerkers/${member.id}">Cas Collega</a>`).and.include('Telefoon en herstelcodes kwijt');
   });
 
+  it('gives a staff member who forgot their password a one-time one, shown once: the old one stops working, they are signed out, their app stays, and they choose their own after its code', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const theirs = await signInAtDesk(rt, member);
+    const confirm = await desk.get(`${STAFF}/${member.id}/eenmalig-wachtwoord`);
+    expect(confirm.text).to.include('<h1>Nieuw eenmalig wachtwoord geven</h1>')
+      .and.include('Daarmee en met een code uit de eigen authenticatie-app logt de medewerker in')
+      .and.include('Bijvoorbeeld: wachtwoord vergeten');
+    const noReason = await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: '' });
+    expect(noReason.status).to.equal(400);
+    expect(noReason.text).to.include('Vul de reden in.');
+    expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'nothing changed without a reason').to.equal(`${DESK}/code`);
+
+    const given = await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Wachtwoord vergeten, gebeld' });
+    expect(given.headers.location).to.equal(`${STAFF}/${member.id}/eenmalig-wachtwoord/gegeven`);
+    const shown = await desk.get(given.headers.location!);
+    expect(shown.text).to.include('<h1>Nieuw eenmalig wachtwoord</h1>')
+      .and.include(`Cas Collega (${member.email}) heeft een nieuw eenmalig wachtwoord en is uitgelogd.`)
+      .and.include('met dit wachtwoord en een code uit de authenticatie-app, en kiest dan meteen een eigen wachtwoord.');
+    const password = oneTimePasswordOf(shown.text)!;
+    expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+    expect(logLines.join('\n'), 'the one-time password is in no log line').not.to.include(password);
+    expect((await desk.get(given.headers.location!)).headers.location, 'shown once').to.equal(`${STAFF}/${member.id}`);
+
+    expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
+    expect((await deskPasswordStep(rt.agent(), member)).status, 'the old password no longer works').to.equal(400);
+    const next = rt.agent();
+    expect((await deskPasswordStep(next, { email: member.email, password })).headers.location, 'then the app code').to.equal(`${DESK}/code`);
+    rt.clock.advance(STEP_MS);
+    await submitForm(next, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
+    expect((await next.get(`${DESK}/patienten`)).headers.location, 'after the app code: their own password first').to.equal(`${DESK}/eerste-keer/wachtwoord`);
+    expect((await next.get(`${DESK}/eerste-keer/koppelen`)).headers.location, 'the app is set up already').to.equal(`${DESK}/eerste-keer/wachtwoord`);
+    const own = 'een heel eigen wachtwoord 42';
+    const chosen = await submitForm(next, `${DESK}/eerste-keer/wachtwoord`, { newPassword: own, repeatPassword: own });
+    expect(chosen.headers.location, 'no new app: straight to the desk').to.equal(`${DESK}/patienten`);
+    expect((await next.get(`${DESK}/patienten`)).text).to.include('Je eigen wachtwoord is opgeslagen. Het eenmalige wachtwoord werkt niet meer.');
+    expect((await next.get(`${DESK}/eerste-keer/wachtwoord`)).headers.location, 'nothing left to choose').to.equal(`${DESK}/patienten`);
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ mustChangePassword: false, twoFactorMethod: 'totp' });
+    expect(await rt.services.staffRecoveryCodes.countRemaining(member.id), 'the recovery codes stay').to.equal(10);
+
+    const rows = (await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.targetStaff?.id === member.id || e.staff?.id === member.id).map((e) => [e.type, e.details?.reason]);
+    expect(rows).to.deep.include.members([['staff_password_reset', 'Wachtwoord vergeten, gebeld'], ['password_chosen', undefined]]);
+    const log = await desk.get(`${DESK}/logboek`);
+    expect(log.text).to.include('Medewerker een nieuw eenmalig wachtwoord gegeven').and.include('Wachtwoord vergeten, gebeld');
+  });
+
+  it('gives a one-time password once when the form is sent twice at once (a double click), and shows the one that works; a member without the app sets it up after', async () => {
+    const member = await createStaffMember(rt, { name: 'Dirk Nieuw', withApp: false });
+    const form = `${STAFF}/${member.id}/eenmalig-wachtwoord`;
+    expect((await desk.get(form)).text, 'no app to mention').to.include('Daarmee logt de medewerker in, en kiest dan meteen een eigen wachtwoord.');
+    const shownAt = `${form}/gegeven`;
+    const answers = await doubleClick(desk, form, { reason: 'Vergeten' }, { first: shownAt, second: [shownAt] });
+    const shown = await desk.get(shownAt);
+    expect(shown.text).to.include('kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.');
+    const password = oneTimePasswordOf(shown.text);
+    expect(password, answers.join(', ')).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+    expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'staff_password_reset'), 'one line in the Logboek').to.have.length(1);
+    const theirs = rt.agent();
+    expect((await deskPasswordStep(theirs, { email: member.email, password: password! })).headers.location, 'the password shown works').to.equal(`${DESK}/patienten`);
+    const own = 'een heel eigen wachtwoord 42';
+    expect((await submitForm(theirs, `${DESK}/eerste-keer/wachtwoord`, { newPassword: own, repeatPassword: own })).headers.location).to.equal(`${DESK}/eerste-keer/koppelen`);
+  });
+
   it('asks to confirm disabling, enabling and turning off the app, with a reason, and changes nothing without one', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     const page = await desk.get(`${STAFF}/${member.id}`);
@@ -246,8 +308,10 @@ describe('desk: staff accounts and the log (admins)', () => {
       await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Teamleider' }, `${STAFF}/${member.id}/rol`),
       await submitForm(broken, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' }),
       await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon kwijt' }),
+      await submitForm(broken, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Wachtwoord vergeten' }),
     ];
-    expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500]);
+    expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500, 500]);
+    expect((await broken.get(`${STAFF}/${member.id}/eenmalig-wachtwoord/gegeven`)).headers.location, 'no password to show').to.equal(`${STAFF}/${member.id}`);
     expect(await rt.services.staff.list()).to.deep.equal(before);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(10);
   });
@@ -287,6 +351,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const hintOf = async (action: string) => /<p class="hint" id="reason-hint">([^<]*)<\/p>/.exec((await desk.get(`${STAFF}/${member.id}/${action}`)).text)?.[1];
     expect(await hintOf('uitschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: werkt niet meer bij de kliniek.');
     expect(await hintOf('app-uitzetten')).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon en herstelcodes kwijt.');
+    expect(await hintOf('eenmalig-wachtwoord')).to.equal('Komt in het logboek. Bijvoorbeeld: wachtwoord vergeten, gebeld en herkend aan de stem.');
     await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
     expect(await hintOf('inschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: terug van verlof.');
     await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
