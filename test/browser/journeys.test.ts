@@ -1172,7 +1172,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(events).to.include.members(['passkey_added', 'passkey_used', 'passkey_removed']);
     });
 
-    it('J11: an admin adds a staff member, who chooses their own password and sets up the app at their first sign-in; a desk employee gets no access to Medewerkers', async () => {
+    it('J11: an admin adds a staff member, who chooses their own password and sets up the app at their first sign-in, and later gives them a one-time password for a forgotten one; a desk employee gets no access to Medewerkers', async () => {
       const admin = await newPatient();
       await deskSignIn(admin, staff.admin, 'beheerder');
       await admin.follow('Medewerkers', 'Balie: Medewerkers');
@@ -1227,11 +1227,30 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await bea.text()).to.include('Je hebt nog 9 herstelcodes over.');
       await bea.follow('Verder naar Patiënten', 'Balie: Patiënten (Bea, herstelcode)');
       expect(bea.path()).to.equal('/balie/patienten');
+      // Bea forgot her password: the admin gives her a one-time one; she keeps her app and chooses her own after its code.
+      await admin.follow('Nieuw eenmalig wachtwoord geven', 'Balie: nieuw eenmalig wachtwoord (bevestigen)');
+      await admin.fill('Reden', 'Wachtwoord vergeten, gebeld');
+      await admin.press('Geef een nieuw eenmalig wachtwoord', 'Balie: nieuw eenmalig wachtwoord gegeven');
+      expect(await admin.heading()).to.equal('Nieuw eenmalig wachtwoord');
+      const oneTime = (await admin.page.locator('code.totp-key').innerText()).trim();
+      await admin.follow('Naar de medewerker', 'Balie: medewerker (Bea, nieuw wachtwoord)');
+      await bea.visit('/balie/patienten', 'Balie (Bea, uitgelogd na nieuw wachtwoord)');
+      expect(bea.path()).to.equal('/balie');
+      await bea.fill('E-mailadres', 'bea@kliniek.nl');
+      await bea.fill('Wachtwoord', oneTime);
+      await bea.press('Log in', 'Balie: code (Bea, eenmalig wachtwoord)');
+      await bea.fill('Verificatiecode', nextAppCode(secret));
+      await bea.press('Verifiëren', 'Balie: eigen wachtwoord kiezen (Bea, opnieuw)');
+      expect(await bea.heading()).to.equal('Kies je eigen wachtwoord');
+      await bea.fill('Nieuw wachtwoord', 'groene-fiets-over-de-brug');
+      await bea.fill('Herhaal nieuw wachtwoord', 'groene-fiets-over-de-brug');
+      await bea.press('Wachtwoord opslaan', 'Balie: Patiënten (Bea, eigen wachtwoord)');
+      expect(await bea.text()).to.include('Je eigen wachtwoord is opgeslagen.');
       // Too many wrong codes in another browser: the lock is said instead of a form that would be refused.
       const beaElsewhere = await newPatient();
       await beaElsewhere.visit('/balie', 'Balie (Bea, ander apparaat)');
       await beaElsewhere.fill('E-mailadres', 'bea@kliniek.nl');
-      await beaElsewhere.fill('Wachtwoord', 'blauwe-fiets-onder-de-brug');
+      await beaElsewhere.fill('Wachtwoord', 'groene-fiets-over-de-brug');
       await beaElsewhere.press('Log in', 'Balie: code (Bea, ander apparaat)');
       for (let i = 1; (await beaElsewhere.heading()) !== 'Inloggen is tijdelijk geblokkeerd'; i += 1) {
         expect(i, 'locked within the limit').to.be.at.most(10);
