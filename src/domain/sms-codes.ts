@@ -217,7 +217,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   async function deliver(request: SmsSendRequest, taken: Counter[]): Promise<SmsSendOutcome> {
     const { userId, purpose, phone, language = DEFAULT_LANGUAGE } = request;
     const code = codes.generate();
-    const result = await sender.send({ to: phone, text: composeText(code, language) });
+    const result = await sender.send({ to: phone, text: composeText(code, language), language });
     const maskedPhone = maskPhoneNumber(phone);
     const unsure = !result.ok && result.reason === 'timeout';
     if (!result.ok && !unsure) {

@@ -1,3 +1,4 @@
+import type { Language } from '../../i18n';
 export type SmsFailureReason =
   | 'throttled'
   | 'invalid_request'
@@ -20,6 +21,8 @@ export type SmsResult = { ok: true; messageId?: string } | { ok: false; reason: 
 export interface SmsMessage {
   to: string; // E.164
   text: string;
+  /** The language the text is written in (the provider is not told; the development outbox shows it). */
+  language?: Language;
 }
 
 /** Sends one SMS. Never throws for provider problems: they come back as `{ ok: false, reason }`. */

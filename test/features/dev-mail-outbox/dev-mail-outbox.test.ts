@@ -33,6 +33,13 @@ describe('development: the e-mail outbox', () => {
     expect(page).to.include('Afgeleverd in deze outbox');
     expect(page).to.include('Beste Bea &lt;b&gt;Jansen&lt;/b&gt;,').and.not.include('<b>Jansen</b>');
     expect(page).to.include('IP-adres (ingekort): 203.0.113.0');
+    expect(page, 'a Dutch mail on the Dutch page needs no lang').not.to.match(/<(h2|pre)[^>]* lang=/);
+
+    const english = await rt.createPatient({ email: 'eva@example.nl', name: 'Eva' });
+    await rt.services.users.setLanguage(english.id, 'en');
+    await rt.services.inTransaction(({ notifier }) => notifier.notify(english.id, 'password_changed', { ip: '203.0.113.5' }));
+    const both = (await rt.agent().get('/ontwikkeling/e-mail')).text;
+    expect(both, 'the English mail marked as English').to.match(/<h2 id="mail-\d+" lang="en">[^<]+<\/h2>/).and.match(/<pre class="mail-text" lang="en">Dear Eva,/);
   });
 
   it('is not there when mail goes out by SMTP', async () => {

@@ -1,16 +1,27 @@
 import { expect } from 'chai';
+import { submitForm } from '../../support/forms';
 import { startTestRuntime } from '../../support/runtime';
-import { chooseSms, enterPhone, signedInPatient } from '../../support/two-factor';
+import { chooseSms, enterPhone, pastSmsCooldown, signedInPatient } from '../../support/two-factor';
 
 describe('development: the SMS outbox', () => {
-  it('shows SMS messages on the outbox page in development', async () => {
-    const rt = await startTestRuntime({ SMS_PROVIDER: 'outbox' });
+  it('shows SMS messages on the outbox page in development, each marked with its language where it differs from the page\'s', async () => {
+    const rt = await startTestRuntime({ SMS_PROVIDER: 'outbox', SMS_RESEND_COOLDOWN_SECONDS: '1' });
     try {
       const { agent } = await signedInPatient(rt);
       await chooseSms(agent);
       expect((await enterPhone(agent, '0612345678')).status).to.equal(303);
       const outbox = await agent.get('/ontwikkeling/sms');
       expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
+      expect(outbox.text, 'a Dutch text on the Dutch page needs no lang').to.match(/data-label="Bericht">\d{6} is je/);
+
+      await agent.get('/taal/en');
+      await pastSmsCooldown();
+      const verification = '/account/twee-stappen/instellen/verificatie';
+      const resent = await submitForm(agent, verification, {}, `${verification}/nieuwe-code`);
+      expect(resent.status).to.equal(303);
+      const english = (await agent.get('/ontwikkeling/sms')).text;
+      expect(english, 'the Dutch SMS marked as Dutch on the English page').to.match(/data-label="Message" lang="nl">\d{6} is je Karify verificatiecode/);
+      expect(english, 'the English SMS unmarked').to.match(/data-label="Message">[^<]*\d{6}/);
     } finally {
       await rt.close();
     }
