@@ -11,7 +11,7 @@ import type { Express } from 'express';
 export const TEMPLATE_LOCALS = [
   'account', 'action', 'actions', 'activity', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back',
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'codesMadeAt', 'columns', 'countries',
-  'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
+  'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'empty', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',

@@ -12,11 +12,11 @@ import { validateNote } from './validation';
 const { desk } = paths;
 const LISTED_MAX = 100;
 
-/** The list's filters (`?status=…`), in the order of their links: the status, and the locale keys of the link and the heading. */
-const FILTERS: Record<string, { status?: QuestionStatus; link: string; title: string }> = {
-  open: { status: 'open', link: 'deskQuestions.list.open', title: 'deskQuestions.list.titleOpen' },
-  afgehandeld: { status: 'handled', link: 'deskQuestions.list.handled', title: 'deskQuestions.list.titleHandled' },
-  alle: { link: 'deskQuestions.list.all', title: 'deskQuestions.list.titleAll' },
+/** The list's filters (`?status=…`), in the order of their links: the status, and the locale keys of the link, the heading and the empty list. */
+const FILTERS: Record<string, { status?: QuestionStatus; link: string; title: string; empty: string }> = {
+  open: { status: 'open', link: 'deskQuestions.list.open', title: 'deskQuestions.list.titleOpen', empty: 'deskQuestions.list.emptyOpen' },
+  afgehandeld: { status: 'handled', link: 'deskQuestions.list.handled', title: 'deskQuestions.list.titleHandled', empty: 'deskQuestions.list.emptyHandled' },
+  alle: { link: 'deskQuestions.list.all', title: 'deskQuestions.list.titleAll', empty: 'deskQuestions.list.emptyAll' },
 };
 
 /** Someone else marked it handled first: nothing was written. */
@@ -51,6 +51,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
       res.render('desk-questions/list', {
         filters: Object.entries(FILTERS).map(([name, { link }]) => ({ href: desk.questionsWithStatus(name), text: res.locals.t(link), current: name === key })),
         title: res.locals.t(filter.title),
+        empty: res.locals.t(filter.empty),
         questions: listed.slice(0, LISTED_MAX),
         more: listed.length > LISTED_MAX,
       });

@@ -23,6 +23,17 @@ describe('desk: questions from the Vragenformulier', () => {
 
   const listed = (html: string) => [...html.matchAll(/<a href="\/balie\/vragen\/(\d+)"[^>]*>/g)].map((m) => Number(m[1]));
 
+  it('says which list is empty: no open, no handled, no questions at all yet', async () => {
+    const said = async (query: string) => /<\/nav>\s*<p>([^<]*)<\/p>/.exec((await desk.get(`${QUESTIONS}${query}`)).text)?.[1];
+    expect(await said('')).to.equal('Er zijn geen open vragen.');
+    expect(await said('?status=afgehandeld')).to.equal('Er zijn geen afgehandelde vragen.');
+    expect(await said('?status=alle')).to.equal('Er zijn nog geen vragen.');
+    await ask('Bea', 'Ik kan niet inloggen.');
+    expect(await said('?status=afgehandeld'), 'one open question, none handled').to.equal('Er zijn geen afgehandelde vragen.');
+    await desk.get(`/taal/en?terug=${encodeURIComponent(QUESTIONS)}`);
+    expect(await said('?status=afgehandeld')).to.equal('There are no handled questions.');
+  });
+
   it('lists open questions newest first, with filters for handled and all', async () => {
     const first = await ask('Bea', 'Ik kan niet inloggen.');
     const second = await ask('Cas', 'Mijn telefoon is kwijt.\nWat nu?');
