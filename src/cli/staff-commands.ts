@@ -125,6 +125,8 @@ export const resetStaffTwoFactor = command({
   },
 });
 
+const disabledRefusal = (email: string) => new CommandFailure(`${email} is disabled and could not sign in with it; nothing changed. Enable them first (enable-staff).`);
+
 /** The way back in for a staff member (perhaps the only admin) who forgot their password. */
 export const resetStaffPassword = command({
   name: 'reset-staff-password',
@@ -134,16 +136,20 @@ export const resetStaffPassword = command({
   async run(options, env) {
     const { member, email } = await staffMember(options.email, env);
     const reason = validReason(options.reason);
+    if (member.disabled) throw disabledRefusal(email); // before asking for a password
     const { hasher, inTransaction } = await env.services();
     const password = await env.readNewPassword();
     await assertAcceptablePassword(password, member);
     const passwordHash = await hasher.hash(password); // slow: before the transaction
-    await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } }));
-    const secondStep = member.twoFactorMethod ? ' and a code from their authenticator app' : '';
+    const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
+    if (!(await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) throw disabledRefusal(email);
+    const next = member.twoFactorMethod
+      ? 'with it and a code from their authenticator app, and choose their own password before anything else'
+      : 'with it, choose their own password and set up their authenticator app before anything else';
     env.print(
       [
         `Gave ${email} a one-time password: their old password no longer works, and they are signed out of the desk.`,
-        `They sign in at ${env.siteOrigin}${paths.desk.home} with it${secondStep}, and choose their own password before anything else.`,
+        `They sign in at ${env.siteOrigin}${paths.desk.home} ${next}.`,
         'The change and your reason are in the desk\'s Logboek.',
       ].join('\n'),
     );

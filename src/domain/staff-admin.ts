@@ -78,10 +78,12 @@ export async function setOwnStaffPassword(
 /**
  * For a staff member who forgot their password: a one-time one in its place, which they change
  * at their next sign-in (after their app's code, when they have the app), and every session
- * ended. False when the account has gone.
+ * ended. False when the account is disabled (it could not sign in with it) or gone.
  */
 export async function giveStaffOneTimePassword(stores: Stores, memberId: number, passwordHash: string, by: StaffActor): Promise<boolean> {
-  if (!(await stores.staff.findById(memberId))) return false;
+  await stores.staff.lockForChange(memberId); // read after a disabling that commits first
+  const member = await stores.staff.findById(memberId);
+  if (!member || member.disabled) return false;
   await stores.staff.setOneTimePassword(memberId, passwordHash);
   await stores.staff.bumpSessionGeneration(memberId);
   await stores.staffAudit.record(by.staffId, 'staff_password_reset', by.origin, by.details, { targetStaffId: memberId });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { paths } from '../paths';
@@ -16,18 +17,25 @@ import { hasSignInState } from './session';
  */
 const ANONYMOUS_FORM_SESSION_MS = 60 * 60_000;
 
+/**
+ * A form's `_csrf` is the session's token and, after a dot, a nonce of its own: only the token is
+ * checked; the nonce tells the same rendered form sent twice (a double click, one-submission.ts)
+ * from the same form shown and sent again.
+ */
+const NONCE_SEPARATOR = '.';
+
 const { csrfSynchronisedProtection, generateToken, getTokenFromRequest, invalidCsrfTokenError } = csrfSync({
   size: 32, // bytes: 256 bits
   // A form's hidden field; the header for the few requests made by script (passkeys).
   getTokenFromRequest: (req) => {
     const token: unknown = req.body?._csrf ?? req.get('x-csrf-token');
-    return typeof token === 'string' ? token : undefined;
+    return typeof token === 'string' ? token.split(NONCE_SEPARATOR)[0] : undefined;
   },
 });
 
 function tokenFor(req: Request): string {
   if (!req.session.csrfToken && !hasSignInState(req)) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
-  return generateToken(req);
+  return `${generateToken(req)}${NONCE_SEPARATOR}${crypto.randomBytes(9).toString('base64url')}`;
 }
 
 /** Forms whose session timed out as they came in, and their realm's sign-in page (see refuseFormOfEndedSession). */

@@ -96,10 +96,14 @@ export function createOneSubmission(deps: {
       throw err;
     }));
 
-  /** An HMAC of `about` (the session), the path and the form's fields but its CSRF token. */
+  /**
+   * An HMAC of `about` (the session), the path and the form's fields, its CSRF field included: the
+   * nonce in it (csrf.ts) is the same for the same rendered form sent twice, and new each time the
+   * form is shown, so a form shown and sent again is not taken for a double click.
+   */
   const formKey = (req: Request, about: string, path = req.path) => {
     const hmac = crypto.createHmac('sha256', deps.key).update(`${about}\n${path}`);
-    const fields = Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== '_csrf');
+    const fields = Object.entries((req.body ?? {}) as Record<string, unknown>);
     for (const [name, value] of fields.sort(([a], [b]) => (a < b ? -1 : 1))) hmac.update(`\n${name}=${String(value)}`);
     return hmac.digest('base64url');
   };

@@ -142,13 +142,19 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     const unknown = await reset(['--email', 'cas@kliniek.nl', '--reason', 'vergeten']);
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr).to.include('No staff member has the e-mail address cas@kliniek.nl.');
+    await succeeds(createStaff('bo@kliniek.nl', 'admin')); // another admin stays
+    await succeeds(admin(['disable-staff', '--email', 'anna@kliniek.nl', '--reason', 'met verlof']));
+    const disabled = await reset(['--email', 'anna@kliniek.nl', '--reason', 'vergeten']);
+    expect(disabled.code).to.equal(1);
+    expect(disabled.stderr).to.include('anna@kliniek.nl is disabled and could not sign in with it; nothing changed. Enable them first (enable-staff).');
+    await succeeds(admin(['enable-staff', '--email', 'anna@kliniek.nl', '--reason', 'terug']));
     await inDatabase(async ({ staff }) => expect(await staff.findById(id)).to.deep.include({ mustChangePassword: false }));
 
     const result = await succeeds(reset(['--email', 'Anna@kliniek.nl', '--reason', 'wachtwoord vergeten; gebeld']));
     expect(result.stdout).to.include('Gave anna@kliniek.nl a one-time password: their old password no longer works, and they are signed out of the desk.')
       .and.include('They sign in at https://karify.example.nl/balie with it and a code from their authenticator app, and choose their own password before anything else.')
       .and.not.include(oneTime);
-    expect(await rowsOf(id)).to.deep.equal({ ...before, generation: before.generation + 1 });
+    expect(await rowsOf(id)).to.deep.equal({ ...before, generation: before.generation + 2 }); // disabling ended their sessions too
     await inDatabase(async ({ staff, audit }) => {
       const member = (await staff.findById(id))!;
       expect(member.mustChangePassword).to.equal(true);

@@ -22,7 +22,8 @@ export const isDeskPath = (path: string) => path === desk.home || path.startsWit
  * (desk-passkeys) are an extra way past the second step, added once the app works.
  */
 function pendingSetup(staff: StaffMember) {
-  if (staff.mustChangePassword) return { start: desk.firstTime.password, open: [desk.firstTime.password, desk.signOut] };
+  // "Herstelcode gebruikt" first, when a recovery code just signed them in: it says how many are left.
+  if (staff.mustChangePassword) return { start: desk.firstTime.password, open: [desk.firstTime.password, desk.recoveryCodeUsed, desk.signOut] };
   if (!staff.twoFactorMethod) return { start: desk.firstTime.pair, open: [desk.firstTime.root, desk.signOut] };
   return null;
 }

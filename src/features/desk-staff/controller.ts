@@ -70,10 +70,13 @@ function handOver(req: Request, res: Response, deps: DeskStaffDeps, member: Pick
 }
 
 /** For a staff member who forgot their password; their app, codes and passkeys stay. */
-async function giveNewPassword({ req, res, member, by, deps }: ActionContext) {
+async function giveNewPassword({ req, res, member, by, deps }: ActionContext): Promise<StaffNotice | void> {
   const password = oneTimePassword(deps.random);
   const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
-  await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by));
+  if (!(await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) {
+    redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing'); // disabled meanwhile
+    return 'nothing';
+  }
   handOver(req, res, deps, member, 'reset', password);
 }
 
@@ -94,7 +97,8 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
     texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit', hint: 'deskStaff.enable.reasonHint' },
   },
   newPassword: {
-    applies: () => true,
+    // A disabled account cannot sign in with it: enabling comes first.
+    applies: (member) => !member.disabled,
     run: giveNewPassword,
     path: desk.newStaffPassword,
     leadsTo: desk.staffPasswordGiven,

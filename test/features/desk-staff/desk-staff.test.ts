@@ -193,7 +193,7 @@ describe('desk: staff accounts and the log (admins)', () => {
   it('gives a one-time password once when the form is sent twice at once (a double click), and shows the one that works; a member without the app sets it up after', async () => {
     const member = await createStaffMember(rt, { name: 'Dirk Nieuw', withApp: false });
     const form = `${STAFF}/${member.id}/eenmalig-wachtwoord`;
-    expect((await desk.get(form)).text, 'no app to mention').to.include('Daarmee logt de medewerker in, en kiest dan meteen een eigen wachtwoord.');
+    expect((await desk.get(form)).text, 'no app to mention').to.include('Daarmee logt de medewerker in, kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.');
     const shownAt = `${form}/gegeven`;
     const answers = await doubleClick(desk, form, { reason: 'Vergeten' }, { first: shownAt, second: [shownAt] });
     const shown = await desk.get(shownAt);
@@ -205,6 +205,52 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await deskPasswordStep(theirs, { email: member.email, password: password! })).headers.location, 'the password shown works').to.equal(`${DESK}/patienten`);
     const own = 'een heel eigen wachtwoord 42';
     expect((await submitForm(theirs, `${DESK}/eerste-keer/wachtwoord`, { newPassword: own, repeatPassword: own })).headers.location).to.equal(`${DESK}/eerste-keer/koppelen`);
+  });
+
+  it('after a one-time password and a recovery code, says how many codes are left before the staff member chooses their own password', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Vergeten' })).headers.location!)).text)!;
+    const theirs = rt.agent();
+    await deskPasswordStep(theirs, { email: member.email, password });
+    const used = await submitForm(theirs, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
+    expect(used.headers.location).to.equal(`${DESK}/herstelcode-gebruikt`);
+    const told = await theirs.get(used.headers.location!);
+    expect(told.status).to.equal(200);
+    expect(told.text).to.include('Je hebt nog 9 herstelcodes over.');
+    expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'then their own password').to.equal(`${DESK}/eerste-keer/wachtwoord`);
+  });
+
+  it('offers no one-time password for a disabled staff member, who could not sign in with it', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
+    expect((await desk.get(`${STAFF}/${member.id}`)).text).not.to.include('eenmalig-wachtwoord');
+    expect((await desk.get(`${STAFF}/${member.id}/eenmalig-wachtwoord`)).text).to.include('Dit kan nu niet bij deze medewerker.');
+    const before = (await rt.services.staff.findById(member.id))!.passwordHash;
+    const sent = await submitForm(desk, `${STAFF}/${member.id}`, { reason: 'Vergeten' }, `${STAFF}/${member.id}/eenmalig-wachtwoord`);
+    expect(sent.headers.location, 'sent anyway (an old page)').to.equal(`${STAFF}/${member.id}`);
+    expect((await desk.get(sent.headers.location!)).text).to.include('Er is niets veranderd.');
+    expect((await rt.services.staff.findById(member.id))!.passwordHash, 'unchanged').to.equal(before);
+    expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).not.to.include('staff_password_reset');
+  });
+
+  it('does the same action again when its form is shown and sent again with the same reason, as only a double click is one submission', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const send = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, { reason });
+    const passwords: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const given = await send('eenmalig-wachtwoord', 'Vergeten');
+      passwords.push(oneTimePasswordOf((await desk.get(given.headers.location!)).text)!);
+      await desk.get(`${STAFF}/${member.id}`);
+    }
+    expect(passwords[1], 'a second, new password').to.match(/^[a-z2-9-]{24}$/).and.not.equal(passwords[0]);
+    expect((await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.type === 'staff_password_reset'), 'two lines in the Logboek').to.have.length(2);
+
+    for (const action of ['uitschakelen', 'inschakelen', 'uitschakelen']) {
+      expect((await send(action, 'Afspraak met de teamleider')).headers.location, action).to.equal(`${STAFF}/${member.id}`);
+      await desk.get(`${STAFF}/${member.id}`);
+      rt.clock.advance(2000);
+    }
+    expect(await rt.services.staff.findById(member.id), 'disabled, enabled, disabled').to.deep.include({ disabled: true });
   });
 
   it('asks to confirm disabling, enabling and turning off the app, with a reason, and changes nothing without one', async () => {
@@ -351,7 +397,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const hintOf = async (action: string) => /<p class="hint" id="reason-hint">([^<]*)<\/p>/.exec((await desk.get(`${STAFF}/${member.id}/${action}`)).text)?.[1];
     expect(await hintOf('uitschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: werkt niet meer bij de kliniek.');
     expect(await hintOf('app-uitzetten')).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon en herstelcodes kwijt.');
-    expect(await hintOf('eenmalig-wachtwoord')).to.equal('Komt in het logboek. Bijvoorbeeld: wachtwoord vergeten, gebeld en herkend aan de stem.');
+    expect(await hintOf('eenmalig-wachtwoord')).to.equal('Komt in het logboek. Bijvoorbeeld: wachtwoord vergeten, identiteit aan de balie gecontroleerd.');
     await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
     expect(await hintOf('inschakelen')).to.equal('Komt in het logboek. Bijvoorbeeld: terug van verlof.');
     await desk.get(`/taal/en?terug=${encodeURIComponent(STAFF)}`);
