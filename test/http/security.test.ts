@@ -214,8 +214,8 @@ describe('security (SPEC §4)', () => {
       const patient = await rt.createPatient();
       const agent = rt.agent();
       const page = await agent.get('/inloggen');
-      const token = csrfTokenOf(page.text);
-      const wrong = `${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`;
+      const [token, nonce] = csrfTokenOf(page.text).split('.');
+      const wrong = `${token!.slice(0, -2)}${token!.endsWith('aa') ? 'bb' : 'aa'}.${nonce}`; // the token itself: the form's nonce is not checked
       const res = await agent.post('/inloggen').type('form').send({ _csrf: wrong, email: patient.email, password: patient.password });
       expectSignInAgain(res);
       expectNoLeaks(res.text);

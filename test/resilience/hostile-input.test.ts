@@ -364,7 +364,7 @@ const FORMS: FormSpec[] = [
     fields: () => ({ name: 'Eva Evers', email: 'eva@kliniek.nl', role: 'desk' }),
   },
   { action: `${DESK}/medewerkers/1/rol`, page: `${DESK}/medewerkers/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ role: 'admin', reason: 'Wordt teamleider' }) },
-  ...['uitschakelen', 'inschakelen', 'app-uitzetten'].map((action): FormSpec => ({
+  ...['uitschakelen', 'inschakelen', 'eenmalig-wachtwoord', 'app-uitzetten'].map((action): FormSpec => ({
     action: `${DESK}/medewerkers/1/${action}`, page: `${DESK}/medewerkers/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
     fields: () => ({ reason: DESK_REASON.reason }),
   })),

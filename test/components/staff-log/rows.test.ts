@@ -22,6 +22,7 @@ const TYPED: Partial<Record<StaffEventType, 'reason' | 'note'>> = {
   staff_enabled: 'reason',
   staff_role_changed: 'reason',
   staff_two_factor_reset: 'reason',
+  staff_password_reset: 'reason',
   question_handled: 'note',
 };
 
@@ -95,6 +96,7 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
       ['staff_disabled', { reason: 'Uit dienst' }, 'Uit dienst'],
       ['staff_enabled', { reason: 'Terug van verlof' }, 'Terug van verlof'],
       ['staff_two_factor_reset', { reason: 'App kwijt', by: 'admin-cli' }, 'App kwijt'],
+      ['staff_password_reset', { reason: 'Wachtwoord vergeten' }, 'Wachtwoord vergeten'],
       ['question_handled', { note: 'Patiënt gebeld.' }, 'Patiënt gebeld.'],
     ];
     expect(typed.map(([type]) => type)).to.have.members(Object.keys(TYPED));
