@@ -29,7 +29,7 @@ export interface Report {
   generatedAt: string;
   mode: 'full' | 'smoke';
   machine: { cpu: string; cores: number; node: string; os: string; memoryGb: number };
-  settings: Record<string, unknown>;
+  settings: { connections: number; durationSeconds: number; warmupSeconds: number; sessions: number; halfSessions: number; app: string; appDir: string };
   rows: Row[];
   pageWeights: Array<PageWeight & { backend: BackendName }>;
   targets: Target[];

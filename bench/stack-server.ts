@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     res.render('page', { title: 'Werkblad', user: req.user, lines: signedInLines });
   });
   app.get('/enter', (req, res, next) => {
-    reads('users').where({ email: String(req.query.email) }).first('id', 'name')
+    reads('users').where({ email: typeof req.query.email === 'string' ? req.query.email : '' }).first('id', 'name')
       .then((user: SessionUser | undefined) => {
         if (!user) return res.status(404).send('no such patient');
         req.login(user as Express.User, (err) => (err ? next(err) : res.status(204).end()));

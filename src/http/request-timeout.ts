@@ -14,7 +14,7 @@ export function requestTimeout(ms: number): RequestHandler {
       req.log?.error({ method: req.method, path: req.path, timeoutMs: ms }, 'request timed out: a dependency did not answer');
       const render = res.render.bind(res);
       // The request's own page, rendered when what it waited for answers, has nowhere to go.
-      res.render = (() => undefined) as typeof res.render;
+      res.render = () => undefined;
       res.status(503).set('Retry-After', '30');
       render('errors/message', { page: 'unavailable', retryHref: pageToReturnTo(req) });
     }, ms);

@@ -43,6 +43,8 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore implements SessionSt
     await this.ready.catch(() => undefined);
   }
 
+  /* eslint-disable @typescript-eslint/no-misused-promises -- express-session's Store types these
+     as callback methods; connect-session-knex's return promises as well, which never reject here. */
   override async touch(_sid: string, _session: unknown, callback?: () => void): Promise<void> {
     callback?.();
   }
@@ -60,6 +62,7 @@ class KnexStoreWithoutTouch extends ConnectSessionKnexStore implements SessionSt
   override async destroy(...args: Parameters<ConnectSessionKnexStore['destroy']>) {
     return super.destroy(...args).catch(() => 0);
   }
+  /* eslint-enable @typescript-eslint/no-misused-promises */
 }
 
 export interface SessionStoreDeps {

@@ -14,7 +14,7 @@ import { startTestRuntime } from '../support/runtime';
 import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
 
 const PASSWORD = 'paarse-olifant-wandelt';
-const inDutch = { t: createTranslators().nl!, formatDate: () => '5-12', formatTime: () => '12:00' };
+const inDutch = { t: createTranslators().nl, formatDate: () => '5-12', formatTime: () => '12:00' };
 
 describe('admin command line (J8)', function () {
   this.timeout(60_000); // each test starts the real command one or more times (about a second each)

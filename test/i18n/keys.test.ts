@@ -53,7 +53,7 @@ export function scanSource(file: string, code: string, namespaces: ReadonlySet<s
     else if (ts.isConditionalExpression(arg)) {
       keysOf(arg.whenTrue);
       keysOf(arg.whenFalse);
-    } else if (ts.isArrayLiteralExpression(arg)) arg.elements.forEach((element) => keysOf(element as ts.Expression));
+    } else if (ts.isArrayLiteralExpression(arg)) arg.elements.forEach((element) => keysOf(element));
     else if (ts.isBinaryExpression(arg) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(arg.operatorToken.kind)) {
       keysOf(arg.left);
       keysOf(arg.right);

@@ -9,7 +9,7 @@ describe('text choice: a lock of the second step, by where it was set off', () =
     change: { plain: 'change', until: 'changeUntil' },
   };
   const pick = lockedAt(keys);
-  const f = { t: createTranslators({ onMissing: () => undefined }).nl!, formatTime: () => '13:15' };
+  const f = { t: createTranslators({ onMissing: () => undefined }).nl, formatTime: () => '13:15' };
 
   it('says signing in waits for a lock from signing in, or from confirming or changing two-step (it is on)', () => {
     expect(pick({ purpose: 'sign_in', until: 1 }, f)).to.deep.equal({ key: 'signInUntil', values: { until: '13:15' } });
@@ -31,7 +31,7 @@ describe('text choice: a lock of the second step, by where it was set off', () =
 
 describe('text choice: who at the clinic made a change', () => {
   const pick = byDesk({ desk: 'desk', clinic: 'clinic' });
-  const f = { t: createTranslators({ onMissing: () => undefined }).nl!, formatTime: () => '13:15' };
+  const f = { t: createTranslators({ onMissing: () => undefined }).nl, formatTime: () => '13:15' };
 
   it('names the helpdesk only for a change made at the desk; the admin command and older messages name the clinic', () => {
     expect(pick({ by: 'desk' }, f).key).to.equal('desk');

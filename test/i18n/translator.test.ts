@@ -5,7 +5,7 @@ import { createTranslators, type MissingTranslation } from '../../src/i18n';
 describe('translate functions (i18next)', () => {
   const missing: MissingTranslation[] = [];
   const t = createTranslators({ onMissing: (m) => missing.push(m) });
-  const en = t.en!;
+  const en = t.en;
   beforeEach(() => {
     missing.length = 0;
   });

@@ -450,7 +450,7 @@ function attemptsFor(form: FormSpec, agent: Agent, token: string, valid: Record<
   const attacked = form.attack ?? Object.keys(valid);
   for (const field of attacked) {
     for (const fieldCase of FIELD_CASES) {
-      const spoiled = new Set([field, ...(form.mirror?.[field] ? [form.mirror[field]!] : [])]);
+      const spoiled = new Set([field, ...(form.mirror?.[field] ? [form.mirror[field]] : [])]);
       const fragments: Fragment[] = [enc('_csrf', token)];
       for (const [name, value] of Object.entries(valid)) {
         const fragment = spoiled.has(name) ? fieldCase.spoil(name, valid[field]!) : enc(name, value);

@@ -45,7 +45,8 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
 
   return {
     async list(req: Request, res: Response) {
-      const key = Object.hasOwn(FILTERS, String(req.query.status)) ? String(req.query.status) : 'open';
+      const asked = req.query.status;
+      const key = typeof asked === 'string' && Object.hasOwn(FILTERS, asked) ? asked : 'open';
       const filter = FILTERS[key]!;
       const listed = await questions.list({ limit: LISTED_MAX + 1, status: filter.status });
       res.render('desk-questions/list', {

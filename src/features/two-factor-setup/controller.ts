@@ -53,7 +53,7 @@ export function createSetupController(deps: SetupControllerDeps) {
   const codesOf = (req: Request) => openCodes(secretBox, req.session.twoFactorSetup!.sealedRecoveryCodes!);
 
   const common = (req: Request, res: Response, step: SetupStep) => {
-    const method = (req.session.twoFactorSetup as SetupState | undefined)?.method;
+    const method = req.session.twoFactorSetup?.method;
     const caption = step === 'method' || !method ? 'twoFactorSetup.setupCaption' : CAPTIONS[method];
     return { progress: progressFor(step, method), method, caption: res.locals.t(caption) };
   };
@@ -126,7 +126,7 @@ export function createSetupController(deps: SetupControllerDeps) {
 
     /** The code page reports what became of the SMS (see keepSmsReport). */
     async resendCode(req: Request, res: Response) {
-      const outcome = await sendCode(req, res, res.locals.setup.phone!);
+      const outcome = await sendCode(req, res, res.locals.setup.phone);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: true });
       res.redirect(303, applyTransition(req, 'resendCode'));
     },

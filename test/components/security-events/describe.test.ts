@@ -35,7 +35,7 @@ describe('security events in plain words (the patient\'s activity page, the desk
     const details = [null, { by: 'desk' }, { by: 'admin-cli' }, { purpose: 'confirm' }, { purpose: 'phone_change' }, { purpose: 'sign_in' }];
     const addressing = /\b(je|jij|jouw|you|your)\b/i;
     for (const language of ['nl', 'en'] as const) {
-      const translate = createTranslators()[language]!;
+      const translate = createTranslators()[language];
       for (const type of [...allTypes, 'unheard_of' as SecurityEventType]) {
         for (const detail of details) {
           const text = describeEvent(translate, { type, details: detail }, 'desk');
@@ -64,7 +64,7 @@ describe('security events in plain words (the patient\'s activity page, the desk
     expect(describeEvent(t, { type: 'sign_in_failed', details: { reason: 'disabled' } })).to.equal('Inloggen geweigerd (account uitgeschakeld)');
     // A signed-in patient's wrong password when confirming a change is no failed sign-in.
     expect(describeEvent(t, { type: 'confirmation_failed', details: { reason: 'password' } })).to.equal('Bevestigen mislukt (verkeerd wachtwoord)');
-    expect(describeEvent(createTranslators().en!, { type: 'confirmation_failed', details: { reason: 'password' } })).to.equal('Confirmation failed (wrong password)');
+    expect(describeEvent(createTranslators().en, { type: 'confirmation_failed', details: { reason: 'password' } })).to.equal('Confirmation failed (wrong password)');
     expect(describeEvent(t, { type: 'confirmation_failed', details: { reason: 'disabled' } })).to.equal('Bevestigen geweigerd (account uitgeschakeld)');
     expect(describeEvent(t, { type: 'second_step_failed', details: { reason: 'wrong_recovery_code' } })).to.equal('Verkeerde herstelcode bij inloggen');
     expect(describeEvent(t, { type: 'two_factor_code_wrong', details: { purpose: 'setup', result: 'wrong' } }))

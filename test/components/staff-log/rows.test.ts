@@ -42,7 +42,7 @@ const event = (type: StaffEventType, details: Record<string, unknown> | null): S
 
 describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actions)', () => {
   const { nl, en } = createTranslators();
-  const rowOf = (t: typeof nl, e: StaffAuditEvent) => staffLogRows([e], { t: t!, formatDate: String, formatTime: String })[0]!;
+  const rowOf = (t: typeof nl, e: StaffAuditEvent) => staffLogRows([e], { t, formatDate: String, formatTime: String })[0]!;
 
   it('says why a password, a code or a passkey was refused in the "what happened" column, in Dutch and English, and leaves the reason column empty', () => {
     const cases: Array<[StaffEventType, Record<string, unknown>, string, string]> = [

@@ -80,7 +80,7 @@ describe('passkeys: a name is used once per patient', () => {
       expect(options.status, options.text).to.equal(200);
       return { _csrf: token, name: 'Laptop', credential: JSON.stringify(authenticatorFor(rt).create(options.body)) };
     }));
-    const results = await Promise.all(sessions.map((session, i) => session.post(`${PASSKEYS}/toevoegen`).type('form').send(forms[i]!)));
+    const results = await Promise.all(sessions.map((session, i) => session.post(`${PASSKEYS}/toevoegen`).type('form').send(forms[i])));
     expect(await namesOf(patient.id)).to.deep.equal(['Laptop']);
     const added = results.filter((r) => r.status === 303 && r.headers.location === TWO_STEP);
     expect(added).to.have.length(1);

@@ -4,7 +4,6 @@ import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { askOptions, authenticatorFor, eventTypes, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 import { expectSignedOut, patientWithSms } from '../../support/two-factor';
-import type { SoftAuthenticator } from '../../support/webauthn-authenticator';
 
 /** A passkey as the second step after the password, and the fresh confirmation with one (issue 15). */
 describe('passkeys: the second step and the fresh confirmation', () => {
@@ -22,10 +21,10 @@ describe('passkeys: the second step and the fresh confirmation', () => {
   }
 
   /** The passkey button of the code page, as the script uses it. */
-  async function passkeyStep(agent: supertest.Agent, page: supertest.Response, authenticator: SoftAuthenticator) {
+  async function passkeyStep(agent: supertest.Agent, page: supertest.Response) {
     expect(page.text, 'the code page offers the passkey').to.include('data-passkey-options="/inloggen/code/toegangssleutel/opties"');
     const token = csrfTokenOf(page.text);
-    const options = await askOptions(agent, '/inloggen/code/toegangssleutel/opties', token!);
+    const options = await askOptions(agent, '/inloggen/code/toegangssleutel/opties', token);
     expect(options.status, options.text).to.equal(200);
     return { options: options.body, send: (answer: unknown) => agent.post('/inloggen/code/toegangssleutel').type('form').send({ _csrf: token, credential: JSON.stringify(answer) }) };
   }
@@ -38,7 +37,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const agent = rt.agent();
       const page = await passwordStep(agent, patient);
       expect(page.text).to.include('Verificatiecode').and.include('data-passkey-options="/inloggen/code/toegangssleutel/opties"');
-      const step = await passkeyStep(agent, page, authenticator);
+      const step = await passkeyStep(agent, page);
       expect(step.options.allowCredentials).to.deep.equal([{ id: passkey.credentialId, type: 'public-key', transports: ['internal'] }]);
       const res = await step.send(authenticator.get(step.options));
       expect(res.headers.location).to.equal('/werkblad');
@@ -52,7 +51,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const authenticator = authenticatorFor(rt);
       await registerPasskey(rt, patient, authenticator);
       const agent = rt.agent();
-      const step = await passkeyStep(agent, await passwordStep(agent, patient), authenticator);
+      const step = await passkeyStep(agent, await passwordStep(agent, patient));
       const answer = authenticator.get(step.options);
       const [first, second] = await Promise.all([step.send(answer), step.send(answer)]);
       expect([first.headers.location, second.headers.location]).to.deep.equal(['/werkblad', '/werkblad']);
@@ -68,7 +67,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const otherKey = authenticatorFor(rt);
       await registerPasskey(rt, other, otherKey);
       const agent = rt.agent();
-      const step = await passkeyStep(agent, await passwordStep(agent, patient), otherKey);
+      const step = await passkeyStep(agent, await passwordStep(agent, patient));
       const res = await step.send(otherKey.get({ ...step.options, allowCredentials: undefined }));
       expect(res.status).to.equal(400);
       expect(res.text).to.include('Je toegangssleutel is niet geaccepteerd.').and.include('Verificatiecode');
@@ -111,7 +110,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const recovery = await agent.get('/inloggen/herstelcode');
       expect(recovery.text, 'the way back to the passkey: a link the script makes').to.include('data-passkey-href="/inloggen/code" data-passkey-label="Gebruik je toegangssleutel"')
         .and.not.include('Gebruik je toegangssleutel</a>');
-      const step = await passkeyStep(agent, page, world.authenticator);
+      const step = await passkeyStep(agent, page);
       expect((await step.send(world.authenticator.get(step.options))).headers.location).to.equal('/werkblad');
     });
 
