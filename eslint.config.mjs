@@ -3,12 +3,21 @@
 // already is, and those that do not fit how the code is written on purpose (controller objects of
 // plain functions handed to Express; callback errors passed on as they come).
 import { fileURLToPath } from 'node:url';
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'public/', 'bench/profile-hook.cjs'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['node_modules/', 'dist/', 'data/', 'bench/profile-hook.cjs'] },
+  // The pages' own scripts (clipboard, passkeys): plain ES5 in the browser, which may be old.
   {
+    files: ['public/js/**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 5, sourceType: 'script', globals: { ...globals.browser, Promise: 'readonly' } },
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts', '**/*.mts'] })),
+  {
+    files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: fileURLToPath(new URL('.', import.meta.url)) } },
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
