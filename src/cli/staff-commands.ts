@@ -137,12 +137,13 @@ export const resetStaffPassword = command({
     const { member, email } = await staffMember(options.email, env);
     const reason = validReason(options.reason);
     if (member.disabled) throw disabledRefusal(email); // before asking for a password
-    const { hasher, inTransaction } = await env.services();
+    const { hasher, inTransaction, staffSignIn } = await env.services();
     const password = await env.readNewPassword();
     await assertAcceptablePassword(password, member);
     const passwordHash = await hasher.hash(password); // slow: before the transaction
     const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
     if (!(await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) throw disabledRefusal(email);
+    await staffSignIn.forgetAccountFailures(email); // the wrong guesses at the forgotten one lock it no more
     const next = member.twoFactorMethod
       ? 'with it and a code from their authenticator app, and choose their own password before anything else'
       : 'with it, choose their own password and set up their authenticator app before anything else';

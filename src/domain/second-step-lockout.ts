@@ -64,7 +64,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
       await db(TABLE)
         .where(key, userId)
         .where('failures', '>=', max)
-        .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now))
+        .where((q) => void q.whereNull('locked_until').orWhere('locked_until', '<=', now))
         .update({ failures: 0, locked_until: lockEnd(now) });
       return lockedUntil(userId);
     },
@@ -77,7 +77,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
       const [row] = (await db(TABLE)
         .where(key, userId)
         .where('locked_until', '>', clock.now())
-        .where((q) => q.whereNull('announced_until').orWhereRaw('announced_until <> locked_until'))
+        .where((q) => void q.whereNull('announced_until').orWhereRaw('announced_until <> locked_until'))
         .update({ announced_until: db.ref('locked_until') })
         .returning('locked_until')) as Array<{ locked_until: number | string }>;
       return row ? Number(row.locked_until) : null;
@@ -91,7 +91,7 @@ export function createSecondStepLockout(deps: { db: Database; clock: Clock; sett
     async succeeded(userId: number): Promise<void> {
       await db(TABLE)
         .where(key, userId)
-        .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', clock.now()))
+        .where((q) => void q.whereNull('locked_until').orWhere('locked_until', '<=', clock.now()))
         .update({ failures: 0, locked_until: null, announced_until: null });
     },
 

@@ -116,6 +116,9 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
       );
     },
 
+    /** Ends an account's run of failures (its network's stays): someone else gave it a new password. */
+    resetAccount: (accountKey: string) => account.reset(accountKey),
+
     /**
      * For a sign-in that names no account until it is checked (a passkey alone): the places of the
      * client's network only. What it checks is a signature, which proves nothing about an account

@@ -72,6 +72,9 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
       }
     },
 
+    /** After an admin gave the account a new password: the failures with the old one no longer lock it. */
+    forgetAccountFailures: (email: string) => throttle.resetAccount(normalizeEmail(email)),
+
     /**
      * A sign-in without a password (a passkey alone), under the throttle of the client's network
      * only (see SignInThrottle.reserveForNetwork): `check` says how it went, and what to answer. A

@@ -63,16 +63,24 @@ export async function changeStaffRole(stores: Stores, memberId: number, role: St
   return true;
 }
 
-/** A staff member's own new password (`password_chosen` at the first sign-in, or changed later), with its row in the log. */
+/**
+ * A staff member's own new password (`password_chosen` after a one-time one, or changed later),
+ * with its row in the log. False when an admin changed the account since `member` was read (a new
+ * one-time password, disabling: both end its sessions): that change stands.
+ */
 export async function setOwnStaffPassword(
   stores: Stores,
-  memberId: number,
+  member: Pick<StaffMember, 'id' | 'sessionGeneration'>,
   passwordHash: string,
   origin: RequestOrigin,
   event: 'password_chosen' | 'password_changed',
-): Promise<void> {
-  await stores.staff.setOwnPassword(memberId, passwordHash);
-  await stores.staffAudit.record(memberId, event, origin);
+): Promise<boolean> {
+  await stores.staff.lockForChange(member.id);
+  const current = await stores.staff.findById(member.id);
+  if (!current || current.sessionGeneration !== member.sessionGeneration) return false;
+  await stores.staff.setOwnPassword(member.id, passwordHash);
+  await stores.staffAudit.record(member.id, event, origin);
+  return true;
 }
 
 /**

@@ -168,7 +168,7 @@ export function createTwoFactorStore(deps: TwoFactorStoreDeps) {
     async claimTotpStep(userId: number, step: number): Promise<boolean> {
       const updated = await settings()
         .where(key, userId)
-        .andWhere((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+        .andWhere((q) => void q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
         .update({ totp_last_step: step });
       return updated === 1;
     },

@@ -78,7 +78,7 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
       const pattern = likePattern(searchableText(text));
       const found: WithMethod<UserRow>[] = await records
         .withMethod(db)
-        .where((q) => q.whereRaw(`users.email LIKE ? ESCAPE '\\'`, [pattern]).orWhereRaw(`users.name_search LIKE ? ESCAPE '\\'`, [pattern]))
+        .where((q) => void q.whereRaw(`users.email LIKE ? ESCAPE '\\'`, [pattern]).orWhereRaw(`users.name_search LIKE ? ESCAPE '\\'`, [pattern]))
         .orderBy([{ column: 'users.name' }, { column: 'users.id' }])
         .limit(limit);
       return found.map(toUser);

@@ -98,7 +98,11 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
   it('names the passkeys it removed only when there were some', async () => {
     const id = await staffWithTwoStep('anna@kliniek.nl');
     const db = await database.open();
-    await db('staff_passkeys').where({ staff_id: id }).delete().finally(() => db.destroy());
+    try {
+      await db('staff_passkeys').where({ staff_id: id }).delete();
+    } finally {
+      await db.destroy();
+    }
     const result = await succeeds(admin(['reset-staff-two-factor', '--email', 'anna@kliniek.nl', '--reason', 'telefoon kwijt']));
     expect(result.stdout).to.include('Turned off two-step sign-in for anna@kliniek.nl: their app and recovery codes no longer work.').and.not.include('passkey');
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { changeStaffRole, LastActiveAdminError, setStaffDisabled, type StaffActor } from '../../src/domain/staff-admin';
+import { changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, setOwnStaffPassword, setStaffDisabled, type StaffActor } from '../../src/domain/staff-admin';
 import type { StaffRole } from '../../src/domain/staff';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { TEST_DATABASE } from '../support/test-database';
@@ -21,6 +21,17 @@ describe(`staff accounts keep an active admin, on ${TEST_DATABASE}`, () => {
   const disable = (id: number) => rt.services.inTransaction((stores) => setStaffDisabled(stores, id, true, BY));
   const demote = (id: number) => rt.services.inTransaction((stores) => changeStaffRole(stores, id, 'desk', BY));
   const activeAdmins = async () => (await rt.services.staff.list()).filter((m) => m.role === 'admin' && !m.disabled).map((m) => m.id);
+
+  it('keeps an admin\'s new one-time password over an own password whose request read the account before it', async () => {
+    const member = await addStaff('desk');
+    const readBefore = (await rt.services.staff.findById(member.id))!;
+    expect(await rt.services.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, 'one-time-hash', BY))).to.equal(true);
+    const own = (read: typeof readBefore) => rt.services.inTransaction((stores) => setOwnStaffPassword(stores, read, 'own-hash', {}, 'password_chosen'));
+    expect(await own(readBefore), 'the admin\'s change ended that session').to.equal(false);
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ passwordHash: 'one-time-hash', mustChangePassword: true });
+    expect(await own((await rt.services.staff.findById(member.id))!), 'read after it').to.equal(true);
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ passwordHash: 'own-hash', mustChangePassword: false });
+  });
 
   it('refuses to disable or demote the only active admin, and changes nothing', async () => {
     const admin = await addStaff('admin');

@@ -72,9 +72,9 @@ export function createMailOutbox(deps: { db: Database; clock: Clock; random: Ran
 
   /** Due: waiting and its time has come, or claimed by a worker whose lease ran out (it crashed or hung). */
   const due = (now: number) => (q: Knex.QueryBuilder) =>
-    q
-      .where((w) => w.where('status', 'pending').where('next_attempt_at', '<=', now))
-      .orWhere((w) => w.where('status', 'sending').where('claimed_until', '<=', now));
+    void q
+      .where((w) => void w.where('status', 'pending').where('next_attempt_at', '<=', now))
+      .orWhere((w) => void w.where('status', 'sending').where('claimed_until', '<=', now));
 
   /** A result for a mail this claim still holds; false when the lease ran out and another took it. */
   const settle = async (claim: ClaimedMail, change: Row): Promise<boolean> =>

@@ -53,9 +53,10 @@ export type DeskEnrolmentController = ReturnType<typeof createDeskEnrolmentContr
 export const afterOwnPassword = (member: StaffMember) => (member.twoFactorMethod ? paths.desk.patients : firstTime.pair);
 
 /**
- * A staff member's first sign-in (components/desk-access sends them here before anything else):
- * their own password, when an admin made the account with a one-time one; then the authenticator
- * app (Koppelen, the code that proves it) and their recovery codes. SMS is never offered to staff.
+ * What a staff member sets up before anything else (components/desk-access sends them here): their
+ * own password, when an admin made the account or gave a forgotten password with a one-time one;
+ * then, while they have none, the authenticator app (Koppelen, the code that proves it) and their
+ * recovery codes. SMS is never offered to staff.
  */
 export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
   const { secretBox, staffSecondFactor } = deps;
@@ -100,7 +101,8 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       }
       if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
-      await deps.inTransaction((stores) => setOwnStaffPassword(stores, member.id, passwordHash, requestOrigin(req), 'password_chosen'));
+      const saved = await deps.inTransaction((stores) => setOwnStaffPassword(stores, member, passwordHash, requestOrigin(req), 'password_chosen'));
+      if (!saved) return res.redirect(303, paths.desk.home); // an admin's change ended this session meanwhile
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
       if (member.twoFactorMethod) redirectWithNotice(req, res, paths.desk.patients, 'ownPasswordChosen');
       else res.redirect(303, firstTime.pair);

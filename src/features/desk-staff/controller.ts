@@ -8,6 +8,7 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
+import type { SignInService } from '../../domain/sign-in';
 import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
@@ -15,7 +16,8 @@ import { DuplicateEmailError } from '../../domain/users';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { redirectWithNotice, sayOnce, takePageNoticeText } from '../../http/page-notice';
+import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
+import { handOverOneTimePassword, type OneTimePasswordKind, showOneTimePassword } from './one-time-password';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -40,7 +42,7 @@ interface StaffActionSpec {
   /** Whether it can be done to this staff member now (otherwise the page says so). */
   applies(member: StaffMember): boolean;
   /** Does it and answers; returns what happened, for the log line. */
-  run(context: ActionContext): Promise<StaffNotice | void>;
+  run(context: ActionContext): Promise<string>;
   /** Where the confirmation form is, and where a second copy of it (a double click) is sent: where the first leads. */
   path: (id: number | string) => string;
   leadsTo: (id: number | string) => string;
@@ -59,25 +61,17 @@ const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
   return reset.passkeys > 0 ? 'twoFactorAndPasskeys' : 'twoFactor';
 };
 
-/**
- * The one-time password is never stored, logged or put in an address: it waits sealed in the
- * admin's session for the page that shows it once (showOneTimePassword), so that a double click,
- * whose second answer is the one the browser shows, still shows it.
- */
-function handOver(req: Request, res: Response, deps: DeskStaffDeps, member: Pick<StaffMember, 'id'>, kind: OneTimePasswordKind, password: string) {
-  req.session.givenOneTimePassword = { id: member.id, kind, sealedPassword: deps.secretBox.seal(password) };
-  res.redirect(303, ONE_TIME_PASSWORD_PAGES[kind].path(member.id));
-}
-
 /** For a staff member who forgot their password; their app, codes and passkeys stay. */
-async function giveNewPassword({ req, res, member, by, deps }: ActionContext): Promise<StaffNotice | void> {
+async function giveNewPassword({ req, res, member, by, deps }: ActionContext): Promise<string> {
   const password = oneTimePassword(deps.random);
   const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
   if (!(await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) {
     redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing'); // disabled meanwhile
     return 'nothing';
   }
-  handOver(req, res, deps, member, 'reset', password);
+  await deps.staffSignIn.forgetAccountFailures(member.email); // the wrong guesses at the forgotten one lock it no more
+  handOverOneTimePassword(req, res, deps.secretBox, member.id, 'reset', password);
+  return 'passwordGiven';
 }
 
 /** What an admin can do to another staff member's account; each is confirmed on a page of its own, with a reason. */
@@ -121,26 +115,6 @@ export const STAFF_ACTIONS: ReadonlyArray<{ action: StaffAction; path: StaffActi
   Object.keys(ACTIONS) as StaffAction[]
 ).map((action) => ({ action, path: ACTIONS[action].path, leadsTo: ACTIONS[action].leadsTo }));
 
-type OneTimePasswordKind = 'added' | 'reset';
-
-/** The page that shows a one-time password once, by why it was given; its texts as full locale keys. */
-const ONE_TIME_PASSWORD_PAGES: Record<OneTimePasswordKind, { path: (id: number | string) => string; leaveTo: (id: number | string) => string; texts: (member: StaffMember) => { title: string; done: string; next: string } }> = {
-  added: {
-    path: () => desk.staffAdded,
-    leaveTo: () => desk.staff,
-    texts: () => ({ title: 'deskStaff.created.title', done: 'deskStaff.created.done', next: 'deskStaff.created.next' }),
-  },
-  reset: {
-    path: desk.staffPasswordGiven,
-    leaveTo: desk.staffMember,
-    texts: (member) => ({
-      title: 'deskStaff.passwordGiven.title',
-      done: 'deskStaff.passwordGiven.done',
-      next: member.twoFactorMethod ? 'deskStaff.passwordGiven.nextWithApp' : 'deskStaff.created.next',
-    }),
-  },
-};
-
 /** What a staff member's page says after a change, as full locale keys. */
 const NOTICES = {
   role: 'deskStaff.member.done.role',
@@ -164,6 +138,8 @@ export interface DeskStaffDeps {
   staffPasskeys: Pick<PasskeyStore, 'countForUser'>;
   /** Where staff reach the site (PUBLIC_URL's origin), for the address a new staff member is given. */
   siteOrigin: string;
+  /** The desk's sign-in, whose failures with a forgotten password end when a new one is given. */
+  staffSignIn: Pick<SignInService<StaffMember>, 'forgetAccountFailures'>;
 }
 
 export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
@@ -226,7 +202,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
 
-    /** A new staff member, with a one-time password shown once (handOver). */
+    /** A new staff member, with a one-time password shown once (one-time-password.ts). */
     async create(req: Request, res: Response) {
       const fields = readFields(req.body, STAFF_FIELDS);
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
@@ -239,26 +215,14 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
           addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash, mustChangePassword: true }, actor(req)),
         );
         req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
-        handOver(req, res, deps, member, 'added', password);
+        handOverOneTimePassword(req, res, deps.secretBox, member.id, 'added', password);
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
         renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
       }
     },
 
-    /** Shown once, and again after the language link (the admin may not have been able to read it). */
-    showOneTimePassword: (kind: OneTimePasswordKind) => async (req: Request, res: Response) => {
-      const page = ONE_TIME_PASSWORD_PAGES[kind];
-      const given = req.session.givenOneTimePassword;
-      const forThisPage = given?.kind === kind && page.path(given.id) === req.path;
-      const member = forThisPage ? await staff.findById(given.id) : undefined;
-      if (!given || !member || !sayOnce(req, res, given)) {
-        if (forThisPage) delete req.session.givenOneTimePassword;
-        return res.redirect(303, page.leaveTo(String(req.params.id)));
-      }
-      const deskAddress = `${deps.siteOrigin}${desk.home}`;
-      res.render('desk-staff/one-time-password', { member, texts: page.texts(member), password: deps.secretBox.open(given.sealedPassword), deskAddress });
-    },
+    showOneTimePassword: (kind: OneTimePasswordKind) => showOneTimePassword(deps, kind),
 
     async show(req: Request, res: Response) {
       const member = await memberOf(req, res);

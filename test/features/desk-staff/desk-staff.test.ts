@@ -220,6 +220,16 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'then their own password').to.equal(`${DESK}/eerste-keer/wachtwoord`);
   });
 
+  it('ends the lock that wrong guesses at the forgotten password left, so the one-time password works at once', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const free = rt.config.signInThrottle.freeFailuresPerAccount;
+    const tries = [];
+    for (let i = 0; i <= free; i += 1) tries.push((await deskPasswordStep(rt.agent(), { email: member.email, password: `vergeten-${i}-wachtwoord` })).status);
+    expect(tries, 'locked').to.deep.equal([...Array<number>(free).fill(400), 429]);
+    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Vergeten' })).headers.location!)).text)!;
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password })).headers.location).to.equal(`${DESK}/code`);
+  });
+
   it('offers no one-time password for a disabled staff member, who could not sign in with it', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     await submitForm(desk, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Met verlof' });
