@@ -147,8 +147,8 @@ export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
 /**
  * "Medewerkers" and "Logboek", for admins only (see routes.ts): the staff accounts (add one with
  * a one-time password shown once, change a role, disable or enable, give a new one-time password
- * for a forgotten one, turn off a lost app) and the
- * staff audit log. An admin cannot change their own account here, so there is always one admin.
+ * for a forgotten one, turn off a lost app) and the staff audit log. An admin cannot change their
+ * own account here, so there is always one admin.
  */
 export function createDeskStaffController(deps: DeskStaffDeps) {
   const { staff } = deps;
