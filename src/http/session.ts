@@ -5,6 +5,7 @@ import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge'
 import type { Config } from '../config';
 import type { LastSend } from '../components/one-time-code/sms-status';
 import type { DeskEnrolment } from '../features/desk-enrolment/controller';
+import type { OneTimePasswordKind } from '../features/desk-staff/one-time-password';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
@@ -49,7 +50,7 @@ declare module 'express-session' {
     /** A staff member's new recovery codes, sealed, until they say they saved them (desk-recovery-codes). */
     deskNewRecoveryCodes: string;
     /** The staff member an admin just added or gave a new password, and their one-time password, sealed, until it is shown (desk-staff; said once, see page-notice.ts). */
-    givenOneTimePassword: { id: number; kind: 'added' | 'reset'; sealedPassword: string; saidOn?: SaidOn };
+    givenOneTimePassword: { id: number; kind: OneTimePasswordKind; sealedPassword: string; saidOn?: SaidOn };
   }
 }
 

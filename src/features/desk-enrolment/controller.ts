@@ -104,8 +104,9 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       const saved = await deps.inTransaction((stores) => setOwnStaffPassword(stores, member, passwordHash, requestOrigin(req), 'password_chosen'));
       if (!saved) return res.redirect(303, paths.desk.home); // an admin's change ended this session meanwhile
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
-      if (member.twoFactorMethod) redirectWithNotice(req, res, paths.desk.patients, 'ownPasswordChosen');
-      else res.redirect(303, firstTime.pair);
+      // With the app already set up, the desk's first page says the password was saved.
+      if (member.twoFactorMethod) redirectWithNotice(req, res, afterOwnPassword(member), 'ownPasswordChosen');
+      else res.redirect(303, afterOwnPassword(member));
     },
 
     showPair: (req: Request, res: Response) => (codesOf(req) ? res.redirect(303, firstTime.recovery) : renderPair(req, res)),
