@@ -19,6 +19,13 @@ const FIRST_LOOK_MS = 40;
 const LAST_LOOK_MS = 1000;
 /** A claim's count once its request succeeded; each look of a waiting repeat adds one, far below it. */
 const SUCCEEDED = 1_000_000;
+/**
+ * How long the page of a form refused for what was typed (a wrong password or code, a limit) is
+ * kept for a repeat of the same rendered form, and how many such pages at most: a double click's
+ * second request often comes only after the first was answered.
+ */
+const FAILED_KEPT_MS = 5_000;
+const FAILED_KEPT_MAX = 1_000;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
@@ -41,6 +48,12 @@ const FAILED_ANSWER_HEADERS = ['content-type', 'retry-after'];
 /** A form's answer on this instance, for a repeat of it that waits: it moved the session, or failed; else nothing. */
 type LocalAnswer = { moved: MovedForm; failed?: undefined } | { failed: FailedAnswer; moved?: undefined } | undefined;
 
+/** A form's answer kept on this instance: until it comes, and until `keptUntil` after. */
+interface KeptAnswer {
+  answer: Promise<LocalAnswer>;
+  keptUntil?: number;
+}
+
 /**
  * A form that checks a password, uses up a one-time proof (an SMS or app code, a recovery code)
  * or changes the account is handled once per session state and input. A double click sends the
@@ -50,9 +63,11 @@ type LocalAnswer = { moved: MovedForm; failed?: undefined } | { failed: FailedAn
  * shows only the answer to the second, so that one waits until the first has been answered:
  * - the first succeeded: the second is sent on (303) to where the first leads (`then`);
  * - the first failed (answered 400 or more): the second gets the same answer, the page with the
- *   error (a wrong code or password counted once); one on another instance, or one that comes
- *   after the first was answered, is handled as a submission of its own (the claim is given
- *   back), which meets the same rules and so shows the same error;
+ *   error (a wrong code or password counted once), also when it comes up to 5 s after the first
+ *   was answered, as it mostly does in a browser, if that answer was about what was typed (4xx,
+ *   not an outage's 5xx); one on another instance, or one that comes later, is handled as a
+ *   submission of its own (the claim is given back), which meets the same rules and so shows the
+ *   same error;
  * - the first is still busy after 10 s: the second is sent on to `then`, whose page shows what is
  *   true by then.
  * Claims and outcomes are atomic in the limits' store (Redis, or the database), so parallel
@@ -160,19 +175,38 @@ export function createOneSubmission(deps: {
    * (then under the new id as well). A repeat on this instance waits for it and, when the session
    * moved, gets the new session's cookies: the browser shows the repeat's answer only, so without
    * them it would go on with the session the first one ended. One that waited for a first that
-   * failed gets its page. (On another instance: see moved-forms.ts.)
+   * failed, or comes up to FAILED_KEPT_MS after it was refused for what was typed, gets its page.
+   * (On another instance: see moved-forms.ts.)
    */
-  const answers = new Map<string, { answer: Promise<LocalAnswer>; keptUntil?: number }>();
+  const answers = new Map<string, KeptAnswer>();
+  /** The failed answers kept after they were given, oldest first. */
+  const keptFailures = new Map<string, KeptAnswer>();
+
+  const dropFailure = (key: string, entry: KeptAnswer) => {
+    if (keptFailures.get(key) === entry) keptFailures.delete(key);
+    if (answers.get(key) === entry) answers.delete(key);
+  };
+
+  /** Keeps a failed answer under `key` for FAILED_KEPT_MS; beyond FAILED_KEPT_MAX the oldest goes. */
+  function keepFailure(key: string, entry: KeptAnswer): void {
+    entry.keptUntil = deps.clock.now() + FAILED_KEPT_MS;
+    keptFailures.delete(key);
+    keptFailures.set(key, entry);
+    for (const [oldKey, oldEntry] of keptFailures) {
+      if (keptFailures.size <= FAILED_KEPT_MAX) break;
+      dropFailure(oldKey, oldEntry);
+    }
+    setTimeout(() => dropFailure(key, entry), FAILED_KEPT_MS).unref();
+  }
 
   /** Registers the answer of the request that goes ahead; returns how to settle it. */
   function expectAnswer(key: string): (outcome?: { moved: MovedForm; newKey: string } | { failed: FailedAnswer }) => void {
     let settle!: (answer: LocalAnswer) => void;
-    const entry: { answer: Promise<LocalAnswer>; keptUntil?: number } = {
-      answer: new Promise<LocalAnswer>((resolve) => (settle = resolve)),
-    };
+    const entry: KeptAnswer = { answer: new Promise<LocalAnswer>((resolve) => (settle = resolve)) };
     answers.set(key, entry);
     const forget = (k: string) => answers.get(k) === entry && answers.delete(k);
     return (outcome) => {
+      if (outcome && 'failed' in outcome && outcome.failed.status < 500) return void (settle(outcome), keepFailure(key, entry));
       if (!outcome || 'failed' in outcome) return void (settle(outcome), forget(key));
       settle({ moved: outcome.moved });
       // By the app's clock, as the session's own times are: a form sent again later is a new one.

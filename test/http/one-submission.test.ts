@@ -4,7 +4,7 @@ import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { systemClock } from '../../src/domain/clock';
+import { type Clock, systemClock } from '../../src/domain/clock';
 import { createOneSubmission } from '../../src/http/one-submission';
 import { createLogger } from '../../src/infra/logger';
 import { listen } from '../support/http-client';
@@ -25,6 +25,10 @@ interface FormAppOptions {
   store?: session.Store;
   claims?: RateLimiterMemory;
   movedForms?: session.Store;
+  /** The app's clock (the guard keeps answers by it). */
+  clock?: Clock;
+  /** Counts each form the handlers behind the guard got, by path. */
+  handled?: Map<string, number>;
 }
 
 /**
@@ -32,7 +36,9 @@ interface FormAppOptions {
  * takes a while: the browser drops the first request of a double click while it is handled. A
  * form that comes without the session it was shown in is refused as the CSRF check refuses it.
  */
-function formApp({ beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store = new session.MemoryStore(), claims, movedForms }: FormAppOptions) {
+function formApp(options: FormAppOptions) {
+  const { beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store = new session.MemoryStore(), claims, movedForms } = options;
+  const { clock = systemClock, handled = new Map<string, number>() } = options;
   const app = express();
   const logger = createLogger('silent');
   app.use((req, _res, next) => {
@@ -46,7 +52,7 @@ function formApp({ beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store 
     limiters: async (options) => claims ?? new RateLimiterMemory(options),
     key: Buffer.from('a test key'),
     sessionSecrets: ['a test secret'],
-    clock: systemClock,
+    clock,
     sharedStore: movedForms,
   });
   const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,8 +72,14 @@ function formApp({ beforeMoveMs = 0, afterMoveMs, failsAfterMove = false, store 
     }, next);
   });
   app.get('/done', (req, res) => res.send(req.session.step ?? 'no session'));
+  const count: express.RequestHandler = (req, _res, next) => {
+    handled.set(req.path, (handled.get(req.path) ?? 0) + 1);
+    next();
+  };
   // A form that fails a moment later, as one does while the database is away.
-  app.post('/unavailable', once(() => '/done'), (_req, res) => void later(100).then(() => res.status(503).set('Retry-After', '30').send('later')));
+  app.post('/unavailable', once(() => '/done'), count, (_req, res) => void later(100).then(() => res.status(503).set('Retry-After', '30').send('later')));
+  // A form refused for what was typed, as a wrong code is; the page says which try it was.
+  app.post('/wrong', once(() => '/done'), count, (req, res) => void res.status(400).send(`wrong, try ${handled.get(req.path)}`));
   app.use(once.repeatAfterMove);
   app.use(((err, _req, res, _next) => res.status(403).send(String((err as Error).message))) as ErrorRequestHandler);
   return app;
@@ -130,6 +142,65 @@ describe('one submission: a double click whose first request the browser dropped
     } finally {
       await server.close();
     }
+  });
+
+  describe('a repeat that comes after the first was answered (in a browser, mostly)', () => {
+    const settable = () => {
+      let now = Date.now();
+      return { now: () => now, later: (ms: number) => (now += ms) };
+    };
+
+    it('gives the page of a first refused for what was typed to a repeat up to 5 s later: the form is handled once', async () => {
+      const clock = settable();
+      const handled = new Map<string, number>();
+      const server = await listen(formApp({ afterMoveMs: 0, clock, handled }));
+      try {
+        const cookie = cookieOf(await fetch(`${server.url}/start`));
+        const send = async () => {
+          const answer = await postForm(`${server.url}/wrong`, cookie);
+          return `${answer.status} ${await answer.text()}`;
+        };
+        expect(await send()).to.equal('400 wrong, try 1');
+        clock.later(4_900);
+        expect(await send(), 'the first one\'s page').to.equal('400 wrong, try 1');
+        expect(handled.get('/wrong'), 'handled once').to.equal(1);
+
+        clock.later(200);
+        expect(await send(), 'after 5 s: a submission of its own').to.equal('400 wrong, try 2');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('handles a repeat of a first that met an outage (5xx) anew: it may work now', async () => {
+      const handled = new Map<string, number>();
+      const server = await listen(formApp({ afterMoveMs: 0, handled }));
+      try {
+        const cookie = cookieOf(await fetch(`${server.url}/start`));
+        for (let i = 0; i < 2; i += 1) expect((await postForm(`${server.url}/unavailable`, cookie)).status).to.equal(503);
+        expect(handled.get('/unavailable')).to.equal(2);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('keeps at most 1,000 such pages: beyond that the oldest is forgotten', async function () {
+      this.timeout(20_000);
+      const handled = new Map<string, number>();
+      const server = await listen(formApp({ afterMoveMs: 0, handled }));
+      try {
+        const cookie = cookieOf(await fetch(`${server.url}/start`));
+        const send = (code: number) =>
+          fetch(`${server.url}/wrong`, { method: 'POST', body: `code=${code}`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+        for (let code = 0; code <= 1_000; code += 1) await send(code);
+        expect(handled.get('/wrong')).to.equal(1_001);
+
+        expect(await (await send(1_000)).text(), 'the newest is kept').to.equal('wrong, try 1001');
+        expect(await (await send(0)).text(), 'the oldest is not').to.equal('wrong, try 1002');
+      } finally {
+        await server.close();
+      }
+    });
   });
 
   describe('on two instances that share the sessions and the claims (a load balancer without sticky sessions)', () => {

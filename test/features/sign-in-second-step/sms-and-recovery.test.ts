@@ -123,6 +123,22 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect((await enterSignInCode(agent, lastCode(vonage))).headers.location, 'the code still works').to.equal('/werkblad');
     });
 
+    it('counts a wrong code sent twice one after the other (a double click in a browser) once', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
+      const wrong = lastCode(vonage) === '000000' ? '111111' : '000000';
+      const send = () => agent.post('/inloggen/code').type('form').send({ _csrf: token, code: wrong });
+
+      const answers = [await send(), await send()];
+
+      for (const res of answers) expect(`${res.status} ${res.text.includes('Deze code klopt niet')}`).to.equal('400 true');
+      const failures = (await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'second_step_failed');
+      expect(failures, 'one wrong code').to.have.length(1);
+    });
+
     it('says the new code was sent after a double click on "Stuur nieuwe code" whose second click met the 30-second wait', async () => {
       const { rt, vonage } = world;
       const patient = await patientWithSms(rt);
