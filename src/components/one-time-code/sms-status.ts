@@ -118,9 +118,10 @@ export async function smsCodeStatus(
   const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null) : null;
   const cooldown = outcome?.status === 'cooldown' ? outcome : undefined;
   let notSent = problem?.message ?? null;
-  // Sent automatically a moment after the last code: say so, not "wait" as if the patient had asked.
-  // And whether that code still works: used, or killed by wrong tries, it does not.
-  if (cooldown && !last?.askedByPatient) {
+  // No new code within the cooldown, asked for or sent automatically: say that none was sent (a
+  // "wait until" alone leaves it open), and whether the last code still works (used, or killed by
+  // wrong tries, it does not).
+  if (cooldown) {
     notSent = w.t(validUntil ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time: w.formatTime(cooldown.nextAllowedAt) });
   }
   // While a cap refuses any new code, a cooldown's "ask again at …" would not hold: the cap says when.

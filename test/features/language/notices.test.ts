@@ -69,7 +69,7 @@ describe('what a page says once, and the language link', () => {
     const agent = world.rt.agent();
     await passwordStep(agent, patient.email, patient.password);
     await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
-    const wait = /role="status">(Je kunt om \d\d:\d\d een nieuwe code aanvragen|You can ask for a new code at \d\d:\d\d)/;
+    const wait = /role="status">We (hebben geen nieuwe code gestuurd.* Je kunt om \d\d:\d\d een nieuwe code aanvragen|have not sent a new code.* You can ask for a new code at \d\d:\d\d)/;
     expect((await agent.get('/inloggen/code')).text).to.match(wait);
     expect((await inLanguage(agent, 'en', '/inloggen/code')).text, 'still waiting').to.match(wait);
 

@@ -155,6 +155,24 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(page.text).to.include('We hebben een nieuwe code gestuurd.').and.not.include('class="warning"');
     });
 
+    it('says that no new code was sent, and until when the last one works, when "Stuur nieuwe code" is pressed again on the page the first led to', async () => {
+      const { rt, vonage } = world;
+      const patient = await patientWithSms(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await new Promise((r) => setTimeout(r, 1100)); // the first code's cooldown is over
+      const resend = () => submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+      expect((await resend()).headers.location).to.equal('/inloggen/code');
+      expect((await agent.get('/inloggen/code')).text).to.include('We hebben een nieuwe code gestuurd.');
+
+      expect((await resend()).headers.location).to.equal('/inloggen/code');
+
+      const page = await agent.get('/inloggen/code');
+      expect(page.text).to.match(/role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/)
+        .and.match(/De code is geldig tot \d\d:\d\d\./).and.not.include('We hebben een nieuwe code gestuurd.');
+      expect(vonage.messages, 'one new SMS').to.have.length(2);
+    });
+
     it('explains a Vonage failure on the code page, and the patient can ask again', async () => {
       const { rt, vonage } = world;
       const patient = await patientWithSms(rt);

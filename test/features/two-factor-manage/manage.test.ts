@@ -135,10 +135,10 @@ describe('managing two-step (J6)', () => {
     const tooSoon = await submitForm(agent, `${path}/verificatie`, {}, `${path}/verificatie/nieuwe-code`);
     expect(tooSoon.headers.location).to.equal(`${path}/verificatie`);
     const notice = await agent.get(`${path}/verificatie`);
-    expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/).and.not.include('aria-invalid');
+    expect(notice.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/).and.not.include('aria-invalid');
     expect(notice.text.match(/een nieuwe code aanvragen/g), 'the notice says the time; no hint repeats it').to.have.length(1);
     const refreshed = await agent.get(`${path}/verificatie`);
-    expect(refreshed.text).not.to.include('role="status">Je kunt om');
+    expect(refreshed.text).not.to.include('role="status">We hebben geen nieuwe code');
     expect(refreshed.text, 'the hint is back').to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
     expect(world.vonage.messages.filter((m) => m.to === '31687654321')).to.have.length(1);
   });

@@ -314,13 +314,13 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(again.headers.location).to.equal(`${SETUP}/verificatie`);
       // A notice on the code page, not an error on the code field the patient did not fill in.
       const page = await agent.get(again.headers.location!);
-      expect(page.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+      expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
       expect(page.text).not.to.include('aria-invalid').and.not.include('<title>Fout');
       expect(page.text.match(/een nieuwe code aanvragen/g), 'the notice says the time; no hint repeats it').to.have.length(1);
       expect(vonage.messages).to.have.length(1);
       // Said once: a refresh does not repeat it, and the hint under the button is back.
       const refreshed = await agent.get(`${SETUP}/verificatie`);
-      expect(refreshed.text).not.to.include('role="status">Je kunt om');
+      expect(refreshed.text).not.to.include('role="status">We hebben geen nieuwe code');
       expect(refreshed.text).to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
     });
 
