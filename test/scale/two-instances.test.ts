@@ -100,7 +100,7 @@ describe('two app instances on one Redis and one PostgreSQL (scale-out)', functi
     const resend = await browser.submit(`${b.url}/inloggen/code`, {}, `${b.url}/inloggen/code/nieuwe-code`);
     expect(resend.location).to.equal('/inloggen/code');
     const page = await browser.get(`${b.url}/inloggen/code`);
-    expect(page.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen\.<\/p>/);
+    expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen met &#39;Stuur nieuwe code&#39;\.<\/p>/);
     expect(vonage.messages.length).to.equal(sent); // the cooldown started on A holds on B
 
     const attacker = new HttpClient();

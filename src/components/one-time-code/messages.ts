@@ -1,5 +1,5 @@
 import type { SecondFactorFailure, SecondFactorResult, SmsCodeOutcome } from '../../domain/second-factor';
-import type { SmsCap, SmsLimitScope } from '../../domain/sms-codes';
+import type { EarlierCode, SmsCap, SmsLimitScope } from '../../domain/sms-codes';
 import type { CodePurpose } from '../../domain/verification-codes';
 import { smsFailureCategory, type SmsFailureCategory } from '../../domain/sms/sms-sender';
 import type { Translate } from '../../i18n';
@@ -112,7 +112,7 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     case 'locked':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
-      return { status: 429, message: w.t('oneTimeCode.sms.errors.cooldown', { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+      return { status: 429, message: w.t(COOLDOWN_KEYS[outcome.earlierCode], { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
     case 'limited':
       return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${capEnd({ cap: outcome, purpose }, w)}`, noSmsSoon: true };
     case 'failed': {
@@ -122,6 +122,13 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     }
   }
 }
+
+/** No new code within the cooldown: that none was sent, and whether the earlier one works, with when to ask again. */
+const COOLDOWN_KEYS: Record<EarlierCode, string> = {
+  this_number: 'oneTimeCode.notSentCooldown',
+  gone: 'oneTimeCode.notSentCooldownCodeGone',
+  other_number: 'oneTimeCode.sms.errors.cooldownOtherNumber',
+};
 
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the

@@ -115,7 +115,7 @@ describe('fresh confirmation before changes (J6)', () => {
     const tooSoon = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     expect(tooSoon.headers.location).to.equal(page);
     const notice = await agent.get(page);
-    expect(notice.text).to.match(/<p class="warning" role="status">Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+    expect(notice.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
     expect(notice.text).not.to.include('aria-invalid').and.not.include('We hebben een code gestuurd');
     expect(notice.text.split('een nieuwe code aanvragen').length, 'said once').to.equal(2);
     expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
