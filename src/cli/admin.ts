@@ -66,6 +66,7 @@ async function run(args: string[]): Promise<void> {
       timeZone: config.timeZone,
       siteOrigin: config.webauthn.origin,
       twoFactorRequired: config.twoFactor.required,
+      staffOneTimePasswordDays: config.desk.oneTimePasswordDays,
       print: (text) => console.log(text),
       readNewPassword,
     });

@@ -9,6 +9,8 @@ export interface CommandEnv {
   siteOrigin: string;
   /** REQUIRE_TWO_FACTOR: patients without two-step must set it up before they reach anything. */
   twoFactorRequired: boolean;
+  /** DESK_ONE_TIME_PASSWORD_DAYS: how long a staff member's one-time password works. */
+  staffOneTimePasswordDays: number;
   /** Writes a line (or lines) of the command's output. */
   print(text: string): void;
   /** A new password for a patient: typed twice on a terminal, or the first line piped in. */

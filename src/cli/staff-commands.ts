@@ -1,9 +1,9 @@
-import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
+import { isStaffRole, oneTimePasswordUntil, STAFF_ROLES, type StaffMember, staffPasswordState } from '../domain/staff';
 import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
-import { dateFormatter } from './dates';
+import { dateFormatter, dateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
 import { paths } from '../paths';
 import { assertAcceptablePassword, validEmail, validName, validReason } from './validation';
@@ -27,7 +27,7 @@ export const createStaff = command({
     const passwordHash = await hasher.hash(password); // slow: before the transaction
     // The account and the record of who created it land together.
     const member = await inTransaction((stores) =>
-      addStaffMember(stores, { email, name, role, passwordHash, mustChangePassword: false }, { staffId: null, origin: {}, details: BY_ADMIN_CLI }).catch((err: unknown) => {
+      addStaffMember(stores, { email, name, role, passwordHash, oneTimePasswordUntil: null }, { staffId: null, origin: {}, details: BY_ADMIN_CLI }).catch((err: unknown) => {
         throw err instanceof DuplicateEmailError ? duplicate(email) : err;
       }),
     );
@@ -40,8 +40,14 @@ export const createStaff = command({
   },
 });
 
-function staffColumns(timeZone: string): Column<StaffMember>[] {
+function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
   const date = dateFormatter(timeZone);
+  const dateTime = dateTimeFormatter(timeZone);
+  const password = (member: StaffMember) => {
+    const state = staffPasswordState(member, now);
+    if (state === 'own') return 'own';
+    return state === 'oneTime' ? `one-time until ${dateTime(member.oneTimePasswordUntil!)}` : 'one-time, expired';
+  };
   return [
     { header: 'ID', value: (member) => String(member.id) },
     { header: 'E-mail', value: (member) => member.email },
@@ -49,6 +55,7 @@ function staffColumns(timeZone: string): Column<StaffMember>[] {
     { header: 'Role', value: (member) => member.role },
     { header: 'Status', value: (member) => (member.disabled ? 'disabled' : 'enabled') },
     { header: 'Two-step', value: (member) => (member.twoFactorMethod ? 'app' : 'not set up') },
+    { header: 'Password', value: password },
     { header: 'Created', value: (member) => date(member.createdAt) },
   ];
 }
@@ -58,8 +65,9 @@ export const listStaff = command({
   summary: 'List the desk accounts, with their role and two-step sign-in.',
   options: [],
   async run(_options, env) {
-    const members = await (await env.services()).staff.list();
-    env.print(members.length === 0 ? 'There are no staff accounts yet.' : formatTable(staffColumns(env.timeZone), members));
+    const { staff, clock } = await env.services();
+    const members = await staff.list();
+    env.print(members.length === 0 ? 'There are no staff accounts yet.' : formatTable(staffColumns(env.timeZone, clock.now()), members));
   },
 });
 
@@ -137,12 +145,13 @@ export const resetStaffPassword = command({
     const { member, email } = await staffMember(options.email, env);
     const reason = validReason(options.reason);
     if (member.disabled) throw disabledRefusal(email); // before asking for a password
-    const { hasher, inTransaction, staffSignIn } = await env.services();
+    const { hasher, inTransaction, staffSignIn, clock } = await env.services();
     const password = await env.readNewPassword();
     await assertAcceptablePassword(password, member);
-    const passwordHash = await hasher.hash(password); // slow: before the transaction
+    const hash = await hasher.hash(password); // slow: before the transaction
+    const until = oneTimePasswordUntil(clock.now(), env.staffOneTimePasswordDays);
     const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
-    if (!(await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) throw disabledRefusal(email);
+    if (!(await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, { hash, until }, by)))) throw disabledRefusal(email);
     await staffSignIn.forgetAccountFailures(email); // the wrong guesses at the forgotten one lock it no more
     const next = member.twoFactorMethod
       ? 'with it and a code from their authenticator app, and choose their own password before anything else'
@@ -151,6 +160,7 @@ export const resetStaffPassword = command({
       [
         `Gave ${email} a one-time password: their old password no longer works, and they are signed out of the desk.`,
         `They sign in at ${env.siteOrigin}${paths.desk.home} ${next}.`,
+        `It works until ${dateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
         'The change and your reason are in the desk\'s Logboek.',
       ].join('\n'),
     );

@@ -29,8 +29,11 @@ export interface Config {
   requestTimeoutMs: number;
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
-  /** The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's. */
-  desk: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
+  /**
+   * The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's; a one-time
+   * password an admin gives works for `oneTimePasswordDays`.
+   */
+  desk: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; oneTimePasswordDays: number };
   sms: SmsConfig;
   mail: MailConfig;
   twoFactor: { required: boolean; maxConsecutiveFailures: number; lockMinutes: number; halfSessionMinutes: number; freshConfirmationMinutes: number };
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     desk: {
       idleTimeoutMinutes: read.integer('DESK_SESSION_IDLE_MINUTES', 15, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('DESK_SESSION_ABSOLUTE_HOURS', 9, { min: 1, max: 24 }),
+      oneTimePasswordDays: read.integer('DESK_ONE_TIME_PASSWORD_DAYS', 7, { min: 1, max: 90 }),
     },
     sms: {
       provider: smsProvider,

@@ -1,6 +1,6 @@
 import type { AccountStores } from './account-stores';
 import type { RequestOrigin } from './audit';
-import type { StaffMember, StaffRole } from './staff';
+import type { NewStaffMember, StaffMember, StaffRole } from './staff';
 
 /**
  * What an admin does to staff accounts, at the desk (src/features/desk-staff) or with the admin
@@ -16,11 +16,7 @@ export interface StaffActor {
   details?: Record<string, string>;
 }
 
-export async function addStaffMember(
-  stores: Stores,
-  input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean },
-  by: StaffActor,
-): Promise<StaffMember> {
+export async function addStaffMember(stores: Stores, input: NewStaffMember, by: StaffActor): Promise<StaffMember> {
   const member = await stores.staff.create(input);
   await stores.staffAudit.record(by.staffId, 'staff_created', by.origin, { role: input.role, ...by.details }, { targetStaffId: member.id });
   return member;
@@ -84,15 +80,16 @@ export async function setOwnStaffPassword(
 }
 
 /**
- * For a staff member who forgot their password: a one-time one in its place, which they change
- * at their next sign-in (after their app's code, when they have the app), and every session
- * ended. False when the account is disabled (it could not sign in with it) or gone.
+ * For a staff member who forgot their password: a one-time one in its place, working until
+ * `until`, which they change at their next sign-in (after their app's code, when they have the
+ * app), and every session ended. False when the account is disabled (it could not sign in with it)
+ * or gone.
  */
-export async function giveStaffOneTimePassword(stores: Stores, memberId: number, passwordHash: string, by: StaffActor): Promise<boolean> {
+export async function giveStaffOneTimePassword(stores: Stores, memberId: number, password: { hash: string; until: number }, by: StaffActor): Promise<boolean> {
   await stores.staff.lockForChange(memberId); // read after a disabling that commits first
   const member = await stores.staff.findById(memberId);
   if (!member || member.disabled) return false;
-  await stores.staff.setOneTimePassword(memberId, passwordHash);
+  await stores.staff.setOneTimePassword(memberId, password.hash, password.until);
   await stores.staff.bumpSessionGeneration(memberId);
   await stores.staffAudit.record(by.staffId, 'staff_password_reset', by.origin, by.details, { targetStaffId: memberId });
   return true;

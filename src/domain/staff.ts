@@ -24,6 +24,8 @@ export interface StaffMember {
   sessionGeneration: number;
   /** Made by an admin with a one-time password: they choose their own before anything else. */
   mustChangePassword: boolean;
+  /** Until when that one-time password lets them sign in; null when their password is their own. */
+  oneTimePasswordUntil: number | null;
   /** Staff always sign in with two steps; null until they set it up (the app; never SMS). */
   twoFactorMethod: 'totp' | null;
   createdAt: number;
@@ -32,6 +34,7 @@ export interface StaffMember {
 interface StaffRow extends AccountRow {
   role: StaffRole;
   must_change_password: boolean | number;
+  one_time_password_until: number | string | null;
 }
 
 function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
@@ -39,6 +42,7 @@ function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
     ...accountFields(row),
     role: row.role,
     mustChangePassword: Boolean(row.must_change_password),
+    oneTimePasswordUntil: row.must_change_password && row.one_time_password_until !== null ? Number(row.one_time_password_until) : null,
     twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
   };
 }
@@ -52,6 +56,26 @@ export function oneTimePassword(random: RandomSource): string {
   return groups.join('-');
 }
 
+/** When a one-time password given `now` stops working: `days` later (DESK_ONE_TIME_PASSWORD_DAYS). */
+export const oneTimePasswordUntil = (now: number, days: number) => now + days * 86_400_000;
+
+/** Whether the staff member's password is their own, or a one-time one that still works or no longer does. */
+export type StaffPasswordState = 'own' | 'oneTime' | 'oneTimeExpired';
+
+export function staffPasswordState(member: Pick<StaffMember, 'oneTimePasswordUntil'>, now: number): StaffPasswordState {
+  if (member.oneTimePasswordUntil === null) return 'own';
+  return now < member.oneTimePasswordUntil ? 'oneTime' : 'oneTimeExpired';
+}
+
+/** A new account: with a one-time password (`oneTimePasswordUntil`, from the desk) or its owner's own (null, from the admin command). */
+export interface NewStaffMember {
+  email: string;
+  name: string;
+  role: StaffRole;
+  passwordHash: string;
+  oneTimePasswordUntil: number | null;
+}
+
 export type StaffStore = ReturnType<typeof createStaffStore>;
 
 /** The clinic's staff: the only writer of `staff`. Their second step lives in the staff_* tables (account-tables.ts). */
@@ -61,16 +85,19 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
   return {
     ...records.shared,
 
-    /** `mustChangePassword`: the password is a one-time one that an admin has seen. */
-    create(input: { email: string; name: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean }): Promise<StaffMember> {
-      return records.insert({ email: input.email, name: input.name, role: input.role, password_hash: input.passwordHash, must_change_password: input.mustChangePassword });
+    /** `oneTimePasswordUntil`: the password is a one-time one that an admin has seen, working until then. */
+    create(input: NewStaffMember): Promise<StaffMember> {
+      const { email, name, role, passwordHash, oneTimePasswordUntil: until } = input;
+      return records.insert({ email, name, role, password_hash: passwordHash, must_change_password: until !== null, one_time_password_until: until });
     },
 
     /** The staff member's own password: a one-time password is gone with it. */
-    setOwnPassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: false }),
+    setOwnPassword: (id: number, passwordHash: string) =>
+      records.update(id, { password_hash: passwordHash, must_change_password: false, one_time_password_until: null }),
 
-    /** A one-time password an admin has seen: the staff member chooses their own at the next sign-in. */
-    setOneTimePassword: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash, must_change_password: true }),
+    /** A one-time password an admin has seen, working until `until`: the staff member chooses their own at the next sign-in. */
+    setOneTimePassword: (id: number, passwordHash: string, until: number) =>
+      records.update(id, { password_hash: passwordHash, must_change_password: true, one_time_password_until: until }),
 
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
 

@@ -130,7 +130,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission, 
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
     deskPatientsRoutes(createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required }), auth, oneSubmission),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
-    deskStaffRoutes(createDeskStaffController({ ...services, siteOrigin: config.webauthn.origin }), auth, oneSubmission),
+    deskStaffRoutes(createDeskStaffController({ ...services, siteOrigin: config.webauthn.origin, oneTimePasswordDays: config.desk.oneTimePasswordDays }), auth, oneSubmission),
   );
   router.use(deskNotFound);
   return router;

@@ -11,7 +11,7 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
     const patient = await rt.createPatient({ email: 'cas@example.nl', name: 'Cas Test' });
     await rt.services.helpQuestions.add({ userId: null, name: 'Bea Anoniem', email: 'bea@example.nl', question: 'Where do I sign up?', language: 'en' }, '203.0.113.1');
     rt.clock.advanceMinutes(5);
-    const staff = await rt.services.staff.create({ email: 'anna@kliniek.nl', name: 'Anna Jansen', role: 'desk', passwordHash: 'x', mustChangePassword: false });
+    const staff = await rt.services.staff.create({ email: 'anna@kliniek.nl', name: 'Anna Jansen', role: 'desk', passwordHash: 'x', oneTimePasswordUntil: null });
     await rt.services.questions.markHandled(1, staff.id, 'Gebeld');
     const question = 'I lost my phone.\nHow do I sign in now? \u001b[31mred';
     await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question, language: 'en' }, '203.0.113.1');

@@ -45,8 +45,8 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     await succeeds(createStaff('anna@kliniek.nl'));
     const result = await succeeds(admin(['list-staff']));
     const [header, , row] = result.stdout.split('\n');
-    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Role\s+Status\s+Two-step\s+Created$/);
-    expect(row).to.match(/^1\s+anna@kliniek\.nl\s+Anna Jansen\s+desk\s+enabled\s+not set up\s+\d{4}-\d{2}-\d{2}$/);
+    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Role\s+Status\s+Two-step\s+Password\s+Created$/);
+    expect(row).to.match(/^1\s+anna@kliniek\.nl\s+Anna Jansen\s+desk\s+enabled\s+not set up\s+own\s+\d{4}-\d{2}-\d{2}$/);
   });
 
   it('refuses an unknown role, a duplicate address and a weak password', async () => {
@@ -157,11 +157,15 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     const result = await succeeds(reset(['--email', 'Anna@kliniek.nl', '--reason', 'wachtwoord vergeten; gebeld']));
     expect(result.stdout).to.include('Gave anna@kliniek.nl a one-time password: their old password no longer works, and they are signed out of the desk.')
       .and.include('They sign in at https://karify.example.nl/balie with it and a code from their authenticator app, and choose their own password before anything else.')
+      .and.match(/It works until \d{4}-\d\d-\d\d \d\d:\d\d; after that, give them a new one\./)
       .and.not.include(oneTime);
+    const until = /It works until (\S+ \S+);/.exec(result.stdout)![1]!;
+    expect((await succeeds(admin(['list-staff']))).stdout, 'list-staff says until when').to.match(new RegExp(`anna@kliniek\\.nl .* one-time until ${until} `));
     expect(await rowsOf(id)).to.deep.equal({ ...before, generation: before.generation + 2 }); // disabling ended their sessions too
     await inDatabase(async ({ staff, audit }) => {
       const member = (await staff.findById(id))!;
       expect(member.mustChangePassword).to.equal(true);
+      expect(member.oneTimePasswordUntil! - Date.now(), 'seven days (DESK_ONE_TIME_PASSWORD_DAYS)').to.be.within(7 * 86_400_000 - 120_000, 7 * 86_400_000);
       const hasher = createPasswordHasher();
       expect(await hasher.verify(member.passwordHash, oneTime)).to.equal(true);
       expect(await hasher.verify(member.passwordHash, PASSWORD)).to.equal(false);

@@ -50,6 +50,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
     timeZone: 'Europe/Amsterdam',
     siteOrigin: 'http://localhost:3000',
     twoFactorRequired: false,
+    staffOneTimePasswordDays: 7,
     print: (text) => output.push(text),
     readNewPassword: async () => PASSWORD,
   });

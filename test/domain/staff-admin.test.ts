@@ -16,7 +16,7 @@ describe(`staff accounts keep an active admin, on ${TEST_DATABASE}`, () => {
   let counter = 0;
   const addStaff = (role: StaffRole) => {
     counter += 1;
-    return rt.services.staff.create({ email: `staff${counter}@kliniek.nl`, name: `Staff ${counter}`, role, passwordHash: 'x', mustChangePassword: false });
+    return rt.services.staff.create({ email: `staff${counter}@kliniek.nl`, name: `Staff ${counter}`, role, passwordHash: 'x', oneTimePasswordUntil: null });
   };
   const disable = (id: number) => rt.services.inTransaction((stores) => setStaffDisabled(stores, id, true, BY));
   const demote = (id: number) => rt.services.inTransaction((stores) => changeStaffRole(stores, id, 'desk', BY));
@@ -25,12 +25,12 @@ describe(`staff accounts keep an active admin, on ${TEST_DATABASE}`, () => {
   it('keeps an admin\'s new one-time password over an own password whose request read the account before it', async () => {
     const member = await addStaff('desk');
     const readBefore = (await rt.services.staff.findById(member.id))!;
-    expect(await rt.services.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, 'one-time-hash', BY))).to.equal(true);
+    expect(await rt.services.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, { hash: 'one-time-hash', until: rt.clock.now() + 86_400_000 }, BY))).to.equal(true);
     const own = (read: typeof readBefore) => rt.services.inTransaction((stores) => setOwnStaffPassword(stores, read, 'own-hash', {}, 'password_chosen'));
     expect(await own(readBefore), 'the admin\'s change ended that session').to.equal(false);
     expect(await rt.services.staff.findById(member.id)).to.deep.include({ passwordHash: 'one-time-hash', mustChangePassword: true });
     expect(await own((await rt.services.staff.findById(member.id))!), 'read after it').to.equal(true);
-    expect(await rt.services.staff.findById(member.id)).to.deep.include({ passwordHash: 'own-hash', mustChangePassword: false });
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ passwordHash: 'own-hash', oneTimePasswordUntil: null });
   });
 
   it('refuses to disable or demote the only active admin, and changes nothing', async () => {

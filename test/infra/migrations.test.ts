@@ -9,6 +9,7 @@ const DESK = '20261204000004_staff_desk.ts';
 const NAME_SEARCH = '20261205000002_user_name_search.ts';
 const FOLD_ACCENTS = '20261205000003_search_folds_accents.ts';
 const PAGING_INDEXES = '20261205000004_paging_indexes.ts';
+const ONE_TIME_PASSWORD_UNTIL = '20261206000004_staff_one_time_password_until.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -151,5 +152,22 @@ describe('migrations', () => {
     for (const table of ['staff', 'staff_two_factor_settings', 'staff_recovery_codes', 'staff_second_step_lockouts', 'staff_audit_events', 'desk_sessions']) {
       expect(await db.schema.hasTable(table), table).to.equal(true);
     }
+  });
+
+  it('gives a one-time password given before it was dated seven days from the migration, and none to an own password', async () => {
+    await migrateUpTo(ONE_TIME_PASSWORD_UNTIL);
+    const staff = (email: string, oneTime: boolean) =>
+      ({ email, name: email, password_hash: 'x', role: 'desk', must_change_password: oneTime, created_at: 0, updated_at: 0 });
+    await db('staff').insert([staff('eenmalig@kliniek.nl', true), staff('eigen@kliniek.nl', false)]);
+    const before = Date.now();
+
+    await db.migrate.up();
+
+    const rows = await db('staff').orderBy('email').select('email', 'one_time_password_until');
+    const until = Number(rows[0].one_time_password_until);
+    expect(until - before, 'seven days').to.be.within(7 * 86_400_000, 7 * 86_400_000 + 60_000);
+    expect(rows[1]).to.deep.equal({ email: 'eigen@kliniek.nl', one_time_password_until: null });
+    await db.migrate.down();
+    expect(await db.schema.hasColumn('staff', 'one_time_password_until')).to.equal(false);
   });
 });

@@ -531,7 +531,7 @@ describe('hostile input on every form (issue 7)', function () {
     c.deskHalf = rt.agent();
     await deskPasswordStep(c.deskHalf, c.deskHalfMember);
     const newcomer = await rt.services.staff.create({
-      email: 'nieuw@kliniek.nl', name: 'Nina Nieuw', role: 'desk', passwordHash: await rt.services.hasher.hash('eenmalig-wachtwoord-1'), mustChangePassword: true,
+      email: 'nieuw@kliniek.nl', name: 'Nina Nieuw', role: 'desk', passwordHash: await rt.services.hasher.hash('eenmalig-wachtwoord-1'), oneTimePasswordUntil: rt.clock.now() + 86_400_000,
     });
     c.deskNew = rt.agent();
     await deskPasswordStep(c.deskNew, { email: newcomer.email, password: 'eenmalig-wachtwoord-1' });

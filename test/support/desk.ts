@@ -21,7 +21,7 @@ export async function createStaffMember(rt: TestRuntime, options: { role?: Staff
     name: options.name ?? `Medewerker ${counter}`,
     role: options.role ?? 'desk',
     passwordHash: await rt.services.hasher.hash(password),
-    mustChangePassword: false,
+    oneTimePasswordUntil: null,
   });
   const secret = new Secret({ size: 20 }).base32;
   const recoveryCodes = rt.services.staffRecoveryCodes.generate();

@@ -4,12 +4,13 @@ import { validateReason } from '../../components/desk-reason/validation';
 import { pageOf } from '../../components/paging/newest-first';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
+import type { Clock } from '../../domain/clock';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
 import type { SignInService } from '../../domain/sign-in';
-import { oneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
+import { staffPasswordState, type StaffMember, type StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { DuplicateEmailError } from '../../domain/users';
@@ -17,7 +18,7 @@ import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
-import { handOverOneTimePassword, type OneTimePasswordKind, showOneTimePassword } from './one-time-password';
+import { handOverOneTimePassword, newOneTimePassword, type OneTimePasswordKind, showOneTimePassword } from './one-time-password';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -63,9 +64,8 @@ const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
 
 /** For a staff member who forgot their password; their app, codes and passkeys stay. */
 async function giveNewPassword({ req, res, member, by, deps }: ActionContext): Promise<string> {
-  const password = oneTimePassword(deps.random);
-  const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
-  if (!(await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, passwordHash, by)))) {
+  const { password, ...given } = await newOneTimePassword(deps);
+  if (!(await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, given, by)))) {
     redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing'); // disabled meanwhile
     return 'nothing';
   }
@@ -140,6 +140,9 @@ export interface DeskStaffDeps {
   siteOrigin: string;
   /** The desk's sign-in, whose failures with a forgotten password end when a new one is given. */
   staffSignIn: Pick<SignInService<StaffMember>, 'forgetAccountFailures'>;
+  clock: Clock;
+  /** How long a one-time password works (DESK_ONE_TIME_PASSWORD_DAYS). */
+  oneTimePasswordDays: number;
 }
 
 export type DeskStaffController = ReturnType<typeof createDeskStaffController>;
@@ -156,18 +159,22 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
+  /** What desk-staff/summary shows of the member. */
+  const summaryOf = (member: StaffMember) => ({ member, passwordState: staffPasswordState(member, deps.clock.now()) });
+
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
     const notice = takePageNoticeText(req, res, NOTICES);
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
       .map((action) => ({ href: ACTIONS[action].path(member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
-    renderFormErrors(res, 'desk-staff/member', errors, values, { member, self: member.id === req.staff!.id, notice, actions }, errors.length > 0 ? 400 : 200);
+    const locals = { ...summaryOf(member), self: member.id === req.staff!.id, notice, actions };
+    renderFormErrors(res, 'desk-staff/member', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
   const renderAction = async (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
     const spec = ACTIONS[action];
     const what = spec.whatFor ? await spec.whatFor(member, deps) : spec.texts.what;
-    const locals = { member, action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member) } };
+    const locals = { ...summaryOf(member), action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member) } };
     renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
@@ -208,11 +215,10 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
       const { errors, role } = validateNewStaff(fields, res.locals.t);
       if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values);
-      const password = oneTimePassword(deps.random);
-      const passwordHash = await deps.hasher.hash(password); // slow: before the transaction
+      const { password, hash, until } = await newOneTimePassword(deps);
       try {
         const member = await deps.inTransaction((stores) =>
-          addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash, mustChangePassword: true }, actor(req)),
+          addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash: hash, oneTimePasswordUntil: until }, actor(req)),
         );
         req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
         handOverOneTimePassword(req, res, deps.secretBox, member.id, 'added', password);

@@ -1,6 +1,9 @@
 import type { Request, Response } from 'express';
+import type { Clock } from '../../domain/clock';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
-import type { StaffMember, StaffStore } from '../../domain/staff';
+import { oneTimePassword, oneTimePasswordUntil, type StaffMember, type StaffStore } from '../../domain/staff';
 import { sayOnce } from '../../http/page-notice';
 import { paths } from '../../paths';
 
@@ -26,6 +29,12 @@ const PAGES: Record<OneTimePasswordKind, { path: (id: number | string) => string
     }),
   },
 };
+
+/** A new one-time password, its hash (slow: made before the transaction) and until when it works. */
+export async function newOneTimePassword(deps: { random: RandomSource; hasher: PasswordHasher; clock: Clock; oneTimePasswordDays: number }) {
+  const password = oneTimePassword(deps.random);
+  return { password, hash: await deps.hasher.hash(password), until: oneTimePasswordUntil(deps.clock.now(), deps.oneTimePasswordDays) };
+}
 
 /**
  * The one-time password is never stored, logged or put in an address: it waits sealed in the

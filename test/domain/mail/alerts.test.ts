@@ -175,7 +175,7 @@ describe('security alerts by e-mail (issue 16)', function () {
     expected.push(['Authenticatie in twee stappen is ingeschakeld', /een code via SMS/]);
     const reason = 'Telefoon en codes kwijt; paspoort NLX7Q4711 gezien';
     await resetTwoFactor.run({ email: patient.email, reason }, {
-      services: async () => rt.services, timeZone: 'Europe/Amsterdam', siteOrigin: 'http://localhost:3000', twoFactorRequired: false, print: () => undefined, readNewPassword: async () => '',
+      services: async () => rt.services, timeZone: 'Europe/Amsterdam', siteOrigin: 'http://localhost:3000', twoFactorRequired: false, staffOneTimePasswordDays: 7, print: () => undefined, readNewPassword: async () => '',
     });
     expected.push(['Je zorgaanbieder heeft authenticatie in twee stappen uitgezet', /Door: je zorgaanbieder[\s\S]*Heb jij hier niet om gevraagd\?/]);
     secrets.push(reason, 'NLX7Q4711'); // distinct enough that a random Message-ID or boundary never holds it

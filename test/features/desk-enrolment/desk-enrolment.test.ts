@@ -20,7 +20,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
   async function withOneTimePassword() {
     const password = 'k7mq-2x9d-aaaa-bbbb-cccc';
     const member = await rt.services.staff.create({
-      email: 'bea@kliniek.nl', name: 'Bea Bakker', role: 'desk', passwordHash: await rt.services.hasher.hash(password), mustChangePassword: true,
+      email: 'bea@kliniek.nl', name: 'Bea Bakker', role: 'desk', passwordHash: await rt.services.hasher.hash(password), oneTimePasswordUntil: rt.clock.now() + 86_400_000,
     });
     return { ...member, password };
   }

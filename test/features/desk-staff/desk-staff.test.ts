@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import supertest from 'supertest';
+import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { createLogger } from '../../../src/infra/logger';
 import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
@@ -181,7 +182,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(chosen.headers.location, 'no new app: straight to the desk').to.equal(`${DESK}/patienten`);
     expect((await next.get(`${DESK}/patienten`)).text).to.include('Je eigen wachtwoord is opgeslagen. Het eenmalige wachtwoord werkt niet meer.');
     expect((await next.get(`${DESK}/eerste-keer/wachtwoord`)).headers.location, 'nothing left to choose').to.equal(`${DESK}/patienten`);
-    expect(await rt.services.staff.findById(member.id)).to.deep.include({ mustChangePassword: false, twoFactorMethod: 'totp' });
+    expect(await rt.services.staff.findById(member.id)).to.deep.include({ mustChangePassword: false, oneTimePasswordUntil: null, twoFactorMethod: 'totp' });
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id), 'the recovery codes stay').to.equal(10);
 
     const rows = (await rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.targetStaff?.id === member.id || e.staff?.id === member.id).map((e) => [e.type, e.details?.reason]);
@@ -218,6 +219,35 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(told.status).to.equal(200);
     expect(told.text).to.include('Je hebt nog 9 herstelcodes over.');
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'then their own password').to.equal(`${DESK}/eerste-keer/wachtwoord`);
+  });
+
+  it('gives one-time passwords that work for seven days: the page says until when, the member\'s page too, and after it the desk says it expired', async () => {
+    const member = await createStaffMember(rt, { name: 'Cas Collega' });
+    const memberPage = `${STAFF}/${member.id}`;
+    expect((await desk.get(memberPage)).text).to.include('<dt>Wachtwoord</dt><dd>Eigen wachtwoord</dd>');
+    const given = await submitForm(desk, `${memberPage}/eenmalig-wachtwoord`, { reason: 'Vergeten' });
+    const until = rt.clock.now() + 7 * 24 * 60 * 60_000;
+    const format = createDateTimeFormatter('nl-NL', rt.config.timeZone);
+    const { date, time } = { date: format.date(until), time: format.time(until) };
+    const shown = await desk.get(given.headers.location!);
+    expect(shown.text).to.include(`Het werkt tot ${date} om ${time}. Daarna kan de medewerker er niet meer mee inloggen`);
+    const password = oneTimePasswordOf(shown.text)!;
+    expect((await desk.get(memberPage)).text).to.include(`<dt>Wachtwoord</dt><dd>Eenmalig wachtwoord, werkt tot ${date} om ${time}</dd>`);
+
+    rt.clock.advance(until - rt.clock.now() - 60_000);
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password })).headers.location, 'a minute before').to.equal(`${DESK}/code`);
+    rt.clock.advanceMinutes(2);
+    const late = await deskPasswordStep(rt.agent(), { email: member.email, password });
+    expect(late.status).to.equal(403);
+    expect(late.text).to.include('Dit eenmalige wachtwoord is verlopen. Vraag een beheerder om een nieuw eenmalig wachtwoord.');
+    expect(late.text, 'the address stays').to.include(`value="${member.email}"`);
+    expect(logLines.join('\n')).to.include('the one-time password has expired');
+
+    const adminAgain = await signInAtDesk(rt, admin);
+    expect((await adminAgain.get(memberPage)).text).to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}. Geef een nieuw eenmalig wachtwoord`);
+    const renewed = await submitForm(adminAgain, `${memberPage}/eenmalig-wachtwoord`, { reason: 'Verlopen' });
+    const fresh = oneTimePasswordOf((await adminAgain.get(renewed.headers.location!)).text)!;
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password: fresh })).headers.location, 'a new one works').to.equal(`${DESK}/code`);
   });
 
   it('ends the lock that wrong guesses at the forgotten password left, so the one-time password works at once', async () => {
