@@ -100,6 +100,8 @@ export const paths = {
     passkeys: '/hulp/toegangssleutels',
   },
   info: INFO,
+  /** An information page opened from the desk's footer, which leads back to the desk page `returnTo`. */
+  infoFromDesk: (page: string, returnTo: string) => `${page}?terug=${encodeURIComponent(returnTo)}`,
   /** Choosing a language, and going back to the page it was chosen on. */
   language: (language: string) => `/taal/${language}`,
   languageFrom: (language: string, returnTo: string) => `/taal/${language}?terug=${encodeURIComponent(returnTo)}`,

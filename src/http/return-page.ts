@@ -12,6 +12,29 @@ function pathOn(host: string | undefined, address: string | undefined, base?: st
   return url.pathname + url.search;
 }
 
+/** A character a path may hold as it is (RFC 3986), or a percent-encoded one; a query may also hold "?". */
+const PATH_CHARACTER = String.raw`(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})`;
+const QUERY_CHARACTER = String.raw`(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})`;
+
+/**
+ * Only a page on this site may be returned to: a path that starts with one "/" (not "//" or "/\\",
+ * which a browser reads as another host), with its query if it has one ("/werkblad/opdracht/1",
+ * "/pagina%20weg", "/account/bevestigen?terug=%2Faccount%2Fwachtwoord"). No backslash, whitespace
+ * or control character: browsers drop tabs and newlines from a URL, which could turn "/\t/x" into "//x".
+ */
+const LOCAL_PATH = new RegExp(String.raw`^/(?![/\\])${PATH_CHARACTER}*(?:\?${QUERY_CHARACTER}*)?$`);
+const MAX_PATH_LENGTH = 2000;
+
+export function localPath(value: unknown): string {
+  return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) ? value : '/';
+}
+
+/** A page of the desk (`/balie`, `/balie/…`) on this site, to lead back to; undefined for any other value. */
+export function deskPageToReturnTo(value: unknown): string | undefined {
+  const path = localPath(value);
+  return path === paths.desk.home || path.startsWith(`${paths.desk.home}/`) || path.startsWith(`${paths.desk.home}?`) ? path : undefined;
+}
+
 /** A GET's own address is read as one on this made-up host: `//other.example/…` would be on another. */
 const OWN_HOST = 'karify.invalid';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
 import { paths } from '../paths';
-import { pageToReturnTo } from './return-page';
+import { deskPageToReturnTo, pageToReturnTo } from './return-page';
 import { chooseLanguage } from './language';
 
 declare global {
@@ -15,6 +15,8 @@ declare global {
       formatTime(epochMs: number): string;
       formatDate(epochMs: number): string;
       formatMinutes(count: number): string;
+      /** The address of the footer's link to the information page `page`. */
+      footerLink(page: string): string;
       /** Whether the moment falls on today's date (in the portal's time zone): a text then gives only its time. */
       isToday(epochMs: number): boolean;
       /**
@@ -57,15 +59,21 @@ export function viewLocals(deps: {
     const path = req.path;
     const lang = chooseLanguage(req, available);
     const formatter = formatters[lang];
+    // Read when the page is rendered: a controller may have set shownPath meanwhile.
+    const currentPath = () => languageReturnPath(req, res.locals.shownPath);
     Object.assign(res.locals, {
       t: deps.translators[lang],
       lang,
       otherLanguages: available.filter((language) => language !== lang),
-      // Read when the page is rendered: a controller may have set shownPath meanwhile.
-      currentPath: () => languageReturnPath(req, res.locals.shownPath),
+      currentPath,
       assets: deps.assets,
       paths,
       footerPages: deps.footerPages,
+      // On the desk's pages (and information pages opened from them) it leads back to the desk.
+      footerLink: (page: string) => {
+        const desk = deskPageToReturnTo(req.path.startsWith(paths.desk.home) ? currentPath() : req.query.terug);
+        return desk ? paths.infoFromDesk(page, desk) : page;
+      },
       formatDate: formatter.date,
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,

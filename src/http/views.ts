@@ -9,10 +9,10 @@ import type { Express } from 'express';
  * looked up on the locals object. test/http/template-locals.test.ts keeps this list complete.
  */
 export const TEMPLATE_LOCALS = [
-  'account', 'action', 'actions', 'activity', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back',
+  'account', 'action', 'actions', 'activity', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back', 'backToDesk',
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'codesMadeAt', 'columns', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'empty', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
-  'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'label',
+  'footerLink', 'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'page', 'pairing', 'passwordState',

@@ -3,7 +3,7 @@ import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { LANGUAGE_CHOSEN_COOKIE, LANGUAGE_COOKIE } from '../../http/language';
 import { isLanguage } from '../../i18n';
-import { localPath } from './validation';
+import { localPath } from '../../http/return-page';
 
 /** How long a choice made before signing in waits for the sign-in that keeps it on the account. */
 const CHOICE_KEPT_MS = 3600_000;

@@ -4,6 +4,7 @@ import { signIn } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { patientWithApp } from '../../support/totp';
 import { signedInPatient } from '../../support/two-factor';
+import { createStaffMember, signInAtDesk } from '../../support/desk';
 
 interface InfoPage {
   path: string;
@@ -154,5 +155,29 @@ describe('the information pages of the shell (J2)', () => {
     const shell = (await agent.get('/werkblad')).text;
     const menus = /<div id="menu" class="menus">([\s\S]*?)<\/div>/.exec(shell)?.[1] ?? '';
     for (const { path, title } of MENU_PAGES) expect(menus, path).to.match(new RegExp(`<a href="${path}">${title}</a>`));
+  });
+
+  it('leads from the desk\'s footer to the footer pages and back to the desk page they were opened from', async () => {
+    const expected = (from: string) => FOOTER_PAGES.map((p): [string, string] => [`${p.path}?terug=${encodeURIComponent(from)}`, p.title]);
+    expect(footerLinks((await rt.agent().get('/balie')).text).slice(0, 4), 'the desk\'s sign-in page').to.deep.equal(expected('/balie'));
+    const desk = await signInAtDesk(rt, await createStaffMember(rt));
+    const patients = (await desk.get('/balie/patienten')).text;
+    expect(footerLinks(patients).slice(0, 4)).to.deep.equal(expected('/balie/patienten'));
+
+    const privacy = await desk.get(footerLinks(patients)[2]![0]);
+    expectPage(privacy.text, FOOTER_PAGES[2]!);
+    expect(privacy.text).to.include('<p><a href="/balie/patienten">Terug naar de Balie</a></p>').and.not.include(SIGN_IN_LINK);
+    expect(footerLinks(privacy.text).slice(0, 4), 'the other footer pages lead back too').to.deep.equal(expected('/balie/patienten'));
+    expect(currentLinks(privacy.text), 'marked as the current page').to.deep.equal([expected('/balie/patienten')[2]![0]]);
+    await desk.get('/taal/en?terug=/balie/patienten');
+    expect((await desk.get(footerLinks(patients)[2]![0])).text).to.include('<p><a href="/balie/patienten">Back to the desk</a></p>');
+  });
+
+  it('leads back only to a page of the desk on this site', async () => {
+    for (const terug of ['//evil.example/balie', 'https://evil.example/balie', '/werkblad', '/balie-nep', '/\\evil.example']) {
+      const res = await rt.agent().get(`/helpdesk?terug=${encodeURIComponent(terug)}`);
+      expect(res.text, terug).to.include(SIGN_IN_LINK).and.not.include('Terug naar de Balie');
+      expect(footerLinks(res.text)[0], terug).to.deep.equal(['/helpdesk', 'Helpdesk']);
+    }
   });
 });
