@@ -21,11 +21,14 @@ const LAST_LOOK_MS = 1000;
 const SUCCEEDED = 1_000_000;
 /**
  * How long the page of a form refused for what was typed (a wrong password or code, a limit) is
- * kept for a repeat of the same rendered form, and how many such pages at most: a double click's
- * second request often comes only after the first was answered.
+ * kept for a repeat of the same rendered form: a double click's second request often comes only
+ * after the first was answered. At most so many pages and bytes (pages may show what was typed:
+ * anyone could fill memory with large ones), none over FAILED_PAGE_MAX_BYTES.
  */
 const FAILED_KEPT_MS = 5_000;
 const FAILED_KEPT_MAX = 1_000;
+const FAILED_KEPT_MAX_BYTES = 8 * 1024 * 1024;
+const FAILED_PAGE_MAX_BYTES = 32 * 1024;
 
 /** Guards one form's POST route; `then` is where a repeated submission is sent (see below). */
 export type OneSubmission = (then: (req: Request) => string) => RequestHandler;
@@ -179,24 +182,38 @@ export function createOneSubmission(deps: {
    * (On another instance: see moved-forms.ts.)
    */
   const answers = new Map<string, KeptAnswer>();
-  /** The failed answers kept after they were given, oldest first. */
-  const keptFailures = new Map<string, KeptAnswer>();
+  /** The failed answers kept after they were given, oldest first, with their pages' sizes. */
+  const keptFailures = new Map<string, { entry: KeptAnswer; bytes: number }>();
+  let keptBytes = 0;
 
-  const dropFailure = (key: string, entry: KeptAnswer) => {
-    if (keptFailures.get(key) === entry) keptFailures.delete(key);
-    if (answers.get(key) === entry) answers.delete(key);
+  const dropFailure = (key: string) => {
+    const kept = keptFailures.get(key);
+    if (!kept) return;
+    keptFailures.delete(key);
+    keptBytes -= kept.bytes;
+    if (answers.get(key) === kept.entry) answers.delete(key);
   };
 
-  /** Keeps a failed answer under `key` for FAILED_KEPT_MS; beyond FAILED_KEPT_MAX the oldest goes. */
-  function keepFailure(key: string, entry: KeptAnswer): void {
-    entry.keptUntil = deps.clock.now() + FAILED_KEPT_MS;
-    keptFailures.delete(key);
-    keptFailures.set(key, entry);
-    for (const [oldKey, oldEntry] of keptFailures) {
-      if (keptFailures.size <= FAILED_KEPT_MAX) break;
-      dropFailure(oldKey, oldEntry);
+  /**
+   * Keeps a failed answer under `key` for FAILED_KEPT_MS (by the app's clock); the oldest go when
+   * they ran out, or to stay within FAILED_KEPT_MAX and FAILED_KEPT_MAX_BYTES.
+   */
+  function keepFailure(key: string, entry: KeptAnswer, failed: FailedAnswer): void {
+    dropFailure(key);
+    const bytes = Buffer.byteLength(failed.body);
+    if (bytes > FAILED_PAGE_MAX_BYTES) {
+      if (answers.get(key) === entry) answers.delete(key);
+      return;
     }
-    setTimeout(() => dropFailure(key, entry), FAILED_KEPT_MS).unref();
+    const now = deps.clock.now();
+    entry.keptUntil = now + FAILED_KEPT_MS;
+    keptFailures.set(key, { entry, bytes });
+    keptBytes += bytes;
+    for (const [oldKey, { entry: old }] of keptFailures) {
+      const full = keptFailures.size > FAILED_KEPT_MAX || keptBytes > FAILED_KEPT_MAX_BYTES;
+      if (!full && old.keptUntil! >= now) break;
+      dropFailure(oldKey);
+    }
   }
 
   /** Registers the answer of the request that goes ahead; returns how to settle it. */
@@ -206,7 +223,7 @@ export function createOneSubmission(deps: {
     answers.set(key, entry);
     const forget = (k: string) => answers.get(k) === entry && answers.delete(k);
     return (outcome) => {
-      if (outcome && 'failed' in outcome && outcome.failed.status < 500) return void (settle(outcome), keepFailure(key, entry));
+      if (outcome && 'failed' in outcome && outcome.failed.status < 500) return void (settle(outcome), keepFailure(key, entry, outcome.failed));
       if (!outcome || 'failed' in outcome) return void (settle(outcome), forget(key));
       settle({ moved: outcome.moved });
       // By the app's clock, as the session's own times are: a form sent again later is a new one.
@@ -237,7 +254,7 @@ export function createOneSubmission(deps: {
 
   /** Answers a repeat as the first one that failed was answered: its page, with the error. */
   function answerAsFailed(req: Request, res: Response, { status, headers, body }: FailedAnswer) {
-    req.log.info({ path: req.path, first: 'failed' }, 'form sent again while the first was handled: given its answer');
+    req.log.info({ path: req.path, first: 'failed' }, 'form sent again while or just after the first failed: given its answer');
     (req as { session?: unknown }).session = undefined;
     res.status(status).set(headers).end(body);
   }

@@ -79,7 +79,10 @@ function formApp(options: FormAppOptions) {
   // A form that fails a moment later, as one does while the database is away.
   app.post('/unavailable', once(() => '/done'), count, (_req, res) => void later(100).then(() => res.status(503).set('Retry-After', '30').send('later')));
   // A form refused for what was typed, as a wrong code is; the page says which try it was.
-  app.post('/wrong', once(() => '/done'), count, (req, res) => void res.status(400).send(`wrong, try ${handled.get(req.path)}`));
+  app.post('/wrong', once(() => '/done'), count, (req, res) => {
+    const { pad = '' } = req.body as { pad?: string }; // what a page shows again of what was typed
+    res.status(400).send(`wrong, try ${handled.get(req.path)}${pad}`);
+  });
   app.use(once.repeatAfterMove);
   app.use(((err, _req, res, _next) => res.status(403).send(String((err as Error).message))) as ErrorRequestHandler);
   return app;
@@ -184,19 +187,49 @@ describe('one submission: a double click whose first request the browser dropped
       }
     });
 
-    it('keeps at most 1,000 such pages: beyond that the oldest is forgotten', async function () {
-      this.timeout(20_000);
+    /** The form app, and a form sent with `code` (and `pad`, shown again) that answers "wrong, try N". */
+    async function wrongForms() {
       const handled = new Map<string, number>();
-      const server = await listen(formApp({ afterMoveMs: 0, handled }));
+      const server = await listen(formApp({ afterMoveMs: 0, clock: settable(), handled }));
+      const cookie = cookieOf(await fetch(`${server.url}/start`));
+      const send = async (code: number, pad = '') => {
+        const body = new URLSearchParams({ code: String(code), pad });
+        const answer = await fetch(`${server.url}/wrong`, { method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+        return /^wrong, try \d+/.exec(await answer.text())?.[0];
+      };
+      return { server, send, handled };
+    }
+
+    it('keeps at most 1,000 such pages: beyond that the oldest is forgotten', async function () {
+      this.timeout(30_000);
+      const { server, send, handled } = await wrongForms();
       try {
-        const cookie = cookieOf(await fetch(`${server.url}/start`));
-        const send = (code: number) =>
-          fetch(`${server.url}/wrong`, { method: 'POST', body: `code=${code}`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
         for (let code = 0; code <= 1_000; code += 1) await send(code);
         expect(handled.get('/wrong')).to.equal(1_001);
 
-        expect(await (await send(1_000)).text(), 'the newest is kept').to.equal('wrong, try 1001');
-        expect(await (await send(0)).text(), 'the oldest is not').to.equal('wrong, try 1002');
+        expect(await send(1_000), 'the newest is kept').to.equal('wrong, try 1001');
+        expect(await send(1), 'the second oldest too').to.equal('wrong, try 2');
+        expect(await send(0), 'the oldest is not').to.equal('wrong, try 1002');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('keeps at most 8 MB of such pages, and none over 32 KB: what was typed cannot fill the memory', async function () {
+      this.timeout(30_000);
+      const { server, send, handled } = await wrongForms();
+      try {
+        const pad = 'x'.repeat(30_000); // pages of 30 KB: 279 fit in 8 MB
+        for (let code = 0; code < 300; code += 1) await send(code, pad);
+
+        expect(await send(299, pad), 'the newest is kept').to.equal('wrong, try 300');
+        expect(await send(25, pad), 'one of the 279 newest').to.equal('wrong, try 26');
+        expect(await send(0, pad), 'the oldest is not').to.equal('wrong, try 301');
+
+        const large = 'x'.repeat(40_000);
+        await send(1_000, large);
+        expect(await send(1_000, large), 'a page over 32 KB is not kept').to.equal('wrong, try 303');
+        expect(handled.get('/wrong')).to.equal(303);
       } finally {
         await server.close();
       }
