@@ -97,7 +97,14 @@ const RECOVERY_CODE_ACCEPTED: ReadonlySet<CodePurpose> = new Set(['sign_in', 'co
  * the SMS went out. `capInForce`: a cap refuses the next SMS, so no new code is advised (the page
  * says the cap's end itself).
  */
-export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wording, capInForce = false): SmsProblem | null {
+export function smsProblem(
+  outcome: SmsCodeOutcome,
+  purpose: CodePurpose,
+  w: Wording,
+  capInForce = false,
+  /** Whether the code sent before a cooldown works now (the page read it); else as it was at the send. */
+  earlierCodeWorks?: boolean,
+): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
       return null;
@@ -112,7 +119,7 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     case 'locked':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
-      return { status: 429, message: w.t(COOLDOWN_KEYS[outcome.earlierCode], { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+      return { status: 429, message: notSentInCooldown(outcome, w, earlierCodeWorks), noSmsSoon: false };
     case 'limited':
       return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${capEnd({ cap: outcome, purpose }, w)}`, noSmsSoon: true };
     case 'failed': {
@@ -123,12 +130,17 @@ export function smsProblem(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
   }
 }
 
-/** No new code within the cooldown: that none was sent, and whether the earlier one works, with when to ask again. */
-const COOLDOWN_KEYS: Record<EarlierCode, string> = {
-  this_number: 'oneTimeCode.notSentCooldown',
-  gone: 'oneTimeCode.notSentCooldownCodeGone',
-  other_number: 'oneTimeCode.sms.errors.cooldownOtherNumber',
-};
+/**
+ * No new code within the cooldown, asked for or sent automatically: that none was sent (a "wait
+ * until" alone leaves it open), whether the earlier code still works (used, or ended by wrong
+ * tries, it does not), and when to ask again with the page's button.
+ */
+function notSentInCooldown(outcome: { nextAllowedAt: number; earlierCode: EarlierCode }, w: Wording, earlierCodeWorks?: boolean): string {
+  const time = w.formatTime(outcome.nextAllowedAt);
+  if (outcome.earlierCode === 'other_number') return w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time });
+  const works = earlierCodeWorks ?? outcome.earlierCode === 'this_number';
+  return w.t(works ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time, resend: resendButton(w) });
+}
 
 /**
  * Why a form that sends a code to a number cannot go on to the code page; null when it can: the

@@ -115,17 +115,9 @@ export async function smsCodeStatus(
 ): Promise<SmsCodeStatus> {
   const { validUntil, deliveryUnsure, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
-  const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null) : null;
-  const cooldown = outcome?.status === 'cooldown' ? outcome : undefined;
-  let notSent = problem?.message ?? null;
-  // No new code within the cooldown, asked for or sent automatically: say that none was sent (a
-  // "wait until" alone leaves it open), and whether the last code still works (used, or killed by
-  // wrong tries, it does not).
-  if (cooldown) {
-    notSent = w.t(validUntil ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time: w.formatTime(cooldown.nextAllowedAt) });
-  }
+  const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null, validUntil !== null) : null;
   // While a cap refuses any new code, a cooldown's "ask again at …" would not hold: the cap says when.
-  if (cooldown && cap !== null) notSent = null;
+  const notSent = outcome?.status === 'cooldown' && cap !== null ? null : (problem?.message ?? null);
   // An SMS that may not come: the notice says until when its code works, not that it was sent.
   const shownValidUntil = outcome?.status === 'unsure' ? null : validUntil;
   return {

@@ -102,7 +102,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
       const l = await locals(req, res, outcome);
-      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res), l.smsState?.noSms)?.message ?? null) : null;
+      const earlierCodeWorks = l.smsState ? l.smsState.validUntil !== null : undefined;
+      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res), l.smsState?.noSms, earlierCodeWorks)?.message ?? null) : null;
       const notice = takePageNoticeText(req, res, NOTICES);
       res.render(VIEW, { ...l, codeSent: outcome?.status === 'sent', smsNotice, notice });
     },

@@ -115,10 +115,26 @@ describe('fresh confirmation before changes (J6)', () => {
     const tooSoon = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     expect(tooSoon.headers.location).to.equal(page);
     const notice = await agent.get(page);
-    expect(notice.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+    expect(notice.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen met &#39;Stuur code naar \+31 6 ••••••78&#39;\.<\/p>/);
     expect(notice.text).not.to.include('aria-invalid').and.not.include('We hebben een code gestuurd');
     expect(notice.text.split('een nieuwe code aanvragen').length, 'said once').to.equal(2);
     expect(world.vonage.messages).to.have.length(2); // signing in, and the first of these two
+  });
+
+  it('says that the earlier code no longer works when "Stuur code" within 30 seconds meets a code ended by wrong tries', async () => {
+    await world.close();
+    world = await startSmsWorld(); // the real 30 seconds between SMS
+    patient = await patientWithSms(world.rt);
+    const agent = await fullySignedIn();
+    const path = `${BASE}/uitzetten`;
+    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
+    const wrong = lastCode(world.vonage) === '000001' ? '000002' : '000001';
+    for (let i = 0; i < 5; i += 1) await submitForm(agent, page, { password: patient.password, code: wrong }, '/account/bevestigen');
+
+    await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
+
+    expect((await agent.get(page)).text).to.include('We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen. Die code werkt niet meer.');
   });
 
   it('names its own button, "Stuur code naar …", when there is no code to check', async () => {
