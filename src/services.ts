@@ -14,7 +14,7 @@ import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
-import type { StaffMember } from './domain/staff';
+import { type StaffMember, staffPasswordState } from './domain/staff';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
@@ -125,7 +125,14 @@ export async function createServices(deps: ServiceDeps) {
       },
     }),
     helpQuestions: await createHelpQuestionStore({ db, clock, limiters, limits: config.helpQuestions }),
-    staffSignIn: createSignInService<StaffMember>({ users: accountStores.staff, hasher, throttle: staffThrottle, audit: accountStores.staffAudit, clock }),
+    staffSignIn: createSignInService<StaffMember>({
+      users: accountStores.staff,
+      hasher,
+      throttle: staffThrottle,
+      audit: accountStores.staffAudit,
+      clock,
+      passwordExpired: (member, now) => staffPasswordState(member, now) === 'oneTimeExpired',
+    }),
     staffPasskeyCeremonies,
     staffSecondFactor: createSecondFactor({
       clock,

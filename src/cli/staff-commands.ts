@@ -46,7 +46,7 @@ function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
   const password = (member: StaffMember) => {
     const state = staffPasswordState(member, now);
     if (state === 'own') return 'own';
-    return state === 'oneTime' ? `one-time until ${dateTime(member.oneTimePasswordUntil!)}` : 'one-time, expired';
+    return `one-time, ${state === 'oneTime' ? 'until' : 'expired'} ${dateTime(member.oneTimePasswordUntil!)}`;
   };
   return [
     { header: 'ID', value: (member) => String(member.id) },
@@ -62,7 +62,7 @@ function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
 
 export const listStaff = command({
   name: 'list-staff',
-  summary: 'List the desk accounts, with their role and two-step sign-in.',
+  summary: 'List the desk accounts, with their role, two-step sign-in and password (their own, or a one-time one and until when).',
   options: [],
   async run(_options, env) {
     const { staff, clock } = await env.services();

@@ -17,6 +17,8 @@ export type SignInResult<A extends PasswordAccount = User> =
   | { status: 'invalid' }
   /** The right password of an account that is switched off: said only to whoever knows the password. */
   | { status: 'disabled' }
+  /** The right one-time password (a staff member's) after the time it worked until: said as the above. */
+  | { status: 'expired' }
   /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
   | { status: 'throttled'; retryAt: number };
 
@@ -27,6 +29,9 @@ export type SignInResult<A extends PasswordAccount = User> =
  */
 export type WrongPasswordEvent = 'sign_in_failed' | 'confirmation_failed';
 
+/** What a refused password is recorded as (`details.reason`). */
+const FAILURE_REASONS = { invalid: 'password', disabled: 'disabled', expired: 'one_time_password_expired' } as const;
+
 export type SignInService<A extends PasswordAccount = User> = ReturnType<typeof createSignInService<A>>;
 
 /** Patients (the user store and their audit log), or staff (the staff store and the staff audit log). */
@@ -36,14 +41,16 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   throttle: SignInThrottle;
   audit: { record(accountId: number, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
+  /** Whether the account's password no longer works (a staff member's one-time password ran out). */
+  passwordExpired?: (account: A, now: number) => boolean;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
 
   return {
     /**
      * Checks e-mail and password. An unknown e-mail and a wrong password give the same answer after
-     * the same work (one argon2 verification), so nothing tells them apart; a disabled account is
-     * named only after its right password (it still counts as a failure).
+     * the same work (one argon2 verification), so nothing tells them apart; a disabled account, or
+     * an expired password, is named only after its right password (it still counts as a failure).
      * The throttle's places are taken before the verification (see createSignInThrottle), whatever
      * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
      */
@@ -58,15 +65,15 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
       try {
         const user = await users.findByEmail(accountKey);
         const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
-        if (user && passwordOk && !user.disabled) {
+        const refusal = !user || !passwordOk ? 'invalid' : user.disabled ? 'disabled' : deps.passwordExpired?.(user, clock.now()) ? 'expired' : null;
+        if (user && refusal === null) {
           outcome = 'success';
           return { status: 'ok', user };
         }
         outcome = 'failure';
-        if (!user) return { status: 'invalid' };
-        const refusedAsDisabled = passwordOk && user.disabled;
-        await audit.record(user.id, wrongPasswordEvent, origin, { reason: refusedAsDisabled ? 'disabled' : 'password' });
-        return { status: refusedAsDisabled ? 'disabled' : 'invalid' };
+        if (!user || refusal === null) return { status: 'invalid' };
+        await audit.record(user.id, wrongPasswordEvent, origin, { reason: FAILURE_REASONS[refusal] });
+        return { status: refusal };
       } finally {
         await pass.settle(outcome);
       }

@@ -160,7 +160,7 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
       .and.match(/It works until \d{4}-\d\d-\d\d \d\d:\d\d; after that, give them a new one\./)
       .and.not.include(oneTime);
     const until = /It works until (\S+ \S+);/.exec(result.stdout)![1]!;
-    expect((await succeeds(admin(['list-staff']))).stdout, 'list-staff says until when').to.match(new RegExp(`anna@kliniek\\.nl .* one-time until ${until} `));
+    expect((await succeeds(admin(['list-staff']))).stdout, 'list-staff says until when').to.match(new RegExp(`anna@kliniek\\.nl .* one-time, until ${until} `));
     expect(await rowsOf(id)).to.deep.equal({ ...before, generation: before.generation + 2 }); // disabling ended their sessions too
     await inDatabase(async ({ staff, audit }) => {
       const member = (await staff.findById(id))!;

@@ -20,8 +20,11 @@ export async function checkSignInForm<A extends SessionAccount = User>(
   passport: AppPassport,
   req: Request,
   res: Response,
-  /** What a disabled account is told after its right password: who can switch it on again differs. */
-  disabledMessageKey = 'signInForm.errors.disabled',
+  /**
+   * What a disabled account is told after its right password (who can switch it on again differs),
+   * and an expired one-time password (staff only).
+   */
+  messageKeys: { disabled: string; expired?: string } = { disabled: 'signInForm.errors.disabled' },
 ): Promise<{ account: A } | RefusedSignIn> {
   const { t, formatTime } = res.locals;
   const fields = readFields(req.body, SIGN_IN_FIELDS);
@@ -35,7 +38,9 @@ export async function checkSignInForm<A extends SessionAccount = User>(
     return { errors: [{ field: 'email', message: t('signInForm.errors.throttled', { time: formatTime(result.retryAt) }) }], values, status: 429 };
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
-  if (result.status === 'disabled') return { errors: [{ field: 'email', message: t(disabledMessageKey) }], values, status: 403 };
+  if (result.status === 'disabled') return { errors: [{ field: 'email', message: t(messageKeys.disabled) }], values, status: 403 };
+  if (result.status === 'expired' && messageKeys.expired) return { errors: [{ field: 'password', message: t(messageKeys.expired) }], values, status: 403 };
+  if (result.status === 'expired') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
   return { account: result.user };
 }
 

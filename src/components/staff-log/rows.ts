@@ -67,7 +67,11 @@ const roleKey = (event: StaffAuditEvent): string | undefined => {
  * sign-in.ts and second-factor.ts); the purpose's text comes first. A code never reaches the page.
  */
 const FAILURE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
-  sign_in_failed: { password: 'staffLog.failures.sign_in_failed.password', disabled: 'staffLog.failures.sign_in_failed.disabled' },
+  sign_in_failed: {
+    password: 'staffLog.failures.sign_in_failed.password',
+    disabled: 'staffLog.failures.sign_in_failed.disabled',
+    one_time_password_expired: 'staffLog.failures.sign_in_failed.one_time_password_expired',
+  },
   confirmation_failed: { password: 'staffLog.failures.confirmation_failed.password', disabled: 'staffLog.failures.confirmation_failed.disabled' },
   second_step_failed: {
     wrong_recovery_code: 'staffLog.failures.second_step_failed.wrong_recovery_code',

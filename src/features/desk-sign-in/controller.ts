@@ -8,7 +8,7 @@ import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
-import { type StaffMember, staffPasswordState, type StaffStore } from '../../domain/staff';
+import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { StaffNotifier } from '../../domain/staff-audit';
 import type { AuthLevels, SessionEnd } from '../../http/auth-level';
 import { pageNoticeOf, redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
@@ -123,14 +123,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     },
 
     async submit(req: Request, res: Response) {
-      const checked = await checkSignInForm<StaffMember>(deps.passport, req, res, 'deskSignIn.disabled');
+      const messageKeys = { disabled: 'deskSignIn.disabled', expired: 'deskSignIn.oneTimePasswordExpired' };
+      const checked = await checkSignInForm<StaffMember>(deps.passport, req, res, messageKeys);
       if ('errors' in checked) return renderRefusedSignIn(res, SIGN_IN_VIEW, checked);
       const member = checked.account;
-      if (staffPasswordState(member, deps.clock.now()) === 'oneTimeExpired') {
-        req.log.info({ staffId: member.id }, 'desk sign-in refused: the one-time password has expired');
-        const errors = [{ field: 'password', message: res.locals.t('deskSignIn.oneTimePasswordExpired') }];
-        return renderRefusedSignIn(res, SIGN_IN_VIEW, { errors, values: { email: member.email }, status: 403 });
-      }
       if (member.twoFactorMethod) {
         await auth.toHalf(req, member);
         return res.redirect(303, desk.secondStep.code);

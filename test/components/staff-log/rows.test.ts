@@ -48,6 +48,7 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
     const cases: Array<[StaffEventType, Record<string, unknown>, string, string]> = [
       ['sign_in_failed', { reason: 'password' }, 'Inloggen op de balie mislukt (verkeerd wachtwoord)', 'Signing in to the desk failed (wrong password)'],
       ['sign_in_failed', { reason: 'disabled' }, 'Inloggen op de balie mislukt (account uitgeschakeld)', 'Signing in to the desk failed (account disabled)'],
+      ['sign_in_failed', { reason: 'one_time_password_expired' }, 'Inloggen op de balie mislukt (eenmalig wachtwoord verlopen)', 'Signing in to the desk failed (one-time password expired)'],
       ['confirmation_failed', { reason: 'password' }, 'Bevestigen op de balie mislukt (verkeerd wachtwoord)', 'Confirmation at the desk failed (wrong password)'],
       ['confirmation_failed', { reason: 'disabled' }, 'Bevestigen op de balie mislukt (account uitgeschakeld)', 'Confirmation at the desk failed (account disabled)'],
       ['second_step_failed', { reason: 'wrong_app_code', purpose: 'sign_in', method: 'totp' }, 'Verkeerde code bij inloggen op de balie', 'Wrong code when signing in to the desk'],

@@ -230,7 +230,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const format = createDateTimeFormatter('nl-NL', rt.config.timeZone);
     const { date, time } = { date: format.date(until), time: format.time(until) };
     const shown = await desk.get(given.headers.location!);
-    expect(shown.text).to.include(`Het werkt tot ${date} om ${time}. Daarna kan de medewerker er niet meer mee inloggen`);
+    expect(shown.text).to.include(`Het werkt tot ${date} om ${time}. Daarna kan de medewerker er niet meer mee inloggen. Geef dan een nieuw eenmalig wachtwoord.`);
     const password = oneTimePasswordOf(shown.text)!;
     expect((await desk.get(memberPage)).text).to.include(`<dt>Wachtwoord</dt><dd>Eenmalig wachtwoord, werkt tot ${date} om ${time}</dd>`);
 
@@ -241,10 +241,16 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(late.status).to.equal(403);
     expect(late.text).to.include('Dit eenmalige wachtwoord is verlopen. Vraag een beheerder om een nieuw eenmalig wachtwoord.');
     expect(late.text, 'the address stays').to.include(`value="${member.email}"`);
-    expect(logLines.join('\n')).to.include('the one-time password has expired');
+    expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'een verkeerd wachtwoord 1' })).text, 'told only to whoever typed it right')
+      .not.to.include('verlopen');
+    const failures = (await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'sign_in_failed').map((e) => e.details?.reason);
+    expect(failures, 'in the Logboek, as a failed sign-in').to.deep.equal(['password', 'one_time_password_expired']);
 
     const adminAgain = await signInAtDesk(rt, admin);
-    expect((await adminAgain.get(memberPage)).text).to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}. Geef een nieuw eenmalig wachtwoord`);
+    expect((await adminAgain.get(memberPage)).text).to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}. Geef een nieuw eenmalig wachtwoord als de medewerker nog moet inloggen.</dd>`);
+    await submitForm(adminAgain, `${memberPage}/uitschakelen`, { reason: 'Uit dienst' });
+    expect((await adminAgain.get(memberPage)).text, 'not offered for a disabled member').to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}.</dd>`);
+    await submitForm(adminAgain, `${memberPage}/inschakelen`, { reason: 'Toch niet' });
     const renewed = await submitForm(adminAgain, `${memberPage}/eenmalig-wachtwoord`, { reason: 'Verlopen' });
     const fresh = oneTimePasswordOf((await adminAgain.get(renewed.headers.location!)).text)!;
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: fresh })).headers.location, 'a new one works').to.equal(`${DESK}/code`);
