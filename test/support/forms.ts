@@ -77,3 +77,12 @@ export async function lateRepeats(app: Express, pagePath: string, fields: Record
   if (!newCookie) throw new Error(`the first answer set no cookie: ${first.status} ${first.headers.location}`);
   return { first, newCookie, withNew: await post(newCookie), withOld: await post(oldCookie) };
 }
+
+/**
+ * The two ways a double click sends a form: at once, and one after the other, as a browser mostly
+ * does (the second request comes after the first was answered). Each gives both answers.
+ */
+export const SENT_TWICE = {
+  'at once': <T>(send: () => Promise<T>) => Promise.all([send(), send()]),
+  'one after the other': async <T>(send: () => Promise<T>) => [await send(), await send()],
+};

@@ -97,13 +97,17 @@ describe('fresh confirmation before changes (J6)', () => {
     expect((await neverConfirmed.get((await neverConfirmed.get(path)).headers.location!)).text).not.to.include(said);
   });
 
-  it('says once that the code was sent, and why not when it was not: a notice, not an error on the code field', async () => {
+  /** A new world with the real 30 seconds between SMS, a signed-in patient, and the confirmation page before turning two-step off. */
+  async function withRealCooldown() {
     await world.close();
-    world = await startSmsWorld(); // the real 30 seconds between SMS
+    world = await startSmsWorld();
     patient = await patientWithSms(world.rt);
-    const agent = await fullySignedIn();
     const path = `${BASE}/uitzetten`;
-    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    return { agent: await fullySignedIn(), path, page: `/account/bevestigen?terug=${encodeURIComponent(path)}` };
+  }
+
+  it('says once that the code was sent, and why not when it was not: a notice, not an error on the code field', async () => {
+    const { agent, path, page } = await withRealCooldown();
     const sent = await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     expect(sent.headers.location).to.equal(page);
     const withCode = (await agent.get(page)).text;
@@ -122,12 +126,7 @@ describe('fresh confirmation before changes (J6)', () => {
   });
 
   it('says that the earlier code no longer works when "Stuur code" within 30 seconds meets a code ended by wrong tries', async () => {
-    await world.close();
-    world = await startSmsWorld(); // the real 30 seconds between SMS
-    patient = await patientWithSms(world.rt);
-    const agent = await fullySignedIn();
-    const path = `${BASE}/uitzetten`;
-    const page = `/account/bevestigen?terug=${encodeURIComponent(path)}`;
+    const { agent, path, page } = await withRealCooldown();
     await submitForm(agent, page, { terug: path }, '/account/bevestigen/code');
     const wrong = lastCode(world.vonage) === '000001' ? '000002' : '000001';
     for (let i = 0; i < 5; i += 1) await submitForm(agent, page, { password: patient.password, code: wrong }, '/account/bevestigen');
