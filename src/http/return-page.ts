@@ -29,10 +29,14 @@ export function localPath(value: unknown): string {
   return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) ? value : '/';
 }
 
-/** A page of the desk (`/balie`, `/balie/…`) on this site, to lead back to; undefined for any other value. */
+/**
+ * A page of the desk (`/balie`, `/balie/…`) on this site, to lead back to; undefined for any other
+ * value. Read as the browser reads it, dot segments resolved (`/balie/../account` is not the desk's).
+ */
 export function deskPageToReturnTo(value: unknown): string | undefined {
-  const path = localPath(value);
-  return path === paths.desk.home || path.startsWith(`${paths.desk.home}/`) || path.startsWith(`${paths.desk.home}?`) ? path : undefined;
+  const url = new URL(localPath(value), `http://${OWN_HOST}`);
+  const onDesk = url.pathname === paths.desk.home || url.pathname.startsWith(`${paths.desk.home}/`);
+  return onDesk ? url.pathname + url.search : undefined;
 }
 
 /** A GET's own address is read as one on this made-up host: `//other.example/…` would be on another. */

@@ -174,7 +174,7 @@ describe('the information pages of the shell (J2)', () => {
   });
 
   it('leads back only to a page of the desk on this site', async () => {
-    for (const terug of ['//evil.example/balie', 'https://evil.example/balie', '/werkblad', '/balie-nep', '/\\evil.example']) {
+    for (const terug of ['//evil.example/balie', 'https://evil.example/balie', '/werkblad', '/balie-nep', '/\\evil.example', '/balie/../account', '/balie/%2e%2e/account']) {
       const res = await rt.agent().get(`/helpdesk?terug=${encodeURIComponent(terug)}`);
       expect(res.text, terug).to.include(SIGN_IN_LINK).and.not.include('Terug naar de Balie');
       expect(footerLinks(res.text)[0], terug).to.deep.equal(['/helpdesk', 'Helpdesk']);
