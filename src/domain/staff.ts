@@ -22,9 +22,10 @@ export interface StaffMember {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
-  /** Made by an admin with a one-time password: they choose their own before anything else. */
-  mustChangePassword: boolean;
-  /** Until when that one-time password lets them sign in; null when their password is their own. */
+  /**
+   * Until when the one-time password an admin gave lets them sign in (they choose their own before
+   * anything else); null when their password is their own.
+   */
   oneTimePasswordUntil: number | null;
   /** Staff always sign in with two steps; null until they set it up (the app; never SMS). */
   twoFactorMethod: 'totp' | null;
@@ -33,7 +34,6 @@ export interface StaffMember {
 
 interface StaffRow extends AccountRow {
   role: StaffRole;
-  must_change_password: boolean | number;
   one_time_password_until: number | string | null;
 }
 
@@ -41,8 +41,7 @@ function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
   return {
     ...accountFields(row),
     role: row.role,
-    mustChangePassword: Boolean(row.must_change_password),
-    oneTimePasswordUntil: row.must_change_password && row.one_time_password_until !== null ? Number(row.one_time_password_until) : null,
+    oneTimePasswordUntil: row.one_time_password_until === null ? null : Number(row.one_time_password_until),
     twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
   };
 }
@@ -61,6 +60,9 @@ export const oneTimePasswordUntil = (now: number, days: number) => now + days * 
 
 /** Whether the staff member's password is their own, or a one-time one that still works or no longer does. */
 export type StaffPasswordState = 'own' | 'oneTime' | 'oneTimeExpired';
+
+/** Whether an admin gave the password (working or not): its owner chooses their own before anything else. */
+export const hasOneTimePassword = (member: Pick<StaffMember, 'oneTimePasswordUntil'>) => member.oneTimePasswordUntil !== null;
 
 export function staffPasswordState(member: Pick<StaffMember, 'oneTimePasswordUntil'>, now: number): StaffPasswordState {
   if (member.oneTimePasswordUntil === null) return 'own';
@@ -88,16 +90,16 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
     /** `oneTimePasswordUntil`: the password is a one-time one that an admin has seen, working until then. */
     create(input: NewStaffMember): Promise<StaffMember> {
       const { email, name, role, passwordHash, oneTimePasswordUntil: until } = input;
-      return records.insert({ email, name, role, password_hash: passwordHash, must_change_password: until !== null, one_time_password_until: until });
+      return records.insert({ email, name, role, password_hash: passwordHash, one_time_password_until: until });
     },
 
     /** The staff member's own password: a one-time password is gone with it. */
     setOwnPassword: (id: number, passwordHash: string) =>
-      records.update(id, { password_hash: passwordHash, must_change_password: false, one_time_password_until: null }),
+      records.update(id, { password_hash: passwordHash, one_time_password_until: null }),
 
     /** A one-time password an admin has seen, working until `until`: the staff member chooses their own at the next sign-in. */
     setOneTimePassword: (id: number, passwordHash: string, until: number) =>
-      records.update(id, { password_hash: passwordHash, must_change_password: true, one_time_password_until: until }),
+      records.update(id, { password_hash: passwordHash, one_time_password_until: until }),
 
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
 

@@ -10,6 +10,7 @@ const NAME_SEARCH = '20261205000002_user_name_search.ts';
 const FOLD_ACCENTS = '20261205000003_search_folds_accents.ts';
 const PAGING_INDEXES = '20261205000004_paging_indexes.ts';
 const ONE_TIME_PASSWORD_UNTIL = '20261206000004_staff_one_time_password_until.ts';
+const DROP_MUST_CHANGE_PASSWORD = '20261206000005_staff_drop_must_change_password.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -169,5 +170,27 @@ describe('migrations', () => {
     expect(rows[1]).to.deep.equal({ email: 'eigen@kliniek.nl', one_time_password_until: null });
     await db.migrate.down();
     expect(await db.schema.hasColumn('staff', 'one_time_password_until')).to.equal(false);
+  });
+
+  it('drops must_change_password without touching the staff member\'s second step, and gives it back from the one-time password\'s end', async () => {
+    await migrateUpTo(DROP_MUST_CHANGE_PASSWORD);
+    const staff = (email: string, until: number | null) =>
+      ({ email, name: email, password_hash: 'x', role: 'desk', must_change_password: until !== null, one_time_password_until: until, created_at: 0, updated_at: 0 });
+    await db('staff').insert([staff('eenmalig@kliniek.nl', 5_000), staff('eigen@kliniek.nl', null)]);
+    const [own] = await db('staff').where({ email: 'eigen@kliniek.nl' }).pluck('id');
+    await db('staff_two_factor_settings').insert({ staff_id: own, method: 'totp', enabled_at: 1, updated_at: 1 });
+
+    await db.migrate.up();
+
+    expect(await db.schema.hasColumn('staff', 'must_change_password')).to.equal(false);
+    const rows = await db('staff').orderBy('email').select('email', 'one_time_password_until');
+    expect(rows.map((row) => [row.email, row.one_time_password_until && Number(row.one_time_password_until)])).to.deep.equal([
+      ['eenmalig@kliniek.nl', 5_000],
+      ['eigen@kliniek.nl', null],
+    ]);
+    expect(await db('staff_two_factor_settings').pluck('staff_id'), 'the second step is still there').to.deep.equal([own]);
+    await db.migrate.down();
+    const back = await db('staff').orderBy('email').select('email', 'must_change_password');
+    expect(back.map((row) => [row.email, Boolean(row.must_change_password)])).to.deep.equal([['eenmalig@kliniek.nl', true], ['eigen@kliniek.nl', false]]);
   });
 });

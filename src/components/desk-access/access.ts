@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from '../../config';
-import type { StaffMember, StaffRole } from '../../domain/staff';
+import { hasOneTimePassword, type StaffMember, type StaffRole } from '../../domain/staff';
 import { createAuthLevels, type AuthLevels, type AuthRealm } from '../../http/auth-level';
 import { createPassport, type AppPassport } from '../../http/authentication';
 import { csrfProtection } from '../../http/csrf';
@@ -23,7 +23,7 @@ export const isDeskPath = (path: string) => path === desk.home || path.startsWit
  */
 function pendingSetup(staff: StaffMember) {
   // "Herstelcode gebruikt" first, when a recovery code just signed them in: it says how many are left.
-  if (staff.mustChangePassword) return { start: desk.firstTime.password, open: [desk.firstTime.password, desk.recoveryCodeUsed, desk.signOut] };
+  if (hasOneTimePassword(staff)) return { start: desk.firstTime.password, open: [desk.firstTime.password, desk.recoveryCodeUsed, desk.signOut] };
   if (!staff.twoFactorMethod) return { start: desk.firstTime.pair, open: [desk.firstTime.root, desk.signOut] };
   return null;
 }

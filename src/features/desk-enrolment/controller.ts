@@ -12,7 +12,7 @@ import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import type { StaffMember, StaffStore } from '../../domain/staff';
+import { hasOneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
 import { generateTotpSecret, STAFF_TOTP_ISSUER } from '../../domain/totp';
 import type { AuthLevels } from '../../http/auth-level';
@@ -85,13 +85,13 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
 
   return {
     showPassword(req: Request, res: Response) {
-      if (!req.staff!.mustChangePassword) return res.redirect(303, afterOwnPassword(req.staff!));
+      if (!hasOneTimePassword(req.staff!)) return res.redirect(303, afterOwnPassword(req.staff!));
       res.render(VIEWS.password);
     },
 
     async submitPassword(req: Request, res: Response) {
       const member = req.staff!;
-      if (!member.mustChangePassword) return res.redirect(303, afterOwnPassword(member));
+      if (!hasOneTimePassword(member)) return res.redirect(303, afterOwnPassword(member));
       const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
       const errors = await validateNewPassword(fields, member, res.locals.t);
       const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;

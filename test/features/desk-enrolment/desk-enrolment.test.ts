@@ -158,7 +158,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     expect((await other.get(`${FIRST}/wachtwoord`)).headers.location, 'the other browser is signed out').to.equal(DESK);
     expect((await deskPasswordStep(rt.agent(), member)).status, 'the one-time password no longer works').to.equal(400);
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: 'blauwe-fiets-onder-de-brug' })).headers.location).to.equal(`${DESK}/patienten`);
-    expect((await rt.services.staff.findById(member.id))!.mustChangePassword).to.equal(false);
+    expect((await rt.services.staff.findById(member.id))!.oneTimePasswordUntil, 'their own password now').to.equal(null);
     expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).to.include('password_chosen');
   });
 });
