@@ -159,7 +159,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
-  /** What desk-staff/summary shows of the member. */
+  /** What desk-staff/summary and the Medewerkers list show of a member. */
   const summaryOf = (member: StaffMember) => ({ member, passwordState: staffPasswordState(member, deps.clock.now()) });
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
@@ -204,7 +204,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   return {
     async list(_req: Request, res: Response) {
-      res.render('desk-staff/list', { members: await staff.list() });
+      res.render('desk-staff/list', { members: (await staff.list()).map(summaryOf) });
     },
 
     showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),

@@ -452,10 +452,22 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(await hintOf('app-uitzetten')).to.equal('This goes into the log. For example: lost phone and recovery codes.');
   });
 
-  it('lists the staff with role, app and account', async () => {
-    await createStaffMember(rt, { name: 'Dirk Dekker', withApp: false });
-    const list = await desk.get(STAFF);
-    expect(list.text).to.include('Ada Admin').and.include('Dirk Dekker').and.include('beheerder').and.include('Nog niet ingesteld');
+  it('lists the staff with role, app, account and password: own, one-time until when, or expired', async () => {
+    const dirk = await createStaffMember(rt, { name: 'Dirk Dekker', withApp: false });
+    const eva = await createStaffMember(rt, { name: 'Eva Eerst' });
+    const dayLater = rt.clock.now() + 86_400_000;
+    const hourAgo = rt.clock.now() - 3_600_000;
+    await rt.services.staff.setOneTimePassword(dirk.id, 'one-time-hash', dayLater);
+    await rt.services.staff.setOneTimePassword(eva.id, 'one-time-hash', hourAgo);
+    const format = createDateTimeFormatter('nl-NL', rt.config.timeZone);
+
+    const rows = tableRows((await desk.get(STAFF)).text);
+
+    expect(rows).to.deep.include.members([
+      [admin.name, admin.email, 'beheerder', 'Ingesteld', 'Actief', 'Eigen wachtwoord'],
+      ['Dirk Dekker', dirk.email, 'balie', 'Nog niet ingesteld', 'Actief', `Eenmalig wachtwoord, werkt tot ${format.date(dayLater)} om ${format.time(dayLater)}`],
+      ['Eva Eerst', eva.email, 'balie', 'Ingesteld', 'Actief', `Eenmalig wachtwoord, verlopen op ${format.date(hourAgo)} om ${format.time(hourAgo)}.`],
+    ]);
   });
 });
 
