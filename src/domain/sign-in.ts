@@ -64,14 +64,18 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
       let outcome: ThrottleOutcome = 'undecided';
       try {
         const user = await users.findByEmail(accountKey);
-        const passwordOk = user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
-        const refusal = !user || !passwordOk ? 'invalid' : user.disabled ? 'disabled' : deps.passwordExpired?.(user, clock.now()) ? 'expired' : null;
-        if (user && refusal === null) {
+        if (!user) {
+          await hasher.verifyDummy(password);
+          outcome = 'failure';
+          return { status: 'invalid' };
+        }
+        const passwordOk = await hasher.verify(user.passwordHash, password);
+        const refusal = !passwordOk ? 'invalid' : user.disabled ? 'disabled' : deps.passwordExpired?.(user, clock.now()) ? 'expired' : null;
+        if (refusal === null) {
           outcome = 'success';
           return { status: 'ok', user };
         }
         outcome = 'failure';
-        if (!user || refusal === null) return { status: 'invalid' };
         await audit.record(user.id, wrongPasswordEvent, origin, { reason: FAILURE_REASONS[refusal] });
         return { status: refusal };
       } finally {
