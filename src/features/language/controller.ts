@@ -29,19 +29,21 @@ export function createLanguageController(deps: LanguageDeps) {
     },
 
     /**
-     * A signed-in patient's choice is kept on their account too, for the e-mail they get: on the
-     * page the link leads back to, or the first page after signing in. The link itself needs no
-     * session (it works while the session store is down). Only a choice just made counts (see
-     * LANGUAGE_CHOSEN_COOKIE).
+     * A patient's choice is kept on their account too, for the e-mail they get: on the page the link
+     * leads back to, or the first page after their password (an alert the second step writes, a
+     * recovery code used, is in it). The link itself needs no session (it works while the session
+     * store is down). Only a choice just made counts (see LANGUAGE_CHOSEN_COOKIE).
      */
     remember(req: Request, res: Response, next: NextFunction) {
-      const chosen: unknown = req.cookies?.[LANGUAGE_COOKIE];
-      const user = req.user;
-      if (req.cookies?.[LANGUAGE_CHOSEN_COOKIE] === undefined || !isLanguage(chosen) || !user || !deps.auth.isSignedIn(req)) return next();
+      const chosen: unknown = req.cookies?.[LANGUAGE_CHOSEN_COOKIE] === undefined ? undefined : req.cookies?.[LANGUAGE_COOKIE];
+      const user = deps.auth.isSignedIn(req) ? req.user : undefined;
+      const accountId = user?.id ?? deps.auth.pendingUserId(req);
+      if (!isLanguage(chosen) || accountId === undefined) return next();
       res.clearCookie(LANGUAGE_CHOSEN_COOKIE, { path: '/' });
-      if (user.language === chosen) return next();
-      deps.users.setLanguage(user.id, chosen).then(() => {
-        user.language = chosen;
+      // The half session's account is not read: its language is written whatever it was.
+      if (user?.language === chosen) return next();
+      deps.users.setLanguage(accountId, chosen).then(() => {
+        if (user) user.language = chosen;
         next();
       }, next);
     },

@@ -9,7 +9,7 @@ export function languageRoutes(controller: LanguageController): Router {
   return router;
 }
 
-/** After the session: every page of a signed-in patient keeps their choice on their account. */
+/** After the session: every page of a signed-in patient, or of one past their password, keeps their choice on their account. */
 export function languageMemoryRoutes(controller: LanguageController): Router {
   const router = Router();
   router.use(controller.remember);

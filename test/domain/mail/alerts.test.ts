@@ -227,6 +227,24 @@ describe('security alerts by e-mail (issue 16)', function () {
     expect((await world.rt.services.users.findById(never.id))!.language, 'a browser preference is no choice').to.equal('nl');
   });
 
+  it('writes an alert of the second step in the language chosen before it (a recovery code used), also chosen on its page', async () => {
+    const patient = await patientWithSms(world.rt);
+    await world.rt.services.users.setLanguage(patient.id, 'en'); // chosen in an earlier session
+    const dutch = browser();
+    await dutch.get('/taal/nl?terug=/inloggen');
+    await passwordStep(dutch, patient.email, patient.password);
+    await dutch.get('/inloggen/code');
+    expect((await enterRecoveryCode(dutch, patient.recoveryCodes[0]!)).status).to.equal(303);
+    expect((await mailsSince(0)).map((mail) => mail.subject), 'chosen before the password').to.deep.equal(['Er is een herstelcode gebruikt']);
+
+    const english = browser();
+    await passwordStep(english, patient.email, patient.password);
+    await english.get('/taal/en?terug=/inloggen/code');
+    await english.get('/inloggen/code');
+    expect((await enterRecoveryCode(english, patient.recoveryCodes[1]!)).status).to.equal(303);
+    expect((await mailsSince(1)).map((mail) => mail.subject), 'chosen on the second step\'s page').to.deep.equal(['A recovery code was used']);
+  });
+
   it('keeps only a choice made on this site: not a language cookie left on a shared computer, nor a link from another site', async () => {
     const patient = await world.rt.createPatient();
     const shared = browser().set('Cookie', 'karify.lang=en'); // someone else chose English on this computer
