@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { paths } from '../paths';
 import type { SessionEnd } from './auth-level';
-import { pageToReturnTo } from './return-page';
+import { errorPageReturn } from './return-page';
 import { redirectWithNotice } from './page-notice';
 import { hasSignInState } from './session';
 
@@ -150,12 +150,15 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
       if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: timedOut });
       return res.redirect(303, timedOut); // the notice is in the new session
     }
-    if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: pageToReturnTo(req) });
+    if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: errorPageReturn(req, res) });
     // The session lives: a token of an older page (another tab went on), or none (not this site's form).
-    if (getTokenFromRequest(req) === undefined) return res.status(403).render('errors/message', { page: 'badRequest' });
+    if (getTokenFromRequest(req) === undefined) {
+      errorPageReturn(req, res);
+      return res.status(403).render('errors/message', { page: 'badRequest' });
+    }
     // A reason or note typed on the old page is not lost either.
     const typed = typedTextOfOwnForm(req);
-    if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: pageToReturnTo(req), page: 'formOutdated' });
-    res.status(403).render('errors/message', { page: 'formOutdated', retryHref: pageToReturnTo(req) });
+    if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: errorPageReturn(req, res), page: 'formOutdated' });
+    res.status(403).render('errors/message', { page: 'formOutdated', retryHref: errorPageReturn(req, res) });
   };
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { typedTextOfOwnForm } from './csrf';
-import { pageToReturnTo } from './return-page';
+import { errorPageReturn } from './return-page';
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound' });
@@ -36,7 +36,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     req.log?.warn({ status, type: (err as { type?: string }).type }, 'rejected request');
     if (res.headersSent) return;
     const page = clientErrorPage(status);
-    res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? pageToReturnTo(req) : undefined });
+    const back = errorPageReturn(req, res);
+    res.status(status).render('errors/message', { page, retryHref: page === 'tooLarge' ? back : undefined });
     return;
   }
   // The answer went already (the request timed out, see request-timeout.ts): nothing more to say.
@@ -48,6 +49,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (unavailable) res.set('Retry-After', '30');
   // A question, reason or note sent while the database was away is shown to copy, not lost.
   const typed = unavailable && req.method === 'POST' ? typedTextOfOwnForm(req) : [];
-  if (typed.length > 0) return res.render('errors/typed-text-kept', { fields: typed, backPath: pageToReturnTo(req), page: 'unavailable' });
-  res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: pageToReturnTo(req) });
+  if (typed.length > 0) return res.render('errors/typed-text-kept', { fields: typed, backPath: errorPageReturn(req, res), page: 'unavailable' });
+  res.render('errors/message', { page: unavailable ? 'unavailable' : 'server', retryHref: errorPageReturn(req, res) });
 };

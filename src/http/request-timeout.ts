@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { pageToReturnTo } from './return-page';
+import { errorPageReturn } from './return-page';
 
 /**
  * A request still unanswered after `ms` gets the 503 page and a log line: something it waits for
@@ -16,7 +16,7 @@ export function requestTimeout(ms: number): RequestHandler {
       // The request's own page, rendered when what it waited for answers, has nowhere to go.
       res.render = () => undefined;
       res.status(503).set('Retry-After', '30');
-      render('errors/message', { page: 'unavailable', retryHref: pageToReturnTo(req) });
+      render('errors/message', { page: 'unavailable', retryHref: errorPageReturn(req, res) });
     }, ms);
     timer.unref();
     res.once('close', () => clearTimeout(timer));

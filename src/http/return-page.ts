@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { paths } from '../paths';
 
 /**
@@ -58,4 +58,14 @@ export function pageToReturnTo(req: Request, fallback: string = startOf(req)): s
       ? pathOn(OWN_HOST, req.originalUrl, `http://${OWN_HOST}`)
       : pathOn(req.get('host'), req.get('referer'));
   return back ?? fallback;
+}
+
+/**
+ * The way back of an error page (see pageToReturnTo), which its language link takes too: for a form
+ * sent without a Referer, the start page, not the form's address (which may take POST only).
+ */
+export function errorPageReturn(req: Request, res: Response): string {
+  const back = pageToReturnTo(req);
+  res.locals.languageReturn = back;
+  return back;
 }

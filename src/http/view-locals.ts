@@ -25,17 +25,20 @@ declare global {
        * the language link leads back to it.
        */
       shownPath?: string;
+      /** Where the language link leads when the page knows better than the request (an error page's way back). */
+      languageReturn?: string;
     }
   }
 }
 
 /**
- * Where the language link leads back to, a page to GET with its query (`?terug=`, a filter): for the
- * answer to a form, the page it is shown as (shownPath), else as the error pages' links lead. Without
- * either, the request's address; /taal checks it again before it redirects.
+ * Where the language link leads back to, a page to GET with its query (`?terug=`, a filter): on an
+ * error page, where its own link leads (languageReturn); for the answer to a form, the page it is
+ * shown as (shownPath), else the page the form was sent from; without either, the request's address
+ * (a form shown again at its own address). /taal checks it again before it redirects.
  */
-function languageReturnPath(req: Request, shownPath: string | undefined): string {
-  return (req.method === 'POST' ? shownPath : undefined) ?? pageToReturnTo(req, req.originalUrl);
+function languageReturnPath(req: Request, locals: Express.Locals): string {
+  return locals.languageReturn ?? (req.method === 'POST' ? locals.shownPath : undefined) ?? pageToReturnTo(req, req.originalUrl);
 }
 
 /** What every template may use: translations, formatting, the user, and defaults for forms. */
@@ -60,7 +63,7 @@ export function viewLocals(deps: {
     const lang = chooseLanguage(req, available);
     const formatter = formatters[lang];
     // Read when the page is rendered: a controller may have set shownPath meanwhile.
-    const currentPath = () => languageReturnPath(req, res.locals.shownPath);
+    const currentPath = () => languageReturnPath(req, res.locals);
     Object.assign(res.locals, {
       t: deps.translators[lang],
       lang,

@@ -84,7 +84,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
   /** The page that says until when the second step is locked, instead of a form, if it is (also after a refused code that locked it). */
   async function showIfLocked(res: Response, member: StaffMember, status = 429): Promise<boolean> {
     const lockedUntil = await staffSecondFactor.lockedUntil(member.id);
-    if (lockedUntil) res.status(status).render(LOCKED_VIEW, { lockedUntil });
+    if (lockedUntil) {
+      res.locals.shownPath = desk.secondStep.code; // also the answer to a form of the second step
+      res.status(status).render(LOCKED_VIEW, { lockedUntil });
+    }
     return lockedUntil !== null;
   }
 
@@ -150,6 +153,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         return res.redirect(303, desk.patients);
       }
       if (await showIfLocked(res, member)) return;
+      res.locals.shownPath = desk.secondStep.code;
       res.status(400).render(SECOND_STEP_FORMS.code.view, { ...(await secondStepLocals(member)), passkeyError: problem });
     }),
     showRecovery: showSecondStep(SECOND_STEP_FORMS.recovery),

@@ -164,6 +164,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
     const notice = takePageNoticeText(req, res, NOTICES);
+    res.locals.shownPath = desk.staffMember(member.id); // also the answer to the role's form
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
       .map((action) => ({ href: ACTIONS[action].path(member.id), text: res.locals.t(ACTIONS[action].texts.title) }));

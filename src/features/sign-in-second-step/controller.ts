@@ -85,7 +85,10 @@ export function createSecondStepController(deps: SecondStepDeps) {
   /** The page that says until when the second step is locked, if it is (also after a refused code that locked it). */
   async function showIfLocked(res: Response, user: User, status = 429): Promise<boolean> {
     const lockedUntil = await secondFactor.lockedUntil(user.id);
-    if (lockedUntil) res.status(status).render('sign-in-second-step/locked', { lockedUntil, method: user.twoFactorMethod });
+    if (lockedUntil) {
+      res.locals.shownPath = paths.secondStep.code; // also the answer to a form of the second step
+      res.status(status).render('sign-in-second-step/locked', { lockedUntil, method: user.twoFactorMethod });
+    }
     return lockedUntil !== null;
   }
 
@@ -131,6 +134,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         return res.redirect(303, paths.workspace);
       }
       if (await showIfLocked(res, user)) return;
+      res.locals.shownPath = paths.secondStep.code;
       res.status(400).render('sign-in-second-step/code', { ...(await codePageLocals(req, res, user)), passkeyError: problem });
     }),
 

@@ -86,7 +86,10 @@ export function createSignInController(deps: SignInDeps) {
     async submitPasskey(req: Request, res: Response) {
       const { t, formatTime } = res.locals;
       const given = passkeyProof(req, 'sign_in', deps.clock.now());
-      const refuse = (problem: string, status = 400) => res.status(status).render(VIEW, { values: {}, notice: null, passkeyError: problem });
+      const refuse = (problem: string, status = 400) => {
+        res.locals.shownPath = paths.signIn; // the passkey's address takes POST only
+        res.status(status).render(VIEW, { values: {}, notice: null, passkeyError: problem });
+      };
       if ('problem' in given) return refuse(t(given.problem));
       const origin = requestOrigin(req);
       const attempt = await deps.signIn.withoutPassword(origin, () => checkPasskeyAlone(given.proof, origin));

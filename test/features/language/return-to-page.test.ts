@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { DESK, identityOf, startWithStaffSignedIn } from '../../support/desk';
+import { createStaffMember, DESK, identityOf, startWithStaffSignedIn } from '../../support/desk';
 import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { lockSecondStep, passwordStep, patientWithSms } from '../../support/two-factor';
@@ -161,6 +161,43 @@ describe('the language link returns to the same page, with its query', () => {
       const { page: english } = await followLanguageLink(agent, resend);
       expect(english.status).to.equal(200);
       expect(english.text).to.include('<html lang="en">').and.include('Signing in is blocked for a while');
+
+      const withoutReferer = await agent.post('/inloggen/code/nieuwe-code').type('form').send({ _csrf: csrfTokenOf(locked.text) });
+      expect(withoutReferer.status).to.equal(429);
+      expect(languageLinkOf(withoutReferer.text), 'the page it is shown as (in English now)').to.equal('/taal/nl?terug=%2Finloggen%2Fcode');
+    });
+
+    it('leads where an error page\'s own link leads, never to a form\'s address that takes POST only: an out-of-date sign-out', async () => {
+      rt = await startTestRuntime();
+      const patient = await rt.createPatient();
+      const agent = rt.agent();
+      await signIn(agent, patient.email, patient.password);
+      const outdated = await agent.post('/uitloggen').type('form').send({ _csrf: 'van-een-oudere-pagina' });
+      expect(outdated.status).to.equal(403);
+      expect(outdated.text).to.include('href="/"');
+      expect(languageLinkOf(outdated.text), 'no Referer: the start, as its own link').to.equal('/taal/en?terug=%2F');
+      const fromPage = await agent.post('/uitloggen').set('Host', HOST).set('Referer', `http://${HOST}/account`).type('form').send({ _csrf: 'van-een-oudere-pagina' });
+      expect(languageLinkOf(fromPage.text), 'the page the form was sent from').to.equal('/taal/en?terug=%2Faccount');
+    });
+
+    it('leads to the sign-in page after a refused passkey, sent to an address that takes POST only', async () => {
+      rt = await startTestRuntime();
+      const agent = rt.agent();
+      const page = await agent.get('/inloggen');
+      const refused = await agent.post('/inloggen/toegangssleutel').type('form').send({ _csrf: csrfTokenOf(page.text), credential: '{}' });
+      expect(refused.status).to.equal(400);
+      expect(languageLinkOf(refused.text)).to.equal('/taal/en?terug=%2Finloggen');
+    });
+
+    it('leads to the staff member\'s page after a refused change of role, sent to an address that takes POST only', async () => {
+      const signedIn = await startWithStaffSignedIn({ role: 'admin' });
+      rt = signedIn.rt;
+      const member = await createStaffMember(rt);
+      const page = `${DESK}/medewerkers/${member.id}`;
+      const refused = await submitForm(signedIn.desk, page, { role: 'admin', reason: '' }, `${page}/rol`);
+      expect(refused.status).to.equal(400);
+      expect(languageLinkOf(refused.text)).to.equal(`/taal/en?terug=${encodeURIComponent(page)}`);
+      expect(refused.text, 'the menu marks Medewerkers').to.match(/href="\/balie\/medewerkers" aria-current="true"/);
     });
 
     it('does not take the page the form was sent from from another site, or a path that would be another site', async () => {
