@@ -49,6 +49,9 @@ describe('desk: staff accounts and the log (admins)', () => {
     const inEnglish = await desk.get(english.headers.location!);
     expect(inEnglish.text, 'again after the language link, in English').to.include('Bea Bakker (bea@kliniek.nl) has been added.');
     expect(oneTimePasswordOf(inEnglish.text)).to.equal(password);
+    const until = rt.clock.now() + 7 * 86_400_000;
+    const englishDates = createDateTimeFormatter('en-GB', rt.config.timeZone);
+    expect(inEnglish.text, 'the date first, as on every page').to.include(`It works until ${englishDates.date(until)} at ${englishDates.time(until)}.`);
     const again = await desk.get(`${STAFF}/nieuw/toegevoegd`);
     expect(again.headers.location, 'shown once').to.equal(STAFF);
     await desk.get(`/taal/nl?terug=${encodeURIComponent(STAFF)}`);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { PRODUCTION_ENV, startTestRuntime, type TestEnv, type TestRuntime } from '../../support/runtime';
 
 const PRODUCTION: TestEnv = {
@@ -27,6 +28,9 @@ describe('development: the e-mail outbox', () => {
     await rt.services.inTransaction(({ notifier }) => notifier.notify(patient.id, 'password_changed', { ip: '203.0.113.5' }));
     const waiting = await rt.agent().get('/ontwikkeling/e-mail');
     expect(waiting.text).to.include('Je wachtwoord is gewijzigd').and.include('bea@example.nl').and.include('Wacht op versturen');
+    const dutch = createDateTimeFormatter('nl-NL', rt.config.timeZone);
+    const written = `<dd>${dutch.date(rt.clock.now())} om ${dutch.time(rt.clock.now())}</dd>`;
+    expect(waiting.text, 'when, as every page says it').to.include(`<dt>Geschreven</dt>${written}`);
 
     await rt.services.mailWorker.runOnce();
     const page = (await rt.agent().get('/ontwikkeling/e-mail')).text;
