@@ -134,6 +134,22 @@ describe('second factor: one module for every code check', () => {
       expect((await check('sign_in', { kind: 'app', code: appCode(SECRET, clock.now()) })).status, 'after the lock').to.equal('ok');
     });
 
+    it(`announces the lock with the ${LIMIT}th wrong code itself: activity, Berichten and an e-mail, with no check after it`, async () => {
+      const wrong = wrongAppCode(SECRET, clock.now());
+      for (let i = 1; i < LIMIT; i += 1) await check('sign_in', { kind: 'app', code: wrong });
+      expect(await events('second_step_locked'), 'not before the limit').to.have.length(0);
+      const until = clock.now() + 15 * 60_000;
+      expect(await check('sign_in', { kind: 'app', code: wrong })).to.deep.equal({ status: 'locked', until });
+      // The attacker stops here: no further check meets the lock and could announce it instead.
+      const locked = await events('second_step_locked');
+      expect(locked, 'in the activity').to.have.length(1);
+      expect(locked[0]!.details).to.include({ until, purpose: 'sign_in', method: 'totp' });
+      expect(await messages('second_step_locked'), 'in Berichten').to.have.length(1);
+      const mails = (await stores.mailOutbox.list({ limit: 500 })).filter((m) => m.kind === 'second_step_locked');
+      expect(mails, 'an e-mail queued').to.have.length(1);
+      expect(mails[0]).to.include({ userId, to: 'anna@example.nl', status: 'pending' });
+    });
+
     it('throws when the stored secret cannot be opened (wrong key), and claims no time step', async () => {
       await stores.twoFactor.enableTotp(userId, createSecretBox(crypto.randomBytes(32)).seal(SECRET), []);
       const error = await check('sign_in', { kind: 'app', code: appCode(SECRET, clock.now()) }).catch((e: unknown) => e);

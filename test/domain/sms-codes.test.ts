@@ -456,6 +456,19 @@ for (const store of RATE_LIMIT_STORES) {
       }
     });
 
+    it('counts an IPv6 client by its /64 under both caps per IP: a third address of the same network is refused', async () => {
+      const network = ['2001:db8:7:42::1', '2001:db8:7:42::2', '2001:db8:7:42::3'];
+      for (const [cap, overrides] of [['day', { maxPerIpPerDay: 2 }], ['hour', { maxPerIpPerHour: 2 }]] as const) {
+        const sms = await service(overrides);
+        await resetLimits(); // a fresh start for each cap
+        const send = (i: number) => sms.send({ userId: users[i]!, purpose: 'setup', phone: `+3161234567${i}`, ip: network[i]! });
+        expect((await send(0)).status, cap).to.equal('sent');
+        expect((await send(1)).status, cap).to.equal('sent');
+        expect(await send(2), `${cap}: another address in the same /64`).to.include({ status: 'limited', scope: 'ip' });
+        expect(await sms.send({ userId: users[3]!, purpose: 'setup', phone: '+31612345673', ip: '2001:db8:7:43::1' }), `${cap}: the next /64`).to.include({ status: 'sent' });
+      }
+    });
+
     it('names the cap that lets an SMS through last, when several are full', async () => {
       const sms = await service({ maxPerAccountPerHour: 1, maxPerIpPerDay: 1 });
       const request = { userId: users[0]!, purpose: 'setup' as const, phone: PHONE, ip: '203.0.113.5' };
