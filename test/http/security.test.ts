@@ -163,6 +163,24 @@ describe('security (SPEC §4)', () => {
       expect(attributes(sid!).some((a) => a.startsWith('domain='))).to.equal(false);
     });
 
+    it('gives a new session id at the password step of a patient with two-step, and the old id does not reach the second step (session fixation)', async () => {
+      const patient = await patientWithApp(rt);
+      const page = await supertest(rt.app).get('/inloggen');
+      const anonymous = cookieNamed(page, 'karify.sid');
+      expect(anonymous, 'session cookie for the form').to.be.a('string');
+
+      const res = await supertest(rt.app).post('/inloggen').set('Cookie', pair(anonymous!)).type('form')
+        .send({ _csrf: csrfTokenOf(page.text), email: patient.email, password: patient.password });
+      expect(res.headers.location).to.equal('/inloggen/code');
+      const half = cookieNamed(res, 'karify.sid');
+      expect(half, 'a session cookie with the half session').to.be.a('string');
+      expect(pair(half!), 'a new session id').not.to.equal(pair(anonymous!));
+
+      const withOld = await supertest(rt.app).get('/inloggen/code').set('Cookie', pair(anonymous!));
+      expect(`${withOld.status} ${withOld.headers.location}`, 'the old id is no half session').to.equal('303 /inloggen');
+      expect((await supertest(rt.app).get('/inloggen/code').set('Cookie', pair(half!))).status, 'the new id is').to.equal(200);
+    });
+
     it('uses __Host- cookies with Secure in production behind a TLS proxy', async () => {
       const prod = await startTestRuntime(PRODUCTION_ENV);
       try {

@@ -65,6 +65,9 @@ describe('configuration (loadConfig)', () => {
       maxPerIpPerDay: 60,
     });
     expect(config.twoFactor).to.include({ maxConsecutiveFailures: 10, lockMinutes: 15, halfSessionMinutes: 10 });
+    // README.md, "Configuration": SIGNIN_FREE_FAILURES_PER_ACCOUNT … SIGNIN_LOCK_MAX_SECONDS, PASSWORD_CHANGES_PER_HOUR.
+    expect(config.signInThrottle).to.deep.equal({ freeFailuresPerAccount: 5, freeFailuresPerIp: 20, lockBaseSeconds: 30, lockMaxSeconds: 900 });
+    expect(config.passwordChangesPerHour).to.equal(10);
     expect(config.codeHashKey.length).to.be.at.least(32);
     expect(config.totpEncryptionKey.length).to.equal(32); // derived from the development session secret
   });

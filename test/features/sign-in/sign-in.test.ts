@@ -265,6 +265,25 @@ describe('sign-in (J1)', () => {
     }
   });
 
+  it('keeps counting a network\'s failures across a right password of another account (it gives back only its own place)', async () => {
+    const ipRuntime = await startTestRuntime({ SIGNIN_FREE_FAILURES_PER_IP: '4', SIGNIN_LOCK_BASE_SECONDS: '60' });
+    try {
+      // An attacker with an account of their own, guessing other people's passwords from one network.
+      const own = await ipRuntime.createPatient();
+      for (let i = 0; i < 3; i += 1) {
+        expect((await signIn(ipRuntime.agent(), `other${i}@example.nl`, 'wrong-password-x')).status, `guess ${i + 1}`).to.equal(400);
+      }
+      expect((await signIn(ipRuntime.agent(), own.email, own.password)).headers.location, 'their own account').to.equal('/werkblad');
+      expect((await signIn(ipRuntime.agent(), 'other3@example.nl', 'wrong-password-x')).status, 'the 4th guess').to.equal(400);
+
+      const next = await signIn(ipRuntime.agent(), 'other4@example.nl', 'wrong-password-x');
+      expect(next.status, 'the network has used its free failures').to.equal(429);
+      expect(next.text).to.match(/Te veel pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    } finally {
+      await ipRuntime.close();
+    }
+  });
+
   it('signs out with a POST that destroys the session', async () => {
     const patient = await rt.createPatient();
     const agent = rt.agent();
