@@ -129,6 +129,16 @@ describe('passkeys: store and ceremonies', () => {
       expect(await ceremonies.verifyAssertion(anna.id, response, challenge), 'counter not above the stored one').to.deep.equal({ ok: false, refusal: 'counter' });
     });
 
+    it('refuses an answer whose user handle is not the one kept with the passkey', async () => {
+      const authenticator = new SoftAuthenticator({ origin: ORIGIN });
+      await register(anna, authenticator);
+      await register(bert, new SoftAuthenticator({ origin: ORIGIN }));
+      const bertsHandle = (await store.listForUser(bert.id))[0]!.userHandle;
+      const { response, challenge } = await assertion(authenticator);
+      const answer = { ...response, response: { ...response.response, userHandle: bertsHandle } };
+      expect(await ceremonies.verifyAssertion(anna.id, answer, challenge)).to.deep.equal({ ok: false, refusal: 'unknown_credential' });
+    });
+
     it('records a use: when, the counter (never lowered) and the backup state', async () => {
       const passkey = await register(anna, new SoftAuthenticator({ origin: ORIGIN }));
       clock.advanceMinutes(3);

@@ -355,6 +355,32 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_enabled', 'patient_disabled']);
     });
 
+    it('changes nothing, and says so, when the account was disabled already (a colleague was first)', async () => {
+      const patient = await rt.createPatient();
+      const page = `${PATIENTS}/${patient.id}`;
+      await submitForm(desk, `${page}/uitschakelen`, { reason: 'Op verzoek van de patiënt' });
+      const again = await submitForm(desk, page, { reason: 'Nog een keer' }, `${page}/uitschakelen`);
+      expect(again.headers.location).to.equal(page);
+      expect((await desk.get(page)).text).to.include('Er is niets veranderd');
+      expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['account_disabled']);
+      expect((await queuedMails(patient.id)).map((m) => m.kind)).to.deep.equal(['account_disabled']);
+      expect((await staffRows()).map((r) => r.type)).to.deep.equal(['patient_disabled']);
+    });
+
+    it('keeps the reason out of what the patient is told: in the activity\'s record only, not in the message of Berichten', async () => {
+      const patient = await patientWithSms(rt);
+      const page = `${PATIENTS}/${patient.id}`;
+      await submitForm(desk, `${page}/overal-uitloggen`, { reason: 'Laptop gestolen' });
+      await submitForm(desk, page, { identityChecked: 'ja', reason: REASON }, `${page}/twee-stappen-uitzetten`);
+      const messages = await rt.services.messages.listForUser(patient.id);
+      expect(messages.map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic', 'sessions_ended_by_clinic']);
+      for (const message of messages) {
+        expect(message.params, message.kind).not.to.have.property('reason');
+        expect(JSON.stringify(message.params), message.kind).not.to.include('Laptop gestolen').and.not.include(REASON);
+      }
+      expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.details?.reason)).to.include('Laptop gestolen').and.include(REASON);
+    });
+
     it('signs the patient out everywhere; they can sign in again at once', async () => {
       const patient = await rt.createPatient();
       const phone = rt.agent();
