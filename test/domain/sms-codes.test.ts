@@ -195,7 +195,7 @@ for (const store of RATE_LIMIT_STORES) {
         /** The instance each request reached, by request number, and the instance whose send reached the provider. */
         let reached: SmsCodeService[];
         let sentBy: SmsCodeService | undefined;
-        /** The requests that looked in the store for the SMS on its way. */
+        /** The requests that looked in the store for the SMS on its way, and had its answer. */
         let looked: Set<number>;
         const requestNumber = new AsyncLocalStorage<number>();
         beforeEach(() => {
@@ -204,10 +204,13 @@ for (const store of RATE_LIMIT_STORES) {
           const store = codes;
           codes = {
             ...store,
-            liveCode: (...args) => {
+            // Counted once the store answered: a look still waiting for a connection could see the
+            // code stored after it was asked, and rightly take it for an SMS sent before it came.
+            liveCode: async (...args) => {
               const number = requestNumber.getStore();
+              const live = await store.liveCode(...args);
               if (number !== undefined) looked.add(number);
-              return store.liveCode(...args);
+              return live;
             },
           };
         });
