@@ -50,6 +50,8 @@ export const paths = {
     applications: '/account/applicaties',
     absence: '/account/afwezigheidsmeldingen',
     password: '/account/wachtwoord',
+    /** Where a patient signed in with the clinic's temporary password chooses their own, before anything else. */
+    ownPassword: '/account/eigen-wachtwoord',
     activity: '/account/beveiliging',
     confirm: '/account/bevestigen',
     /** The confirmation, leading back to `returnTo` (an account page) once done. */
@@ -156,6 +158,9 @@ export const paths = {
     resetTwoFactor: (id: number | string) => `${DESK}/patienten/${id}/twee-stappen-uitzetten`,
     disablePatient: (id: number | string) => `${DESK}/patienten/${id}/uitschakelen`,
     enablePatient: (id: number | string) => `${DESK}/patienten/${id}/inschakelen`,
+    /** A temporary password for a patient who forgot theirs; then the page that shows it once. */
+    patientPassword: (id: number | string) => `${DESK}/patienten/${id}/tijdelijk-wachtwoord`,
+    patientPasswordGiven: (id: number | string) => `${DESK}/patienten/${id}/tijdelijk-wachtwoord/gegeven`,
     endSessions: (id: number | string) => `${DESK}/patienten/${id}/overal-uitloggen`,
     /** All of a patient's security activity, and all the desk did to the account, paged (`?voor=`). */
     patientActivity: (id: number | string) => `${DESK}/patienten/${id}/activiteit`,

@@ -14,7 +14,8 @@ import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
-import { type StaffMember, staffPasswordState } from './domain/staff';
+import { oneTimePasswordExpired } from './domain/one-time-passwords';
+import type { StaffMember } from './domain/staff';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
@@ -96,7 +97,7 @@ export async function createServices(deps: ServiceDeps) {
     inTransaction,
     hasher,
     modules: createModuleStore(db, reads),
-    signIn: createSignInService({ users, hasher, throttle, audit, clock }),
+    signIn: createSignInService({ users, hasher, throttle, audit, clock, passwordExpired: oneTimePasswordExpired }),
     /** For patients and staff alike, by account (`patient:12`, `staff:3`). */
     passwordChangeLimit: await createPasswordChangeLimit(limiters, clock, config.passwordChangesPerHour),
     verificationCodes,
@@ -131,7 +132,7 @@ export async function createServices(deps: ServiceDeps) {
       throttle: staffThrottle,
       audit: accountStores.staffAudit,
       clock,
-      passwordExpired: (member, now) => staffPasswordState(member, now) === 'oneTimeExpired',
+      passwordExpired: oneTimePasswordExpired,
     }),
     staffPasskeyCeremonies,
     staffSecondFactor: createSecondFactor({

@@ -67,6 +67,7 @@ async function run(args: string[]): Promise<void> {
       siteOrigin: config.webauthn.origin,
       twoFactorRequired: config.twoFactor.required,
       staffOneTimePasswordDays: config.desk.oneTimePasswordDays,
+      patientOneTimePasswordDays: config.patientOneTimePasswordDays,
       print: (text) => console.log(text),
       readNewPassword,
     });

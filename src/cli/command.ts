@@ -11,6 +11,8 @@ export interface CommandEnv {
   twoFactorRequired: boolean;
   /** DESK_ONE_TIME_PASSWORD_DAYS: how long a staff member's one-time password works. */
   staffOneTimePasswordDays: number;
+  /** PATIENT_ONE_TIME_PASSWORD_DAYS: how long a patient's one-time password works. */
+  patientOneTimePasswordDays: number;
   /** Writes a line (or lines) of the command's output. */
   print(text: string): void;
   /** A new password for a patient: typed twice on a terminal, or the first line piped in. */

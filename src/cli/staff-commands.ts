@@ -1,10 +1,12 @@
-import { isStaffRole, oneTimePasswordUntil, STAFF_ROLES, type StaffMember, staffPasswordState } from '../domain/staff';
+import { oneTimePasswordUntil } from '../domain/one-time-passwords';
+import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
 import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
 import { dateFormatter, dateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
+import { passwordColumn } from './user-columns';
 import { paths } from '../paths';
 import { assertAcceptablePassword, validEmail, validName, validReason } from './validation';
 
@@ -42,12 +44,6 @@ export const createStaff = command({
 
 function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
   const date = dateFormatter(timeZone);
-  const dateTime = dateTimeFormatter(timeZone);
-  const password = (member: StaffMember) => {
-    const state = staffPasswordState(member, now);
-    if (state === 'own') return 'own';
-    return `one-time, ${state === 'oneTime' ? 'until' : 'expired'} ${dateTime(member.oneTimePasswordUntil!)}`;
-  };
   return [
     { header: 'ID', value: (member) => String(member.id) },
     { header: 'E-mail', value: (member) => member.email },
@@ -55,7 +51,7 @@ function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
     { header: 'Role', value: (member) => member.role },
     { header: 'Status', value: (member) => (member.disabled ? 'disabled' : 'enabled') },
     { header: 'Two-step', value: (member) => (member.twoFactorMethod ? 'app' : 'not set up') },
-    { header: 'Password', value: password },
+    passwordColumn<StaffMember>(timeZone, now),
     { header: 'Created', value: (member) => date(member.createdAt) },
   ];
 }

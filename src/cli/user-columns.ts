@@ -1,7 +1,8 @@
+import { passwordState } from '../domain/one-time-passwords';
 import { maskPhoneNumber } from '../domain/phone-numbers';
 import type { TwoFactorStatus } from '../domain/two-factor';
 import type { User } from '../domain/users';
-import { dateFormatter } from './dates';
+import { dateFormatter, dateTimeFormatter } from './dates';
 import type { Column } from './table';
 
 export type ListedUser = User & { twoFactor: TwoFactorStatus; passkeys: number };
@@ -15,8 +16,21 @@ export function describeTwoFactor(status: TwoFactorStatus, passkeys = 0): string
   return passkeys > 0 ? `${method} + ${count}` : method;
 }
 
+/** 'own', or the one-time password the clinic gave and until when it works (or since when it does not). */
+export function passwordColumn<A extends { oneTimePasswordUntil: number | null }>(timeZone: string, now: number): Column<A> {
+  const dateTime = dateTimeFormatter(timeZone);
+  return {
+    header: 'Password',
+    value: (account) => {
+      const state = passwordState(account, now);
+      if (state === 'own') return 'own';
+      return `one-time, ${state === 'oneTime' ? 'until' : 'expired'} ${dateTime(account.oneTimePasswordUntil!)}`;
+    },
+  };
+}
+
 /** The columns of `list-users`; add a column here to show more about each patient. */
-export function userColumns(timeZone: string): Column<ListedUser>[] {
+export function userColumns(timeZone: string, now: number): Column<ListedUser>[] {
   const date = dateFormatter(timeZone);
   return [
     { header: 'ID', value: (user) => String(user.id) },
@@ -25,6 +39,7 @@ export function userColumns(timeZone: string): Column<ListedUser>[] {
     { header: 'Status', value: (user) => (user.disabled ? 'disabled' : 'enabled') },
     { header: 'Two-step', value: (user) => describeTwoFactor(user.twoFactor, user.passkeys) },
     { header: 'Codes left', value: (user) => (user.twoFactor.enabled ? String(user.twoFactor.recoveryCodesLeft) : '-') },
+    passwordColumn(timeZone, now),
     { header: 'Created', value: (user) => date(user.createdAt) },
   ];
 }

@@ -1,5 +1,8 @@
-import { setPatientDisabled } from '../domain/clinic-actions';
+import { givePatientOneTimePassword, setPatientDisabled } from '../domain/clinic-actions';
+import { oneTimePasswordUntil } from '../domain/one-time-passwords';
 import { DuplicateEmailError } from '../domain/users';
+import { paths } from '../paths';
+import { dateTimeFormatter } from './dates';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
 import { formatTable } from './table';
@@ -51,15 +54,15 @@ export const createUser = command({
 
 export const listUsers = command({
   name: 'list-users',
-  summary: 'List all patients, with their two-step sign-in.',
+  summary: 'List all patients, with their two-step sign-in and password (their own, or a temporary one and until when).',
   options: [],
   async run(_options, env) {
-    const { users, twoFactor, passkeys } = await env.services();
+    const { users, twoFactor, passkeys, clock } = await env.services();
     const all = await users.list();
     // One status query per patient: fine for a clinic's list, and it reuses the domain's rules.
     const listed = [];
     for (const user of all) listed.push({ ...user, twoFactor: await twoFactor.status(user.id), passkeys: await passkeys.countForUser(user.id) });
-    env.print(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone), listed));
+    env.print(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone, clock.now()), listed));
   },
 });
 
@@ -75,4 +78,36 @@ export const enableUser = command({
   summary: 'Let a disabled patient sign in again; the reason goes into the Logboek.',
   options: ['email', 'reason'],
   run: (options, env) => setDisabled(options, false, env),
+});
+
+/** The way back in for a patient who forgot their password (after an identity check at the desk). */
+export const resetPassword = command({
+  name: 'reset-password',
+  summary: 'Give a patient who forgot their password a one-time one, read from standard input; they choose their own at their next sign-in.',
+  options: ['email', 'reason'],
+  readsPassword: true,
+  async run(options, env) {
+    const email = validEmail(options.email);
+    const reason = validReason(options.reason);
+    const { users, hasher, inTransaction, signIn, clock } = await env.services();
+    const user = await users.findByEmail(email);
+    if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
+    const disabled = () => new CommandFailure(`${email} is disabled and could not sign in with it; nothing changed. Enable them first (enable-user).`);
+    if (user.disabled) throw disabled(); // before asking for a password
+    const password = await env.readNewPassword();
+    await assertAcceptablePassword(password, user);
+    const hash = await hasher.hash(password); // slow: before the transaction
+    const until = oneTimePasswordUntil(clock.now(), env.patientOneTimePasswordDays);
+    if (!(await inTransaction((stores) => givePatientOneTimePassword(stores, user.id, { hash, until }, { staffId: null, origin: {}, reason })))) throw disabled();
+    await signIn.forgetAccountFailures(email); // the wrong guesses at the forgotten one lock it no more
+    const next = user.twoFactorMethod ? 'with it and their second step, and choose their own password before anything else' : 'with it and choose their own password before anything else';
+    env.print(
+      [
+        `Gave ${email} a one-time password: their old password no longer works, and they are signed out everywhere.`,
+        `They sign in at ${env.siteOrigin}${paths.signIn} ${next}.`,
+        `It works until ${dateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
+        'The change and your reason are in their activity log and the desk\'s Logboek, and they have a message in Berichten and an e-mail.',
+      ].join('\n'),
+    );
+  },
 });

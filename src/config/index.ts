@@ -29,6 +29,8 @@ export interface Config {
   requestTimeoutMs: number;
   seedDemoPatient: boolean;
   session: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
+  /** How long a one-time password the clinic gives a patient who forgot theirs works. */
+  patientOneTimePasswordDays: number;
   /**
    * The clinic's desk ("Balie"): its staff's sessions are shorter than a patient's; a one-time
    * password an admin gives works for `oneTimePasswordDays`.
@@ -214,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 7 * 24 }),
     },
+    patientOneTimePasswordDays: read.integer('PATIENT_ONE_TIME_PASSWORD_DAYS', 7, { min: 1, max: 90 }),
     desk: {
       idleTimeoutMinutes: read.integer('DESK_SESSION_IDLE_MINUTES', 15, { min: 1, max: 24 * 60 }),
       absoluteTimeoutHours: read.integer('DESK_SESSION_ABSOLUTE_HOURS', 9, { min: 1, max: 24 }),

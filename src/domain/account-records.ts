@@ -22,6 +22,7 @@ export interface AccountRow {
   password_hash: string;
   disabled: boolean | number;
   session_generation: number;
+  one_time_password_until: number | string | null;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -38,6 +39,11 @@ export function accountFields(row: AccountRow) {
     passwordHash: row.password_hash,
     disabled: Boolean(row.disabled),
     sessionGeneration: row.session_generation,
+    /**
+     * Until when the one-time password the clinic gave works (its owner chooses their own before
+     * anything else); null when the password is the account's own.
+     */
+    oneTimePasswordUntil: row.one_time_password_until === null ? null : Number(row.one_time_password_until),
     createdAt: Number(row.created_at),
   };
 }
@@ -105,6 +111,13 @@ export function createAccountRecords<Row extends AccountRow, Account>(
       await (disabled ? change.increment('session_generation', 1) : change).update({ disabled, updated_at: clock.now() } as never);
     },
 
+    /** The account's own password: a one-time password is gone with it. */
+    setOwnPassword: (id: number, passwordHash: string) => update(id, { password_hash: passwordHash, one_time_password_until: null } as Partial<Row>),
+
+    /** A one-time password the clinic has seen, working until `until`: its owner chooses their own at the next sign-in. */
+    setOneTimePassword: (id: number, passwordHash: string, until: number) =>
+      update(id, { password_hash: passwordHash, one_time_password_until: until } as Partial<Row>),
+
     /**
      * Inside a transaction: holds the account's row until it ends, so a count and what depends
      * on it (at most so many passkeys) cannot interleave with another transaction's (PostgreSQL
@@ -118,7 +131,7 @@ export function createAccountRecords<Row extends AccountRow, Account>(
     withMethod,
 
     /** A new account (e-mail lower-cased, name trimmed), without a second step yet. */
-    async insert(values: Omit<Row, 'id' | 'email' | 'name' | 'disabled' | 'session_generation' | 'created_at' | 'updated_at'> & { email: string; name: string }): Promise<Account> {
+    async insert(values: Omit<Row, 'id' | 'email' | 'name' | 'disabled' | 'session_generation' | 'one_time_password_until' | 'created_at' | 'updated_at'> & Partial<Pick<Row, 'one_time_password_until'>> & { email: string; name: string }): Promise<Account> {
       const now = clock.now();
       try {
         const [row] = await rows()

@@ -21,6 +21,7 @@ export type SecurityEventType =
   | 'method_switched'
   | 'totp_replay_refused'
   | 'password_changed'
+  | 'password_reset_by_clinic'
   | 'sessions_ended_by_clinic'
   | 'passkey_added'
   | 'passkey_renamed'
@@ -51,7 +52,7 @@ export function shortenIp(ip: string | undefined): string | null {
 }
 
 /** The event types only the clinic causes (src/domain/clinic-actions.ts), whatever their details say. */
-const BY_CLINIC_TYPES: ReadonlySet<SecurityEventType> = new Set(['two_factor_reset_by_clinic', 'sessions_ended_by_clinic']);
+const BY_CLINIC_TYPES: ReadonlySet<SecurityEventType> = new Set(['two_factor_reset_by_clinic', 'password_reset_by_clinic', 'sessions_ended_by_clinic']);
 
 /**
  * Whether the clinic did it, at the desk or with the admin command (`details.by`, see

@@ -74,3 +74,19 @@ export async function endPatientSessions(stores: Stores, userId: number, by: Cli
   await announce(stores, userId, 'sessions_ended_by_clinic', 'patient_sessions_ended', by);
   return true;
 }
+
+/**
+ * For a patient who forgot their password (after an identity check): a one-time one in its place,
+ * working until `until`, which they change at their next sign-in (after their second step, when
+ * they have one); every session ended. False when the account is disabled (it could not sign in
+ * with it) or gone: then nothing changed.
+ */
+export async function givePatientOneTimePassword(stores: Stores, userId: number, password: { hash: string; until: number }, by: ClinicActor): Promise<boolean> {
+  await stores.users.lockForChange(userId); // read after a disabling that commits first
+  const user = await stores.users.findById(userId);
+  if (!user || user.disabled) return false;
+  await stores.users.setOneTimePassword(userId, password.hash, password.until);
+  await stores.users.bumpSessionGeneration(userId);
+  await announce(stores, userId, 'password_reset_by_clinic', 'patient_password_reset', by);
+  return true;
+}

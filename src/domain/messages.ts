@@ -15,6 +15,7 @@ export type MessageKind =
   | 'totp_replay_refused'
   | 'account_disabled'
   | 'account_enabled'
+  | 'password_reset_by_clinic'
   | 'sessions_ended_by_clinic'
   | 'passkey_added'
   | 'passkey_renamed'

@@ -24,6 +24,7 @@ export type StaffEventType =
   | 'patient_disabled'
   | 'patient_enabled'
   | 'patient_sessions_ended'
+  | 'patient_password_reset'
   | 'question_viewed'
   | 'question_handled'
   | 'staff_created'

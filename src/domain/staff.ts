@@ -2,7 +2,6 @@ import { databaseClient, type Database } from '../infra/database';
 import { accountFields, createAccountRecords, type AccountRow, type WithMethod } from './account-records';
 import { STAFF_TABLES } from './account-tables';
 import type { Clock } from './clock';
-import type { RandomSource } from './random';
 
 /** `desk`: helps patients and answers questions; `admin`: that, and manages staff accounts. */
 export type StaffRole = 'desk' | 'admin';
@@ -22,10 +21,7 @@ export interface StaffMember {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
-  /**
-   * Until when the one-time password an admin gave lets them sign in (they choose their own before
-   * anything else); null when their password is their own.
-   */
+  /** Until when the one-time password an admin gave works (see one-time-passwords.ts); null: their own. */
   oneTimePasswordUntil: number | null;
   /** Staff always sign in with two steps; null until they set it up (the app; never SMS). */
   twoFactorMethod: 'totp' | null;
@@ -34,39 +30,14 @@ export interface StaffMember {
 
 interface StaffRow extends AccountRow {
   role: StaffRole;
-  one_time_password_until: number | string | null;
 }
 
 function toStaffMember(row: WithMethod<StaffRow>): StaffMember {
   return {
     ...accountFields(row),
     role: row.role,
-    oneTimePasswordUntil: row.one_time_password_until === null ? null : Number(row.one_time_password_until),
     twoFactorMethod: row.two_factor_method === 'totp' ? 'totp' : null,
   };
-}
-
-// Letters and digits that cannot be mistaken for one another when read out or copied by hand.
-const ONE_TIME_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-/** A one-time password an admin hands over: five groups of four (about 99 bits), e.g. "k7mq-2x9d-…". */
-export function oneTimePassword(random: RandomSource): string {
-  const groups = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => ONE_TIME_ALPHABET[random.int(ONE_TIME_ALPHABET.length)]).join(''));
-  return groups.join('-');
-}
-
-/** When a one-time password given `now` stops working: `days` later (DESK_ONE_TIME_PASSWORD_DAYS). */
-export const oneTimePasswordUntil = (now: number, days: number) => now + days * 86_400_000;
-
-/** Whether the staff member's password is their own, or a one-time one that still works or no longer does. */
-export type StaffPasswordState = 'own' | 'oneTime' | 'oneTimeExpired';
-
-/** Whether an admin gave the password (working or not): its owner chooses their own before anything else. */
-export const hasOneTimePassword = (member: Pick<StaffMember, 'oneTimePasswordUntil'>) => member.oneTimePasswordUntil !== null;
-
-export function staffPasswordState(member: Pick<StaffMember, 'oneTimePasswordUntil'>, now: number): StaffPasswordState {
-  if (member.oneTimePasswordUntil === null) return 'own';
-  return now < member.oneTimePasswordUntil ? 'oneTime' : 'oneTimeExpired';
 }
 
 /** A new account: with a one-time password (`oneTimePasswordUntil`, from the desk) or its owner's own (null, from the admin command). */
@@ -92,14 +63,6 @@ export function createStaffStore(db: Database, clock: Clock, reads: Database = d
       const { email, name, role, passwordHash, oneTimePasswordUntil: until } = input;
       return records.insert({ email, name, role, password_hash: passwordHash, one_time_password_until: until });
     },
-
-    /** The staff member's own password: a one-time password is gone with it. */
-    setOwnPassword: (id: number, passwordHash: string) =>
-      records.update(id, { password_hash: passwordHash, one_time_password_until: null }),
-
-    /** A one-time password an admin has seen, working until `until`: the staff member chooses their own at the next sign-in. */
-    setOneTimePassword: (id: number, passwordHash: string, until: number) =>
-      records.update(id, { password_hash: passwordHash, one_time_password_until: until }),
 
     setRole: (id: number, role: StaffRole) => records.update(id, { role }),
 

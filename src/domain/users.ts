@@ -14,6 +14,8 @@ export interface User {
   passwordHash: string;
   disabled: boolean;
   sessionGeneration: number;
+  /** Until when the one-time password the clinic gave works (see one-time-passwords.ts); null: their own. */
+  oneTimePasswordUntil: number | null;
   twoFactorMethod: TwoFactorMethod | null;
   twoFactorPhone: string | null;
   /** The language the patient chose (Dutch until they choose): for e-mail sent to them. */
@@ -65,8 +67,6 @@ export function createUserStore(db: Database, clock: Clock, reads: Database = db
     create(input: { email: string; name: string; passwordHash: string }): Promise<User> {
       return records.insert({ email: input.email, name: input.name, password_hash: input.passwordHash, language: DEFAULT_LANGUAGE, name_search: searchableText(input.name) });
     },
-
-    setPasswordHash: (id: number, passwordHash: string) => records.update(id, { password_hash: passwordHash }),
 
     setLanguage: (id: number, language: Language) => records.update(id, { language }),
 

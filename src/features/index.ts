@@ -45,6 +45,8 @@ import { createLanguageController } from './language/controller';
 import { languageMemoryRoutes, languageRoutes } from './language/routes';
 import { createPasskeysController } from './passkeys/controller';
 import { passkeysRoutes } from './passkeys/routes';
+import { createOwnPasswordController } from './own-password/controller';
+import { ownPasswordRoutes } from './own-password/routes';
 import { createPasswordChangeController } from './password-change/controller';
 import { passwordChangeRoutes } from './password-change/routes';
 import { createSecurityActivityController } from './security-activity/controller';
@@ -100,6 +102,7 @@ export function journeyRoutes({ config, services, passport, auth, oneSubmission,
     confirmationRoutes(createConfirmationController({ ...services, auth }), auth, oneSubmission),
     manageRoutes(createManageController({ ...services, auth, allowedCountries: sms.allowedCountries, twoFactorRequired: twoFactor.required }), auth, oneSubmission),
     passwordChangeRoutes(createPasswordChangeController({ ...services, auth }), auth, oneSubmission),
+    ownPasswordRoutes(createOwnPasswordController({ ...services, auth }), auth, oneSubmission),
     securityActivityRoutes(createSecurityActivityController(services), auth),
     inboxRoutes(createInboxController(services), auth),
     accountRoutes(createAccountController(), auth),
@@ -128,7 +131,11 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission, 
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
-    deskPatientsRoutes(createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required }), auth, oneSubmission),
+    deskPatientsRoutes(
+      createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required, patientOneTimePasswordDays: config.patientOneTimePasswordDays, siteOrigin: config.webauthn.origin }),
+      auth,
+      oneSubmission,
+    ),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
     deskStaffRoutes(createDeskStaffController({ ...services, siteOrigin: config.webauthn.origin, oneTimePasswordDays: config.desk.oneTimePasswordDays }), auth, oneSubmission),
   );

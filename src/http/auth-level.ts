@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../domain/clock';
+import { hasOneTimePassword } from '../domain/one-time-passwords';
 import { paths } from '../paths';
 import { refuseFormOfEndedSession, renewCsrfToken } from './csrf';
 import { leaveNotice, redirectWithNotice } from './page-notice';
@@ -94,6 +95,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep);
 /** What a signed-in patient without two-step may reach under REQUIRE_TWO_FACTOR. */
 const ENROLMENT_PATHS = [paths.twoStep.setup.start, paths.account.confirm, paths.signOut];
+/** What a patient signed in with the clinic's temporary password may reach ("Herstelcode gebruikt" says how many codes are left). */
+const OWN_PASSWORD_PATHS = [paths.account.ownPassword, paths.secondStep.recoveryUsed, paths.signOut];
 
 const under = (path: string, prefixes: readonly string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
@@ -106,7 +109,10 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
     secondStep: SECOND_STEP_PATHS,
     secondStepStart: paths.secondStep.code,
     confirm: paths.account.confirmThenReturn,
-    pendingSetup: (user) => (settings.twoFactorRequired && !user.twoFactorMethod ? { start: paths.twoStep.setup.start, open: ENROLMENT_PATHS } : null),
+    pendingSetup(user) {
+      if (hasOneTimePassword(user)) return { start: paths.account.ownPassword, open: OWN_PASSWORD_PATHS };
+      return settings.twoFactorRequired && !user.twoFactorMethod ? { start: paths.twoStep.setup.start, open: ENROLMENT_PATHS } : null;
+    },
   };
 }
 

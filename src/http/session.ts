@@ -5,7 +5,7 @@ import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge'
 import type { Config } from '../config';
 import type { LastSend } from '../components/one-time-code/sms-status';
 import type { DeskEnrolment } from '../features/desk-enrolment/controller';
-import type { OneTimePasswordKind } from '../features/desk-staff/one-time-password';
+import type { OneTimePasswordKind } from '../components/one-time-password/hand-over';
 import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';

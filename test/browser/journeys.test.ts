@@ -43,6 +43,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
     cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient; passkeyAutofill: PlainPatient;
+    forgotPassword: PlainPatient;
   };
   /** The clinic's desk (J11): an admin with the app on. */
   const staff = {} as { admin: TestStaffMember; passkey: TestStaffMember };
@@ -61,6 +62,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     patients.app = await rt.createPatient();
     patients.english = await rt.createPatient();
     patients.deskReset = await patientWithSms(rt, '+31687654309');
+    patients.forgotPassword = await rt.createPatient();
     staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
     staff.passkey = await createStaffMember(rt, { name: 'Pieter Post', email: 'pieter@kliniek.nl' });
     patients.passkeySms = await patientWithSms(rt, '+31687654312');
@@ -1137,6 +1139,43 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.press('Uitloggen', 'Balie: uitgelogd');
       expect(desk.path()).to.equal('/balie');
       expect(await desk.text()).to.include('Je bent uitgelogd.');
+    });
+
+    it('J11: the desk gives a patient who forgot their password a temporary one, shown once; the patient signs in with it and chooses their own', async () => {
+      const patient = patients.forgotPassword;
+      const desk = await newPatient();
+      await deskSignIn(desk, staff.admin, 'tijdelijk wachtwoord');
+      await desk.visit(`/balie/patienten/${patient.id}`, 'Balie: patiënt (wachtwoord vergeten)');
+      await desk.follow('Tijdelijk wachtwoord geven', 'Balie: tijdelijk wachtwoord geven');
+      await desk.press('Geef tijdelijk wachtwoord', 'Balie: tijdelijk wachtwoord geven, niets ingevuld');
+      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.']);
+      await desk.page.getByLabel(/^Ik heb gecontroleerd/).check();
+      await desk.fill('Reden', 'Wachtwoord vergeten; paspoort gecontroleerd aan de balie');
+      await desk.press('Geef tijdelijk wachtwoord', 'Balie: tijdelijk wachtwoord gegeven');
+      expect(await desk.heading()).to.equal('Tijdelijk wachtwoord gegeven');
+      const temporary = (await desk.page.locator('code.totp-key').innerText()).trim();
+      await desk.follow('Naar de patiënt', 'Balie: patiënt (tijdelijk wachtwoord)');
+      expect(await desk.text()).to.match(/Tijdelijk wachtwoord, werkt tot/);
+
+      const p = await newPatient();
+      await p.visit('/inloggen', 'Inloggen (tijdelijk wachtwoord)');
+      await p.fill('E-mailadres', patient.email);
+      await p.fill('Wachtwoord', temporary);
+      await p.press('Log in', 'Kies je eigen wachtwoord');
+      expect(p.path()).to.equal('/account/eigen-wachtwoord');
+      expect(await p.heading()).to.equal('Kies je eigen wachtwoord');
+      await p.fill('Nieuw wachtwoord', temporary);
+      await p.fill('Herhaal nieuw wachtwoord', temporary);
+      await p.press('Wachtwoord opslaan', 'Kies je eigen wachtwoord: hetzelfde');
+      expect(await p.errors()).to.deep.equal(['Kies een ander wachtwoord dan het tijdelijke wachtwoord.']);
+      await p.visit('/werkblad', 'Kies je eigen wachtwoord (Werkblad gevraagd)');
+      expect(p.path()).to.equal('/account/eigen-wachtwoord');
+      await p.fill('Nieuw wachtwoord', 'gele-boot-op-het-meer');
+      await p.fill('Herhaal nieuw wachtwoord', 'gele-boot-op-het-meer');
+      await p.press('Wachtwoord opslaan', 'Kies je eigen wachtwoord: opgeslagen');
+      expect(await p.text()).to.include('Je wachtwoord is opgeslagen.');
+      await p.follow('Verder naar Werkblad', 'Werkblad (eigen wachtwoord gekozen)');
+      expect(p.path()).to.equal('/werkblad');
     });
 
     it('J11 with JavaScript on: a staff member adds a passkey after their password and a code, uses it as the second step, and removes it', async () => {

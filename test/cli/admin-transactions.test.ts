@@ -51,6 +51,7 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
     siteOrigin: 'http://localhost:3000',
     twoFactorRequired: false,
     staffOneTimePasswordDays: 7,
+    patientOneTimePasswordDays: 7,
     print: (text) => output.push(text),
     readNewPassword: async () => PASSWORD,
   });

@@ -108,9 +108,9 @@ describe('admin command line: two-step reset and overview (J8)', function () {
     const result = await succeeds(admin(['list-users']));
     const row = (email: string) => result.stdout.split('\n').find((line) => line.includes(email));
     expect(result.stdout.split('\n')[0]).to.match(/\bTwo-step\s+Codes left\b/);
-    expect(row('sms@example.nl')).to.match(/\benabled\s+SMS \(\+31 6 ••••••78\) \+ 1 passkey\s+10\s+\d{4}-\d{2}-\d{2}$/);
-    expect(row('passkey@example.nl')).to.match(/\benabled\s+1 passkey\s+0\s+\d{4}-\d{2}-\d{2}$/);
-    expect(row('none@example.nl')).to.match(/\benabled\s+off\s+-\s+\d{4}-\d{2}-\d{2}$/);
+    expect(row('sms@example.nl')).to.match(/\benabled\s+SMS \(\+31 6 ••••••78\) \+ 1 passkey\s+10\s+own\s+\d{4}-\d{2}-\d{2}$/);
+    expect(row('passkey@example.nl')).to.match(/\benabled\s+1 passkey\s+0\s+own\s+\d{4}-\d{2}-\d{2}$/);
+    expect(row('none@example.nl')).to.match(/\benabled\s+off\s+-\s+own\s+\d{4}-\d{2}-\d{2}$/);
     expect(result.stdout).not.to.include('612345678');
   });
 });

@@ -70,12 +70,12 @@ describe('admin command line (J8)', function () {
     });
   });
 
-  it('lists patients in a table with e-mail, name, status, two-step and created date', async () => {
+  it('lists patients in a table with e-mail, name, status, two-step, password and created date', async () => {
     await succeeds(createUser('cas@example.nl'));
     const result = await succeeds(admin(['list-users']));
     const [header, , row] = result.stdout.split('\n');
-    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Two-step\s+Codes left\s+Created$/);
-    expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+off\s+-\s+\d{4}-\d{2}-\d{2}$/);
+    expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Two-step\s+Codes left\s+Password\s+Created$/);
+    expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+off\s+-\s+own\s+\d{4}-\d{2}-\d{2}$/);
   });
 
   it('refuses an e-mail address that is already in use, whatever its case', async () => {

@@ -52,6 +52,7 @@ describe('configuration (loadConfig)', () => {
     expect(config.seedDemoPatient).to.equal(true);
     expect(config.session).to.include({ idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 });
     expect(config.desk).to.include({ idleTimeoutMinutes: 15, absoluteTimeoutHours: 9, oneTimePasswordDays: 7 });
+    expect(config.patientOneTimePasswordDays).to.equal(7);
     expect(config.sms.provider).to.equal('outbox');
     expect(config.sms.vonage.restHost).to.equal('https://rest.nexmo.com');
     expect(config.sms.allowedCountries).to.deep.equal(['NL', 'BE']);
@@ -91,9 +92,11 @@ describe('configuration (loadConfig)', () => {
       VONAGE_REST_HOST: 'http://127.0.0.1:9999',
       HOST: '::',
       DESK_ONE_TIME_PASSWORD_DAYS: '3',
+      PATIENT_ONE_TIME_PASSWORD_DAYS: '2',
     });
     expect(config.host).to.equal('::');
     expect(config.desk.oneTimePasswordDays).to.equal(3);
+    expect(config.patientOneTimePasswordDays).to.equal(2);
     expect(config.env).to.equal('test');
     expect(config.port).to.equal(8080);
     expect(config.database.url).to.equal('postgres://karify:pw@db.internal:5432/karify');
@@ -295,6 +298,8 @@ describe('configuration (loadConfig)', () => {
     ['MAIL_SEND_TIMEOUT_MS', 'soon'],
     ['DESK_ONE_TIME_PASSWORD_DAYS', '0'],
     ['DESK_ONE_TIME_PASSWORD_DAYS', '91'],
+    ['PATIENT_ONE_TIME_PASSWORD_DAYS', '0'],
+    ['PATIENT_ONE_TIME_PASSWORD_DAYS', '91'],
   ];
   for (const [name, value] of badValues) {
     it(`refuses ${name}=${JSON.stringify(value)} and names ${name}`, () => {

@@ -11,6 +11,7 @@ const FOLD_ACCENTS = '20261205000003_search_folds_accents.ts';
 const PAGING_INDEXES = '20261205000004_paging_indexes.ts';
 const ONE_TIME_PASSWORD_UNTIL = '20261206000004_staff_one_time_password_until.ts';
 const DROP_MUST_CHANGE_PASSWORD = '20261206000005_staff_drop_must_change_password.ts';
+const PATIENT_ONE_TIME_PASSWORD = '20261206000006_users_one_time_password_until.ts';
 
 /** Migrations that move data keep every patient's rows, on the database under test. */
 describe('migrations', () => {
@@ -76,7 +77,7 @@ describe('migrations', () => {
       { user_id: ids[0], method: 'sms', phone: '+31612345678', totp_secret_encrypted: null, totp_last_step: null, enabled_at: 100, updated_at: 6 },
       { user_id: ids[1], method: 'totp', phone: null, totp_secret_encrypted: 'v1.a.b.c', totp_last_step: 42, enabled_at: 200, updated_at: 6 },
     ]);
-    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'language', 'name', 'name_search', 'password_hash', 'session_generation', 'updated_at']);
+    expect(Object.keys(await db('users').columnInfo()).sort()).to.deep.equal(['created_at', 'disabled', 'email', 'id', 'language', 'name', 'name_search', 'one_time_password_until', 'password_hash', 'session_generation', 'updated_at']);
     expect(await db('modules').where({ user_id: ids[0] })).to.have.length(1);
   });
 
@@ -193,4 +194,19 @@ describe('migrations', () => {
     const back = await db('staff').orderBy('email').select('email', 'must_change_password');
     expect(back.map((row) => [row.email, Boolean(row.must_change_password)])).to.deep.equal([['eenmalig@kliniek.nl', true], ['eigen@kliniek.nl', false]]);
   });
+
+  it('gives patients a one-time password\'s end, none for the passwords they have, and takes it away again without touching their second step', async () => {
+    await migrateUpTo(PATIENT_ONE_TIME_PASSWORD);
+    const [id] = await db('users').insert({ email: 'a@example.nl', name: 'A', password_hash: 'x', created_at: 0, updated_at: 0 }).returning('id').then((rows) => rows.map((row) => (row as { id: number }).id));
+    await db('two_factor_settings').insert({ user_id: id, method: 'totp', enabled_at: 1, updated_at: 1 });
+
+    await db.migrate.up();
+    expect(await db('users').where({ id }).first('one_time_password_until')).to.deep.equal({ one_time_password_until: null });
+    await db('users').where({ id }).update({ one_time_password_until: 5_000 });
+
+    await db.migrate.down();
+    expect(await db.schema.hasColumn('users', 'one_time_password_until')).to.equal(false);
+    expect(await db('two_factor_settings').where({ user_id: id }).pluck('method'), 'no cascade').to.deep.equal(['totp']);
+  });
+
 });

@@ -196,6 +196,8 @@ interface Context {
   confirmPatient: Patient;
   fresh: Agent;
   manage: Agent;
+  /** Signed in with a temporary password from the clinic: kept on choosing their own. */
+  ownPassword: Agent;
   // The desk (/balie): staff member 1 is a desk employee whose role the admin may change, the
   // admin is 2; patient 1 is `plain`, question 1 is asked in `before`.
   deskAnon: Agent;
@@ -236,6 +238,7 @@ const halfSession = async (c: Context) => [await location(c.half, '/inloggen/cod
 const wizardAt = (agent: (c: Context) => Agent) => (c: Context) => location(agent(c), SETUP);
 const notFresh = (c: Context) => location(c.confirm, '/account/wachtwoord');
 const freshAndSignedIn = async (c: Context) => [await location(c.fresh, '/account/wachtwoord'), await location(c.fresh, MANAGE)];
+const choosingOwnPassword = (c: Context) => location(c.ownPassword, '/account/eigen-wachtwoord');
 const changingPhone = (c: Context) => location(c.manage, `${MANAGE}/telefoonnummer-wijzigen/verificatie`);
 const deskAnonymous = (c: Context) => location(c.deskAnon, `${DESK}/patienten`);
 const deskHalfSession = async (c: Context) => [await location(c.deskHalf, `${DESK}/code`), await location(c.deskHalf, `${DESK}/patienten`)];
@@ -289,6 +292,11 @@ const FORMS: FormSpec[] = [
   {
     action: '/account/wachtwoord', page: '/account/wachtwoord', agent: (c) => c.fresh, observe: freshAndSignedIn,
     fields: () => ({ newPassword: 'blauwe-giraffe-fietst-9', repeatPassword: 'blauwe-giraffe-fietst-9' }),
+    mirror: { newPassword: 'repeatPassword' },
+  },
+  {
+    action: '/account/eigen-wachtwoord', page: '/account/eigen-wachtwoord', agent: (c) => c.ownPassword, observe: choosingOwnPassword,
+    fields: () => ({ newPassword: 'paarse-giraffe-fietst-9', repeatPassword: 'paarse-giraffe-fietst-9' }),
     mirror: { newPassword: 'repeatPassword' },
   },
   {
@@ -354,9 +362,9 @@ const FORMS: FormSpec[] = [
     fields: () => ({ name: 'Werklaptop', credential: '' }), attack: ['name'],
   },
   { action: `${DESK}/toegangssleutels/1/verwijderen`, page: `${DESK}/toegangssleutels`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({}) },
-  ...['twee-stappen-uitzetten', 'uitschakelen', 'inschakelen', 'overal-uitloggen'].map((action): FormSpec => ({
+  ...['twee-stappen-uitzetten', 'tijdelijk-wachtwoord', 'uitschakelen', 'inschakelen', 'overal-uitloggen'].map((action): FormSpec => ({
     action: `${DESK}/patienten/1/${action}`, page: `${DESK}/patienten/1/${action}`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn,
-    fields: () => (action === 'twee-stappen-uitzetten' ? DESK_REASON : { reason: DESK_REASON.reason }),
+    fields: () => (['twee-stappen-uitzetten', 'tijdelijk-wachtwoord'].includes(action) ? DESK_REASON : { reason: DESK_REASON.reason }),
   })),
   { action: `${DESK}/vragen/1`, page: `${DESK}/vragen/1`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ note: 'Patiënt gebeld.' }) },
   {
@@ -520,6 +528,10 @@ describe('hostile input on every form (issue 7)', function () {
     c.manage = await fullySignedIn(managePatient, PHONES.manage);
     await confirmedWithRecoveryCode(c.manage, managePatient, `${MANAGE}/telefoonnummer-wijzigen`);
     c.passkey = (await patientWithPasskey(rt, 'Telefoon')).agent; // the first passkey of this database: id 1
+    const forgetful = await rt.createPatient();
+    await rt.services.users.setOneTimePassword(forgetful.id, await rt.services.hasher.hash('tijdelijk-wachtwoord-1'), rt.clock.now() + 86_400_000);
+    c.ownPassword = rt.agent();
+    expect((await submitForm(c.ownPassword, '/inloggen', { email: forgetful.email, password: 'tijdelijk-wachtwoord-1' })).headers.location).to.equal('/werkblad');
     const change = await submitForm(c.manage, `${MANAGE}/telefoonnummer-wijzigen`, { country: 'NL', phone: national(PHONES.manageNew) });
     expect(change.headers.location).to.equal(`${MANAGE}/telefoonnummer-wijzigen/verificatie`);
 

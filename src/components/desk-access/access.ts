@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-session';
 import type { Config } from '../../config';
-import { hasOneTimePassword, type StaffMember, type StaffRole } from '../../domain/staff';
+import { hasOneTimePassword } from '../../domain/one-time-passwords';
+import type { StaffMember, StaffRole } from '../../domain/staff';
 import { createAuthLevels, type AuthLevels, type AuthRealm } from '../../http/auth-level';
 import { createPassport, type AppPassport } from '../../http/authentication';
 import { csrfProtection } from '../../http/csrf';

@@ -1,4 +1,5 @@
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
+import type { PasswordHasher } from '../../domain/passwords';
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../domain/password-policy';
 import type { FieldError } from '../../http/forms';
 import type { Translate } from '../../i18n';
@@ -40,4 +41,24 @@ export async function reserveNewPasswordTry(
 ): Promise<FieldError | null> {
   const place = await limit.reserve(account);
   return place.allowed ? null : { field: 'newPassword', message: w.t('newPassword.errors.tooMany', { time: w.formatTime(place.retryAt) }) };
+}
+
+/**
+ * The new password of a form that needs no other proof first: by the rules, under the hourly limit
+ * (its place taken before the argon2id work), and not the account's current password (`sameKey`:
+ * how this form says so; checked last, as it costs a verification). Its hash, made here as it is
+ * slow and must come before the change's transaction, or the form's errors and status.
+ */
+export async function acceptNewPassword(
+  deps: { hasher: PasswordHasher; passwordChangeLimit: PasswordChangeLimit },
+  form: { fields: NewPasswordFields; account: { email: string; name: string; passwordHash: string }; limitKey: string; sameKey: string },
+  w: { t: Translate; formatTime(epochMs: number): string },
+): Promise<{ hash: string } | { errors: FieldError[]; status: 400 | 429 }> {
+  const { fields, account } = form;
+  const errors = await validateNewPassword(fields, account, w.t);
+  if (errors.length > 0) return { errors, status: 400 };
+  const tooMany = await reserveNewPasswordTry(deps.passwordChangeLimit, form.limitKey, w);
+  if (tooMany) return { errors: [tooMany], status: 429 };
+  if (await deps.hasher.verify(account.passwordHash, fields.newPassword)) return { errors: [{ field: 'newPassword', message: w.t(form.sameKey) }], status: 400 };
+  return { hash: await deps.hasher.hash(fields.newPassword) };
 }

@@ -28,6 +28,7 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   method_switched: 'securityEvents.events.method_switched',
   totp_replay_refused: 'securityEvents.events.totp_replay_refused',
   password_changed: 'securityEvents.events.password_changed',
+  password_reset_by_clinic: 'securityEvents.events.password_reset_by_clinic',
   sessions_ended_by_clinic: 'securityEvents.events.sessions_ended_by_clinic',
   passkey_added: 'securityEvents.events.passkey_added',
   passkey_renamed: 'securityEvents.events.passkey_renamed',
@@ -41,13 +42,17 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
  * 'disabled' } on sign_in_failed).
  */
 const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
-  sign_in_failed: { disabled: 'securityEvents.eventVariants.sign_in_failed.disabled' },
+  sign_in_failed: {
+    disabled: 'securityEvents.eventVariants.sign_in_failed.disabled',
+    one_time_password_expired: 'securityEvents.eventVariants.sign_in_failed.one_time_password_expired',
+  },
   confirmation_failed: { disabled: 'securityEvents.eventVariants.confirmation_failed.disabled' },
   two_factor_code_wrong: { setup: 'securityEvents.eventVariants.two_factor_code_wrong.setup' },
   account_created: { 'admin-cli': 'securityEvents.eventVariants.account_created.admin-cli' },
   account_disabled: { 'admin-cli': 'securityEvents.eventVariants.account_disabled.admin-cli', desk: 'securityEvents.eventVariants.account_disabled.desk' },
   account_enabled: { 'admin-cli': 'securityEvents.eventVariants.account_enabled.admin-cli', desk: 'securityEvents.eventVariants.account_enabled.desk' },
   two_factor_reset_by_clinic: { desk: 'securityEvents.eventVariants.two_factor_reset_by_clinic.desk' },
+  password_reset_by_clinic: { desk: 'securityEvents.eventVariants.password_reset_by_clinic.desk' },
   two_factor_disabled: { passkeys: 'securityEvents.eventVariants.two_factor_disabled.passkeys' },
   sign_in: { password: 'securityEvents.eventVariants.sign_in.without_password' },
   passkey_used: {
@@ -109,6 +114,8 @@ function entryFor(map: Record<string, string> | undefined, value: unknown): stri
  */
 const FOR_THE_DESK: Record<string, string> = {
   'securityEvents.events.two_factor_reset_by_clinic': 'securityEvents.forTheDesk.two_factor_reset_by_clinic',
+  'securityEvents.events.password_reset_by_clinic': 'securityEvents.forTheDesk.password_reset_by_clinic',
+  'securityEvents.eventVariants.password_reset_by_clinic.desk': 'securityEvents.forTheDesk.password_reset_by_desk',
   'securityEvents.events.sessions_ended_by_clinic': 'securityEvents.forTheDesk.sessions_ended_by_clinic',
   'securityEvents.eventVariants.account_created.admin-cli': 'securityEvents.forTheDesk.account_created_by_command',
   'securityEvents.eventVariants.account_disabled.admin-cli': 'securityEvents.forTheDesk.account_disabled_by_command',

@@ -21,10 +21,10 @@ export async function checkSignInForm<A extends SessionAccount = User>(
   req: Request,
   res: Response,
   /**
-   * What a disabled account is told after its right password (who can switch it on again differs),
-   * and an expired one-time password (staff only).
+   * What a disabled account, and an expired one-time password, is told after its right password
+   * (who can help differs: the desk's admins, or the clinic's helpdesk).
    */
-  messageKeys: { disabled: string; expired?: string } = { disabled: 'signInForm.errors.disabled' },
+  messageKeys: { disabled: string; expired: string } = { disabled: 'signInForm.errors.disabled', expired: 'signInForm.errors.oneTimePasswordExpired' },
 ): Promise<{ account: A } | RefusedSignIn> {
   const { t, formatTime } = res.locals;
   const fields = readFields(req.body, SIGN_IN_FIELDS);
@@ -39,8 +39,7 @@ export async function checkSignInForm<A extends SessionAccount = User>(
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
   if (result.status === 'disabled') return { errors: [{ field: 'email', message: t(messageKeys.disabled) }], values, status: 403 };
-  if (result.status === 'expired' && messageKeys.expired) return { errors: [{ field: 'password', message: t(messageKeys.expired) }], values, status: 403 };
-  if (result.status === 'expired') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
+  if (result.status === 'expired') return { errors: [{ field: 'password', message: t(messageKeys.expired) }], values, status: 403 };
   return { account: result.user };
 }
 

@@ -18,6 +18,7 @@ export type MailAlertKind =
   | 'second_step_locked'
   | 'account_disabled'
   | 'account_enabled'
+  | 'password_reset_by_clinic'
   | 'sessions_ended_by_clinic'
   | 'passkey_added'
   | 'passkey_removed'
@@ -107,6 +108,8 @@ const ALERT_TEXTS: Record<MailAlertKind, AlertTexts> = {
   },
   account_disabled: { ...byClinic, subject: 'mail.alerts.account_disabled.subject', body: plainText('mail.alerts.account_disabled.body') },
   account_enabled: { ...byClinic, subject: 'mail.alerts.account_enabled.subject', body: plainText('mail.alerts.account_enabled.body') },
+  // The patient's old password no longer works: "change your password" would be no advice.
+  password_reset_by_clinic: { ...byClinic, subject: 'mail.alerts.password_reset_by_clinic.subject', body: plainText('mail.alerts.password_reset_by_clinic.body') },
   sessions_ended_by_clinic: { ...byClinicNewPassword, subject: 'mail.alerts.sessions_ended_by_clinic.subject', body: plainText('mail.alerts.sessions_ended_by_clinic.body') },
   passkey_added: {
     subject: 'mail.alerts.passkey_added.subject',

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
+import { acceptNewPassword } from '../../components/new-password/validation';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { validateSixDigitCode } from '../../components/one-time-code/validation';
 import { codesPageLocals, type NewCodes, openCodes, renderPrintableCodes, sealCodes, sendCodesFile, staffCodes } from '../../components/recovery-codes/output';
@@ -12,14 +12,15 @@ import type { RandomSource } from '../../domain/random';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SecretBox } from '../../domain/secret-box';
-import { hasOneTimePassword, type StaffMember, type StaffStore } from '../../domain/staff';
+import { hasOneTimePassword } from '../../domain/one-time-passwords';
+import type { StaffMember, StaffStore } from '../../domain/staff';
 import { setOwnStaffPassword } from '../../domain/staff-admin';
 import { generateTotpSecret, STAFF_TOTP_ISSUER } from '../../domain/totp';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
-import { OWN_PASSWORD_FIELDS, sameAsOneTime } from './validation';
+import { OWN_PASSWORD_FIELDS, SAME_AS_ONE_TIME } from './validation';
 import { redirectWithNotice } from '../../http/page-notice';
 
 const { firstTime } = paths.desk;
@@ -93,14 +94,9 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
       const member = req.staff!;
       if (!hasOneTimePassword(member)) return res.redirect(303, afterOwnPassword(member));
       const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
-      const errors = await validateNewPassword(fields, member, res.locals.t);
-      const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `staff:${member.id}`, res.locals) : null;
-      if (tooMany) return renderFormErrors(res, VIEWS.password, [tooMany], {}, {}, 429);
-      if (errors.length === 0 && (await deps.hasher.verify(member.passwordHash, fields.newPassword))) {
-        errors.push(sameAsOneTime(res.locals.t));
-      }
-      if (errors.length > 0) return renderFormErrors(res, VIEWS.password, errors, {});
-      const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
+      const accepted = await acceptNewPassword(deps, { fields, account: member, limitKey: `staff:${member.id}`, sameKey: SAME_AS_ONE_TIME }, res.locals);
+      if ('errors' in accepted) return renderFormErrors(res, VIEWS.password, accepted.errors, {}, {}, accepted.status);
+      const passwordHash = accepted.hash;
       const saved = await deps.inTransaction((stores) => setOwnStaffPassword(stores, member, passwordHash, requestOrigin(req), 'password_chosen'));
       if (!saved) return res.redirect(303, paths.desk.home); // an admin's change ended this session meanwhile
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end

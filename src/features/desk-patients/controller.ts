@@ -1,13 +1,20 @@
 import type { Request, Response } from 'express';
 import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
+import { handOverOneTimePassword, newOneTimePassword, takeHandedOver } from '../../components/one-time-password/hand-over';
 import { findByPathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog, SecurityEvent } from '../../domain/audit';
+import type { Clock } from '../../domain/clock';
 import type { MailOutbox } from '../../domain/mail/mail-outbox';
-import { type ClinicActor, endPatientSessions, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
+import { type ClinicActor, endPatientSessions, givePatientOneTimePassword, resetTwoFactor, setPatientDisabled } from '../../domain/clinic-actions';
 import type { PasskeyStore } from '../../domain/passkeys';
+import type { PasswordHasher } from '../../domain/passwords';
+import type { RandomSource } from '../../domain/random';
+import type { SecretBox } from '../../domain/secret-box';
+import type { SignInService } from '../../domain/sign-in';
+import { passwordState } from '../../domain/one-time-passwords';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { SecondStepLockout } from '../../domain/second-step-lockout';
 import type { StaffAuditLog, StaffEventType } from '../../domain/staff-audit';
@@ -47,16 +54,21 @@ function activityRows(events: SecurityEvent[], res: Response) {
   }));
 }
 
-export type PatientAction = 'reset' | 'disable' | 'enable' | 'endSessions';
+export type PatientAction = 'reset' | 'password' | 'disable' | 'enable' | 'endSessions';
 
 type ActionStores = Parameters<Parameters<InTransaction>[0]>[0];
 
 interface ActionSpec {
   /** Whether it can be done to this patient now (otherwise the page says so). */
   applies(patient: User, status: TwoFactorStatus): boolean;
-  /** Does it with the transaction's stores, with its Logboek line; false when there was nothing to do after all. */
-  run(stores: ActionStores, patient: User, by: ClinicActor): Promise<boolean>;
+  /**
+   * Does it with the transaction's stores, with its Logboek line; false when there was nothing to do
+   * after all. `password`: the one-time password made for it, for an action that `givesPassword`.
+   */
+  run(stores: ActionStores, patient: User, by: ClinicActor, password: { hash: string; until: number } | null): Promise<boolean>;
   identityCheck: boolean;
+  /** Makes a one-time password (before the transaction: hashing is slow), shown once afterwards instead of the patient's page. */
+  givesPassword?: true;
   /** Full locale keys of the confirmation page and of the notice afterwards; `whatIfRequired` under REQUIRE_TWO_FACTOR. */
   texts: { title: string; what: string; whatIfRequired?: string; reasonHint: string; submit: string; done: string };
 }
@@ -68,6 +80,13 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
     run: async (stores, patient, by) => (await resetTwoFactor(stores, patient.id, by)) !== null,
     identityCheck: true,
     texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', reasonHint: 'deskPatients.reset.reasonHint', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
+  },
+  password: {
+    applies: (patient) => !patient.disabled,
+    run: (stores, patient, by, password) => givePatientOneTimePassword(stores, patient.id, password!, by),
+    identityCheck: true,
+    givesPassword: true,
+    texts: { title: 'deskPatients.password.title', what: 'deskPatients.password.what', reasonHint: 'deskPatients.password.reasonHint', submit: 'deskPatients.password.submit', done: 'deskPatients.password.done' },
   },
   disable: {
     applies: (patient) => !patient.disabled,
@@ -91,6 +110,7 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
 
 export const ACTION_PATHS: Record<PatientAction, (id: number | string) => string> = {
   reset: desk.resetTwoFactor,
+  password: desk.patientPassword,
   disable: desk.disablePatient,
   enable: desk.enablePatient,
   endSessions: desk.endSessions,
@@ -99,6 +119,7 @@ export const ACTION_PATHS: Record<PatientAction, (id: number | string) => string
 /** What the patient's page says after an action: its notice, or that nothing changed. */
 const DONE_NOTICES = {
   reset: ACTIONS.reset.texts.done,
+  password: ACTIONS.password.texts.done,
   disable: ACTIONS.disable.texts.done,
   enable: ACTIONS.enable.texts.done,
   endSessions: ACTIONS.endSessions.texts.done,
@@ -121,6 +142,16 @@ export interface DeskPatientsDeps {
   twoFactorRequired: boolean;
   /** Whether the patient's second step is locked now (too many wrong codes): what a caller may be ringing about. */
   lockout: Pick<SecondStepLockout, 'lockedUntil'>;
+  random: RandomSource;
+  hasher: PasswordHasher;
+  clock: Clock;
+  secretBox: SecretBox;
+  /** The patients' sign-in, whose failures with a forgotten password end when a temporary one is given. */
+  signIn: Pick<SignInService, 'forgetAccountFailures'>;
+  /** How long a patient's one-time password works (PATIENT_ONE_TIME_PASSWORD_DAYS). */
+  patientOneTimePasswordDays: number;
+  /** Where patients sign in (PUBLIC_URL's origin), for the address the desk passes on with a temporary password. */
+  siteOrigin: string;
 }
 
 const METHOD_LABELS: Record<TwoFactorMethod, string> = {
@@ -174,6 +205,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       action: { ...spec.texts, what, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
       notApplicable: res.locals.t(own ? 'deskPatients.action.ownAccount' : 'deskPatients.action.notApplicable'),
       twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
+      passwordState: passwordState(patient, deps.clock.now()),
     };
     renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : own ? 403 : 200);
   }
@@ -220,6 +252,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       res.render('desk-patients/patient', {
         patient,
         twoFactor: await twoFactorSummary(patient.id, status, t),
+        passwordState: passwordState(patient, deps.clock.now()),
         activity: activityRows(events.slice(0, ACTIVITY_SHOWN), res),
         deskActions: staffLogRows(actionsDone.slice(0, ACTIVITY_SHOWN), res.locals),
         allActivityPath: events.length > ACTIVITY_SHOWN ? desk.patientActivity(patient.id) : null,
@@ -272,16 +305,27 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
 
       const staff = req.staff!;
       const by = { staffId: staff.id, origin: requestOrigin(req), reason: fields.reason.trim() };
+      const given = spec.givesPassword ? await newOneTimePassword(deps, deps.patientOneTimePasswordDays) : null;
       try {
         await deps.inTransaction(async (stores) => {
-          if (!(await spec.run(stores, patient, by))) throw new NothingToDo();
+          if (!(await spec.run(stores, patient, by, given))) throw new NothingToDo();
         });
       } catch (err) {
         if (!(err instanceof NothingToDo)) throw err;
         return redirectWithNotice(req, res, desk.patient(patient.id), 'nothing');
       }
       req.log.info({ staffId: staff.id, patientId: patient.id, action }, 'desk changed a patient account');
-      redirectWithNotice(req, res, desk.patient(patient.id), action);
+      if (!given) return redirectWithNotice(req, res, desk.patient(patient.id), action);
+      await deps.signIn.forgetAccountFailures(patient.email); // the wrong guesses at the forgotten one lock it no more
+      handOverOneTimePassword(req, res, deps.secretBox, { id: patient.id, kind: 'patient', password: given.password }, desk.patientPasswordGiven(patient.id));
+    },
+
+    /** The temporary password just given, once (see components/one-time-password), with what to tell the patient. */
+    async showPasswordGiven(req: Request, res: Response) {
+      const given = takeHandedOver(req, res, deps.secretBox, 'patient', desk.patientPasswordGiven);
+      const patient = given && (await users.findById(given.id));
+      if (!given || !patient) return res.redirect(303, /^\d{1,9}$/.test(String(req.params.id)) ? desk.patient(String(req.params.id)) : desk.patients);
+      res.render('desk-patients/password-given', { patient, password: given.password, signInAddress: `${deps.siteOrigin}${paths.signIn}` });
     },
   };
 }

@@ -10,7 +10,8 @@ import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
 import type { SignInService } from '../../domain/sign-in';
-import { staffPasswordState, type StaffMember, type StaffStore } from '../../domain/staff';
+import { passwordState } from '../../domain/one-time-passwords';
+import type { StaffMember, StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { DuplicateEmailError } from '../../domain/users';
@@ -18,7 +19,8 @@ import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
-import { handOverOneTimePassword, newOneTimePassword, type OneTimePasswordKind, showOneTimePassword } from './one-time-password';
+import { handOverOneTimePassword, newOneTimePassword } from '../../components/one-time-password/hand-over';
+import { ONE_TIME_PASSWORD_PAGES, showOneTimePassword, type StaffOneTimePasswordKind } from './one-time-password';
 import { STAFF_FIELDS, validateNewStaff, validateRole } from './validation';
 
 const { desk } = paths;
@@ -64,13 +66,13 @@ const resetTwoFactorOf: StaffChange = async (stores, member, by) => {
 
 /** For a staff member who forgot their password; their app, codes and passkeys stay. */
 async function giveNewPassword({ req, res, member, by, deps }: ActionContext): Promise<string> {
-  const { password, ...given } = await newOneTimePassword(deps);
+  const { password, ...given } = await newOneTimePassword(deps, deps.oneTimePasswordDays);
   if (!(await deps.inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, given, by)))) {
     redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing'); // disabled meanwhile
     return 'nothing';
   }
   await deps.staffSignIn.forgetAccountFailures(member.email); // the wrong guesses at the forgotten one lock it no more
-  handOverOneTimePassword(req, res, deps.secretBox, member.id, 'reset', password);
+  handOverOneTimePassword(req, res, deps.secretBox, { id: member.id, kind: 'reset', password }, ONE_TIME_PASSWORD_PAGES.reset.path(member.id));
   return 'passwordGiven';
 }
 
@@ -160,7 +162,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const memberOf = (req: Request, res: Response) => findByPathId(req, res, staff.findById);
 
   /** What desk-staff/summary and the Medewerkers list show of a member. */
-  const summaryOf = (member: StaffMember) => ({ member, passwordState: staffPasswordState(member, deps.clock.now()) });
+  const summaryOf = (member: StaffMember) => ({ member, passwordState: passwordState(member, deps.clock.now()) });
 
   const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
     const notice = takePageNoticeText(req, res, NOTICES);
@@ -210,26 +212,26 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
 
     showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
 
-    /** A new staff member, with a one-time password shown once (one-time-password.ts). */
+    /** A new staff member, with a one-time password shown once (components/one-time-password). */
     async create(req: Request, res: Response) {
       const fields = readFields(req.body, STAFF_FIELDS);
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
       const { errors, role } = validateNewStaff(fields, res.locals.t);
       if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values);
-      const { password, hash, until } = await newOneTimePassword(deps);
+      const { password, hash, until } = await newOneTimePassword(deps, deps.oneTimePasswordDays);
       try {
         const member = await deps.inTransaction((stores) =>
           addStaffMember(stores, { email: values.email, name: values.name, role, passwordHash: hash, oneTimePasswordUntil: until }, actor(req)),
         );
         req.log.info({ staffId: req.staff!.id, newStaffId: member.id, role }, 'staff member added at the desk');
-        handOverOneTimePassword(req, res, deps.secretBox, member.id, 'added', password);
+        handOverOneTimePassword(req, res, deps.secretBox, { id: member.id, kind: 'added', password }, ONE_TIME_PASSWORD_PAGES.added.path(member.id));
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
         renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
       }
     },
 
-    showOneTimePassword: (kind: OneTimePasswordKind) => showOneTimePassword(deps, kind),
+    showOneTimePassword: (kind: StaffOneTimePasswordKind) => showOneTimePassword(deps, kind),
 
     async show(req: Request, res: Response) {
       const member = await memberOf(req, res);

@@ -100,6 +100,11 @@ export const MESSAGE_TEXTS: Record<MessageKind, MessageTexts> = {
     body: plainText('inbox.kinds.question_handled.body'),
     action: 'inbox.kinds.question_handled.action',
   },
+  password_reset_by_clinic: {
+    subject: 'inbox.kinds.password_reset_by_clinic.subject',
+    body: byDesk({ desk: 'inbox.kinds.password_reset_by_clinic.body', clinic: 'inbox.kinds.password_reset_by_clinic.bodyByClinic' }),
+    action: 'inbox.kinds.password_reset_by_clinic.action',
+  },
   sessions_ended_by_clinic: {
     subject: 'inbox.kinds.sessions_ended_by_clinic.subject',
     body: plainText('inbox.kinds.sessions_ended_by_clinic.body'),

@@ -8,8 +8,8 @@ import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
-import { reserveNewPasswordTry, validateNewPassword } from '../../components/new-password/validation';
-import { PASSWORD_CHANGE_FIELDS, sameAsCurrent } from './validation';
+import { acceptNewPassword } from '../../components/new-password/validation';
+import { PASSWORD_CHANGE_FIELDS, SAME_AS_CURRENT } from './validation';
 
 const VIEW = 'password-change/index';
 
@@ -31,16 +31,11 @@ export function createPasswordChangeController(deps: PasswordChangeDeps) {
     async submit(req: Request, res: Response) {
       const user = req.user!;
       const fields = readFields(req.body, PASSWORD_CHANGE_FIELDS);
-      const errors = await validateNewPassword(fields, user, res.locals.t);
-      const tooMany = errors.length === 0 ? await reserveNewPasswordTry(deps.passwordChangeLimit, `patient:${user.id}`, res.locals) : null;
-      if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
-      if (errors.length === 0 && (await deps.hasher.verify(user.passwordHash, fields.newPassword))) {
-        errors.push(sameAsCurrent(res.locals.t));
-      }
-      if (errors.length > 0) return renderFormErrors(res, VIEW, errors, {}, { done: false });
-      const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
+      const accepted = await acceptNewPassword(deps, { fields, account: user, limitKey: `patient:${user.id}`, sameKey: SAME_AS_CURRENT }, res.locals);
+      if ('errors' in accepted) return renderFormErrors(res, VIEW, accepted.errors, {}, { done: false }, accepted.status);
+      const passwordHash = accepted.hash;
       await deps.inTransaction(async ({ users, notifier }) => {
-        await users.setPasswordHash(user.id, passwordHash);
+        await users.setOwnPassword(user.id, passwordHash);
         await notifier.notify(user.id, 'password_changed', requestOrigin(req));
       });
       await deps.auth.endOtherSessions(req, deps.users);

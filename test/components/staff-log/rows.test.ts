@@ -18,6 +18,7 @@ const TYPED: Partial<Record<StaffEventType, 'reason' | 'note'>> = {
   patient_disabled: 'reason',
   patient_enabled: 'reason',
   patient_sessions_ended: 'reason',
+  patient_password_reset: 'reason',
   staff_disabled: 'reason',
   staff_enabled: 'reason',
   staff_role_changed: 'reason',
@@ -93,6 +94,7 @@ describe('the staff log\'s rows (the desk\'s Logboek and a patient\'s desk actio
       ['patient_disabled', { reason: 'Overleden' }, 'Overleden'],
       ['patient_enabled', { reason: 'Terug in behandeling' }, 'Terug in behandeling'],
       ['patient_sessions_ended', { reason: 'password' }, 'password'], // what was typed, whatever it says
+      ['patient_password_reset', { reason: 'Wachtwoord vergeten; gebeld' }, 'Wachtwoord vergeten; gebeld'],
       ['staff_role_changed', { from: 'desk', to: 'admin', reason: 'Wordt teamleider' }, 'Wordt teamleider'],
       ['staff_disabled', { reason: 'Uit dienst' }, 'Uit dienst'],
       ['staff_enabled', { reason: 'Terug van verlof' }, 'Terug van verlof'],

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Request } from 'express';
 import type supertest from 'supertest';
 import { resetTwoFactor } from '../../../src/cli/two-factor-commands';
+import { resetPassword } from '../../../src/cli/user-commands';
 import { createAnnounce } from '../../../src/features/two-factor-manage/announce';
 import type { AuthLevels } from '../../../src/http/auth-level';
 import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
@@ -174,11 +175,16 @@ describe('security alerts by e-mail (issue 16)', function () {
     secrets.push(...(await enableSmsTwoFactor(agentAgain, vonage, '06 12345678')));
     expected.push(['Authenticatie in twee stappen is ingeschakeld', /een code via SMS/]);
     const reason = 'Telefoon en codes kwijt; paspoort NLX7Q4711 gezien';
-    await resetTwoFactor.run({ email: patient.email, reason }, {
-      services: async () => rt.services, timeZone: 'Europe/Amsterdam', siteOrigin: 'http://localhost:3000', twoFactorRequired: false, staffOneTimePasswordDays: 7, print: () => undefined, readNewPassword: async () => '',
-    });
+    const temporary = 'k7mq-2x9d-hh4p-wq3e-8ntz';
+    const commandEnv = {
+      services: async () => rt.services, timeZone: 'Europe/Amsterdam', siteOrigin: 'http://localhost:3000', twoFactorRequired: false, staffOneTimePasswordDays: 7, patientOneTimePasswordDays: 7, print: () => undefined, readNewPassword: async () => temporary,
+    };
+    await resetTwoFactor.run({ email: patient.email, reason }, commandEnv);
     expected.push(['Je zorgaanbieder heeft authenticatie in twee stappen uitgezet', /Door: je zorgaanbieder[\s\S]*Heb jij hier niet om gevraagd\?/]);
-    secrets.push(reason, 'NLX7Q4711'); // distinct enough that a random Message-ID or boundary never holds it
+    // The password forgotten: a temporary one, never in the mail; the old one no longer works, so no "change it" advice.
+    await resetPassword.run({ email: patient.email, reason }, commandEnv);
+    expected.push(['Je zorgaanbieder heeft je een tijdelijk wachtwoord gegeven', /Je oude wachtwoord werkt niet meer[\s\S]*Door: je zorgaanbieder[\s\S]*Heb jij hier niet om gevraagd\? Bel dan direct de helpdesk/]);
+    secrets.push(reason, 'NLX7Q4711', temporary); // distinct enough that a random Message-ID or boundary never holds it
     secrets.push(...smsCodes());
 
     const mails = await mailsSince(0);

@@ -249,6 +249,83 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     });
   });
 
+  describe('a temporary password for a forgotten one', () => {
+    const PASSWORD_SHOWN = /<code class="totp-key">([a-z0-9-]+)<\/code>/;
+
+    it('asks for the identity check and a reason, and changes nothing without them', async () => {
+      const patient = await patientWithSms(rt);
+      const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
+      const confirm = await desk.get(path);
+      expect(confirm.text).to.include('<h1>Tijdelijk wachtwoord geven</h1>').and.include('Authenticatie in twee stappen blijft zoals het is.');
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text, 'offered on the patient\'s page').to.include(`href="${path}"`);
+      const before = await accountState(patient.id);
+      const res = await submitForm(desk, path, { reason: '' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('<li><a href="#identityChecked">Controleer eerst wie de patiënt is, en vink dat aan.</a></li>').and.include('<li><a href="#reason">Vul de reden in.</a></li>');
+      expect(await accountState(patient.id)).to.deep.equal(before);
+    });
+
+    it('shows the temporary password once; the patient is signed out and told, and signs in with it and their second step to choose their own', async () => {
+      const patient = await patientWithSms(rt);
+      const patientAgent = rt.agent();
+      expect((await signIn(patientAgent, patient.email, patient.password)).headers.location).to.equal('/inloggen/code');
+      for (let i = 0; i < 6; i += 1) await signIn(rt.agent(), patient.email, `geraden-wachtwoord-${i}`);
+      expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'locked by the guesses').to.equal(429);
+
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, { identityChecked: 'ja', reason: REASON });
+      const given = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven`;
+      expect(res.headers.location).to.equal(given);
+      const page = await desk.get(given);
+      const temporary = PASSWORD_SHOWN.exec(page.text)?.[1];
+      expect(temporary).to.match(/^[a-z0-9]{4}(-[a-z0-9]{4}){4}$/);
+      expect(page.text).to.include(`${patient.name} (${patient.email}) heeft een tijdelijk wachtwoord en is overal uitgelogd.`)
+        .and.include('met dit wachtwoord en de tweede stap (zoals altijd)').and.include('Let op: je ziet dit wachtwoord maar één keer.');
+      expect((await desk.get(given)).headers.location, 'shown once').to.equal(`${PATIENTS}/${patient.id}`);
+      for (const table of ['staff_audit_events', 'security_events', 'messages', 'mail_outbox', 'desk_sessions']) {
+        expect(JSON.stringify(await rt.db(table).select()), `not in ${table}: sealed in the session until shown`).not.to.include(temporary);
+      }
+
+      const state = await accountState(patient.id);
+      expect(state.twoFactor, 'two-step stays').to.deep.include({ enabled: true, method: 'sms' });
+      expect(state.user!.sessionGeneration).to.equal(patient.sessionGeneration + 1);
+      expect(state.messages).to.deep.equal(['password_reset_by_clinic']);
+      await expectMailedByClinic(patient.id, ['password_reset_by_clinic'], [REASON, temporary!]);
+      const [event] = await rt.services.audit.listForUser(patient.id, 1);
+      expect(event).to.deep.include({ type: 'password_reset_by_clinic' });
+      expect(event!.details).to.deep.equal({ by: 'desk', staffId: member.id, reason: REASON });
+      expect(state.staffRows).to.deep.equal([{ type: 'patient_password_reset', staff: member.id, patient: patient.id, details: { reason: REASON } }]);
+      const patientPage = (await desk.get(`${PATIENTS}/${patient.id}`)).text;
+      expect(patientPage).to.include('Tijdelijk wachtwoord gegeven door de balie').and.match(/<dt>Wachtwoord<\/dt><dd>Tijdelijk wachtwoord, werkt tot [^<]+ om \d\d:\d\d<\/dd>/);
+
+      expect((await patientAgent.get('/inloggen/code')).headers.location, 'the half session after the old password ended').to.equal('/inloggen');
+      expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'the old password no longer works').to.equal(400);
+      const next = rt.agent();
+      expect((await signIn(next, patient.email, temporary!)).headers.location, 'no longer locked; the second step as ever').to.equal('/inloggen/code');
+      await rt.db('users').where({ id: patient.id }).update({ one_time_password_until: rt.clock.now() - 1 });
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.match(/<dt>Wachtwoord<\/dt><dd>Tijdelijk wachtwoord, verlopen op [^<]+\. Geef een nieuw als de patiënt nog moet inloggen\.<\/dd>/);
+    });
+
+    it('gives one password when the button is pressed twice at once, and both answers lead to it', async () => {
+      const patient = await rt.createPatient();
+      const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
+      const given = `${path}/gegeven`;
+      await doubleClick(desk, path, { identityChecked: 'ja', reason: REASON }, { first: given, second: [given] });
+      expect((await staffRows()).filter((row) => row.type === 'patient_password_reset')).to.have.length(1);
+      const temporary = PASSWORD_SHOWN.exec((await desk.get(given)).text)?.[1];
+      expect((await signIn(rt.agent(), patient.email, temporary!)).headers.location).to.equal('/werkblad');
+    });
+
+    it('is not offered for a disabled account, which could not sign in with it', async () => {
+      const patient = await rt.createPatient();
+      await rt.services.users.setDisabled(patient.id, true);
+      const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).not.to.include(`href="${path}"`);
+      const before = await accountState(patient.id);
+      await submitForm(desk, PATIENTS, { identityChecked: 'ja', reason: REASON }, path);
+      expect(await accountState(patient.id)).to.deep.equal(before);
+    });
+  });
+
   it('says on the patient\'s page until when their second step is locked, and nothing once it is over', async () => {
     const patient = await patientWithSms(rt);
     const page = `${PATIENTS}/${patient.id}`;
@@ -408,7 +485,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const page = await desk.get(`${PATIENTS}/${patient.id}`);
       expect(page.text).to.include('Dit is je eigen patiëntaccount. Vraag een collega om er iets aan te veranderen.').and.not.include('Wat kan de balie doen?');
       const before = await accountState(patient.id);
-      for (const action of ['twee-stappen-uitzetten', 'uitschakelen', 'overal-uitloggen']) {
+      for (const action of ['twee-stappen-uitzetten', 'tijdelijk-wachtwoord', 'uitschakelen', 'overal-uitloggen']) {
         const path = `${PATIENTS}/${patient.id}/${action}`;
         const confirm = await desk.get(path);
         expect(confirm.status, action).to.equal(403);
@@ -423,6 +500,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   describe('in one transaction with the staff audit row', () => {
     const actions: Array<[string, string, (id: number) => Promise<unknown>]> = [
       ['reset two-step', 'twee-stappen-uitzetten', async () => undefined],
+      ['temporary password', 'tijdelijk-wachtwoord', async () => undefined],
       ['disable', 'uitschakelen', async () => undefined],
       ['enable', 'inschakelen', (id) => rt.services.users.setDisabled(id, true)],
       ['sign out everywhere', 'overal-uitloggen', async () => undefined],
@@ -440,7 +518,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
         expect(await accountState(patient.id)).to.deep.equal(before);
 
         const works = await submitForm(desk, `${PATIENTS}/${patient.id}/${slug}`, { identityChecked: 'ja', reason: REASON });
-        expect(works.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
+        expect(works.headers.location).to.equal(slug === 'tijdelijk-wachtwoord' ? `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven` : `${PATIENTS}/${patient.id}`);
         expect(await accountState(patient.id), 'the same action with a working log').not.to.deep.equal(before);
       });
     }
@@ -459,6 +537,7 @@ describe('desk: the reason on each patient action\'s confirmation page has an ex
     const page = `${PATIENTS}/${patient.id}`;
     expect(await hintOn(`${page}/twee-stappen-uitzetten`)).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon en herstelcodes kwijt, paspoort gecontroleerd aan de balie.');
     expect(await hintOn(`${page}/overal-uitloggen`)).to.equal('Komt in het logboek. Bijvoorbeeld: telefoon gestolen, patiënt belde zelf.');
+    expect(await hintOn(`${page}/tijdelijk-wachtwoord`)).to.equal('Komt in het logboek. Bijvoorbeeld: wachtwoord vergeten, paspoort gecontroleerd aan de balie.');
     expect(await hintOn(`${page}/uitschakelen`)).to.equal('Komt in het logboek. Bijvoorbeeld: patiënt denkt dat iemand anders in het account is geweest.');
     await rt.services.users.setDisabled(patient.id, true);
     expect(await hintOn(`${page}/inschakelen`)).to.equal('Komt in het logboek. Bijvoorbeeld: patiënt komt weer in behandeling.');

@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import type supertest from 'supertest';
+import { doubleClick, signIn, submitForm } from '../../support/forms';
+import { enterRecoveryCode, enterSignInCode, expectSignedOut, lastCode, passwordStep, patientWithSms, startSmsWorld, type SmsWorld } from '../../support/two-factor';
+
+const PAGE = '/account/eigen-wachtwoord';
+const TEMPORARY = 'k7mq-2x9d-hh4p-wq3e-8ntz';
+const OWN = 'blauwe-tulp-fietst-7';
+
+describe('choosing one\'s own password after the clinic gave a temporary one', () => {
+  let world: SmsWorld;
+  beforeEach(async () => {
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1' });
+  });
+  afterEach(() => world.close());
+
+  /** What `reset-password` and the desk leave: the temporary password, working until `until`. */
+  async function giveTemporaryPassword(userId: number, until = world.rt.clock.now() + 7 * 86_400_000) {
+    const { users, hasher } = world.rt.services;
+    await users.setOneTimePassword(userId, await hasher.hash(TEMPORARY), until);
+  }
+
+  async function patientWithTemporaryPassword() {
+    const patient = await world.rt.createPatient();
+    await giveTemporaryPassword(patient.id);
+    return patient;
+  }
+
+  async function signedInWithTemporary(email: string): Promise<supertest.Agent> {
+    const agent = world.rt.agent();
+    expect((await signIn(agent, email, TEMPORARY)).headers.location).to.equal('/werkblad');
+    return agent;
+  }
+
+  it('keeps the patient on "Kies je eigen wachtwoord" until they choose one, by the password rules and not the temporary one', async () => {
+    const patient = await patientWithTemporaryPassword();
+    expect((await signIn(world.rt.agent(), patient.email, patient.password)).status, 'the old password no longer works').to.equal(400);
+    const agent = await signedInWithTemporary(patient.email);
+    for (const path of ['/werkblad', '/account', '/account/wachtwoord', '/account/twee-stappen', '/berichten']) {
+      expect((await agent.get(path)).headers.location, path).to.equal(PAGE);
+    }
+    const page = await agent.get(PAGE);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('<h1>Kies je eigen wachtwoord</h1>').and.include('Je bent ingelogd met een tijdelijk wachtwoord van je zorgaanbieder.');
+
+    const empty = await submitForm(agent, PAGE, { newPassword: '', repeatPassword: '' });
+    expect(empty.status).to.equal(400);
+    expect(empty.text).to.include('class="error-summary"');
+    const mismatch = await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: `${OWN}x` });
+    expect(mismatch.text).to.include('De twee wachtwoorden zijn niet hetzelfde');
+    const common = await submitForm(agent, PAGE, { newPassword: 'password123', repeatPassword: 'password123' });
+    expect(common.text).to.include('Dit wachtwoord wordt veel gebruikt');
+    const same = await submitForm(agent, PAGE, { newPassword: TEMPORARY, repeatPassword: TEMPORARY });
+    expect(same.status).to.equal(400);
+    expect(same.text).to.include('Kies een ander wachtwoord dan het tijdelijke wachtwoord.').and.not.include(TEMPORARY);
+    expect((await world.rt.services.users.findById(patient.id))!.oneTimePasswordUntil, 'nothing changed yet').not.to.equal(null);
+
+    const chosen = await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN });
+    expect(chosen.headers.location).to.equal(PAGE);
+    const done = await agent.get(PAGE);
+    expect(done.text).to.include('Je wachtwoord is opgeslagen. Het tijdelijke wachtwoord werkt niet meer.').and.include('href="/werkblad"').and.not.include('<form method="post" action="/account/eigen-wachtwoord"');
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+    expect((await agent.get(PAGE)).headers.location, 'once chosen, the page leads on').to.equal('/werkblad');
+
+    expect((await world.rt.services.users.findById(patient.id))!.oneTimePasswordUntil).to.equal(null);
+    expect((await signIn(world.rt.agent(), patient.email, TEMPORARY)).status, 'the temporary password no longer works').to.equal(400);
+    expect((await signIn(world.rt.agent(), patient.email, OWN)).headers.location).to.equal('/werkblad');
+    expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['password_changed']);
+  });
+
+  it('lets the patient sign out from it, and ends their other sessions once they have chosen', async () => {
+    const patient = await patientWithTemporaryPassword();
+    const other = await signedInWithTemporary(patient.email);
+    const agent = await signedInWithTemporary(patient.email);
+    await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN });
+    expect((await other.get(PAGE)).headers.location, 'the other session ended').to.equal('/inloggen');
+    expect((await agent.get('/werkblad')).status).to.equal(200);
+
+    await giveTemporaryPassword(patient.id);
+    const third = await signedInWithTemporary(patient.email);
+    expect((await submitForm(third, PAGE, {}, '/uitloggen')).headers.location).to.equal('/inloggen');
+    await expectSignedOut(third);
+  });
+
+  it('chooses the password once when the form is sent twice at once (a double click)', async () => {
+    const patient = await patientWithTemporaryPassword();
+    const agent = await signedInWithTemporary(patient.email);
+    await doubleClick(agent, PAGE, { newPassword: OWN, repeatPassword: OWN }, { first: PAGE, second: [PAGE, '/werkblad'] });
+    const notices = (await world.rt.services.messages.listForUser(patient.id)).filter((m) => m.kind === 'password_changed');
+    expect(notices, 'one notice in Berichten').to.have.length(1);
+    expect((await signIn(world.rt.agent(), patient.email, OWN)).headers.location).to.equal('/werkblad');
+  });
+
+  it('says a temporary password that ran out no longer works (only to whoever typed it), and records why', async () => {
+    const patient = await world.rt.createPatient();
+    await giveTemporaryPassword(patient.id, world.rt.clock.now() + 60_000);
+    world.rt.clock.advanceMinutes(2);
+    const refused = await signIn(world.rt.agent(), patient.email, TEMPORARY);
+    expect(refused.status).to.equal(403);
+    expect(refused.text).to.include('Dit tijdelijke wachtwoord werkt niet meer. Bel de helpdesk via 030 – 737 0323 voor een nieuw wachtwoord.');
+    const wrong = await signIn(world.rt.agent(), patient.email, 'iets-anders-dan-dat-7');
+    expect(wrong.status, 'a wrong password is told as ever').to.equal(400);
+    expect(wrong.text).to.include('Het e-mailadres of wachtwoord klopt niet.');
+    const failures = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in_failed');
+    expect(failures.map((e) => e.details)).to.deep.equal([{ reason: 'password' }, { reason: 'one_time_password_expired' }]);
+  });
+
+  it('asks the second step first, and lets a recovery code\'s page say how many are left', async () => {
+    const patient = await patientWithSms(world.rt);
+    await giveTemporaryPassword(patient.id);
+    const agent = world.rt.agent();
+    await passwordStep(agent, patient.email, TEMPORARY);
+    expect((await enterSignInCode(agent, lastCode(world.vonage))).headers.location).to.equal('/werkblad');
+    expect((await agent.get('/werkblad')).headers.location).to.equal(PAGE);
+
+    const withCode = world.rt.agent();
+    await passwordStep(withCode, patient.email, TEMPORARY);
+    const used = await enterRecoveryCode(withCode, patient.recoveryCodes[0]!);
+    expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
+    expect((await withCode.get('/inloggen/herstelcode-gebruikt')).status).to.equal(200);
+    expect((await withCode.get('/werkblad')).headers.location).to.equal(PAGE);
+  });
+
+  it('sends a patient whose password is their own from the page to the Werkblad', async () => {
+    const patient = await world.rt.createPatient();
+    const agent = world.rt.agent();
+    await signIn(agent, patient.email, patient.password);
+    expect((await agent.get(PAGE)).headers.location).to.equal('/werkblad');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/account/profiel')).text)?.[1] ?? '';
+    expect((await agent.post(PAGE).type('form').send({ _csrf: csrf, newPassword: OWN, repeatPassword: OWN })).headers.location).to.equal('/werkblad');
+    expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location, 'nothing changed').to.equal('/werkblad');
+  });
+});
