@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
+import { appWith, sameBrowserOn } from '../../support/runtime';
 import { enterRecoveryCode, enterSignInCode, expectSignedOut, lastCode, passwordStep, patientWithSms, startSmsWorld, type SmsWorld } from '../../support/two-factor';
 
 const PAGE = '/account/eigen-wachtwoord';
@@ -119,6 +120,29 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
     expect((await withCode.get('/inloggen/herstelcode-gebruikt')).status).to.equal(200);
     expect((await withCode.get('/werkblad')).headers.location).to.equal(PAGE);
+  });
+
+  it('leaves a new temporary password the clinic gave while the form was on its way as it is, and ends the session', async () => {
+    const patient = await patientWithTemporaryPassword();
+    const agent = await signedInWithTemporary(patient.email);
+    const { services } = world.rt;
+    // The clinic's change lands between the page's account and the form's transaction.
+    const clinicFirst = appWith(world.rt, {
+      services: {
+        inTransaction: (async (work: Parameters<typeof services.inTransaction>[0]) => {
+          await giveTemporaryPassword(patient.id);
+          await services.users.bumpSessionGeneration(patient.id);
+          return services.inTransaction(work);
+        }) as typeof services.inTransaction,
+      },
+    });
+    const page = await agent.get(PAGE);
+    const sent = await sameBrowserOn(clinicFirst, agent).post(PAGE).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], newPassword: OWN, repeatPassword: OWN });
+    expect(sent.headers.location).to.equal('/werkblad');
+    expect((await agent.get('/werkblad')).headers.location, 'the session ended with the clinic\'s change').to.equal('/inloggen');
+    expect((await world.rt.services.users.findById(patient.id))!.oneTimePasswordUntil, 'the clinic\'s password stands').not.to.equal(null);
+    expect((await signIn(world.rt.agent(), patient.email, OWN)).status).to.equal(400);
+    expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind), 'no change announced').to.deep.equal([]);
   });
 
   it('sends a patient whose password is their own from the page to the Werkblad', async () => {
