@@ -93,8 +93,8 @@ export interface AuthLevelSettings<A extends Account = Express.User> {
 const TOUCH_INTERVAL_MS = 60_000;
 
 const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep);
-/** What a signed-in patient without two-step may reach under REQUIRE_TWO_FACTOR. */
-const ENROLMENT_PATHS = [paths.twoStep.setup.start, paths.account.confirm, paths.signOut];
+/** What a signed-in patient without two-step may reach under REQUIRE_TWO_FACTOR (and the page saying their own password was saved, just before). */
+const ENROLMENT_PATHS = [paths.twoStep.setup.start, paths.account.confirm, paths.account.ownPassword, paths.signOut];
 /** What a patient signed in with the clinic's temporary password may reach ("Herstelcode gebruikt" says how many codes are left). */
 const OWN_PASSWORD_PATHS = [paths.account.ownPassword, paths.secondStep.recoveryUsed, paths.signOut];
 

@@ -145,6 +145,22 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind), 'no change announced').to.deep.equal([]);
   });
 
+  it('under REQUIRE_TWO_FACTOR: their own password first, said to be saved, then setting up two-step', async () => {
+    const required = await startSmsWorld({ REQUIRE_TWO_FACTOR: 'true' });
+    try {
+      const patient = await required.rt.createPatient();
+      await required.rt.services.users.setOneTimePassword(patient.id, await required.rt.services.hasher.hash(TEMPORARY), required.rt.clock.now() + 86_400_000);
+      const agent = required.rt.agent();
+      await signIn(agent, patient.email, TEMPORARY);
+      expect((await agent.get('/account/twee-stappen/instellen')).headers.location, 'the password first').to.equal(PAGE);
+      expect((await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN })).headers.location).to.equal(PAGE);
+      expect((await agent.get(PAGE)).text).to.include('Je wachtwoord is opgeslagen.');
+      expect((await agent.get('/werkblad')).headers.location, 'then two-step').to.equal('/account/twee-stappen/instellen');
+    } finally {
+      await required.close();
+    }
+  });
+
   it('sends a patient whose password is their own from the page to the Werkblad', async () => {
     const patient = await world.rt.createPatient();
     const agent = world.rt.agent();
