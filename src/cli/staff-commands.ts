@@ -51,7 +51,7 @@ function staffColumns(timeZone: string, now: number): Column<StaffMember>[] {
     { header: 'Role', value: (member) => member.role },
     { header: 'Status', value: (member) => (member.disabled ? 'disabled' : 'enabled') },
     { header: 'Two-step', value: (member) => (member.twoFactorMethod ? 'app' : 'not set up') },
-    passwordColumn<StaffMember>(timeZone, now),
+    passwordColumn<StaffMember>(timeZone, now, 'one-time'),
     { header: 'Created', value: (member) => date(member.createdAt) },
   ];
 }

@@ -16,15 +16,18 @@ export function describeTwoFactor(status: TwoFactorStatus, passkeys = 0): string
   return passkeys > 0 ? `${method} + ${count}` : method;
 }
 
-/** 'own', or the one-time password the clinic gave and until when it works (or since when it does not). */
-export function passwordColumn<A extends { oneTimePasswordUntil: number | null }>(timeZone: string, now: number): Column<A> {
+/**
+ * 'own', or the one-time password the clinic gave (`called`: "one-time" for staff, "temporary" as
+ * patients are told) and until when it works, or since when it does not.
+ */
+export function passwordColumn<A extends { oneTimePasswordUntil: number | null }>(timeZone: string, now: number, called: 'one-time' | 'temporary'): Column<A> {
   const dateTime = dateTimeFormatter(timeZone);
   return {
     header: 'Password',
     value: (account) => {
       const state = passwordState(account, now);
       if (state === 'own') return 'own';
-      return `one-time, ${state === 'oneTime' ? 'until' : 'expired'} ${dateTime(account.oneTimePasswordUntil!)}`;
+      return `${called}, ${state === 'oneTime' ? 'until' : 'expired'} ${dateTime(account.oneTimePasswordUntil!)}`;
     },
   };
 }
@@ -39,7 +42,7 @@ export function userColumns(timeZone: string, now: number): Column<ListedUser>[]
     { header: 'Status', value: (user) => (user.disabled ? 'disabled' : 'enabled') },
     { header: 'Two-step', value: (user) => describeTwoFactor(user.twoFactor, user.passkeys) },
     { header: 'Codes left', value: (user) => (user.twoFactor.enabled ? String(user.twoFactor.recoveryCodesLeft) : '-') },
-    passwordColumn(timeZone, now),
+    passwordColumn(timeZone, now, 'temporary'),
     { header: 'Created', value: (user) => date(user.createdAt) },
   ];
 }

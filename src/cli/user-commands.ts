@@ -83,7 +83,7 @@ export const enableUser = command({
 /** The way back in for a patient who forgot their password (after an identity check at the desk). */
 export const resetPassword = command({
   name: 'reset-password',
-  summary: 'Give a patient who forgot their password a one-time one, read from standard input; they choose their own at their next sign-in.',
+  summary: 'Give a patient who forgot their password a temporary one, read from standard input; they choose their own at their next sign-in.',
   options: ['email', 'reason'],
   readsPassword: true,
   async run(options, env) {
@@ -103,7 +103,7 @@ export const resetPassword = command({
     const next = user.twoFactorMethod ? 'with it and their second step, and choose their own password before anything else' : 'with it and choose their own password before anything else';
     env.print(
       [
-        `Gave ${email} a one-time password: their old password no longer works, and they are signed out everywhere.`,
+        `Gave ${email} a temporary password: their old password no longer works, and they are signed out everywhere.`,
         `They sign in at ${env.siteOrigin}${paths.signIn} ${next}.`,
         `It works until ${dateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
         'The change and your reason are in their activity log and the desk\'s Logboek, and they have a message in Berichten and an e-mail.',

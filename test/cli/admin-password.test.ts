@@ -31,13 +31,13 @@ describe('admin command line: a temporary password for a patient who forgot thei
     expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'locked').to.equal(429);
 
     const result = await succeeds(reset(['--email', 'CAS@example.nl', '--reason', REASON]));
-    expect(result.stdout).to.include('Gave cas@example.nl a one-time password: their old password no longer works, and they are signed out everywhere.')
+    expect(result.stdout).to.include('Gave cas@example.nl a temporary password: their old password no longer works, and they are signed out everywhere.')
       .and.include('They sign in at https://karify.example.nl/inloggen with it and choose their own password before anything else.')
       .and.match(/It works until \d{4}-\d\d-\d\d \d\d:\d\d; after that, give them a new one\./)
       .and.not.include(TEMPORARY);
 
     const until = /It works until (\S+ \S+);/.exec(result.stdout)![1]!;
-    expect((await succeeds(database.admin(['list-users']))).stdout, 'list-users says until when').to.match(new RegExp(`cas@example\\.nl .* one-time, until ${until} `));
+    expect((await succeeds(database.admin(['list-users']))).stdout, 'list-users says until when').to.match(new RegExp(`cas@example\\.nl .* temporary, until ${until} `));
     const after = (await rt.services.users.findById(patient.id))!;
     expect(after.sessionGeneration).to.equal(before.sessionGeneration + 1);
     expect(after.oneTimePasswordUntil! - Date.now(), 'seven days (PATIENT_ONE_TIME_PASSWORD_DAYS)').to.be.within(7 * 86_400_000 - 120_000, 7 * 86_400_000);
@@ -48,7 +48,7 @@ describe('admin command line: a temporary password for a patient who forgot thei
     expect(messages.map((m) => [m.kind, m.params])).to.deep.equal([['password_reset_by_clinic', { by: 'admin-cli' }]]);
     const inDutch = { t: createTranslators().nl, formatDate: () => '5-12', formatTime: () => '12:00' };
     expect(describeMessage(messages[0]!, inDutch).body, 'the clinic, not its helpdesk: a command on the server did it').to.equal(
-      'Op 5-12 om 12:00 heeft je zorgaanbieder je account een tijdelijk wachtwoord gegeven, omdat je je wachtwoord kwijt was. Je oude wachtwoord werkt niet meer en je bent op alle apparaten uitgelogd.',
+      'Op 5-12 om 12:00 heeft je zorgaanbieder je account een tijdelijk wachtwoord gegeven. Dat gebeurt als je je wachtwoord kwijt bent. Je oude wachtwoord werkt niet meer en je bent op alle apparaten uitgelogd.',
     );
     const mails = (await rt.services.mailOutbox.list({ limit: 10 })).filter((m) => m.userId === patient.id).map((m) => m.kind);
     expect(mails).to.deep.equal(['password_reset_by_clinic']);

@@ -69,6 +69,8 @@ interface ActionSpec {
   identityCheck: boolean;
   /** Makes a one-time password (before the transaction: hashing is slow), shown once afterwards instead of the patient's page. */
   givesPassword?: true;
+  /** Not for a disabled account, and the page says so (rather than that a colleague may have done it). */
+  needsEnabledAccount?: true;
   /** Full locale keys of the confirmation page and of the notice afterwards; `whatIfRequired` under REQUIRE_TWO_FACTOR. */
   texts: { title: string; what: string; whatIfRequired?: string; reasonHint: string; submit: string; done: string };
 }
@@ -86,6 +88,7 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
     run: (stores, patient, by, password) => givePatientOneTimePassword(stores, patient.id, password!, by),
     identityCheck: true,
     givesPassword: true,
+    needsEnabledAccount: true,
     texts: { title: 'deskPatients.password.title', what: 'deskPatients.password.what', reasonHint: 'deskPatients.password.reasonHint', submit: 'deskPatients.password.submit', done: 'deskPatients.password.done' },
   },
   disable: {
@@ -203,7 +206,9 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     const locals = {
       patient,
       action: { ...spec.texts, what, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
-      notApplicable: res.locals.t(own ? 'deskPatients.action.ownAccount' : 'deskPatients.action.notApplicable'),
+      notApplicable: res.locals.t(
+        own ? 'deskPatients.action.ownAccount' : spec.needsEnabledAccount && patient.disabled ? 'deskPatients.action.accountDisabled' : 'deskPatients.action.notApplicable',
+      ),
       twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
       passwordState: passwordState(patient, deps.clock.now()),
     };

@@ -279,7 +279,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const temporary = PASSWORD_SHOWN.exec(page.text)?.[1];
       expect(temporary).to.match(/^[a-z0-9]{4}(-[a-z0-9]{4}){4}$/);
       expect(page.text).to.include(`${patient.name} (${patient.email}) heeft een tijdelijk wachtwoord en is overal uitgelogd.`)
-        .and.include('met dit wachtwoord en de tweede stap (zoals altijd)').and.include('Let op: je ziet dit wachtwoord maar één keer.');
+        .and.include('met dit wachtwoord en de tweede stap (zoals altijd)').and.include('Let op: als je deze pagina verlaat, zie je dit wachtwoord niet meer.').and.include('Lees het voor in kleine letters, met de streepjes.');
       expect((await desk.get(given)).headers.location, 'shown once').to.equal(`${PATIENTS}/${patient.id}`);
       for (const table of ['staff_audit_events', 'security_events', 'messages', 'mail_outbox', 'desk_sessions']) {
         expect(JSON.stringify(await rt.db(table).select()), `not in ${table}: sealed in the session until shown`).not.to.include(temporary);
@@ -302,7 +302,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const next = rt.agent();
       expect((await signIn(next, patient.email, temporary!)).headers.location, 'no longer locked; the second step as ever').to.equal('/inloggen/code');
       await rt.db('users').where({ id: patient.id }).update({ one_time_password_until: rt.clock.now() - 1 });
-      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.match(/<dt>Wachtwoord<\/dt><dd>Tijdelijk wachtwoord, verlopen op [^<]+\. Geef een nieuw als de patiënt nog moet inloggen\.<\/dd>/);
+      expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.match(/<dt>Wachtwoord<\/dt><dd>Tijdelijk wachtwoord, verlopen op [^<]+\. Geef een nieuw tijdelijk wachtwoord als de patiënt nog moet inloggen\.<\/dd>/);
     });
 
     it('gives one password when the button is pressed twice at once, and both answers lead to it', async () => {
@@ -320,6 +320,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       await rt.services.users.setDisabled(patient.id, true);
       const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
       expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).not.to.include(`href="${path}"`);
+      expect((await desk.get(path)).text, 'says why').to.include('Het account van deze patiënt is uitgeschakeld. Schakel het eerst weer in.').and.not.include('name="reason"');
       const before = await accountState(patient.id);
       await submitForm(desk, PATIENTS, { identityChecked: 'ja', reason: REASON }, path);
       expect(await accountState(patient.id)).to.deep.equal(before);

@@ -42,7 +42,7 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     }
     const page = await agent.get(PAGE);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('<h1>Kies je eigen wachtwoord</h1>').and.include('Je bent ingelogd met een tijdelijk wachtwoord van je zorgaanbieder.');
+    expect(page.text).to.include('<h1>Kies je eigen wachtwoord</h1>').and.include('Je zorgaanbieder heeft je een tijdelijk wachtwoord gegeven.');
 
     const empty = await submitForm(agent, PAGE, { newPassword: '', repeatPassword: '' });
     expect(empty.status).to.equal(400);
@@ -59,7 +59,7 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     const chosen = await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN });
     expect(chosen.headers.location).to.equal(PAGE);
     const done = await agent.get(PAGE);
-    expect(done.text).to.include('Je wachtwoord is opgeslagen. Het tijdelijke wachtwoord werkt niet meer.').and.include('href="/werkblad"').and.not.include('<form method="post" action="/account/eigen-wachtwoord"');
+    expect(done.text).to.include('Je wachtwoord is opgeslagen. Het tijdelijke wachtwoord werkt niet meer, en je bent op je andere apparaten uitgelogd.').and.include('href="/werkblad"').and.not.include('<form method="post" action="/account/eigen-wachtwoord"');
     expect((await agent.get('/werkblad')).status).to.equal(200);
     expect((await agent.get(PAGE)).headers.location, 'once chosen, the page leads on').to.equal('/werkblad');
 

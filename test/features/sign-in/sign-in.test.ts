@@ -22,6 +22,7 @@ describe('sign-in (J1)', () => {
     expect(res.text).to.match(/<label for="email">E-mailadres<\/label>/);
     expect(res.text).to.match(/<label for="password">Wachtwoord<\/label>/);
     expect(res.text).to.include('>Log in</button>');
+    expect(res.text, 'the way back for a forgotten password').to.include('<p>Wachtwoord vergeten? Bel de helpdesk via 030 – 737 0323. Als de helpdesk heeft gecontroleerd wie je bent, krijg je een tijdelijk wachtwoord.</p>');
   });
 
   it('signs in with the right password and lands on the Werkblad', async () => {
