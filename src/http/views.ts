@@ -9,7 +9,7 @@ import type { Express } from 'express';
  * looked up on the locals object. test/http/template-locals.test.ts keeps this list complete.
  */
 export const TEMPLATE_LOCALS = [
-  'account', 'action', 'actions', 'activity', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back', 'backToDesk',
+  'account', 'action', 'actions', 'activity', 'address', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back', 'backToDesk',
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'codesMadeAt', 'columns', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'empty', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerLink', 'footerPages', 'formatDate', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'label',
