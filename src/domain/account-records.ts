@@ -124,6 +124,17 @@ export function createAccountRecords<Row extends AccountRow, Account>(
      * waits here; SQLite has one writer anyway).
      */
     lockForChange: (id: number) => update(id, {}),
+
+    /**
+     * Inside a transaction: locks the account (see lockForChange) when its sessions are still those
+     * of `seen` (read before); false when the account is gone or a change ended them meanwhile (the
+     * clinic's new one-time password, disabling), whose change then stands.
+     */
+    async lockIfUnchanged(seen: { id: number; sessionGeneration: number }): Promise<boolean> {
+      await update(seen.id, {});
+      const [row]: WithMethod<Row>[] = await withMethod(reads).where(`${table}.id`, seen.id);
+      return row !== undefined && row.session_generation === seen.sessionGeneration;
+    },
   };
 
   return {

@@ -71,9 +71,7 @@ export async function setOwnStaffPassword(
   origin: RequestOrigin,
   event: 'password_chosen' | 'password_changed',
 ): Promise<boolean> {
-  await stores.staff.lockForChange(member.id);
-  const current = await stores.staff.findById(member.id);
-  if (!current || current.sessionGeneration !== member.sessionGeneration) return false;
+  if (!(await stores.staff.lockIfUnchanged(member))) return false;
   await stores.staff.setOwnPassword(member.id, passwordHash);
   await stores.staffAudit.record(member.id, event, origin);
   return true;

@@ -45,10 +45,7 @@ export function createOwnPasswordController(deps: OwnPasswordDeps) {
       if ('errors' in accepted) return renderFormErrors(res, VIEW, accepted.errors, {}, { done: false }, accepted.status);
       const passwordHash = accepted.hash;
       const saved = await deps.inTransaction(async ({ users, notifier }) => {
-        // A clinic change since this session read the account (a new temporary password, disabling) stands.
-        await users.lockForChange(user.id);
-        const current = await users.findById(user.id);
-        if (!current || current.sessionGeneration !== user.sessionGeneration) return false;
+        if (!(await users.lockIfUnchanged(user))) return false; // a clinic change meanwhile stands
         await users.setOwnPassword(user.id, passwordHash);
         await notifier.notify(user.id, 'password_changed', requestOrigin(req));
         return true;
