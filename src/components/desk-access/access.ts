@@ -101,9 +101,12 @@ export const deskNotFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/message', { page: 'notFound', retryHref: desk.home });
 };
 
+/** The path's `:id` when it is one (digits, at most nine), else undefined. */
+export const pathId = (req: Request): number | undefined => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : undefined);
+
 /** What the path's `:id` names (a patient, a question, a staff member), or the 404 page and undefined. */
 export async function findByPathId<T>(req: Request, res: Response, find: (id: number) => Promise<T | undefined>): Promise<T | undefined> {
-  const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : undefined;
+  const id = pathId(req);
   const found = id === undefined ? undefined : await find(id);
   if (found === undefined) deskNotFound(req, res, () => undefined);
   return found;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
 import { handOverOneTimePassword, newOneTimePassword, takeHandedOver } from '../../components/one-time-password/hand-over';
-import { findByPathId } from '../../components/desk-access/access';
+import { findByPathId, pathId } from '../../components/desk-access/access';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog, SecurityEvent } from '../../domain/audit';
@@ -329,7 +329,8 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     async showPasswordGiven(req: Request, res: Response) {
       const given = takeHandedOver(req, res, deps.secretBox, 'patient', desk.patientPasswordGiven);
       const patient = given && (await users.findById(given.id));
-      if (!given || !patient) return res.redirect(303, /^\d{1,9}$/.test(String(req.params.id)) ? desk.patient(String(req.params.id)) : desk.patients);
+      const id = pathId(req);
+      if (!given || !patient) return res.redirect(303, id === undefined ? desk.patients : desk.patient(id));
       res.render('desk-patients/password-given', { patient, password: given.password, signInAddress: `${deps.siteOrigin}${paths.signIn}` });
     },
   };

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { pathId } from '../../components/desk-access/access';
 import { takeHandedOver } from '../../components/one-time-password/hand-over';
 import type { SecretBox } from '../../domain/secret-box';
 import type { StaffMember, StaffStore } from '../../domain/staff';
@@ -10,7 +11,7 @@ const { desk } = paths;
 export type StaffOneTimePasswordKind = 'added' | 'reset';
 
 /** The page that shows a one-time password once, by kind; its texts as full locale keys. */
-export const ONE_TIME_PASSWORD_PAGES: Record<StaffOneTimePasswordKind, { path: (id: number | string) => string; leaveTo: (id: string) => string; texts: (member: StaffMember) => { title: string; done: string; next: string } }> = {
+export const ONE_TIME_PASSWORD_PAGES: Record<StaffOneTimePasswordKind, { path: (id: number | string) => string; leaveTo: (id: number | undefined) => string; texts: (member: StaffMember) => { title: string; done: string; next: string } }> = {
   added: {
     path: () => desk.staffAdded,
     leaveTo: () => desk.staff,
@@ -18,7 +19,7 @@ export const ONE_TIME_PASSWORD_PAGES: Record<StaffOneTimePasswordKind, { path: (
   },
   reset: {
     path: desk.staffPasswordGiven,
-    leaveTo: (id) => (/^\d{1,9}$/.test(id) ? desk.staffMember(id) : desk.staff),
+    leaveTo: (id) => (id === undefined ? desk.staff : desk.staffMember(id)),
     texts: (member) => ({
       title: 'deskStaff.passwordGiven.title',
       done: 'deskStaff.passwordGiven.done',
@@ -33,7 +34,7 @@ export function showOneTimePassword(deps: { staff: Pick<StaffStore, 'findById'>;
   return async (req: Request, res: Response) => {
     const given = takeHandedOver(req, res, deps.secretBox, kind, page.path);
     const member = given && (await deps.staff.findById(given.id));
-    if (!given || !member) return res.redirect(303, page.leaveTo(String(req.params.id)));
+    if (!given || !member) return res.redirect(303, page.leaveTo(pathId(req)));
     const deskAddress = `${deps.siteOrigin}${desk.home}`;
     res.render('desk-staff/one-time-password', { member, texts: page.texts(member), password: given.password, deskAddress });
   };
