@@ -3,7 +3,7 @@ import { describeMessage } from '../../src/features/inbox/controller';
 import { createTranslators } from '../../src/i18n';
 import { signIn } from '../support/forms';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
-import { adminTestDatabase, AdminTestDatabase, succeeds } from './admin-cli';
+import { adminTestDatabase, AdminTestDatabase, runAdmin, succeeds } from './admin-cli';
 
 const REASON = 'Wachtwoord vergeten; paspoort gezien aan de balie';
 const TEMPORARY = 'tijdelijk-groen-kanaal-79';
@@ -96,5 +96,14 @@ describe('admin command line: a temporary password for a patient who forgot thei
     expect(disabled.code).to.equal(1);
     expect(disabled.stderr).to.include('cas@example.nl is disabled and could not sign in with it; nothing changed. Enable them first (enable-user).');
     await unchanged();
+    const asked = await reset(['--email', 'cas@example.nl', '--reason', REASON], '');
+    expect(asked.stderr, 'a disabled patient is refused before a password is asked for').to.include('cas@example.nl is disabled').and.not.include('assword');
+  });
+
+  it('makes the temporary password work for PATIENT_ONE_TIME_PASSWORD_DAYS', async () => {
+    const patient = await rt.createPatient({ email: 'cas@example.nl' });
+    await succeeds(runAdmin({ ...database.env, PATIENT_ONE_TIME_PASSWORD_DAYS: '3' }, ['reset-password', '--email', 'cas@example.nl', '--reason', REASON], `${TEMPORARY}\n`));
+    const after = (await rt.services.users.findById(patient.id))!;
+    expect(after.oneTimePasswordUntil! - Date.now()).to.be.within(3 * 86_400_000 - 120_000, 3 * 86_400_000);
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { CommandFailure } from '../../src/cli/args';
 import type { CommandEnv } from '../../src/cli/command';
 import { resetTwoFactor } from '../../src/cli/two-factor-commands';
-import { createUser, disableUser } from '../../src/cli/user-commands';
+import { createUser, disableUser, resetPassword } from '../../src/cli/user-commands';
 import type { AccountStores } from '../../src/domain/account-stores';
 import { createSecurityNotifier } from '../../src/domain/security-notifier';
 import type { Services } from '../../src/services';
@@ -172,6 +172,26 @@ describe(`admin commands in one transaction on ${TEST_DATABASE} (issue 7)`, func
       expect((await rt.services.users.findById(patient.id))!.disabled).to.equal(false);
       expect(await rt.services.audit.listForUser(patient.id)).to.deep.equal([]);
       expect(await rt.services.messages.listForUser(patient.id)).to.deep.equal([]);
+    });
+  });
+
+  describe('reset-password', () => {
+    it('changes nothing, and says so, when the patient is disabled while their password is being hashed', async () => {
+      const patient = await rt.createPatient({ email: 'cas@example.nl' });
+      const { hasher } = rt.services;
+      const disabledMeanwhile = async (password: string) => {
+        const hash = await hasher.hash(password);
+        await rt.services.users.setDisabled(patient.id, true); // a desk employee, between the check and the write
+        return hash;
+      };
+      const services = { ...rt.services, hasher: { ...hasher, hash: disabledMeanwhile } };
+      const refused = await failure(resetPassword.run({ email: 'cas@example.nl', reason: REASON }, env(services)));
+      expect(refused).to.be.instanceOf(CommandFailure);
+      expect((refused as Error).message).to.include('cas@example.nl is disabled');
+      expect(output, 'no word of a temporary password').to.deep.equal([]);
+      const after = (await rt.services.users.findById(patient.id))!;
+      expect(after).to.deep.include({ oneTimePasswordUntil: null, passwordHash: patient.passwordHash });
+      expect((await rt.services.audit.listForUser(patient.id)).map((e) => e.type)).to.not.include('password_reset_by_clinic');
     });
   });
 });
