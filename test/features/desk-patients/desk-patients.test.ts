@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
+import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, mailedAlerts, patientWithPasskey, registerPasskey } from '../../support/passkeys';
@@ -303,6 +304,22 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect((await signIn(next, patient.email, temporary!)).headers.location, 'no longer locked; the second step as ever').to.equal('/inloggen/code');
       await rt.db('users').where({ id: patient.id }).update({ one_time_password_until: rt.clock.now() - 1 });
       expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.match(/<dt>Wachtwoord<\/dt><dd>Tijdelijk wachtwoord, verlopen op [^<]+\. Geef een nieuw tijdelijk wachtwoord als de patiënt nog moet inloggen\.<\/dd>/);
+    });
+
+    it('says until when it works (seven days) and where the patient signs in, on that patient\'s page only', async () => {
+      const [patient, other] = [await rt.createPatient(), await rt.createPatient()];
+      const given = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven`;
+      await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, { identityChecked: 'ja', reason: REASON });
+      const otherPage = await desk.get(`${PATIENTS}/${other.id}/tijdelijk-wachtwoord/gegeven`);
+      expect(otherPage.headers.location, 'not on another patient\'s page').to.equal(`${PATIENTS}/${other.id}`);
+
+      const until = rt.clock.now() + 7 * 86_400_000;
+      expect((await rt.services.users.findById(patient.id))!.oneTimePasswordUntil).to.equal(until);
+      const format = createDateTimeFormatter('nl-NL', rt.config.timeZone);
+      const page = (await desk.get(given)).text;
+      expect(PASSWORD_SHOWN.exec(page)?.[1], 'still shown on its own page').to.match(/^[a-z0-9]{4}(-[a-z0-9]{4}){4}$/);
+      expect(page).to.include(`Het werkt tot ${format.date(until)} om ${format.time(until)}. Daarna kan de patiënt er niet meer mee inloggen.`)
+        .and.include(`De patiënt logt in op ${rt.config.webauthn.origin}/inloggen met dit wachtwoord en kiest dan meteen een eigen wachtwoord.`);
     });
 
     it('gives one password when the button is pressed twice at once, and both answers lead to it', async () => {

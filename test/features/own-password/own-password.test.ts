@@ -106,6 +106,14 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(failures.map((e) => e.details)).to.deep.equal([{ reason: 'password' }, { reason: 'one_time_password_expired' }]);
   });
 
+  it('lets a temporary password work until the millisecond it was given for, and not from then on', async () => {
+    const [lastMoment, over] = [await world.rt.createPatient(), await world.rt.createPatient()];
+    await giveTemporaryPassword(lastMoment.id, world.rt.clock.now() + 1);
+    await giveTemporaryPassword(over.id, world.rt.clock.now());
+    expect((await signIn(world.rt.agent(), lastMoment.email, TEMPORARY)).headers.location).to.equal('/werkblad');
+    expect((await signIn(world.rt.agent(), over.email, TEMPORARY)).status).to.equal(403);
+  });
+
   it('asks the second step first, and lets a recovery code\'s page say how many are left', async () => {
     const patient = await patientWithSms(world.rt);
     await giveTemporaryPassword(patient.id);
