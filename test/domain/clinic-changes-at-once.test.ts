@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resetTwoFactor } from '../../src/domain/clinic-actions';
+import { givePatientOneTimePassword, resetTwoFactor, setPatientDisabled } from '../../src/domain/clinic-actions';
 import type { NewPasskey } from '../../src/domain/passkeys';
 import { resetStaffTwoFactor } from '../../src/domain/staff-admin';
 import { createStaffMember } from '../support/desk';
@@ -73,5 +73,33 @@ describe(`a two-step reset while a passkey is being added, on ${TEST_DATABASE}`,
     const outcomes = await Promise.allSettled([adding, reset]);
     expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).to.deep.equal(['ok', 'ok']);
     expect(await rt.services.staffPasskeys.countForUser(member.id), 'passkeys left').to.equal(0);
+  });
+});
+
+describe(`a temporary password while the patient is being disabled, on ${TEST_DATABASE}`, () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  it('gives none when the disabling commits first: a disabled patient could not sign in with it', async () => {
+    const patient = await rt.createPatient();
+    const by = { staffId: null, origin: {}, reason: 'forgot their password' };
+    const locked = gate();
+    const held = gate();
+    const disabling = rt.services.inTransaction(async (stores) => {
+      await setPatientDisabled(stores, patient.id, true, { ...by, reason: 'on request' });
+      locked.open();
+      await held.wait;
+    });
+    await locked.wait;
+    const giving = rt.services.inTransaction((stores) => givePatientOneTimePassword(stores, patient.id, { hash: 'temporary hash', until: rt.clock.now() + 1 }, by));
+    await pause(200); // for the giving to reach the account row and wait there
+    held.open();
+
+    const [, given] = await Promise.all([disabling, giving]);
+    expect(given, 'given').to.equal(false);
+    expect((await rt.services.users.findById(patient.id))!).to.deep.include({ disabled: true, oneTimePasswordUntil: null, passwordHash: patient.passwordHash });
   });
 });
