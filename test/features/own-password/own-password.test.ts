@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { appWith, sameBrowserOn } from '../../support/runtime';
-import { enterRecoveryCode, enterSignInCode, expectSignedOut, lastCode, passwordStep, patientWithSms, startSmsWorld, type SmsWorld } from '../../support/two-factor';
+import { confirmPassword, enterRecoveryCode, enterSignInCode, expectSignedOut, lastCode, passwordStep, patientWithSms, startSmsWorld, type SmsWorld } from '../../support/two-factor';
 
 const PAGE = '/account/eigen-wachtwoord';
 const TEMPORARY = 'k7mq-2x9d-hh4p-wq3e-8ntz';
@@ -67,6 +67,21 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect((await signIn(world.rt.agent(), patient.email, TEMPORARY)).status, 'the temporary password no longer works').to.equal(400);
     expect((await signIn(world.rt.agent(), patient.email, OWN)).headers.location).to.equal('/werkblad');
     expect((await world.rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['password_changed']);
+  });
+
+  it('shares the hourly limit of new passwords with the password change: the account\'s, not the form\'s', async () => {
+    const patient = await world.rt.createPatient();
+    const before = world.rt.agent();
+    expect((await signIn(before, patient.email, patient.password)).headers.location).to.equal('/werkblad');
+    await confirmPassword(before, patient.password, '/account/wachtwoord');
+    for (let i = 0; i < 10; i += 1) {
+      const same = await submitForm(before, '/account/wachtwoord', { newPassword: patient.password, repeatPassword: patient.password });
+      expect(same.status, 'the same password again: tried, not changed').to.equal(400);
+    }
+    await giveTemporaryPassword(patient.id);
+    const refused = await submitForm(await signedInWithTemporary(patient.email), PAGE, { newPassword: OWN, repeatPassword: OWN });
+    expect(refused.status).to.equal(429);
+    expect(refused.text).to.match(/Je hebt het afgelopen uur te vaak een nieuw wachtwoord geprobeerd\. Je kunt het om \d\d:\d\d opnieuw proberen\./);
   });
 
   it('lets the patient sign out from it, and ends their other sessions once they have chosen', async () => {
