@@ -82,6 +82,7 @@ export function viewLocals(deps: {
       formatMinutes: formatter.minutes,
       isToday,
       user: null,
+      setupFirst: false,
       errors: [],
       values: {},
       csrfToken: () => '',

@@ -18,7 +18,7 @@ export const TEMPLATE_LOCALS = [
   'notApplicable', 'notice', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'page', 'pairing', 'passwordState',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',
-  'results', 'returnTo', 'rows', 'self', 'sent', 'signInAddress', 'smsNotice', 'smsState', 'staff', 'status', 'stepName', 'subject',
+  'results', 'returnTo', 'rows', 'self', 'sent', 'setupFirst', 'signInAddress', 'smsNotice', 'smsState', 'staff', 'status', 'stepName', 'subject',
   'submitLabel', 'summary', 't', 'texts', 'title', 'twoFactor', 'twoStepOn', 'unreadCount', 'unreadOlder', 'user',
   'values', 'width',
 ];

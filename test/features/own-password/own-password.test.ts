@@ -43,6 +43,8 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     const page = await agent.get(PAGE);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('<h1>Kies je eigen wachtwoord</h1>').and.include('Je zorgaanbieder heeft je een tijdelijk wachtwoord gegeven.');
+    expect(page.text, 'the menus offer only signing out: the other pages lead back here').to.include('action="/uitloggen"');
+    expect(page.text).not.to.include('class="side-nav"').and.not.include('href="/account"');
 
     const empty = await submitForm(agent, PAGE, { newPassword: '', repeatPassword: '' });
     expect(empty.status).to.equal(400);
@@ -60,6 +62,7 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(chosen.headers.location).to.equal(PAGE);
     const done = await agent.get(PAGE);
     expect(done.text).to.include('Je wachtwoord is opgeslagen. Het tijdelijke wachtwoord werkt niet meer, en je bent op je andere apparaten uitgelogd.').and.include('href="/werkblad"').and.not.include('<form method="post" action="/account/eigen-wachtwoord"');
+    expect(done.text, 'the menus again').to.include('class="side-nav"').and.include('href="/account"');
     expect((await agent.get('/werkblad')).status).to.equal(200);
     expect((await agent.get(PAGE)).headers.location, 'once chosen, the page leads on').to.equal('/werkblad');
 
@@ -179,6 +182,10 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
       expect((await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN })).headers.location).to.equal(PAGE);
       expect((await agent.get(PAGE)).text).to.include('Je wachtwoord is opgeslagen.');
       expect((await agent.get('/werkblad')).headers.location, 'then two-step').to.equal('/account/twee-stappen/instellen');
+      const confirmFirst = (await agent.get('/account/twee-stappen/instellen')).headers.location!;
+      const wizard = (await agent.get(confirmFirst)).text;
+      expect(wizard, 'with only signing out in the menus').to.include('action="/uitloggen"');
+      expect(wizard).not.to.include('class="side-nav"');
     } finally {
       await required.close();
     }
