@@ -43,6 +43,13 @@ describe('help: the Vragenformulier (J7)', () => {
       expect((await agent.get('/hulp/vragenformulier')).text, 'not again on a refresh').not.to.include('we hebben je vraag ontvangen');
       const stored = await rt.services.helpQuestions.list();
       expect(stored[0]).to.include({ name: 'Cas', email: 'cas@example.nl', question: 'Ik krijg geen SMS.' });
+
+      const longestName = `${'Ö'.repeat(99)}😀`; // 100 characters, 101 UTF-16 units
+      const tooLong = await submitForm(agent, '/hulp/vragenformulier', { name: `${longestName}x`, email: 'cas@example.nl', question: 'Nog een vraag.' });
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.text).to.include('Je naam mag hoogstens 100 tekens lang zijn.');
+      const longest = await submitForm(agent, '/hulp/vragenformulier', { name: longestName, email: 'cas@example.nl', question: 'Nog een vraag.' });
+      expect(longest.headers.location, 'a name of 100 characters').to.equal('/hulp/vragenformulier');
     } finally {
       await rt.close();
     }
