@@ -66,6 +66,7 @@ describe('managing two-step (J6)', () => {
     const done = await submitForm(agent, `${path}/verificatie`, { code: lastCode(world.vonage) });
     expect(done.headers.location).to.equal(`${BASE}`);
     expect((await agent.get(done.headers.location!)).text).to.include('Je telefoonnummer is gewijzigd.');
+    expect((await agent.get(`${path}/verificatie`)).headers.location, 'its code page is over (the Back button)').to.equal(path);
     expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31687654321');
     await expectSignedOut(other);
     expect((await agent.get('/werkblad')).status).to.equal(200);
