@@ -1,4 +1,4 @@
-import { oneTimePasswordUntil } from '../domain/one-time-passwords';
+import { asGivenOneTimePassword, oneTimePasswordUntil } from '../domain/one-time-passwords';
 import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
 import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
@@ -144,7 +144,7 @@ export const resetStaffPassword = command({
     const { hasher, inTransaction, staffSignIn, clock } = await env.services();
     const password = await env.readNewPassword();
     await assertAcceptablePassword(password, member);
-    const hash = await hasher.hash(password); // slow: before the transaction
+    const hash = await hasher.hash(asGivenOneTimePassword(password)); // as the sign-in checks it; slow: before the transaction
     const until = oneTimePasswordUntil(clock.now(), env.staffOneTimePasswordDays);
     const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
     if (!(await inTransaction((stores) => giveStaffOneTimePassword(stores, member.id, { hash, until }, by)))) throw disabledRefusal(email);

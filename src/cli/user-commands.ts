@@ -1,5 +1,5 @@
 import { givePatientOneTimePassword, setPatientDisabled } from '../domain/clinic-actions';
-import { oneTimePasswordUntil } from '../domain/one-time-passwords';
+import { asGivenOneTimePassword, oneTimePasswordUntil } from '../domain/one-time-passwords';
 import { DuplicateEmailError } from '../domain/users';
 import { paths } from '../paths';
 import { dateTimeFormatter } from './dates';
@@ -96,7 +96,7 @@ export const resetPassword = command({
     if (user.disabled) throw disabled(); // before asking for a password
     const password = await env.readNewPassword();
     await assertAcceptablePassword(password, user);
-    const hash = await hasher.hash(password); // slow: before the transaction
+    const hash = await hasher.hash(asGivenOneTimePassword(password)); // as the sign-in checks it; slow: before the transaction
     const until = oneTimePasswordUntil(clock.now(), env.patientOneTimePasswordDays);
     if (!(await inTransaction((stores) => givePatientOneTimePassword(stores, user.id, { hash, until }, { staffId: null, origin: {}, reason })))) throw disabled();
     await signIn.forgetAccountFailures(email); // the wrong guesses at the forgotten one lock it no more

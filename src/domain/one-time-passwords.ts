@@ -15,6 +15,17 @@ export function oneTimePassword(random: RandomSource): string {
   return groups.join('-');
 }
 
+/**
+ * A one-time password as it was given, from what its owner typed: read out at the desk or over the
+ * phone, it may come back in capitals, or with spaces for the dashes or none. Text of its shape (20
+ * of its letters and digits) becomes the form it was given in; anything else stays as typed.
+ */
+export function asGivenOneTimePassword(typed: string): string {
+  const bare = typed.toLowerCase().replace(/[\s\-\u2013]/g, '');
+  if (bare.length !== 20 || [...bare].some((c) => !ONE_TIME_ALPHABET.includes(c))) return typed;
+  return bare.match(/.{4}/g)!.join('-');
+}
+
 /** When a one-time password given `now` stops working: `days` later. */
 export const oneTimePasswordUntil = (now: number, days: number) => now + days * 86_400_000;
 
@@ -32,6 +43,9 @@ export function passwordState(account: WithOneTimePassword, now: number): Passwo
   if (account.oneTimePasswordUntil === null) return 'own';
   return now < account.oneTimePasswordUntil ? 'oneTime' : 'oneTimeExpired';
 }
+
+/** What to check against the account's password: a one-time one as it was given (asGivenOneTimePassword), the owner's own exactly as typed. */
+export const passwordToCheck = (account: WithOneTimePassword, typed: string) => (hasOneTimePassword(account) ? asGivenOneTimePassword(typed) : typed);
 
 /** For the sign-in check: the account's one-time password no longer works. */
 export const oneTimePasswordExpired = (account: WithOneTimePassword, now: number) => passwordState(account, now) === 'oneTimeExpired';

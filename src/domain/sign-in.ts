@@ -43,6 +43,8 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   clock: Clock;
   /** Whether the account's password no longer works (a staff member's one-time password ran out). */
   passwordExpired?: (account: A, now: number) => boolean;
+  /** What to verify of the typed password for this account (a one-time password as it was given); as typed when unset. */
+  passwordToCheck?: (account: A, typed: string) => string;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
 
@@ -69,7 +71,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'failure';
           return { status: 'invalid' };
         }
-        const passwordOk = await hasher.verify(user.passwordHash, password);
+        const passwordOk = await hasher.verify(user.passwordHash, deps.passwordToCheck?.(user, password) ?? password);
         const refusal = !passwordOk ? 'invalid' : user.disabled ? 'disabled' : deps.passwordExpired?.(user, clock.now()) ? 'expired' : null;
         if (refusal === null) {
           outcome = 'success';

@@ -100,6 +100,14 @@ describe('admin command line: a temporary password for a patient who forgot thei
     expect(asked.stderr, 'a disabled patient is refused before a password is asked for').to.include('cas@example.nl is disabled').and.not.include('assword');
   });
 
+  it('stores a temporary password of the desk\'s shape as the desk gives it, so the patient may type it in capitals too', async () => {
+    const patient = await rt.createPatient({ email: 'cas@example.nl' });
+    await succeeds(reset(['--email', 'cas@example.nl', '--reason', REASON], 'K7MQ-2X9D-HH4P-WQ3E-8NTZ\n'));
+    for (const typed of ['K7MQ-2X9D-HH4P-WQ3E-8NTZ', 'k7mq 2x9d hh4p wq3e 8ntz']) {
+      expect((await signIn(rt.agent(), patient.email, typed)).headers.location, typed).to.equal('/werkblad');
+    }
+  });
+
   it('makes the temporary password work for PATIENT_ONE_TIME_PASSWORD_DAYS', async () => {
     const patient = await rt.createPatient({ email: 'cas@example.nl' });
     await succeeds(runAdmin({ ...database.env, PATIENT_ONE_TIME_PASSWORD_DAYS: '3' }, ['reset-password', '--email', 'cas@example.nl', '--reason', REASON], `${TEMPORARY}\n`));

@@ -1,3 +1,4 @@
+import { passwordToCheck } from '../../domain/one-time-passwords';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../domain/password-policy';
@@ -45,13 +46,14 @@ export async function reserveNewPasswordTry(
 
 /**
  * The new password of a form that needs no other proof first: by the rules, under the hourly limit
- * (its place taken before the argon2id work), and not the account's current password (`sameKey`:
- * how this form says so; checked last, as it costs a verification). Its hash, made here as it is
- * slow and must come before the change's transaction, or the form's errors and status.
+ * (its place taken before the argon2id work), and not the account's current password, a one-time
+ * one however it is typed (`sameKey`: how this form says so; checked last, as it costs a
+ * verification). Its hash, made here as it is slow and must come before the change's transaction,
+ * or the form's errors and status.
  */
 export async function acceptNewPassword(
   deps: { hasher: PasswordHasher; passwordChangeLimit: PasswordChangeLimit },
-  form: { fields: NewPasswordFields; account: { email: string; name: string; passwordHash: string }; limitKey: string; sameKey: string },
+  form: { fields: NewPasswordFields; account: { email: string; name: string; passwordHash: string; oneTimePasswordUntil: number | null }; limitKey: string; sameKey: string },
   w: { t: Translate; formatTime(epochMs: number): string },
 ): Promise<{ hash: string } | { errors: FieldError[]; status: 400 | 429 }> {
   const { fields, account } = form;
@@ -59,6 +61,6 @@ export async function acceptNewPassword(
   if (errors.length > 0) return { errors, status: 400 };
   const tooMany = await reserveNewPasswordTry(deps.passwordChangeLimit, form.limitKey, w);
   if (tooMany) return { errors: [tooMany], status: 429 };
-  if (await deps.hasher.verify(account.passwordHash, fields.newPassword)) return { errors: [{ field: 'newPassword', message: w.t(form.sameKey) }], status: 400 };
+  if (await deps.hasher.verify(account.passwordHash, passwordToCheck(account, fields.newPassword))) return { errors: [{ field: 'newPassword', message: w.t(form.sameKey) }], status: 400 };
   return { hash: await deps.hasher.hash(fields.newPassword) };
 }

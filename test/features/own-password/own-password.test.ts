@@ -124,6 +124,19 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(failures.map((e) => e.details)).to.deep.equal([{ reason: 'password' }, { reason: 'one_time_password_expired' }]);
   });
 
+  it('takes the temporary password typed in capitals or with spaces, as it may be read out; an own password only exactly', async () => {
+    const patient = await patientWithTemporaryPassword();
+    const agent = world.rt.agent();
+    expect((await signIn(agent, patient.email, 'K7MQ 2X9D HH4P WQ3E 8NTZ')).headers.location).to.equal('/werkblad');
+    const same = await submitForm(agent, PAGE, { newPassword: 'K7MQ-2X9D-HH4P-WQ3E-8NTZ', repeatPassword: 'K7MQ-2X9D-HH4P-WQ3E-8NTZ' });
+    expect(same.text, 'not as a password of their own either').to.include('Kies een ander wachtwoord dan het tijdelijke wachtwoord.');
+
+    const ownOfThatShape = 'tuba-fwet-smee-rdan-9876'; // of a one-time password's letters and shape
+    expect((await submitForm(agent, PAGE, { newPassword: ownOfThatShape, repeatPassword: ownOfThatShape })).headers.location).to.equal(PAGE);
+    expect((await signIn(world.rt.agent(), patient.email, ownOfThatShape.toUpperCase())).status, 'their own: exactly as chosen').to.equal(400);
+    expect((await signIn(world.rt.agent(), patient.email, ownOfThatShape)).headers.location).to.equal('/werkblad');
+  });
+
   it('lets a temporary password work until the millisecond it was given for, and not from then on', async () => {
     const [lastMoment, over] = [await world.rt.createPatient(), await world.rt.createPatient()];
     await giveTemporaryPassword(lastMoment.id, world.rt.clock.now() + 1);
