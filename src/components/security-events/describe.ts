@@ -96,6 +96,7 @@ const EVENT_WITH_PASSKEY_KEYS: Partial<Record<SecurityEventType, string>> = {
 /** The method an event names in its details, as the activity page calls it. */
 const METHOD_KEYS: Record<string, string> = {
   password: 'securityEvents.methods.password',
+  temporary_password: 'securityEvents.methods.temporary_password',
   sms: 'securityEvents.methods.sms',
   totp: 'securityEvents.methods.totp',
   app: 'securityEvents.methods.app',

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AuditLog, RequestOrigin } from '../../domain/audit';
 import type { Clock } from '../../domain/clock';
+import { hasOneTimePassword } from '../../domain/one-time-passwords';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { Proof, SecondFactor, SecondFactorResult } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
@@ -68,7 +69,7 @@ export function createSignInController(deps: SignInDeps) {
       const user = checked.account;
       if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, res, user));
       await auth.toFull(req, user);
-      await audit.record(user.id, 'sign_in', requestOrigin(req), { method: 'password' });
+      await audit.record(user.id, 'sign_in', requestOrigin(req), { method: hasOneTimePassword(user) ? 'temporary_password' : 'password' });
       req.log.info({ userId: user.id }, 'signed in');
       res.redirect(303, paths.workspace);
     },

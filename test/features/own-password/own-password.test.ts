@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
+import { describeEvent } from '../../../src/components/security-events/describe';
+import { createTranslators } from '../../../src/i18n';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { appWith, sameBrowserOn } from '../../support/runtime';
 import { confirmPassword, enterRecoveryCode, enterSignInCode, expectSignedOut, lastCode, passwordStep, patientWithSms, startSmsWorld, type SmsWorld } from '../../support/two-factor';
@@ -122,6 +124,16 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(wrong.text).to.include('Het e-mailadres of wachtwoord klopt niet.');
     const failures = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in_failed');
     expect(failures.map((e) => e.details)).to.deep.equal([{ reason: 'password' }, { reason: 'one_time_password_expired' }]);
+  });
+
+  it('says in the activity that the patient signed in with the temporary password, and with their own after it', async () => {
+    const patient = await patientWithTemporaryPassword();
+    const agent = await signedInWithTemporary(patient.email);
+    await submitForm(agent, PAGE, { newPassword: OWN, repeatPassword: OWN });
+    await signIn(world.rt.agent(), patient.email, OWN);
+    const nl = createTranslators().nl;
+    const signIns = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in').reverse();
+    expect(signIns.map((e) => describeEvent(nl, e))).to.deep.equal(['Ingelogd met tijdelijk wachtwoord', 'Ingelogd met wachtwoord']);
   });
 
   it('takes the temporary password typed in capitals or with spaces, as it may be read out; an own password only exactly', async () => {
