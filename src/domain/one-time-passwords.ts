@@ -21,7 +21,7 @@ export function oneTimePassword(random: RandomSource): string {
  * of its letters and digits) becomes the form it was given in; anything else stays as typed.
  */
 export function asGivenOneTimePassword(typed: string): string {
-  const bare = typed.toLowerCase().replace(/[\s\-\u2013]/g, '');
+  const bare = typed.toLowerCase().replace(/[\s\p{Pd}\u2212]/gu, ''); // any dash a phone or a document may make of one
   if (bare.length !== 20 || [...bare].some((c) => !ONE_TIME_ALPHABET.includes(c))) return typed;
   return bare.match(/.{4}/g)!.join('-');
 }

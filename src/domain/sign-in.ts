@@ -17,7 +17,7 @@ export type SignInResult<A extends PasswordAccount = User> =
   | { status: 'invalid' }
   /** The right password of an account that is switched off: said only to whoever knows the password. */
   | { status: 'disabled' }
-  /** The right one-time password (a staff member's) after the time it worked until: said as the above. */
+  /** The right one-time password after the time it worked until: said as the above. */
   | { status: 'expired' }
   /** `retryAt`: when to try again, rounded up to the minute a patient can be told. */
   | { status: 'throttled'; retryAt: number };
@@ -41,7 +41,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   throttle: SignInThrottle;
   audit: { record(accountId: number, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
-  /** Whether the account's password no longer works (a staff member's one-time password ran out). */
+  /** Whether the account's password no longer works (its one-time password ran out). */
   passwordExpired?: (account: A, now: number) => boolean;
   /** What to verify of the typed password for this account (a one-time password as it was given); as typed when unset. */
   passwordToCheck?: (account: A, typed: string) => string;

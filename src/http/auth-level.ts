@@ -299,7 +299,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);
       const pending = isSignedIn(req) ? realm.pendingSetup(accountOf(req)!) : null;
       if (pending && !under(req.path, [...pending.open, ...settings.openToHalf])) return res.redirect(303, pending.start);
-      res.locals.setupFirst = pending !== null; // the menus offer only signing out: every other page leads back here
+      res.locals.setupFirst = pending?.start ?? null; // the menus offer only the way back to it and signing out: every other page leads back
       next();
     }) satisfies RequestHandler,
 

@@ -82,7 +82,7 @@ export function viewLocals(deps: {
       formatMinutes: formatter.minutes,
       isToday,
       user: null,
-      setupFirst: false,
+      setupFirst: null,
       errors: [],
       values: {},
       csrfToken: () => '',

@@ -5,8 +5,8 @@ import { cryptoRandom } from '../../src/domain/random';
 describe('one-time passwords as typed back', () => {
   const GIVEN = 'k7mq-2x9d-hh4p-wq3e-8ntz';
 
-  it('reads one typed in capitals, with spaces or en dashes for the dashes, or without them, as it was given', () => {
-    for (const typed of [GIVEN, 'K7MQ-2X9D-HH4P-WQ3E-8NTZ', 'k7mq 2x9d hh4p wq3e 8ntz', ' k7mq2x9dhh4pwq3e8ntz ', 'K7mq–2x9d–hh4p–wq3e–8ntz']) {
+  it('reads one typed in capitals, with spaces or other dashes (en, em, non-breaking, minus) for the dashes, or without them, as it was given', () => {
+    for (const typed of [GIVEN, 'K7MQ-2X9D-HH4P-WQ3E-8NTZ', 'k7mq 2x9d hh4p wq3e 8ntz', ' k7mq2x9dhh4pwq3e8ntz ', 'K7mq–2x9d—hh4p‑wq3e−8ntz']) {
       expect(asGivenOneTimePassword(typed), typed).to.equal(GIVEN);
     }
     const made = oneTimePassword(cryptoRandom);

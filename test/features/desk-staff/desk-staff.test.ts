@@ -223,7 +223,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const told = await theirs.get(used.headers.location!);
     expect(told.status).to.equal(200);
     expect(told.text).to.include('Je hebt nog 9 herstelcodes over.');
-    expect(told.text, 'the menus offer only signing out: the other pages lead back').to.include(`action="${DESK}/uitloggen"`);
+    expect(told.text, 'the menus offer only signing out and the way back: the other pages lead there').to.include(`action="${DESK}/uitloggen"`).and.include(`<a href="${DESK}/eerste-keer/wachtwoord">Verder met instellen</a>`);
     expect(told.text).not.to.include('class="side-nav"').and.not.include(`href="${DESK}/wachtwoord"`);
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'then their own password').to.equal(`${DESK}/eerste-keer/wachtwoord`);
   });

@@ -45,8 +45,11 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     const page = await agent.get(PAGE);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('<h1>Kies je eigen wachtwoord</h1>').and.include('Je zorgaanbieder heeft je een tijdelijk wachtwoord gegeven.');
-    expect(page.text, 'the menus offer only signing out: the other pages lead back here').to.include('action="/uitloggen"');
+    expect(page.text, 'the menus offer only signing out and the way back here: the other pages lead back here').to.include('action="/uitloggen"');
     expect(page.text).not.to.include('class="side-nav"').and.not.include('href="/account"');
+    for (const open of ['/helpdesk', '/hulp/vragenformulier']) {
+      expect((await agent.get(open)).text, `the way back from ${open}`).to.include(`<a href="${PAGE}">Verder met instellen</a>`);
+    }
 
     const empty = await submitForm(agent, PAGE, { newPassword: '', repeatPassword: '' });
     expect(empty.status).to.equal(400);
@@ -208,9 +211,9 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
       expect((await agent.get(PAGE)).text).to.include('Je wachtwoord is opgeslagen.');
       expect((await agent.get('/werkblad')).headers.location, 'then two-step').to.equal('/account/twee-stappen/instellen');
       const confirmFirst = (await agent.get('/account/twee-stappen/instellen')).headers.location!;
-      const wizard = (await agent.get(confirmFirst)).text;
-      expect(wizard, 'with only signing out in the menus').to.include('action="/uitloggen"');
-      expect(wizard).not.to.include('class="side-nav"');
+      const confirmation = (await agent.get(confirmFirst)).text;
+      expect(confirmation, 'with only signing out and the way back to two-step in the menus').to.include('action="/uitloggen"').and.include('<a href="/account/twee-stappen/instellen">Verder met instellen</a>');
+      expect(confirmation).not.to.include('class="side-nav"');
     } finally {
       await required.close();
     }
