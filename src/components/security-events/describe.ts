@@ -38,8 +38,8 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
 
 /**
  * Descriptions more precise than the event type's own, by the value of one of the event's details
- * (reason, purpose, by, what was removed with it or what a sign-in went without; e.g. { reason:
- * 'disabled' } on sign_in_failed).
+ * (reason, purpose, by, what was removed with it, what a sign-in went without or that its password
+ * was the clinic's temporary one; e.g. { reason: 'disabled' } on sign_in_failed).
  */
 const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, string>>> = {
   sign_in_failed: {
@@ -54,7 +54,7 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   two_factor_reset_by_clinic: { desk: 'securityEvents.eventVariants.two_factor_reset_by_clinic.desk' },
   password_reset_by_clinic: { desk: 'securityEvents.eventVariants.password_reset_by_clinic.desk' },
   two_factor_disabled: { passkeys: 'securityEvents.eventVariants.two_factor_disabled.passkeys' },
-  sign_in: { password: 'securityEvents.eventVariants.sign_in.without_password' },
+  sign_in: { password: 'securityEvents.eventVariants.sign_in.without_password', temporary: 'securityEvents.eventVariants.sign_in.temporary_password' },
   passkey_used: {
     sign_in: 'securityEvents.eventVariants.passkey_used.sign_in',
     confirm: 'securityEvents.eventVariants.passkey_used.confirm',
@@ -75,7 +75,7 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
   },
 };
 // The purpose first: a wrong code while changing the number is that, whatever kind of wrong.
-const VARIANT_FIELDS = ['purpose', 'reason', 'by', 'removed', 'without'] as const;
+const VARIANT_FIELDS = ['purpose', 'reason', 'by', 'removed', 'without', 'password'] as const;
 
 /** Descriptions that name the method ("Ingelogd met {{method}}"), for the event types that have one. */
 const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../domain/clock';
+import { hasOneTimePassword } from '../../domain/one-time-passwords';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { Proof, SecondFactor } from '../../domain/second-factor';
@@ -66,7 +67,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
     // A patient without their phone has only recovery codes: making new ones, or changing the
     // number, right after does not cost another (the sign-in was that confirmation).
     await auth.toFull(req, user, { confirmed: method === 'recovery_code' });
-    await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method });
+    await notifier.notify(user.id, 'sign_in', requestOrigin(req), { method, ...(hasOneTimePassword(user) ? { password: 'temporary' } : {}) });
     req.log.info({ userId: user.id, method }, 'signed in with two steps');
   }
 

@@ -174,6 +174,9 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
     expect((await withCode.get('/inloggen/herstelcode-gebruikt')).status).to.equal(200);
     expect((await withCode.get('/werkblad')).headers.location).to.equal(PAGE);
+    const nl = createTranslators().nl;
+    const signIns = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in').reverse();
+    expect(signIns.map((e) => describeEvent(nl, e)), 'the activity').to.deep.equal(['Ingelogd met tijdelijk wachtwoord en SMS-code', 'Ingelogd met tijdelijk wachtwoord en herstelcode']);
   });
 
   it('leaves a new temporary password the clinic gave while the form was on its way as it is, and ends the session', async () => {
