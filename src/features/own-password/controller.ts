@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
 import { acceptNewPassword } from '../../components/new-password/validation';
+import { fewCodesLeft } from '../../components/recovery-codes/left';
 import type { InTransaction } from '../../domain/account-stores';
 import { hasOneTimePassword } from '../../domain/one-time-passwords';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
 import type { PasswordHasher } from '../../domain/passwords';
+import type { TwoFactorStore } from '../../domain/two-factor';
 import type { UserStore } from '../../domain/users';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
@@ -21,6 +23,7 @@ export interface OwnPasswordDeps {
   inTransaction: InTransaction;
   auth: AuthLevels;
   passwordChangeLimit: PasswordChangeLimit;
+  twoFactor: Pick<TwoFactorStore, 'status'>;
 }
 
 export type OwnPasswordController = ReturnType<typeof createOwnPasswordController>;
@@ -31,8 +34,13 @@ export type OwnPasswordController = ReturnType<typeof createOwnPasswordControlle
  */
 export function createOwnPasswordController(deps: OwnPasswordDeps) {
   return {
-    show(req: Request, res: Response) {
-      if (takePageNotice(req, res) === CHOSEN) return res.render(VIEW, { done: true });
+    async show(req: Request, res: Response) {
+      if (takePageNotice(req, res) === CHOSEN) {
+        // A recovery code may have signed them in: "Herstelcode gebruikt" urged new codes, and led here.
+        const status = await deps.twoFactor.status(req.user!.id);
+        const few = status.enabled && fewCodesLeft(status.recoveryCodesLeft);
+        return res.render(VIEW, { done: true, few, remaining: status.enabled ? status.recoveryCodesLeft : 0 });
+      }
       if (!hasOneTimePassword(req.user!)) return res.redirect(303, paths.workspace);
       res.render(VIEW, { done: false });
     },

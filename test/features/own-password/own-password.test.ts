@@ -68,6 +68,7 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     const done = await agent.get(PAGE);
     expect(done.text).to.include('Je wachtwoord is opgeslagen. Het tijdelijke wachtwoord werkt niet meer, en je bent op je andere apparaten uitgelogd.').and.include('href="/werkblad"').and.not.include('<form method="post" action="/account/eigen-wachtwoord"');
     expect(done.text, 'the menus again').to.include('class="side-nav"').and.include('href="/account"');
+    expect(done.text, 'no recovery codes to urge').not.to.include('Nieuwe herstelcodes maken');
     expect((await agent.get('/werkblad')).status).to.equal(200);
     expect((await agent.get(PAGE)).headers.location, 'once chosen, the page leads on').to.equal('/werkblad');
 
@@ -174,6 +175,11 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     expect(used.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
     expect((await withCode.get('/inloggen/herstelcode-gebruikt')).status).to.equal(200);
     expect((await withCode.get('/werkblad')).headers.location).to.equal(PAGE);
+    for (const code of patient.recoveryCodes.slice(1, 7)) await world.rt.services.recoveryCodes.consume(patient.id, code);
+    await submitForm(withCode, PAGE, { newPassword: OWN, repeatPassword: OWN });
+    const saved = (await withCode.get(PAGE)).text;
+    expect(saved, 'the urging of "Herstelcode gebruikt" again, with 3 left').to.include('Je hebt nog maar 3 herstelcodes. Maak nieuwe herstelcodes, zodat je altijd kunt inloggen.')
+      .and.include('<a class="button" href="/account/twee-stappen/herstelcodes/nieuw">Nieuwe herstelcodes maken</a>');
     const nl = createTranslators().nl;
     const signIns = (await world.rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in').reverse();
     expect(signIns.map((e) => describeEvent(nl, e)), 'the activity').to.deep.equal(['Ingelogd met tijdelijk wachtwoord en SMS-code', 'Ingelogd met tijdelijk wachtwoord en herstelcode']);
