@@ -13,6 +13,7 @@ describe('development: the SMS outbox', () => {
       const outbox = await agent.get('/ontwikkeling/sms');
       expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
       expect(outbox.text, 'a Dutch text on the Dutch page needs no lang').to.match(/data-label="Bericht">\d{6} is je/);
+      expect(outbox.text, 'today\'s: the time').to.match(/data-label="Tijd">\d\d:\d\d<\/td>/);
 
       await agent.get('/taal/en');
       await pastSmsCooldown();
@@ -22,6 +23,8 @@ describe('development: the SMS outbox', () => {
       const english = (await agent.get('/ontwikkeling/sms')).text;
       expect(english, 'the Dutch SMS marked as Dutch on the English page').to.match(/data-label="Message" lang="nl">\d{6} is je Karify verificatiecode/);
       expect(english, 'the English SMS unmarked').to.match(/data-label="Message">[^<]*\d{6}/);
+      rt.clock.advanceMinutes(24 * 60);
+      expect((await rt.agent().get('/ontwikkeling/sms')).text, 'yesterday\'s: the date too').to.match(/data-label="Tijd">\d+ [a-z]+ \d{4} om \d\d:\d\d<\/td>/);
     } finally {
       await rt.close();
     }
