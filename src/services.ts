@@ -14,7 +14,6 @@ import { createSecretBox } from './domain/secret-box';
 import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
-import { oneTimePasswordExpired, passwordToCheck } from './domain/one-time-passwords';
 import type { StaffMember } from './domain/staff';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
@@ -97,7 +96,7 @@ export async function createServices(deps: ServiceDeps) {
     inTransaction,
     hasher,
     modules: createModuleStore(db, reads),
-    signIn: createSignInService({ users, hasher, throttle, audit, clock, passwordExpired: oneTimePasswordExpired, passwordToCheck }),
+    signIn: createSignInService({ users, hasher, throttle, audit, clock }),
     /** For patients and staff alike, by account (`patient:12`, `staff:3`). */
     passwordChangeLimit: await createPasswordChangeLimit(limiters, clock, config.passwordChangesPerHour),
     verificationCodes,
@@ -132,8 +131,6 @@ export async function createServices(deps: ServiceDeps) {
       throttle: staffThrottle,
       audit: accountStores.staffAudit,
       clock,
-      passwordExpired: oneTimePasswordExpired,
-      passwordToCheck,
     }),
     staffPasskeyCeremonies,
     staffSecondFactor: createSecondFactor({

@@ -1,6 +1,7 @@
 import type { RequestOrigin } from './audit';
 import { clientNetwork } from './client-network';
 import { upToWholeMinute, type Clock } from './clock';
+import { oneTimePasswordExpired, passwordToCheck } from './one-time-passwords';
 import type { PasswordHasher } from './passwords';
 import type { SignInThrottle, ThrottleOutcome } from './sign-in-throttle';
 import { normalizeEmail, type User } from './users';
@@ -10,6 +11,8 @@ export interface PasswordAccount {
   id: number;
   passwordHash: string;
   disabled: boolean;
+  /** Set while the password is a one-time one the clinic gave (see one-time-passwords.ts). */
+  oneTimePasswordUntil: number | null;
 }
 
 export type SignInResult<A extends PasswordAccount = User> =
@@ -41,10 +44,6 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   throttle: SignInThrottle;
   audit: { record(accountId: number, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
-  /** Whether the account's password no longer works (its one-time password ran out). */
-  passwordExpired?: (account: A, now: number) => boolean;
-  /** What to verify of the typed password for this account (a one-time password as it was given); as typed when unset. */
-  passwordToCheck?: (account: A, typed: string) => string;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
 
@@ -71,8 +70,8 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'failure';
           return { status: 'invalid' };
         }
-        const passwordOk = await hasher.verify(user.passwordHash, deps.passwordToCheck?.(user, password) ?? password);
-        const refusal = !passwordOk ? 'invalid' : user.disabled ? 'disabled' : deps.passwordExpired?.(user, clock.now()) ? 'expired' : null;
+        const passwordOk = await hasher.verify(user.passwordHash, passwordToCheck(user, password));
+        const refusal = !passwordOk ? 'invalid' : user.disabled ? 'disabled' : oneTimePasswordExpired(user, clock.now()) ? 'expired' : null;
         if (refusal === null) {
           outcome = 'success';
           return { status: 'ok', user };

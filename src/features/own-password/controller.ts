@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { acceptNewPassword } from '../../components/new-password/validation';
-import { fewCodesLeft } from '../../components/recovery-codes/left';
+import { fewCodesLeftOf } from '../../components/recovery-codes/left';
 import type { InTransaction } from '../../domain/account-stores';
 import { hasOneTimePassword } from '../../domain/one-time-passwords';
 import type { PasswordChangeLimit } from '../../domain/password-change-limit';
@@ -38,8 +38,7 @@ export function createOwnPasswordController(deps: OwnPasswordDeps) {
       if (takePageNotice(req, res) === CHOSEN) {
         // A recovery code may have signed them in: "Herstelcode gebruikt" urged new codes, and led here.
         const status = await deps.twoFactor.status(req.user!.id);
-        const few = status.enabled && fewCodesLeft(status.recoveryCodesLeft);
-        return res.render(VIEW, { done: true, few, remaining: status.enabled ? status.recoveryCodesLeft : 0 });
+        return res.render(VIEW, { done: true, status, few: fewCodesLeftOf(status) });
       }
       if (!hasOneTimePassword(req.user!)) return res.redirect(303, paths.workspace);
       res.render(VIEW, { done: false });

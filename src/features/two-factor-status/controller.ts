@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyStore } from '../../domain/passkeys';
-import { fewCodesLeft } from '../../components/recovery-codes/left';
+import { fewCodesLeftOf } from '../../components/recovery-codes/left';
 import { maskPhoneNumber } from '../../domain/phone-numbers';
 import type { TwoFactorStore } from '../../domain/two-factor';
 import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
@@ -41,7 +41,7 @@ export function createTwoFactorStatusController(deps: { twoFactor: TwoFactorStor
         maskedPhone,
         passkeys,
         passkeysFull: passkeys.length >= MAX_PASSKEYS_PER_ACCOUNT,
-        few: status.enabled && fewCodesLeft(status.recoveryCodesLeft),
+        few: fewCodesLeftOf(status),
         changed: takePageNoticeText(req, res, CHANGE_NOTICES),
       });
     },
