@@ -70,6 +70,21 @@ describe('recovery codes', () => {
     expect(await recovery.consume(userId, unknown)).to.equal(false);
   });
 
+  it('checks a typed code only against the unused ones: each check is a slow hash', async () => {
+    const codes = recovery.generate();
+    await store(codes);
+    for (const code of codes.slice(0, 7)) expect(await recovery.consume(userId, code)).to.equal(true);
+    let checks = 0;
+    const counting = createRecoveryCodes({
+      db, clock, random: cryptoRandom,
+      hashCode: async () => { throw new Error('not hashing here'); },
+      verifyCode: async (hash, code) => { checks += 1; return hash.split(':')[1] === fakeHash(hash.split(':')[0]!, code); },
+    });
+    expect(await counting.findUnused(userId, codes[0]!), 'a used code').to.equal(null);
+    expect(checks).to.equal(3);
+    expect(await counting.findUnused(userId, codes[9]!)).to.be.a('number');
+  });
+
   it('lets exactly one of concurrent uses of the same code succeed', async () => {
     const codes = recovery.generate();
     await store(codes);
