@@ -63,9 +63,34 @@ export function isByClinic(event: Pick<SecurityEvent, 'type' | 'details'>): bool
   return BY_CLINIC_TYPES.has(event.type) || by === 'desk' || by === 'admin-cli';
 }
 
+type Row = Record<string, string | number | null>;
+
+/**
+ * Inserts `row` into `table` for the account `accountId` of `accounts` (its id into `column`), or
+ * nothing when there is no such account (null): one and the same statement either way, so a wrong
+ * password for an unknown address costs what one for a known account does (SPEC J1).
+ */
+export async function insertForAccount(db: Database, table: string, accounts: { table: string; column: string }, accountId: number | null, row: Row): Promise<void> {
+  const columns = Object.keys(row);
+  // Typed, because PostgreSQL does not take a SELECT's parameter types from the INSERT's columns.
+  const values = columns.map((column) => (typeof row[column] === 'number' ? 'cast(? as bigint)' : 'cast(? as text)'));
+  await db.raw(
+    `insert into ?? (??, ${columns.map(() => '??').join(', ')}) select id, ${values.join(', ')} from ?? where id = ?`,
+    [table, accounts.column, ...columns, ...columns.map((column) => row[column]!), accounts.table, accountId],
+  );
+}
+
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
 export function createAuditLog(db: Database, clock: Clock) {
+  const eventRow = (type: SecurityEventType, origin: RequestOrigin, details?: Record<string, unknown>): Row => ({
+    type,
+    ip: shortenIp(origin.ip),
+    user_agent: origin.userAgent?.slice(0, 120) ?? null,
+    details: details ? JSON.stringify(details) : null,
+    created_at: clock.now(),
+  });
+
   return {
     async record(
       userId: number,
@@ -73,14 +98,12 @@ export function createAuditLog(db: Database, clock: Clock) {
       origin: RequestOrigin = {},
       details?: Record<string, unknown>,
     ): Promise<void> {
-      await db('security_events').insert({
-        user_id: userId,
-        type,
-        ip: shortenIp(origin.ip),
-        user_agent: origin.userAgent?.slice(0, 120) ?? null,
-        details: details ? JSON.stringify(details) : null,
-        created_at: clock.now(),
-      });
+      await db('security_events').insert({ user_id: userId, ...eventRow(type, origin, details) });
+    },
+
+    /** A refused password of the patient `userId`, or of an address without an account (null): the same work, nothing stored. */
+    recordRefusedPassword(userId: number | null, type: SecurityEventType, origin: RequestOrigin, details: Record<string, unknown>): Promise<void> {
+      return insertForAccount(db, 'security_events', { table: 'users', column: 'user_id' }, userId, eventRow(type, origin, details));
     },
 
     /** Newest first (by id, so also in the order they happened within one moment); older than event `before` when given. */

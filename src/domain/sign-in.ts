@@ -42,7 +42,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   users: { findByEmail(email: string): Promise<A | undefined> };
   hasher: PasswordHasher;
   throttle: SignInThrottle;
-  audit: { record(accountId: number, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
+  audit: { recordRefusedPassword(accountId: number | null, type: WrongPasswordEvent, origin: RequestOrigin, details: Record<string, string>): Promise<void> };
   clock: Clock;
 }) {
   const { users, hasher, throttle, audit, clock } = deps;
@@ -50,7 +50,8 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
   return {
     /**
      * Checks e-mail and password. An unknown e-mail and a wrong password give the same answer after
-     * the same work (one argon2 verification), so nothing tells them apart; a disabled account, or
+     * the same work (one argon2 verification, one audit statement that stores nothing for an unknown
+     * address), so nothing tells them apart; a disabled account, or
      * an expired password, is named only after its right password (it still counts as a failure).
      * The throttle's places are taken before the verification (see createSignInThrottle), whatever
      * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
@@ -64,11 +65,15 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
       // places back: an outage is nobody's failed attempt, and must not lock the patient out after it.
       let outcome: ThrottleOutcome = 'undecided';
       try {
+        const refuse = async (accountId: number | null, refusal: keyof typeof FAILURE_REASONS) => {
+          outcome = 'failure';
+          await audit.recordRefusedPassword(accountId, wrongPasswordEvent, origin, { reason: FAILURE_REASONS[refusal] });
+          return { status: refusal };
+        };
         const user = await users.findByEmail(accountKey);
         if (!user) {
           await hasher.verifyDummy(password);
-          outcome = 'failure';
-          return { status: 'invalid' };
+          return await refuse(null, 'invalid');
         }
         const passwordOk = await hasher.verify(user.passwordHash, passwordToCheck(user, password));
         const refusal = !passwordOk ? 'invalid' : user.disabled ? 'disabled' : oneTimePasswordExpired(user, clock.now()) ? 'expired' : null;
@@ -76,9 +81,7 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
           outcome = 'success';
           return { status: 'ok', user };
         }
-        outcome = 'failure';
-        await audit.record(user.id, wrongPasswordEvent, origin, { reason: FAILURE_REASONS[refusal] });
-        return { status: refusal };
+        return await refuse(user.id, refusal);
       } finally {
         await pass.settle(outcome);
       }

@@ -1,5 +1,5 @@
 import type { Database } from '../infra/database';
-import { shortenIp, type RequestOrigin } from './audit';
+import { insertForAccount, shortenIp, type RequestOrigin } from './audit';
 import type { Clock } from './clock';
 
 /** What the staff audit log records: a staff member's own sign-in security, and every desk action. */
@@ -59,6 +59,14 @@ export type StaffAuditLog = ReturnType<typeof createStaffAuditLog>;
 
 /** The staff audit log (`staff_audit_events`): who on the staff did what, to whom, and why. */
 export function createStaffAuditLog(db: Database, clock: Clock) {
+  const eventRow = (type: StaffEventType, origin: RequestOrigin, details?: Record<string, unknown>) => ({
+    type,
+    details: details && Object.keys(details).length > 0 ? JSON.stringify(details) : null,
+    ip: shortenIp(origin.ip),
+    user_agent: origin.userAgent?.slice(0, 120) ?? null,
+    created_at: clock.now(),
+  });
+
   return {
     async record(
       staffId: number | null,
@@ -69,15 +77,16 @@ export function createStaffAuditLog(db: Database, clock: Clock) {
     ): Promise<void> {
       await db('staff_audit_events').insert({
         staff_id: staffId,
-        type,
         patient_id: refs.patientId ?? null,
         target_staff_id: refs.targetStaffId ?? null,
         question_id: refs.questionId ?? null,
-        details: details && Object.keys(details).length > 0 ? JSON.stringify(details) : null,
-        ip: shortenIp(origin.ip),
-        user_agent: origin.userAgent?.slice(0, 120) ?? null,
-        created_at: clock.now(),
+        ...eventRow(type, origin, details),
       });
+    },
+
+    /** A refused password of the staff member `staffId`, or of an address without an account (null): the same work, nothing stored. */
+    recordRefusedPassword(staffId: number | null, type: StaffEventType, origin: RequestOrigin, details: Record<string, unknown>): Promise<void> {
+      return insertForAccount(db, 'staff_audit_events', { table: 'staff', column: 'staff_id' }, staffId, eventRow(type, origin, details));
     },
 
     /**

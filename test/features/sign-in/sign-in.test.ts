@@ -152,6 +152,22 @@ describe('sign-in (J1)', () => {
     expect(hashed.dummy).to.equal(1);
   });
 
+  it('does the same database work for an unknown address as for a wrong password (the same time, SPEC J1)', async () => {
+    const patient = await rt.createPatient();
+    const statements: string[] = [];
+    rt.db.on('query', (query: { sql: string }) => statements.push(query.sql));
+    const statementsOfFailure = async (email: string) => {
+      const agent = rt.agent();
+      const token = csrfTokenOf((await agent.get('/inloggen')).text);
+      statements.length = 0;
+      expect((await agent.post('/inloggen').type('form').send({ _csrf: token, email, password: 'whatever-password' })).status).to.equal(400);
+      return [...statements];
+    };
+    const wrong = await statementsOfFailure(patient.email);
+    expect(wrong.filter((sql) => sql.includes('security_events')), 'the failure recorded').to.have.length(1);
+    expect(await statementsOfFailure('nobody@example.nl')).to.deep.equal(wrong);
+  });
+
   it('follows the error contract: 400, summary linking to the field, message at the field, value kept, "Fout: " title', async () => {
     const res = await submitForm(rt.agent(), '/inloggen', { email: 'cas@example', password: '' });
     expect(res.status).to.equal(400);
