@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { DEMO_PATIENT } from '../../src/domain/demo-patient';
 import { createStaffMember, type TestStaffMember } from '../support/desk';
-import type { TestRuntime } from '../support/runtime';
+import supertest from 'supertest';
+import { rawRequest } from '../support/http-client';
+import { appWith, connectionReset, sessionStoreReading, type TestRuntime } from '../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
 import { csrfTokenOf, signIn } from '../support/forms';
 import { askOptions } from '../support/passkeys';
@@ -43,7 +45,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
     cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient; passkeyAutofill: PlainPatient;
-    forgotPassword: PlainPatient;
+    forgotPassword: PlainPatient; deskTimeout: PlainPatient;
   };
   /** The clinic's desk (J11): an admin with the app on. */
   const staff = {} as { admin: TestStaffMember; passkey: TestStaffMember };
@@ -63,6 +65,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     patients.english = await rt.createPatient();
     patients.deskReset = await patientWithSms(rt, '+31687654309');
     patients.forgotPassword = await rt.createPatient();
+    patients.deskTimeout = await rt.createPatient();
     staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
     staff.passkey = await createStaffMember(rt, { name: 'Pieter Post', email: 'pieter@kliniek.nl' });
     patients.passkeySms = await patientWithSms(rt, '+31687654312');
@@ -598,6 +601,38 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Naar het begin', 'Inloggen (na 404)');
       expect(p.path()).to.equal('/inloggen');
     });
+    it('the error pages: a form too long, a store that does not answer, a method the site does not take, a request it cannot read', async () => {
+      const p = await newPatient();
+      await p.visit('/hulp/vragenformulier', 'Vragenformulier (te lang)');
+      await p.fill('Naam', 'Cas Test');
+      await p.fill('E-mailadres', 'cas@example.nl');
+      await p.fill('Je vraag', 'Ik krijg geen SMS. '.repeat(4000)); // over BODY_LIMIT_BYTES (64 KB)
+      expect((await p.press('Verstuur vraag', 'Formulier te groot')).status).to.equal(413);
+      expect(await p.heading()).to.equal('Formulier te groot');
+      await p.follow('Terug', 'Vragenformulier (na te lang)');
+      expect(p.path()).to.equal('/hulp/vragenformulier');
+
+      // Pages a browser without JavaScript cannot ask for itself, fetched with its cookies and checked as the pages above.
+      const { rt, baseURL } = world();
+      const cookie = (await p.context.cookies()).map(({ name, value }) => `${name}=${value}`).join('; ');
+      const storeAway = sessionStoreReading(rt.sessionStore, (_sid, callback) => callback(connectionReset()));
+      const unavailable = await supertest(appWith(rt, { sessionStore: storeAway })).get('/hulp/vragenformulier').set('Cookie', cookie);
+      expect(unavailable.status).to.equal(503);
+      journal.add({ name: 'Tijdelijk niet beschikbaar', url: `${baseURL}/hulp/vragenformulier`, status: 503, html: unavailable.text });
+      const otherMethod = await p.context.request.fetch('/inloggen', { method: 'PUT' });
+      expect(otherMethod.status()).to.equal(405);
+      journal.add({ name: 'Dit verzoek klopt niet (PUT)', url: `${baseURL}/inloggen`, status: 405, html: await otherMethod.text() });
+      const port = Number(new URL(baseURL).port);
+      for (const [name, request, status] of [
+        ['Verzoek te groot (cookies)', `GET /inloggen HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: k=${'x'.repeat(20_000)}\r\n\r\n`, 431],
+        ['Dit verzoek klopt niet (onleesbaar)', 'FOO /inloggen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 400],
+      ] as const) {
+        const answer = await rawRequest(port, request);
+        expect(answer).to.match(new RegExp(`^HTTP/1\\.1 ${status} `));
+        journal.add({ name, url: `${baseURL}/inloggen`, status, html: answer.slice(answer.indexOf('\r\n\r\n') + 4), unstyled: true });
+      }
+    });
+
     it('J4/J5 (app): sets up the authenticator app in the wizard, then signs in with its code after a reused and a wrong one', async () => {
       const { rt } = world();
       const patient = patients.app;
@@ -798,7 +833,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await p.heading()).to.equal('Werkblad');
     });
 
-    it('J9 with JavaScript on: adds a passkey, signs in with it alone, uses it as the second step and removes it', async () => {
+    it('J9 with JavaScript on: adds a passkey, signs in with it alone, uses it as the second step, renames and removes it', async () => {
       const { vonage } = world();
       const patient = patients.passkeySms;
       const p = await newPatient(world().passkeyURL, { javaScript: true, passkeyAutofill: false });
@@ -846,11 +881,25 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Mijn account', 'Mijn account (toegangssleutel verwijderen)');
       await p.follow('Authenticatie in twee stappen', 'Authenticatie in twee stappen: met toegangssleutel');
       expect(await p.text()).to.match(/Laatst gebruikt op \d+ \w+ \d{4}/);
-      await p.follow('Verwijderen van iPhone van Cas', 'Bevestigen (toegangssleutel verwijderen)');
+
+      // Rename: confirmed the same way; an empty name is refused at its field.
+      await p.follow('Naam wijzigen van iPhone van Cas', 'Bevestigen (toegangssleutel, naam wijzigen)');
+      await p.fill('Wachtwoord', patient.password);
+      await p.press('Bevestigen met je toegangssleutel', 'Toegangssleutel: naam wijzigen');
+      expect(await p.heading()).to.equal('Naam van je toegangssleutel wijzigen');
+      await p.fill('Nieuwe naam', '');
+      await p.press('Naam opslaan', 'Toegangssleutel: naam wijzigen, leeg');
+      expect(await p.errors()).to.deep.equal(['Geef je toegangssleutel een naam.']);
+      await p.fill('Nieuwe naam', 'Telefoon van Cas');
+      await p.press('Naam opslaan', 'Authenticatie in twee stappen: toegangssleutel hernoemd');
+      expect(await p.text()).to.include('Telefoon van Cas').and.not.include('iPhone van Cas');
+      world().rt.clock.advanceMinutes(11); // the removal needs its own confirmation
+
+      await p.follow('Verwijderen van Telefoon van Cas', 'Bevestigen (toegangssleutel verwijderen)');
       await p.fill('Wachtwoord', patient.password);
       await p.press('Bevestigen met je toegangssleutel', 'Toegangssleutel verwijderen');
       expect(await p.heading()).to.equal('Toegangssleutel verwijderen');
-      expect(await p.text()).to.include("Wil je de toegangssleutel 'iPhone van Cas' verwijderen?");
+      expect(await p.text()).to.include("Wil je de toegangssleutel 'Telefoon van Cas' verwijderen?");
       await p.press('Verwijder toegangssleutel', 'Authenticatie in twee stappen: toegangssleutel verwijderd');
       expect(await p.text()).to.include('Je toegangssleutel is verwijderd.').and.include('Je hebt nog geen toegangssleutels.');
 
@@ -1209,6 +1258,21 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await desk.text()).to.include('Je toegangssleutel is verwijderd.').and.include('Je hebt nog geen toegangssleutels.');
       const events = (await world().rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.staff?.id === staff.passkey.id).map((e) => e.type);
       expect(events).to.include.members(['passkey_added', 'passkey_used', 'passkey_removed']);
+    });
+
+    it('J11: a reason typed while the desk session timed out is shown to copy, then the desk signs in again', async () => {
+      const desk = await newPatient();
+      await deskSignIn(desk, staff.admin, 'sessie verloopt');
+      await desk.visit(`/balie/patienten/${patients.deskTimeout.id}`, 'Balie: patiënt (sessie verloopt)');
+      await desk.follow('Overal uitloggen', 'Balie: overal uitloggen (sessie verloopt)');
+      await desk.fill('Reden', 'Telefoon gestolen, patiënt belde zelf');
+      world().rt.clock.advanceMinutes(16); // DESK_SESSION_IDLE_MINUTES is 15
+      const kept = await desk.press('Log overal uit', 'Balie: sessie verlopen, reden bewaard');
+      expect(kept.status).to.equal(403);
+      expect(await desk.heading()).to.equal('Je sessie is verlopen');
+      expect(await desk.field('Reden').inputValue()).to.equal('Telefoon gestolen, patiënt belde zelf');
+      await desk.follow('Opnieuw inloggen', 'Balie (na verlopen sessie)');
+      expect(desk.path()).to.equal('/balie');
     });
 
     it('J11: an admin adds a staff member, who chooses their own password and sets up the app at their first sign-in, and later gives them a one-time password for a forgotten one; a desk employee gets no access to Medewerkers', async () => {

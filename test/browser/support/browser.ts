@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { answerUnreadableRequests } from '../../../src/http/unreadable-requests';
 import { startSmsWorld, type SmsWorld } from '../../support/two-factor';
 import { freeLoopbackPort } from '../../support/redis-server';
 import type { TestEnv } from '../../support/runtime';
@@ -95,6 +96,8 @@ export async function startBrowserWorld(env: TestEnv = {}): Promise<BrowserWorld
     ...env,
   });
   const server: Server = world.rt.app.listen(chosen, '127.0.0.1');
+  // As src/server.ts: a request Node cannot parse gets the app's page.
+  server.on('clientError', answerUnreadableRequests(world.rt.app, world.rt.services.translators.nl, world.rt.logger));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

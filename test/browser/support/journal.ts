@@ -11,6 +11,11 @@ export interface VisitedPage {
   screenshot?: string;
   /** Seen with JavaScript on (the passkey journeys): photographed that way too. */
   javaScript?: boolean;
+  /**
+   * Sent without the stylesheet and the page's header on purpose (a request Node could not read:
+   * the stylesheet's request would carry the same fault): weighed as HTML alone, no blocks to skip.
+   */
+  unstyled?: boolean;
 }
 
 /** Every page the journeys visit, in order, for the page-wide checks. */
