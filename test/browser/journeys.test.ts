@@ -5,7 +5,7 @@ import { createStaffMember, type TestStaffMember } from '../support/desk';
 import supertest from 'supertest';
 import { rawRequest } from '../support/http-client';
 import { appWith, connectionReset, sessionStoreReading, type TestRuntime } from '../support/runtime';
-import { appCode, STEP_MS, wrongAppCode } from '../support/totp';
+import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
 import { csrfTokenOf, signIn } from '../support/forms';
 import { askOptions } from '../support/passkeys';
 import { lastCode, patientWithSms } from '../support/two-factor';
@@ -45,7 +45,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     sms: SmsPatient; recovery: SmsPatient; manage: SmsPatient; lockedOut: SmsPatient; secondStepLocked: SmsPatient;
     switcher: SmsPatient; app: PlainPatient; english: PlainPatient; outbox: SmsPatient; deskReset: SmsPatient;
     cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; passkeySms: SmsPatient; passkeyOnly: PlainPatient; passkeyAutofill: PlainPatient;
-    forgotPassword: PlainPatient; deskTimeout: PlainPatient;
+    forgotPassword: PlainPatient; deskTimeout: PlainPatient; lynx: Awaited<ReturnType<typeof patientWithApp>>;
   };
   /** The clinic's desk (J11): an admin with the app on. */
   const staff = {} as { admin: TestStaffMember; passkey: TestStaffMember };
@@ -66,6 +66,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
     patients.deskReset = await patientWithSms(rt, '+31687654309');
     patients.forgotPassword = await rt.createPatient();
     patients.deskTimeout = await rt.createPatient();
+    patients.lynx = await patientWithApp(rt);
     staff.admin = await createStaffMember(rt, { role: 'admin', name: 'Anna Jansen', email: 'anna@kliniek.nl' });
     staff.passkey = await createStaffMember(rt, { name: 'Pieter Post', email: 'pieter@kliniek.nl' });
     patients.passkeySms = await patientWithSms(rt, '+31687654312');

@@ -1,16 +1,19 @@
 import { expect } from 'chai';
 import type { TestRuntime } from '../support/runtime';
-import { appCode } from '../support/totp';
+import { signIn } from '../support/forms';
+import { appCode, type patientWithApp } from '../support/totp';
 import { lastCode, patientWithSms } from '../support/two-factor';
 import { PHONE_VIEWPORT, type BrowserSettings, type BrowserWorld } from './support/browser';
 import type { Patient } from './support/journal';
 import { w3mFetch } from './page-checks';
 import { colourOf } from './support/in-page';
+import { DOWN, downs, downsTo, ENTER, lynxSession } from './support/lynx';
 
 /*
  * What patients met in real low-end browsers and on phones (issue 14): code pages that tell the
  * truth when no SMS went out, "Kopieer herstelcodes" with and without JavaScript, Dutch for a
- * browser that asks for English, the step's heading in a phone's first screen, forced colours.
+ * browser that asks for English, the step's heading in a phone's first screen, forced colours, and
+ * a sign-in in the text browser Lynx.
  * The pages land in the journal, so page-checks.ts holds them to every quality bar too.
  */
 
@@ -21,7 +24,7 @@ export interface LowEndContext {
   world: BrowserWorld;
   /** SMS limits as in production, nearly: a 30 s cooldown and two SMS per account per hour. */
   strict: BrowserWorld;
-  patients: { cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient };
+  patients: { cooldown: SmsPatient; capped: SmsPatient; copier: PlainPatient; lynx: Awaited<ReturnType<typeof patientWithApp>> };
   newPatient(baseURL: string, settings?: BrowserSettings): Promise<Patient>;
 }
 
@@ -161,6 +164,26 @@ export function defineLowEndChecks(get: () => LowEndContext): void {
       await p.button('Kopieer herstelcodes').click();
       await p.page.locator('#copy-status', { hasText: 'De herstelcodes zijn gekopieerd.' }).waitFor();
       expect(await p.page.evaluate('navigator.clipboard.readText()')).to.equal(codes.join('\n'));
+    });
+
+    it('signs in with the text browser Lynx: its forms sent as Lynx sends them, a wrong password first, then the password and the app code', async () => {
+      const { baseURL } = get().world;
+      const patient = get().patients.lynx;
+      const toEmail = downsTo(await (await fetch(`${baseURL}/inloggen`)).text(), 'email');
+      const form = (password: string) => [...downs(toEmail), patient.email, DOWN, password, DOWN, ENTER];
+
+      const refused = await lynxSession(`${baseURL}/inloggen`, form('niet-mijn-wachtwoord'));
+      expect(refused).to.include('Het e-mailadres of wachtwoord klopt niet');
+
+      // The code page's links and fields, as the server sends them to a half-signed-in browser.
+      const agent = get().world.rt.agent();
+      const codePath = (await signIn(agent, patient.email, patient.password)).headers.location as string;
+      const toCode = downsTo((await agent.get(codePath)).text, 'code');
+      const code = appCode(patient.secret, get().world.rt.clock.now());
+      const signedIn = await lynxSession(`${baseURL}/inloggen`, [...form(patient.password), ...downs(toCode), code, DOWN, ENTER]);
+      expect(signedIn).to.include('Klik op een opdracht of pakket om deze te openen.');
+      const events = await get().world.rt.services.audit.listForUser(patient.id);
+      expect(events.filter((e) => e.type === 'sign_in').map((e) => e.details?.method), 'signed in once, with the app').to.deep.equal(['totp']);
     });
 
     it('shows Dutch to a browser that asks for English, until the patient chooses English', async () => {

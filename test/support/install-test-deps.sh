@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (redis-server, postgresql, chromium, w3m).
+# Installs the Debian packages the tests need (redis-server, postgresql, chromium, w3m, lynx).
 # As root: apt-get installs whatever is missing (apt-get update first, only when needed).
 # Not root: names what is missing and carries on; the tests that need it fail with a message
 # naming the package. Quiet and quick when everything is present.
@@ -12,12 +12,13 @@ has_package() {
     postgresql) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null 2>&1 && compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null 2>&1 ;;
     chromium) command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] ;;
     w3m) command -v w3m >/dev/null 2>&1 ;;
+    lynx) command -v lynx >/dev/null 2>&1 ;;
     *) return 1 ;;
   esac
 }
 
 missing=()
-for package in redis-server postgresql chromium w3m; do
+for package in redis-server postgresql chromium w3m lynx; do
   has_package "$package" || missing+=("$package")
 done
 
