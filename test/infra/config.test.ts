@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { freeLoopbackPort } from '../support/redis-server';
-import { ConfigError, DEVELOPMENT_SESSION_SECRET, loadConfig } from '../../src/config';
+import { ConfigError, DEVELOPMENT_SESSION_SECRET, loadConfig, loadDotEnvFile } from '../../src/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -321,6 +323,24 @@ describe('configuration (loadConfig)', () => {
     for (const name of ['PORT', 'TIME_ZONE', 'REDIS_URL', 'DATABASE_URL', 'SMS_ALLOWED_COUNTRIES']) {
       expect(problemsAbout(err, name), name).to.have.length(1);
       expect(err.message).to.include(name);
+    }
+  });
+
+  it('reads a .env file into the environment, without overriding what is set already; no file, nothing read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-dotenv-'));
+    const file = path.join(dir, '.env');
+    fs.writeFileSync(file, '# the clinic\'s settings\nKARIFY_TEST_FROM_FILE=vonage\nKARIFY_TEST_SET_ALREADY=from-file\n');
+    process.env.KARIFY_TEST_SET_ALREADY = 'from-environment';
+    try {
+      loadDotEnvFile(path.join(dir, 'missing.env'));
+      expect(process.env.KARIFY_TEST_FROM_FILE).to.equal(undefined);
+      loadDotEnvFile(file);
+      expect(process.env.KARIFY_TEST_FROM_FILE).to.equal('vonage');
+      expect(process.env.KARIFY_TEST_SET_ALREADY).to.equal('from-environment');
+    } finally {
+      delete process.env.KARIFY_TEST_FROM_FILE;
+      delete process.env.KARIFY_TEST_SET_ALREADY;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
