@@ -51,8 +51,8 @@ export function createSignInService<A extends PasswordAccount = User>(deps: {
     /**
      * Checks e-mail and password. An unknown e-mail and a wrong password give the same answer after
      * the same work (one argon2 verification, one audit statement that stores nothing for an unknown
-     * address), so nothing tells them apart; a disabled account, or
-     * an expired password, is named only after its right password (it still counts as a failure).
+     * address: see insertForAccount), so nothing tells them apart; a disabled account, or an expired
+     * password, is named only after its right password (it still counts as a failure).
      * The throttle's places are taken before the verification (see createSignInThrottle), whatever
      * the check is for; `wrongPasswordEvent` is what a failure is recorded as.
      */

@@ -613,7 +613,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Terug', 'Vragenformulier (na te lang)');
       expect(p.path()).to.equal('/hulp/vragenformulier');
 
-      // Pages a browser without JavaScript cannot ask for itself, fetched with its cookies and checked as the pages above.
+      // Pages a browser without JavaScript cannot ask for itself: fetched with its cookies, or sent as raw requests; checked as the pages above.
       const { rt, baseURL } = world();
       const cookie = (await p.context.cookies()).map(({ name, value }) => `${name}=${value}`).join('; ');
       const storeAway = sessionStoreReading(rt.sessionStore, (_sid, callback) => callback(connectionReset()));

@@ -113,6 +113,10 @@ export function pdfPageCount(pdf: Buffer): number {
 
 // ---- what each browser pass measures on one page ----
 
+/** Targets under 24×24 px; none on a page sent without any style of its own, whose sizes are the browser's (WCAG 2.5.8's user-agent exception). */
+const targetProblems = (record: VisitedPage, targets: SmallTarget[], width: number) =>
+  record.unstyled ? [] : targets.map((t) => `at ${width} px: ${t.description} is ${t.width}×${t.height}`);
+
 /** At 1280 px, JavaScript off: keyboard order, focus styles, target sizes, text at 200%. */
 async function desktopPass(page: Page, record: VisitedPage, problems: Problems): Promise<void> {
   const add = (check: CheckName, list: string[]) => problems[check].push(...list.map((p) => `${where(record)}: ${p}`));
@@ -160,7 +164,7 @@ async function desktopPass(page: Page, record: VisitedPage, problems: Problems):
 
   add('focus', m.focus.filter((f) => !f.visible)
     .map((f) => `no visible focus on ${f.description} (outline ${f.outline}, box-shadow ${f.boxShadow})`));
-  add('target-size', m.targets.map((t) => `at ${DESKTOP} px: ${t.description} is ${t.width}×${t.height}`));
+  add('target-size', targetProblems(record, m.targets, DESKTOP));
 
   const zoom: string[] = [];
   m.large.forEach((size, i) => {
@@ -184,7 +188,7 @@ async function narrowPass(page: Page, record: VisitedPage, problems: Problems): 
   reflow.push(...m.broken.map((w) => `word cut across lines: ${w}`));
   reflow.push(...m.overlaps.map((o) => `drawn over each other: ${o}`));
   add('reflow', reflow);
-  add('target-size', m.targets.map((t) => `at ${NARROW} px: ${t.description} is ${t.width}×${t.height}`));
+  add('target-size', targetProblems(record, m.targets, NARROW));
 }
 
 /** JavaScript on (axe needs it), on the very HTML the patient got with JavaScript off. */

@@ -194,8 +194,6 @@ export const SMALL_TARGETS = `(() => {
     return node;
   };
   const small = [];
-  // A page without any style of its own leaves the sizes to the browser: WCAG 2.5.8's user-agent exception.
-  if (document.styleSheets.length === 0 && !document.querySelector('[style]')) return small;
   for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
     if (el.closest('.visually-hidden') || el.classList.contains('skip-link')) continue;
     const style = getComputedStyle(el);

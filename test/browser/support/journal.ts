@@ -13,7 +13,8 @@ export interface VisitedPage {
   javaScript?: boolean;
   /**
    * Sent without the stylesheet and the page's header on purpose (a request Node could not read:
-   * the stylesheet's request would carry the same fault): weighed as HTML alone, no blocks to skip.
+   * the stylesheet's request would carry the same fault): weighed as HTML alone, no blocks to skip,
+   * and its target sizes are the browser's (WCAG 2.5.8's user-agent exception).
    */
   unstyled?: boolean;
 }

@@ -8,11 +8,11 @@ export const DOWN = { key: 'Down Arrow' };
 export const ENTER = { key: '^J' };
 export type LynxStep = { key: string } | string;
 
-const FOCUSABLE = /<(?:a\s[^>]*\bhref=|(?:input(?![^>]*type="hidden")|button|select|textarea)\b)[^>]*>/g;
+const FOCUSABLE = /<(?:a\s[^>]*\shref=|(?:input(?![^>]*\stype=["']?hidden\b)|button|select|textarea)\b)[^>]*>/gi;
 
 /** Lynx moves through the links and fields of a page in document order: the Down Arrow presses from the first to the one with `id`. */
 export function downsTo(html: string, id: string): number {
-  const index = [...html.matchAll(FOCUSABLE)].findIndex((tag) => tag[0].includes(` id="${id}"`));
+  const index = [...html.replace(/<!--[\s\S]*?-->/g, '').matchAll(FOCUSABLE)].findIndex((tag) => tag[0].includes(` id="${id}"`));
   if (index < 0) throw new Error(`the page has no field or link with id "${id}"`);
   return index;
 }
@@ -22,13 +22,15 @@ export const downs = (count: number): LynxStep[] => Array.from({ length: count }
 
 /**
  * Opens `url` in the text browser Lynx (Debian package "lynx"), accepting cookies, and presses the
- * keys of `steps` as a patient would (a string is typed into the field that has the cursor), then
- * quits. Returns what the screen showed, without the terminal's control sequences.
+ * keys of `steps` as a patient would (a string is typed into the field that has the cursor); it
+ * quits when they run out. Returns what the screen showed, without the terminal's control sequences.
  */
 export function lynxSession(url: string, steps: LynxStep[]): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-lynx-'));
   const script = path.join(dir, 'keys');
-  const keys = [...steps, { key: 'Q' }].flatMap((step) => (typeof step === 'string' ? [...step].map((c) => `key ${c}`) : [`key ${step.key}`]));
+  if (steps.some((step) => typeof step === 'string' && /\s/.test(step))) throw new Error('a Lynx script cannot type white space (its key lines are trimmed)');
+  // Quits once the keys run out (a Q typed into a field that has the cursor would be text).
+  const keys = steps.flatMap((step) => (typeof step === 'string' ? [...step].map((c) => `key ${c}`) : [`key ${step.key}`]));
   fs.writeFileSync(script, `${keys.join('\n')}\n`);
   const env = { PATH: process.env.PATH, HOME: dir, TERM: 'vt100', COLUMNS: '100', LINES: '60' };
   return new Promise((resolve, reject) => {
@@ -36,7 +38,7 @@ export function lynxSession(url: string, steps: LynxStep[]): Promise<string> {
       fs.rmSync(dir, { recursive: true, force: true });
       // Otherwise Lynx's exit status says nothing about the pages: the caller checks what they showed.
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new Error('lynx is not installed: install the Debian package "lynx" (test/support/install-test-deps.sh does)'));
-      else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g, ''));
+      else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>M]|[\x08\x0e\x0f]/g, ''));
     });
   });
 }
