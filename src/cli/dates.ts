@@ -20,3 +20,10 @@ export function dateTimeFormatter(timeZone: string): (ms: number) => string {
     return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
   };
 }
+
+/** `2026-11-25 14:03 CET`: with the zone's short name, for a sentence read on a server that may keep another zone. */
+export function zonedDateTimeFormatter(timeZone: string): (ms: number) => string {
+  const dateTime = dateTimeFormatter(timeZone);
+  const zone = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' });
+  return (ms) => `${dateTime(ms)} ${zone.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? timeZone}`;
+}

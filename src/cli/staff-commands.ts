@@ -4,7 +4,7 @@ import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetSt
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
-import { dateFormatter, dateTimeFormatter } from './dates';
+import { dateFormatter, zonedDateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
 import { passwordColumn } from './user-columns';
 import { paths } from '../paths';
@@ -156,7 +156,7 @@ export const resetStaffPassword = command({
       [
         `Gave ${email} a one-time password: their old password no longer works, and they are signed out of the desk.`,
         `They sign in at ${env.siteOrigin}${paths.desk.home} ${next}.`,
-        `It works until ${dateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
+        `It works until ${zonedDateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
         'The change and your reason are in the desk\'s Logboek.',
       ].join('\n'),
     );

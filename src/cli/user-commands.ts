@@ -2,7 +2,7 @@ import { givePatientOneTimePassword, setPatientDisabled } from '../domain/clinic
 import { asGivenOneTimePassword, oneTimePasswordUntil } from '../domain/one-time-passwords';
 import { DuplicateEmailError } from '../domain/users';
 import { paths } from '../paths';
-import { dateTimeFormatter } from './dates';
+import { zonedDateTimeFormatter } from './dates';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
 import { formatTable } from './table';
@@ -105,7 +105,7 @@ export const resetPassword = command({
       [
         `Gave ${email} a temporary password: their old password no longer works, and they are signed out everywhere.`,
         `They sign in at ${env.siteOrigin}${paths.signIn} ${next}.`,
-        `It works until ${dateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
+        `It works until ${zonedDateTimeFormatter(env.timeZone)(until)}; after that, give them a new one.`,
         'The change and your reason are in their activity log and the desk\'s Logboek, and they have a message in Berichten and an e-mail.',
       ].join('\n'),
     );

@@ -33,10 +33,10 @@ describe('admin command line: a temporary password for a patient who forgot thei
     const result = await succeeds(reset(['--email', 'CAS@example.nl', '--reason', REASON]));
     expect(result.stdout).to.include('Gave cas@example.nl a temporary password: their old password no longer works, and they are signed out everywhere.')
       .and.include('They sign in at https://karify.example.nl/inloggen with it and choose their own password before anything else.')
-      .and.match(/It works until \d{4}-\d\d-\d\d \d\d:\d\d; after that, give them a new one\./)
+      .and.match(/It works until \d{4}-\d\d-\d\d \d\d:\d\d (CET|CEST); after that, give them a new one\./)
       .and.not.include(TEMPORARY);
 
-    const until = /It works until (\S+ \S+);/.exec(result.stdout)![1]!;
+    const until = /It works until (\S+ \S+) \S+;/.exec(result.stdout)![1]!;
     expect((await succeeds(database.admin(['list-users']))).stdout, 'list-users says until when').to.match(new RegExp(`cas@example\\.nl .* temporary, until ${until} `));
     const after = (await rt.services.users.findById(patient.id))!;
     expect(after.sessionGeneration).to.equal(before.sessionGeneration + 1);
