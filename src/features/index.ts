@@ -130,7 +130,7 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission, 
     deskEnrolmentRoutes(createDeskEnrolmentController({ ...services, auth }), auth, oneSubmission),
     deskPasswordRoutes(createDeskPasswordController({ ...services, auth }), auth, oneSubmission),
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),
-    deskRecoveryCodesRoutes(createDeskRecoveryCodesController(services), auth, oneSubmission),
+    deskRecoveryCodesRoutes(createDeskRecoveryCodesController({ ...services, auth }), auth, oneSubmission),
     deskPatientsRoutes(
       createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required, patientOneTimePasswordDays: config.patientOneTimePasswordDays, siteOrigin: config.webauthn.origin }),
       auth,

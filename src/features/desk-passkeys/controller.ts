@@ -7,7 +7,7 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, nameTaken, PasskeyLimitError, PasskeyNameTakenError, type PasskeyStore } from '../../domain/passkeys';
-import type { StaffMember } from '../../domain/staff';
+import type { StaffMember, StaffStore } from '../../domain/staff';
 import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
@@ -20,6 +20,7 @@ const NOTICES = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' }
 
 export interface DeskPasskeysDeps extends IdentityCheckDeps {
   auth: AuthLevels<StaffMember>;
+  staff: StaffStore;
   clock: Clock;
   staffPasskeys: PasskeyStore;
   staffPasskeyCeremonies: PasskeyCeremonies;
@@ -97,6 +98,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
         if (err instanceof PasskeyNameTakenError) return fail(t('passkeyCeremony.name.errors.taken')); // added meanwhile, in another session
         throw err;
       }
+      await deps.auth.endOtherSessions(req, deps.staff); // as every change to how the member signs in
       back(req, res, 'added');
     },
 
@@ -109,6 +111,8 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
         return gone;
       });
       if (!removed) return res.status(404).render('errors/message', { page: 'notFound' });
+      // A session it signed in (a lost laptop or key) ends with it.
+      await deps.auth.endOtherSessions(req, deps.staff);
       back(req, res, 'removed');
     },
   };

@@ -5,7 +5,9 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
 import type { SecretBox } from '../../domain/secret-box';
+import type { StaffMember, StaffStore } from '../../domain/staff';
 import { TwoFactorOffError } from '../../domain/two-factor';
+import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { paths } from '../../paths';
@@ -16,6 +18,8 @@ const { recoveryCodes: PATHS } = paths.desk;
 const VIEWS = { page: 'desk-recovery-codes/index', codes: 'desk-recovery-codes/codes' } as const;
 
 export interface DeskRecoveryCodesDeps extends IdentityCheckDeps {
+  auth: AuthLevels<StaffMember>;
+  staff: StaffStore;
   staffRecoveryCodes: RecoveryCodes;
   secretBox: SecretBox;
   inTransaction: InTransaction;
@@ -61,6 +65,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
         if (!(err instanceof TwoFactorOffError)) throw err;
         return res.redirect(303, PATHS.page);
       }
+      await deps.auth.endOtherSessions(req, deps.staff); // as every change to how the member signs in
       newCodes.keep(req, codes, hashed.hashes);
       res.redirect(303, PATHS.codes);
     },

@@ -69,6 +69,20 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await desk.get(PAGE)).text, 'both again after 10 minutes').to.include('Vul eerst je wachtwoord en een code uit je app in.');
   });
 
+  it('ends the member\'s other desk sessions when a passkey is added or removed: also one the passkey signed in (a lost laptop or key)', async () => {
+    const authenticator = authenticatorFor(rt);
+    const elsewhere = await signInAtDesk(rt, member, rt.agent());
+    expect((await addPasskey(desk, authenticator)).headers.location).to.equal(PAGE);
+    expect((await elsewhere.get(`${DESK}/patienten`)).headers.location, 'signed out by the new passkey').to.equal(DESK);
+
+    const { res, agent: thief } = await secondStepWithPasskey(authenticator);
+    expect(res.headers.location).to.equal(`${DESK}/patienten`);
+    const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
+    expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`)).headers.location).to.equal(PAGE);
+    expect((await thief.get(`${DESK}/patienten`)).headers.location, 'the session the passkey signed in ended with it').to.equal(DESK);
+    expect((await desk.get(PAGE)).text, 'this one goes on').to.include('Je toegangssleutel is verwijderd.');
+  });
+
   it('marks "Toegangssleutels" as the current page in the menu also when a form\'s errors are shown at the address it was sent to', async () => {
     const current = (html: string) => [...html.matchAll(/<a href="([^"]+)" aria-current="(page|true)">/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(current((await desk.get(PAGE)).text)).to.deep.equal([`${PAGE} page`]);
