@@ -54,6 +54,18 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(page).to.include('Bijvoorbeeld: per e-mail beantwoord');
   });
 
+  it('encodes the asker\'s address in that link: one typed with "?" or "&" adds no copy to someone else and no text', async () => {
+    const typed = 'cas@example.nl?bcc=mallory%40evil.example&body=Stuur%20je%20wachtwoord';
+    expect((await submitForm(rt.agent(), '/hulp/vragenformulier', { name: 'Cas', email: typed, question: 'Hallo?' })).headers.location).to.equal('/hulp/vragenformulier');
+    const [latest] = await rt.services.questions.list({ limit: 1 });
+    const page = (await desk.get(`${QUESTIONS}/${latest!.id}`)).text;
+    const href = /<a href="(mailto:[^"]*)">/.exec(page)![1]!;
+    expect(href).to.equal('mailto:cas@example.nl%3Fbcc%3Dmallory%2540evil.example%26body%3DStuur%2520je%2520wachtwoord?subject=Je%20vraag%20aan%20de%20helpdesk%20van%20Karify');
+    const link = new URL(href);
+    expect([...link.searchParams.keys()], 'only the subject').to.deep.equal(['subject']);
+    expect(page, 'the address as typed, as text').to.include('>cas@example.nl?bcc=mallory%40evil.example&amp;body=Stuur%20je%20wachtwoord</a>');
+  });
+
   it('marks each question with the language of the page it was typed on (lang), as it reads in either language of the desk', async () => {
     const visitor = rt.agent();
     await visitor.get('/taal/en');
