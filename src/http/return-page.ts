@@ -18,15 +18,18 @@ const QUERY_CHARACTER = String.raw`(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-
 
 /**
  * Only a page on this site may be returned to: a path that starts with one "/" (not "//" or "/\\",
- * which a browser reads as another host), with its query if it has one ("/werkblad/opdracht/1",
- * "/pagina%20weg", "/account/bevestigen?terug=%2Faccount%2Fwachtwoord"). No backslash, whitespace
- * or control character: browsers drop tabs and newlines from a URL, which could turn "/\t/x" into "//x".
+ * which a browser reads as another host) and has no "." or ".." segment, with its query if it has
+ * one ("/werkblad/opdracht/1", "/pagina%20weg", "/account/bevestigen?terug=%2Faccount%2Fwachtwoord").
+ * No backslash, whitespace or control character: browsers drop tabs and newlines from a URL, which
+ * could turn "/\t/x" into "//x".
  */
 const LOCAL_PATH = new RegExp(String.raw`^/(?![/\\])${PATH_CHARACTER}*(?:\?${QUERY_CHARACTER}*)?$`);
+/** A "." or ".." segment in the path ("%2e" is a dot too): none of the site's own, and "/.//x" reads as "//x" once resolved. */
+const DOT_SEGMENT = /^[^?]*\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 const MAX_PATH_LENGTH = 2000;
 
 export function localPath(value: unknown): string {
-  return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) ? value : '/';
+  return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) && !DOT_SEGMENT.test(value) ? value : '/';
 }
 
 /**

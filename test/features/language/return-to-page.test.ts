@@ -88,6 +88,11 @@ describe('the language link returns to the same page, with its query', () => {
       '/inloggen?x=1#//evil.example',
       '/inloggen?x=<script>',
       '/inloggen?x=%zz',
+      '/.//evil.example',
+      '/./evil.example',
+      '/%2E//evil.example',
+      '/inloggen/..//evil.example',
+      '/inloggen/../..',
       `/inloggen?x=${'a'.repeat(2000)}`,
     ];
     for (const terug of offSite) {
@@ -99,7 +104,7 @@ describe('the language link returns to the same page, with its query', () => {
 
   it('returns to a local path whose query only looks like another site, which stays on this site', async () => {
     rt = await startTestRuntime();
-    for (const terug of ['/inloggen?terug=//evil.example', '/inloggen?x=https://evil.example/?a=1', '/?//evil.example', '/inloggen?x=%0D%0ALocation:%20//evil.example']) {
+    for (const terug of ['/inloggen?terug=//evil.example', '/inloggen?x=https://evil.example/?a=1', '/?//evil.example', '/inloggen?x=%0D%0ALocation:%20//evil.example', '/inloggen?terug=/./x', '/.well-known/x']) {
       const res = await rt.agent().get(`/taal/en?terug=${encodeURIComponent(terug)}`);
       expect(res.headers.location, terug).to.equal(terug);
     }
