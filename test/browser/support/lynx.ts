@@ -22,23 +22,28 @@ export const downs = (count: number): LynxStep[] => Array.from({ length: count }
 
 /**
  * Opens `url` in the text browser Lynx (Debian package "lynx"), accepting cookies, and presses the
- * keys of `steps` as a patient would (a string is typed into the field that has the cursor); it
- * quits when they run out. Returns what the screen showed, without the terminal's control sequences.
+ * keys of `steps` as a patient would (a string is typed into the field that has the cursor), then Q
+ * to quit: the steps end off a text field (after a form is sent, on the new page's first link).
+ * Returns what the screen showed, without the terminal's control sequences.
  */
 export function lynxSession(url: string, steps: LynxStep[]): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-lynx-'));
   const script = path.join(dir, 'keys');
   if (steps.some((step) => typeof step === 'string' && /\s/.test(step))) throw new Error('a Lynx script cannot type white space (its key lines are trimmed)');
-  // Quits once the keys run out (a Q typed into a field that has the cursor would be text).
-  const keys = steps.flatMap((step) => (typeof step === 'string' ? [...step].map((c) => `key ${c}`) : [`key ${step.key}`]));
+  const keys = [...steps, { key: 'Q' }].flatMap((step) => (typeof step === 'string' ? [...step].map((c) => `key ${c}`) : [`key ${step.key}`]));
   fs.writeFileSync(script, `${keys.join('\n')}\n`);
+  // Debian's settings, without the seconds Lynx waits after each message (3 after an alert, such as a 400).
+  const config = path.join(dir, 'lynx.cfg');
+  fs.writeFileSync(config, 'INCLUDE:/etc/lynx/lynx.cfg\nINFOSECS:0\nMESSAGESECS:0\nALERTSECS:0\n');
   const env = { PATH: process.env.PATH, HOME: dir, TERM: 'vt100', COLUMNS: '100', LINES: '60' };
   return new Promise((resolve, reject) => {
-    execFile('lynx', ['-accept_all_cookies', `-cmd_script=${script}`, url], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout) => {
+    const child = execFile('lynx', [`-cfg=${config}`, '-accept_all_cookies', `-cmd_script=${script}`, url], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout) => {
       fs.rmSync(dir, { recursive: true, force: true });
-      // Otherwise Lynx's exit status says nothing about the pages: the caller checks what they showed.
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new Error('lynx is not installed: install the Debian package "lynx" (test/support/install-test-deps.sh does)'));
+      else if (err?.killed) reject(new Error(`Lynx did not quit within 60 s: the keys did not end where Q quits. Its screen: ${stdout.slice(-500)}`));
+      // Otherwise Lynx's exit status says nothing about the pages: the caller checks what they showed.
       else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>M]|[\x08\x0e\x0f]/g, ''));
     });
+    child.stdin?.end(); // no keyboard: the script is all Lynx reads
   });
 }
