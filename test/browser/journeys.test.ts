@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { DEMO_PATIENT } from '../../src/domain/demo-patient';
-import { createStaffMember, type TestStaffMember } from '../support/desk';
 import supertest from 'supertest';
+import { createStaffMember, type TestStaffMember } from '../support/desk';
 import { rawRequest } from '../support/http-client';
 import { appWith, connectionReset, sessionStoreReading, type TestRuntime } from '../support/runtime';
 import { appCode, patientWithApp, STEP_MS, wrongAppCode } from '../support/totp';
@@ -602,6 +602,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Naar het begin', 'Inloggen (na 404)');
       expect(p.path()).to.equal('/inloggen');
     });
+
     it('the error pages: a form too long, a store that does not answer, a method the site does not take, a request it cannot read', async () => {
       const p = await newPatient();
       await p.visit('/hulp/vragenformulier', 'Vragenformulier (te lang)');
