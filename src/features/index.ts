@@ -132,12 +132,12 @@ export function deskRoutes({ config, services, deskSessionStore, oneSubmission, 
     deskPasskeysRoutes(createDeskPasskeysController({ ...services, auth }), auth, oneSubmission),
     deskRecoveryCodesRoutes(createDeskRecoveryCodesController({ ...services, auth }), auth, oneSubmission),
     deskPatientsRoutes(
-      createDeskPatientsController({ ...services, twoFactorRequired: config.twoFactor.required, patientOneTimePasswordDays: config.patientOneTimePasswordDays, siteOrigin: config.webauthn.origin }),
+      createDeskPatientsController({ ...services, auth, twoFactorRequired: config.twoFactor.required, patientOneTimePasswordDays: config.patientOneTimePasswordDays, siteOrigin: config.webauthn.origin }),
       auth,
       oneSubmission,
     ),
     deskQuestionsRoutes(createDeskQuestionsController(services), auth),
-    deskStaffRoutes(createDeskStaffController({ ...services, siteOrigin: config.webauthn.origin, oneTimePasswordDays: config.desk.oneTimePasswordDays }), auth, oneSubmission),
+    deskStaffRoutes(createDeskStaffController({ ...services, auth, siteOrigin: config.webauthn.origin, oneTimePasswordDays: config.desk.oneTimePasswordDays }), auth, oneSubmission),
   );
   router.use(deskNotFound);
   return router;

@@ -209,6 +209,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
   return {
     level,
 
+    /** How long a fresh confirmation lasts (FRESH_CONFIRMATION_MINUTES), for the pages that say so. */
+    freshMinutes: settings.freshMinutes,
+
     /** The account whose password was accepted, while the second step is still to do. */
     pendingUserId: (req: Request): number | undefined => {
       const auth = stateOf(req);

@@ -1124,9 +1124,17 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.follow('Authenticatie in twee stappen uitzetten', 'Balie: twee stappen uitzetten');
       expect(await desk.heading()).to.equal('Authenticatie in twee stappen uitzetten');
       await desk.press('Zet twee stappen uit', 'Balie: twee stappen uitzetten, niets ingevuld');
-      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.']);
+      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.', 'Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await desk.page.getByLabel(/^Ik heb gecontroleerd/).check();
       await desk.fill('Reden', 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie');
+      // The staff member's own password and app code: the reset lets someone into the account with the password alone.
+      await desk.fill('Huidig wachtwoord', 'niet-mijn-wachtwoord-1');
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
+      await desk.press('Zet twee stappen uit', 'Balie: twee stappen uitzetten, eigen wachtwoord verkeerd');
+      expect(await desk.errors()).to.deep.equal(['Je huidige wachtwoord klopt niet.']);
+      expect(await desk.page.getByLabel('Reden').inputValue(), 'the reason kept').to.equal('Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie');
+      await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await desk.press('Zet twee stappen uit', 'Balie: patiënt, twee stappen uit');
       expect(await desk.text()).to.include('Authenticatie in twee stappen is uitgezet.').and.include('Telefoon en herstelcodes kwijt');
 
@@ -1168,6 +1176,8 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       // The staff member's own pages: the password form, and passkeys after the password and a code (none without JavaScript).
       await desk.follow('Wachtwoord wijzigen', 'Balie: wachtwoord wijzigen');
       expect(await desk.heading()).to.equal('Wachtwoord wijzigen');
+      // Past the minutes the reset's confirmation lasts: the passkeys' page asks for the password and a code again.
+      world().rt.clock.advance(world().rt.config.twoFactor.freshConfirmationMinutes * 60_000 + 1000);
       await desk.follow('Toegangssleutels', 'Balie: toegangssleutels, wachtwoord en code');
       await desk.press('Doorgaan', 'Balie: toegangssleutels, wachtwoord en code leeg');
       expect(await desk.errors()).to.deep.equal(['Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);

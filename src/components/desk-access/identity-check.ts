@@ -3,8 +3,9 @@ import { normalizeRecoveryCode } from '../../domain/recovery-codes';
 import type { SecondFactor } from '../../domain/second-factor';
 import type { SignInService } from '../../domain/sign-in';
 import type { StaffMember } from '../../domain/staff';
+import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
-import type { FieldError } from '../../http/forms';
+import { type FieldError, readFields } from '../../http/forms';
 import type { Translate } from '../../i18n';
 import { secondFactorMessage } from '../one-time-code/messages';
 import { validateSixDigitCode } from '../one-time-code/validation';
@@ -59,4 +60,38 @@ export async function checkIdentity(
   const code = await deps.staffSecondFactor.check(member.id, 'confirm', proof, requestOrigin(req));
   if (code.status === 'ok') return { errors: [], throttled: false };
   return refused('code', secondFactorMessage(code, res.locals), code.status === 'locked');
+}
+
+export interface OwnConfirmationDeps extends IdentityCheckDeps {
+  auth: AuthLevels<StaffMember>;
+}
+
+/**
+ * A change to someone else's sign-in (turning off their two-step, giving a temporary password)
+ * asks on its own form for the staff member's password and a code from their app, unless they gave
+ * them in the last minutes (the desk's fresh level), as the patients' own changes ask theirs: an
+ * unattended desk session is not enough to let someone into an account. What the form of an action
+ * that `asks` shows: the minutes a confirmation lasts, or null when none is asked now.
+ */
+export const ownConfirmationAsked = (deps: Pick<OwnConfirmationDeps, 'auth'>, req: Request, asks: boolean | undefined): { minutes: number } | null =>
+  asks && deps.auth.level(req) !== 'fresh' ? { minutes: deps.auth.freshMinutes } : null;
+
+/**
+ * Checks that form's password and code (when asked), after `formErrors` (the rest of the form): both are checked
+ * only when the rest is right, so a refused form never moves the session; both right make the
+ * session fresh (a new session id and CSRF token, as every change of level) before the change is made.
+ */
+export async function confirmOwnIdentity(
+  deps: OwnConfirmationDeps,
+  req: Request,
+  res: Response,
+  formErrors: FieldError[],
+  asks: boolean | undefined,
+): Promise<{ errors: FieldError[]; throttled: boolean }> {
+  if (!ownConfirmationAsked(deps, req, asks)) return { errors: formErrors, throttled: false };
+  const fields = readFields(req.body, IDENTITY_FIELDS);
+  if (formErrors.length > 0) return { errors: [...formErrors, ...validateIdentityFields(fields, res.locals.t)], throttled: false };
+  const checked = await checkIdentity(deps, req, res, fields);
+  if (checked.errors.length === 0) await deps.auth.toFresh(req);
+  return checked;
 }

@@ -3,6 +3,7 @@ import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
 import { handOverOneTimePassword, newOneTimePassword, takeHandedOver } from '../../components/one-time-password/hand-over';
 import { findByPathId, pathId } from '../../components/desk-access/access';
+import { confirmOwnIdentity, ownConfirmationAsked, type OwnConfirmationDeps } from '../../components/desk-access/identity-check';
 import { staffLogRows } from '../../components/staff-log/rows';
 import type { InTransaction } from '../../domain/account-stores';
 import type { AuditLog, SecurityEvent } from '../../domain/audit';
@@ -67,6 +68,8 @@ interface ActionSpec {
    */
   run(stores: ActionStores, patient: User, by: ClinicActor, password: { hash: string; until: number } | null): Promise<boolean>;
   identityCheck: boolean;
+  /** Lets someone into the account: the staff member confirms who they are too (components/desk-access/identity-check). */
+  asksOwnConfirmation?: true;
   /** Makes a one-time password (before the transaction: hashing is slow), shown once afterwards instead of the patient's page. */
   givesPassword?: true;
   /** Not for a disabled account, and the page says so (rather than that a colleague may have done it). */
@@ -81,12 +84,14 @@ const ACTIONS: Record<PatientAction, ActionSpec> = {
     applies: (_patient, status) => status.enabled,
     run: async (stores, patient, by) => (await resetTwoFactor(stores, patient.id, by)) !== null,
     identityCheck: true,
+    asksOwnConfirmation: true,
     texts: { title: 'deskPatients.reset.title', what: 'deskPatients.reset.what', whatIfRequired: 'deskPatients.reset.whatIfRequired', reasonHint: 'deskPatients.reset.reasonHint', submit: 'deskPatients.reset.submit', done: 'deskPatients.reset.done' },
   },
   password: {
     applies: (patient) => !patient.disabled,
     run: (stores, patient, by, password) => givePatientOneTimePassword(stores, patient.id, password!, by),
     identityCheck: true,
+    asksOwnConfirmation: true,
     givesPassword: true,
     needsEnabledAccount: true,
     texts: { title: 'deskPatients.password.title', what: 'deskPatients.password.what', reasonHint: 'deskPatients.password.reasonHint', submit: 'deskPatients.password.submit', done: 'deskPatients.password.done' },
@@ -132,7 +137,7 @@ const DONE_NOTICES = {
 /** The transaction found nothing to do (someone else did it a moment before): it wrote nothing. */
 class NothingToDo extends Error {}
 
-export interface DeskPatientsDeps {
+export interface DeskPatientsDeps extends OwnConfirmationDeps {
   users: UserStore;
   twoFactor: TwoFactorStore;
   passkeys: PasskeyStore;
@@ -198,21 +203,24 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
     };
   }
 
-  async function renderAction(req: Request, res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
+  async function renderAction(req: Request, res: Response, patient: User, action: PatientAction, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}, errorStatus = 400) {
     const spec = ACTIONS[action];
     const status = await twoFactor.status(patient.id);
     const own = isOwnAccount(req, patient);
     const what = (deps.twoFactorRequired && spec.texts.whatIfRequired) || spec.texts.what;
     const locals = {
       patient,
-      action: { ...spec.texts, what, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status) },
+      action: {
+        ...spec.texts, what, path: ACTION_PATHS[action](patient.id), identityCheck: spec.identityCheck, applies: !own && spec.applies(patient, status),
+        ownConfirmation: ownConfirmationAsked(deps, req, spec.asksOwnConfirmation),
+      },
       notApplicable: res.locals.t(
         own ? 'deskPatients.action.ownAccount' : spec.needsEnabledAccount && patient.disabled ? 'deskPatients.action.accountDisabled' : 'deskPatients.action.notApplicable',
       ),
       twoFactor: await twoFactorSummary(patient.id, status, res.locals.t),
       passwordState: passwordState(patient, deps.clock.now()),
     };
-    renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? 400 : own ? 403 : 200);
+    renderFormErrors(res, 'desk-patients/action', errors, values, locals, errors.length > 0 ? errorStatus : own ? 403 : 200);
   }
 
   /**
@@ -305,8 +313,10 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       if (isOwnAccount(req, patient)) return renderAction(req, res, patient, action);
       const spec = ACTIONS[action];
       const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
-      const errors = validateAction(fields, spec.identityCheck, res.locals.t);
-      if (errors.length > 0) return renderAction(req, res, patient, action, errors, { reason: fields.reason.trim(), identityChecked: fields.identityChecked });
+      const formErrors = validateAction(fields, spec.identityCheck, res.locals.t);
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, formErrors, spec.asksOwnConfirmation);
+      const values = { reason: fields.reason.trim(), identityChecked: fields.identityChecked };
+      if (errors.length > 0) return renderAction(req, res, patient, action, errors, values, throttled ? 429 : 400);
 
       const staff = req.staff!;
       const by = { staffId: staff.id, origin: requestOrigin(req), reason: fields.reason.trim() };

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { findByPathId } from '../../components/desk-access/access';
+import { confirmOwnIdentity, ownConfirmationAsked, type OwnConfirmationDeps } from '../../components/desk-access/identity-check';
 import { validateReason } from '../../components/desk-reason/validation';
 import { pageOf } from '../../components/paging/newest-first';
 import { staffLogRows } from '../../components/staff-log/rows';
@@ -9,7 +10,6 @@ import type { PasskeyStore } from '../../domain/passkeys';
 import type { PasswordHasher } from '../../domain/passwords';
 import type { RandomSource } from '../../domain/random';
 import type { SecretBox } from '../../domain/secret-box';
-import type { SignInService } from '../../domain/sign-in';
 import { passwordState } from '../../domain/one-time-passwords';
 import type { StaffMember, StaffStore } from '../../domain/staff';
 import { addStaffMember, changeStaffRole, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor, setStaffDisabled, type StaffActor } from '../../domain/staff-admin';
@@ -53,6 +53,8 @@ interface StaffActionSpec {
   texts: { title: string; what: string; submit: string; hint: string };
   /** The `what` key when it depends on more than the account's row. */
   whatFor?: (member: StaffMember, deps: DeskStaffDeps) => Promise<string>;
+  /** Lets someone into the account: the admin confirms who they are first (components/desk-access/identity-check). */
+  asksOwnConfirmation?: true;
 }
 
 const changeWith = (work: StaffChange) => (context: ActionContext) => context.change(work);
@@ -96,6 +98,7 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
     // A disabled account cannot sign in with it: enabling comes first.
     applies: (member) => !member.disabled,
     run: giveNewPassword,
+    asksOwnConfirmation: true,
     path: desk.newStaffPassword,
     leadsTo: desk.staffPasswordGiven,
     texts: { title: 'deskStaff.newPassword.title', what: 'deskStaff.newPassword.what', submit: 'deskStaff.newPassword.submit', hint: 'deskStaff.newPassword.reasonHint' },
@@ -104,6 +107,7 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
   resetTwoFactor: {
     applies: (member) => member.twoFactorMethod !== null,
     run: changeWith(resetTwoFactorOf),
+    asksOwnConfirmation: true,
     path: desk.resetStaffTwoFactor,
     leadsTo: desk.staffMember,
     texts: { title: 'deskStaff.resetTwoFactor.title', what: 'deskStaff.resetTwoFactor.what', submit: 'deskStaff.resetTwoFactor.submit', hint: 'deskStaff.resetTwoFactor.reasonHint' },
@@ -129,7 +133,7 @@ const NOTICES = {
 } as const;
 type StaffNotice = keyof typeof NOTICES;
 
-export interface DeskStaffDeps {
+export interface DeskStaffDeps extends OwnConfirmationDeps {
   staff: StaffStore;
   staffAudit: StaffAuditLog;
   hasher: PasswordHasher;
@@ -140,8 +144,6 @@ export interface DeskStaffDeps {
   staffPasskeys: Pick<PasskeyStore, 'countForUser'>;
   /** Where staff reach the site (PUBLIC_URL's origin), for the address a new staff member is given. */
   siteOrigin: string;
-  /** The desk's sign-in, whose failures with a forgotten password end when a new one is given. */
-  staffSignIn: Pick<SignInService<StaffMember>, 'forgetAccountFailures'>;
   clock: Clock;
   /** How long a one-time password works (DESK_ONE_TIME_PASSWORD_DAYS). */
   oneTimePasswordDays: number;
@@ -174,11 +176,12 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     renderFormErrors(res, 'desk-staff/member', errors, values, locals, errors.length > 0 ? 400 : 200);
   };
 
-  const renderAction = async (res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}) => {
+  const renderAction = async (req: Request, res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}, errorStatus = 400) => {
     const spec = ACTIONS[action];
     const what = spec.whatFor ? await spec.whatFor(member, deps) : spec.texts.what;
-    const locals = { ...summaryOf(member), action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member) } };
-    renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? 400 : 200);
+    const ownConfirmation = ownConfirmationAsked(deps, req, spec.asksOwnConfirmation);
+    const locals = { ...summaryOf(member), action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member), ownConfirmation } };
+    renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? errorStatus : 200);
   };
 
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
@@ -254,15 +257,16 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     /** The confirmation page: what will happen, the reason field, the button. */
     showAction: (action: StaffAction) => async (req: Request, res: Response) => {
       const member = await otherMemberOf(req, res);
-      if (member) await renderAction(res, member, action);
+      if (member) await renderAction(req, res, member, action);
     },
 
     doAction: (action: StaffAction) => async (req: Request, res: Response) => {
       const member = await otherMemberOf(req, res);
       if (!member) return;
       const { reason } = readFields(req.body, ['reason'] as const);
-      const errors = validateReason(reason, res.locals.t);
-      if (errors.length > 0) return await renderAction(res, member, action, errors, { reason: reason.trim() });
+      const reasonErrors = validateReason(reason, res.locals.t);
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, reasonErrors, ACTIONS[action].asksOwnConfirmation);
+      if (errors.length > 0) return await renderAction(req, res, member, action, errors, { reason: reason.trim() }, throttled ? 429 : 400);
       const by = { ...actor(req), details: { reason: reason.trim() } };
       const outcome = await ACTIONS[action].run({ req, res, member, by, deps, change: (work) => change(req, res, member, work, by) });
       req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');

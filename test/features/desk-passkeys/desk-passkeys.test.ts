@@ -215,7 +215,7 @@ describe('desk: a staff member\'s passkeys', () => {
     expect((await addPasskey(desk, authenticatorFor(rt))).status).to.equal(303);
     const admin = await createStaffMember(rt, { role: 'admin' });
     const adminDesk = await signInAtDesk(rt, admin);
-    const res = await submitForm(adminDesk, `${DESK}/medewerkers/${member.id}/app-uitzetten`, { reason: 'Telefoon en herstelcodes kwijt' });
+    const res = await submitForm(adminDesk, `${DESK}/medewerkers/${member.id}/app-uitzetten`, { reason: 'Telefoon en herstelcodes kwijt', ...identityOf(rt, admin) });
     expect(res.status).to.equal(303);
     expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
   });

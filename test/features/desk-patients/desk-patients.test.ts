@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createDateTimeFormatter } from '../../../src/i18n/format';
-import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
+import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, identityOf, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, mailedAlerts, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
@@ -18,6 +18,8 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
   eachTestWithStaffSignedIn((signedIn) => ({ rt, member, desk } = signedIn), { name: 'Anna Jansen' });
 
   const search = (query: string, agent = desk) => submitForm(agent, PATIENTS, { query });
+  /** A form that lets someone into an account, with the staff member's own password and app code (asked unless given in the last minutes). */
+  const confirmedBy = (fields: Record<string, string>, who = member) => ({ ...fields, ...identityOf(rt, who) });
   const resultNames = (html: string) => tableRows(html).map((cells) => cells[0]);
   const staffRows = async () => (await rt.services.staffAudit.list({ limit: 100, leaveOut: ['patient_viewed', 'sign_in'] })).map((e) => ({ type: e.type, staff: e.staff?.id, patient: e.patient?.id, details: e.details }));
 
@@ -176,7 +178,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
 
       const crafted = await desk.get(`${PATIENTS}/${patient.id}?gedaan=reset`);
       expect(crafted.text, 'not because the address says so').not.to.include('Authenticatie in twee stappen is uitgezet.');
-      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { identityChecked: 'ja', reason: REASON });
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
       expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
       const page = await desk.get(res.headers.location!);
       expect(page.text).to.include('Authenticatie in twee stappen is uitgezet.').and.include('<dd>Uit</dd>');
@@ -214,7 +216,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect((await desk.get(`${PATIENTS}/${patient.id}`)).text).to.include('<dd>Aan, met een toegangssleutel</dd>').and.include('<dt>Toegangssleutels</dt><dd>1</dd>');
       expect((await desk.get(`${PATIENTS}/${withSms.id}`)).text).to.include('<dd>Aan, met SMS</dd>').and.include('<dt>Toegangssleutels</dt><dd>2</dd>');
 
-      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, { identityChecked: 'ja', reason: REASON });
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
       expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
       expect(await rt.services.passkeys.countForUser(patient.id)).to.equal(0);
       expect(await rt.services.passkeys.countForUser(withSms.id), 'another patient keeps theirs').to.equal(2);
@@ -230,7 +232,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const confirm = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
       expect(confirm.text).to.include('Dit kan nu niet bij deze patiënt.');
       expect(confirm.text).not.to.include('Zet twee stappen uit</button>');
-      const res = await submitForm(desk, `${PATIENTS}/${patient.id}`, { identityChecked: 'ja', reason: REASON }, `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}`, confirmedBy({ identityChecked: 'ja', reason: REASON }), `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
       expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
       expect((await desk.get(res.headers.location!)).text).to.include('Er is niets veranderd');
       expect(await staffRows()).to.deep.equal([]);
@@ -238,12 +240,14 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
 
     it('resets once when two staff members reset the same patient at the same moment', async () => {
       const patient = await patientWithSms(rt);
-      const other = await signInAtDesk(rt, await createStaffMember(rt));
+      const colleague = await createStaffMember(rt);
+      const other = await signInAtDesk(rt, colleague);
       const tokenOf = async (agent: supertest.Agent) => /name="_csrf" value="([^"]+)"/.exec((await agent.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`)).text)![1]!;
       const [a, b] = [await tokenOf(desk), await tokenOf(other)];
-      const post = (agent: supertest.Agent, _csrf: string) =>
-        agent.post(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`).type('form').send({ _csrf, identityChecked: 'ja', reason: REASON });
-      const results = await Promise.all([post(desk, a), post(other, b), post(desk, a), post(other, b)]);
+      const [ours, theirs] = [confirmedBy({ identityChecked: 'ja', reason: REASON }), confirmedBy({ identityChecked: 'ja', reason: REASON }, colleague)];
+      const post = (agent: supertest.Agent, _csrf: string, fields: Record<string, string>) =>
+        agent.post(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`).type('form').send({ _csrf, ...fields });
+      const results = await Promise.all([post(desk, a, ours), post(other, b, theirs), post(desk, a, ours), post(other, b, theirs)]);
       expect(results.map((r) => `${r.status} ${r.headers.location}`)).to.deep.equal(Array(4).fill(`303 ${PATIENTS}/${patient.id}`));
       expect((await staffRows()).filter((r) => r.type === 'patient_two_factor_reset')).to.have.length(1);
       expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic']);
@@ -273,7 +277,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       for (let i = 0; i < 6; i += 1) await signIn(rt.agent(), patient.email, `geraden-wachtwoord-${i}`);
       expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'locked by the guesses').to.equal(429);
 
-      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, { identityChecked: 'ja', reason: REASON });
+      const res = await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
       const given = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven`;
       expect(res.headers.location).to.equal(given);
       const page = await desk.get(given);
@@ -309,7 +313,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
     it('says until when it works (seven days) and where the patient signs in, on that patient\'s page only', async () => {
       const [patient, other] = [await rt.createPatient(), await rt.createPatient()];
       const given = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven`;
-      await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, { identityChecked: 'ja', reason: REASON });
+      await submitForm(desk, `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
       const otherPage = await desk.get(`${PATIENTS}/${other.id}/tijdelijk-wachtwoord/gegeven`);
       expect(otherPage.headers.location, 'not on another patient\'s page').to.equal(`${PATIENTS}/${other.id}`);
 
@@ -326,7 +330,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const patient = await rt.createPatient();
       const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
       const given = `${path}/gegeven`;
-      await doubleClick(desk, path, { identityChecked: 'ja', reason: REASON }, { first: given, second: [given] });
+      await doubleClick(desk, path, confirmedBy({ identityChecked: 'ja', reason: REASON }), { first: given, second: [given] });
       expect((await staffRows()).filter((row) => row.type === 'patient_password_reset')).to.have.length(1);
       const temporary = PASSWORD_SHOWN.exec((await desk.get(given)).text)?.[1];
       expect((await signIn(rt.agent(), patient.email, temporary!)).headers.location).to.equal('/werkblad');
@@ -466,7 +470,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const patient = await patientWithSms(rt);
       const page = `${PATIENTS}/${patient.id}`;
       await submitForm(desk, `${page}/overal-uitloggen`, { reason: 'Laptop gestolen' });
-      await submitForm(desk, page, { identityChecked: 'ja', reason: REASON }, `${page}/twee-stappen-uitzetten`);
+      await submitForm(desk, page, confirmedBy({ identityChecked: 'ja', reason: REASON }), `${page}/twee-stappen-uitzetten`);
       const messages = await rt.services.messages.listForUser(patient.id);
       expect(messages.map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic', 'sessions_ended_by_clinic']);
       for (const message of messages) {
@@ -530,12 +534,12 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
         const broken = supertest.agent(appWithStoresSwapped(rt, failingStaffAudit));
         await signInAtDesk(rt, member, broken);
         const before = await accountState(patient.id);
-        const res = await submitForm(broken, `${PATIENTS}/${patient.id}/${slug}`, { identityChecked: 'ja', reason: REASON });
+        const res = await submitForm(broken, `${PATIENTS}/${patient.id}/${slug}`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
         expect(res.status).to.equal(500);
         expect(res.text).to.include('Er ging iets mis');
         expect(await accountState(patient.id)).to.deep.equal(before);
 
-        const works = await submitForm(desk, `${PATIENTS}/${patient.id}/${slug}`, { identityChecked: 'ja', reason: REASON });
+        const works = await submitForm(desk, `${PATIENTS}/${patient.id}/${slug}`, confirmedBy({ identityChecked: 'ja', reason: REASON }));
         expect(works.headers.location).to.equal(slug === 'tijdelijk-wachtwoord' ? `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord/gegeven` : `${PATIENTS}/${patient.id}`);
         expect(await accountState(patient.id), 'the same action with a working log').not.to.deep.equal(before);
       });

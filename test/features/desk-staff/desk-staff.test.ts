@@ -26,6 +26,8 @@ describe('desk: staff accounts and the log (admins)', () => {
   });
   afterEach(() => rt.close());
 
+  /** A form that lets someone into an account, with the admin's own password and app code (asked unless given in the last minutes). */
+  const confirmedBy = (fields: Record<string, string>) => ({ ...fields, ...identityOf(rt, admin) });
   const oneTimePasswordOf = (html: string) => /<code class="totp-key">([a-z2-9-]+)<\/code>/.exec(html)?.[1];
 
   it('adds a staff member with a one-time password shown once, never logged; they choose their own at their first sign-in', async () => {
@@ -117,7 +119,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(roleRow).to.deep.include({ type: 'staff_role_changed' });
     expect(roleRow!.details).to.deep.include({ from: 'desk', to: 'admin', reason: 'Wordt teamleider van de balie' });
 
-    const confirmed = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, { reason });
+    const confirmed = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, confirmedBy({ reason }));
     const off = await confirmed('uitschakelen', 'Werkt niet meer bij de kliniek');
     expect(off.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
@@ -162,7 +164,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(noReason.text).to.include('Vul de reden in.');
     expect((await deskPasswordStep(rt.agent(), member)).headers.location, 'nothing changed without a reason').to.equal(`${DESK}/code`);
 
-    const given = await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Wachtwoord vergeten, gebeld' });
+    const given = await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Wachtwoord vergeten, gebeld' }));
     expect(given.headers.location).to.equal(`${STAFF}/${member.id}/eenmalig-wachtwoord/gegeven`);
     const shown = await desk.get(given.headers.location!);
     expect(shown.text).to.include('<h1>Nieuw eenmalig wachtwoord</h1>')
@@ -200,7 +202,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const form = `${STAFF}/${member.id}/eenmalig-wachtwoord`;
     expect((await desk.get(form)).text, 'no app to mention').to.include('Daarmee logt de medewerker in, kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.');
     const shownAt = `${form}/gegeven`;
-    const answers = await doubleClick(desk, form, { reason: 'Vergeten' }, { first: shownAt, second: [shownAt] });
+    const answers = await doubleClick(desk, form, confirmedBy({ reason: 'Vergeten' }), { first: shownAt, second: [shownAt] });
     const shown = await desk.get(shownAt);
     expect(shown.text).to.include('kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.');
     const password = oneTimePasswordOf(shown.text);
@@ -215,7 +217,7 @@ describe('desk: staff accounts and the log (admins)', () => {
 
   it('after a one-time password and a recovery code, says how many codes are left before the staff member chooses their own password', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
-    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Vergeten' })).headers.location!)).text)!;
+    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Vergeten' }))).headers.location!)).text)!;
     const theirs = rt.agent();
     await deskPasswordStep(theirs, { email: member.email, password });
     const used = await submitForm(theirs, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
@@ -232,7 +234,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     const memberPage = `${STAFF}/${member.id}`;
     expect((await desk.get(memberPage)).text).to.include('<dt>Wachtwoord</dt><dd>Eigen wachtwoord</dd>');
-    const given = await submitForm(desk, `${memberPage}/eenmalig-wachtwoord`, { reason: 'Vergeten' });
+    const given = await submitForm(desk, `${memberPage}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Vergeten' }));
     const until = rt.clock.now() + 7 * 24 * 60 * 60_000;
     const format = createDateTimeFormatter('nl-NL', rt.config.timeZone);
     const { date, time } = { date: format.date(until), time: format.time(until) };
@@ -258,7 +260,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     await submitForm(adminAgain, `${memberPage}/uitschakelen`, { reason: 'Uit dienst' });
     expect((await adminAgain.get(memberPage)).text, 'not offered for a disabled member').to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}.</dd>`);
     await submitForm(adminAgain, `${memberPage}/inschakelen`, { reason: 'Toch niet' });
-    const renewed = await submitForm(adminAgain, `${memberPage}/eenmalig-wachtwoord`, { reason: 'Verlopen' });
+    const renewed = await submitForm(adminAgain, `${memberPage}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Verlopen' }));
     const fresh = oneTimePasswordOf((await adminAgain.get(renewed.headers.location!)).text)!;
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: fresh })).headers.location, 'a new one works').to.equal(`${DESK}/code`);
   });
@@ -269,7 +271,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const tries = [];
     for (let i = 0; i <= free; i += 1) tries.push((await deskPasswordStep(rt.agent(), { email: member.email, password: `vergeten-${i}-wachtwoord` })).status);
     expect(tries, 'locked').to.deep.equal([...Array<number>(free).fill(400), 429]);
-    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Vergeten' })).headers.location!)).text)!;
+    const password = oneTimePasswordOf((await desk.get((await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Vergeten' }))).headers.location!)).text)!;
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password })).headers.location).to.equal(`${DESK}/code`);
   });
 
@@ -279,7 +281,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await desk.get(`${STAFF}/${member.id}`)).text).not.to.include('eenmalig-wachtwoord');
     expect((await desk.get(`${STAFF}/${member.id}/eenmalig-wachtwoord`)).text).to.include('Dit kan nu niet bij deze medewerker.');
     const before = (await rt.services.staff.findById(member.id))!.passwordHash;
-    const sent = await submitForm(desk, `${STAFF}/${member.id}`, { reason: 'Vergeten' }, `${STAFF}/${member.id}/eenmalig-wachtwoord`);
+    const sent = await submitForm(desk, `${STAFF}/${member.id}`, confirmedBy({ reason: 'Vergeten' }), `${STAFF}/${member.id}/eenmalig-wachtwoord`);
     expect(sent.headers.location, 'sent anyway (an old page)').to.equal(`${STAFF}/${member.id}`);
     expect((await desk.get(sent.headers.location!)).text).to.include('Er is niets veranderd.');
     expect((await rt.services.staff.findById(member.id))!.passwordHash, 'unchanged').to.equal(before);
@@ -288,7 +290,7 @@ describe('desk: staff accounts and the log (admins)', () => {
 
   it('does the same action again when its form is shown and sent again with the same reason, as only a double click is one submission', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
-    const send = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, { reason });
+    const send = (action: string, reason: string) => submitForm(desk, `${STAFF}/${member.id}/${action}`, confirmedBy({ reason }));
     const passwords: string[] = [];
     for (let i = 0; i < 2; i += 1) {
       const given = await send('eenmalig-wachtwoord', 'Vergeten');
@@ -406,8 +408,8 @@ describe('desk: staff accounts and the log (admins)', () => {
       await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
       await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Teamleider' }, `${STAFF}/${member.id}/rol`),
       await submitForm(broken, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' }),
-      await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon kwijt' }),
-      await submitForm(broken, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: 'Wachtwoord vergeten' }),
+      await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, confirmedBy({ reason: 'Telefoon kwijt' })),
+      await submitForm(broken, `${STAFF}/${member.id}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Wachtwoord vergeten' })),
     ];
     expect(attempts.map((res) => res.status)).to.deep.equal([500, 500, 500, 500, 500]);
     expect((await broken.get(`${STAFF}/${member.id}/eenmalig-wachtwoord/gegeven`)).headers.location, 'no password to show').to.equal(`${STAFF}/${member.id}`);
@@ -427,7 +429,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(await confirmation(withoutPasskeys)).to.match(/^De app en de herstelcodes van [^,]+ worden verwijderd, en de medewerker wordt uitgelogd\./);
     expect(await confirmation(withPasskey)).to.match(/^De app, de herstelcodes en de toegangssleutels van [^,]+ worden verwijderd, en de medewerker wordt uitgelogd\./);
     const noticeAfterReset = async (member: TestStaffMember) => {
-      const reset = await submitForm(desk, `${STAFF}/${member.id}/app-uitzetten`, { reason: 'Telefoon en herstelcodes kwijt' });
+      const reset = await submitForm(desk, `${STAFF}/${member.id}/app-uitzetten`, confirmedBy({ reason: 'Telefoon en herstelcodes kwijt' }));
       return /<p class="notice" role="status">([^<]*)<\/p>/.exec((await desk.get(reset.headers.location!)).text)?.[1]?.replaceAll('&#39;', "'");
     };
     expect(await noticeAfterReset(withoutPasskeys)).to.equal(

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { endPatientSessions, resetTwoFactor, setPatientDisabled, type ClinicActor } from '../../../src/domain/clinic-actions';
-import { DESK, eachTestWithStaffSignedIn } from '../../support/desk';
+import { DESK, eachTestWithStaffSignedIn, identityOf, type TestStaffMember } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 import { patientWithSms } from '../../support/two-factor';
@@ -14,7 +14,8 @@ const REASON = 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de ba
 describe('security activity page: what the clinic did', () => {
   let rt: TestRuntime;
   let desk: supertest.Agent;
-  eachTestWithStaffSignedIn((signedIn) => ({ rt, desk } = signedIn), { name: 'Anna Jansen' });
+  let member: TestStaffMember;
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, desk, member } = signedIn), { name: 'Anna Jansen' });
 
   /** The patient signs in (from Firefox) and opens the page; its rows, newest first. */
   async function activityOf(patient: { email: string; password: string }, language = 'nl'): Promise<string[][]> {
@@ -32,7 +33,7 @@ describe('security activity page: what the clinic did', () => {
     desk.set('User-Agent', CHROME_WINDOWS);
     for (const action of ['twee-stappen-uitzetten', 'uitschakelen', 'inschakelen', 'overal-uitloggen']) {
       const path = `${DESK}/patienten/${patient.id}/${action}`;
-      const res = await submitForm(desk, path, { identityChecked: 'ja', reason: REASON });
+      const res = await submitForm(desk, path, { identityChecked: 'ja', reason: REASON, ...identityOf(rt, member) });
       expect(res.headers.location, action).to.equal(`${DESK}/patienten/${patient.id}`);
     }
     const rows = await activityOf(patient);
