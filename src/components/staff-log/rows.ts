@@ -45,6 +45,11 @@ const PURPOSE_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
   recovery_code_used: { confirm: 'staffLog.events.recovery_code_used_confirm' },
 };
 
+/** A sign-in with a one-time password from an admin (`details.password`: see desk-sign-in), said so. */
+const PASSWORD_KEYS: Partial<Record<StaffEventType, Record<string, string>>> = {
+  sign_in: { one_time: 'staffLog.events.sign_in_one_time_password' },
+};
+
 /** A new staff member's role (`details.role`: see staff-admin.ts), in words. */
 const CREATED_KEYS: Record<StaffRole, string> = {
   desk: 'staffLog.events.staff_created_desk',
@@ -104,6 +109,7 @@ const entryFor = (map: Record<string, string> | undefined, value: unknown) =>
 const descriptionKey = (event: StaffAuditEvent): string =>
   roleKey(event) ??
   entryFor(PURPOSE_KEYS[event.type], event.details?.purpose) ??
+  entryFor(PASSWORD_KEYS[event.type], event.details?.password) ??
   entryFor(FAILURE_KEYS[event.type], event.details?.reason) ??
   DESCRIPTION_KEYS[event.type] ??
   'staffLog.unknownEvent';

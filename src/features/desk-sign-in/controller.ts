@@ -4,6 +4,7 @@ import { validateRecoveryCode, validateSixDigitCode } from '../../components/one
 import { passkeyProblem } from '../../components/passkey-ceremony/proof';
 import { fewCodesLeft } from '../../components/recovery-codes/left';
 import type { Clock } from '../../domain/clock';
+import { hasOneTimePassword } from '../../domain/one-time-passwords';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import type { PasskeyStore } from '../../domain/passkeys';
 import type { RecoveryCodes } from '../../domain/recovery-codes';
@@ -74,7 +75,8 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
 
   async function signedIn(req: Request, member: StaffMember, method: 'password' | 'passkey' | SecondStepForm['method']) {
     await auth.toFull(req, member);
-    await staffNotifier.notify(member.id, 'sign_in', requestOrigin(req), { method });
+    // The Logboek says when it was a one-time password from an admin (the member chooses their own next).
+    await staffNotifier.notify(member.id, 'sign_in', requestOrigin(req), { method, ...(hasOneTimePassword(member) ? { password: 'one_time' } : {}) });
     req.log.info({ staffId: member.id, method }, 'staff member signed in at the desk');
   }
 

@@ -195,6 +195,8 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(rows).to.deep.include.members([['staff_password_reset', 'Wachtwoord vergeten, gebeld'], ['password_chosen', undefined]]);
     const log = await desk.get(`${DESK}/logboek`);
     expect(log.text).to.include('Medewerker een nieuw eenmalig wachtwoord gegeven').and.include('Wachtwoord vergeten, gebeld');
+    const signIns = tableRows(log.text).filter((cells) => cells[1] === 'Cas Collega' && cells[2]!.startsWith('Ingelogd op de balie')).map((cells) => cells[2]);
+    expect(signIns, 'newest first: the one-time password said so').to.deep.equal(['Ingelogd op de balie met een eenmalig wachtwoord', 'Ingelogd op de balie']);
   });
 
   it('gives a one-time password once when the form is sent twice at once (a double click), and shows the one that works; a member without the app sets it up after', async () => {
