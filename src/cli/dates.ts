@@ -21,6 +21,9 @@ export function dateTimeFormatter(timeZone: string): (ms: number) => string {
   };
 }
 
+/** The line under a list with dates and times: their zone (the server may keep another). */
+export const timesIn = (timeZone: string): string => `Dates and times in ${timeZone} (TIME_ZONE).`;
+
 /** `2026-11-25 14:03 CET`: with the zone's short name, for a sentence read on a server that may keep another zone. */
 export function zonedDateTimeFormatter(timeZone: string): (ms: number) => string {
   const dateTime = dateTimeFormatter(timeZone);

@@ -1,6 +1,6 @@
 import type { OutboxMail } from '../domain/mail/mail-outbox';
 import { command } from './command';
-import { dateTimeFormatter } from './dates';
+import { dateTimeFormatter, timesIn } from './dates';
 import { formatTable, type Column } from './table';
 import { CommandFailure } from './args';
 import { validId, validLimit } from './validation';
@@ -59,6 +59,6 @@ export const listMail = command({
       env.print(`${failedOnly ? 'No e-mail has failed.' : 'No e-mail has been written yet.'} ${summary}`);
       return;
     }
-    env.print(`${formatTable(mailColumns(env.timeZone), mails)}\n\n${summary}`);
+    env.print(`${formatTable(mailColumns(env.timeZone), mails)}\n\n${summary}\n${timesIn(env.timeZone)}`);
   },
 });

@@ -1,6 +1,6 @@
 import type { StoredQuestion } from '../domain/help-questions';
 import { command } from './command';
-import { dateTimeFormatter } from './dates';
+import { dateTimeFormatter, timesIn } from './dates';
 import { printable } from './table';
 import { validLimit } from './validation';
 
@@ -46,6 +46,6 @@ export const listQuestions = command({
     const limit = options.limit === undefined ? DEFAULT_LIMIT : validLimit(options.limit);
     const questions = await (await env.services()).questions.list({ limit });
     const when = dateTimeFormatter(env.timeZone);
-    env.print(questions.length === 0 ? 'No questions have been sent yet.' : questions.map((q) => formatQuestion(q, when)).join('\n\n'));
+    env.print(questions.length === 0 ? 'No questions have been sent yet.' : `${questions.map((q) => formatQuestion(q, when)).join('\n\n')}\n\n${timesIn(env.timeZone)}`);
   },
 });

@@ -4,7 +4,7 @@ import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetSt
 import { DuplicateEmailError } from '../domain/users';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
-import { dateFormatter, zonedDateTimeFormatter } from './dates';
+import { dateFormatter, timesIn, zonedDateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
 import { passwordColumn } from './user-columns';
 import { paths } from '../paths';
@@ -63,7 +63,7 @@ export const listStaff = command({
   async run(_options, env) {
     const { staff, clock } = await env.services();
     const members = await staff.list();
-    env.print(members.length === 0 ? 'There are no staff accounts yet.' : formatTable(staffColumns(env.timeZone, clock.now()), members));
+    env.print(members.length === 0 ? 'There are no staff accounts yet.' : `${formatTable(staffColumns(env.timeZone, clock.now()), members)}\n\n${timesIn(env.timeZone)}`);
   },
 });
 

@@ -2,7 +2,7 @@ import { givePatientOneTimePassword, setPatientDisabled } from '../domain/clinic
 import { asGivenOneTimePassword, oneTimePasswordUntil } from '../domain/one-time-passwords';
 import { DuplicateEmailError } from '../domain/users';
 import { paths } from '../paths';
-import { zonedDateTimeFormatter } from './dates';
+import { timesIn, zonedDateTimeFormatter } from './dates';
 import { CommandFailure } from './args';
 import { BY_ADMIN_CLI, command, CommandEnv } from './command';
 import { formatTable } from './table';
@@ -62,7 +62,7 @@ export const listUsers = command({
     // One status query per patient: fine for a clinic's list, and it reuses the domain's rules.
     const listed = [];
     for (const user of all) listed.push({ ...user, twoFactor: await twoFactor.status(user.id), passkeys: await passkeys.countForUser(user.id) });
-    env.print(listed.length === 0 ? 'There are no patients yet.' : formatTable(userColumns(env.timeZone, clock.now()), listed));
+    env.print(listed.length === 0 ? 'There are no patients yet.' : `${formatTable(userColumns(env.timeZone, clock.now()), listed)}\n\n${timesIn(env.timeZone)}`);
   },
 });
 

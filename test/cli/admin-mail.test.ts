@@ -32,6 +32,7 @@ describe('admin command line: the security alert e-mails (issue 16)', function (
     expect(lines[3]).to.match(/^2 +2026-11-25 14:00 +cas@example\.nl +recovery_codes_renewed +failed +1 +550 5\.1\.1 Mailbox unavailable$/);
     expect(lines[4]).to.match(/^1 +2026-11-25 14:00 +cas@example\.nl +password_changed +sent +1 +sent 2026-11-25 14:00$/);
     expect(all.stdout).to.include('1 waiting, 0 being sent, 1 sent, 1 failed.');
+    expect(lines.at(-1), 'the zone of the times').to.equal('Dates and times in Europe/Amsterdam (TIME_ZONE).');
     expect(all.stdout, 'no mail text in the list').not.to.include('Beste');
 
     const failed = await succeeds(admin(['list-mail', '--failed']));

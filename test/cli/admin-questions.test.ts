@@ -17,7 +17,8 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
     await rt.services.helpQuestions.add({ userId: patient.id, name: 'Cas Test', email: 'cas@example.nl', question, language: 'en' }, '203.0.113.1');
 
     const all = await succeeds(admin(['list-questions']));
-    const [newest, oldest] = all.stdout.trimEnd().split('\n\n');
+    const [newest, oldest, zone] = all.stdout.trimEnd().split('\n\n');
+    expect(zone, 'the zone of the times, last').to.equal('Dates and times in Europe/Amsterdam (TIME_ZONE).');
     // The test clock starts at 13:00 UTC on 25 November 2026: 14:00 in Amsterdam.
     expect(newest).to.match(/^#2 {2}2026-11-25 14:05 {2}Cas Test <cas@example\.nl> {2}\(patient \d+\) {2}\[open\]\n/);
     expect(newest).to.include(`(patient ${patient.id})`);

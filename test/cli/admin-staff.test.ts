@@ -47,6 +47,7 @@ describe('admin command line: desk accounts (create-staff, list-staff, disable-s
     const [header, , row] = result.stdout.split('\n');
     expect(header).to.match(/^ID\s+E-mail\s+Name\s+Role\s+Status\s+Two-step\s+Password\s+Created$/);
     expect(row).to.match(/^1\s+anna@kliniek\.nl\s+Anna Jansen\s+desk\s+enabled\s+not set up\s+own\s+\d{4}-\d{2}-\d{2}$/);
+    expect(result.stdout.trimEnd().split('\n').at(-1), 'the zone of the dates').to.equal('Dates and times in Europe/Amsterdam (TIME_ZONE).');
   });
 
   it('refuses an unknown role, a duplicate address and a weak password', async () => {

@@ -76,6 +76,7 @@ describe('admin command line (J8)', function () {
     const [header, , row] = result.stdout.split('\n');
     expect(header).to.match(/^ID\s+E-mail\s+Name\s+Status\s+Two-step\s+Codes left\s+Password\s+Created$/);
     expect(row).to.match(/^1\s+cas@example\.nl\s+Cas Test\s+enabled\s+off\s+-\s+own\s+\d{4}-\d{2}-\d{2}$/);
+    expect(result.stdout.trimEnd().split('\n').at(-1), 'the zone of the dates').to.equal('Dates and times in Europe/Amsterdam (TIME_ZONE).');
   });
 
   it('refuses an e-mail address that is already in use, whatever its case', async () => {
