@@ -5,6 +5,7 @@ import { paths } from '../paths';
 import type { SessionEnd } from './auth-level';
 import { errorPageReturn } from './return-page';
 import { redirectWithNotice } from './page-notice';
+import { readFields } from './forms';
 import { hasSignInState } from './session';
 
 /**
@@ -36,6 +37,18 @@ const { csrfSynchronisedProtection, generateToken, getTokenFromRequest, invalidC
 function tokenFor(req: Request): string {
   if (!req.session.csrfToken && !hasSignInState(req)) req.session.cookie.maxAge = ANONYMOUS_FORM_SESSION_MS;
   return `${generateToken(req)}${NONCE_SEPARATOR}${crypto.randomBytes(9).toString('base64url')}`;
+}
+
+/**
+ * Whether a form refused for its token comes from a browser that keeps no cookies (Dillo's
+ * default, for one): it sent no cookie at all, though its page, shown less than an anonymous
+ * session's life ago (its hidden `shownAt`, by the app's clock), set one. Later, the cookie ran
+ * out: the form was open too long, as the usual message says.
+ */
+export function cookiesRefused(req: Request, now: number): boolean {
+  const shownAt = Number(readFields(req.body, ['shownAt'] as const).shownAt || Number.NaN);
+  const age = now - shownAt;
+  return req.headers.cookie === undefined && age >= 0 && age < ANONYMOUS_FORM_SESSION_MS;
 }
 
 /** Forms whose session timed out as they came in, and their realm's sign-in page (see refuseFormOfEndedSession). */

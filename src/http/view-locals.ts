@@ -19,6 +19,8 @@ declare global {
       footerLink(page: string): string;
       /** Whether the moment falls on today's date (in the portal's time zone): a text then gives only its time. */
       isToday(epochMs: number): boolean;
+      /** The app's clock: when a form that may start a session was shown (csrf.ts, cookiesRefused). */
+      now(): number;
       /**
        * The address of the page shown, where it is not the request's: a page shown again with a
        * form's errors at the address the form was sent to. The menus mark their link to it, and
@@ -57,6 +59,7 @@ export function viewLocals(deps: {
   // The same day in every language: one function for all requests.
   const sameDate = formatters[available[0]!].date;
   const isToday = (epochMs: number) => sameDate(epochMs) === sameDate(deps.clock.now());
+  const now = () => deps.clock.now();
 
   return (req, res, next) => {
     const path = req.path;
@@ -81,6 +84,7 @@ export function viewLocals(deps: {
       formatTime: formatter.time,
       formatMinutes: formatter.minutes,
       isToday,
+      now,
       user: null,
       setupFirst: null,
       errors: [],

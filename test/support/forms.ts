@@ -3,6 +3,13 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 
 /** The CSRF token of the first form on a page. */
+/** The hidden fields of a form that may start a session: its CSRF token and when it was shown (a browser sends both). */
+export function sessionFormOf(html: string): { _csrf: string; shownAt: string } {
+  const shownAt = /name="shownAt" value="(\d+)"/.exec(html)?.[1];
+  if (!shownAt) throw new Error('page has no shownAt field');
+  return { _csrf: csrfTokenOf(html), shownAt };
+}
+
 export function csrfTokenOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match?.[1]) throw new Error('page has no CSRF token');

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { User } from '../../domain/users';
 import { type AppPassport, authenticatePassword, type SessionAccount } from '../../http/authentication';
+import { cookiesRefused } from '../../http/csrf';
 import { type FieldError, readFields, renderFormErrors } from '../../http/forms';
 import { SIGN_IN_FIELDS, validateSignIn } from './validation';
 
@@ -49,10 +50,12 @@ export function renderRefusedSignIn(res: Response, view: string, refused: Refuse
 }
 
 /**
- * A sign-in form sent after its session ended (left open too long; see ExpiredFormPages): nobody
- * was signed in, the address stays, the password is asked again.
+ * A sign-in form sent after its session ended (left open too long; see ExpiredFormPages), or from
+ * a browser that keeps no cookies, each said so: nobody was signed in, the address stays, the
+ * password is asked again.
  */
 export function expiredSignInForm(req: Request, res: Response): RefusedSignIn {
   const { email } = readFields(req.body, SIGN_IN_FIELDS);
-  return { errors: [{ field: 'password', message: res.locals.t('signInForm.errors.formExpired') }], values: { email: email.trim() }, status: 403 };
+  const message = res.locals.t(cookiesRefused(req, res.locals.now()) ? 'signInForm.errors.cookiesRefused' : 'signInForm.errors.formExpired');
+  return { errors: [{ field: 'password', message }], values: { email: email.trim() }, status: 403 };
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AddResult, HelpQuestionStore } from '../../domain/help-questions';
+import { cookiesRefused } from '../../http/csrf';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
@@ -44,7 +45,8 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
 
     /** The form sent after its session ended, or from a tab opened before signing in: the page again, with the question typed, not yet sent. */
     formExpired(req: Request, res: Response) {
-      showAgain(res, readFields(req.body, QUESTION_FIELDS), res.locals.t('helpQuestion.formExpired'), 403);
+      const why = cookiesRefused(req, res.locals.now()) ? 'helpQuestion.cookiesRefused' : 'helpQuestion.formExpired';
+      showAgain(res, readFields(req.body, QUESTION_FIELDS), res.locals.t(why), 403);
     },
   };
 }

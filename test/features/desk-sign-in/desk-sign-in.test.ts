@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createStaffMember, DESK, deskPasswordStep, signInAtDesk } from '../../support/desk';
-import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, signIn, submitForm } from '../../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, sessionFormOf, signIn, submitForm } from '../../support/forms';
 import { PRODUCTION_ENV, startTestRuntime, TestRuntime } from '../../support/runtime';
 import { appCode, STEP_MS, wrongAppCode } from '../../support/totp';
 
@@ -89,6 +89,16 @@ describe('desk sign-in ("Balie")', () => {
     expect(await staffEvents(member.id), 'no password checked').to.deep.equal([]);
     const again = await agent.post(DESK).type('form').send({ _csrf: csrfTokenOf(late.text), email: member.email, password: member.password });
     expect(again.headers.location).to.equal(`${DESK}/code`);
+  });
+
+  it('says so when the browser keeps no cookies: the Balie page again, the address kept, nobody signed in', async () => {
+    const member = await createStaffMember(rt);
+    const form = { ...sessionFormOf((await rt.agent().get(DESK)).text), email: member.email, password: member.password };
+    const refused = await rt.agent().post(DESK).type('form').send(form);
+    expect(refused.status).to.equal(403);
+    expect(refused.text).to.include('<li><a href="#password">Je browser bewaart geen cookies van deze site, daarom ben je niet ingelogd. Zet cookies aan voor deze site en vul je wachtwoord opnieuw in.</a></li>');
+    expect(refused.text).to.match(/<input id="email" name="email" type="email" value="[^"]+"/).and.not.include(member.password);
+    expect(await staffEvents(member.id), 'no password checked').to.deep.equal([]);
   });
 
   it('throttles wrong passwords like the patients\' sign-in, but counted apart from it', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cookieSet, csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, sessionFormOf, signIn, submitForm } from '../../support/forms';
 import { storedSessionFields } from '../../support/page-access';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 
@@ -80,6 +80,21 @@ describe('help: the Vragenformulier (J7)', () => {
       const doubleSlash = await agent.post('/hulp/vragenformulier').type('form').set('Host', 'karify.test').set('Referer', 'http://karify.test//elders.example/x')
         .send({ _csrf: csrfTokenOf(page.text), question: 'x'.repeat(70_000) });
       expect(doubleSlash.text, '//elders.example/x would be another site').to.include('<a href="/">Terug</a>');
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('says so when the browser keeps no cookies, keeping the question typed, not yet sent', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const form = sessionFormOf((await rt.agent().get('/hulp/vragenformulier')).text);
+      const question = 'Ik krijg geen SMS meer sinds ik een nieuwe telefoon heb.';
+      const refused = await rt.agent().post('/hulp/vragenformulier').type('form').send({ ...form, name: 'Cas', email: 'cas@example.nl', question });
+      expect(refused.status).to.equal(403);
+      expect(refused.text).to.include('<p class="warning" role="alert">Je browser bewaart geen cookies van deze site, daarom hebben we je vraag nog niet verstuurd. Zet cookies aan voor deze site en verstuur je vraag opnieuw.</p>');
+      expect(refused.text).to.include(`${question}</textarea>`).and.include('value="Cas"');
+      expect(await rt.services.helpQuestions.list(), 'nothing stored').to.deep.equal([]);
     } finally {
       await rt.close();
     }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { countingHasher } from '../../support/counting-hasher';
-import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, SENT_TWICE, signIn, submitForm } from '../../support/forms';
+import { cookieSet, csrfTokenOf, doubleClick, lateRepeats, SENT_TWICE, sessionFormOf, signIn, submitForm } from '../../support/forms';
 import { appWith, startTestRuntime, TestRuntime } from '../../support/runtime';
 import { storedSessionFields } from '../../support/page-access';
 
@@ -205,6 +205,23 @@ describe('sign-in (J1)', () => {
         expect(again.headers.location, 'the page it showed works').to.equal('/werkblad');
       });
     }
+
+    it('says the browser keeps no cookies when the form comes back without any cookie soon after its page set one; an hour later, that the form expired', async () => {
+      const patient = await rt.createPatient();
+      const page = await rt.agent().get('/inloggen');
+      expect(String(page.headers['set-cookie']), 'the page sets the session cookie').to.match(/^karify\.sid=/);
+      const form = { ...sessionFormOf(page.text), email: patient.email, password: patient.password };
+      const withoutCookies = () => rt.agent().post('/inloggen').type('form').send(form); // a new agent: no Cookie header
+      const refused = await withoutCookies();
+      expect(refused.status).to.equal(403);
+      expect(refused.text).to.include('<li><a href="#password">Je browser bewaart geen cookies van deze site, daarom ben je niet ingelogd. Zet cookies aan voor deze site en vul je wachtwoord opnieuw in.</a></li>');
+      expect(refused.text).to.include(`value="${patient.email}"`).and.not.include(patient.password);
+      expect(hashed.verify, 'no password was checked').to.equal(0);
+      const withACookie = await rt.agent().set('Cookie', 'karify.lang=nl').post('/inloggen').type('form').send(form);
+      expect(withACookie.text, 'a cookie came back: the session ran out').to.include('Het formulier was verlopen').and.not.include('cookies');
+      rt.clock.advance(60 * 60_000);
+      expect((await withoutCookies()).text, 'an hour on, the cookie ran out: the form was open too long').to.include('Het formulier was verlopen').and.not.include('cookies');
+    });
 
     it('in English when the patient chose English', async () => {
       const agent = rt.agent().set('cookie', 'karify.lang=en');
