@@ -15,7 +15,7 @@ export const TEMPLATE_LOCALS = [
   'footerLink', 'footerPages', 'formatDate', 'formatMinutes', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'isToday', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',
-  'notApplicable', 'notice', 'now', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'page', 'pairing', 'passwordState',
+  'notApplicable', 'notice', 'now', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'ownConfirmation', 'page', 'pairing', 'passwordState',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',
   'results', 'returnTo', 'rows', 'self', 'sent', 'setupFirst', 'signInAddress', 'smsNotice', 'smsState', 'staff', 'status', 'stepName', 'subject',

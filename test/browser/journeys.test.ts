@@ -1209,9 +1209,11 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.visit(`/balie/patienten/${patient.id}`, 'Balie: patiënt (wachtwoord vergeten)');
       await desk.follow('Tijdelijk wachtwoord geven', 'Balie: tijdelijk wachtwoord geven');
       await desk.press('Geef tijdelijk wachtwoord', 'Balie: tijdelijk wachtwoord geven, niets ingevuld');
-      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.']);
+      expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.', 'Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await desk.page.getByLabel(/^Ik heb gecontroleerd/).check();
       await desk.fill('Reden', 'Wachtwoord vergeten; paspoort gecontroleerd aan de balie');
+      await desk.fill('Huidig wachtwoord', staff.admin.password);
+      await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await desk.press('Geef tijdelijk wachtwoord', 'Balie: tijdelijk wachtwoord gegeven');
       expect(await desk.heading()).to.equal('Tijdelijk wachtwoord gegeven');
       const temporary = (await desk.page.locator('code.totp-key').innerText()).trim();
@@ -1293,9 +1295,12 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await admin.follow('Medewerkers', 'Balie: Medewerkers');
       await admin.follow('Medewerker toevoegen', 'Balie: medewerker toevoegen');
       await admin.press('Medewerker toevoegen', 'Balie: medewerker toevoegen, leeg');
-      expect(await admin.errors()).to.deep.equal(['Vul de naam in.', 'Vul het e-mailadres in.']);
+      expect(await admin.errors()).to.deep.equal(['Vul de naam in.', 'Vul het e-mailadres in.', 'Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await admin.fill('Naam', 'Bea Bakker');
       await admin.fill('E-mailadres', 'bea@kliniek.nl');
+      // The admin's own password and app code: a new account gets a password; for the next minutes, not asked again.
+      await admin.fill('Huidig wachtwoord', staff.admin.password);
+      await admin.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await admin.press('Medewerker toevoegen', 'Balie: medewerker toegevoegd');
       const password = (await admin.page.locator('code.totp-key').innerText()).trim();
       expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
@@ -1378,11 +1383,15 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await beaElsewhere.heading()).to.equal('Inloggen is tijdelijk geblokkeerd');
 
       await admin.visit('/balie/medewerkers', 'Balie: Medewerkers (met Bea)');
+      // Later (within the desk's idle timeout, past the confirmation's minutes): admin rights ask for the password and a code again.
+      world().rt.clock.advance((world().rt.config.twoFactor.freshConfirmationMinutes + 1) * 60_000);
       await admin.follow('Bea Bakker', 'Balie: medewerker (Bea)');
       await admin.page.getByLabel(/^Beheerder/).check();
       await admin.press('Rol opslaan', 'Balie: medewerker, rol zonder reden');
-      expect(await admin.errors()).to.deep.equal(['Vul de reden in.']);
+      expect(await admin.errors()).to.deep.equal(['Vul de reden in.', 'Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await admin.fill('Reden', 'Wordt teamleider van de balie');
+      await admin.fill('Huidig wachtwoord', staff.admin.password);
+      await admin.fill('Verificatiecode', nextAppCode(staff.admin.secret));
       await admin.press('Rol opslaan', 'Balie: medewerker, rol gewijzigd');
       expect(await admin.text()).to.include('De rol is gewijzigd.');
       await admin.follow('Medewerker uitschakelen', 'Balie: medewerker uitschakelen (bevestigen)');

@@ -67,10 +67,11 @@ export interface OwnConfirmationDeps extends IdentityCheckDeps {
 }
 
 /**
- * A change to someone else's sign-in (turning off their two-step, giving a temporary password)
- * asks on its own form for the staff member's password and a code from their app, unless they gave
- * them in the last minutes (the desk's fresh level), as the patients' own changes ask theirs: an
- * unattended desk session is not enough to let someone into an account. What the form of an action
+ * A change that lets someone into an account or gives rights (turning off someone's two-step,
+ * a temporary or one-time password, a new staff member, an admin's rights, enabling a staff
+ * account) asks on its own form for the staff member's password and a code from their app, unless
+ * they gave them in the last minutes (the desk's fresh level), as the patients' own changes ask
+ * theirs: an unattended desk session is not enough. What the form of an action
  * that `asks` shows: the minutes a confirmation lasts, or null when none is asked now.
  */
 export const ownConfirmationAsked = (deps: Pick<OwnConfirmationDeps, 'auth'>, req: Request, asks: boolean | undefined): { minutes: number } | null =>
@@ -89,6 +90,10 @@ export async function confirmOwnIdentity(
   asks: boolean | undefined,
 ): Promise<{ errors: FieldError[]; throttled: boolean }> {
   if (!ownConfirmationAsked(deps, req, asks)) return { errors: formErrors, throttled: false };
+  // A form shown while the last confirmation still held has no such fields: it ran out meanwhile.
+  if (!IDENTITY_FIELDS.some((name) => Object.hasOwn(req.body ?? {}, name))) {
+    return { errors: [...formErrors, { field: IDENTITY_FIELDS[0], message: res.locals.t('deskAccess.ownConfirmation.expired') }], throttled: false };
+  }
   const fields = readFields(req.body, IDENTITY_FIELDS);
   if (formErrors.length > 0) return { errors: [...formErrors, ...validateIdentityFields(fields, res.locals.t)], throttled: false };
   const checked = await checkIdentity(deps, req, res, fields);

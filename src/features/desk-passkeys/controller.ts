@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { checkIdentity, IDENTITY_FIELDS, type IdentityCheckDeps } from '../../components/desk-access/identity-check';
+import { confirmOwnIdentity, type OwnConfirmationDeps } from '../../components/desk-access/identity-check';
 import { NAME_FIELDS, passkeyIdOf, validateName } from '../../components/passkey-ceremony/name';
 import { newPasskeyAnswer } from '../../components/passkey-ceremony/proof';
 import { newPasskeyOptions } from '../../components/passkey-ceremony/options';
@@ -7,8 +7,7 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { Clock } from '../../domain/clock';
 import type { PasskeyCeremonies } from '../../domain/passkey-ceremonies';
 import { DuplicatePasskeyError, MAX_PASSKEYS_PER_ACCOUNT, nameTaken, PasskeyLimitError, PasskeyNameTakenError, type PasskeyStore } from '../../domain/passkeys';
-import type { StaffMember, StaffStore } from '../../domain/staff';
-import type { AuthLevels } from '../../http/auth-level';
+import type { StaffStore } from '../../domain/staff';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
@@ -18,8 +17,7 @@ const { passkeys: PATHS } = paths.desk;
 const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
 const NOTICES = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' } as const;
 
-export interface DeskPasskeysDeps extends IdentityCheckDeps {
-  auth: AuthLevels<StaffMember>;
+export interface DeskPasskeysDeps extends OwnConfirmationDeps {
   staff: StaffStore;
   clock: Clock;
   staffPasskeys: PasskeyStore;
@@ -59,16 +57,14 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
 
     show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),
 
+    /** Confirmed already (a second click that came after the first: its code is used), or now: a new session id and CSRF token, as every change of level. */
     async confirm(req: Request, res: Response) {
-      if (confirmed(req)) return back(req, res); // a second click that came after the first: its code is used
-      const fields = readFields(req.body, IDENTITY_FIELDS);
-      const { errors, throttled } = await checkIdentity(deps, req, res, fields);
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, [], true);
       if (errors.length > 0) {
         res.locals.shownPath = PATHS.list; // the confirmation is the list's first form
         // The code field may hold a recovery code, a secret: it is not shown again.
         return renderFormErrors(res, VIEWS.confirm, errors, {}, {}, throttled ? 429 : 400);
       }
-      await deps.auth.toFresh(req); // a new session id and CSRF token, as every change of level
       back(req, res);
     },
 

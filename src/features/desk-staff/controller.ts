@@ -90,6 +90,7 @@ const ACTIONS: Record<StaffAction, StaffActionSpec> = {
   enable: {
     applies: (member) => member.disabled,
     run: changeWith(async (stores, member, by) => ((await setStaffDisabled(stores, member.id, false, by)) ? 'enabled' : null)),
+    asksOwnConfirmation: true, // lets someone (who left, perhaps) back in
     path: desk.enableStaff,
     leadsTo: desk.staffMember,
     texts: { title: 'deskStaff.enable.title', what: 'deskStaff.enable.what', submit: 'deskStaff.enable.submit', hint: 'deskStaff.enable.reasonHint' },
@@ -166,21 +167,27 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   /** What desk-staff/summary and the Medewerkers list show of a member. */
   const summaryOf = (member: StaffMember) => ({ member, passwordState: passwordState(member, deps.clock.now()) });
 
-  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }) => {
+  /** Giving a member an admin's rights is a change that asks the admin's own confirmation; taking them is not. */
+  const promotable = (member: StaffMember) => member.role === 'desk';
+
+  const renderMember = (req: Request, res: Response, member: StaffMember, errors: FieldError[] = [], values: Record<string, string> = { role: member.role }, errorStatus = 400) => {
     const notice = takePageNoticeText(req, res, NOTICES);
     res.locals.shownPath = desk.staffMember(member.id); // also the answer to the role's form
     const actions = (Object.keys(ACTIONS) as StaffAction[])
       .filter((action) => ACTIONS[action].applies(member))
       .map((action) => ({ href: ACTIONS[action].path(member.id), text: res.locals.t(ACTIONS[action].texts.title) }));
-    const locals = { ...summaryOf(member), self: member.id === req.staff!.id, notice, actions };
-    renderFormErrors(res, 'desk-staff/member', errors, values, locals, errors.length > 0 ? 400 : 200);
+    const locals = { ...summaryOf(member), self: member.id === req.staff!.id, notice, actions, ownConfirmation: ownConfirmationAsked(deps, req, promotable(member)) };
+    renderFormErrors(res, 'desk-staff/member', errors, values, locals, errors.length > 0 ? errorStatus : 200);
   };
 
   const renderAction = async (req: Request, res: Response, member: StaffMember, action: StaffAction, errors: FieldError[] = [], values: Record<string, string> = {}, errorStatus = 400) => {
     const spec = ACTIONS[action];
     const what = spec.whatFor ? await spec.whatFor(member, deps) : spec.texts.what;
-    const ownConfirmation = ownConfirmationAsked(deps, req, spec.asksOwnConfirmation);
-    const locals = { ...summaryOf(member), action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member), ownConfirmation } };
+    const locals = {
+      ...summaryOf(member),
+      action: { ...spec.texts, what, path: spec.path(member.id), applies: spec.applies(member) },
+      ownConfirmation: ownConfirmationAsked(deps, req, spec.asksOwnConfirmation),
+    };
     renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? errorStatus : 200);
   };
 
@@ -213,14 +220,17 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       res.render('desk-staff/list', { members: (await staff.list()).map(summaryOf) });
     },
 
-    showNew: (_req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' } }),
+    showNew: (req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' }, ownConfirmation: ownConfirmationAsked(deps, req, true) }),
 
-    /** A new staff member, with a one-time password shown once (components/one-time-password). */
+    /** A new staff member, with a one-time password shown once (components/one-time-password), after the admin's own confirmation. */
     async create(req: Request, res: Response) {
       const fields = readFields(req.body, STAFF_FIELDS);
       const values = { email: fields.email.trim(), name: fields.name.trim(), role: fields.role };
-      const { errors, role } = validateNewStaff(fields, res.locals.t);
-      if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values);
+      const checked = validateNewStaff(fields, res.locals.t);
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, checked.errors, true);
+      const role = checked.role;
+      const ownConfirmation = ownConfirmationAsked(deps, req, true);
+      if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values, { ownConfirmation }, throttled ? 429 : 400);
       const { password, hash, until } = await newOneTimePassword(deps, deps.oneTimePasswordDays);
       try {
         const member = await deps.inTransaction((stores) =>
@@ -230,7 +240,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
         handOverOneTimePassword(req, res, deps.secretBox, { id: member.id, kind: 'added', password }, ONE_TIME_PASSWORD_PAGES.added.path(member.id));
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
-        renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
+        renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values, { ownConfirmation: ownConfirmationAsked(deps, req, true) });
       }
     },
 
@@ -246,10 +256,11 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       if (!member) return;
       // Giving or taking an admin's rights is done with a reason for the Logboek, like the other actions.
       const { role: chosen, reason } = readFields(req.body, ['role', 'reason'] as const);
-      const errors: FieldError[] = [];
-      const role = validateRole(chosen, res.locals.t, errors);
-      errors.push(...validateReason(reason, res.locals.t));
-      if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() });
+      const formErrors: FieldError[] = [];
+      const role = validateRole(chosen, res.locals.t, formErrors);
+      formErrors.push(...validateReason(reason, res.locals.t));
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, formErrors, promotable(member) && role === 'admin');
+      if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() }, throttled ? 429 : 400);
       const by = { ...actor(req), details: { reason: reason.trim() } };
       await change(req, res, member, async (stores) => ((await changeStaffRole(stores, member.id, role, by)) ? 'role' : null), by);
     },
@@ -265,7 +276,9 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       if (!member) return;
       const { reason } = readFields(req.body, ['reason'] as const);
       const reasonErrors = validateReason(reason, res.locals.t);
-      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, reasonErrors, ACTIONS[action].asksOwnConfirmation);
+      // Done by someone else meanwhile (the form is older): nothing to confirm, and the change says nothing changed.
+      const applies = ACTIONS[action].applies(member);
+      const { errors, throttled } = await confirmOwnIdentity(deps, req, res, reasonErrors, applies && ACTIONS[action].asksOwnConfirmation);
       if (errors.length > 0) return await renderAction(req, res, member, action, errors, { reason: reason.trim() }, throttled ? 429 : 400);
       const by = { ...actor(req), details: { reason: reason.trim() } };
       const outcome = await ACTIONS[action].run({ req, res, member, by, deps, change: (work) => change(req, res, member, work, by) });

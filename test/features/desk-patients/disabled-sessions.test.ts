@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { createStaffMember, DESK, eachTestWithStaffSignedIn, signInAtDesk } from '../../support/desk';
+import { createStaffMember, DESK, eachTestWithStaffSignedIn, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
 import { signIn, submitForm } from '../../support/forms';
 import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut } from '../../support/two-factor';
@@ -13,7 +13,8 @@ import { expectSignedOut } from '../../support/two-factor';
 describe('desk: a disabled account\'s sessions stay ended when it is enabled again', () => {
   let rt: TestRuntime;
   let desk: supertest.Agent;
-  eachTestWithStaffSignedIn((signedIn) => ({ rt, desk } = signedIn), { role: 'admin' });
+  let admin: TestStaffMember;
+  eachTestWithStaffSignedIn((signedIn) => ({ rt, desk, member: admin } = signedIn), { role: 'admin' });
 
   it('a patient\'s: the old session is signed out, a new sign-in works', async () => {
     const patient = await rt.createPatient();
@@ -31,7 +32,7 @@ describe('desk: a disabled account\'s sessions stay ended when it is enabled aga
     const theirs = await signInAtDesk(rt, member);
     const page = `${DESK}/medewerkers/${member.id}`;
     await submitForm(desk, `${page}/uitschakelen`, { reason: 'Laptop gestolen' });
-    await submitForm(desk, `${page}/inschakelen`, { reason: 'Nieuwe laptop' });
+    await submitForm(desk, `${page}/inschakelen`, { reason: 'Nieuwe laptop', ...identityOf(rt, admin) });
     expect((await theirs.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
     expect((await (await signInAtDesk(rt, member)).get(`${DESK}/patienten`)).status).to.equal(200);
   });

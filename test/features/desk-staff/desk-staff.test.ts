@@ -38,7 +38,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(invalid.text).to.include('Vul de naam in.').and.include('Vul een e-mailadres in zoals naam@voorbeeld.nl.').and.include('Kies een rol.');
     expect(invalid.text).to.match(/<input id="email" name="email" type="email" value="bea@"/);
 
-    const added = await submitForm(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' });
+    const added = await submitForm(desk, `${STAFF}/nieuw`, confirmedBy({ name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' }));
     expect(added.headers.location).to.equal(`${STAFF}/nieuw/toegevoegd`);
     const created = await desk.get(added.headers.location!);
     expect(created.status).to.equal(200);
@@ -75,7 +75,7 @@ describe('desk: staff accounts and the log (admins)', () => {
   });
 
   it('adds a staff member once when the form is sent twice at once (a double click), and shows the one-time password that works', async () => {
-    const answers = await doubleClick(desk, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }, { first: `${STAFF}/nieuw/toegevoegd`, second: [`${STAFF}/nieuw/toegevoegd`] });
+    const answers = await doubleClick(desk, `${STAFF}/nieuw`, confirmedBy({ name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }), { first: `${STAFF}/nieuw/toegevoegd`, second: [`${STAFF}/nieuw/toegevoegd`] });
     const password = oneTimePasswordOf((await desk.get(`${STAFF}/nieuw/toegevoegd`)).text);
     expect(password, answers.join(', ')).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     expect((await rt.services.staffAudit.list({ limit: 10 })).filter((e) => e.type === 'staff_created'), 'one line in the Logboek').to.have.length(1);
@@ -85,11 +85,13 @@ describe('desk: staff accounts and the log (admins)', () => {
   it('changes a role and disables once when each form is sent twice at once, and never answers "nothing changed"', async () => {
     const member = await createStaffMember(rt, { name: 'Cas Collega' });
     const page = `${STAFF}/${member.id}`;
-    const token = csrfTokenOf((await desk.get(page)).text);
-    const twice = (path: string, fields: Record<string, string>) =>
-      Promise.all([0, 1].map(() => desk.post(path).type('form').send({ _csrf: token, ...fields })));
+    // The token of the page as it is now (the admin's confirmation on the role's form renews it).
+    const twice = async (path: string, fields: Record<string, string>) => {
+      const token = csrfTokenOf((await desk.get(page)).text);
+      return Promise.all([0, 1].map(() => desk.post(path).type('form').send({ _csrf: token, ...fields })));
+    };
 
-    const roles = await twice(`${page}/rol`, { role: 'admin', reason: 'Wordt teamleider' });
+    const roles = await twice(`${page}/rol`, confirmedBy({ role: 'admin', reason: 'Wordt teamleider' }));
     const roleNotice = (await desk.get(page)).text;
     const disables = await twice(`${page}/uitschakelen`, { reason: 'Werkt niet meer bij de kliniek' });
     const disableNotice = (await desk.get(page)).text;
@@ -112,7 +114,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(noReason.status).to.equal(400);
     expect(noReason.text, 'a reason for the Logboek').to.include('<li><a href="#reason">Vul de reden in.</a></li>').and.include('id="role-admin" name="role" value="admin" checked');
     expect((await theirs.get(STAFF)).status, 'still no admin').to.equal(403);
-    const role = await submitForm(desk, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Wordt teamleider van de balie' }, `${STAFF}/${member.id}/rol`);
+    const role = await submitForm(desk, `${STAFF}/${member.id}`, confirmedBy({ role: 'admin', reason: 'Wordt teamleider van de balie' }), `${STAFF}/${member.id}/rol`);
     expect(role.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await theirs.get(STAFF)).status, 'admin now').to.equal(200);
     const [roleRow] = await rt.services.staffAudit.list({ limit: 1 });
@@ -261,7 +263,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await adminAgain.get(memberPage)).text).to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}. Geef een nieuw eenmalig wachtwoord als de medewerker nog moet inloggen.</dd>`);
     await submitForm(adminAgain, `${memberPage}/uitschakelen`, { reason: 'Uit dienst' });
     expect((await adminAgain.get(memberPage)).text, 'not offered for a disabled member').to.include(`<dd>Eenmalig wachtwoord, verlopen op ${date} om ${time}.</dd>`);
-    await submitForm(adminAgain, `${memberPage}/inschakelen`, { reason: 'Toch niet' });
+    await submitForm(adminAgain, `${memberPage}/inschakelen`, confirmedBy({ reason: 'Toch niet' }));
     const renewed = await submitForm(adminAgain, `${memberPage}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Verlopen' }));
     const fresh = oneTimePasswordOf((await adminAgain.get(renewed.headers.location!)).text)!;
     expect((await deskPasswordStep(rt.agent(), { email: member.email, password: fresh })).headers.location, 'a new one works').to.equal(`${DESK}/code`);
@@ -286,6 +288,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const sent = await submitForm(desk, `${STAFF}/${member.id}`, confirmedBy({ reason: 'Vergeten' }), `${STAFF}/${member.id}/eenmalig-wachtwoord`);
     expect(sent.headers.location, 'sent anyway (an old page)').to.equal(`${STAFF}/${member.id}`);
     expect((await desk.get(sent.headers.location!)).text).to.include('Er is niets veranderd.');
+    expect((await desk.get(`${STAFF}/nieuw`)).text, 'nothing to do, so the password and code were not checked').to.include('<legend>Bevestig dat jij het bent</legend>');
     expect((await rt.services.staff.findById(member.id))!.passwordHash, 'unchanged').to.equal(before);
     expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).not.to.include('staff_password_reset');
   });
@@ -407,8 +410,8 @@ describe('desk: staff accounts and the log (admins)', () => {
     await signInAtDesk(rt, admin, broken);
     const before = await rt.services.staff.list();
     const attempts = [
-      await submitForm(broken, `${STAFF}/nieuw`, { name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' }),
-      await submitForm(broken, `${STAFF}/${member.id}`, { role: 'admin', reason: 'Teamleider' }, `${STAFF}/${member.id}/rol`),
+      await submitForm(broken, `${STAFF}/nieuw`, confirmedBy({ name: 'Bea Bakker', email: 'bea@kliniek.nl', role: 'desk' })),
+      await submitForm(broken, `${STAFF}/${member.id}`, confirmedBy({ role: 'admin', reason: 'Teamleider' }), `${STAFF}/${member.id}/rol`),
       await submitForm(broken, `${STAFF}/${member.id}/uitschakelen`, { reason: 'Uit dienst' }),
       await submitForm(broken, `${STAFF}/${member.id}/app-uitzetten`, confirmedBy({ reason: 'Telefoon kwijt' })),
       await submitForm(broken, `${STAFF}/${member.id}/eenmalig-wachtwoord`, confirmedBy({ reason: 'Wachtwoord vergeten' })),
