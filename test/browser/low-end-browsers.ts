@@ -166,7 +166,7 @@ export function defineLowEndChecks(get: () => LowEndContext): void {
       expect(await p.page.evaluate('navigator.clipboard.readText()')).to.equal(codes.join('\n'));
     });
 
-    it('signs in with the text browser Lynx: its forms sent as Lynx sends them, a wrong password first, then the password and the app code', async () => {
+    it('signs in with the text browser Lynx: its forms sent as Lynx sends them, a wrong password first, then the password and the app code; refusing cookies, it is told so', async () => {
       const { baseURL } = get().world;
       const patient = get().patients.lynx;
       const toEmail = downsTo(await (await fetch(`${baseURL}/inloggen`)).text(), 'email');
@@ -184,6 +184,10 @@ export function defineLowEndChecks(get: () => LowEndContext): void {
       expect(signedIn).to.include('Klik op een opdracht of pakket om deze te openen.');
       const events = await get().world.rt.services.audit.listForUser(patient.id);
       expect(events.filter((e) => e.type === 'sign_in').map((e) => e.details?.method), 'signed in once, with the app').to.deep.equal(['totp']);
+
+      // Set to refuse cookies (Dillo's default): told so, not that the form expired.
+      const refusing = await lynxSession(`${baseURL}/inloggen`, form(patient.password), { cookies: false });
+      expect(refusing.replace(/\s+/g, ' ')).to.include('Je browser bewaart geen cookies van deze site, daarom ben je niet ingelogd.');
     });
 
     it('shows Dutch to a browser that asks for English, until the patient chooses English', async () => {

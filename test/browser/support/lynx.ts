@@ -21,12 +21,13 @@ export function downsTo(html: string, id: string): number {
 export const downs = (count: number): LynxStep[] => Array.from({ length: count }, () => DOWN);
 
 /**
- * Opens `url` in the text browser Lynx (Debian package "lynx"), accepting cookies, and presses the
+ * Opens `url` in the text browser Lynx (Debian package "lynx"), accepting cookies (or, with
+ * `cookies: false`, ignoring every cookie, as a browser set to refuse them), and presses the
  * keys of `steps` as a patient would (a string is typed into the field that has the cursor), then Q
  * to quit: the steps end off a text field (after a form is sent, on the new page's first link).
  * Returns what the screen showed, without the terminal's control sequences.
  */
-export function lynxSession(url: string, steps: LynxStep[]): Promise<string> {
+export function lynxSession(url: string, steps: LynxStep[], { cookies = true } = {}): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-lynx-'));
   const script = path.join(dir, 'keys');
   if (steps.some((step) => typeof step === 'string' && /\s/.test(step))) throw new Error('a Lynx script cannot type white space (its key lines are trimmed)');
@@ -34,10 +35,10 @@ export function lynxSession(url: string, steps: LynxStep[]): Promise<string> {
   fs.writeFileSync(script, `${keys.join('\n')}\n`);
   // Debian's settings, without the seconds Lynx waits after each message (3 after an alert, such as a 400).
   const config = path.join(dir, 'lynx.cfg');
-  fs.writeFileSync(config, 'INCLUDE:/etc/lynx/lynx.cfg\nINFOSECS:0\nMESSAGESECS:0\nALERTSECS:0\n');
+  fs.writeFileSync(config, `INCLUDE:/etc/lynx/lynx.cfg\nINFOSECS:0\nMESSAGESECS:0\nALERTSECS:0\n${cookies ? '' : 'SET_COOKIES:FALSE\n'}`);
   const env = { PATH: process.env.PATH, HOME: dir, TERM: 'vt100', COLUMNS: '100', LINES: '60' };
   return new Promise((resolve, reject) => {
-    const child = execFile('lynx', [`-cfg=${config}`, '-accept_all_cookies', `-cmd_script=${script}`, url], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout) => {
+    const child = execFile('lynx', [`-cfg=${config}`, ...(cookies ? ['-accept_all_cookies'] : []), `-cmd_script=${script}`, url], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout) => {
       fs.rmSync(dir, { recursive: true, force: true });
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new Error('lynx is not installed: install the Debian package "lynx" (test/support/install-test-deps.sh does)'));
       else if (err?.killed) reject(new Error(`Lynx did not quit within 60 s: the keys did not end where Q quits. Its screen: ${stdout.slice(-500)}`));
