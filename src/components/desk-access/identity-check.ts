@@ -71,16 +71,17 @@ export interface OwnConfirmationDeps extends IdentityCheckDeps {
  * a temporary or one-time password, a new staff member, an admin's rights, enabling a staff
  * account) asks on its own form for the staff member's password and a code from their app, unless
  * they gave them in the last minutes (the desk's fresh level), as the patients' own changes ask
- * theirs: an unattended desk session is not enough. What the form of an action
- * that `asks` shows: the minutes a confirmation lasts, or null when none is asked now.
+ * theirs: an unattended desk session is not enough. What the form of a change that `asks` shows:
+ * the minutes a confirmation lasts, or null when none is asked now.
  */
 export const ownConfirmationAsked = (deps: Pick<OwnConfirmationDeps, 'auth'>, req: Request, asks: boolean | undefined): { minutes: number } | null =>
   asks && deps.auth.level(req) !== 'fresh' ? { minutes: deps.auth.freshMinutes } : null;
 
 /**
- * Checks that form's password and code (when asked), after `formErrors` (the rest of the form): both are checked
- * only when the rest is right, so a refused form never moves the session; both right make the
- * session fresh (a new session id and CSRF token, as every change of level) before the change is made.
+ * Checks that form's password and code (when asked), after `formErrors` (the rest of the form):
+ * only when the rest is right, so a refused form uses up no code and never moves the session; both
+ * right make the session fresh (a new session id and CSRF token, as every change of level) before
+ * the change is made.
  */
 export async function confirmOwnIdentity(
   deps: OwnConfirmationDeps,
