@@ -577,6 +577,8 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.fill('Naam', 'Cas Test');
       await p.fill('E-mailadres', 'cas@example.nl');
       await p.fill('Je vraag', 'Ik krijg nog steeds geen SMS.');
+      // An hour on: the session and its cookie ran out while the form stood open.
+      world().rt.clock.advanceMinutes(61);
       await p.context.clearCookies();
       const lateQuestion = await p.press('Verstuur vraag', 'Vragenformulier: formulier verlopen');
       expect(lateQuestion.status).to.equal(403);
@@ -589,6 +591,12 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.visit('/inloggen', 'Inloggen (verlopen formulier)');
       await p.fill('E-mailadres', 'cas@example.nl');
       await p.fill('Wachtwoord', 'een-wachtwoord');
+      await p.context.clearCookies(); // right after the page set it: a browser that keeps no cookies
+      const refusing = await p.press('Log in', 'Inloggen: browser bewaart geen cookies');
+      expect(refusing.status).to.equal(403);
+      expect(await p.errors()).to.deep.equal(['Je browser bewaart geen cookies van deze site, daarom ben je niet ingelogd. Zet cookies aan voor deze site en vul je wachtwoord opnieuw in.']);
+      await p.fill('Wachtwoord', 'een-wachtwoord');
+      world().rt.clock.advanceMinutes(61);
       await p.context.clearCookies();
       const expired = await p.press('Log in', 'Inloggen: formulier verlopen');
       expect(expired.status).to.equal(403);

@@ -113,6 +113,8 @@ export const OVERFLOW = `(() => {
   const spilling = [];
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('.skip-link, head, script, style') || clipped(el)) continue;
+    // A text field scrolls its own value (a long reason kept after an error): nothing is lost.
+    if (el.matches('input, textarea, select')) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.display === 'inline' || style.display === 'contents') continue;
     if (el.clientWidth === 0) continue;
