@@ -155,7 +155,11 @@ describe('sign-in (J1)', () => {
   it('does the same database work for an unknown address as for a wrong password (the same time, SPEC J1)', async () => {
     const patient = await rt.createPatient();
     const statements: string[] = [];
-    rt.db.on('query', (query: { sql: string }) => statements.push(query.sql));
+    // The session stores' pruning of expired rows runs on its own timer, not for a request.
+    const pruning = /^delete from [`"]?(sessions|moved_forms)[`"]? where .*expired/i;
+    rt.db.on('query', (query: { sql: string }) => {
+      if (!pruning.test(query.sql)) statements.push(query.sql);
+    });
     const statementsOfFailure = async (email: string) => {
       const agent = rt.agent();
       const token = csrfTokenOf((await agent.get('/inloggen')).text);
