@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import supertest from 'supertest';
 
-/** The CSRF token of the first form on a page. */
 /** The hidden fields of a form that may start a session: its CSRF token and when it was shown (a browser sends both). */
 export function sessionFormOf(html: string): { _csrf: string; shownAt: string } {
   const shownAt = /name="shownAt" value="(\d+)"/.exec(html)?.[1];
@@ -10,6 +9,7 @@ export function sessionFormOf(html: string): { _csrf: string; shownAt: string } 
   return { _csrf: csrfTokenOf(html), shownAt };
 }
 
+/** The CSRF token of the first form on a page. */
 export function csrfTokenOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match?.[1]) throw new Error('page has no CSRF token');

@@ -191,6 +191,10 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
     renderFormErrors(res, 'desk-staff/action', errors, values, locals, errors.length > 0 ? errorStatus : 200);
   };
 
+  /** The form for a new staff member, with the admin's own password and code unless confirmed a moment ago. */
+  const renderNew = (req: Request, res: Response, errors: FieldError[], values: Record<string, string>, status = 400) =>
+    renderFormErrors(res, 'desk-staff/new', errors, values, { ownConfirmation: ownConfirmationAsked(deps, req, true) }, errors.length > 0 ? status : 200);
+
   /** A change to someone else's account, with its audit row in one transaction; then back to their page. */
   const change = async (req: Request, res: Response, member: StaffMember, work: StaffChange, by: StaffActor) => {
     let outcome: StaffNotice;
@@ -220,7 +224,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       res.render('desk-staff/list', { members: (await staff.list()).map(summaryOf) });
     },
 
-    showNew: (req: Request, res: Response) => res.render('desk-staff/new', { values: { role: 'desk' }, ownConfirmation: ownConfirmationAsked(deps, req, true) }),
+    showNew: (req: Request, res: Response) => renderNew(req, res, [], { role: 'desk' }),
 
     /** A new staff member, with a one-time password shown once (components/one-time-password), after the admin's own confirmation. */
     async create(req: Request, res: Response) {
@@ -229,8 +233,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       const checked = validateNewStaff(fields, res.locals.t);
       const { errors, throttled } = await confirmOwnIdentity(deps, req, res, checked.errors, true);
       const role = checked.role;
-      const ownConfirmation = ownConfirmationAsked(deps, req, true);
-      if (errors.length > 0 || !role) return renderFormErrors(res, 'desk-staff/new', errors, values, { ownConfirmation }, throttled ? 429 : 400);
+      if (errors.length > 0 || !role) return renderNew(req, res, errors, values, throttled ? 429 : 400);
       const { password, hash, until } = await newOneTimePassword(deps, deps.oneTimePasswordDays);
       try {
         const member = await deps.inTransaction((stores) =>
@@ -240,7 +243,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
         handOverOneTimePassword(req, res, deps.secretBox, { id: member.id, kind: 'added', password }, ONE_TIME_PASSWORD_PAGES.added.path(member.id));
       } catch (err) {
         if (!(err instanceof DuplicateEmailError)) throw err;
-        renderFormErrors(res, 'desk-staff/new', [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values, { ownConfirmation: ownConfirmationAsked(deps, req, true) });
+        renderNew(req, res, [{ field: 'email', message: res.locals.t('deskStaff.errors.emailTaken') }], values);
       }
     },
 
