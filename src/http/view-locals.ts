@@ -5,6 +5,7 @@ import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format'
 import { paths } from '../paths';
 import { deskPageToReturnTo, pageToReturnTo } from './return-page';
 import { chooseLanguage } from './language';
+import { retryTimeFormatter } from './retry-after';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -21,6 +22,8 @@ declare global {
       isToday(epochMs: number): boolean;
       /** The app's clock: when a form that may start a session was shown (csrf.ts, cookiesRefused). */
       now(): number;
+      /** A time the page tells its reader to try again at: formatted, and noted for a 429's Retry-After (retry-after.ts). */
+      formatRetryTime(epochMs: number): string;
       /**
        * The address of the page shown, where it is not the request's: a page shown again with a
        * form's errors at the address the form was sent to. The menus mark their link to it, and
@@ -85,6 +88,7 @@ export function viewLocals(deps: {
       formatMinutes: formatter.minutes,
       isToday,
       now,
+      formatRetryTime: retryTimeFormatter(res, formatter.time, now),
       user: null,
       setupFirst: null,
       errors: [],

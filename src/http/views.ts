@@ -12,7 +12,7 @@ export const TEMPLATE_LOCALS = [
   'account', 'action', 'actions', 'activity', 'address', 'allActivityPath', 'allDeskActionsPath', 'allowed', 'assets', 'autocomplete', 'back', 'backToDesk',
   'backPath', 'brandSpace', 'caption', 'changed', 'codePaths', 'codeSent', 'codesFile', 'codesMadeAt', 'columns', 'countries',
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'empty', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
-  'footerLink', 'footerPages', 'formatDate', 'formatMinutes', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'isToday', 'label',
+  'footerLink', 'footerPages', 'formatDate', 'formatMinutes', 'formatRetryTime', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'isToday', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'member', 'members', 'messages',
   'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',
   'notApplicable', 'notice', 'now', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'ownConfirmation', 'page', 'pairing', 'passwordState',

@@ -45,7 +45,7 @@ export async function checkIdentity(
   res: Response,
   fields: IdentityFields,
 ): Promise<{ errors: FieldError[]; throttled: boolean }> {
-  const { t, formatTime } = res.locals;
+  const { t, formatRetryTime } = res.locals;
   const refused = (field: string, message: string, throttled = false) => ({ errors: [{ field, message }], throttled });
   const errors = validateIdentityFields(fields, t);
   if (errors.length > 0) return { errors, throttled: false };
@@ -53,7 +53,7 @@ export async function checkIdentity(
   const member = req.staff!;
   // Under the sign-in's throttle, but the staff member is signed in: a wrong one is no failed sign-in.
   const password = await deps.staffSignIn.checkPassword(member.email, fields.currentPassword, requestOrigin(req), 'confirmation_failed');
-  if (password.status === 'throttled') return refused('currentPassword', t('deskAccess.currentPassword.throttled', { time: formatTime(password.retryAt) }), true);
+  if (password.status === 'throttled') return refused('currentPassword', t('deskAccess.currentPassword.throttled', { time: formatRetryTime(password.retryAt) }), true);
   if (password.status !== 'ok') return refused('currentPassword', t('deskAccess.currentPassword.wrong'));
 
   const proof = { kind: isRecoveryCode(fields.code) ? ('recovery' as const) : ('app' as const), code: fields.code };

@@ -38,10 +38,10 @@ export async function validateNewPassword(fields: NewPasswordFields, personal: {
 export async function reserveNewPasswordTry(
   limit: PasswordChangeLimit,
   account: string,
-  w: { t: Translate; formatTime(epochMs: number): string },
+  w: { t: Translate; formatRetryTime(epochMs: number): string },
 ): Promise<FieldError | null> {
   const place = await limit.reserve(account);
-  return place.allowed ? null : { field: 'newPassword', message: w.t('newPassword.errors.tooMany', { time: w.formatTime(place.retryAt) }) };
+  return place.allowed ? null : { field: 'newPassword', message: w.t('newPassword.errors.tooMany', { time: w.formatRetryTime(place.retryAt) }) };
 }
 
 /**
@@ -54,7 +54,7 @@ export async function reserveNewPasswordTry(
 export async function acceptNewPassword(
   deps: { hasher: PasswordHasher; passwordChangeLimit: PasswordChangeLimit },
   form: { fields: NewPasswordFields; account: { email: string; name: string; passwordHash: string; oneTimePasswordUntil: number | null }; limitKey: string; sameKey: string },
-  w: { t: Translate; formatTime(epochMs: number): string },
+  w: { t: Translate; formatRetryTime(epochMs: number): string },
 ): Promise<{ hash: string } | { errors: FieldError[]; status: 400 | 429 }> {
   const { fields, account } = form;
   const errors = await validateNewPassword(fields, account, w.t);

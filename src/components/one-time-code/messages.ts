@@ -10,6 +10,8 @@ export interface Wording {
   formatTime(epochMs: number): string;
   formatDate(epochMs: number): string;
   isToday(epochMs: number): boolean;
+  /** A time the message tells the reader to try again at: formatted, and noted for a 429's Retry-After. */
+  formatRetryTime(epochMs: number): string;
   /** The label of the page's button that sends a new code, where it is not "Stuur nieuwe code". */
   resendButton?: string;
 }
@@ -44,7 +46,7 @@ interface CapForPurpose {
  * come instead, and what to do meanwhile.
  */
 export function secondFactorMessage(result: Exclude<SecondFactorResult, { status: 'ok' }>, w: Wording, smsCap?: CapForPurpose): string {
-  if (result.status === 'locked') return w.t('oneTimeCode.errors.locked', { time: w.formatTime(result.until) });
+  if (result.status === 'locked') return w.t('oneTimeCode.errors.locked', { time: w.formatRetryTime(result.until) });
   const message = w.t(FAILURE_KEYS[result.reason]);
   if (!needsNewCode(result)) return message;
   return `${message} ${smsCap ? capEnd(smsCap, w) : w.t('oneTimeCode.askNewCode', { resend: resendButton(w) })}`;
@@ -52,7 +54,7 @@ export function secondFactorMessage(result: Exclude<SecondFactorResult, { status
 
 /** When the cap lets a new SMS code through, and, unless the code sent last still works, what the patient can do until then. */
 export function capEnd({ cap, purpose }: CapForPurpose, w: Wording, codeWorks = false): string {
-  const time = w.formatTime(cap.retryAt);
+  const time = w.formatRetryTime(cap.retryAt);
   const when = w.isToday(cap.retryAt) ? w.t('oneTimeCode.sms.limited.whenToday', { time }) : w.t('oneTimeCode.sms.limited.when', { date: w.formatDate(cap.retryAt), time });
   if (codeWorks) return when;
   const meanwhile = w.t(RECOVERY_CODE_ACCEPTED.has(purpose) ? 'oneTimeCode.sms.limited.useRecovery' : 'oneTimeCode.sms.limited.help');
@@ -117,7 +119,7 @@ export function smsProblem(
         noSmsSoon: false,
       };
     case 'locked':
-      return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatTime(outcome.until) }), noSmsSoon: true };
+      return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatRetryTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
       return { status: 429, message: notSentInCooldown(outcome, w, earlierCodeWorks), noSmsSoon: false };
     case 'limited':
@@ -136,7 +138,7 @@ export function smsProblem(
  * tries, it does not), and when to ask again with the page's button.
  */
 function notSentInCooldown(outcome: { nextAllowedAt: number; earlierCode: EarlierCode }, w: Wording, earlierCodeWorks?: boolean): string {
-  const time = w.formatTime(outcome.nextAllowedAt);
+  const time = w.formatRetryTime(outcome.nextAllowedAt);
   if (outcome.earlierCode === 'other_number') return w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time });
   const works = earlierCodeWorks ?? outcome.earlierCode === 'this_number';
   return w.t(works ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time, resend: resendButton(w) });
@@ -153,7 +155,7 @@ export function smsRefusal(outcome: SmsCodeOutcome, purpose: CodePurpose, w: Wor
     // A typo corrected within the cooldown, or a number typed again after its code was used: no
     // code went to this number that the code page could ask for.
     const key = outcome.earlierCode === 'other_number' ? 'oneTimeCode.sms.errors.cooldownOtherNumber' : 'oneTimeCode.sms.errors.cooldownCodeGone';
-    return { status: 429, message: w.t(key, { time: w.formatTime(outcome.nextAllowedAt) }), noSmsSoon: false };
+    return { status: 429, message: w.t(key, { time: w.formatRetryTime(outcome.nextAllowedAt) }), noSmsSoon: false };
   }
   return outcome.status === 'unsure' || outcome.status === 'cooldown' ? null : smsProblem(outcome, purpose, w);
 }

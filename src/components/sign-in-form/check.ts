@@ -27,7 +27,7 @@ export async function checkSignInForm<A extends SessionAccount = User>(
    */
   messageKeys: { disabled: string; expired: string } = { disabled: 'signInForm.errors.disabled', expired: 'signInForm.errors.oneTimePasswordExpired' },
 ): Promise<{ account: A } | RefusedSignIn> {
-  const { t, formatTime } = res.locals;
+  const { t, formatRetryTime } = res.locals;
   const fields = readFields(req.body, SIGN_IN_FIELDS);
   const values = { email: fields.email.trim() };
   const errors = validateSignIn(fields, t);
@@ -36,7 +36,7 @@ export async function checkSignInForm<A extends SessionAccount = User>(
   req.body.email = values.email;
   const result = await authenticatePassword<A>(passport, req, res);
   if (result.status === 'throttled') {
-    return { errors: [{ field: 'email', message: t('signInForm.errors.throttled', { time: formatTime(result.retryAt) }) }], values, status: 429 };
+    return { errors: [{ field: 'email', message: t('signInForm.errors.throttled', { time: formatRetryTime(result.retryAt) }) }], values, status: 429 };
   }
   if (result.status === 'invalid') return { errors: [{ field: 'email', message: t('signInForm.errors.invalidCredentials') }], values, status: 400 };
   if (result.status === 'disabled') return { errors: [{ field: 'email', message: t(messageKeys.disabled) }], values, status: 403 };

@@ -30,6 +30,9 @@ export interface ConfirmationDeps extends PasskeyOptionsDeps {
 
 export type ConfirmationController = ReturnType<typeof createConfirmationController>;
 
+/** A field's error; `limited`: a limit refused the try (the sign-in throttle, the second step's lock), so the answer is a 429. */
+type CheckError = FieldError & { limited?: boolean };
+
 /** "Bevestig dat jij het bent": the password again and, with two-step on, a second-step code or a passkey. */
 export function createConfirmationController(deps: ConfirmationDeps) {
   const { signIn, secondFactor, auth } = deps;
@@ -73,19 +76,20 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   /** The patient's SMS code for this confirmation, to their own number. */
   const confirmationCode = (req: Request, res: Response) => smsSendRequest(req, res, { userId: req.user!.id, purpose: 'confirm', phone: req.user!.twoFactorPhone! });
 
-  async function checkPassword(req: Request, res: Response, password: string): Promise<FieldError | null> {
+  async function checkPassword(req: Request, res: Response, password: string): Promise<CheckError | null> {
     const t = res.locals.t;
     // Under the sign-in's throttle as before, but the patient is signed in: a wrong one is no failed sign-in.
     const result = await signIn.checkPassword(req.user!.email, password, requestOrigin(req), 'confirmation_failed');
-    if (result.status === 'throttled') return { field: 'password', message: t('freshConfirmation.errors.throttled', { time: res.locals.formatTime(result.retryAt) }) };
+    if (result.status === 'throttled') return { field: 'password', message: t('freshConfirmation.errors.throttled', { time: res.locals.formatRetryTime(result.retryAt) }), limited: true };
     // 'disabled' cannot come here: a disabled account's sessions are signed out before any page.
     return result.status === 'ok' ? null : { field: 'password', message: t('freshConfirmation.errors.passwordWrong') };
   }
 
-  async function checkCode(req: Request, res: Response, proof: Proof): Promise<FieldError | null> {
+  async function checkCode(req: Request, res: Response, proof: Proof): Promise<CheckError | null> {
     const result = await secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req));
     if (result.status === 'ok') return null;
-    return { field: 'code', message: await codeFailureMessage(secondFactor, result, wording(req, res), proof.kind === 'sms' ? confirmationCode(req, res) : undefined) };
+    const message = await codeFailureMessage(secondFactor, result, wording(req, res), proof.kind === 'sms' ? confirmationCode(req, res) : undefined);
+    return { field: 'code', message, limited: result.status === 'locked' };
   }
 
   /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
@@ -127,7 +131,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
       // An empty code field, or one that cannot hold a code, is said together with the password's
       // error (unless a passkey answers instead): the patient learns about both fields at once.
       const typed = req.user!.twoFactorMethod && !hasCredential(req.body) ? codeProof(code, req.user!, t) : null;
-      const errors = validatePassword(password, t);
+      const errors: CheckError[] = validatePassword(password, t);
       if (errors.length === 0) {
         const passwordError = await checkPassword(req, res, password);
         if (passwordError) errors.push(passwordError);
@@ -146,7 +150,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
         // A code that was not checked (the password was not right) may still work: a secret, so it
         // is not written into the page again; the patient is told it was not used up.
         const unchecked = typed && 'proof' in typed && !codeRefused;
-        return renderFormErrors(res, VIEW, errors, {}, { ...l, notice: unchecked ? t('freshConfirmation.codeNotUsed') : null });
+        const status = errors.some((e) => e.limited) ? 429 : 400;
+        return renderFormErrors(res, VIEW, errors, {}, { ...l, notice: unchecked ? t('freshConfirmation.codeNotUsed') : null }, status);
       }
       await auth.toFresh(req);
       res.redirect(303, returnTo);

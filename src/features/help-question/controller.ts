@@ -15,9 +15,9 @@ function showAgain(res: Response, values: Record<string, string>, notice: string
 
 /** Whose questions filled the limit (never this visitor's by name: a network is shared), and when one gets through. */
 function limitNotice(res: Response, limit: Extract<AddResult, { status: 'limited' }>): string {
-  const { t, formatDate, formatTime, isToday } = res.locals;
+  const { t, formatDate, formatRetryTime, isToday } = res.locals;
   const why = t(limit.scope === 'ip' ? 'helpQuestion.limited.network' : 'helpQuestion.limited.everyone');
-  const time = formatTime(limit.retryAt);
+  const time = formatRetryTime(limit.retryAt);
   const when = isToday(limit.retryAt) ? t('helpQuestion.limited.whenToday', { time }) : t('helpQuestion.limited.when', { date: formatDate(limit.retryAt), time });
   return `${why} ${when} ${t('helpQuestion.limited.help')}`;
 }

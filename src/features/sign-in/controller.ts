@@ -85,7 +85,7 @@ export function createSignInController(deps: SignInDeps) {
      * account is proven before the signature is (see SecondFactor.checkPasskeyAlone).
      */
     async submitPasskey(req: Request, res: Response) {
-      const { t, formatTime } = res.locals;
+      const { t, formatRetryTime } = res.locals;
       const given = passkeyProof(req, 'sign_in', deps.clock.now());
       const refuse = (problem: string, status = 400) => {
         res.locals.shownPath = paths.signIn; // the passkey's address takes POST only
@@ -94,7 +94,7 @@ export function createSignInController(deps: SignInDeps) {
       if ('problem' in given) return refuse(t(given.problem));
       const origin = requestOrigin(req);
       const attempt = await deps.signIn.withoutPassword(origin, () => checkPasskeyAlone(given.proof, origin));
-      if (attempt.status === 'throttled') return refuse(t('signInForm.errors.throttled', { time: formatTime(attempt.retryAt) }), 429);
+      if (attempt.status === 'throttled') return refuse(t('signInForm.errors.throttled', { time: formatRetryTime(attempt.retryAt) }), 429);
       const { user, result } = attempt.result;
       if (!user) return refuse(t('passkeyCeremony.notAccepted'));
       if (result.status !== 'ok') {

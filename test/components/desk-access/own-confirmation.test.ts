@@ -189,6 +189,7 @@ describe('desk: the staff member\'s own password and app code before letting som
       const res = await submitForm(adminDesk, path.endsWith('/rol') ? page : path, { ...form, ...identityOf(rt, admin) }, path);
       expect(res.status, path).to.equal(429);
       expect(res.text, path).to.include('Je hebt te vaak een verkeerd wachtwoord ingevuld.');
+      expect(res.headers['retry-after'], path).to.match(/^[1-9]\d*$/);
     }
     expect(await rt.services.staff.findById(colleague.id), 'nothing changed').to.deep.include({ role: 'desk', twoFactorMethod: 'totp' });
   });

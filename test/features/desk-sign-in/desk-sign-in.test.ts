@@ -110,6 +110,7 @@ describe('desk sign-in ("Balie")', () => {
     const locked = await deskPasswordStep(rt.agent(), member);
     expect(locked.status, 'even the right password while locked').to.equal(429);
     expect(locked.text).to.match(/Te veel pogingen. Probeer het om \d\d:\d\d opnieuw./);
+    expect(locked.headers['retry-after']).to.match(/^[1-9]\d*$/);
     expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the patient with the same address is not locked').to.equal('/werkblad');
   });
 
@@ -133,6 +134,10 @@ describe('desk sign-in ("Balie")', () => {
     rt.clock.advance(STEP_MS);
     const locked = await submitForm(agent, `${DESK}/code`, { code: appCode(member.secret, rt.clock.now()) });
     expect(locked.status, 'locked: even the right code').to.equal(429);
+    expect(locked.headers['retry-after'], 'the lock\'s 15 minutes, from a moment before').to.match(/^(8[7-9]\d|900)$/);
+    const noCode = await submitForm(agent, `${DESK}/code`, { code: '12' }); // checked by nothing but the lock's page
+    expect(noCode.status).to.equal(429);
+    expect(noCode.headers['retry-after']).to.equal(locked.headers['retry-after']);
     expect(locked.text).to.include('<h1>Inloggen is tijdelijk geblokkeerd</h1>')
       .and.match(/Je hebt te vaak een verkeerde code ingevuld. Daarom kun je tot \d\d:\d\d niet inloggen./);
     expect(locked.text, 'no form that cannot work').not.to.include('name="code"');

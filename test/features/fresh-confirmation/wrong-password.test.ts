@@ -48,8 +48,9 @@ describe('fresh confirmation: a wrong password or code', () => {
       const { patient, agent } = await signedInPatient(rt, { fresh: false });
       for (let i = 0; i < 2; i += 1) expect((await confirm(agent, { password: WRONG })).text).to.include('Dit wachtwoord klopt niet');
       const locked = await confirm(agent, { password: patient.password });
-      expect(locked.status).to.equal(400);
+      expect(locked.status).to.equal(429);
       expect(locked.text).to.match(/Te veel pogingen\. Probeer het om \d\d:\d\d opnieuw\./);
+      expect(locked.headers['retry-after']).to.match(/^[1-9]\d*$/);
       expect((await signIn(rt.agent(), patient.email, patient.password)).status, 'the sign-in is locked too').to.equal(429);
       expect((await eventsOf(patient.id)).filter((e) => e.type === 'confirmation_failed'), 'a refused check records nothing').to.have.length(2);
     });
@@ -63,6 +64,19 @@ describe('fresh confirmation: a wrong password or code', () => {
       expect((await eventsOf(patient.id))[0]).to.deep.include({ type: 'second_step_failed' }).and.nested.include({ 'details.purpose': 'confirm' });
       expect((await eventsOf(patient.id)).map((e) => e.type)).not.to.include('sign_in_failed');
       expect((await activity(agent))[0]).to.equal('Verkeerde code bij het bevestigen dat jij het bent');
+    });
+
+    it('answers the wrong code that locks the second step with a 429 and when it ends', async () => {
+      const patient = await patientWithApp(rt);
+      const agent = rt.agent();
+      await passwordStep(agent, patient.email, patient.password);
+      await enterSignInCode(agent, appCode(patient.secret, rt.clock.now()));
+      const wrong = wrongAppCode(patient.secret, rt.clock.now());
+      for (let i = 1; i <= 9; i += 1) expect((await confirm(agent, { password: patient.password, code: wrong })).status).to.equal(400);
+      const tenth = await confirm(agent, { password: patient.password, code: wrong });
+      expect(tenth.status).to.equal(429);
+      expect(tenth.text).to.include('14:15');
+      expect(tenth.headers['retry-after']).to.equal('900');
     });
   });
 

@@ -91,6 +91,7 @@ describe('choosing one\'s own password after the clinic gave a temporary one', (
     const refused = await submitForm(await signedInWithTemporary(patient.email), PAGE, { newPassword: OWN, repeatPassword: OWN });
     expect(refused.status).to.equal(429);
     expect(refused.text).to.match(/Je hebt het afgelopen uur te vaak een nieuw wachtwoord geprobeerd\. Je kunt het om \d\d:\d\d opnieuw proberen\./);
+    expect(refused.headers['retry-after'], 'the hour\'s end, rounded up to the minute').to.equal('3600');
   });
 
   it('lets the patient sign out from it, and ends their other sessions once they have chosen', async () => {

@@ -173,6 +173,7 @@ describe('passkeys: signing in from the sign-in page', () => {
     expect(checked.length, 'signatures checked: the network\'s free failures and one past its lock').to.be.within(1, 6);
     expect(results.filter((r) => r.status === 429).length).to.equal(50 - checked.length);
     expect(results.find((r) => r.status === 429)!.text).to.match(/Te veel pogingen\. Probeer het om \d\d:\d\d opnieuw\./);
+    expect(results.find((r) => r.status === 429)!.headers['retry-after']).to.match(/^[1-9]\d*$/);
 
     const events = await eventTypes(rt, world.patient.id);
     expect(events, 'not the patient\'s failures').not.to.include('second_step_failed').and.not.to.include('second_step_locked');
