@@ -93,9 +93,14 @@ export function createConfirmationController(deps: ConfirmationDeps) {
   }
 
   /** The passkey instead of a code (public/js/passkeys.js sends the form with it); its message goes to the code field. */
-  async function checkPasskey(req: Request, res: Response): Promise<FieldError | null> {
-    const problem = await passkeyProblem(req, res, 'confirm', deps.clock.now(), (proof) => secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req)));
-    return problem === null ? null : { field: 'code', message: problem };
+  async function checkPasskey(req: Request, res: Response): Promise<CheckError | null> {
+    let locked = false;
+    const problem = await passkeyProblem(req, res, 'confirm', deps.clock.now(), async (proof) => {
+      const result = await secondFactor.check(req.user!.id, 'confirm', proof, requestOrigin(req));
+      locked = result.status === 'locked';
+      return result;
+    });
+    return problem === null ? null : { field: 'code', message: problem, limited: locked };
   }
 
   return {

@@ -6,7 +6,7 @@ import {
   registerPasskey, TWO_STEP,
 } from '../../support/passkeys';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
-import { confirmPassword, expectSignedOut, recoveryCodesIn } from '../../support/two-factor';
+import { confirmPassword, expectSignedOut, lockSecondStep, recoveryCodesIn } from '../../support/two-factor';
 import { twoFactorRow } from '../../support/two-factor-row';
 
 /** "Toegangssleutel toevoegen", rename and remove, on the two-step page (issue 15). */
@@ -278,6 +278,20 @@ describe('passkeys: add, rename and remove', () => {
         .send({ _csrf: token, terug: returnTo, password: world.patient.password, code: '', credential: JSON.stringify(world.authenticator.get(options.body)) });
       expect(res.headers.location, res.text.slice(0, 300)).to.equal(returnTo);
     }
+
+    it('answers a confirmation with the passkey while the second step is locked with 429 and when the lock ends', async () => {
+      const { agent, patient } = world;
+      rt.clock.advanceMinutes(11); // the confirmation of the setup has expired
+      await lockSecondStep(rt, patient.id);
+      const page = `/account/bevestigen?terug=${encodeURIComponent(TWO_STEP)}`;
+      const token = csrfTokenOf((await agent.get(page)).text);
+      const options = await askOptions(agent, '/account/bevestigen/toegangssleutel/opties', token);
+      const res = await agent.post('/account/bevestigen').type('form')
+        .send({ _csrf: token, terug: TWO_STEP, password: patient.password, code: '', credential: JSON.stringify(world.authenticator.get(options.body)) });
+      expect(res.status).to.equal(429);
+      expect(res.headers['retry-after']).to.equal('900');
+      expect(res.text).to.include('Je hebt te vaak een verkeerde code ingevuld. Je kunt om 14:26 opnieuw proberen.');
+    });
 
     it('renames after a fresh confirmation, checks the name, records and announces it', async () => {
       const { agent, patient } = world;
