@@ -15,6 +15,7 @@ import { createSignInService } from './domain/sign-in';
 import { createSignInThrottle } from './domain/sign-in-throttle';
 import { createSmsCodeService } from './domain/sms-codes';
 import type { StaffMember } from './domain/staff';
+import { smsCodeText } from './domain/sms/code-text';
 import { createOutboxSender, OutboxSender } from './domain/sms/outbox-sender';
 import type { SmsSender } from './domain/sms/sms-sender';
 import { createVonageSender } from './domain/sms/vonage-sender';
@@ -74,13 +75,15 @@ export async function createServices(deps: ServiceDeps) {
   });
   const secretBox = createSecretBox(config.totpEncryptionKey, random);
   const { sender, outbox } = createSmsSender(config, db, clock, logger);
+  // Where patients type a code: the site passkeys belong to (PUBLIC_URL).
+  const codeHost = new URL(config.webauthn.origin).hostname;
   const smsCodes = await createSmsCodeService({
     codes: verificationCodes,
     sender,
     limiters,
     clock,
     settings: config.sms,
-    composeText: (code, language) => (translators[language] ?? translators.nl)('oneTimeCode.sms.text', { code }),
+    composeText: (code, language) => smsCodeText((translators[language] ?? translators.nl)('oneTimeCode.sms.text', { code }), code, codeHost),
     logger,
   });
 

@@ -78,8 +78,8 @@ describe('desk: questions from the Vragenformulier', () => {
       const list = (await desk.get(QUESTIONS)).text;
       expect(list, language).to.include(`<a href="${QUESTIONS}/${english!.id}" lang="en">How do I sign in?</a>`);
       expect(list, language).to.include(`<a href="${QUESTIONS}/${dutch}" lang="nl">Ik kan niet inloggen.</a>`);
-      expect((await desk.get(`${QUESTIONS}/${english!.id}`)).text, language).to.include('<p class="question-text" lang="en">How do I sign in?</p>');
-      expect((await desk.get(`${QUESTIONS}/${dutch}`)).text, language).to.include('<p class="question-text" lang="nl">Ik kan niet inloggen.</p>');
+      expect((await desk.get(`${QUESTIONS}/${english!.id}`)).text, language).to.include('<p class="text-lines" lang="en">How do I sign in?</p>');
+      expect((await desk.get(`${QUESTIONS}/${dutch}`)).text, language).to.include('<p class="text-lines" lang="nl">Ik kan niet inloggen.</p>');
       // A reply goes out in the question's language, whatever the desk's.
       expect((await desk.get(`${QUESTIONS}/${english!.id}`)).text, language).to.include('?subject=Your%20question%20to%20the%20Karify%20helpdesk"');
       expect((await desk.get(`${QUESTIONS}/${dutch}`)).text, language).to.include('?subject=Je%20vraag%20aan%20de%20helpdesk%20van%20Karify"');

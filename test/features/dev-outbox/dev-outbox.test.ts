@@ -12,7 +12,8 @@ describe('development: the SMS outbox', () => {
       expect((await enterPhone(agent, '0612345678')).status).to.equal(303);
       const outbox = await agent.get('/ontwikkeling/sms');
       expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
-      expect(outbox.text, 'a Dutch text on the Dutch page needs no lang').to.match(/data-label="Bericht">\d{6} is je/);
+      expect(outbox.text, 'a Dutch text on the Dutch page needs no lang').to.match(/class="text-lines" data-label="Bericht">\d{6} is je/);
+      expect(outbox.text, 'its lines as the phone shows them').to.match(/ook niet met Karify\.\n\n@localhost #\d{6}<\/td>/);
       expect(outbox.text, 'today\'s: the time').to.match(/data-label="Tijd">\d\d:\d\d<\/td>/);
 
       await agent.get('/taal/en');

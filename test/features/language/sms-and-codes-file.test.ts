@@ -18,14 +18,27 @@ describe('the SMS and the recovery-code file in the language of the page', () =>
   });
   afterEach(() => world?.close());
 
-  /** The newest SMS is in `language`, within one SMS (160 characters), and brings the code. */
-  function expectNewestSms(language: keyof typeof SMS_TEXT, count: number) {
+  /**
+   * The newest SMS is in `language`, within one SMS (160 characters), and brings the code, last
+   * on the origin-bound line of the site it is for (tests: localhost).
+   */
+  function expectNewestSms(language: keyof typeof SMS_TEXT, count: number, host = 'localhost') {
     expect(world.vonage.messages, 'SMS sent').to.have.length(count);
     const { text } = world.vonage.messages.at(-1)!;
     expect(text).to.match(SMS_TEXT[language]);
     expect(text.length, 'one SMS').to.be.at.most(160);
-    expect(text).to.include(lastCode(world.vonage));
+    const code = lastCode(world.vonage);
+    expect(text.startsWith(code)).to.equal(true);
+    expect(text.split('\n').slice(-2), 'a line of its own, after an empty one').to.deep.equal(['', `@${host} #${code}`]);
   }
+
+  it('ends the SMS with the site patients use (PUBLIC_URL), where phones offer the code for autofill', async () => {
+    await world.close();
+    world = await startSmsWorld({ SMS_RESEND_COOLDOWN_SECONDS: '1', PUBLIC_URL: 'https://mijn.kliniek.example.nl' });
+    const patient = await patientWithSms(world.rt);
+    await passwordStep(world.rt.agent(), patient.email, patient.password);
+    expectNewestSms('nl', 1, 'mijn.kliniek.example.nl');
+  });
 
   it('sends the sign-in code in Dutch by default, in English once chosen, and a new code in the language it is asked in', async () => {
     const { rt } = world;
