@@ -61,6 +61,8 @@ import { createSetupController } from './two-factor-setup/controller';
 import { setupRoutes } from './two-factor-setup/routes';
 import { createTwoFactorStatusController } from './two-factor-status/controller';
 import { twoFactorStatusRoutes } from './two-factor-status/routes';
+import { createWellKnownController } from './well-known/controller';
+import { wellKnownRoutes } from './well-known/routes';
 import { createWorkspaceController } from './workspace/controller';
 import { workspaceRoutes } from './workspace/routes';
 
@@ -84,6 +86,7 @@ export interface FeatureDeps {
 export function sessionlessRoutes({ config, services, db, redis, auth }: FeatureDeps): Router[] {
   return [
     healthRoutes(createHealthController({ db, redis })),
+    wellKnownRoutes(createWellKnownController({ siteOrigin: config.webauthn.origin })),
     languageRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
   ];
 }

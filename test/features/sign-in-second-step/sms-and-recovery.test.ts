@@ -50,8 +50,8 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       await passwordStep(agent, patient.email, patient.password);
       const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
       // Open to everyone: the second step itself, public help and the footer's pages, health checks,
-      // the language choice; and the desk, whose own sessions never see a patient's (test/http/desk-access.test.ts).
-      const open = /^\/inloggen\/(code|herstelcode|annuleren)|^\/hulp\/|^\/(helpdesk|over-karify|privacy-en-veiligheid|algemene-voorwaarden)$|^\/(healthz|readyz)$|^\/taal\/|^\/balie(\/|$)/;
+      // the language choice, the addresses password managers look up; and the desk, whose own sessions never see a patient's (test/http/desk-access.test.ts).
+      const open = /^\/inloggen\/(code|herstelcode|annuleren)|^\/hulp\/|^\/(helpdesk|over-karify|privacy-en-veiligheid|algemene-voorwaarden)$|^\/(healthz|readyz)$|^\/taal\/|^\/\.well-known\/|^\/balie(\/|$)/;
       const routes = listRoutes(rt.app).filter(([, path]) => !open.test(path));
       expect(routes.length).to.be.greaterThan(20);
       for (const [method, path] of routes) {
