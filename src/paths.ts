@@ -53,6 +53,8 @@ export const paths = {
     /** Where a patient signed in with the clinic's temporary password chooses their own, before anything else. */
     ownPassword: '/account/eigen-wachtwoord',
     activity: '/account/beveiliging',
+    /** From the security activity: every other session of the patient ends, this one goes on. */
+    signOutElsewhere: '/account/beveiliging/uitloggen-op-andere-apparaten',
     confirm: '/account/bevestigen',
     /** The confirmation, leading back to `returnTo` (an account page) once done. */
     confirmThenReturn: (returnTo: string) => `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`,

@@ -6,6 +6,7 @@ export type SecurityEventType =
   | 'sign_in_failed'
   | 'confirmation_failed'
   | 'sign_out'
+  | 'signed_out_elsewhere'
   | 'account_created'
   | 'account_disabled'
   | 'account_enabled'

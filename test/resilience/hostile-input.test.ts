@@ -361,6 +361,7 @@ const FORMS: FormSpec[] = [
   { action: `${MANAGE}/herstelcodes/nieuw`, page: `${MANAGE}/herstelcodes/nieuw`, agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   { action: `${MANAGE}/herstelcodes`, page: MANAGE, agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   { action: `${MANAGE}/uitzetten`, page: `${MANAGE}/uitzetten`, agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
+  { action: '/account/beveiliging/uitloggen-op-andere-apparaten', page: '/account/beveiliging', agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   { action: '/uitloggen', page: '/werkblad', agent: (c) => c.fresh, observe: freshAndSignedIn, fields: () => ({}) },
   {
     action: DESK, page: DESK, agent: (c) => c.deskAnon, observe: deskAnonymous,

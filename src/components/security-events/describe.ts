@@ -13,6 +13,7 @@ export const EVENT_DESCRIPTION_KEYS: Record<SecurityEventType, string> = {
   sign_in_failed: 'securityEvents.events.sign_in_failed',
   confirmation_failed: 'securityEvents.events.confirmation_failed',
   sign_out: 'securityEvents.events.sign_out',
+  signed_out_elsewhere: 'securityEvents.events.signed_out_elsewhere',
   account_created: 'securityEvents.events.account_created',
   account_disabled: 'securityEvents.events.account_disabled',
   account_enabled: 'securityEvents.events.account_enabled',

@@ -2,11 +2,17 @@ import type { Request, Response } from 'express';
 import { pageOf } from '../../components/paging/newest-first';
 import { describeDevice, describeEvent } from '../../components/security-events/describe';
 import { type AuditLog, isByClinic } from '../../domain/audit';
+import type { UserStore } from '../../domain/users';
+import type { AuthLevels } from '../../http/auth-level';
+import { requestOrigin } from '../../http/authentication';
+import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 
 export type SecurityActivityController = ReturnType<typeof createSecurityActivityController>;
 
-export function createSecurityActivityController(deps: { audit: AuditLog }) {
+const SIGNED_OUT_ELSEWHERE = 'signedOutElsewhere';
+
+export function createSecurityActivityController(deps: { audit: AuditLog; users: UserStore; auth: AuthLevels }) {
   return {
     /** One page of the patient's security events, newest first, with links to the newer and older pages. */
     async show(req: Request, res: Response) {
@@ -34,7 +40,17 @@ export function createSecurityActivityController(deps: { audit: AuditLog }) {
           ip: byClinic ? null : event.ip, // shortened when it was stored
         };
       });
-      res.render('security-activity/index', { rows, newerPath: page.newerPath, olderPath: page.olderPath });
+      const done = takePageNotice(req, res) === SIGNED_OUT_ELSEWHERE;
+      res.render('security-activity/index', { rows, newerPath: page.newerPath, olderPath: page.olderPath, done });
+    },
+
+    /** "Uitloggen op andere apparaten": a computer left signed in elsewhere; this session goes on. */
+    async signOutElsewhere(req: Request, res: Response) {
+      const userId = req.user!.id;
+      await deps.auth.endOtherSessions(req, deps.users);
+      await deps.audit.record(userId, 'signed_out_elsewhere', requestOrigin(req));
+      req.log.info({ userId }, 'signed out on other devices');
+      redirectWithNotice(req, res, paths.account.activity, SIGNED_OUT_ELSEWHERE);
     },
   };
 }
