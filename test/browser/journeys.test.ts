@@ -504,6 +504,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Beveiligingsactiviteit', 'Beveiligingsactiviteit (na beheer)');
       expect(await p.heading()).to.equal('Beveiligingsactiviteit');
       expect(await p.page.locator('tbody tr').count()).to.be.greaterThan(4);
+      await p.press('Uitloggen op andere apparaten', 'Beveiligingsactiviteit: uitgelogd op andere apparaten');
+      expect(await p.text()).to.include('Je bent op je andere apparaten uitgelogd. Op dit apparaat ben je nog ingelogd.');
+      expect(await p.page.locator('tbody tr').first().innerText()).to.include('Uitgelogd op andere apparaten');
 
       // Each change was e-mailed too: the development e-mail outbox shows the alerts (issue 16)
       await rt.services.mailWorker.runOnce();
