@@ -113,7 +113,7 @@ export const paths = {
   devMailOutbox: '/ontwikkeling/e-mail',
   health: { live: '/healthz', ready: '/readyz' },
   /** Looked up by password managers (RFC 8615). */
-  wellKnown: { changePassword: '/.well-known/change-password', passkeyEndpoints: '/.well-known/passkey-endpoints' },
+  wellKnown: { changePassword: '/.well-known/change-password', passkeyEndpoints: '/.well-known/passkey-endpoints', securityTxt: '/.well-known/security.txt' },
   /**
    * The clinic's desk ("Balie"): staff pages, with sessions of their own (cookie on this path
    * only). Nothing else of the portal is under it.

@@ -48,6 +48,8 @@ export interface Config {
   passwordChangesPerHour: number;
   /** Passkeys: the relying party (the site a passkey belongs to) and the origin browsers must report. */
   webauthn: WebAuthnConfig;
+  /** Where to report a vulnerability (security.txt's Contact lines); none: no security.txt. */
+  securityContacts: string[];
   signInThrottle: {
     freeFailuresPerAccount: number;
     freeFailuresPerIp: number;
@@ -119,6 +121,14 @@ function readWebAuthn(read: EnvReader, isProduction: boolean, port: number): Web
     read.fail('WEBAUTHN_RP_ID', `must be the host of the origin (${origin.hostname}) or a domain above it (got "${rpId}")`);
   }
   return { rpId, origin: origin.origin, rpName: 'Karify' };
+}
+
+/** SECURITY_CONTACT: addresses to report a vulnerability to (RFC 9116), each a mailto:, https: or tel: URI. */
+function readSecurityContacts(read: EnvReader): string[] {
+  const contacts = read.list('SECURITY_CONTACT', []);
+  const wrong = contacts.filter((contact) => !URL.canParse(contact) || !['mailto:', 'https:', 'tel:'].includes(new URL(contact).protocol));
+  if (wrong.length > 0) read.fail('SECURITY_CONTACT', `must be mailto:, https:// or tel: addresses, separated by commas (got "${wrong.join(', ')}")`);
+  return contacts;
 }
 
 /** Reads `.env` (when present) into the environment without overriding variables already set. */
@@ -265,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     passwordChangesPerHour: read.integer('PASSWORD_CHANGES_PER_HOUR', 10, { min: 1, max: 10000 }),
     webauthn: readWebAuthn(read, isProduction, port),
+    securityContacts: readSecurityContacts(read),
     signInThrottle: {
       freeFailuresPerAccount: read.integer('SIGNIN_FREE_FAILURES_PER_ACCOUNT', 5, { min: 1, max: 1000 }),
       freeFailuresPerIp: read.integer('SIGNIN_FREE_FAILURES_PER_IP', 20, { min: 1, max: 100000 }),

@@ -86,7 +86,7 @@ export interface FeatureDeps {
 export function sessionlessRoutes({ config, services, db, redis, auth }: FeatureDeps): Router[] {
   return [
     healthRoutes(createHealthController({ db, redis })),
-    wellKnownRoutes(createWellKnownController({ siteOrigin: config.webauthn.origin })),
+    wellKnownRoutes(createWellKnownController({ siteOrigin: config.webauthn.origin, securityContacts: config.securityContacts, clock: services.clock })),
     languageRoutes(createLanguageController({ isProduction: config.isProduction, users: services.users, auth })),
   ];
 }

@@ -130,6 +130,14 @@ describe('configuration (loadConfig)', () => {
       expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: undefined, WEBAUTHN_ORIGIN: 'https://inloggen.example.nl:8443' }).webauthn).to.include({ rpId: 'inloggen.example.nl', origin: 'https://inloggen.example.nl:8443' });
     });
 
+    it('name where to report a vulnerability only with SECURITY_CONTACT, each a mailto:, https: or tel: address', () => {
+      expect(loadConfig({}).securityContacts).to.deep.equal([]);
+      expect(loadConfig({ SECURITY_CONTACT: 'mailto:security@kliniek.nl, tel:+31307370323' }).securityContacts).to.deep.equal(['mailto:security@kliniek.nl', 'tel:+31307370323']);
+      for (const wrong of ['security@kliniek.nl', 'http://kliniek.nl/melden', 'mailto:security@kliniek.nl,ftp://kliniek.nl']) {
+        expect(problemsAbout(configError({ SECURITY_CONTACT: wrong }), 'SECURITY_CONTACT'), wrong).to.have.length(1);
+      }
+    });
+
     it('need PUBLIC_URL in production, with https', () => {
       const missing = configError({ ...PRODUCTION, PUBLIC_URL: undefined });
       expect(problemsAbout(missing, 'PUBLIC_URL')).to.have.length(1);

@@ -7,5 +7,6 @@ export function wellKnownRoutes(controller: WellKnownController): Router {
   const router = Router();
   router.get(paths.wellKnown.changePassword, controller.changePassword);
   router.get(paths.wellKnown.passkeyEndpoints, controller.passkeyEndpoints);
+  router.get(paths.wellKnown.securityTxt, controller.securityTxt);
   return router;
 }

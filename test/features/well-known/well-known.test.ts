@@ -5,6 +5,7 @@ import { confirmPassword, signedInPatient } from '../../support/two-factor';
 
 const CHANGE_PASSWORD = '/.well-known/change-password';
 const PASSKEY_ENDPOINTS = '/.well-known/passkey-endpoints';
+const SECURITY_TXT = '/.well-known/security.txt';
 
 const expectNoSession = (res: supertest.Response) => expect(res.headers['set-cookie'], 'no session cookie').to.equal(undefined);
 
@@ -60,6 +61,33 @@ describe('well-known addresses: where password managers lead a patient', () => {
         const page = await agent.get(pathname);
         expect(page.status, pathname).to.equal(200);
       }
+    });
+  });
+
+  describe('security.txt', () => {
+    it('names where to report a vulnerability (SECURITY_CONTACT), expiring half a year from today', async () => {
+      rt = await startTestRuntime({ PUBLIC_URL: 'https://mijn.kliniek.example.nl', SECURITY_CONTACT: 'mailto:security@kliniek.example.nl, https://kliniek.example.nl/melden' });
+      const res = await rt.agent().get(SECURITY_TXT);
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+      expect(res.text).to.equal([
+        'Contact: mailto:security@kliniek.example.nl',
+        'Contact: https://kliniek.example.nl/melden',
+        'Expires: 2027-05-24T00:00:00.000Z', // the test clock: 25 November 2026
+        'Preferred-Languages: nl, en',
+        'Canonical: https://mijn.kliniek.example.nl/.well-known/security.txt',
+        '',
+      ].join('\n'));
+      expectNoSession(res);
+      rt.clock.advanceMinutes(24 * 60);
+      expect((await rt.agent().get(SECURITY_TXT)).text).to.include('Expires: 2027-05-25T00:00:00.000Z');
+    });
+
+    it('is not there when the clinic named no contact', async () => {
+      rt = await startTestRuntime();
+      const res = await rt.agent().get(SECURITY_TXT);
+      expect(res.status).to.equal(404);
+      expect(res.text).to.include('Pagina niet gevonden');
     });
   });
 });
