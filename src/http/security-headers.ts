@@ -1,8 +1,18 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
+/**
+ * Browser features no page here uses, turned off for the page and anything it could embed; passkeys
+ * (WebAuthn) stay allowed for this site's own pages only.
+ */
+const PERMISSIONS_POLICY = [
+  ...['accelerometer', 'browsing-topics', 'camera', 'display-capture', 'geolocation', 'gyroscope', 'magnetometer', 'microphone', 'payment', 'usb'].map((feature) => `${feature}=()`),
+  'publickey-credentials-create=(self)',
+  'publickey-credentials-get=(self)',
+].join(', ');
+
 export function securityHeaders(isProduction: boolean): RequestHandler {
-  return helmet({
+  const helmetHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -22,6 +32,10 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
     referrerPolicy: { policy: 'same-origin' },
     frameguard: { action: 'deny' },
   });
+  return (req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    helmetHeaders(req, res, next);
+  };
 }
 
 /** Pages can hold personal data: never keep them in any cache (SPEC §4). */

@@ -83,6 +83,9 @@ describe('security (SPEC §4)', () => {
       expect(res.headers['x-content-type-options'], where).to.equal('nosniff');
       expect(res.headers['referrer-policy'], where).to.be.oneOf(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
       expect(res.headers['x-powered-by'], where).to.equal(undefined);
+      const permissions = String(res.headers['permissions-policy'] ?? '').split(', ');
+      for (const unused of ['camera=()', 'microphone=()', 'geolocation=()', 'payment=()']) expect(permissions, `${where}: ${unused}`).to.include(unused);
+      expect(permissions, `${where}: passkeys on this site's pages`).to.include('publickey-credentials-get=(self)').and.include('publickey-credentials-create=(self)');
     }
 
     it('sends helmet headers with a strict CSP on public, signed-in and error pages', async () => {
