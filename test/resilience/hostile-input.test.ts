@@ -268,10 +268,10 @@ const choosingOwnPassword = (c: Context) => location(c.ownPassword, '/account/ei
 const changingPhone = (c: Context) => location(c.manage, `${MANAGE}/telefoonnummer-wijzigen/verificatie`);
 const deskAnonymous = (c: Context) => location(c.deskAnon, `${DESK}/patienten`);
 const deskHalfSession = async (c: Context) => [await location(c.deskHalf, `${DESK}/code`), await location(c.deskHalf, `${DESK}/patienten`)];
-const deskFirstTime = (agent: (c: Context) => Agent, page: string) => (c: Context) => location(agent(c), page);
+/** Where `agent` is when it asks for `path`. */
+const at = (agent: (c: Context) => Agent, path: string) => (c: Context) => location(agent(c), path);
 const deskAdminSignedIn = async (c: Context) => [await location(c.deskAdmin, `${DESK}/patienten`), await location(c.deskAdmin, `${DESK}/medewerkers`)];
 const DESK_REASON = { identityChecked: 'ja', reason: 'Paspoort gecontroleerd aan de balie' };
-const at = (agent: (c: Context) => Agent, path: string) => (c: Context) => location(agent(c), path);
 const passkeyPatient = async (c: Context) => [await location(c.passkey, MANAGE), await location(c.passkey, `${PASSKEYS}/toevoegen`)];
 
 const FORMS: FormSpec[] = [
@@ -378,18 +378,18 @@ const FORMS: FormSpec[] = [
   { action: `${DESK}/annuleren`, page: `${DESK}/code`, agent: (c) => c.deskHalf, observe: deskHalfSession, fields: () => ({}) },
   {
     action: `${DESK}/eerste-keer/wachtwoord`, page: `${DESK}/eerste-keer/wachtwoord`, agent: (c) => c.deskNew,
-    observe: deskFirstTime((c) => c.deskNew, `${DESK}/eerste-keer/wachtwoord`),
+    observe: at((c) => c.deskNew, `${DESK}/eerste-keer/wachtwoord`),
     fields: () => ({ newPassword: 'groene-kikker-springt-7', repeatPassword: 'groene-kikker-springt-7' }),
     mirror: { newPassword: 'repeatPassword' },
   },
   {
     action: `${DESK}/eerste-keer/koppelen`, page: `${DESK}/eerste-keer/koppelen`, agent: (c) => c.deskPairing,
-    observe: deskFirstTime((c) => c.deskPairing, `${DESK}/eerste-keer/koppelen`),
+    observe: at((c) => c.deskPairing, `${DESK}/eerste-keer/koppelen`),
     fields: (c) => ({ code: appCode(c.deskPairingKey, c.world.rt.clock.now()) }),
   },
   {
     action: `${DESK}/eerste-keer/herstelcodes`, page: `${DESK}/eerste-keer/herstelcodes`, agent: (c) => c.deskRecovery,
-    observe: deskFirstTime((c) => c.deskRecovery, `${DESK}/eerste-keer/herstelcodes`), fields: () => ({}),
+    observe: at((c) => c.deskRecovery, `${DESK}/eerste-keer/herstelcodes`), fields: () => ({}),
   },
   { action: `${DESK}/patienten`, page: `${DESK}/patienten`, agent: (c) => c.deskAdmin, observe: deskAdminSignedIn, fields: () => ({ query: 'patient' }) },
   {
