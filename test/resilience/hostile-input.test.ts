@@ -261,15 +261,15 @@ const location = async (agent: Agent, path: string) => {
 };
 const anonymous = (c: Context) => location(c.anon, '/werkblad');
 const halfSession = async (c: Context) => [await location(c.half, '/inloggen/code'), await location(c.half, '/werkblad')];
-const wizardAt = (agent: (c: Context) => Agent) => (c: Context) => location(agent(c), SETUP);
+/** Where `agent` is when it asks for `path`. */
+const at = (agent: (c: Context) => Agent, path: string) => (c: Context) => location(agent(c), path);
+const wizardAt = (agent: (c: Context) => Agent) => at(agent, SETUP);
 const notFresh = (c: Context) => location(c.confirm, '/account/wachtwoord');
 const freshAndSignedIn = async (c: Context) => [await location(c.fresh, '/account/wachtwoord'), await location(c.fresh, MANAGE)];
 const choosingOwnPassword = (c: Context) => location(c.ownPassword, '/account/eigen-wachtwoord');
 const changingPhone = (c: Context) => location(c.manage, `${MANAGE}/telefoonnummer-wijzigen/verificatie`);
 const deskAnonymous = (c: Context) => location(c.deskAnon, `${DESK}/patienten`);
 const deskHalfSession = async (c: Context) => [await location(c.deskHalf, `${DESK}/code`), await location(c.deskHalf, `${DESK}/patienten`)];
-/** Where `agent` is when it asks for `path`. */
-const at = (agent: (c: Context) => Agent, path: string) => (c: Context) => location(agent(c), path);
 const deskAdminSignedIn = async (c: Context) => [await location(c.deskAdmin, `${DESK}/patienten`), await location(c.deskAdmin, `${DESK}/medewerkers`)];
 const DESK_REASON = { identityChecked: 'ja', reason: 'Paspoort gecontroleerd aan de balie' };
 const passkeyPatient = async (c: Context) => [await location(c.passkey, MANAGE), await location(c.passkey, `${PASSKEYS}/toevoegen`)];

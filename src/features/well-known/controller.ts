@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
  * session and say nothing about anyone.
  */
 export function createWellKnownController(deps: { siteOrigin: string; securityContacts: string[]; clock: Clock }) {
-  const absolute = (path: string) => new URL(path, deps.siteOrigin).href;
+  const absolute = (path: string) => `${deps.siteOrigin}${path}`;
   const passkeyEndpoints = { enroll: absolute(paths.twoStep.passkeys.add), manage: absolute(paths.twoStep.status) };
 
   return {
