@@ -1,8 +1,8 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Limiter } from '../infra/rate-limits';
 import { upToWholeMinute } from './clock';
 
 export interface CountedLimit<S> {
-  limiter: RateLimiterAbstract;
+  limiter: Limiter;
   key: string;
   scope: S;
 }

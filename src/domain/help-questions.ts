@@ -124,7 +124,7 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
   return {
     async add(input: HelpQuestion, ip: string): Promise<AddResult> {
       const taken: Array<[typeof perIp, string]> = [];
-      const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1)));
+      const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.giveBack(key, 1)));
       for (const [limiter, key, scope] of limitsFor(ip)) {
         try {
           await limiter.consume(key, 1);
@@ -134,7 +134,7 @@ export async function createHelpQuestionStore(deps: { db: Database; clock: Clock
             await giveBack().catch(() => undefined);
             throw err;
           }
-          await Promise.all([giveBack(), limiter.reward(key, 1)]); // a refused consume counts too
+          await Promise.all([giveBack(), limiter.giveBack(key, 1)]); // a refused consume counts too
           return refusal(ip, scope, err.msBeforeNext);
         }
       }

@@ -1,5 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { LimiterFactory } from '../infra/rate-limits';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Limiter, LimiterFactory } from '../infra/rate-limits';
 
 export interface SignInThrottleSettings {
   freeFailuresPerAccount: number;
@@ -45,7 +45,7 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
   const counter = async (name: string, free: number, windowSeconds: number) => {
     const failures = await limiters({ keyPrefix: `${prefix}_fail_${name}`, points: Number.MAX_SAFE_INTEGER, duration: windowSeconds });
     // One limiter per lock length, all on the same keys: whoever finds the key free holds it.
-    const gates = new Map<number, Promise<RateLimiterAbstract>>();
+    const gates = new Map<number, Promise<Limiter>>();
     const gate = (seconds: number) => {
       let limiter = gates.get(seconds);
       if (!limiter) gates.set(seconds, (limiter = limiters({ keyPrefix: `${prefix}_lock_${name}`, points: 1, duration: seconds })));
@@ -61,7 +61,7 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
           await (await gate(lockSeconds(run))).consume(key, 1);
           return { ok: true, gate: true };
         } catch (err) {
-          await failures.reward(key, 1); // refused: it verified nothing, so it is no failure
+          await failures.giveBack(key, 1); // refused: it verified nothing, so it is no failure
           if (err instanceof RateLimiterRes) return { ok: false, retryAfterMs: err.msBeforeNext };
           throw err;
         }
@@ -69,7 +69,7 @@ export async function createSignInThrottle(limiters: LimiterFactory, settings: S
       /** Gives back what `take` handed out: the check did not happen, or was no failure. */
       async giveBack(key: string, taken: Taken): Promise<void> {
         if (!taken.ok) return;
-        await failures.reward(key, 1);
+        await failures.giveBack(key, 1);
         if (taken.gate) await (await gate(settings.lockBaseSeconds)).delete(key);
       },
       /** Ends the run: the key starts again with its free checks. */

@@ -209,7 +209,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
   /** Gives back reserved points; the cooldown, with its single point, is simply cleared. */
   async function release(counters: Counter[]): Promise<void> {
     await Promise.all(
-      counters.map((c) => (c.scope === 'cooldown' ? c.limiter.delete(c.key) : c.limiter.reward(c.key, 1))),
+      counters.map((c) => (c.scope === 'cooldown' ? c.limiter.delete(c.key) : c.limiter.giveBack(c.key, 1))),
     );
   }
 

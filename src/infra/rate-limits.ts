@@ -15,8 +15,19 @@ export interface LimiterOptions {
   duration: number; // seconds
 }
 
+/**
+ * A counter: rate-limiter-flexible's, with `giveBack` in place of its `reward`. A reward adds minus
+ * the points, and on a key whose window has ended it opens a new window below zero: places handed
+ * back just after the end (a burst refused at the end of a window) would be free tries in the
+ * next. `giveBack` lowers only a running window's count, never below zero, in one statement (one
+ * script on Redis).
+ */
+export type Limiter = Pick<RateLimiterAbstract, 'points' | 'consume' | 'penalty' | 'get' | 'set' | 'delete'> & {
+  giveBack(key: string, points?: number): Promise<void>;
+};
+
 /** Creates counters that live where the deployment keeps shared state: Redis, else the SQL database. */
-export type LimiterFactory = (options: LimiterOptions) => Promise<RateLimiterAbstract>;
+export type LimiterFactory = (options: LimiterOptions) => Promise<Limiter>;
 
 const TABLE = 'rate_limits';
 
@@ -68,11 +79,32 @@ class KnexSQLiteLimiter extends RateLimiterSQLite {
   }
 }
 
+const withGiveBack = (limiter: RateLimiterAbstract, giveBack: Limiter['giveBack']): Limiter => Object.assign(limiter, { giveBack });
+
+/** Lowers a running window's count by up to `points` (at most to zero); an ended or missing window stays as it is. */
+const REDIS_GIVE_BACK = `local count = tonumber(redis.call('GET', KEYS[1]))
+if count and count > 0 then redis.call('DECRBY', KEYS[1], math.min(count, tonumber(ARGV[1]))) end
+return 0`;
+
+function redisLimiter(redis: RedisClient, options: LimiterOptions): Limiter {
+  const limiter = new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true });
+  return withGiveBack(limiter, async (key, points = 1) => {
+    await redis.eval(REDIS_GIVE_BACK, { keys: [limiter.getKey(key)], arguments: [String(points)] });
+  });
+}
+
+function sqlGiveBack(db: Database, limiter: RateLimiterAbstract): Limiter['giveBack'] {
+  return async (key, points = 1) => {
+    await db.raw(
+      `UPDATE ${TABLE} SET points = CASE WHEN points > ? THEN points - ? ELSE 0 END WHERE key = ? AND (expire IS NULL OR expire > ?)`,
+      [points, points, limiter.getKey(key), Date.now()],
+    );
+  };
+}
+
 export function createLimiterFactory(deps: { db: Database; redis?: RedisClient }): LimiterFactory {
   const { db, redis } = deps;
-  if (redis) {
-    return async (options) => new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true });
-  }
+  if (redis) return async (options) => redisLimiter(redis, options);
   // Every limiter shares one table; the first creates it, the rest wait for that.
   let tableReady: Promise<void> | undefined;
   const sqlLimiter = (options: LimiterOptions, tableCreated: boolean, done?: (err?: Error) => void) => {
@@ -86,9 +118,19 @@ export function createLimiterFactory(deps: { db: Database; redis?: RedisClient }
       sqlLimiter({ keyPrefix: 'setup', points: 1, duration: 1 }, false, (err) => (err ? reject(err) : resolve()));
     });
     await tableReady;
-    return sqlLimiter(options, true);
+    const limiter = sqlLimiter(options, true);
+    return withGiveBack(limiter, sqlGiveBack(db, limiter));
   };
 }
 
-/** For unit tests of services that need counters but not persistence. */
-export const memoryLimiterFactory: LimiterFactory = async (options) => new RateLimiterMemory(options);
+/**
+ * For unit tests of services that need counters but not persistence. Its give-back reads, then
+ * rewards: in one process nothing else counts in between, only the clock moves on.
+ */
+export const memoryLimiterFactory: LimiterFactory = async (options) => {
+  const limiter = new RateLimiterMemory(options);
+  return withGiveBack(limiter, async (key, points = 1) => {
+    const state = await limiter.get(key);
+    if (state && state.consumedPoints > 0) await limiter.reward(key, Math.min(points, state.consumedPoints));
+  });
+};

@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { type Clock, systemClock } from '../../src/domain/clock';
 import { createOneSubmission } from '../../src/http/one-submission';
 import { createLogger } from '../../src/infra/logger';
+import { type Limiter, memoryLimiterFactory } from '../../src/infra/rate-limits';
 import { listen } from '../support/http-client';
 
 declare module 'express-session' {
@@ -23,7 +23,7 @@ interface FormAppOptions {
   failsAfterMove?: boolean;
   /** What instances of the app share, as they share Redis: the sessions, the claims and the moved forms. */
   store?: session.Store;
-  claims?: RateLimiterMemory;
+  claims?: Limiter;
   movedForms?: session.Store;
   /** The app's clock (the guard keeps answers by it). */
   clock?: Clock;
@@ -49,7 +49,7 @@ function formApp(options: FormAppOptions) {
   app.use(session({ secret: 'a test secret', resave: false, saveUninitialized: false, store }));
   app.use(express.urlencoded({ extended: false }));
   const once = createOneSubmission({
-    limiters: async (options) => claims ?? new RateLimiterMemory(options),
+    limiters: claims ? async () => claims : memoryLimiterFactory,
     key: Buffer.from('a test key'),
     sessionSecrets: ['a test secret'],
     clock,
@@ -92,7 +92,7 @@ function formApp(options: FormAppOptions) {
 async function twoInstances(options: Omit<FormAppOptions, 'store' | 'claims' | 'movedForms'>) {
   const shared = {
     store: new session.MemoryStore(),
-    claims: new RateLimiterMemory({ keyPrefix: 'form_submission', points: 1, duration: 30 }),
+    claims: await memoryLimiterFactory({ keyPrefix: 'form_submission', points: 1, duration: 30 }),
     movedForms: new session.MemoryStore(),
   };
   return Promise.all([listen(formApp({ ...options, ...shared })), listen(formApp({ ...options, ...shared }))]);
