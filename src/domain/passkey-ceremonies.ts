@@ -125,7 +125,7 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
       }
     },
 
-    /** Checks an assertion by one of `userId`'s passkeys (nothing is written but the claimed challenge). */
+    /** Checks an assertion by one of `userId`'s passkeys (nothing is written but the claimed challenge and the counter). */
     async verifyAssertion(userId: number, response: AuthenticationResponseJSON, challenge: string): Promise<Checked<VerifiedUse>> {
       if (!(await claim(challenge))) return { ok: false, refusal: 'replayed' };
       const passkey = await store.findByCredentialId(response.id);
@@ -141,6 +141,7 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
           credential: { id: passkey.credentialId, publicKey: bytes(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter, transports: descriptor(passkey).transports },
         });
         if (!verified) return { ok: false, refusal: 'invalid' };
+        if (!(await store.claimCounter(passkey.id, info.newCounter))) return { ok: false, refusal: 'counter' };
         return { ok: true, value: { passkey, counter: info.newCounter, backedUp: info.credentialBackedUp } };
       } catch (err) {
         return { ok: false, refusal: refusalOf(err) };

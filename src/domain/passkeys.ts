@@ -175,15 +175,19 @@ export function createPasskeyStore(db: Database, clock: Clock, tables: AccountTa
       return deleted === 1 ? toPasskey(row!, key) : undefined;
     },
 
-    /** After a verified use: when, the sign counter (never lowered) and whether it is backed up now. */
-    async recordUse(id: number, counter: number, backedUp: boolean): Promise<void> {
-      await passkeys()
-        .where({ id })
-        .update({
-          last_used_at: clock.now(),
-          backed_up: backedUp,
-          counter: db.raw('CASE WHEN counter < ? THEN ? ELSE counter END', [counter, counter]),
-        } as unknown as Partial<PasskeyRow>);
+    /**
+     * Moves the sign counter up to a verified signature's `counter`, in one statement: of the
+     * uses that bring the same counter at once (a cloned authenticator beside the real one), one
+     * gets true. An authenticator that counts nothing (always 0, as synced passkeys) always does.
+     */
+    async claimCounter(id: number, counter: number): Promise<boolean> {
+      if (counter === 0) return true;
+      return (await passkeys().where({ id }).andWhere('counter', '<', counter).update({ counter })) === 1;
+    },
+
+    /** After a verified use: when, and whether it is backed up now. */
+    async recordUse(id: number, backedUp: boolean): Promise<void> {
+      await passkeys().where({ id }).update({ last_used_at: clock.now(), backed_up: backedUp });
     },
 
     /**

@@ -171,7 +171,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
 
   async function recordPasskeyUse(userId: number, purpose: SecondFactorPurpose, use: VerifiedUse, origin: RequestOrigin): Promise<void> {
     await inTransaction(async ({ passkeyUses }) => {
-      await passkeyUses.passkeys.recordUse(use.passkey.id, use.counter, use.backedUp);
+      await passkeyUses.passkeys.recordUse(use.passkey.id, use.backedUp);
       await passkeyUses.notifier.notify(userId, 'passkey_used', origin, { purpose, passkey: use.passkey.name });
     });
   }

@@ -124,7 +124,7 @@ describe('passkeys: store and ceremonies', () => {
         const { response, challenge } = await assertion(authenticator, overrides);
         expect(await ceremonies.verifyAssertion(userId, response, challenge), what).to.deep.equal({ ok: false, refusal });
       }
-      await store.recordUse(passkey.id, 10, false);
+      await store.claimCounter(passkey.id, 10);
       const { response, challenge } = await assertion(authenticator, { counter: 10 });
       expect(await ceremonies.verifyAssertion(anna.id, response, challenge), 'counter not above the stored one').to.deep.equal({ ok: false, refusal: 'counter' });
     });
@@ -139,12 +139,27 @@ describe('passkeys: store and ceremonies', () => {
       expect(await ceremonies.verifyAssertion(anna.id, answer, challenge)).to.deep.equal({ ok: false, refusal: 'unknown_credential' });
     });
 
-    it('records a use: when, the counter (never lowered) and the backup state', async () => {
+    it('records a use: when and the backup state', async () => {
       const passkey = await register(anna, new SoftAuthenticator({ origin: ORIGIN }));
       clock.advanceMinutes(3);
-      await store.recordUse(passkey.id, 7, true);
-      await store.recordUse(passkey.id, 5, true);
-      expect(await store.findForUser(anna.id, passkey.id)).to.deep.include({ counter: 7, backedUp: true, lastUsedAt: clock.now() });
+      await store.recordUse(passkey.id, true);
+      expect(await store.findForUser(anna.id, passkey.id)).to.deep.include({ backedUp: true, lastUsedAt: clock.now() });
+    });
+
+    it('moves the counter up only, for one of the uses that bring the same counter at once', async () => {
+      const passkey = await register(anna, new SoftAuthenticator({ origin: ORIGIN }));
+      const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimCounter(passkey.id, 7)));
+      expect(claims.filter(Boolean), 'one of eight at once').to.have.length(1);
+      expect(await store.claimCounter(passkey.id, 5), 'a lower counter').to.equal(false);
+      expect(await store.findForUser(anna.id, passkey.id)).to.deep.include({ counter: 7 });
+    });
+
+    it('accepts one of two signatures with the same counter checked at once (a cloned authenticator)', async () => {
+      const authenticator = new SoftAuthenticator({ origin: ORIGIN });
+      await register(anna, authenticator);
+      const answers = await Promise.all([assertion(authenticator, { counter: 4 }), assertion(authenticator, { counter: 4 })]);
+      const checked = await Promise.all(answers.map(({ response, challenge }) => ceremonies.verifyAssertion(anna.id, response, challenge)));
+      expect(checked.map((c) => (c.ok ? 'ok' : c.refusal)).sort()).to.deep.equal(['counter', 'ok']);
     });
 
     it('accepts authenticators without a counter (always 0), as synced passkeys are', async () => {
