@@ -29,6 +29,12 @@ export function formBodies(bodyLimitBytes: number): RequestHandler {
   return express.urlencoded({ extended: false, limit: bodyLimitBytes, parameterLimit: 50, verify: verifyFormEncoding });
 }
 
+/**
+ * The text of a textarea as it was typed: trimmed, each line break one character (browsers send
+ * it as CR LF, which would count twice against a length the page promises, and be kept so).
+ */
+export const typedText = (value: string): string => value.replace(/\r\n?/g, '\n').trim();
+
 export function hasControlCharacters(value: string): boolean {
   return CONTROL_CHARACTERS.test(value);
 }

@@ -4,7 +4,7 @@ import type { InTransaction } from '../../domain/account-stores';
 import type { QuestionRecords, QuestionStatus } from '../../domain/help-questions';
 import type { StaffAuditLog } from '../../domain/staff-audit';
 import { requestOrigin } from '../../http/authentication';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { readFields, renderFormErrors, typedText } from '../../http/forms';
 import { paths } from '../../paths';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { validateNote } from './validation';
@@ -69,14 +69,14 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
     async markHandled(req: Request, res: Response) {
       const question = await questionOf(req, res);
       if (!question) return;
-      const { note } = readFields(req.body, ['note'] as const);
+      const note = typedText(readFields(req.body, ['note'] as const).note);
       const errors = question.status === 'handled' ? [] : validateNote(note, res.locals.t);
-      if (errors.length > 0) return renderFormErrors(res, 'desk-questions/question', errors, { note: note.trim() }, { question, notice: false });
+      if (errors.length > 0) return renderFormErrors(res, 'desk-questions/question', errors, { note }, { question, notice: false });
       const staff = req.staff!;
       try {
         await deps.inTransaction(async (stores) => {
-          if (!(await stores.questions.markHandled(question.id, staff.id, note.trim()))) throw new AlreadyHandled();
-          await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note: note.trim() }, refsOf(question));
+          if (!(await stores.questions.markHandled(question.id, staff.id, note))) throw new AlreadyHandled();
+          await stores.staffAudit.record(staff.id, 'question_handled', requestOrigin(req), { note }, refsOf(question));
           // A patient who asked while signed in hears that it was handled (the desk's note is for the desk).
           if (question.userId !== null) await stores.messages.post(question.userId, 'question_handled');
         });

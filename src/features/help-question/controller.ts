@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AddResult, HelpQuestionStore } from '../../domain/help-questions';
 import { cookiesRefused } from '../../http/csrf';
-import { readFields, renderFormErrors } from '../../http/forms';
+import { readFields, renderFormErrors, typedText } from '../../http/forms';
 import { redirectWithNotice, takePageNotice } from '../../http/page-notice';
 import { paths } from '../../paths';
 import { QUESTION_FIELDS, validateQuestion } from './validation';
@@ -35,7 +35,7 @@ export function createHelpQuestionController(deps: { helpQuestions: HelpQuestion
       const errors = validateQuestion(fields, res.locals.t);
       if (errors.length > 0) return renderFormErrors(res, VIEW, errors, fields, { sent: false });
       const result = await deps.helpQuestions.add(
-        { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: fields.question.trim(), language: res.locals.lang },
+        { userId: req.user?.id ?? null, name: fields.name.trim(), email: fields.email.trim(), question: typedText(fields.question), language: res.locals.lang },
         req.ip ?? 'unknown',
       );
       // Nothing is wrong with what was typed: a notice, the form kept, not an error at a field.

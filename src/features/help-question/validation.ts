@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n';
-import { FieldError, hasControlCharacters } from '../../http/forms';
+import { FieldError, hasControlCharacters, typedText } from '../../http/forms';
 import { isPlausibleEmail } from '../../domain/users';
 
 export const QUESTION_FIELDS = ['name', 'email', 'question'] as const;
@@ -9,7 +9,7 @@ export function validateQuestion(fields: Record<(typeof QUESTION_FIELDS)[number]
   const errors: FieldError[] = [];
   const name = fields.name.trim();
   const email = fields.email.trim();
-  const question = fields.question.trim();
+  const question = typedText(fields.question);
 
   if (name === '') errors.push({ field: 'name', message: t('helpQuestion.errors.nameRequired') });
   else if ([...name].length > 100) errors.push({ field: 'name', message: t('helpQuestion.errors.nameTooLong') });

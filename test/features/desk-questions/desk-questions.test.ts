@@ -116,6 +116,20 @@ describe('desk: questions from the Vragenformulier', () => {
     expect(row!.details).to.deep.equal({ note: 'Patiënt gebeld; twee stappen uitgezet na controle paspoort.' });
   });
 
+  it('counts a line break in the note as one character, as typed (browsers send it as two), and keeps it as one', async () => {
+    const id = await ask('Cas', 'Mijn telefoon is kwijt.');
+    const lines = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')} ${'x'.repeat(45)}`); // 20 × 48
+    const typed = lines.join('\n'); // 979 characters as typed, 998 as sent
+    const res = await submitForm(desk, `${QUESTIONS}/${id}`, { note: lines.join('\r\n') });
+    expect(res.headers.location, 'under the 1000 the hint promises').to.equal(`${QUESTIONS}/${id}`);
+    const [row] = await rt.services.staffAudit.list({ limit: 1, leaveOut: ['question_viewed'] });
+    expect(row!.details).to.deep.equal({ note: typed });
+
+    const other = await ask('Bo', 'Nog een vraag.');
+    const tooLong = await submitForm(desk, `${QUESTIONS}/${other}`, { note: `${typed}\r\n${'y'.repeat(21)}` }); // 1001 as typed
+    expect(tooLong.status).to.equal(400);
+  });
+
   it('logs the opening of a question in the Logboek, as a patient\'s page, with its patient when they were signed in', async () => {
     const patient = await rt.createPatient({ name: 'Dirk Dekker' });
     await rt.services.helpQuestions.add({ userId: patient.id, name: patient.name, email: patient.email, question: 'Hoe werkt de app?', language: 'nl' }, '203.0.113.1');

@@ -85,6 +85,21 @@ describe('help: the Vragenformulier (J7)', () => {
     }
   });
 
+  it('counts a line break as one character, as typed (browsers send it as two), and keeps the question with its lines', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const lines = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, '0')} ${'v'.repeat(46)}`); // 40 × 49
+      const typed = lines.join('\n'); // 1999 characters as typed, 2038 as sent
+      const ok = await submitForm(rt.agent(), '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: lines.join('\r\n') });
+      expect(ok.headers.location, 'under the 2000 the hint promises').to.equal('/hulp/vragenformulier');
+      expect((await rt.services.helpQuestions.list())[0]!.question).to.equal(typed);
+      const tooLong = await submitForm(rt.agent(), '/hulp/vragenformulier', { name: 'Cas', email: 'cas@example.nl', question: `${typed}\r\nxx` }); // 2002 as typed
+      expect(tooLong.status).to.equal(400);
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('says so when the browser keeps no cookies, keeping the question typed, not yet sent', async () => {
     const rt = await startTestRuntime();
     try {
