@@ -1,3 +1,5 @@
+import { loadOnce } from '../infra/load-once';
+
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -13,17 +15,13 @@ const LOCAL_COMMON_WORDS = ['wachtwoord', 'welkom', 'geheim', 'karify', 'healths
  * The block list and the guessability estimate, loaded on the first new password: they take
  * about 20 MB, and most servers go a long time without anyone choosing a password.
  */
-let guessability: Promise<{ commonPasswords: Set<string>; zxcvbn: import('@zxcvbn-ts/core').ZxcvbnFactory }> | undefined;
-
-function loadGuessability() {
-  return (guessability ??= (async () => {
-    const [{ ZxcvbnFactory }, { adjacencyGraphs, dictionary }] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]);
-    return {
-      commonPasswords: new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
-      zxcvbn: new ZxcvbnFactory({ dictionary: { ...dictionary, localCommon: LOCAL_COMMON_WORDS }, graphs: adjacencyGraphs }),
-    };
-  })());
-}
+const loadGuessability = loadOnce(async () => {
+  const [{ ZxcvbnFactory }, { adjacencyGraphs, dictionary }] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]);
+  return {
+    commonPasswords: new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
+    zxcvbn: new ZxcvbnFactory({ dictionary: { ...dictionary, localCommon: LOCAL_COMMON_WORDS }, graphs: adjacencyGraphs }),
+  };
+});
 
 /**
  * NIST SP 800-63B style: length limits and a block list, no composition rules.

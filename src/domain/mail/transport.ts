@@ -1,4 +1,5 @@
 import type { Transporter } from 'nodemailer';
+import { loadOnce } from '../../infra/load-once';
 
 type TransportOptions = Parameters<typeof import('nodemailer').createTransport>[0];
 
@@ -57,8 +58,7 @@ function classifySendError(err: unknown): MailSendError {
  * need), as the password checker is at the first new password.
  */
 function nodemailerTransport(options: TransportOptions, timeoutMs: number): MailTransport {
-  let transporter: Promise<Transporter> | undefined;
-  const open = () => (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
+  const open = loadOnce(() => import('nodemailer').then(({ default: nodemailer }): Transporter => nodemailer.createTransport(options)));
   return {
     async send(mail) {
       // One deadline for the whole send, however the server dawdles (connect, greeting, every reply).
@@ -80,7 +80,7 @@ function nodemailerTransport(options: TransportOptions, timeoutMs: number): Mail
         throw classifySendError(err);
       }
     },
-    close: () => void transporter?.then((t) => t.close()),
+    close: () => void open.started?.then((t) => t.close(), () => undefined),
   };
 }
 
