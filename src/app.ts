@@ -13,7 +13,7 @@ import { createOneSubmission } from './http/one-submission';
 import { forgetReportsOfOtherPages } from './http/page-notice';
 import { requestLog } from './http/request-log';
 import { noStore, securityHeaders } from './http/security-headers';
-import { deskSessionSecret, sessionMiddleware } from './http/session';
+import { deskSessionSecret, sessionMiddleware, warnOfInsecureRequests } from './http/session';
 import { staticAssets } from './http/static-assets';
 import { useEjsViews } from './http/views';
 import { exposeUser, viewLocals } from './http/view-locals';
@@ -75,6 +75,7 @@ export function createApp({ config, services, sessionStore, deskSessionStore, mo
   app.use(viewLocals({ translators, timeZone: config.timeZone, clock: services.clock, assets: assets.urls, footerPages: FOOTER_PAGES }));
   app.use(otherMethodsRefused);
   app.use(requestTimeout(config.requestTimeoutMs));
+  if (config.isProduction) app.use(warnOfInsecureRequests(logger));
   app.use(deskRoutes(features)); // /balie only, with sessions of its own: before the patients'
   app.use(sessionMiddleware(config, sessionStore));
   app.use(auth.expire);

@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import session, { Store } from 'express-session';
 import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge';
 import type { Config } from '../config';
+import type { Logger } from '../infra/logger';
 import type { LastSend } from '../components/one-time-code/sms-status';
 import type { DeskEnrolment } from '../features/desk-enrolment/controller';
 import type { OneTimePasswordKind } from '../components/one-time-password/hand-over';
@@ -110,4 +111,26 @@ export function sessionMiddleware(config: Config, store: Store, cookie: SessionC
       maxAge: cookie.absoluteHours * 3600_000,
     },
   });
+}
+
+/**
+ * In production the session cookies are Secure: a request that is not HTTPS to the app gets none,
+ * and nobody can sign in (every form says the browser keeps no cookies). Behind a TLS proxy that
+ * is TRUST_PROXY left off or not matching the proxy: said once in the log, naming the setting.
+ */
+export function warnOfInsecureRequests(logger: Logger): RequestHandler {
+  let warned = false;
+  return (req, _res, next) => {
+    if (!warned && !req.secure) {
+      warned = true;
+      const forwardedProto = req.get('x-forwarded-proto') ?? null;
+      logger.warn(
+        { forwardedProto },
+        forwardedProto === null
+          ? 'a request came over plain HTTP: session cookies go over HTTPS only in production, so nobody can sign in; serve the app behind a TLS proxy and set TRUST_PROXY'
+          : 'a request came through a proxy that TRUST_PROXY does not trust (X-Forwarded-Proto): it is not HTTPS to the app, so it gets no session cookie and nobody can sign in; set TRUST_PROXY to the proxy',
+      );
+    }
+    next();
+  };
 }

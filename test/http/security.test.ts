@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import supertest from 'supertest';
+import { createLogger } from '../../src/infra/logger';
 import { csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { appWith, connectionReset, PRODUCTION_ENV, sameBrowserOn, sessionStoreReading, startTestRuntime, TestRuntime } from '../support/runtime';
 import { patientWithApp } from '../support/totp';
@@ -182,6 +184,25 @@ describe('security (SPEC §4)', () => {
       const withOld = await supertest(rt.app).get('/inloggen/code').set('Cookie', pair(anonymous!));
       expect(`${withOld.status} ${withOld.headers.location}`, 'the old id is no half session').to.equal('303 /inloggen');
       expect((await supertest(rt.app).get('/inloggen/code').set('Cookie', pair(half!))).status, 'the new id is').to.equal(200);
+    });
+
+    it('says once in the log, naming TRUST_PROXY, when production gets requests that are not HTTPS to it (no session cookie can be set)', async () => {
+      const lines: string[] = [];
+      const sink = new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } });
+      const warnings = () => lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40 && /TRUST_PROXY/.test(line.msg));
+      for (const trustProxy of ['false', 'true']) {
+        lines.length = 0;
+        const prod = await startTestRuntime({ ...PRODUCTION_ENV, LOG_LEVEL: 'info', TRUST_PROXY: trustProxy }, { logger: createLogger('info', sink) });
+        try {
+          for (let i = 0; i < 2; i += 1) {
+            const page = await supertest(prod.app).get('/inloggen').set('X-Forwarded-Proto', 'https');
+            expect(cookieNamed(page, '__Host-karify.sid') !== undefined, `a session cookie with TRUST_PROXY=${trustProxy}`).to.equal(trustProxy === 'true');
+          }
+          expect(warnings().map((w) => w.msg), `TRUST_PROXY=${trustProxy}`).to.have.length(trustProxy === 'true' ? 0 : 1);
+        } finally {
+          await prod.close();
+        }
+      }
     });
 
     it('uses __Host- cookies with Secure in production behind a TLS proxy', async () => {
