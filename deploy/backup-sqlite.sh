@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Online backup of the SQLite database while the app runs (Debian package sqlite3).
-# Example cron line: 15 2 * * * karify /opt/karify/deploy/backup-sqlite.sh /var/backups/karify
-# (as root, first: install -d -o karify -g karify /var/backups/karify). SQLITE_FILE as in
-# /etc/karify/karify.env, when it is not the default.
+# Cron line, in /etc/cron.d/karify-backup (as root, first: install -d -m 0700 -o karify -g karify
+# /var/backups/karify):
+#   15 2 * * * karify /opt/karify/deploy/backup-sqlite.sh /var/backups/karify
+# SQLITE_FILE as in /etc/karify/karify.env, when it is not the default (a line SQLITE_FILE=… above
+# the cron line). Restoring: README, "Deployment on one server".
 set -euo pipefail
+# Backups hold patients' names, addresses, phone numbers and password hashes: readable by the
+# karify user only (files 0600, a folder made here 0700).
+umask 077
 database="${SQLITE_FILE:-/opt/karify/data/karify.sqlite3}"
 target_dir="${1:-/var/backups/karify}"
 keep_days="${KEEP_DAYS:-14}"
