@@ -61,6 +61,7 @@ export function createMailWorker(deps: MailWorkerDeps) {
   let stopping = false;
   let current: AbortController | undefined;
   let lastPurgeAt = -Infinity;
+  let outboxDown = false; // said once per outage, not at every poll
 
   async function purgeOldMail(): Promise<void> {
     const now = clock.now();
@@ -91,13 +92,13 @@ export function createMailWorker(deps: MailWorkerDeps) {
       if (problem.permanent || mail.attempts >= settings.maxAttempts) {
         await outbox.markFailed(mail, problem.detail);
         result.failed += 1;
-        logger.error({ ...log, permanent: problem.permanent }, 'security alert mail failed for good');
+        logger.error({ ...log, reason: problem.reason, permanent: problem.permanent }, 'security alert mail failed for good');
         return;
       }
       const nextAttemptAt = clock.now() + retryDelayMs(mail.attempts);
       await outbox.markRetry(mail, nextAttemptAt, problem.detail);
       result.retried += 1;
-      logger.warn({ ...log, nextAttemptAt }, 'security alert mail not sent; will try again');
+      logger.warn({ ...log, reason: problem.reason, nextAttemptAt }, 'security alert mail not sent; will try again');
       return;
     } finally {
       current = undefined;
@@ -129,7 +130,14 @@ export function createMailWorker(deps: MailWorkerDeps) {
     timer = setTimeout(() => {
       timer = undefined;
       run()
-        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'mail outbox not reachable; trying again'))
+        .then(() => {
+          if (outboxDown) logger.info('mail outbox reachable again');
+          outboxDown = false;
+        })
+        .catch((err: unknown) => {
+          if (!outboxDown) logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'mail outbox not reachable; trying again until it is');
+          outboxDown = true;
+        })
         .finally(() => schedule(settings.pollMs));
     }, ms);
     timer.unref();

@@ -19,6 +19,8 @@ export class MailSendError extends Error {
   constructor(
     readonly permanent: boolean,
     readonly detail: string,
+    /** For the log: the error's code and the reply's code, not the reply, which may quote the address. */
+    readonly reason = 'unknown',
   ) {
     super(detail);
     this.name = 'MailSendError';
@@ -50,7 +52,9 @@ function classifySendError(err: unknown): MailSendError {
   const permanent = !refusedLogin && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
   const reply = e.response ?? e.message ?? String(err);
   const detail = [e.code, e.responseCode && !reply.startsWith(String(e.responseCode)) ? e.responseCode : undefined, reply].filter(Boolean).join(' ');
-  return new MailSendError(permanent, detail);
+  // A reply may quote the address; a connection's error names only the server.
+  const reason = e.response === undefined && e.responseCode === undefined ? detail : [e.code, e.responseCode].filter(Boolean).join(' ');
+  return new MailSendError(permanent, detail, reason || 'unknown');
 }
 
 /**

@@ -31,10 +31,11 @@ describe(`mail worker: the outbox sent over SMTP, on ${TEST_DATABASE}`, function
   let userId: number;
   const workers: MailWorker[] = [];
 
-  function worker(options: { settings?: Partial<MailWorkerSettings>; url?: string; random?: RandomSource; transport?: MailTransport } = {}): MailWorker {
+  type WorkerOptions = { settings?: Partial<MailWorkerSettings>; url?: string; random?: RandomSource; transport?: MailTransport; outbox?: MailOutbox; logger?: pino.Logger };
+  function worker(options: WorkerOptions = {}): MailWorker {
     const settings = { ...SETTINGS, ...options.settings };
     const transport = options.transport ?? createSmtpTransport({ url: options.url ?? smtp.url, timeoutMs: settings.sendTimeoutMs });
-    const created = createMailWorker({ outbox, transport, clock, random: options.random ?? cryptoRandom, logger: silent, settings });
+    const created = createMailWorker({ outbox: options.outbox ?? outbox, transport, clock, random: options.random ?? cryptoRandom, logger: options.logger ?? silent, settings });
     workers.push(created);
     return created;
   }
@@ -247,6 +248,41 @@ describe(`mail worker: the outbox sent over SMTP, on ${TEST_DATABASE}`, function
     await running;
     expect((await rows())[0]).to.include({ status: 'pending' });
     expect(await worker().runOnce()).to.deep.equal({ sent: 1, retried: 0, failed: 0 });
+  });
+
+  /** A logger whose lines are kept, parsed. */
+  function loggedLines(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
+    const lines: Array<Record<string, unknown>> = [];
+    return { lines, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }) };
+  }
+
+  it('says in the log why a mail was not sent: the codes of a reply (which may quote the address), or the connection\'s error', async () => {
+    const { logger, lines } = loggedLines();
+    await queue();
+    smtp.replyNext(450, 'Mailbox busy: <anna@example.nl>');
+    await worker({ logger }).runOnce();
+    const retried = lines.find((line) => line.msg === 'security alert mail not sent; will try again');
+    expect(retried).to.include({ reason: 'EENVELOPE 450' });
+    expect(JSON.stringify(lines), 'no address in the log').not.to.include('anna@example.nl');
+
+    clock.advance(3_600_000);
+    await worker({ logger, url: 'smtp://127.0.0.1:1' }).runOnce();
+    expect(lines.filter((line) => line.msg === 'security alert mail not sent; will try again').at(-1)?.reason).to.match(/ECONNREFUSED/);
+  });
+
+  it('says once that the outbox cannot be reached, however long it lasts, and when it can be again', async () => {
+    const { logger, lines } = loggedLines();
+    let down = true;
+    const flaky: MailOutbox = { ...outbox, claim: (leaseMs) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : outbox.claim(leaseMs)) };
+    const w = worker({ settings: { pollMs: 20 }, outbox: flaky, logger });
+    w.start();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // some ten polls
+    down = false;
+    await queue();
+    await smtp.waitFor(1);
+    await w.stop();
+    const said = lines.map((line) => line.msg).filter((msg) => typeof msg === 'string' && msg.startsWith('mail outbox'));
+    expect(said).to.deep.equal(['mail outbox not reachable; trying again until it is', 'mail outbox reachable again']);
   });
 
   it('sends in the background once started, and nothing runs after stop', async () => {
