@@ -56,6 +56,9 @@ async function run(args: string[]): Promise<void> {
     return;
   }
   const options = parseOptions(rest, command.options, command.optional, command.flags);
+  // After the usage checks, so help and a mistyped option are told without reading .env; an
+  // unreadable .env is a ConfigError like a bad value in it.
+  loadDotEnvFile();
   const config = loadConfig();
   let runtime: ServiceRuntime | undefined;
   // The same start-up as the server's, with its log on stderr so stdout is the command's output.
@@ -76,13 +79,26 @@ async function run(args: string[]): Promise<void> {
   }
 }
 
+/** What follows a usage error: the command's synopsis when it is known, else where to find the commands. */
+function usageHint(name: string | undefined): string {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) return 'Run "npm run admin -- help" to see the commands and their options.';
+  return `Usage: npm run admin -- ${synopsisOf(command)}\nRun "npm run admin -- help ${command.name}" for more.`;
+}
+
+/**
+ * Exit codes (README, "Admin commands"): 0 done, also when there was nothing to do (the account
+ * was already as asked: the command says "nothing changed"); 1 refused, with the reason (no such
+ * account, a password the rules refuse, the configuration or .env); 2 wrong usage (an unknown
+ * command or option, an option missing or its value malformed), found before anything is looked up.
+ */
 async function main(): Promise<void> {
-  loadDotEnvFile();
+  const args = process.argv.slice(2);
   try {
-    await run(process.argv.slice(2));
+    await run(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`${err.message}\nRun "npm run admin -- help" to see the commands and their options.`);
+      console.error(`${err.message}\n${usageHint(args[0])}`);
       process.exitCode = EXIT_USAGE;
     } else if (err instanceof CommandFailure || err instanceof ConfigError) {
       console.error(err.message);

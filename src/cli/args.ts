@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-/** A mistake in how the command was called (exit code 2). */
+/** A mistake in how the command was called: an unknown, missing or malformed option, found before anything is looked up (exit code 2). */
 export class UsageError extends Error {}
 
-/** A command that was called correctly but could not do its work (exit code 1). */
+/** A command that was called correctly but was refused: no such account, a password the rules refuse … (exit code 1). */
 export class CommandFailure extends Error {}
 
 export type Options = Record<string, string>;

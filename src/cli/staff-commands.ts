@@ -2,7 +2,7 @@ import { asGivenOneTimePassword, oneTimePasswordUntil } from '../domain/one-time
 import { isStaffRole, STAFF_ROLES, type StaffMember } from '../domain/staff';
 import { addStaffMember, giveStaffOneTimePassword, LastActiveAdminError, resetStaffTwoFactor as resetTwoFactorOf, setStaffDisabled } from '../domain/staff-admin';
 import { DuplicateEmailError } from '../domain/users';
-import { CommandFailure } from './args';
+import { CommandFailure, UsageError } from './args';
 import { BY_ADMIN_CLI, command, type CommandEnv } from './command';
 import { dateFormatter, timesIn, zonedDateTimeFormatter } from './dates';
 import { formatTable, type Column } from './table';
@@ -21,7 +21,7 @@ export const createStaff = command({
     const email = validEmail(options.email);
     const name = validName(options.name);
     const role = options.role.trim();
-    if (!isStaffRole(role)) throw new CommandFailure(`--role must be one of ${STAFF_ROLES.join(', ')}, not "${options.role}".`);
+    if (!isStaffRole(role)) throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}, not "${options.role}".`);
     const { staff, hasher, inTransaction } = await env.services();
     if (await staff.findByEmail(email)) throw duplicate(email);
     const password = await env.readNewPassword();
@@ -67,17 +67,20 @@ export const listStaff = command({
   },
 });
 
-/** The staff member with this address, or a refusal naming it. */
-async function staffMember(emailInput: string, env: CommandEnv): Promise<{ member: StaffMember; email: string }> {
-  const email = validEmail(emailInput);
+/**
+ * The staff member named by --email, and the --reason: both options are checked (wrong usage)
+ * before the account is looked up (no such account: a refusal).
+ */
+async function staffMember(options: { email: string; reason: string }, env: CommandEnv): Promise<{ member: StaffMember; email: string; reason: string }> {
+  const email = validEmail(options.email);
+  const reason = validReason(options.reason);
   const member = await (await env.services()).staff.findByEmail(email);
   if (!member) throw new CommandFailure(`No staff member has the e-mail address ${email}.`);
-  return { member, email };
+  return { member, email, reason };
 }
 
 async function setDisabled(options: { email: string; reason: string }, disabled: boolean, env: CommandEnv): Promise<void> {
-  const { member, email } = await staffMember(options.email, env);
-  const reason = validReason(options.reason);
+  const { member, email, reason } = await staffMember(options, env);
   const { inTransaction } = await env.services();
   const by = { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } };
   const changed = await inTransaction((stores) => setStaffDisabled(stores, member.id, disabled, by)).catch((err) => {
@@ -113,11 +116,11 @@ export const resetStaffTwoFactor = command({
   summary: 'Turn off the app, recovery codes and passkeys of a staff member who lost them; they set up the app again at their next sign-in.',
   options: ['email', 'reason'],
   async run(options, env) {
-    const { member, email } = await staffMember(options.email, env);
-    const reason = validReason(options.reason);
+    const { member, email, reason } = await staffMember(options, env);
     const { inTransaction } = await env.services();
     const reset = await inTransaction((stores) => resetTwoFactorOf(stores, member.id, { staffId: null, origin: {}, details: { reason, ...BY_ADMIN_CLI } }));
-    if (!reset) throw new CommandFailure(`${email} has no two-step sign-in set up; nothing changed.`);
+    // Nothing to do is not a failure, as for disable-staff on a disabled account: exit code 0.
+    if (!reset) return env.print(`${email} has no two-step sign-in set up; nothing changed.`);
     const removed = reset.passkeys > 0 ? `app, recovery codes and ${reset.passkeys === 1 ? 'passkey' : `${reset.passkeys} passkeys`}` : 'app and recovery codes';
     env.print(
       [
@@ -138,8 +141,7 @@ export const resetStaffPassword = command({
   options: ['email', 'reason'],
   readsPassword: true,
   async run(options, env) {
-    const { member, email } = await staffMember(options.email, env);
-    const reason = validReason(options.reason);
+    const { member, email, reason } = await staffMember(options, env);
     if (member.disabled) throw disabledRefusal(email); // before asking for a password
     const { hasher, inTransaction, staffSignIn, clock } = await env.services();
     const password = await env.readNewPassword();

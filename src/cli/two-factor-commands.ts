@@ -14,15 +14,14 @@ export const resetTwoFactor = command({
     const { users, inTransaction } = await env.services();
     const user = await users.findByEmail(email);
     if (!user) throw new CommandFailure(`No patient has the e-mail address ${email}.`);
-    const nothingToReset = () => new CommandFailure(`${email} does not have two-step sign-in turned on; nothing changed.`);
 
     // All of it or, when any write fails, none of it: a patient never ends up with two-step off
     // but still signed in elsewhere, or reset without a record of who did it and why.
-    const { status, passkeys } = await inTransaction(async (stores) => {
-      const reset = await resetPatientTwoFactor(stores, user.id, { staffId: null, origin: {}, reason });
-      if (!reset) throw nothingToReset();
-      return reset;
-    });
+    const reset = await inTransaction((stores) => resetPatientTwoFactor(stores, user.id, { staffId: null, origin: {}, reason }));
+    // Nothing to do (never set up, or reset by someone else meanwhile) is not a failure, as for
+    // disable-user on a disabled account: exit code 0.
+    if (!reset) return env.print(`${email} does not have two-step sign-in turned on; nothing changed.`);
+    const { status, passkeys } = reset;
 
     const codes = status.recoveryCodesLeft === 1 ? '1 recovery code' : `${status.recoveryCodesLeft} recovery codes`;
     env.print(

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { EnvReader, ConfigError } from './env-reader';
 import { ROOT_DIR } from '../root-dir';
 
@@ -131,9 +133,73 @@ function readSecurityContacts(read: EnvReader): string[] {
   return contacts;
 }
 
-/** Reads `.env` (when present) into the environment without overriding variables already set. */
-export function loadDotEnvFile(file = path.join(ROOT_DIR, '.env')): void {
-  if (fs.existsSync(file)) process.loadEnvFile(file);
+/** Codes people write that are not the ISO 3166-1 ones: the United Kingdom is GB, Greece GR. */
+const COUNTRY_CODE_HINTS: Record<string, string> = { UK: 'GB', EL: 'GR' };
+
+/**
+ * SMS_ALLOWED_COUNTRIES: ISO 3166-1 alpha-2 codes, each one libphonenumber knows. A code of the
+ * right shape it does not know (UK, ZZ) would be left out of the form's Land list without a word.
+ */
+function readAllowedCountries(read: EnvReader): string[] {
+  const countries = read.list('SMS_ALLOWED_COUNTRIES', ['NL', 'BE']).map((c) => c.toUpperCase());
+  if (countries.length === 0 || countries.some((c) => !/^[A-Z]{2}$/.test(c))) {
+    read.fail('SMS_ALLOWED_COUNTRIES', 'must be a comma-separated list of two-letter country codes such as NL,BE');
+    return countries;
+  }
+  const unknown = countries.filter((c) => !isSupportedCountry(c));
+  if (unknown.length > 0) {
+    const hints = unknown.flatMap((c) => (COUNTRY_CODE_HINTS[c] ? [`${COUNTRY_CODE_HINTS[c]} for ${c}`] : []));
+    read.fail(
+      'SMS_ALLOWED_COUNTRIES',
+      `must be ISO 3166-1 country codes known to the phone-number library, such as NL,BE,GB (not ${unknown.map((c) => `"${c}"`).join(', ')}${hints.length > 0 ? `; use ${hints.join(', ')}` : ''})`,
+    );
+  }
+  return countries;
+}
+
+/** How loadDotEnvFile reads the file; a test passes one that fails as an unreadable file would. */
+export type ReadTextFile = (file: string) => string;
+
+const readTextFile: ReadTextFile = (file) => fs.readFileSync(file, 'utf8');
+
+const READ_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied; run as the user the service runs as',
+  EPERM: 'permission denied; run as the user the service runs as',
+  EISDIR: 'it is a folder, not a file',
+};
+
+/** Where a `.env` that is a link points (the README's set-up links it to /etc/karify/karify.env), for the message. */
+function linkTarget(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads `.env` (when present) into the environment without overriding variables already set.
+ * No file is fine; a file (or a link) that is there but cannot be read stops with a ConfigError
+ * naming it: otherwise the app or an admin command would run on the defaults (development,
+ * SQLite in data/) as if there were no `.env`. Node's own `process.loadEnvFile` reports every
+ * failure to read as ENOENT, so the file is read here and parsed with Node's `.env` parser.
+ */
+export function loadDotEnvFile(file = path.join(ROOT_DIR, '.env'), read: ReadTextFile = readTextFile): void {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const target = linkTarget(file);
+    // Nothing there at all: no .env. A link to nothing is a .env that went missing.
+    if (code === 'ENOENT' && target === undefined) return;
+    const why = code === 'ENOENT' ? 'the file it links to does not exist' : (READ_ERRORS[code] ?? (err instanceof Error ? err.message : String(err)));
+    throw new ConfigError([`cannot read .env at ${file}${target === undefined ? '' : ` (a link to ${target})`}: ${why}`]);
+  }
+  const values = parseEnv(text);
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && process.env[name] === undefined) process.env[name] = value;
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -186,10 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const smsPerIpPerDay = read.integer('SMS_MAX_PER_IP_PER_DAY', 3 * smsPerIpPerHour, { min: 1, max: 1_000_000 });
   if (smsPerIpPerDay < smsPerIpPerHour) read.fail('SMS_MAX_PER_IP_PER_DAY', 'must be at least SMS_MAX_PER_IP_PER_HOUR');
 
-  const allowedCountries = read.list('SMS_ALLOWED_COUNTRIES', ['NL', 'BE']).map((c) => c.toUpperCase());
-  if (allowedCountries.length === 0 || allowedCountries.some((c) => !/^[A-Z]{2}$/.test(c))) {
-    read.fail('SMS_ALLOWED_COUNTRIES', 'must be a comma-separated list of two-letter country codes such as NL,BE');
-  }
+  const allowedCountries = readAllowedCountries(read);
   const codeHashKeyText = read.string('CODE_HASH_KEY', '');
   if (codeHashKeyText && codeHashKeyText.length < 32) read.fail('CODE_HASH_KEY', 'must be at least 32 characters');
   const totpKeyText = read.string('TOTP_ENCRYPTION_KEY', '');

@@ -70,9 +70,12 @@ export function withAdminDatabase(): { database: AdminTestDatabase; rt: TestRunt
   return world;
 }
 
-/** Runs the real admin command in a child process, as `npm run admin` would, on the given database. */
-export function runAdmin(database: Record<string, string>, args: string[], stdin = ''): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
+/**
+ * Runs the real admin command in a child process, as `npm run admin` would, on the given database;
+ * `nodeOptions` go before it (a test's `--require` of a file that makes something fail).
+ */
+export function runAdmin(database: Record<string, string>, args: string[], stdin = '', nodeOptions: string[] = []): Promise<CliResult> {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'src/cli/admin.ts', ...args], {
     cwd: ROOT,
     // Empty DATABASE_URL/REDIS_URL win over a developer's .env: the test always uses its own database.
     env: {

@@ -57,7 +57,7 @@ describe('admin command line: the security alert e-mails (issue 16)', function (
     const status = async () => (await mailOutbox.list({ limit: 10 })).map((m) => [m.id, m.status, m.attempts]);
     const [wrongId, bad] = await Promise.all([admin(['retry-mail', '--id', '1']), admin(['retry-mail', '--id', 'twee'])]);
     expect([wrongId.code, wrongId.stderr.trim()]).to.deep.equal([1, 'No failed e-mail has the ID 1.']);
-    expect(bad.code).to.equal(1);
+    expect(bad.code, 'a malformed --id is wrong usage').to.equal(2);
     expect(bad.stderr).to.include('--id must be the ID of a row as listed, not "twee".');
     expect(await status(), 'nothing changed').to.deep.equal([[3, 'pending', 0], [2, 'failed', 1], [1, 'sent', 1]]);
 

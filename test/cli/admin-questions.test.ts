@@ -40,7 +40,7 @@ describe('admin command line: questions from the Vragenformulier (J8)', function
     expect(none.code).to.equal(0);
     expect(none.stdout).to.include('No questions have been sent yet.');
     for (const result of [zero, word]) {
-      expect(result.code).to.equal(1);
+      expect(result.code, 'wrong usage').to.equal(2);
       expect(result.stderr).to.include('--limit must be a whole number from 1 to');
     }
   });

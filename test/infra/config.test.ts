@@ -287,6 +287,8 @@ describe('configuration (loadConfig)', () => {
     ['SMS_ALLOWED_COUNTRIES', 'NLD,BE'],
     ['SMS_ALLOWED_COUNTRIES', 'N1'],
     ['SMS_ALLOWED_COUNTRIES', ' , '],
+    ['SMS_ALLOWED_COUNTRIES', 'UK'], // the right shape, but libphonenumber-js knows it as GB
+    ['SMS_ALLOWED_COUNTRIES', 'NL,ZZ'],
     ['NODE_ENV', 'staging'],
     ['VONAGE_REST_HOST', 'ftp://rest.nexmo.com'],
     ['BODY_LIMIT_BYTES', '10'],
@@ -350,6 +352,68 @@ describe('configuration (loadConfig)', () => {
       delete process.env.KARIFY_TEST_SET_ALREADY;
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses SMS_ALLOWED_COUNTRIES the phone-number library does not know, naming them, as the Land list would drop them', () => {
+    const [uk] = problemsAbout(configError({ SMS_ALLOWED_COUNTRIES: 'NL,uk' }), 'SMS_ALLOWED_COUNTRIES');
+    expect(uk).to.equal('SMS_ALLOWED_COUNTRIES must be ISO 3166-1 country codes known to the phone-number library, such as NL,BE,GB (not "UK"; use GB for UK)');
+    const [unknown] = problemsAbout(configError({ SMS_ALLOWED_COUNTRIES: 'ZZ, BE, QQ' }), 'SMS_ALLOWED_COUNTRIES');
+    expect(unknown).to.include('(not "ZZ", "QQ")').and.not.include('"BE"');
+    expect(loadConfig({ SMS_ALLOWED_COUNTRIES: 'nl,gb,xk' }).sms.allowedCountries, 'Kosovo: no ISO code, but libphonenumber-js knows XK').to.deep.equal(['NL', 'GB', 'XK']);
+  });
+
+  describe('.env that is there but cannot be read', () => {
+    const accessDenied = (file: string): never => {
+      throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES', syscall: 'open', path: file });
+    };
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'karify-dotenv-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** The ConfigError loadDotEnvFile must throw. */
+    function dotEnvError(file: string, read?: (file: string) => string): ConfigError {
+      try {
+        loadDotEnvFile(file, read);
+      } catch (err) {
+        expect(err, String(err)).to.be.instanceOf(ConfigError);
+        return err as ConfigError;
+      }
+      throw new Error(`loadDotEnvFile(${file}) read it`);
+    }
+
+    it('names the file and says permission denied, and whose it is to run as (the reading simulated: tests run as root)', () => {
+      const file = path.join(dir, '.env');
+      fs.writeFileSync(file, 'KARIFY_TEST_FROM_FILE=x\n');
+      const err = dotEnvError(file, accessDenied);
+      expect(err.problems).to.deep.equal([`cannot read .env at ${file}: permission denied; run as the user the service runs as`]);
+      expect(err.message).not.to.include('ENOENT');
+      expect(process.env.KARIFY_TEST_FROM_FILE).to.equal(undefined);
+      // Missing, it is still fine: the reader says ENOENT and nothing is there.
+      loadDotEnvFile(path.join(dir, 'missing.env'), (missing) => fs.readFileSync(missing, 'utf8'));
+    });
+
+    it('says where a link points, and that a link to nothing is no missing .env', () => {
+      const link = path.join(dir, '.env');
+      fs.symlinkSync(path.join(dir, 'karify.env'), link);
+      expect(dotEnvError(link).problems).to.deep.equal([`cannot read .env at ${link} (a link to ${path.join(dir, 'karify.env')}): the file it links to does not exist`]);
+      fs.writeFileSync(path.join(dir, 'karify.env'), 'KARIFY_TEST_FROM_FILE=x\n', { mode: 0o640 });
+      expect(dotEnvError(link, accessDenied).problems[0]).to.equal(`cannot read .env at ${link} (a link to ${path.join(dir, 'karify.env')}): permission denied; run as the user the service runs as`);
+    });
+
+    it('refuses a folder called .env (read for real)', () => {
+      const folder = path.join(dir, '.env');
+      fs.mkdirSync(folder);
+      expect(dotEnvError(folder).problems).to.deep.equal([`cannot read .env at ${folder}: it is a folder, not a file`]);
+    });
+
+    it('refuses a file of mode 000 for real when not run as root', function () {
+      if (process.getuid?.() === 0) this.skip(); // root reads it anyway: see the simulated test above
+      const file = path.join(dir, '.env');
+      fs.writeFileSync(file, 'KARIFY_TEST_FROM_FILE=x\n', { mode: 0o000 });
+      expect(dotEnvError(file).problems[0]).to.include('permission denied');
+    });
   });
 
   it('makes the server listen on HOST only', async function () {
