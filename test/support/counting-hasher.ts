@@ -44,3 +44,26 @@ export function hasherWithQuickSetup(inner: PasswordHasher = createPasswordHashe
   }
   return { hasher, quickly };
 }
+
+/**
+ * The real hasher, whose hashes wait, once `arm` was called, until `release`: a slow hash held
+ * open while a test lands another change. `started` resolves when one is waiting.
+ */
+export function hasherHeldOpen(inner: PasswordHasher = createPasswordHasher()) {
+  let armed = false;
+  let hashStarted!: () => void;
+  const started = new Promise<void>((resolve) => (hashStarted = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const hasher: PasswordHasher = {
+    ...inner,
+    async hash(text) {
+      if (armed) {
+        hashStarted();
+        await released;
+      }
+      return inner.hash(text);
+    },
+  };
+  return { hasher, started, release, arm: () => void (armed = true) };
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Secret } from 'otpauth';
 import type supertest from 'supertest';
+import type { BootstrapOptions } from '../../src/bootstrap';
 import type { AccountStores } from '../../src/domain/account-stores';
 import type { StaffRole } from '../../src/domain/staff';
 import type { Services } from '../../src/services';
@@ -83,8 +84,8 @@ export const fail = async (): Promise<never> => {
 export const failingStaffAudit = (stores: AccountStores): AccountStores => ({ ...stores, staffAudit: { ...stores.staffAudit, record: fail } });
 
 /** A runtime (on the database under test) with a staff member signed in at the desk. */
-export async function startWithStaffSignedIn(options: Parameters<typeof createStaffMember>[1] = {}, env: TestEnv = {}) {
-  const rt = await startTestRuntime(env);
+export async function startWithStaffSignedIn(options: Parameters<typeof createStaffMember>[1] = {}, env: TestEnv = {}, bootstrapOptions: BootstrapOptions = {}) {
+  const rt = await startTestRuntime(env, bootstrapOptions);
   const member = await createStaffMember(rt, options);
   return { rt, member, desk: await signInAtDesk(rt, member) };
 }

@@ -312,11 +312,13 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const spec = ACTIONS[action];
       const fields = readFields(req.body, ['reason', 'identityChecked'] as const);
       const formErrors = validateAction(fields, spec.identityCheck, res.locals.t);
-      // Done by a colleague meanwhile (the form is older): nothing to confirm, and the change below says nothing changed.
+      // Done by a colleague meanwhile (the form is older): nothing to confirm, and nothing changes,
+      // also when another change in between (disabled and enabled again) makes it apply by now.
       const applies = spec.applies(patient, await twoFactor.status(patient.id));
       const { errors, throttled } = await confirmOwnIdentity(deps, req, res, formErrors, applies && spec.asksOwnConfirmation);
       const values = { reason: fields.reason.trim(), identityChecked: fields.identityChecked };
       if (errors.length > 0) return renderAction(req, res, patient, action, errors, values, throttled ? 429 : 400);
+      if (!applies) return redirectWithNotice(req, res, desk.patient(patient.id), 'nothing');
 
       const staff = req.staff!;
       const by = { staffId: staff.id, origin: requestOrigin(req), reason: fields.reason.trim() };

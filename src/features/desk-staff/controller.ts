@@ -264,6 +264,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       formErrors.push(...validateReason(reason, res.locals.t));
       const { errors, throttled } = await confirmOwnIdentity(deps, req, res, formErrors, promotable(member) && role === 'admin');
       if (!role || errors.length > 0) return renderMember(req, res, member, errors, { role: chosen, reason: reason.trim() }, throttled ? 429 : 400);
+      if (role === member.role) return redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing'); // as for the actions above
       const by = { ...actor(req), details: { reason: reason.trim() } };
       await change(req, res, member, async (stores) => ((await changeStaffRole(stores, member.id, role, by)) ? 'role' : null), by);
     },
@@ -279,10 +280,12 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
       if (!member) return;
       const { reason } = readFields(req.body, ['reason'] as const);
       const reasonErrors = validateReason(reason, res.locals.t);
-      // Done by someone else meanwhile (the form is older): nothing to confirm, and the change says nothing changed.
+      // Done by someone else meanwhile (the form is older): nothing to confirm, and nothing changes,
+      // also when another change in between makes it apply by now.
       const applies = ACTIONS[action].applies(member);
       const { errors, throttled } = await confirmOwnIdentity(deps, req, res, reasonErrors, applies && ACTIONS[action].asksOwnConfirmation);
       if (errors.length > 0) return await renderAction(req, res, member, action, errors, { reason: reason.trim() }, throttled ? 429 : 400);
+      if (!applies) return redirectWithNotice(req, res, desk.staffMember(member.id), 'nothing');
       const by = { ...actor(req), details: { reason: reason.trim() } };
       const outcome = await ACTIONS[action].run({ req, res, member, by, deps, change: (work) => change(req, res, member, work, by) });
       req.log.info({ staffId: req.staff!.id, memberId: member.id, action, outcome }, 'admin action on a staff account');

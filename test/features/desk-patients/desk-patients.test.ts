@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createDateTimeFormatter } from '../../../src/i18n/format';
+import { hasherHeldOpen } from '../../support/counting-hasher';
 import { appWithStoresSwapped, createStaffMember, DESK, failingStaffAudit, identityOf, signInAtDesk, eachTestWithStaffSignedIn, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
-import { doubleClick, signIn, submitForm } from '../../support/forms';
+import { csrfTokenOf, doubleClick, signIn, submitForm } from '../../support/forms';
 import { authenticatorFor, mailedAlerts, patientWithPasskey, registerPasskey } from '../../support/passkeys';
 import type { TestRuntime } from '../../support/runtime';
 import { expectSignedOut, lockSecondStep, patientWithSms } from '../../support/two-factor';
@@ -334,6 +335,34 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       expect((await staffRows()).filter((row) => row.type === 'patient_password_reset')).to.have.length(1);
       const temporary = PASSWORD_SHOWN.exec((await desk.get(given)).text)?.[1];
       expect((await signIn(rt.agent(), patient.email, temporary!)).headers.location).to.equal('/werkblad');
+    });
+
+    it('gives none without the staff member\'s own confirmation when the account is enabled again while the form is on its way', async () => {
+      // The hash of the new temporary password is held open: when a colleague (or the same person,
+      // in another tab) could enable the account.
+      const held = hasherHeldOpen();
+      const world = await startWithStaffSignedIn({}, {}, { hasher: held.hasher });
+      try {
+        const patient = await world.rt.createPatient();
+        const path = `${PATIENTS}/${patient.id}/tijdelijk-wachtwoord`;
+        const form = await world.desk.get(path);
+        await world.rt.services.users.setDisabled(patient.id, true);
+        held.arm();
+        // Not fresh: the form would have to carry the staff member's password and code.
+        const answer = world.desk.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), identityChecked: 'ja', reason: REASON });
+        if ((await Promise.race([answer.then(() => 'answered'), held.started.then(() => 'hashing')])) === 'hashing') {
+          await world.rt.services.users.setDisabled(patient.id, false);
+        }
+        held.release();
+        expect((await answer).headers.location).to.equal(`${PATIENTS}/${patient.id}`);
+        const rows = await world.rt.services.staffAudit.list({ limit: 10 });
+        expect(rows.map((row) => row.type)).not.to.include('patient_password_reset');
+        await world.rt.services.users.setDisabled(patient.id, false);
+        expect((await signIn(world.rt.agent(), patient.email, patient.password)).headers.location, 'the own password still works').to.equal('/werkblad');
+      } finally {
+        held.release();
+        await world.rt.close();
+      }
     });
 
     it('is not offered for a disabled account, which could not sign in with it', async () => {

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createDateTimeFormatter } from '../../../src/i18n/format';
 import { createLogger } from '../../../src/infra/logger';
-import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, identityOf, signInAtDesk, type TestStaffMember } from '../../support/desk';
+import { hasherHeldOpen } from '../../support/counting-hasher';
+import { appWithStoresSwapped, createStaffMember, DESK, deskPasswordStep, failingStaffAudit, identityOf, signInAtDesk, startWithStaffSignedIn, type TestStaffMember } from '../../support/desk';
 import { csrfTokenOf, doubleClick, submitForm } from '../../support/forms';
 import { authenticatorFor } from '../../support/passkeys';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
@@ -291,6 +292,28 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect((await desk.get(`${STAFF}/nieuw`)).text, 'nothing to do, so the password and code were not checked').to.include('<legend>Bevestig dat jij het bent</legend>');
     expect((await rt.services.staff.findById(member.id))!.passwordHash, 'unchanged').to.equal(before);
     expect((await rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).not.to.include('staff_password_reset');
+  });
+
+  it('gives no one-time password without the admin\'s own confirmation when the member is enabled again while the form is on its way', async () => {
+    const held = hasherHeldOpen(); // the new password's hash, held open while the member is enabled
+    const world = await startWithStaffSignedIn({ role: 'admin' }, {}, { hasher: held.hasher });
+    try {
+      const member = await createStaffMember(world.rt, { name: 'Cas Collega' });
+      const path = `${STAFF}/${member.id}/eenmalig-wachtwoord`;
+      const form = await world.desk.get(path);
+      await world.rt.services.staff.setDisabled(member.id, true);
+      held.arm();
+      const answer = world.desk.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), reason: 'Vergeten' }); // no password and code
+      if ((await Promise.race([answer.then(() => 'answered'), held.started.then(() => 'hashing')])) === 'hashing') {
+        await world.rt.services.staff.setDisabled(member.id, false);
+      }
+      held.release();
+      expect((await answer).headers.location).to.equal(`${STAFF}/${member.id}`);
+      expect((await world.rt.services.staffAudit.list({ limit: 10 })).map((e) => e.type)).not.to.include('staff_password_reset');
+    } finally {
+      held.release();
+      await world.rt.close();
+    }
   });
 
   it('does the same action again when its form is shown and sent again with the same reason, as only a double click is one submission', async () => {
