@@ -77,6 +77,8 @@ const EVENT_VARIANT_KEYS: Partial<Record<SecurityEventType, Record<string, strin
 };
 // The purpose first: a wrong code while changing the number is that, whatever kind of wrong.
 const VARIANT_FIELDS = ['purpose', 'reason', 'by', 'removed', 'without', 'password'] as const;
+// The clinic's actions (`by`) keep the reason someone typed: text, never a choice of description.
+const CLINIC_VARIANT_FIELDS = VARIANT_FIELDS.filter((field) => field !== 'reason');
 
 /** Descriptions that name the method ("Ingelogd met {{method}}"), for the event types that have one. */
 const EVENT_WITH_METHOD_KEYS: Partial<Record<SecurityEventType, string>> = {
@@ -139,7 +141,7 @@ const FOR_THE_DESK: Record<string, string> = {
 export function describeEvent(t: Translate, event: Pick<SecurityEvent, 'type' | 'details'>, reader: 'patient' | 'desk' = 'patient'): string {
   const details = event.details ?? {};
   const keys: string[] = [];
-  for (const field of VARIANT_FIELDS) {
+  for (const field of details.by === undefined ? VARIANT_FIELDS : CLINIC_VARIANT_FIELDS) {
     const variant = entryFor(EVENT_VARIANT_KEYS[event.type], details[field]);
     if (variant) keys.push(variant);
   }

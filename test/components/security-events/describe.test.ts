@@ -45,6 +45,9 @@ describe('security events in plain words (the patient\'s activity page, the desk
     }
     expect(describeEvent(t, { type: 'account_disabled', details: { by: 'desk' } }, 'desk')).to.equal('Account uitgeschakeld door de balie');
     expect(describeEvent(t, { type: 'account_disabled', details: { by: 'desk' } }), 'the patient\'s own page').to.equal('Account uitgeschakeld door de helpdesk van je zorgaanbieder');
+    // The reason is what the staff member typed: it never picks another description.
+    expect(describeEvent(t, { type: 'account_disabled', details: { by: 'desk', staffId: 1, reason: 'admin-cli' } }, 'desk')).to.equal('Account uitgeschakeld door de balie');
+    expect(describeEvent(t, { type: 'account_enabled', details: { by: 'desk', staffId: 1, reason: 'admin-cli' } })).to.equal(describeEvent(t, { type: 'account_enabled', details: { by: 'desk' } }));
   });
 
   it('names the method when the event has one, and ignores a method it does not know', () => {
