@@ -2,12 +2,12 @@ import type { Express } from 'express';
 import { createApp } from './app';
 import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
-import { DEMO_PATIENT, seedDemoPatient } from './domain/demo-patient';
+import { DEMO_PATIENT, demoPatientSignsInWithPublicPassword, seedDemoPatient } from './domain/demo-patient';
 import type { PasswordHasher } from './domain/passwords';
-import { createDatabase, createReadDatabase, Database, databaseClient, migrateToLatest } from './infra/database';
+import { createDatabase, createReadDatabase, Database, databaseClient, DatabaseStartError, migrateToLatest } from './infra/database';
 import { createLogger, Logger } from './infra/logger';
 import { createLimiterFactory } from './infra/rate-limits';
-import { connectRedis, RedisClient } from './infra/redis';
+import { closeRedis, connectRedis, RedisClient, RedisUnreachableError } from './infra/redis';
 import { createSessionStore, type SessionStore } from './infra/session-store';
 import { createServices, Services } from './services';
 import { paths } from './paths';
@@ -33,6 +33,20 @@ export interface Runtime extends ServiceRuntime {
   movedFormStore?: SessionStore;
 }
 
+/** Start-up refused on purpose (the demo patient in production): the message says what to do. */
+export class StartupRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupRefusedError';
+  }
+}
+
+/** The message of a start-up failure that explains itself (no stack trace needed), or undefined. */
+export function startupProblem(err: unknown): string | undefined {
+  const known = err instanceof StartupRefusedError || err instanceof RedisUnreachableError || err instanceof DatabaseStartError;
+  return known ? err.message : undefined;
+}
+
 export interface BootstrapOptions {
   clock?: Clock;
   logger?: Logger;
@@ -51,12 +65,12 @@ export async function openServices(config: Config, options: BootstrapOptions = {
   let services: Services | undefined;
   const close = async () => {
     await services?.mailWorker.stop(); // first: it writes to the database until it has stopped
-    if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
+    if (redis) await closeRedis(redis);
     if (reads !== db) await reads.destroy();
     await db.destroy();
   };
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, { logger });
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
     const limiters = createLimiterFactory({ db, redis });
     const clock = options.clock ?? systemClock;
@@ -76,6 +90,13 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const runtime = await openServices(config, options);
   const { services, db, reads, redis, logger } = runtime;
   try {
+    if (config.isProduction && (await demoPatientSignsInWithPublicPassword(services))) {
+      throw new StartupRefusedError(
+        `The demo patient ${DEMO_PATIENT.email} still signs in with its public password (it is in the README), and this is production: Karify does not start. ` +
+          'This database was once used in development. Disable that account (with the same configuration as the server): ' +
+          `npm run admin -- disable-user --email ${DEMO_PATIENT.email} --reason "demo patient from development"`,
+      );
+    }
     if (config.seedDemoPatient) {
       const demo = await seedDemoPatient(services);
       const signIn = `${config.webauthn.origin}${paths.signIn}`;

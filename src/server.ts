@@ -1,13 +1,41 @@
-import { ConfigError, loadConfig, loadDotEnvFile } from './config';
-import { bootstrap } from './bootstrap';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config';
+import { bootstrap, startupProblem, type Runtime } from './bootstrap';
 import { answerUnreadableRequests } from './http/unreadable-requests';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+/** The server could not listen on HOST:PORT; the message says why. */
+class ListenError extends Error {}
+
+function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+  const address = `${urlHost(host)}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${address}: port ${port} is in use (EADDRINUSE), by another program or another Karify; stop that one or choose another PORT`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${address}: ${host} is not an address of this machine (EADDRNOTAVAIL); check HOST`;
+    case 'EACCES':
+      return `cannot listen on ${address}: not allowed to use port ${port} (EACCES); choose another PORT`;
+    default:
+      return `cannot listen on ${address}: ${err.message}`;
+  }
+}
+
+/** Express 5 hands a failed listen (port in use, address not here) to the callback, not to an 'error' event. */
+function listen(runtime: Runtime, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = runtime.app.listen(config.port, config.host, (err?: Error) => {
+      if (err) reject(new ListenError(listenProblem(err, config.host, config.port)));
+      else resolve(server);
+    });
+  });
+}
+
 async function main(): Promise<void> {
-  loadDotEnvFile();
   let config;
   try {
+    loadDotEnvFile();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -19,10 +47,15 @@ async function main(): Promise<void> {
 
   const runtime = await bootstrap(config);
   const { logger } = runtime;
-  const server = runtime.app.listen(config.port, config.host, () => {
-    const site = config.webauthn.origin;
-    logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
-  });
+  let server: Server;
+  try {
+    server = await listen(runtime, config);
+  } catch (err) {
+    await runtime.close().catch(() => undefined);
+    throw err;
+  }
+  const site = config.webauthn.origin;
+  logger.info({ host: config.host, port: config.port, env: config.env, site }, `Karify listening on http://${urlHost(config.host)}:${config.port}, for patients at ${site}`);
   server.on('clientError', answerUnreadableRequests(runtime.app, runtime.services.translators.nl, logger));
 
   let stopping = false;
@@ -33,20 +66,27 @@ async function main(): Promise<void> {
     server.close(() => {
       runtime
         .close()
-        .then(() => process.exit(0))
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        })
         .catch((err) => {
           logger.error({ err }, 'error while closing');
           process.exit(1);
         });
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      logger.error('still not stopped after 10 s: exiting');
+      process.exit(1);
+    }, 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err) => {
-  process.stderr.write(`Karify could not start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  const problem = err instanceof ListenError ? err.message : startupProblem(err);
+  process.stderr.write(`Karify could not start: ${problem ?? (err instanceof Error ? err.stack : String(err))}\n`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { openServices, type ServiceRuntime } from '../bootstrap';
+import { openServices, startupProblem, type ServiceRuntime } from '../bootstrap';
 import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
 import { createLogger } from '../infra/logger';
 import { CommandFailure, parseOptions, UsageError } from './args';
@@ -102,6 +102,9 @@ async function main(): Promise<void> {
       process.exitCode = EXIT_USAGE;
     } else if (err instanceof CommandFailure || err instanceof ConfigError) {
       console.error(err.message);
+      process.exitCode = EXIT_FAILURE;
+    } else if (startupProblem(err)) {
+      console.error(startupProblem(err)); // Redis or the database could not be reached or opened
       process.exitCode = EXIT_FAILURE;
     } else {
       console.error(`Unexpected error: ${err instanceof Error ? err.stack : String(err)}`);

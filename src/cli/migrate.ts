@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
-import { createDatabase } from '../infra/database';
+import { createDatabase, DatabaseStartError, migrateToLatest } from '../infra/database';
 
 /** Brings the database up to the latest schema (`npm run migrate`). The app also does this on start. */
 async function main(): Promise<void> {
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   loadDotEnvFile();
   const db = createDatabase(loadConfig().database);
   try {
-    const [, applied] = (await db.migrate.latest()) as [number, string[]];
+    const applied = await migrateToLatest(db);
     console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
   } finally {
     await db.destroy();
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `Migration failed: ${err instanceof Error ? err.stack : String(err)}`);
+  const explained = err instanceof ConfigError || err instanceof DatabaseStartError;
+  console.error(explained ? err.message : `Migration failed: ${err instanceof Error ? err.stack : String(err)}`);
   process.exitCode = 1;
 });

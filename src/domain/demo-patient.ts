@@ -34,3 +34,13 @@ export async function seedDemoPatient(deps: { users: UserStore; modules: ModuleS
   await deps.modules.replaceForUser(user.id, DEMO_MODULES);
   return 'created';
 }
+
+/**
+ * Whether the demo patient exists, is not disabled, and still has the public password: an account
+ * left from development that production must not serve.
+ */
+export async function demoPatientSignsInWithPublicPassword(deps: { users: UserStore; hasher: PasswordHasher }): Promise<boolean> {
+  const existing = await deps.users.findByEmail(DEMO_PATIENT.email);
+  if (!existing || existing.disabled) return false;
+  return deps.hasher.verify(existing.passwordHash, DEMO_PATIENT.password);
+}
