@@ -61,6 +61,13 @@ export function capEnd({ cap, purpose }: CapForPurpose, w: Wording, codeWorks = 
   return `${when} ${meanwhile}`;
 }
 
+/** The code sent before a cooldown, as a page reads it now. */
+export interface EarlierCodeState {
+  works: boolean;
+  /** Its SMS may not have arrived (the provider did not answer in time). */
+  deliveryUnsure: boolean;
+}
+
 export interface SmsProblem {
   status: number;
   message: string;
@@ -104,8 +111,8 @@ export function smsProblem(
   purpose: CodePurpose,
   w: Wording,
   capInForce = false,
-  /** Whether the code sent before a cooldown works now (the page read it); else as it was at the send. */
-  earlierCodeWorks?: boolean,
+  /** The code sent before a cooldown as the page read it: whether it works now, and may not have arrived; else as it was at the send. */
+  earlier?: EarlierCodeState,
 ): SmsProblem | null {
   switch (outcome.status) {
     case 'sent':
@@ -121,7 +128,7 @@ export function smsProblem(
     case 'locked':
       return { status: 429, message: w.t('oneTimeCode.sms.errors.locked', { time: w.formatRetryTime(outcome.until) }), noSmsSoon: true };
     case 'cooldown':
-      return { status: 429, message: notSentInCooldown(outcome, w, earlierCodeWorks), noSmsSoon: false };
+      return { status: 429, message: notSentInCooldown(outcome, w, earlier), noSmsSoon: false };
     case 'limited':
       return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${capEnd({ cap: outcome, purpose }, w)}`, noSmsSoon: true };
     case 'failed': {
@@ -137,11 +144,13 @@ export function smsProblem(
  * until" alone leaves it open), whether the earlier code still works (used, or ended by wrong
  * tries, it does not), and when to ask again with the page's button.
  */
-function notSentInCooldown(outcome: { nextAllowedAt: number; earlierCode: EarlierCode }, w: Wording, earlierCodeWorks?: boolean): string {
+function notSentInCooldown(outcome: { nextAllowedAt: number; earlierCode: EarlierCode }, w: Wording, earlier?: EarlierCodeState): string {
   const time = w.formatRetryTime(outcome.nextAllowedAt);
   if (outcome.earlierCode === 'other_number') return w.t('oneTimeCode.sms.errors.cooldownOtherNumber', { time });
-  const works = earlierCodeWorks ?? outcome.earlierCode === 'this_number';
-  return w.t(works ? 'oneTimeCode.notSentCooldown' : 'oneTimeCode.notSentCooldownCodeGone', { time, resend: resendButton(w) });
+  const works = earlier?.works ?? outcome.earlierCode === 'this_number';
+  // An SMS that may not have come: not "you just got one".
+  const key = !works ? 'oneTimeCode.notSentCooldownCodeGone' : earlier?.deliveryUnsure ? 'oneTimeCode.notSentCooldownUnsure' : 'oneTimeCode.notSentCooldown';
+  return w.t(key, { time, resend: resendButton(w) });
 }
 
 /**

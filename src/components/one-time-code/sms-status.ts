@@ -115,7 +115,7 @@ export async function smsCodeStatus(
 ): Promise<SmsCodeStatus> {
   const { validUntil, deliveryUnsure, nextAllowedAt, cap } = await secondFactor.smsCodeState(code);
   const outcome = last?.outcome;
-  const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null, validUntil !== null) : null;
+  const problem = outcome ? smsProblem(outcome, code.purpose, w, cap !== null, { works: validUntil !== null, deliveryUnsure }) : null;
   // While a cap refuses any new code, a cooldown's "ask again at …" would not hold: the cap says when.
   const notSent = outcome?.status === 'cooldown' && cap !== null ? null : (problem?.message ?? null);
   // An SMS that may not come: the notice says until when its code works, not that it was sent.

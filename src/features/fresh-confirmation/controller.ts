@@ -64,7 +64,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     // An SMS that may not come: its notice says until when its code works.
     const validUntil = said?.status === 'unsure' ? null : state.validUntil;
     const capText = cap && said?.status !== 'limited' ? capEnd({ cap, purpose: 'confirm' }, wording(req, res), validUntil !== null) : null;
-    return { validUntil, nextAllowedAt, noSms: cap !== null, capEnd: capText };
+    return { validUntil, deliveryUnsure: state.deliveryUnsure, nextAllowedAt, noSms: cap !== null, capEnd: capText };
   }
 
   /** The messages name this page's button, "Stuur code naar …", where others say "Stuur nieuwe code". */
@@ -111,8 +111,8 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async show(req: Request, res: Response) {
       const outcome = takeSmsReport(req, res, 'confirm', deps.clock.now())?.outcome;
       const l = await locals(req, res, outcome);
-      const earlierCodeWorks = l.smsState ? l.smsState.validUntil !== null : undefined;
-      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res), l.smsState?.noSms, earlierCodeWorks)?.message ?? null) : null;
+      const earlier = l.smsState ? { works: l.smsState.validUntil !== null, deliveryUnsure: l.smsState.deliveryUnsure } : undefined;
+      const smsNotice = outcome ? (smsProblem(outcome, 'confirm', wording(req, res), l.smsState?.noSms, earlier)?.message ?? null) : null;
       const notice = takePageNoticeText(req, res, NOTICES);
       res.render(VIEW, { ...l, codeSent: outcome?.status === 'sent', smsNotice, notice });
     },

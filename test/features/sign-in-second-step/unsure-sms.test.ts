@@ -44,4 +44,19 @@ describe('sign-in, second step: an SMS that may still come while a cap refuses t
     expect(afterResend).to.include('We hebben een 6-cijferige verificatiecode naar bovenstaand telefoonnummer gestuurd.').and.not.include('duurde langer');
     expect((await enterSignInCode(agent, lastCode(vonage))).headers.location).to.equal('/werkblad');
   });
+
+  it('asked again within the cooldown, says an SMS that may still come was sent, not that the patient got one', async () => {
+    await world.close();
+    world = await startSmsWorld();
+    const { rt, vonage } = world;
+    const patient = await patientWithSms(rt);
+    const agent = rt.agent();
+    vonage.delayNext(1000);
+    await passwordStep(agent, patient.email, patient.password);
+    await agent.get('/inloggen/code'); // the notice that it may still come, said once
+    const refused = await submitForm(agent, '/inloggen/code', {}, '/inloggen/code/nieuwe-code');
+    const page = (await agent.get(refused.headers.location ?? '/inloggen/code')).text;
+    expect(page).to.match(/We hebben geen nieuwe code gestuurd, want we hebben je net al een SMS gestuurd, die misschien nog komt\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
+    expect(page).not.to.include('je hebt net al een code gekregen');
+  });
 });
