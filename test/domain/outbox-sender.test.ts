@@ -33,7 +33,7 @@ describe('smsFailureCategory', () => {
       throttled: 'retry_later', provider_error: 'retry_later', timeout: 'retry_later', unreachable: 'retry_later', unknown: 'retry_later', earlier_sms_failed: 'retry_later',
       number_barred: 'check_number', destination_not_allowed: 'check_number', number_deactivated: 'check_number',
       invalid_request: 'service_problem', bad_credentials: 'service_problem', invalid_message: 'service_problem',
-      quota_exceeded: 'service_problem', invalid_sender: 'service_problem',
+      quota_exceeded: 'service_problem', invalid_sender: 'service_problem', account_restricted: 'service_problem',
     };
     for (const [reason, category] of Object.entries(expected)) {
       expect(smsFailureCategory(reason as SmsFailureReason), reason).to.equal(category);

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import pino from 'pino';
 import { createVonageSender, type VonageSenderOptions } from '../../src/domain/sms/vonage-sender';
 import { createLogger } from '../../src/infra/logger';
 import { startFakeVonage, type FakeVonage } from '../support/fake-vonage';
@@ -32,8 +33,15 @@ describe('Vonage SMS sender (against a fake Vonage)', () => {
     ['7', 'number_barred'],
     ['8', 'bad_credentials'],
     ['9', 'quota_exceeded'],
+    ['10', 'throttled'],
+    ['11', 'bad_credentials'],
+    ['12', 'invalid_message'],
+    ['14', 'bad_credentials'],
     ['15', 'invalid_sender'],
-    ['29', 'destination_not_allowed'],
+    ['22', 'invalid_request'],
+    ['23', 'invalid_request'],
+    ['29', 'account_restricted'],
+    ['32', 'bad_credentials'],
     ['33', 'number_deactivated'],
     ['99', 'unknown'],
   ];
@@ -44,6 +52,17 @@ describe('Vonage SMS sender (against a fake Vonage)', () => {
       expect(await sender.send(MESSAGE), `status ${status}`).to.deep.equal({ ok: false, reason, providerStatus: status });
     }
     expect(fake.messages).to.have.length(0);
+  });
+
+  it('logs what the clinic must fix (its account, its settings) as an error, a number or a busy moment as a warning', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sender = createVonageSender(options, pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) }));
+    for (const status of ['4', '29', '7', '1']) {
+      fake.failNext(status);
+      await sender.send(MESSAGE);
+    }
+    expect(lines.map((line) => line.level)).to.deep.equal([50, 50, 40, 40]);
+    expect(lines[0]!.msg).to.include('VONAGE_');
   });
 
   it('reports wrong credentials as bad_credentials', async () => {

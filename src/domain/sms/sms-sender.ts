@@ -9,6 +9,8 @@ export type SmsFailureReason =
   | 'quota_exceeded'
   | 'invalid_sender'
   | 'destination_not_allowed'
+  /** The provider's account may send only to its own test numbers (a trial account): any number fails. */
+  | 'account_restricted'
   /** Not the provider's: the SMS this request waited for (a double click's first) failed. */
   | 'earlier_sms_failed'
   | 'number_deactivated'
@@ -47,6 +49,7 @@ const CATEGORIES: Record<SmsFailureReason, SmsFailureCategory> = {
   invalid_message: 'service_problem',
   quota_exceeded: 'service_problem',
   invalid_sender: 'service_problem',
+  account_restricted: 'service_problem',
 };
 
 /** What the patient can do about a failure: try again later, check the number, or nothing (our side). */

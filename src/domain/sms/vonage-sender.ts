@@ -1,7 +1,7 @@
 import { Auth } from '@vonage/auth';
 import { SMS, SMSFailure, TypeEnum } from '@vonage/sms';
 import type { Logger } from '../../infra/logger';
-import type { SmsFailureReason, SmsResult, SmsSender } from './sms-sender';
+import { smsFailureCategory, type SmsFailureReason, type SmsResult, type SmsSender } from './sms-sender';
 
 export interface VonageSenderOptions {
   apiKey: string;
@@ -22,8 +22,15 @@ const STATUS_REASONS: Record<string, SmsFailureReason> = {
   '7': 'number_barred',
   '8': 'bad_credentials', // partner account barred
   '9': 'quota_exceeded',
+  '10': 'throttled', // too many existing binds
+  '11': 'bad_credentials', // account not enabled for HTTP
+  '12': 'invalid_message', // message too long
+  '14': 'bad_credentials', // invalid signature
   '15': 'invalid_sender',
-  '29': 'destination_not_allowed', // non-whitelisted destination
+  '22': 'invalid_request', // invalid network code
+  '23': 'invalid_request', // invalid callback URL
+  '29': 'account_restricted', // non-whitelisted destination: a trial account, whatever the number
+  '32': 'bad_credentials', // signature and API secret disallowed
   '33': 'number_deactivated',
 };
 
@@ -110,7 +117,10 @@ export function createVonageSender(options: VonageSenderOptions, logger?: Logger
       }
       const ms = Date.now() - started;
       if (result.ok) logger?.info({ provider: 'vonage', messageId: result.messageId, ms }, 'SMS sent');
-      else logger?.warn({ provider: 'vonage', status: result.providerStatus, reason: result.reason, ms }, 'SMS not sent');
+      else if (smsFailureCategory(result.reason) === 'service_problem') {
+        // No SMS goes out to anyone until the clinic fixes its Vonage account or settings.
+        logger?.error({ provider: 'vonage', status: result.providerStatus, reason: result.reason, ms }, 'SMS not sent: Vonage refuses the account or the request; check the VONAGE_ settings and the Vonage account');
+      } else logger?.warn({ provider: 'vonage', status: result.providerStatus, reason: result.reason, ms }, 'SMS not sent');
       return result;
     },
   };
