@@ -93,6 +93,8 @@ export function deskSessionSecret(sessionSecret: string): string {
   return crypto.createHmac('sha256', sessionSecret).update('karify-desk-session').digest('base64url');
 }
 
+const COOKIE_OUTLIVES_SESSION_MS = 3600_000;
+
 export function sessionMiddleware(config: Config, store: Store, cookie: SessionCookie = patientSessionCookie(config)): RequestHandler {
   return session({
     name: cookie.name,
@@ -107,8 +109,10 @@ export function sessionMiddleware(config: Config, store: Store, cookie: SessionC
       sameSite: 'lax',
       secure: config.isProduction,
       path: cookie.path,
-      // The cookie and the stored session end together at the absolute timeout.
-      maxAge: cookie.absoluteHours * 3600_000,
+      // An hour past the absolute timeout (auth-level.ts ends the session there), so that a request
+      // just after it still brings its session and is told it expired, with what was typed kept,
+      // instead of arriving as a stranger whose form "is too old".
+      maxAge: cookie.absoluteHours * 3600_000 + COOKIE_OUTLIVES_SESSION_MS,
     },
   });
 }

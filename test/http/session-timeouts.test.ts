@@ -165,6 +165,14 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     await expectEnded(await agent.get('/werkblad'));
   });
 
+  it('keeps the cookie an hour past the absolute timeout, so the browser brings it back to be told the session expired', async () => {
+    const patient = await rt.createPatient();
+    const res = await signIn(rt.agent(), patient.email, patient.password);
+    const setCookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('karify.sid='))!;
+    const expires = Date.parse(/expires=([^;]+)/i.exec(setCookie)![1]!);
+    expect(expires - Date.now()).to.be.within(13 * 3600_000 - 60_000, 13 * 3600_000 + 1000);
+  });
+
   it('honours SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS', async () => {
     const custom = await startTestRuntime({ SESSION_IDLE_MINUTES: '5', SESSION_ABSOLUTE_HOURS: '1' });
     try {
