@@ -4,6 +4,7 @@ import { hasOneTimePassword } from '../domain/one-time-passwords';
 import { paths } from '../paths';
 import { refuseFormOfEndedSession, renewCsrfToken } from './csrf';
 import { leaveNotice, redirectWithNotice } from './page-notice';
+import { localPath, pageToReturnTo } from './return-page';
 import { patientCookie } from './session';
 
 /**
@@ -72,6 +73,8 @@ export interface AuthRealm<A extends Account = Express.User> {
   confirm?: (returnTo: string) => string;
   /** Where a signed-in account must go before anything else, and what it may reach meanwhile; null when nothing is pending. */
   pendingSetup(account: A): { start: string; open: readonly string[] } | null;
+  /** The page to lead back to after signing in again, of one a timeout interrupted; undefined: the realm's start. */
+  pageAfterTimeout?(page: string): string | undefined;
 }
 
 export interface AuthLevelSettings<A extends Account = Express.User> {
@@ -113,8 +116,15 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
       if (hasOneTimePassword(user)) return { start: paths.account.ownPassword, open: OWN_PASSWORD_PATHS };
       return settings.twoFactorRequired && !user.twoFactorMethod ? { start: paths.twoStep.setup.start, open: ENROLMENT_PATHS } : null;
     },
+    pageAfterTimeout(page) {
+      const local = localPath(page);
+      return local === '/' || under(local.split('?')[0]!, NOT_RETURNED_TO) ? undefined : local;
+    },
   };
 }
+
+/** Pages a patient signing in again is not led back to: the sign-in itself, the desk's, and the Werkblad, where a sign-in leads anyway. */
+const NOT_RETURNED_TO = [paths.signIn, paths.signOut, paths.desk.home, paths.workspace];
 
 /** The fields of a form interrupted by a confirmation that its page shows again: never a password or a code. */
 const KEPT_FIELDS = ['method', 'country', 'phone', 'name'] as const;
@@ -178,8 +188,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
    * says about it, once ("Je bent uitgelogd", "Je sessie is verlopen"): a notice in the session,
    * not in the address, so no link can make the page say it.
    */
-  async function endSession(req: Request, res: Response, why: SessionEnd): Promise<void> {
+  async function endSession(req: Request, res: Response, why: SessionEnd, returnTo?: string): Promise<void> {
     await regenerate(req);
+    if (returnTo) req.session.returnAfterSignIn = returnTo;
     redirectWithNotice(req, res, realm.signIn, why);
   }
 
@@ -189,8 +200,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
    * carries. So its page can be shown again with what was typed (ExpiredFormPages); any other form
    * still goes to the sign-in page.
    */
-  async function endSessionBeforeForm(req: Request): Promise<void> {
+  async function endSessionBeforeForm(req: Request, returnTo?: string): Promise<void> {
     await regenerate(req);
+    if (returnTo) req.session.returnAfterSignIn = returnTo;
     leaveNotice(req, realm.signIn, 'expired' satisfies SessionEnd);
     refuseFormOfEndedSession(req, realm.signIn);
   }
@@ -200,6 +212,13 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     new Promise<void>((resolve, reject) =>
       req.login(account as unknown as Express.User, { session: true, keepSessionInfo: keep }, (err) => (err ? reject(err) : resolve())),
     );
+
+  /** A change of session that keeps the page to return to after signing in (see expire). */
+  async function keepingReturn(req: Request, change: () => Promise<void>): Promise<void> {
+    const returnTo = req.session.returnAfterSignIn;
+    await change();
+    if (returnTo) req.session.returnAfterSignIn = returnTo;
+  }
 
   const isSignedIn = (req: Request) => {
     const current = level(req);
@@ -223,7 +242,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
      * express-session stores it before the response ends (a session under a new id always is).
      */
     async toHalf(req: Request, user: Account): Promise<void> {
-      await regenerate(req);
+      await keepingReturn(req, () => regenerate(req));
       setState(req, { level: 'half', userId: user.id, since: clock.now(), generation: user.sessionGeneration });
       renewCsrfToken(req);
     },
@@ -233,7 +252,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
      * `confirmed`: the sign-in counts as a confirmation as well (fresh from its start).
      */
     async toFull(req: Request, user: A, { confirmed = false } = {}): Promise<void> {
-      await login(req, user, false);
+      await keepingReturn(req, () => login(req, user, false));
       const now = clock.now();
       setState(req, { level: 'full', userId: user.id, since: now, lastSeenAt: now, ...(confirmed ? { freshAt: now } : {}) });
       renewCsrfToken(req);
@@ -276,8 +295,10 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        if (req.method === 'POST') endSessionBeforeForm(req).then(() => next(), next);
-        else endSession(req, res, 'expired').catch(next);
+        // The page a signed-in session was on: led back to after signing in again.
+        const returnTo = auth.level === 'full' ? realm.pageAfterTimeout?.(pageToReturnTo(req, '')) : undefined;
+        if (req.method === 'POST') endSessionBeforeForm(req, returnTo).then(() => next(), next);
+        else endSession(req, res, 'expired', returnTo).catch(next);
         return;
       }
       if (auth.level === 'full' && now - (auth.lastSeenAt ?? auth.since) >= TOUCH_INTERVAL_MS) auth.lastSeenAt = now;
@@ -329,6 +350,13 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
 
     /** Route guard of the second step: a half session; others go to the sign-in page. */
     half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
+
+    /** Where to go once signed in: the page a timeout interrupted (see expire), once, or `start`. */
+    pageAfterSignIn(req: Request, start: string): string {
+      const returnTo = req.session.returnAfterSignIn;
+      delete req.session.returnAfterSignIn;
+      return returnTo ?? start;
+    },
 
     /** What was typed into this page's form when a confirmation interrupted it (see fresh), once; otherwise nothing. */
     typedBeforeConfirmation(req: Request): Record<string, string> {

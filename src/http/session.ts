@@ -38,6 +38,8 @@ declare module 'express-session' {
     sealedNewRecoveryCodes: string;
     /** What a form held (no secrets) when a fresh confirmation interrupted it, for its page (auth-level.ts). */
     typedBeforeConfirmation: { path: string; values: Record<string, string>; until: number };
+    /** The page a timeout interrupted, to lead back to once signed in again (auth-level.ts). */
+    returnAfterSignIn: string;
 
     // The desk's own sessions (their own cookie, read under /balie only; see components/desk-access) hold these instead.
     /** How far a staff member has signed in: the desk's `auth` (read and changed only through auth-level.ts). */

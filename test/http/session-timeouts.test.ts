@@ -4,6 +4,8 @@ import { createStaffMember, DESK, signInAtDesk } from '../support/desk';
 import { cookieSet, csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { storedSessionFields } from '../support/page-access';
 import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { appCode, patientWithApp, STEP_MS } from '../support/totp';
+import { enterSignInCode, passwordStep } from '../support/two-factor';
 
 /** The Werkblad sends to the sign-in page, which says the session expired. */
 async function expectExpired(agent: supertest.Agent): Promise<void> {
@@ -54,6 +56,37 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
   it('ends a session after 30 idle minutes and says so on the sign-in page', async () => {
     rt.clock.advanceMinutes(31);
     await expectEnded(await agent.get('/werkblad'));
+  });
+
+  it('leads back after signing in again to the page the timeout interrupted, once; a form to the page it was sent from', async () => {
+    rt.clock.advanceMinutes(31);
+    expect((await agent.get('/account/beveiliging')).headers.location).to.equal('/inloggen');
+    const patient = await rt.createPatient();
+    expect((await signIn(agent, patient.email, patient.password)).headers.location, 'back to the page').to.equal('/account/beveiliging');
+    expect((await storedSessionFields(rt)).flat(), 'once').not.to.include('returnAfterSignIn');
+
+    rt.clock.advanceMinutes(31);
+    const form = agent.post('/uitloggen').type('form').set('Host', 'karify.test');
+    expect((await form.set('Referer', 'http://karify.test/berichten').send({})).headers.location).to.equal('/inloggen');
+    expect((await signIn(agent, patient.email, patient.password)).headers.location, 'the form\'s page').to.equal('/berichten');
+  });
+
+  it('leads back through the second step too, but never to another site or the desk', async () => {
+    const withApp = await patientWithApp(rt);
+    const signInWithApp = async () => {
+      await passwordStep(agent, withApp.email, withApp.password);
+      rt.clock.advance(STEP_MS); // a code of a time step not used before
+      return (await enterSignInCode(agent, appCode(withApp.secret, rt.clock.now()))).headers.location;
+    };
+    rt.clock.advanceMinutes(31);
+    await agent.get('/account/twee-stappen');
+    expect(await signInWithApp(), 'after the second step').to.equal('/account/twee-stappen');
+
+    for (const referer of ['https://elders.example/account', 'http://karify.test/balie/patienten']) {
+      rt.clock.advanceMinutes(31);
+      await agent.post('/uitloggen').type('form').set('Host', 'karify.test').set('Referer', referer).send({});
+      expect(await signInWithApp(), referer).to.equal('/werkblad');
+    }
   });
 
   it('ends an idle session on any page, including a form post', async () => {

@@ -119,7 +119,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         const result = await secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, method);
-          return res.redirect(303, paths.workspace);
+          return res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
         }
         errors.push({ field: 'code', message: await codeFailureMessage(secondFactor, result, res.locals, method === 'sms' ? signInCode(req, res, user) : undefined) });
       }
@@ -132,7 +132,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
       const problem = await passkeyProblem(req, res, 'second_step', deps.clock.now(), (proof) => secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req)));
       if (problem === null) {
         await finishSignIn(req, user, 'passkey');
-        return res.redirect(303, paths.workspace);
+        return res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
       }
       if (await showIfLocked(res, user)) return;
       res.locals.shownPath = paths.secondStep.code;

@@ -71,7 +71,7 @@ export function createSignInController(deps: SignInDeps) {
       await auth.toFull(req, user);
       await audit.record(user.id, 'sign_in', requestOrigin(req), { method: hasOneTimePassword(user) ? 'temporary_password' : 'password' });
       req.log.info({ userId: user.id }, 'signed in');
-      res.redirect(303, paths.workspace);
+      res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
     },
 
     /** The form sent after its session ended: the page again, with the address typed. */
@@ -104,7 +104,7 @@ export function createSignInController(deps: SignInDeps) {
       await auth.toFull(req, user);
       await deps.notifier.notify(user.id, 'sign_in', origin, { method: 'passkey', without: 'password' });
       req.log.info({ userId: user.id, method: 'passkey' }, 'signed in with a passkey');
-      res.redirect(303, paths.workspace);
+      res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
     },
 
     async signOut(req: Request, res: Response) {
