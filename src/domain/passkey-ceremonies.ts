@@ -132,20 +132,23 @@ export function createPasskeyCeremonies(deps: { store: PasskeyStore; rp: Relying
       // A credential belongs to one patient; the handle the authenticator keeps with it must match too.
       const handle = response.response.userHandle;
       if (!passkey || passkey.userId !== userId || (handle && handle !== passkey.userHandle)) return { ok: false, refusal: 'unknown_credential' };
+      let info;
       try {
         const { verifyAuthenticationResponse } = webauthn();
-        const { verified, authenticationInfo: info } = await verifyAuthenticationResponse({
+        const verification = await verifyAuthenticationResponse({
           response,
           expectedChallenge: challenge,
           ...expected,
           credential: { id: passkey.credentialId, publicKey: bytes(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter, transports: descriptor(passkey).transports },
         });
-        if (!verified) return { ok: false, refusal: 'invalid' };
-        if (!(await store.claimCounter(passkey.id, info.newCounter))) return { ok: false, refusal: 'counter' };
-        return { ok: true, value: { passkey, counter: info.newCounter, backedUp: info.credentialBackedUp } };
+        if (!verification.verified) return { ok: false, refusal: 'invalid' };
+        info = verification.authenticationInfo;
       } catch (err) {
         return { ok: false, refusal: refusalOf(err) };
       }
+      // Outside the library's try: a database that fails here is an outage, not a wrong passkey.
+      if (!(await store.claimCounter(passkey.id, info.newCounter))) return { ok: false, refusal: 'counter' };
+      return { ok: true, value: { passkey, counter: info.newCounter, backedUp: info.credentialBackedUp } };
     },
   };
 }

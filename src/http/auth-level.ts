@@ -5,7 +5,7 @@ import { paths } from '../paths';
 import { refuseFormOfEndedSession, renewCsrfToken } from './csrf';
 import { leaveNotice, redirectWithNotice } from './page-notice';
 import { localPath, pageToReturnTo } from './return-page';
-import { patientCookie } from './session';
+import { patientCookie, type ReturnAfterSignIn } from './session';
 
 /**
  * How far a visitor has proved who they are, read and changed only here:
@@ -188,7 +188,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
    * says about it, once ("Je bent uitgelogd", "Je sessie is verlopen"): a notice in the session,
    * not in the address, so no link can make the page say it.
    */
-  async function endSession(req: Request, res: Response, why: SessionEnd, returnTo?: string): Promise<void> {
+  async function endSession(req: Request, res: Response, why: SessionEnd, returnTo?: ReturnAfterSignIn): Promise<void> {
     await regenerate(req);
     if (returnTo) req.session.returnAfterSignIn = returnTo;
     redirectWithNotice(req, res, realm.signIn, why);
@@ -200,7 +200,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
    * carries. So its page can be shown again with what was typed (ExpiredFormPages); any other form
    * still goes to the sign-in page.
    */
-  async function endSessionBeforeForm(req: Request, returnTo?: string): Promise<void> {
+  async function endSessionBeforeForm(req: Request, returnTo?: ReturnAfterSignIn): Promise<void> {
     await regenerate(req);
     if (returnTo) req.session.returnAfterSignIn = returnTo;
     leaveNotice(req, realm.signIn, 'expired' satisfies SessionEnd);
@@ -295,8 +295,10 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        // The page a signed-in session was on: led back to after signing in again.
-        const returnTo = auth.level === 'full' ? realm.pageAfterTimeout?.(pageToReturnTo(req, '')) : undefined;
+        // The page a signed-in session was on: led back to after its account signs in again (not
+        // after signing out, and no one else: a shared computer's next patient starts at the start).
+        const page = auth.level === 'full' && req.path !== paths.signOut ? realm.pageAfterTimeout?.(pageToReturnTo(req, '')) : undefined;
+        const returnTo = page ? { userId: auth.userId, page } : undefined;
         if (req.method === 'POST') endSessionBeforeForm(req, returnTo).then(() => next(), next);
         else endSession(req, res, 'expired', returnTo).catch(next);
         return;
@@ -351,11 +353,11 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     /** Route guard of the second step: a half session; others go to the sign-in page. */
     half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 
-    /** Where to go once signed in: the page a timeout interrupted (see expire), once, or `start`. */
+    /** Where to go once signed in: the page a timeout interrupted this account on (see expire), once, or `start`. */
     pageAfterSignIn(req: Request, start: string): string {
       const returnTo = req.session.returnAfterSignIn;
       delete req.session.returnAfterSignIn;
-      return returnTo ?? start;
+      return returnTo && returnTo.userId === stateOf(req)?.userId ? returnTo.page : start;
     },
 
     /** What was typed into this page's form when a confirmation interrupted it (see fresh), once; otherwise nothing. */

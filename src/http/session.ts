@@ -39,7 +39,7 @@ declare module 'express-session' {
     /** What a form held (no secrets) when a fresh confirmation interrupted it, for its page (auth-level.ts). */
     typedBeforeConfirmation: { path: string; values: Record<string, string>; until: number };
     /** The page a timeout interrupted, to lead back to once signed in again (auth-level.ts). */
-    returnAfterSignIn: string;
+    returnAfterSignIn: ReturnAfterSignIn;
 
     // The desk's own sessions (their own cookie, read under /balie only; see components/desk-access) hold these instead.
     /** How far a staff member has signed in: the desk's `auth` (read and changed only through auth-level.ts). */
@@ -64,13 +64,19 @@ declare module 'express-session' {
  */
 export const hasSignInState = (req: Request): boolean => Boolean(req.session?.auth || req.session?.deskAuth);
 
+/** The page a timeout interrupted, and whose it was: only that account is led back to it. */
+export interface ReturnAfterSignIn {
+  userId: number;
+  page: string;
+}
+
 /** A session cookie: the patients' and the desk's, each on the whole site (a `__Host-` cookie must be), apart by name and key. */
 export interface SessionCookie {
   name: string;
   path: string;
   /** Signs it: the desk's is derived from SESSION_SECRET, so a patient's cookie never passes for the desk's. */
   secret: string;
-  /** The cookie and the stored session end together at the absolute timeout. */
+  /** The cookie and the stored session end an hour after the absolute timeout. */
   absoluteHours: number;
 }
 

@@ -162,6 +162,18 @@ describe('passkeys: store and ceremonies', () => {
       expect(checked.map((c) => (c.ok ? 'ok' : c.refusal)).sort()).to.deep.equal(['counter', 'ok']);
     });
 
+    it('lets a database that fails while the counter is claimed fail as an outage, not as a wrong passkey', async () => {
+      const authenticator = new SoftAuthenticator({ origin: ORIGIN });
+      await register(anna, authenticator);
+      const busy = Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' });
+      const failing = createPasskeyCeremonies({ store: { ...store, claimCounter: () => Promise.reject(busy) }, rp: RP, random: cryptoRandom, clock });
+      const { response, challenge } = await assertion(authenticator);
+      await failing.verifyAssertion(anna.id, response, challenge).then(
+        (checked) => expect.fail(`answered ${JSON.stringify(checked)}`),
+        (err: Error) => expect(err).to.equal(busy),
+      );
+    });
+
     it('accepts authenticators without a counter (always 0), as synced passkeys are', async () => {
       const authenticator = new SoftAuthenticator({ origin: ORIGIN, counts: false });
       await register(anna, authenticator);

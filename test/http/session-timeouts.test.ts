@@ -3,7 +3,7 @@ import type supertest from 'supertest';
 import { createStaffMember, DESK, signInAtDesk } from '../support/desk';
 import { cookieSet, csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { storedSessionFields } from '../support/page-access';
-import { startTestRuntime, TestRuntime } from '../support/runtime';
+import { DEFAULT_TEST_PASSWORD, startTestRuntime, TestRuntime } from '../support/runtime';
 import { appCode, patientWithApp, STEP_MS } from '../support/totp';
 import { enterSignInCode, passwordStep } from '../support/two-factor';
 
@@ -58,17 +58,27 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     await expectEnded(await agent.get('/werkblad'));
   });
 
-  it('leads back after signing in again to the page the timeout interrupted, once; a form to the page it was sent from', async () => {
+  it('leads back after signing in again to the page the timeout interrupted, once, that account only; a form to the page it was sent from', async () => {
+    const first = { email: 'patient1@example.nl', password: DEFAULT_TEST_PASSWORD }; // signed in above
     rt.clock.advanceMinutes(31);
     expect((await agent.get('/account/beveiliging')).headers.location).to.equal('/inloggen');
-    const patient = await rt.createPatient();
-    expect((await signIn(agent, patient.email, patient.password)).headers.location, 'back to the page').to.equal('/account/beveiliging');
+    expect((await signIn(agent, first.email, first.password)).headers.location, 'back to the page').to.equal('/account/beveiliging');
     expect((await storedSessionFields(rt)).flat(), 'once').not.to.include('returnAfterSignIn');
 
     rt.clock.advanceMinutes(31);
-    const form = agent.post('/uitloggen').type('form').set('Host', 'karify.test');
-    expect((await form.set('Referer', 'http://karify.test/berichten').send({})).headers.location).to.equal('/inloggen');
-    expect((await signIn(agent, patient.email, patient.password)).headers.location, 'the form\'s page').to.equal('/berichten');
+    await agent.get('/berichten');
+    const other = await rt.createPatient();
+    expect((await signIn(agent, other.email, other.password)).headers.location, 'not someone else\'s page (a shared computer)').to.equal('/werkblad');
+
+    rt.clock.advanceMinutes(31);
+    const signOut = agent.post('/uitloggen').type('form').set('Host', 'karify.test').set('Referer', 'http://karify.test/berichten');
+    expect((await signOut.send({})).headers.location).to.equal('/inloggen');
+    expect((await signIn(agent, other.email, other.password)).headers.location, 'not after signing out').to.equal('/werkblad');
+
+    rt.clock.advanceMinutes(31);
+    const form = agent.post('/account/beveiliging/uitloggen-op-andere-apparaten').type('form').set('Host', 'karify.test');
+    expect((await form.set('Referer', 'http://karify.test/account/beveiliging').send({})).headers.location).to.equal('/inloggen');
+    expect((await signIn(agent, other.email, other.password)).headers.location, 'the form\'s page').to.equal('/account/beveiliging');
   });
 
   it('leads back through the second step too, but never to another site or the desk', async () => {
@@ -78,6 +88,9 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
       rt.clock.advance(STEP_MS); // a code of a time step not used before
       return (await enterSignInCode(agent, appCode(withApp.secret, rt.clock.now()))).headers.location;
     };
+    rt.clock.advanceMinutes(31);
+    await agent.get('/werkblad'); // the patient signed in above times out
+    expect(await signInWithApp()).to.equal('/werkblad');
     rt.clock.advanceMinutes(31);
     await agent.get('/account/twee-stappen');
     expect(await signInWithApp(), 'after the second step').to.equal('/account/twee-stappen');
