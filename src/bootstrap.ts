@@ -4,10 +4,11 @@ import type { Config } from './config';
 import { Clock, systemClock } from './domain/clock';
 import { DEMO_PATIENT, demoPatientSignsInWithPublicPassword, seedDemoPatient } from './domain/demo-patient';
 import type { PasswordHasher } from './domain/passwords';
-import { createDatabase, createReadDatabase, Database, databaseClient, DatabaseStartError, migrateToLatest } from './infra/database';
+import { createDatabase, createReadDatabase, Database, databaseClient, migrateToLatest } from './infra/database';
 import { createLogger, Logger } from './infra/logger';
 import { createLimiterFactory } from './infra/rate-limits';
-import { closeRedis, connectRedis, RedisClient, RedisUnreachableError } from './infra/redis';
+import { closeRedis, connectRedis, RedisClient } from './infra/redis';
+import { StartupError } from './infra/startup-error';
 import { createSessionStore, type SessionStore } from './infra/session-store';
 import { createServices, Services } from './services';
 import { paths } from './paths';
@@ -34,18 +35,10 @@ export interface Runtime extends ServiceRuntime {
 }
 
 /** Start-up refused on purpose (the demo patient in production): the message says what to do. */
-export class StartupRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupRefusedError';
-  }
-}
+export class StartupRefusedError extends StartupError {}
 
 /** The message of a start-up failure that explains itself (no stack trace needed), or undefined. */
-export function startupProblem(err: unknown): string | undefined {
-  const known = err instanceof StartupRefusedError || err instanceof RedisUnreachableError || err instanceof DatabaseStartError;
-  return known ? err.message : undefined;
-}
+export const startupProblem = (err: unknown): string | undefined => (err instanceof StartupError ? err.message : undefined);
 
 export interface BootstrapOptions {
   clock?: Clock;

@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config';
 import { bootstrap, startupProblem, type Runtime } from './bootstrap';
 import { answerUnreadableRequests } from './http/unreadable-requests';
+import { StartupError } from './infra/startup-error';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** The server could not listen on HOST:PORT; the message says why. */
-class ListenError extends Error {}
+class ListenError extends StartupError {}
 
 function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
   const address = `${urlHost(host)}:${port}`;
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const problem = err instanceof ListenError ? err.message : startupProblem(err);
+  const problem = startupProblem(err);
   process.stderr.write(`Karify could not start: ${problem ?? (err instanceof Error ? err.stack : String(err))}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, loadDotEnvFile } from '../config';
-import { createDatabase, DatabaseStartError, migrateToLatest } from '../infra/database';
+import { createDatabase, migrateToLatest } from '../infra/database';
+import { StartupError } from '../infra/startup-error';
 
 /** Brings the database up to the latest schema (`npm run migrate`). The app also does this on start. */
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const explained = err instanceof ConfigError || err instanceof DatabaseStartError;
+  const explained = err instanceof ConfigError || err instanceof StartupError;
   console.error(explained ? err.message : `Migration failed: ${err instanceof Error ? err.stack : String(err)}`);
   process.exitCode = 1;
 });

@@ -7,6 +7,7 @@ import type { Database as SqliteConnection } from 'sqlite3';
 import type { Config } from '../config';
 import { ROOT_DIR } from '../root-dir';
 import type { Logger } from './logger';
+import { StartupError } from './startup-error';
 import { keepStatementsPrepared } from './sqlite-statements';
 
 export type Database = Knex;
@@ -89,12 +90,7 @@ function withLog(config: Knex.Config, logger?: Logger): Knex.Config {
 }
 
 /** The database could not be opened or brought up to date, for a reason the message explains. */
-export class DatabaseStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseStartError';
-  }
-}
+export class DatabaseStartError extends StartupError {}
 
 export function createDatabase(database: Config['database'], logger?: Logger): Database {
   if (!database.url && database.sqliteFile !== ':memory:') {

@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { StartupError } from './startup-error';
 
 export type RedisClient = Awaited<ReturnType<typeof createRedisClient>>;
 
@@ -7,12 +8,7 @@ export const REDIS_START_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 2000;
 
 /** Redis did not answer at start: the message names REDIS_URL, without its password. */
-export class RedisUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RedisUnreachableError';
-  }
-}
+export class RedisUnreachableError extends StartupError {}
 
 /** REDIS_URL as it may be shown in a message or a log: without its password. */
 export function redisUrlWithoutPassword(url: string): string {
