@@ -147,6 +147,28 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
 
   /** This process's SMS on their way, by cooldown key: waited for without looking in the store. */
   const onTheirWay = new Map<string, OnItsWay>();
+  /**
+   * This process's sends whose cooldown reservation has not come back yet, by cooldown key. The
+   * store answers them in any order: the one that took the cooldown may hear so after those it
+   * refused, which wait for it to be in `onTheirWay` before they look.
+   */
+  const awaitingCooldown = new Map<string, Set<Promise<void>>>();
+
+  /** Takes the cooldown (`onTaken` once it holds it), known to this process's other sends meanwhile. */
+  async function takeCooldown(counter: Counter, onTaken: () => void): Promise<void> {
+    let answered!: () => void;
+    const answer = new Promise<void>((resolve) => { answered = resolve; });
+    const waiting = awaitingCooldown.get(counter.key) ?? new Set<Promise<void>>();
+    awaitingCooldown.set(counter.key, waiting.add(answer));
+    try {
+      await counter.limiter.consume(counter.key, 1);
+      onTaken();
+    } finally {
+      waiting.delete(answer);
+      if (waiting.size === 0 && awaitingCooldown.get(counter.key) === waiting) awaitingCooldown.delete(counter.key);
+      answered();
+    }
+  }
 
   /**
    * Where the SMS that began the running cooldown brought its code: only a code stored since the
@@ -250,7 +272,8 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
     for (const counter of counters) {
       try {
         taken.push(counter);
-        await counter.limiter.consume(counter.key, 1);
+        if (counter.scope === 'cooldown') await takeCooldown(counter, onCooldownTaken);
+        else await counter.limiter.consume(counter.key, 1);
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) {
           await release(taken.slice(0, -1)).catch(() => undefined);
@@ -263,6 +286,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         const endsAt = upToWholeMinute(clock.now() + err.msBeforeNext);
         if (counter.scope !== 'cooldown') return { status: 'limited', scope: counter.scope, retryAt: endsAt };
         // Whose SMS began the cooldown is judged by its exact start, not by the minute shown.
+        await Promise.all(awaitingCooldown.get(counter.key) ?? new Set<Promise<void>>());
         const earlier = await earlierSmsOf(request, err.msBeforeNext);
         // That SMS failed: nothing went out. Said as this one's failure, without a try of its own:
         // each request that waited for it would make one, one after the other.
@@ -272,7 +296,6 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
         if (earlier === 'joined') return { status: 'sent', nextAllowedAt: endsAt, shared: true };
         return { status: 'cooldown', nextAllowedAt: endsAt, earlierCode: earlier };
       }
-      if (counter.scope === 'cooldown') onCooldownTaken();
     }
     return deliver(request, taken);
   }

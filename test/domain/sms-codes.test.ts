@@ -359,6 +359,25 @@ for (const store of RATE_LIMIT_STORES) {
       expect(looks, 'codes looked up while waiting').to.equal(0);
     });
 
+    it('waits for its own instance\'s SMS too when the store tells that send it holds the cooldown after it refused the others', async () => {
+      let looks = 0;
+      const store = codes;
+      codes = { ...store, liveCode: (...args) => { looks += 1; return store.liveCode(...args); } };
+      let othersRefused: Promise<void> = Promise.resolve();
+      const lateAnswerToTheTaker = (base: LimiterFactory): LimiterFactory => async (options) => {
+        const limiter = await base(options);
+        if (options.keyPrefix !== 'sms_cooldown') return limiter;
+        const consume = limiter.consume.bind(limiter);
+        limiter.consume = async (...args) => { const taken = await consume(...args); await othersRefused; return taken; };
+        return limiter;
+      };
+      const sms = await service({}, lateAnswerToTheTaker);
+      othersRefused = refusedByCooldown(19).then(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' })));
+      expect(outcomes.filter((o) => o.status === 'sent' && o.shared), 'the double clicks, told it was sent').to.have.length(19);
+      expect(looks, 'codes looked up while waiting').to.equal(0);
+    });
+
     it('does not wait for its own instance\'s SMS once another instance took the next cooldown (a cooldown shorter than the provider\'s timeout)', async () => {
       const settings = { resendCooldownSeconds: 1, vonage: { ...SETTINGS.vonage, timeoutMs: 5000 } };
       const sms = await service(settings);
