@@ -127,3 +127,13 @@ export function maskPhoneNumber(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   return digits.length >= 4 ? `+${BULLET.repeat(digits.length - 2)}${digits.slice(-2)}` : BULLET.repeat(4);
 }
+
+/**
+ * What a masked number shows around its bullets ('+31 6' and '12'), for words a screen reader
+ * says instead of them; `start` is empty when only the last digits show. Null without digits.
+ */
+export function maskedPhoneEnds(masked: string): { start: string; end: string } | null {
+  const match = new RegExp(`^(.*?)\\s*${BULLET}+(\\d+)$`).exec(masked);
+  if (!match) return null;
+  return { start: /\d/.test(match[1]!) ? match[1]! : '', end: match[2]! };
+}

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../domain/clock';
+import { maskedPhoneEnds } from '../domain/phone-numbers';
 import { INTL_LOCALES, LANGUAGES, type Language, type Translate } from '../i18n';
 import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format';
 import { paths } from '../paths';
@@ -24,6 +25,8 @@ declare global {
       now(): number;
       /** A time the page tells its reader to try again at: formatted, and noted for a 429's Retry-After (retry-after.ts). */
       formatRetryTime(epochMs: number): string;
+      /** A masked number's visible ends, for what screen readers say (views/partials/masked-phone). */
+      maskedPhoneEnds: typeof maskedPhoneEnds;
       /**
        * The address of the page shown, where it is not the request's: a page shown again with a
        * form's errors at the address the form was sent to. The menus mark their link to it, and
@@ -89,6 +92,7 @@ export function viewLocals(deps: {
       isToday,
       now,
       formatRetryTime: retryTimeFormatter(res, formatter.time, now),
+      maskedPhoneEnds,
       user: null,
       setupFirst: null,
       errors: [],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { countryName, listCountries, maskPhoneNumber, parseMobileNumber } from '../../src/domain/phone-numbers';
+import { countryName, listCountries, maskedPhoneEnds, maskPhoneNumber, parseMobileNumber } from '../../src/domain/phone-numbers';
 
 const NL_BE = ['NL', 'BE'];
 
@@ -70,6 +70,18 @@ describe('phone numbers', () => {
     it('never shows the middle digits', () => {
       const masked = maskPhoneNumber('+31698765432');
       expect(masked.replace(/\D/g, '')).to.equal('31632');
+    });
+  });
+
+  describe('maskedPhoneEnds', () => {
+    it('gives what a masked number shows before and after its bullets, for a screen reader to say', () => {
+      expect(maskedPhoneEnds(maskPhoneNumber('+31612345612'))).to.deep.equal({ start: '+31 6', end: '12' });
+      expect(maskedPhoneEnds(maskPhoneNumber('+4915123456789'))).to.deep.equal({ start: '+49 1', end: '89' });
+    });
+
+    it('gives no start when only the last digits show, and nothing when no digit shows', () => {
+      expect(maskedPhoneEnds(maskPhoneNumber('+999123456'))).to.deep.equal({ start: '', end: '56' });
+      expect(maskedPhoneEnds(maskPhoneNumber('+1'))).to.equal(null);
     });
   });
 

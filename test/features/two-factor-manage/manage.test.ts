@@ -140,7 +140,7 @@ describe('managing two-step (J6)', () => {
     expect(notice.text.match(/een nieuwe code aanvragen/g), 'the notice says the time; no hint repeats it').to.have.length(1);
     const refreshed = await agent.get(`${path}/verificatie`);
     expect(refreshed.text).not.to.include('role="status">We hebben geen nieuwe code');
-    expect(refreshed.text, 'the hint is back').to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
+    expect(refreshed.text, 'the hint is back, read out with the button').to.match(/aria-describedby="resend-when">Stuur nieuwe code<\/button>[\s\S]*<p class="hint" id="resend-when">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
     expect(world.vonage.messages.filter((m) => m.to === '31687654321')).to.have.length(1);
   });
 

@@ -317,11 +317,12 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect(page.text).to.match(/<p class="warning" role="status">We hebben geen nieuwe code gestuurd, want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d een nieuwe code aanvragen/);
       expect(page.text).not.to.include('aria-invalid').and.not.include('<title>Fout');
       expect(page.text.match(/een nieuwe code aanvragen/g), 'the notice says the time; no hint repeats it').to.have.length(1);
+      expect(page.text, 'the button describes itself by no hint that is not there').not.to.include('aria-describedby');
       expect(vonage.messages).to.have.length(1);
       // Said once: a refresh does not repeat it, and the hint under the button is back.
       const refreshed = await agent.get(`${SETUP}/verificatie`);
       expect(refreshed.text).not.to.include('role="status">We hebben geen nieuwe code');
-      expect(refreshed.text).to.match(/<p class="hint">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
+      expect(refreshed.text, 'the hint, read out with the button').to.match(/<button type="submit" class="link-button" aria-describedby="resend-when">Stuur nieuwe code<\/button>[\s\S]*<p class="hint" id="resend-when">Je kunt om \d\d:\d\d een nieuwe code aanvragen.<\/p>/);
     });
 
     it('offers a radio choice and says why when none or the app is chosen', async () => {
