@@ -35,6 +35,8 @@ export const paths = {
     resend: '/inloggen/code/nieuwe-code',
     recovery: '/inloggen/herstelcode',
     recoveryUsed: '/inloggen/herstelcode-gebruikt',
+    /** The same page, whose continue link leads to `next` (the page a timeout interrupted). */
+    recoveryUsedThen: (next: string) => `/inloggen/herstelcode-gebruikt?verder=${encodeURIComponent(next)}`,
     cancel: '/inloggen/annuleren',
     passkey: '/inloggen/code/toegangssleutel',
     passkeyOptions: '/inloggen/code/toegangssleutel/opties',

@@ -95,7 +95,7 @@ export interface AuthLevelSettings<A extends Account = Express.User> {
 /** How often a signed-in session's last activity is written (its idle timeout counts from it). */
 const TOUCH_INTERVAL_MS = 60_000;
 
-const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep);
+const SECOND_STEP_PATHS: readonly string[] = Object.values(paths.secondStep).filter((path) => typeof path === 'string');
 /** What a signed-in patient without two-step may reach under REQUIRE_TWO_FACTOR (and the page saying their own password was saved, just before). */
 const ENROLMENT_PATHS = [paths.twoStep.setup.start, paths.account.confirm, paths.account.ownPassword, paths.signOut];
 /** What a patient signed in with the clinic's temporary password may reach ("Herstelcode gebruikt" says how many codes are left). */

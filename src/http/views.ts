@@ -14,7 +14,7 @@ export const TEMPLATE_LOCALS = [
   'csrfToken', 'currentPath', 'deskActions', 'deskAddress', 'done', 'empty', 'errors', 'failedMails', 'few', 'fields', 'filters', 'flow',
   'footerLink', 'footerPages', 'formatDate', 'formatMinutes', 'formatRetryTime', 'formatTime', 'full', 'hasPasskeys', 'heading', 'hint', 'history', 'inputmode', 'isToday', 'label',
   'labelledBy', 'lang', 'last', 'linkHref', 'linkText', 'lockedUntil', 'mails', 'maskedPhone', 'maskedPhoneEnds', 'member', 'members', 'messages',
-  'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'nextAllowedAt',
+  'method', 'module', 'modules', 'more', 'name', 'navCurrent', 'newCodesPath', 'newerPath', 'next', 'nextAllowedAt',
   'notApplicable', 'notice', 'now', 'numberHint', 'olderPath', 'optionsPath', 'otherLanguages', 'ownAccount', 'ownConfirmation', 'page', 'pairing', 'passwordState',
   'passkey', 'passkeyError', 'passkeys', 'passkeysFull', 'password', 'paths', 'patient', 'phone', 'postTo',
   'progress', 'question', 'questions', 'reasonHint', 'recoveryCodes', 'remaining', 'resendAction',

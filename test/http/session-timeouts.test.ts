@@ -5,7 +5,7 @@ import { cookieSet, csrfTokenOf, signIn, submitForm } from '../support/forms';
 import { storedSessionFields } from '../support/page-access';
 import { DEFAULT_TEST_PASSWORD, startTestRuntime, TestRuntime } from '../support/runtime';
 import { appCode, patientWithApp, STEP_MS } from '../support/totp';
-import { enterSignInCode, passwordStep } from '../support/two-factor';
+import { enterRecoveryCode, enterSignInCode, passwordStep } from '../support/two-factor';
 
 /** The Werkblad sends to the sign-in page, which says the session expired. */
 async function expectExpired(agent: supertest.Agent): Promise<void> {
@@ -100,6 +100,33 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
       await agent.post('/uitloggen').type('form').set('Host', 'karify.test').set('Referer', referer).send({});
       expect(await signInWithApp(), referer).to.equal('/werkblad');
     }
+  });
+
+  it('leads back after a recovery code too: "Herstelcode gebruikt" first, its continue link to the page the timeout interrupted', async () => {
+    const withApp = await patientWithApp(rt);
+    const signInWithRecoveryCode = async (nth: number) => {
+      await passwordStep(agent, withApp.email, withApp.password);
+      return (await enterRecoveryCode(agent, withApp.recoveryCodes[nth]!)).headers.location;
+    };
+    rt.clock.advanceMinutes(31);
+    await agent.get('/werkblad');
+    expect(await signInWithRecoveryCode(0)).to.equal('/inloggen/herstelcode-gebruikt');
+    expect((await agent.get('/inloggen/herstelcode-gebruikt')).text).to.include('<a href="/werkblad">Verder naar Werkblad</a>');
+
+    rt.clock.advanceMinutes(31);
+    await agent.get('/account/twee-stappen');
+    const used = await signInWithRecoveryCode(1);
+    expect(used).to.equal('/inloggen/herstelcode-gebruikt?verder=%2Faccount%2Ftwee-stappen');
+    const page = await agent.get(used!);
+    expect(page.text).to.include('Je hebt nog 8 herstelcodes').and.include('<a href="/account/twee-stappen">Verder naar de pagina waar je was</a>');
+    expect(page.text, 'its language link keeps it').to.include(`/taal/en?terug=${encodeURIComponent(used!)}`);
+    const english = await agent.get(`/taal/en?terug=${encodeURIComponent(used!)}`);
+    expect(english.headers.location).to.equal(used);
+    expect((await agent.get(used!)).text, 'in the other language too').to.include('<a href="/account/twee-stappen">Continue to the page you were on</a>');
+    expect((await agent.get('/inloggen/herstelcode-gebruikt?verder=https%3A%2F%2Felders.example%2F')).text, 'never another site')
+      .to.include('<a href="/werkblad">Continue to Workspace</a>');
+    await agent.get('/account');
+    expect((await agent.get(used!)).headers.location, 'only right after the sign-in: a link does not show it').to.equal('/werkblad');
   });
 
   it('ends an idle session on any page, including a form post', async () => {

@@ -10,6 +10,7 @@ import type { AuthLevels } from '../../http/auth-level';
 import { requestOrigin } from '../../http/authentication';
 import { readFields, renderFormErrors } from '../../http/forms';
 import { pageNoticeOf, redirectWithNotice } from '../../http/page-notice';
+import { localPath } from '../../http/return-page';
 import { paths } from '../../paths';
 import { secondFactorMessage } from '../../components/one-time-code/messages';
 import { codeFailureMessage, keepSmsReport, smsCodeStatus, smsSendRequest, takeSmsReport } from '../../components/one-time-code/sms-status';
@@ -156,7 +157,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
         const result = await secondFactor.check(user.id, 'sign_in', { kind: 'recovery', code: recoveryCode }, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, 'recovery_code');
-          return redirectWithNotice(req, res, paths.secondStep.recoveryUsed, RECOVERY_CODE_USED);
+          const next = auth.pageAfterSignIn(req, paths.workspace);
+          const used = next === paths.workspace ? paths.secondStep.recoveryUsed : paths.secondStep.recoveryUsedThen(next);
+          return redirectWithNotice(req, res, used, RECOVERY_CODE_USED);
         }
         errors.push({ field: 'recoveryCode', message: secondFactorMessage(result, res.locals) });
       }
@@ -172,7 +175,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
     async showRecoveryUsed(req: Request, res: Response) {
       if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
-      res.render('sign-in-second-step/recovery-used', { remaining, few: fewCodesLeft(remaining) });
+      // Only shown right after the sign-in (the notice), so a link cannot set it; this site's pages only.
+      const next = typeof req.query.verder === 'string' ? localPath(req.query.verder) : paths.workspace;
+      res.render('sign-in-second-step/recovery-used', { remaining, few: fewCodesLeft(remaining), next: next === paths.home ? paths.workspace : next });
     },
 
     async cancel(req: Request, res: Response) {
