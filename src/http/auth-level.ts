@@ -5,7 +5,7 @@ import { paths } from '../paths';
 import { refuseFormOfEndedSession, renewCsrfToken } from './csrf';
 import { leaveNotice, redirectWithNotice } from './page-notice';
 import { localPath, pageToReturnTo } from './return-page';
-import { patientCookie, type ReturnAfterSignIn } from './session';
+import { patientCookie, type KeptJourney, type ReturnAfterSignIn } from './session';
 
 /**
  * How far a visitor has proved who they are, read and changed only here:
@@ -75,6 +75,8 @@ export interface AuthRealm<A extends Account = Express.User> {
   pendingSetup(account: A): { start: string; open: readonly string[] } | null;
   /** The page to lead back to after signing in again, of one a timeout interrupted; undefined: the realm's start. */
   pageAfterTimeout?(page: string): string | undefined;
+  /** The journeys whose state a timeout keeps for the account's next sign-in. */
+  keptAfterTimeout?: readonly KeptJourney[];
 }
 
 export interface AuthLevelSettings<A extends Account = Express.User> {
@@ -120,6 +122,8 @@ function patientRealm(settings: { isProduction: boolean; twoFactorRequired?: boo
       const local = localPath(page);
       return local === '/' || under(local.split('?')[0]!, NOT_RETURNED_TO) ? undefined : local;
     },
+    // The wizard's number or paired app, a new number or app waiting for its code: not typed or scanned twice.
+    keptAfterTimeout: ['twoFactorSetup', 'pendingPhone', 'totpSwitch'],
   };
 }
 
@@ -205,6 +209,15 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     if (returnTo) req.session.returnAfterSignIn = returnTo;
     leaveNotice(req, realm.signIn, 'expired' satisfies SessionEnd);
     refuseFormOfEndedSession(req, realm.signIn);
+  }
+
+  /** What a signed-in session a timeout ends was doing: the page it was on, and its journeys under way. */
+  function interruptedBy(req: Request, userId: number): ReturnAfterSignIn | undefined {
+    const page = realm.pageAfterTimeout?.(pageToReturnTo(req, ''));
+    const underWay = (realm.keptAfterTimeout ?? []).filter((journey) => req.session[journey] !== undefined);
+    if (!page && underWay.length === 0) return undefined;
+    const journeys = Object.fromEntries(underWay.map((journey) => [journey, req.session[journey]]));
+    return { userId, ...(page ? { page } : {}), ...(underWay.length > 0 ? { journeys } : {}) };
   }
 
   /** Passport's login regenerates the session (and saves it); `keep` carries its data over. */
@@ -295,10 +308,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!auth) return next();
       const now = clock.now();
       if (expired(auth, now)) {
-        // The page a signed-in session was on: led back to after its account signs in again (not
-        // after signing out, and no one else: a shared computer's next patient starts at the start).
-        const page = auth.level === 'full' && req.path !== paths.signOut ? realm.pageAfterTimeout?.(pageToReturnTo(req, '')) : undefined;
-        const returnTo = page ? { userId: auth.userId, page } : undefined;
+        // Led back to after its account signs in again (not after signing out, and no one else: a
+        // shared computer's next patient starts at the start).
+        const returnTo = auth.level === 'full' && req.path !== paths.signOut ? interruptedBy(req, auth.userId) : undefined;
         if (req.method === 'POST') endSessionBeforeForm(req, returnTo).then(() => next(), next);
         else endSession(req, res, 'expired', returnTo).catch(next);
         return;
@@ -353,11 +365,16 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     /** Route guard of the second step: a half session; others go to the sign-in page. */
     half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
 
-    /** Where to go once signed in: the page a timeout interrupted this account on (see expire), once, or `start`. */
+    /**
+     * Where to go once signed in: the page a timeout interrupted this account on (see expire), once,
+     * or `start`; the journeys it had under way are back.
+     */
     pageAfterSignIn(req: Request, start: string): string {
       const returnTo = req.session.returnAfterSignIn;
       delete req.session.returnAfterSignIn;
-      return returnTo && returnTo.userId === stateOf(req)?.userId ? returnTo.page : start;
+      if (!returnTo || returnTo.userId !== stateOf(req)?.userId) return start;
+      Object.assign(req.session, returnTo.journeys);
+      return returnTo.page ?? start;
     },
 
     /** What was typed into this page's form when a confirmation interrupted it (see fresh), once; otherwise nothing. */

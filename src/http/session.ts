@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import session, { Store } from 'express-session';
+import session, { Store, type SessionData } from 'express-session';
 import type { PasskeyChallenge } from '../components/passkey-ceremony/challenge';
 import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
@@ -38,7 +38,7 @@ declare module 'express-session' {
     sealedNewRecoveryCodes: string;
     /** What a form held (no secrets) when a fresh confirmation interrupted it, for its page (auth-level.ts). */
     typedBeforeConfirmation: { path: string; values: Record<string, string>; until: number };
-    /** The page a timeout interrupted, to lead back to once signed in again (auth-level.ts). */
+    /** The page and journeys a timeout interrupted, to lead back to once signed in again (auth-level.ts). */
     returnAfterSignIn: ReturnAfterSignIn;
 
     // The desk's own sessions (their own cookie, read under /balie only; see components/desk-access) hold these instead.
@@ -64,10 +64,15 @@ declare module 'express-session' {
  */
 export const hasSignInState = (req: Request): boolean => Boolean(req.session?.auth || req.session?.deskAuth);
 
-/** The page a timeout interrupted, and whose it was: only that account is led back to it. */
+/** Journeys under way that a timeout does not lose: what was typed or paired there comes back at the next sign-in. */
+export type KeptJourney = 'twoFactorSetup' | 'pendingPhone' | 'totpSwitch';
+
+/** What a timeout interrupted, and whose it was: only that account is led back to it. */
 export interface ReturnAfterSignIn {
   userId: number;
-  page: string;
+  /** The page it was on, when there is one to lead back to. */
+  page?: string;
+  journeys?: Partial<Pick<SessionData, KeptJourney>>;
 }
 
 /** A session cookie: the patients' and the desk's, each on the whole site (a `__Host-` cookie must be), apart by name and key. */

@@ -45,6 +45,19 @@ describe('managing two-step (J6)', () => {
     return agent;
   }
 
+  it('keeps a new number waiting for its code through a timeout: signed in again and confirmed, its code page is back', async () => {
+    const agent = await awaitingCodeFor('06 87654321');
+    world.rt.clock.advanceMinutes(31);
+    expect((await agent.get(`${PHONE_CHANGE}/verificatie`)).headers.location).to.equal('/inloggen');
+    await pastSmsCooldown();
+    await passwordStep(agent, patient.email, patient.password);
+    expect((await enterSignInCode(agent, lastCode(world.vonage))).headers.location).to.equal(`${PHONE_CHANGE}/verificatie`);
+    expect((await confirm(agent, `${PHONE_CHANGE}/verificatie`)).headers.location).to.equal(`${PHONE_CHANGE}/verificatie`);
+    const page = await agent.get(`${PHONE_CHANGE}/verificatie`);
+    expect(page.status).to.equal(200);
+    expect(page.text, 'the new number, not typed again').to.include('+31 6 ••••••21');
+  });
+
   it('changes the phone number only after the new number is verified, and ends other sessions', async () => {
     const other = await fullySignedIn();
     const agent = await fullySignedIn();
