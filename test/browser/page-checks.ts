@@ -187,6 +187,13 @@ async function narrowPass(page: Page, record: VisitedPage, problems: Problems): 
   reflow.push(...m.overflow.spilling.map((s) => `content wider than its box: ${s}`));
   reflow.push(...m.broken.map((w) => `word cut across lines: ${w}`));
   reflow.push(...m.overlaps.map((o) => `drawn over each other: ${o}`));
+  // A phone set to large text: both at once (each alone is WCAG's; together they are what such a
+  // patient sees). Nothing may stick out; a long word may be cut then (a 15-letter Dutch word in a
+  // heading is wider than the screen).
+  const large = await page.evaluate(`({ enlarged: ${ENLARGE_TEXT}, overflow: ${OVERFLOW}, overlaps: ${OVERLAPS} })`) as { overflow: Overflow; overlaps: string[] };
+  if (large.overflow.scrollWidth > NARROW) reflow.push(`with text at 200%: scrolls sideways: scrollWidth ${large.overflow.scrollWidth} > ${NARROW}`);
+  reflow.push(...large.overflow.spilling.map((s) => `with text at 200%: content wider than its box: ${s}`));
+  reflow.push(...large.overlaps.map((o) => `with text at 200%: drawn over each other: ${o}`));
   add('reflow', reflow);
   add('target-size', targetProblems(record, m.targets, NARROW));
 }
@@ -297,7 +304,7 @@ export function definePageChecks(get: () => Context): void {
       expectNone('focus', 'focus not visible');
     });
 
-    it(`reflows at ${NARROW} CSS px: no page scrolls sideways, no word is cut across lines, nothing drawn over other text`, () => {
+    it(`reflows at ${NARROW} CSS px, also with text at 200%: no page scrolls sideways, nothing drawn over other text, no word is cut across lines (at 100%)`, () => {
       expectNone('reflow', `reflow at ${NARROW} px`);
     });
 
