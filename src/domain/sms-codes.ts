@@ -165,7 +165,7 @@ export async function createSmsCodeService(deps: SmsCodeServiceDeps) {
       onTaken();
     } finally {
       waiting.delete(answer);
-      if (waiting.size === 0 && awaitingCooldown.get(counter.key) === waiting) awaitingCooldown.delete(counter.key);
+      if (waiting.size === 0) awaitingCooldown.delete(counter.key);
       answered();
     }
   }
