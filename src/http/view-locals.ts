@@ -6,7 +6,7 @@ import { createDateTimeFormatter, type DateTimeFormatter } from '../i18n/format'
 import { paths } from '../paths';
 import { deskPageToReturnTo, pageToReturnTo } from './return-page';
 import { chooseLanguage } from './language';
-import { retryTimeFormatter } from './retry-after';
+import { retryTimes } from './retry-after';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -23,8 +23,10 @@ declare global {
       isToday(epochMs: number): boolean;
       /** The app's clock: when a form that may start a session was shown (csrf.ts, cookiesRefused). */
       now(): number;
-      /** A time the page tells its reader to try again at: formatted, and noted for a 429's Retry-After (retry-after.ts). */
+      /** A time the page tells its reader to try again at: formatted, and noted for a 429's or 503's Retry-After (retry-after.ts). */
       formatRetryTime(epochMs: number): string;
+      /** A wait the page names without a time ("over een minuut"): noted for a 503's Retry-After. */
+      retryIn(ms: number): void;
       /** A masked number's visible ends, for what screen readers say (views/partials/masked-phone). */
       maskedPhoneEnds: typeof maskedPhoneEnds;
       /**
@@ -91,7 +93,7 @@ export function viewLocals(deps: {
       formatMinutes: formatter.minutes,
       isToday,
       now,
-      formatRetryTime: retryTimeFormatter(res, formatter.time, now),
+      ...retryTimes(res, formatter.time, now),
       maskedPhoneEnds,
       user: null,
       setupFirst: null,

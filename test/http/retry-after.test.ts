@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { retryTimeFormatter } from '../../src/http/retry-after';
+import { retryTimes } from '../../src/http/retry-after';
 import { signIn, submitForm } from '../support/forms';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { patientWithApp, wrongAppCode } from '../support/totp';
@@ -9,17 +9,22 @@ import { chooseSms, enterPhone, enterSignInCode, lockSecondStep, passwordStep, s
 
 const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);
 
-/** An answer with `status` whose page names the times `named` (ms after NOW) to try again at. */
-function answer(status: number, named: number[]) {
+/**
+ * An answer with `status` whose page names the times `named` (ms after NOW) to try again at, and
+ * the waits `waits` (ms) without a time; `ownHeader`: the answer sets its own Retry-After.
+ */
+function answer(status: number, named: number[], { waits = [], ownHeader }: { waits?: number[]; ownHeader?: string } = {}) {
   const app = express();
   app.get('/', (_req, res) => {
-    const formatRetryTime = retryTimeFormatter(res, (ms) => `at ${ms - NOW}`, () => NOW);
+    const { formatRetryTime, retryIn } = retryTimes(res, (ms) => `at ${ms - NOW}`, () => NOW);
+    waits.forEach(retryIn);
+    if (ownHeader) res.set('Retry-After', ownHeader);
     res.status(status).send(named.map((ms) => formatRetryTime(NOW + ms)).join(', '));
   });
   return request(app).get('/');
 }
 
-describe('http: a refused answer (429) says in Retry-After when to try again, as its page does', () => {
+describe('http: a refused answer (429, 503) says in Retry-After when to try again, as its page does', () => {
   describe('the formatter', () => {
     it('formats the time, and a 429 says the seconds until it, rounded up', async () => {
       const res = await answer(429, [90_500]);
@@ -39,6 +44,18 @@ describe('http: a refused answer (429) says in Retry-After when to try again, as
       expect((await answer(200, [60_000])).headers).not.to.have.property('retry-after');
       expect((await answer(400, [60_000])).headers).not.to.have.property('retry-after');
       expect((await answer(429, [])).headers).not.to.have.property('retry-after');
+      expect((await answer(503, [])).headers).not.to.have.property('retry-after');
+      expect((await answer(200, [], { waits: [60_000] })).headers).not.to.have.property('retry-after');
+    });
+
+    it('a 503 (could not be done now) says the wait its page names, "in a minute" as well as a time', async () => {
+      expect((await answer(503, [], { waits: [60_000] })).headers['retry-after']).to.equal('60');
+      expect((await answer(503, [120_000], { waits: [60_000] })).headers['retry-after']).to.equal('120');
+      expect((await answer(429, [30_000], { waits: [60_000] })).headers['retry-after']).to.equal('60');
+    });
+
+    it('leaves a 503 that set its own Retry-After as it is (the error pages\' 30 seconds)', async () => {
+      expect((await answer(503, [], { waits: [60_000], ownHeader: '30' })).headers['retry-after']).to.equal('30');
     });
   });
 
@@ -111,6 +128,28 @@ describe('http: a refused answer (429) says in Retry-After when to try again, as
         expect(other.status).to.equal(429);
         expect(other.text).to.include('om 14:01');
         expect(other.headers['retry-after']).to.equal('60');
+      });
+
+      it('an SMS the provider refused for now: "probeer het over een minuut", and a 503 that says 60 seconds', async () => {
+        world = await startSmsWorld();
+        const { agent } = await signedInPatient(world.rt);
+        await chooseSms(agent);
+        world.vonage.failNext('1'); // Throttled
+        const refused = await enterPhone(agent, '06 12345678');
+        expect(refused.status).to.equal(503);
+        expect(refused.text).to.include('Probeer het over een minuut opnieuw.');
+        expect(refused.headers['retry-after']).to.equal('60');
+      });
+
+      it('an SMS refused by a problem on our side names no time, and its 503 none either', async () => {
+        world = await startSmsWorld();
+        const { agent } = await signedInPatient(world.rt);
+        await chooseSms(agent);
+        world.vonage.failNext('4'); // Invalid credentials
+        const refused = await enterPhone(agent, '06 12345678');
+        expect(refused.status).to.equal(503);
+        expect(refused.text).to.include('storing bij ons');
+        expect(refused.headers).not.to.have.property('retry-after');
       });
     });
   });

@@ -12,6 +12,8 @@ export interface Wording {
   isToday(epochMs: number): boolean;
   /** A time the message tells the reader to try again at: formatted, and noted for a 429's Retry-After. */
   formatRetryTime(epochMs: number): string;
+  /** A wait the message names without a time: noted for a 503's Retry-After. */
+  retryIn(ms: number): void;
   /** The label of the page's button that sends a new code, where it is not "Stuur nieuwe code". */
   resendButton?: string;
 }
@@ -75,6 +77,9 @@ export interface SmsProblem {
   noSmsSoon: boolean;
 }
 
+/** "Probeer het over een minuut opnieuw": the wait the texts for a failure to try again later name. */
+const SMS_RETRY_WAIT_MS = 60_000;
+
 /** A number being set up or changed: nothing was changed, and another number may be given. */
 const SMS_FAILURE_KEYS: Record<SmsFailureCategory, string> = {
   retry_later: 'oneTimeCode.sms.errors.retry_later',
@@ -133,6 +138,7 @@ export function smsProblem(
       return { status: 429, message: `${w.t(LIMIT_KEYS[outcome.scope])} ${capEnd({ cap: outcome, purpose }, w)}`, noSmsSoon: true };
     case 'failed': {
       const category = smsFailureCategory(outcome.reason);
+      if (category === 'retry_later') w.retryIn(SMS_RETRY_WAIT_MS);
       const keys = RECOVERY_CODE_ACCEPTED.has(purpose) ? STORED_NUMBER_FAILURE_KEYS : SMS_FAILURE_KEYS;
       return { status: category === 'check_number' ? 400 : 503, message: w.t(keys[category]), noSmsSoon: category !== 'retry_later' };
     }

@@ -456,6 +456,8 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
         const res = await enterPhone(agent, '06 12345678');
         expect(res.status).to.be.oneOf([400, 503]);
         expect(res.text).to.match(message);
+        // Only "over een minuut" names a wait: the header says it too, and nothing where the page does not.
+        expect(res.headers['retry-after']).to.equal(message.source.includes('minuut') ? '60' : undefined);
         expect(res.text).to.match(/name="phone" type="text" value="06 12345678" autocomplete="tel-national" inputmode="tel"/);
         expect((await agent.get(`${SETUP}/verificatie`)).headers.location).to.equal(`${SETUP}/telefoonnummer`);
         // Not counted: a new attempt goes out at once, without waiting for the cooldown.
