@@ -134,7 +134,15 @@ export interface MessageView {
   when: string;
   subject: string;
   body: string;
+  /** The body around the masked number it names, for the page to say the number in words to screen readers. */
+  bodyWithPhone: { before: string; phone: string; after: string } | null;
   action: string;
+}
+
+function aroundPhone(body: string, phone: string | number | undefined): MessageView['bodyWithPhone'] {
+  if (typeof phone !== 'string') return null;
+  const at = body.indexOf(phone);
+  return at < 0 ? null : { before: body.slice(0, at), phone, after: body.slice(at + phone.length) };
 }
 
 /** The Dutch texts of one message; the template escapes them. */
@@ -147,13 +155,15 @@ export function describeMessage(
   const time = f.formatTime(message.createdAt);
   const texts = MESSAGE_TEXTS[message.kind] as MessageTexts | undefined;
   const choice = texts?.body(message.params, f);
+  const body = t(choice?.key ?? 'inbox.unknown.body', { ...choice?.values, date, time });
   return {
     id: message.id,
     unread: message.readAt === null,
     datetime: new Date(message.createdAt).toISOString(),
     when: t('dates.at', { date, time }),
     subject: t(texts?.subject ?? 'inbox.unknown.subject'),
-    body: t(choice?.key ?? 'inbox.unknown.body', { ...choice?.values, date, time }),
+    body,
+    bodyWithPhone: aroundPhone(body, choice?.values?.phone),
     action: t(texts?.action ?? 'inbox.unknown.action'),
   };
 }

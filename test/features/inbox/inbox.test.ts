@@ -3,6 +3,7 @@ import type { InboxMessage, MessageKind } from '../../../src/domain/messages';
 import { describeMessage, MESSAGE_TEXTS } from '../../../src/features/inbox/controller';
 import { createTranslator } from '../../../src/i18n';
 import { createDateTimeFormatter } from '../../../src/i18n/format';
+import { paths } from '../../../src/paths';
 import { signedInPatient } from '../../support/two-factor';
 import { startTestRuntime, TestRuntime } from '../../support/runtime';
 import { unionMembers } from '../../support/source-types';
@@ -185,6 +186,16 @@ describe('inbox page (J6 "Berichten")', () => {
     const res = await agent.get(INBOX);
     expect(res.text).not.to.include('<script>alert(1)</script>');
     expect(res.text).to.include('De codes gaan nu naar &lt;script&gt;alert(1)&lt;/script&gt;.');
+  });
+
+  it('says the new number\'s ends in words to screen readers, not six bullets; in English too', async () => {
+    const { patient, agent } = await signedInPatient(rt);
+    await rt.services.messages.post(patient.id, 'phone_changed', { phone: '+31 6 ••••••34' });
+    expect((await agent.get(INBOX)).text).to.include(
+      'De codes gaan nu naar <span aria-hidden="true">+31 6 ••••••34</span><span class="visually-hidden"> +31 6, eindigend op 34</span>.</p>');
+    await agent.get(paths.languageFrom('en', INBOX));
+    expect((await agent.get(INBOX)).text).to.include(
+      '<span aria-hidden="true">+31 6 ••••••34</span><span class="visually-hidden"> +31 6, ending in 34</span>.</p>');
   });
 
   it('shows every kind of message in Dutch', async () => {
