@@ -130,27 +130,23 @@ describe('http: a refused answer (429, 503) says in Retry-After when to try agai
         expect(other.headers['retry-after']).to.equal('60');
       });
 
-      it('an SMS the provider refused for now: "probeer het over een minuut", and a 503 that says 60 seconds', async () => {
-        world = await startSmsWorld();
-        const { agent } = await signedInPatient(world.rt);
-        await chooseSms(agent);
-        world.vonage.failNext('1'); // Throttled
-        const refused = await enterPhone(agent, '06 12345678');
-        expect(refused.status).to.equal(503);
-        expect(refused.text).to.include('Probeer het over een minuut opnieuw.');
-        expect(refused.headers['retry-after']).to.equal('60');
-      });
-
-      it('an SMS refused by a problem on our side names no time, and its 503 none either', async () => {
-        world = await startSmsWorld();
-        const { agent } = await signedInPatient(world.rt);
-        await chooseSms(agent);
-        world.vonage.failNext('4'); // Invalid credentials
-        const refused = await enterPhone(agent, '06 12345678');
-        expect(refused.status).to.equal(503);
-        expect(refused.text).to.include('storing bij ons');
-        expect(refused.headers).not.to.have.property('retry-after');
-      });
+      // Vonage's status 1 (throttled) is for now, "probeer het over een minuut"; 4 (bad credentials) is a problem on our side, with no time to name.
+      const refusals: [string, string, string | undefined][] = [
+        ['1', 'Probeer het over een minuut opnieuw.', '60'],
+        ['4', 'storing bij ons', undefined],
+      ];
+      for (const [status, text, retryAfter] of refusals) {
+        it(`an SMS the provider refused with status ${status}: a 503 whose Retry-After says the wait its page names (${retryAfter ?? 'none'})`, async () => {
+          world = await startSmsWorld();
+          const { agent } = await signedInPatient(world.rt);
+          await chooseSms(agent);
+          world.vonage.failNext(status);
+          const refused = await enterPhone(agent, '06 12345678');
+          expect(refused.status).to.equal(503);
+          expect(refused.text).to.include(text);
+          expect(refused.headers['retry-after']).to.equal(retryAfter);
+        });
+      }
     });
   });
 });
