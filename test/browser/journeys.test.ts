@@ -804,7 +804,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       expect(await country.locator('option').allInnerTexts(), 'only the countries an SMS can go to').to.deep.equal(['Netherlands (+31)', 'Belgium (+32)']);
       await p.fill('Phone number', '+49 151 23456789');
       await p.press('Confirm phone number', 'Wizard 2: country not allowed (English)');
-      expect(await p.errors()).to.deep.equal(['We cannot send an SMS to phone numbers in this country. Use a mobile number from one of these countries: Netherlands or Belgium.']);
+      expect(await p.errors()).to.deep.equal(['We cannot send an SMS to phone numbers in this country. Use a mobile number from Netherlands or Belgium.']);
       expect(await p.field('Country').locator('option:checked').innerText()).to.equal('Netherlands (+31)');
       await p.fill('Phone number', '06 23456789');
       await p.press('Confirm phone number', 'Wizard 3: verification (English)');
@@ -1136,19 +1136,19 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
 
       await desk.follow('Authenticatie in twee stappen uitzetten', 'Balie: twee stappen uitzetten');
       expect(await desk.heading()).to.equal('Authenticatie in twee stappen uitzetten');
-      await desk.press('Zet twee stappen uit', 'Balie: twee stappen uitzetten, niets ingevuld');
+      await desk.press('Zet authenticatie in twee stappen uit', 'Balie: twee stappen uitzetten, niets ingevuld');
       expect(await desk.errors()).to.deep.equal(['Controleer eerst wie de patiënt is, en vink dat aan.', 'Vul de reden in.', 'Vul je huidige wachtwoord in.', 'Vul de verificatiecode in.']);
       await desk.page.getByLabel(/^Ik heb gecontroleerd/).check();
       await desk.fill('Reden', 'Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie');
       // The staff member's own password and app code: the reset lets someone into the account with the password alone.
       await desk.fill('Huidig wachtwoord', 'niet-mijn-wachtwoord-1');
       await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
-      await desk.press('Zet twee stappen uit', 'Balie: twee stappen uitzetten, eigen wachtwoord verkeerd');
+      await desk.press('Zet authenticatie in twee stappen uit', 'Balie: twee stappen uitzetten, eigen wachtwoord verkeerd');
       expect(await desk.errors()).to.deep.equal(['Je huidige wachtwoord klopt niet.']);
       expect(await desk.page.getByLabel('Reden').inputValue(), 'the reason kept').to.equal('Telefoon en herstelcodes kwijt; paspoort gecontroleerd aan de balie');
       await desk.fill('Huidig wachtwoord', staff.admin.password);
       await desk.fill('Verificatiecode', nextAppCode(staff.admin.secret));
-      await desk.press('Zet twee stappen uit', 'Balie: patiënt, twee stappen uit');
+      await desk.press('Zet authenticatie in twee stappen uit', 'Balie: patiënt, twee stappen uit');
       expect(await desk.text()).to.include('Authenticatie in twee stappen is uitgezet.').and.include('Telefoon en herstelcodes kwijt');
 
       // More activity than the patient's page shows: all of it on a page of its own.

@@ -166,7 +166,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       try {
         const theirs = await patientWithSms(required.rt);
         const page = await required.desk.get(`${PATIENTS}/${theirs.id}/twee-stappen-uitzetten`);
-        expect(page.text).to.include('Bij de volgende keer inloggen stelt de patiënt het meteen opnieuw in.').and.not.include('met alleen het wachtwoord');
+        expect(page.text).to.include('Bij de volgende keer inloggen stelt de patiënt authenticatie in twee stappen meteen opnieuw in.').and.not.include('met alleen het wachtwoord');
       } finally {
         await required.rt.close();
       }
@@ -232,7 +232,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const patient = await rt.createPatient();
       const confirm = await desk.get(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
       expect(confirm.text).to.include('Dit kan nu niet bij deze patiënt.');
-      expect(confirm.text).not.to.include('Zet twee stappen uit</button>');
+      expect(confirm.text).not.to.include('Zet authenticatie in twee stappen uit</button>');
       const res = await submitForm(desk, `${PATIENTS}/${patient.id}`, confirmedBy({ identityChecked: 'ja', reason: REASON }), `${PATIENTS}/${patient.id}/twee-stappen-uitzetten`);
       expect(res.headers.location).to.equal(`${PATIENTS}/${patient.id}`);
       expect((await desk.get(res.headers.location!)).text).to.include('Er is niets veranderd');

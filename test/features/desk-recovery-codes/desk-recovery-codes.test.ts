@@ -33,6 +33,12 @@ describe('desk: a staff member renews their own recovery codes', () => {
     expect((await half.get(PAGE)).headers.location, 'not in the half session').to.equal(`${DESK}/code`);
   });
 
+  it('says so when no code is left, not "nog 0"', async () => {
+    for (const code of member.recoveryCodes) await rt.services.staffRecoveryCodes.consume(member.id, code);
+    expect(await remaining()).to.equal(0);
+    expect((await desk.get(PAGE)).text).to.include('<p>Je hebt geen herstelcodes meer.</p>').and.not.include('nog 0');
+  });
+
   it('makes new codes once when the form is sent twice at once (a double click), and shows the ones that work', async () => {
     await doubleClick(desk, PAGE, identityOf(rt, member), { first: CODES, second: [CODES] });
 
@@ -129,7 +135,7 @@ describe('desk: a staff member renews their own recovery codes', () => {
       expect(failures.length, 'codes compared').to.be.within(1, own.config.twoFactor.maxConsecutiveFailures);
       const locked = results.filter((r) => r.status === 429);
       expect(locked.length).to.be.at.least(30 - own.config.twoFactor.maxConsecutiveFailures);
-      expect(locked[0]!.text).to.match(/<a href="#code">Je hebt te vaak een verkeerde code ingevuld\. Je kunt om \d\d:\d\d opnieuw proberen\./);
+      expect(locked[0]!.text).to.match(/<a href="#code">Je hebt te vaak een verkeerde code ingevuld\. Je kunt het om \d\d:\d\d opnieuw proberen\./);
       expect(await own.services.staffSecondFactor.lockedUntil(staffMember.id), 'the second step is locked').not.to.equal(null);
       expect(await own.services.staffRecoveryCodes.countRemaining(staffMember.id)).to.equal(10);
     } finally {

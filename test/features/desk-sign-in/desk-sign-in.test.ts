@@ -300,7 +300,7 @@ describe('desk sign-in ("Balie")', () => {
     const agent = await signInAtDesk(rt, member);
     await rt.services.staff.setDisabled(member.id, true);
     expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
-    expect((await agent.get(DESK)).text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of door een beheerder. Log opnieuw in.');
+    expect((await agent.get(DESK)).text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord is gewijzigd, of als een beheerder je heeft uitgelogd. Log opnieuw in.');
   });
 
   it('ends a half session when the staff member\'s sessions are ended before the code: the right code does not sign in', async () => {
@@ -312,7 +312,7 @@ describe('desk sign-in ("Balie")', () => {
     rt.clock.advance(STEP_MS);
     const res = await agent.post(`${DESK}/code`).type('form').send({ _csrf: token, code: appCode(member.secret, rt.clock.now()) });
     expect(`${res.status} ${res.headers.location}`).to.equal(`303 ${DESK}`);
-    expect((await agent.get(DESK)).text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd');
+    expect((await agent.get(DESK)).text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord is gewijzigd');
     expect((await agent.get(`${DESK}/patienten`)).headers.location).to.equal(DESK);
   });
 

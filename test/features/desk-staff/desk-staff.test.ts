@@ -160,7 +160,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     const theirs = await signInAtDesk(rt, member);
     const confirm = await desk.get(`${STAFF}/${member.id}/eenmalig-wachtwoord`);
     expect(confirm.text).to.include('<h1>Nieuw eenmalig wachtwoord geven</h1>')
-      .and.include('Daarmee en met een code uit de eigen authenticatie-app logt de medewerker in')
+      .and.include('De medewerker logt daarmee in, samen met een code uit de eigen authenticatie-app')
       .and.include('Bijvoorbeeld: wachtwoord vergeten');
     const noReason = await submitForm(desk, `${STAFF}/${member.id}/eenmalig-wachtwoord`, { reason: '' });
     expect(noReason.status).to.equal(400);

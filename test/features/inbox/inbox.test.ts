@@ -60,7 +60,7 @@ describe('inbox: message texts', () => {
   it('says of a used app code refused while confirming a change that it was no sign-in', () => {
     expect(describeMessage(message('totp_replay_refused', { purpose: 'sign_in', method: 'totp' }), format).body).to.include('probeerde iemand in te loggen');
     const confirming = describeMessage(message('totp_replay_refused', { purpose: 'confirm', method: 'totp' }), format).body;
-    expect(confirming).to.include('bij het bevestigen van een wijziging in je account').and.not.include('in te loggen');
+    expect(confirming).to.include('een wijziging in je account willen bevestigen').and.not.include('in te loggen');
   });
 
   it('says how many recovery codes are left, and urges new ones when few are left', () => {

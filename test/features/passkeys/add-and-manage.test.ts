@@ -290,7 +290,7 @@ describe('passkeys: add, rename and remove', () => {
         .send({ _csrf: token, terug: TWO_STEP, password: patient.password, code: '', credential: JSON.stringify(world.authenticator.get(options.body)) });
       expect(res.status).to.equal(429);
       expect(res.headers['retry-after']).to.equal('900');
-      expect(res.text).to.include('Je hebt te vaak een verkeerde code ingevuld. Je kunt om 14:26 opnieuw proberen.');
+      expect(res.text).to.include('Je hebt te vaak een verkeerde code ingevuld. Je kunt het om 14:26 opnieuw proberen.');
     });
 
     it('renames after a fresh confirmation, checks the name, records and announces it', async () => {

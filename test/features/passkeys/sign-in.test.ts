@@ -192,7 +192,7 @@ describe('passkeys: signing in from the sign-in page', () => {
     for (let i = 0; i < 7; i += 1) {
       const locked = await passkeySignIn(rt.agent(), world.authenticator);
       expect(locked.status).to.equal(429);
-      expect(locked.text, `try ${i + 1}`).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt om \d\d:\d\d opnieuw proberen./);
+      expect(locked.text, `try ${i + 1}`).to.match(/Je hebt te vaak een verkeerde code ingevuld. Je kunt het om \d\d:\d\d opnieuw proberen./);
     }
     rt.clock.advanceMinutes(16);
     expect((await passkeySignIn(rt.agent(), world.authenticator)).headers.location).to.equal('/werkblad');

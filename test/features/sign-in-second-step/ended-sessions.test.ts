@@ -22,7 +22,7 @@ async function expectHalfSessionEnded(agent: supertest.Agent, answer: supertest.
   expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
   const page = await agent.get('/inloggen');
   expect(page.status, 'the sign-in page, not a redirect back to the second step').to.equal(200);
-  expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat, of door je zorgaanbieder. Log opnieuw in.');
+  expect(page.text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord of je manier van inloggen op een ander apparaat is gewijzigd, of als je zorgaanbieder je heeft uitgelogd. Log opnieuw in.');
   expect((await agent.get('/inloggen/code')).headers.location).to.equal('/inloggen');
   expect((await agent.get('/werkblad')).headers.location).to.equal('/inloggen');
 }
@@ -66,7 +66,7 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     const answer = await other.get('/werkblad');
     expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
     const page = await other.get('/inloggen');
-    expect(page.text).to.include('Je bent uitgelogd, omdat je sessies zijn beëindigd, bijvoorbeeld na een wijziging van je wachtwoord of je inlogmethode op een ander apparaat, of door je zorgaanbieder. Log opnieuw in.');
+    expect(page.text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord of je manier van inloggen op een ander apparaat is gewijzigd, of als je zorgaanbieder je heeft uitgelogd. Log opnieuw in.');
     expect((await other.get('/inloggen')).text, 'said once').not.to.include('sessies zijn beëindigd');
     expect((await other.get('/werkblad')).headers.location).to.equal('/inloggen');
   });
@@ -78,7 +78,7 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     expect(help.status).to.equal(200);
     expect(help.text).not.to.include('Uitloggen');
     expect((await other.get('/werkblad')).headers.location).to.equal('/inloggen');
-    expect((await other.get('/inloggen')).text, 'why, after the public page too').to.include('omdat je sessies zijn beëindigd');
+    expect((await other.get('/inloggen')).text, 'why, after the public page too').to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord');
   });
 
   it('ends on the code page when the account was disabled meanwhile, without sending the browser round in circles', async () => {

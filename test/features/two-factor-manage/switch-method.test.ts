@@ -93,7 +93,7 @@ describe('managing two-step: switching method (J6)', () => {
       const messages = await rt.services.messages.listForUser(patient.id);
       expect(messages[0]).to.deep.include({ kind: 'method_switched', params: { method: 'totp' } });
       expect((await agent.get('/berichten')).text).to.include('Je krijgt de code nu via een authenticatie-app.');
-      expect((await agent.get('/account/beveiliging')).text).to.include('Methode voor inloggen in twee stappen gewijzigd naar authenticatie-app');
+      expect((await agent.get('/account/beveiliging')).text).to.include('Methode voor inloggen in twee stappen gewijzigd in authenticatie-app');
 
       // From now on: the app, no SMS; the code of the switch itself does not work twice.
       const sent = world.vonage.messages.length;

@@ -34,10 +34,10 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect((await submitForm(agent, `${SETUP}/verificatie`, { code: appCode(secret, rt.clock.now()) })).status, 'locked').to.equal(429);
 
       const inbox = (await agent.get('/berichten')).text;
-      expect(inbox).to.match(/te vaak een verkeerde code ingevuld bij het instellen van inloggen in twee stappen\. Daarom kun je tot \d\d:\d\d geen code gebruiken\./);
+      expect(inbox).to.match(/te vaak een verkeerde code ingevuld bij het instellen van authenticatie in twee stappen\. Daarom kun je tot \d\d:\d\d geen code gebruiken\./);
       expect(inbox).not.to.include('niet inloggen');
       const mails = (await rt.db('mail_outbox').where({ user_id: patient.id }).pluck('text_body')).join('\n');
-      expect(mails).to.match(/bij het instellen van inloggen in twee stappen voor je Karify account\. Daarom kun je tot \d\d:\d\d CET geen code gebruiken\./).and.not.include('niemand inloggen');
+      expect(mails).to.match(/bij het instellen van authenticatie in twee stappen voor je Karify account\. Daarom kun je tot \d\d:\d\d CET geen code gebruiken\./).and.not.include('niemand inloggen');
       expect((await signIn(rt.agent(), patient.email, patient.password)).headers.location, 'the password still signs in').to.equal('/werkblad');
     });
 
