@@ -38,6 +38,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(invalid.status).to.equal(400);
     expect(invalid.text).to.include('Vul de naam in.').and.include('Vul een e-mailadres in zoals naam@voorbeeld.nl.').and.include('Kies een rol.');
     expect(invalid.text).to.match(/<input id="email" name="email" type="email" value="bea@"/);
+    expect(invalid.text.match(/<input type="radio" id="role[^"]*" name="role" value="[a-z]+" aria-describedby="role-error" aria-invalid="true">/g), 'each radio button says the error').to.have.length(2);
 
     const added = await submitForm(desk, `${STAFF}/nieuw`, confirmedBy({ name: 'Bea Bakker', email: 'Bea@Kliniek.nl', role: 'desk' }));
     expect(added.headers.location).to.equal(`${STAFF}/nieuw/toegevoegd`);

@@ -339,6 +339,11 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const labels = [...none.text.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]);
       expect(radios).to.deep.equal(['method', 'method-sms']);
       expect(labels).to.deep.equal(radios);
+      // Each radio button says the error when it takes the focus (not only the fieldset, which some screen readers skip).
+      expect(none.text).to.include('id="method" name="method" value="app" aria-describedby="method-error method-app-hint" aria-invalid="true"')
+        .and.include('id="method-sms" name="method" value="sms" aria-describedby="method-error method-sms-hint" aria-invalid="true"');
+      const page = await agent.get(`${SETUP}/methode`);
+      expect(page.text, 'no error, no error link').to.include('value="app" aria-describedby="method-app-hint">').and.not.include('aria-invalid');
     });
   });
 
