@@ -56,6 +56,8 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect(pair.text).to.match(/aria-current="step"><span class="progress-mark" aria-hidden="true" data-mark="2"><\/span> Koppelen/);
       expect(pair.text).to.include('Microsoft Authenticator').and.include('Google Authenticator').and.include('FreeOTP');
       expect(pair.text).to.include(patient.email).and.include('De app laat nu bij Karify een code van 6 cijfers zien.');
+      // "Verder" under its own heading, not under "Lukt scannen niet?" (the manual key), which it does not belong to.
+      expect(pair.text).to.match(/<\/dl>\s*<p class="hint">[^<]*<\/p>\s*<h2>Heb je de app gekoppeld\?<\/h2>\s*<p>Klik daarna op Verder\./);
       expect(pair.text).to.match(/<code class="totp-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}<\/code>/);
       const secret = keyFromPage(pair.text);
 
