@@ -24,6 +24,9 @@ describe('changing the password (J6)', () => {
     const agent = await fullySignedIn();
     const path = '/account/wachtwoord';
     expect((await confirm(agent, path)).headers.location).to.equal(path);
+    const form = (await agent.get(path)).text;
+    expect(form, 'the rule is the field\'s hint, read out with it').to.match(/<p class="hint" id="newPassword-hint">Minstens 8 tekens\./)
+      .and.match(/<input id="newPassword" name="newPassword" type="password" autocomplete="new-password" aria-describedby="newPassword-hint">/);
     const common = await submitForm(agent, path, { newPassword: 'password123', repeatPassword: 'password123' });
     expect(common.status).to.equal(400);
     expect(common.text).to.include('Dit wachtwoord wordt veel gebruikt');
