@@ -11,4 +11,20 @@ describe('focus styles', () => {
     const [button] = declarationsOf('.site-header .link-button:focus,.user-menu .link-button:focus');
     expect(button).to.equal('background:#ffbf47');
   });
+
+  it('give the recovery codes\' block (focused by "Kopieer herstelcodes" without JavaScript) the dark ring the fields have: yellow alone on white is too faint (WCAG 1.4.11)', () => {
+    const [field] = declarationsOf('a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus');
+    const [codes] = declarationsOf('.recovery-codes:focus');
+    expect(field).to.include('box-shadow:0 0 0 5px #1b1b1b');
+    expect(codes).to.include('outline:3px solid #ffbf47').and.include('box-shadow:0 0 0 5px #1b1b1b');
+  });
+});
+
+describe('field widths', () => {
+  it('are in em, so that a field grows with text enlarged alone (WCAG 1.4.4): a recovery code still fits the code field', () => {
+    const [fields] = declarationsOf('input[type=text],input[type=email],input[type=password],input[type=tel],select,textarea');
+    const [code] = declarationsOf('input.width-code');
+    expect(fields).to.include('max-width:24em').and.include('width:100%');
+    expect(code).to.include('max-width:10em');
+  });
 });
