@@ -1104,7 +1104,7 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       const patient = patients.deskReset;
       const desk = await newPatient();
       await desk.visit('/balie', 'Balie', { screenshot: '19-balie' });
-      expect(await desk.heading()).to.equal('Balie');
+      expect(await desk.heading()).to.equal('Inloggen');
       await desk.press('Log in', 'Balie: lege velden');
       expect(await desk.errors()).to.deep.equal(['Vul je e-mailadres in.', 'Vul je wachtwoord in.']);
       await desk.fill('E-mailadres', staff.admin.email);

@@ -162,7 +162,7 @@ describe('session timeouts (SPEC §4: idle 30 min, absolute 12 h)', () => {
     rt.clock.advanceMinutes(16);
     const late = await desk.post(DESK).type('form').send({ _csrf: token, email: member.email, password: member.password });
     expect(`${late.status} ${late.headers.location ?? ''}`).to.equal('403 ');
-    expect(late.text).to.include('<title>Fout: Balie – Karify</title>').and.include('Het formulier was verlopen, daarom ben je niet ingelogd.');
+    expect(late.text).to.include('<title>Fout: Inloggen – Balie – Karify</title>').and.include('Het formulier was verlopen, daarom ben je niet ingelogd.');
     expect((await desk.get(`${DESK}/patienten`)).headers.location, 'signed out of the desk').to.equal(DESK);
   });
 

@@ -20,8 +20,9 @@ describe('desk sign-in ("Balie")', () => {
   it('shows the Balie page: e-mail address and password, in Dutch', async () => {
     const res = await rt.agent().get(DESK);
     expect(res.status).to.equal(200);
-    expect(res.text).to.include('<title>Balie – Karify</title>');
-    expect(res.text).to.include('<h1>Balie</h1>');
+    expect(res.text).to.include('<title>Inloggen – Balie – Karify</title>');
+    expect(res.text).to.include('<h1>Inloggen</h1>');
+    expect(res.text, 'a link that says where it leads').to.include('Ben je patiënt? <a href="/inloggen">Inloggen als patiënt</a>');
     expect(res.text).to.match(/<label for="email">E-mailadres<\/label>/);
     expect(res.text).to.match(/<label for="password">Wachtwoord<\/label>/);
     expect(res.text).to.include('<html lang="nl">');
@@ -83,7 +84,7 @@ describe('desk sign-in ("Balie")', () => {
     const agent = rt.agent(); // the session and its cookie ran out while the page stood open
     const late = await agent.post(DESK).type('form').send({ _csrf: token, email: member.email, password: member.password });
     expect(late.status).to.equal(403);
-    expect(late.text).to.include('<title>Fout: Balie – Karify</title>');
+    expect(late.text).to.include('<title>Fout: Inloggen – Balie – Karify</title>');
     expect(late.text).to.include('<li><a href="#password">Het formulier was verlopen, daarom ben je niet ingelogd. Vul je wachtwoord opnieuw in.</a></li>');
     expect(late.text).to.match(/<input id="email" name="email" type="email" value="[^"]+"/).and.not.include(member.password);
     expect(await staffEvents(member.id), 'no password checked').to.deep.equal([]);
@@ -163,6 +164,8 @@ describe('desk sign-in ("Balie")', () => {
     const member = await createStaffMember(rt);
     const agent = rt.agent();
     await deskPasswordStep(agent, member);
+    // Not "one-time-code", which invites a phone to fill in a code from an SMS (as the patients' field).
+    expect((await agent.get(`${DESK}/herstelcode`)).text).to.match(/name="recoveryCode"[^>]*autocomplete="off"/);
     const res = await submitForm(agent, `${DESK}/herstelcode`, { recoveryCode: member.recoveryCodes[0]! });
     expect(res.headers.location).to.equal(`${DESK}/herstelcode-gebruikt`);
     expect(await rt.services.staffRecoveryCodes.countRemaining(member.id)).to.equal(9);
