@@ -137,6 +137,7 @@ describe('passkeys: the second step and the fresh confirmation', () => {
       const page = `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`;
       const form = await agent.get(page);
       expect(form.text).to.include('Gebruik daarna ook je toegangssleutel.').and.include('<label for="code">Herstelcode</label>');
+      expect(form.text, 'a recovery code: nothing for a phone to fill in from an SMS').to.match(/<input id="code" name="code" type="text" value="" autocomplete="off"/);
       expect(form.text).to.include('data-passkey-options="/account/bevestigen/toegangssleutel/opties"').and.include('name="credential"');
       expect(form.text, 'no SMS to ask for').not.to.include('Stuur code naar');
 
