@@ -75,7 +75,7 @@ describe('the Werkblad (J2)', () => {
     const { agent, idOf } = await patientWithModules();
     const page = await agent.get(WORKSPACE);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('<p class="breadcrumb">Behandelmodules › Werkblad</p>');
+    expect(page.text).to.include('<p class="breadcrumb">Behandelmodules <span aria-hidden="true">›</span> Werkblad</p>');
     expect(page.text).to.include('Klik op een opdracht of pakket om deze te openen.');
     expect(page.text).not.to.include('Er staan nog geen opdrachten');
 
@@ -99,7 +99,7 @@ describe('the Werkblad (J2)', () => {
     const done = await agent.get(`${WORKSPACE}/opdracht/${idOf('Ik heb ADHD')}`);
     expect(done.status).to.equal(200);
     expect(done.text).to.include('<title>Ik heb ADHD – Karify</title>').and.include('<h1>Ik heb ADHD</h1>');
-    expect(done.text).to.include('<p class="breadcrumb"><a href="/werkblad">Werkblad</a> › Ik heb ADHD</p>');
+    expect(done.text).to.include('<p class="breadcrumb"><a href="/werkblad">Werkblad</a> <span aria-hidden="true">›</span> Ik heb ADHD</p>');
     expect(done.text).to.include('<p>Module 1 – Ingeleverd op 9 februari 2021 om 13:15</p>');
     expect(done.text).to.include('<p>Deze opdracht opent in de volgende versie van Karify.</p>');
     expect(done.text).to.include('<a href="/werkblad">Terug naar Werkblad</a>');
@@ -120,7 +120,7 @@ describe('the Werkblad (J2)', () => {
     const titles = moduleItems(list.text).map((item) => /<span class="module-title"([^>]*)>/.exec(item)?.[1]);
     expect(titles).to.deep.equal([' lang="nl"', ' lang="nl"', ' lang="nl"']);
     const module = await agent.get(`${WORKSPACE}/opdracht/${idOf('Piekeren')}`);
-    expect(module.text).to.include('<h1 lang="nl">Piekeren</h1>').and.include('› <span lang="nl">Piekeren</span></p>');
+    expect(module.text).to.include('<h1 lang="nl">Piekeren</h1>').and.include('<span aria-hidden="true">›</span> <span lang="nl">Piekeren</span></p>');
 
     await agent.get(`/taal/nl?terug=${WORKSPACE}`);
     const dutch = await agent.get(WORKSPACE);
