@@ -1281,7 +1281,9 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await desk.fill('Verificatiecode', nextAppCode(staff.passkey.secret));
       await desk.press('Doorgaan', 'Balie: toegangssleutels (verwijderen)');
       expect(await desk.text()).to.match(/Laatst gebruikt op \d+ \w+ \d{4}/);
-      await desk.press('Verwijderen van Werklaptop', 'Balie: toegangssleutel verwijderd');
+      await desk.follow('Verwijderen van Werklaptop', 'Balie: toegangssleutel verwijderen?');
+      expect(await desk.heading()).to.equal('Toegangssleutel verwijderen');
+      await desk.press('Verwijder toegangssleutel', 'Balie: toegangssleutel verwijderd');
       expect(await desk.text()).to.include('Je toegangssleutel is verwijderd.').and.include('Je hebt nog geen toegangssleutels.');
       const events = (await world().rt.services.staffAudit.list({ limit: 20 })).filter((e) => e.staff?.id === staff.passkey.id).map((e) => e.type);
       expect(events).to.include.members(['passkey_added', 'passkey_used', 'passkey_removed']);

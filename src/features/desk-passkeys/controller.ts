@@ -14,7 +14,7 @@ import { redirectWithNotice, takePageNoticeText } from '../../http/page-notice';
 import { paths } from '../../paths';
 
 const { passkeys: PATHS } = paths.desk;
-const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index' } as const;
+const VIEWS = { confirm: 'desk-passkeys/confirm', list: 'desk-passkeys/index', remove: 'desk-passkeys/remove' } as const;
 const NOTICES = { added: 'deskPasskeys.added', removed: 'deskPasskeys.removed' } as const;
 
 export interface DeskPasskeysDeps extends OwnConfirmationDeps {
@@ -96,6 +96,14 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
       }
       await deps.auth.endOtherSessions(req, deps.staff); // as every change to how the member signs in
       back(req, res, 'added');
+    },
+
+    /** Whether to remove it: a removal is asked before it is done (WCAG 3.3.4), as on the patients' pages. */
+    async showRemove(req: Request, res: Response) {
+      const id = passkeyIdOf(req.params.id);
+      const passkey = id === null ? undefined : await staffPasskeys.findForUser(req.staff!.id, id);
+      if (!passkey) return res.status(404).render('errors/message', { page: 'notFound' });
+      res.render(VIEWS.remove, { passkey });
     },
 
     async remove(req: Request, res: Response) {

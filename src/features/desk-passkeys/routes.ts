@@ -16,6 +16,7 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   router.post(passkeys.addOptions, confirmed, controller.addOptions);
   // The new passkey sent twice at once (a double click) is added once; the second is sent on.
   router.post(passkeys.add, confirmed, oneSubmission(() => passkeys.list), controller.add);
+  router.get(passkeys.remove(':id'), confirmed, controller.showRemove);
   // A removal sent twice at once (a double click) is done once; the second is sent on.
   router.post(passkeys.remove(':id'), confirmed, oneSubmission(() => passkeys.list), controller.remove);
   return router;

@@ -59,7 +59,16 @@ describe('desk: a staff member\'s passkeys', () => {
     const [passkey] = await rt.services.staffPasskeys.listForUser(member.id);
     expect(await rt.services.passkeys.findByCredentialId(passkey!.credentialId), 'not a patient\'s passkey').to.equal(undefined);
 
-    const removed = await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id}/verwijderen`);
+    // "Verwijderen" asks first (WCAG 3.3.4): a link to a page with the question and the button.
+    const removal = `${PAGE}/${passkey!.id}/verwijderen`;
+    expect(list.text).to.include(`<a href="${removal}">Verwijderen<span class="visually-hidden"> van Werklaptop</span></a>`).and.not.include(`action="${removal}"`);
+    const question = await desk.get(removal);
+    expect(question.status).to.equal(200);
+    expect(question.text).to.include('<h1>Toegangssleutel verwijderen</h1>').and.include('Wil je de toegangssleutel &#39;Werklaptop&#39; verwijderen?')
+      .and.include(`<form method="post" action="${removal}">`).and.include(`<a href="${PAGE}">Terug naar Toegangssleutels</a>`);
+    expect(await rt.services.staffPasskeys.countForUser(member.id), 'asking removes nothing').to.equal(1);
+    expect((await desk.get(`${PAGE}/${passkey!.id + 1000}/verwijderen`)).status, 'no such passkey to ask about').to.equal(404);
+    const removed = await submitForm(desk, removal, {});
     expect(removed.headers.location).to.equal(`${PAGE}`);
     expect(await rt.services.staffPasskeys.countForUser(member.id)).to.equal(0);
     expect((await submitForm(desk, PAGE, {}, `${PAGE}/${passkey!.id + 1000}/verwijderen`)).status, 'no such passkey').to.equal(404);
