@@ -10,7 +10,7 @@ export interface Wording {
   formatTime(epochMs: number): string;
   formatDate(epochMs: number): string;
   isToday(epochMs: number): boolean;
-  /** A time the message tells the reader to try again at: formatted, and noted for a 429's Retry-After. */
+  /** A time the message tells the reader to try again at: formatted, and noted for a 429's or 503's Retry-After. */
   formatRetryTime(epochMs: number): string;
   /** A wait the message names without a time: noted for a 503's Retry-After. */
   retryIn(ms: number): void;
