@@ -5,7 +5,7 @@ import { signedInPatient } from '../support/two-factor';
 
 /** The hidden address fields of a page: what a password manager takes as the account of its password fields. */
 const accountNamesIn = (html: string) =>
-  [...html.matchAll(/<label hidden>(?:E-mailadres|Email address) <input type="email" name="username" value="([^"]*)" autocomplete="username" hidden readonly><\/label>/g)].map((m) => m[1]);
+  [...html.matchAll(/<label hidden>Ingelogd als <input type="email" name="username" value="([^"]*)" autocomplete="username" hidden readonly><\/label>/g)].map((m) => m[1]);
 
 describe('http: a form with a password but no address names the account to password managers (autocomplete="username")', () => {
   let rt: TestRuntime;
