@@ -33,6 +33,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
+  // Redirects use Express's default, 302: Dillo replays a 303 it has seen before from memory
+  // (it ignores no-store and fetches again only after a 302), which sent a confirmed patient back
+  // to the confirmation. Browsers turn a POST into a GET after a 302 as after a 303.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name='redirect'][arguments.length>1]",
+        message: 'Redirect with res.redirect(path): its 302 is fetched again by every browser (Dillo replays a 303).',
+      }],
+    },
+  },
   // chai's property assertions (`expect(x).to.be.empty`) are expressions.
   { files: ['test/**'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
 );

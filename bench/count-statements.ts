@@ -79,18 +79,18 @@ async function main(): Promise<void> {
   const web1 = rt.agent();
   const csrf = csrfTokenOf((await web1.get('/inloggen')).text);
   await measure('GET /inloggen (anonymous)', () => rt.agent().get('/inloggen').expect(200));
-  await measure('POST /inloggen (password only)', () => web1.post('/inloggen').type('form').send({ _csrf: csrf, email: web.email, password: web.password }).expect(303));
+  await measure('POST /inloggen (password only)', () => web1.post('/inloggen').type('form').send({ _csrf: csrf, email: web.email, password: web.password }).expect(302));
   await web1.get('/werkblad').expect(200);
   await measure('GET /werkblad', () => web1.get('/werkblad').expect(200));
   const sms1 = rt.agent();
   const csrf2 = csrfTokenOf((await sms1.get('/inloggen')).text);
-  await measure('POST /inloggen (two-step on: half session, SMS)', () => sms1.post('/inloggen').type('form').send({ _csrf: csrf2, email: sms.email, password: sms.password }).expect(303));
+  await measure('POST /inloggen (two-step on: half session, SMS)', () => sms1.post('/inloggen').type('form').send({ _csrf: csrf2, email: sms.email, password: sms.password }).expect(302));
   let csrf3 = '';
   await measure('GET /inloggen/code', async () => {
     csrf3 = csrfTokenOf((await sms1.get('/inloggen/code').expect(200)).text); // a new token: the half session has its own
   });
   const code = /\b(\d{6})\b/.exec(fake.messages.at(-1)!.text)![1]!;
-  await measure('POST /inloggen/code (right code)', () => sms1.post('/inloggen/code').type('form').send({ _csrf: csrf3, code }).expect(303));
+  await measure('POST /inloggen/code (right code)', () => sms1.post('/inloggen/code').type('form').send({ _csrf: csrf3, code }).expect(302));
   for (const stop of cleanup) await stop();
 }
 

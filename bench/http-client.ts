@@ -83,7 +83,7 @@ export const visitor = (base: string): Promise<Visitor> => formPage(base, '/inlo
 export async function passwordStep(base: string, email: string, password: string, from?: Visitor) {
   const { jar, csrf } = from ?? (await visitor(base));
   const reply = await send(base, '/inloggen', jar, { _csrf: csrf, email, password });
-  if (reply.status !== 303) throw new Error(`POST /inloggen for ${email} answered ${reply.status}, expected 303`);
+  if (reply.status !== 302) throw new Error(`POST /inloggen for ${email} answered ${reply.status}, expected 302`);
   return { jar, location: reply.location };
 }
 

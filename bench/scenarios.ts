@@ -34,7 +34,7 @@ function expectLocation(step: Step, location: string, wrong: Record<string, numb
     ...step,
     onResponse(status, body, context, headers) {
       const got = headerValues(headers, 'location')[0] ?? '';
-      if (status === step.expect && got !== location) wrong[`303→${got}`] = (wrong[`303→${got}`] ?? 0) + 1;
+      if (status === step.expect && got !== location) wrong[`302→${got}`] = (wrong[`302→${got}`] ?? 0) + 1;
       if (typeof inner === 'function') inner(status, body, context, headers);
     },
   };
@@ -109,7 +109,7 @@ export async function passwordStepLoad(app: AppUnderTest, prepared: Visitor[]): 
     method: 'POST',
     path: '/inloggen',
     headers: FORM,
-    expect: 303,
+    expect: 302,
     setupRequest(request) {
       const visitor = prepared[next];
       const patient = patients[next++ % patients.length]!;
@@ -150,7 +150,7 @@ export async function smsCodeStep(app: AppUnderTest, prepared: Array<{ cookie: s
     method: 'POST',
     path: '/inloggen/code',
     headers: FORM,
-    expect: 303,
+    expect: 302,
     setupRequest(request) {
       const half = prepared[next++];
       if (!half) throw new Error('the prepared half sessions ran out');
@@ -204,7 +204,7 @@ export async function fullSignIn(app: AppUnderTest): Promise<Measurement> {
       },
     },
     expectLocation({
-      method: 'POST', path: '/inloggen', headers: FORM, expect: 303, onResponse: keep,
+      method: 'POST', path: '/inloggen', headers: FORM, expect: 302, onResponse: keep,
       setupRequest(request, context) {
         const patient = patients[ctx(context).patient!]!;
         request.headers = { ...request.headers, cookie: withSid(context) };
@@ -220,7 +220,7 @@ export async function fullSignIn(app: AppUnderTest): Promise<Measurement> {
       },
     },
     expectLocation({
-      method: 'POST', path: '/inloggen/code', headers: FORM, expect: 303, onResponse: keep,
+      method: 'POST', path: '/inloggen/code', headers: FORM, expect: 302, onResponse: keep,
       setupRequest(request, context) {
         const patient = patients[ctx(context).patient!]!;
         request.headers = { ...request.headers, cookie: withSid(context) };

@@ -334,9 +334,9 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
         leaveNotice(req, realm.signIn, 'ended' satisfies SessionEnd, { untilShown: true });
       }
       const current = level(req);
-      if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(303, realm.secondStepStart);
+      if (current === 'half' && !under(req.path, [...realm.secondStep, ...settings.openToHalf])) return res.redirect(realm.secondStepStart);
       const pending = isSignedIn(req) ? realm.pendingSetup(accountOf(req)!) : null;
-      if (pending && !under(req.path, [...pending.open, ...settings.openToHalf])) return res.redirect(303, pending.start);
+      if (pending && !under(req.path, [...pending.open, ...settings.openToHalf])) return res.redirect(pending.start);
       res.locals.setupFirst = pending?.start ?? null; // the menus offer only the way back to it and signing out: every other page leads back
       next();
     }) satisfies RequestHandler,
@@ -344,7 +344,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     isSignedIn,
 
     /** Route guard: signed in (full or fresh); others go to the sign-in page. */
-    signedIn: ((req, res, next) => (isSignedIn(req) ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
+    signedIn: ((req, res, next) => (isSignedIn(req) ? next() : res.redirect(realm.signIn))) satisfies RequestHandler,
 
     /**
      * The handler of a second-step page: runs with the account of the half session, as `load`
@@ -355,7 +355,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     forPending(load: (id: number) => Promise<A | undefined>, handler: (req: Request, res: Response, account: A) => Promise<void>): RequestHandler {
       return async (req, res) => {
         const auth = stateOf(req);
-        if (auth?.level !== 'half') return res.redirect(303, realm.signIn);
+        if (auth?.level !== 'half') return res.redirect(realm.signIn);
         const account = await load(auth.userId);
         if (!account || account.sessionGeneration !== auth.generation) return endSession(req, res, 'ended');
         await handler(req, res, account);
@@ -363,7 +363,7 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
     },
 
     /** Route guard of the second step: a half session; others go to the sign-in page. */
-    half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(303, realm.signIn))) satisfies RequestHandler,
+    half: ((req, res, next) => (level(req) === 'half' ? next() : res.redirect(realm.signIn))) satisfies RequestHandler,
 
     /**
      * Where to go once signed in: the page a timeout interrupted this account on (see expire), once,
@@ -395,13 +395,13 @@ export function createAuthLevels<A extends Account = Express.User>(settings: Aut
       if (!confirm) throw new Error('this realm has no fresh confirmation');
       return (req, res, next) => {
         if (level(req) === 'fresh') return next();
-        if (!isSignedIn(req)) return res.redirect(303, realm.signIn);
+        if (!isSignedIn(req)) return res.redirect(realm.signIn);
         if (req.method !== 'GET') keepTyped(req);
         const back = returnTo ?? (req.method === 'GET' ? req.path : paths.twoStep.status);
         const to = confirm(back);
         // A confirmation that ran out is said so on the confirmation page (its own notice table).
         if (stateOf(req)?.freshAt !== undefined) leaveNotice(req, to, 'confirmationExpired');
-        res.redirect(303, to);
+        res.redirect(to);
       };
     },
   };

@@ -150,7 +150,7 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     if ((err as { code?: string }).code !== 'EBADCSRFTOKEN') return next(err);
     const timedOut = endedSessions.get(req);
     const ended = req.method === 'POST' && timedOut === undefined ? AFTER_SESSION_ENDS.get(req.path) : undefined;
-    if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(303, ended.path);
+    if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(ended.path);
     if (timedOut === undefined) req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
     const page = req.method === 'POST' && req.session && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
     if (page && (page.whileSignedIn || !hasSignInState(req))) {
@@ -161,7 +161,7 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
       // A reason or note typed before the session timed out is not lost: the page shows it to copy.
       const typed = typedTextOfOwnForm(req);
       if (typed.length > 0) return res.status(403).render('errors/typed-text-kept', { fields: typed, backPath: timedOut });
-      return res.redirect(303, timedOut); // the notice is in the new session
+      return res.redirect(timedOut); // the notice is in the new session
     }
     if (!hasSignInState(req)) return res.status(403).render('errors/message', { page: 'sessionExpired', retryHref: errorPageReturn(req, res) });
     // The session lives: a token of an older page (another tab went on), or none (not this site's form).

@@ -64,7 +64,7 @@ interface KeptAnswer {
  * and answer "no valid code", check the password again, or make the same change again (a second
  * notice, a second e-mail). The browser
  * shows only the answer to the second, so that one waits until the first has been answered:
- * - the first succeeded: the second is sent on (303) to where the first leads (`then`);
+ * - the first succeeded: the second is sent on (302) to where the first leads (`then`);
  * - the first failed (answered 400 or more): the second gets the same answer, the page with the
  *   error (a wrong code or password counted once), also when it comes up to 5 s after the first
  *   was answered, as it mostly does in a browser, if that answer was about what was typed (4xx,
@@ -249,7 +249,7 @@ export function createOneSubmission(deps: {
     req.log.info({ path: req.path, first }, 'form sent again while or after the first was handled: sent on');
     if (cookies) res.setHeader('Set-Cookie', cookies);
     (req as { session?: unknown }).session = undefined;
-    res.redirect(303, location);
+    res.redirect(location);
   }
 
   /** Answers a repeat as the first one that failed was answered: its page, with the error. */

@@ -31,7 +31,7 @@ export function leaveNotice(req: Request, path: string, notice: string, options:
 
 export function redirectWithNotice(req: Request, res: Response, path: string, notice: string): void {
   leaveNotice(req, path, notice);
-  res.redirect(303, path);
+  res.redirect(path);
 }
 
 /**

@@ -205,7 +205,7 @@ describe('admin command line (J8)', function () {
     await succeeds(createUser('cas@example.nl'));
     const rt = await startTestRuntime(database.runtimeEnv);
     try {
-      expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(303);
+      expect((await signIn(rt.agent(), 'cas@example.nl', PASSWORD)).status).to.equal(302);
       await succeeds(admin(['disable-user', '--email', 'cas@example.nl', '--reason', 'Op verzoek']));
       const res = await signIn(rt.agent(), 'cas@example.nl', PASSWORD);
       expect(res.status).to.equal(403);

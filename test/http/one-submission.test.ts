@@ -62,12 +62,12 @@ function formApp(options: FormAppOptions) {
   });
   app.post('/verify', (req, _res, next) => next(req.session.step ? undefined : Object.assign(new Error('no session'), { code: 'EBADCSRFTOKEN' })));
   app.post('/verify', once(() => '/done'), (req, res, next) => {
-    if (req.session.step !== 'half') return res.redirect(303, '/start');
+    if (req.session.step !== 'half') return res.redirect('/start');
     later(beforeMoveMs).then(() => {
       req.session.regenerate((err) => {
         if (err) return next(err);
         req.session.step = 'full';
-        later(afterMoveMs).then(() => (failsAfterMove ? next(new Error('the form failed')) : res.redirect(303, '/done')), next);
+        later(afterMoveMs).then(() => (failsAfterMove ? next(new Error('the form failed')) : res.redirect('/done')), next);
       });
     }, next);
   });
@@ -127,7 +127,7 @@ describe('one submission: a double click whose first request the browser dropped
 
       const second = await postForm(`${server.url}/verify`, cookie);
 
-      expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
+      expect(`${second.status} ${second.headers.get('location')}`).to.equal('302 /done');
       const kept = cookieOf(second);
       expect(kept, 'the new session\'s cookie').to.match(/^connect\.sid=/).and.not.equal(cookie);
       expect(await (await fetch(`${server.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
@@ -244,9 +244,9 @@ describe('one submission: a double click whose first request the browser dropped
         const first = postForm(`${a.url}/verify`, cookie);
         await new Promise((resolve) => setTimeout(resolve, 250)); // the session has moved; the first is not answered yet
         const second = await postForm(`${b.url}/verify`, cookie);
-        expect((await first).status).to.equal(303);
+        expect((await first).status).to.equal(302);
 
-        expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
+        expect(`${second.status} ${second.headers.get('location')}`).to.equal('302 /done');
         const kept = cookieOf(second);
         expect(kept, 'the new session\'s cookie').to.match(/^connect\.sid=/).and.not.equal(cookie);
         expect(await (await fetch(`${b.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
@@ -260,12 +260,12 @@ describe('one submission: a double click whose first request the browser dropped
       try {
         const cookie = cookieOf(await fetch(`${a.url}/start`));
         const first = await postForm(`${a.url}/verify`, cookie);
-        expect(first.status).to.equal(303);
+        expect(first.status).to.equal(302);
         expect(await (await fetch(`${a.url}/done`, { headers: { cookie } })).text(), 'the old session is gone').to.equal('no session');
 
         const second = await postForm(`${b.url}/verify`, cookie);
 
-        expect(`${second.status} ${second.headers.get('location')}`).to.equal('303 /done');
+        expect(`${second.status} ${second.headers.get('location')}`).to.equal('302 /done');
         expect(await (await fetch(`${b.url}/done`, { headers: { cookie: cookieOf(second) } })).text()).to.equal('full');
       } finally {
         await Promise.all([a.close(), b.close()]);
@@ -280,7 +280,7 @@ describe('one submission: a double click whose first request the browser dropped
 
         const second = await postForm(`${b.url}/verify`, kept);
 
-        expect(`${second.status} ${second.headers.get('location')}`, 'not sent back to the start').to.equal('303 /done');
+        expect(`${second.status} ${second.headers.get('location')}`, 'not sent back to the start').to.equal('302 /done');
         expect(await (await fetch(`${b.url}/done`, { headers: { cookie: kept } })).text()).to.equal('full');
       } finally {
         await Promise.all([a.close(), b.close()]);

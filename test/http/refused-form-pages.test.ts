@@ -51,7 +51,7 @@ describe('the page of a refused or failed form: true about the session, its link
     expect(linkOf(res.text, 'Ga verder')).to.equal('/inloggen/code');
     expect((await rt.services.outbox!.list()).length, 'no SMS sent').to.equal(smsBefore);
     expect((await agent.get('/werkblad')).status, 'still signed in').to.equal(200);
-    expect((await agent.get('/inloggen/code')).status, 'the link leads to a page, not a 404').to.equal(303);
+    expect((await agent.get('/inloggen/code')).status, 'the link leads to a page, not a 404').to.equal(302);
 
     await agent.get('/taal/en?terug=/werkblad');
     const english = await agent.post('/inloggen/code/nieuwe-code').type('form').send({ _csrf: token });

@@ -45,7 +45,7 @@ describe('the logs hold no secret, through whole journeys (SPEC §4)', () => {
 
     const third = rt.agent();
     await passwordStep(third, patient.email, patient.password);
-    expect((await enterRecoveryCode(third, recoveryCodes[0]!)).status).to.equal(303);
+    expect((await enterRecoveryCode(third, recoveryCodes[0]!)).status).to.equal(302);
 
     const app = await signedInPatient(rt);
     const { secret, recoveryCodes: appCodes } = await enableAppTwoFactor(app.agent, rt);

@@ -68,15 +68,15 @@ describe('load (issue 7)', function () {
       const browser = new CookieClient(server.url);
       const started = performance.now();
       const signInPage = step('GET /inloggen', await browser.get('/inloggen'), 200);
-      step('POST /inloggen', await browser.post('/inloggen', { _csrf: csrfOf(signInPage.text), email: patient.email, password: DEFAULT_TEST_PASSWORD }), 303, '/inloggen/code');
+      step('POST /inloggen', await browser.post('/inloggen', { _csrf: csrfOf(signInPage.text), email: patient.email, password: DEFAULT_TEST_PASSWORD }), 302, '/inloggen/code');
       const codePage = step('GET /inloggen/code', await browser.get('/inloggen/code'), 200);
       const code = codeFor(vonage, patient.phone); // the SMS went out before the password step answered
-      step('POST /inloggen/code', await browser.post('/inloggen/code', { _csrf: csrfOf(codePage.text), code }), 303, '/werkblad');
+      step('POST /inloggen/code', await browser.post('/inloggen/code', { _csrf: csrfOf(codePage.text), code }), 302, '/werkblad');
       const workspace = step('GET /werkblad', await browser.get('/werkblad'), 200);
       if (!workspace.text.includes('Klik op een opdracht of pakket om deze te openen.')) throw new StepFailed('GET /werkblad: not the Werkblad');
       const signInMs = performance.now() - started;
-      step('POST /uitloggen', await browser.post('/uitloggen', { _csrf: csrfOf(workspace.text) }), 303, '/inloggen');
-      step('GET /werkblad after sign-out', await browser.get('/werkblad'), 303, '/inloggen');
+      step('POST /uitloggen', await browser.post('/uitloggen', { _csrf: csrfOf(workspace.text) }), 302, '/inloggen');
+      step('GET /werkblad after sign-out', await browser.get('/werkblad'), 302, '/inloggen');
       return signInMs;
     }
 

@@ -53,9 +53,9 @@ export async function doubleClick(
  * `second` lists where else it may go. Both are redirects, never the form again with an error.
  */
 export function expectDoubleClickAnswers(answers: string[], first: string, second: string[]): void {
-  const at = answers.indexOf(`303 ${first}`);
+  const at = answers.indexOf(`302 ${first}`);
   expect(at, answers.join(', ')).to.not.equal(-1);
-  expect([first, ...second].map((location) => `303 ${location}`), answers.join(', ')).to.include(answers[1 - at]);
+  expect([first, ...second].map((location) => `302 ${location}`), answers.join(', ')).to.include(answers[1 - at]);
 }
 
 export function signIn(agent: supertest.Agent, email: string, password: string): Promise<supertest.Response> {

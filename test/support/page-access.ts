@@ -12,7 +12,7 @@ export function currentLinks(html: string): string[] {
 export async function expectSignInFirst(rt: TestRuntime, paths: string[]): Promise<void> {
   for (const path of paths) {
     const res = await rt.agent().get(path);
-    expect(res.status, path).to.equal(303);
+    expect(res.status, path).to.equal(302);
     expect(res.headers.location, path).to.equal('/inloggen');
   }
 }

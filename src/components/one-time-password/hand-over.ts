@@ -25,7 +25,7 @@ export async function newOneTimePassword(deps: { random: RandomSource; hasher: P
  */
 export function handOverOneTimePassword(req: Request, res: Response, secretBox: SecretBox, given: { id: number; kind: OneTimePasswordKind; password: string }, to: string): void {
   req.session.givenOneTimePassword = { id: given.id, kind: given.kind, sealedPassword: secretBox.seal(given.password) };
-  res.redirect(303, to);
+  res.redirect(to);
 }
 
 /**

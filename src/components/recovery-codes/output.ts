@@ -138,7 +138,7 @@ export function newCodesPages(options: {
 
   const waiting = (handle: (req: Request, res: Response, codes: NewCodes) => void) => async (req: Request, res: Response) => {
     const codes = await current(req);
-    if (!codes) return res.redirect(303, options.elsewhere);
+    if (!codes) return res.redirect(options.elsewhere);
     handle(req, res, codes);
   };
   return {

@@ -80,32 +80,32 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
   /** Runs `handler` with the codes to save; before the app is proved, back to Koppelen. */
   const withCodes = (handler: (req: Request, res: Response, codes: NewCodes) => unknown) => async (req: Request, res: Response) => {
     const codes = codesOf(req);
-    if (!codes) return res.redirect(303, firstTime.pair);
+    if (!codes) return res.redirect(firstTime.pair);
     await handler(req, res, codes);
   };
 
   return {
     showPassword(req: Request, res: Response) {
-      if (!hasOneTimePassword(req.staff!)) return res.redirect(303, afterOwnPassword(req.staff!));
+      if (!hasOneTimePassword(req.staff!)) return res.redirect(afterOwnPassword(req.staff!));
       res.render(VIEWS.password);
     },
 
     async submitPassword(req: Request, res: Response) {
       const member = req.staff!;
-      if (!hasOneTimePassword(member)) return res.redirect(303, afterOwnPassword(member));
+      if (!hasOneTimePassword(member)) return res.redirect(afterOwnPassword(member));
       const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
       const accepted = await acceptNewPassword(deps, { fields, account: member, limitKey: `staff:${member.id}`, sameKey: SAME_AS_ONE_TIME }, res.locals);
       if ('errors' in accepted) return renderFormErrors(res, VIEWS.password, accepted.errors, {}, {}, accepted.status);
       const passwordHash = accepted.hash;
       const saved = await deps.inTransaction((stores) => setOwnStaffPassword(stores, member, passwordHash, requestOrigin(req), 'password_chosen'));
-      if (!saved) return res.redirect(303, paths.desk.home); // an admin's change ended this session meanwhile
+      if (!saved) return res.redirect(paths.desk.home); // an admin's change ended this session meanwhile
       await deps.auth.endOtherSessions(req, deps.staff); // the one-time password's other sessions end
       // With the app already set up, the desk's first page says the password was saved.
       if (member.twoFactorMethod) redirectWithNotice(req, res, afterOwnPassword(member), 'ownPasswordChosen');
-      else res.redirect(303, afterOwnPassword(member));
+      else res.redirect(afterOwnPassword(member));
     },
 
-    showPair: (req: Request, res: Response) => (codesOf(req) ? res.redirect(303, firstTime.recovery) : renderPair(req, res)),
+    showPair: (req: Request, res: Response) => (codesOf(req) ? res.redirect(firstTime.recovery) : renderPair(req, res)),
 
     async submitPair(req: Request, res: Response) {
       const { code } = readFields(req.body, ['code'] as const);
@@ -119,7 +119,7 @@ export function createDeskEnrolmentController(deps: DeskEnrolmentDeps) {
         return renderPair(req, res, [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
       req.session.deskEnrolment = { ...state, totpStep: result.totpStep, sealedRecoveryCodes: sealCodes(secretBox, { codes: deps.staffRecoveryCodes.generate(), madeAt: deps.clock.now() }) };
-      res.redirect(303, firstTime.recovery);
+      res.redirect(firstTime.recovery);
     },
 
     showRecovery: withCodes((req, res, codes) => res.render(VIEWS.recovery, codesPageLocals(res, codes, staffCodes(req.staff!.email)))),

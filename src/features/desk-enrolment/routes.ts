@@ -8,7 +8,7 @@ import { afterOwnPassword, type DeskEnrolmentController } from './controller';
 const { firstTime } = paths.desk;
 
 /** The app's pages only while it is not set up: someone with two-step on has done all of it. */
-const onlyWhileOff: RequestHandler = (req, res, next) => (req.staff!.twoFactorMethod ? res.redirect(303, paths.desk.patients) : next());
+const onlyWhileOff: RequestHandler = (req, res, next) => (req.staff!.twoFactorMethod ? res.redirect(paths.desk.patients) : next());
 
 export function deskEnrolmentRoutes(controller: DeskEnrolmentController, auth: AuthLevels<StaffMember>, oneSubmission: OneSubmission): Router {
   const router = Router();

@@ -35,7 +35,7 @@ export type DeskPasskeysController = ReturnType<typeof createDeskPasskeysControl
 export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
   const { staffPasskeys, clock } = deps;
   const confirmed = (req: Request) => deps.auth.level(req) === 'fresh';
-  const back = (req: Request, res: Response, what?: keyof typeof NOTICES) => (what ? redirectWithNotice(req, res, PATHS.list, what) : res.redirect(303, PATHS.list));
+  const back = (req: Request, res: Response, what?: keyof typeof NOTICES) => (what ? redirectWithNotice(req, res, PATHS.list, what) : res.redirect(PATHS.list));
 
   async function renderList(req: Request, res: Response, status = 200, errors: { field: string; message: string }[] = [], values: Record<string, string> = {}) {
     res.locals.shownPath = PATHS.list; // also after a form sent to /toevoegen
@@ -52,7 +52,7 @@ export function createDeskPasskeysController(deps: DeskPasskeysDeps) {
     requireConfirmed(req: Request, res: Response, next: NextFunction) {
       if (confirmed(req)) return next();
       if (req.path === PATHS.addOptions) return res.status(403).json({ message: res.locals.t('deskPasskeys.confirmFirst') });
-      res.redirect(303, PATHS.list);
+      res.redirect(PATHS.list);
     },
 
     show: (req: Request, res: Response) => (confirmed(req) ? renderList(req, res) : res.render(VIEWS.confirm)),

@@ -51,7 +51,7 @@ export function createDeskPasswordController(deps: DeskPasswordDeps) {
       if (tooMany) return renderFormErrors(res, VIEW, [tooMany], {}, { done: false }, 429);
       const passwordHash = await deps.hasher.hash(fields.newPassword); // slow: before the transaction
       const saved = await deps.inTransaction((stores) => setOwnStaffPassword(stores, member, passwordHash, requestOrigin(req), 'password_changed'));
-      if (!saved) return res.redirect(303, paths.desk.home); // an admin's change ended this session meanwhile
+      if (!saved) return res.redirect(paths.desk.home); // an admin's change ended this session meanwhile
       await deps.auth.endOtherSessions(req, deps.staff);
       redirectWithNotice(req, res, paths.desk.password, 'changed');
     },

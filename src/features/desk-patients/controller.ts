@@ -342,7 +342,7 @@ export function createDeskPatientsController(deps: DeskPatientsDeps) {
       const given = takeHandedOver(req, res, deps.secretBox, 'patient', desk.patientPasswordGiven);
       const patient = given && (await users.findById(given.id));
       const id = pathId(req);
-      if (!given || !patient) return res.redirect(303, id === undefined ? desk.patients : desk.patient(id));
+      if (!given || !patient) return res.redirect(id === undefined ? desk.patients : desk.patient(id));
       res.render('desk-patients/password-given', { patient, password: given.password, signInAddress: `${deps.siteOrigin}${paths.signIn}` });
     },
   };

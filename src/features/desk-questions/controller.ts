@@ -82,7 +82,7 @@ export function createDeskQuestionsController(deps: DeskQuestionsDeps) {
         });
       } catch (err) {
         if (!(err instanceof AlreadyHandled)) throw err;
-        return res.redirect(303, desk.question(question.id));
+        return res.redirect(desk.question(question.id));
       }
       redirectWithNotice(req, res, desk.question(question.id), 'handled');
     },

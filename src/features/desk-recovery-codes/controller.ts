@@ -46,7 +46,7 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
 
     async renew(req: Request, res: Response) {
       // A second click that came after the first had made them: its code is used, the codes are made.
-      if (await newCodes.isWaiting(req)) return res.redirect(303, PATHS.codes);
+      if (await newCodes.isWaiting(req)) return res.redirect(PATHS.codes);
       const member = req.staff!;
       const fields = readFields(req.body, IDENTITY_FIELDS);
       const { errors, throttled } = await checkIdentity(deps, req, res, fields);
@@ -63,11 +63,11 @@ export function createDeskRecoveryCodesController(deps: DeskRecoveryCodesDeps) {
       } catch (err) {
         // An admin reset their two-step meanwhile, which also ended their sessions: the page leads to signing in again.
         if (!(err instanceof TwoFactorOffError)) throw err;
-        return res.redirect(303, PATHS.page);
+        return res.redirect(PATHS.page);
       }
       await deps.auth.endOtherSessions(req, deps.staff); // as every change to how the member signs in
       newCodes.keep(req, codes, hashed.hashes);
-      res.redirect(303, PATHS.codes);
+      res.redirect(PATHS.codes);
     },
 
     ...newCodes.pages,

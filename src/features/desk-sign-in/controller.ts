@@ -108,7 +108,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
         if (result.status === 'ok') {
           await signedIn(req, member, form.method);
           if (form.proof === 'recovery') return redirectWithNotice(req, res, desk.recoveryCodeUsed, RECOVERY_CODE_USED);
-          return res.redirect(303, desk.patients);
+          return res.redirect(desk.patients);
         }
         errors.push({ field: form.field, message: secondFactorMessage(result, res.locals) });
       }
@@ -123,7 +123,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
     passkeyOptions: ownPasskeyOptions({ passkeys: deps.staffPasskeys, passkeyCeremonies: deps.staffPasskeyCeremonies, clock: deps.clock }, 'second_step', (req) => auth.pendingUserId(req)),
 
     show(req: Request, res: Response) {
-      if (auth.isSignedIn(req)) return res.redirect(303, desk.patients);
+      if (auth.isSignedIn(req)) return res.redirect(desk.patients);
       res.render(SIGN_IN_VIEW, { notice: takePageNoticeText(req, res, NOTICES) });
     },
 
@@ -134,10 +134,10 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
       const member = checked.account;
       if (member.twoFactorMethod) {
         await auth.toHalf(req, member);
-        return res.redirect(303, desk.secondStep.code);
+        return res.redirect(desk.secondStep.code);
       }
       await signedIn(req, member, 'password'); // only to set up two-step: see components/desk-access
-      res.redirect(303, desk.patients);
+      res.redirect(desk.patients);
     },
 
     /** The form sent after its session ended: the page again, with the address typed. */
@@ -152,7 +152,7 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
       const problem = await passkeyProblem(req, res, 'second_step', deps.clock.now(), (proof) => staffSecondFactor.check(member.id, 'sign_in', proof, requestOrigin(req)));
       if (problem === null) {
         await signedIn(req, member, 'passkey');
-        return res.redirect(303, desk.patients);
+        return res.redirect(desk.patients);
       }
       if (await showIfLocked(res, member)) return;
       res.locals.shownPath = desk.secondStep.code;
@@ -166,14 +166,14 @@ export function createDeskSignInController(deps: DeskSignInDeps) {
      * other language); once they went on to another page, or from a bookmark, the patients' search.
      */
     async showRecoveryUsed(req: Request, res: Response) {
-      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, desk.patients);
+      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(desk.patients);
       const remaining = await deps.staffRecoveryCodes.countRemaining(req.staff!.id);
       res.render('desk-sign-in/recovery-used', { remaining, few: fewCodesLeft(remaining) });
     },
 
     async cancel(req: Request, res: Response) {
       await auth.toAnonymous(req, res);
-      res.redirect(303, desk.home);
+      res.redirect(desk.home);
     },
 
     async signOut(req: Request, res: Response) {

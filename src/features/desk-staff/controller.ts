@@ -213,7 +213,7 @@ export function createDeskStaffController(deps: DeskStaffDeps) {
   const otherMemberOf = async (req: Request, res: Response) => {
     const member = await memberOf(req, res);
     if (member && member.id === req.staff!.id) {
-      res.redirect(303, desk.staffMember(member.id));
+      res.redirect(desk.staffMember(member.id));
       return undefined;
     }
     return member;

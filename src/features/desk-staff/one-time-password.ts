@@ -34,7 +34,7 @@ export function showOneTimePassword(deps: { staff: Pick<StaffStore, 'findById'>;
   return async (req: Request, res: Response) => {
     const given = takeHandedOver(req, res, deps.secretBox, kind, page.path);
     const member = given && (await deps.staff.findById(given.id));
-    if (!given || !member) return res.redirect(303, page.leaveTo(pathId(req)));
+    if (!given || !member) return res.redirect(page.leaveTo(pathId(req)));
     const deskAddress = `${deps.siteOrigin}${desk.home}`;
     res.render('desk-staff/one-time-password', { member, texts: page.texts(member), password: given.password, deskAddress });
   };

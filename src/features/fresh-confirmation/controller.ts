@@ -120,17 +120,17 @@ export function createConfirmationController(deps: ConfirmationDeps) {
     async sendCode(req: Request, res: Response) {
       const user = req.user!;
       const returnTo = safeReturnPath(req.body?.terug);
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.account.confirmThenReturn(returnTo));
+      if (user.twoFactorMethod !== 'sms') return res.redirect(paths.account.confirmThenReturn(returnTo));
       const outcome = await secondFactor.sendSmsCode(confirmationCode(req, res));
       if (outcome.status !== 'sent') req.log.warn({ outcome: outcome.status }, 'confirmation SMS not sent');
       keepSmsReport(req.session, { purpose: 'confirm', outcome, askedByPatient: true });
-      res.redirect(303, paths.account.confirmThenReturn(returnTo));
+      res.redirect(paths.account.confirmThenReturn(returnTo));
     },
 
     async submit(req: Request, res: Response) {
       const returnTo = returnToOf(req);
       // Confirmed a moment ago (the form sent twice): nothing to check again.
-      if (auth.level(req) === 'fresh') return res.redirect(303, returnTo);
+      if (auth.level(req) === 'fresh') return res.redirect(returnTo);
       const { password, code } = readFields(req.body, CONFIRMATION_FIELDS);
       const t = res.locals.t;
       // An empty code field, or one that cannot hold a code, is said together with the password's
@@ -159,7 +159,7 @@ export function createConfirmationController(deps: ConfirmationDeps) {
         return renderFormErrors(res, VIEW, errors, {}, { ...l, notice: unchecked ? t('freshConfirmation.codeNotUsed') : null }, status);
       }
       await auth.toFresh(req);
-      res.redirect(303, returnTo);
+      res.redirect(returnTo);
     },
   };
 }

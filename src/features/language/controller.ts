@@ -25,7 +25,7 @@ export function createLanguageController(deps: LanguageDeps) {
         // Browsers that say where a request comes from: a link on another site is no choice of the patient's.
         if (req.get('Sec-Fetch-Site') !== 'cross-site') res.cookie(LANGUAGE_CHOSEN_COOKIE, '1', { ...cookie, maxAge: CHOICE_KEPT_MS });
       }
-      res.redirect(303, localPath(req.query.terug));
+      res.redirect(localPath(req.query.terug));
     },
 
     /**

@@ -40,13 +40,13 @@ export function createOwnPasswordController(deps: OwnPasswordDeps) {
         const status = await deps.twoFactor.status(req.user!.id);
         return res.render(VIEW, { done: true, status, few: fewCodesLeftOf(status) });
       }
-      if (!hasOneTimePassword(req.user!)) return res.redirect(303, paths.workspace);
+      if (!hasOneTimePassword(req.user!)) return res.redirect(paths.workspace);
       res.render(VIEW, { done: false });
     },
 
     async submit(req: Request, res: Response) {
       const user = req.user!;
-      if (!hasOneTimePassword(user)) return res.redirect(303, paths.workspace);
+      if (!hasOneTimePassword(user)) return res.redirect(paths.workspace);
       const fields = readFields(req.body, OWN_PASSWORD_FIELDS);
       const accepted = await acceptNewPassword(deps, { fields, account: user, limitKey: `patient:${user.id}`, sameKey: SAME_AS_TEMPORARY }, res.locals);
       if ('errors' in accepted) return renderFormErrors(res, VIEW, accepted.errors, {}, { done: false }, accepted.status);
@@ -57,7 +57,7 @@ export function createOwnPasswordController(deps: OwnPasswordDeps) {
         await notifier.notify(user.id, 'password_changed', requestOrigin(req));
         return true;
       });
-      if (!saved) return res.redirect(303, paths.workspace); // this session was ended meanwhile: the sign-in page says so
+      if (!saved) return res.redirect(paths.workspace); // this session was ended meanwhile: the sign-in page says so
       await deps.auth.endOtherSessions(req, deps.users);
       redirectWithNotice(req, res, paths.account.ownPassword, CHOSEN);
     },

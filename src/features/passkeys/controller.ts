@@ -107,7 +107,7 @@ export function createPasskeysController(deps: PasskeysDeps) {
       req.log.info({ userId: req.user!.id, twoStepTurnedOn: made !== null }, 'passkey added');
       if (!made) return redirectToTwoStepStatus(req, res, 'passkeyAdded');
       newCodes.keep(req, made.codes, made.hashes);
-      res.redirect(303, PATHS.codes);
+      res.redirect(PATHS.codes);
     },
 
     ...newCodes.pages,

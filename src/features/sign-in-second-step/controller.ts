@@ -112,7 +112,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     submitCode: withPendingUser(async (req, res, user) => {
       const { code } = readFields(req.body, ['code'] as const);
-      if (user.twoFactorMethod === 'passkey') return res.redirect(303, paths.secondStep.code); // no code to check
+      if (user.twoFactorMethod === 'passkey') return res.redirect(paths.secondStep.code); // no code to check
       const errors = validateSixDigitCode(code, res.locals.t);
       if (errors.length === 0) {
         const method = user.twoFactorMethod!;
@@ -120,7 +120,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
         const result = await secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req));
         if (result.status === 'ok') {
           await finishSignIn(req, user, method);
-          return res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
+          return res.redirect(auth.pageAfterSignIn(req, paths.workspace));
         }
         errors.push({ field: 'code', message: await codeFailureMessage(secondFactor, result, res.locals, method === 'sms' ? signInCode(req, res, user) : undefined) });
       }
@@ -133,7 +133,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
       const problem = await passkeyProblem(req, res, 'second_step', deps.clock.now(), (proof) => secondFactor.check(user.id, 'sign_in', proof, requestOrigin(req)));
       if (problem === null) {
         await finishSignIn(req, user, 'passkey');
-        return res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
+        return res.redirect(auth.pageAfterSignIn(req, paths.workspace));
       }
       if (await showIfLocked(res, user)) return;
       res.locals.shownPath = paths.secondStep.code;
@@ -141,9 +141,9 @@ export function createSecondStepController(deps: SecondStepDeps) {
     }),
 
     resendCode: unlessLocked(async (req, res, user) => {
-      if (user.twoFactorMethod !== 'sms') return res.redirect(303, paths.secondStep.code);
+      if (user.twoFactorMethod !== 'sms') return res.redirect(paths.secondStep.code);
       await sendSignInCode(req, res, user, true);
-      res.redirect(303, paths.secondStep.code);
+      res.redirect(paths.secondStep.code);
     }),
 
     showRecovery: unlessLocked(async (_req, res, user) => {
@@ -173,7 +173,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
      * language); once they went on to another page, or from a bookmark, the Werkblad.
      */
     async showRecoveryUsed(req: Request, res: Response) {
-      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(303, paths.workspace);
+      if (pageNoticeOf(req) !== RECOVERY_CODE_USED) return res.redirect(paths.workspace);
       const remaining = await deps.recoveryCodes.countRemaining(req.user!.id);
       // Only shown right after the sign-in (the notice), so a link cannot set it; this site's pages only.
       const next = typeof req.query.verder === 'string' ? localPath(req.query.verder) : paths.workspace;
@@ -182,7 +182,7 @@ export function createSecondStepController(deps: SecondStepDeps) {
 
     async cancel(req: Request, res: Response) {
       await auth.toAnonymous(req, res);
-      res.redirect(303, paths.signIn);
+      res.redirect(paths.signIn);
     },
   };
 }

@@ -59,7 +59,7 @@ export function createSignInController(deps: SignInDeps) {
     passkeyOptions: signInPasskeyOptions(deps),
 
     show(req: Request, res: Response) {
-      if (auth.isSignedIn(req)) return res.redirect(303, paths.workspace);
+      if (auth.isSignedIn(req)) return res.redirect(paths.workspace);
       res.render(VIEW, { values: {}, notice: takePageNoticeText(req, res, NOTICES) });
     },
 
@@ -67,11 +67,11 @@ export function createSignInController(deps: SignInDeps) {
       const checked = await checkSignInForm(passport, req, res);
       if ('errors' in checked) return renderRefusedSignIn(res, VIEW, checked);
       const user = checked.account;
-      if (user.twoFactorMethod) return res.redirect(303, await deps.beginSecondStep(req, res, user));
+      if (user.twoFactorMethod) return res.redirect(await deps.beginSecondStep(req, res, user));
       await auth.toFull(req, user);
       await audit.record(user.id, 'sign_in', requestOrigin(req), { method: hasOneTimePassword(user) ? 'temporary_password' : 'password' });
       req.log.info({ userId: user.id }, 'signed in');
-      res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
+      res.redirect(auth.pageAfterSignIn(req, paths.workspace));
     },
 
     /** The form sent after its session ended: the page again, with the address typed. */
@@ -104,7 +104,7 @@ export function createSignInController(deps: SignInDeps) {
       await auth.toFull(req, user);
       await deps.notifier.notify(user.id, 'sign_in', origin, { method: 'passkey', without: 'password' });
       req.log.info({ userId: user.id, method: 'passkey' }, 'signed in with a passkey');
-      res.redirect(303, auth.pageAfterSignIn(req, paths.workspace));
+      res.redirect(auth.pageAfterSignIn(req, paths.workspace));
     },
 
     async signOut(req: Request, res: Response) {

@@ -35,17 +35,17 @@ export function createAppSwitch(deps: AppSwitchDeps, announce: Announce) {
     /** Makes the secret (kept when there is one: the app may hold it already). */
     start(req: Request, res: Response) {
       req.session.totpSwitch ??= { sealedSecret: deps.secretBox.seal(generateTotpSecret(deps.random)) };
-      res.redirect(303, paths.twoStep.switchAppPair);
+      res.redirect(paths.twoStep.switchAppPair);
     },
 
     async showPair(req: Request, res: Response) {
-      if (!req.session.totpSwitch) return res.redirect(303, paths.twoStep.switchApp);
+      if (!req.session.totpSwitch) return res.redirect(paths.twoStep.switchApp);
       res.render(PAIR_VIEW, await pairLocals(req, res));
     },
 
     async submitPair(req: Request, res: Response) {
       const pending = req.session.totpSwitch;
-      if (!pending) return res.redirect(303, paths.twoStep.switchApp);
+      if (!pending) return res.redirect(paths.twoStep.switchApp);
       const userId = req.user!.id;
       const { code } = readFields(req.body, ['code'] as const);
       const errors = validateSixDigitCode(code, res.locals.t);

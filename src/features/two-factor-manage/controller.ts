@@ -70,12 +70,12 @@ export function createManageController(deps: ManageDeps) {
     showNewCodes: (_req: Request, res: Response) => res.render('two-factor-manage/new-codes'),
 
     async makeNewCodes(req: Request, res: Response) {
-      if (await newCodes.isWaiting(req)) return res.redirect(303, twoStep.codes); // a late second click
+      if (await newCodes.isWaiting(req)) return res.redirect(twoStep.codes); // a late second click
       const codes = deps.recoveryCodes.generate();
       const hashed = await deps.recoveryCodes.hashForStorage(codes); // slow: before the transaction
       await announce(req, 'recovery_codes_renewed', (stores) => stores.twoFactor.replaceRecoveryCodes(req.user!.id, hashed));
       newCodes.keep(req, codes, hashed.hashes);
-      res.redirect(303, twoStep.codes);
+      res.redirect(twoStep.codes);
     },
 
     ...newCodes.pages,

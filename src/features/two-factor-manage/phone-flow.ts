@@ -76,25 +76,25 @@ export function createPhoneFlow(deps: PhoneFlowDeps, flow: PhoneFlow) {
       }
       keepSmsReport(req.session, { purpose: flow.purpose, outcome, askedByPatient: false });
       req.session.pendingPhone = { purpose: flow.purpose, phone: e164, country: values.country, phoneInput: values.phone };
-      res.redirect(303, flow.paths.verify);
+      res.redirect(flow.paths.verify);
     },
 
     async showVerify(req: Request, res: Response) {
-      if (!pending(req)) return res.redirect(303, flow.paths.form);
+      if (!pending(req)) return res.redirect(flow.paths.form);
       res.render('two-factor-manage/verify', await verifyLocals(req, res));
     },
 
     async resend(req: Request, res: Response) {
       const p = pending(req);
-      if (!p) return res.redirect(303, flow.paths.form);
+      if (!p) return res.redirect(flow.paths.form);
       // The code page reports what became of it (see keepSmsReport).
       keepSmsReport(req.session, { purpose: flow.purpose, outcome: await sendToNewNumber(req, res, p.phone), askedByPatient: true });
-      res.redirect(303, flow.paths.verify);
+      res.redirect(flow.paths.verify);
     },
 
     async submitVerify(req: Request, res: Response) {
       const p = pending(req);
-      if (!p) return res.redirect(303, flow.paths.form);
+      if (!p) return res.redirect(flow.paths.form);
       const { t } = res.locals;
       const { code } = readFields(req.body, ['code'] as const);
       const errors = validateSixDigitCode(code, t);

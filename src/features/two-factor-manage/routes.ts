@@ -29,7 +29,7 @@ const changedMeanwhile: ErrorRequestHandler = (err, req, res, next) => {
  */
 const notNow: RequestHandler = (req, res, next) => {
   if (req.method === 'POST' && !noticeWaitsFor(req, twoStep.status)) return changedMeanwhile(new TwoFactorOffError(), req, res, next);
-  res.redirect(303, twoStep.status);
+  res.redirect(twoStep.status);
 };
 
 const onlyWhileOn: RequestHandler = (req, res, next) => (req.user!.twoFactorMethod ? next() : notNow(req, res, next));

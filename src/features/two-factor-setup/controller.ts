@@ -101,7 +101,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       // A secret made earlier stays: the patient may have scanned it already before going back.
       const earlier: string | undefined = res.locals.setup.sealedTotpSecret;
       const sealedTotpSecret = method === 'app' && !earlier ? secretBox.seal(generateTotpSecret(deps.random)) : earlier;
-      res.redirect(303, applyTransition(req, 'chooseMethod', { method, sealedTotpSecret }));
+      res.redirect(applyTransition(req, 'chooseMethod', { method, sealedTotpSecret }));
     },
 
     showPhone: (req: Request, res: Response) =>
@@ -115,12 +115,12 @@ export function createSetupController(deps: SetupControllerDeps) {
       const problem = smsRefusal(outcome, 'setup', res.locals);
       if (problem) return renderErrors(req, res, 'phone', [{ field: 'phone', message: problem.message }], values, problem.status);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: false });
-      res.redirect(303, applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
+      res.redirect(applyTransition(req, 'sendCode', { country: values.country, phoneInput: values.phone, phone: e164 }));
     },
 
     showPair: (req: Request, res: Response) => render(req, res, 'pair'),
 
-    confirmPairing: (req: Request, res: Response) => res.redirect(303, applyTransition(req, 'confirmPairing')),
+    confirmPairing: (req: Request, res: Response) => res.redirect(applyTransition(req, 'confirmPairing')),
 
     showVerify: (req: Request, res: Response) => render(req, res, 'verify'),
 
@@ -128,7 +128,7 @@ export function createSetupController(deps: SetupControllerDeps) {
     async resendCode(req: Request, res: Response) {
       const outcome = await sendCode(req, res, res.locals.setup.phone);
       keepSmsReport(req.session, { purpose: 'setup', outcome, askedByPatient: true });
-      res.redirect(303, applyTransition(req, 'resendCode'));
+      res.redirect(applyTransition(req, 'resendCode'));
     },
 
     async submitVerify(req: Request, res: Response) {
@@ -145,7 +145,7 @@ export function createSetupController(deps: SetupControllerDeps) {
         return renderErrors(req, res, 'verify', [{ field: 'code', message }], values, result.status === 'locked' ? 429 : 400);
       }
       const sealedRecoveryCodes = sealCodes(secretBox, { codes: deps.recoveryCodes.generate(), madeAt: deps.clock.now() });
-      res.redirect(303, applyTransition(req, 'verifyCode', { totpStep: result.totpStep, sealedRecoveryCodes }));
+      res.redirect(applyTransition(req, 'verifyCode', { totpStep: result.totpStep, sealedRecoveryCodes }));
     },
 
     showRecovery: (req: Request, res: Response) => render(req, res, 'recovery'),
@@ -168,7 +168,7 @@ export function createSetupController(deps: SetupControllerDeps) {
       // Sessions that got in with the password alone end: the reason to turn it on may be a leaked password.
       await deps.auth.endOtherSessions(req, deps.users);
       const forget = { sealedRecoveryCodes: undefined, sealedTotpSecret: undefined, totpStep: undefined };
-      res.redirect(303, applyTransition(req, 'confirmRecoveryCodes', forget));
+      res.redirect(applyTransition(req, 'confirmRecoveryCodes', forget));
     },
 
     showDone: (req: Request, res: Response) => render(req, res, 'done'),

@@ -9,7 +9,7 @@ const { setup } = paths.twoStep;
 
 /** Someone with two-step already on only sees the last page of the wizard they just finished. */
 const onlyWhileOff: RequestHandler = (req, res, next) => {
-  if (req.user!.twoFactorMethod && currentState(req).step !== 'done') return res.redirect(303, paths.twoStep.status);
+  if (req.user!.twoFactorMethod && currentState(req).step !== 'done') return res.redirect(paths.twoStep.status);
   next();
 };
 
@@ -24,7 +24,7 @@ export function setupRoutes(controller: SetupController, auth: AuthLevels, oneSu
   const once = oneSubmission(() => setup.start);
   const fresh = auth.fresh(setup.start);
   router.use(setup.start, auth.signedIn, onlyWhileOff, (req, res, next) => (req.originalUrl.split('?')[0] === setup.done ? next() : fresh(req, res, next)));
-  router.get(setup.start, (req, res) => res.redirect(303, STEP_PATHS[currentState(req).step]));
+  router.get(setup.start, (req, res) => res.redirect(STEP_PATHS[currentState(req).step]));
 
   router.get(setup.method, showStep('method'), controller.showMethod);
   router.post(setup.method, allowTransition('chooseMethod'), controller.chooseMethod);

@@ -105,7 +105,7 @@ export function applyTransition(req: Request, transition: SetupTransition, chang
 export function showStep(step: SetupStep) {
   return (req: Request, res: Response, next: NextFunction) => {
     const state = currentState(req);
-    if (!canShow(state, step)) return res.redirect(303, STEP_PATHS[state.step]);
+    if (!canShow(state, step)) return res.redirect(STEP_PATHS[state.step]);
     res.locals.setup = state;
     next();
   };
@@ -115,7 +115,7 @@ export function showStep(step: SetupStep) {
 export function allowTransition(transition: SetupTransition) {
   return (req: Request, res: Response, next: NextFunction) => {
     const state = currentState(req);
-    if (!canApply(state, transition)) return res.redirect(303, STEP_PATHS[state.step]);
+    if (!canApply(state, transition)) return res.redirect(STEP_PATHS[state.step]);
     res.locals.setup = state;
     next();
   };

@@ -18,7 +18,7 @@ export function createWellKnownController(deps: { siteOrigin: string; securityCo
 
   return {
     /** W3C "A Well-Known URL for Changing Passwords": the page (which asks to sign in first, where needed). */
-    changePassword: (_req: Request, res: Response) => res.redirect(302, paths.account.password),
+    changePassword: (_req: Request, res: Response) => res.redirect(paths.account.password),
 
     /** W3C "A Well-Known URL for Relying Party Passkey Endpoints": where a passkey is added, and where they are listed. */
     passkeyEndpoints: (_req: Request, res: Response) => res.json(passkeyEndpoints),

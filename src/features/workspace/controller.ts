@@ -8,7 +8,7 @@ import { moduleId } from './validation';
 export function createWorkspaceController(deps: { modules: ModuleStore; auth: AuthLevels }) {
   return {
     /** The portal's front door: the Werkblad when signed in, else the sign-in page. */
-    home: (req: Request, res: Response) => res.redirect(303, deps.auth.isSignedIn(req) ? paths.workspace : paths.signIn),
+    home: (req: Request, res: Response) => res.redirect(deps.auth.isSignedIn(req) ? paths.workspace : paths.signIn),
 
     async show(req: Request, res: Response) {
       const modules = await deps.modules.listForUser(req.user!.id);

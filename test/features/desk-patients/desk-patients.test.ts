@@ -249,7 +249,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const post = (agent: supertest.Agent, _csrf: string, fields: Record<string, string>) =>
         agent.post(`${PATIENTS}/${patient.id}/twee-stappen-uitzetten`).type('form').send({ _csrf, ...fields });
       const results = await Promise.all([post(desk, a, ours), post(other, b, theirs), post(desk, a, ours), post(other, b, theirs)]);
-      expect(results.map((r) => `${r.status} ${r.headers.location}`)).to.deep.equal(Array(4).fill(`303 ${PATIENTS}/${patient.id}`));
+      expect(results.map((r) => `${r.status} ${r.headers.location}`)).to.deep.equal(Array(4).fill(`302 ${PATIENTS}/${patient.id}`));
       expect((await staffRows()).filter((r) => r.type === 'patient_two_factor_reset')).to.have.length(1);
       expect((await rt.services.messages.listForUser(patient.id)).map((m) => m.kind)).to.deep.equal(['two_factor_reset_by_clinic']);
     });

@@ -168,7 +168,7 @@ describe('desk: questions from the Vragenformulier', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => desk.post(`${QUESTIONS}/${id}`).type('form').send({ _csrf: token, note: `Notitie ${i}` })),
     );
-    expect(results.map((r) => `${r.status} ${r.headers.location}`)).to.deep.equal(Array(20).fill(`303 ${QUESTIONS}/${id}`));
+    expect(results.map((r) => `${r.status} ${r.headers.location}`)).to.deep.equal(Array(20).fill(`302 ${QUESTIONS}/${id}`));
     expect((await rt.services.staffAudit.list({ limit: 50 })).filter((e) => e.type === 'question_handled')).to.have.length(1);
   });
 

@@ -9,7 +9,7 @@ describe('development: the SMS outbox', () => {
     try {
       const { agent } = await signedInPatient(rt);
       await chooseSms(agent);
-      expect((await enterPhone(agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(agent, '0612345678')).status).to.equal(302);
       const outbox = await agent.get('/ontwikkeling/sms');
       expect(outbox.text).to.match(/\d{6} is je Karify verificatiecode/);
       expect(outbox.text, 'a Dutch text on the Dutch page needs no lang').to.match(/class="text-lines" data-label="Bericht">\d{6} is je/);
@@ -20,7 +20,7 @@ describe('development: the SMS outbox', () => {
       await pastSmsCooldown();
       const verification = '/account/twee-stappen/instellen/verificatie';
       const resent = await submitForm(agent, verification, {}, `${verification}/nieuwe-code`);
-      expect(resent.status).to.equal(303);
+      expect(resent.status).to.equal(302);
       const english = (await agent.get('/ontwikkeling/sms')).text;
       expect(english, 'the Dutch SMS marked as Dutch on the English page').to.match(/data-label="Message" lang="nl">\d{6} is je Karify verificatiecode/);
       expect(english, 'the English SMS unmarked').to.match(/data-label="Message">[^<]*\d{6}/);

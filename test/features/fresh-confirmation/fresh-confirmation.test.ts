@@ -46,7 +46,7 @@ describe('fresh confirmation before changes (J6)', () => {
     const wrongRecovery = await submitForm(agent, page, { password: patient.password, code: '1234567890' }, '/account/bevestigen');
     expect(wrongRecovery.text).to.include('Deze herstelcode klopt niet of is al gebruikt');
     expect(wrongRecovery.text, 'a recovery code is a secret: not shown again').not.to.include('1234567890');
-    expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(303);
+    expect((await agent.get(`${BASE}/uitzetten`)).status).to.equal(302);
   });
 
   it('says at once what is missing or cannot be a code, in both fields; the code itself is checked only after a right password', async () => {

@@ -107,7 +107,7 @@ describe('inbox page (J6 "Berichten")', () => {
 
   it('is only for signed-in patients', async () => {
     const res = await rt.agent().get(INBOX);
-    expect(res.status).to.equal(303);
+    expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/inloggen');
   });
 

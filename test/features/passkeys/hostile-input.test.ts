@@ -89,7 +89,7 @@ describe('passkeys: hostile input to what the script posts', function () {
   it('the fresh confirmation\'s answer', async () => {
     rt.clock.advanceMinutes(11);
     const returnTo = '/account/wachtwoord';
-    const notFresh = async () => (await world.agent.get(returnTo)).status === 303;
+    const notFresh = async () => (await world.agent.get(returnTo)).status === 302;
     await nonsenseIsRefused(world.agent, `/account/bevestigen?terug=${encodeURIComponent(returnTo)}`, '/account/bevestigen/toegangssleutel/opties', '/account/bevestigen',
       'Het gebruik van je toegangssleutel is niet gelukt', notFresh, { terug: returnTo, password: world.patient.password });
   });

@@ -17,7 +17,7 @@ describe('security activity page (J6 "Beveiligingsactiviteit")', () => {
 
   it('is only for signed-in patients', async () => {
     const res = await rt.agent().get(PAGE);
-    expect(res.status).to.equal(303);
+    expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/inloggen');
   });
 

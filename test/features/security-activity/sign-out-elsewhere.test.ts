@@ -30,7 +30,7 @@ describe('security activity page: signing out on the other devices', () => {
     expect(page.text).not.to.include(DONE);
 
     const res = await submitForm(here, PAGE, {}, ACTION);
-    expect(res.status).to.equal(303);
+    expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(PAGE);
     for (const other of others) await expectSignedOut(other);
     const after = await here.get(PAGE);

@@ -19,7 +19,7 @@ async function openForm(agent: supertest.Agent, path: string) {
 
 /** Where the sign-in page sends a browser whose half session ended, and what it says there. */
 async function expectHalfSessionEnded(agent: supertest.Agent, answer: supertest.Response): Promise<void> {
-  expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
+  expect(`${answer.status} ${answer.headers.location}`).to.equal('302 /inloggen');
   const page = await agent.get('/inloggen');
   expect(page.status, 'the sign-in page, not a redirect back to the second step').to.equal(200);
   expect(page.text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord of je manier van inloggen op een ander apparaat is gewijzigd, of als je zorgaanbieder je heeft uitgelogd. Log opnieuw in.');
@@ -44,7 +44,7 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     const owner = await signedInWithSms(world, patient);
     expect((await confirmWithSms(world, owner, '/account/wachtwoord', patient.password)).headers.location).to.equal('/account/wachtwoord');
     const changed = await submitForm(owner, '/account/wachtwoord', { newPassword: 'blauwe-tulp-fietst-7', repeatPassword: 'blauwe-tulp-fietst-7' });
-    expect(changed.status).to.equal(303);
+    expect(changed.status).to.equal(302);
 
     await expectHalfSessionEnded(intruder, await recoveryForm({ recoveryCode: patient.recoveryCodes[0]! }));
     expect(await world.rt.services.recoveryCodes.countRemaining(patient.id), 'the recovery code is still there').to.equal(10);
@@ -64,7 +64,7 @@ describe('sign-in, second step: a half session ends with the account\'s sessions
     await world.rt.services.users.bumpSessionGeneration(patient.id); // as a change on another device does
 
     const answer = await other.get('/werkblad');
-    expect(`${answer.status} ${answer.headers.location}`).to.equal('303 /inloggen');
+    expect(`${answer.status} ${answer.headers.location}`).to.equal('302 /inloggen');
     const page = await other.get('/inloggen');
     expect(page.text).to.include('Je bent uitgelogd. Dat gebeurt bijvoorbeeld als je wachtwoord of je manier van inloggen op een ander apparaat is gewijzigd, of als je zorgaanbieder je heeft uitgelogd. Log opnieuw in.');
     expect((await other.get('/inloggen')).text, 'said once').not.to.include('sessies zijn beëindigd');

@@ -56,7 +56,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       expect(routes.length).to.be.greaterThan(20);
       for (const [method, path] of routes) {
         const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: token });
-        expect(res.status, `${method} ${path}`).to.equal(303);
+        expect(res.status, `${method} ${path}`).to.equal(302);
         expect(res.headers.location, `${method} ${path}`).to.equal('/inloggen/code');
       }
     });
@@ -69,7 +69,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const token = csrfTokenOf((await agent.get('/inloggen/code')).text);
       for (const press of ['first', 'second']) {
         const res = await agent.post('/inloggen/annuleren').type('form').send({ _csrf: token });
-        expect(`${res.status} ${res.headers.location}`, press).to.equal('303 /inloggen');
+        expect(`${res.status} ${res.headers.location}`, press).to.equal('302 /inloggen');
       }
       expect((await agent.get('/inloggen/code')).headers.location).to.equal('/inloggen');
     });
@@ -481,7 +481,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
 
       expect((await agent.get('/werkblad')).status).to.equal(200);
       const again = await agent.get('/inloggen/herstelcode-gebruikt');
-      expect(`${again.status} ${again.headers.location}`, 'opened again after the Werkblad (Back)').to.equal('303 /werkblad');
+      expect(`${again.status} ${again.headers.location}`, 'opened again after the Werkblad (Back)').to.equal('302 /werkblad');
     });
 
     it('sends a patient who did not just use a recovery code from "Je hebt een herstelcode gebruikt" to the Werkblad (a bookmark), also with two-step off', async () => {
@@ -490,7 +490,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       const off = rt.agent();
       expect((await signIn(off, withoutTwoStep.email, withoutTwoStep.password)).headers.location).to.equal('/werkblad');
       const page = await off.get('/inloggen/herstelcode-gebruikt');
-      expect(`${page.status} ${page.headers.location}`, 'two-step off').to.equal('303 /werkblad');
+      expect(`${page.status} ${page.headers.location}`, 'two-step off').to.equal('302 /werkblad');
       expect(page.text).not.to.include('Je hebt geen herstelcodes meer');
 
       const patient = await patientWithSms(rt);
@@ -498,7 +498,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
       await passwordStep(withSms, patient.email, patient.password);
       expect((await enterSignInCode(withSms, lastCode(world.vonage))).headers.location).to.equal('/werkblad');
       const bookmark = await withSms.get('/inloggen/herstelcode-gebruikt');
-      expect(`${bookmark.status} ${bookmark.headers.location}`, 'signed in with an SMS code').to.equal('303 /werkblad');
+      expect(`${bookmark.status} ${bookmark.headers.location}`, 'signed in with an SMS code').to.equal('302 /werkblad');
     });
 
     it('lets exactly one of two simultaneous sign-ins with the same code through', async () => {
@@ -514,7 +514,7 @@ describe('sign-in, second step: SMS code and recovery code (J5)', () => {
         a.post('/inloggen/herstelcode').type('form').send({ _csrf: tokenA, recoveryCode: code }),
         b.post('/inloggen/herstelcode').type('form').send({ _csrf: tokenB, recoveryCode: code }),
       ]);
-      expect(results.map((r) => r.status).sort()).to.deep.equal([303, 400]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal([302, 400]);
       expect(await rt.services.recoveryCodes.countRemaining(patient.id)).to.equal(9);
     });
   });

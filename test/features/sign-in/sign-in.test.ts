@@ -29,7 +29,7 @@ describe('sign-in (J1)', () => {
     const patient = await rt.createPatient();
     const agent = rt.agent();
     const res = await signIn(agent, patient.email, patient.password);
-    expect(res.status).to.equal(303);
+    expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/werkblad');
     const workspace = await agent.get('/werkblad');
     expect(workspace.status).to.equal(200);
@@ -67,8 +67,8 @@ describe('sign-in (J1)', () => {
     const patient = await rt.createPatient();
     const { newCookie, withNew, withOld } = await lateRepeats(rt.app, '/inloggen', { email: patient.email, password: patient.password });
 
-    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('303 /werkblad');
-    expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal('303 /werkblad');
+    expect(`${withNew.status} ${withNew.headers.location}`, 'with the new cookie').to.equal('302 /werkblad');
+    expect(`${withOld.status} ${withOld.headers.location}`, 'with the old cookie').to.equal('302 /werkblad');
     expect(cookieSet(withOld), 'the new session\'s cookie').to.equal(newCookie);
   });
 
@@ -93,7 +93,7 @@ describe('sign-in (J1)', () => {
     release();
     const answers = await Promise.all([first, second]);
 
-    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['303 /werkblad', '303 /werkblad']);
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['302 /werkblad', '302 /werkblad']);
     expect(cookieSet(answers[1]), 'the new session\'s cookie').to.equal(cookieSet(answers[0]));
     expect((await rt.services.audit.listForUser(patient.id)).filter((e) => e.type === 'sign_in'), 'one sign-in').to.have.length(1);
   });
@@ -106,7 +106,7 @@ describe('sign-in (J1)', () => {
 
     const answers = [await signOut(), await signOut()];
 
-    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['303 /inloggen', '303 /inloggen']);
+    expect(answers.map((res) => `${res.status} ${res.headers.location}`)).to.deep.equal(['302 /inloggen', '302 /inloggen']);
     for (const answer of answers) {
       const page = await supertest(rt.app).get('/inloggen').set('Cookie', cookieSet(answer)!);
       expect(page.text, 'each answer\'s session says it on the sign-in page').to.include('Je bent uitgelogd.');
@@ -144,7 +144,7 @@ describe('sign-in (J1)', () => {
     expect(right.text, 'in the error summary, linked to the field').to.include('<a href="#email">Je account is uitgeschakeld');
     const reasons = (await rt.services.audit.listForUser(patient.id)).map((e) => e.details?.reason);
     expect(reasons).to.deep.equal(['disabled', 'password']);
-    expect((await rt.agent().get('/werkblad')).status, 'not signed in').to.equal(303);
+    expect((await rt.agent().get('/werkblad')).status, 'not signed in').to.equal(302);
   });
 
   it('spends an argon2 verification on unknown accounts too (no timing shortcut)', async () => {
@@ -253,7 +253,7 @@ describe('sign-in (J1)', () => {
     // Typed otherwise: the very same form again within half a minute is taken for a double click.
     const again = await agent.post('/inloggen').type('form')
       .send({ _csrf: csrfTokenOf(workspace.text), email: patient.email.toUpperCase(), password: patient.password });
-    expect(again.status).to.equal(303);
+    expect(again.status).to.equal(302);
     const secondSid = sidOf(again);
     expect(secondSid).to.be.a('string').and.not.equal(firstSid);
     const stale = await rt.agent().get('/werkblad').set('Cookie', `karify.sid=${firstSid}`);
@@ -278,7 +278,7 @@ describe('sign-in (J1)', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the first lock lasts SIGNIN_LOCK_BASE_SECONDS
     const afterLock = await signIn(agent, patient.email, patient.password);
-    expect(afterLock.status).to.equal(303);
+    expect(afterLock.status).to.equal(302);
   });
 
   it('doubles the lock with each further failure', async () => {
@@ -328,7 +328,7 @@ describe('sign-in (J1)', () => {
     await signIn(agent, patient.email, patient.password);
     const page = await agent.get('/werkblad');
     const out = await agent.post('/uitloggen').type('form').send({ _csrf: csrfTokenOf(page.text) });
-    expect(out.status).to.equal(303);
+    expect(out.status).to.equal(302);
     expect(out.headers.location).to.equal('/inloggen');
     expect(await storedSessionFields(rt), 'the signed-in session is gone; a new one holds only what the sign-in page says').to.deep.equal([['pageNotice']]);
     expect((await agent.get('/inloggen')).text).to.include('Je bent uitgelogd.');

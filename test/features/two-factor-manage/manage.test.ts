@@ -123,7 +123,7 @@ describe('managing two-step (J6)', () => {
     await world.rt.services.twoFactor.changePhone(patient.id, '+31687654321'); // elsewhere, before the code is entered
 
     const done = await submitForm(agent, `${PHONE_CHANGE}/verificatie`, { code: lastCode(world.vonage) });
-    expect(`${done.status} ${done.headers.location}`).to.equal(`303 ${BASE}`);
+    expect(`${done.status} ${done.headers.location}`).to.equal(`302 ${BASE}`);
     const overview = (await agent.get(BASE)).text;
     expect(overview).to.include('Er is niets gewijzigd, want je instellingen voor authenticatie in twee stappen waren intussen al veranderd').and.not.include('Je telefoonnummer is gewijzigd');
     expect(await recordedChanges()).to.deep.equal({ phone: '+31687654321', ...NOTHING_RECORDED });
@@ -134,7 +134,7 @@ describe('managing two-step (J6)', () => {
     const agent = await fullySignedIn();
     for (const path of [`${BASE}/uitzetten`, `${BASE}/herstelcodes/nieuw`, `${BASE}/overstappen/app`]) {
       const res = await agent.get(path);
-      const page = res.status === 303 ? await agent.get((await confirm(agent, path)).headers.location!) : res;
+      const page = res.status === 302 ? await agent.get((await confirm(agent, path)).headers.location!) : res;
       expect(page.status, path).to.equal(200);
       expect(page.text, `the help on ${path}`).to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="\/hulp\/vragenformulier"/);
     }
@@ -164,7 +164,7 @@ describe('managing two-step (J6)', () => {
     const code = lastCode(world.vonage);
 
     const same = await submitForm(agent, path, { country: 'NL', phone: '06 87654321' });
-    expect(`${same.status} ${same.headers.location}`, 'the same number again').to.equal(`303 ${path}/verificatie`);
+    expect(`${same.status} ${same.headers.location}`, 'the same number again').to.equal(`302 ${path}/verificatie`);
     const samePage = await agent.get(`${path}/verificatie`);
     expect(samePage.text).to.include('+31 6 ••••••21').and.match(/want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d/).and.not.include('Die code werkt niet meer');
 
@@ -175,7 +175,7 @@ describe('managing two-step (J6)', () => {
     expect(other.text).to.include('value="06 11223344"').and.include('aria-invalid="true"').and.include('href="#phone"');
     expect(world.vonage.messages, 'no SMS within the 30 seconds').to.have.length(sent);
     // The first number still waits for its code, which still confirms it.
-    expect((await submitForm(agent, `${path}/verificatie`, { code })).status).to.equal(303);
+    expect((await submitForm(agent, `${path}/verificatie`, { code })).status).to.equal(302);
     expect((await twoFactorRow(world.rt.db, patient.id)).two_factor_phone).to.equal('+31687654321');
   });
 

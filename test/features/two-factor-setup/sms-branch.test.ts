@@ -395,7 +395,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
         await chooseSms(agent);
         const res = await enterPhone(agent, input, country);
         if (/^\d+$/.test(expected!)) {
-          expect(res.status).to.equal(303);
+          expect(res.status).to.equal(302);
           expect(world.vonage.messages.at(-1)!.to).to.equal(expected);
         } else {
           expect(res.status).to.equal(400);
@@ -544,7 +544,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       expect((await agent.get(`${SETUP}/telefoonnummer`)).status, 'back to Telefoonnummer').to.equal(200);
 
       const again = await enterPhone(agent, '06 12345678');
-      expect(`${again.status} ${again.headers.location}`).to.equal(`303 ${SETUP}/verificatie`);
+      expect(`${again.status} ${again.headers.location}`).to.equal(`302 ${SETUP}/verificatie`);
       const page = await agent.get(`${SETUP}/verificatie`);
       expect(page.text).to.include('+31 6 ••••••78').and.match(/want je hebt net al een code gekregen\. Je kunt om \d\d:\d\d/).and.not.include('aria-invalid');
       expect(world.vonage.messages).to.have.length(1);
@@ -653,7 +653,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const b = await signedInPatient(world.rt);
       await chooseSms(a.agent);
       await chooseSms(b.agent);
-      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(302);
       const res = await enterPhone(b.agent, '0612345678');
       expect(res.status).to.equal(429);
       // Not this patient's doing: the page says which limit it is.
@@ -668,7 +668,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const b = await signedInPatient(world.rt);
       await chooseSms(a.agent);
       await chooseSms(b.agent);
-      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(a.agent, '0612345678')).status).to.equal(302);
       const fromIp = await enterPhone(b.agent, '0612345679');
       expect(fromIp.status).to.equal(429);
       expect(fromIp.text).to.include('want er zijn vanaf deze internetverbinding te veel codes aangevraagd.').and.not.include('je hebt te vaak');
@@ -679,7 +679,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const d = await signedInPatient(world.rt);
       await chooseSms(c.agent);
       await chooseSms(d.agent);
-      expect((await enterPhone(c.agent, '0612345678')).status).to.equal(303);
+      expect((await enterPhone(c.agent, '0612345678')).status).to.equal(302);
       const overall = await enterPhone(d.agent, '0612345679');
       expect(overall.status).to.equal(429);
       expect(overall.text).to.include('We kunnen op dit moment geen SMS meer versturen').and.not.include('je hebt te vaak');

@@ -47,11 +47,11 @@ describe('the Werkblad (J2)', () => {
 
   it('sends the front door to the sign-in page, or to the Werkblad once signed in', async () => {
     const visitor = await rt.agent().get('/');
-    expect(visitor.status).to.equal(303);
+    expect(visitor.status).to.equal(302);
     expect(visitor.headers.location).to.equal('/inloggen');
     const { agent } = await signedInPatient(rt, { fresh: false });
     const patient = await agent.get('/');
-    expect(patient.status).to.equal(303);
+    expect(patient.status).to.equal(302);
     expect(patient.headers.location).to.equal(WORKSPACE);
   });
 
