@@ -3,8 +3,28 @@ import path from 'node:path';
 
 const CSS = fs.readFileSync(path.join(__dirname, '../../public/css/app.css'), 'utf8');
 
-/** The declarations of every rule of public/css/app.css whose selector is exactly `selector`, in file order. */
-export function declarationsOf(selector: string): string[] {
+/** The stylesheet less its `@supports` blocks: what a browser that knows no `@supports` applies (NetSurf, Dillo). */
+function withoutSupportsBlocks(css: string): string {
+  let kept = '';
+  let from = 0;
+  for (let start = css.indexOf('@supports'); start !== -1; start = css.indexOf('@supports', from)) {
+    kept += css.slice(from, start);
+    let end = css.indexOf('{', start);
+    for (let depth = 0; end < css.length; end++) {
+      if (css[end] === '{') depth++;
+      else if (css[end] === '}' && --depth === 0) break;
+    }
+    from = end + 1;
+  }
+  return kept + css.slice(from);
+}
+
+/**
+ * The declarations of every rule of public/css/app.css whose selector is exactly `selector`, in file
+ * order; with `withoutSupports`, only those outside `@supports` blocks.
+ */
+export function declarationsOf(selector: string, options: { withoutSupports?: boolean } = {}): string[] {
   const escaped = selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return [...CSS.matchAll(new RegExp(`(?:^|[}\\s])${escaped}\\{([^}]*)\\}`, 'g'))].map((m) => m[1]!);
+  const css = options.withoutSupports ? withoutSupportsBlocks(CSS) : CSS;
+  return [...css.matchAll(new RegExp(`(?:^|[{}\\s])${escaped}\\{([^}]*)\\}`, 'g'))].map((m) => m[1]!);
 }

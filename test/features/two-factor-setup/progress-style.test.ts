@@ -16,3 +16,21 @@ describe('two-step setup: the marks of the progress bar', () => {
     expect(declarationsOf('.progress-mark::before')).to.deep.equal(['content:attr(data-mark)']);
   });
 });
+
+describe('two-step setup: the progress bar in browsers without flexbox or generated content (NetSurf, Dillo)', () => {
+  const outside = { withoutSupports: true };
+  const all = (selector: string, options?: typeof outside) => declarationsOf(selector, options).join(';').split(';');
+
+  it('keeps the list\'s own numbers there: the list style, the flex layout and the marks are set inside @supports (display:flex)', () => {
+    expect(all('.progress', outside)).not.to.include('list-style:none');
+    expect(all('.progress-mark', outside), 'an empty square without its content').to.include('display:none');
+    expect(all('.progress li', outside), 'on small screens too').not.to.include('display:block');
+    expect(all('.progress')).to.include('list-style:none').and.include('display:flex');
+    expect(all('.progress-mark')).to.include('display:inline-flex');
+  });
+
+  it('shows the status in words there ("(klaar)", "(huidige stap)"); browsers with flexbox hide it as the marks say it', () => {
+    expect(declarationsOf('.progress-status', outside)).to.deep.equal([]);
+    expect(all('.progress-status')).to.include('position:absolute').and.include('clip-path:inset(50%)');
+  });
+});

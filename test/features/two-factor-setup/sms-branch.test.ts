@@ -38,7 +38,7 @@ describe('two-step setup: the SMS branch (J3, J4)', () => {
       const countries = [...phonePage.text.matchAll(/<option value="([A-Z]{2})"/g)].map((m) => m[1]);
       expect(countries, 'only the countries an SMS can go to (SMS_ALLOWED_COUNTRIES: NL, BE)').to.deep.equal(['NL', 'BE']);
       expect(phonePage.text).to.include('Bevestig telefoonnummer');
-      expect(phonePage.text).to.match(/<span class="progress-mark" aria-hidden="true" data-mark="✓"><\/span> Methode <span class="visually-hidden">\(klaar\)/);
+      expect(phonePage.text).to.match(/<span class="progress-mark" aria-hidden="true" data-mark="✓"><\/span> Methode <span class="progress-status">\(klaar\)/);
 
       expect((await enterPhone(agent, '06 1234 5678')).headers.location).to.equal(`${SETUP}/verificatie`);
       expect(vonage.messages).to.have.length(1);
