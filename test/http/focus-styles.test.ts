@@ -28,11 +28,3 @@ describe('field widths', () => {
     expect(code).to.include('max-width:10em');
   });
 });
-
-describe('buttons in browsers without box-sizing (NetSurf)', () => {
-  it('have their 44 px minimum height only where @supports is known, so NetSurf does not add the padding to it (a 67 px button)', () => {
-    const declarations = (options?: { withoutSupports: boolean }) => declarationsOf('.button', options).join(';').split(';');
-    expect(declarations({ withoutSupports: true })).not.to.include('min-height:44px');
-    expect(declarations()).to.include('min-height:44px');
-  });
-});

@@ -28,3 +28,8 @@ export function declarationsOf(selector: string, options: { withoutSupports?: bo
   const css = options.withoutSupports ? withoutSupportsBlocks(CSS) : CSS;
   return [...css.matchAll(new RegExp(`(?:^|[{}\\s])${escaped}\\{([^}]*)\\}`, 'g'))].map((m) => m[1]!);
 }
+
+/** The declarations of those rules one by one ("display:none"), for checking that one is or is not set. */
+export function eachDeclarationOf(selector: string, options: { withoutSupports?: boolean } = {}): string[] {
+  return declarationsOf(selector, options).join(';').split(';');
+}

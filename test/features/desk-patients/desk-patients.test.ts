@@ -121,7 +121,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const page = await desk.get(`${PATIENTS}/${patient.id}`);
       expect(page.status).to.equal(200);
       expect(page.text).to.include(`<h1>${patient.name}</h1>`);
-      expect(page.text).to.include('<dd>Aan, met SMS</dd>').and.include('<dd><span aria-hidden="true">+31 6 ••••••78</span><span class="visually-hidden"> +31 6, eindigend op 78</span></dd>').and.include('<dd>9 van de 10</dd>').and.include('<dd>Actief</dd>');
+      expect(page.text).to.include('<dd>Aan, met SMS</dd>').and.include('<dd><span class="masked-phone-bullets" aria-hidden="true">+31 6 ••••••78</span><span class="masked-phone-words"> +31 6, eindigend op 78</span></dd>').and.include('<dd>9 van de 10</dd>').and.include('<dd>Actief</dd>');
       expect(page.text).not.to.include('612345678');
       expect(page.text).to.include('Ingelogd met SMS-code').and.include('Chrome op Windows').and.include('203.0.113.0');
       expect(page.text, 'the address is shortened, and says so').to.include('IP-adres (ingekort)');

@@ -112,7 +112,7 @@ describe('fresh confirmation before changes (J6)', () => {
     expect(sent.headers.location).to.equal(page);
     const withCode = (await agent.get(page)).text;
     expect(withCode, 'the SMS code: a phone may fill it in').to.match(/<input id="code" name="code" type="text" value="" autocomplete="one-time-code"/);
-    expect(withCode, 'the bullets hidden from screen readers, which say the number in words').to.include('We hebben een code gestuurd naar <span aria-hidden="true">+31 6 ••••••78</span><span class="visually-hidden"> +31 6, eindigend op 78</span>.').and.match(/<p>De code is geldig tot \d\d:\d\d\.<\/p>/);
+    expect(withCode, 'the bullets hidden from screen readers, which say the number in words').to.include('We hebben een code gestuurd naar <span class="masked-phone-bullets" aria-hidden="true">+31 6 ••••••78</span><span class="masked-phone-words"> +31 6, eindigend op 78</span>.').and.match(/<p>De code is geldig tot \d\d:\d\d\.<\/p>/);
     expect(withCode, 'when another may be asked, read out with the button').to.match(/aria-describedby="resend-when">Stuur code naar [^\n]*<\/button>[\s\S]*<p class="hint" id="resend-when">Je kunt om \d\d:\d\d een nieuwe code aanvragen\.<\/p>/);
     const refreshed = (await agent.get(page)).text;
     expect(refreshed, 'a refresh does not say it again').not.to.include('We hebben een code gestuurd');

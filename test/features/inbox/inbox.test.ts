@@ -192,10 +192,10 @@ describe('inbox page (J6 "Berichten")', () => {
     const { patient, agent } = await signedInPatient(rt);
     await rt.services.messages.post(patient.id, 'phone_changed', { phone: '+31 6 ••••••34' });
     expect((await agent.get(INBOX)).text).to.include(
-      'De codes gaan nu naar <span aria-hidden="true">+31 6 ••••••34</span><span class="visually-hidden"> +31 6, eindigend op 34</span>.</p>');
+      'De codes gaan nu naar <span class="masked-phone-bullets" aria-hidden="true">+31 6 ••••••34</span><span class="masked-phone-words"> +31 6, eindigend op 34</span>.</p>');
     await agent.get(paths.languageFrom('en', INBOX));
     expect((await agent.get(INBOX)).text).to.include(
-      '<span aria-hidden="true">+31 6 ••••••34</span><span class="visually-hidden"> +31 6, ending in 34</span>.</p>');
+      '<span class="masked-phone-bullets" aria-hidden="true">+31 6 ••••••34</span><span class="masked-phone-words"> +31 6, ending in 34</span>.</p>');
   });
 
   it('shows every kind of message in Dutch', async () => {
