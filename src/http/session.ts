@@ -11,6 +11,7 @@ import type { SetupState } from '../features/two-factor-setup/wizard';
 import type { PendingPhone } from '../features/two-factor-manage/phone-flow';
 import type { AuthState } from './auth-level';
 import type { PageNotice, SaidOn } from './page-notice';
+import { redirectAfterSave } from './redirect-after-save';
 
 /**
  * Every session middleware needs a store object of its own: express-session installs its cookie
@@ -109,7 +110,7 @@ export function deskSessionSecret(sessionSecret: string): string {
 const COOKIE_OUTLIVES_SESSION_MS = 3600_000;
 
 export function sessionMiddleware(config: Config, store: Store, cookie: SessionCookie = patientSessionCookie(config)): RequestHandler {
-  return session({
+  const loadSession = session({
     name: cookie.name,
     secret: cookie.secret,
     store,
@@ -128,6 +129,7 @@ export function sessionMiddleware(config: Config, store: Store, cookie: SessionC
       maxAge: cookie.absoluteHours * 3600_000 + COOKIE_OUTLIVES_SESSION_MS,
     },
   });
+  return (req, res, next) => loadSession(req, res, (error?: unknown) => (error ? next(error) : redirectAfterSave(req, res, next)));
 }
 
 /**
