@@ -152,6 +152,11 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     const ended = req.method === 'POST' && timedOut === undefined ? AFTER_SESSION_ENDS.get(req.path) : undefined;
     if (ended && !hasSignInState(req)) return ended.notice && req.session ? redirectWithNotice(req, res, ended.path, ended.notice) : res.redirect(ended.path);
     if (timedOut === undefined) req.log?.warn({ path: req.path }, 'rejected form with missing or invalid CSRF token');
+    if (ended?.notice === 'signedOut' && getTokenFromRequest(req) !== undefined) {
+      // Not "this page was out of date", after which the patient or staff member may think they left.
+      res.locals.csrfToken = () => tokenFor(req);
+      return res.status(403).render('errors/sign-out-outdated', { postTo: req.path });
+    }
     const page = req.method === 'POST' && req.session && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
     if (page && (page.whileSignedIn || !hasSignInState(req))) {
       res.locals.csrfToken = () => tokenFor(req); // the page's new form gets a token that works

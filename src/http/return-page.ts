@@ -32,34 +32,43 @@ export function localPath(value: unknown): string {
   return typeof value === 'string' && value.length <= MAX_PATH_LENGTH && LOCAL_PATH.test(value) && !DOT_SEGMENT.test(value) ? value : '/';
 }
 
+const isDeskPath = (pathname: string) => pathname === paths.desk.home || pathname.startsWith(`${paths.desk.home}/`);
+
 /**
  * A page of the desk (`/balie`, `/balie/…`) on this site, to lead back to; undefined for any other
  * value. Read as the browser reads it, dot segments resolved (`/balie/../account` is not the desk's).
  */
 export function deskPageToReturnTo(value: unknown): string | undefined {
   const url = new URL(localPath(value), `http://${OWN_HOST}`);
-  const onDesk = url.pathname === paths.desk.home || url.pathname.startsWith(`${paths.desk.home}/`);
-  return onDesk ? url.pathname + url.search : undefined;
+  return isDeskPath(url.pathname) ? url.pathname + url.search : undefined;
 }
+
 
 /** A GET's own address is read as one on this made-up host: `//other.example/…` would be on another. */
 const OWN_HOST = 'karify.invalid';
 
-/** The start of the desk, for its paths, or of the portal. */
-const startOf = (req: Request) => (req.path === paths.desk.home || req.path.startsWith(`${paths.desk.home}/`) ? paths.desk.home : paths.home);
+/** The start of the desk, for its paths (a query aside), or of the portal. */
+const startOf = (path: string) => (isDeskPath(path.split('?')[0]!) ? paths.desk.home : paths.home);
+
+/**
+ * The page a form was sent from, as its Referer names it, when that can be the form's page: on this
+ * site, in the same part (the desk's or the portal's), and not the site's root, which has no page
+ * (Dillo sends the root as every Referer).
+ */
+function formPage(req: Request): string | undefined {
+  const page = pathOn(req.get('host'), req.get('referer'));
+  return page && page !== paths.home && startOf(page) === startOf(req.path) ? page : undefined;
+}
 
 /**
  * Where the link of a page about a refused or failed request leads, never to another site: a page
- * asked for (GET), that page; a form, the page it was sent from when that is this site's (the
+ * asked for (GET), that page; a form, the page it was sent from (see formPage; the
  * Referrer-Policy sends it only to this origin), not the form's own address, which may take POST
  * only; else `fallback`, by default the start of the desk or of the portal, which sends each
  * visitor on to their page.
  */
-export function pageToReturnTo(req: Request, fallback: string = startOf(req)): string {
-  const back =
-    req.method === 'GET' || req.method === 'HEAD'
-      ? pathOn(OWN_HOST, req.originalUrl, `http://${OWN_HOST}`)
-      : pathOn(req.get('host'), req.get('referer'));
+export function pageToReturnTo(req: Request, fallback: string = startOf(req.path)): string {
+  const back = req.method === 'GET' || req.method === 'HEAD' ? pathOn(OWN_HOST, req.originalUrl, `http://${OWN_HOST}`) : formPage(req);
   return back ?? fallback;
 }
 

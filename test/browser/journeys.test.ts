@@ -230,6 +230,11 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.follow('Naar het begin', 'Werkblad (na 404)');
       expect(p.path()).to.equal('/werkblad');
 
+      // "Uitloggen" on a page the browser kept from before (an old token; Dillo shows such pages): still signed in, said so.
+      const keptSignOut = await p.context.request.post('/uitloggen', { form: { _csrf: 'a'.repeat(64) }, maxRedirects: 0 });
+      expect(keptSignOut.status()).to.equal(403);
+      journal.add({ name: 'Je bent nog niet uitgelogd', url: `${world().baseURL}/uitloggen`, status: 403, html: await keptSignOut.text() });
+
       // A form of a signed-in page sent after the session ended: nothing to keep, the session page.
       await p.visit('/account/wachtwoord', 'Bevestig dat jij het bent (verlopen formulier)');
       await p.fill('Wachtwoord', DEMO_PATIENT.password);

@@ -280,12 +280,16 @@ describe('security (SPEC §4)', () => {
       const signedIn = await agent.post('/inloggen').type('form').send({ _csrf: before, email: patient.email, password: patient.password });
       expect(signedIn.headers.location).to.equal('/werkblad');
       const out = await agent.post('/uitloggen').type('form').send({ _csrf: before });
-      expectDutchPage(out, 403, 'Deze pagina was verouderd'); // the session lives: it did not expire
-      expect(out.text).not.to.include('sessie is verlopen');
-      const after = csrfTokenOf((await agent.get('/werkblad')).text);
+      // The session lives: it did not expire, and the patient is told they are still signed in.
+      expectDutchPage(out, 403, 'Je bent nog niet uitgelogd');
+      expect(out.text).to.include('Daarom ben je nog ingelogd.').and.not.include('sessie is verlopen');
+      expect(out.text).to.match(/<form method="post" action="\/uitloggen"><input type="hidden" name="_csrf" value="[^"]+"><button type="submit" class="button">Uitloggen<\/button><\/form>/);
+      expect((await agent.get('/werkblad')).status, 'still signed in').to.equal(200);
+      const after = csrfTokenOf(out.text);
       expect(after).not.to.equal(before);
-      expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location).to.equal('/inloggen');
-      expect((await agent.get('/inloggen')).text).to.include('Je bent uitgelogd.');
+      expect((await agent.post('/uitloggen').type('form').send({ _csrf: after })).headers.location, 'the page\'s own button signs out').to.equal('/inloggen');
+      // Pages a browser kept (Dillo shows them again with Back, whatever no-store says) go with the browser.
+      expect((await agent.get('/inloggen')).text).to.include('Je bent uitgelogd. Deel je deze computer met anderen? Sluit dan ook je browser.');
     });
 
     it('renews the token at the second step, and at sign-out', async () => {
@@ -297,7 +301,7 @@ describe('security (SPEC §4)', () => {
       const half = csrfTokenOf((await agent.get('/inloggen/herstelcode')).text);
       const full = await agent.post('/inloggen/herstelcode').type('form').send({ _csrf: half, recoveryCode: codes[0] });
       expect(full.headers.location).to.equal('/inloggen/herstelcode-gebruikt');
-      expectDutchPage(await agent.post('/uitloggen').type('form').send({ _csrf: half }), 403, 'Deze pagina was verouderd');
+      expectDutchPage(await agent.post('/uitloggen').type('form').send({ _csrf: half }), 403, 'Je bent nog niet uitgelogd');
 
       const signedIn = csrfTokenOf((await agent.get('/werkblad')).text);
       expect(signedIn).not.to.equal(half);

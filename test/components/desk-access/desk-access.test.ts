@@ -127,12 +127,33 @@ describe('the desk is apart from the patient portal: every /balie route, by who 
       for (const token of [undefined, 'a'.repeat(64), patientToken]) {
         const res = await agent.post(path).type('form').send({ ...(token ? { _csrf: token } : {}), reason: 'x', note: 'x', role: 'desk', identityChecked: 'ja', email: 'x@example.nl', name: 'X' });
         expect(res.status, `${path} with ${token ? 'a wrong token' : 'no token'}`).to.equal(403);
-        // The desk session lives: not "expired", but a form without a token, or from an older page.
-        expect(res.text).to.include(token ? '<h1>Deze pagina was verouderd</h1>' : '<h1>Dit verzoek klopt niet</h1>').and.not.include('sessie is verlopen');
+        // The desk session lives: not "expired", but a form without a token, or from an older page
+        // (for "Uitloggen", that the staff member is still signed in).
+        const outdated = path === `${DESK}/uitloggen` ? '<h1>Je bent nog niet uitgelogd</h1>' : '<h1>Deze pagina was verouderd</h1>';
+        expect(res.text).to.include(token ? outdated : '<h1>Dit verzoek klopt niet</h1>').and.not.include('sessie is verlopen');
       }
     }
     expect({ staff: await rt.services.staff.list(), log: (await rt.services.staffAudit.list({ limit: 100 })).length, patient: await rt.services.twoFactor.status(patientId) }).to.deep.equal(before);
     expect((await agent.get(`${DESK}/patienten`)).status, 'still signed in').to.equal(200);
+  });
+
+  it('answers a form of a page Dillo kept (an old token, the site\'s root as Referer) with a way back to the desk, and an old "Uitloggen" with "still signed in" and a button that works', async () => {
+    const agent = await signInAtDesk(rt, admin);
+    const fromKeptPage = (path: string, fields: Record<string, string> = {}) =>
+      agent.post(path).set('Host', 'karify.test').set('Referer', 'http://karify.test/').type('form').send({ _csrf: 'a'.repeat(64), ...fields });
+    const search = await fromKeptPage(`${DESK}/patienten`, { query: 'cas' });
+    expect(search.status).to.equal(403);
+    expect(/<p><a href="([^"]*)">Ga verder<\/a><\/p>/.exec(search.text)?.[1], 'the desk, not the patients\' sign-in').to.equal(DESK);
+
+    const out = await fromKeptPage(`${DESK}/uitloggen`);
+    expect(out.status).to.equal(403);
+    expect(out.text).to.include('<h1>Je bent nog niet uitgelogd</h1>');
+    expect((await agent.get(`${DESK}/patienten`)).status, 'still signed in').to.equal(200);
+    const token = /action="\/balie\/uitloggen"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(out.text)![1]!;
+    const signedOut = await agent.post(`${DESK}/uitloggen`).type('form').send({ _csrf: token });
+    expect([signedOut.status, signedOut.headers.location]).to.deep.equal([302, DESK]);
+    expect((await agent.get(DESK)).text).to.include('Je bent uitgelogd. Deel je deze computer met anderen? Sluit dan ook je browser.');
+    expect((await agent.get(`${DESK}/patienten`)).headers.location, 'signed out').to.equal(DESK);
   });
 
   it('never lets a staff session reach a patient page, and its cookie is not even sent there', async () => {

@@ -285,7 +285,7 @@ describe('desk: patients (search, page, reset two-step, disable, enable, sign ou
       const temporary = PASSWORD_SHOWN.exec(page.text)?.[1];
       expect(temporary).to.match(/^[a-z0-9]{4}(-[a-z0-9]{4}){4}$/);
       expect(page.text).to.include(`${patient.name} (${patient.email}) heeft een tijdelijk wachtwoord en is overal uitgelogd.`)
-        .and.include('met dit wachtwoord en de tweede stap (zoals altijd)').and.include('Let op: als je deze pagina verlaat, zie je dit wachtwoord niet meer.').and.include('Lees het voor in kleine letters, met de streepjes.');
+        .and.include('met dit wachtwoord en de tweede stap (zoals altijd)').and.include('Let op: we tonen dit wachtwoord maar één keer.').and.include('Lees het voor in kleine letters, met de streepjes.');
       expect((await desk.get(given)).headers.location, 'shown once').to.equal(`${PATIENTS}/${patient.id}`);
       for (const table of ['staff_audit_events', 'security_events', 'messages', 'mail_outbox', 'desk_sessions']) {
         expect(JSON.stringify(await rt.db(table).select()), `not in ${table}: sealed in the session until shown`).not.to.include(temporary);

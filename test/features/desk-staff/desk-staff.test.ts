@@ -44,7 +44,7 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(added.headers.location).to.equal(`${STAFF}/nieuw/toegevoegd`);
     const created = await desk.get(added.headers.location!);
     expect(created.status).to.equal(200);
-    expect(created.text).to.include('Bea Bakker (bea@kliniek.nl) is toegevoegd.').and.include('als je deze pagina verlaat, zie je dit wachtwoord niet meer');
+    expect(created.text).to.include('Bea Bakker (bea@kliniek.nl) is toegevoegd.').and.include('Let op: we tonen dit wachtwoord maar één keer.');
     expect(created.text, 'where to sign in').to.include(`De medewerker logt in op de Balie, ${rt.config.webauthn.origin}/balie, kiest dan meteen een eigen wachtwoord en stelt een authenticatie-app in.`);
     const password = oneTimePasswordOf(created.text)!;
     expect(password).to.match(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
