@@ -63,7 +63,7 @@ describe('managing two-step: switching method (J6)', () => {
       expect(intro.text).to.include('Je krijgt je codes via SMS tot je de app hebt gekoppeld');
       expect((await submitForm(agent, start, {})).headers.location).to.equal(`${start}/koppelen`);
       const pair = await agent.get(`${start}/koppelen`);
-      expect(pair.text).to.include(`aria-label="${QR_LABEL}"`).and.include('FreeOTP');
+      expect(pair.text).to.include(`alt="${QR_LABEL}"`).and.include('FreeOTP');
       expect(pair.text, 'the help (J7)').to.match(/<h2 id="help-title">Is het niet gelukt\?<\/h2>[\s\S]*href="\/hulp\/vragenformulier"/);
       const secret = keyFromPage(pair.text);
 
