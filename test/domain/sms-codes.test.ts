@@ -415,18 +415,23 @@ for (const store of RATE_LIMIT_STORES) {
 
     it('lets a corrected number send when the SMS it waited for was refused by a later cap (no SMS went out)', async () => {
       let numberChecked: Promise<void> = Promise.resolve();
+      let atNumberCap = () => {};
       const slowNumberCap = (base: LimiterFactory): LimiterFactory => async (options) => {
         const limiter = await base(options);
         if (options.keyPrefix !== 'sms_number') return limiter;
         const consume = limiter.consume.bind(limiter);
-        limiter.consume = async (...args) => { await numberChecked; return consume(...args); };
+        limiter.consume = async (...args) => { atNumberCap(); await numberChecked; return consume(...args); };
         return limiter;
       };
       const sms = await service({ maxPerNumberPerDay: 1 }, slowNumberCap);
       expect((await sms.send({ userId: users[1]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' })).status).to.equal('sent');
       let check!: () => void;
       numberChecked = new Promise<void>((resolve) => { check = resolve; });
+      const firstHoldsCooldown = new Promise<void>((resolve) => { atNumberCap = resolve; });
       const first = sms.send({ userId: users[0]!, purpose: 'setup', phone: PHONE, ip: '203.0.113.5' });
+      // The cooldown is taken before the caps: the corrected number comes once the first holds it
+      // (two sends at once reach the store in either order, on PostgreSQL's several connections).
+      await firstHoldsCooldown;
       const corrected = sms.send({ userId: users[0]!, purpose: 'setup', phone: '+31612345679', ip: '203.0.113.5' });
       setTimeout(check, 100);
       expect(await first).to.include({ status: 'limited', scope: 'number' });
