@@ -155,6 +155,7 @@ export function csrfErrorHandler(expiredForms: ExpiredFormPages): ErrorRequestHa
     if (ended?.notice === 'signedOut' && getTokenFromRequest(req) !== undefined) {
       // Not "this page was out of date", after which the patient or staff member may think they left.
       res.locals.csrfToken = () => tokenFor(req);
+      errorPageReturn(req, res); // the language link: the page the form was on, not its POST-only address
       return res.status(403).render('errors/sign-out-outdated', { postTo: req.path });
     }
     const page = req.method === 'POST' && req.session && fromOwnForm(req) ? expiredForms.get(req.path) : undefined;
