@@ -667,7 +667,10 @@ describe('browser: the patient journeys in Chromium with JavaScript off (on for 
       await p.press('Verder', 'Wizard 2 (app): koppelen, om te koppelen', { screenshot: '15-koppelen' });
       expect(await p.heading()).to.equal('2. Koppel je authenticatie-app');
       expect(await p.page.title()).to.equal('Koppelen – Authenticatie-app instellen – Karify');
-      expect(await p.page.getByRole('img', { name: 'QR-code om je Karify account aan je authenticatie-app toe te voegen' }).count()).to.equal(1);
+      const qr = p.page.getByRole('img', { name: 'QR-code om je Karify account aan je authenticatie-app toe te voegen' });
+      expect(await qr.count()).to.equal(1);
+      const drawn = await p.page.evaluate("(({ currentSrc, complete, naturalWidth }) => ({ src: currentSrc.slice(0, 26), drawn: complete && naturalWidth > 0 }))(document.querySelector('.qr-code'))");
+      expect(drawn, 'Chromium draws the SVG (the PNG is for browsers without SVG)').to.deep.equal({ src: 'data:image/svg+xml,%3Csvg%', drawn: true });
       const secret = await appKey(p);
       expect(secret).to.match(/^[A-Z2-7]{32}$/);
 

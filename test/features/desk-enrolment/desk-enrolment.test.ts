@@ -47,7 +47,7 @@ describe('desk: a staff member\'s first sign-in (own password, app, recovery cod
     await deskPasswordStep(agent, member);
     const pair = await agent.get(`${FIRST}/koppelen`);
     expect(pair.status).to.equal(200);
-    expect(pair.text).to.include('Stel je authenticatie-app in').and.include('<img class="qr-code" src="data:image/png;base64,').and.include(member.email);
+    expect(pair.text).to.include('Stel je authenticatie-app in').and.include('<picture><source type="image/svg+xml" srcset="data:image/svg+xml,%3Csvg').and.include(member.email);
     expect(pair.text, 'never SMS').not.to.match(/SMS|Telefoonnummer/);
     expect(pair.text, 'the desk\'s own entry in the app').to.include('De app laat nu bij Karify Balie een code van 6 cijfers zien.').and.include('alt="QR-code om je Karify Balie account aan je authenticatie-app toe te voegen"');
     expect(pair.text).to.include('Vul de code van 6 cijfers in die je app nu bij Karify Balie laat zien.');

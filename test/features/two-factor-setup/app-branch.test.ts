@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import QRCode from 'qrcode';
-import { QR_OPTIONS, totpPairing } from '../../../src/components/totp-pairing/pairing';
+import { QR_OPTIONS, QR_PNG_OPTIONS, totpPairing } from '../../../src/components/totp-pairing/pairing';
 import { STAFF_TOTP_ISSUER } from '../../../src/domain/totp';
 import { createTranslators } from '../../../src/i18n';
 import { csrfTokenOf, signIn, submitForm } from '../../support/forms';
@@ -12,7 +12,6 @@ import { twoFactorRow } from '../../support/two-factor-row';
 const BASE = '/account/twee-stappen';
 const QR_LABEL = 'QR-code om je Karify account aan je authenticatie-app toe te voegen';
 
-/** The path data of the dark modules of a QR SVG: equal paths, equal QR code. */
 /** The width and height a PNG data: URI's header gives (IHDR, after the 8-byte signature). */
 const pngSize = (dataUri: string) => {
   const png = Buffer.from(dataUri.replace(/^data:image\/png;base64,/, ''), 'base64');
@@ -65,15 +64,18 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect(pair.text).to.match(/<code class="totp-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}<\/code>/);
       const secret = keyFromPage(pair.text);
 
-      // The QR code: a PNG in the page (no image request; NetSurf and Dillo draw no inline SVG) with a
-      // text alternative and its own size, holding the otpauth:// URI of this key and account.
-      const img = /<img class="qr-code" src="(data:image\/png;base64,[^"]+)" alt="([^"]*)" width="(\d+)" height="(\d+)">/.exec(pair.text);
-      expect(img, 'the QR code\'s image').not.to.equal(null);
-      expect(img![2]).to.equal(QR_LABEL);
-      expect(pngSize(img![1]!)).to.deep.equal([Number(img![3]), Number(img![4])]);
+      // The QR code, in the page (no image request, no script): an SVG in a <picture>'s source, and a
+      // PNG in its <img> for the browsers that draw no SVG (NetSurf, Dillo), with a text alternative
+      // and its own size; both hold the otpauth:// URI of this key and account.
+      const picture = /<picture><source type="image\/svg\+xml" srcset="(data:image\/svg\+xml,[^"\s,]+)"><img class="qr-code" src="(data:image\/png;base64,[^"]+)" alt="([^"]*)" width="(\d+)" height="(\d+)"><\/picture>/.exec(pair.text);
+      expect(picture, 'the QR code\'s picture').not.to.equal(null);
+      const [, svg, png, alt, width, height] = picture!;
+      expect(alt).to.equal(QR_LABEL);
+      expect(pngSize(png!)).to.deep.equal([Number(width), Number(height)]);
       expect(pair.text).not.to.match(/<svg|<script/);
       const uri = `otpauth://totp/Karify:${encodeURIComponent(patient.email)}?issuer=Karify&secret=${secret}&algorithm=SHA1&digits=6&period=30`;
-      expect(img![1]).to.equal(await QRCode.toDataURL(uri, QR_OPTIONS));
+      expect(decodeURIComponent(svg!.slice('data:image/svg+xml,'.length))).to.equal(await QRCode.toString(uri, { ...QR_OPTIONS, type: 'svg' }));
+      expect(png).to.equal(await QRCode.toDataURL(uri, QR_PNG_OPTIONS));
 
       expect(keyFromPage((await agent.get(`${SETUP}/koppelen`)).text), 'a refresh shows the same key').to.equal(secret);
       expect((await submitForm(agent, `${SETUP}/koppelen`, {})).headers.location).to.equal(`${SETUP}/verificatie`);
@@ -190,10 +192,11 @@ describe('two-step setup: the authenticator app (J4)', () => {
       expect(parsed.host).to.equal('totp');
       expect(decodeURIComponent(parsed.pathname)).to.equal('/Karify:cas@example.nl');
       expect(Object.fromEntries(parsed.searchParams)).to.deep.equal({ issuer: 'Karify', secret, algorithm: 'SHA1', digits: '6', period: '30' });
-      expect(qr.src).to.equal(await QRCode.toDataURL(uri, QR_OPTIONS));
+      expect(qr.svg).to.equal(`data:image/svg+xml,${encodeURIComponent(await QRCode.toString(uri, { errorCorrectionLevel: 'M', margin: 4, type: 'svg' }))}`);
+      expect(qr.png).to.equal(await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 4, type: 'image/png', scale: 4 }));
       expect(qr.size, 'four pixels a module, with a margin of four modules').to.equal((QRCode.create(uri, { errorCorrectionLevel: 'M' }).modules.size + 8) * 4);
-      expect(pngSize(qr.src)).to.deep.equal([qr.size, qr.size]);
-      expect(qr.src.length, 'a few KB in the page').to.be.below(6000);
+      expect(pngSize(qr.png)).to.deep.equal([qr.size, qr.size]);
+      expect(qr.svg.length + qr.png.length, 'a few KB in the page').to.be.below(10000);
       expect(key).to.equal('AAAQ EAYE AUDA OCAJ BIFQ YDIO B4IB CEQT');
     });
   });
