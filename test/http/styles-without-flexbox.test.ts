@@ -21,3 +21,13 @@ describe('styles for browsers without flexbox: a masked phone number', () => {
     expect(declarationsOf('.progress-status,.masked-phone-words', outside)).to.deep.equal([]);
   });
 });
+
+describe('styles for browsers without flexbox: rows of actions', () => {
+  it('keep their items apart with margins there, where the flex gap is unknown and they stack (NetSurf showed Print, Kopieer and Download touching)', () => {
+    for (const [selector, margin] of [['.recovery-actions li', '0 0 12px'], ['.actions form', '0 0 8px'], ['.pager li', '0 0 8px']] as const) {
+      expect(eachDeclarationOf(selector, outside), selector).to.include(`margin:${margin}`);
+    }
+    const [withFlex] = declarationsOf('.actions form,.recovery-actions li,.pager li').slice(-1);
+    expect(withFlex, 'no margin beside the gap where flexbox is known').to.equal('margin:0');
+  });
+});
