@@ -13,6 +13,8 @@ export function deskPasskeysRoutes(controller: DeskPasskeysController, auth: Aut
   router.get(passkeys.list, auth.signedIn, controller.show);
   // Password and code sent twice at once (a double click) are checked once; the second is sent on.
   router.post(passkeys.confirm, auth.signedIn, oneSubmission(() => passkeys.list), controller.confirm);
+  // The confirmation is the list's first form: its address, where a refused one is shown, leads back there.
+  router.get(passkeys.confirm, auth.signedIn, (_req, res) => res.redirect(passkeys.list));
   router.post(passkeys.addOptions, confirmed, controller.addOptions);
   // The new passkey sent twice at once (a double click) is added once; the second is sent on.
   router.post(passkeys.add, confirmed, oneSubmission(() => passkeys.list), controller.add);

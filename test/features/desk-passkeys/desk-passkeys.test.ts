@@ -45,6 +45,7 @@ describe('desk: a staff member\'s passkeys', () => {
     const wrong = await submitForm(desk, PAGE, { ...identityOf(rt, member), currentPassword: 'niet-mijn-wachtwoord-1' }, `${PAGE}/bevestigen`);
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.include('<li><a href="#currentPassword">Je huidige wachtwoord klopt niet.</a></li>');
+    expect((await desk.get(`${PAGE}/bevestigen`)).headers.location, 'the refused confirmation\'s address leads back to the page').to.equal(PAGE);
     const passwordOnly = await submitForm(desk, PAGE, { currentPassword: member.password }, `${PAGE}/bevestigen`);
     expect(passwordOnly.text, 'the password alone is not enough').to.include('<li><a href="#code">Vul de verificatiecode in.</a></li>');
     const wrongCode = await submitForm(desk, PAGE, { ...identityOf(rt, member), code: '000000' }, `${PAGE}/bevestigen`);

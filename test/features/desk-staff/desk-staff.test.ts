@@ -116,6 +116,9 @@ describe('desk: staff accounts and the log (admins)', () => {
     expect(noReason.status).to.equal(400);
     expect(noReason.text, 'a reason for the Logboek').to.include('<li><a href="#reason">Vul de reden in.</a></li>').and.include('id="role-admin" name="role" value="admin" checked');
     expect((await theirs.get(STAFF)).status, 'still no admin').to.equal(403);
+    // The refused change is shown at the form's address: asked for again (a reload, or a browser that
+    // follows the error summary's link there), it leads to the member's page, not to "Niet gevonden".
+    expect((await desk.get(`${STAFF}/${member.id}/rol`)).headers.location).to.equal(`${STAFF}/${member.id}`);
     const role = await submitForm(desk, `${STAFF}/${member.id}`, confirmedBy({ role: 'admin', reason: 'Wordt teamleider van de balie' }), `${STAFF}/${member.id}/rol`);
     expect(role.headers.location).to.equal(`${STAFF}/${member.id}`);
     expect((await theirs.get(STAFF)).status, 'admin now').to.equal(200);
